@@ -1,0 +1,65 @@
+using Vigil.Core.Alerts;
+
+namespace Vigil.Core.Incidents;
+
+public enum IncidentStatus
+{
+    Triggered,
+    Acknowledged,
+    Resolved,
+}
+
+/// <summary>Ordered from most to least severe, so the most severe alert of a group is the minimum.</summary>
+public enum Severity
+{
+    Critical,
+    Error,
+    Warning,
+    Info,
+}
+
+/// <summary>
+/// The unit of work people act on: one alert group (a route and the values of its group_by labels) while it has
+/// firing alerts. Everything that happens to it is appended to its timeline.
+/// </summary>
+public sealed record Incident(
+    long Id,
+    string GroupKey,
+    string Title,
+    IncidentStatus Status,
+    Severity Severity,
+    string Priority,
+    LabelSet GroupLabels,
+    string Receiver,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? AcknowledgedAt,
+    string? AcknowledgedBy,
+    DateTimeOffset? ResolvedAt,
+    string? ResolvedBy,
+    IReadOnlyList<Fingerprint> Alerts);
+
+public enum TimelineKind
+{
+    Created,
+    AlertAdded,
+    AlertResolved,
+    AlertRefired,
+    Acknowledged,
+    Unacknowledged,
+    Resolved,
+    AutoResolved,
+    Reopened,
+    PriorityChanged,
+    Note,
+    Reminder,
+}
+
+/// <summary>An append-only entry in an incident's timeline; also its audit trail.</summary>
+public sealed record TimelineEntry(
+    long IncidentId,
+    DateTimeOffset At,
+    TimelineKind Kind,
+    string Actor,
+    string Message,
+    long Sequence = 0);

@@ -1,0 +1,129 @@
+using System.Text.RegularExpressions;
+using Vigil.Core.Alerts;
+
+namespace Vigil.Core.Matching;
+
+public enum MatchType
+{
+    Equal,
+    NotEqual,
+    Regex,
+    NotRegex,
+}
+
+/// <summary>
+/// A label matcher with Alertmanager semantics: regexes are fully anchored (<c>^(?:re)$</c>) and a missing label
+/// matches as the empty string, so <c>foo=""</c> matches alerts without <c>foo</c>.
+/// </summary>
+public sealed class Matcher : IEquatable<Matcher>
+{
+    private static readonly TimeSpan RegexBudget = TimeSpan.FromMilliseconds(100);
+    private readonly Regex? _regex;
+
+    private Matcher(string name, MatchType type, string value, Regex? regex)
+    {
+        Name = name;
+        Type = type;
+        Value = value;
+        _regex = regex;
+    }
+
+    public string Name { get; }
+
+    public MatchType Type { get; }
+
+    public string Value { get; }
+
+    public bool IsRegex => Type is MatchType.Regex or MatchType.NotRegex;
+
+    public bool IsEqual => Type is MatchType.Equal or MatchType.Regex;
+
+    /// <summary>Creates a matcher, or explains why it cannot be created (empty name, invalid regex).</summary>
+    public static Matcher Create(string name, MatchType type, string value)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new MatcherException("matcher has an empty label name");
+        }
+        Regex? regex = null;
+        if (type is MatchType.Regex or MatchType.NotRegex)
+        {
+            try
+            {
+                // RE2 (Go) has no backtracking blow-ups; .NET does, so every match gets a time budget.
+                regex = new Regex("^(?:" + value + ")$", RegexOptions.CultureInvariant, RegexBudget);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new MatcherException($"invalid regular expression for label \"{name}\": {ex.Message}");
+            }
+        }
+        return new Matcher(name, type, value, regex);
+    }
+
+    public static Matcher Create(string name, string value, bool isRegex, bool isEqual) =>
+        Create(name, (isRegex, isEqual) switch
+        {
+            (false, true) => MatchType.Equal,
+            (false, false) => MatchType.NotEqual,
+            (true, true) => MatchType.Regex,
+            (true, false) => MatchType.NotRegex,
+        }, value);
+
+    public bool Matches(string value) => Type switch
+    {
+        MatchType.Equal => string.Equals(value, Value, StringComparison.Ordinal),
+        MatchType.NotEqual => !string.Equals(value, Value, StringComparison.Ordinal),
+        MatchType.Regex => SafeIsMatch(value),
+        MatchType.NotRegex => !SafeIsMatch(value),
+        _ => false,
+    };
+
+    public bool Matches(LabelSet labels) => Matches(labels.Get(Name));
+
+    private bool SafeIsMatch(string value)
+    {
+        try
+        {
+            return _regex!.IsMatch(value);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public string Operator => Type switch
+    {
+        MatchType.Equal => "=",
+        MatchType.NotEqual => "!=",
+        MatchType.Regex => "=~",
+        _ => "!~",
+    };
+
+    public override string ToString() => $"{Name}{Operator}\"{Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
+
+    public bool Equals(Matcher? other) => other is not null && other.Name == Name && other.Type == Type && other.Value == Value;
+
+    public override bool Equals(object? obj) => obj is Matcher other && Equals(other);
+
+    public override int GetHashCode() => HashCode.Combine(Name, Type, Value);
+}
+
+public sealed class MatcherException(string message) : Exception(message);
+
+public static class MatcherListExtensions
+{
+    /// <summary>True when every matcher matches (an empty list matches everything).</summary>
+    public static bool MatchesAll(this IReadOnlyList<Matcher> matchers, LabelSet labels)
+    {
+        for (var i = 0; i < matchers.Count; i++)
+        {
+            if (!matchers[i].Matches(labels))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

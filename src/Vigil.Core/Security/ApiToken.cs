@@ -1,0 +1,28 @@
+namespace Vigil.Core.Security;
+
+/// <summary>Roles in increasing power: each can do everything the previous one can.</summary>
+public enum Role
+{
+    Viewer,
+    Responder,
+    Admin,
+}
+
+/// <summary>An API token as stored: only a SHA-256 hash of the secret is kept.</summary>
+public sealed record ApiToken(
+    string Id,
+    string Name,
+    Role Role,
+    string SecretHash,
+    DateTimeOffset CreatedAt,
+    string CreatedBy,
+    DateTimeOffset? RevokedAt = null);
+
+/// <summary>One mutation recorded for the audit log: who did what to which object, and when.</summary>
+public sealed record AuditEntry(
+    DateTimeOffset At,
+    string Actor,
+    string Action,
+    string Target,
+    string Details,
+    long Sequence = 0);

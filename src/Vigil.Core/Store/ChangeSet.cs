@@ -1,0 +1,50 @@
+using Vigil.Core.Alerts;
+using Vigil.Core.Incidents;
+using Vigil.Core.Security;
+using Vigil.Core.Silences;
+
+namespace Vigil.Core.Store;
+
+/// <summary>
+/// Persistent state of one aggregation group. The dispatcher owns the shape of <see cref="StateJson"/>; the store only
+/// needs the key and the time the group is next due, which is the durable timer (group_wait / group_interval).
+/// </summary>
+public sealed record AlertGroupRecord(string Key, string StateJson, DateTimeOffset? DueAt);
+
+/// <summary>
+/// Everything one logical operation changes, written in a single transaction. Several change sets may be committed
+/// together (group commit); they are applied in order.
+/// </summary>
+public sealed class ChangeSet
+{
+    /// <summary>Alerts to insert or replace, by fingerprint.</summary>
+    public List<Alert> Alerts { get; } = [];
+
+    /// <summary>Alerts to delete (garbage collection of long-resolved alerts).</summary>
+    public List<Fingerprint> DeletedAlerts { get; } = [];
+
+    /// <summary>Incidents to insert or replace, by id (ids are allocated by the caller).</summary>
+    public List<Incident> Incidents { get; } = [];
+
+    /// <summary>Timeline entries to append (their Sequence is assigned by the store).</summary>
+    public List<TimelineEntry> Timeline { get; } = [];
+
+    public List<AlertGroupRecord> Groups { get; } = [];
+
+    public List<string> DeletedGroups { get; } = [];
+
+    /// <summary>Silences to insert or replace, by id.</summary>
+    public List<Silence> Silences { get; } = [];
+
+    public List<ApiToken> Tokens { get; } = [];
+
+    public List<AuditEntry> Audit { get; } = [];
+
+    /// <summary>Small key/value settings (e.g. that demo data has been seeded).</summary>
+    public Dictionary<string, string> Meta { get; } = [];
+
+    public bool IsEmpty =>
+        Alerts.Count == 0 && DeletedAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
+        && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0
+        && Audit.Count == 0 && Meta.Count == 0;
+}

@@ -1,0 +1,50 @@
+using Vigil.Core.Alerts;
+using Vigil.Core.Incidents;
+using Vigil.Core.Security;
+using Vigil.Core.Silences;
+
+namespace Vigil.Core.Store;
+
+/// <summary>Filter for listing incidents, newest first.</summary>
+/// <param name="Statuses">Only these statuses; empty means all.</param>
+/// <param name="BeforeId">Keyset pagination: only incidents with a smaller id.</param>
+public sealed record IncidentQuery(IReadOnlyList<IncidentStatus> Statuses, int Limit = 100, long? BeforeId = null);
+
+/// <summary>
+/// The persistence seam: what the pipeline needs from durable storage, nothing more. Two implementations
+/// (SQLite, PostgreSQL) pass the same test suite. Writes go through <see cref="ApplyAsync"/> so a whole operation —
+/// alerts, incident, timeline, audit — commits atomically, and many operations can share one commit.
+/// </summary>
+public interface IVigilStore : IAsyncDisposable
+{
+    /// <summary>Applies pending versioned migrations; safe to call on every start.</summary>
+    Task MigrateAsync(CancellationToken ct = default);
+
+    /// <summary>Commits all change sets in one transaction, in order. Returns only after the commit is durable.</summary>
+    Task ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Alert>> LoadAlertsAsync(CancellationToken ct = default);
+
+    Task<IReadOnlyList<Silence>> LoadSilencesAsync(CancellationToken ct = default);
+
+    Task<IReadOnlyList<AlertGroupRecord>> LoadGroupsAsync(CancellationToken ct = default);
+
+    Task<Incident?> GetIncidentAsync(long id, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Incident>> ListIncidentsAsync(IncidentQuery query, CancellationToken ct = default);
+
+    /// <summary>The timeline of one incident in the order it happened.</summary>
+    Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(long incidentId, CancellationToken ct = default);
+
+    /// <summary>The largest incident id ever stored (0 when none), to continue numbering after a restart.</summary>
+    Task<long> GetMaxIncidentIdAsync(CancellationToken ct = default);
+
+    Task<IReadOnlyList<ApiToken>> ListTokensAsync(CancellationToken ct = default);
+
+    Task<ApiToken?> FindTokenByHashAsync(string secretHash, CancellationToken ct = default);
+
+    /// <summary>Audit entries, newest first.</summary>
+    Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit, long? beforeSequence = null, CancellationToken ct = default);
+
+    Task<string?> GetMetaAsync(string key, CancellationToken ct = default);
+}
