@@ -1,9 +1,118 @@
+using System.Net;
+using Microsoft.AspNetCore.Diagnostics;
+using Vigil.Core.Store;
+using Vigil.Server.Api.Alertmanager;
+using Vigil.Server.Api.Native;
+using Vigil.Server.Auth;
+using Vigil.Server.Hosting;
+using Vigil.Server.Pipeline;
+using Vigil.Server.Ui;
+using Vigil.Storage;
+
 namespace Vigil.Server;
 
-/// <summary>Entry point used by <c>vigil serve</c>.</summary>
+/// <summary>The composition root: builds the web application from the serve options.</summary>
 public static class VigilServer
 {
     /// <summary>Runs the server until <paramref name="ct"/> is cancelled or the process is asked to stop.</summary>
-    public static Task<int> RunAsync(ServeOptions options, CancellationToken ct = default) =>
-        throw new NotImplementedException("server spine not written yet");
+    public static async Task<int> RunAsync(ServeOptions options, CancellationToken ct = default)
+    {
+        await using var app = await BuildAsync(options);
+        await app.RunAsync(ct);
+        return 0;
+    }
+
+    /// <summary>Builds (but does not start) the server; storage is migrated and state loaded before it returns.</summary>
+    public static async Task<WebApplication> BuildAsync(ServeOptions options, TimeProvider? time = null)
+    {
+        var urls = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var loopbackOnly = urls.All(IsLoopback);
+        var settings = new ServerSettings
+        {
+            Demo = options.Demo,
+            OpenAccess = options.Demo && loopbackOnly,
+            DataDirectory = Path.GetFullPath(options.DataDirectory),
+            ConfigFile = ResolveConfigFile(options),
+        };
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(urls);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // Our own reader enforces settings.MaxBodyBytes with a clear message; Kestrel's limit is the backstop.
+            k.Limits.MaxRequestBodySize = settings.MaxBodyBytes * 2;
+            k.AddServerHeader = false;
+        });
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(time ?? TimeProvider.System);
+
+        Directory.CreateDirectory(settings.DataDirectory);
+        var store = StoreFactory.Open(options.Database, settings.DataDirectory);
+        await store.MigrateAsync();
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton<ChangeFeed>();
+        builder.Services.AddSingleton<ConfigHolder>();
+        builder.Services.AddSingleton<AlertPipeline>();
+        builder.Services.AddSingleton<TokenAuthenticator>();
+        builder.Services.AddSingleton<AlertValidation>();
+        builder.Services.AddHostedService<PipelineHost>();
+
+        var app = builder.Build();
+        app.UseExceptionHandler(errors => errors.Run(WriteUnhandledProblem));
+        app.UseStatusCodePages();
+        app.UseMiddleware<AuthenticationMiddleware>();
+
+        app.MapAlertmanagerAlerts();
+        app.MapAlertmanagerSilences();
+        app.MapAlertmanagerStatus();
+        app.MapNativeEvents();
+        app.MapTokens();
+        app.MapUi();
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vigil");
+        if (settings.OpenAccess)
+        {
+            logger.LogWarning("DEMO MODE: the API is OPEN — every request without a token acts as an admin. Loopback only; never expose this.");
+        }
+        else if (options.Demo)
+        {
+            logger.LogWarning("--demo with a non-loopback address: authentication stays ON; create a token with 'vigil tokens bootstrap'.");
+        }
+        return app;
+    }
+
+    private static string? ResolveConfigFile(ServeOptions options)
+    {
+        if (options.ConfigFile is not null)
+        {
+            return Path.GetFullPath(options.ConfigFile);
+        }
+        var inDataDir = Path.Combine(options.DataDirectory, "vigil.yml");
+        return File.Exists(inDataDir) ? Path.GetFullPath(inDataDir) : null;
+    }
+
+    private static bool IsLoopback(string url)
+    {
+        if (!Uri.TryCreate(url.Replace("*", "0.0.0.0", StringComparison.Ordinal).Replace("+", "0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+        return uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+    }
+
+    /// <summary>Last line of defence: an unexpected failure answers a problem document, never a stack trace.</summary>
+    private static async Task WriteUnhandledProblem(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var (status, detail) = error switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, bad.Message),
+            OperationCanceledException => (StatusCodes.Status499ClientClosedRequest, "The request was cancelled."),
+            _ => (StatusCodes.Status500InternalServerError, "Vigil failed to handle this request; the error is in the server log."),
+        };
+        context.Response.StatusCode = status;
+        await Results.Problem(statusCode: status, detail: detail).ExecuteAsync(context);
+    }
 }

@@ -1,0 +1,185 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Serialization;
+using Vigil.Core.Alerts;
+using Vigil.Core.Security;
+using Vigil.Server.Api.Alertmanager;
+using Vigil.Server.Auth;
+using Vigil.Server.Pipeline;
+
+namespace Vigil.Server.Api.Native;
+
+/// <summary>
+/// POST /api/v1/events: Vigil's own event format for anything that is not Prometheus. Each event becomes an alert
+/// whose identity is (source, service, dedup_key, extra labels), so repeated triggers deduplicate and a resolve ends it.
+/// </summary>
+public static class EventsEndpoints
+{
+    public static void MapNativeEvents(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/v1/events", PostEvents).RequireRole(Role.Responder);
+
+    private static async Task<IResult> PostEvents(HttpContext context, AlertPipeline pipeline, ServerSettings settings, TimeProvider time)
+    {
+        var body = await RequestBody.ReadJsonAsync(context, NativeJson.Default.EventBatch, settings.MaxBodyBytes);
+        if (body.Error is not null)
+        {
+            return body.Error;
+        }
+        var now = time.GetUtcNow();
+        var events = body.Value!.Events;
+        if (events.Count == 0)
+        {
+            return Problems.BadRequest("No events given.");
+        }
+        var errors = new List<string>();
+        var alerts = new List<Alert>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var alert = ToAlert(events[i], events.Count == 1 ? "event" : $"event {i}", now, settings, errors);
+            if (alert is not null)
+            {
+                alerts.Add(alert);
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+        await pipeline.IngestAsync(alerts, context.RequestAborted);
+        return Results.Json(new EventsAccepted(alerts.Count, alerts.Select(a => a.Fingerprint.ToString()).ToList()),
+            NativeJson.Default.EventsAccepted, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
+    /// Events are not re-sent like Prometheus alerts, so a trigger stays firing until resolved — or, as a safety net
+    /// against a sender that never resolves, for 24 hours after the last trigger.
+    /// </summary>
+    public static readonly TimeSpan EventAutoResolve = TimeSpan.FromHours(24);
+
+    private static readonly string[] Severities = ["critical", "error", "warning", "info"];
+
+    internal static Alert? ToAlert(NativeEvent? e, string where, DateTimeOffset now, ServerSettings settings, List<string> errors)
+    {
+        if (e is null)
+        {
+            errors.Add($"{where}: is null; expected an object");
+            return null;
+        }
+        var before = errors.Count;
+        var action = (e.Action ?? "trigger").ToLowerInvariant();
+        if (action is not ("trigger" or "resolve"))
+        {
+            errors.Add($"{where}: action \"{e.Action}\" is unknown; use trigger or resolve");
+        }
+        Require(e.Source, "source", where, errors);
+        Require(e.Service, "service", where, errors);
+        if (action == "trigger")
+        {
+            Require(e.Summary, "summary", where, errors);
+        }
+        if (e.Summary is { Length: > 1024 })
+        {
+            errors.Add($"{where}: summary is {e.Summary.Length} characters; at most 1024");
+        }
+        var severity = (e.Severity ?? "warning").ToLowerInvariant();
+        if (!Severities.Contains(severity))
+        {
+            errors.Add($"{where}: severity \"{e.Severity}\" is unknown; use critical, error, warning or info");
+        }
+        if (e.DedupKey is { Length: > 255 })
+        {
+            errors.Add($"{where}: dedup_key is longer than 255 characters");
+        }
+        if (action == "resolve" && string.IsNullOrEmpty(e.DedupKey) && string.IsNullOrEmpty(e.Summary))
+        {
+            errors.Add($"{where}: a resolve needs the dedup_key (or the summary) of the event it resolves");
+        }
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (e.Labels is not null)
+        {
+            if (e.Labels.Count > settings.MaxLabelsPerAlert)
+            {
+                errors.Add($"{where}: {e.Labels.Count} labels given, at most {settings.MaxLabelsPerAlert} allowed");
+            }
+            foreach (var (name, value) in e.Labels)
+            {
+                if (!LabelNames.IsValid(name))
+                {
+                    errors.Add($"{where}: label name \"{name}\" is invalid: it must match [a-zA-Z_][a-zA-Z0-9_]*");
+                }
+                else if (value is null)
+                {
+                    errors.Add($"{where}: label \"{name}\" has a null value");
+                }
+                else
+                {
+                    labels[name] = value;
+                }
+            }
+        }
+        if (errors.Count > before)
+        {
+            return null;
+        }
+        var dedupKey = string.IsNullOrEmpty(e.DedupKey) ? DeriveDedupKey(e.Source!, e.Service!, e.Summary ?? "") : e.DedupKey;
+        labels.TryAdd(AlertLabels.AlertName, e.Source!);
+        labels["source"] = e.Source!;
+        labels[AlertLabels.Service] = e.Service!;
+        labels["dedup_key"] = dedupKey;
+        var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (e.Annotations is not null)
+        {
+            foreach (var (name, value) in e.Annotations)
+            {
+                if (LabelNames.IsValid(name) && value is not null)
+                {
+                    annotations[name] = value;
+                }
+            }
+        }
+        if (!string.IsNullOrEmpty(e.Summary))
+        {
+            annotations["summary"] = e.Summary;
+        }
+        var at = e.Timestamp ?? now;
+        // Severity is an annotation-like attribute that may change between events of one key, but Prometheus
+        // convention (and routing) needs it as a label; it is part of identity only if the sender puts it in labels.
+        labels.TryAdd(AlertLabels.Severity, severity);
+        return action == "resolve"
+            ? new Alert(LabelSet.From(labels), LabelSet.From(annotations), at, now, "", now)
+            : new Alert(LabelSet.From(labels), LabelSet.From(annotations), at, now + EventAutoResolve, "", now, Timeout: true);
+    }
+
+    private static void Require(string? value, string name, string where, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add($"{where}: {name} is required");
+        }
+    }
+
+    private static string DeriveDedupKey(string source, string service, string summary) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{source}\n{service}\n{summary}")))[..16];
+}
+
+public sealed class NativeEvent
+{
+    public string? Action { get; set; }
+    public string? Source { get; set; }
+    public string? Service { get; set; }
+    public string? Severity { get; set; }
+    public string? Summary { get; set; }
+
+    [JsonPropertyName("dedup_key")]
+    public string? DedupKey { get; set; }
+
+    public Dictionary<string, string?>? Labels { get; set; }
+    public Dictionary<string, string?>? Annotations { get; set; }
+    public DateTimeOffset? Timestamp { get; set; }
+}
+
+/// <summary>Either one event or an array of them.</summary>
+[JsonConverter(typeof(EventBatchConverter))]
+public sealed record EventBatch(List<NativeEvent?> Events);
+
+public sealed record EventsAccepted(int Accepted, IReadOnlyList<string> Fingerprints);

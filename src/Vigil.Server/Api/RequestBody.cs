@@ -1,0 +1,103 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Vigil.Server.Api;
+
+/// <summary>Reads JSON request bodies with size limits and turns every way a body can be wrong into a clear 4xx.</summary>
+public static class RequestBody
+{
+    public sealed record Outcome<T>(T? Value, IResult? Error);
+
+    public static async Task<Outcome<T>> ReadJsonAsync<T>(HttpContext context, JsonTypeInfo<T> type, long maxBytes)
+    {
+        var request = context.Request;
+        if (request.ContentLength > maxBytes)
+        {
+            return new(default, TooLarge(maxBytes));
+        }
+        if (request.ContentLength == 0)
+        {
+            return new(default, Problems.BadRequest("The request body is empty; expected JSON."));
+        }
+        try
+        {
+            using var limited = new LimitedStream(request.Body, maxBytes);
+            var value = await JsonSerializer.DeserializeAsync(limited, type, context.RequestAborted);
+            return value is null
+                ? new(default, Problems.BadRequest("The request body is JSON null; expected " + Describe<T>() + "."))
+                : new(value, null);
+        }
+        catch (BodyTooLargeException)
+        {
+            return new(default, TooLarge(maxBytes));
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return new(default, TooLarge(maxBytes));
+        }
+        catch (JsonException ex)
+        {
+            var empty = ex.BytePositionInLine == 0 && ex.LineNumber == 0 && ex.Message.Contains("input does not contain any JSON tokens", StringComparison.Ordinal);
+            return new(default, Problems.BadRequest(empty
+                ? "The request body is empty; expected JSON."
+                : $"Malformed JSON: {ex.Message}"));
+        }
+    }
+
+    private static IResult TooLarge(long maxBytes) => Results.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "Payload too large",
+        detail: $"The request body is larger than the limit of {maxBytes / 1024} KiB; send smaller batches.");
+
+    private static string Describe<T>() => typeof(T).IsGenericType ? "an array" : "an object";
+
+    private sealed class BodyTooLargeException : IOException;
+
+    /// <summary>Enforces the limit even for chunked bodies that carry no Content-Length.</summary>
+    private sealed class LimitedStream(Stream inner, long limit) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Count(await inner.ReadAsync(buffer, cancellationToken));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        private int Count(int n)
+        {
+            _read += n;
+            return _read > limit ? throw new BodyTooLargeException() : n;
+        }
+    }
+}
+
+public static class Problems
+{
+    public static IResult BadRequest(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
+
+    public static IResult Invalid(IReadOnlyList<string> errors) => Results.Problem(
+        statusCode: StatusCodes.Status400BadRequest,
+        title: "Invalid request",
+        detail: errors.Count == 1 ? errors[0] : $"{errors.Count} problems: " + string.Join("; ", errors.Take(20)),
+        extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
+    public static IResult NotFound(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
+
+    public static IResult Conflict(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
+}

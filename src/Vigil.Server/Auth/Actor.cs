@@ -1,0 +1,24 @@
+using Vigil.Core.Security;
+
+namespace Vigil.Server.Auth;
+
+/// <summary>Who is making a request: the name of the API token (or "demo") and its role.</summary>
+public sealed record Actor(string Name, Role Role, string? TokenId)
+{
+    public static readonly Actor Demo = new("demo", Role.Admin, null);
+
+    public bool Can(Role required) => Role >= required;
+}
+
+public static class ActorHttpContextExtensions
+{
+    private const string Key = "vigil.actor";
+
+    public static Actor? GetActor(this HttpContext context) =>
+        context.Items.TryGetValue(Key, out var value) ? value as Actor : null;
+
+    internal static void SetActor(this HttpContext context, Actor actor) => context.Items[Key] = actor;
+
+    /// <summary>The actor's name for audit and timeline entries; endpoints behind RequireRole always have one.</summary>
+    public static string ActorName(this HttpContext context) => context.GetActor()?.Name ?? "anonymous";
+}

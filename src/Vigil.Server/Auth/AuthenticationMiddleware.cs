@@ -1,0 +1,75 @@
+using Vigil.Core.Security;
+
+namespace Vigil.Server.Auth;
+
+/// <summary>
+/// Attaches an <see cref="Actor"/> to requests that carry a valid bearer token (or <c>?access_token=</c>, which the
+/// browser's EventSource needs). Whether an endpoint needs one is decided by <see cref="RoleFilter"/>.
+/// In open demo mode, requests without a token act as the demo admin.
+/// </summary>
+public sealed class AuthenticationMiddleware(RequestDelegate next, TokenAuthenticator authenticator, ServerSettings settings)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var secret = ReadSecret(context.Request);
+        if (secret is not null)
+        {
+            var token = await authenticator.AuthenticateAsync(secret, context.RequestAborted);
+            if (token is not null)
+            {
+                context.SetActor(new Actor(token.Name, token.Role, token.Id));
+            }
+            else
+            {
+                context.Items["vigil.invalid-token"] = true;
+            }
+        }
+        else if (settings.OpenAccess)
+        {
+            context.SetActor(Actor.Demo);
+        }
+        await next(context);
+    }
+
+    private static string? ReadSecret(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var value = header["Bearer ".Length..].Trim();
+            return value.Length > 0 ? value : null;
+        }
+        var query = request.Query["access_token"].ToString();
+        return query.Length > 0 ? query : null;
+    }
+}
+
+/// <summary>Endpoint filter: 401 without a valid token, 403 when the token's role is too low.</summary>
+public sealed class RoleFilter(Role required) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var actor = http.GetActor();
+        if (actor is null)
+        {
+            var detail = http.Items.ContainsKey("vigil.invalid-token")
+                ? "The API token is unknown or revoked."
+                : "This endpoint needs an API token: send 'Authorization: Bearer <token>'.";
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail);
+        }
+        if (!actor.Can(required))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                detail: $"Token '{actor.Name}' has role {actor.Role.ToString().ToLowerInvariant()}; this needs {required.ToString().ToLowerInvariant()}.");
+        }
+        return await next(context);
+    }
+}
+
+public static class RoleEndpointExtensions
+{
+    public static TBuilder RequireRole<TBuilder>(this TBuilder builder, Role role)
+        where TBuilder : IEndpointConventionBuilder => builder.AddEndpointFilter(new RoleFilter(role));
+}

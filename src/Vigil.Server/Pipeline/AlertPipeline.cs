@@ -1,0 +1,87 @@
+using Vigil.Core.Alerts;
+using Vigil.Core.Security;
+using Vigil.Core.Silences;
+using Vigil.Core.Store;
+
+namespace Vigil.Server.Pipeline;
+
+/// <summary>
+/// The running pipeline: stored alerts and silences in memory, the group-commit writer in front of the store,
+/// and the dispatcher that turns alert groups into incidents.
+/// </summary>
+public sealed partial class AlertPipeline : IAsyncDisposable
+{
+    private readonly IVigilStore _store;
+    private readonly TimeProvider _time;
+    private readonly ChangeFeed _feed;
+    private readonly ILogger<AlertPipeline> _logger;
+    private IngestWriter? _writer;
+
+    public AlertPipeline(IVigilStore store, TimeProvider time, ChangeFeed feed, ConfigHolder config, ILoggerFactory loggers)
+    {
+        _store = store;
+        _time = time;
+        _feed = feed;
+        Config = config;
+        _logger = loggers.CreateLogger<AlertPipeline>();
+        Loggers = loggers;
+    }
+
+    private ILoggerFactory Loggers { get; }
+
+    public AlertIndex Alerts { get; } = new();
+
+    public SilenceBook Silences { get; } = new();
+
+    public ConfigHolder Config { get; }
+
+    public IVigilStore Store => _store;
+
+    /// <summary>Loads stored state and starts the writer. Must complete before the server accepts requests.</summary>
+    public async Task StartAsync(CancellationToken ct)
+    {
+        foreach (var alert in await _store.LoadAlertsAsync(ct))
+        {
+            Alerts.Set(alert);
+        }
+        Silences.Load(await _store.LoadSilencesAsync(ct));
+        await StartDispatcherAsync(ct);
+        _writer = new IngestWriter(_store, Alerts, OnAlertsCommitted, Loggers.CreateLogger<IngestWriter>());
+        _logger.LogInformation("Pipeline started with {Alerts} alerts and {Silences} silences", Alerts.Count, Silences.All.Count);
+    }
+
+    /// <summary>Stores alerts durably; returns after commit.</summary>
+    public Task IngestAsync(IReadOnlyList<Alert> alerts, CancellationToken ct) =>
+        (_writer ?? throw new InvalidOperationException("pipeline not started")).WriteAsync(alerts, ct);
+
+    private void OnAlertsCommitted(IReadOnlyList<Alert> alerts)
+    {
+        ObserveCommitted(alerts);
+        _feed.Publish(new ChangeSignal([], _time.GetUtcNow()));
+    }
+
+    /// <summary>Creates or replaces a silence, with its audit entry, in one commit.</summary>
+    public async Task SaveSilenceAsync(Silence silence, string actor, string action, CancellationToken ct)
+    {
+        var changes = new ChangeSet();
+        changes.Silences.Add(silence);
+        changes.Audit.Add(new AuditEntry(_time.GetUtcNow(), actor, action, $"silence/{silence.Id}",
+            $"{string.Join(",", silence.Matchers)} until {silence.EndsAt:O}: {silence.Comment}"));
+        await _store.ApplyAsync([changes], ct);
+        Silences.Set(silence);
+        _feed.Publish(new ChangeSignal([], _time.GetUtcNow()));
+        WakeDispatcher();
+    }
+
+    /// <summary>Commits a change set made by an API call (tokens, audit...).</summary>
+    public Task CommitAsync(ChangeSet changes, CancellationToken ct) => _store.ApplyAsync([changes], ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopDispatcherAsync();
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+        }
+    }
+}

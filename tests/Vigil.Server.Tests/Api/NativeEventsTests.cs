@@ -1,0 +1,38 @@
+using System.Net;
+using Vigil.Server.Tests.Infrastructure;
+
+namespace Vigil.Server.Tests.Api;
+
+public abstract class NativeEventsTests(Backend backend) : IAsyncLifetime
+{
+    private RunningVigil _vigil = null!;
+
+    public async Task InitializeAsync() => _vigil = await RunningVigil.StartAsync(backend);
+
+    public async Task DisposeAsync() => await _vigil.DisposeAsync();
+
+    [Fact]
+    public async Task Trigger_becomes_an_alert_that_repeats_deduplicate_and_resolve_ends()
+    {
+        var trigger = new { action = "trigger", source = "nagios", service = "checkout", severity = "critical", summary = "Checkout p99 > 2s", dedup_key = "checkout-latency", labels = new { team = "payments" } };
+        using var first = await _vigil.Client.PostAsync("/api/v1/events", Http.Json(trigger));
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        using var again = await _vigil.Client.PostAsync("/api/v1/events", Http.Json(new[] { trigger }));
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+
+        var alert = (await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray().Single()!;
+        Assert.Equal("nagios", alert["labels"]!["alertname"]!.GetValue<string>());
+        Assert.Equal("checkout", alert["labels"]!["service"]!.GetValue<string>());
+        Assert.Equal("critical", alert["labels"]!["severity"]!.GetValue<string>());
+        Assert.Equal("payments", alert["labels"]!["team"]!.GetValue<string>());
+        Assert.Equal("Checkout p99 > 2s", alert["annotations"]!["summary"]!.GetValue<string>());
+
+        using var resolve = await _vigil.Client.PostAsync("/api/v1/events", Http.Json(new { action = "resolve", source = "nagios", service = "checkout", severity = "critical", dedup_key = "checkout-latency", labels = new { team = "payments" } }));
+        Assert.Equal(HttpStatusCode.Accepted, resolve.StatusCode);
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
+    }
+}
+
+public sealed class NativeEventsOnSqlite() : NativeEventsTests(Backend.Sqlite);
+
+public sealed class NativeEventsOnPostgres() : NativeEventsTests(Backend.Postgres);

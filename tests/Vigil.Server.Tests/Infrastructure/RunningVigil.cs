@@ -1,0 +1,108 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Vigil.Core.Security;
+using Vigil.Core.Store;
+using Vigil.Storage;
+
+namespace Vigil.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real Vigil server (Kestrel on a random loopback port, real storage) for API tests, with an admin token.
+/// </summary>
+public sealed class RunningVigil : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TestDatabase _database;
+    private readonly bool _ownsDatabase;
+
+    private RunningVigil(WebApplication app, TestDatabase database, bool ownsDatabase, Uri address, string adminToken)
+    {
+        _app = app;
+        _database = database;
+        _ownsDatabase = ownsDatabase;
+        Address = address;
+        AdminToken = adminToken;
+        Client = NewClient(adminToken);
+    }
+
+    public Uri Address { get; }
+
+    public string AdminToken { get; }
+
+    /// <summary>A client authenticated as admin.</summary>
+    public HttpClient Client { get; }
+
+    public TestDatabase Database => _database;
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<RunningVigil> StartAsync(Backend backend, string? configYaml = null, bool demo = false, TimeProvider? time = null)
+    {
+        var database = await TestDatabase.CreateAsync(backend);
+        return await StartAsync(database, ownsDatabase: true, configYaml, demo, time);
+    }
+
+    /// <summary>Starts a server on an existing database (e.g. to check what survives a restart).</summary>
+    public static async Task<RunningVigil> StartAsync(TestDatabase database, bool ownsDatabase, string? configYaml = null, bool demo = false, TimeProvider? time = null)
+    {
+        string? configFile = null;
+        if (configYaml is not null)
+        {
+            configFile = Path.Combine(database.DataDirectory, "test-config.yml");
+            await File.WriteAllTextAsync(configFile, configYaml);
+        }
+        var adminToken = await CreateTokenAsync(database, "test-admin", Role.Admin);
+        var options = new ServeOptions("http://127.0.0.1:0", database.DataDirectory, database.ConnectionString, configFile, demo);
+        var app = await VigilServer.BuildAsync(options, time);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RunningVigil(app, database, ownsDatabase, new Uri(address), adminToken);
+    }
+
+    /// <summary>Creates a token directly in storage, as <c>vigil tokens bootstrap</c> does.</summary>
+    public static async Task<string> CreateTokenAsync(TestDatabase database, string name, Role role)
+    {
+        await using var store = StoreFactory.Open(database.ConnectionString, database.DataDirectory);
+        await store.MigrateAsync();
+        var secret = TokenSecrets.Generate();
+        var changes = new ChangeSet();
+        changes.Tokens.Add(new ApiToken(TokenSecrets.NewId(), name, role, TokenSecrets.Hash(secret), DateTimeOffset.UtcNow, "test"));
+        await store.ApplyAsync([changes]);
+        return secret;
+    }
+
+    public HttpClient NewClient(string? token)
+    {
+        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
+
+    public async Task StopAsync()
+    {
+        await _app.StopAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        try
+        {
+            await _app.StopAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        await _app.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
