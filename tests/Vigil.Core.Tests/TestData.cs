@@ -20,5 +20,5 @@ internal static class TestData
     /// <summary>The same alert received again at <paramref name="at"/> (e.g. after it was resolved).</summary>
     public static Alert Refired(this Alert alert, DateTimeOffset at) => alert with { StartsAt = at, EndsAt = at.AddDays(1), UpdatedAt = at };
 
-    public static VigilConfig Config(string yaml) => ConfigLoader.Parse(yaml, "test.yml");
+    public static VigilConfig ParseConfig(string yaml) => ConfigLoader.Parse(yaml, "test.yml");
 }
