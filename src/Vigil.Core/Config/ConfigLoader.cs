@@ -1,0 +1,137 @@
+using Vigil.Core.Routing;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Vigil.Core.Config;
+
+/// <summary>
+/// Reads the single YAML config file. Uses YamlDotNet's representation model rather than deserialisation because its
+/// nodes carry line and column, which every error message needs.
+/// </summary>
+public static class ConfigLoader
+{
+    private static readonly string[] TopLevelKeys = ["global", "route", "inhibit_rules", "receivers", "incidents"];
+
+    // Alertmanager sections Vigil does not implement yet; accepted so an existing alertmanager.yml loads.
+    private static readonly string[] IgnoredTopLevelKeys = ["templates", "time_intervals", "mute_time_intervals", "tracing"];
+
+    private static readonly string[] GlobalKeys = ["resolve_timeout"];
+
+    // Notification settings of Alertmanager's global section: no notifier exists yet, so they are accepted and unused.
+    private static readonly string[] IgnoredGlobalKeys =
+    [
+        "http_config", "smtp_from", "smtp_hello", "smtp_smarthost", "smtp_auth_username", "smtp_auth_password",
+        "smtp_auth_password_file", "smtp_auth_secret", "smtp_auth_secret_file", "smtp_auth_identity", "smtp_require_tls",
+        "smtp_tls_config", "slack_api_url", "slack_api_url_file", "slack_app_token", "slack_app_token_file",
+        "slack_app_url", "victorops_api_key", "victorops_api_key_file", "victorops_api_url", "pagerduty_url",
+        "opsgenie_api_key", "opsgenie_api_key_file", "opsgenie_api_url", "wechat_api_url", "wechat_api_secret",
+        "wechat_api_corp_id", "telegram_api_url", "telegram_bot_token", "telegram_bot_token_file", "webex_api_url",
+        "rocketchat_api_url", "rocketchat_token", "rocketchat_token_file", "rocketchat_token_id",
+        "rocketchat_token_id_file", "jira_api_url",
+    ];
+
+    private static readonly string[] IncidentKeys = ["reopen_window"];
+
+    /// <exception cref="ConfigException">The file is not valid; the message lists every problem with its position.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static VigilConfig Load(string path) => Parse(File.ReadAllText(path), path);
+
+    /// <exception cref="ConfigException">The text is not a valid config; the message lists every problem.</exception>
+    public static VigilConfig Parse(string text, string fileName)
+    {
+        var reader = new YamlReader(fileName);
+        var root = LoadDocument(text, fileName);
+        if (root is null)
+        {
+            throw new ConfigException([new ConfigError(fileName, 1, 1, "the file is empty; it needs at least a \"route\" and \"receivers\"")]);
+        }
+        if (reader.Mapping(root, "the top level of the config") is not { } map)
+        {
+            throw new ConfigException(reader.Errors);
+        }
+        var keys = reader.Keys(map, "the top level of the config", TopLevelKeys, IgnoredTopLevelKeys);
+        var resolveTimeout = ParseGlobal(reader, keys);
+        var reopenWindow = ParseIncidents(reader, keys);
+        var receivers = new ReceiverParser(reader).ParseAll(keys.GetValueOrDefault("receivers"));
+        Route? route = null;
+        if (keys.TryGetValue("route", out var routeNode))
+        {
+            var routes = new RouteParser(reader);
+            route = routes.ParseRoot(routeNode);
+            var names = receivers.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var (name, node) in routes.ReceiverReferences)
+            {
+                if (!names.Contains(name))
+                {
+                    reader.Error(node, $"route refers to receiver \"{name}\", which is not defined under \"receivers\"");
+                }
+            }
+        }
+        else
+        {
+            reader.Error(map, "missing \"route\": the config needs a root route with a receiver");
+        }
+        var inhibitRules = keys.TryGetValue("inhibit_rules", out var inhibitNode)
+            ? new InhibitRuleParser(reader).ParseAll(inhibitNode)
+            : [];
+        if (reader.Errors.Count > 0 || route is null)
+        {
+            throw new ConfigException(reader.Errors);
+        }
+        return new VigilConfig
+        {
+            ResolveTimeout = resolveTimeout,
+            Route = route,
+            InhibitRules = inhibitRules,
+            Receivers = receivers,
+            ReopenWindow = reopenWindow,
+            Original = text,
+        };
+    }
+
+    private static YamlNode? LoadDocument(string text, string fileName)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            throw new ConfigException([new ConfigError(fileName, checked((int)ex.Start.Line), checked((int)ex.Start.Column), "invalid YAML: " + YamlMessage(ex))]);
+        }
+        return stream.Documents.Count == 0 || YamlReader.IsNull(stream.Documents[0].RootNode) ? null : stream.Documents[0].RootNode;
+    }
+
+    /// <summary>YamlDotNet prefixes messages with "(Line: 1, Col: 2, Idx: 3) - (...): "; the position is reported separately.</summary>
+    private static string YamlMessage(YamlException ex)
+    {
+        var message = (ex.InnerException as YamlException ?? ex).Message;
+        var cut = message.IndexOf("): ", StringComparison.Ordinal);
+        return message.StartsWith("(Line:", StringComparison.Ordinal) && cut >= 0 ? message[(cut + 3)..] : message;
+    }
+
+    private static TimeSpan ParseGlobal(YamlReader reader, Dictionary<string, YamlNode> keys)
+    {
+        if (!keys.TryGetValue("global", out var node) || YamlReader.IsNull(node) || reader.Mapping(node, "\"global\"") is not { } map)
+        {
+            return VigilConfig.DefaultResolveTimeout;
+        }
+        var global = reader.Keys(map, "\"global\"", GlobalKeys, IgnoredGlobalKeys);
+        return global.TryGetValue("resolve_timeout", out var timeout) && reader.Duration(timeout, "resolve_timeout") is { } value
+            ? value
+            : VigilConfig.DefaultResolveTimeout;
+    }
+
+    private static TimeSpan ParseIncidents(YamlReader reader, Dictionary<string, YamlNode> keys)
+    {
+        if (!keys.TryGetValue("incidents", out var node) || YamlReader.IsNull(node) || reader.Mapping(node, "\"incidents\"") is not { } map)
+        {
+            return VigilConfig.DefaultReopenWindow;
+        }
+        var incidents = reader.Keys(map, "\"incidents\"", IncidentKeys);
+        return incidents.TryGetValue("reopen_window", out var window) && reader.Duration(window, "reopen_window") is { } value
+            ? value
+            : VigilConfig.DefaultReopenWindow;
+    }
+}

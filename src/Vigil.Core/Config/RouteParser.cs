@@ -1,0 +1,125 @@
+using Vigil.Core.Matching;
+using Vigil.Core.Routing;
+using YamlDotNet.RepresentationModel;
+
+namespace Vigil.Core.Config;
+
+/// <summary>Builds the <see cref="Route"/> tree, resolving inherited settings top-down as Alertmanager does.</summary>
+internal sealed class RouteParser(YamlReader reader)
+{
+    private static readonly string[] KnownKeys =
+    [
+        "receiver", "group_by", "group_wait", "group_interval", "repeat_interval",
+        "matchers", "match", "match_re", "continue", "routes",
+    ];
+
+    // Accepted so existing Alertmanager files load; time intervals are not implemented yet.
+    private static readonly string[] IgnoredKeys = ["mute_time_intervals", "active_time_intervals"];
+
+    private const string GroupByAllMarker = "...";
+
+    /// <summary>Every receiver name a route refers to, with the node to blame if it is undefined.</summary>
+    public List<(string Name, YamlNode Node)> ReceiverReferences { get; } = [];
+
+    private sealed record Inherited(string Receiver, IReadOnlyList<string> GroupBy, bool GroupByAll, TimeSpan GroupWait, TimeSpan GroupInterval, TimeSpan RepeatInterval);
+
+    public Route? ParseRoot(YamlNode node)
+    {
+        if (reader.Mapping(node, "route") is not { } map)
+        {
+            return null;
+        }
+        var defaults = new Inherited("", [], false, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5), TimeSpan.FromHours(4));
+        var keys = reader.Keys(map, "route", KnownKeys, IgnoredKeys);
+        if (!keys.TryGetValue("receiver", out var receiverNode) || YamlReader.IsNull(receiverNode))
+        {
+            reader.Error(map, "the root route has no receiver; every alert must have somewhere to go");
+        }
+        foreach (var key in (string[])["matchers", "match", "match_re"])
+        {
+            if (keys.TryGetValue(key, out var matcherNode))
+            {
+                reader.Error(matcherNode, $"the root route must not have matchers (\"{key}\"); it receives every alert");
+            }
+        }
+        return Parse(map, keys, defaults, "0");
+    }
+
+    private Route Parse(YamlMappingNode map, Dictionary<string, YamlNode> keys, Inherited parent, string id)
+    {
+        var receiver = parent.Receiver;
+        if (keys.TryGetValue("receiver", out var receiverNode) && !YamlReader.IsNull(receiverNode) && reader.String(receiverNode, "receiver") is { } name)
+        {
+            receiver = name;
+            ReceiverReferences.Add((name, receiverNode));
+        }
+        var (groupBy, groupByAll) = (parent.GroupBy, parent.GroupByAll);
+        if (keys.TryGetValue("group_by", out var groupByNode) && reader.StringList(groupByNode, "group_by") is { } labels)
+        {
+            (groupBy, groupByAll) = ParseGroupBy(labels, groupByNode);
+        }
+        var groupWait = DurationOr(keys, "group_wait", parent.GroupWait, allowZero: true);
+        var groupInterval = DurationOr(keys, "group_interval", parent.GroupInterval, allowZero: false);
+        var repeatInterval = DurationOr(keys, "repeat_interval", parent.RepeatInterval, allowZero: false);
+        var matchers = new List<Matcher>();
+        if (keys.TryGetValue("match", out var match))
+        {
+            matchers.AddRange(reader.LegacyMatchers(match, "match", regex: false));
+        }
+        if (keys.TryGetValue("match_re", out var matchRe))
+        {
+            matchers.AddRange(reader.LegacyMatchers(matchRe, "match_re", regex: true));
+        }
+        if (keys.TryGetValue("matchers", out var matcherList))
+        {
+            matchers.AddRange(reader.Matchers(matcherList, "matchers"));
+        }
+        var @continue = keys.TryGetValue("continue", out var continueNode) && reader.Bool(continueNode, "continue") == true;
+        var inherited = new Inherited(receiver, groupBy, groupByAll, groupWait, groupInterval, repeatInterval);
+        var children = new List<Route>();
+        if (keys.TryGetValue("routes", out var routesNode) && !YamlReader.IsNull(routesNode) && reader.Sequence(routesNode, "routes") is { } routes)
+        {
+            foreach (var child in routes)
+            {
+                if (reader.Mapping(child, "each entry of \"routes\"") is { } childMap)
+                {
+                    var childKeys = reader.Keys(childMap, $"route {id}.{children.Count}", KnownKeys, IgnoredKeys);
+                    children.Add(Parse(childMap, childKeys, inherited, $"{id}.{children.Count}"));
+                }
+            }
+        }
+        return new Route(id, receiver, groupBy, groupByAll, groupWait, groupInterval, repeatInterval, matchers, @continue, children);
+    }
+
+    private (IReadOnlyList<string>, bool) ParseGroupBy(List<string> labels, YamlNode node)
+    {
+        if (!labels.Contains(GroupByAllMarker))
+        {
+            var duplicate = labels.GroupBy(l => l, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+            {
+                reader.Error(node, $"duplicate label \"{duplicate.Key}\" in \"group_by\"");
+            }
+            return (labels, false);
+        }
+        if (labels.Count > 1)
+        {
+            reader.Error(node, "\"group_by\" cannot combine '...' (group by all labels) with other labels");
+        }
+        return ([], true);
+    }
+
+    private TimeSpan DurationOr(Dictionary<string, YamlNode> keys, string key, TimeSpan inherited, bool allowZero)
+    {
+        if (!keys.TryGetValue(key, out var node) || YamlReader.IsNull(node) || reader.Duration(node, key) is not { } value)
+        {
+            return inherited;
+        }
+        if (!allowZero && value <= TimeSpan.Zero)
+        {
+            reader.Error(node, $"\"{key}\" must be greater than zero");
+            return inherited;
+        }
+        return value;
+    }
+}

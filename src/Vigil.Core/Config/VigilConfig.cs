@@ -1,0 +1,43 @@
+using Vigil.Core.Inhibition;
+using Vigil.Core.Routing;
+
+namespace Vigil.Core.Config;
+
+/// <summary>
+/// The validated configuration: Alertmanager's shape (global, route, inhibit_rules, receivers) plus Vigil's own
+/// <c>incidents</c> section. Built by <see cref="ConfigLoader"/>; immutable.
+/// </summary>
+public sealed record VigilConfig
+{
+    public static readonly TimeSpan DefaultResolveTimeout = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan DefaultReopenWindow = TimeSpan.FromHours(1);
+
+    /// <summary>How long an alert without an end time stays firing after it was last received.</summary>
+    public required TimeSpan ResolveTimeout { get; init; }
+
+    public required Route Route { get; init; }
+
+    public required IReadOnlyList<InhibitRule> InhibitRules { get; init; }
+
+    public required IReadOnlyList<ReceiverConfig> Receivers { get; init; }
+
+    /// <summary>An incident auto-resolved less than this long ago is reopened instead of a new one being created.</summary>
+    public required TimeSpan ReopenWindow { get; init; }
+
+    /// <summary>The file's text exactly as read, for <c>GET /api/v2/status</c>.</summary>
+    public required string Original { get; init; }
+
+    /// <summary>One receiver <c>default</c>, grouping by alertname and service, Alertmanager's default timers.</summary>
+    public static VigilConfig Default { get; } = ConfigLoader.Parse(
+        """
+        route:
+          receiver: default
+          group_by: [alertname, service]
+          group_wait: 30s
+          group_interval: 5m
+          repeat_interval: 4h
+        receivers:
+          - name: default
+        """,
+        "<default>");
+}

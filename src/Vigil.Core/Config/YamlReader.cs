@@ -1,0 +1,186 @@
+using Vigil.Core.Matching;
+using YamlDotNet.RepresentationModel;
+
+namespace Vigil.Core.Config;
+
+/// <summary>
+/// Typed access to YamlDotNet's representation model that records a positioned <see cref="ConfigError"/> instead of
+/// throwing, so one pass over the file reports every problem. Every getter returns null when the value is invalid.
+/// </summary>
+internal sealed class YamlReader(string file)
+{
+    public List<ConfigError> Errors { get; } = [];
+
+    public void Error(YamlNode node, string message) =>
+        Errors.Add(new ConfigError(file, checked((int)node.Start.Line), checked((int)node.Start.Column), message));
+
+    public static bool IsNull(YamlNode node) =>
+        node is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: null or "" or "~" or "null" };
+
+    public YamlMappingNode? Mapping(YamlNode node, string what)
+    {
+        if (node is YamlMappingNode map)
+        {
+            return map;
+        }
+        Error(node, $"{what} must be a mapping (key: value)");
+        return null;
+    }
+
+    /// <summary>
+    /// The keys of a mapping by name. Keys outside <paramref name="known"/> are errors unless listed in
+    /// <paramref name="ignored"/> (Alertmanager settings Vigil accepts for compatibility but does not act on yet).
+    /// </summary>
+    public Dictionary<string, YamlNode> Keys(YamlMappingNode map, string section, IReadOnlyCollection<string> known, IReadOnlyCollection<string>? ignored = null)
+    {
+        var result = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        foreach (var (keyNode, value) in map.Children)
+        {
+            if (keyNode is not YamlScalarNode { Value: { } key })
+            {
+                Error(keyNode, $"keys in {section} must be plain strings");
+                continue;
+            }
+            if (known.Contains(key))
+            {
+                if (!result.TryAdd(key, value))
+                {
+                    Error(keyNode, $"duplicate key \"{key}\" in {section}");
+                }
+            }
+            else if (ignored is null || !ignored.Contains(key))
+            {
+                Error(keyNode, $"unknown key \"{key}\" in {section}; expected one of: {string.Join(", ", known)}");
+            }
+        }
+        return result;
+    }
+
+    public string? String(YamlNode node, string key)
+    {
+        if (node is YamlScalarNode scalar)
+        {
+            return scalar.Value ?? "";
+        }
+        Error(node, $"\"{key}\" must be a string");
+        return null;
+    }
+
+    public TimeSpan? Duration(YamlNode node, string key)
+    {
+        var text = String(node, key);
+        if (text is null)
+        {
+            return null;
+        }
+        if (PromDuration.TryParse(text, out var duration))
+        {
+            return duration;
+        }
+        Error(node, $"invalid duration \"{text}\" for \"{key}\"; use Prometheus syntax such as 30s, 5m, 1h30m, 2d, 1w");
+        return null;
+    }
+
+    public bool? Bool(YamlNode node, string key)
+    {
+        var text = String(node, key);
+        switch (text)
+        {
+            case null:
+                return null;
+            case "true" or "True" or "TRUE":
+                return true;
+            case "false" or "False" or "FALSE":
+                return false;
+            default:
+                Error(node, $"\"{key}\" must be true or false, not \"{text}\"");
+                return null;
+        }
+    }
+
+    public YamlSequenceNode? Sequence(YamlNode node, string key)
+    {
+        if (node is YamlSequenceNode sequence)
+        {
+            return sequence;
+        }
+        Error(node, $"\"{key}\" must be a list");
+        return null;
+    }
+
+    public List<string>? StringList(YamlNode node, string key)
+    {
+        if (Sequence(node, key) is not { } sequence)
+        {
+            return null;
+        }
+        var result = new List<string>();
+        foreach (var item in sequence)
+        {
+            if (String(item, key) is { } text)
+            {
+                if (text.Length == 0)
+                {
+                    Error(item, $"\"{key}\" contains an empty label name");
+                    continue;
+                }
+                result.Add(text);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>A <c>matchers:</c> list: each entry in the matcher syntax of amtool (<c>severity="critical"</c>).</summary>
+    public List<Matcher> Matchers(YamlNode node, string key)
+    {
+        var result = new List<Matcher>();
+        if (Sequence(node, key) is not { } sequence)
+        {
+            return result;
+        }
+        foreach (var item in sequence)
+        {
+            if (String(item, key) is not { } text)
+            {
+                continue;
+            }
+            try
+            {
+                result.AddRange(MatcherParser.ParseList(text));
+            }
+            catch (MatcherException ex)
+            {
+                Error(item, $"invalid matcher in \"{key}\": {ex.Message}");
+            }
+        }
+        return result;
+    }
+
+    /// <summary>A legacy <c>match:</c> / <c>match_re:</c> map of label name to value or regex.</summary>
+    public List<Matcher> LegacyMatchers(YamlNode node, string key, bool regex)
+    {
+        var result = new List<Matcher>();
+        if (Mapping(node, $"\"{key}\"") is not { } map)
+        {
+            return result;
+        }
+        foreach (var (nameNode, valueNode) in map.Children)
+        {
+            var name = String(nameNode, key);
+            var value = String(valueNode, key);
+            if (name is null || value is null)
+            {
+                continue;
+            }
+            try
+            {
+                result.Add(Matcher.Create(name, regex ? Matching.MatchType.Regex : Matching.MatchType.Equal, value));
+            }
+            catch (MatcherException ex)
+            {
+                Error(valueNode, $"invalid matcher in \"{key}\": {ex.Message}");
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,87 @@
+using Vigil.Core.Alerts;
+using Vigil.Core.Routing;
+using Vigil.Core.Store;
+
+namespace Vigil.Core.Dispatch;
+
+/// <summary>
+/// One aggregation group: the alerts of one route that share the route's group_by label values, and the timer and
+/// memory of the last flush that decide what the incident sees next.
+/// </summary>
+internal sealed class AggregationGroup(string key, Route route, LabelSet groupLabels, ulong hash)
+{
+    public string Key { get; } = key;
+
+    public Route Route { get; } = route;
+
+    public LabelSet GroupLabels { get; } = groupLabels;
+
+    /// <summary>Hash of the group labels, see <see cref="Route.GroupHash"/>.</summary>
+    public ulong Hash { get; } = hash;
+
+    public Dictionary<Fingerprint, Alert> Alerts { get; } = [];
+
+    public Dictionary<Fingerprint, FlushedStatus> Flushed { get; private set; } = [];
+
+    public long? IncidentId { get; set; }
+
+    /// <summary>When the group is next flushed; null while idle with nothing to wait for.</summary>
+    public DateTimeOffset? DueAt { get; set; }
+
+    public DateTimeOffset? LastFlushAt { get; set; }
+
+    /// <summary>Last time the incident got a timeline entry from this group; drives repeat_interval reminders.</summary>
+    public DateTimeOffset? LastNotifiedAt { get; set; }
+
+    public bool Idle { get; set; }
+
+    /// <summary>A record of this group exists in the store (so deleting it must be persisted too).</summary>
+    public bool Persisted { get; set; }
+
+    public bool Deleted { get; set; }
+
+    public void ReplaceFlushed(Dictionary<Fingerprint, FlushedStatus> flushed) => Flushed = flushed;
+
+    public AlertGroupRecord ToRecord()
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in GroupLabels.Pairs)
+        {
+            labels[name] = value;
+        }
+        var flushed = new Dictionary<string, FlushedStatus>(StringComparer.Ordinal);
+        foreach (var (fingerprint, status) in Flushed.OrderBy(p => p.Key))
+        {
+            flushed[fingerprint.ToString()] = status;
+        }
+        var state = new GroupStateDto(Route.Id, labels, IncidentId, LastFlushAt, LastNotifiedAt, Idle, flushed);
+        return new AlertGroupRecord(Key, state.ToJson(), DueAt);
+    }
+
+    /// <summary>Rebuilds a group from its record; null when the record is unreadable or its route no longer exists.</summary>
+    public static AggregationGroup? FromRecord(AlertGroupRecord record, Route root)
+    {
+        if (GroupStateDto.FromJson(record.StateJson) is not { } state || root.Find(state.RouteId) is not { } route)
+        {
+            return null;
+        }
+        var labels = LabelSet.From(state.GroupLabels);
+        var group = new AggregationGroup(record.Key, route, labels, route.GroupHash(labels))
+        {
+            IncidentId = state.IncidentId,
+            DueAt = record.DueAt,
+            LastFlushAt = state.LastFlushAt,
+            LastNotifiedAt = state.LastNotifiedAt,
+            Idle = state.Idle,
+            Persisted = true,
+        };
+        foreach (var (text, status) in state.Flushed)
+        {
+            if (Fingerprint.TryParse(text, out var fingerprint))
+            {
+                group.Flushed[fingerprint] = status;
+            }
+        }
+        return group;
+    }
+}

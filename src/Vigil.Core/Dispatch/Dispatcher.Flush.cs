@@ -1,0 +1,137 @@
+using Vigil.Core.Alerts;
+using Vigil.Core.Config;
+using Vigil.Core.Incidents;
+using Vigil.Core.Store;
+
+namespace Vigil.Core.Dispatch;
+
+public sealed partial class Dispatcher
+{
+    /// <summary>
+    /// Flushes every group whose timer is due at <paramref name="now"/>: group_wait after a group's first alert, then
+    /// every group_interval. A flush compares the group's alerts with what its previous flush saw and records the
+    /// difference on the group's incident (creating, updating, auto-resolving or reopening it).
+    /// </summary>
+    /// <param name="isMuted">True for alerts that are silenced or inhibited now; they stay in their group but neither
+    /// open incidents nor count as firing.</param>
+    /// <returns>Everything to persist; empty when nothing was due or nothing changed.</returns>
+    public ChangeSet Flush(DateTimeOffset now, Func<Alert, bool> isMuted)
+    {
+        var changes = new ChangeSet();
+        changes.DeletedGroups.AddRange(_pendingDeletes);
+        _pendingDeletes.Clear();
+        while (_due.TryPeek(out var group, out var due) && due <= now)
+        {
+            _due.Dequeue();
+            if (!IsStale(group, due))
+            {
+                FlushGroup(group, due, now, isMuted, changes);
+            }
+        }
+        return changes;
+    }
+
+    private void FlushGroup(AggregationGroup group, DateTimeOffset due, DateTimeOffset now, Func<Alert, bool> isMuted, ChangeSet changes)
+    {
+        var flush = GroupFlush.Classify(group, now, isMuted);
+        var incident = group.IncidentId is { } id ? _incidents.GetValueOrDefault(id) : null;
+        var entries = new List<TimelineEntry>();
+        var updated = incident;
+        if (incident is null || incident.Status == IncidentStatus.Resolved)
+        {
+            if (flush.HasNewFiring)
+            {
+                if (incident is not null && CanReopen(incident, now))
+                {
+                    updated = flush.Reopen(incident, now, _config.ReopenWindow, entries);
+                }
+                else
+                {
+                    if (incident is not null)
+                    {
+                        _incidents.Remove(incident.Id);
+                    }
+                    updated = flush.Create(++LastIncidentId, now, entries);
+                    group.IncidentId = updated.Id;
+                }
+            }
+        }
+        else
+        {
+            updated = flush.Update(incident, now, entries);
+            if (entries.Count == 0 && flush.ShouldRemind(updated, group.LastNotifiedAt, now))
+            {
+                entries.Add(new TimelineEntry(updated.Id, now, TimelineKind.Reminder, IncidentLifecycle.SystemActor,
+                    $"Still firing after {PromDuration.Format(group.Route.RepeatInterval)} without change: {flush.FiringMemberCount(updated)} alert(s)"));
+                updated = updated with { UpdatedAt = now };
+            }
+        }
+
+        var stateChanged = !group.Persisted || entries.Count > 0;
+        if (updated is not null && !ReferenceEquals(updated, incident))
+        {
+            _incidents[updated.Id] = updated;
+            changes.Incidents.Add(updated);
+            stateChanged = true;
+        }
+        if (entries.Count > 0)
+        {
+            changes.Timeline.AddRange(entries);
+            group.LastNotifiedAt = now;
+        }
+        stateChanged |= flush.CommitTo(group);
+        group.LastFlushAt = now;
+
+        if (group.Alerts.Count > 0)
+        {
+            group.Idle = false;
+            Schedule(group, NextTick(due, group.Route.GroupInterval, now));
+        }
+        else if (updated is not null && (updated.Status != IncidentStatus.Resolved || CanReopen(updated, now)))
+        {
+            // Kept without alerts so the incident can still be reopened (or, if someone reopened it by hand, joined
+            // by the next alert); an auto-resolved one is forgotten once the reopen window has passed.
+            stateChanged |= !group.Idle;
+            group.Idle = true;
+            Schedule(group, updated.Status == IncidentStatus.Resolved ? updated.ResolvedAt + _config.ReopenWindow : null);
+        }
+        else
+        {
+            Remove(group);
+            if (updated is not null)
+            {
+                _incidents.Remove(updated.Id);
+            }
+            if (group.Persisted)
+            {
+                changes.DeletedGroups.Add(group.Key);
+            }
+            return;
+        }
+        if (stateChanged)
+        {
+            changes.Groups.Add(group.ToRecord());
+            group.Persisted = true;
+        }
+    }
+
+    /// <summary>
+    /// Only an incident Vigil resolved itself is reopened, and only within the reopen window: a person who resolved an
+    /// incident decided it was over, so new alerts deserve a fresh incident.
+    /// </summary>
+    private bool CanReopen(Incident incident, DateTimeOffset now) =>
+        incident is { Status: IncidentStatus.Resolved, ResolvedBy: IncidentLifecycle.SystemActor, ResolvedAt: { } resolvedAt }
+        && now - resolvedAt < _config.ReopenWindow;
+
+    /// <summary>
+    /// The first group_interval tick after <paramref name="now"/> on the grid that started at <paramref name="due"/>.
+    /// Staying on the grid (rather than counting from the actual flush time) is what lets a restarted process resume
+    /// with exactly the timers it had, even if some no-op ticks were never persisted.
+    /// </summary>
+    private static DateTimeOffset NextTick(DateTimeOffset due, TimeSpan interval, DateTimeOffset now)
+    {
+        var ticks = Math.Max(interval.Ticks, 1);
+        var elapsed = (now - due).Ticks / ticks + 1;
+        return due + TimeSpan.FromTicks(elapsed * ticks);
+    }
+}

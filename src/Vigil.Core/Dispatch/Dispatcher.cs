@@ -1,0 +1,233 @@
+using Vigil.Core.Alerts;
+using Vigil.Core.Config;
+using Vigil.Core.Incidents;
+using Vigil.Core.Routing;
+using Vigil.Core.Store;
+
+namespace Vigil.Core.Dispatch;
+
+/// <summary>
+/// Turns alerts into incidents through Alertmanager-style aggregation groups. Pure and deterministic: time comes only
+/// from <c>Flush(now)</c> and from each alert's <see cref="Alert.UpdatedAt"/> (its arrival time). Not thread-safe by
+/// design: the caller serialises all calls under one lock and persists the <see cref="ChangeSet"/>s it returns.
+/// </summary>
+public sealed partial class Dispatcher
+{
+    private readonly VigilConfig _config;
+    private readonly Dictionary<string, AggregationGroup> _groups = new(StringComparer.Ordinal);
+
+    // Finds an alert's group without building its key string; the first group with a given hash wins the slot and
+    // the (astronomically rare) colliding ones are found through _groups by key.
+    private readonly Dictionary<(Route, ulong), AggregationGroup> _byHash = [];
+
+    private readonly Dictionary<long, Incident> _incidents = [];
+
+    // Lazily invalidated: an entry is stale when the group was deleted or its DueAt moved.
+    private readonly PriorityQueue<AggregationGroup, DateTimeOffset> _due = new();
+
+    private readonly List<string> _pendingDeletes = [];
+    private readonly List<Route> _routeScratch = new(4);
+
+    /// <param name="lastIncidentId">The largest incident id ever stored; new incidents continue after it.</param>
+    /// <param name="restoredGroups">The group records last persisted. Observe every stored alert afterwards.</param>
+    /// <param name="incidents">All open incidents plus every incident a restored group refers to
+    /// (see <see cref="ReferencedIncidentIds"/>), so a recently auto-resolved one can still be reopened.</param>
+    public Dispatcher(VigilConfig config, long lastIncidentId, IEnumerable<AlertGroupRecord> restoredGroups, IEnumerable<Incident> incidents)
+    {
+        _config = config;
+        LastIncidentId = lastIncidentId;
+        foreach (var incident in incidents)
+        {
+            _incidents[incident.Id] = incident;
+        }
+        foreach (var record in restoredGroups)
+        {
+            if (AggregationGroup.FromRecord(record, config.Route) is not { } group || _groups.ContainsKey(group.Key))
+            {
+                // Unreadable, or its route vanished with a config change: nothing can ever flush it again.
+                _pendingDeletes.Add(record.Key);
+                continue;
+            }
+            Add(group);
+            Schedule(group, group.DueAt);
+        }
+    }
+
+    public VigilConfig Config => _config;
+
+    public long LastIncidentId { get; private set; }
+
+    /// <summary>The incident ids restored group records refer to; load these (and all open incidents) at startup.</summary>
+    public static IReadOnlySet<long> ReferencedIncidentIds(IEnumerable<AlertGroupRecord> records)
+    {
+        var ids = new HashSet<long>();
+        foreach (var record in records)
+        {
+            if (GroupStateDto.FromJson(record.StateJson) is { IncidentId: { } id })
+            {
+                ids.Add(id);
+            }
+        }
+        return ids;
+    }
+
+    /// <summary>
+    /// Puts a stored alert into the group of every route it matches, replacing an earlier copy. Call for each alert
+    /// after it is stored, and for every stored alert at startup. The alert's <see cref="Alert.UpdatedAt"/> is taken
+    /// as its arrival time, which starts group_wait for a new group.
+    /// </summary>
+    public void Observe(Alert alert)
+    {
+        var labels = alert.Labels;
+        var arrival = alert.UpdatedAt;
+        var resolved = alert.IsResolvedAt(arrival);
+        var fingerprint = alert.Fingerprint;
+        _routeScratch.Clear();
+        _config.Route.CollectMatches(labels, _routeScratch);
+        for (var i = 0; i < _routeScratch.Count; i++)
+        {
+            var route = _routeScratch[i];
+            var hash = route.GroupHash(labels);
+            var group = FindFast(route, hash, labels);
+            if (group is null)
+            {
+                if (resolved)
+                {
+                    // Never seen firing here: there is nothing to record, so no group for it.
+                    continue;
+                }
+                var groupLabels = route.GroupLabels(labels);
+                var key = route.KeyFor(groupLabels);
+                group = _groups.GetValueOrDefault(key);
+                if (group is null)
+                {
+                    group = new AggregationGroup(key, route, groupLabels, hash);
+                    Add(group);
+                    Schedule(group, arrival + route.GroupWait);
+                }
+            }
+            else if (resolved && !group.Alerts.ContainsKey(fingerprint) && !group.Flushed.ContainsKey(fingerprint))
+            {
+                // A resend of a resolution already recorded (Prometheus repeats them for a while).
+                continue;
+            }
+            else if (group.Idle || group.DueAt is null)
+            {
+                // An emptied group kept only for reopening starts over, as a new group would.
+                group.Idle = false;
+                Schedule(group, arrival + route.GroupWait);
+            }
+            group.Alerts[fingerprint] = alert;
+        }
+    }
+
+    /// <summary>When <see cref="Flush"/> next has work; null when no group is waiting.</summary>
+    public DateTimeOffset? NextDue
+    {
+        get
+        {
+            while (_due.TryPeek(out var group, out var due))
+            {
+                if (!IsStale(group, due))
+                {
+                    return due;
+                }
+                _due.Dequeue();
+            }
+            return null;
+        }
+    }
+
+    /// <summary>The receivers an alert with these labels is routed to, in routing order, without duplicates.</summary>
+    public IReadOnlyList<string> Receivers(LabelSet labels)
+    {
+        var routes = _config.Route.Match(labels);
+        var receivers = new List<string>(routes.Count);
+        foreach (var route in routes)
+        {
+            if (!receivers.Contains(route.Receiver))
+            {
+                receivers.Add(route.Receiver);
+            }
+        }
+        return receivers;
+    }
+
+    /// <summary>The groups that currently hold alerts, ordered by key.</summary>
+    public IReadOnlyList<AlertGroupSnapshot> Groups
+    {
+        get
+        {
+            var result = new List<AlertGroupSnapshot>();
+            foreach (var group in _groups.Values)
+            {
+                if (group.Alerts.Count > 0)
+                {
+                    var fingerprints = group.Alerts.Keys.Order().ToArray();
+                    result.Add(new AlertGroupSnapshot(group.Key, group.Route.Id, group.Route.Receiver, group.GroupLabels, fingerprints, group.IncidentId, group.DueAt));
+                }
+            }
+            result.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+            return result;
+        }
+    }
+
+    /// <summary>The dispatcher's current copy of an incident it tracks (open, or the latest of a group).</summary>
+    public bool TryGetIncident(long id, out Incident incident) => _incidents.TryGetValue(id, out incident!);
+
+    /// <summary>
+    /// Tells the dispatcher about a manual change (see <see cref="IncidentLifecycle"/>) so later flushes build on it:
+    /// a manually resolved incident is never reopened automatically, and new alerts start a new incident.
+    /// </summary>
+    public void Apply(Incident updated)
+    {
+        if (!_incidents.ContainsKey(updated.Id))
+        {
+            return;
+        }
+        _incidents[updated.Id] = updated;
+        if (updated.Status != IncidentStatus.Resolved)
+        {
+            return;
+        }
+        foreach (var group in _groups.Values)
+        {
+            if (group.IncidentId == updated.Id && group.Alerts.Count == 0)
+            {
+                // An emptied group kept for a possible reopen has no purpose any more; let the next flush delete it.
+                Schedule(group, updated.UpdatedAt);
+            }
+        }
+    }
+
+    /// <summary>The alert's group when its hash slot finds it; null means "look it up by key" (new group or collision).</summary>
+    private AggregationGroup? FindFast(Route route, ulong hash, LabelSet labels) =>
+        _byHash.TryGetValue((route, hash), out var group) && route.InGroup(group.GroupLabels, labels) ? group : null;
+
+    private void Add(AggregationGroup group)
+    {
+        _groups[group.Key] = group;
+        _byHash.TryAdd((group.Route, group.Hash), group);
+    }
+
+    private void Remove(AggregationGroup group)
+    {
+        group.Deleted = true;
+        _groups.Remove(group.Key);
+        if (_byHash.TryGetValue((group.Route, group.Hash), out var slot) && slot == group)
+        {
+            _byHash.Remove((group.Route, group.Hash));
+        }
+    }
+
+    private void Schedule(AggregationGroup group, DateTimeOffset? due)
+    {
+        group.DueAt = due;
+        if (due is { } at)
+        {
+            _due.Enqueue(group, at);
+        }
+    }
+
+    private static bool IsStale(AggregationGroup group, DateTimeOffset due) => group.Deleted || group.DueAt != due;
+}

@@ -1,0 +1,169 @@
+using Vigil.Core.Config;
+
+namespace Vigil.Core.Tests.Config;
+
+public class ConfigErrorTests
+{
+    private static ConfigError SingleError(string yaml)
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "am.yml"));
+        return Assert.Single(ex.Errors);
+    }
+
+    private const string Receivers = "receivers:\n  - name: default\n";
+
+    [Fact]
+    public void Unknown_key_is_reported_at_the_key()
+    {
+        var error = SingleError("route:\n  receiver: default\n  group_wiat: 10s\n" + Receivers);
+
+        Assert.Equal(("am.yml", 3, 3), (error.File, error.Line, error.Column));
+        Assert.Contains("unknown key \"group_wiat\"", error.Message);
+        Assert.StartsWith("am.yml:3:3: unknown key", error.ToString());
+    }
+
+    [Fact]
+    public void Unknown_top_level_key_is_an_error()
+    {
+        var error = SingleError("route:\n  receiver: default\n" + Receivers + "recievers: []\n");
+        Assert.Equal(5, error.Line);
+    }
+
+    [Fact]
+    public void Bad_duration_names_the_value_and_key()
+    {
+        var error = SingleError("route:\n  receiver: default\n  group_wait: 5 minutes\n" + Receivers);
+
+        Assert.Equal((3, 15), (error.Line, error.Column));
+        Assert.Contains("invalid duration \"5 minutes\" for \"group_wait\"", error.Message);
+    }
+
+    [Fact]
+    public void Zero_group_interval_is_rejected()
+    {
+        var error = SingleError("route:\n  receiver: default\n  group_interval: 0s\n" + Receivers);
+        Assert.Contains("group_interval", error.Message);
+    }
+
+    [Fact]
+    public void Invalid_matcher_is_reported_at_the_list_entry()
+    {
+        var error = SingleError("route:\n  receiver: default\n  routes:\n    - matchers: ['severity']\n" + Receivers);
+
+        Assert.Equal((4, 18), (error.Line, error.Column));
+        Assert.Contains("invalid matcher", error.Message);
+    }
+
+    [Fact]
+    public void Invalid_regex_is_reported_with_position()
+    {
+        var error = SingleError("route:\n  receiver: default\n  routes:\n    - match_re:\n        job: '(api'\n" + Receivers);
+
+        Assert.Equal(5, error.Line);
+        Assert.Contains("invalid regular expression", error.Message);
+    }
+
+    [Fact]
+    public void Route_referencing_an_undefined_receiver_is_an_error()
+    {
+        var error = SingleError("route:\n  receiver: default\n  routes:\n    - receiver: pager\n" + Receivers);
+
+        Assert.Equal((4, 17), (error.Line, error.Column));
+        Assert.Contains("receiver \"pager\"", error.Message);
+    }
+
+    [Fact]
+    public void Root_route_without_receiver_is_an_error()
+    {
+        var error = SingleError("route:\n  group_by: [alertname]\n" + Receivers);
+
+        Assert.Equal(2, error.Line);
+        Assert.Contains("root route has no receiver", error.Message);
+    }
+
+    [Fact]
+    public void Root_route_with_matchers_is_an_error()
+    {
+        var error = SingleError("route:\n  receiver: default\n  matchers: ['a=\"b\"']\n" + Receivers);
+
+        Assert.Equal(3, error.Line);
+        Assert.Contains("root route must not have matchers", error.Message);
+    }
+
+    [Fact]
+    public void Duplicate_receiver_names_are_an_error()
+    {
+        var error = SingleError("route:\n  receiver: default\n" + Receivers + "  - name: default\n");
+
+        Assert.Equal(5, error.Line);
+        Assert.Contains("duplicate receiver name \"default\"", error.Message);
+    }
+
+    [Fact]
+    public void Missing_route_is_an_error()
+    {
+        var error = SingleError(Receivers);
+        Assert.Contains("missing \"route\"", error.Message);
+    }
+
+    [Fact]
+    public void Empty_file_is_an_error()
+    {
+        var error = SingleError("");
+        Assert.Contains("empty", error.Message);
+    }
+
+    [Fact]
+    public void Yaml_syntax_error_has_a_position()
+    {
+        var error = SingleError("route:\n  receiver: [default\n");
+
+        Assert.True(error.Line >= 2);
+        Assert.Contains("invalid YAML", error.Message);
+        Assert.DoesNotContain("(Line:", error.Message);
+    }
+
+    [Fact]
+    public void Group_by_cannot_mix_wildcard_and_labels()
+    {
+        var error = SingleError("route:\n  receiver: default\n  group_by: ['...', alertname]\n" + Receivers);
+        Assert.Contains("'...'", error.Message);
+    }
+
+    [Fact]
+    public void All_errors_are_collected_into_one_exception()
+    {
+        var yaml = """
+            route:
+              receiver: nobody
+              group_wait: soon
+              routes:
+                - matchers: ['a=~"("']
+                  colour: red
+            receivers:
+              - name: default
+              - name: default
+            incidents:
+              reopen_window: forever
+            """;
+
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "am.yml"));
+
+        Assert.Equal([2, 3, 5, 6, 9, 11], ex.Errors.Select(e => e.Line).Order());
+        Assert.Contains("6 errors", ex.Message);
+        foreach (var error in ex.Errors)
+        {
+            Assert.Contains(error.ToString(), ex.Message);
+        }
+    }
+
+    [Fact]
+    public void Alertmanager_sections_not_implemented_yet_are_accepted()
+    {
+        var config = ConfigLoader.Parse(
+            "templates: ['/etc/am/*.tmpl']\nroute:\n  receiver: default\n  mute_time_intervals: [weekends]\n" + Receivers,
+            "am.yml");
+
+        Assert.Equal("default", config.Route.Receiver);
+    }
+}
