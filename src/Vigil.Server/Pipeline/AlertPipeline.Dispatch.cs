@@ -1,52 +1,254 @@
 using Vigil.Core.Alerts;
-using Vigil.Server.Api.Alertmanager;
+using Vigil.Core.Config;
+using Vigil.Core.Dispatch;
+using Vigil.Core.Incidents;
+using Vigil.Core.Inhibition;
+using Vigil.Core.Security;
+using Vigil.Core.Silences;
+using Vigil.Core.Store;
 
 namespace Vigil.Server.Pipeline;
 
-// TEMPORARY until the core dispatcher lands (merged later today): routing to a single default receiver.
+// The dispatcher side of the pipeline: a background loop flushes aggregation groups when their timers are due, and
+// manual incident actions go through the same gate so every incident version is persisted in the order it was made.
 public sealed partial class AlertPipeline
 {
-    private Task StartDispatcherAsync(CancellationToken ct) => Task.CompletedTask;
+    private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(1);
 
-    private Task StopDispatcherAsync() => Task.CompletedTask;
+    // Guards the dispatcher's in-memory state (Observe runs on the ingest writer, Flush on the loop).
+    private readonly Lock _dispatcherLock = new();
+
+    // Held from computing an incident change until it is committed, so versions reach the store in order.
+    private readonly SemaphoreSlim _incidentGate = new(1, 1);
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly CancellationTokenSource _stopping = new();
+    private Dispatcher _dispatcher = null!;
+    private Task? _loop;
+
+    private async Task StartDispatcherAsync(CancellationToken ct)
+    {
+        _dispatcher = await BuildDispatcherAsync(Config.Current, ct);
+        _loop = Task.Run(RunLoopAsync, CancellationToken.None);
+    }
+
+    /// <summary>Restores the dispatcher from stored group records and incidents, then replays every stored alert.</summary>
+    private async Task<Dispatcher> BuildDispatcherAsync(VigilConfig config, CancellationToken ct)
+    {
+        var groups = await _store.LoadGroupsAsync(ct);
+        var incidents = new Dictionary<long, Incident>();
+        foreach (var incident in await _store.ListIncidentsAsync(new IncidentQuery([IncidentStatus.Triggered, IncidentStatus.Acknowledged], int.MaxValue), ct))
+        {
+            incidents[incident.Id] = incident;
+        }
+        foreach (var id in Dispatcher.ReferencedIncidentIds(groups))
+        {
+            if (!incidents.ContainsKey(id) && await _store.GetIncidentAsync(id, ct) is { } referenced)
+            {
+                incidents[id] = referenced;
+            }
+        }
+        var dispatcher = new Dispatcher(config, await _store.GetMaxIncidentIdAsync(ct), groups, incidents.Values);
+        foreach (var alert in Alerts.All)
+        {
+            dispatcher.Observe(alert);
+        }
+        return dispatcher;
+    }
 
     private void ObserveCommitted(IReadOnlyList<Alert> alerts)
     {
+        lock (_dispatcherLock)
+        {
+            foreach (var alert in alerts)
+            {
+                _dispatcher.Observe(alert);
+            }
+        }
+        WakeDispatcher();
     }
 
-    private void WakeDispatcher()
+    private void WakeDispatcher() => _wake.Release();
+
+    private async Task RunLoopAsync()
     {
+        var ct = _stopping.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await FlushDueAsync(ct);
+                DateTimeOffset? due;
+                lock (_dispatcherLock)
+                {
+                    due = _dispatcher.NextDue;
+                }
+                var wait = due is { } d ? d - _time.GetUtcNow() : MaxIdle;
+                wait = wait < TimeSpan.FromMilliseconds(20) ? TimeSpan.FromMilliseconds(20) : wait > MaxIdle ? MaxIdle : wait;
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var delay = Task.Delay(wait, _time, timeout.Token);
+                var woken = _wake.WaitAsync(timeout.Token);
+                await Task.WhenAny(delay, woken);
+                await timeout.CancelAsync();
+                // Drain extra wake-ups: one flush handles them all.
+                while (_wake.CurrentCount > 0 && _wake.Wait(0))
+                {
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Dispatcher flush failed; retrying");
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, CancellationToken.None);
+            }
+        }
     }
 
-    public Task<string?> ReloadConfigAsync(string actor, CancellationToken ct) => Task.FromResult<string?>(null);
-
-    public PipelineView Snapshot(DateTimeOffset now) => new(this, now);
-}
-
-public sealed class PipelineView(AlertPipeline pipeline, DateTimeOffset now)
-{
-    public IEnumerable<Alert> Alerts => pipeline.Alerts.All;
-
-    public GettableAlert Describe(Alert alert)
+    private async Task FlushDueAsync(CancellationToken ct)
     {
-        var silencedBy = pipeline.Silences.SilencedBy(alert.Labels, now);
-        IReadOnlyList<string> inhibitedBy = [];
-        var state = silencedBy.Count > 0 || inhibitedBy.Count > 0 ? "suppressed" : "active";
-        return new GettableAlert(
-            AlertsEndpoints.ToDictionary(alert.Labels), AlertsEndpoints.ToDictionary(alert.Annotations),
-            alert.StartsAt, alert.EndsAt, alert.GeneratorUrl, alert.Fingerprint.ToString(),
-            [new ReceiverName("default")], new AlertStatusDto(state, silencedBy, inhibitedBy), alert.UpdatedAt);
+        var now = _time.GetUtcNow();
+        await _incidentGate.WaitAsync(ct);
+        try
+        {
+            ChangeSet changes;
+            lock (_dispatcherLock)
+            {
+                if (_dispatcher.NextDue is not { } due || due > now)
+                {
+                    return;
+                }
+                var silencer = new Silencer(Silences.All, now);
+                var inhibition = InhibitionIndex.Build(_dispatcher.Config.InhibitRules, Alerts.All, now);
+                changes = _dispatcher.Flush(now, alert => silencer.IsSilenced(alert.Labels) || inhibition.IsInhibited(alert));
+            }
+            if (changes.IsEmpty)
+            {
+                return;
+            }
+            await _store.ApplyAsync([changes], ct);
+            if (changes.Incidents.Count > 0)
+            {
+                _feed.Publish(new ChangeSignal(changes.Incidents.Select(i => i.Id).Distinct().ToList(), now));
+            }
+        }
+        finally
+        {
+            _incidentGate.Release();
+        }
     }
 
-    public IEnumerable<(string Key, LabelSet Labels, string Receiver)> GroupsOf(LabelSet labels)
+    /// <summary>
+    /// Applies a manual action to an incident and commits it with its timeline and audit entry.
+    /// Throws <see cref="IncidentTransitionException"/> for a transition that is not allowed.
+    /// </summary>
+    public async Task<Incident?> ActAsync(long id, string actor, string action, Func<Incident, DateTimeOffset, IncidentTransition> transition, CancellationToken ct)
     {
-        yield return ("default", LabelSet.Empty, "default");
+        await _incidentGate.WaitAsync(ct);
+        try
+        {
+            var now = _time.GetUtcNow();
+            Incident? current;
+            lock (_dispatcherLock)
+            {
+                current = _dispatcher.TryGetIncident(id, out var tracked) ? tracked : null;
+            }
+            current ??= await _store.GetIncidentAsync(id, ct);
+            if (current is null)
+            {
+                return null;
+            }
+            var result = transition(current, now);
+            var changes = new ChangeSet();
+            changes.Incidents.Add(result.Incident);
+            changes.Timeline.AddRange(result.Timeline);
+            changes.Audit.Add(new AuditEntry(now, actor, action, $"incident/{id}", result.Timeline.Count > 0 ? result.Timeline[^1].Message : ""));
+            await _store.ApplyAsync([changes], ct);
+            lock (_dispatcherLock)
+            {
+                _dispatcher.Apply(result.Incident);
+            }
+            _feed.Publish(new ChangeSignal([id], now));
+            WakeDispatcher();
+            return result.Incident;
+        }
+        finally
+        {
+            _incidentGate.Release();
+        }
     }
-}
 
-public sealed class ConfigHolder
-{
-    public string Original { get; set; } = "";
+    /// <summary>Re-reads the config file. Returns null on success, or the errors (the old config stays in force).</summary>
+    public async Task<string?> ReloadConfigAsync(string actor, CancellationToken ct)
+    {
+        await _incidentGate.WaitAsync(ct);
+        try
+        {
+            VigilConfig config;
+            try
+            {
+                config = Config.Reload();
+            }
+            catch (ConfigException ex)
+            {
+                _logger.LogError("Config reload failed; keeping the previous config. {Errors}", ex.Message);
+                return ex.Message;
+            }
+            catch (IOException ex)
+            {
+                return $"cannot read the config file: {ex.Message}";
+            }
+            // Persist what the old dispatcher knows, then rebuild from storage exactly as a restart would.
+            ChangeSet pending;
+            lock (_dispatcherLock)
+            {
+                pending = _dispatcher.Flush(DateTimeOffset.MinValue, _ => false);
+            }
+            var audit = new ChangeSet();
+            audit.Audit.Add(new AuditEntry(_time.GetUtcNow(), actor, "config.reload", Settings.ConfigFile ?? "<built-in>", "configuration reloaded"));
+            await _store.ApplyAsync([pending, audit], ct);
+            var rebuilt = await BuildDispatcherAsync(config, ct);
+            lock (_dispatcherLock)
+            {
+                _dispatcher = rebuilt;
+            }
+            _logger.LogInformation("Configuration reloaded");
+            WakeDispatcher();
+            return null;
+        }
+        finally
+        {
+            _incidentGate.Release();
+        }
+    }
 
-    public IReadOnlyList<string> ReceiverNames => ["default"];
+    private async Task StopDispatcherAsync()
+    {
+        await _stopping.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+    }
+
+    /// <summary>A consistent read view for one API request.</summary>
+    public PipelineView Snapshot(DateTimeOffset now)
+    {
+        Dispatcher dispatcher;
+        lock (_dispatcherLock)
+        {
+            dispatcher = _dispatcher;
+        }
+        return new PipelineView(Alerts, Silences, dispatcher.Config, now);
+    }
+
+    /// <summary>Incidents the dispatcher currently tracks, for cheap counts.</summary>
+    public bool TryGetTrackedIncident(long id, out Incident incident)
+    {
+        lock (_dispatcherLock)
+        {
+            return _dispatcher.TryGetIncident(id, out incident);
+        }
+    }
 }
