@@ -23,7 +23,6 @@ public sealed class ClientOptions
         {
             Description = "API token sent as 'Authorization: Bearer' (env VIGIL_TOKEN)",
             HelpName = "TOKEN",
-            DefaultValueFactory = _ => context.GetEnvironment("VIGIL_TOKEN"),
         };
         Output = new Option<string>("--output", "-o")
         {
@@ -59,6 +58,8 @@ public sealed class ClientOptions
         {
             throw new UsageException($"--server must be an http:// or https:// URL, got \"{server}\"");
         }
-        return new VigilClient(uri, result.GetValue(Token), _context.HttpHandler);
+        // The environment is read here rather than as a default value so that --help never prints the secret.
+        var token = result.GetValue(Token) ?? _context.GetEnvironment("VIGIL_TOKEN");
+        return new VigilClient(uri, token, _context.HttpHandler);
     }
 }

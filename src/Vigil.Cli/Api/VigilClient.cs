@@ -18,7 +18,10 @@ public sealed record AlertQuery(
 /// <summary>Typed client for the Vigil HTTP API (docs/api.md). Every failure becomes a <see cref="CliException"/>.</summary>
 public sealed class VigilClient : IDisposable
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
 
     private readonly HttpClient _http;
 

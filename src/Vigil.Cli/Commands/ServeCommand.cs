@@ -24,7 +24,6 @@ public static class ServeCommand
         {
             Description = "PostgreSQL connection string (Host=...;Database=... or postgres://...); SQLite in --data-dir when absent (env VIGIL_DATABASE)",
             HelpName = "CONNSTR",
-            DefaultValueFactory = _ => context.GetEnvironment("VIGIL_DATABASE"),
         };
         var config = new Option<string?>("--config")
         {
@@ -45,7 +44,7 @@ public static class ServeCommand
             var options = new ServeOptions(
                 Urls: result.GetValue(urls)!,
                 DataDirectory: result.GetValue(dataDir)!,
-                Database: NullIfEmpty(result.GetValue(database)),
+                Database: NullIfEmpty(result.GetValue(database) ?? context.GetEnvironment("VIGIL_DATABASE")),
                 ConfigFile: NullIfEmpty(result.GetValue(config)),
                 Demo: result.GetValue(demo));
             return context.RunServer(options, ct);

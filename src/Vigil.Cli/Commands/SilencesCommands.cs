@@ -70,7 +70,7 @@ public static class SilencesCommands
             Description = "When the silence ends instead of --duration: ISO 8601, e.g. 2026-01-31T18:00:00Z",
             HelpName = "TIME",
         };
-        var comment = new Option<string>("--comment", "-c") { Description = "Why the alerts are silenced (required)", HelpName = "TEXT", Required = true };
+        var comment = new Option<string>("--comment", "-c") { Description = "Why the alerts are silenced", HelpName = "TEXT", Required = true };
         var author = new Option<string>("--author", "-a")
         {
             Description = "Who creates the silence (default: $USER)",

@@ -125,7 +125,6 @@ public static class TokensCommands
         {
             Description = "PostgreSQL connection string instead of SQLite (env VIGIL_DATABASE)",
             HelpName = "CONNSTR",
-            DefaultValueFactory = _ => context.GetEnvironment("VIGIL_DATABASE"),
         };
         var command = new Command("bootstrap",
             "Create a token directly in the database, without the API: for the very first admin token. " +
@@ -137,7 +136,7 @@ public static class TokensCommands
         {
             var tokenName = RequireName(result.GetValue(name));
             var tokenRole = Enum.Parse<Role>(result.GetValue(role)!, ignoreCase: true);
-            var db = result.GetValue(database);
+            var db = result.GetValue(database) ?? context.GetEnvironment("VIGIL_DATABASE");
             var user = context.GetEnvironment("USER") ?? context.GetEnvironment("USERNAME") ?? Environment.UserName;
             var actor = "bootstrap:" + user;
             var now = context.Time.GetUtcNow();
