@@ -42,21 +42,21 @@ public sealed class ParsingTests
     }
 
     [Theory]
-    [InlineData(new string[0])]
-    [InlineData(new[] { "incidents" })]
-    [InlineData(new[] { "bogus" })]
-    [InlineData(new[] { "alerts", "list", "--no-such-option" })]
-    [InlineData(new[] { "alerts", "list", "--output", "xml" })]
-    [InlineData(new[] { "incidents", "show" })]
-    [InlineData(new[] { "incidents", "show", "abc" })]
-    [InlineData(new[] { "incidents", "list", "--limit", "0" })]
-    [InlineData(new[] { "incidents", "list", "--status", "open" })]
-    [InlineData(new[] { "silences", "add", "job=api" })]
-    [InlineData(new[] { "tokens", "create", "--name", "x", "--role", "root" })]
-    [InlineData(new[] { "tokens", "create", "--role", "admin" })]
-    public async Task ParseErrorsExitWith2OnStderr(string[] args)
+    [InlineData("")]
+    [InlineData("incidents")]
+    [InlineData("bogus")]
+    [InlineData("alerts list --no-such-option")]
+    [InlineData("alerts list --output xml")]
+    [InlineData("incidents show")]
+    [InlineData("incidents show abc")]
+    [InlineData("incidents list --limit 0")]
+    [InlineData("incidents list --status open")]
+    [InlineData("silences add job=api")]
+    [InlineData("tokens create --name x --role root")]
+    [InlineData("tokens create --role admin")]
+    public async Task ParseErrorsExitWith2OnStderr(string commandLine)
     {
-        var result = await _cli.RunAsync(args);
+        var result = await _cli.RunAsync(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith("error: ", result.Error);
         Assert.Contains("--help", result.Error);
