@@ -42,6 +42,9 @@ public static class CliApp
                 Output = context.Out,
                 Error = context.Error,
                 EnableDefaultExceptionHandler = false,
+                // No Ctrl+C handling here: 'serve' leaves SIGINT/SIGTERM to the ASP.NET host, which shuts down
+                // gracefully in its own time; the client commands simply end.
+                ProcessTerminationTimeout = null,
             }, ct).ConfigureAwait(false);
         }
         catch (CliException ex)
@@ -53,6 +56,13 @@ public static class CliApp
         {
             await context.Error.WriteLineAsync("cancelled").ConfigureAwait(false);
             return 130;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // E.g. the database of 'tokens bootstrap' cannot be opened, or the server fails to start.
+            var detail = context.GetEnvironment("VIGIL_DEBUG") is null ? $"{ex.Message} (set VIGIL_DEBUG=1 for details)" : ex.ToString();
+            await context.Error.WriteLineAsync("error: " + detail).ConfigureAwait(false);
+            return ExitCodes.ServerRefused;
         }
     }
 

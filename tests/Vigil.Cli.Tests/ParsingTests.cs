@@ -49,6 +49,8 @@ public sealed class ParsingTests
     [InlineData("alerts list --output xml")]
     [InlineData("incidents show")]
     [InlineData("incidents show abc")]
+    [InlineData("incidents ack -3")]
+    [InlineData("incidents note 0 text")]
     [InlineData("incidents list --limit 0")]
     [InlineData("incidents list --status open")]
     [InlineData("silences add job=api")]
@@ -95,6 +97,23 @@ public sealed class ParsingTests
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains($"cannot reach Vigil at http://127.0.0.1:{port}/", result.Error);
+        Assert.Equal("", result.Out);
+    }
+
+    [Fact]
+    public async Task IncidentIdErrorIsReadable()
+    {
+        var result = await _cli.RunAsync("incidents", "show", "abc");
+        Assert.Contains("incident id must be a positive number, got 'abc'", result.Error);
+    }
+
+    [Fact]
+    public async Task UnexpectedFailureIsOneLineOnStderr()
+    {
+        _cli.OpenStore = (_, _) => throw new IOException("disk on fire");
+        var result = await _cli.RunAsync("tokens", "bootstrap", "--name", "root");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: disk on fire (set VIGIL_DEBUG=1 for details)" + Environment.NewLine, result.Error);
         Assert.Equal("", result.Out);
     }
 

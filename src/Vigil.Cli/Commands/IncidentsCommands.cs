@@ -22,7 +22,20 @@ public static class IncidentsCommands
         return incidents;
     }
 
-    private static Argument<long> IdArgument() => new("ID") { Description = "The incident id (a number, as shown by 'vigil incidents list')" };
+    private static Argument<long> IdArgument() => new("ID")
+    {
+        Description = "The incident id (a number, as shown by 'vigil incidents list')",
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (long.TryParse(text.TrimStart('#'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && id > 0)
+            {
+                return id;
+            }
+            r.AddError($"incident id must be a positive number, got '{text}'");
+            return 0;
+        },
+    };
 
     private static Command List(CliContext context)
     {
