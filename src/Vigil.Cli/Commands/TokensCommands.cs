@@ -163,7 +163,8 @@ public static class TokensCommands
 
     private static async Task PrintSecret(CliContext context, string id, string name, string role, string secret)
     {
-        await context.Error.WriteLineAsync($"Created token {id} ({name}, {role}). Store the secret now: it is not shown again.").ConfigureAwait(false);
+        await context.Error.WriteLineAsync($"Created token {id} ({name}, {role}). Store the secret now: it is not shown again.\n" +
+            "Use it with --token or the VIGIL_TOKEN environment variable, or as 'Authorization: Bearer <secret>'.").ConfigureAwait(false);
         await context.Out.WriteLineAsync(secret).ConfigureAwait(false);
     }
 }
