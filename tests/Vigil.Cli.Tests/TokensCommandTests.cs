@@ -1,0 +1,160 @@
+using System.Text.Json;
+using Vigil.Core.Alerts;
+using Vigil.Core.Incidents;
+using Vigil.Core.Security;
+using Vigil.Core.Silences;
+using Vigil.Core.Store;
+
+namespace Vigil.Cli.Tests;
+
+public sealed class TokensCommandTests : IAsyncLifetime
+{
+    private readonly Cli _cli = new();
+    private FakeServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await FakeServer.StartAsync();
+        _cli.Environment["VIGIL_URL"] = _server.Url;
+        _cli.Environment["VIGIL_TOKEN"] = "vgl_admin";
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task CreatePostsNameAndRoleAndPrintsSecretOnce()
+    {
+        _server.On("POST", "/api/v1/tokens", 201, """{"id":"k3x9m2p7qa","name":"ci","role":"responder","token":"vgl_s3cr3t"}""");
+
+        var result = await _cli.RunAsync("tokens", "create", "--name", "ci", "--role", "responder");
+
+        Assert.Equal(0, result.ExitCode);
+        var request = _server.Single();
+        Assert.Equal("/api/v1/tokens", request.Path);
+        Assert.Equal("""{"name":"ci","role":"responder"}""", request.Body);
+        Assert.Equal("Bearer vgl_admin", request.Authorization);
+        Assert.Equal("vgl_s3cr3t" + Environment.NewLine, result.Out);
+        Assert.Contains("k3x9m2p7qa", result.Error);
+        Assert.Contains("not shown again", result.Error);
+    }
+
+    [Fact]
+    public async Task ListShowsTokens()
+    {
+        _server.On("GET", "/api/v1/tokens", 200, """
+            [{"id":"k3x9m2p7qa","name":"ci","role":"responder","createdAt":"2026-03-01T10:00:00Z","createdBy":"alice","revokedAt":null},
+             {"id":"old","name":"legacy","role":"viewer","createdAt":"2026-01-01T10:00:00Z","createdBy":"bootstrap:root","revokedAt":"2026-02-01T00:00:00Z"}]
+            """);
+
+        var result = await _cli.RunAsync("tokens", "list");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("k3x9m2p7qa", result.Out);
+        Assert.Contains("responder", result.Out);
+        Assert.Contains("2026-02-01 00:00:00Z", result.Out);
+    }
+
+    [Fact]
+    public async Task RevokeDeletes()
+    {
+        _server.On("DELETE", "/api/v1/tokens/k3x9m2p7qa", 204);
+        var result = await _cli.RunAsync("tokens", "revoke", "k3x9m2p7qa");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("DELETE", _server.Single().Method);
+        Assert.Contains("Token k3x9m2p7qa revoked.", result.Out);
+    }
+
+    [Fact]
+    public async Task BootstrapWritesTokenAndAuditToTheStore()
+    {
+        var store = new RecordingStore();
+        string? openedDb = null, openedDir = null;
+        _cli.OpenStore = (db, dir) =>
+        {
+            openedDb = db;
+            openedDir = dir;
+            return store;
+        };
+
+        var result = await _cli.RunAsync("tokens", "bootstrap", "--name", "first-admin", "--data-dir", "/srv/vigil");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Null(openedDb);
+        Assert.Equal("/srv/vigil", openedDir);
+        Assert.Equal(["migrate", "apply", "dispose"], store.Calls);
+        var change = Assert.Single(store.Applied);
+        var token = Assert.Single(change.Tokens);
+        var secret = result.Out.Trim();
+        Assert.StartsWith("vgl_", secret);
+        Assert.Equal(TokenSecrets.Hash(secret), token.SecretHash);
+        Assert.DoesNotContain(secret, token.SecretHash);
+        Assert.Equal("first-admin", token.Name);
+        Assert.Equal(Role.Admin, token.Role);
+        Assert.Equal(Cli.Now, token.CreatedAt);
+        Assert.Null(token.RevokedAt);
+        var audit = Assert.Single(change.Audit);
+        Assert.Equal("token.create", audit.Action);
+        Assert.Contains(token.Id, audit.Target);
+        Assert.DoesNotContain(secret, audit.Details);
+        Assert.Equal("first-admin", JsonDocument.Parse(audit.Details).RootElement.GetProperty("name").GetString());
+        Assert.Contains(token.Id, result.Error);
+        Assert.Empty(_server.Requests);
+    }
+
+    [Fact]
+    public async Task BootstrapUsesDatabaseFromEnvironmentAndRole()
+    {
+        var store = new RecordingStore();
+        string? openedDb = null;
+        _cli.OpenStore = (db, _) =>
+        {
+            openedDb = db;
+            return store;
+        };
+        _cli.Environment["VIGIL_DATABASE"] = "Host=pg;Database=vigil";
+
+        var result = await _cli.RunAsync("tokens", "bootstrap", "--name", "viewer-bot", "--role", "viewer");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("Host=pg;Database=vigil", openedDb);
+        Assert.Equal(Role.Viewer, store.Applied.Single().Tokens.Single().Role);
+    }
+
+    private sealed class RecordingStore : IVigilStore
+    {
+        public List<string> Calls { get; } = [];
+
+        public List<ChangeSet> Applied { get; } = [];
+
+        public Task MigrateAsync(CancellationToken ct = default)
+        {
+            Calls.Add("migrate");
+            return Task.CompletedTask;
+        }
+
+        public Task ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken ct = default)
+        {
+            Calls.Add("apply");
+            Applied.AddRange(changes);
+            return Task.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Calls.Add("dispose");
+            return ValueTask.CompletedTask;
+        }
+
+        public Task<IReadOnlyList<Alert>> LoadAlertsAsync(CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<Silence>> LoadSilencesAsync(CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<AlertGroupRecord>> LoadGroupsAsync(CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<Incident?> GetIncidentAsync(long id, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<Incident>> ListIncidentsAsync(IncidentQuery query, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(long incidentId, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<long> GetMaxIncidentIdAsync(CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<ApiToken>> ListTokensAsync(CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<ApiToken?> FindTokenByHashAsync(string secretHash, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit, long? beforeSequence = null, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<string?> GetMetaAsync(string key, CancellationToken ct = default) => throw new NotSupportedException();
+    }
+}
