@@ -4,6 +4,7 @@ using Vigil.Core.Store;
 using Vigil.Server.Api.Alertmanager;
 using Vigil.Server.Api.Native;
 using Vigil.Server.Auth;
+using Vigil.Server.Demo;
 using Vigil.Server.Hosting;
 using Vigil.Server.Pipeline;
 using Vigil.Server.Ui;
@@ -58,8 +59,14 @@ public static class VigilServer
         builder.Services.AddSingleton<TokenAuthenticator>();
         builder.Services.AddSingleton<AlertValidation>();
         builder.Services.AddHostedService<PipelineHost>();
+        if (options.Demo)
+        {
+            builder.Services.AddHostedService<DemoEnvironment>();
+        }
 
         var app = builder.Build();
+        // Load the config now so an invalid file stops the start with its file:line:column errors, before listening.
+        _ = app.Services.GetRequiredService<ConfigHolder>();
         app.UseExceptionHandler(errors => errors.Run(WriteUnhandledProblem));
         app.UseStatusCodePages();
         app.UseMiddleware<AuthenticationMiddleware>();
@@ -69,6 +76,8 @@ public static class VigilServer
         app.MapAlertmanagerStatus();
         app.MapNativeEvents();
         app.MapTokens();
+        app.MapIncidents();
+        app.MapStream();
         app.MapUi();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vigil");

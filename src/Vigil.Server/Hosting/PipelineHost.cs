@@ -1,11 +1,31 @@
+using System.Runtime.InteropServices;
 using Vigil.Server.Pipeline;
 
 namespace Vigil.Server.Hosting;
 
-/// <summary>Starts the pipeline before requests are served and drains it on graceful shutdown.</summary>
-public sealed class PipelineHost(AlertPipeline pipeline) : IHostedService
+/// <summary>
+/// Starts the pipeline before requests are served, reloads the config on SIGHUP (as Alertmanager does), and drains
+/// the pipeline on graceful shutdown.
+/// </summary>
+public sealed class PipelineHost(AlertPipeline pipeline, ILogger<PipelineHost> logger) : IHostedService, IDisposable
 {
-    public Task StartAsync(CancellationToken cancellationToken) => pipeline.StartAsync(cancellationToken);
+    private PosixSignalRegistration? _sighup;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await pipeline.StartAsync(cancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                logger.LogInformation("SIGHUP: reloading the configuration");
+                _ = pipeline.ReloadConfigAsync("SIGHUP", CancellationToken.None);
+            });
+        }
+    }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await pipeline.DisposeAsync();
+
+    public void Dispose() => _sighup?.Dispose();
 }

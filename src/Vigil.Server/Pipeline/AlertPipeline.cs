@@ -17,17 +17,20 @@ public sealed partial class AlertPipeline : IAsyncDisposable
     private readonly ILogger<AlertPipeline> _logger;
     private IngestWriter? _writer;
 
-    public AlertPipeline(IVigilStore store, TimeProvider time, ChangeFeed feed, ConfigHolder config, ILoggerFactory loggers)
+    public AlertPipeline(IVigilStore store, TimeProvider time, ChangeFeed feed, ConfigHolder config, ServerSettings settings, ILoggerFactory loggers)
     {
         _store = store;
         _time = time;
         _feed = feed;
         Config = config;
+        Settings = settings;
         _logger = loggers.CreateLogger<AlertPipeline>();
         Loggers = loggers;
     }
 
     private ILoggerFactory Loggers { get; }
+
+    private ServerSettings Settings { get; }
 
     public AlertIndex Alerts { get; } = new();
 

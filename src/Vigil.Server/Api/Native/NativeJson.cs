@@ -16,6 +16,13 @@ namespace Vigil.Server.Api.Native;
 [JsonSerializable(typeof(List<TokenInfo>))]
 [JsonSerializable(typeof(List<AuditDto>))]
 [JsonSerializable(typeof(WhoAmI))]
+[JsonSerializable(typeof(List<IncidentSummaryDto>))]
+[JsonSerializable(typeof(IncidentDetailDto))]
+[JsonSerializable(typeof(CommentRequest))]
+[JsonSerializable(typeof(NoteRequest))]
+[JsonSerializable(typeof(PriorityRequest))]
+[JsonSerializable(typeof(SummaryDto))]
+[JsonSerializable(typeof(ChangedEvent))]
 public sealed partial class NativeJson : JsonSerializerContext;
 
 public sealed class EventBatchConverter : JsonConverter<EventBatch>
