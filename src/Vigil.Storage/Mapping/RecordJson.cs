@@ -43,11 +43,17 @@ internal static class RecordJson
     }
 
     /// <summary>A label set as a JSON object, names in sorted order: <c>{"alertname":"X","severity":"critical"}</c>.</summary>
-    public static string Labels(LabelSet labels)
+    public static string Labels(LabelSet labels) => Encoding.UTF8.GetString(LabelsUtf8(labels));
+
+    /// <summary>
+    /// The same JSON as <see cref="Labels"/>, as UTF-8 in a thread-local buffer that the next call on this thread
+    /// overwrites — for binding straight into SQLite without allocating a string.
+    /// </summary>
+    public static ReadOnlySpan<byte> LabelsUtf8(LabelSet labels)
     {
         if (labels.Count == 0)
         {
-            return "{}";
+            return "{}"u8;
         }
         var writer = Begin();
         writer.WriteStartObject();
@@ -56,7 +62,8 @@ internal static class RecordJson
             writer.WriteString(name, value);
         }
         writer.WriteEndObject();
-        return End(writer);
+        writer.Flush();
+        return t_buffer!.WrittenSpan;
     }
 
     public static LabelSet ParseLabels(string json)

@@ -42,7 +42,7 @@ internal sealed class SqliteStore : SqlStoreBase
         _writeConnection.Open();
         // synchronous=FULL: in WAL mode NORMAL may lose the last commits on power loss, and ApplyAsync promises that a
         // returned commit is durable. busy_timeout: wait for another process' lock instead of failing at once.
-        Execute(_writeConnection, $"PRAGMA busy_timeout={BusyTimeoutMs}; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+        Execute(_writeConnection, $"PRAGMA busy_timeout={BusyTimeoutMs}; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;");
         // Statements compile lazily on first use (and recompile after a schema change), so this is safe before migrating.
         _writer = new SqliteWriter(_writeConnection);
     }

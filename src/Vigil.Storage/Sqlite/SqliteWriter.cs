@@ -8,13 +8,14 @@ namespace Vigil.Storage.Sqlite;
 
 /// <summary>
 /// The single writer: one connection and one prepared command per statement, created once and reused for every
-/// transaction, so the hot path (thousands of alert upserts per commit) only binds parameters and steps the
-/// already-compiled statement. Not thread-safe: <see cref="SqliteStore"/> serialises callers.
+/// transaction, so each row only binds parameters and steps an already-compiled statement. The alert upsert, the
+/// hot ingest path, goes through <see cref="SqliteAlertWriter"/>. Not thread-safe: <see cref="SqliteStore"/>
+/// serialises callers.
 /// </summary>
 internal sealed class SqliteWriter : IDisposable
 {
     private readonly SqliteConnection _connection;
-    private readonly Statement _upsertAlert;
+    private readonly SqliteAlertWriter _upsertAlert;
     private readonly Statement _deleteAlert;
     private readonly Statement _upsertIncident;
     private readonly Statement _appendTimeline;
@@ -28,15 +29,7 @@ internal sealed class SqliteWriter : IDisposable
     public SqliteWriter(SqliteConnection connection)
     {
         _connection = connection;
-        _upsertAlert = new(connection,
-            """
-            INSERT INTO alerts (fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout)
-            VALUES (@fingerprint, @labels, @annotations, @starts_at, @ends_at, @generator_url, @updated_at, @timeout)
-            ON CONFLICT (fingerprint) DO UPDATE SET
-                labels = excluded.labels, annotations = excluded.annotations, starts_at = excluded.starts_at,
-                ends_at = excluded.ends_at, generator_url = excluded.generator_url, updated_at = excluded.updated_at,
-                timeout = excluded.timeout
-            """);
+        _upsertAlert = new SqliteAlertWriter(connection);
         _deleteAlert = new(connection, "DELETE FROM alerts WHERE fingerprint = @fingerprint");
         _upsertIncident = new(connection,
             """
@@ -92,9 +85,7 @@ internal sealed class SqliteWriter : IDisposable
                 _deleteAlert.Run(tx, fingerprint.ToString());
                 continue;
             }
-            _upsertAlert.Run(tx, fingerprint.ToString(), RecordJson.Labels(alert.Labels), RecordJson.Labels(alert.Annotations),
-                SqliteTime.ToTicks(alert.StartsAt), SqliteTime.ToTicks(alert.EndsAt), alert.GeneratorUrl,
-                SqliteTime.ToTicks(alert.UpdatedAt), alert.Timeout ? 1L : 0L);
+            _upsertAlert.Upsert(alert);
         }
         foreach (var i in net.Incidents.Values)
         {
@@ -139,7 +130,8 @@ internal sealed class SqliteWriter : IDisposable
 
     public void Dispose()
     {
-        foreach (var s in new[] { _upsertAlert, _deleteAlert, _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta })
+        _upsertAlert.Dispose();
+        foreach (var s in new[] { _deleteAlert, _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta })
         {
             s.Dispose();
         }
