@@ -20,6 +20,8 @@ internal sealed class PostgresStore : SqlStoreBase
     private const string BootstrapSql =
         "CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL PRIMARY KEY, applied_at timestamptz NOT NULL)";
 
+    private const int MaxAttempts = 3;
+
     private readonly NpgsqlDataSource _dataSource;
 
     public PostgresStore(string connectionString)
@@ -49,6 +51,25 @@ internal sealed class PostgresStore : SqlStoreBase
             return;
         }
         var net = NetChanges.From(changes);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ApplyOnceAsync(net, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+                && attempt < MaxAttempts)
+            {
+                // The transaction was rolled back as a whole, so running it again is safe. Sorted keys make this rare
+                // (see PostgresWriter); it can still happen between a bulk upsert and unrelated row locks.
+                await Task.Delay(TimeSpan.FromMilliseconds(10 * attempt), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ApplyOnceAsync(NetChanges net, CancellationToken ct)
+    {
         await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         await using (var batch = PostgresWriter.Build(connection, tx, net))

@@ -9,7 +9,8 @@ namespace Vigil.Storage.Postgres;
 /// <summary>
 /// Turns net changes into one <see cref="NpgsqlBatch"/>: one statement per table, each taking whole columns as
 /// arrays (<c>INSERT ... SELECT FROM unnest(...)</c>). However many rows change, a commit is one round trip and at
-/// most ten statements for the server to plan.
+/// most ten statements for the server to plan. Keyed rows are sent sorted by key so that concurrent transactions
+/// lock rows in the same order, which keeps overlapping upserts from deadlocking each other.
 /// </summary>
 internal static class PostgresWriter
 {
@@ -45,12 +46,12 @@ internal static class PostgresWriter
 
     private static void AddAlerts(NpgsqlBatch batch, NetChanges net)
     {
-        var deleted = net.Alerts.Where(p => p.Value is null).Select(p => p.Key.ToString()).ToArray();
+        var deleted = net.Alerts.Where(p => p.Value is null).Select(p => p.Key).Order().Select(f => f.ToString()).ToArray();
         if (deleted.Length > 0)
         {
             Add(batch, "DELETE FROM alerts WHERE fingerprint = ANY($1::text[])", (object)deleted);
         }
-        var alerts = net.Alerts.Values.Where(a => a is not null).Select(a => a!).ToArray();
+        var alerts = net.Alerts.Where(p => p.Value is not null).OrderBy(p => p.Key).Select(p => p.Value!).ToArray();
         if (alerts.Length == 0)
         {
             return;
@@ -80,7 +81,7 @@ internal static class PostgresWriter
         {
             return;
         }
-        var rows = net.Incidents.Values.ToArray();
+        var rows = net.Incidents.Values.OrderBy(i => i.Id).ToArray();
         Add(batch,
             """
             INSERT INTO incidents (id, group_key, title, status, severity, priority, group_labels, receiver, created_at, updated_at,
@@ -136,12 +137,12 @@ internal static class PostgresWriter
 
     private static void AddGroups(NpgsqlBatch batch, NetChanges net)
     {
-        var deleted = net.Groups.Where(p => p.Value is null).Select(p => p.Key).ToArray();
+        var deleted = net.Groups.Where(p => p.Value is null).Select(p => p.Key).Order(StringComparer.Ordinal).ToArray();
         if (deleted.Length > 0)
         {
             Add(batch, "DELETE FROM alert_groups WHERE key = ANY($1::text[])", (object)deleted);
         }
-        var groups = net.Groups.Values.Where(g => g is not null).Select(g => g!).ToArray();
+        var groups = net.Groups.Values.Where(g => g is not null).Select(g => g!).OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
         if (groups.Length == 0)
         {
             return;
@@ -163,7 +164,7 @@ internal static class PostgresWriter
         {
             return;
         }
-        var rows = net.Silences.Values.ToArray();
+        var rows = net.Silences.Values.OrderBy(s => s.Id).ToArray();
         Add(batch,
             """
             INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment, updated_at)
@@ -187,7 +188,7 @@ internal static class PostgresWriter
         {
             return;
         }
-        var rows = net.Tokens.Values.ToArray();
+        var rows = net.Tokens.Values.OrderBy(t => t.Id, StringComparer.Ordinal).ToArray();
         Add(batch,
             """
             INSERT INTO tokens (id, name, role, secret_hash, created_at, created_by, revoked_at)
@@ -232,12 +233,13 @@ internal static class PostgresWriter
         {
             return;
         }
+        var rows = net.Meta.OrderBy(p => p.Key, StringComparer.Ordinal).ToArray();
         Add(batch,
             """
             INSERT INTO meta (key, value) SELECT * FROM unnest($1::text[], $2::text[])
             ON CONFLICT (key) DO UPDATE SET value = excluded.value
             """,
-            net.Meta.Keys.ToArray(),
-            net.Meta.Values.ToArray());
+            rows.Select(p => p.Key).ToArray(),
+            rows.Select(p => p.Value).ToArray());
     }
 }
