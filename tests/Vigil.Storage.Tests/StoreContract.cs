@@ -443,9 +443,10 @@ public abstract class StoreContract(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Bulk_alert_upserts_are_fast()
     {
-        // A coarse guard against accidentally losing the bulk path (e.g. a round trip or fsync per row); the target on
-        // an idle machine is far above this floor, which leaves room for a loaded 2-core CI box.
-        const int Count = 50_000;
+        // A coarse guard against losing the bulk path altogether (e.g. a commit per row). On an idle 2-core machine
+        // SQLite does ~150k upserts per CPU-second; the floor is far lower because CI shares the cores with the other
+        // test class running in parallel and with builds.
+        const int Count = 30_000;
         var alerts = Enumerable.Range(0, Count).Select(i => Alert("Throughput", $"host-{i}", i % 600)).ToList();
         await Apply(Changes(c => c.Alerts.Add(Alert("Warmup"))));
 
@@ -458,7 +459,7 @@ public abstract class StoreContract(ITestOutputHelper output) : IAsyncLifetime
 
         output.WriteLine($"{Backend}: {Count} inserts in {insert.TotalMilliseconds:F0} ms ({Count / insert.TotalSeconds:F0}/s), "
             + $"{Count} updates in {update.TotalMilliseconds:F0} ms ({Count / update.TotalSeconds:F0}/s)");
-        Assert.True(Count / insert.TotalSeconds > 10_000, $"inserts too slow: {Count / insert.TotalSeconds:F0}/s");
-        Assert.True(Count / update.TotalSeconds > 10_000, $"updates too slow: {Count / update.TotalSeconds:F0}/s");
+        Assert.True(Count / insert.TotalSeconds > 5_000, $"inserts too slow: {Count / insert.TotalSeconds:F0}/s");
+        Assert.True(Count / update.TotalSeconds > 5_000, $"updates too slow: {Count / update.TotalSeconds:F0}/s");
     }
 }
