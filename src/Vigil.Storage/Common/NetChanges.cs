@@ -1,0 +1,84 @@
+using Vigil.Core.Alerts;
+using Vigil.Core.Incidents;
+using Vigil.Core.Security;
+using Vigil.Core.Silences;
+using Vigil.Core.Store;
+
+namespace Vigil.Storage.Common;
+
+/// <summary>
+/// The net effect of several change sets applied in order: for keyed rows only the last write (or delete) of each
+/// key survives, appended rows keep their order. Writing the net effect gives the same final state as replaying the
+/// sets one by one, but lets each table be written with one bulk statement — and PostgreSQL's
+/// <c>INSERT ... ON CONFLICT DO UPDATE</c> rejects a batch that touches the same key twice, so this is also needed
+/// for correctness there.
+/// </summary>
+internal sealed class NetChanges
+{
+    /// <summary>Alerts by fingerprint; null means delete.</summary>
+    public Dictionary<Fingerprint, Alert?> Alerts { get; } = [];
+
+    public Dictionary<long, Incident> Incidents { get; } = [];
+
+    public List<TimelineEntry> Timeline { get; } = [];
+
+    /// <summary>Groups by key; null means delete.</summary>
+    public Dictionary<string, AlertGroupRecord?> Groups { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<Guid, Silence> Silences { get; } = [];
+
+    public Dictionary<string, ApiToken> Tokens { get; } = new(StringComparer.Ordinal);
+
+    public List<AuditEntry> Audit { get; } = [];
+
+    public Dictionary<string, string> Meta { get; } = new(StringComparer.Ordinal);
+
+    public static NetChanges From(IReadOnlyList<ChangeSet> changes)
+    {
+        var net = new NetChanges();
+        if (changes.Count == 1)
+        {
+            net.Alerts.EnsureCapacity(changes[0].Alerts.Count);
+        }
+        foreach (var set in changes)
+        {
+            // Within one set deletes go first, so "delete X, then store X again" keeps X — a garbage-collected alert
+            // that fires again in the same operation must not disappear.
+            foreach (var fp in set.DeletedAlerts)
+            {
+                net.Alerts[fp] = null;
+            }
+            foreach (var alert in set.Alerts)
+            {
+                net.Alerts[alert.Fingerprint] = alert;
+            }
+            foreach (var incident in set.Incidents)
+            {
+                net.Incidents[incident.Id] = incident;
+            }
+            net.Timeline.AddRange(set.Timeline);
+            foreach (var key in set.DeletedGroups)
+            {
+                net.Groups[key] = null;
+            }
+            foreach (var group in set.Groups)
+            {
+                net.Groups[group.Key] = group;
+            }
+            foreach (var silence in set.Silences)
+            {
+                net.Silences[silence.Id] = silence;
+            }
+            foreach (var token in set.Tokens)
+            {
+                net.Tokens[token.Id] = token;
+            }
+            net.Audit.AddRange(set.Audit);
+            foreach (var (key, value) in set.Meta)
+            {
+                net.Meta[key] = value;
+            }
+        }
+        return net;
+    }
+}

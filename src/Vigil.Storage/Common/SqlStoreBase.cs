@@ -1,0 +1,200 @@
+using System.Data.Common;
+using Dapper;
+using Vigil.Core.Alerts;
+using Vigil.Core.Incidents;
+using Vigil.Core.Security;
+using Vigil.Core.Silences;
+using Vigil.Core.Store;
+using Vigil.Storage.Mapping;
+
+namespace Vigil.Storage.Common;
+
+/// <summary>
+/// The read side shared by both backends. The schemas have the same tables and columns and both ADO.NET providers
+/// accept <c>@name</c> parameters and <c>LIMIT</c>, so every query and every row mapping lives here once; a backend
+/// only says how to open a read connection and how it stores timestamps.
+/// </summary>
+internal abstract class SqlStoreBase : IVigilStore
+{
+    private const string AlertColumns = "fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout";
+    private const string SilenceColumns = "id, matchers, starts_at, ends_at, created_by, comment, updated_at";
+    private const string IncidentColumns = "id, group_key, title, status, severity, priority, group_labels, receiver, created_at, updated_at, "
+        + "acknowledged_at, acknowledged_by, resolved_at, resolved_by, alerts";
+    private const string TokenColumns = "id, name, role, secret_hash, created_at, created_by, revoked_at";
+
+    public abstract Task MigrateAsync(CancellationToken ct = default);
+
+    public abstract Task ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken ct = default);
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>An open connection for queries; disposing it returns it to the pool.</summary>
+    protected abstract ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken ct);
+
+    protected abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);
+
+    /// <summary>Silence ids are a native uuid in PostgreSQL and text in SQLite.</summary>
+    protected abstract Guid ReadGuid(DbDataReader reader, int ordinal);
+
+    private DateTimeOffset? ReadOptionalTime(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : ReadTime(reader, ordinal);
+
+    private static string? ReadOptionalString(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public Task<IReadOnlyList<Alert>> LoadAlertsAsync(CancellationToken ct = default) =>
+        QueryAsync($"SELECT {AlertColumns} FROM alerts", null, r => new Alert(
+            RecordJson.ParseLabels(r.GetString(1)),
+            RecordJson.ParseLabels(r.GetString(2)),
+            ReadTime(r, 3),
+            ReadTime(r, 4),
+            r.GetString(5),
+            ReadTime(r, 6),
+            r.GetBoolean(7)), ct);
+
+    public Task<IReadOnlyList<Silence>> LoadSilencesAsync(CancellationToken ct = default) =>
+        QueryAsync($"SELECT {SilenceColumns} FROM silences", null, r => new Silence(
+            ReadGuid(r, 0),
+            RecordJson.ParseMatchers(r.GetString(1)),
+            ReadTime(r, 2),
+            ReadTime(r, 3),
+            r.GetString(4),
+            r.GetString(5),
+            ReadTime(r, 6)), ct);
+
+    public Task<IReadOnlyList<AlertGroupRecord>> LoadGroupsAsync(CancellationToken ct = default) =>
+        QueryAsync("SELECT key, state_json, due_at FROM alert_groups", null,
+            r => new AlertGroupRecord(r.GetString(0), r.GetString(1), ReadOptionalTime(r, 2)), ct);
+
+    public async Task<Incident?> GetIncidentAsync(long id, CancellationToken ct = default)
+    {
+        var rows = await QueryAsync($"SELECT {IncidentColumns} FROM incidents WHERE id = @id",
+            cmd => AddParameter(cmd, "@id", id), ReadIncident, ct).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public Task<IReadOnlyList<Incident>> ListIncidentsAsync(IncidentQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<Incident>>([]);
+        }
+        var where = new List<string>();
+        if (query.Statuses.Count > 0)
+        {
+            // One parameter per status: portable across both providers, and the list is at most three long.
+            where.Add("status IN (" + string.Join(", ", query.Statuses.Select((_, i) => "@s" + i)) + ")");
+        }
+        if (query.BeforeId is not null)
+        {
+            where.Add("id < @before");
+        }
+        var sql = $"SELECT {IncidentColumns} FROM incidents"
+            + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
+            + " ORDER BY id DESC LIMIT @limit";
+        return QueryAsync(sql, cmd =>
+        {
+            for (var i = 0; i < query.Statuses.Count; i++)
+            {
+                AddParameter(cmd, "@s" + i, EnumNames<IncidentStatus>.Name(query.Statuses[i]));
+            }
+            if (query.BeforeId is { } before)
+            {
+                AddParameter(cmd, "@before", before);
+            }
+            AddParameter(cmd, "@limit", query.Limit);
+        }, ReadIncident, ct);
+    }
+
+    private Incident ReadIncident(DbDataReader r) => new(
+        r.GetInt64(0),
+        r.GetString(1),
+        r.GetString(2),
+        EnumNames<IncidentStatus>.Parse(r.GetString(3)),
+        EnumNames<Severity>.Parse(r.GetString(4)),
+        r.GetString(5),
+        RecordJson.ParseLabels(r.GetString(6)),
+        r.GetString(7),
+        ReadTime(r, 8),
+        ReadTime(r, 9),
+        ReadOptionalTime(r, 10),
+        ReadOptionalString(r, 11),
+        ReadOptionalTime(r, 12),
+        ReadOptionalString(r, 13),
+        RecordJson.ParseFingerprints(r.GetString(14)));
+
+    public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(long incidentId, CancellationToken ct = default) =>
+        QueryAsync("SELECT incident_id, at, kind, actor, message, sequence FROM timeline WHERE incident_id = @id ORDER BY sequence",
+            cmd => AddParameter(cmd, "@id", incidentId),
+            r => new TimelineEntry(r.GetInt64(0), ReadTime(r, 1), EnumNames<TimelineKind>.Parse(r.GetString(2)), r.GetString(3), r.GetString(4), r.GetInt64(5)),
+            ct);
+
+    public async Task<long> GetMaxIncidentIdAsync(CancellationToken ct = default)
+    {
+        await using var conn = await OpenReadConnectionAsync(ct).ConfigureAwait(false);
+        return await conn.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(MAX(id), 0) FROM incidents", cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    public Task<IReadOnlyList<ApiToken>> ListTokensAsync(CancellationToken ct = default) =>
+        QueryAsync($"SELECT {TokenColumns} FROM tokens ORDER BY created_at, id", null, ReadToken, ct);
+
+    public async Task<ApiToken?> FindTokenByHashAsync(string secretHash, CancellationToken ct = default)
+    {
+        // Revoked tokens are returned too: the caller tells "revoked" apart from "unknown".
+        var rows = await QueryAsync($"SELECT {TokenColumns} FROM tokens WHERE secret_hash = @hash",
+            cmd => AddParameter(cmd, "@hash", secretHash), ReadToken, ct).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private ApiToken ReadToken(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), EnumNames<Role>.Parse(r.GetString(2)), r.GetString(3), ReadTime(r, 4), r.GetString(5), ReadOptionalTime(r, 6));
+
+    public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit, long? beforeSequence = null, CancellationToken ct = default)
+    {
+        if (limit <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<AuditEntry>>([]);
+        }
+        var sql = "SELECT at, actor, action, target, details, sequence FROM audit"
+            + (beforeSequence is null ? "" : " WHERE sequence < @before")
+            + " ORDER BY sequence DESC LIMIT @limit";
+        return QueryAsync(sql, cmd =>
+        {
+            if (beforeSequence is { } before)
+            {
+                AddParameter(cmd, "@before", before);
+            }
+            AddParameter(cmd, "@limit", limit);
+        }, r => new AuditEntry(ReadTime(r, 0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5)), ct);
+    }
+
+    public async Task<string?> GetMetaAsync(string key, CancellationToken ct = default)
+    {
+        await using var conn = await OpenReadConnectionAsync(ct).ConfigureAwait(false);
+        return await conn.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("SELECT value FROM meta WHERE key = @key", new { key }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<DbCommand>? bind, Func<DbDataReader, T> map, CancellationToken ct)
+    {
+        await using var conn = await OpenReadConnectionAsync(ct).ConfigureAwait(false);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        bind?.Invoke(cmd);
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var result = new List<T>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            result.Add(map(reader));
+        }
+        return result;
+    }
+
+    private static void AddParameter(DbCommand cmd, string name, object value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        cmd.Parameters.Add(p);
+    }
+}

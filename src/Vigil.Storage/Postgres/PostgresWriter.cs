@@ -1,0 +1,245 @@
+using Npgsql;
+using Vigil.Core.Incidents;
+using Vigil.Core.Security;
+using Vigil.Storage.Common;
+using Vigil.Storage.Mapping;
+
+namespace Vigil.Storage.Postgres;
+
+/// <summary>
+/// Turns net changes into one <see cref="NpgsqlBatch"/>: one statement per table, each taking whole columns as
+/// arrays (<c>INSERT ... SELECT FROM unnest(...)</c>). However many rows change, a commit is one round trip and at
+/// most ten statements for the server to plan. Keyed rows are sent sorted by key so that concurrent transactions
+/// lock rows in the same order, which keeps overlapping upserts from deadlocking each other.
+/// </summary>
+internal static class PostgresWriter
+{
+    public static NpgsqlBatch Build(NpgsqlConnection connection, NpgsqlTransaction transaction, NetChanges net)
+    {
+        var batch = new NpgsqlBatch(connection, transaction);
+        AddAlerts(batch, net);
+        AddIncidents(batch, net);
+        AddTimeline(batch, net);
+        AddGroups(batch, net);
+        AddSilences(batch, net);
+        AddTokens(batch, net);
+        AddAudit(batch, net);
+        AddMeta(batch, net);
+        return batch;
+    }
+
+    // PostgreSQL (via Npgsql) accepts only UTC DateTimeOffsets for timestamptz; the instant is what matters.
+    private static DateTimeOffset Utc(DateTimeOffset value) => value.ToUniversalTime();
+
+    private static DateTimeOffset? Utc(DateTimeOffset? value) => value?.ToUniversalTime();
+
+    private static void Add(NpgsqlBatch batch, string sql, params object[] columns)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var column in columns)
+        {
+            // Positional ($1, $2, ...): batch commands need no SQL rewriting that way.
+            command.Parameters.Add(new NpgsqlParameter { Value = column });
+        }
+        batch.BatchCommands.Add(command);
+    }
+
+    private static void AddAlerts(NpgsqlBatch batch, NetChanges net)
+    {
+        var deleted = net.Alerts.Where(p => p.Value is null).Select(p => p.Key).Order().Select(f => f.ToString()).ToArray();
+        if (deleted.Length > 0)
+        {
+            Add(batch, "DELETE FROM alerts WHERE fingerprint = ANY($1::text[])", (object)deleted);
+        }
+        var alerts = net.Alerts.Where(p => p.Value is not null).OrderBy(p => p.Key).Select(p => p.Value!).ToArray();
+        if (alerts.Length == 0)
+        {
+            return;
+        }
+        Add(batch,
+            """
+            INSERT INTO alerts (fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout)
+            SELECT * FROM unnest($1::text[], $2::jsonb[], $3::jsonb[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::timestamptz[], $8::boolean[])
+            ON CONFLICT (fingerprint) DO UPDATE SET
+                labels = excluded.labels, annotations = excluded.annotations, starts_at = excluded.starts_at,
+                ends_at = excluded.ends_at, generator_url = excluded.generator_url, updated_at = excluded.updated_at,
+                timeout = excluded.timeout
+            """,
+            alerts.Select(a => a.Fingerprint.ToString()).ToArray(),
+            alerts.Select(a => RecordJson.Labels(a.Labels)).ToArray(),
+            alerts.Select(a => RecordJson.Labels(a.Annotations)).ToArray(),
+            alerts.Select(a => Utc(a.StartsAt)).ToArray(),
+            alerts.Select(a => Utc(a.EndsAt)).ToArray(),
+            alerts.Select(a => a.GeneratorUrl).ToArray(),
+            alerts.Select(a => Utc(a.UpdatedAt)).ToArray(),
+            alerts.Select(a => a.Timeout).ToArray());
+    }
+
+    private static void AddIncidents(NpgsqlBatch batch, NetChanges net)
+    {
+        if (net.Incidents.Count == 0)
+        {
+            return;
+        }
+        var rows = net.Incidents.Values.OrderBy(i => i.Id).ToArray();
+        Add(batch,
+            """
+            INSERT INTO incidents (id, group_key, title, status, severity, priority, group_labels, receiver, created_at, updated_at,
+                                   acknowledged_at, acknowledged_by, resolved_at, resolved_by, alerts)
+            SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[],
+                                 $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::text[], $13::timestamptz[], $14::text[], $15::jsonb[])
+            ON CONFLICT (id) DO UPDATE SET
+                group_key = excluded.group_key, title = excluded.title, status = excluded.status, severity = excluded.severity,
+                priority = excluded.priority, group_labels = excluded.group_labels, receiver = excluded.receiver,
+                created_at = excluded.created_at, updated_at = excluded.updated_at, acknowledged_at = excluded.acknowledged_at,
+                acknowledged_by = excluded.acknowledged_by, resolved_at = excluded.resolved_at, resolved_by = excluded.resolved_by,
+                alerts = excluded.alerts
+            """,
+            rows.Select(i => i.Id).ToArray(),
+            rows.Select(i => i.GroupKey).ToArray(),
+            rows.Select(i => i.Title).ToArray(),
+            rows.Select(i => EnumNames<IncidentStatus>.Name(i.Status)).ToArray(),
+            rows.Select(i => EnumNames<Severity>.Name(i.Severity)).ToArray(),
+            rows.Select(i => i.Priority).ToArray(),
+            rows.Select(i => RecordJson.Labels(i.GroupLabels)).ToArray(),
+            rows.Select(i => i.Receiver).ToArray(),
+            rows.Select(i => Utc(i.CreatedAt)).ToArray(),
+            rows.Select(i => Utc(i.UpdatedAt)).ToArray(),
+            rows.Select(i => Utc(i.AcknowledgedAt)).ToArray(),
+            rows.Select(i => i.AcknowledgedBy).ToArray(),
+            rows.Select(i => Utc(i.ResolvedAt)).ToArray(),
+            rows.Select(i => i.ResolvedBy).ToArray(),
+            rows.Select(i => RecordJson.Fingerprints(i.Alerts)).ToArray());
+    }
+
+    private static void AddTimeline(NpgsqlBatch batch, NetChanges net)
+    {
+        if (net.Timeline.Count == 0)
+        {
+            return;
+        }
+        var rows = net.Timeline;
+        // ORDER BY ordinality: identity values are handed out in the order the rows are inserted, which is the order
+        // the entries were appended in.
+        Add(batch,
+            """
+            INSERT INTO timeline (incident_id, at, kind, actor, message)
+            SELECT incident_id, at, kind, actor, message
+            FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS t(incident_id, at, kind, actor, message, ord)
+            ORDER BY ord
+            """,
+            rows.Select(t => t.IncidentId).ToArray(),
+            rows.Select(t => Utc(t.At)).ToArray(),
+            rows.Select(t => EnumNames<TimelineKind>.Name(t.Kind)).ToArray(),
+            rows.Select(t => t.Actor).ToArray(),
+            rows.Select(t => t.Message).ToArray());
+    }
+
+    private static void AddGroups(NpgsqlBatch batch, NetChanges net)
+    {
+        var deleted = net.Groups.Where(p => p.Value is null).Select(p => p.Key).Order(StringComparer.Ordinal).ToArray();
+        if (deleted.Length > 0)
+        {
+            Add(batch, "DELETE FROM alert_groups WHERE key = ANY($1::text[])", (object)deleted);
+        }
+        var groups = net.Groups.Values.Where(g => g is not null).Select(g => g!).OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
+        if (groups.Length == 0)
+        {
+            return;
+        }
+        Add(batch,
+            """
+            INSERT INTO alert_groups (key, state_json, due_at)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+            ON CONFLICT (key) DO UPDATE SET state_json = excluded.state_json, due_at = excluded.due_at
+            """,
+            groups.Select(g => g.Key).ToArray(),
+            groups.Select(g => g.StateJson).ToArray(),
+            groups.Select(g => Utc(g.DueAt)).ToArray());
+    }
+
+    private static void AddSilences(NpgsqlBatch batch, NetChanges net)
+    {
+        if (net.Silences.Count == 0)
+        {
+            return;
+        }
+        var rows = net.Silences.Values.OrderBy(s => s.Id).ToArray();
+        Add(batch,
+            """
+            INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment, updated_at)
+            SELECT * FROM unnest($1::uuid[], $2::jsonb[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::timestamptz[])
+            ON CONFLICT (id) DO UPDATE SET
+                matchers = excluded.matchers, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
+                created_by = excluded.created_by, comment = excluded.comment, updated_at = excluded.updated_at
+            """,
+            rows.Select(s => s.Id).ToArray(),
+            rows.Select(s => RecordJson.Matchers(s.Matchers)).ToArray(),
+            rows.Select(s => Utc(s.StartsAt)).ToArray(),
+            rows.Select(s => Utc(s.EndsAt)).ToArray(),
+            rows.Select(s => s.CreatedBy).ToArray(),
+            rows.Select(s => s.Comment).ToArray(),
+            rows.Select(s => Utc(s.UpdatedAt)).ToArray());
+    }
+
+    private static void AddTokens(NpgsqlBatch batch, NetChanges net)
+    {
+        if (net.Tokens.Count == 0)
+        {
+            return;
+        }
+        var rows = net.Tokens.Values.OrderBy(t => t.Id, StringComparer.Ordinal).ToArray();
+        Add(batch,
+            """
+            INSERT INTO tokens (id, name, role, secret_hash, created_at, created_by, revoked_at)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::timestamptz[])
+            ON CONFLICT (id) DO UPDATE SET
+                name = excluded.name, role = excluded.role, secret_hash = excluded.secret_hash,
+                created_at = excluded.created_at, created_by = excluded.created_by, revoked_at = excluded.revoked_at
+            """,
+            rows.Select(t => t.Id).ToArray(),
+            rows.Select(t => t.Name).ToArray(),
+            rows.Select(t => EnumNames<Role>.Name(t.Role)).ToArray(),
+            rows.Select(t => t.SecretHash).ToArray(),
+            rows.Select(t => Utc(t.CreatedAt)).ToArray(),
+            rows.Select(t => t.CreatedBy).ToArray(),
+            rows.Select(t => Utc(t.RevokedAt)).ToArray());
+    }
+
+    private static void AddAudit(NpgsqlBatch batch, NetChanges net)
+    {
+        if (net.Audit.Count == 0)
+        {
+            return;
+        }
+        var rows = net.Audit;
+        Add(batch,
+            """
+            INSERT INTO audit (at, actor, action, target, details)
+            SELECT at, actor, action, target, details
+            FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS t(at, actor, action, target, details, ord)
+            ORDER BY ord
+            """,
+            rows.Select(a => Utc(a.At)).ToArray(),
+            rows.Select(a => a.Actor).ToArray(),
+            rows.Select(a => a.Action).ToArray(),
+            rows.Select(a => a.Target).ToArray(),
+            rows.Select(a => a.Details).ToArray());
+    }
+
+    private static void AddMeta(NpgsqlBatch batch, NetChanges net)
+    {
+        if (net.Meta.Count == 0)
+        {
+            return;
+        }
+        var rows = net.Meta.OrderBy(p => p.Key, StringComparer.Ordinal).ToArray();
+        Add(batch,
+            """
+            INSERT INTO meta (key, value) SELECT * FROM unnest($1::text[], $2::text[])
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value
+            """,
+            rows.Select(p => p.Key).ToArray(),
+            rows.Select(p => p.Value).ToArray());
+    }
+}

@@ -1,0 +1,175 @@
+using Microsoft.Data.Sqlite;
+using Vigil.Core.Incidents;
+using Vigil.Core.Security;
+using Vigil.Storage.Common;
+using Vigil.Storage.Mapping;
+
+namespace Vigil.Storage.Sqlite;
+
+/// <summary>
+/// The single writer: one connection and one prepared command per statement, created once and reused for every
+/// transaction, so each row only binds parameters and steps an already-compiled statement. The alert upsert, the
+/// hot ingest path, goes through <see cref="SqliteAlertWriter"/>. Not thread-safe: <see cref="SqliteStore"/>
+/// serialises callers.
+/// </summary>
+internal sealed class SqliteWriter : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly SqliteAlertWriter _upsertAlert;
+    private readonly Statement _deleteAlert;
+    private readonly Statement _upsertIncident;
+    private readonly Statement _appendTimeline;
+    private readonly Statement _upsertGroup;
+    private readonly Statement _deleteGroup;
+    private readonly Statement _upsertSilence;
+    private readonly Statement _upsertToken;
+    private readonly Statement _appendAudit;
+    private readonly Statement _upsertMeta;
+
+    public SqliteWriter(SqliteConnection connection)
+    {
+        _connection = connection;
+        _upsertAlert = new SqliteAlertWriter(connection);
+        _deleteAlert = new(connection, "DELETE FROM alerts WHERE fingerprint = @fingerprint");
+        _upsertIncident = new(connection,
+            """
+            INSERT INTO incidents (id, group_key, title, status, severity, priority, group_labels, receiver, created_at, updated_at,
+                                   acknowledged_at, acknowledged_by, resolved_at, resolved_by, alerts)
+            VALUES (@id, @group_key, @title, @status, @severity, @priority, @group_labels, @receiver, @created_at, @updated_at,
+                    @acknowledged_at, @acknowledged_by, @resolved_at, @resolved_by, @alerts)
+            ON CONFLICT (id) DO UPDATE SET
+                group_key = excluded.group_key, title = excluded.title, status = excluded.status, severity = excluded.severity,
+                priority = excluded.priority, group_labels = excluded.group_labels, receiver = excluded.receiver,
+                created_at = excluded.created_at, updated_at = excluded.updated_at, acknowledged_at = excluded.acknowledged_at,
+                acknowledged_by = excluded.acknowledged_by, resolved_at = excluded.resolved_at, resolved_by = excluded.resolved_by,
+                alerts = excluded.alerts
+            """);
+        _appendTimeline = new(connection,
+            "INSERT INTO timeline (incident_id, at, kind, actor, message) VALUES (@incident_id, @at, @kind, @actor, @message)");
+        _upsertGroup = new(connection,
+            """
+            INSERT INTO alert_groups (key, state_json, due_at) VALUES (@key, @state_json, @due_at)
+            ON CONFLICT (key) DO UPDATE SET state_json = excluded.state_json, due_at = excluded.due_at
+            """);
+        _deleteGroup = new(connection, "DELETE FROM alert_groups WHERE key = @key");
+        _upsertSilence = new(connection,
+            """
+            INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment, updated_at)
+            VALUES (@id, @matchers, @starts_at, @ends_at, @created_by, @comment, @updated_at)
+            ON CONFLICT (id) DO UPDATE SET
+                matchers = excluded.matchers, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
+                created_by = excluded.created_by, comment = excluded.comment, updated_at = excluded.updated_at
+            """);
+        _upsertToken = new(connection,
+            """
+            INSERT INTO tokens (id, name, role, secret_hash, created_at, created_by, revoked_at)
+            VALUES (@id, @name, @role, @secret_hash, @created_at, @created_by, @revoked_at)
+            ON CONFLICT (id) DO UPDATE SET
+                name = excluded.name, role = excluded.role, secret_hash = excluded.secret_hash,
+                created_at = excluded.created_at, created_by = excluded.created_by, revoked_at = excluded.revoked_at
+            """);
+        _appendAudit = new(connection,
+            "INSERT INTO audit (at, actor, action, target, details) VALUES (@at, @actor, @action, @target, @details)");
+        _upsertMeta = new(connection,
+            "INSERT INTO meta (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    }
+
+    /// <summary>Writes the net changes in one transaction and commits; throws (after rolling back) on any failure.</summary>
+    public void Apply(NetChanges net)
+    {
+        using var tx = _connection.BeginTransaction(deferred: false);
+        foreach (var (fingerprint, alert) in net.Alerts)
+        {
+            if (alert is null)
+            {
+                _deleteAlert.Run(tx, fingerprint.ToString());
+                continue;
+            }
+            _upsertAlert.Upsert(alert);
+        }
+        foreach (var i in net.Incidents.Values)
+        {
+            _upsertIncident.Run(tx, i.Id, i.GroupKey, i.Title, EnumNames<IncidentStatus>.Name(i.Status), EnumNames<Severity>.Name(i.Severity),
+                i.Priority, RecordJson.Labels(i.GroupLabels), i.Receiver, SqliteTime.ToTicks(i.CreatedAt), SqliteTime.ToTicks(i.UpdatedAt),
+                SqliteTime.ToTicks(i.AcknowledgedAt), (object?)i.AcknowledgedBy ?? DBNull.Value, SqliteTime.ToTicks(i.ResolvedAt),
+                (object?)i.ResolvedBy ?? DBNull.Value, RecordJson.Fingerprints(i.Alerts));
+        }
+        foreach (var t in net.Timeline)
+        {
+            _appendTimeline.Run(tx, t.IncidentId, SqliteTime.ToTicks(t.At), EnumNames<TimelineKind>.Name(t.Kind), t.Actor, t.Message);
+        }
+        foreach (var (key, group) in net.Groups)
+        {
+            if (group is null)
+            {
+                _deleteGroup.Run(tx, key);
+                continue;
+            }
+            _upsertGroup.Run(tx, key, group.StateJson, SqliteTime.ToTicks(group.DueAt));
+        }
+        foreach (var s in net.Silences.Values)
+        {
+            _upsertSilence.Run(tx, s.Id.ToString("D"), RecordJson.Matchers(s.Matchers), SqliteTime.ToTicks(s.StartsAt),
+                SqliteTime.ToTicks(s.EndsAt), s.CreatedBy, s.Comment, SqliteTime.ToTicks(s.UpdatedAt));
+        }
+        foreach (var t in net.Tokens.Values)
+        {
+            _upsertToken.Run(tx, t.Id, t.Name, EnumNames<Role>.Name(t.Role), t.SecretHash, SqliteTime.ToTicks(t.CreatedAt), t.CreatedBy,
+                SqliteTime.ToTicks(t.RevokedAt));
+        }
+        foreach (var a in net.Audit)
+        {
+            _appendAudit.Run(tx, SqliteTime.ToTicks(a.At), a.Actor, a.Action, a.Target, a.Details);
+        }
+        foreach (var (key, value) in net.Meta)
+        {
+            _upsertMeta.Run(tx, key, value);
+        }
+        tx.Commit();
+    }
+
+    public void Dispose()
+    {
+        _upsertAlert.Dispose();
+        foreach (var s in new[] { _deleteAlert, _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta })
+        {
+            s.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A reusable command whose parameters are found from the SQL text in order of appearance, so each call site
+    /// binds positionally without repeating the names. Microsoft.Data.Sqlite keeps the compiled statement on the
+    /// command as long as its text and connection stay the same.
+    /// </summary>
+    private sealed class Statement : IDisposable
+    {
+        private readonly SqliteCommand _command;
+        private readonly SqliteParameter[] _parameters;
+
+        public Statement(SqliteConnection connection, string sql)
+        {
+            _command = connection.CreateCommand();
+            _command.CommandText = sql;
+            var names = System.Text.RegularExpressions.Regex.Matches(sql, @"@[a-z_]+").Select(m => m.Value).Distinct().ToArray();
+            // No fixed SqliteType: each value binds as what it is (text, integer or null).
+            _parameters = names.Select(n => _command.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
+        }
+
+        public void Run(SqliteTransaction tx, params ReadOnlySpan<object> values)
+        {
+            if (values.Length != _parameters.Length)
+            {
+                throw new InvalidOperationException($"statement takes {_parameters.Length} values, got {values.Length}");
+            }
+            for (var i = 0; i < values.Length; i++)
+            {
+                _parameters[i].Value = values[i];
+            }
+            _command.Transaction = tx;
+            _command.ExecuteNonQuery();
+        }
+
+        public void Dispose() => _command.Dispose();
+    }
+}

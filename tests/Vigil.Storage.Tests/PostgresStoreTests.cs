@@ -1,0 +1,86 @@
+using Npgsql;
+using Vigil.Storage.Postgres;
+using Vigil.Core.Store;
+using Xunit.Abstractions;
+
+namespace Vigil.Storage.Tests;
+
+/// <summary>
+/// The store contract against PostgreSQL. <c>VIGIL_TEST_POSTGRES</c> is an admin connection to a server; every test
+/// gets its own freshly created database, dropped afterwards. Without the variable these tests fail rather than
+/// skip, so a green run always means both backends were tested.
+/// </summary>
+public sealed class PostgresStoreTests(ITestOutputHelper output) : StoreContract(output)
+{
+    private const string Variable = "VIGIL_TEST_POSTGRES";
+    private readonly string _database = "vigil_test_" + Guid.NewGuid().ToString("N");
+
+    protected override string Backend => "postgres";
+
+    private static string AdminConnectionString =>
+        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"{Variable} is not set: run ./test.sh, which starts PostgreSQL, or set {Variable} "
+                + "(e.g. eval \"$(tests/scripts/postgres.sh start && tests/scripts/postgres.sh env)\")");
+
+    private string DatabaseConnectionString =>
+        new NpgsqlConnectionStringBuilder(PostgresConnectionString.Normalize(AdminConnectionString)) { Database = _database, Pooling = false }.ConnectionString;
+
+    private async Task AdminAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(
+            new NpgsqlConnectionStringBuilder(PostgresConnectionString.Normalize(AdminConnectionString)) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    protected override Task CreateDatabaseAsync() => AdminAsync($"CREATE DATABASE \"{_database}\" ENCODING 'UTF8' TEMPLATE template0");
+
+    protected override async Task DropDatabaseAsync()
+    {
+        if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 })
+        {
+            // FORCE: pooled connections of a store that failed to dispose must not keep the database alive.
+            await AdminAsync($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+        }
+    }
+
+    protected override IVigilStore OpenStore() =>
+        StoreFactory.Open(new NpgsqlConnectionStringBuilder(DatabaseConnectionString) { Pooling = true }.ConnectionString, "/nonexistent-unused");
+
+    protected override async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(DatabaseConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task A_postgres_url_opens_the_same_database()
+    {
+        var b = new NpgsqlConnectionStringBuilder(DatabaseConnectionString);
+        var url = $"postgres://{Uri.EscapeDataString(b.Username!)}:{Uri.EscapeDataString(b.Password ?? "")}@{b.Host}:{b.Port}/{b.Database}?sslmode=disable";
+        await Store.ApplyAsync([TestData.Changes(c => c.Meta["via"] = "keywords")]);
+
+        await using var viaUrl = StoreFactory.Open(url, "/nonexistent-unused");
+        await viaUrl.MigrateAsync();
+        Assert.Equal("keywords", await viaUrl.GetMetaAsync("via"));
+    }
+
+    [Fact]
+    public async Task Timestamps_are_timestamptz_and_enums_snake_case()
+    {
+        await Store.ApplyAsync([TestData.Changes(c =>
+        {
+            c.Incidents.Add(TestData.Incident(1, Core.Incidents.IncidentStatus.Acknowledged));
+            c.Timeline.Add(new(1, DateTimeOffset.UnixEpoch.AddTicks(10), Core.Incidents.TimelineKind.AlertAdded, "a", "m"));
+        })]);
+        Assert.Equal(1, await ScalarAsync("SELECT (extract(epoch FROM at) * 1000000)::bigint FROM timeline"));
+        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM timeline WHERE kind = 'alert_added'"));
+        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM incidents WHERE status = 'acknowledged' AND severity = 'critical'"));
+        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM incidents WHERE group_labels->>'alertname' = 'Alert1'"));
+    }
+}
