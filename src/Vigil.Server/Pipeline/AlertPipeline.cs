@@ -50,7 +50,7 @@ public sealed partial class AlertPipeline : IAsyncDisposable
         Silences.Load(await _store.LoadSilencesAsync(ct));
         await StartDispatcherAsync(ct);
         _writer = new IngestWriter(_store, Alerts, OnAlertsCommitted, Loggers.CreateLogger<IngestWriter>());
-        _logger.LogInformation("Pipeline started with {Alerts} alerts and {Silences} silences", Alerts.Count, Silences.All.Count);
+        _logger.LogInformation("Pipeline started with {Alerts} alerts and {Silences} silences", Alerts.Count, Silences.All.Count());
     }
 
     /// <summary>Stores alerts durably; returns after commit.</summary>

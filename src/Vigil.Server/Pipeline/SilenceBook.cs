@@ -12,7 +12,7 @@ public sealed class SilenceBook
 {
     private ImmutableDictionary<Guid, Silence> _silences = ImmutableDictionary<Guid, Silence>.Empty;
 
-    public IReadOnlyCollection<Silence> All => (IReadOnlyCollection<Silence>)_silences.Values;
+    public IEnumerable<Silence> All => _silences.Values;
 
     public Silence? Get(Guid id) => _silences.TryGetValue(id, out var silence) ? silence : null;
 

@@ -123,7 +123,11 @@ public sealed class BackgroundProcess : IDisposable
 public static class Eventually
 {
     /// <summary>Polls until the condition holds (real external processes have their own clocks).</summary>
-    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    public static Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        TrueAsync(condition, timeout, () => what);
+
+    /// <summary>As above; <paramref name="describe"/> is evaluated at the time-out, so it can include fresh diagnostics.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -141,7 +145,7 @@ public static class Eventually
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"timed out after {timeout.TotalSeconds:0}s waiting for: {what}");
+                throw new TimeoutException($"timed out after {timeout.TotalSeconds:0}s waiting for: {describe()}");
             }
             await Task.Delay(250);
         }

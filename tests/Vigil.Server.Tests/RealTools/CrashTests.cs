@@ -28,7 +28,7 @@ public abstract class CrashTests(Backend backend)
         using var client = new HttpClient { BaseAddress = new Uri(url) };
         client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         await Eventually.TrueAsync(async () => (await client.GetAsync("/-/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(60),
-            "vigil serve to become ready\n" + server.Output);
+            () => "vigil serve to become ready\n" + server.Output);
 
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<Fingerprint>();
         const int batches = 100, batchSize = 100;

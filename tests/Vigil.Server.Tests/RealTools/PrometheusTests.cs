@@ -46,7 +46,7 @@ public sealed class PrometheusTests : IAsyncLifetime
                 interval: 1s
                 rules:
                   - alert: AlwaysFiringUntilDeadline
-                    expr: vector(1) and on() (time() < {{stopAt.ToString(CultureInfo.InvariantCulture)}})
+                    expr: vector(1) and on() (vector(time()) < {{stopAt.ToString(CultureInfo.InvariantCulture)}})
                     labels:
                       severity: critical
                       service: prom-test
@@ -79,7 +79,7 @@ public sealed class PrometheusTests : IAsyncLifetime
             var alerts = (await _vigil.Client.GetJsonAsync("/api/v2/alerts?filter=alertname%3DAlwaysFiringUntilDeadline")).AsArray();
             alert = alerts.FirstOrDefault();
             return alert is not null;
-        }, TimeSpan.FromSeconds(60), "the Prometheus alert in GET /api/v2/alerts\n" + process.Output);
+        }, TimeSpan.FromSeconds(60), () => "the Prometheus alert in GET /api/v2/alerts\n" + process.Output);
         Assert.Equal("prom-test", alert!["labels"]!["service"]!.GetValue<string>());
         Assert.Equal("fired by a real Prometheus", alert["annotations"]!["summary"]!.GetValue<string>());
         Assert.Contains("/graph", alert["generatorURL"]!.GetValue<string>());
@@ -92,7 +92,7 @@ public sealed class PrometheusTests : IAsyncLifetime
 
         await Eventually.TrueAsync(async () =>
             (await _vigil.Client.GetJsonAsync("/api/v2/alerts?filter=alertname%3DAlwaysFiringUntilDeadline")).AsArray().Count == 0,
-            TimeSpan.FromSeconds(90), "the alert to resolve after its rule stopped firing\n" + process.Output);
+            TimeSpan.FromSeconds(90), () => "the alert to resolve after its rule stopped firing\n" + process.Output);
         await Eventually.TrueAsync(async () =>
         {
             var incidents = (await _vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray();

@@ -81,6 +81,12 @@ public sealed class AlertValidation(ServerSettings settings)
                 errors.Add($"{what} \"{name}\" has a null value; expected a string");
                 ok = false;
             }
+            else if (value.Contains('\0', StringComparison.Ordinal))
+            {
+                // PostgreSQL cannot store NUL in text; refuse it on every backend so behaviour does not depend on storage.
+                errors.Add($"{what} \"{name}\" contains a NUL character");
+                ok = false;
+            }
             else if (value.Length > settings.MaxValueLength)
             {
                 errors.Add($"{what} \"{name}\" is {value.Length} characters long; at most {settings.MaxValueLength} allowed");
