@@ -134,6 +134,8 @@ internal sealed class DispatchHarness
         {
             Dispatcher.Observe(alert);
         }
+        // Ticks that changed nothing are not persisted, so a restored group may be overdue: catch up at once.
+        Flush();
     }
 
     public IEnumerable<TimelineKind> Kinds(long incidentId) => Timeline.Where(e => e.IncidentId == incidentId).Select(e => e.Kind);
