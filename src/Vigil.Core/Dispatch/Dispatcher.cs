@@ -25,7 +25,7 @@ public sealed partial class Dispatcher
     // Lazily invalidated: an entry is stale when the group was deleted or its DueAt moved.
     private readonly PriorityQueue<AggregationGroup, DateTimeOffset> _due = new();
 
-    private readonly List<string> _pendingDeletes = [];
+    private readonly List<(string Key, long? IncidentId)> _orphans = [];
     private readonly List<Route> _routeScratch = new(4);
 
     /// <param name="lastIncidentId">The largest incident id ever stored; new incidents continue after it.</param>
@@ -42,10 +42,11 @@ public sealed partial class Dispatcher
         }
         foreach (var record in restoredGroups)
         {
-            if (AggregationGroup.FromRecord(record, config.Route) is not { } group || _groups.ContainsKey(group.Key))
+            var state = GroupStateDto.FromJson(record.StateJson);
+            if (AggregationGroup.FromRecord(record, state, config.Route) is not { } group || _groups.ContainsKey(group.Key))
             {
-                // Unreadable, or its route vanished with a config change: nothing can ever flush it again.
-                _pendingDeletes.Add(record.Key);
+                // Unreadable, or the config changed so no alert can reach it again: resolve and delete on next flush.
+                _orphans.Add((record.Key, state?.IncidentId));
                 continue;
             }
             Add(group);
@@ -171,6 +172,24 @@ public sealed partial class Dispatcher
             return result;
         }
     }
+
+    /// <summary>
+    /// The current state of every group, for rebuilding the dispatcher in memory when the config is reloaded:
+    /// <c>new Dispatcher(newConfig, old.LastIncidentId, old.ExportGroups(), old.TrackedIncidents)</c>, then observe
+    /// all stored alerts again. Groups the new config cannot reach any more are resolved and deleted by its first flush.
+    /// </summary>
+    public IReadOnlyList<AlertGroupRecord> ExportGroups()
+    {
+        var records = new List<AlertGroupRecord>(_groups.Count);
+        foreach (var group in _groups.Values)
+        {
+            records.Add(group.ToRecord());
+        }
+        return records;
+    }
+
+    /// <summary>The incidents the dispatcher keeps current: open ones and the latest of each group.</summary>
+    public IReadOnlyCollection<Incident> TrackedIncidents => _incidents.Values;
 
     /// <summary>The dispatcher's current copy of an incident it tracks (open, or the latest of a group).</summary>
     public bool TryGetIncident(long id, out Incident incident) => _incidents.TryGetValue(id, out incident!);

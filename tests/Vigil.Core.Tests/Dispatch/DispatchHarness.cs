@@ -123,6 +123,8 @@ internal sealed class DispatchHarness
         return result.Incident;
     }
 
+    public void Replace(Dispatcher dispatcher) => Dispatcher = dispatcher;
+
     /// <summary>Throws the dispatcher away and builds a new one from the persisted tables, as a process restart would.</summary>
     public void Restart()
     {
