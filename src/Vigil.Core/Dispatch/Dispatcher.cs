@@ -17,8 +17,9 @@ public sealed partial class Dispatcher
     private readonly Dictionary<string, AggregationGroup> _groups = new(StringComparer.Ordinal);
 
     // Finds an alert's group without building its key string; the first group with a given hash wins the slot and
-    // the (astronomically rare) colliding ones are found through _groups by key.
+    // the (astronomically rare) colliding ones, counted in _collided, are found through _groups by key.
     private readonly Dictionary<(Route, ulong), AggregationGroup> _byHash = [];
+    private int _collided;
 
     private readonly Dictionary<long, Incident> _incidents = [];
 
@@ -89,7 +90,7 @@ public sealed partial class Dispatcher
         {
             var route = _routeScratch[i];
             var hash = route.GroupHash(labels);
-            var group = FindFast(route, hash, labels);
+            var group = Find(route, hash, labels);
             if (group is null)
             {
                 if (resolved)
@@ -98,14 +99,9 @@ public sealed partial class Dispatcher
                     continue;
                 }
                 var groupLabels = route.GroupLabels(labels);
-                var key = route.KeyFor(groupLabels);
-                group = _groups.GetValueOrDefault(key);
-                if (group is null)
-                {
-                    group = new AggregationGroup(key, route, groupLabels, hash);
-                    Add(group);
-                    Schedule(group, arrival + route.GroupWait);
-                }
+                group = new AggregationGroup(route.KeyFor(groupLabels), route, groupLabels, hash);
+                Add(group);
+                Schedule(group, arrival + route.GroupWait);
             }
             else if (resolved && !group.Alerts.ContainsKey(fingerprint) && !group.Flushed.ContainsKey(fingerprint))
             {
@@ -219,14 +215,33 @@ public sealed partial class Dispatcher
         }
     }
 
-    /// <summary>The alert's group when its hash slot finds it; null means "look it up by key" (new group or collision).</summary>
-    private AggregationGroup? FindFast(Route route, ulong hash, LabelSet labels) =>
-        _byHash.TryGetValue((route, hash), out var group) && route.InGroup(group.GroupLabels, labels) ? group : null;
+    /// <summary>
+    /// The alert's group on a route, or null. Normally one hash lookup with no allocation; the key string is only built
+    /// when some group lost its hash slot to a collision, which practically never happens.
+    /// </summary>
+    private AggregationGroup? Find(Route route, ulong hash, LabelSet labels)
+    {
+        if (_byHash.TryGetValue((route, hash), out var group))
+        {
+            if (route.InGroup(group.GroupLabels, labels))
+            {
+                return group;
+            }
+        }
+        else if (_collided == 0)
+        {
+            return null;
+        }
+        return _groups.GetValueOrDefault(route.GroupKey(labels));
+    }
 
     private void Add(AggregationGroup group)
     {
         _groups[group.Key] = group;
-        _byHash.TryAdd((group.Route, group.Hash), group);
+        if (!_byHash.TryAdd((group.Route, group.Hash), group))
+        {
+            _collided++;
+        }
     }
 
     private void Remove(AggregationGroup group)
@@ -236,6 +251,10 @@ public sealed partial class Dispatcher
         if (_byHash.TryGetValue((group.Route, group.Hash), out var slot) && slot == group)
         {
             _byHash.Remove((group.Route, group.Hash));
+        }
+        else
+        {
+            _collided--;
         }
     }
 
