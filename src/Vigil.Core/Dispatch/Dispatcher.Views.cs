@@ -57,7 +57,7 @@ public sealed partial class Dispatcher
     }
 
     /// <summary>The incidents the dispatcher keeps current: open ones and the latest of each group.</summary>
-    public IReadOnlyCollection<Incident> TrackedIncidents => _incidents.Values;
+    public IReadOnlyList<Incident> TrackedIncidents => [.. _incidents.Values];
 
     /// <summary>The dispatcher's current copy of an incident it tracks (open, or the latest of a group).</summary>
     public bool TryGetIncident(long id, out Incident incident) => _incidents.TryGetValue(id, out incident!);
