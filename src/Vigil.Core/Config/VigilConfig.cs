@@ -28,7 +28,10 @@ public sealed record VigilConfig
     public required string Original { get; init; }
 
     /// <summary>One receiver <c>default</c>, grouping by alertname and service, Alertmanager's default timers.</summary>
-    public static VigilConfig Default { get; } = ConfigLoader.Parse(
+    public static VigilConfig Default => LazyDefault.Value;
+
+    // Lazy so the parse does not run inside this type's static initialiser (the loader reads the defaults above).
+    private static readonly Lazy<VigilConfig> LazyDefault = new(() => ConfigLoader.Parse(
         """
         route:
           receiver: default
@@ -39,5 +42,5 @@ public sealed record VigilConfig
         receivers:
           - name: default
         """,
-        "<default>");
+        "<default>"));
 }

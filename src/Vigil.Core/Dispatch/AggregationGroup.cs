@@ -58,14 +58,21 @@ internal sealed class AggregationGroup(string key, Route route, LabelSet groupLa
         return new AlertGroupRecord(Key, state.ToJson(), DueAt);
     }
 
-    /// <summary>Rebuilds a group from its record; null when the record is unreadable or its route no longer exists.</summary>
-    public static AggregationGroup? FromRecord(AlertGroupRecord record, Route root)
+    /// <summary>
+    /// Rebuilds a group from its record; null when the record is unreadable or no longer fits the config (its route is
+    /// gone or groups differently), because then no alert can ever be routed to it again.
+    /// </summary>
+    public static AggregationGroup? FromRecord(AlertGroupRecord record, GroupStateDto? state, Route root)
     {
-        if (GroupStateDto.FromJson(record.StateJson) is not { } state || root.Find(state.RouteId) is not { } route)
+        if (state is null || root.Find(state.RouteId) is not { } route)
         {
             return null;
         }
         var labels = LabelSet.From(state.GroupLabels);
+        if (route.GroupKey(labels) != record.Key)
+        {
+            return null;
+        }
         var group = new AggregationGroup(record.Key, route, labels, route.GroupHash(labels))
         {
             IncidentId = state.IncidentId,

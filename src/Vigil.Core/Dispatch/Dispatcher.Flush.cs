@@ -18,8 +18,10 @@ public sealed partial class Dispatcher
     public ChangeSet Flush(DateTimeOffset now, Func<Alert, bool> isMuted)
     {
         var changes = new ChangeSet();
-        changes.DeletedGroups.AddRange(_pendingDeletes);
-        _pendingDeletes.Clear();
+        if (_orphans.Count > 0)
+        {
+            ResolveOrphans(now, changes);
+        }
         while (_due.TryPeek(out var group, out var due) && due <= now)
         {
             _due.Dequeue();
@@ -113,6 +115,26 @@ public sealed partial class Dispatcher
             changes.Groups.Add(group.ToRecord());
             group.Persisted = true;
         }
+    }
+
+    /// <summary>
+    /// Deletes restored groups the config no longer reaches. Their open incidents are resolved: the alerts now land in
+    /// other groups, which open their own incidents, and nothing would ever close these.
+    /// </summary>
+    private void ResolveOrphans(DateTimeOffset now, ChangeSet changes)
+    {
+        foreach (var (key, incidentId) in _orphans)
+        {
+            changes.DeletedGroups.Add(key);
+            if (incidentId is { } id && _incidents.Remove(id, out var incident) && incident.Status != IncidentStatus.Resolved)
+            {
+                var resolved = incident with { Status = IncidentStatus.Resolved, ResolvedAt = now, ResolvedBy = IncidentLifecycle.SystemActor, UpdatedAt = now };
+                changes.Incidents.Add(resolved);
+                changes.Timeline.Add(new TimelineEntry(id, now, TimelineKind.AutoResolved, IncidentLifecycle.SystemActor,
+                    "Resolved: its alert group no longer exists after a configuration change"));
+            }
+        }
+        _orphans.Clear();
     }
 
     /// <summary>

@@ -17,15 +17,16 @@ public sealed partial class Dispatcher
     private readonly Dictionary<string, AggregationGroup> _groups = new(StringComparer.Ordinal);
 
     // Finds an alert's group without building its key string; the first group with a given hash wins the slot and
-    // the (astronomically rare) colliding ones are found through _groups by key.
+    // the (astronomically rare) colliding ones, counted in _collided, are found through _groups by key.
     private readonly Dictionary<(Route, ulong), AggregationGroup> _byHash = [];
+    private int _collided;
 
     private readonly Dictionary<long, Incident> _incidents = [];
 
     // Lazily invalidated: an entry is stale when the group was deleted or its DueAt moved.
     private readonly PriorityQueue<AggregationGroup, DateTimeOffset> _due = new();
 
-    private readonly List<string> _pendingDeletes = [];
+    private readonly List<(string Key, long? IncidentId)> _orphans = [];
     private readonly List<Route> _routeScratch = new(4);
 
     /// <param name="lastIncidentId">The largest incident id ever stored; new incidents continue after it.</param>
@@ -42,10 +43,11 @@ public sealed partial class Dispatcher
         }
         foreach (var record in restoredGroups)
         {
-            if (AggregationGroup.FromRecord(record, config.Route) is not { } group || _groups.ContainsKey(group.Key))
+            var state = GroupStateDto.FromJson(record.StateJson);
+            if (AggregationGroup.FromRecord(record, state, config.Route) is not { } group || _groups.ContainsKey(group.Key))
             {
-                // Unreadable, or its route vanished with a config change: nothing can ever flush it again.
-                _pendingDeletes.Add(record.Key);
+                // Unreadable, or the config changed so no alert can reach it again: resolve and delete on next flush.
+                _orphans.Add((record.Key, state?.IncidentId));
                 continue;
             }
             Add(group);
@@ -88,7 +90,7 @@ public sealed partial class Dispatcher
         {
             var route = _routeScratch[i];
             var hash = route.GroupHash(labels);
-            var group = FindFast(route, hash, labels);
+            var group = Find(route, hash, labels);
             if (group is null)
             {
                 if (resolved)
@@ -97,14 +99,9 @@ public sealed partial class Dispatcher
                     continue;
                 }
                 var groupLabels = route.GroupLabels(labels);
-                var key = route.KeyFor(groupLabels);
-                group = _groups.GetValueOrDefault(key);
-                if (group is null)
-                {
-                    group = new AggregationGroup(key, route, groupLabels, hash);
-                    Add(group);
-                    Schedule(group, arrival + route.GroupWait);
-                }
+                group = new AggregationGroup(route.KeyFor(groupLabels), route, groupLabels, hash);
+                Add(group);
+                Schedule(group, arrival + route.GroupWait);
             }
             else if (resolved && !group.Alerts.ContainsKey(fingerprint) && !group.Flushed.ContainsKey(fingerprint))
             {
@@ -138,43 +135,6 @@ public sealed partial class Dispatcher
         }
     }
 
-    /// <summary>The receivers an alert with these labels is routed to, in routing order, without duplicates.</summary>
-    public IReadOnlyList<string> Receivers(LabelSet labels)
-    {
-        var routes = _config.Route.Match(labels);
-        var receivers = new List<string>(routes.Count);
-        foreach (var route in routes)
-        {
-            if (!receivers.Contains(route.Receiver))
-            {
-                receivers.Add(route.Receiver);
-            }
-        }
-        return receivers;
-    }
-
-    /// <summary>The groups that currently hold alerts, ordered by key.</summary>
-    public IReadOnlyList<AlertGroupSnapshot> Groups
-    {
-        get
-        {
-            var result = new List<AlertGroupSnapshot>();
-            foreach (var group in _groups.Values)
-            {
-                if (group.Alerts.Count > 0)
-                {
-                    var fingerprints = group.Alerts.Keys.Order().ToArray();
-                    result.Add(new AlertGroupSnapshot(group.Key, group.Route.Id, group.Route.Receiver, group.GroupLabels, fingerprints, group.IncidentId, group.DueAt));
-                }
-            }
-            result.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-            return result;
-        }
-    }
-
-    /// <summary>The dispatcher's current copy of an incident it tracks (open, or the latest of a group).</summary>
-    public bool TryGetIncident(long id, out Incident incident) => _incidents.TryGetValue(id, out incident!);
-
     /// <summary>
     /// Tells the dispatcher about a manual change (see <see cref="IncidentLifecycle"/>) so later flushes build on it:
     /// a manually resolved incident is never reopened automatically, and new alerts start a new incident.
@@ -200,14 +160,33 @@ public sealed partial class Dispatcher
         }
     }
 
-    /// <summary>The alert's group when its hash slot finds it; null means "look it up by key" (new group or collision).</summary>
-    private AggregationGroup? FindFast(Route route, ulong hash, LabelSet labels) =>
-        _byHash.TryGetValue((route, hash), out var group) && route.InGroup(group.GroupLabels, labels) ? group : null;
+    /// <summary>
+    /// The alert's group on a route, or null. Normally one hash lookup with no allocation; the key string is only built
+    /// when some group lost its hash slot to a collision, which practically never happens.
+    /// </summary>
+    private AggregationGroup? Find(Route route, ulong hash, LabelSet labels)
+    {
+        if (_byHash.TryGetValue((route, hash), out var group))
+        {
+            if (route.InGroup(group.GroupLabels, labels))
+            {
+                return group;
+            }
+        }
+        else if (_collided == 0)
+        {
+            return null;
+        }
+        return _groups.GetValueOrDefault(route.GroupKey(labels));
+    }
 
     private void Add(AggregationGroup group)
     {
         _groups[group.Key] = group;
-        _byHash.TryAdd((group.Route, group.Hash), group);
+        if (!_byHash.TryAdd((group.Route, group.Hash), group))
+        {
+            _collided++;
+        }
     }
 
     private void Remove(AggregationGroup group)
@@ -217,6 +196,10 @@ public sealed partial class Dispatcher
         if (_byHash.TryGetValue((group.Route, group.Hash), out var slot) && slot == group)
         {
             _byHash.Remove((group.Route, group.Hash));
+        }
+        else
+        {
+            _collided--;
         }
     }
 

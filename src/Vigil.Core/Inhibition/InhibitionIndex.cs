@@ -129,24 +129,28 @@ public sealed class InhibitionIndex
         private static bool Qualifies(Source source, Alert target, bool targetIsSource) =>
             source.Fingerprint != target.Fingerprint && !(targetIsSource && source.AlsoTarget);
 
-        /// <summary>The values of the equal labels joined by a byte labels cannot contain; a missing label counts as empty.</summary>
+        /// <summary>
+        /// The values of the equal labels, each prefixed with its length so no value can fake a boundary; a missing
+        /// label counts as empty, as in Alertmanager.
+        /// </summary>
         private string EqualKey(LabelSet labels)
         {
             var equal = rule.Equal;
-            switch (equal.Count)
+            if (equal.Count == 0)
             {
-                case 0:
-                    return "";
-                case 1:
-                    return labels.Get(equal[0]);
-                default:
-                    var parts = new string[equal.Count];
-                    for (var i = 0; i < parts.Length; i++)
-                    {
-                        parts[i] = labels.Get(equal[i]);
-                    }
-                    return string.Join('\xff', parts);
+                return "";
             }
+            if (equal.Count == 1)
+            {
+                return labels.Get(equal[0]);
+            }
+            var key = new System.Text.StringBuilder();
+            foreach (var name in equal)
+            {
+                var value = labels.Get(name);
+                key.Append(value.Length).Append(':').Append(value);
+            }
+            return key.ToString();
         }
     }
 }

@@ -167,3 +167,15 @@ public class ConfigErrorTests
         Assert.Equal("default", config.Route.Receiver);
     }
 }
+
+public class ConfigDuplicateKeyTests
+{
+    [Fact]
+    public void Duplicate_yaml_keys_are_reported_with_position()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("route:\n  receiver: a\n  receiver: b\nreceivers:\n  - name: a\n", "am.yml"));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal(3, error.Line);
+    }
+}

@@ -1,0 +1,50 @@
+using static Vigil.Core.Tests.TestData;
+
+namespace Vigil.Core.Tests.Dispatch;
+
+public class DispatcherPerformanceTests
+{
+    [Fact]
+    public void Observing_a_known_alert_again_does_not_allocate()
+    {
+        var h = new DispatchHarness();
+        var alerts = Enumerable.Range(0, 100)
+            .Select(i => Firing(T0, ("alertname", "A" + (i % 10)), ("service", "s"), ("instance", i.ToString(System.Globalization.CultureInfo.InvariantCulture))))
+            .ToArray();
+        foreach (var alert in alerts)
+        {
+            h.Dispatcher.Observe(alert);
+            _ = alert.Fingerprint;
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var round = 0; round < 10; round++)
+        {
+            foreach (var alert in alerts)
+            {
+                h.Dispatcher.Observe(alert);
+            }
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void Many_alerts_and_groups_flush_quickly()
+    {
+        var h = new DispatchHarness();
+        for (var i = 0; i < 20_000; i++)
+        {
+            h.Dispatcher.Observe(Firing(T0, ("alertname", "A" + (i % 500)), ("service", "s" + (i % 7)), ("instance", "i" + i)));
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var changes = h.Dispatcher.Flush(T0.AddMinutes(1), _ => false);
+        watch.Stop();
+
+        Assert.Equal(3500, changes.Incidents.Count); // 500 and 7 are coprime: 3500 (alertname, service) pairs
+        Assert.Equal(20_000, changes.Incidents.Sum(i => i.Alerts.Count));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"flush took {watch.Elapsed}");
+    }
+}

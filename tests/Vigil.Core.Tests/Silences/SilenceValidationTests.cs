@@ -1,0 +1,65 @@
+using Vigil.Core.Silences;
+using static Vigil.Core.Tests.TestData;
+
+namespace Vigil.Core.Tests.Silences;
+
+public class SilenceValidationTests
+{
+    private static SilenceValidationResult Validate(params MatcherInput[] matchers) =>
+        SilenceValidation.Validate(matchers, T0, T0.AddHours(1), T0);
+
+    [Fact]
+    public void Valid_silence_has_no_errors_and_compiled_matchers()
+    {
+        var result = Validate(new MatcherInput("service", "checkout", false), new MatcherInput("instance", "a.*", true));
+
+        Assert.True(result.IsValid);
+        Assert.Equal(2, result.Matchers.Count);
+    }
+
+    [Fact]
+    public void At_least_one_matcher_is_required()
+    {
+        Assert.Contains("at least one matcher", Assert.Single(Validate().Errors));
+    }
+
+    [Fact]
+    public void Matchers_that_all_match_the_empty_string_are_rejected()
+    {
+        var result = Validate(new MatcherInput("a", ".*", true), new MatcherInput("b", "", false));
+        Assert.Contains("must not match the empty string", Assert.Single(result.Errors));
+    }
+
+    [Fact]
+    public void One_matcher_not_matching_empty_is_enough()
+    {
+        Assert.True(Validate(new MatcherInput("a", ".*", true), new MatcherInput("b", "x", false)).IsValid);
+    }
+
+    [Fact]
+    public void Invalid_regex_is_reported()
+    {
+        var result = Validate(new MatcherInput("job", "(api", true));
+        Assert.Contains("invalid regular expression", Assert.Single(result.Errors));
+    }
+
+    [Fact]
+    public void End_must_be_after_start_and_in_the_future()
+    {
+        var matchers = new[] { new MatcherInput("a", "1", false) };
+
+        var backwards = SilenceValidation.Validate(matchers, T0.AddHours(2), T0.AddHours(1), T0);
+        var past = SilenceValidation.Validate(matchers, T0.AddHours(-2), T0.AddHours(-1), T0);
+
+        Assert.Contains("must be after startsAt", Assert.Single(backwards.Errors));
+        Assert.Contains("is in the past", Assert.Single(past.Errors));
+    }
+
+    [Fact]
+    public void Negative_matchers_are_supported()
+    {
+        var result = Validate(new MatcherInput("a", "1", false, IsEqual: false), new MatcherInput("b", "x", false));
+        Assert.True(result.IsValid);
+        Assert.Equal("a!=\"1\"", result.Matchers[0].ToString());
+    }
+}
