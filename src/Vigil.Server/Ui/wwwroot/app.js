@@ -52,7 +52,8 @@ const ctx = {
 const signin = $('signin');
 
 function openSignin(reason) {
-  if (reason) $('signin-reason').firstChild.textContent = reason + ' ';
+  if (reason) $('signin-reason').textContent = reason;
+  $('signin-clear').hidden = !token.get();
   signin.hidden = false;
   $('signin-token').focus();
 }
@@ -105,6 +106,7 @@ async function refreshSummary() {
   try {
     const s = await api.summary();
     devMode = !!s.devMode;
+    el.hidden = false;
     $('demo-badge').hidden = !devMode;
     const inc = s.incidents || {};
     const sev = s.bySeverity || {};
@@ -121,7 +123,8 @@ async function refreshSummary() {
       h('span', { class: 'sum-item sum-triggered', title: 'Triggered incidents' }, h('strong', {}, String(inc.triggered ?? 0)), ' triggered'),
       h('span', { class: 'sum-item sum-acknowledged', title: 'Acknowledged incidents' }, h('strong', {}, String(inc.acknowledged ?? 0)), ' acked'));
   } catch (err) {
-    if (err.status !== 401) { el.dataset.level = 'unknown'; mount(el, h('span', { class: 'muted' }, 'summary unavailable')); }
+    if (err.status === 401) el.hidden = true;
+    else { el.hidden = false; el.dataset.level = 'unknown'; mount(el, h('span', {}, 'summary unavailable')); }
   } finally {
     summaryBusy = false;
   }

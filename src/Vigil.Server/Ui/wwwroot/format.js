@@ -100,3 +100,10 @@ export function emptyState(title, hint) {
 export function loading(text = 'Loading…') {
   return h('div', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), text);
 }
+
+/** Empty state for a failed load; a 401 just asks to sign in (the sign-in panel is already open). */
+export function errorState(what, err) {
+  if (err?.status === 401) return emptyState('Sign in to see ' + what, 'Paste an API token in the panel above.');
+  if (err?.status === 403) return emptyState(`Your token may not read ${what}`, err.message);
+  return emptyState(`Could not load ${what}`, err?.message);
+}

@@ -1,7 +1,7 @@
 // Alerts page: the Alertmanager v2 view of current alerts, with matcher filter and silenced/inhibited toggles.
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
-import { time, severityBadge, chip, emptyState, loading } from '../format.js';
+import { time, severityBadge, emptyState, errorState, loading } from '../format.js';
 import { parseMatchers, formatMatcher } from '../matchers.js';
 import { link, replaceQuery } from '../router.js';
 
@@ -69,7 +69,7 @@ function mountPage(root, { query, ctx }) {
       render(list || []);
     } catch (err) {
       if (disposed) return;
-      if (!loaded) mount(body, emptyState('Could not load alerts', err.message));
+      if (!loaded) mount(body, errorState('alerts', err));
       if (err.status === 400) {
         filterError.hidden = false;
         mount(filterError, err.message);

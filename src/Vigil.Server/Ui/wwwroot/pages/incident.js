@@ -1,7 +1,7 @@
 // Incident detail: header with actions, alerts of the group, timeline and notes.
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
-import { time, isSet, statusPill, severityBadge, priorityBadge, labelChips, emptyState, loading } from '../format.js';
+import { time, isSet, statusPill, severityBadge, priorityBadge, labelChips, emptyState, errorState, loading } from '../format.js';
 import { link } from '../router.js';
 
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'];
@@ -54,7 +54,7 @@ function mountPage(root, { params, ctx }) {
     } catch (err) {
       if (disposed) return;
       if (!incident) {
-        mount(head, emptyState(err.status === 404 ? `Incident #${id} does not exist` : `Could not load incident #${id}`, err.message));
+        mount(head, err.status === 404 ? emptyState(`Incident #${id} does not exist`, err.message) : errorState(`incident #${id}`, err));
         alerts.hidden = side.hidden = true;
       } else ctx.error(err);
     }
@@ -70,6 +70,7 @@ function mountPage(root, { params, ctx }) {
     } catch (err) {
       ctx.error(err, `Could not ${action} incident #${id}`);
       button.disabled = false;
+      load(); // the incident probably changed under us (409): show its current state
     } finally {
       busy = false;
     }

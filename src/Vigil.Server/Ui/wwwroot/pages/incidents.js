@@ -1,7 +1,7 @@
 // Incidents list (default page): status tabs, dense table, live refresh with new/changed rows highlighted.
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
-import { time, statusPill, severityBadge, priorityBadge, labelChips, emptyState, loading } from '../format.js';
+import { time, statusPill, severityBadge, priorityBadge, labelChips, emptyState, errorState, loading } from '../format.js';
 import { link, replaceQuery, navigate } from '../router.js';
 
 const TABS = [
@@ -68,7 +68,7 @@ export function mount_(root, { query, ctx }) {
       renderTable(list || []);
     } catch (err) {
       if (disposed) return;
-      if (known === null) mount(body, emptyState('Could not load incidents', err.message));
+      if (known === null) mount(body, errorState('incidents', err));
       ctx.error(err);
     } finally {
       busy = false;

@@ -1,7 +1,7 @@
 // Silences page: Active / Pending / Expired lists, expire action, and the create form with validation.
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
-import { time, matcherChip, duration, absolute, emptyState, loading } from '../format.js';
+import { time, matcherChip, duration, absolute, emptyState, errorState, loading } from '../format.js';
 import { parseMatchers, formatMatcher } from '../matchers.js';
 import { replaceQuery } from '../router.js';
 
@@ -197,7 +197,7 @@ function mountPage(root, { query, ctx }) {
       render();
     } catch (err) {
       if (disposed) return;
-      if (!loaded) mount(lists, h('div', { class: 'card' }, emptyState('Could not load silences', err.message)));
+      if (!loaded) mount(lists, h('div', { class: 'card' }, errorState('silences', err)));
       ctx.error(err);
     } finally {
       busy = false;
