@@ -120,8 +120,8 @@ async function refreshSummary() {
         h('strong', {}, String(firing)), ` firing`,
         critical ? h('span', { class: 'sum-crit' }, ` (${critical} critical)`) : null),
       h('span', { class: 'sum-sep', 'aria-hidden': 'true' }),
-      h('span', { class: 'sum-item sum-triggered', title: 'Triggered incidents' }, h('strong', {}, String(inc.triggered ?? 0)), ' triggered'),
-      h('span', { class: 'sum-item sum-acknowledged', title: 'Acknowledged incidents' }, h('strong', {}, String(inc.acknowledged ?? 0)), ' acked'));
+      h('span', { class: 'sum-item sum-triggered', title: 'Triggered incidents', 'data-short': 'trig' }, h('strong', {}, String(inc.triggered ?? 0)), h('span', { class: 'sum-word' }, 'triggered')),
+      h('span', { class: 'sum-item sum-acknowledged', title: 'Acknowledged incidents', 'data-short': 'ack' }, h('strong', {}, String(inc.acknowledged ?? 0)), h('span', { class: 'sum-word' }, 'acked')));
   } catch (err) {
     if (err.status === 401) el.hidden = true;
     else { el.hidden = false; el.dataset.level = 'unknown'; mount(el, h('span', {}, 'summary unavailable')); }

@@ -23,7 +23,7 @@ function mountPage(root, { query, ctx }) {
   const silencedBox = h('input', { type: 'checkbox', checked: showSilenced, 'data-testid': 'toggle-silenced', onchange: e => { showSilenced = e.target.checked; apply(); } });
   const inhibitedBox = h('input', { type: 'checkbox', checked: showInhibited, 'data-testid': 'toggle-inhibited', onchange: e => { showInhibited = e.target.checked; apply(); } });
   const countEl = h('span', { class: 'count' });
-  const body = h('div', {}, loading('Loading alerts…'));
+  const body = h('div', { class: 'table-wrap' }, loading('Loading alerts…'));
 
   const form = h('form', { class: 'filter-bar', role: 'search', onsubmit: e => { e.preventDefault(); filterText = input.value; apply(); } },
     input,
@@ -92,7 +92,7 @@ function mountPage(root, { query, ctx }) {
     mount(body, h('table', { class: 'table', 'data-testid': 'alerts-table' },
       h('thead', {}, h('tr', {},
         h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col' }, 'Severity'), h('th', { scope: 'col' }, 'Alert'),
-        h('th', { scope: 'col' }, 'Labels'), h('th', { scope: 'col' }, 'Started'), h('th', { scope: 'col' }, 'Receivers'),
+        h('th', { scope: 'col' }, 'Labels'), h('th', { scope: 'col' }, 'Started'), h('th', { scope: 'col', class: 'col-receivers' }, 'Receivers'),
         h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')))),
       h('tbody', {}, sorted.map(row))));
   }
@@ -117,7 +117,7 @@ function mountPage(root, { query, ctx }) {
         type: 'button', class: 'chip', title: `Filter by ${n}="${labels[n]}"`, onclick: () => addFilter(n, labels[n]),
       }, h('span', { class: 'chip-name' }, n), h('span', { class: 'chip-op' }, '='), h('span', { class: 'chip-value' }, labels[n]))))),
       h('td', { class: 'nowrap' }, time(a.startsAt)),
-      h('td', {}, (a.receivers || []).map(r => h('div', {}, h('code', {}, r.name || r)))),
+      h('td', { class: 'col-receivers' }, (a.receivers || []).map(r => h('div', {}, h('code', {}, r.name || r)))),
       h('td', { class: 'nowrap' },
         h('a', {
           class: 'btn btn-sm', 'data-testid': 'silence-alert', title: 'Create a silence matching this alert\'s labels',

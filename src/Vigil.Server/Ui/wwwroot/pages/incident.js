@@ -8,8 +8,8 @@ const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'];
 const PROMINENT = ['summary', 'description', 'message'];
 
 const TIMELINE_ICONS = {
-  created: '!', alert_added: '+', alert_resolved: '✓', alert_refired: '↻', acknowledged: '👁', unacknowledged: '↶',
-  resolved: '✓', auto_resolved: '✓', reopened: '↺', priority_changed: 'P', note: '✎', reminder: '⏰',
+  created: '!', alert_added: '+', alert_resolved: '✓', alert_refired: '↻', acknowledged: '◉', unacknowledged: '○',
+  resolved: '✓', auto_resolved: '✓', reopened: '↺', priority_changed: 'P', note: '✎', reminder: '◷',
 };
 
 /** Which actions make sense for a status: [action, label, class, testid]. */

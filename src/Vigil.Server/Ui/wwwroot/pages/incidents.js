@@ -29,7 +29,7 @@ export function mount_(root, { query, ctx }) {
   let disposed = false;
 
   const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Incident status' });
-  const body = h('div', { class: 'card' }, loading('Loading incidents…'));
+  const body = h('div', { class: 'card table-wrap' }, loading('Loading incidents…'));
   mount(root,
     h('div', { class: 'page-head' }, h('h1', {}, 'Incidents'), tabs),
     body);
