@@ -77,6 +77,7 @@ $('signin-form').addEventListener('submit', (e) => {
   render();
 });
 $('signin-cancel').addEventListener('click', () => { signin.hidden = true; });
+signin.addEventListener('keydown', (e) => { if (e.key === 'Escape') signin.hidden = true; });
 $('signin-clear').addEventListener('click', () => {
   token.set('');
   signin.hidden = true;

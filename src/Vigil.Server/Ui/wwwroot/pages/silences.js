@@ -266,7 +266,8 @@ function mountPage(root, { query, ctx }) {
 
   if (query.get('new')) openForm({ matchers: query.getAll('matcher') });
   load();
-  const ticker = setInterval(() => { if (loaded) render(); }, 30000);
+  // Silences expire and start on their own without a `changed` event: refetch every 30 s.
+  const ticker = setInterval(() => { if (loaded) load(); }, 30000);
   return {
     refresh: (detail) => { if (detail?.poll) load(); },
     unmount: () => { disposed = true; clearInterval(ticker); },
