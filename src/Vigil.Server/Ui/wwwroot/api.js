@@ -64,7 +64,7 @@ const enc = encodeURIComponent;
 export const api = {
   summary: () => get('/api/v1/summary'),
   whoami: () => get('/api/v1/whoami'),
-  incidents: (status, limit = 200) => get('/api/v1/incidents', { status, limit }),
+  incidents: (status, limit = 100) => get('/api/v1/incidents', { status, limit }),
   incident: id => get(`/api/v1/incidents/${enc(id)}`),
   incidentAction: (id, action, comment) =>
     post(`/api/v1/incidents/${enc(id)}/${action}`, comment ? { comment } : {}),

@@ -107,3 +107,20 @@ export function errorState(what, err) {
   if (err?.status === 403) return emptyState(`Your token may not read ${what}`, err.message);
   return emptyState(`Could not load ${what}`, err?.message);
 }
+
+/** Only http(s) links from alert data become clickable (a sender could put `javascript:` in generatorURL). */
+export function safeUrl(url) {
+  try {
+    const u = new URL(String(url), location.href);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** External link for alert-provided URLs, or plain text when the URL is not http(s). */
+export function externalLink(url, text, attrs = {}) {
+  const href = safeUrl(url);
+  if (!href) return h('span', { class: 'muted', title: String(url) }, text);
+  return h('a', { href, target: '_blank', rel: 'noopener noreferrer', title: href, ...attrs }, text);
+}

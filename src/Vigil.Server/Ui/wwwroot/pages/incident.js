@@ -1,7 +1,7 @@
 // Incident detail: header with actions, alerts of the group, timeline and notes.
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
-import { time, isSet, statusPill, severityBadge, priorityBadge, labelChips, emptyState, errorState, loading } from '../format.js';
+import { time, isSet, statusPill, severityBadge, priorityBadge, labelChips, emptyState, errorState, loading, externalLink } from '../format.js';
 import { link } from '../router.js';
 
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'];
@@ -168,7 +168,7 @@ function mountPage(root, { params, ctx }) {
       h('td', {}, labelChips(a.labels, { skip: Object.keys(incident?.groupLabels || {}) })),
       h('td', { class: 'nowrap' }, time(a.startsAt)),
       h('td', { class: 'nowrap' }, a.status === 'resolved' && isSet(a.endsAt) ? time(a.endsAt) : h('span', { class: 'muted' }, '—')),
-      h('td', { class: 'nowrap' }, a.generatorURL ? h('a', { href: a.generatorURL, target: '_blank', rel: 'noopener noreferrer', title: a.generatorURL }, 'Source ↗') : null));
+      h('td', { class: 'nowrap' }, a.generatorURL ? externalLink(a.generatorURL, 'Source ↗') : null));
   }
 
   function renderTimeline(entries) {
@@ -202,7 +202,7 @@ function kindLabel(kind) {
 
 function annotationValue(v) {
   const s = String(v ?? '');
-  return /^https?:\/\//.test(s) ? h('a', { href: s, target: '_blank', rel: 'noopener noreferrer' }, s) : s;
+  return /^https?:\/\//.test(s) ? externalLink(s, s) : s;
 }
 
 export { mountPage as mount };

@@ -12,6 +12,9 @@ const TABS = [
   { key: 'all', label: 'All', status: '', count: s => (s.triggered ?? 0) + (s.acknowledged ?? 0) + (s.resolved ?? 0) },
 ];
 
+const PAGE = 100;
+const MAX = 500; // the API's largest page
+
 const EMPTY = {
   open: ['No open incidents — all quiet', 'New incidents appear here as soon as alerts fire.'],
   triggered: ['Nothing waiting for a responder', 'Every open incident has been acknowledged.'],
@@ -24,11 +27,12 @@ export function mount_(root, { query, ctx }) {
   let tab = TABS.find(t => t.key === query.get('status')) || TABS[0];
   let known = null;            // Map id → updatedAt of the previous render; null before the first load
   let counts = null;
+  let limit = PAGE;
   let busy = false;
   let again = false;
   let disposed = false;
 
-  const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Incident status' });
+  const tabs = h('nav', { class: 'tabs', 'aria-label': 'Incident status' });
   const body = h('div', { class: 'card table-wrap' }, loading('Loading incidents…'));
   mount(root,
     h('div', { class: 'page-head' }, h('h1', {}, 'Incidents'), tabs),
@@ -38,8 +42,8 @@ export function mount_(root, { query, ctx }) {
     mount(tabs, TABS.map(t => {
       const n = counts ? t.count(counts) : null;
       return h('a', {
-        href: link('/incidents', t.key === 'open' ? {} : { status: t.key }), role: 'tab',
-        'aria-selected': String(t === tab), class: 'tab', 'data-testid': `tab-${t.key}`,
+        href: link('/incidents', t.key === 'open' ? {} : { status: t.key }),
+        'aria-current': t === tab ? 'page' : null, class: 'tab', 'data-testid': `tab-${t.key}`,
         onclick: (e) => { e.preventDefault(); select(t); },
       }, t.label, n != null ? h('span', { class: 'tab-count' }, String(n)) : null);
     }));
@@ -48,6 +52,7 @@ export function mount_(root, { query, ctx }) {
   function select(t) {
     tab = t;
     known = null;
+    limit = PAGE;
     replaceQuery(t.key === 'open' ? {} : { status: t.key });
     ctx.setTitle(`${t.label} incidents`);
     renderTabs();
@@ -60,7 +65,7 @@ export function mount_(root, { query, ctx }) {
     busy = true;
     try {
       const [list, summary] = await Promise.all([
-        api.incidents(tab.status || undefined),
+        api.incidents(tab.status || undefined, limit),
         api.summary().catch(() => null),
       ]);
       if (disposed) return;
@@ -112,7 +117,10 @@ export function mount_(root, { query, ctx }) {
         h('th', { scope: 'col', class: 'num', title: 'firing / total alerts' }, 'Alerts'), h('th', { scope: 'col' }, 'Age'),
         h('th', { scope: 'col' }, 'Acked by'))),
       h('tbody', {}, rows)),
-      list.length >= 200 ? h('div', { class: 'table-foot muted' }, 'Showing the newest 200 incidents.') : null);
+      list.length >= limit ? h('div', { class: 'table-foot muted' },
+        limit < MAX
+          ? h('button', { type: 'button', class: 'btn btn-sm', 'data-testid': 'load-more', onclick: () => { limit = Math.min(MAX, limit + PAGE); load(); } }, 'Show older incidents')
+          : `Showing the newest ${MAX} incidents; use the CLI or API for older ones.`) : null);
   }
 
   ctx.setTitle(`${tab.label} incidents`);
