@@ -161,6 +161,9 @@ async function render() {
   page = mod.mount(root, { params: match.params, query: where.query, ctx }) || null;
 }
 
+// The skip link must not change the hash (that is the router's).
+document.querySelector('.skip-link').addEventListener('click', (e) => { e.preventDefault(); main.focus(); });
+
 window.addEventListener('hashchange', () => {
   render();
   main.focus({ preventScroll: true });

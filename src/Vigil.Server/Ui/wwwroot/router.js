@@ -13,7 +13,7 @@ export function route(pattern, load) {
 export function current() {
   const raw = location.hash.replace(/^#/, '') || '/incidents';
   const [path, qs = ''] = raw.split('?');
-  return { path: path || '/incidents', query: new URLSearchParams(qs) };
+  return { path: path && path !== '/' ? path : '/incidents', query: new URLSearchParams(qs) };
 }
 
 export function resolve({ path }) {

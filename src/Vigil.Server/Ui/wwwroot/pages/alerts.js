@@ -25,10 +25,11 @@ function mountPage(root, { query, ctx }) {
   const countEl = h('span', { class: 'count' });
   const body = h('div', { class: 'table-wrap' }, loading('Loading alerts…'));
 
+  const clear = h('button', { type: 'button', class: 'btn btn-ghost', hidden: !filterText, onclick: () => { input.value = ''; filterText = ''; apply(); } }, 'Clear');
   const form = h('form', { class: 'filter-bar', role: 'search', onsubmit: e => { e.preventDefault(); filterText = input.value; apply(); } },
     input,
     h('button', { type: 'submit', class: 'btn' }, 'Filter'),
-    filterText ? h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => { input.value = ''; filterText = ''; apply(); } }, 'Clear') : null,
+    clear,
     h('label', { class: 'check' }, silencedBox, 'Silenced'),
     h('label', { class: 'check' }, inhibitedBox, 'Inhibited'));
 
@@ -39,6 +40,7 @@ function mountPage(root, { query, ctx }) {
   ctx.setTitle('Alerts');
 
   function apply() {
+    clear.hidden = !filterText.trim();
     const { matchers, errors } = parseMatchers(filterText);
     filterError.hidden = !errors.length;
     mount(filterError, errors.length ? h('ul', {}, errors.map(e => h('li', {}, e))) : null);
