@@ -9,7 +9,7 @@ export class ApiError extends Error {
     this.problem = problem || {};
   }
 
-  /** Field errors from `errors` (ASP.NET style {field: [msg]} or a list) flattened to strings. */
+  /** Problems listed in `errors` (Vigil sends a list of strings; ASP.NET-style {field: [msg]} also works). */
   get fieldErrors() {
     const errs = this.problem.errors;
     if (!errs) return [];

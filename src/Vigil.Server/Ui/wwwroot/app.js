@@ -35,8 +35,7 @@ function showError(err, prefix) {
   if (err?.status === 401) return; // the sign-in panel handles it
   let text = err?.message || String(err);
   if (err?.status === 403) text = `Not allowed: ${text} (your token's role is too low for this action).`;
-  const fields = err?.fieldErrors || [];
-  if (fields.length) text += ' — ' + fields.join('; ');
+  // `detail` already summarises `errors` ("2 problems: a; b"), so it is shown as is.
   banner(prefix ? `${prefix}: ${text}` : text, 'error');
 }
 

@@ -169,7 +169,8 @@ function mountPage(root, { query, ctx }) {
         ctx.refreshSummary();
       } catch (err) {
         if (err.status === 401) return;
-        showErrors([err.message, ...err.fieldErrors].filter((x, i, a) => x && a.indexOf(x) === i));
+        // The server lists every problem in `errors`; `detail` is their one-line summary.
+        showErrors(err.fieldErrors.length ? err.fieldErrors : [err.message]);
       } finally {
         submit.disabled = false;
       }
