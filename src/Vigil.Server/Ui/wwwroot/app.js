@@ -22,7 +22,7 @@ const banners = $('banners');
 
 /** Shows a dismissible banner; kind 'error' | 'info' | 'success'. Same text is not stacked twice. */
 function banner(message, kind = 'error', { timeout } = {}) {
-  for (const b of banners.children) if (b.dataset.text === message) b.remove();
+  for (const b of [...banners.children]) if (b.dataset.text === message) b.remove();
   const el = h('div', { class: `banner banner-${kind}`, role: kind === 'error' ? 'alert' : 'status', 'data-testid': `banner-${kind}`, dataset: { text: message } },
     h('span', { class: 'banner-text' }, message),
     h('button', { type: 'button', class: 'banner-close', 'aria-label': 'Dismiss', onclick: () => el.remove() }, '×'));
@@ -34,7 +34,7 @@ function banner(message, kind = 'error', { timeout } = {}) {
 function showError(err, prefix) {
   if (err?.status === 401) return; // the sign-in panel handles it
   let text = err?.message || String(err);
-  if (err?.status === 403) text = `Not allowed: ${text} (your token's role is too low for this action).`;
+  if (err?.status === 403) text = `Not allowed: ${text}`;
   // `detail` already summarises `errors` ("2 problems: a; b"), so it is shown as is.
   banner(prefix ? `${prefix}: ${text}` : text, 'error');
 }
