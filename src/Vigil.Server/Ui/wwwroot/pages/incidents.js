@@ -108,7 +108,9 @@ export function mount_(root, { query, ctx }) {
         h('td', { class: 'nowrap' }, time(inc.createdAt)),
         h('td', { class: 'nowrap' }, inc.acknowledgedBy
           ? h('span', { title: inc.acknowledgedAt ? `acknowledged ${new Date(inc.acknowledgedAt).toLocaleString()}` : null }, inc.acknowledgedBy)
-          : h('span', { class: 'muted' }, '—')));
+          : inc.status === 'triggered'
+            ? quickAck(inc)
+            : h('span', { class: 'muted' }, '—')));
     });
     mount(body, h('table', { class: 'table incidents-table', 'data-testid': 'incidents-table' },
       h('thead', {}, h('tr', {},
@@ -121,6 +123,24 @@ export function mount_(root, { query, ctx }) {
         limit < MAX
           ? h('button', { type: 'button', class: 'btn btn-sm', 'data-testid': 'load-more', onclick: () => { limit = Math.min(MAX, limit + PAGE); load(); } }, 'Show older incidents')
           : `Showing the newest ${MAX} incidents; use the CLI or API for older ones.`) : null);
+  }
+
+  /** Acknowledge straight from the list: the most common action during a page. */
+  function quickAck(inc) {
+    const button = h('button', {
+      type: 'button', class: 'btn btn-sm btn-ack', 'data-testid': 'row-ack-button', title: `Acknowledge #${inc.id}`,
+      onclick: async () => {
+        button.disabled = true;
+        try {
+          await api.incidentAction(inc.id, 'acknowledge');
+          ctx.refreshSummary();
+        } catch (err) {
+          ctx.error(err, `Could not acknowledge incident #${inc.id}`);
+        }
+        load();
+      },
+    }, 'Ack');
+    return button;
   }
 
   ctx.setTitle(`${tab.label} incidents`);
