@@ -45,12 +45,16 @@ function mountPage(root, { params, ctx }) {
     h('a', { href: link('/incidents'), class: 'back' }, '← Incidents'),
     head,
     h('div', { class: 'grid-2', style: 'margin-top:1rem' }, alerts, side));
+  alerts.hidden = side.hidden = true; // until the incident is loaded
   ctx.setTitle(`Incident #${id}`);
 
   async function load() {
     try {
       const data = await api.incident(id);
-      if (!disposed) render(data);
+      if (disposed) return;
+      // A refetch started before an action can answer after it: never go back to an older state.
+      if (incident && Date.parse(data.updatedAt) < Date.parse(incident.updatedAt)) return;
+      render(data);
     } catch (err) {
       if (disposed) return;
       if (!incident) {
