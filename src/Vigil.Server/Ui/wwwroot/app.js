@@ -16,6 +16,13 @@ let page = null;        // {refresh(detail), unmount()} of the mounted page
 let pageSeq = 0;        // guards against a slow import finishing after the user navigated away
 let devMode = false;
 let live = null;
+let pageTitle = '';
+let triggeredCount = 0;
+
+/** "(3) Incidents · Vigil": the number of triggered incidents shows in background tabs. */
+function applyTitle() {
+  document.title = (triggeredCount ? `(${triggeredCount}) ` : '') + (pageTitle ? `${pageTitle} · Vigil` : 'Vigil');
+}
 
 // ---------- banners ----------
 const banners = $('banners');
@@ -42,7 +49,7 @@ function showError(err, prefix) {
 const ctx = {
   error: showError,
   info: (msg) => banner(msg, 'success', { timeout: 4000 }),
-  setTitle: (title) => { document.title = title ? `${title} · Vigil` : 'Vigil'; },
+  setTitle: (title) => { pageTitle = title || ''; applyTitle(); },
   refreshSummary: () => refreshSummary(),
   get devMode() { return devMode; },
 };
@@ -111,6 +118,8 @@ async function refreshSummary() {
     const inc = s.incidents || {};
     const sev = s.bySeverity || {};
     const firing = s.firingAlerts ?? 0;
+    triggeredCount = inc.triggered ?? 0;
+    applyTitle();
     const critical = sev.critical ?? 0;
     el.dataset.level = critical > 0 ? 'critical' : firing > 0 ? 'firing' : 'quiet';
     el.title = Object.entries(sev).map(([k, v]) => `${k}: ${v}`).join(', ') || 'nothing firing';
