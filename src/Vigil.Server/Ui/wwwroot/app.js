@@ -60,13 +60,13 @@ const signin = $('signin');
 function openSignin(reason) {
   if (reason) $('signin-reason').textContent = reason;
   $('signin-clear').hidden = !token.get();
+  if (!signin.hidden) return; // already open: keep the user's focus where it is
   signin.hidden = false;
   $('signin-token').focus();
 }
 
 onUnauthorized(() => {
-  if (!signin.hidden) return;
-  openSignin(token.get() ? 'The stored API token was rejected (revoked or mistyped).' : 'This Vigil server needs an API token.');
+  openSignin(token.get() ? 'The stored API token was rejected (unknown or revoked).' : 'This Vigil server needs an API token.');
 });
 
 $('signin-form').addEventListener('submit', (e) => {
