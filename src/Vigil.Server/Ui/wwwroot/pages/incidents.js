@@ -34,8 +34,15 @@ export function mount_(root, { query, ctx }) {
 
   const tabs = h('nav', { class: 'tabs', 'aria-label': 'Incident status' });
   const body = h('div', { class: 'card table-wrap' }, loading('Loading incidents…'));
+  let lastList = [];
+  let needle = query.get('q') || '';
+  const search = h('input', {
+    type: 'search', class: 'incident-search', value: needle, placeholder: 'Filter by title, label, person…',
+    'aria-label': 'Filter incidents shown', 'data-testid': 'incident-search',
+    oninput: (e) => { needle = e.target.value; syncQuery(); renderTable(lastList, { keepFlash: true }); },
+  });
   mount(root,
-    h('div', { class: 'page-head' }, h('h1', {}, 'Incidents'), tabs),
+    h('div', { class: 'page-head' }, h('h1', {}, 'Incidents'), tabs, h('div', { class: 'spacer' }), search),
     body);
 
   function renderTabs() {
@@ -49,11 +56,15 @@ export function mount_(root, { query, ctx }) {
     }));
   }
 
+  function syncQuery() {
+    replaceQuery({ status: tab.key === 'open' ? null : tab.key, q: needle.trim() || null });
+  }
+
   function select(t) {
     tab = t;
     known = null;
     limit = PAGE;
-    replaceQuery(t.key === 'open' ? {} : { status: t.key });
+    syncQuery();
     ctx.setTitle(`${t.label} incidents`);
     renderTabs();
     mount(body, loading('Loading incidents…'));
@@ -81,12 +92,25 @@ export function mount_(root, { query, ctx }) {
     }
   }
 
-  function renderTable(list) {
-    const previous = known;
-    known = new Map(list.map(i => [i.id, i.updatedAt]));
-    if (!list.length) {
+  function matches(inc, words) {
+    const hay = [`#${inc.id}`, inc.title, inc.receiver, inc.acknowledgedBy, inc.severity, inc.priority,
+      ...Object.entries(inc.groupLabels || {}).map(([k, v]) => `${k}=${v}`)].join(' ').toLowerCase();
+    return words.every(w => hay.includes(w));
+  }
+
+  function renderTable(all, { keepFlash = false } = {}) {
+    lastList = all;
+    const previous = keepFlash ? null : known;
+    if (!keepFlash) known = new Map(all.map(i => [i.id, i.updatedAt]));
+    if (!all.length) {
       const [title, hint] = EMPTY[tab.key];
       mount(body, emptyState(title, hint));
+      return;
+    }
+    const words = needle.toLowerCase().split(/\s+/).filter(Boolean);
+    const list = words.length ? all.filter(inc => matches(inc, words)) : all;
+    if (!list.length) {
+      mount(body, emptyState(`No incidents match “${needle.trim()}”`, `Only the incidents loaded on the “${tab.label}” tab are searched.`));
       return;
     }
     const rows = list.map(inc => {
@@ -119,7 +143,7 @@ export function mount_(root, { query, ctx }) {
         h('th', { scope: 'col', class: 'num', title: 'firing / total alerts' }, 'Alerts'), h('th', { scope: 'col' }, 'Age'),
         h('th', { scope: 'col' }, 'Acked by'))),
       h('tbody', {}, rows)),
-      list.length >= limit ? h('div', { class: 'table-foot muted' },
+      all.length >= limit ? h('div', { class: 'table-foot muted' },
         limit < MAX
           ? h('button', { type: 'button', class: 'btn btn-sm', 'data-testid': 'load-more', onclick: () => { limit = Math.min(MAX, limit + PAGE); load(); } }, 'Show older incidents')
           : `Showing the newest ${MAX} incidents; use the CLI or API for older ones.`) : null);
