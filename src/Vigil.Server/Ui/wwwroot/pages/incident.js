@@ -1,0 +1,212 @@
+// Incident detail: header with actions, alerts of the group, timeline and notes.
+import { api } from '../api.js';
+import { h, mount } from '../dom.js';
+import { time, isSet, statusPill, severityBadge, priorityBadge, labelChips, emptyState, errorState, loading, externalLink } from '../format.js';
+import { link } from '../router.js';
+
+const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'];
+const PROMINENT = ['summary', 'description', 'message'];
+
+const TIMELINE_ICONS = {
+  created: '!', alert_added: '+', alert_resolved: '✓', alert_refired: '↻', acknowledged: '◉', unacknowledged: '○',
+  resolved: '✓', auto_resolved: '✓', reopened: '↺', priority_changed: 'P', note: '✎', reminder: '◷',
+};
+
+/** Which actions make sense for a status: [action, label, class, testid]. */
+function actionsFor(status) {
+  switch (status) {
+    case 'triggered': return [['acknowledge', 'Acknowledge', 'btn-ack', 'ack-button'], ['resolve', 'Resolve', 'btn-resolve', 'resolve-button']];
+    case 'acknowledged': return [['resolve', 'Resolve', 'btn-resolve', 'resolve-button'], ['unacknowledge', 'Unacknowledge', 'btn-ghost', 'unack-button']];
+    case 'resolved': return [['reopen', 'Reopen', '', 'reopen-button']];
+    default: return [];
+  }
+}
+
+function mountPage(root, { params, ctx }) {
+  const id = params.id;
+  let incident = null;
+  let disposed = false;
+  let busy = false;
+  let timelineCount = 0;
+
+  const head = h('div', { class: 'card' }, loading(`Loading incident #${id}…`));
+  const alerts = h('section', { class: 'card', 'aria-labelledby': 'alerts-title' });
+  const timeline = h('ol', { class: 'timeline', 'data-testid': 'timeline' });
+  const noteText = h('textarea', { id: 'note-text', name: 'text', placeholder: 'Add a note for the timeline (what you tried, links, hand-over)…', rows: 3, 'data-testid': 'note-input' });
+  const noteButton = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'note-button' }, 'Add note');
+  const noteForm = h('form', { class: 'note-form', onsubmit: addNote },
+    h('label', { for: 'note-text', class: 'sr-only' }, 'Note'), noteText,
+    h('div', { class: 'row' }, h('span', { class: 'muted', style: 'margin-right:auto;font-size:.8rem' }, 'Ctrl+Enter to submit'), noteButton));
+  noteText.addEventListener('keydown', e => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) noteForm.requestSubmit(); });
+  const side = h('section', { class: 'card', 'aria-labelledby': 'timeline-title' },
+    h('div', { class: 'section-head' }, h('h2', { id: 'timeline-title' }, 'Timeline')), timeline, noteForm);
+
+  mount(root,
+    h('a', { href: link('/incidents'), class: 'back' }, '← Incidents'),
+    head,
+    h('div', { class: 'grid-2', style: 'margin-top:1rem' }, alerts, side));
+  alerts.hidden = side.hidden = true; // until the incident is loaded
+  ctx.setTitle(`Incident #${id}`);
+
+  async function load() {
+    try {
+      const data = await api.incident(id);
+      if (disposed) return;
+      // A refetch started before an action can answer after it: never go back to an older state.
+      if (incident && Date.parse(data.updatedAt) < Date.parse(incident.updatedAt)) return;
+      render(data);
+    } catch (err) {
+      if (disposed) return;
+      if (!incident) {
+        mount(head, err.status === 404 ? emptyState(`Incident #${id} does not exist`, err.message) : errorState(`incident #${id}`, err));
+        alerts.hidden = side.hidden = true;
+      } else ctx.error(err);
+    }
+  }
+
+  async function act(action, button) {
+    if (busy) return;
+    busy = true;
+    button.disabled = true;
+    try {
+      render(await api.incidentAction(id, action));
+      ctx.refreshSummary();
+    } catch (err) {
+      ctx.error(err, `Could not ${action} incident #${id}`);
+      button.disabled = false;
+      load(); // the incident probably changed under us (409): show its current state
+    } finally {
+      busy = false;
+    }
+  }
+
+  async function changePriority(select) {
+    const value = select.value;
+    select.disabled = true;
+    try {
+      render(await api.setPriority(id, value));
+    } catch (err) {
+      ctx.error(err, 'Could not change priority');
+      select.value = incident.priority;
+    } finally {
+      select.disabled = false;
+    }
+  }
+
+  async function addNote(e) {
+    e.preventDefault();
+    const text = noteText.value.trim();
+    if (!text) { noteText.focus(); return; }
+    noteButton.disabled = true;
+    try {
+      render(await api.addNote(id, text));
+      noteText.value = '';
+    } catch (err) {
+      ctx.error(err, 'Could not add the note');
+    } finally {
+      noteButton.disabled = false;
+    }
+  }
+
+  function render(inc) {
+    incident = inc;
+    alerts.hidden = side.hidden = false;
+    ctx.setTitle(`#${inc.id} ${inc.title} (${inc.status})`);
+    renderHead(inc);
+    renderAlerts(inc.alerts || []);
+    renderTimeline(inc.timeline || []);
+  }
+
+  function renderHead(inc) {
+    const prio = inc.status === 'resolved' ? priorityBadge(inc.priority) :
+      h('select', { class: 'prio-select', 'aria-label': 'Priority', 'data-testid': 'priority-select', onchange: e => changePriority(e.target) },
+        PRIORITIES.map(p => h('option', { value: p, selected: p === inc.priority }, p)));
+    const meta = [
+      h('span', {}, h('span', { class: 'label' }, 'Opened'), time(inc.createdAt)),
+      inc.acknowledgedAt ? h('span', { 'data-testid': 'incident-acknowledged' }, h('span', { class: 'label' }, 'Acknowledged'), time(inc.acknowledgedAt), ' by ', h('strong', {}, inc.acknowledgedBy || '?')) : null,
+      inc.resolvedAt ? h('span', { 'data-testid': 'incident-resolved' }, h('span', { class: 'label' }, 'Resolved'), time(inc.resolvedAt), ' by ', h('strong', {}, inc.resolvedBy || '?')) : null,
+      inc.receiver ? h('span', {}, h('span', { class: 'label' }, 'Receiver'), h('code', {}, inc.receiver)) : null,
+      h('span', {}, h('span', { class: 'label' }, 'Alerts'), h('strong', { class: inc.firingCount ? 'firing-count' : '' }, String(inc.firingCount ?? 0)), ` firing of ${inc.alertCount ?? (inc.alerts || []).length}`),
+    ];
+    mount(head, h('div', { class: 'incident-head', 'data-testid': 'incident-header', 'data-incident-id': inc.id },
+      h('div', { class: 'head-main' },
+        h('h1', {}, h('span', { class: 'id' }, `#${inc.id}`), h('span', { 'data-testid': 'incident-title' }, inc.title)),
+        h('div', { class: 'head-meta' },
+          statusPill(inc.status, { class: `pill pill-lg pill-${inc.status}`, 'data-testid': 'incident-status' }),
+          severityBadge(inc.severity),
+          h('span', {}, h('span', { class: 'label' }, 'Priority'), prio),
+          meta),
+        h('div', { class: 'head-group' }, labelChips(inc.groupLabels))),
+      h('div', { class: 'head-actions' }, actionsFor(inc.status).map(([action, label, cls, testid]) => {
+        const b = h('button', { type: 'button', class: `btn ${cls}`, 'data-testid': testid, onclick: () => act(action, b) }, label);
+        return b;
+      }))));
+  }
+
+  function renderAlerts(list) {
+    const sorted = [...list].sort((a, b) => (a.status === b.status ? (b.startsAt || '').localeCompare(a.startsAt || '') : a.status === 'firing' ? -1 : 1));
+    const firing = list.filter(a => a.status === 'firing').length;
+    mount(alerts,
+      h('div', { class: 'section-head' }, h('h2', { id: 'alerts-title' }, 'Alerts'), h('span', { class: 'count' }, `${firing} firing · ${list.length} total`)),
+      list.length ? h('table', { class: 'table', 'data-testid': 'alerts-table' },
+        h('thead', {}, h('tr', {},
+          h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Alert'), h('th', { scope: 'col', title: 'Labels other than the incident\'s group labels' }, 'Labels'),
+          h('th', { scope: 'col' }, 'Started'), h('th', { scope: 'col' }, 'Ended'), h('th', { scope: 'col' }, ''))),
+        h('tbody', {}, sorted.map(alertRow)))
+        : emptyState('No alerts attached', null));
+  }
+
+  function alertRow(a) {
+    const ann = a.annotations || {};
+    const others = Object.keys(ann).filter(k => !PROMINENT.includes(k)).sort();
+    return h('tr', { class: `alert-row ${a.status}`, 'data-testid': 'alert-row', 'data-fingerprint': a.fingerprint },
+      h('td', { class: 'nowrap' }, statusPill(a.status),
+        a.silenced ? h('div', {}, h('span', { class: 'flag flag-silenced', title: 'Muted by a silence' }, 'silenced')) : null,
+        a.inhibited ? h('div', {}, h('span', { class: 'flag flag-inhibited', title: 'Inhibited by another alert' }, 'inhibited')) : null),
+      h('td', { class: 'ann-cell' },
+        h('div', { class: 'alert-summary' }, ann.summary || ann.message || a.labels?.alertname || a.fingerprint),
+        ann.description ? h('div', { class: 'alert-desc' }, ann.description) : null,
+        others.length ? h('details', { class: 'more' },
+          h('summary', {}, `${others.length} more annotation${others.length > 1 ? 's' : ''}`),
+          h('dl', {}, others.map(k => [h('dt', {}, k), h('dd', {}, annotationValue(ann[k]))]))) : null),
+      h('td', {}, labelChips(a.labels, { skip: Object.keys(incident?.groupLabels || {}) })),
+      h('td', { class: 'nowrap' }, time(a.startsAt)),
+      h('td', { class: 'nowrap' }, a.status === 'resolved' && isSet(a.endsAt) ? time(a.endsAt) : h('span', { class: 'muted' }, '—')),
+      h('td', { class: 'nowrap' }, a.generatorURL ? externalLink(a.generatorURL, 'Source ↗') : null));
+  }
+
+  function renderTimeline(entries) {
+    const sorted = [...entries].sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0) || (a.at || '').localeCompare(b.at || ''));
+    const grew = sorted.length > timelineCount && timelineCount > 0;
+    timelineCount = sorted.length;
+    mount(timeline, sorted.length ? sorted.map((e, i) => h('li', {
+      class: `tl-${e.kind}${grew && i === sorted.length - 1 ? ' row-new' : ''}`, 'data-testid': 'timeline-entry', 'data-kind': e.kind,
+    },
+      h('span', { class: 'tl-icon', 'aria-hidden': 'true' }, TIMELINE_ICONS[e.kind] || '•'),
+      h('div', {},
+        h('div', { class: 'tl-head' }, h('strong', {}, e.actor || 'system'), ' · ', kindLabel(e.kind), ' · ',
+          time(e.at)),
+        e.message ? h('div', { class: 'tl-msg' }, e.message) : null)))
+      : h('li', { class: 'muted' }, 'Nothing happened yet.'));
+  }
+
+  load();
+  return {
+    refresh: (detail) => {
+      const ids = (detail?.incidents || []).map(String);
+      if (detail?.poll || !ids.length || ids.includes(String(id))) load();
+    },
+    unmount: () => { disposed = true; },
+  };
+}
+
+function kindLabel(kind) {
+  return (kind || 'event').replace(/_/g, ' ');
+}
+
+function annotationValue(v) {
+  const s = String(v ?? '');
+  return /^https?:\/\//.test(s) ? externalLink(s, s) : s;
+}
+
+export { mountPage as mount };
