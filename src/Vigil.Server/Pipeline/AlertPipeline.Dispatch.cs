@@ -199,20 +199,19 @@ public sealed partial class AlertPipeline
             {
                 return $"cannot read the config file: {ex.Message}";
             }
-            // Persist what the old dispatcher knows, then rebuild from storage exactly as a restart would.
-            ChangeSet pending;
+            // Carry the groups and incidents over in memory; groups the new routes cannot reach resolve on the next flush.
             lock (_dispatcherLock)
             {
-                pending = _dispatcher.Flush(DateTimeOffset.MinValue, _ => false);
+                var rebuilt = new Dispatcher(config, _dispatcher.LastIncidentId, _dispatcher.ExportGroups(), _dispatcher.TrackedIncidents);
+                foreach (var alert in Alerts.All)
+                {
+                    rebuilt.Observe(alert);
+                }
+                _dispatcher = rebuilt;
             }
             var audit = new ChangeSet();
             audit.Audit.Add(new AuditEntry(_time.GetUtcNow(), actor, "config.reload", Settings.ConfigFile ?? "<built-in>", "configuration reloaded"));
-            await _store.ApplyAsync([pending, audit], ct);
-            var rebuilt = await BuildDispatcherAsync(config, ct);
-            lock (_dispatcherLock)
-            {
-                _dispatcher = rebuilt;
-            }
+            await _store.ApplyAsync([audit], ct);
             _logger.LogInformation("Configuration reloaded");
             WakeDispatcher();
             return null;
