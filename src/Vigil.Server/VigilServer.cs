@@ -45,6 +45,9 @@ public static class VigilServer
             k.AddServerHeader = false;
         });
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        // ASP.NET logs four Information lines per request; at ingest rates that is most of the log and real CPU.
+        // Logging__LogLevel__Microsoft.AspNetCore=Information turns them back on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(time ?? TimeProvider.System);

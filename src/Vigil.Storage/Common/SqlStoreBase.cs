@@ -16,7 +16,7 @@ namespace Vigil.Storage.Common;
 /// </summary>
 internal abstract class SqlStoreBase : IVigilStore
 {
-    private const string AlertColumns = "fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout";
+    protected const string AlertColumns = "fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout";
     private const string SilenceColumns = "id, matchers, starts_at, ends_at, created_by, comment, updated_at";
     private const string IncidentColumns = "id, group_key, title, status, severity, priority, group_labels, receiver, created_at, updated_at, "
         + "acknowledged_at, acknowledged_by, resolved_at, resolved_by, alerts";
@@ -42,8 +42,11 @@ internal abstract class SqlStoreBase : IVigilStore
     private static string? ReadOptionalString(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
+    /// <summary>Selects <see cref="AlertColumns"/> of every stored alert.</summary>
+    protected virtual string AlertsQuery => $"SELECT {AlertColumns} FROM alerts";
+
     public Task<IReadOnlyList<Alert>> LoadAlertsAsync(CancellationToken ct = default) =>
-        QueryAsync($"SELECT {AlertColumns} FROM alerts", null, r => new Alert(
+        QueryAsync(AlertsQuery, null, r => new Alert(
             RecordJson.ParseLabels(r.GetString(1)),
             RecordJson.ParseLabels(r.GetString(2)),
             ReadTime(r, 3),

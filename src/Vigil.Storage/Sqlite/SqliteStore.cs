@@ -24,7 +24,7 @@ internal sealed class SqliteStore : SqlStoreBase
     private readonly SqliteWriter _writer;
     private bool _disposed;
 
-    public SqliteStore(string dataDirectory)
+    public SqliteStore(string dataDirectory, int journalCapacity = SqliteAlertJournal.DefaultMinimumCapacity)
     {
         Directory.CreateDirectory(dataDirectory);
         Path = System.IO.Path.GetFullPath(System.IO.Path.Combine(dataDirectory, "vigil.db"));
@@ -48,7 +48,7 @@ internal sealed class SqliteStore : SqlStoreBase
         Execute(_writeConnection, $"PRAGMA busy_timeout={BusyTimeoutMs}; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
             + "PRAGMA cache_size=-65536; PRAGMA journal_size_limit=67108864;");
         // Statements compile lazily on first use (and recompile after a schema change), so this is safe before migrating.
-        _writer = new SqliteWriter(_writeConnection);
+        _writer = new SqliteWriter(_writeConnection, journalCapacity);
     }
 
     /// <summary>The database file.</summary>
@@ -95,6 +95,17 @@ internal sealed class SqliteStore : SqlStoreBase
             _writeLock.Release();
         }
     }
+
+    /// <summary>Stored alerts are <c>alerts</c> overlaid with each fingerprint's newest journal row (see <see cref="SqliteAlertJournal"/>).</summary>
+    protected override string AlertsQuery =>
+        $"""
+        SELECT {AlertColumns} FROM alerts WHERE fingerprint NOT IN (SELECT fingerprint FROM alert_journal)
+        UNION ALL
+        SELECT {AlertColumns} FROM (
+            -- SQLite takes the bare columns from the row holding MAX(seq): each fingerprint's newest version.
+            SELECT {AlertColumns}, deleted, MAX(seq) FROM alert_journal GROUP BY fingerprint
+        ) WHERE deleted = 0
+        """;
 
     protected override ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken ct)
     {

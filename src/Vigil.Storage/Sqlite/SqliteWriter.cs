@@ -15,22 +15,20 @@ namespace Vigil.Storage.Sqlite;
 internal sealed class SqliteWriter : IDisposable
 {
     private readonly SqliteConnection _connection;
-    private readonly SqliteAlertWriter _upsertAlert;
-    private readonly Statement _deleteAlert;
-    private readonly Statement _upsertIncident;
-    private readonly Statement _appendTimeline;
-    private readonly Statement _upsertGroup;
-    private readonly Statement _deleteGroup;
-    private readonly Statement _upsertSilence;
-    private readonly Statement _upsertToken;
-    private readonly Statement _appendAudit;
-    private readonly Statement _upsertMeta;
+    private readonly SqliteAlertJournal _alerts;
+    private readonly SqliteStatement _upsertIncident;
+    private readonly SqliteStatement _appendTimeline;
+    private readonly SqliteStatement _upsertGroup;
+    private readonly SqliteStatement _deleteGroup;
+    private readonly SqliteStatement _upsertSilence;
+    private readonly SqliteStatement _upsertToken;
+    private readonly SqliteStatement _appendAudit;
+    private readonly SqliteStatement _upsertMeta;
 
-    public SqliteWriter(SqliteConnection connection)
+    public SqliteWriter(SqliteConnection connection, int journalCapacity = SqliteAlertJournal.DefaultMinimumCapacity)
     {
         _connection = connection;
-        _upsertAlert = new SqliteAlertWriter(connection);
-        _deleteAlert = new(connection, "DELETE FROM alerts WHERE fingerprint = @fingerprint");
+        _alerts = new SqliteAlertJournal(connection, journalCapacity);
         _upsertIncident = new(connection,
             """
             INSERT INTO incidents (id, group_key, title, status, severity, priority, group_labels, receiver, created_at, updated_at,
@@ -77,16 +75,32 @@ internal sealed class SqliteWriter : IDisposable
     /// <summary>Writes the net changes in one transaction and commits; throws (after rolling back) on any failure.</summary>
     public void Apply(NetChanges net)
     {
+        try
+        {
+            Write(net);
+        }
+        catch
+        {
+            _alerts.Invalidate();
+            throw;
+        }
+    }
+
+    private void Write(NetChanges net)
+    {
         using var tx = _connection.BeginTransaction(deferred: false);
         foreach (var (fingerprint, alert) in net.Alerts)
         {
             if (alert is null)
             {
-                _deleteAlert.Run(tx, fingerprint.ToString());
-                continue;
+                _alerts.AppendDeletion(fingerprint, tx);
             }
-            _upsertAlert.Upsert(alert);
+            else
+            {
+                _alerts.Append(alert, tx);
+            }
         }
+        _alerts.Fold(tx);
         foreach (var i in net.Incidents.Values)
         {
             _upsertIncident.Run(tx, i.Id, i.GroupKey, i.Title, EnumNames<IncidentStatus>.Name(i.Status), EnumNames<Severity>.Name(i.Severity),
@@ -130,46 +144,10 @@ internal sealed class SqliteWriter : IDisposable
 
     public void Dispose()
     {
-        _upsertAlert.Dispose();
-        foreach (var s in new[] { _deleteAlert, _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta })
+        _alerts.Dispose();
+        foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta })
         {
             s.Dispose();
         }
-    }
-
-    /// <summary>
-    /// A reusable command whose parameters are found from the SQL text in order of appearance, so each call site
-    /// binds positionally without repeating the names. Microsoft.Data.Sqlite keeps the compiled statement on the
-    /// command as long as its text and connection stay the same.
-    /// </summary>
-    private sealed class Statement : IDisposable
-    {
-        private readonly SqliteCommand _command;
-        private readonly SqliteParameter[] _parameters;
-
-        public Statement(SqliteConnection connection, string sql)
-        {
-            _command = connection.CreateCommand();
-            _command.CommandText = sql;
-            var names = System.Text.RegularExpressions.Regex.Matches(sql, @"@[a-z_]+").Select(m => m.Value).Distinct().ToArray();
-            // No fixed SqliteType: each value binds as what it is (text, integer or null).
-            _parameters = names.Select(n => _command.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
-        }
-
-        public void Run(SqliteTransaction tx, params ReadOnlySpan<object> values)
-        {
-            if (values.Length != _parameters.Length)
-            {
-                throw new InvalidOperationException($"statement takes {_parameters.Length} values, got {values.Length}");
-            }
-            for (var i = 0; i < values.Length; i++)
-            {
-                _parameters[i].Value = values[i];
-            }
-            _command.Transaction = tx;
-            _command.ExecuteNonQuery();
-        }
-
-        public void Dispose() => _command.Dispose();
     }
 }
