@@ -21,7 +21,24 @@ public static class AlertMerge
             || (incoming.StartsAt > stored.StartsAt && incoming.StartsAt < stored.EndsAt)
             // Prometheus resends a still-firing alert with the same startsAt; treat it as the same activity.
             || (incoming.StartsAt == stored.StartsAt);
-        return overlaps ? Merge(stored, incoming) : incoming;
+        return ShareUnchanged(stored, overlaps ? Merge(stored, incoming) : incoming);
+    }
+
+    /// <summary>
+    /// Re-sends almost always carry the same labels and annotations. Keeping the stored (long-lived) instances and
+    /// dropping the just-parsed copies keeps the garbage young: otherwise every re-send would replace old-generation
+    /// objects, and with 100,000 alerts re-sent every minute the full collections and the heap would grow with it.
+    /// </summary>
+    private static Alert ShareUnchanged(Alert stored, Alert result)
+    {
+        var labels = ReferenceEquals(result.Labels, stored.Labels) || !result.Labels.Equals(stored.Labels) ? result.Labels : stored.Labels;
+        var annotations = ReferenceEquals(result.Annotations, stored.Annotations) || !result.Annotations.Equals(stored.Annotations)
+            ? result.Annotations
+            : stored.Annotations;
+        var generatorUrl = string.Equals(result.GeneratorUrl, stored.GeneratorUrl, StringComparison.Ordinal) ? stored.GeneratorUrl : result.GeneratorUrl;
+        return ReferenceEquals(labels, result.Labels) && ReferenceEquals(annotations, result.Annotations) && ReferenceEquals(generatorUrl, result.GeneratorUrl)
+            ? result
+            : result with { Labels = labels, Annotations = annotations, GeneratorUrl = generatorUrl };
     }
 
     private static Alert Merge(Alert a, Alert o)

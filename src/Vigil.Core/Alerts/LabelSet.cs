@@ -36,6 +36,28 @@ public sealed class LabelSet : IReadOnlyDictionary<string, string>, IEquatable<L
         return FromDistinct(dict);
     }
 
+    /// <summary>
+    /// Builds a set from pairs whose names are already known to be distinct (e.g. the entries of a dictionary),
+    /// taking ownership of the array and sorting it in place: no intermediate dictionary on the ingest path.
+    /// </summary>
+    public static LabelSet FromDistinctPairs(KeyValuePair<string, string>[] pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        if (pairs.Length == 0)
+        {
+            return Empty;
+        }
+        Array.Sort(pairs, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        for (var i = 1; i < pairs.Length; i++)
+        {
+            if (string.Equals(pairs[i].Key, pairs[i - 1].Key, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"label name \"{pairs[i].Key}\" appears twice", nameof(pairs));
+            }
+        }
+        return new LabelSet(pairs);
+    }
+
     private static LabelSet FromDistinct(Dictionary<string, string> dict)
     {
         if (dict.Count == 0)

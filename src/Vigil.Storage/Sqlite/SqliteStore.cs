@@ -42,11 +42,11 @@ internal sealed class SqliteStore : SqlStoreBase
         _writeConnection.Open();
         // busy_timeout: wait for another process' lock instead of failing at once. synchronous=FULL: in WAL mode NORMAL
         // may lose the last commits on power loss, and ApplyAsync promises that a returned commit is durable.
-        // cache_size 64 MiB: a big ingest batch touches pages all over the fingerprint b-tree; with the default 2 MiB
-        // they would be evicted and re-read many times within one transaction. journal_size_limit: after such a batch
-        // is checkpointed, shrink the WAL file back instead of keeping its high-water mark on disk.
+        // cache_size 16 MiB: folding the alert journal touches pages all over the fingerprint b-tree; with the default
+        // 2 MiB they would be evicted and re-read many times within one transaction. journal_size_limit: after a big
+        // batch is checkpointed, shrink the WAL file back instead of keeping its high-water mark on disk.
         Execute(_writeConnection, $"PRAGMA busy_timeout={BusyTimeoutMs}; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-            + "PRAGMA cache_size=-65536; PRAGMA journal_size_limit=67108864;");
+            + "PRAGMA cache_size=-16384; PRAGMA journal_size_limit=67108864;");
         // Statements compile lazily on first use (and recompile after a schema change), so this is safe before migrating.
         _writer = new SqliteWriter(_writeConnection, journalCapacity);
     }

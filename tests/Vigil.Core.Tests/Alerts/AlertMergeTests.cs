@@ -45,7 +45,7 @@ public class AlertMergeTests
         var stored = Make(T0, T0.AddMinutes(5), T0.AddMinutes(5));
         var again = Make(T0.AddMinutes(20), T0.AddMinutes(25), T0.AddMinutes(20));
 
-        Assert.Same(again, AlertMerge.Combine(stored, again));
+        Assert.Equal(again, AlertMerge.Combine(stored, again));
     }
 
     [Fact]
@@ -58,5 +58,27 @@ public class AlertMergeTests
 
         Assert.True(merged.IsResolvedAt(T0.AddMinutes(2)));
         Assert.Equal(T0, merged.StartsAt);
+    }
+}
+
+public class AlertMergeSharingTests
+{
+    [Fact]
+    public void A_resend_keeps_the_stored_label_annotation_and_url_instances_when_they_are_equal()
+    {
+        Alert Copy(string summary) => new(
+            LabelSet.From(("alertname", new string("Disk".AsSpan()))), LabelSet.From(("summary", new string(summary.AsSpan()))),
+            TestData.T0, TestData.T0.AddMinutes(5), new string("http://prom".AsSpan()), TestData.T0, Timeout: true);
+        var stored = Copy("full");
+
+        var same = AlertMerge.Combine(stored, Copy("full") with { EndsAt = TestData.T0.AddMinutes(6), UpdatedAt = TestData.T0.AddMinutes(1) });
+        Assert.Same(stored.Labels, same.Labels);
+        Assert.Same(stored.Annotations, same.Annotations);
+        Assert.Same(stored.GeneratorUrl, same.GeneratorUrl);
+        Assert.Equal(TestData.T0.AddMinutes(6), same.EndsAt);
+
+        var changed = AlertMerge.Combine(stored, Copy("fuller") with { UpdatedAt = TestData.T0.AddMinutes(1) });
+        Assert.Same(stored.Labels, changed.Labels);
+        Assert.Equal("fuller", changed.Annotations["summary"]);
     }
 }

@@ -11,6 +11,11 @@ public sealed class AlertValidation(ServerSettings settings)
 {
     private static readonly DateTimeOffset GoZeroTime = new(1, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    private readonly StringPool _strings = new();
+
+    // Prometheus' generator URLs are long but shared by every alert of a rule.
+    private readonly StringPool _generatorUrls = new(capacity: 4096, maxLength: 2048);
+
     public (List<Alert> Alerts, List<string> Errors) Validate(List<PostableAlert?> posted, DateTimeOffset now)
     {
         var alerts = new List<Alert>(posted.Count);
@@ -44,7 +49,7 @@ public sealed class AlertValidation(ServerSettings settings)
                     // A start in the future with no end: keep it firing for resolve_timeout after it starts.
                     endsAt = startsAt + settings.ResolveTimeout;
                 }
-                alerts.Add(new Alert(labels!, annotations!, startsAt, endsAt, item.GeneratorUrl ?? "", now, Timeout: !explicitEnd));
+                alerts.Add(new Alert(labels!, annotations!, startsAt, endsAt, _generatorUrls.Intern(item.GeneratorUrl ?? ""), now, Timeout: !explicitEnd));
             }
         }
         return (alerts, errors);
@@ -93,7 +98,17 @@ public sealed class AlertValidation(ServerSettings settings)
                 ok = false;
             }
         }
-        return ok ? LabelSet.From(map!) : null;
+        if (!ok)
+        {
+            return null;
+        }
+        var pairs = new KeyValuePair<string, string>[map.Count];
+        var i = 0;
+        foreach (var (name, value) in map)
+        {
+            pairs[i++] = new(_strings.Intern(name), _strings.Intern(value!));
+        }
+        return LabelSet.FromDistinctPairs(pairs);
     }
 
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
