@@ -1,0 +1,90 @@
+using Vigil.Cli;
+using Vigil.Server.Tests.Infrastructure;
+
+namespace Vigil.Server.Tests.RealTools;
+
+/// <summary>The <c>vigil</c> client commands against a real running server (no fake HTTP), as an operator uses them.</summary>
+public sealed class CliAgainstServerTests : IAsyncLifetime
+{
+    private const string Config = """
+        route:
+          receiver: ops
+          group_by: [alertname]
+          group_wait: 1s
+          group_interval: 1s
+        receivers:
+          - name: ops
+        """;
+
+    private RunningVigil _vigil = null!;
+
+    public async Task InitializeAsync() => _vigil = await RunningVigil.StartAsync(Backend.Sqlite, Config);
+
+    public async Task DisposeAsync() => await _vigil.DisposeAsync();
+
+    [Fact]
+    public async Task Operator_lists_alerts_silences_one_acknowledges_resolves_and_creates_a_token()
+    {
+        await _vigil.Client.PostOkAsync("/api/v2/alerts", Http.Alerts(("DiskFull", "db-1"), ("HighLoad", "web-1")));
+
+        var alerts = await RunAsync("alerts", "list");
+        Assert.Contains("DiskFull", alerts, StringComparison.Ordinal);
+        Assert.Contains("HighLoad", alerts, StringComparison.Ordinal);
+
+        var silenceId = (await RunAsync("silences", "add", "alertname=HighLoad", "--duration", "1h", "--comment", "maintenance")).Trim();
+        Assert.True(Guid.TryParse(silenceId, out _), $"expected a silence id, got '{silenceId}'");
+        Assert.Contains("maintenance", await RunAsync("silences", "list"), StringComparison.Ordinal);
+        Assert.DoesNotContain("HighLoad", await RunAsync("alerts", "list"), StringComparison.Ordinal);
+        Assert.Contains("HighLoad", await RunAsync("alerts", "list", "--silenced"), StringComparison.Ordinal);
+
+        string list = "";
+        await Eventually.TrueAsync(async () => (list = await RunAsync("incidents", "list")).Contains("DiskFull", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), () => $"an incident for DiskFull in 'vigil incidents list':\n{list}");
+        var incident = (await _vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray()
+            .First(i => i!["groupLabels"]!["alertname"]!.GetValue<string>() == "DiskFull")!;
+        var id = incident["id"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        await RunAsync("incidents", "ack", id, "--comment", "on it");
+        Assert.Contains("acknowledged", await RunAsync("incidents", "show", id), StringComparison.Ordinal);
+        await RunAsync("incidents", "resolve", id);
+        var detail = await _vigil.Client.GetJsonAsync($"/api/v1/incidents/{id}");
+        Assert.Equal("resolved", detail["status"]!.GetValue<string>());
+        Assert.Equal("test-admin", detail["resolvedBy"]!.GetValue<string>());
+
+        var created = await RunAsync("tokens", "create", "--name", "ci-bot", "--role", "viewer");
+        var secret = created.Split(['\n', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries).First(w => w.StartsWith("vgl_", StringComparison.Ordinal));
+        using var viewer = _vigil.NewClient(secret);
+        Assert.Equal("viewer", (await viewer.GetJsonAsync("/api/v1/whoami"))["role"]!.GetValue<string>());
+
+        await RunAsync("silences", "expire", silenceId);
+        Assert.Contains("HighLoad", await RunAsync("alerts", "list"), StringComparison.Ordinal);
+
+        // A refused request is exit code 1 with the server's reason.
+        var (code, _, error) = await RunRawAsync("incidents", "ack", "999999");
+        Assert.Equal(1, code);
+        Assert.Contains("999999", error, StringComparison.Ordinal);
+    }
+
+    private async Task<string> RunAsync(params string[] args)
+    {
+        var (code, output, error) = await RunRawAsync(args);
+        Assert.True(code == 0, $"vigil {string.Join(' ', args)} → exit {code}\n{output}\n{error}");
+        return output;
+    }
+
+    private async Task<(int Code, string Out, string Error)> RunRawAsync(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var environment = new Dictionary<string, string> { ["VIGIL_URL"] = _vigil.Address.ToString(), ["VIGIL_TOKEN"] = _vigil.AdminToken };
+        var context = new CliContext
+        {
+            Out = stdout,
+            Error = stderr,
+            GetEnvironment = name => environment.GetValueOrDefault(name),
+            Width = 200,
+        };
+        var code = await CliApp.RunAsync(args, context);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}
