@@ -21,27 +21,15 @@ public static class AlertMerge
             || (incoming.StartsAt > stored.StartsAt && incoming.StartsAt < stored.EndsAt)
             // Prometheus resends a still-firing alert with the same startsAt; treat it as the same activity.
             || (incoming.StartsAt == stored.StartsAt);
-        return ShareUnchanged(stored, overlaps ? Merge(stored, incoming) : incoming);
+        if (!overlaps)
+        {
+            return WithSharedParts(stored, incoming, incoming.StartsAt, incoming.EndsAt, incoming.Timeout);
+        }
+        var (younger, startsAt, endsAt, timeout) = Merge(stored, incoming);
+        return WithSharedParts(stored, younger, startsAt, endsAt, timeout);
     }
 
-    /// <summary>
-    /// Re-sends almost always carry the same labels and annotations. Keeping the stored (long-lived) instances and
-    /// dropping the just-parsed copies keeps the garbage young: otherwise every re-send would replace old-generation
-    /// objects, and with 100,000 alerts re-sent every minute the full collections and the heap would grow with it.
-    /// </summary>
-    private static Alert ShareUnchanged(Alert stored, Alert result)
-    {
-        var labels = ReferenceEquals(result.Labels, stored.Labels) || !result.Labels.Equals(stored.Labels) ? result.Labels : stored.Labels;
-        var annotations = ReferenceEquals(result.Annotations, stored.Annotations) || !result.Annotations.Equals(stored.Annotations)
-            ? result.Annotations
-            : stored.Annotations;
-        var generatorUrl = string.Equals(result.GeneratorUrl, stored.GeneratorUrl, StringComparison.Ordinal) ? stored.GeneratorUrl : result.GeneratorUrl;
-        return ReferenceEquals(labels, result.Labels) && ReferenceEquals(annotations, result.Annotations) && ReferenceEquals(generatorUrl, result.GeneratorUrl)
-            ? result
-            : result with { Labels = labels, Annotations = annotations, GeneratorUrl = generatorUrl };
-    }
-
-    private static Alert Merge(Alert a, Alert o)
+    private static (Alert Younger, DateTimeOffset StartsAt, DateTimeOffset EndsAt, bool Timeout) Merge(Alert a, Alert o)
     {
         // Let o always be the younger alert.
         if (o.UpdatedAt < a.UpdatedAt)
@@ -67,6 +55,31 @@ public static class AlertMerge
             endsAt = a.EndsAt;
             timeout = false;
         }
-        return o with { StartsAt = startsAt, EndsAt = endsAt, Timeout = timeout };
+        return (o, startsAt, endsAt, timeout);
     }
+
+    /// <summary>
+    /// The alert to store, built once. Re-sends almost always carry the same labels and annotations: keeping the
+    /// stored (long-lived) instances and dropping the just-parsed copies keeps the garbage young — otherwise every
+    /// re-send would replace old-generation objects, and with 100,000 alerts re-sent every minute the full
+    /// collections and the heap would grow with it.
+    /// </summary>
+    private static Alert WithSharedParts(Alert stored, Alert result, DateTimeOffset startsAt, DateTimeOffset endsAt, bool timeout)
+    {
+        var labels = Shared(stored.Labels, result.Labels);
+        var annotations = Shared(stored.Annotations, result.Annotations);
+        var generatorUrl = string.Equals(result.GeneratorUrl, stored.GeneratorUrl, StringComparison.Ordinal) ? stored.GeneratorUrl : result.GeneratorUrl;
+        if (ReferenceEquals(labels, result.Labels) && ReferenceEquals(annotations, result.Annotations)
+            && ReferenceEquals(generatorUrl, result.GeneratorUrl) && startsAt == result.StartsAt && endsAt == result.EndsAt && timeout == result.Timeout)
+        {
+            return result;
+        }
+        return result with
+        {
+            Labels = labels, Annotations = annotations, GeneratorUrl = generatorUrl, StartsAt = startsAt, EndsAt = endsAt, Timeout = timeout,
+        };
+    }
+
+    private static LabelSet Shared(LabelSet stored, LabelSet incoming) =>
+        !ReferenceEquals(stored, incoming) && stored.Equals(incoming) ? stored : incoming;
 }

@@ -11,8 +11,6 @@ public sealed class AlertValidation(ServerSettings settings)
 {
     private static readonly DateTimeOffset GoZeroTime = new(1, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly StringPool _strings = new();
-
     // Prometheus' generator URLs are long but shared by every alert of a rule.
     private readonly StringPool _generatorUrls = new(capacity: 4096, maxLength: 2048);
 
@@ -57,7 +55,7 @@ public sealed class AlertValidation(ServerSettings settings)
 
     private static bool Unset(DateTimeOffset? time) => time is null || time.Value == GoZeroTime;
 
-    private LabelSet? ToLabelSet(Dictionary<string, string?>? map, string what, List<string> errors, bool requireOne)
+    private LabelSet? ToLabelSet(PostedLabels? map, string what, List<string> errors, bool requireOne)
     {
         if (map is null || map.Count == 0)
         {
@@ -74,7 +72,7 @@ public sealed class AlertValidation(ServerSettings settings)
             return null;
         }
         var ok = true;
-        foreach (var (name, value) in map)
+        foreach (var (name, value) in map.Pairs)
         {
             if (!LabelNames.IsValid(name))
             {
@@ -102,13 +100,7 @@ public sealed class AlertValidation(ServerSettings settings)
         {
             return null;
         }
-        var pairs = new KeyValuePair<string, string>[map.Count];
-        var i = 0;
-        foreach (var (name, value) in map)
-        {
-            pairs[i++] = new(_strings.Intern(name), _strings.Intern(value!));
-        }
-        return LabelSet.FromDistinctPairs(pairs);
+        return map.ToLabelSet();
     }
 
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";

@@ -6,9 +6,9 @@ namespace Vigil.Server.Api.Alertmanager;
 
 public sealed class PostableAlert
 {
-    public Dictionary<string, string?>? Labels { get; set; }
+    public PostedLabels? Labels { get; set; }
 
-    public Dictionary<string, string?>? Annotations { get; set; }
+    public PostedLabels? Annotations { get; set; }
 
     public DateTimeOffset? StartsAt { get; set; }
 
