@@ -76,7 +76,12 @@ public static class AlertMerge
         }
         return result with
         {
-            Labels = labels, Annotations = annotations, GeneratorUrl = generatorUrl, StartsAt = startsAt, EndsAt = endsAt, Timeout = timeout,
+            Labels = labels,
+            Annotations = annotations,
+            GeneratorUrl = generatorUrl,
+            StartsAt = startsAt,
+            EndsAt = endsAt,
+            Timeout = timeout,
         };
     }
 
