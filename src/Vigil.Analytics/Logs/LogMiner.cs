@@ -36,6 +36,7 @@ public sealed class LogMiner
     private readonly Dictionary<ulong, TemplateState> _skeletons = [];
     private readonly int _maxSkeletons;
     private TokenSlice[] _tokens;
+    private char[] _canonical = new char[1024];
     private long _nextId = 1;
     private long _touch;
 
@@ -72,8 +73,9 @@ public sealed class LogMiner
     {
         lock (_gate)
         {
-            var masked = _masker.Mask(content);
-            var tokens = _tokens.AsSpan(0, LineTokens.Split(masked, _tokens, _options.MaxTokens));
+            var count = Tokenize(content);
+            ReadOnlySpan<char> masked = _canonical;
+            ReadOnlySpan<TokenSlice> tokens = _tokens.AsSpan(0, count);
             var key = LineTokens.SkeletonKey(tokens);
             var now = _time.GetUtcNow();
             var touch = ++_touch;
@@ -108,8 +110,9 @@ public sealed class LogMiner
     {
         lock (_gate)
         {
-            var masked = _masker.Mask(content);
-            var tokens = _tokens.AsSpan(0, LineTokens.Split(masked, _tokens, _options.MaxTokens));
+            var count = Tokenize(content);
+            ReadOnlySpan<char> masked = _canonical;
+            ReadOnlySpan<TokenSlice> tokens = _tokens.AsSpan(0, count);
             var key = LineTokens.SkeletonKey(tokens);
             var template = _skeletons.TryGetValue(key, out var cached) && Current(cached) is { } hit && hit.Covers(masked, tokens)
                 ? hit
@@ -197,6 +200,18 @@ public sealed class LogMiner
         return miner;
     }
 
+    /// <summary>Masks the message and splits it into canonical words in <c>_canonical</c> and <c>_tokens</c>; returns the word count.</summary>
+    private int Tokenize(ReadOnlySpan<char> content)
+    {
+        var masked = _masker.Mask(content);
+        var size = LineTokens.MaxCanonicalLength(masked.Length);
+        if (_canonical.Length < size)
+        {
+            _canonical = new char[Math.Max(size, _canonical.Length * 2)];
+        }
+        return LineTokens.Split(masked, _canonical, _tokens, _options.MaxTokens);
+    }
+
     private static TemplateState? Current(TemplateState template)
     {
         while (template.MergedInto is { } next)
@@ -249,12 +264,7 @@ public sealed class LogMiner
             var position = -1;
             for (var p = 0; p < tokens.Length; p++)
             {
-                if (t.IsVariable[p])
-                {
-                    continue;
-                }
-                ref readonly var token = ref tokens[p];
-                if (token.LooksVariable || !text.Slice(token.Start, token.Length).SequenceEqual(t.Tokens[p]))
+                if (t.DiffersAt(p, text, tokens[p]))
                 {
                     if (position >= 0)
                     {
@@ -280,16 +290,23 @@ public sealed class LogMiner
         }
         foreach (var (position, list) in siblings.OrderBy(s => s.Key))
         {
+            // Evidence that the position is a variable: enough distinct words, or a masked word or digits among them.
             var distinct = new HashSet<string>(StringComparer.Ordinal);
+            var own = tokens[position];
+            var variableLooking = own.IsVariable || own.HasDigit;
             foreach (var t in list)
             {
                 distinct.Add(t.Tokens[position]);
+                variableLooking |= t.IsVariable[position] || t.Tokens[position].AsSpan().IndexOfAnyInRange('0', '9') >= 0;
             }
-            var own = tokens[position];
             distinct.Add(text.Slice(own.Start, own.Length).ToString());
-            if (distinct.Count < _options.MergeAfterDistinctValues && !(own.LooksVariable && distinct.Count >= 2))
+            if (distinct.Count < _options.MergeAfterDistinctValues && !(variableLooking && distinct.Count >= 2))
             {
                 continue;
+            }
+            if (!KeepsAConstant(list[0], position))
+            {
+                continue; // a template of variables only would swallow every message of its length
             }
             var survivor = list[0];
             foreach (var t in list)
@@ -315,6 +332,18 @@ public sealed class LogMiner
         return null;
     }
 
+    private static bool KeepsAConstant(TemplateState template, int position)
+    {
+        for (var p = 0; p < template.Length; p++)
+        {
+            if (p != position && !template.IsVariable[p])
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private TemplateState Create(ReadOnlySpan<char> text, ReadOnlySpan<TokenSlice> tokens, DateTimeOffset now)
     {
         var words = new string[tokens.Length];
@@ -322,7 +351,7 @@ public sealed class LogMiner
         for (var p = 0; p < tokens.Length; p++)
         {
             words[p] = text.Slice(tokens[p].Start, tokens[p].Length).ToString();
-            variable[p] = tokens[p].LooksVariable;
+            variable[p] = tokens[p].IsVariable;
         }
         var template = new TemplateState(_nextId++, words, variable, now);
         _live.Add(template.Id, template);

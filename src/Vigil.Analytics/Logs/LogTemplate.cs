@@ -9,7 +9,8 @@ namespace Vigil.Analytics.Logs;
 /// The template's token slots: a constant word, or <c>&lt;*&gt;</c>-bearing text for a variable slot. Reloading needs
 /// these (not <see cref="Template"/>) because rendering may join neighbouring variables.
 /// </param>
-/// <param name="VariableSlots">For each token slot, whether it is a variable slot (matches any word).</param>
+/// <param name="VariableSlots">For each token slot, whether it is a merged variable that takes any word (a slot whose
+/// token is <c>&lt;*&gt;</c> takes masked words only).</param>
 /// <param name="Count">Messages matched so far.</param>
 /// <param name="FirstSeen">When the first message arrived.</param>
 /// <param name="LastSeen">When the latest message arrived.</param>

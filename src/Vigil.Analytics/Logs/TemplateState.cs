@@ -15,6 +15,7 @@ internal sealed class TemplateState
         Id = id;
         Tokens = tokens;
         IsVariable = variable;
+        IsFree = new bool[tokens.Length];
         Varied = new bool[tokens.Length];
         Prefix = new int[tokens.Length];
         Suffix = new int[tokens.Length];
@@ -27,7 +28,14 @@ internal sealed class TemplateState
     /// <summary>Constant words, or the first value seen in a variable slot.</summary>
     public string[] Tokens { get; }
 
+    /// <summary>Variable slots: a masked word, or (when <see cref="IsFree"/>) any word.</summary>
     public bool[] IsVariable { get; }
+
+    /// <summary>
+    /// A variable slot made by merging words that differed: it takes any word. A slot that only ever saw masked
+    /// words takes only masked words, so "iar &lt;*&gt; dear &lt;*&gt;" does not vanish into "&lt;*&gt; &lt;*&gt; &lt;*&gt; &lt;*&gt;".
+    /// </summary>
+    public bool[] IsFree { get; }
 
     /// <summary>Whether a variable slot has seen two different values.</summary>
     public bool[] Varied { get; }
@@ -64,17 +72,26 @@ internal sealed class TemplateState
     {
         for (var p = 0; p < tokens.Length; p++)
         {
-            if (IsVariable[p])
-            {
-                continue;
-            }
-            ref readonly var t = ref tokens[p];
-            if (t.LooksVariable || !text.Slice(t.Start, t.Length).SequenceEqual(Tokens[p]))
+            if (DiffersAt(p, text, tokens[p]))
             {
                 return false;
             }
         }
         return true;
+    }
+
+    /// <summary>Whether slot <paramref name="p"/> rejects the word.</summary>
+    public bool DiffersAt(int p, ReadOnlySpan<char> text, in TokenSlice token)
+    {
+        if (IsFree[p])
+        {
+            return false;
+        }
+        if (IsVariable[p])
+        {
+            return !token.IsVariable;
+        }
+        return token.IsVariable || !text.Slice(token.Start, token.Length).SequenceEqual(Tokens[p]);
     }
 
     /// <summary>Counts a message and narrows its variable slots' shared prefix and suffix.</summary>
@@ -85,7 +102,7 @@ internal sealed class TemplateState
         LastTouch = touch;
         for (var p = 0; p < tokens.Length; p++)
         {
-            if (IsVariable[p])
+            if (IsFree[p])
             {
                 ref readonly var t = ref tokens[p];
                 ObserveValue(p, text.Slice(t.Start, t.Length));
@@ -132,9 +149,10 @@ internal sealed class TemplateState
     /// <summary>Turns constant slot <paramref name="p"/> into a variable slot.</summary>
     public void MakeVariable(int p)
     {
-        if (!IsVariable[p])
+        if (!IsFree[p])
         {
             IsVariable[p] = true;
+            IsFree[p] = true;
             Varied[p] = false;
             _text = null;
         }
@@ -145,7 +163,11 @@ internal sealed class TemplateState
     {
         for (var p = 0; p < Length; p++)
         {
-            if (other.IsVariable[p] || IsVariable[p] || other.Tokens[p] != Tokens[p])
+            if (IsVariable[p] && other.IsVariable[p] && !IsFree[p] && !other.IsFree[p])
+            {
+                continue; // both take masked words only
+            }
+            if (other.IsFree[p] || IsFree[p] || other.IsVariable[p] != IsVariable[p] || other.Tokens[p] != Tokens[p])
             {
                 MakeVariable(p);
                 ObserveValue(p, other.Tokens[p]);
@@ -172,7 +194,7 @@ internal sealed class TemplateState
     public string SlotText(int p)
     {
         var sample = Tokens[p];
-        if (!IsVariable[p] || !Varied[p])
+        if (!IsFree[p] || !Varied[p])
         {
             return sample;
         }
@@ -212,7 +234,7 @@ internal sealed class TemplateState
         {
             slots[p] = SlotText(p);
         }
-        return new LogTemplate(Id, Text, slots, [.. IsVariable], Count, FirstSeen, LastSeen);
+        return new LogTemplate(Id, Text, slots, [.. IsFree], Count, FirstSeen, LastSeen);
     }
 
     public static TemplateState FromSnapshot(LogTemplate template, long touch)
@@ -223,7 +245,12 @@ internal sealed class TemplateState
         {
             throw new ArgumentException($"template {template.Id}: {tokens.Length} tokens but {variable.Length} slot flags");
         }
-        var state = new TemplateState(template.Id, tokens, variable, template.FirstSeen)
+        var masked = new bool[tokens.Length];
+        for (var p = 0; p < tokens.Length; p++)
+        {
+            masked[p] = variable[p] || tokens[p] == BuiltInMasks.Wildcard;
+        }
+        var state = new TemplateState(template.Id, tokens, masked, template.FirstSeen)
         {
             Count = template.Count,
             LastSeen = template.LastSeen,
@@ -231,6 +258,7 @@ internal sealed class TemplateState
         };
         for (var p = 0; p < tokens.Length; p++)
         {
+            state.IsFree[p] = variable[p];
             var at = tokens[p].IndexOf(BuiltInMasks.Wildcard, StringComparison.Ordinal);
             if (variable[p] && at >= 0)
             {
