@@ -3,8 +3,8 @@ using System.Buffers;
 namespace Vigil.Analytics.Logs;
 
 /// <summary>
-/// Hand-written recognisers for the variables every log has: URLs, UUIDs, IPv4 addresses (with port), hex numbers,
-/// long hex ids, paths, and numbers with an optional duration or size unit. One left-to-right pass, no regex, no
+/// Hand-written recognisers for the variables every log has: timestamps, URLs, UUIDs, IPv4 addresses (with port),
+/// hex numbers, long hex ids, paths, and numbers with an optional duration or size unit. One left-to-right pass, no regex, no
 /// allocation; each recognised value becomes <c>&lt;*&gt;</c>.
 /// </summary>
 /// <remarks>
@@ -63,6 +63,11 @@ public static class BuiltInMasks
         }
         if (char.IsAsciiLetter(c))
         {
+            var date = DateTimeMask.At(s, i);
+            if (date > 0)
+            {
+                return date;
+            }
             var url = UrlAt(s, i);
             if (url > 0)
             {
@@ -78,7 +83,7 @@ public static class BuiltInMasks
         }
         // A digit.
         int found;
-        if ((found = UuidAt(s, i)) > 0 || (found = IpAt(s, i)) > 0 || (found = HexPrefixedAt(s, i)) > 0 || (found = HexIdAt(s, i)) > 0)
+        if ((found = DateTimeMask.At(s, i)) > 0 || (found = UuidAt(s, i)) > 0 || (found = IpAt(s, i)) > 0 || (found = HexPrefixedAt(s, i)) > 0 || (found = HexIdAt(s, i)) > 0)
         {
             return found;
         }

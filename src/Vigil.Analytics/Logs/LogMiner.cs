@@ -300,7 +300,9 @@ public sealed class LogMiner
                 variableLooking |= t.IsVariable[position] || t.Tokens[position].AsSpan().IndexOfAnyInRange('0', '9') >= 0;
             }
             distinct.Add(text.Slice(own.Start, own.Length).ToString());
-            if (distinct.Count < _options.MergeAfterDistinctValues && !(variableLooking && distinct.Count >= 2))
+            // The first word is usually the event's name (Drain's tree rests on that): only merge it on real evidence.
+            var enough = position == 0 ? variableLooking : distinct.Count >= _options.MergeAfterDistinctValues;
+            if (!enough && !(variableLooking && distinct.Count >= 2))
             {
                 continue;
             }
