@@ -69,6 +69,7 @@ public static class VigilServer
         if (options.Demo)
         {
             builder.Services.AddHostedService<DemoEnvironment>();
+            builder.Services.AddHostedService<DemoLogs>();
         }
 
         var app = builder.Build();
