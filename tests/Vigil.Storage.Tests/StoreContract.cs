@@ -84,7 +84,11 @@ public abstract partial class StoreContract(ITestOutputHelper output) : IAsyncLi
         await Apply(Changes(c => c.Alerts.Add(first)));
         var second = first with
         {
-            Annotations = LabelSet.From(("summary", "changed")), EndsAt = At(10), UpdatedAt = At(9), Timeout = true, GeneratorUrl = "http://new",
+            Annotations = LabelSet.From(("summary", "changed")),
+            EndsAt = At(10),
+            UpdatedAt = At(9),
+            Timeout = true,
+            GeneratorUrl = "http://new",
         };
         await Apply(Changes(c => c.Alerts.Add(second)));
 

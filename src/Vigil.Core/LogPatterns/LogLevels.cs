@@ -28,11 +28,26 @@ public static class LogLevels
     // Level names as senders and log libraries write them (syslog, log4j, Go, Python, Rust), lower-cased.
     private static readonly Dictionary<string, string> Names = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["fatal"] = Fatal, ["panic"] = Fatal, ["emerg"] = Fatal, ["emergency"] = Fatal, ["critical"] = Fatal, ["crit"] = Fatal,
-        ["error"] = Error, ["err"] = Error, ["severe"] = Error,
-        ["warn"] = Warn, ["warning"] = Warn,
-        ["info"] = Info, ["notice"] = Info, ["information"] = Info,
-        ["debug"] = Debug, ["trace"] = Debug, ["fine"] = Debug, ["finer"] = Debug, ["finest"] = Debug, ["verbose"] = Debug,
+        ["fatal"] = Fatal,
+        ["panic"] = Fatal,
+        ["emerg"] = Fatal,
+        ["emergency"] = Fatal,
+        ["critical"] = Fatal,
+        ["crit"] = Fatal,
+        ["error"] = Error,
+        ["err"] = Error,
+        ["severe"] = Error,
+        ["warn"] = Warn,
+        ["warning"] = Warn,
+        ["info"] = Info,
+        ["notice"] = Info,
+        ["information"] = Info,
+        ["debug"] = Debug,
+        ["trace"] = Debug,
+        ["fine"] = Debug,
+        ["finer"] = Debug,
+        ["finest"] = Debug,
+        ["verbose"] = Debug,
     };
 
     /// <summary>Words that make a template look like an error whatever its level (matched as whole words, any case).</summary>

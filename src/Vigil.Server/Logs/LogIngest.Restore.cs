@@ -42,9 +42,17 @@ public sealed partial class LogIngest
             {
                 var info = new TemplateInfo
                 {
-                    Id = row.Id, Text = row.Template, Tokens = row.Tokens, VariableSlots = row.VariableSlots, Level = row.Level,
-                    Service = row.Service, Look = LogLevels.Classify(row.Level, row.Template), Count = row.Count,
-                    FirstSeen = row.FirstSeen, LastSeen = row.LastSeen, Novel = true,
+                    Id = row.Id,
+                    Text = row.Template,
+                    Tokens = row.Tokens,
+                    VariableSlots = row.VariableSlots,
+                    Level = row.Level,
+                    Service = row.Service,
+                    Look = LogLevels.Classify(row.Level, row.Template),
+                    Count = row.Count,
+                    FirstSeen = row.FirstSeen,
+                    LastSeen = row.LastSeen,
+                    Novel = true,
                 };
                 info.Examples.AddRange(row.Examples);
                 state.Templates[row.Id] = info;

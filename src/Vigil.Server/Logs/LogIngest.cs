@@ -175,8 +175,13 @@ public sealed partial class LogIngest
             {
                 info = new TemplateInfo
                 {
-                    Id = t.Id, Text = t.Template, Level = LogLevels.Unknown, Service = state.Name,
-                    Look = LogLevels.Classify(LogLevels.Unknown, t.Template), FirstSeen = t.FirstSeen, Novel = false,
+                    Id = t.Id,
+                    Text = t.Template,
+                    Level = LogLevels.Unknown,
+                    Service = state.Name,
+                    Look = LogLevels.Classify(LogLevels.Unknown, t.Template),
+                    FirstSeen = t.FirstSeen,
+                    Novel = false,
                 };
                 state.Templates[t.Id] = info;
             }
