@@ -1,6 +1,6 @@
 namespace Vigil.Core.LogPatterns;
 
-/// <summary>Settings of <see cref="RateSpikeDetector"/>; the defaults are documented in docs/log-mining-online.md.</summary>
+/// <summary>Settings of <see cref="RateSpikeDetector"/>; the rule and defaults are documented in docs/api.md ("Log-pattern alerts").</summary>
 public sealed record RateSpikeOptions
 {
     /// <summary>How many past minutes make a template's history.</summary>
