@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using Vigil.Cli.Commands;
+using Vigil.Cli.Commands.Logs;
 
 namespace Vigil.Cli;
 
@@ -19,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(IncidentsCommands.Create(context));
         root.Subcommands.Add(SilencesCommands.Create(context));
         root.Subcommands.Add(TokensCommands.Create(context));
+        root.Subcommands.Add(LogsCommands.Create(context));
         return root;
     }
 

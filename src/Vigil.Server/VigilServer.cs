@@ -2,10 +2,12 @@ using System.Net;
 using Microsoft.AspNetCore.Diagnostics;
 using Vigil.Core.Store;
 using Vigil.Server.Api.Alertmanager;
+using Vigil.Server.Api.Loki;
 using Vigil.Server.Api.Native;
 using Vigil.Server.Auth;
 using Vigil.Server.Demo;
 using Vigil.Server.Hosting;
+using Vigil.Server.Logs;
 using Vigil.Server.Pipeline;
 using Vigil.Server.Ui;
 using Vigil.Storage;
@@ -61,10 +63,13 @@ public static class VigilServer
         builder.Services.AddSingleton<AlertPipeline>();
         builder.Services.AddSingleton<TokenAuthenticator>();
         builder.Services.AddSingleton<AlertValidation>();
+        builder.Services.AddSingleton<LogIngest>();
         builder.Services.AddHostedService<PipelineHost>();
+        builder.Services.AddHostedService<LogsHost>();
         if (options.Demo)
         {
             builder.Services.AddHostedService<DemoEnvironment>();
+            builder.Services.AddHostedService<DemoLogs>();
         }
 
         var app = builder.Build();
@@ -78,6 +83,8 @@ public static class VigilServer
         app.MapAlertmanagerSilences();
         app.MapAlertmanagerStatus();
         app.MapNativeEvents();
+        app.MapLogs();
+        app.MapLokiPush();
         app.MapTokens();
         app.MapIncidents();
         app.MapStream();

@@ -156,5 +156,9 @@ public sealed class TokensCommandTests : IAsyncLifetime
         public Task<ApiToken?> FindTokenByHashAsync(string secretHash, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit, long? beforeSequence = null, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<string?> GetMetaAsync(string key, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<LogSourceRecord>> ListLogSourcesAsync(CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<LogTemplateRecord>> ListLogTemplatesAsync(string source, LogTemplateOrder order, int limit, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<LogTemplateRecord?> GetLogTemplateAsync(string source, long id, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<LogMinuteCount>> ListLogCountsAsync(string source, long fromMinute, long? templateId = null, CancellationToken ct = default) => throw new NotSupportedException();
     }
 }

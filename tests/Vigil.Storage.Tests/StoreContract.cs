@@ -12,7 +12,7 @@ namespace Vigil.Storage.Tests;
 /// The behaviour every <see cref="IVigilStore"/> backend must have. Each concrete subclass gives every test a fresh,
 /// empty database; the store under test is opened and migrated before each test.
 /// </summary>
-public abstract class StoreContract(ITestOutputHelper output) : IAsyncLifetime
+public abstract partial class StoreContract(ITestOutputHelper output) : IAsyncLifetime
 {
     private IVigilStore? _store;
 

@@ -10,7 +10,7 @@ namespace Vigil.Core.Config;
 /// </summary>
 public static class ConfigLoader
 {
-    private static readonly string[] TopLevelKeys = ["global", "route", "inhibit_rules", "receivers", "incidents"];
+    private static readonly string[] TopLevelKeys = ["global", "route", "inhibit_rules", "receivers", "incidents", "logs"];
 
     // Alertmanager sections Vigil does not implement yet; accepted so an existing alertmanager.yml loads.
     private static readonly string[] IgnoredTopLevelKeys = ["templates", "time_intervals", "mute_time_intervals", "tracing"];
@@ -74,6 +74,7 @@ public static class ConfigLoader
         var inhibitRules = keys.TryGetValue("inhibit_rules", out var inhibitNode)
             ? new InhibitRuleParser(reader).ParseAll(inhibitNode)
             : [];
+        var logs = new LogsParser(reader).Parse(keys.GetValueOrDefault("logs"));
         if (reader.Errors.Count > 0 || route is null)
         {
             throw new ConfigException(reader.Errors);
@@ -85,6 +86,7 @@ public static class ConfigLoader
             InhibitRules = inhibitRules,
             Receivers = receivers,
             ReopenWindow = reopenWindow,
+            Logs = logs,
             Original = text,
         };
     }

@@ -24,6 +24,9 @@ public sealed record VigilConfig
     /// <summary>An incident auto-resolved less than this long ago is reopened instead of a new one being created.</summary>
     public required TimeSpan ReopenWindow { get; init; }
 
+    /// <summary>How log sources are parsed before mining (the <c>logs:</c> section).</summary>
+    public LogsConfig Logs { get; init; } = LogsConfig.Default;
+
     /// <summary>The file's text exactly as read, for <c>GET /api/v2/status</c>.</summary>
     public required string Original { get; init; }
 

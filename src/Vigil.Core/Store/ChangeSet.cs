@@ -43,8 +43,24 @@ public sealed class ChangeSet
     /// <summary>Small key/value settings (e.g. that demo data has been seeded).</summary>
     public Dictionary<string, string> Meta { get; } = [];
 
+    /// <summary>
+    /// Log templates to insert or update by (source, id). Counts and last-seen only grow: the store keeps the larger
+    /// of stored and written values, so commits of one source finishing out of order cannot move them back.
+    /// </summary>
+    public List<LogTemplateRecord> LogTemplates { get; } = [];
+
+    /// <summary>Log templates merged away or evicted by their miner.</summary>
+    public List<LogTemplateKey> DeletedLogTemplates { get; } = [];
+
+    /// <summary>Per-minute line counts to add to the stored ones.</summary>
+    public List<LogMinuteCount> LogCounts { get; } = [];
+
+    /// <summary>Log sources to insert or update (next id and line totals only grow).</summary>
+    public List<LogSourceRecord> LogSources { get; } = [];
+
     public bool IsEmpty =>
         Alerts.Count == 0 && DeletedAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
         && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0
-        && Audit.Count == 0 && Meta.Count == 0;
+        && Audit.Count == 0 && Meta.Count == 0 && LogTemplates.Count == 0 && DeletedLogTemplates.Count == 0
+        && LogCounts.Count == 0 && LogSources.Count == 0;
 }

@@ -47,4 +47,15 @@ public interface IVigilStore : IAsyncDisposable
     Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit, long? beforeSequence = null, CancellationToken ct = default);
 
     Task<string?> GetMetaAsync(string key, CancellationToken ct = default);
+
+    /// <summary>Every log source, by name, with its stored template count.</summary>
+    Task<IReadOnlyList<LogSourceRecord>> ListLogSourcesAsync(CancellationToken ct = default);
+
+    /// <summary>Templates of one source in the given order (ties by id).</summary>
+    Task<IReadOnlyList<LogTemplateRecord>> ListLogTemplatesAsync(string source, LogTemplateOrder order, int limit, CancellationToken ct = default);
+
+    Task<LogTemplateRecord?> GetLogTemplateAsync(string source, long id, CancellationToken ct = default);
+
+    /// <summary>Per-minute counts of one source from <paramref name="fromMinute"/> (inclusive), optionally one template only.</summary>
+    Task<IReadOnlyList<LogMinuteCount>> ListLogCountsAsync(string source, long fromMinute, long? templateId = null, CancellationToken ct = default);
 }

@@ -44,6 +44,34 @@ public static class RequestBody
         }
     }
 
+    /// <summary>
+    /// Reads a whole non-JSON body (log lines) into memory, within the limit. Empty bodies are the caller's to judge:
+    /// what "empty" means depends on the format.
+    /// </summary>
+    public static async Task<Outcome<byte[]>> ReadBytesAsync(HttpContext context, long maxBytes)
+    {
+        var request = context.Request;
+        if (request.ContentLength > maxBytes)
+        {
+            return new(default, TooLarge(maxBytes));
+        }
+        try
+        {
+            using var limited = new LimitedStream(request.Body, maxBytes);
+            using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 64 * 1024);
+            await limited.CopyToAsync(buffer, context.RequestAborted);
+            return new(buffer.ToArray(), null);
+        }
+        catch (BodyTooLargeException)
+        {
+            return new(default, TooLarge(maxBytes));
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return new(default, TooLarge(maxBytes));
+        }
+    }
+
     private static IResult TooLarge(long maxBytes) => Results.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "Payload too large",
@@ -97,6 +125,9 @@ public static class Problems
 
     public static IResult NotFound(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
+
+    public static IResult UnsupportedMediaType(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: detail);
 
     public static IResult Conflict(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);

@@ -33,6 +33,14 @@ internal sealed class NetChanges
 
     public Dictionary<string, string> Meta { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Log templates by key; null means delete.</summary>
+    public Dictionary<LogTemplateKey, LogTemplateRecord?> LogTemplates { get; } = [];
+
+    /// <summary>Per-minute increments summed by (source, template, minute): one row per key per statement.</summary>
+    public Dictionary<(string Source, long TemplateId, long Minute), long> LogCounts { get; } = [];
+
+    public Dictionary<string, LogSourceRecord> LogSources { get; } = new(StringComparer.Ordinal);
+
     public static NetChanges From(IReadOnlyList<ChangeSet> changes)
     {
         var net = new NetChanges();
@@ -78,7 +86,29 @@ internal sealed class NetChanges
             {
                 net.Meta[key] = value;
             }
+            AddLogs(net, set);
         }
         return net;
+    }
+
+    private static void AddLogs(NetChanges net, ChangeSet set)
+    {
+        foreach (var key in set.DeletedLogTemplates)
+        {
+            net.LogTemplates[key] = null;
+        }
+        foreach (var t in set.LogTemplates)
+        {
+            net.LogTemplates[new LogTemplateKey(t.Source, t.Id)] = t;
+        }
+        foreach (var c in set.LogCounts)
+        {
+            var key = (c.Source, c.TemplateId, c.Minute);
+            net.LogCounts[key] = net.LogCounts.GetValueOrDefault(key) + c.Count;
+        }
+        foreach (var s in set.LogSources)
+        {
+            net.LogSources[s.Source] = s;
+        }
     }
 }

@@ -178,6 +178,83 @@ internal abstract class SqlStoreBase : IVigilStore
         return await conn.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("SELECT value FROM meta WHERE key = @key", new { key }, cancellationToken: ct)).ConfigureAwait(false);
     }
 
+    private const string LogTemplateColumns =
+        "source, id, template, tokens, variable_slots, level, service, count, first_seen, last_seen, examples";
+
+    public Task<IReadOnlyList<LogSourceRecord>> ListLogSourcesAsync(CancellationToken ct = default) =>
+        QueryAsync(
+            """
+            SELECT s.source, s.next_id, s.aliases, s.lines, s.updated_at,
+                   (SELECT COUNT(*) FROM log_templates t WHERE t.source = s.source)
+            FROM log_sources s ORDER BY s.source
+            """,
+            null,
+            r => new LogSourceRecord(r.GetString(0), r.GetInt64(1), LogJson.ParseAliases(r.GetString(2)), r.GetInt64(3), ReadTime(r, 4),
+                checked((int)r.GetInt64(5))),
+            ct);
+
+    public Task<IReadOnlyList<LogTemplateRecord>> ListLogTemplatesAsync(string source, LogTemplateOrder order, int limit, CancellationToken ct = default)
+    {
+        if (limit <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<LogTemplateRecord>>([]);
+        }
+        var orderBy = order switch
+        {
+            LogTemplateOrder.Newest => "first_seen DESC, id DESC",
+            LogTemplateOrder.Rarest => "count, id DESC",
+            LogTemplateOrder.Count => "count DESC, id",
+            _ => "id",
+        };
+        return QueryAsync($"SELECT {LogTemplateColumns} FROM log_templates WHERE source = @source ORDER BY {orderBy} LIMIT @limit",
+            cmd =>
+            {
+                AddParameter(cmd, "@source", source);
+                AddParameter(cmd, "@limit", limit);
+            }, ReadLogTemplate, ct);
+    }
+
+    public async Task<LogTemplateRecord?> GetLogTemplateAsync(string source, long id, CancellationToken ct = default)
+    {
+        var rows = await QueryAsync($"SELECT {LogTemplateColumns} FROM log_templates WHERE source = @source AND id = @id",
+            cmd =>
+            {
+                AddParameter(cmd, "@source", source);
+                AddParameter(cmd, "@id", id);
+            }, ReadLogTemplate, ct).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private LogTemplateRecord ReadLogTemplate(DbDataReader r) => new(
+        r.GetString(0),
+        r.GetInt64(1),
+        r.GetString(2),
+        LogJson.ParseStrings(r.GetString(3)),
+        LogJson.ParseBools(r.GetString(4)),
+        r.GetString(5),
+        r.GetString(6),
+        r.GetInt64(7),
+        ReadTime(r, 8),
+        ReadTime(r, 9),
+        LogJson.ParseStrings(r.GetString(10)));
+
+    public Task<IReadOnlyList<LogMinuteCount>> ListLogCountsAsync(string source, long fromMinute, long? templateId = null, CancellationToken ct = default) =>
+        QueryAsync(
+            "SELECT source, template_id, minute, count FROM log_counts WHERE source = @source AND minute >= @from"
+            + (templateId is null ? "" : " AND template_id = @template")
+            + " ORDER BY template_id, minute",
+            cmd =>
+            {
+                AddParameter(cmd, "@source", source);
+                AddParameter(cmd, "@from", fromMinute);
+                if (templateId is { } id)
+                {
+                    AddParameter(cmd, "@template", id);
+                }
+            },
+            r => new LogMinuteCount(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)),
+            ct);
+
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<DbCommand>? bind, Func<DbDataReader, T> map, CancellationToken ct)
     {
         await using var conn = await OpenReadConnectionAsync(ct).ConfigureAwait(false);

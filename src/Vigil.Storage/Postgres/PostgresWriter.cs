@@ -25,6 +25,7 @@ internal static class PostgresWriter
         AddTokens(batch, net);
         AddAudit(batch, net);
         AddMeta(batch, net);
+        AddLogs(batch, net);
         return batch;
     }
 
@@ -241,5 +242,75 @@ internal static class PostgresWriter
             """,
             rows.Select(p => p.Key).ToArray(),
             rows.Select(p => p.Value).ToArray());
+    }
+
+    private static void AddLogs(NpgsqlBatch batch, NetChanges net)
+    {
+        var deleted = net.LogTemplates.Where(p => p.Value is null).Select(p => p.Key)
+            .OrderBy(k => k.Source, StringComparer.Ordinal).ThenBy(k => k.Id).ToArray();
+        if (deleted.Length > 0)
+        {
+            Add(batch, "DELETE FROM log_templates t USING unnest($1::text[], $2::bigint[]) AS d(source, id) WHERE t.source = d.source AND t.id = d.id",
+                deleted.Select(k => k.Source).ToArray(), deleted.Select(k => k.Id).ToArray());
+        }
+        var templates = net.LogTemplates.Values.Where(t => t is not null).Select(t => t!)
+            .OrderBy(t => t.Source, StringComparer.Ordinal).ThenBy(t => t.Id).ToArray();
+        if (templates.Length > 0)
+        {
+            // Counts, first/last seen and next id only move one way (see ChangeSet.LogTemplates); examples are replaced.
+            Add(batch,
+                """
+                INSERT INTO log_templates (source, id, template, tokens, variable_slots, level, service, count, first_seen, last_seen, examples)
+                SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[], $5::jsonb[], $6::text[], $7::text[], $8::bigint[],
+                                     $9::timestamptz[], $10::timestamptz[], $11::jsonb[])
+                ON CONFLICT (source, id) DO UPDATE SET
+                    template = excluded.template, tokens = excluded.tokens, variable_slots = excluded.variable_slots,
+                    level = excluded.level, count = GREATEST(log_templates.count, excluded.count),
+                    first_seen = LEAST(log_templates.first_seen, excluded.first_seen),
+                    last_seen = GREATEST(log_templates.last_seen, excluded.last_seen), examples = excluded.examples
+                """,
+                templates.Select(t => t.Source).ToArray(),
+                templates.Select(t => t.Id).ToArray(),
+                templates.Select(t => t.Template).ToArray(),
+                templates.Select(t => LogJson.Strings(t.Tokens)).ToArray(),
+                templates.Select(t => LogJson.Bools(t.VariableSlots)).ToArray(),
+                templates.Select(t => t.Level).ToArray(),
+                templates.Select(t => t.Service).ToArray(),
+                templates.Select(t => t.Count).ToArray(),
+                templates.Select(t => Utc(t.FirstSeen)).ToArray(),
+                templates.Select(t => Utc(t.LastSeen)).ToArray(),
+                templates.Select(t => LogJson.Strings(t.Examples)).ToArray());
+        }
+        if (net.LogCounts.Count > 0)
+        {
+            var counts = net.LogCounts.OrderBy(p => p.Key.Source, StringComparer.Ordinal).ThenBy(p => p.Key.Minute).ThenBy(p => p.Key.TemplateId).ToArray();
+            Add(batch,
+                """
+                INSERT INTO log_counts (source, template_id, minute, count)
+                SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[])
+                ON CONFLICT (source, minute, template_id) DO UPDATE SET count = log_counts.count + excluded.count
+                """,
+                counts.Select(p => p.Key.Source).ToArray(),
+                counts.Select(p => p.Key.TemplateId).ToArray(),
+                counts.Select(p => p.Key.Minute).ToArray(),
+                counts.Select(p => p.Value).ToArray());
+        }
+        if (net.LogSources.Count > 0)
+        {
+            var sources = net.LogSources.Values.OrderBy(s => s.Source, StringComparer.Ordinal).ToArray();
+            Add(batch,
+                """
+                INSERT INTO log_sources (source, next_id, aliases, lines, updated_at)
+                SELECT * FROM unnest($1::text[], $2::bigint[], $3::jsonb[], $4::bigint[], $5::timestamptz[])
+                ON CONFLICT (source) DO UPDATE SET
+                    next_id = GREATEST(log_sources.next_id, excluded.next_id), aliases = excluded.aliases,
+                    lines = GREATEST(log_sources.lines, excluded.lines), updated_at = GREATEST(log_sources.updated_at, excluded.updated_at)
+                """,
+                sources.Select(s => s.Source).ToArray(),
+                sources.Select(s => s.NextId).ToArray(),
+                sources.Select(s => LogJson.Aliases(s.Aliases)).ToArray(),
+                sources.Select(s => s.Lines).ToArray(),
+                sources.Select(s => Utc(s.UpdatedAt)).ToArray());
+        }
     }
 }

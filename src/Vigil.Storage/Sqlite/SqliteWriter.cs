@@ -24,6 +24,10 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _upsertToken;
     private readonly SqliteStatement _appendAudit;
     private readonly SqliteStatement _upsertMeta;
+    private readonly SqliteStatement _upsertLogTemplate;
+    private readonly SqliteStatement _deleteLogTemplate;
+    private readonly SqliteStatement _addLogCount;
+    private readonly SqliteStatement _upsertLogSource;
 
     public SqliteWriter(SqliteConnection connection, int journalCapacity = SqliteAlertJournal.DefaultMinimumCapacity)
     {
@@ -70,6 +74,30 @@ internal sealed class SqliteWriter : IDisposable
             "INSERT INTO audit (at, actor, action, target, details) VALUES (@at, @actor, @action, @target, @details)");
         _upsertMeta = new(connection,
             "INSERT INTO meta (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+        // Counts, first/last seen and next id only move one way (see ChangeSet.LogTemplates); examples are replaced.
+        _upsertLogTemplate = new(connection,
+            """
+            INSERT INTO log_templates (source, id, template, tokens, variable_slots, level, service, count, first_seen, last_seen, examples)
+            VALUES (@source, @id, @template, @tokens, @variable_slots, @level, @service, @count, @first_seen, @last_seen, @examples)
+            ON CONFLICT (source, id) DO UPDATE SET
+                template = excluded.template, tokens = excluded.tokens, variable_slots = excluded.variable_slots,
+                level = excluded.level, count = MAX(log_templates.count, excluded.count),
+                first_seen = MIN(log_templates.first_seen, excluded.first_seen),
+                last_seen = MAX(log_templates.last_seen, excluded.last_seen), examples = excluded.examples
+            """);
+        _deleteLogTemplate = new(connection, "DELETE FROM log_templates WHERE source = @source AND id = @id");
+        _addLogCount = new(connection,
+            """
+            INSERT INTO log_counts (source, template_id, minute, count) VALUES (@source, @template_id, @minute, @count)
+            ON CONFLICT (source, minute, template_id) DO UPDATE SET count = log_counts.count + excluded.count
+            """);
+        _upsertLogSource = new(connection,
+            """
+            INSERT INTO log_sources (source, next_id, aliases, lines, updated_at) VALUES (@source, @next_id, @aliases, @lines, @updated_at)
+            ON CONFLICT (source) DO UPDATE SET
+                next_id = MAX(log_sources.next_id, excluded.next_id), aliases = excluded.aliases,
+                lines = MAX(log_sources.lines, excluded.lines), updated_at = MAX(log_sources.updated_at, excluded.updated_at)
+            """);
     }
 
     /// <summary>Writes the net changes in one transaction and commits; throws (after rolling back) on any failure.</summary>
@@ -139,13 +167,37 @@ internal sealed class SqliteWriter : IDisposable
         {
             _upsertMeta.Run(tx, key, value);
         }
+        WriteLogs(net, tx);
         tx.Commit();
+    }
+
+    private void WriteLogs(NetChanges net, SqliteTransaction tx)
+    {
+        foreach (var (key, t) in net.LogTemplates)
+        {
+            if (t is null)
+            {
+                _deleteLogTemplate.Run(tx, key.Source, key.Id);
+                continue;
+            }
+            _upsertLogTemplate.Run(tx, t.Source, t.Id, t.Template, LogJson.Strings(t.Tokens), LogJson.Bools(t.VariableSlots), t.Level,
+                t.Service, t.Count, SqliteTime.ToTicks(t.FirstSeen), SqliteTime.ToTicks(t.LastSeen), LogJson.Strings(t.Examples));
+        }
+        foreach (var ((source, templateId, minute), count) in net.LogCounts)
+        {
+            _addLogCount.Run(tx, source, templateId, minute, count);
+        }
+        foreach (var s in net.LogSources.Values)
+        {
+            _upsertLogSource.Run(tx, s.Source, s.NextId, LogJson.Aliases(s.Aliases), s.Lines, SqliteTime.ToTicks(s.UpdatedAt));
+        }
     }
 
     public void Dispose()
     {
         _alerts.Dispose();
-        foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta })
+        foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta,
+            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource })
         {
             s.Dispose();
         }

@@ -74,6 +74,9 @@ export const api = {
   silences: () => get('/api/v2/silences'),
   createSilence: silence => post('/api/v2/silences', silence),
   expireSilence: id => request('DELETE', `/api/v2/silence/${enc(id)}`),
+  logSources: () => get('/api/v1/logs/sources'),
+  logTemplates: (source, sort, limit) => get('/api/v1/logs/templates', { source, sort, limit }),
+  logTemplate: (source, id) => get(`/api/v1/logs/templates/${enc(source)}/${enc(id)}`),
 };
 
 /** URL for the SSE stream; EventSource cannot send headers, so the token goes in the query. */

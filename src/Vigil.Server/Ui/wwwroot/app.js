@@ -9,6 +9,8 @@ route('/incidents', () => import('./pages/incidents.js'));
 route('/incidents/:id', () => import('./pages/incident.js'));
 route('/alerts', () => import('./pages/alerts.js'));
 route('/silences', () => import('./pages/silences.js'));
+route('/logs', () => import('./pages/logs.js'));
+route('/logs/:source/:id', () => import('./pages/logs.js'));
 
 const $ = id => document.getElementById(id);
 const main = $('main');

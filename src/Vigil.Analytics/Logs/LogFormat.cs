@@ -1,0 +1,317 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Vigil.Analytics.Logs;
+
+/// <summary>
+/// A LogPAI header format such as <c>&lt;Date&gt; &lt;Time&gt; &lt;Level&gt; \[&lt;Process&gt;\] &lt;Component&gt;: &lt;Content&gt;</c>,
+/// compiled exactly as LogPAI's <c>generate_logformat_regex</c> does: each <c>&lt;Name&gt;</c> becomes a lazy named group
+/// <c>(?&lt;Name&gt;.*?)</c>, runs of spaces become <c>\s+</c>, everything else is regex text, anchored at both ends.
+/// </summary>
+/// <remarks>
+/// Formats made only of fields separated by literal text and spaces (all eight Loghub formats but Linux's) are also
+/// matched by a hand-written scanner that takes, for each field, the first place its separator matches. That is the
+/// first path the regex engine itself tries for lazy groups, so when the scanner succeeds it agrees with the regex; when
+/// it fails the regex decides (with a time-out, so a pathological line cannot stall a stream).
+/// </remarks>
+public sealed partial class LogFormat
+{
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(200);
+
+    private readonly Regex _regex;
+    private readonly int[] _groupNumbers;
+    private readonly ScanStep[]? _scan;
+
+    /// <summary>The field names in format order (<c>Content</c> among them).</summary>
+    public IReadOnlyList<string> Fields { get; }
+
+    /// <summary>Index of <c>Content</c> in <see cref="Fields"/>.</summary>
+    public int ContentIndex { get; }
+
+    /// <summary>The format string as given.</summary>
+    public string Text { get; }
+
+    /// <summary>The regex the format compiles to (for documentation and debugging).</summary>
+    public string Pattern => _regex.ToString();
+
+    /// <summary>The whole line is the content: what to use when no format is given.</summary>
+    public static LogFormat WholeLine { get; } = Parse("<Content>");
+
+    private LogFormat(string text, List<string> fields, Regex regex, ScanStep[]? scan)
+    {
+        Text = text;
+        Fields = fields;
+        ContentIndex = fields.IndexOf("Content");
+        _regex = regex;
+        _groupNumbers = [.. fields.Select(regex.GroupNumberFromName)];
+        _scan = scan;
+    }
+
+    /// <summary>Compiles a format string; throws <see cref="FormatException"/> with a readable reason when invalid.</summary>
+    public static LogFormat Parse(string format)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        var parts = FieldSyntax().Split(format);
+        var fields = new List<string>();
+        var pattern = new StringBuilder("^");
+        for (var k = 0; k < parts.Length; k++)
+        {
+            if (k % 2 == 0)
+            {
+                pattern.Append(Spaces().Replace(parts[k], @"\s+"));
+                continue;
+            }
+            var name = parts[k][1..^1];
+            if (!FieldName().IsMatch(name))
+            {
+                throw new FormatException($"field <{name}> must be a name of letters, digits and '_' starting with a letter");
+            }
+            if (fields.Contains(name))
+            {
+                throw new FormatException($"field <{name}> appears twice");
+            }
+            fields.Add(name);
+            pattern.Append("(?<").Append(name).Append(">.*?)");
+        }
+        pattern.Append('$');
+        if (!fields.Contains("Content"))
+        {
+            throw new FormatException("the format needs a <Content> field: that is the part that gets mined");
+        }
+        Regex regex;
+        try
+        {
+            regex = new Regex(pattern.ToString(), RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.Compiled, MatchTimeout);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new FormatException($"the format is not a valid regular expression once compiled: {ex.Message}", ex);
+        }
+        return new LogFormat(format, fields, regex, TryBuildScanner(parts));
+    }
+
+    /// <summary>
+    /// Splits a line into its fields (ranges into <paramref name="line"/>, one per <see cref="Fields"/> entry).
+    /// Returns false when the line does not have the format's shape.
+    /// </summary>
+    public bool TryMatch(ReadOnlySpan<char> line, Span<Range> fields)
+    {
+        if (fields.Length < Fields.Count)
+        {
+            throw new ArgumentException("one range per field is needed", nameof(fields));
+        }
+        if (_scan is not null && TryScan(line, fields))
+        {
+            return true;
+        }
+        return TryRegex(line, fields);
+    }
+
+    private bool TryRegex(ReadOnlySpan<char> line, Span<Range> fields)
+    {
+        Match match;
+        try
+        {
+            // Regex needs a string; this is the slow path (complex formats, or lines the scanner rejected).
+            match = _regex.Match(line.ToString());
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+        if (!match.Success)
+        {
+            return false;
+        }
+        for (var i = 0; i < _groupNumbers.Length; i++)
+        {
+            var group = match.Groups[_groupNumbers[i]];
+            fields[i] = new Range(group.Index, group.Index + group.Length);
+        }
+        return true;
+    }
+
+    private bool TryScan(ReadOnlySpan<char> line, Span<Range> fields)
+    {
+        var steps = _scan!;
+        var pos = 0;
+        var field = 0;
+        for (var s = 0; s < steps.Length; s++)
+        {
+            var step = steps[s];
+            if (step.IsField)
+            {
+                var start = pos;
+                if (s == steps.Length - 1)
+                {
+                    fields[field++] = new Range(start, line.Length);
+                    return true;
+                }
+                // A lazy field ends where the following separator first matches.
+                var separator = steps[++s];
+                var end = FindSeparator(line, pos, separator.Separator!, out var after);
+                if (end < 0)
+                {
+                    return false;
+                }
+                fields[field++] = new Range(start, end);
+                pos = after;
+            }
+            else
+            {
+                var matched = MatchSeparatorAt(line, pos, step.Separator!);
+                if (matched < 0)
+                {
+                    return false;
+                }
+                pos = matched;
+            }
+        }
+        return pos == line.Length;
+    }
+
+    private static int FindSeparator(ReadOnlySpan<char> line, int from, SeparatorPart[] separator, out int after)
+    {
+        for (var k = from; k < line.Length; k++)
+        {
+            var first = separator[0];
+            if (first.IsWhitespace ? !char.IsWhiteSpace(line[k]) : line[k] != first.Literal![0])
+            {
+                // Jump to the next candidate start in one vectorised search.
+                var rest = line[(k + 1)..];
+                var next = first.IsWhitespace ? rest.IndexOfAny(' ', '\t') : rest.IndexOf(first.Literal![0]);
+                if (next < 0)
+                {
+                    break;
+                }
+                k += next;
+                continue;
+            }
+            var end = MatchSeparatorAt(line, k, separator);
+            if (end >= 0)
+            {
+                after = end;
+                return k;
+            }
+        }
+        after = -1;
+        return -1;
+    }
+
+    private static int MatchSeparatorAt(ReadOnlySpan<char> line, int pos, SeparatorPart[] separator)
+    {
+        foreach (var part in separator)
+        {
+            if (part.IsWhitespace)
+            {
+                var start = pos;
+                while (pos < line.Length && char.IsWhiteSpace(line[pos]))
+                {
+                    pos++;
+                }
+                if (pos == start)
+                {
+                    return -1;
+                }
+            }
+            else
+            {
+                if (!line[pos..].StartsWith(part.Literal, StringComparison.Ordinal))
+                {
+                    return -1;
+                }
+                pos += part.Literal!.Length;
+            }
+        }
+        return pos;
+    }
+
+    /// <summary>A scanner plan, or null when the format uses regex syntax the scanner does not model.</summary>
+    private static ScanStep[]? TryBuildScanner(string[] parts)
+    {
+        var steps = new List<ScanStep>();
+        for (var k = 0; k < parts.Length; k++)
+        {
+            if (k % 2 == 1)
+            {
+                steps.Add(new ScanStep(true, null));
+                continue;
+            }
+            if (parts[k].Length == 0)
+            {
+                // Two adjacent fields (or a field at an end) need real backtracking; only a final field is fine.
+                if (k > 0 && k < parts.Length - 1)
+                {
+                    return null;
+                }
+                continue;
+            }
+            var separator = ParseLiteral(parts[k]);
+            if (separator is null)
+            {
+                return null;
+            }
+            steps.Add(new ScanStep(false, separator));
+        }
+        // The scanner handles "field, separator, field, ..., Content at the end".
+        return steps.Count > 0 && steps[^1].IsField && (steps.Count == 1 || !steps[^2].IsField) ? [.. steps] : null;
+    }
+
+    private static SeparatorPart[]? ParseLiteral(string text)
+    {
+        var parts = new List<SeparatorPart>();
+        var literal = new StringBuilder();
+        void Flush()
+        {
+            if (literal.Length > 0)
+            {
+                parts.Add(new SeparatorPart(false, literal.ToString()));
+                literal.Clear();
+            }
+        }
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == ' ')
+            {
+                Flush();
+                while (i + 1 < text.Length && text[i + 1] == ' ')
+                {
+                    i++;
+                }
+                parts.Add(new SeparatorPart(true, null));
+            }
+            else if (c == '\\')
+            {
+                if (i + 1 >= text.Length || char.IsLetterOrDigit(text[i + 1]))
+                {
+                    return null; // \d, \s, \b...: real regex syntax
+                }
+                literal.Append(text[++i]);
+            }
+            else if ("()[]{}?*+|^$.".Contains(c, StringComparison.Ordinal))
+            {
+                return null;
+            }
+            else
+            {
+                literal.Append(c);
+            }
+        }
+        Flush();
+        return [.. parts];
+    }
+
+    private sealed record ScanStep(bool IsField, SeparatorPart[]? Separator);
+
+    private sealed record SeparatorPart(bool IsWhitespace, string? Literal);
+
+    [GeneratedRegex("(<[^<>]+>)")]
+    private static partial Regex FieldSyntax();
+
+    [GeneratedRegex(" +")]
+    private static partial Regex Spaces();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]*$")]
+    private static partial Regex FieldName();
+}

@@ -1,0 +1,413 @@
+namespace Vigil.Analytics.Logs;
+
+/// <summary>
+/// An online log template miner for one source: feed it message contents one at a time, it answers with the template
+/// each belongs to, learning new templates as it goes.
+/// </summary>
+/// <remarks>
+/// <para>How a message is matched (details and measurements in docs/log-mining.md):</para>
+/// <list type="number">
+/// <item>Mask variables (<see cref="VariableMasker"/>) and split into words. Words with a digit or a mask "look
+/// variable" (Drain's heuristic).</item>
+/// <item>Fast path: the message's <em>skeleton</em> (length plus its constant words) keys a cache of the template that
+/// last took that skeleton; one dictionary probe and a word-by-word check. Nearly every line ends here.</item>
+/// <item>Otherwise look for a template of the same length whose constant words all match (variable slots take anything).</item>
+/// <item>Otherwise look for <em>siblings</em>: templates that differ from the message in exactly one constant word, at
+/// the same position. When that position has shown <see cref="MinerOptions.MergeAfterDistinctValues"/> distinct
+/// words (or two, one of which looks variable), it is a variable: the siblings merge into one template. Unlike
+/// Drain's similarity threshold this never merges templates differing in two words, and a closed set of a few
+/// alternatives (states, verbs) stays apart — the idea of Brain's frequency-based split, decided online.</item>
+/// <item>Otherwise the message starts a new template.</item>
+/// </list>
+/// <para>Thread safety: every public member takes the miner's lock, so one miner may be shared by concurrent writers;
+/// for throughput give each source its own miner (<see cref="LogMinerRegistry"/>) so sources never contend.</para>
+/// <para>Memory: at most <see cref="MinerOptions.MaxTemplates"/> templates (the least recently seen tenth is evicted
+/// when full), a skeleton cache of at most 16 entries per template, and scratch buffers sized by the longest line.</para>
+/// </remarks>
+public sealed class LogMiner
+{
+    private readonly Lock _gate = new();
+    private readonly MinerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly VariableMasker _masker;
+    private readonly Dictionary<long, TemplateState> _live = [];
+    private readonly Dictionary<long, long> _aliases = [];
+    private readonly List<TemplateState>?[] _byLength;
+    private readonly Dictionary<ulong, TemplateState> _skeletons = [];
+    private readonly int _maxSkeletons;
+    private TokenSlice[] _tokens;
+    private char[] _canonical = new char[1024];
+    private long _nextId = 1;
+    private long _touch;
+
+    public LogMiner(MinerOptions? options = null, TimeProvider? time = null)
+    {
+        _options = options ?? new MinerOptions();
+        _options.Validate();
+        _time = time ?? TimeProvider.System;
+        _masker = new VariableMasker(_options.MaskPatterns, _options.BuiltInMasks);
+        _byLength = new List<TemplateState>?[_options.MaxTokens + 1];
+        _tokens = new TokenSlice[_options.MaxTokens];
+        _maxSkeletons = _options.MaxTemplates * 16;
+    }
+
+    public MinerOptions Options => _options;
+
+    /// <summary>Live templates now.</summary>
+    public int TemplateCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _live.Count;
+            }
+        }
+    }
+
+    /// <summary>Templates evicted so far to respect <see cref="MinerOptions.MaxTemplates"/>.</summary>
+    public long EvictedCount { get; private set; }
+
+    /// <summary>Mines one message (the content part of a line, without its header).</summary>
+    public MatchResult Add(ReadOnlySpan<char> content)
+    {
+        lock (_gate)
+        {
+            var count = Tokenize(content);
+            ReadOnlySpan<char> masked = _canonical;
+            ReadOnlySpan<TokenSlice> tokens = _tokens.AsSpan(0, count);
+            var key = LineTokens.SkeletonKey(tokens);
+            var now = _time.GetUtcNow();
+            var touch = ++_touch;
+            if (_skeletons.TryGetValue(key, out var cached) && Current(cached) is { } hit && hit.Covers(masked, tokens))
+            {
+                hit.Observe(masked, tokens, now, touch);
+                return new MatchResult(hit.Id, false, hit.Text);
+            }
+            var isNew = false;
+            var template = FindCovering(masked, tokens) ?? MergeSiblings(masked, tokens);
+            if (template is null)
+            {
+                template = Create(masked, tokens, now);
+                isNew = true;
+            }
+            Remember(key, template);
+            template.Observe(masked, tokens, now, touch);
+            var result = new MatchResult(template.Id, isNew, template.Text);
+            if (_live.Count > _options.MaxTemplates)
+            {
+                EvictLeastRecent();
+            }
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// Finds the template a message belongs to without learning or counting (null when none matches):
+    /// for re-labelling lines once mining is done.
+    /// </summary>
+    public MatchResult? Match(ReadOnlySpan<char> content)
+    {
+        lock (_gate)
+        {
+            var count = Tokenize(content);
+            ReadOnlySpan<char> masked = _canonical;
+            ReadOnlySpan<TokenSlice> tokens = _tokens.AsSpan(0, count);
+            var key = LineTokens.SkeletonKey(tokens);
+            var template = _skeletons.TryGetValue(key, out var cached) && Current(cached) is { } hit && hit.Covers(masked, tokens)
+                ? hit
+                : FindCovering(masked, tokens);
+            return template is null ? null : new MatchResult(template.Id, false, template.Text);
+        }
+    }
+
+    /// <summary>The live id for <paramref name="id"/>, following merges; null when unknown or evicted.</summary>
+    public long? Resolve(long id)
+    {
+        lock (_gate)
+        {
+            for (var hops = 0; hops < 64; hops++)
+            {
+                if (_live.ContainsKey(id))
+                {
+                    return id;
+                }
+                if (!_aliases.TryGetValue(id, out id))
+                {
+                    return null;
+                }
+            }
+            return null;
+        }
+    }
+
+    /// <summary>Snapshots of the live templates, most frequent first.</summary>
+    public IReadOnlyList<LogTemplate> Templates()
+    {
+        lock (_gate)
+        {
+            var list = new List<LogTemplate>(_live.Count);
+            foreach (var t in _live.Values)
+            {
+                list.Add(t.ToSnapshot());
+            }
+            list.Sort((a, b) => b.Count != a.Count ? b.Count.CompareTo(a.Count) : a.Id.CompareTo(b.Id));
+            return list;
+        }
+    }
+
+    /// <summary>Everything needed to resume with the same ids (see <see cref="Import"/>).</summary>
+    public MinerSnapshot Export()
+    {
+        lock (_gate)
+        {
+            var templates = new List<LogTemplate>(_live.Count);
+            foreach (var t in _live.Values)
+            {
+                templates.Add(t.ToSnapshot());
+            }
+            templates.Sort((a, b) => a.Id.CompareTo(b.Id));
+            return new MinerSnapshot(_nextId, templates, new Dictionary<long, long>(_aliases));
+        }
+    }
+
+    /// <summary>A miner that continues from <paramref name="snapshot"/>: same templates, ids, counts and aliases.</summary>
+    public static LogMiner Import(MinerSnapshot snapshot, MinerOptions? options = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var miner = new LogMiner(options, time);
+        var maxId = 0L;
+        foreach (var template in snapshot.Templates)
+        {
+            if (template.Tokens.Count > miner._options.MaxTokens)
+            {
+                throw new ArgumentException($"template {template.Id} has {template.Tokens.Count} tokens, more than MaxTokens");
+            }
+            var state = TemplateState.FromSnapshot(template, ++miner._touch);
+            if (!miner._live.TryAdd(state.Id, state))
+            {
+                throw new ArgumentException($"template id {template.Id} appears twice");
+            }
+            (miner._byLength[state.Length] ??= []).Add(state);
+            maxId = Math.Max(maxId, template.Id);
+        }
+        foreach (var (from, to) in snapshot.Aliases)
+        {
+            miner._aliases[from] = to;
+            maxId = Math.Max(maxId, from);
+        }
+        miner._nextId = Math.Max(snapshot.NextId, maxId + 1);
+        return miner;
+    }
+
+    /// <summary>Masks the message and splits it into canonical words in <c>_canonical</c> and <c>_tokens</c>; returns the word count.</summary>
+    private int Tokenize(ReadOnlySpan<char> content)
+    {
+        var masked = _masker.Mask(content);
+        var size = LineTokens.MaxCanonicalLength(masked.Length);
+        if (_canonical.Length < size)
+        {
+            _canonical = new char[Math.Max(size, _canonical.Length * 2)];
+        }
+        return LineTokens.Split(masked, _canonical, _tokens, _options.MaxTokens);
+    }
+
+    private static TemplateState? Current(TemplateState template)
+    {
+        while (template.MergedInto is { } next)
+        {
+            template = next;
+        }
+        return template.Evicted ? null : template;
+    }
+
+    /// <summary>The most specific template of this length whose constant words all match.</summary>
+    private TemplateState? FindCovering(ReadOnlySpan<char> text, ReadOnlySpan<TokenSlice> tokens)
+    {
+        if (_byLength[tokens.Length] is not { } candidates)
+        {
+            return null;
+        }
+        TemplateState? best = null;
+        var bestConstants = -1;
+        foreach (var t in candidates)
+        {
+            if (!t.Covers(text, tokens))
+            {
+                continue;
+            }
+            var constants = 0;
+            foreach (var variable in t.IsVariable)
+            {
+                constants += variable ? 0 : 1;
+            }
+            if (constants > bestConstants || (constants == bestConstants && t.Count > best!.Count))
+            {
+                best = t;
+                bestConstants = constants;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Merges the templates that differ from the message only at one position, once it shows enough values.</summary>
+    private TemplateState? MergeSiblings(ReadOnlySpan<char> text, ReadOnlySpan<TokenSlice> tokens)
+    {
+        if (_byLength[tokens.Length] is not { } candidates)
+        {
+            return null;
+        }
+        // The slow path: runs once per new message shape, so plain collections are fine here.
+        Dictionary<int, List<TemplateState>>? siblings = null;
+        foreach (var t in candidates)
+        {
+            var position = -1;
+            for (var p = 0; p < tokens.Length; p++)
+            {
+                if (t.DiffersAt(p, text, tokens[p]))
+                {
+                    if (position >= 0)
+                    {
+                        position = -2;
+                        break;
+                    }
+                    position = p;
+                }
+            }
+            if (position >= 0)
+            {
+                siblings ??= [];
+                if (!siblings.TryGetValue(position, out var list))
+                {
+                    siblings[position] = list = [];
+                }
+                list.Add(t);
+            }
+        }
+        if (siblings is null)
+        {
+            return null;
+        }
+        foreach (var (position, list) in siblings.OrderBy(s => s.Key))
+        {
+            // Evidence that the position is a variable: enough distinct words, or a masked word or digits among them.
+            var distinct = new HashSet<string>(StringComparer.Ordinal);
+            var own = tokens[position];
+            var variableLooking = own.IsVariable || own.HasDigit;
+            foreach (var t in list)
+            {
+                distinct.Add(t.Tokens[position]);
+                variableLooking |= t.IsVariable[position] || t.Tokens[position].AsSpan().IndexOfAnyInRange('0', '9') >= 0;
+            }
+            distinct.Add(text.Slice(own.Start, own.Length).ToString());
+            // The first word is usually the event's name (Drain's tree rests on that): only merge it on real evidence.
+            var enough = position == 0 ? variableLooking : distinct.Count >= _options.MergeAfterDistinctValues;
+            if (!enough && !(variableLooking && distinct.Count >= 2))
+            {
+                continue;
+            }
+            if (!KeepsAConstant(list[0], position))
+            {
+                continue; // a template of variables only would swallow every message of its length
+            }
+            var survivor = list[0];
+            foreach (var t in list)
+            {
+                if (t.Count > survivor.Count || (t.Count == survivor.Count && t.Id < survivor.Id))
+                {
+                    survivor = t;
+                }
+            }
+            survivor.MakeVariable(position);
+            foreach (var t in list)
+            {
+                if (t != survivor)
+                {
+                    survivor.Absorb(t);
+                    candidates.Remove(t);
+                    _live.Remove(t.Id);
+                    _aliases[t.Id] = survivor.Id;
+                }
+            }
+            return survivor;
+        }
+        return null;
+    }
+
+    private static bool KeepsAConstant(TemplateState template, int position)
+    {
+        for (var p = 0; p < template.Length; p++)
+        {
+            if (p != position && !template.IsVariable[p])
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private TemplateState Create(ReadOnlySpan<char> text, ReadOnlySpan<TokenSlice> tokens, DateTimeOffset now)
+    {
+        var words = new string[tokens.Length];
+        var variable = new bool[tokens.Length];
+        for (var p = 0; p < tokens.Length; p++)
+        {
+            words[p] = text.Slice(tokens[p].Start, tokens[p].Length).ToString();
+            variable[p] = tokens[p].IsVariable;
+        }
+        var template = new TemplateState(_nextId++, words, variable, now);
+        _live.Add(template.Id, template);
+        (_byLength[tokens.Length] ??= []).Add(template);
+        return template;
+    }
+
+    private void Remember(ulong key, TemplateState template)
+    {
+        if (_skeletons.Count >= _maxSkeletons)
+        {
+            // A cache: dropping it costs only slow-path lookups until it warms up again.
+            _skeletons.Clear();
+        }
+        _skeletons[key] = template;
+    }
+
+    /// <summary>Drops the least recently seen tenth of the templates (and what points at them).</summary>
+    private void EvictLeastRecent()
+    {
+        var all = new List<TemplateState>(_live.Values);
+        all.Sort((a, b) => a.LastTouch.CompareTo(b.LastTouch));
+        var evict = Math.Max(1, all.Count / 10);
+        for (var i = 0; i < evict; i++)
+        {
+            var t = all[i];
+            t.Evicted = true;
+            _live.Remove(t.Id);
+            _byLength[t.Length]!.Remove(t);
+        }
+        EvictedCount += evict;
+        List<ulong>? stale = null;
+        foreach (var (key, t) in _skeletons)
+        {
+            if (Current(t) is null)
+            {
+                (stale ??= []).Add(key);
+            }
+        }
+        foreach (var key in stale ?? [])
+        {
+            _skeletons.Remove(key);
+        }
+        List<long>? deadAliases = null;
+        foreach (var (from, to) in _aliases)
+        {
+            if (!_live.ContainsKey(to) && !_aliases.ContainsKey(to))
+            {
+                (deadAliases ??= []).Add(from);
+            }
+        }
+        foreach (var from in deadAliases ?? [])
+        {
+            _aliases.Remove(from);
+        }
+    }
+}

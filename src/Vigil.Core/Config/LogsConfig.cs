@@ -1,0 +1,17 @@
+namespace Vigil.Core.Config;
+
+/// <summary>How the lines of one log source are read before mining.</summary>
+/// <param name="Format">A LogPAI-style header format (<c>&lt;Date&gt; &lt;Time&gt; &lt;Level&gt;: &lt;Content&gt;</c>); null mines whole lines.</param>
+/// <param name="Masks">Extra masking regexes, applied in order after the header is split off.</param>
+public sealed record LogSourceSettings(string? Format, IReadOnlyList<string> Masks)
+{
+    public static readonly LogSourceSettings WholeLine = new(null, []);
+}
+
+/// <summary>The <c>logs:</c> section: settings for named sources and the defaults for every other source.</summary>
+public sealed record LogsConfig(LogSourceSettings Defaults, IReadOnlyDictionary<string, LogSourceSettings> Sources)
+{
+    public static readonly LogsConfig Default = new(LogSourceSettings.WholeLine, new Dictionary<string, LogSourceSettings>());
+
+    public LogSourceSettings For(string source) => Sources.TryGetValue(source, out var settings) ? settings : Defaults;
+}

@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace Vigil.Core.Config;
+
+/// <summary>
+/// Parses the <c>logs:</c> section:
+/// <code>
+/// logs:
+///   defaults: { format: '&lt;Content&gt;', masks: [] }
+///   sources:
+///     - name: hdfs
+///       format: '&lt;Date&gt; &lt;Time&gt; &lt;Pid&gt; &lt;Level&gt; &lt;Component&gt;: &lt;Content&gt;'
+///       masks: ['blk_-?\d+']
+/// </code>
+/// Format strings are checked for a <c>&lt;Content&gt;</c> field and masks for valid regex syntax here, so a mistake
+/// is reported with its line; the miner compiles them when the source first sends lines.
+/// </summary>
+internal sealed class LogsParser(YamlReader reader)
+{
+    private static readonly string[] SectionKeys = ["defaults", "sources"];
+    private static readonly string[] SettingsKeys = ["format", "masks"];
+    private static readonly string[] SourceKeys = ["name", "format", "masks"];
+
+    public LogsConfig Parse(YamlNode? node)
+    {
+        if (node is null || YamlReader.IsNull(node) || reader.Mapping(node, "\"logs\"") is not { } map)
+        {
+            return LogsConfig.Default;
+        }
+        var keys = reader.Keys(map, "\"logs\"", SectionKeys);
+        var defaults = LogSourceSettings.WholeLine;
+        if (keys.TryGetValue("defaults", out var defaultsNode) && !YamlReader.IsNull(defaultsNode)
+            && reader.Mapping(defaultsNode, "\"logs.defaults\"") is { } defaultsMap)
+        {
+            defaults = Settings(reader.Keys(defaultsMap, "\"logs.defaults\"", SettingsKeys), "logs.defaults");
+        }
+        var sources = new Dictionary<string, LogSourceSettings>(StringComparer.Ordinal);
+        if (keys.TryGetValue("sources", out var sourcesNode) && !YamlReader.IsNull(sourcesNode)
+            && reader.Sequence(sourcesNode, "logs.sources") is { } sequence)
+        {
+            foreach (var item in sequence)
+            {
+                if (reader.Mapping(item, "each entry of \"logs.sources\"") is not { } sourceMap)
+                {
+                    continue;
+                }
+                var source = reader.Keys(sourceMap, "a log source", SourceKeys);
+                var name = source.TryGetValue("name", out var nameNode) ? reader.String(nameNode, "name") : null;
+                if (string.IsNullOrWhiteSpace(name))
+                {
+                    reader.Error(sourceMap, "a log source needs a \"name\" (the source label its lines are sent with)");
+                    continue;
+                }
+                if (!sources.TryAdd(name, Settings(source, $"logs source \"{name}\"")))
+                {
+                    reader.Error(nameNode!, $"log source \"{name}\" is defined twice");
+                }
+            }
+        }
+        return new LogsConfig(defaults, sources);
+    }
+
+    private LogSourceSettings Settings(Dictionary<string, YamlNode> keys, string where)
+    {
+        string? format = null;
+        if (keys.TryGetValue("format", out var formatNode) && reader.String(formatNode, "format") is { Length: > 0 } text)
+        {
+            if (!text.Contains("<Content>", StringComparison.Ordinal))
+            {
+                reader.Error(formatNode, $"{where}: format \"{text}\" has no <Content> field; the message to mine must be named <Content>");
+            }
+            format = text;
+        }
+        var masks = new List<string>();
+        if (keys.TryGetValue("masks", out var masksNode) && reader.Sequence(masksNode, "masks") is { } sequence)
+        {
+            foreach (var item in sequence)
+            {
+                if (reader.String(item, "masks") is not { } pattern)
+                {
+                    continue;
+                }
+                try
+                {
+                    _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+                    masks.Add(pattern);
+                }
+                catch (ArgumentException ex)
+                {
+                    reader.Error(item, $"{where}: mask \"{pattern}\" is not a valid regular expression: {ex.Message}");
+                }
+            }
+        }
+        return new LogSourceSettings(format, masks);
+    }
+}

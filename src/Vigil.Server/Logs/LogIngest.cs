@@ -1,0 +1,264 @@
+using System.Collections.Concurrent;
+using Vigil.Analytics.Logs;
+using Vigil.Core.Alerts;
+using Vigil.Core.LogPatterns;
+using Vigil.Core.Store;
+using Vigil.Server.Pipeline;
+
+namespace Vigil.Server.Logs;
+
+/// <summary>What one log request did.</summary>
+public sealed record LogsAccepted(int Accepted, int Skipped, IReadOnlyDictionary<string, int> Reasons);
+
+/// <summary>
+/// Online log mining: each source's lines go through its <see cref="LogMiner"/>; the batch's net effect (new or
+/// changed templates, per-minute count increments, examples, the miner's id counter and merge aliases) is committed
+/// in one transaction before the request is answered, so a 2xx means durable. Findings become alerts in the normal
+/// pipeline after the commit.
+/// </summary>
+/// <remarks>
+/// Counts are bucketed by arrival minute, not by the lines' own timestamps: the detector judges live rates, and a
+/// backfill of old lines would otherwise land in minutes whose history has already been judged.
+/// Mining is per process: with several replicas, send each source to one replica (e.g. by hashing the source at the
+/// load balancer), or templates would be learned twice with different ids.
+/// </remarks>
+public sealed partial class LogIngest
+{
+    private readonly ConcurrentDictionary<string, LogSourceState> _sources = new(StringComparer.Ordinal);
+    private readonly LogMinerRegistry _registry;
+    private readonly IVigilStore _store;
+    private readonly AlertPipeline _pipeline;
+    private readonly ConfigHolder _config;
+    private readonly TimeProvider _time;
+    private readonly ILogger<LogIngest> _logger;
+
+    public LogIngest(IVigilStore store, AlertPipeline pipeline, ConfigHolder config, TimeProvider time, ILogger<LogIngest> logger)
+    {
+        _store = store;
+        _pipeline = pipeline;
+        _config = config;
+        _time = time;
+        _logger = logger;
+        _registry = new LogMinerRegistry(OptionsFor, time);
+    }
+
+    public RateSpikeOptions SpikeOptions { get; init; } = new();
+
+    private MinerOptions OptionsFor(string source) => new() { MaskPatterns = _config.Current.Logs.For(source).Masks };
+
+    /// <summary>Mines, stores and evaluates a parsed batch; returns once everything is committed.</summary>
+    public async Task<LogsAccepted> IngestAsync(LogBatch batch, CancellationToken ct)
+    {
+        var accepted = 0;
+        var alerts = new List<Alert>();
+        foreach (var group in batch.Lines.GroupBy(l => l.Source, StringComparer.Ordinal))
+        {
+            var state = _sources.GetOrAdd(group.Key, CreateState);
+            accepted += await IngestSourceAsync(state, group, batch, alerts, ct);
+        }
+        if (alerts.Count > 0)
+        {
+            try
+            {
+                await _pipeline.IngestAsync(alerts, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The lines are stored; an alert that failed is re-evaluated with the next lines of its template.
+                LogAlertsFailed(ex, alerts.Count);
+            }
+        }
+        return new LogsAccepted(accepted, batch.Skipped, batch.SkippedReasons);
+    }
+
+    private async Task<int> IngestSourceAsync(LogSourceState state, IEnumerable<LogLine> lines, LogBatch batch, List<Alert> alerts, CancellationToken ct)
+    {
+        await state.Gate.WaitAsync(ct);
+        try
+        {
+            var now = _time.GetUtcNow();
+            var minute = MinuteSeries.MinuteOf(now);
+            var touched = new Dictionary<long, long>();
+            var changes = new ChangeSet();
+            var needSync = false;
+            var accepted = 0;
+            var fields = new Range[state.Format?.Fields.Count ?? 0];
+            var levelField = state.Format is null ? -1 : state.Format.Fields.ToList().IndexOf("Level");
+            foreach (var line in lines)
+            {
+                ReadOnlySpan<char> content = line.Message;
+                var declared = line.Level;
+                if (state.Format is { } format)
+                {
+                    if (!format.TryMatch(line.Message, fields))
+                    {
+                        batch.Skip(SkipReasons.FormatMismatch);
+                        continue;
+                    }
+                    content = content[fields[format.ContentIndex]];
+                    if (declared is null && levelField >= 0)
+                    {
+                        declared = line.Message[fields[levelField]];
+                    }
+                }
+                var match = state.Miner.Add(content);
+                if (!state.Templates.TryGetValue(match.TemplateId, out var info))
+                {
+                    var level = LogLevels.Guess(declared, line.Message);
+                    info = new TemplateInfo
+                    {
+                        Id = match.TemplateId,
+                        Text = match.Template,
+                        Level = level,
+                        Service = line.Service,
+                        Look = LogLevels.Classify(level, match.Template),
+                        FirstSeen = now,
+                        Novel = match.IsNew,
+                    };
+                    state.Templates[match.TemplateId] = info;
+                    needSync = true;
+                }
+                else if (!string.Equals(info.Text, match.Template, StringComparison.Ordinal))
+                {
+                    info.Text = match.Template;
+                    needSync = true;
+                }
+                info.Count++;
+                info.LastSeen = now;
+                info.AddExample(line.Message);
+                touched[match.TemplateId] = touched.GetValueOrDefault(match.TemplateId) + 1;
+                accepted++;
+            }
+            if (accepted == 0)
+            {
+                return 0;
+            }
+            // Merges and evictions happen inside the miner; a template count that no longer matches ours reveals them.
+            if (needSync || state.Miner.TemplateCount != state.Templates.Count)
+            {
+                Sync(state, touched, changes);
+            }
+            state.Lines += accepted;
+            foreach (var (id, count) in touched)
+            {
+                changes.LogCounts.Add(new LogMinuteCount(state.Name, id, minute, count));
+                if (state.Templates.TryGetValue(id, out var info))
+                {
+                    changes.LogTemplates.Add(Record(state.Name, info));
+                }
+            }
+            changes.LogSources.Add(new LogSourceRecord(state.Name, state.NextId, state.Aliases, state.Lines, now));
+            // Not cancellable: the miner has already learned the batch, and storage must not fall behind it.
+            await _store.ApplyAsync([changes], CancellationToken.None);
+            foreach (var (id, count) in touched)
+            {
+                state.Spikes.Record(id, now, count);
+            }
+            Evaluate(state, touched.Keys, now, alerts);
+            return accepted;
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    /// <summary>Takes the miner's view of templates (tokens after merges, counts, ids gone) and the id counter.</summary>
+    private static void Sync(LogSourceState state, Dictionary<long, long> touched, ChangeSet changes)
+    {
+        var snapshot = state.Miner.Export();
+        var live = new HashSet<long>(snapshot.Templates.Count);
+        foreach (var t in snapshot.Templates)
+        {
+            live.Add(t.Id);
+            if (!state.Templates.TryGetValue(t.Id, out var info))
+            {
+                info = new TemplateInfo
+                {
+                    Id = t.Id,
+                    Text = t.Template,
+                    Level = LogLevels.Unknown,
+                    Service = state.Name,
+                    Look = LogLevels.Classify(LogLevels.Unknown, t.Template),
+                    FirstSeen = t.FirstSeen,
+                    Novel = false,
+                };
+                state.Templates[t.Id] = info;
+            }
+            if (!info.HasTokens || !info.Tokens.SequenceEqual(t.Tokens) || !info.VariableSlots.SequenceEqual(t.VariableSlots)
+                || !string.Equals(info.Text, t.Template, StringComparison.Ordinal))
+            {
+                info.Text = t.Template;
+                info.Tokens = t.Tokens;
+                info.VariableSlots = t.VariableSlots;
+                touched.TryAdd(t.Id, 0);
+            }
+            info.Count = t.Count;
+        }
+        foreach (var id in state.Templates.Keys.Where(id => !live.Contains(id)).ToList())
+        {
+            state.Templates.Remove(id);
+            state.Spikes.Forget(id);
+            changes.DeletedLogTemplates.Add(new LogTemplateKey(state.Name, id));
+        }
+        state.NextId = snapshot.NextId;
+        state.Aliases = snapshot.Aliases;
+    }
+
+    private static void Evaluate(LogSourceState state, IEnumerable<long> ids, DateTimeOffset now, List<Alert> alerts)
+    {
+        foreach (var id in ids)
+        {
+            if (!state.Templates.TryGetValue(id, out var info))
+            {
+                continue;
+            }
+            if (info.Novel && info.Look != ErrorLook.None && now - info.FirstSeen < LogPatternAlerts.NewPatternWindow && Due(info.NewErrorSentAt, now))
+            {
+                alerts.Add(LogPatternAlerts.NewError(Facts(state, info), info.Look, now));
+                info.NewErrorSentAt = now;
+            }
+            if (state.Spikes.Check(id) is { } spike && Due(info.SpikeSentAt, now))
+            {
+                alerts.Add(LogPatternAlerts.Spike(Facts(state, info), spike, now));
+                info.SpikeSentAt = now;
+            }
+        }
+    }
+
+    private static bool Due(DateTimeOffset? sentAt, DateTimeOffset now) => sentAt is null || now - sentAt.Value >= LogPatternAlerts.ResendInterval;
+
+    private static LogPatternFacts Facts(LogSourceState state, TemplateInfo info) =>
+        new(state.Name, info.Service, info.Id, info.Text, info.Level, info.Count, info.FirstSeen, info.Examples);
+
+    private static LogTemplateRecord Record(string source, TemplateInfo info) => new(
+        source, info.Id, info.Text, info.Tokens, info.VariableSlots, info.Level, info.Service, info.Count, info.FirstSeen, info.LastSeen,
+        [.. info.Examples]);
+
+    private LogSourceState CreateState(string source) =>
+        new(source, _registry.For(source), FormatFor(source), new RateSpikeDetector(SpikeOptions, _time));
+
+    private LogFormat? FormatFor(string source)
+    {
+        if (_config.Current.Logs.For(source).Format is not { } format)
+        {
+            return null;
+        }
+        try
+        {
+            return LogFormat.Parse(format);
+        }
+        catch (FormatException ex)
+        {
+            // The config loader checked the syntax it can; anything else is reported once, and whole lines are mined.
+            LogBadFormat(source, ex.Message);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing {Count} log-pattern alerts failed")]
+    private partial void LogAlertsFailed(Exception ex, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Log source {Source}: format is invalid ({Reason}); mining whole lines")]
+    private partial void LogBadFormat(string source, string reason);
+}

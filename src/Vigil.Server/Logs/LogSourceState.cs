@@ -1,0 +1,55 @@
+using Vigil.Analytics.Logs;
+using Vigil.Core.LogPatterns;
+
+namespace Vigil.Server.Logs;
+
+/// <summary>What the server knows of one template beyond what the miner keeps: level, service, examples, alert timers.</summary>
+internal sealed class TemplateInfo
+{
+    public const int MaxExamples = 5;
+
+    public required long Id { get; init; }
+    public required string Text { get; set; }
+    public IReadOnlyList<string> Tokens { get; set; } = [];
+    public IReadOnlyList<bool> VariableSlots { get; set; } = [];
+    public required string Level { get; init; }
+    public required string Service { get; init; }
+    public required ErrorLook Look { get; init; }
+    public long Count { get; set; }
+    public required DateTimeOffset FirstSeen { get; set; }
+    public DateTimeOffset LastSeen { get; set; }
+    public List<string> Examples { get; init; } = [];
+    /// <summary>Created as a new pattern (or restored from one): only these may raise the new-error-pattern alert, not templates a merge produced.</summary>
+    public bool Novel { get; init; }
+    public DateTimeOffset? NewErrorSentAt { get; set; }
+    public DateTimeOffset? SpikeSentAt { get; set; }
+
+    /// <summary>True once the miner's tokens for this template are known (set from a miner export).</summary>
+    public bool HasTokens => Tokens.Count > 0;
+
+    public void AddExample(string line)
+    {
+        if (Examples.Count < MaxExamples && !Examples.Contains(line))
+        {
+            Examples.Add(line.Length <= 2000 ? line : line[..2000]);
+        }
+    }
+}
+
+/// <summary>
+/// One source's miner and everything around it. <see cref="Gate"/> is held from mining a batch until its commit
+/// finishes, so a source's commits reach storage in the order the miner saw them; other sources mine and commit in
+/// parallel.
+/// </summary>
+internal sealed class LogSourceState(string name, LogMiner miner, LogFormat? format, RateSpikeDetector spikes)
+{
+    public string Name { get; } = name;
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+    public LogMiner Miner { get; set; } = miner;
+    public LogFormat? Format { get; } = format;
+    public RateSpikeDetector Spikes { get; } = spikes;
+    public Dictionary<long, TemplateInfo> Templates { get; } = [];
+    public long Lines { get; set; }
+    public long NextId { get; set; } = 1;
+    public IReadOnlyDictionary<long, long> Aliases { get; set; } = new Dictionary<long, long>();
+}

@@ -1,0 +1,57 @@
+using Vigil.Core.Config;
+
+namespace Vigil.Core.Tests.Config;
+
+public class LogsConfigTests
+{
+    private const string Base = "route:\n  receiver: default\nreceivers:\n  - name: default\n";
+
+    [Fact]
+    public void Logs_section_gives_per_source_format_and_masks_and_defaults_for_the_rest()
+    {
+        var config = ConfigLoader.Parse(Base + """
+            logs:
+              defaults:
+                masks: ['req-\d+']
+              sources:
+                - name: hdfs
+                  format: '<Date> <Time> <Pid> <Level> <Component>: <Content>'
+                  masks: ['blk_-?\d+']
+            """, "vigil.yml");
+
+        var hdfs = config.Logs.For("hdfs");
+        Assert.Equal("<Date> <Time> <Pid> <Level> <Component>: <Content>", hdfs.Format);
+        Assert.Equal([@"blk_-?\d+"], hdfs.Masks);
+        var other = config.Logs.For("nginx");
+        Assert.Null(other.Format);
+        Assert.Equal([@"req-\d+"], other.Masks);
+    }
+
+    [Fact]
+    public void No_logs_section_mines_whole_lines_with_built_in_masks_only()
+    {
+        var config = ConfigLoader.Parse(Base, "vigil.yml");
+        Assert.Same(LogSourceSettings.WholeLine, config.Logs.For("anything"));
+    }
+
+    [Fact]
+    public void Bad_log_settings_are_reported_with_their_line()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Base + """
+            logs:
+              sources:
+                - name: a
+                  format: '<Date> <Message>'
+                - name: b
+                  masks: ['([unclosed']
+                - format: '<Content>'
+                - name: a
+            """, "vigil.yml"));
+
+        Assert.Collection(ex.Errors,
+            e => Assert.Equal((8, "<Content>"), (e.Line, e.Message.Contains("no <Content> field", StringComparison.Ordinal) ? "<Content>" : e.Message)),
+            e => Assert.Equal(10, e.Line),
+            e => Assert.Contains("needs a \"name\"", e.Message),
+            e => Assert.Contains("defined twice", e.Message));
+    }
+}

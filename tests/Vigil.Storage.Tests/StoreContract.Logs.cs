@@ -1,0 +1,97 @@
+using Vigil.Core.Store;
+using static Vigil.Storage.Tests.TestData;
+
+namespace Vigil.Storage.Tests;
+
+/// <summary>The log-intelligence tables: templates, per-minute counts and sources.</summary>
+public abstract partial class StoreContract
+{
+    private static LogTemplateRecord Template(string source, long id, long count, int firstSeconds, int lastSeconds, string level = "info") => new(
+        source, id, $"Receiving block <*> number {id}", ["Receiving", "block", "<*>", "number", $"{id}"], [false, false, false, false, false],
+        level, "hdfs-svc", count, At(firstSeconds, 3), At(lastSeconds, 5), ["Receiving block blk_1 number " + id, "zweite Zeile ünïcödé"]);
+
+    [Fact]
+    public async Task Log_templates_sources_and_counts_round_trip()
+    {
+        await Apply(Changes(c =>
+        {
+            c.LogTemplates.Add(Template("hdfs", 1, 10, 0, 5, "error"));
+            c.LogTemplates.Add(Template("hdfs", 2, 3, 1, 2));
+            c.LogSources.Add(new LogSourceRecord("hdfs", 3, new Dictionary<long, long> { [7] = 1 }, 13, At(5)));
+            c.LogCounts.Add(new LogMinuteCount("hdfs", 1, 1000, 4));
+            c.LogCounts.Add(new LogMinuteCount("hdfs", 1, 1000, 6));
+            c.LogCounts.Add(new LogMinuteCount("hdfs", 2, 1001, 3));
+        }));
+
+        var source = Assert.Single(await Store.ListLogSourcesAsync());
+        Assert.Equal(("hdfs", 3L, 13L, 2), (source.Source, source.NextId, source.Lines, source.Templates));
+        Assert.Equal(1, source.Aliases[7]);
+        var stored = await Store.GetLogTemplateAsync("hdfs", 1);
+        Assert.NotNull(stored);
+        var expected = Template("hdfs", 1, 10, 0, 5, "error");
+        Assert.Equal(expected.Tokens, stored.Tokens);
+        Assert.Equal(expected.VariableSlots, stored.VariableSlots);
+        Assert.Equal(expected.Examples, stored.Examples);
+        Assert.Equal((expected.Template, expected.Level, expected.Service, expected.Count), (stored.Template, stored.Level, stored.Service, stored.Count));
+        Assert.Equal(expected.FirstSeen, stored.FirstSeen);
+        Assert.Equal(expected.LastSeen, stored.LastSeen);
+        Assert.Null(await Store.GetLogTemplateAsync("hdfs", 99));
+        Assert.Null(await Store.GetLogTemplateAsync("other", 1));
+
+        var counts = await Store.ListLogCountsAsync("hdfs", 1000);
+        Assert.Equal([(1L, 1000L, 10L), (2L, 1001L, 3L)], counts.Select(c => (c.TemplateId, c.Minute, c.Count)));
+        Assert.Single(await Store.ListLogCountsAsync("hdfs", 1001));
+        Assert.Single(await Store.ListLogCountsAsync("hdfs", 0, templateId: 2));
+    }
+
+    [Fact]
+    public async Task Log_counts_add_up_and_template_totals_never_move_back()
+    {
+        await Apply(Changes(c =>
+        {
+            c.LogTemplates.Add(Template("app", 1, 50, 0, 100));
+            c.LogCounts.Add(new LogMinuteCount("app", 1, 5, 2));
+            c.LogSources.Add(new LogSourceRecord("app", 10, new Dictionary<long, long>(), 50, At(100)));
+        }));
+        // A commit that finished later but was prepared earlier carries smaller totals: they must not win.
+        await Apply(Changes(c =>
+        {
+            c.LogTemplates.Add(Template("app", 1, 40, 10, 90));
+            c.LogCounts.Add(new LogMinuteCount("app", 1, 5, 3));
+            c.LogSources.Add(new LogSourceRecord("app", 8, new Dictionary<long, long>(), 40, At(90)));
+        }));
+
+        var t = (await Store.GetLogTemplateAsync("app", 1))!;
+        Assert.Equal(50, t.Count);
+        Assert.Equal(At(0, 3), t.FirstSeen);
+        Assert.Equal(At(100, 5), t.LastSeen);
+        Assert.Equal(5, Assert.Single(await Store.ListLogCountsAsync("app", 0)).Count);
+        var source = Assert.Single(await Store.ListLogSourcesAsync());
+        Assert.Equal((10L, 50L), (source.NextId, source.Lines));
+    }
+
+    [Fact]
+    public async Task Log_templates_list_in_each_order_with_limit_and_can_be_deleted()
+    {
+        await Apply(Changes(c =>
+        {
+            c.LogTemplates.Add(Template("s", 1, 100, 0, 10));
+            c.LogTemplates.Add(Template("s", 2, 1, 20, 20));
+            c.LogTemplates.Add(Template("s", 3, 7, 10, 30));
+            c.LogTemplates.Add(Template("other", 4, 1000, 50, 50));
+        }));
+
+        async Task<long[]> Ids(LogTemplateOrder order, int limit = 10) =>
+            [.. (await Store.ListLogTemplatesAsync("s", order, limit)).Select(t => t.Id)];
+        Assert.Equal(new long[] { 1, 2, 3 }, await Ids(LogTemplateOrder.Id));
+        Assert.Equal(new long[] { 2, 3, 1 }, await Ids(LogTemplateOrder.Newest));
+        Assert.Equal(new long[] { 2, 3, 1 }, await Ids(LogTemplateOrder.Rarest));
+        Assert.Equal(new long[] { 1, 3, 2 }, await Ids(LogTemplateOrder.Count));
+        Assert.Equal(new long[] { 1, 3 }, await Ids(LogTemplateOrder.Count, 2));
+        Assert.Empty(await Ids(LogTemplateOrder.Count, 0));
+
+        await Apply(Changes(c => c.DeletedLogTemplates.Add(new LogTemplateKey("s", 1))));
+        Assert.Equal(new long[] { 2, 3 }, await Ids(LogTemplateOrder.Id));
+        Assert.NotNull(await Store.GetLogTemplateAsync("other", 4));
+    }
+}
