@@ -16,7 +16,8 @@ public static class BuiltInMasks
 {
     public const string Wildcard = "<*>";
 
-    private static readonly SearchValues<char> PathEnd = SearchValues.Create(" \t\"',;)]}>");
+    // Where a path or URL ends; not '>', which a mask inside it ("/data/<*>/x") contains.
+    private static readonly SearchValues<char> PathEnd = SearchValues.Create(" \t\"',;)]}");
 
     private static readonly string[] Units =
     [
@@ -73,6 +74,11 @@ public static class BuiltInMasks
             {
                 return url;
             }
+            var host = HostAt(s, i);
+            if (host > 0)
+            {
+                return host;
+            }
             return char.IsAsciiHexDigit(c) ? HexIdAt(s, i) : 0;
         }
         if (c == '-')
@@ -83,7 +89,8 @@ public static class BuiltInMasks
         }
         // A digit.
         int found;
-        if ((found = DateTimeMask.At(s, i)) > 0 || (found = UuidAt(s, i)) > 0 || (found = IpAt(s, i)) > 0 || (found = HexPrefixedAt(s, i)) > 0 || (found = HexIdAt(s, i)) > 0)
+        if ((found = DateTimeMask.At(s, i)) > 0 || (found = UuidAt(s, i)) > 0 || (found = IpAt(s, i)) > 0 || (found = HexPrefixedAt(s, i)) > 0
+            || (found = HexIdAt(s, i)) > 0 || (found = HostAt(s, i)) > 0)
         {
             return found;
         }
@@ -105,8 +112,91 @@ public static class BuiltInMasks
             return 0;
         }
         j += 3;
-        var rest = s[j..].IndexOfAny(' ', '\t');
+        var rest = s[j..].IndexOfAny(PathEnd);
         return (rest < 0 ? s.Length : j + rest) - i;
+    }
+
+    private static readonly string[] TopLevelDomains =
+        ["com", "net", "org", "edu", "gov", "mil", "int", "io", "local", "localdomain", "lan", "internal", "corp", "home", "arpa"];
+
+    /// <summary>
+    /// A host name: dotted labels ending in a well-known top-level domain (<c>node7.example.com</c>), or any dotted or
+    /// dashed-with-digits name followed by a port (<c>msra-sa-41:9000</c>). Java class names (<c>org.apache.Foo</c>)
+    /// and property keys (<c>mapred.job.id</c>) do not end in a TLD, so they stay words.
+    /// </summary>
+    private static int HostAt(ReadOnlySpan<char> s, int i)
+    {
+        var j = i;
+        var labels = 0;
+        var lastLabel = j;
+        var lastLabelEnd = j;
+        var digitOrDash = false;
+        var hasDigit = false;
+        while (true)
+        {
+            var start = j;
+            while (j < s.Length && (char.IsAsciiLetterOrDigit(s[j]) || s[j] == '-'))
+            {
+                hasDigit |= char.IsAsciiDigit(s[j]);
+                digitOrDash |= s[j] == '-';
+                j++;
+            }
+            if (j == start)
+            {
+                return 0;
+            }
+            labels++;
+            lastLabel = start;
+            lastLabelEnd = j;
+            if (j + 1 < s.Length && s[j] == '.' && char.IsAsciiLetterOrDigit(s[j + 1]))
+            {
+                j++;
+                continue;
+            }
+            break;
+        }
+        var end = j;
+        var hasPort = false;
+        if (j + 1 < s.Length && s[j] == '/')
+        {
+            // Java's InetSocketAddress form, host/ip:port, is one address.
+            var k = j + 1;
+            var ip = s[k..].StartsWith(Wildcard, StringComparison.Ordinal) ? 3 : IpAt(s, k);
+            if (ip > 0)
+            {
+                j = k + ip;
+                end = j;
+                labels = Math.Max(labels, 2);
+            }
+        }
+        if (j + 2 < s.Length && s[j] == ':' && char.IsAsciiDigit(s[j + 1]))
+        {
+            var k = j + 1;
+            while (k < s.Length && char.IsAsciiDigit(s[k]))
+            {
+                k++;
+            }
+            if (k - j - 1 is >= 2 and <= 5 && EndsWord(s, k))
+            {
+                hasPort = true;
+                end = k;
+            }
+        }
+        if (!EndsWord(s, end))
+        {
+            return 0;
+        }
+        var tld = s[lastLabel..lastLabelEnd];
+        var knownDomain = false;
+        if (labels >= 3)
+        {
+            foreach (var domain in TopLevelDomains)
+            {
+                knownDomain |= tld.Equals(domain, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+        var namedEndpoint = hasPort && (labels >= 2 || (digitOrDash && hasDigit));
+        return knownDomain || namedEndpoint ? end - i : 0;
     }
 
     /// <summary>/a/b/c (at a word start that is a path start: line start, after a space, '=', ':', a bracket or quote).</summary>
