@@ -36,24 +36,88 @@ public static class BuiltInMasks
         var i = 0;
         while (i < source.Length)
         {
-            var c = source[i];
-            var wordStart = i == 0 || !char.IsAsciiLetterOrDigit(source[i - 1]);
-            if (wordStart && (char.IsAsciiLetterOrDigit(c) || c is '/' or '-'))
+            // Jump straight to the next word that can hold a variable (a digit, '/', ':' or '.'), copying the plain
+            // words before it in one go: most of a log line is words that need no look at all.
+            var hit = source[i..].IndexOfAny(Interesting);
+            if (hit < 0)
             {
-                var length = Recognise(source, i);
-                if (length > 0)
-                {
-                    Wildcard.CopyTo(destination[w..]);
-                    w += 3;
-                    i += length;
-                    continue;
-                }
+                source[i..].CopyTo(destination[w..]);
+                return w + source.Length - i;
             }
-            destination[w++] = c;
-            i++;
+            hit += i;
+            var wordStart = source[i..hit].LastIndexOfAny(' ', '\t') is var space and >= 0 ? i + space + 1 : i;
+            source[i..wordStart].CopyTo(destination[w..]);
+            w += wordStart - i;
+            var timestamp = TimestampBefore(source, i, wordStart);
+            if (timestamp.Length > 0)
+            {
+                // "Sun Jul 24 02:38:22": the day and month words were copied already; take them back.
+                w -= wordStart - timestamp.Start;
+                Wildcard.CopyTo(destination[w..]);
+                w += 3;
+                i = timestamp.Start + timestamp.Length;
+                continue;
+            }
+            var wordEnd = source[wordStart..].IndexOfAny(' ', '\t');
+            var stop = wordEnd < 0 ? source.Length : wordStart + wordEnd + 1;
+            i = wordStart;
+            while (i < stop)
+            {
+                var c = source[i];
+                var atWordStart = i == 0 || !char.IsAsciiLetterOrDigit(source[i - 1]);
+                if (atWordStart && (char.IsAsciiLetterOrDigit(c) || c is '/' or '-'))
+                {
+                    var length = Recognise(source, i);
+                    if (length > 0)
+                    {
+                        Wildcard.CopyTo(destination[w..]);
+                        w += 3;
+                        i += length;
+                        continue;
+                    }
+                }
+                destination[w++] = c;
+                i++;
+            }
         }
         return w;
     }
+
+    /// <summary>A timestamp that starts with a day or month name just before a word starting with a digit.</summary>
+    private static (int Start, int Length) TimestampBefore(ReadOnlySpan<char> s, int floor, int wordStart)
+    {
+        if (!char.IsAsciiDigit(s[wordStart]))
+        {
+            return default;
+        }
+        var month = SkipSpacesBack(s, floor, wordStart) - 3;
+        if (month < floor || month + 3 == wordStart)
+        {
+            return default;
+        }
+        var day = SkipSpacesBack(s, floor, month) - 3;
+        foreach (var start in (ReadOnlySpan<int>)[day, month])
+        {
+            if (start >= floor && (start == 0 || !char.IsAsciiLetterOrDigit(s[start - 1])) && DateTimeMask.At(s, start) is var length and > 0
+                && start + length > wordStart)
+            {
+                return (start, length);
+            }
+        }
+        return default;
+    }
+
+    private static int SkipSpacesBack(ReadOnlySpan<char> s, int floor, int pos)
+    {
+        while (pos > floor && s[pos - 1] == ' ')
+        {
+            pos--;
+        }
+        return pos;
+    }
+
+    // A word without these (and not a three-letter capitalised word, the start of a timestamp) holds no variable.
+    private static readonly SearchValues<char> Interesting = SearchValues.Create("0123456789/:.");
 
     private static int Recognise(ReadOnlySpan<char> s, int i)
     {
@@ -62,39 +126,63 @@ public static class BuiltInMasks
         {
             return PathAt(s, i);
         }
-        if (char.IsAsciiLetter(c))
-        {
-            var date = DateTimeMask.At(s, i);
-            if (date > 0)
-            {
-                return date;
-            }
-            var url = UrlAt(s, i);
-            if (url > 0)
-            {
-                return url;
-            }
-            var host = HostAt(s, i);
-            if (host > 0)
-            {
-                return host;
-            }
-            return char.IsAsciiHexDigit(c) ? HexIdAt(s, i) : 0;
-        }
         if (c == '-')
         {
             // A sign only where a value can start: "-5", "=-5", "(-5"; not "BP-5" (not a word start anyway).
             var signed = i + 1 < s.Length && char.IsAsciiDigit(s[i + 1]) && (i == 0 || s[i - 1] is ' ' or '\t' or '=' or ':' or '(' or '[' or ',');
             return signed ? NumberAt(s, i + 1) is var n and > 0 ? n + 1 : 0 : 0;
         }
-        // A digit.
+        // One look at the run of letters and digits decides which recognisers can apply at all.
+        var j = i;
+        var digits = 0;
+        var hexOnly = true;
+        while (j < s.Length && char.IsAsciiLetterOrDigit(s[j]))
+        {
+            digits += char.IsAsciiDigit(s[j]) ? 1 : 0;
+            hexOnly &= char.IsAsciiHexDigit(s[j]);
+            j++;
+        }
+        var run = j - i;
+        var next = j < s.Length ? s[j] : '\0';
         int found;
-        if ((found = DateTimeMask.At(s, i)) > 0 || (found = UuidAt(s, i)) > 0 || (found = IpAt(s, i)) > 0 || (found = HexPrefixedAt(s, i)) > 0
-            || (found = HexIdAt(s, i)) > 0 || (found = HostAt(s, i)) > 0)
+        if (digits == 0)
+        {
+            if (next == ':' && (found = UrlAt(s, i)) > 0)
+            {
+                return found;
+            }
+            return next is '.' or '-' or ':' or '/' ? HostAt(s, i) : 0;
+        }
+        if (digits == run && run <= 4 && next is '-' or ':' && (found = DateTimeMask.At(s, i)) > 0)
         {
             return found;
         }
-        return NumberAt(s, i);
+        if (hexOnly && run == 8 && next == '-' && (found = UuidAt(s, i)) > 0)
+        {
+            return found;
+        }
+        if (digits == run && run <= 3 && next == '.' && (found = IpAt(s, i)) > 0)
+        {
+            return found;
+        }
+        if (run >= 3 && c == '0' && (s[i + 1] | 0x20) == 'x' && (found = HexPrefixedAt(s, i)) > 0)
+        {
+            return found;
+        }
+        if (hexOnly && run >= 8)
+        {
+            // A long hex id (digits seen above), unless it is the first label of a host name.
+            if (next is '.' or '-' or ':' or '/' && (found = HostAt(s, i)) > 0)
+            {
+                return found;
+            }
+            return EndsWord(s, j) ? run : 0;
+        }
+        if (next is '.' or '-' or ':' or '/' && (found = HostAt(s, i)) > 0)
+        {
+            return found;
+        }
+        return char.IsAsciiDigit(c) ? NumberAt(s, i) : 0;
     }
 
     private static bool EndsWord(ReadOnlySpan<char> s, int end) => end >= s.Length || !char.IsAsciiLetterOrDigit(s[end]);
@@ -296,19 +384,6 @@ public static class BuiltInMasks
             j++;
         }
         return EndsWord(s, j) ? j - i : 0;
-    }
-
-    /// <summary>A run of 8 or more hex digits with at least one decimal digit (ids, hashes, addresses).</summary>
-    private static int HexIdAt(ReadOnlySpan<char> s, int i)
-    {
-        var j = i;
-        var digits = false;
-        while (j < s.Length && char.IsAsciiHexDigit(s[j]))
-        {
-            digits |= char.IsAsciiDigit(s[j]);
-            j++;
-        }
-        return j - i >= 8 && digits && EndsWord(s, j) ? j - i : 0;
     }
 
     /// <summary>Digits, optional decimals, optional unit (12, 3.5, 10ms, 64KB, 99%).</summary>

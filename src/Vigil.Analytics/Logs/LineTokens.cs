@@ -75,6 +75,11 @@ internal static class LineTokens
     /// <summary>Writes the canonical form of one word; returns its length.</summary>
     internal static int Canonicalize(ReadOnlySpan<char> word, Span<char> output)
     {
+        if (!word.ContainsAny(DigitsOrMask))
+        {
+            word.CopyTo(output);
+            return word.Length; // the common case: nothing to rewrite
+        }
         var w = 0;
         var i = 0;
         while (i < word.Length)
@@ -122,6 +127,8 @@ internal static class LineTokens
         }
         return w;
     }
+
+    private static readonly System.Buffers.SearchValues<char> DigitsOrMask = System.Buffers.SearchValues.Create("0123456789<");
 
     /// <summary>Khan et al.'s token delimiters (without whitespace, which already split the words).</summary>
     private static bool IsDelimiter(char c) =>
