@@ -255,6 +255,7 @@ public static class BuiltInMasks
                 j = k + ip;
                 end = j;
                 labels = Math.Max(labels, 2);
+                hasPort = true;
             }
         }
         if (j + 2 < s.Length && s[j] == ':' && char.IsAsciiDigit(s[j + 1]))
