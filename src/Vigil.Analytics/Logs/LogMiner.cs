@@ -254,7 +254,7 @@ public sealed class LogMiner
         var bestConstants = -1;
         foreach (var t in candidates)
         {
-            if (!t.Covers(text, tokens))
+            if (t.EdgeMismatches(tokens) > 0 || !t.Covers(text, tokens))
             {
                 continue;
             }
@@ -283,6 +283,10 @@ public sealed class LogMiner
         Dictionary<int, List<TemplateState>>? siblings = null;
         foreach (var t in candidates)
         {
+            if (t.EdgeMismatches(tokens) > 1)
+            {
+                continue;
+            }
             var position = -1;
             for (var p = 0; p < tokens.Length; p++)
             {
