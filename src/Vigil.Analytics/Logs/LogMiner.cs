@@ -32,7 +32,7 @@ public sealed class LogMiner
     private readonly VariableMasker _masker;
     private readonly Dictionary<long, TemplateState> _live = [];
     private readonly Dictionary<long, long> _aliases = [];
-    private readonly List<TemplateState>?[] _byLength;
+    private readonly TemplateIndex _index = new();
     private readonly Dictionary<ulong, TemplateState> _skeletons = [];
     private readonly int _maxSkeletons;
     private TokenSlice[] _tokens;
@@ -48,7 +48,6 @@ public sealed class LogMiner
         _options.Validate();
         _time = time ?? TimeProvider.System;
         _masker = new VariableMasker(_options.MaskPatterns, _options.BuiltInMasks);
-        _byLength = new List<TemplateState>?[_options.MaxTokens + 1];
         _tokens = new TokenSlice[_options.MaxTokens];
         _maxSkeletons = _options.MaxTemplates * 16;
     }
@@ -190,7 +189,7 @@ public sealed class LogMiner
             {
                 throw new ArgumentException($"template id {template.Id} appears twice");
             }
-            (miner._byLength[state.Length] ??= []).Add(state);
+            miner._index.Add(state);
             maxId = Math.Max(maxId, template.Id);
         }
         foreach (var (from, to) in snapshot.Aliases)
@@ -246,22 +245,18 @@ public sealed class LogMiner
     /// <summary>The most specific template of this length whose constant words all match.</summary>
     private TemplateState? FindCovering(ReadOnlySpan<char> text, ReadOnlySpan<TokenSlice> tokens)
     {
-        if (_byLength[tokens.Length] is not { } candidates)
-        {
-            return null;
-        }
         TemplateState? best = null;
         var bestConstants = -1;
-        foreach (var t in candidates)
+        foreach (var t in _index.CoveringCandidates(tokens))
         {
-            if (t.EdgeMismatches(tokens) > 0 || !t.Covers(text, tokens))
+            if (t.Length != tokens.Length || t.EdgeMismatches(tokens) > 0 || !t.Covers(text, tokens))
             {
                 continue;
             }
             var constants = 0;
-            foreach (var variable in t.IsVariable)
+            foreach (var free in t.IsFree)
             {
-                constants += variable ? 0 : 1;
+                constants += free ? 0 : 1;
             }
             if (constants > bestConstants || (constants == bestConstants && t.Count > best!.Count))
             {
@@ -275,15 +270,11 @@ public sealed class LogMiner
     /// <summary>Merges the templates that differ from the message only at one position, once it shows enough values.</summary>
     private TemplateState? MergeSiblings(ReadOnlySpan<char> text, ReadOnlySpan<TokenSlice> tokens)
     {
-        if (_byLength[tokens.Length] is not { } candidates)
-        {
-            return null;
-        }
         // The slow path: runs once per new message shape, so plain collections are fine here.
         Dictionary<int, List<TemplateState>>? siblings = null;
-        foreach (var t in candidates)
+        foreach (var t in _index.SiblingCandidates(tokens))
         {
-            if (t.EdgeMismatches(tokens) > 1)
+            if (t.Length != tokens.Length || t.EdgeMismatches(tokens) > 1)
             {
                 continue;
             }
@@ -344,17 +335,27 @@ public sealed class LogMiner
                     survivor = t;
                 }
             }
+            var freedBefore = (bool[])survivor.IsFree.Clone();
             survivor.MakeVariable(position);
+            var absorbed = 0;
             foreach (var t in list)
             {
                 if (t != survivor)
                 {
                     survivor.Absorb(t);
-                    candidates.Remove(t);
                     _live.Remove(t.Id);
                     _aliases[t.Id] = survivor.Id;
+                    absorbed++;
                 }
             }
+            for (var p = 0; p < survivor.Length; p++)
+            {
+                if (survivor.IsFree[p] && !freedBefore[p])
+                {
+                    _index.Freed(survivor, p);
+                }
+            }
+            _index.Removed(_live.Values, absorbed);
             return survivor;
         }
         return null;
@@ -383,7 +384,7 @@ public sealed class LogMiner
         }
         var template = new TemplateState(_nextId++, words, variable, now);
         _live.Add(template.Id, template);
-        (_byLength[tokens.Length] ??= []).Add(template);
+        _index.Add(template);
         return template;
     }
 
@@ -408,8 +409,8 @@ public sealed class LogMiner
             var t = all[i];
             t.Evicted = true;
             _live.Remove(t.Id);
-            _byLength[t.Length]!.Remove(t);
         }
+        _index.Removed(_live.Values, evict);
         EvictedCount += evict;
         List<ulong>? stale = null;
         foreach (var (key, t) in _skeletons)

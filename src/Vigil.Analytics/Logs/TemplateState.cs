@@ -49,6 +49,12 @@ internal sealed class TemplateState
         return mismatches;
     }
 
+    /// <summary>Hash of the word in slot <paramref name="p"/> as it was created (the index key of a constant slot).</summary>
+    public int SlotHash(int p) => _hashes[p];
+
+    /// <summary>Scratch for <see cref="TemplateIndex"/>: the last candidate search that saw this template.</summary>
+    public int Mark { get; set; }
+
     private bool CertainlyDiffers(int p, in TokenSlice token) =>
         !IsFree[p] && (IsVariable[p] ? !token.IsVariable : token.IsVariable || token.Hash != _hashes[p]);
 
