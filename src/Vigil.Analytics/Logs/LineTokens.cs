@@ -9,9 +9,6 @@ internal struct TokenSlice
     /// <summary>The whole word is a variable (<c>&lt;*&gt;</c> after canonicalisation).</summary>
     public bool IsVariable;
 
-    /// <summary>A constant word with a digit in it (<c>ssh2</c>, <c>C1</c>): weaker evidence of being constant.</summary>
-    public bool HasDigit;
-
     public int Hash;
 }
 
@@ -65,7 +62,6 @@ internal static class LineTokens
                 Start = outStart,
                 Length = w - outStart,
                 IsVariable = word.SequenceEqual(BuiltInMasks.Wildcard),
-                HasDigit = word.IndexOfAnyInRange('0', '9') >= 0,
                 Hash = WordHash(word),
             };
         }

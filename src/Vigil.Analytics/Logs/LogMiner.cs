@@ -310,13 +310,15 @@ public sealed class LogMiner
             // Evidence that the position is a variable: enough distinct words, or a masked word or digits among them.
             var distinct = new HashSet<string>(StringComparer.Ordinal);
             var own = tokens[position];
-            var variableLooking = own.IsVariable || own.HasDigit;
+            var ownText = text.Slice(own.Start, own.Length);
+            // A constant word with a digit (ssh2, C1) is weaker evidence of being constant.
+            var variableLooking = own.IsVariable || ownText.IndexOfAnyInRange('0', '9') >= 0;
             foreach (var t in list)
             {
                 distinct.Add(t.Tokens[position]);
                 variableLooking |= t.IsVariable[position] || t.Tokens[position].AsSpan().IndexOfAnyInRange('0', '9') >= 0;
             }
-            distinct.Add(text.Slice(own.Start, own.Length).ToString());
+            distinct.Add(ownText.ToString());
             // The first word is usually the event's name (Drain's tree rests on that): only merge it on real evidence.
             var enough = position == 0 ? variableLooking : distinct.Count >= _options.MergeAfterDistinctValues;
             if (!enough && !(variableLooking && distinct.Count >= 2))
