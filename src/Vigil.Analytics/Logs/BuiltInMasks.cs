@@ -117,7 +117,7 @@ public static class BuiltInMasks
     }
 
     // A word without these (and not a three-letter capitalised word, the start of a timestamp) holds no variable.
-    private static readonly SearchValues<char> Interesting = SearchValues.Create("0123456789/:.");
+    private static readonly SearchValues<char> Interesting = SearchValues.Create("0123456789/:.\\");
 
     private static int Recognise(ReadOnlySpan<char> s, int i)
     {
@@ -147,6 +147,10 @@ public static class BuiltInMasks
         int found;
         if (digits == 0)
         {
+            if (run == 1 && next == ':' && (found = WindowsPathAt(s, i)) > 0)
+            {
+                return found;
+            }
             if (next == ':' && (found = UrlAt(s, i)) > 0)
             {
                 return found;
@@ -199,9 +203,7 @@ public static class BuiltInMasks
         {
             return 0;
         }
-        j += 3;
-        var rest = s[j..].IndexOfAny(PathEnd);
-        return (rest < 0 ? s.Length : j + rest) - i;
+        return TrimmedEnd(s, i);
     }
 
     private static readonly string[] TopLevelDomains =
@@ -299,8 +301,26 @@ public static class BuiltInMasks
         {
             return 0;
         }
+        return TrimmedEnd(s, i);
+    }
+
+    /// <summary>C:\dir\file (a Windows path).</summary>
+    private static int WindowsPathAt(ReadOnlySpan<char> s, int i) =>
+        i + 3 < s.Length && char.IsAsciiLetter(s[i]) && s[i + 1] == ':' && s[i + 2] == '\\' ? TrimmedEnd(s, i) : 0;
+
+    /// <summary>
+    /// Length up to the next space, quote, comma or closing bracket, less a trailing ':' ("loading /a/b: failed").
+    /// A trailing '.' stays, as in Khan et al.'s path rule, whose delimiters include ':' and ',' but not '.'.
+    /// </summary>
+    private static int TrimmedEnd(ReadOnlySpan<char> s, int i)
+    {
         var end = s[i..].IndexOfAny(PathEnd);
-        return end < 0 ? s.Length - i : end;
+        end = end < 0 ? s.Length - i : end;
+        while (end > 1 && s[i + end - 1] == ':')
+        {
+            end--;
+        }
+        return end;
     }
 
     /// <summary>8-4-4-4-12 hex digits.</summary>

@@ -16,6 +16,8 @@ public sealed class BuiltInMasksTests
     [InlineData("id 123e4567-e89b-12d3-a456-426614174000 done", "id <*> done")]
     [InlineData("addr 0x7fff5fbff8a8 and deadbeef12", "addr <*> and <*>")]
     [InlineData("open /var/log/syslog failed", "open <*> failed")]
+    [InlineData("Error loading /bgl/apps/a.out: invalid", "Error loading <*>: invalid")]
+    [InlineData(@"Loaded C:\Windows\winsxs\x86_64\cbscore.dll, ok", "Loaded <*>, ok")]
     [InlineData("GET https://example.com/a?b=1 ok", "GET <*> ok")]
     [InlineData("count=-5 uid=0 CPU#1", "count=<*> uid=<*> CPU#<*>")]
     [InlineData("Resolved node7.fareast.corp.microsoft.com to x", "Resolved <*> to x")]
