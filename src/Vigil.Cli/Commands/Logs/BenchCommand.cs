@@ -71,7 +71,7 @@ internal static class BenchCommand
             var streamLines = result.GetValue(stream);
             if (streamLines > 0)
             {
-                await Stream(context, File.ReadAllLines(sample), streamLines, options, ct).ConfigureAwait(false);
+                await MineStreamAsync(context, File.ReadAllLines(sample), streamLines, options, ct).ConfigureAwait(false);
             }
             return ExitCodes.Success;
         });
@@ -131,7 +131,7 @@ internal static class BenchCommand
     }
 
     /// <summary>Mines generated lines from memory; one in ten is a message never seen before (two random words).</summary>
-    private static async Task Stream(CliContext context, string[] sample, long total, MinerOptions options, CancellationToken ct)
+    private static async Task MineStreamAsync(CliContext context, string[] sample, long total, MinerOptions options, CancellationToken ct)
     {
         var miner = new LogMiner(options);
         var format = LogFormat.Parse(HdfsFormat);
