@@ -16,7 +16,8 @@ public static class BuiltInMasks
 {
     public const string Wildcard = "<*>";
 
-    private static readonly SearchValues<char> PathEnd = SearchValues.Create(" \t\"',;)]}>");
+    // Where a path or URL ends; not '>', which a mask inside it ("/data/<*>/x") contains.
+    private static readonly SearchValues<char> PathEnd = SearchValues.Create(" \t\"',;)]}");
 
     private static readonly string[] Units =
     [
@@ -35,24 +36,88 @@ public static class BuiltInMasks
         var i = 0;
         while (i < source.Length)
         {
-            var c = source[i];
-            var wordStart = i == 0 || !char.IsAsciiLetterOrDigit(source[i - 1]);
-            if (wordStart && (char.IsAsciiLetterOrDigit(c) || c is '/' or '-'))
+            // Jump straight to the next word that can hold a variable (a digit, '/', ':' or '.'), copying the plain
+            // words before it in one go: most of a log line is words that need no look at all.
+            var hit = source[i..].IndexOfAny(Interesting);
+            if (hit < 0)
             {
-                var length = Recognise(source, i);
-                if (length > 0)
-                {
-                    Wildcard.CopyTo(destination[w..]);
-                    w += 3;
-                    i += length;
-                    continue;
-                }
+                source[i..].CopyTo(destination[w..]);
+                return w + source.Length - i;
             }
-            destination[w++] = c;
-            i++;
+            hit += i;
+            var wordStart = source[i..hit].LastIndexOfAny(' ', '\t') is var space and >= 0 ? i + space + 1 : i;
+            source[i..wordStart].CopyTo(destination[w..]);
+            w += wordStart - i;
+            var timestamp = TimestampBefore(source, i, wordStart);
+            if (timestamp.Length > 0)
+            {
+                // "Sun Jul 24 02:38:22": the day and month words were copied already; take them back.
+                w -= wordStart - timestamp.Start;
+                Wildcard.CopyTo(destination[w..]);
+                w += 3;
+                i = timestamp.Start + timestamp.Length;
+                continue;
+            }
+            var wordEnd = source[wordStart..].IndexOfAny(' ', '\t');
+            var stop = wordEnd < 0 ? source.Length : wordStart + wordEnd + 1;
+            i = wordStart;
+            while (i < stop)
+            {
+                var c = source[i];
+                var atWordStart = i == 0 || !char.IsAsciiLetterOrDigit(source[i - 1]);
+                if (atWordStart && (char.IsAsciiLetterOrDigit(c) || c is '/' or '-'))
+                {
+                    var length = Recognise(source, i);
+                    if (length > 0)
+                    {
+                        Wildcard.CopyTo(destination[w..]);
+                        w += 3;
+                        i += length;
+                        continue;
+                    }
+                }
+                destination[w++] = c;
+                i++;
+            }
         }
         return w;
     }
+
+    /// <summary>A timestamp that starts with a day or month name just before a word starting with a digit.</summary>
+    private static (int Start, int Length) TimestampBefore(ReadOnlySpan<char> s, int floor, int wordStart)
+    {
+        if (!char.IsAsciiDigit(s[wordStart]))
+        {
+            return default;
+        }
+        var month = SkipSpacesBack(s, floor, wordStart) - 3;
+        if (month < floor || month + 3 == wordStart)
+        {
+            return default;
+        }
+        var day = SkipSpacesBack(s, floor, month) - 3;
+        foreach (var start in (ReadOnlySpan<int>)[day, month])
+        {
+            if (start >= floor && (start == 0 || !char.IsAsciiLetterOrDigit(s[start - 1])) && DateTimeMask.At(s, start) is var length and > 0
+                && start + length > wordStart)
+            {
+                return (start, length);
+            }
+        }
+        return default;
+    }
+
+    private static int SkipSpacesBack(ReadOnlySpan<char> s, int floor, int pos)
+    {
+        while (pos > floor && s[pos - 1] == ' ')
+        {
+            pos--;
+        }
+        return pos;
+    }
+
+    // A word without these (and not a three-letter capitalised word, the start of a timestamp) holds no variable.
+    private static readonly SearchValues<char> Interesting = SearchValues.Create("0123456789/:.\\");
 
     private static int Recognise(ReadOnlySpan<char> s, int i)
     {
@@ -61,33 +126,67 @@ public static class BuiltInMasks
         {
             return PathAt(s, i);
         }
-        if (char.IsAsciiLetter(c))
-        {
-            var date = DateTimeMask.At(s, i);
-            if (date > 0)
-            {
-                return date;
-            }
-            var url = UrlAt(s, i);
-            if (url > 0)
-            {
-                return url;
-            }
-            return char.IsAsciiHexDigit(c) ? HexIdAt(s, i) : 0;
-        }
         if (c == '-')
         {
             // A sign only where a value can start: "-5", "=-5", "(-5"; not "BP-5" (not a word start anyway).
             var signed = i + 1 < s.Length && char.IsAsciiDigit(s[i + 1]) && (i == 0 || s[i - 1] is ' ' or '\t' or '=' or ':' or '(' or '[' or ',');
             return signed ? NumberAt(s, i + 1) is var n and > 0 ? n + 1 : 0 : 0;
         }
-        // A digit.
+        // One look at the run of letters and digits decides which recognisers can apply at all.
+        var j = i;
+        var digits = 0;
+        var hexOnly = true;
+        while (j < s.Length && char.IsAsciiLetterOrDigit(s[j]))
+        {
+            digits += char.IsAsciiDigit(s[j]) ? 1 : 0;
+            hexOnly &= char.IsAsciiHexDigit(s[j]);
+            j++;
+        }
+        var run = j - i;
+        var next = j < s.Length ? s[j] : '\0';
         int found;
-        if ((found = DateTimeMask.At(s, i)) > 0 || (found = UuidAt(s, i)) > 0 || (found = IpAt(s, i)) > 0 || (found = HexPrefixedAt(s, i)) > 0 || (found = HexIdAt(s, i)) > 0)
+        if (digits == 0)
+        {
+            if (run == 1 && next == ':' && (found = WindowsPathAt(s, i)) > 0)
+            {
+                return found;
+            }
+            if (next == ':' && (found = UrlAt(s, i)) > 0)
+            {
+                return found;
+            }
+            return next is '.' or '-' or ':' or '/' ? HostAt(s, i) : 0;
+        }
+        if (digits == run && run <= 4 && next is '-' or ':' && (found = DateTimeMask.At(s, i)) > 0)
         {
             return found;
         }
-        return NumberAt(s, i);
+        if (hexOnly && run == 8 && next == '-' && (found = UuidAt(s, i)) > 0)
+        {
+            return found;
+        }
+        if (digits == run && run <= 3 && next == '.' && (found = IpAt(s, i)) > 0)
+        {
+            return found;
+        }
+        if (run >= 3 && c == '0' && (s[i + 1] | 0x20) == 'x' && (found = HexPrefixedAt(s, i)) > 0)
+        {
+            return found;
+        }
+        if (hexOnly && run >= 8)
+        {
+            // A long hex id (digits seen above), unless it is the first label of a host name.
+            if (next is '.' or '-' or ':' or '/' && (found = HostAt(s, i)) > 0)
+            {
+                return found;
+            }
+            return EndsWord(s, j) ? run : 0;
+        }
+        if (next is '.' or '-' or ':' or '/' && (found = HostAt(s, i)) > 0)
+        {
+            return found;
+        }
+        return char.IsAsciiDigit(c) ? NumberAt(s, i) : 0;
     }
 
     private static bool EndsWord(ReadOnlySpan<char> s, int end) => end >= s.Length || !char.IsAsciiLetterOrDigit(s[end]);
@@ -104,9 +203,91 @@ public static class BuiltInMasks
         {
             return 0;
         }
-        j += 3;
-        var rest = s[j..].IndexOfAny(' ', '\t');
-        return (rest < 0 ? s.Length : j + rest) - i;
+        return TrimmedEnd(s, i);
+    }
+
+    private static readonly string[] TopLevelDomains =
+        ["com", "net", "org", "edu", "gov", "mil", "int", "io", "local", "localdomain", "lan", "internal", "corp", "home", "arpa"];
+
+    /// <summary>
+    /// A host name: dotted labels ending in a well-known top-level domain (<c>node7.example.com</c>), or any dotted or
+    /// dashed-with-digits name followed by a port (<c>msra-sa-41:9000</c>). Java class names (<c>org.apache.Foo</c>)
+    /// and property keys (<c>mapred.job.id</c>) do not end in a TLD, so they stay words.
+    /// </summary>
+    private static int HostAt(ReadOnlySpan<char> s, int i)
+    {
+        var j = i;
+        var labels = 0;
+        var lastLabel = j;
+        var lastLabelEnd = j;
+        var digitOrDash = false;
+        var hasDigit = false;
+        while (true)
+        {
+            var start = j;
+            while (j < s.Length && (char.IsAsciiLetterOrDigit(s[j]) || s[j] == '-'))
+            {
+                hasDigit |= char.IsAsciiDigit(s[j]);
+                digitOrDash |= s[j] == '-';
+                j++;
+            }
+            if (j == start)
+            {
+                return 0;
+            }
+            labels++;
+            lastLabel = start;
+            lastLabelEnd = j;
+            if (j + 1 < s.Length && s[j] == '.' && char.IsAsciiLetterOrDigit(s[j + 1]))
+            {
+                j++;
+                continue;
+            }
+            break;
+        }
+        var end = j;
+        var hasPort = false;
+        if (j + 1 < s.Length && s[j] == '/')
+        {
+            // Java's InetSocketAddress form, host/ip:port, is one address.
+            var k = j + 1;
+            var ip = s[k..].StartsWith(Wildcard, StringComparison.Ordinal) ? 3 : IpAt(s, k);
+            if (ip > 0)
+            {
+                j = k + ip;
+                end = j;
+                labels = Math.Max(labels, 2);
+                hasPort = true;
+            }
+        }
+        if (j + 2 < s.Length && s[j] == ':' && char.IsAsciiDigit(s[j + 1]))
+        {
+            var k = j + 1;
+            while (k < s.Length && char.IsAsciiDigit(s[k]))
+            {
+                k++;
+            }
+            if (k - j - 1 is >= 2 and <= 5 && EndsWord(s, k))
+            {
+                hasPort = true;
+                end = k;
+            }
+        }
+        if (!EndsWord(s, end))
+        {
+            return 0;
+        }
+        var tld = s[lastLabel..lastLabelEnd];
+        var knownDomain = false;
+        if (labels >= 3)
+        {
+            foreach (var domain in TopLevelDomains)
+            {
+                knownDomain |= tld.Equals(domain, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+        var namedEndpoint = hasPort && (labels >= 2 || (digitOrDash && hasDigit));
+        return knownDomain || namedEndpoint ? end - i : 0;
     }
 
     /// <summary>/a/b/c (at a word start that is a path start: line start, after a space, '=', ':', a bracket or quote).</summary>
@@ -120,8 +301,26 @@ public static class BuiltInMasks
         {
             return 0;
         }
+        return TrimmedEnd(s, i);
+    }
+
+    /// <summary>C:\dir\file (a Windows path).</summary>
+    private static int WindowsPathAt(ReadOnlySpan<char> s, int i) =>
+        i + 3 < s.Length && char.IsAsciiLetter(s[i]) && s[i + 1] == ':' && s[i + 2] == '\\' ? TrimmedEnd(s, i) : 0;
+
+    /// <summary>
+    /// Length up to the next space, quote, comma or closing bracket, less a trailing ':' ("loading /a/b: failed").
+    /// A trailing '.' stays, as in Khan et al.'s path rule, whose delimiters include ':' and ',' but not '.'.
+    /// </summary>
+    private static int TrimmedEnd(ReadOnlySpan<char> s, int i)
+    {
         var end = s[i..].IndexOfAny(PathEnd);
-        return end < 0 ? s.Length - i : end;
+        end = end < 0 ? s.Length - i : end;
+        while (end > 1 && s[i + end - 1] == ':')
+        {
+            end--;
+        }
+        return end;
     }
 
     /// <summary>8-4-4-4-12 hex digits.</summary>
@@ -206,19 +405,6 @@ public static class BuiltInMasks
             j++;
         }
         return EndsWord(s, j) ? j - i : 0;
-    }
-
-    /// <summary>A run of 8 or more hex digits with at least one decimal digit (ids, hashes, addresses).</summary>
-    private static int HexIdAt(ReadOnlySpan<char> s, int i)
-    {
-        var j = i;
-        var digits = false;
-        while (j < s.Length && char.IsAsciiHexDigit(s[j]))
-        {
-            digits |= char.IsAsciiDigit(s[j]);
-            j++;
-        }
-        return j - i >= 8 && digits && EndsWord(s, j) ? j - i : 0;
     }
 
     /// <summary>Digits, optional decimals, optional unit (12, 3.5, 10ms, 64KB, 99%).</summary>

@@ -97,7 +97,7 @@ internal static class DateTimeMask
                 }
             }
         }
-        if (!Ends(s, save))
+        if (!Ends(s, save) && s[save] is not ('Z' or '+' or '-'))
         {
             return false;
         }

@@ -86,6 +86,11 @@ public sealed class LogLineReader
             }
             if (newline < 0 && available.Length == 0)
             {
+                if (tooLong)
+                {
+                    LineNumber++;
+                    return LineStatus.TooLong; // the over-long last line had no newline
+                }
                 return LineStatus.End;
             }
             var length = newline < 0 ? available.Length : newline;

@@ -32,12 +32,14 @@ public sealed class LogMiner
     private readonly VariableMasker _masker;
     private readonly Dictionary<long, TemplateState> _live = [];
     private readonly Dictionary<long, long> _aliases = [];
-    private readonly List<TemplateState>?[] _byLength;
+    private readonly TemplateIndex _index = new();
     private readonly Dictionary<ulong, TemplateState> _skeletons = [];
     private readonly int _maxSkeletons;
     private TokenSlice[] _tokens;
     private char[] _canonical = new char[1024];
     private long _nextId = 1;
+    private long _clockTick = long.MinValue;
+    private DateTimeOffset _clockNow;
     private long _touch;
 
     public LogMiner(MinerOptions? options = null, TimeProvider? time = null)
@@ -46,7 +48,6 @@ public sealed class LogMiner
         _options.Validate();
         _time = time ?? TimeProvider.System;
         _masker = new VariableMasker(_options.MaskPatterns, _options.BuiltInMasks);
-        _byLength = new List<TemplateState>?[_options.MaxTokens + 1];
         _tokens = new TokenSlice[_options.MaxTokens];
         _maxSkeletons = _options.MaxTemplates * 16;
     }
@@ -77,7 +78,7 @@ public sealed class LogMiner
             ReadOnlySpan<char> masked = _canonical;
             ReadOnlySpan<TokenSlice> tokens = _tokens.AsSpan(0, count);
             var key = LineTokens.SkeletonKey(tokens);
-            var now = _time.GetUtcNow();
+            var now = Now();
             var touch = ++_touch;
             if (_skeletons.TryGetValue(key, out var cached) && Current(cached) is { } hit && hit.Covers(masked, tokens))
             {
@@ -188,7 +189,7 @@ public sealed class LogMiner
             {
                 throw new ArgumentException($"template id {template.Id} appears twice");
             }
-            (miner._byLength[state.Length] ??= []).Add(state);
+            miner._index.Add(state);
             maxId = Math.Max(maxId, template.Id);
         }
         foreach (var (from, to) in snapshot.Aliases)
@@ -198,6 +199,26 @@ public sealed class LogMiner
         }
         miner._nextId = Math.Max(snapshot.NextId, maxId + 1);
         return miner;
+    }
+
+    /// <summary>
+    /// The time of this message. Reading the system clock costs about as much as matching a line, so with the system
+    /// clock it is re-read only when the millisecond tick count moves (same value, a fraction of the cost); any other
+    /// provider (tests) is asked every time.
+    /// </summary>
+    private DateTimeOffset Now()
+    {
+        if (!ReferenceEquals(_time, TimeProvider.System))
+        {
+            return _time.GetUtcNow();
+        }
+        var tick = Environment.TickCount64;
+        if (tick != _clockTick)
+        {
+            _clockTick = tick;
+            _clockNow = _time.GetUtcNow();
+        }
+        return _clockNow;
     }
 
     /// <summary>Masks the message and splits it into canonical words in <c>_canonical</c> and <c>_tokens</c>; returns the word count.</summary>
@@ -224,22 +245,18 @@ public sealed class LogMiner
     /// <summary>The most specific template of this length whose constant words all match.</summary>
     private TemplateState? FindCovering(ReadOnlySpan<char> text, ReadOnlySpan<TokenSlice> tokens)
     {
-        if (_byLength[tokens.Length] is not { } candidates)
-        {
-            return null;
-        }
         TemplateState? best = null;
         var bestConstants = -1;
-        foreach (var t in candidates)
+        foreach (var t in _index.CoveringCandidates(tokens))
         {
-            if (!t.Covers(text, tokens))
+            if (t.Length != tokens.Length || t.EdgeMismatches(tokens) > 0 || !t.Covers(text, tokens))
             {
                 continue;
             }
             var constants = 0;
-            foreach (var variable in t.IsVariable)
+            foreach (var free in t.IsFree)
             {
-                constants += variable ? 0 : 1;
+                constants += free ? 0 : 1;
             }
             if (constants > bestConstants || (constants == bestConstants && t.Count > best!.Count))
             {
@@ -253,14 +270,14 @@ public sealed class LogMiner
     /// <summary>Merges the templates that differ from the message only at one position, once it shows enough values.</summary>
     private TemplateState? MergeSiblings(ReadOnlySpan<char> text, ReadOnlySpan<TokenSlice> tokens)
     {
-        if (_byLength[tokens.Length] is not { } candidates)
-        {
-            return null;
-        }
         // The slow path: runs once per new message shape, so plain collections are fine here.
         Dictionary<int, List<TemplateState>>? siblings = null;
-        foreach (var t in candidates)
+        foreach (var t in _index.SiblingCandidates(tokens))
         {
+            if (t.Length != tokens.Length || t.EdgeMismatches(tokens) > 1)
+            {
+                continue;
+            }
             var position = -1;
             for (var p = 0; p < tokens.Length; p++)
             {
@@ -293,13 +310,15 @@ public sealed class LogMiner
             // Evidence that the position is a variable: enough distinct words, or a masked word or digits among them.
             var distinct = new HashSet<string>(StringComparer.Ordinal);
             var own = tokens[position];
-            var variableLooking = own.IsVariable || own.HasDigit;
+            var ownText = text.Slice(own.Start, own.Length);
+            // A constant word with a digit (ssh2, C1) is weaker evidence of being constant.
+            var variableLooking = own.IsVariable || ownText.IndexOfAnyInRange('0', '9') >= 0;
             foreach (var t in list)
             {
                 distinct.Add(t.Tokens[position]);
                 variableLooking |= t.IsVariable[position] || t.Tokens[position].AsSpan().IndexOfAnyInRange('0', '9') >= 0;
             }
-            distinct.Add(text.Slice(own.Start, own.Length).ToString());
+            distinct.Add(ownText.ToString());
             // The first word is usually the event's name (Drain's tree rests on that): only merge it on real evidence.
             var enough = position == 0 ? variableLooking : distinct.Count >= _options.MergeAfterDistinctValues;
             if (!enough && !(variableLooking && distinct.Count >= 2))
@@ -318,17 +337,27 @@ public sealed class LogMiner
                     survivor = t;
                 }
             }
+            var freedBefore = (bool[])survivor.IsFree.Clone();
             survivor.MakeVariable(position);
+            var absorbed = 0;
             foreach (var t in list)
             {
                 if (t != survivor)
                 {
                     survivor.Absorb(t);
-                    candidates.Remove(t);
                     _live.Remove(t.Id);
                     _aliases[t.Id] = survivor.Id;
+                    absorbed++;
                 }
             }
+            for (var p = 0; p < survivor.Length; p++)
+            {
+                if (survivor.IsFree[p] && !freedBefore[p])
+                {
+                    _index.Freed(survivor, p);
+                }
+            }
+            _index.Removed(_live.Values, absorbed);
             return survivor;
         }
         return null;
@@ -357,7 +386,7 @@ public sealed class LogMiner
         }
         var template = new TemplateState(_nextId++, words, variable, now);
         _live.Add(template.Id, template);
-        (_byLength[tokens.Length] ??= []).Add(template);
+        _index.Add(template);
         return template;
     }
 
@@ -382,8 +411,8 @@ public sealed class LogMiner
             var t = all[i];
             t.Evicted = true;
             _live.Remove(t.Id);
-            _byLength[t.Length]!.Remove(t);
         }
+        _index.Removed(_live.Values, evict);
         EvictedCount += evict;
         List<ulong>? stale = null;
         foreach (var (key, t) in _skeletons)

@@ -8,8 +8,10 @@ namespace Vigil.Analytics.Logs;
 /// <param name="GroupingAccuracy">GA: share of lines whose predicted group holds exactly the lines of their true group.</param>
 /// <param name="ParsingAccuracy">PA: share of lines whose predicted template equals the true one.</param>
 /// <param name="GroupingF1">FGA: F1 of PGA = correct groups / predicted groups and RGA = correct groups / true groups.</param>
-/// <param name="TemplateF1">FTA: F1 of PTA/RTA where a predicted template is correct when it groups exactly one true
-/// template's lines and its text equals that template.</param>
+/// <param name="TemplateF1">FTA: F1 of PTA = correct templates / predicted templates and RTA = correct templates / true
+/// templates, where a predicted template is correct when all its lines belong to one true template and its text equals
+/// that template (the Loghub-2.0 evaluator's <c>evaluate_template_level</c> checks exactly this; it does not also require
+/// the group to hold all of that template's lines).</param>
 public sealed record ParsingScore(
     double GroupingAccuracy,
     double ParsingAccuracy,

@@ -21,7 +21,42 @@ internal sealed class TemplateState
         Suffix = new int[tokens.Length];
         FirstSeen = now;
         LastSeen = now;
+        _hashes = new int[tokens.Length];
+        for (var p = 0; p < tokens.Length; p++)
+        {
+            _hashes[p] = LineTokens.WordHash(tokens[p]);
+        }
     }
+
+    private readonly int[] _hashes;
+
+    /// <summary>
+    /// How many of the first and last slots certainly reject the message's words (a hash comparison, no text):
+    /// the cheap filter that keeps the slow path fast when thousands of templates share a length. A template must
+    /// reject neither to cover a message, and at most one to be its sibling.
+    /// </summary>
+    public int EdgeMismatches(ReadOnlySpan<TokenSlice> tokens)
+    {
+        if (tokens.Length == 0)
+        {
+            return 0;
+        }
+        var mismatches = CertainlyDiffers(0, tokens[0]) ? 1 : 0;
+        if (tokens.Length > 1 && CertainlyDiffers(tokens.Length - 1, tokens[^1]))
+        {
+            mismatches++;
+        }
+        return mismatches;
+    }
+
+    /// <summary>Hash of the word in slot <paramref name="p"/> as it was created (the index key of a constant slot).</summary>
+    public int SlotHash(int p) => _hashes[p];
+
+    /// <summary>Scratch for <see cref="TemplateIndex"/>: the last candidate search that saw this template.</summary>
+    public int Mark { get; set; }
+
+    private bool CertainlyDiffers(int p, in TokenSlice token) =>
+        !IsFree[p] && (IsVariable[p] ? !token.IsVariable : token.IsVariable || token.Hash != _hashes[p]);
 
     public long Id { get; }
 

@@ -62,7 +62,7 @@ internal static class MineCommand
             var run = Mine(context, path, logFormat, options, ct);
             if (structuredPath is not null)
             {
-                WriteStructured(context, path, structuredPath, logFormat, run.Miner, ct);
+                WriteStructured(path, structuredPath, logFormat, run.Miner, ct);
             }
             PrintTemplates(context, run.Miner, result.GetValue(output)!);
             await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -157,7 +157,7 @@ internal static class MineCommand
     }
 
     /// <summary>Second pass: labels each line with its final template (templates may have merged after it was read).</summary>
-    private static void WriteStructured(CliContext context, string path, string outPath, LogFormat format, LogMiner miner, CancellationToken ct)
+    private static void WriteStructured(string path, string outPath, LogFormat format, LogMiner miner, CancellationToken ct)
     {
         using var stream = Open(path);
         using var writer = new StreamWriter(outPath, false, new UTF8Encoding(false), 1 << 16);
@@ -194,7 +194,6 @@ internal static class MineCommand
                 ct.ThrowIfCancellationRequested();
             }
         }
-        _ = context;
     }
 
     /// <summary>LogPAI writes ParameterList as a Python list literal; so do we.</summary>

@@ -1,0 +1,50 @@
+using Vigil.Analytics.Logs;
+
+namespace Vigil.Analytics.Tests.Logs;
+
+public sealed class BuiltInMasksTests
+{
+    private static string Mask(string text)
+    {
+        var output = new char[BuiltInMasks.MaxOutputLength(text.Length)];
+        return new string(output, 0, BuiltInMasks.Apply(text, output));
+    }
+
+    [Theory]
+    [InlineData("from 10.251.73.220:50010 to 10.0.0.1", "from <*> to <*>")]
+    [InlineData("took 250ms, then 1.5s and 64KB", "took <*>, then <*> and <*>")]
+    [InlineData("id 123e4567-e89b-12d3-a456-426614174000 done", "id <*> done")]
+    [InlineData("addr 0x7fff5fbff8a8 and deadbeef12", "addr <*> and <*>")]
+    [InlineData("open /var/log/syslog failed", "open <*> failed")]
+    [InlineData("Error loading /bgl/apps/a.out: invalid", "Error loading <*>: invalid")]
+    [InlineData(@"Loaded C:\Windows\winsxs\x86_64\cbscore.dll, ok", "Loaded <*>, ok")]
+    [InlineData("GET https://example.com/a?b=1 ok", "GET <*> ok")]
+    [InlineData("count=-5 uid=0 CPU#1", "count=<*> uid=<*> CPU#<*>")]
+    [InlineData("Resolved node7.fareast.corp.microsoft.com to x", "Resolved <*> to x")]
+    [InlineData("server msra-sa-41:9000 and msra-sa-41/10.190.173.170:9000", "server <*> and <*>")]
+    [InlineData("at Sun Jul 24 02:38:22 2005 end", "at <*> end")]
+    [InlineData("at 2005-07-24T02:38:22.123Z end", "at <*> end")]
+    public void Common_variables_become_wildcards(string input, string expected) => Assert.Equal(expected, Mask(input));
+
+    [Theory]
+    [InlineData("ssh2 e820 x86 BIOS-e820: ok")]
+    [InlineData("org.apache.hadoop.http.HttpServer2 started")]
+    [InlineData("mapred.job.id is deprecated")]
+    [InlineData("I/O error on r/w device")]
+    [InlineData("state FOLLOWING (n.state), LEADING (my state)")]
+    public void Words_stay_words(string input) => Assert.Equal(input, Mask(input));
+
+    [Fact]
+    public void User_regexes_run_first_with_LogPAI_semantics()
+    {
+        var masker = new VariableMasker([@"blk_-?\d+", @"core\.\d+"]);
+        Assert.Equal("block <*> size <*> and <*>", masker.Mask("block blk_-1608999687919862906 size 67108864 and core.2275").ToString());
+    }
+
+    [Fact]
+    public void An_invalid_user_regex_is_a_format_error()
+    {
+        var error = Assert.Throws<FormatException>(() => new VariableMasker(["(unclosed"]));
+        Assert.Contains("(unclosed", error.Message, StringComparison.Ordinal);
+    }
+}

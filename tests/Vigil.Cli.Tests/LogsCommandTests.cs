@@ -1,0 +1,126 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Vigil.Cli.Tests;
+
+/// <summary><c>vigil logs mine|score</c> on small files made by each test.</summary>
+public sealed class LogsCommandTests : IDisposable
+{
+    private const string Format = "<Date> <Time> <Level> <Component>: <Content>";
+    private readonly Cli _cli = new();
+    private readonly string _dir = Directory.CreateTempSubdirectory("vigil-logs-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string WriteFile(string name, string text) => WriteBytes(name, Encoding.UTF8.GetBytes(text));
+
+    private string WriteBytes(string name, byte[] bytes)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private string SampleLog() => WriteFile("app.log", string.Join('\n',
+        "2026-03-01 12:00:01 INFO api: request 17 served in 12ms",
+        "2026-03-01 12:00:02 INFO api: request 18 served in 30ms",
+        "2026-03-01 12:00:03 WARN db: slow query on table users took 2.5s",
+        "2026-03-01 12:00:04 ERROR api: upstream failed, retrying in 7ms",
+        "2026-03-01 12:00:05 INFO api: request 20 served in 9ms") + "\n");
+
+    [Fact]
+    public async Task Mine_prints_templates_with_counts_in_a_table()
+    {
+        var result = await _cli.RunAsync("logs", "mine", SampleLog(), "--format", Format);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("request <*> served in <*>", result.Out);
+        Assert.Contains("slow query on table users took <*>", result.Out);
+        Assert.Contains("mined 5 of 5 lines", result.Error);
+    }
+
+    [Fact]
+    public async Task Mine_prints_csv_and_json()
+    {
+        var log = SampleLog();
+        var csv = await _cli.RunAsync("logs", "mine", log, "--format", Format, "--output", "csv");
+        var rows = csv.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("EventId,EventTemplate,Occurrences", rows[0]);
+        Assert.Contains(rows, r => r.EndsWith(",request <*> served in <*>,3", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.EndsWith(",\"upstream failed, retrying in <*>\",1", StringComparison.Ordinal));
+
+        var json = await _cli.RunAsync("logs", "mine", log, "--format", Format, "-o", "json");
+        using var doc = JsonDocument.Parse(json.Out);
+        var first = doc.RootElement[0];
+        Assert.Equal("request <*> served in <*>", first.GetProperty("template").GetString());
+        Assert.Equal(3, first.GetProperty("count").GetInt32());
+    }
+
+    [Fact]
+    public async Task Structured_output_has_one_loghub_row_per_line_and_scores_itself_perfectly()
+    {
+        var log = SampleLog();
+        var structured = Path.Combine(_dir, "out.csv");
+        var result = await _cli.RunAsync("logs", "mine", log, "--format", Format, "--structured", structured);
+        Assert.Equal(0, result.ExitCode);
+        var lines = File.ReadAllLines(structured);
+        Assert.Equal("LineId,Date,Time,Level,Component,Content,EventId,EventTemplate,ParameterList", lines[0]);
+        Assert.Equal(6, lines.Length);
+        Assert.StartsWith("1,2026-03-01,12:00:01,INFO,api,request 17 served in 12ms,E", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith(",request <*> served in <*>,\"['17', '12ms']\"", lines[1], StringComparison.Ordinal);
+        Assert.Contains("\"upstream failed, retrying in 7ms\"", lines[4], StringComparison.Ordinal);
+
+        var score = await _cli.RunAsync("logs", "score", "--truth", structured, "--predicted", structured, "-o", "json");
+        using var doc = JsonDocument.Parse(score.Out);
+        foreach (var metric in new[] { "ga", "pa", "fga", "fta" })
+        {
+            Assert.Equal(1.0, doc.RootElement.GetProperty(metric).GetDouble());
+        }
+    }
+
+    [Fact]
+    public async Task Score_prints_the_four_metrics()
+    {
+        var truth = WriteFile("truth.csv", "LineId,Content,EventId,EventTemplate\n1,a 1,E1,a <*>\n2,a 2,E1,a <*>\n3,b,E2,b\n");
+        var predicted = WriteFile("pred.csv", "LineId,EventId,EventTemplate\n1,X,a <*>\n2,Y,a 2\n3,Z,b\n");
+        var result = await _cli.RunAsync("logs", "score", "--truth", truth, "--predicted", predicted);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("GA", result.Out);
+        Assert.Contains("FTA", result.Out);
+        Assert.Contains("0.333", result.Out); // GA: only b is grouped exactly
+    }
+
+    [Fact]
+    public async Task Bad_lines_are_counted_and_skipped_with_reasons()
+    {
+        var bytes = new List<byte>();
+        bytes.AddRange(Encoding.UTF8.GetBytes("2026-03-01 12:00:01 INFO api: request 17 served in 12ms\n\n"));
+        bytes.AddRange([0x00, 0x01, 0xfe, 0x0a, 0xC3, 0x28, 0x0a]);
+        bytes.AddRange(Encoding.UTF8.GetBytes(new string('z', 1_000_000) + "\n"));
+        bytes.AddRange(Encoding.UTF8.GetBytes("no header at all\n"));
+        var result = await _cli.RunAsync("logs", "mine", WriteBytes("bad.log", [.. bytes]), "--format", Format);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("mined 1 of 6 lines", result.Error);
+        foreach (var reason in new[] { "empty line", "binary data", "invalid UTF-8", "line too long", "does not match --format" })
+        {
+            Assert.Contains(reason, result.Error);
+        }
+    }
+
+    [Theory]
+    [InlineData("--format", "<Date> <Time>", "<Content>")]
+    [InlineData("--mask", "(unclosed", "invalid --mask")]
+    public async Task Invalid_options_are_usage_errors(string option, string value, string expected)
+    {
+        var result = await _cli.RunAsync("logs", "mine", SampleLog(), option, value);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Error);
+    }
+
+    [Fact]
+    public async Task A_missing_file_is_a_usage_error()
+    {
+        var result = await _cli.RunAsync("logs", "mine", Path.Combine(_dir, "nope.log"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("cannot read", result.Error);
+    }
+}
