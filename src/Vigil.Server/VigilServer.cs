@@ -66,6 +66,7 @@ public static class VigilServer
         builder.Services.AddSingleton<LogIngest>();
         builder.Services.AddHostedService<PipelineHost>();
         builder.Services.AddHostedService<LogsHost>();
+        builder.Services.AddHostedService<LogRetention>();
         if (options.Demo)
         {
             builder.Services.AddHostedService<DemoEnvironment>();

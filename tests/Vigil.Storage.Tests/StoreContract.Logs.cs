@@ -95,3 +95,25 @@ public abstract partial class StoreContract
         Assert.NotNull(await Store.GetLogTemplateAsync("other", 4));
     }
 }
+
+public abstract partial class StoreContract
+{
+    [Fact]
+    public async Task Log_counts_older_than_the_retention_cutoff_are_pruned_before_new_increments()
+    {
+        await Apply(Changes(c =>
+        {
+            c.LogCounts.Add(new LogMinuteCount("a", 1, 100, 1));
+            c.LogCounts.Add(new LogMinuteCount("a", 1, 200, 2));
+            c.LogCounts.Add(new LogMinuteCount("b", 1, 150, 3));
+        }));
+        await Apply(Changes(c =>
+        {
+            c.PruneLogCountsBeforeMinute = 180;
+            c.LogCounts.Add(new LogMinuteCount("a", 1, 300, 4));
+        }));
+
+        Assert.Equal([(200L, 2L), (300L, 4L)], (await Store.ListLogCountsAsync("a", 0)).Select(c => (c.Minute, c.Count)));
+        Assert.Empty(await Store.ListLogCountsAsync("b", 0));
+    }
+}

@@ -9,9 +9,12 @@ public sealed record LogSourceSettings(string? Format, IReadOnlyList<string> Mas
 }
 
 /// <summary>The <c>logs:</c> section: settings for named sources and the defaults for every other source.</summary>
-public sealed record LogsConfig(LogSourceSettings Defaults, IReadOnlyDictionary<string, LogSourceSettings> Sources)
+/// <param name="Retention">How long per-minute template counts are kept (templates themselves are kept while their miner keeps them).</param>
+public sealed record LogsConfig(LogSourceSettings Defaults, IReadOnlyDictionary<string, LogSourceSettings> Sources, TimeSpan Retention)
 {
-    public static readonly LogsConfig Default = new(LogSourceSettings.WholeLine, new Dictionary<string, LogSourceSettings>());
+    public static readonly TimeSpan DefaultRetention = TimeSpan.FromDays(14);
+
+    public static readonly LogsConfig Default = new(LogSourceSettings.WholeLine, new Dictionary<string, LogSourceSettings>(), DefaultRetention);
 
     public LogSourceSettings For(string source) => Sources.TryGetValue(source, out var settings) ? settings : Defaults;
 }

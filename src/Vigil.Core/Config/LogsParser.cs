@@ -18,7 +18,7 @@ namespace Vigil.Core.Config;
 /// </summary>
 internal sealed class LogsParser(YamlReader reader)
 {
-    private static readonly string[] SectionKeys = ["defaults", "sources"];
+    private static readonly string[] SectionKeys = ["defaults", "sources", "retention"];
     private static readonly string[] SettingsKeys = ["format", "masks"];
     private static readonly string[] SourceKeys = ["name", "format", "masks"];
 
@@ -58,7 +58,17 @@ internal sealed class LogsParser(YamlReader reader)
                 }
             }
         }
-        return new LogsConfig(defaults, sources);
+        var retention = LogsConfig.DefaultRetention;
+        if (keys.TryGetValue("retention", out var retentionNode) && reader.Duration(retentionNode, "retention") is { } value)
+        {
+            if (value < TimeSpan.FromHours(2))
+            {
+                // The rate-spike detector reads the last hour of counts; a shorter retention would blind it.
+                reader.Error(retentionNode, $"logs.retention must be at least 2h, got {PromDuration.Format(value)}");
+            }
+            retention = value;
+        }
+        return new LogsConfig(defaults, sources, retention);
     }
 
     private LogSourceSettings Settings(Dictionary<string, YamlNode> keys, string where)

@@ -41,6 +41,9 @@ internal sealed class NetChanges
 
     public Dictionary<string, LogSourceRecord> LogSources { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The latest retention cut-off of the change sets; applied before their increments.</summary>
+    public long? PruneLogCountsBeforeMinute { get; private set; }
+
     public static NetChanges From(IReadOnlyList<ChangeSet> changes)
     {
         var net = new NetChanges();
@@ -93,6 +96,10 @@ internal sealed class NetChanges
 
     private static void AddLogs(NetChanges net, ChangeSet set)
     {
+        if (set.PruneLogCountsBeforeMinute is { } cutoff)
+        {
+            net.PruneLogCountsBeforeMinute = Math.Max(cutoff, net.PruneLogCountsBeforeMinute ?? long.MinValue);
+        }
         foreach (var key in set.DeletedLogTemplates)
         {
             net.LogTemplates[key] = null;

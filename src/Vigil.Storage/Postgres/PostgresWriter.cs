@@ -281,6 +281,10 @@ internal static class PostgresWriter
                 templates.Select(t => Utc(t.LastSeen)).ToArray(),
                 templates.Select(t => LogJson.Strings(t.Examples)).ToArray());
         }
+        if (net.PruneLogCountsBeforeMinute is { } cutoff)
+        {
+            Add(batch, "DELETE FROM log_counts WHERE minute < $1", cutoff);
+        }
         if (net.LogCounts.Count > 0)
         {
             var counts = net.LogCounts.OrderBy(p => p.Key.Source, StringComparer.Ordinal).ThenBy(p => p.Key.Minute).ThenBy(p => p.Key.TemplateId).ToArray();

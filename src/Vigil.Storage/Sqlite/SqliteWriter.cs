@@ -28,6 +28,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _deleteLogTemplate;
     private readonly SqliteStatement _addLogCount;
     private readonly SqliteStatement _upsertLogSource;
+    private readonly SqliteStatement _pruneLogCounts;
 
     public SqliteWriter(SqliteConnection connection, int journalCapacity = SqliteAlertJournal.DefaultMinimumCapacity)
     {
@@ -91,6 +92,7 @@ internal sealed class SqliteWriter : IDisposable
             INSERT INTO log_counts (source, template_id, minute, count) VALUES (@source, @template_id, @minute, @count)
             ON CONFLICT (source, minute, template_id) DO UPDATE SET count = log_counts.count + excluded.count
             """);
+        _pruneLogCounts = new(connection, "DELETE FROM log_counts WHERE minute < @minute");
         _upsertLogSource = new(connection,
             """
             INSERT INTO log_sources (source, next_id, aliases, lines, updated_at) VALUES (@source, @next_id, @aliases, @lines, @updated_at)
@@ -173,6 +175,10 @@ internal sealed class SqliteWriter : IDisposable
 
     private void WriteLogs(NetChanges net, SqliteTransaction tx)
     {
+        if (net.PruneLogCountsBeforeMinute is { } cutoff)
+        {
+            _pruneLogCounts.Run(tx, cutoff);
+        }
         foreach (var (key, t) in net.LogTemplates)
         {
             if (t is null)
@@ -197,7 +203,7 @@ internal sealed class SqliteWriter : IDisposable
     {
         _alerts.Dispose();
         foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta,
-            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource })
+            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts })
         {
             s.Dispose();
         }
