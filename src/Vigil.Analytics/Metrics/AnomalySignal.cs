@@ -21,6 +21,7 @@ public enum AnomalySignal : byte
     /// <summary>The recent mean moved away from the long-run mean.</summary>
     LevelShift,
 
-    /// <summary>The recent spread of the residuals differs from their long-run spread.</summary>
-    VarianceChange,
+    /// <summary>A seasonal series differs from its value at the same time the day before.</summary>
+    SeasonalDeviation,
+
 }

@@ -30,7 +30,7 @@ public struct ExponentialStats(double alpha)
         Variance = (1 - Alpha) * (Variance + (Alpha * delta * delta));
     }
 
-    internal void Write(ref StateWriter writer)
+    internal readonly void Write(ref StateWriter writer)
     {
         writer.Write(Mean);
         writer.Write(Variance);
