@@ -19,6 +19,7 @@ public static class CliApp
         root.Subcommands.Add(IncidentsCommands.Create(context));
         root.Subcommands.Add(SilencesCommands.Create(context));
         root.Subcommands.Add(TokensCommands.Create(context));
+        root.Subcommands.Add(MetricsCommands.Create(context));
         return root;
     }
 

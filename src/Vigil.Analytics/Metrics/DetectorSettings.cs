@@ -11,6 +11,11 @@ public sealed record DetectorSettings
     /// <summary>Samples learned before the novelty scorer may report anything.</summary>
     public int WarmupSamples { get; init; } = 150;
 
+    /// <summary>Samples after which the surprise record is kept (the first ones, with no scale yet, are not
+    /// representative); the record then spans part of the warm-up, so the first scored sample is not a "record" by
+    /// default.</summary>
+    public int RecordStartSamples { get; init; } = 140;
+
     /// <summary>Smoothing of the expected level: fast, so a spike stands out against the recent values.</summary>
     public double LevelAlpha { get; init; } = 0.2;
 

@@ -98,7 +98,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         _spike.Learn(value, floor, _settings);
         _shift.Learn(value);
         _seasonal?.Learn(timestamp, value);
-        _novelty.Learn(surprise, _samples >= _settings.WarmupSamples, _settings);
+        _novelty.Learn(surprise, _samples >= _settings.RecordStartSamples, _settings);
         _samples++;
         _last = timestamp;
         if (_samples == IntervalSamples && _seasonal is null)
