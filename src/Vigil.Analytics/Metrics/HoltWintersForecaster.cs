@@ -13,7 +13,7 @@ public static class HoltWintersForecaster
     private static readonly double[] Alphas = [0.05, 0.1, 0.2, 0.4, 0.7];
     private static readonly double[] Betas = [0.0, 0.01, 0.05];
     private static readonly double[] Gammas = [0.05, 0.1, 0.3];
-    private static readonly double[] Phis = [0.8, 0.9, 0.95];
+    private static readonly double[] Phis = [0.8, 0.9, 0.95, 0.98];
 
     /// <summary>Fits the model to the finite values (NaN/Inf are skipped; at least three are needed).</summary>
     public static HoltWintersModel Fit(ReadOnlySpan<double> values, int period)
