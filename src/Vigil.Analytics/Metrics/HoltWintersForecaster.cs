@@ -13,7 +13,13 @@ public static class HoltWintersForecaster
     private static readonly double[] Alphas = [0.05, 0.1, 0.2, 0.4, 0.7];
     private static readonly double[] Betas = [0.0, 0.01, 0.05];
     private static readonly double[] Gammas = [0.05, 0.1, 0.3];
-    private static readonly double[] Phis = [0.8, 0.9, 0.95, 0.98];
+    private static readonly double[] Phis = [0.8, 0.9, 0.95, 0.98, 1.0];
+
+    /// <summary>
+    /// An undamped trend extrapolates forever, which is what a filling disk needs and what ruins forecasts of
+    /// noisy series whose holdout happens to slope; it must beat the damped candidates by this factor to be chosen.
+    /// </summary>
+    private const double UndampedPenalty = 1.5;
 
     /// <summary>Fits the model to the finite values (NaN/Inf are skipped; at least three are needed).</summary>
     public static HoltWintersModel Fit(ReadOnlySpan<double> values, int period)
@@ -43,6 +49,7 @@ public static class HoltWintersForecaster
                         var error = canHoldOut
                             ? HoldoutError(clean, fitLength, period, alpha, beta, gamma, phi)
                             : Run(clean, period, alpha, beta, gamma, phi).Error;
+                        error *= phi >= 1.0 ? UndampedPenalty : 1.0;
                         if (error < bestError)
                         {
                             (best, bestError) = ((alpha, beta, gamma, phi), error);
