@@ -1,0 +1,27 @@
+namespace Vigil.Analytics.Metrics;
+
+/// <summary>Which detector drove a score (the "why" of an anomaly), or why a point was not scored.</summary>
+public enum AnomalySignal : byte
+{
+    /// <summary>Nothing unusual.</summary>
+    None,
+
+    /// <summary>Still learning the series (the first samples); scored 0.</summary>
+    Warmup,
+
+    /// <summary>NaN or infinite value: skipped, scored 0, not learned.</summary>
+    Missing,
+
+    /// <summary>Timestamp not after the previous one (duplicate or out of order): skipped, scored 0, not learned.</summary>
+    OutOfOrder,
+
+    /// <summary>A value far from the expected one (robust z-score of the residual).</summary>
+    Spike,
+
+    /// <summary>The recent mean moved away from the long-run mean.</summary>
+    LevelShift,
+
+    /// <summary>A seasonal series differs from its value at the same time the day before.</summary>
+    SeasonalDeviation,
+
+}

@@ -1,0 +1,166 @@
+namespace Vigil.Analytics.Metrics;
+
+/// <summary>
+/// Capacity forecasting: additive Holt-Winters with a damped trend (Gardner &amp; McKenzie), the season found by
+/// <see cref="SeasonalPeriod"/>. The smoothing factors are chosen by a small grid search on a holdout: fit on the
+/// first 75% of the training data, forecast the last 25% in one go, keep the factors with the lowest absolute
+/// error, refit on everything (the same procedure for every series). Minimising the one-step error instead picks
+/// a large α that chases the last few values and wrecks multi-step forecasts. Prediction intervals
+/// use the ETS(A,Ad,A) h-step variance <c>σ²(1 + Σⱼ₌₁..ₕ₋₁ (α(1 + β·Σₖ₌₁..ⱼ φᵏ) + γ·[j mod m = 0])²)</c>.
+/// </summary>
+public static class HoltWintersForecaster
+{
+    private static readonly double[] Alphas = [0.05, 0.1, 0.2, 0.4, 0.7];
+    private static readonly double[] Betas = [0.0, 0.01, 0.05];
+    private static readonly double[] Gammas = [0.05, 0.1, 0.3];
+    private static readonly double[] Phis = [0.8, 0.9, 0.95, 0.98, 1.0];
+
+    /// <summary>
+    /// An undamped trend extrapolates forever, which is what a filling disk needs and what ruins forecasts of
+    /// noisy series whose holdout happens to slope; it must beat the damped candidates by this factor to be chosen.
+    /// </summary>
+    private const double UndampedPenalty = 1.5;
+
+    /// <summary>Fits the model to the finite values (NaN/Inf are skipped; at least three are needed).</summary>
+    public static HoltWintersModel Fit(ReadOnlySpan<double> values, int period)
+    {
+        var clean = Finite(values);
+        if (clean.Length < 3)
+        {
+            throw new ArgumentException("at least three finite values are needed to forecast", nameof(values));
+        }
+        if (period < 2 || period * 2 > clean.Length)
+        {
+            period = 0;
+        }
+        var holdout = clean.Length / 4;
+        var fitLength = clean.Length - holdout;
+        var canHoldOut = holdout >= 2 && (period == 0 ? fitLength >= 3 : fitLength >= 2 * period);
+        (double Alpha, double Beta, double Gamma, double Phi) best = (0.2, 0.0, 0.1, 0.9);
+        var bestError = double.PositiveInfinity;
+        foreach (var alpha in Alphas)
+        {
+            foreach (var beta in Betas)
+            {
+                foreach (var phi in Phis)
+                {
+                    foreach (var gamma in period > 0 ? Gammas : [0.0])
+                    {
+                        var error = canHoldOut
+                            ? HoldoutError(clean, fitLength, period, alpha, beta, gamma, phi)
+                            : Run(clean, period, alpha, beta, gamma, phi).Error;
+                        error *= phi >= 1.0 ? UndampedPenalty : 1.0;
+                        if (error < bestError)
+                        {
+                            (best, bestError) = ((alpha, beta, gamma, phi), error);
+                        }
+                    }
+                }
+            }
+        }
+        return Run(clean, period, best.Alpha, best.Beta, best.Gamma, best.Phi).Model;
+    }
+
+    private static double HoldoutError(double[] y, int fitLength, int period, double alpha, double beta, double gamma, double phi)
+    {
+        var (model, _) = Run(y.AsSpan(0, fitLength), period, alpha, beta, gamma, phi);
+        var forecast = Predict(model, DateTime.UnixEpoch, TimeSpan.FromSeconds(1), y.Length - fitLength);
+        var error = 0.0;
+        for (var h = 0; h < forecast.Points.Count; h++)
+        {
+            error += Math.Abs(y[fitLength + h] - forecast.Points[h].Value);
+        }
+        return double.IsFinite(error) ? error : double.PositiveInfinity;
+    }
+
+    /// <summary>Forecasts <paramref name="steps"/> samples after <paramref name="last"/>, one every <paramref name="interval"/>.</summary>
+    public static Forecast Predict(HoltWintersModel model, DateTime last, TimeSpan interval, int steps, double intervalZ = 1.96)
+    {
+        var points = new List<ForecastPoint>(steps);
+        var dampedSum = 0.0;   // φ + φ² + … + φʰ
+        var varianceFactor = 1.0;
+        var phiPower = 1.0;
+        for (var h = 1; h <= steps; h++)
+        {
+            phiPower *= model.Phi;
+            dampedSum += phiPower;
+            var seasonal = model.Period > 0 ? model.Seasonal[(model.SeasonalOffset + h - 1) % model.Period] : 0;
+            var value = model.Level + (dampedSum * model.Trend) + seasonal;
+            var halfWidth = intervalZ * model.ResidualStdDev * Math.Sqrt(varianceFactor);
+            points.Add(new ForecastPoint(last + (interval * h), value, value - halfWidth, value + halfWidth));
+
+            var seasonalHit = model.Period > 0 && h % model.Period == 0 ? model.Gamma : 0;
+            var c = (model.Alpha * (1 + (model.Beta * dampedSum))) + seasonalHit;
+            varianceFactor += c * c;
+        }
+        return new Forecast(points, model, 0.95);
+    }
+
+    private static (HoltWintersModel Model, double Error) Run(ReadOnlySpan<double> y, int period, double alpha, double beta, double gamma, double phi)
+    {
+        var seasonal = new double[Math.Max(period, 1)];
+        double level, trend;
+        int start;
+        if (period > 0)
+        {
+            // Classic initialisation: first season's mean as level, the change between the first two seasons'
+            // means as trend, first-season deviations as indices.
+            double first = 0, second = 0;
+            for (var i = 0; i < period; i++)
+            {
+                first += y[i];
+                second += y[i + period];
+            }
+            first /= period;
+            second /= period;
+            level = first;
+            trend = (second - first) / period;
+            for (var i = 0; i < period; i++)
+            {
+                seasonal[i] = y[i] - first;
+            }
+            start = period;
+        }
+        else
+        {
+            level = y[0];
+            trend = y[1] - y[0];
+            start = 1;
+        }
+
+        double squared = 0;
+        var count = 0;
+        for (var t = start; t < y.Length; t++)
+        {
+            var s = period > 0 ? seasonal[t % period] : 0;
+            var forecast = level + (phi * trend) + s;
+            var error = y[t] - forecast;
+            squared += error * error;
+            count++;
+            var previousLevel = level;
+            level = previousLevel + (phi * trend) + (alpha * error);
+            trend = (phi * trend) + (alpha * beta * error);
+            if (period > 0)
+            {
+                seasonal[t % period] = s + (gamma * error);
+            }
+        }
+        var sd = count > 0 ? Math.Sqrt(squared / count) : 0;
+        var mse = count > 0 ? squared / count : double.PositiveInfinity;
+        var offset = period > 0 ? y.Length % period : 0;
+        return (new HoltWintersModel(alpha, beta, gamma, phi, period, level, trend, seasonal, offset, sd), double.IsFinite(mse) ? mse : double.PositiveInfinity);
+    }
+
+    private static double[] Finite(ReadOnlySpan<double> values)
+    {
+        var clean = new List<double>(values.Length);
+        foreach (var v in values)
+        {
+            if (double.IsFinite(v))
+            {
+                clean.Add(v);
+            }
+        }
+        return [.. clean];
+    }
+}

@@ -1,0 +1,159 @@
+namespace Vigil.Analytics.Metrics;
+
+/// <summary>
+/// The per-series streaming ensemble: a spike detector (robust z-score against a fast level), a level-shift
+/// detector (short against long mean), a daily seasonal detector (found automatically, residual against the same
+/// time yesterday), combined by taking the strongest surprise and scored by <see cref="NoveltyScorer"/>.
+/// Feed samples in time order with <see cref="Update"/>: each is scored from the state built by the samples before
+/// it (no look-ahead), then learned. O(1) per sample and no allocation (one array, the day's slots, is allocated
+/// once the sampling interval is known). State: <see cref="ExportState"/> / <see cref="ImportState"/>.
+/// </summary>
+public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
+{
+    private const int StateVersion = 1;
+
+    /// <summary>Samples used to estimate the sampling interval (and so the number of slots per day).</summary>
+    private const int IntervalSamples = 16;
+
+    private readonly DetectorSettings _settings = settings ?? DetectorSettings.Default;
+    private long _samples;
+    private DateTime _first;
+    private DateTime _last;
+    private SpikeDetector _spike;
+    private LevelShiftDetector _shift = new(settings ?? DetectorSettings.Default);
+    private SeasonalDetector? _seasonal;
+    private NoveltyScorer _novelty;
+
+    /// <summary>Samples learned so far (skipped ones excluded).</summary>
+    public long Samples => _samples;
+
+    /// <summary>The detected season in samples per day, or 0 when the series is not (yet) seasonal.</summary>
+    public int SeasonalPeriod => _seasonal is { } s && s.IsSeasonal(_settings) ? s.Period : 0;
+
+    /// <summary>
+    /// Scores <paramref name="value"/> at <paramref name="timestamp"/>, then learns it. Non-finite values and
+    /// timestamps not after the previous one are skipped (score 0, state unchanged) and say so in the signal.
+    /// </summary>
+    public AnomalyScore Update(DateTime timestamp, double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return AnomalyScore.Skipped(AnomalySignal.Missing);
+        }
+        if (_samples > 0 && timestamp <= _last)
+        {
+            return AnomalyScore.Skipped(AnomalySignal.OutOfOrder);
+        }
+        var (result, surprise) = Score(timestamp, value);
+        Learn(timestamp, value, surprise);
+        return result;
+    }
+
+    private (AnomalyScore Result, double Surprise) Score(DateTime timestamp, double value)
+    {
+        if (_samples == 0)
+        {
+            return (new AnomalyScore(0, value, value, value, AnomalySignal.Warmup, 0), 0);
+        }
+        var floor = 1e-9 + (1e-6 * Math.Abs(_shift.LongMean)) + (_settings.ScaleFloor * _shift.LongStdDev);
+        var spike = _spike.Strength(value, floor) / _settings.SpikeUnit;
+        var shift = _shift.Strength(floor) / _settings.LevelShiftUnit;
+        var seasonal = _seasonal is { } s && s.IsSeasonal(_settings) ? s : null;
+        var season = seasonal?.Strength(timestamp, value, floor) / _settings.SeasonalUnit ?? 0;
+
+        var (surprise, signal) = (spike, AnomalySignal.Spike);
+        if (shift > surprise)
+        {
+            (surprise, signal) = (shift, AnomalySignal.LevelShift);
+        }
+        if (season > surprise)
+        {
+            (surprise, signal) = (season, AnomalySignal.SeasonalDeviation);
+        }
+
+        var armed = _samples >= _settings.WarmupSamples;
+        var score = _novelty.Score(surprise, armed, _settings);
+        var (expected, sigma) = seasonal is not null && !double.IsNaN(seasonal.Expected(timestamp))
+            ? (seasonal.Expected(timestamp), seasonal.Sigma(floor))
+            : (_spike.Level, _spike.Sigma(floor));
+        var result = new AnomalyScore(score, expected, expected - (3 * sigma), expected + (3 * sigma),
+            !armed ? AnomalySignal.Warmup : score > 0 ? signal : AnomalySignal.None, surprise * UnitOf(signal));
+        return (result, surprise);
+    }
+
+    private double UnitOf(AnomalySignal signal) => signal switch
+    {
+        AnomalySignal.LevelShift => _settings.LevelShiftUnit,
+        AnomalySignal.SeasonalDeviation => _settings.SeasonalUnit,
+        _ => _settings.SpikeUnit,
+    };
+
+    private void Learn(DateTime timestamp, double value, double surprise)
+    {
+        if (_samples == 0)
+        {
+            _first = timestamp;
+        }
+        var floor = 1e-9 + (1e-6 * Math.Abs(_shift.LongMean)) + (_settings.ScaleFloor * _shift.LongStdDev);
+        _spike.Learn(value, floor, _settings);
+        _shift.Learn(value);
+        _seasonal?.Learn(timestamp, value);
+        _novelty.Learn(surprise, _samples >= _settings.RecordStartSamples, _settings);
+        _samples++;
+        _last = timestamp;
+        if (_samples == IntervalSamples && _seasonal is null)
+        {
+            _seasonal = SeasonalDetector.ForInterval((timestamp - _first) / (IntervalSamples - 1), _settings);
+        }
+    }
+
+    /// <summary>
+    /// The series' state as bytes, for a server to persist; settings are not included (the importer supplies them).
+    /// </summary>
+    public byte[] ExportState()
+    {
+        var writer = new StateWriter(128 + (8 * (_seasonal?.Period ?? 0)));
+        writer.Write(StateVersion);
+        writer.Write(_samples);
+        writer.Write(_first.Ticks);
+        writer.Write(_last.Ticks);
+        _spike.Write(ref writer);
+        _shift.Write(ref writer);
+        _novelty.Write(ref writer);
+        writer.Write(_seasonal is not null);
+        _seasonal?.Write(ref writer);
+        return writer.Written.ToArray();
+    }
+
+    /// <summary>Restores a detector from <see cref="ExportState"/>; a damaged buffer is a <see cref="FormatException"/>.</summary>
+    public static MetricAnomalyDetector ImportState(ReadOnlySpan<byte> state, DetectorSettings? settings = null)
+    {
+        var detector = new MetricAnomalyDetector(settings);
+        var reader = new StateReader(state);
+        if (reader.ReadInt32() != StateVersion)
+        {
+            throw new FormatException("detector state: unknown version");
+        }
+        detector._samples = reader.ReadInt64();
+        detector._first = new DateTime(Ticks(ref reader), DateTimeKind.Utc);
+        detector._last = new DateTime(Ticks(ref reader), DateTimeKind.Utc);
+        detector._spike.Read(ref reader);
+        detector._shift.Read(ref reader);
+        detector._novelty.Read(ref reader);
+        if (reader.ReadBoolean())
+        {
+            detector._seasonal = SeasonalDetector.Read(ref reader, detector._settings);
+        }
+        if (!reader.AtEnd || detector._samples < 0)
+        {
+            throw new FormatException("detector state: unexpected trailing bytes");
+        }
+        return detector;
+    }
+
+    private static long Ticks(ref StateReader reader)
+    {
+        var ticks = reader.ReadInt64();
+        return ticks is >= 0 and <= 3155378975999999999 ? ticks : throw new FormatException("detector state: bad timestamp");
+    }
+}

@@ -1,0 +1,117 @@
+namespace Vigil.Analytics.Metrics;
+
+/// <summary>
+/// Daily seasonality, found and used in one pass with bounded state. The series' sampling interval fixes the number
+/// of slots per day; each slot keeps the value seen at that time of day. A running correlation between each value
+/// and its slot's previous value (lag one day) decides whether the series is seasonal; if it is, the strength is
+/// the residual against yesterday's value (a seasonal-naive forecast) in robust spreads. Slots are addressed by
+/// time of day, not by sample count, so gaps do not shift the phase.
+/// </summary>
+internal sealed class SeasonalDetector
+{
+    private const double MinimumCorrelationRate = 0.002;
+    private static readonly long DayTicks = TimeSpan.TicksPerDay;
+
+    private readonly double[] _slots;
+    private readonly long _slotTicks;
+    private long _pairs;
+    private double _meanX, _meanY, _varX, _varY, _covXY;
+    private double _meanAbsResidual;
+
+    private SeasonalDetector(int slots)
+    {
+        _slots = new double[slots];
+        Array.Fill(_slots, double.NaN);
+        _slotTicks = DayTicks / slots;
+    }
+
+    /// <summary>A detector for a series sampled every <paramref name="interval"/>, or null when a day does not fit.</summary>
+    public static SeasonalDetector? ForInterval(TimeSpan interval, DetectorSettings settings)
+    {
+        if (interval <= TimeSpan.Zero)
+        {
+            return null;
+        }
+        var slots = (int)Math.Round((double)DayTicks / interval.Ticks);
+        return slots >= 4 && slots <= settings.MaxSeasonSamples ? new SeasonalDetector(slots) : null;
+    }
+
+    public int Period => _slots.Length;
+
+    public double Correlation
+    {
+        get
+        {
+            var denominator = Math.Sqrt(_varX * _varY);
+            return denominator > 0 ? _covXY / denominator : 0;
+        }
+    }
+
+    /// <summary>True once a full day of pairs shows the daily correlation.</summary>
+    public bool IsSeasonal(DetectorSettings settings) => _pairs >= _slots.Length && Correlation >= settings.SeasonalityCorrelation;
+
+    /// <summary>Yesterday's value at this time of day (NaN if none).</summary>
+    public double Expected(DateTime timestamp) => _slots[Slot(timestamp)];
+
+    public double Strength(DateTime timestamp, double value, double floor)
+    {
+        var previous = _slots[Slot(timestamp)];
+        return double.IsNaN(previous) ? 0 : Math.Abs(value - previous) / Sigma(floor);
+    }
+
+    public double Sigma(double floor) => Math.Max(1.2533 * _meanAbsResidual, floor);
+
+    public void Learn(DateTime timestamp, double value)
+    {
+        var slot = Slot(timestamp);
+        var previous = _slots[slot];
+        _slots[slot] = value;
+        if (double.IsNaN(previous))
+        {
+            return;
+        }
+        _pairs++;
+        var rate = Math.Max(1.0 / _pairs, MinimumCorrelationRate);
+        var dx = value - _meanX;
+        var dy = previous - _meanY;
+        _meanX += rate * dx;
+        _meanY += rate * dy;
+        _varX = (1 - rate) * (_varX + (rate * dx * dx));
+        _varY = (1 - rate) * (_varY + (rate * dy * dy));
+        _covXY = (1 - rate) * (_covXY + (rate * dx * dy));
+        _meanAbsResidual += rate * (Math.Abs(value - previous) - _meanAbsResidual);
+    }
+
+    private int Slot(DateTime timestamp) => (int)(timestamp.Ticks % DayTicks / _slotTicks) % _slots.Length;
+
+    internal void Write(ref StateWriter writer)
+    {
+        writer.Write(_slots);
+        writer.Write(_pairs);
+        writer.Write(_meanX);
+        writer.Write(_meanY);
+        writer.Write(_varX);
+        writer.Write(_varY);
+        writer.Write(_covXY);
+        writer.Write(_meanAbsResidual);
+    }
+
+    internal static SeasonalDetector Read(ref StateReader reader, DetectorSettings settings)
+    {
+        var slots = reader.ReadDoubles(settings.MaxSeasonSamples);
+        if (slots.Length < 4)
+        {
+            throw new FormatException("detector state: seasonal slots missing");
+        }
+        var detector = new SeasonalDetector(slots.Length);
+        slots.CopyTo(detector._slots, 0);
+        detector._pairs = reader.ReadInt64();
+        detector._meanX = reader.ReadDouble();
+        detector._meanY = reader.ReadDouble();
+        detector._varX = reader.ReadDouble();
+        detector._varY = reader.ReadDouble();
+        detector._covXY = reader.ReadDouble();
+        detector._meanAbsResidual = reader.ReadDouble();
+        return detector;
+    }
+}

@@ -1,0 +1,72 @@
+namespace Vigil.Analytics.Metrics;
+
+/// <summary>
+/// Batch seasonality for forecasting: the candidate period (one day or one week, in samples at the series'
+/// median interval) with the highest autocorrelation, if it reaches <see cref="MinimumAutocorrelation"/> and at
+/// least two full periods are available.
+/// </summary>
+public static class SeasonalPeriod
+{
+    public const double MinimumAutocorrelation = 0.3;
+
+    public static int Detect(ReadOnlySpan<double> values, TimeSpan interval)
+    {
+        if (interval <= TimeSpan.Zero)
+        {
+            return 0;
+        }
+        var best = 0;
+        var bestCorrelation = MinimumAutocorrelation;
+        foreach (var season in (ReadOnlySpan<TimeSpan>)[TimeSpan.FromDays(1), TimeSpan.FromDays(7)])
+        {
+            var period = (int)Math.Round(season / interval);
+            if (period < 2 || period * 2 > values.Length)
+            {
+                continue;
+            }
+            var correlation = Autocorrelation(values, period);
+            if (correlation > bestCorrelation)
+            {
+                (best, bestCorrelation) = (period, correlation);
+            }
+        }
+        return best;
+    }
+
+    public static double Autocorrelation(ReadOnlySpan<double> values, int lag)
+    {
+        var mean = 0.0;
+        foreach (var v in values)
+        {
+            mean += v;
+        }
+        mean /= values.Length;
+        double numerator = 0, denominator = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var d = values[i] - mean;
+            denominator += d * d;
+            if (i >= lag)
+            {
+                numerator += d * (values[i - lag] - mean);
+            }
+        }
+        return denominator > 0 ? numerator / denominator : 0;
+    }
+
+    /// <summary>The median spacing of consecutive timestamps (robust to a few gaps).</summary>
+    public static TimeSpan MedianInterval(ReadOnlySpan<DateTime> timestamps)
+    {
+        if (timestamps.Length < 2)
+        {
+            return TimeSpan.Zero;
+        }
+        var deltas = new long[timestamps.Length - 1];
+        for (var i = 1; i < timestamps.Length; i++)
+        {
+            deltas[i - 1] = (timestamps[i] - timestamps[i - 1]).Ticks;
+        }
+        Array.Sort(deltas);
+        return TimeSpan.FromTicks(deltas[deltas.Length / 2]);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Buffers.Binary;
+
+namespace Vigil.Analytics.Metrics;
+
+/// <summary>Reads what <see cref="StateWriter"/> wrote; a truncated or foreign buffer is a <see cref="FormatException"/>.</summary>
+internal ref struct StateReader(ReadOnlySpan<byte> buffer)
+{
+    private ReadOnlySpan<byte> _rest = buffer;
+
+    public readonly bool AtEnd => _rest.IsEmpty;
+
+    public double ReadDouble() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
+
+    public long ReadInt64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+
+    public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+
+    public bool ReadBoolean() => Take(1)[0] != 0;
+
+    public double[] ReadDoubles(int maxLength)
+    {
+        var length = ReadInt32();
+        if (length < 0 || length > maxLength)
+        {
+            throw new FormatException($"detector state: array of {length} values (at most {maxLength} expected)");
+        }
+        var values = new double[length];
+        for (var i = 0; i < length; i++)
+        {
+            values[i] = ReadDouble();
+        }
+        return values;
+    }
+
+    private ReadOnlySpan<byte> Take(int count)
+    {
+        if (_rest.Length < count)
+        {
+            throw new FormatException("detector state is truncated");
+        }
+        var taken = _rest[..count];
+        _rest = _rest[count..];
+        return taken;
+    }
+}

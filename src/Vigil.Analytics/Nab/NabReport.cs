@@ -1,0 +1,35 @@
+using System.Globalization;
+using System.Text;
+using Vigil.Analytics.Metrics;
+
+namespace Vigil.Analytics.Nab;
+
+/// <summary>Runs <see cref="MetricAnomalyDetector"/> over a NAB corpus and formats the scoreboard.</summary>
+public static class NabReport
+{
+    public static IReadOnlyList<NabProfileScores> Run(NabCorpus corpus, DetectorSettings? settings = null)
+    {
+        var scores = new double[corpus.Files.Count][];
+        Parallel.For(0, corpus.Files.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 },
+            i => scores[i] = SeriesScoring.AnomalyScores(corpus.Files[i].Series, settings));
+        return NabBenchmark.Score(corpus, scores);
+    }
+
+    /// <summary>One table per profile: normalised score, windows detected and false positives per category.</summary>
+    public static string Format(IReadOnlyList<NabProfileScores> results)
+    {
+        var text = new StringBuilder();
+        var culture = CultureInfo.InvariantCulture;
+        foreach (var profile in results)
+        {
+            text.AppendLine(culture, $"profile {profile.Profile.Name} (threshold {profile.Threshold:0.####})");
+            text.AppendLine(culture, $"  {"category",-24} {"score",7} {"windows",9} {"FP",5} {"raw",8}");
+            foreach (var group in profile.Categories.Append(profile.Overall))
+            {
+                var score = double.IsNaN(group.Normalised) ? "n/a" : group.Normalised.ToString("0.0", culture);
+                text.AppendLine(culture, $"  {group.Group,-24} {score,7} {group.WindowsDetected,4}/{group.Windows,-4} {group.FalsePositives,5} {group.Raw,8:0.00}");
+            }
+        }
+        return text.ToString();
+    }
+}

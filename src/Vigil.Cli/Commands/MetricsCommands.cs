@@ -1,0 +1,179 @@
+using System.CommandLine;
+using System.Globalization;
+using Vigil.Analytics.Metrics;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary><c>vigil metrics detect|forecast|nab|bench</c>: offline metric intelligence on CSV files.</summary>
+public static class MetricsCommands
+{
+    public static Command Create(CliContext context)
+    {
+        var metrics = new Command("metrics", "Metric anomaly detection and capacity forecasting on 'timestamp,value' CSV files (NAB format)");
+        metrics.Subcommands.Add(Detect(context));
+        metrics.Subcommands.Add(Forecast(context));
+        metrics.Subcommands.Add(MetricsNabCommand.Create(context));
+        metrics.Subcommands.Add(MetricsBenchCommand.Create(context));
+        return metrics;
+    }
+
+    private static Command Detect(CliContext context)
+    {
+        var file = new Argument<string>("series") { Description = "CSV with a header and 'timestamp,value' rows" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write 'timestamp,value,anomaly_score' for every row (NAB results format)", HelpName = "FILE" };
+        var threshold = new Option<double>("--threshold")
+        {
+            Description = "Score at which a point is reported as an anomaly",
+            DefaultValueFactory = _ => SeriesScoring.DefaultAlertThreshold,
+        };
+        var command = new Command("detect", "Score every point of a series using only the points before it (streaming, no look-ahead)")
+        {
+            file, output, threshold,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var series = ReadSeries(result.GetValue(file)!);
+            var scores = SeriesScoring.Score(series);
+            if (result.GetValue(output) is { } path)
+            {
+                await WriteScoresAsync(path, series, scores, ct).ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"Scored {series.Count} rows into {path}.").ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+            var limit = result.GetValue(threshold);
+            var table = Output.NewTable("TIMESTAMP", "VALUE", "EXPECTED", "RANGE", "SCORE", "WHY");
+            var flagged = 0;
+            for (var i = 0; i < scores.Length; i++)
+            {
+                if (scores[i].Score < limit)
+                {
+                    continue;
+                }
+                flagged++;
+                var s = scores[i];
+                table.AddPlainRow(
+                    Output.Time(new DateTimeOffset(series.Timestamps[i], TimeSpan.Zero)), Number(series.Values[i]), Number(s.Expected),
+                    $"{Number(s.Lower)} .. {Number(s.Upper)}", s.Score.ToString("0.000", CultureInfo.InvariantCulture), Why(s));
+            }
+            var skipped = scores.Count(s => s.Signal is AnomalySignal.Missing or AnomalySignal.OutOfOrder);
+            if (flagged == 0)
+            {
+                await context.Out.WriteLineAsync($"No anomalies in {series.Count} rows (threshold {limit}).").ConfigureAwait(false);
+            }
+            else
+            {
+                context.Console.Write(table);
+                await context.Out.WriteLineAsync($"{flagged} anomalies in {series.Count} rows (threshold {limit}).").ConfigureAwait(false);
+            }
+            if (skipped > 0)
+            {
+                await context.Out.WriteLineAsync($"{skipped} rows skipped (missing value, or timestamp not after the previous one).").ConfigureAwait(false);
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Forecast(CliContext context)
+    {
+        var file = new Argument<string>("series") { Description = "CSV with a header and 'timestamp,value' rows" };
+        var horizon = new Option<string>("--horizon") { Description = "How far ahead, e.g. 12h, 7d", DefaultValueFactory = _ => "7d" };
+        var threshold = new Option<double?>("--threshold") { Description = "Capacity threshold: report when the forecast reaches it" };
+        var command = new Command("forecast", "Forecast a series (damped Holt-Winters with daily/weekly season) with a 95% interval")
+        {
+            file, horizon, threshold,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            if (!DurationParser.TryParse(result.GetValue(horizon), out var span) || span <= TimeSpan.Zero)
+            {
+                throw new UsageException($"bad --horizon '{result.GetValue(horizon)}' (e.g. 12h, 7d)");
+            }
+            var series = ReadSeries(result.GetValue(file)!);
+            var finite = series.Values.Count(double.IsFinite);
+            if (finite < 3)
+            {
+                throw new UsageException($"{result.GetValue(file)}: {finite} usable values; at least 3 are needed to forecast");
+            }
+            var interval = SeasonalPeriod.MedianInterval(series.Timestamps);
+            if (interval <= TimeSpan.Zero)
+            {
+                throw new UsageException($"{result.GetValue(file)}: timestamps do not advance; cannot tell the sampling interval");
+            }
+            var steps = (int)Math.Min(100_000, Math.Ceiling(span / interval));
+            var period = SeasonalPeriod.Detect(series.Values, interval);
+            var model = HoltWintersForecaster.Fit(series.Values, period);
+            var last = series.Timestamps.Max();
+            var forecast = HoltWintersForecaster.Predict(model, last, interval, steps);
+
+            await context.Out.WriteLineAsync($"Model: {model.Describe()}; sampling interval {interval}.").ConfigureAwait(false);
+            var table = Output.NewTable("TIMESTAMP", "FORECAST", "95% INTERVAL");
+            var every = Math.Max(1, steps / 12);
+            for (var i = every - 1; i < forecast.Points.Count; i += every)
+            {
+                var p = forecast.Points[i];
+                table.AddPlainRow(Output.Time(new DateTimeOffset(p.Timestamp, TimeSpan.Zero)), Number(p.Value), $"{Number(p.Lower)} .. {Number(p.Upper)}");
+            }
+            context.Console.Write(table);
+            if (result.GetValue(threshold) is { } limit)
+            {
+                var lastValue = series.Values.Last(double.IsFinite);
+                var crossing = forecast.FirstCrossing(limit, lastValue);
+                var message = crossing is { } c
+                    ? $"Threshold {Number(limit)} expected to be reached at {Output.Time(new DateTimeOffset(c.Timestamp, TimeSpan.Zero))} (in {Humanize(c.Timestamp - last)}; 95% interval then {Number(c.Lower)} .. {Number(c.Upper)})."
+                    : $"Threshold {Number(limit)} is not expected to be reached within {result.GetValue(horizon)}.";
+                await context.Out.WriteLineAsync(message).ConfigureAwait(false);
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    internal static MetricSeries ReadSeries(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"{path}: no such file");
+        }
+        try
+        {
+            var series = SeriesCsv.Read(path);
+            return series.Count > 0 ? series : throw new UsageException($"{path}: no data rows after the header");
+        }
+        catch (SeriesFormatException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+        catch (IOException ex)
+        {
+            throw new UsageException($"{path}: {ex.Message}");
+        }
+    }
+
+    private static async Task WriteScoresAsync(string path, MetricSeries series, AnomalyScore[] scores, CancellationToken ct)
+    {
+        await using var writer = new StreamWriter(path);
+        await writer.WriteLineAsync("timestamp,value,anomaly_score").ConfigureAwait(false);
+        for (var i = 0; i < scores.Length; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{series.Timestamps[i]:yyyy-MM-dd HH:mm:ss},{series.Values[i]:R},{scores[i].Score:0.######}")).ConfigureAwait(false);
+        }
+    }
+
+    private static string Why(AnomalyScore score) => score.Signal switch
+    {
+        AnomalySignal.Spike => $"spike: {score.Strength:0.0}σ from the recent level",
+        AnomalySignal.LevelShift => $"level shift: recent mean {score.Strength:0.0}σ from the long-run mean",
+        AnomalySignal.SeasonalDeviation => $"seasonal: {score.Strength:0.0}σ from the same time yesterday",
+        var other => other.ToString(),
+    };
+
+    private static string Number(double value) =>
+        double.IsNaN(value) ? "-" : value.ToString(Math.Abs(value) >= 1000 ? "0" : "0.###", CultureInfo.InvariantCulture);
+
+    private static string Humanize(TimeSpan span) =>
+        span.TotalDays >= 1 ? $"~{span.TotalDays:0.#} days" : span.TotalHours >= 1 ? $"~{span.TotalHours:0.#} hours" : $"~{span.TotalMinutes:0} minutes";
+
+}

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Vigil.Analytics.Nab;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary><c>vigil metrics nab [--data DIR]</c>: the NAB scoreboard of Vigil's detector.</summary>
+public static class MetricsNabCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var data = new Option<string?>("--data") { Description = "NAB folder with data/, labels/ and config/ (default: ../shared/data/nab from the repository root)", HelpName = "DIR" };
+        var command = new Command("nab", "Score the detector on the Numenta Anomaly Benchmark: standard, reward-low-FP and reward-low-FN per category") { data };
+        command.SetAction(async (result, ct) =>
+        {
+            var root = result.GetValue(data)
+                ?? NabDataLocator.Find(Environment.CurrentDirectory, AppContext.BaseDirectory)
+                ?? throw new UsageException("no NAB folder found; pass --data DIR (a folder with data/ and labels/combined_windows.json)");
+            NabCorpus corpus;
+            try
+            {
+                corpus = NabCorpus.Load(root);
+            }
+            catch (Exception ex) when (ex is IOException or FormatException or System.Text.Json.JsonException or Analytics.Metrics.SeriesFormatException or KeyNotFoundException)
+            {
+                throw new UsageException($"{root}: {ex.Message}");
+            }
+            var clock = Stopwatch.StartNew();
+            var scores = NabReport.Run(corpus);
+            await context.Out.WriteLineAsync($"NAB: {corpus.Files.Count} files, {corpus.Files.Sum(f => f.Series.Count)} points, scored in {clock.Elapsed.TotalSeconds:0.0}s").ConfigureAwait(false);
+            await context.Out.WriteAsync(NabReport.Format(scores)).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

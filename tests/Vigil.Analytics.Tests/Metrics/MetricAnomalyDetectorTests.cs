@@ -1,0 +1,107 @@
+using Vigil.Analytics.Metrics;
+
+namespace Vigil.Analytics.Tests.Metrics;
+
+public sealed class MetricAnomalyDetectorTests
+{
+    private static readonly TimeSpan FiveMinutes = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public void A_spike_in_noisy_data_is_the_highest_score_and_names_the_spike_detector()
+    {
+        var series = new SeriesBuilder(2000, FiveMinutes).Level(50).Noise(4).Set(1500, 90).Build();
+        var scores = SeriesScoring.Score(series);
+        var top = Array.IndexOf(scores, scores.MaxBy(s => s.Score));
+        Assert.Equal(1500, top);
+        Assert.Equal(AnomalySignal.Spike, scores[1500].Signal);
+        Assert.True(scores[1500].Strength > 10);
+        Assert.InRange(scores[1500].Expected, 45, 55);
+    }
+
+    [Fact]
+    public void A_level_shift_is_flagged_at_its_start_and_not_for_every_sample_after()
+    {
+        var series = new SeriesBuilder(3000, FiveMinutes).Level(10).Noise(1).ShiftFrom(2000, 8).Build();
+        var scores = SeriesScoring.AnomalyScores(series);
+        Assert.True(scores.Skip(2000).Take(5).Max() >= SeriesScoring.DefaultAlertThreshold);
+        Assert.True(scores.Skip(2050).Count(s => s >= SeriesScoring.DefaultAlertThreshold) <= 2);
+    }
+
+    [Fact]
+    public void Scores_use_only_earlier_points()
+    {
+        var series = new SeriesBuilder(1200, FiveMinutes).Level(5).Daily(2).Noise(1).Build();
+        var full = SeriesScoring.AnomalyScores(series);
+        var prefix = SeriesScoring.AnomalyScores(new MetricSeries(series.Timestamps[..700], series.Values[..700]));
+        Assert.Equal(prefix, full[..700]);
+    }
+
+    [Fact]
+    public void Daily_seasonality_is_detected_from_the_sampling_interval()
+    {
+        var detector = new MetricAnomalyDetector();
+        var series = new SeriesBuilder(288 * 3, FiveMinutes).Level(100).Daily(30).Noise(2).Build();
+        for (var i = 0; i < series.Count; i++)
+        {
+            detector.Update(series.Timestamps[i], series.Values[i]);
+        }
+        Assert.Equal(288, detector.SeasonalPeriod);
+    }
+
+    [Fact]
+    public void Exported_state_continues_exactly_where_it_left_off()
+    {
+        var series = new SeriesBuilder(1500, FiveMinutes).Level(20).Daily(5).Noise(2).Set(1300, 60).Build();
+        var original = new MetricAnomalyDetector();
+        for (var i = 0; i < 1000; i++)
+        {
+            original.Update(series.Timestamps[i], series.Values[i]);
+        }
+        var restored = MetricAnomalyDetector.ImportState(original.ExportState());
+        for (var i = 1000; i < series.Count; i++)
+        {
+            Assert.Equal(original.Update(series.Timestamps[i], series.Values[i]), restored.Update(series.Timestamps[i], series.Values[i]));
+        }
+    }
+
+    [Fact]
+    public void Damaged_state_is_a_format_error()
+    {
+        var state = new MetricAnomalyDetector().ExportState();
+        Assert.Throws<FormatException>(() => MetricAnomalyDetector.ImportState(state.AsSpan(0, state.Length - 3)));
+        Assert.Throws<FormatException>(() => MetricAnomalyDetector.ImportState([9, 9, 9, 9]));
+    }
+
+    [Fact]
+    public void Missing_values_and_out_of_order_or_duplicate_timestamps_are_skipped_and_not_learned()
+    {
+        var detector = new MetricAnomalyDetector();
+        var t = SeriesBuilder.Start;
+        detector.Update(t, 1);
+        detector.Update(t.AddMinutes(5), 2);
+        Assert.Equal(AnomalySignal.Missing, detector.Update(t.AddMinutes(10), double.NaN).Signal);
+        Assert.Equal(AnomalySignal.Missing, detector.Update(t.AddMinutes(10), double.PositiveInfinity).Signal);
+        Assert.Equal(AnomalySignal.OutOfOrder, detector.Update(t.AddMinutes(5), 3).Signal);
+        Assert.Equal(AnomalySignal.OutOfOrder, detector.Update(t, 3).Signal);
+        Assert.Equal(2, detector.Samples);
+    }
+
+    [Fact]
+    public void Constant_and_tiny_series_never_alert()
+    {
+        var constant = new SeriesBuilder(5000, FiveMinutes).Level(42).Build();
+        Assert.All(SeriesScoring.AnomalyScores(constant), s => Assert.Equal(0, s));
+        var three = new SeriesBuilder(3, FiveMinutes).Level(1).Set(2, 1e9).Build();
+        Assert.All(SeriesScoring.AnomalyScores(three), s => Assert.Equal(0, s));
+    }
+
+    [Fact]
+    public void Gaps_and_white_noise_do_not_cause_an_alert_storm()
+    {
+        var noise = new SeriesBuilder(20_000, FiveMinutes).Level(0).Noise(10, seed: 3).Build();
+        var timestamps = noise.Timestamps.Select((t, i) => i >= 10_000 ? t.AddDays(3) : t).ToArray(); // a three-day gap
+        var scores = SeriesScoring.AnomalyScores(new MetricSeries(timestamps, noise.Values));
+        var flagged = scores.Count(s => s >= SeriesScoring.DefaultAlertThreshold);
+        Assert.True(flagged <= 20, $"white noise flagged {flagged} times");
+    }
+}

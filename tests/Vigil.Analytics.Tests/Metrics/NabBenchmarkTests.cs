@@ -1,0 +1,50 @@
+using Vigil.Analytics.Nab;
+using Xunit.Abstractions;
+
+namespace Vigil.Analytics.Tests.Metrics;
+
+/// <summary>The NAB scoreboard on the shared data folder (an accuracy benchmark; the floor guards regressions).</summary>
+public sealed class NabBenchmarkTests(ITestOutputHelper output)
+{
+    /// <summary>A little below the measured standard-profile score (34.2 with the default settings).</summary>
+    private const double StandardFloor = 32.0;
+
+    [Fact]
+    public void Overall_standard_score_stays_above_the_floor()
+    {
+        var root = NabDataLocator.Find(AppContext.BaseDirectory);
+        if (root is null)
+        {
+            // xunit 2 has no runtime skip: say so loudly and pass.
+            output.WriteLine("SKIPPED: NAB data folder not found (expected ../shared/data/nab next to the folder holding Vigil.sln).");
+            return;
+        }
+        var results = NabReport.Run(NabCorpus.Load(root));
+        output.WriteLine(NabReport.Format(results));
+        var standard = results.Single(r => r.Profile.Name == "standard");
+        Assert.True(standard.Overall.Normalised >= StandardFloor, $"NAB standard score {standard.Overall.Normalised:0.0} fell below {StandardFloor}");
+    }
+
+    [Fact]
+    public void Forecast_backtest_on_the_real_series_is_reported()
+    {
+        var root = NabDataLocator.Find(AppContext.BaseDirectory);
+        if (root is null)
+        {
+            output.WriteLine("SKIPPED: NAB data folder not found.");
+            return;
+        }
+        var backtests = NabCorpus.Load(root).Files.Where(f => f.Category.StartsWith("real", StringComparison.Ordinal))
+            .Select(f => Analytics.Metrics.ForecastBacktest.Run(f.RelativePath, f.Series)).ToList();
+        // Relative errors are aggregated by their geometric mean (Hyndman & Koehler 2006), so one series with a
+        // ratio of 3 and one of 1/3 cancel out instead of averaging to 1.67.
+        var geometricRelative = Math.Exp(backtests.Average(b => Math.Log(b.RelativeMae)));
+        foreach (var b in backtests)
+        {
+            output.WriteLine($"  {b.Name,-58} season {b.Period,4}  MASE {b.Mase,6:0.00} (naive {b.NaiveMase,6:0.00})  MAE ratio {b.RelativeMae:0.00}");
+        }
+        output.WriteLine($"forecast: {backtests.Count(b => b.BeatsBaseline)}/{backtests.Count} series beat seasonal naive; MAE ratio geometric mean {geometricRelative:0.000}, " +
+            $"arithmetic mean {backtests.Average(b => b.RelativeMae):0.000}; mean MASE {backtests.Average(b => b.Mase):0.00} (seasonal naive {backtests.Average(b => b.NaiveMase):0.00})");
+        Assert.True(geometricRelative < 1.0, $"geometric mean MAE ratio to seasonal naive {geometricRelative:0.000}");
+    }
+}

@@ -1,0 +1,100 @@
+using Vigil.Analytics.Metrics;
+using Vigil.Analytics.Nab;
+
+namespace Vigil.Analytics.Tests.Metrics;
+
+/// <summary>Hand-computed NAB cases on a 20-row file: probation = ⌊0.15 · 20⌋ = 3 rows, one window on rows 10..14.</summary>
+public sealed class NabSweeperTests
+{
+    private static readonly DateTime Start = new(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly DateTime[] Rows = [.. Enumerable.Range(0, 20).Select(i => Start.AddMinutes(5 * i))];
+    private static readonly NabWindow[] Window = [new(Rows[10], Rows[14])];
+    private static readonly CostMatrix Standard = NabProfile.Standard.Costs;
+
+    private static double Score(CostMatrix costs, params int[] detections)
+    {
+        var scores = new double[Rows.Length];
+        foreach (var row in detections)
+        {
+            scores[row] = 1.0;
+        }
+        return NabSweeper.ScoreAt(NabSweeper.Sweep(Rows, scores, Window, costs), costs, 0.5);
+    }
+
+    [Fact]
+    public void Scaled_sigmoid_matches_NAB_reference_points()
+    {
+        Assert.Equal(0.98661, ScaledSigmoid.Of(-1.0), 5);
+        Assert.Equal(0.84828, ScaledSigmoid.Of(-0.5), 5);
+        Assert.Equal(0.0, ScaledSigmoid.Of(0.0), 12);
+        Assert.Equal(-0.98661, ScaledSigmoid.Of(1.0), 5);
+        Assert.Equal(-1.0, ScaledSigmoid.Of(3.0));
+    }
+
+    [Fact]
+    public void Probationary_period_is_fifteen_percent_capped_at_750_rows() =>
+        Assert.Equal((3, 150, 750), (NabSweeper.ProbationaryLength(20), NabSweeper.ProbationaryLength(1000), NabSweeper.ProbationaryLength(10_000)));
+
+    [Fact]
+    public void Detection_on_the_first_row_of_a_window_earns_the_full_true_positive_weight() =>
+        Assert.Equal(1.0, Score(Standard, 10), 9);
+
+    [Fact]
+    public void Detection_on_the_last_row_of_a_window_earns_little()
+    {
+        // position −(14 − 14 + 1)/5 = −0.2: (2·sigmoid(1) − 1) / (2·sigmoid(5) − 1) = 0.4621172 / 0.9866143
+        Assert.Equal(0.4621172 / 0.9866143, Score(Standard, 14), 6);
+    }
+
+    [Fact]
+    public void Only_the_earliest_detection_in_a_window_counts() =>
+        Assert.Equal(Score(Standard, 10), Score(Standard, 10, 11, 12, 13), 12);
+
+    [Fact]
+    public void Missed_window_costs_the_false_negative_weight()
+    {
+        Assert.Equal(-1.0, Score(Standard), 12);
+        Assert.Equal(-2.0, Score(NabProfile.RewardLowFalseNegatives.Costs), 12);
+    }
+
+    [Fact]
+    public void False_positive_before_any_window_costs_the_full_weight() =>
+        Assert.Equal(-1.0 - 0.22, Score(NabProfile.RewardLowFalsePositives.Costs, 5), 12);
+
+    [Fact]
+    public void False_positive_after_a_window_is_weighted_by_its_distance()
+    {
+        // row 16: |14 − 16| / (5 − 1) = 0.5 → 2·sigmoid(−2.5) − 1 = −0.8482836, times fpWeight 0.11, plus the missed window
+        Assert.Equal(-1.0 + (0.11 * -0.8482836), Score(Standard, 16), 6);
+    }
+
+    [Fact]
+    public void Detections_in_the_probationary_period_are_ignored() => Assert.Equal(-1.0, Score(Standard, 0, 1, 2), 12);
+
+    [Fact]
+    public void Threshold_optimisation_picks_the_cut_with_the_best_total()
+    {
+        var scores = new double[Rows.Length];
+        scores[10] = 0.9; // true positive at the window start
+        scores[5] = 0.6;  // false positive before the window
+        var rows = NabSweeper.Sweep(Rows, scores, Window, Standard);
+        var sweep = NabSweeper.ScoreByThreshold(rows, Standard);
+        Assert.Equal([1.1, 0.9, 0.6, 0.0], sweep.Select(s => s.Threshold));
+        Assert.Equal([-1.0, 1.0, 0.89], sweep.Take(3).Select(s => Math.Round(s.Score, 9)));
+        var best = NabSweeper.BestThreshold(rows, Standard);
+        Assert.Equal((0.9, 1.0, 1, 0), (best.Threshold, Math.Round(best.Score, 9), best.TruePositives, best.FalsePositives));
+    }
+
+    [Fact]
+    public void Normalised_score_is_100_for_the_perfect_detector_and_0_for_the_null_detector()
+    {
+        var file = new NabDataFile("cat/a.csv", "cat", new MetricSeries(Rows, new double[Rows.Length]), Window);
+        var corpus = new NabCorpus([file], NabProfile.Published);
+        var perfect = new double[Rows.Length];
+        perfect[10] = 1.0;
+        var silent = new double[Rows.Length];
+
+        Assert.All(NabBenchmark.Score(corpus, [perfect]), p => Assert.Equal(100.0, p.Overall.Normalised, 9));
+        Assert.All(NabBenchmark.Score(corpus, [silent]), p => Assert.Equal(0.0, p.Overall.Normalised, 9));
+    }
+}

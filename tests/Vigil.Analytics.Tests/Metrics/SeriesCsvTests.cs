@@ -1,0 +1,26 @@
+using Vigil.Analytics.Metrics;
+
+namespace Vigil.Analytics.Tests.Metrics;
+
+public sealed class SeriesCsvTests
+{
+    private static MetricSeries Read(string text) => SeriesCsv.Read(new StringReader(text), "s.csv");
+
+    [Fact]
+    public void Reads_NAB_rows_with_missing_values_kept_as_NaN()
+    {
+        var series = Read("timestamp,value\n2014-07-01 00:00:00,10844\n2014-07-01 00:30:00,\n2014-07-01T01:00:00Z,NaN\n");
+        Assert.Equal(3, series.Count);
+        Assert.Equal(new DateTime(2014, 7, 1, 0, 30, 0, DateTimeKind.Utc), series.Timestamps[1]);
+        Assert.Equal(10844, series.Values[0]);
+        Assert.True(double.IsNaN(series.Values[1]) && double.IsNaN(series.Values[2]));
+    }
+
+    [Theory]
+    [InlineData("timestamp,value\n2014-07-01 00:00:00,1\nyesterday,2\n", "s.csv:3: cannot read the timestamp 'yesterday'")]
+    [InlineData("timestamp,value\n2014-07-01 00:00:00,abc\n", "s.csv:2: cannot read the value 'abc'")]
+    [InlineData("timestamp,value\n2014-07-01 00:00:00\n", "s.csv:2: expected 'timestamp,value'")]
+    [InlineData("", "s.csv: the file is empty")]
+    public void Bad_rows_are_errors_that_name_the_line(string text, string message) =>
+        Assert.StartsWith(message, Assert.Throws<SeriesFormatException>(() => Read(text)).Message);
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+
+namespace Vigil.Cli.Tests;
+
+public sealed class MetricsCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("vigil-metrics-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string WriteSeries(string name, int rows, Func<int, double> value)
+    {
+        var path = Path.Combine(_dir, name);
+        var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.WriteAllLines(path, ["timestamp,value", .. Enumerable.Range(0, rows).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"{start.AddMinutes(5 * i):yyyy-MM-dd HH:mm:ss},{value(i)}"))]);
+        return path;
+    }
+
+    [Fact]
+    public async Task Detect_with_output_writes_one_scored_row_per_input_row_in_order()
+    {
+        var input = WriteSeries("s.csv", 600, i => i == 500 ? 500 : 10 + (i % 7));
+        var output = Path.Combine(_dir, "scores.csv");
+        var result = await new Cli().RunAsync("metrics", "detect", input, "--output", output);
+        Assert.Equal(0, result.ExitCode);
+        var lines = File.ReadAllLines(output);
+        Assert.Equal("timestamp,value,anomaly_score", lines[0]);
+        Assert.Equal(601, lines.Length);
+        Assert.StartsWith("2024-01-01 00:00:00,10,", lines[1], StringComparison.Ordinal);
+        Assert.All(lines.Skip(1), l => Assert.InRange(double.Parse(l.Split(',')[2], CultureInfo.InvariantCulture), 0, 1));
+    }
+
+    [Fact]
+    public async Task Detect_prints_the_anomaly_with_its_expected_range_and_reason()
+    {
+        var input = WriteSeries("s.csv", 600, i => i == 500 ? 500 : 10 + (i % 7));
+        var result = await new Cli().RunAsync("metrics", "detect", input);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("2024-01-02 17:40:00Z", result.Out, StringComparison.Ordinal);
+        Assert.Contains("spike:", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_row_is_a_usage_error_naming_the_line()
+    {
+        var path = Path.Combine(_dir, "bad.csv");
+        File.WriteAllText(path, "timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:05:00,oops\n");
+        var result = await new Cli().RunAsync("metrics", "detect", path);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("bad.csv:3: cannot read the value 'oops'", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Forecast_reports_when_a_rising_series_crosses_the_threshold()
+    {
+        var input = WriteSeries("disk.csv", 2000, i => 40 + (0.01 * i));
+        var result = await new Cli().RunAsync("metrics", "forecast", input, "--horizon", "2d", "--threshold", "62");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Threshold 62 expected to be reached at", result.Out, StringComparison.Ordinal);
+        var never = await new Cli().RunAsync("metrics", "forecast", input, "--horizon", "1h", "--threshold", "1000");
+        Assert.Contains("not expected to be reached within 1h", never.Out, StringComparison.Ordinal);
+    }
+}
