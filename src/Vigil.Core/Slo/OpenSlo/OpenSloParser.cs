@@ -212,6 +212,10 @@ internal sealed partial class OpenSloParser
         var displayName = keys.TryGetValue("displayName", out var displayNode) ? _reader.String(displayNode, "displayName") : null;
         var labels = keys.TryGetValue("labels", out var labelsNode) ? Labels(labelsNode) : [];
         var annotations = keys.TryGetValue("annotations", out var annotationsNode) ? StringMap(annotationsNode, "annotations") : [];
+        if (annotationsNode is YamlMappingNode annotationMap)
+        {
+            CheckVigilAnnotations(annotationMap);
+        }
         return name is null ? null : (new ObjectMetadata(name, displayName, new(labels), new(annotations)), nameAt);
     }
 
@@ -258,6 +262,18 @@ internal sealed partial class OpenSloParser
             }
         }
         return result;
+    }
+
+    private void CheckVigilAnnotations(YamlMappingNode annotations)
+    {
+        foreach (var (key, value) in annotations.Children)
+        {
+            if (key is YamlScalarNode { Value: Budget.MissingData.AnnotationKey } && value is YamlScalarNode { Value: var text }
+                && !Budget.MissingData.TryParse(text, out _))
+            {
+                _reader.Error(value, $"\"{Budget.MissingData.AnnotationKey}\" must be good, bad or ignore, not \"{text}\"");
+            }
+        }
     }
 
     private List<KeyValuePair<string, string>> StringMap(YamlNode node, string what)
