@@ -45,13 +45,14 @@ internal sealed partial class OpenSloParser
             CheckObjectivesSuitIndicator(indicator, objectives, objectivesNode);
         }
         var policies = keys.TryGetValue("alertPolicies", out var policiesNode) ? AlertPolicyBindings(policiesNode) : [];
-        if (metadata is null || service is null || (indicator is null && indicatorRef is null) || timeWindow is null || method is null
-            || objectives.Count == 0 || objectives.Contains(null))
+        ServiceLevelObjective? slo = null;
+        if (metadata is not null && service is not null && (indicator is not null || indicatorRef is not null) && timeWindow is not null
+            && method is not null && objectives.Count > 0 && !objectives.Contains(null))
         {
-            return null;
+            slo = new ServiceLevelObjective(metadata, description, service, indicator, indicatorRef, timeWindow, method.Value,
+                new(objectives.Select(o => o!)), new(policies));
         }
-        var slo = new ServiceLevelObjective(metadata, description, service, indicator, indicatorRef, timeWindow, method.Value,
-            new(objectives.Select(o => o!)), new(policies));
+        // Recorded even for an SLO with other errors, so an unknown name is reported in the same run.
         if (indicatorRef is not null)
         {
             _references.Add(new ObjectReference("SLI", indicatorRef, "indicatorRef", At(refNode!), slo));
