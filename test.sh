@@ -22,6 +22,7 @@ trap 'tests/scripts/postgres.sh stop >/dev/null 2>&1 || true' EXIT
 eval "$(tests/scripts/postgres.sh env)"
 
 export VIGIL_TEST_PROMETHEUS="${VIGIL_TEST_PROMETHEUS:-/usr/bin/prometheus}"
+export VIGIL_TEST_PROMTOOL="${VIGIL_TEST_PROMTOOL:-/usr/bin/promtool}"
 export VIGIL_TEST_AMTOOL="${VIGIL_TEST_AMTOOL:-/usr/bin/amtool}"
 export VIGIL_TEST_CHROMIUM="${VIGIL_TEST_CHROMIUM:-/usr/bin/chromium}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

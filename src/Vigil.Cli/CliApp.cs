@@ -3,6 +3,7 @@ using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using Vigil.Cli.Commands;
 using Vigil.Cli.Commands.Logs;
+using Vigil.Cli.Commands.Slo;
 
 namespace Vigil.Cli;
 
@@ -22,6 +23,7 @@ public static class CliApp
         root.Subcommands.Add(TokensCommands.Create(context));
         root.Subcommands.Add(LogsCommands.Create(context));
         root.Subcommands.Add(MetricsCommands.Create(context));
+        root.Subcommands.Add(SloCommands.Create(context));
         return root;
     }
 

@@ -1,0 +1,50 @@
+using Vigil.Core.Slo.OpenSlo;
+
+namespace Vigil.Core.Slo.Budget;
+
+/// <summary>The interval an SLO's budget covers at a given moment: [<see cref="Start"/>, <see cref="End"/>).</summary>
+public readonly record struct SloWindow(DateTimeOffset Start, DateTimeOffset End)
+{
+    public int Minutes => (int)(End - Start).TotalMinutes;
+
+    /// <summary>
+    /// A rolling window is the last duration up to <paramref name="now"/> (whole minutes). A calendar window is the
+    /// period containing <paramref name="now"/>, counted in local wall-clock time of its zone from the start time, so
+    /// a "1d" period runs midnight to midnight even across a daylight-saving change (23 or 25 hours), and "1M" runs
+    /// to the same day of the next month.
+    /// </summary>
+    public static SloWindow At(TimeWindow window, DateTimeOffset now)
+    {
+        var minute = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
+        if (window.IsRolling || window.Calendar is null)
+        {
+            return new SloWindow(minute - window.Duration.ToTimeSpan(), minute);
+        }
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(window.Calendar.TimeZone);
+        var localNow = TimeZoneInfo.ConvertTime(now, zone).DateTime;
+        var start = window.Calendar.StartTime;
+        var duration = window.Duration;
+        // Estimate the period index from average lengths, then step to the exact one.
+        var index = (long)Math.Floor((localNow - start).TotalDays / duration.ToTimeSpan().TotalDays);
+        var k = (int)Math.Clamp(index, -100_000, 100_000);
+        while (duration.AddTo(start, k) > localNow)
+        {
+            k--;
+        }
+        while (duration.AddTo(start, k + 1) <= localNow)
+        {
+            k++;
+        }
+        return new SloWindow(ToUtc(duration.AddTo(start, k), zone), ToUtc(duration.AddTo(start, k + 1), zone));
+    }
+
+    /// <summary>Local times in a daylight-saving gap do not exist; they move forward by the gap, as clocks do.</summary>
+    private static DateTimeOffset ToUtc(DateTime local, TimeZoneInfo zone)
+    {
+        while (zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(30);
+        }
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone), TimeSpan.Zero);
+    }
+}

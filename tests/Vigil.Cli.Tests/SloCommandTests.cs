@@ -1,0 +1,158 @@
+using System.Diagnostics;
+
+namespace Vigil.Cli.Tests;
+
+/// <summary><c>vigil slo validate|rules</c> on files written by each test; the rules go through the real promtool.</summary>
+public sealed class SloCommandTests : IDisposable
+{
+    private readonly Cli _cli = new();
+    private readonly string _dir = Directory.CreateTempSubdirectory("vigil-slo-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private const string Sli = """
+        apiVersion: openslo/v1
+        kind: SLI
+        metadata:
+          name: api-errors
+        spec:
+          ratioMetric:
+            counter: true
+            bad:
+              metricSource:
+                type: Prometheus
+                spec:
+                  query: http_requests_total{job="api",code=~"5.."}
+            total:
+              metricSource:
+                type: Prometheus
+                spec:
+                  query: http_requests_total{job="api"}
+        """;
+
+    private static string Slo(string name, string window = "28d", string target = "0.999") => $"""
+        apiVersion: openslo/v1
+        kind: SLO
+        metadata:
+          name: {name}
+        spec:
+          service: api
+          indicatorRef: api-errors
+          timeWindow:
+            - duration: {window}
+              isRolling: true
+          budgetingMethod: Occurrences
+          objectives:
+            - target: {target}
+        """;
+
+    [Fact]
+    public async Task Validate_prints_a_summary_and_exits_zero_for_valid_files_with_references_across_files()
+    {
+        var result = await _cli.RunAsync("slo", "validate", Write("sli.yaml", Sli), Write("slo.yaml", Slo("availability")));
+
+        Assert.Equal((0, ""), (result.ExitCode, result.Error));
+        Assert.Equal("2 files valid: 2 objects, 1 SLO\n", result.Out.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task Validate_prints_every_error_with_its_position_and_exits_one()
+    {
+        var bad = Write("bad.yaml", Slo("availability", window: "0d", target: "1.5") + "\n---\napiVersion: openslo/v1\nkind: Sla\n");
+
+        var result = await _cli.RunAsync("slo", "validate", bad);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Out);
+        var lines = result.Error.ReplaceLineEndings("\n").TrimEnd().Split('\n');
+        Assert.Equal(
+            [
+                $"{bad}:9:17: \"duration\" must not be zero-length",
+                $"{bad}:13:15: target 1.5 is outside (0, 1); 99.9% is target: 0.999",
+                $"{bad}:16:7: unknown kind \"Sla\"; expected one of: Service, SLO, SLI, AlertPolicy, AlertCondition, AlertNotificationTarget, DataSource",
+                $"{bad}:7:17: indicatorRef \"api-errors\" does not name a SLI in the given files",
+                "4 errors",
+            ],
+            lines);
+    }
+
+    [Fact]
+    public async Task Validate_reports_a_missing_file_as_an_error()
+    {
+        var result = await _cli.RunAsync("slo", "validate", Path.Combine(_dir, "nope.yaml"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("nope.yaml:1:1: cannot read the file", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_without_files_is_a_usage_error()
+    {
+        var result = await _cli.RunAsync("slo", "validate");
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Rules_refuse_slos_whose_queries_cannot_be_windowed()
+    {
+        var sli = Write("sli.yaml", Sli.Replace("http_requests_total{job=\"api\"}", "sum(http_requests_total{job=\"api\"})", StringComparison.Ordinal));
+
+        var result = await _cli.RunAsync("slo", "rules", sli, Write("slo.yaml", Slo("availability")));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.Contains("SLO \"availability\": cannot put the query \"sum(http_requests_total{job=\"api\"})\" over a window", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rules_scale_the_windows_for_a_28_day_period()
+    {
+        var result = await _cli.RunAsync("slo", "rules", Write("sli.yaml", Sli), Write("slo.yaml", Slo("availability")));
+
+        Assert.Equal(0, result.ExitCode);
+        // 1h × 28/30 = 56m at 14.4x; 3d × 28/30 = 2d19h12m at 1x; the period ratio covers 28d.
+        Assert.Contains("record: slo:sli_error:ratio_rate56m", result.Out, StringComparison.Ordinal);
+        Assert.Contains("(slo:sli_error:ratio_rate56m{sloth_id=\"api-availability\", sloth_service=\"api\", sloth_slo=\"availability\"} > (14.4 * ", result.Out, StringComparison.Ordinal);
+        Assert.Contains("ratio_rate2d19h12m", result.Out, StringComparison.Ordinal);
+        Assert.Contains("record: slo:sli_error:ratio_rate28d", result.Out, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Generated_rules_pass_promtool_check_rules()
+    {
+        var promtool = Environment.GetEnvironmentVariable("VIGIL_TEST_PROMTOOL") is { Length: > 0 } configured ? configured : "/usr/bin/promtool";
+        Skip.IfNot(File.Exists(promtool), $"promtool not found at {promtool} (test.sh installs the Debian prometheus package): promtool check skipped");
+        var slos = Slo("availability", window: "30d") + "\n---\n" + Slo("availability-strict", window: "7d", target: "0.9995")
+            + "\n---\n" + Sli.Replace("name: api-errors", "name: api-latency", StringComparison.Ordinal);
+        var rules = await _cli.RunAsync("slo", "rules", "--label-prefix", "vigil", Write("sli.yaml", Sli), Write("slos.yaml", slos));
+        Assert.Equal(0, rules.ExitCode);
+        var file = Write("rules.yml", rules.Out);
+
+        var (exitCode, output) = await Run(promtool, "check", "rules", file);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("SUCCESS: 34 rules found", output, StringComparison.Ordinal); // 17 per SLO
+        Assert.Contains("vigil_slo=\"availability-strict\"", rules.Out, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output)> Run(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
