@@ -119,7 +119,9 @@ internal sealed class MetricsParser(YamlReader reader)
         }
         var interval = Duration(keys, "interval", TimeSpan.FromMinutes(1), where);
         var step = Duration(keys, "step", interval, where);
-        var backfill = keys.ContainsKey("backfill") ? Duration(keys, "backfill", MetricsConfig.DefaultBackfill, where, allowZero: true) : MetricsConfig.DefaultBackfill;
+        // Unset: 24 h, or less when a fine step would exceed the query_range limit.
+        var defaultBackfill = step * MaxBackfillPoints < MetricsConfig.DefaultBackfill ? step * MaxBackfillPoints : MetricsConfig.DefaultBackfill;
+        var backfill = keys.ContainsKey("backfill") ? Duration(keys, "backfill", defaultBackfill, where, allowZero: true) : defaultBackfill;
         if (step > TimeSpan.Zero && backfill / step > MaxBackfillPoints)
         {
             reader.Error(keys.GetValueOrDefault("backfill") ?? keys.GetValueOrDefault("step") ?? map,
