@@ -8,6 +8,7 @@ using Vigil.Server.Auth;
 using Vigil.Server.Demo;
 using Vigil.Server.Hosting;
 using Vigil.Server.Logs;
+using Vigil.Server.Metrics;
 using Vigil.Server.Pipeline;
 using Vigil.Server.Ui;
 using Vigil.Storage;
@@ -64,9 +65,14 @@ public static class VigilServer
         builder.Services.AddSingleton<TokenAuthenticator>();
         builder.Services.AddSingleton<AlertValidation>();
         builder.Services.AddSingleton<LogIngest>();
+        builder.Services.AddSingleton<MetricIngest>();
+        builder.Services.AddSingleton<MetricSourcePoller>();
         builder.Services.AddHostedService<PipelineHost>();
         builder.Services.AddHostedService<LogsHost>();
         builder.Services.AddHostedService<LogRetention>();
+        // After the pipeline: restore first; the poller is registered last so it stops before the final save.
+        builder.Services.AddHostedService<MetricsHost>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricSourcePoller>());
         if (options.Demo)
         {
             builder.Services.AddHostedService<DemoEnvironment>();
@@ -86,6 +92,7 @@ public static class VigilServer
         app.MapNativeEvents();
         app.MapLogs();
         app.MapLokiPush();
+        app.MapMetrics();
         app.MapTokens();
         app.MapIncidents();
         app.MapStream();

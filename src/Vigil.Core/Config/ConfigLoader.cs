@@ -10,7 +10,7 @@ namespace Vigil.Core.Config;
 /// </summary>
 public static class ConfigLoader
 {
-    private static readonly string[] TopLevelKeys = ["global", "route", "inhibit_rules", "receivers", "incidents", "logs"];
+    private static readonly string[] TopLevelKeys = ["global", "route", "inhibit_rules", "receivers", "incidents", "logs", "metrics"];
 
     // Alertmanager sections Vigil does not implement yet; accepted so an existing alertmanager.yml loads.
     private static readonly string[] IgnoredTopLevelKeys = ["templates", "time_intervals", "mute_time_intervals", "tracing"];
@@ -75,6 +75,7 @@ public static class ConfigLoader
             ? new InhibitRuleParser(reader).ParseAll(inhibitNode)
             : [];
         var logs = new LogsParser(reader).Parse(keys.GetValueOrDefault("logs"));
+        var metrics = new MetricsParser(reader).Parse(keys.GetValueOrDefault("metrics"));
         if (reader.Errors.Count > 0 || route is null)
         {
             throw new ConfigException(reader.Errors);
@@ -87,6 +88,7 @@ public static class ConfigLoader
             Receivers = receivers,
             ReopenWindow = reopenWindow,
             Logs = logs,
+            Metrics = metrics,
             Original = text,
         };
     }

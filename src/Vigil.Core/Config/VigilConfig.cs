@@ -27,6 +27,9 @@ public sealed record VigilConfig
     /// <summary>How log sources are parsed before mining (the <c>logs:</c> section).</summary>
     public LogsConfig Logs { get; init; } = LogsConfig.Default;
 
+    /// <summary>Metric anomaly detection: threshold, polled Prometheus queries, capacity rules (the <c>metrics:</c> section).</summary>
+    public MetricsConfig Metrics { get; init; } = MetricsConfig.Default;
+
     /// <summary>The file's text exactly as read, for <c>GET /api/v2/status</c>.</summary>
     public required string Original { get; init; }
 

@@ -61,9 +61,12 @@ public sealed class ChangeSet
     /// <summary>Retention: per-minute log counts of minutes before this one (minutes since the Unix epoch) are deleted.</summary>
     public long? PruneLogCountsBeforeMinute { get; set; }
 
+    /// <summary>Metric series to insert or replace by id (detector state and recent points).</summary>
+    public List<MetricSeriesRecord> MetricSeries { get; } = [];
+
     public bool IsEmpty =>
         Alerts.Count == 0 && DeletedAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
         && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0
         && Audit.Count == 0 && Meta.Count == 0 && LogTemplates.Count == 0 && DeletedLogTemplates.Count == 0
-        && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null;
+        && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0;
 }

@@ -58,4 +58,7 @@ public interface IVigilStore : IAsyncDisposable
 
     /// <summary>Per-minute counts of one source from <paramref name="fromMinute"/> (inclusive), optionally one template only.</summary>
     Task<IReadOnlyList<LogMinuteCount>> ListLogCountsAsync(string source, long fromMinute, long? templateId = null, CancellationToken ct = default);
+
+    /// <summary>Every stored metric series (loaded once at start to restore the detectors).</summary>
+    Task<IReadOnlyList<MetricSeriesRecord>> ListMetricSeriesAsync(CancellationToken ct = default);
 }

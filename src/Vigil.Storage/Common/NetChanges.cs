@@ -44,6 +44,9 @@ internal sealed class NetChanges
     /// <summary>The latest retention cut-off of the change sets; applied before their increments.</summary>
     public long? PruneLogCountsBeforeMinute { get; private set; }
 
+    /// <summary>Metric series by id: the last write wins.</summary>
+    public Dictionary<string, MetricSeriesRecord> MetricSeries { get; } = new(StringComparer.Ordinal);
+
     public static NetChanges From(IReadOnlyList<ChangeSet> changes)
     {
         var net = new NetChanges();
@@ -90,6 +93,10 @@ internal sealed class NetChanges
                 net.Meta[key] = value;
             }
             AddLogs(net, set);
+            foreach (var m in set.MetricSeries)
+            {
+                net.MetricSeries[m.Id] = m;
+            }
         }
         return net;
     }

@@ -255,6 +255,11 @@ internal abstract class SqlStoreBase : IVigilStore
             r => new LogMinuteCount(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)),
             ct);
 
+    public Task<IReadOnlyList<MetricSeriesRecord>> ListMetricSeriesAsync(CancellationToken ct = default) =>
+        QueryAsync("SELECT id, name, labels, state, points, updated_at FROM metric_series ORDER BY id", null,
+            r => new MetricSeriesRecord(r.GetString(0), r.GetString(1), LogJson.ParseStringMap(r.GetString(2)),
+                r.GetFieldValue<byte[]>(3), r.GetFieldValue<byte[]>(4), ReadTime(r, 5)), ct);
+
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<DbCommand>? bind, Func<DbDataReader, T> map, CancellationToken ct)
     {
         await using var conn = await OpenReadConnectionAsync(ct).ConfigureAwait(false);

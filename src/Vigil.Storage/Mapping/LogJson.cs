@@ -36,8 +36,17 @@ internal static class LogJson
         }
         return result;
     }
+
+    /// <summary>A metric series' labels, sorted by name so the stored text is stable.</summary>
+    public static string StringMap(IReadOnlyDictionary<string, string> labels) =>
+        JsonSerializer.Serialize(new SortedDictionary<string, string>(labels.ToDictionary(), StringComparer.Ordinal), LogJsonContext.Default.SortedDictionaryStringString);
+
+    public static IReadOnlyDictionary<string, string> ParseStringMap(string json) =>
+        JsonSerializer.Deserialize(json, LogJsonContext.Default.DictionaryStringString) ?? [];
 }
 
+[JsonSerializable(typeof(SortedDictionary<string, string>))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(List<bool>))]
 [JsonSerializable(typeof(Dictionary<string, long>))]

@@ -26,6 +26,7 @@ internal static class PostgresWriter
         AddAudit(batch, net);
         AddMeta(batch, net);
         AddLogs(batch, net);
+        AddMetricSeries(batch, net);
         return batch;
     }
 
@@ -316,5 +317,27 @@ internal static class PostgresWriter
                 sources.Select(s => s.Lines).ToArray(),
                 sources.Select(s => Utc(s.UpdatedAt)).ToArray());
         }
+    }
+
+    private static void AddMetricSeries(NpgsqlBatch batch, NetChanges net)
+    {
+        if (net.MetricSeries.Count == 0)
+        {
+            return;
+        }
+        var rows = net.MetricSeries.Values.OrderBy(m => m.Id, StringComparer.Ordinal).ToArray();
+        Add(batch,
+            """
+            INSERT INTO metric_series (id, name, labels, state, points, updated_at)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bytea[], $5::bytea[], $6::timestamptz[])
+            ON CONFLICT (id) DO UPDATE SET
+                name = excluded.name, labels = excluded.labels, state = excluded.state, points = excluded.points, updated_at = excluded.updated_at
+            """,
+            rows.Select(m => m.Id).ToArray(),
+            rows.Select(m => m.Name).ToArray(),
+            rows.Select(m => LogJson.StringMap(m.Labels)).ToArray(),
+            rows.Select(m => m.State).ToArray(),
+            rows.Select(m => m.Points).ToArray(),
+            rows.Select(m => Utc(m.UpdatedAt)).ToArray());
     }
 }

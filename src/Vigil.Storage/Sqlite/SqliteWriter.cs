@@ -29,6 +29,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _addLogCount;
     private readonly SqliteStatement _upsertLogSource;
     private readonly SqliteStatement _pruneLogCounts;
+    private readonly SqliteStatement _upsertMetricSeries;
 
     public SqliteWriter(SqliteConnection connection, int journalCapacity = SqliteAlertJournal.DefaultMinimumCapacity)
     {
@@ -100,6 +101,12 @@ internal sealed class SqliteWriter : IDisposable
                 next_id = MAX(log_sources.next_id, excluded.next_id), aliases = excluded.aliases,
                 lines = MAX(log_sources.lines, excluded.lines), updated_at = MAX(log_sources.updated_at, excluded.updated_at)
             """);
+        _upsertMetricSeries = new(connection,
+            """
+            INSERT INTO metric_series (id, name, labels, state, points, updated_at) VALUES (@id, @name, @labels, @state, @points, @updated_at)
+            ON CONFLICT (id) DO UPDATE SET
+                name = excluded.name, labels = excluded.labels, state = excluded.state, points = excluded.points, updated_at = excluded.updated_at
+            """);
     }
 
     /// <summary>Writes the net changes in one transaction and commits; throws (after rolling back) on any failure.</summary>
@@ -170,6 +177,10 @@ internal sealed class SqliteWriter : IDisposable
             _upsertMeta.Run(tx, key, value);
         }
         WriteLogs(net, tx);
+        foreach (var m in net.MetricSeries.Values)
+        {
+            _upsertMetricSeries.Run(tx, m.Id, m.Name, LogJson.StringMap(m.Labels), m.State, m.Points, SqliteTime.ToTicks(m.UpdatedAt));
+        }
         tx.Commit();
     }
 
@@ -203,7 +214,7 @@ internal sealed class SqliteWriter : IDisposable
     {
         _alerts.Dispose();
         foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta,
-            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts })
+            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _upsertMetricSeries })
         {
             s.Dispose();
         }

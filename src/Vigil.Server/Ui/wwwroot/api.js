@@ -77,6 +77,9 @@ export const api = {
   logSources: () => get('/api/v1/logs/sources'),
   logTemplates: (source, sort, limit) => get('/api/v1/logs/templates', { source, sort, limit }),
   logTemplate: (source, id) => get(`/api/v1/logs/templates/${enc(source)}/${enc(id)}`),
+  metricSources: () => get('/api/v1/metrics/sources'),
+  metricSeries: () => get('/api/v1/metrics/series'),
+  metricSeriesDetail: id => get(`/api/v1/metrics/series/${enc(id)}`),
 };
 
 /** URL for the SSE stream; EventSource cannot send headers, so the token goes in the query. */

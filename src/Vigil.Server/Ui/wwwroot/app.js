@@ -11,6 +11,8 @@ route('/alerts', () => import('./pages/alerts.js'));
 route('/silences', () => import('./pages/silences.js'));
 route('/logs', () => import('./pages/logs.js'));
 route('/logs/:source/:id', () => import('./pages/logs.js'));
+route('/metrics', () => import('./pages/metrics.js'));
+route('/metrics/:id', () => import('./pages/metrics.js'));
 
 const $ = id => document.getElementById(id);
 const main = $('main');

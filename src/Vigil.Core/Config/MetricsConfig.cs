@@ -1,0 +1,39 @@
+using Vigil.Core.Matching;
+
+namespace Vigil.Core.Config;
+
+/// <summary>One PromQL query polled from a Prometheus server (<c>metrics.sources</c>).</summary>
+/// <param name="Url">The Prometheus base URL (e.g. <c>http://prometheus:9090</c>); the API paths are appended.</param>
+/// <param name="Interval">How often <c>/api/v1/query</c> is evaluated.</param>
+/// <param name="Step">The resolution of the start-up backfill (<c>/api/v1/query_range</c>).</param>
+/// <param name="Backfill">How much history the backfill reads (scored, never alerted on).</param>
+public sealed record MetricSourceConfig(string Name, Uri Url, string Query, TimeSpan Interval, TimeSpan Step, TimeSpan Backfill);
+
+/// <summary>
+/// A capacity rule (<c>metrics.capacity</c>): series matching every matcher (the series name is <c>__name__</c>)
+/// are forecast, and an alert is raised when the forecast reaches <see cref="Threshold"/> within <see cref="Horizon"/>.
+/// </summary>
+public sealed record CapacityRule(IReadOnlyList<Matcher> Matchers, double Threshold, TimeSpan Horizon);
+
+/// <summary>The <c>metrics:</c> section: alert threshold, polled Prometheus queries and capacity rules.</summary>
+/// <param name="Threshold">Anomaly score at or above which a point raises <c>MetricAnomaly</c>.</param>
+/// <param name="MaxSeries">Series kept in memory; samples of further series are counted and skipped.</param>
+/// <param name="ForecastInterval">How often capacity rules are evaluated.</param>
+/// <param name="MaxAlertsPerMinute">Storm guard: anomaly and capacity alerts sent per minute across all series.</param>
+public sealed record MetricsConfig(
+    double Threshold,
+    IReadOnlyList<MetricSourceConfig> Sources,
+    IReadOnlyList<CapacityRule> Capacity,
+    int MaxSeries,
+    TimeSpan ForecastInterval,
+    int MaxAlertsPerMinute)
+{
+    /// <summary>Same value as the detector's <c>SeriesScoring.DefaultAlertThreshold</c> (Core does not reference Analytics).</summary>
+    public const double DefaultThreshold = 0.07;
+    public const int DefaultMaxSeries = 50_000;
+    public const int DefaultMaxAlertsPerMinute = 100;
+    public static readonly TimeSpan DefaultForecastInterval = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan DefaultBackfill = TimeSpan.FromHours(24);
+
+    public static readonly MetricsConfig Default = new(DefaultThreshold, [], [], DefaultMaxSeries, DefaultForecastInterval, DefaultMaxAlertsPerMinute);
+}

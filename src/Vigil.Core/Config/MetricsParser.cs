@@ -1,0 +1,199 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace Vigil.Core.Config;
+
+/// <summary>
+/// Parses the <c>metrics:</c> section:
+/// <code>
+/// metrics:
+///   threshold: 0.07              # anomaly score that raises MetricAnomaly
+///   sources:                     # PromQL queries polled from Prometheus
+///     - name: node-cpu
+///       url: http://prometheus:9090
+///       query: 'sum by (instance) (rate(node_cpu_seconds_total{mode!="idle"}[5m]))'
+///       interval: 1m
+///       step: 1m
+///       backfill: 24h
+///   capacity:                    # forecast and alert before a resource runs out
+///     - matchers: ['__name__="disk_used_percent"', 'mountpoint="/data"']
+///       threshold: 90
+///       horizon: 7d
+/// </code>
+/// </summary>
+internal sealed class MetricsParser(YamlReader reader)
+{
+    private static readonly string[] SectionKeys = ["threshold", "sources", "capacity", "max_series", "forecast_interval", "max_alerts_per_minute"];
+    private static readonly string[] SourceKeys = ["name", "url", "query", "interval", "step", "backfill"];
+    private static readonly string[] CapacityKeys = ["matchers", "threshold", "horizon"];
+
+    /// <summary>Bounds the start-up backfill: query_range answers at most 11,000 points per series.</summary>
+    private const int MaxBackfillPoints = 11_000;
+
+    public MetricsConfig Parse(YamlNode? node)
+    {
+        if (node is null || YamlReader.IsNull(node) || reader.Mapping(node, "\"metrics\"") is not { } map)
+        {
+            return MetricsConfig.Default;
+        }
+        var keys = reader.Keys(map, "\"metrics\"", SectionKeys);
+        var threshold = MetricsConfig.DefaultThreshold;
+        if (keys.TryGetValue("threshold", out var thresholdNode) && Number(thresholdNode, "metrics.threshold") is { } t)
+        {
+            if (t is <= 0 or > 1)
+            {
+                reader.Error(thresholdNode, $"metrics.threshold must be above 0 and at most 1 (an anomaly score), got {Format(t)}");
+            }
+            threshold = t;
+        }
+        var maxSeries = Integer(keys, "max_series", MetricsConfig.DefaultMaxSeries);
+        var maxAlerts = Integer(keys, "max_alerts_per_minute", MetricsConfig.DefaultMaxAlertsPerMinute);
+        var forecastInterval = MetricsConfig.DefaultForecastInterval;
+        if (keys.TryGetValue("forecast_interval", out var fiNode) && reader.Duration(fiNode, "forecast_interval") is { } fi)
+        {
+            if (fi < TimeSpan.FromSeconds(1))
+            {
+                reader.Error(fiNode, "metrics.forecast_interval must be at least 1s");
+            }
+            forecastInterval = fi;
+        }
+        var sources = new List<MetricSourceConfig>();
+        if (keys.TryGetValue("sources", out var sourcesNode) && !YamlReader.IsNull(sourcesNode)
+            && reader.Sequence(sourcesNode, "metrics.sources") is { } sequence)
+        {
+            foreach (var item in sequence)
+            {
+                if (reader.Mapping(item, "each entry of \"metrics.sources\"") is { } sourceMap && Source(sourceMap) is { } source)
+                {
+                    if (sources.Any(s => s.Name == source.Name))
+                    {
+                        reader.Error(sourceMap, $"metric source \"{source.Name}\" is defined twice");
+                        continue;
+                    }
+                    sources.Add(source);
+                }
+            }
+        }
+        var capacity = new List<CapacityRule>();
+        if (keys.TryGetValue("capacity", out var capacityNode) && !YamlReader.IsNull(capacityNode)
+            && reader.Sequence(capacityNode, "metrics.capacity") is { } rules)
+        {
+            foreach (var item in rules)
+            {
+                if (reader.Mapping(item, "each entry of \"metrics.capacity\"") is { } ruleMap && Capacity(ruleMap) is { } rule)
+                {
+                    capacity.Add(rule);
+                }
+            }
+        }
+        return new MetricsConfig(threshold, sources, capacity, maxSeries, forecastInterval, maxAlerts);
+    }
+
+    private MetricSourceConfig? Source(YamlMappingNode map)
+    {
+        var keys = reader.Keys(map, "a metric source", SourceKeys);
+        var name = keys.TryGetValue("name", out var nameNode) ? reader.String(nameNode, "name") : null;
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            reader.Error(map, "a metric source needs a \"name\"");
+            return null;
+        }
+        var where = $"metric source \"{name}\"";
+        Uri? url = null;
+        if (!keys.TryGetValue("url", out var urlNode))
+        {
+            reader.Error(map, $"{where} needs a \"url\" (the Prometheus server, e.g. http://prometheus:9090)");
+        }
+        else if (reader.String(urlNode, "url") is { } text)
+        {
+            if (!Uri.TryCreate(text, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https"))
+            {
+                reader.Error(urlNode, $"{where}: url \"{text}\" must be an absolute http:// or https:// URL");
+                url = null;
+            }
+        }
+        var query = keys.TryGetValue("query", out var queryNode) ? reader.String(queryNode, "query") : null;
+        if (string.IsNullOrWhiteSpace(query))
+        {
+            reader.Error(queryNode ?? map, $"{where} needs a \"query\" (PromQL)");
+        }
+        var interval = Duration(keys, "interval", TimeSpan.FromMinutes(1), where);
+        var step = Duration(keys, "step", interval, where);
+        // Unset: 24 h, or less when a fine step would exceed the query_range limit.
+        var defaultBackfill = step * MaxBackfillPoints < MetricsConfig.DefaultBackfill ? step * MaxBackfillPoints : MetricsConfig.DefaultBackfill;
+        var backfill = keys.ContainsKey("backfill") ? Duration(keys, "backfill", defaultBackfill, where, allowZero: true) : defaultBackfill;
+        if (step > TimeSpan.Zero && backfill / step > MaxBackfillPoints)
+        {
+            reader.Error(keys.GetValueOrDefault("backfill") ?? keys.GetValueOrDefault("step") ?? map,
+                $"{where}: backfill {PromDuration.Format(backfill)} at step {PromDuration.Format(step)} is more than {MaxBackfillPoints} points "
+                + "(Prometheus' query_range limit); raise the step or shorten the backfill");
+        }
+        return url is null || string.IsNullOrWhiteSpace(query) ? null : new MetricSourceConfig(name, url, query, interval, step, backfill);
+    }
+
+    private CapacityRule? Capacity(YamlMappingNode map)
+    {
+        var keys = reader.Keys(map, "a capacity rule", CapacityKeys);
+        var matchers = keys.TryGetValue("matchers", out var matchersNode) ? reader.Matchers(matchersNode, "matchers") : [];
+        if (matchers.Count == 0)
+        {
+            reader.Error(matchersNode ?? map, "a capacity rule needs \"matchers\" selecting its series, e.g. ['__name__=\"disk_used_percent\"']");
+        }
+        double? threshold = null;
+        if (!keys.TryGetValue("threshold", out var thresholdNode))
+        {
+            reader.Error(map, "a capacity rule needs a \"threshold\" (the value at which the resource is exhausted)");
+        }
+        else
+        {
+            threshold = Number(thresholdNode, "threshold");
+        }
+        var horizon = Duration(keys, "horizon", TimeSpan.FromDays(7), "a capacity rule");
+        return matchers.Count == 0 || threshold is null ? null : new CapacityRule(matchers, threshold.Value, horizon);
+    }
+
+    private TimeSpan Duration(Dictionary<string, YamlNode> keys, string key, TimeSpan fallback, string where, bool allowZero = false)
+    {
+        if (!keys.TryGetValue(key, out var node) || reader.Duration(node, key) is not { } value)
+        {
+            return fallback;
+        }
+        if (value <= TimeSpan.Zero && !(allowZero && value == TimeSpan.Zero))
+        {
+            reader.Error(node, $"{where}: \"{key}\" must be positive");
+            return fallback;
+        }
+        return value;
+    }
+
+    private int Integer(Dictionary<string, YamlNode> keys, string key, int fallback)
+    {
+        if (!keys.TryGetValue(key, out var node) || reader.String(node, key) is not { } text)
+        {
+            return fallback;
+        }
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
+        {
+            reader.Error(node, $"metrics.{key} must be a whole number of at least 1, not \"{text}\"");
+            return fallback;
+        }
+        return value;
+    }
+
+    private double? Number(YamlNode node, string key)
+    {
+        var text = reader.String(node, key);
+        if (text is null)
+        {
+            return null;
+        }
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
+        {
+            return value;
+        }
+        reader.Error(node, $"\"{key}\" must be a number, not \"{text}\"");
+        return null;
+    }
+
+    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,143 @@
+using Vigil.Analytics.Metrics;
+using Vigil.Core.Security;
+using Vigil.Server.Auth;
+using Vigil.Server.Metrics;
+
+namespace Vigil.Server.Api.Native;
+
+/// <summary>
+/// POST /api/v1/metrics (JSON samples, scored as they arrive) and the read side: polled sources with their status,
+/// the series list, and one series with its recent points, expected band, anomalies and forecast.
+/// </summary>
+public static class MetricsEndpoints
+{
+    private const int DefaultLimit = 500;
+    private const int MaxLimit = 10_000;
+
+    public static void MapMetrics(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/metrics", PostMetrics).RequireRole(Role.Responder);
+        app.MapGet("/api/v1/metrics/sources", ListSources).RequireRole(Role.Viewer);
+        app.MapGet("/api/v1/metrics/series", ListSeries).RequireRole(Role.Viewer);
+        app.MapGet("/api/v1/metrics/series/{id}", GetSeries).RequireRole(Role.Viewer);
+    }
+
+    private static async Task<IResult> PostMetrics(HttpContext context, MetricIngest ingest, ServerSettings settings, TimeProvider time)
+    {
+        var kind = (context.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        if (kind != "application/json")
+        {
+            return Problems.UnsupportedMediaType($"Content-Type \"{context.Request.ContentType}\" is not supported; send application/json "
+                + "({\"samples\":[{\"series\":\"name\",\"labels\":{},\"timestamp\":\"RFC 3339 or unix seconds\",\"value\":1.5}]}).");
+        }
+        var body = await LogsEndpoints.ReadAsync(context, settings);
+        if (body.Error is not null)
+        {
+            return body.Error;
+        }
+        var (samples, errors) = MetricBatchParser.Parse(body.Value, time.GetUtcNow());
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+        try
+        {
+            var result = await ingest.IngestAsync(samples, alerting: true, context.RequestAborted);
+            return Results.Json(result, MetricsJson.Default.MetricsAccepted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MetricsEndpoints)).LogError(ex, "Scoring metric samples failed");
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Metrics unavailable",
+                detail: "The samples could not be scored; retry later.");
+        }
+    }
+
+    private static IResult ListSources(MetricSourcePoller poller) =>
+        Results.Json(poller.Statuses.Select(s => s.Snapshot()).Select(s => new MetricSourceDto(s.Name, s.Url, s.Query, s.Interval.TotalSeconds,
+            s.State, s.LastSuccess, s.LastErrorAt, s.LastError, s.Series, s.LastSamples, s.Polls, s.Failures)).ToList(),
+            MetricsJson.Default.ListMetricSourceDto);
+
+    private static IResult ListSeries(HttpContext context, MetricIngest ingest, TimeProvider time)
+    {
+        var query = context.Request.Query;
+        var limit = DefaultLimit;
+        if (query["limit"].ToString() is { Length: > 0 } limitText && (!int.TryParse(limitText, out limit) || limit is < 1 or > MaxLimit))
+        {
+            return Problems.BadRequest($"limit \"{limitText}\" must be a whole number from 1 to {MaxLimit}.");
+        }
+        var name = query["name"].ToString();
+        var now = time.GetUtcNow();
+        // Anomalous series first, then by name: the list is a triage view.
+        var series = ingest.Series.Where(s => name.Length == 0 || s.Key.Name == name)
+            .Select(s => Summary(s, now))
+            .OrderByDescending(s => s.Anomalous).ThenBy(s => s.Text, StringComparer.Ordinal)
+            .Take(limit).ToList();
+        return Results.Json(new MetricSeriesListDto(ingest.Config.Threshold, ingest.Series.Count, ingest.SuppressedAlerts, series),
+            MetricsJson.Default.MetricSeriesListDto);
+    }
+
+    private static IResult GetSeries(string id, MetricIngest ingest, TimeProvider time)
+    {
+        if (ingest.Find(id) is not { } state)
+        {
+            return Problems.NotFound($"No metric series \"{id}\"; GET /api/v1/metrics/series lists them.");
+        }
+        MetricPoint[] points;
+        int period;
+        MetricSeriesSummaryDto summary;
+        lock (state.Gate)
+        {
+            points = state.Points.ToArray();
+            period = state.Detector.SeasonalPeriod;
+            summary = Summary(state, time.GetUtcNow());
+        }
+        var threshold = ingest.Config.Threshold;
+        var rule = SeriesForecast.RuleFor(state.Key, ingest.Config.Capacity);
+        var dtos = points.Select(p => Point(p, threshold)).ToList();
+        return Results.Json(new MetricSeriesDetailDto(summary, threshold, period, dtos, Forecast(points, rule)), MetricsJson.Default.MetricSeriesDetailDto);
+    }
+
+    private static MetricForecastDto? Forecast(MetricPoint[] points, Core.Config.CapacityRule? rule)
+    {
+        Forecast? forecast;
+        try
+        {
+            forecast = SeriesForecast.Predict(points);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+        if (forecast is null)
+        {
+            return null;
+        }
+        CapacityDto? capacity = null;
+        if (rule is not null)
+        {
+            var crossing = SeriesForecast.Predict(points, rule.Horizon)?.FirstCrossing(rule.Threshold, points[^1].Value);
+            capacity = new CapacityDto(rule.Threshold, rule.Horizon.TotalSeconds, crossing is { } c ? Utc(c.Timestamp) : null);
+        }
+        var cone = forecast.Points.Where(p => double.IsFinite(p.Value) && double.IsFinite(p.Lower) && double.IsFinite(p.Upper))
+            .Select(p => new ForecastPointDto(Utc(p.Timestamp), p.Value, p.Lower, p.Upper)).ToList();
+        return new MetricForecastDto(forecast.Model.Describe(), forecast.IntervalLevel, cone, capacity);
+    }
+
+    private static MetricSeriesSummaryDto Summary(MetricSeriesState s, DateTimeOffset now)
+    {
+        var last = s.Points.Last;
+        return new MetricSeriesSummaryDto(s.Key.Id, s.Key.Name, s.Key.Labels, s.Key.Canonical, s.Detector.Samples, s.Points.Count,
+            last is { } l ? Utc(l.Timestamp) : null, last?.Value, last?.Score, last?.Signal.ToString(), s.Anomalies,
+            s.LastAnomaly is { } a ? Utc(a.Timestamp) : null, s.AnomalySentAt is { } sent && now - sent < MetricAlerts.HoldFor);
+    }
+
+    private static MetricPointDto Point(MetricPoint p, double threshold)
+    {
+        var banded = p.Signal != AnomalySignal.Warmup && float.IsFinite(p.Expected) && float.IsFinite(p.Lower) && float.IsFinite(p.Upper);
+        return new MetricPointDto(Utc(p.Timestamp), p.Value, p.Score, banded ? p.Expected : null, banded ? p.Lower : null, banded ? p.Upper : null,
+            p.Signal.ToString(), p.Score >= threshold);
+    }
+
+    private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
+}

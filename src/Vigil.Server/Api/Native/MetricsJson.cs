@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Vigil.Server.Api.Alertmanager;
+using Vigil.Server.Metrics;
+
+namespace Vigil.Server.Api.Native;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, Converters = [typeof(RfcTimeConverter), typeof(NullableRfcTimeConverter)],
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(MetricsAccepted))]
+[JsonSerializable(typeof(List<MetricSourceDto>))]
+[JsonSerializable(typeof(MetricSeriesListDto))]
+[JsonSerializable(typeof(MetricSeriesDetailDto))]
+public sealed partial class MetricsJson : JsonSerializerContext;
+
+/// <param name="State">"starting" (backfill not done yet), "ok" or "error".</param>
+public sealed record MetricSourceDto(
+    string Name, string Url, string Query, double IntervalSeconds, string State, DateTimeOffset? LastSuccess, DateTimeOffset? LastErrorAt,
+    string? LastError, int Series, int LastSamples, long Polls, long Failures);
+
+/// <param name="Anomalous">An anomaly alert for the series is active (sent within the hold window).</param>
+public sealed record MetricSeriesSummaryDto(
+    string Id, string Name, IReadOnlyDictionary<string, string> Labels, string Text, long Samples, int Points, DateTimeOffset? LastTimestamp,
+    double? LastValue, double? LastScore, string? LastSignal, long Anomalies, DateTimeOffset? LastAnomalyAt, bool Anomalous);
+
+public sealed record MetricSeriesListDto(double Threshold, int Count, long SuppressedAlerts, IReadOnlyList<MetricSeriesSummaryDto> Series);
+
+/// <param name="Score">Anomaly score in [0, 1]; <c>Anomaly</c> is true when it reached the threshold.</param>
+/// <param name="Expected">Null while the detector is warming up (no band yet).</param>
+public sealed record MetricPointDto(DateTimeOffset T, double Value, double Score, double? Expected, double? Lower, double? Upper, string Signal, bool Anomaly);
+
+public sealed record ForecastPointDto(DateTimeOffset T, double Value, double Lower, double Upper);
+
+/// <param name="Model">The fitted model in words (Holt-Winters factors and season).</param>
+/// <param name="Capacity">Set when a capacity rule selects the series.</param>
+public sealed record MetricForecastDto(string Model, double IntervalLevel, IReadOnlyList<ForecastPointDto> Points, CapacityDto? Capacity);
+
+/// <param name="CrossingAt">When the forecast reaches the threshold within the horizon; null when it does not.</param>
+public sealed record CapacityDto(double Threshold, double HorizonSeconds, DateTimeOffset? CrossingAt);
+
+public sealed record MetricSeriesDetailDto(
+    MetricSeriesSummaryDto Series, double Threshold, int SeasonalPeriod, IReadOnlyList<MetricPointDto> Points, MetricForecastDto? Forecast);

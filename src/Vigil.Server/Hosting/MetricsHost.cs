@@ -1,0 +1,66 @@
+using Vigil.Server.Metrics;
+using Vigil.Server.Pipeline;
+
+namespace Vigil.Server.Hosting;
+
+/// <summary>
+/// Restores the metric detectors before requests are served, saves changed series every
+/// <see cref="MetricIngest.SaveInterval"/> and at shutdown, and evaluates capacity rules every <c>metrics.forecast_interval</c>.
+/// </summary>
+public sealed partial class MetricsHost(MetricIngest ingest, ConfigHolder config, TimeProvider time, ILogger<MetricsHost> logger) : BackgroundService
+{
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await ingest.RestoreAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var nextForecast = time.GetUtcNow() + config.Current.Metrics.ForecastInterval;
+        var tick = config.Current.Metrics.ForecastInterval < MetricIngest.SaveInterval ? config.Current.Metrics.ForecastInterval : MetricIngest.SaveInterval;
+        var lastSave = time.GetUtcNow();
+        using var timer = new PeriodicTimer(tick, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var now = time.GetUtcNow();
+            try
+            {
+                if (now - lastSave >= MetricIngest.SaveInterval)
+                {
+                    await ingest.SaveAsync(stoppingToken);
+                    lastSave = now;
+                }
+                if (now >= nextForecast)
+                {
+                    await ingest.EvaluateCapacityAsync(stoppingToken);
+                    nextForecast = now + config.Current.Metrics.ForecastInterval;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Storage or pipeline trouble: reported, retried next tick; the detectors keep their state in memory.
+                LogTickFailed(ex);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await ingest.SaveAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogFinalSaveFailed(ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Saving metric state or evaluating capacity failed; retrying")]
+    private partial void LogTickFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Saving metric state at shutdown failed; learning since the last save is lost")]
+    private partial void LogFinalSaveFailed(Exception ex);
+}

@@ -1,0 +1,34 @@
+namespace Vigil.Server.Metrics;
+
+/// <summary>
+/// Storm guard: at most N new metric alerts per minute across all series (a fixed one-minute window). Re-sends of
+/// alerts already firing are not counted, so a storm cannot make live alerts flap; only new ones wait.
+/// </summary>
+internal sealed class AlertBudget(TimeProvider time)
+{
+    private readonly Lock _gate = new();
+    private DateTimeOffset _windowStart = DateTimeOffset.MinValue;
+    private int _used;
+
+    /// <summary>New alerts refused since the server started.</summary>
+    public long Suppressed { get; private set; }
+
+    public bool TryTake(int perMinute)
+    {
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            if (now - _windowStart >= TimeSpan.FromMinutes(1))
+            {
+                (_windowStart, _used) = (now, 0);
+            }
+            if (_used < perMinute)
+            {
+                _used++;
+                return true;
+            }
+            Suppressed++;
+            return false;
+        }
+    }
+}

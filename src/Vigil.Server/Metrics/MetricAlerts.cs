@@ -1,0 +1,89 @@
+using System.Globalization;
+using Vigil.Analytics.Metrics;
+using Vigil.Core.Alerts;
+
+namespace Vigil.Server.Metrics;
+
+/// <summary>
+/// Turns metric findings into ordinary alerts (grouping, silences, incidents like any other). Like log-pattern alerts
+/// they carry an end time and auto-resolve unless re-sent; the labels are the series' own, so there is at most one
+/// alert of each kind per series.
+/// </summary>
+public static class MetricAlerts
+{
+    public const string Anomaly = "MetricAnomaly";
+    public const string Capacity = "CapacityForecast";
+
+    /// <summary>Label holding the series name (the metric name is not a label of its own in Vigil's model).</summary>
+    public const string SeriesLabel = "series";
+
+    /// <summary>How long an anomaly alert stays firing after it was last sent.</summary>
+    public static readonly TimeSpan HoldFor = TimeSpan.FromMinutes(15);
+
+    /// <summary>Least time between two sends of the same alert (each send is a pipeline write).</summary>
+    public static readonly TimeSpan ResendInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>The UI chart of a series; the alert's generatorURL.</summary>
+    public static string ChartUrl(SeriesKey key) => "/#/metrics/" + key.Id;
+
+    public static Alert ForAnomaly(SeriesKey key, MetricPoint point, DateTimeOffset startedAt, DateTimeOffset now)
+    {
+        var value = SeriesKey.Number(point.Value);
+        var (lower, upper, expected) = (SeriesKey.Number(point.Lower), SeriesKey.Number(point.Upper), SeriesKey.Number(point.Expected));
+        var why = point.Signal switch
+        {
+            AnomalySignal.LevelShift => "level shift",
+            AnomalySignal.SeasonalDeviation => "unlike the same time yesterday",
+            AnomalySignal.Spike => "spike",
+            _ => "unusual",
+        };
+        var summary = $"{key}: value {value} outside expected [{lower}, {upper}] ({why})";
+        return Build(Anomaly, key, now, startedAt, now + HoldFor, summary,
+        [
+            ("value", value),
+            ("expected", expected),
+            ("expected_range", $"[{lower}, {upper}]"),
+            ("signal", point.Signal.ToString()),
+            ("score", point.Score.ToString("0.###", CultureInfo.InvariantCulture)),
+            ("sample_time", point.Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
+        ]);
+    }
+
+    public static Alert ForCapacity(SeriesKey key, double threshold, ForecastPoint crossing, double lastValue, DateTimeOffset now, TimeSpan holdFor)
+    {
+        var eta = crossing.Timestamp - now.UtcDateTime;
+        var summary = $"{key} reaches {SeriesKey.Number(threshold)} in ~{Humanize(eta)} (now {SeriesKey.Number(lastValue)})";
+        return Build(Capacity, key, now, now, now + holdFor, summary,
+        [
+            ("threshold", SeriesKey.Number(threshold)),
+            ("value", SeriesKey.Number(lastValue)),
+            ("crossing_at", crossing.Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
+            ("forecast_range", $"[{SeriesKey.Number(crossing.Lower)}, {SeriesKey.Number(crossing.Upper)}]"),
+        ]);
+    }
+
+    /// <summary>"3 days", "5 hours", "12 minutes": the precision a person plans with.</summary>
+    public static string Humanize(TimeSpan span) => span switch
+    {
+        { TotalDays: >= 2 } => $"{Math.Round(span.TotalDays):0} days",
+        { TotalHours: >= 2 } => $"{Math.Round(span.TotalHours):0} hours",
+        { TotalMinutes: >= 2 } => $"{Math.Round(span.TotalMinutes):0} minutes",
+        _ => "now",
+    };
+
+    private static Alert Build(string name, SeriesKey key, DateTimeOffset now, DateTimeOffset startsAt, DateTimeOffset endsAt, string summary,
+        (string, string)[] extra)
+    {
+        // The series' labels first; the three Vigil sets win a clash (a series label named "severity" is dropped).
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in key.Labels)
+        {
+            labels[k] = v;
+        }
+        labels[AlertLabels.AlertName] = name;
+        labels[SeriesLabel] = key.Name;
+        labels[AlertLabels.Severity] = "warning";
+        var annotations = LabelSet.From([("summary", summary), ("series_id", key.Id), .. extra]);
+        return new Alert(LabelSet.From(labels), annotations, startsAt <= now ? startsAt : now, endsAt, ChartUrl(key), now, Timeout: true);
+    }
+}

@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Vigil.Server.Metrics;
+
+/// <summary>
+/// Parses <c>POST /api/v1/metrics</c>:
+/// <code>{"samples":[{"series":"disk_used_percent","labels":{"instance":"db-1"},"timestamp":"2026-01-01T00:00:00Z","value":71.5}]}</code>
+/// A structural mistake anywhere refuses the whole request (400 listing every problem, nothing scored), so a client
+/// never has to guess which samples were taken. Values may be JSON numbers or Prometheus-style strings; "NaN",
+/// "+Inf" and "-Inf" are valid input but carry no information, so they are counted and skipped by the ingest.
+/// </summary>
+public static partial class MetricBatchParser
+{
+    public const int MaxSamples = 100_000;
+    public const int MaxLabels = 32;
+    public const int MaxNameLength = 200;
+    public const int MaxLabelValueLength = 1024;
+    private const int MaxErrors = 20;
+
+    [GeneratedRegex("^[a-zA-Z_:][a-zA-Z0-9_:]*$")]
+    private static partial Regex SeriesName();
+
+    [GeneratedRegex("^[a-zA-Z_][a-zA-Z0-9_]*$")]
+    private static partial Regex LabelName();
+
+    public static (List<MetricSample> Samples, List<string> Errors) Parse(ReadOnlySpan<byte> body, DateTimeOffset now)
+    {
+        var errors = new List<string>();
+        var samples = new List<MetricSample>();
+        JsonDocument document;
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 8 });
+            document = JsonDocument.ParseValue(ref reader);
+        }
+        catch (JsonException ex)
+        {
+            errors.Add($"The body is not valid JSON: {ex.Message}");
+            return (samples, errors);
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("samples", out var list) || list.ValueKind != JsonValueKind.Array)
+            {
+                errors.Add("Expected a JSON object with a \"samples\" array: {\"samples\":[{\"series\":\"name\",\"labels\":{},\"timestamp\":\"RFC 3339 or unix seconds\",\"value\":1.5}]}.");
+                return (samples, errors);
+            }
+            if (list.GetArrayLength() > MaxSamples)
+            {
+                errors.Add($"{list.GetArrayLength()} samples in one request; send at most {MaxSamples}.");
+                return (samples, errors);
+            }
+            var keys = new Dictionary<string, SeriesKey>(StringComparer.Ordinal);
+            var index = 0;
+            foreach (var item in list.EnumerateArray())
+            {
+                if (Sample(item, index++, now, keys, errors) is { } sample)
+                {
+                    samples.Add(sample);
+                }
+                if (errors.Count >= MaxErrors)
+                {
+                    break;
+                }
+            }
+        }
+        return (samples, errors);
+    }
+
+    private static MetricSample? Sample(JsonElement item, int index, DateTimeOffset now, Dictionary<string, SeriesKey> keys, List<string> errors)
+    {
+        var where = $"samples[{index}]";
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add($"{where} must be an object with \"series\" and \"value\".");
+            return null;
+        }
+        var before = errors.Count;
+        string? name = null;
+        if (!item.TryGetProperty("series", out var seriesNode) || seriesNode.ValueKind != JsonValueKind.String
+            || (name = seriesNode.GetString()) is not { Length: > 0 and <= MaxNameLength } || !SeriesName().IsMatch(name))
+        {
+            errors.Add($"{where}.series must be a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*, at most {MaxNameLength} characters).");
+        }
+        var labels = new List<KeyValuePair<string, string>>();
+        if (item.TryGetProperty("labels", out var labelsNode) && labelsNode.ValueKind != JsonValueKind.Null)
+        {
+            Labels(labelsNode, where, labels, errors);
+        }
+        var value = Value(item, where, errors);
+        var timestamp = Timestamp(item, where, now, errors);
+        if (errors.Count > before)
+        {
+            return null;
+        }
+        var probe = new SeriesKey(name!, labels);
+        // One key object per series per request: the hash is computed once, and grouping compares ids.
+        if (!keys.TryGetValue(probe.Canonical, out var key))
+        {
+            keys[probe.Canonical] = key = probe;
+        }
+        return new MetricSample(key, timestamp, value);
+    }
+
+    private static void Labels(JsonElement node, string where, List<KeyValuePair<string, string>> labels, List<string> errors)
+    {
+        if (node.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add($"{where}.labels must be an object of label name to string value.");
+            return;
+        }
+        foreach (var label in node.EnumerateObject())
+        {
+            if (!LabelName().IsMatch(label.Name) || label.Name.StartsWith("__", StringComparison.Ordinal))
+            {
+                errors.Add($"{where}.labels: \"{label.Name}\" is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __).");
+            }
+            else if (label.Value.ValueKind != JsonValueKind.String || label.Value.GetString()!.Length > MaxLabelValueLength)
+            {
+                errors.Add($"{where}.labels.{label.Name} must be a string of at most {MaxLabelValueLength} characters.");
+            }
+            else
+            {
+                labels.Add(new(label.Name, label.Value.GetString()!));
+            }
+        }
+        if (labels.Count > MaxLabels)
+        {
+            errors.Add($"{where}.labels has {labels.Count} labels; at most {MaxLabels} are allowed.");
+        }
+    }
+
+    private static double Value(JsonElement item, string where, List<string> errors)
+    {
+        if (!item.TryGetProperty("value", out var node))
+        {
+            errors.Add($"{where}.value is missing.");
+            return double.NaN;
+        }
+        if (node.ValueKind == JsonValueKind.Number && node.TryGetDouble(out var number))
+        {
+            return number;
+        }
+        if (node.ValueKind == JsonValueKind.String && ParseNumber(node.GetString()!) is { } parsed)
+        {
+            return parsed;
+        }
+        errors.Add($"{where}.value must be a number (or a string such as \"1.5\", \"NaN\", \"+Inf\"), not {node.GetRawText()}.");
+        return double.NaN;
+    }
+
+    /// <summary>Prometheus' text values: decimal, "NaN", "+Inf", "-Inf", "Inf".</summary>
+    internal static double? ParseNumber(string text) => text switch
+    {
+        "NaN" => double.NaN,
+        "+Inf" or "Inf" => double.PositiveInfinity,
+        "-Inf" => double.NegativeInfinity,
+        _ => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : null,
+    };
+
+    private static DateTime Timestamp(JsonElement item, string where, DateTimeOffset now, List<string> errors)
+    {
+        if (!item.TryGetProperty("timestamp", out var node) || node.ValueKind == JsonValueKind.Null)
+        {
+            // No timestamp: the sample is "now" (the time the server received it).
+            return now.UtcDateTime;
+        }
+        if (node.ValueKind == JsonValueKind.Number && node.TryGetDouble(out var seconds) && seconds is >= 0 and < 253402300800)
+        {
+            return DateTime.UnixEpoch.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
+        }
+        if (node.ValueKind == JsonValueKind.String
+            && DateTimeOffset.TryParse(node.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
+            && node.GetString()!.Contains('T', StringComparison.Ordinal))
+        {
+            return at.UtcDateTime;
+        }
+        errors.Add($"{where}.timestamp must be RFC 3339 (\"2026-01-01T00:00:00Z\") or unix seconds, not {node.GetRawText()}.");
+        return default;
+    }
+}

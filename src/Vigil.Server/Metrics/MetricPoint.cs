@@ -1,0 +1,114 @@
+using System.Buffers.Binary;
+using Vigil.Analytics.Metrics;
+
+namespace Vigil.Server.Metrics;
+
+/// <summary>One scored point kept for charts. Band values are floats: they are drawn, not computed with.</summary>
+public readonly record struct MetricPoint(long Ticks, double Value, float Score, float Expected, float Lower, float Upper, AnomalySignal Signal)
+{
+    public DateTime Timestamp => new(Ticks, DateTimeKind.Utc);
+
+    public const int EncodedSize = 8 + 8 + (4 * 4) + 1;
+}
+
+/// <summary>
+/// The last <see cref="Capacity"/> points of a series (a ring), grown on demand so a series with few points costs
+/// little. Encoded as a version byte, a count and fixed-size records for storage.
+/// </summary>
+public sealed class PointBuffer(int capacity)
+{
+    private const byte Version = 1;
+    private MetricPoint[] _items = [];
+    private int _start;
+
+    public int Capacity { get; } = capacity;
+
+    public int Count { get; private set; }
+
+    public MetricPoint this[int index] => _items[(_start + index) % _items.Length];
+
+    public MetricPoint? Last => Count == 0 ? null : this[Count - 1];
+
+    public void Add(MetricPoint point)
+    {
+        if (Count < _items.Length)
+        {
+            _items[(_start + Count) % _items.Length] = point;
+            Count++;
+            return;
+        }
+        if (_items.Length < Capacity)
+        {
+            var grown = new MetricPoint[Math.Min(Capacity, Math.Max(16, _items.Length * 2))];
+            for (var i = 0; i < Count; i++)
+            {
+                grown[i] = this[i];
+            }
+            (_items, _start) = (grown, 0);
+            _items[Count++] = point;
+            return;
+        }
+        // Full: overwrite the oldest.
+        _items[_start] = point;
+        _start = (_start + 1) % _items.Length;
+    }
+
+    public MetricPoint[] ToArray()
+    {
+        var result = new MetricPoint[Count];
+        for (var i = 0; i < Count; i++)
+        {
+            result[i] = this[i];
+        }
+        return result;
+    }
+
+    public byte[] Encode()
+    {
+        var bytes = new byte[1 + 4 + (Count * MetricPoint.EncodedSize)];
+        bytes[0] = Version;
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(1), Count);
+        var span = bytes.AsSpan(5);
+        for (var i = 0; i < Count; i++, span = span[MetricPoint.EncodedSize..])
+        {
+            var p = this[i];
+            BinaryPrimitives.WriteInt64LittleEndian(span, p.Ticks);
+            BinaryPrimitives.WriteDoubleLittleEndian(span[8..], p.Value);
+            BinaryPrimitives.WriteSingleLittleEndian(span[16..], p.Score);
+            BinaryPrimitives.WriteSingleLittleEndian(span[20..], p.Expected);
+            BinaryPrimitives.WriteSingleLittleEndian(span[24..], p.Lower);
+            BinaryPrimitives.WriteSingleLittleEndian(span[28..], p.Upper);
+            span[32] = (byte)p.Signal;
+        }
+        return bytes;
+    }
+
+    /// <summary>Restores points written by <see cref="Encode"/>; a damaged buffer is a <see cref="FormatException"/>.</summary>
+    public static PointBuffer Decode(ReadOnlySpan<byte> bytes, int capacity)
+    {
+        if (bytes.Length < 5 || bytes[0] != Version)
+        {
+            throw new FormatException("metric points: unknown version");
+        }
+        var count = BinaryPrimitives.ReadInt32LittleEndian(bytes[1..]);
+        if (count < 0 || bytes.Length != 5 + ((long)count * MetricPoint.EncodedSize))
+        {
+            throw new FormatException("metric points: length does not match the count");
+        }
+        var buffer = new PointBuffer(capacity);
+        var span = bytes[5..];
+        // Only the newest points fit when the capacity was lowered since they were stored.
+        for (var i = 0; i < count; i++, span = span[MetricPoint.EncodedSize..])
+        {
+            buffer.Add(new MetricPoint(
+                BinaryPrimitives.ReadInt64LittleEndian(span),
+                BinaryPrimitives.ReadDoubleLittleEndian(span[8..]),
+                BinaryPrimitives.ReadSingleLittleEndian(span[16..]),
+                BinaryPrimitives.ReadSingleLittleEndian(span[20..]),
+                BinaryPrimitives.ReadSingleLittleEndian(span[24..]),
+                BinaryPrimitives.ReadSingleLittleEndian(span[28..]),
+                (AnomalySignal)span[32]));
+        }
+        return buffer;
+    }
+}

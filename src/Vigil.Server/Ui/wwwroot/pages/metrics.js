@@ -1,0 +1,158 @@
+// Metrics page: every scored series (anomalous first) and a series chart with its expected band, the anomalies
+// marked and the forecast cone. Data from GET /api/v1/metrics/*; alerts link here through their generatorURL.
+import { api } from '../api.js';
+import { h, mount } from '../dom.js';
+import { time, emptyState, errorState, loading } from '../format.js';
+import { link } from '../router.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg(tag, attrs = {}) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) if (v != null) el.setAttribute(k, String(v));
+  return el;
+}
+
+function num(v) {
+  if (v == null) return '—';
+  const a = Math.abs(v);
+  return a !== 0 && (a >= 1e6 || a < 1e-3) ? v.toExponential(3) : (+v.toFixed(3)).toLocaleString();
+}
+
+/**
+ * The series chart as inline SVG: expected band (filled), values (line), anomalies (red dots), forecast (dashed
+ * line in a shaded 95% cone) and, with a capacity rule, its threshold. Built with createElementNS: h() makes HTML.
+ */
+export function chart(detail, { width = 900, height = 260 } = {}) {
+  const pad = { l: 56, r: 10, t: 10, b: 22 };
+  const pts = detail.points.map(p => ({ ...p, x: Date.parse(p.t) }));
+  const fc = (detail.forecast?.points || []).map(p => ({ ...p, x: Date.parse(p.t) }));
+  const cap = detail.forecast?.capacity;
+  const ys = [...pts.map(p => p.value), ...pts.flatMap(p => (p.lower == null ? [] : [p.lower, p.upper])), ...fc.flatMap(p => [p.lower, p.upper])];
+  if (cap) ys.push(cap.threshold);
+  let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  if (!(y1 > y0)) { y0 -= 1; y1 += 1; }
+  const x0 = pts.length ? pts[0].x : Date.now();
+  const x1 = Math.max(x0 + 1, fc.length ? fc[fc.length - 1].x : pts[pts.length - 1]?.x ?? x0 + 1);
+  const X = x => (pad.l + ((x - x0) / (x1 - x0)) * (width - pad.l - pad.r)).toFixed(1);
+  const Y = y => (pad.t + (1 - (y - y0) / (y1 - y0)) * (height - pad.t - pad.b)).toFixed(1);
+
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', class: 'metric-chart', 'data-testid': 'metric-chart', role: 'img',
+    'aria-label': `${pts.length} points, ${pts.filter(p => p.anomaly).length} anomalies${fc.length ? ', with forecast' : ''}` });
+  for (const v of [y0, (y0 + y1) / 2, y1]) {
+    root.append(svg('line', { x1: pad.l, x2: width - pad.r, y1: Y(v), y2: Y(v), class: 'chart-grid' }));
+    const label = svg('text', { x: pad.l - 6, y: +Y(v) + 4, 'text-anchor': 'end', class: 'chart-label' });
+    label.textContent = num(v);
+    root.append(label);
+  }
+  // Band: one polygon per run of points that carry a band (warm-up points do not).
+  let run = [];
+  const flush = () => {
+    if (run.length > 1) {
+      const d = [...run.map(p => `${X(p.x)},${Y(p.upper)}`), ...run.slice().reverse().map(p => `${X(p.x)},${Y(p.lower)}`)].join(' ');
+      root.append(svg('polygon', { points: d, class: 'chart-band', 'data-testid': 'metric-band' }));
+    }
+    run = [];
+  };
+  for (const p of pts) { if (p.lower == null) flush(); else run.push(p); }
+  flush();
+  if (fc.length) {
+    const last = pts[pts.length - 1];
+    const cone = [...fc.map(p => `${X(p.x)},${Y(p.upper)}`), ...fc.slice().reverse().map(p => `${X(p.x)},${Y(p.lower)}`)];
+    if (last) cone.unshift(`${X(last.x)},${Y(last.value)}`);
+    root.append(svg('polygon', { points: cone.join(' '), class: 'chart-cone', 'data-testid': 'metric-forecast-cone' }));
+    root.append(svg('polyline', { points: [...(last ? [last] : []), ...fc].map(p => `${X(p.x)},${Y(p.value)}`).join(' '), class: 'chart-forecast' }));
+  }
+  if (cap) root.append(svg('line', { x1: pad.l, x2: width - pad.r, y1: Y(cap.threshold), y2: Y(cap.threshold), class: 'chart-threshold', 'data-testid': 'metric-capacity-threshold' }));
+  root.append(svg('polyline', { points: pts.map(p => `${X(p.x)},${Y(p.value)}`).join(' '), class: 'chart-line', 'data-testid': 'metric-line' }));
+  for (const p of pts.filter(p => p.anomaly)) {
+    const dot = svg('circle', { cx: X(p.x), cy: Y(p.value), r: 4, class: 'chart-anomaly', 'data-testid': 'metric-anomaly-marker' });
+    const title = svg('title');
+    title.textContent = `${new Date(p.x).toLocaleString()}: ${num(p.value)} (expected ${num(p.lower)} – ${num(p.upper)}, ${p.signal}, score ${p.score.toFixed(2)})`;
+    dot.append(title);
+    root.append(dot);
+  }
+  return root;
+}
+
+function mountList(root, { ctx }) {
+  let disposed = false;
+  const body = h('div', {}, h('div', { class: 'card' }, loading('Loading metric series…')));
+  const sources = h('div', {});
+  mount(root, h('div', { class: 'page-head' }, h('h1', {}, 'Metrics')), sources, body);
+  ctx.setTitle('Metrics');
+
+  async function load() {
+    try {
+      const [list, srcs] = await Promise.all([api.metricSeries(), api.metricSources()]);
+      if (disposed) return;
+      mount(sources, srcs.length ? h('section', { class: 'card', 'data-testid': 'metric-sources' },
+        h('h2', { class: 'card-title' }, 'Prometheus sources'),
+        h('ul', { class: 'plain' }, srcs.map(s => h('li', { 'data-testid': 'metric-source', 'data-source': s.name, 'data-state': s.state },
+          h('strong', {}, s.name), ' ', h('span', { class: s.state === 'error' ? 'sev sev-error' : 'sev sev-info' }, s.state), ' ',
+          h('code', {}, s.query), s.lastError ? h('div', { class: 'muted' }, s.lastError) : null)))) : null);
+      if (!list.series.length) {
+        mount(body, h('div', { class: 'card', 'data-testid': 'metrics-empty' },
+          emptyState('No metric series yet', 'POST samples to /api/v1/metrics or configure metrics.sources to poll Prometheus.')));
+        return;
+      }
+      mount(body, h('section', { class: 'card' },
+        h('table', { class: 'table', 'data-testid': 'metric-series-list' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'Series'), h('th', { class: 'num' }, 'Last value'), h('th', { class: 'num' }, 'Score'),
+            h('th', { class: 'num' }, 'Anomalies'), h('th', {}, 'Last sample'))),
+          h('tbody', {}, list.series.map(s => h('tr', { 'data-testid': 'metric-series-row', 'data-series-id': s.id, 'data-anomalous': s.anomalous ? 'true' : null },
+            h('td', {}, s.anomalous ? h('span', { class: 'sev sev-warning', 'data-testid': 'metric-anomalous' }, 'anomalous') : null, ' ',
+              h('a', { href: link(`/metrics/${s.id}`), 'data-testid': 'metric-series-link' }, h('code', {}, s.text))),
+            h('td', { class: 'num' }, num(s.lastValue)),
+            h('td', { class: 'num' }, s.lastScore == null ? '—' : s.lastScore.toFixed(2)),
+            h('td', { class: 'num' }, s.anomalies),
+            h('td', { class: 'nowrap' }, s.lastTimestamp ? time(s.lastTimestamp) : '—')))))));
+    } catch (err) {
+      if (!disposed) mount(body, h('div', { class: 'card' }, errorState('metric series', err)));
+    }
+  }
+
+  load();
+  return { refresh: () => load(), unmount: () => { disposed = true; } };
+}
+
+function mountDetail(root, { params, ctx }) {
+  let disposed = false;
+  const body = h('div', {}, h('div', { class: 'card' }, loading('Loading series…')));
+  mount(root, h('div', { class: 'page-head' }, h('a', { href: link('/metrics'), class: 'btn btn-ghost' }, '← Metrics')), body);
+
+  async function load() {
+    try {
+      const d = await api.metricSeriesDetail(params.id);
+      if (disposed) return;
+      const s = d.series;
+      ctx.setTitle(s.text);
+      const cap = d.forecast?.capacity;
+      mount(body, h('div', { class: 'card', 'data-testid': 'metric-series-detail', 'data-series-id': s.id },
+        h('h1', {}, h('code', {}, s.text)),
+        chart(d),
+        h('p', { class: 'muted chart-legend' }, 'Line: values · band: expected range · red: anomalies · dashed: forecast with 95% interval'),
+        h('dl', { class: 'facts' },
+          h('dt', {}, 'Last value'), h('dd', { 'data-testid': 'metric-last-value' }, num(s.lastValue)),
+          h('dt', {}, 'Samples learned'), h('dd', {}, s.samples.toLocaleString()),
+          h('dt', {}, 'Anomalies'), h('dd', { 'data-testid': 'metric-anomaly-count' }, s.anomalies),
+          h('dt', {}, 'Alert threshold'), h('dd', {}, d.threshold),
+          h('dt', {}, 'Daily season'), h('dd', {}, d.seasonalPeriod ? `${d.seasonalPeriod} samples per day` : 'none detected'),
+          d.forecast ? [h('dt', {}, 'Forecast'), h('dd', {}, d.forecast.model)] : null,
+          cap ? [h('dt', {}, 'Capacity'), h('dd', { 'data-testid': 'metric-capacity' },
+            cap.crossingAt ? `reaches ${num(cap.threshold)} around ${new Date(cap.crossingAt).toLocaleString()}` : `not expected to reach ${num(cap.threshold)} within the horizon`)] : null)));
+    } catch (err) {
+      if (!disposed) mount(body, h('div', { class: 'card' }, errorState('this series', err)));
+    }
+  }
+
+  load();
+  return { refresh: () => load(), unmount: () => { disposed = true; } };
+}
+
+/** One module for both routes: '#/metrics' and '#/metrics/:id'. */
+function mountPage(root, args) {
+  return args.params.id ? mountDetail(root, args) : mountList(root, args);
+}
+
+export { mountPage as mount };

@@ -1,0 +1,82 @@
+using Vigil.Core.Config;
+
+namespace Vigil.Core.Tests.Config;
+
+public class MetricsConfigTests
+{
+    private const string Base = "route:\n  receiver: default\nreceivers:\n  - name: default\n";
+
+    [Fact]
+    public void Metrics_section_gives_threshold_sources_and_capacity_rules()
+    {
+        var config = ConfigLoader.Parse(Base + """
+            metrics:
+              threshold: 0.2
+              max_alerts_per_minute: 10
+              sources:
+                - name: cpu
+                  url: http://prometheus:9090
+                  query: 'rate(node_cpu_seconds_total[5m])'
+                  interval: 30s
+                  step: 1m
+                  backfill: 6h
+                - name: fine
+                  url: https://prom.example/
+                  query: up
+                  interval: 1s
+              capacity:
+                - matchers: ['__name__="disk_used_percent"', 'mountpoint="/data"']
+                  threshold: 90
+                  horizon: 3d
+            """, "vigil.yml");
+
+        var metrics = config.Metrics;
+        Assert.Equal((0.2, 10), (metrics.Threshold, metrics.MaxAlertsPerMinute));
+        var cpu = metrics.Sources[0];
+        Assert.Equal(("cpu", "http://prometheus:9090/", TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromHours(6)),
+            (cpu.Name, cpu.Url.ToString(), cpu.Interval, cpu.Step, cpu.Backfill));
+        // Unset step follows the interval; unset backfill is 24 h capped at query_range's 11,000 points.
+        Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(11_000)), (metrics.Sources[1].Step, metrics.Sources[1].Backfill));
+        var rule = Assert.Single(metrics.Capacity);
+        Assert.Equal((90.0, TimeSpan.FromDays(3), 2), (rule.Threshold, rule.Horizon, rule.Matchers.Count));
+    }
+
+    [Fact]
+    public void No_metrics_section_uses_the_detector_threshold_and_polls_nothing()
+    {
+        var metrics = ConfigLoader.Parse(Base, "vigil.yml").Metrics;
+        Assert.Equal(0.07, metrics.Threshold);
+        Assert.Empty(metrics.Sources);
+        Assert.Empty(metrics.Capacity);
+    }
+
+    [Fact]
+    public void Bad_metric_settings_are_reported_with_their_line()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Base + """
+            metrics:
+              threshold: 2
+              sources:
+                - name: a
+                  url: ftp://x
+                  query: up
+                - name: b
+                  url: http://p:9090
+                - name: c
+                  url: http://p:9090
+                  query: up
+                  interval: soon
+              capacity:
+                - threshold: 90
+                  colour: red
+            """, "vigil.yml"));
+
+        Assert.Collection(ex.Errors,
+            e => Assert.Equal((6, true), (e.Line, e.Message.Contains("metrics.threshold", StringComparison.Ordinal))),
+            e => Assert.Equal((9, true), (e.Line, e.Message.Contains("http://", StringComparison.Ordinal))),
+            e => Assert.Equal((11, true), (e.Line, e.Message.Contains("needs a \"query\"", StringComparison.Ordinal))),
+            e => Assert.Equal((16, true), (e.Line, e.Message.Contains("invalid duration", StringComparison.Ordinal))),
+            e => Assert.Equal((19, true), (e.Line, e.Message.Contains("unknown key \"colour\"", StringComparison.Ordinal))),
+            e => Assert.Contains("needs \"matchers\"", e.Message));
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Playwright;
+using Vigil.Server.Tests.Infrastructure;
+
+namespace Vigil.Server.Tests.Browser;
+
+/// <summary>The Metrics page in a real headless Chromium: a pushed series with a spike shows up anomalous, its chart
+/// has the band, the marked anomaly and the forecast cone, and the alert's source link opens that chart.</summary>
+public sealed class MetricsUiTests
+{
+    private static readonly string ChromiumPath = Environment.GetEnvironmentVariable("VIGIL_TEST_CHROMIUM") ?? "/usr/bin/chromium";
+
+    [Fact]
+    public async Task A_spiking_series_is_listed_charted_with_its_anomaly_and_linked_from_the_alert()
+    {
+        Assert.True(File.Exists(ChromiumPath), $"Chromium not found at {ChromiumPath}; ./test.sh installs the Debian 'chromium' package.");
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite);
+        var now = DateTimeOffset.UtcNow;
+        var random = new Random(11);
+        var samples = Enumerable.Range(0, 300).Select(i => (T: now.AddSeconds(i - 300), V: 20 + random.NextDouble()))
+            .Append((T: now, V: 95.0))
+            .Select(p => $"{{\"series\":\"queue_depth\",\"labels\":{{\"queue\":\"orders\"}},\"timestamp\":{(p.T.ToUnixTimeMilliseconds() / 1000.0).ToString(CultureInfo.InvariantCulture)},\"value\":{p.V.ToString(CultureInfo.InvariantCulture)}}}");
+        using (var posted = await vigil.Client.PostAsync("/api/v1/metrics", new StringContent("{\"samples\":[" + string.Join(',', samples) + "]}", Encoding.UTF8, "application/json")))
+        {
+            posted.EnsureSuccessStatusCode();
+        }
+        var alert = (await vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray().Single()!;
+        var id = alert["annotations"]!["series_id"]!.GetValue<string>();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        });
+        var page = await browser.NewPageAsync();
+        var consoleErrors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                consoleErrors.Add(message.Text);
+            }
+        };
+        page.SetDefaultTimeout(30_000);
+        await page.AddInitScriptAsync($"localStorage.setItem('vigil.token', '{vigil.AdminToken}')");
+
+        await page.GotoAsync(new Uri(vigil.Address, "/").ToString());
+        await page.Locator("[data-nav=metrics]").ClickAsync();
+        var row = page.Locator($"[data-testid=metric-series-row][data-series-id='{id}']");
+        await Assertions.Expect(row).ToBeVisibleAsync();
+        await Assertions.Expect(row.GetByTestId("metric-anomalous")).ToBeVisibleAsync();
+        await Assertions.Expect(row.GetByTestId("metric-series-link")).ToContainTextAsync("queue_depth{queue=\"orders\"}");
+
+        await row.GetByTestId("metric-series-link").ClickAsync();
+        var detail = page.GetByTestId("metric-series-detail");
+        await Assertions.Expect(detail).ToBeVisibleAsync();
+        await Assertions.Expect(detail.GetByTestId("metric-last-value")).ToHaveTextAsync("95");
+        var chart = detail.GetByTestId("metric-chart");
+        await Assertions.Expect(chart.GetByTestId("metric-line")).ToHaveCountAsync(1);
+        await Assertions.Expect(chart.GetByTestId("metric-band").First).ToBeAttachedAsync();
+        await Assertions.Expect(chart.GetByTestId("metric-anomaly-marker")).ToHaveCountAsync(1);
+        await Assertions.Expect(chart.GetByTestId("metric-forecast-cone")).ToHaveCountAsync(1);
+
+        // The alert's source link (generatorURL) is the chart.
+        await page.Locator("[data-nav=alerts]").ClickAsync();
+        var source = page.Locator($"a[href$='/#/metrics/{id}']").First;
+        await Assertions.Expect(source).ToBeVisibleAsync();
+        await page.GotoAsync(await source.GetAttributeAsync("href") ?? "");
+        await Assertions.Expect(page.GetByTestId("metric-series-detail")).ToHaveAttributeAsync("data-series-id", id);
+        Assert.Empty(consoleErrors);
+    }
+}

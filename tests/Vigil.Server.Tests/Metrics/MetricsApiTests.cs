@@ -1,0 +1,264 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Vigil.Server.Tests.Infrastructure;
+
+namespace Vigil.Server.Tests.Metrics;
+
+/// <summary>Metric push over HTTP into real storage: scoring, bad input, alerts and incidents, restart, capacity.</summary>
+public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
+{
+    private const string Config = """
+        route:
+          receiver: default
+          group_by: [alertname, series]
+          group_wait: 0s
+          group_interval: 1s
+        receivers:
+          - name: default
+        metrics:
+          forecast_interval: 1s
+          capacity:
+            - matchers: ['__name__="disk_used_percent"']
+              threshold: 90
+              horizon: 7d
+        """;
+
+    private RunningVigil _vigil = null!;
+
+    public async Task InitializeAsync() => _vigil = await RunningVigil.StartAsync(backend, Config);
+
+    public async Task DisposeAsync() => await _vigil.DisposeAsync();
+
+    private static string Ts(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static string V(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>A calm, slightly noisy series of <paramref name="count"/> points one second apart, ending now.</summary>
+    private static List<(DateTimeOffset T, double V)> Calm(int count, DateTimeOffset end)
+    {
+        var random = new Random(7);
+        return [.. Enumerable.Range(0, count).Select(i => (end.AddSeconds(i - count), 50 + (random.NextDouble() * 2)))];
+    }
+
+    private static string Body(string series, string labels, IEnumerable<(DateTimeOffset T, double V)> points) =>
+        "{\"samples\":[" + string.Join(',', points.Select(p => $"{{\"series\":\"{series}\",\"labels\":{labels},\"timestamp\":\"{Ts(p.T)}\",\"value\":{V(p.V)}}}")) + "]}";
+
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string json, string contentType = "application/json")
+    {
+        using var content = new StringContent(json, Encoding.UTF8);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        using var response = await _vigil.Client.PostAsync("/api/v1/metrics", content);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.NotEqual(HttpStatusCode.InternalServerError, response.StatusCode);
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    private async Task<JsonNode> AcceptedAsync(string json)
+    {
+        var (status, body) = await PostAsync(json);
+        Assert.True(status == HttpStatusCode.OK, $"POST /api/v1/metrics → {(int)status}: {body}");
+        return body!;
+    }
+
+    [Fact]
+    public async Task Pushed_samples_are_scored_per_series_and_listed_with_points_band_and_forecast()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var result = await AcceptedAsync(Body("cpu_usage", "{\"instance\":\"a\",\"job\":\"node\"}", Calm(300, now)));
+        Assert.Equal(300, result["accepted"]!.GetValue<int>());
+        Assert.Equal(1, result["series"]!.GetValue<int>());
+        // Label order does not make another series; unix-seconds timestamps work too.
+        result = await AcceptedAsync($$"""{"samples":[{"series":"cpu_usage","labels":{"job":"node","instance":"a"},"timestamp":{{now.AddSeconds(1).ToUnixTimeMilliseconds() / 1000.0}},"value":51}]}""");
+        Assert.Equal(1, result["accepted"]!.GetValue<int>());
+
+        var list = await _vigil.Client.GetJsonAsync("/api/v1/metrics/series");
+        Assert.Equal(0.07, list["threshold"]!.GetValue<double>());
+        var series = list["series"]!.AsArray().Single()!;
+        Assert.Equal("cpu_usage", series["name"]!.GetValue<string>());
+        Assert.Equal("cpu_usage{instance=\"a\",job=\"node\"}", series["text"]!.GetValue<string>());
+        Assert.Equal(301, series["samples"]!.GetValue<long>());
+        Assert.Equal(51, series["lastValue"]!.GetValue<double>());
+
+        var id = series["id"]!.GetValue<string>();
+        var detail = await _vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{id}");
+        var points = detail["points"]!.AsArray();
+        Assert.Equal(301, points.Count);
+        var last = points[^1]!;
+        Assert.True(last["lower"]!.GetValue<double>() < 51 && 51 < last["upper"]!.GetValue<double>(), last.ToJsonString());
+        Assert.Null(points[0]!["expected"]);  // warm-up points carry no band
+        var forecast = detail["forecast"]!;
+        Assert.NotEmpty(forecast["points"]!.AsArray());
+        Assert.Contains("Holt-Winters", forecast["model"]!.GetValue<string>());
+        var f = forecast["points"]![0]!;
+        Assert.True(f["lower"]!.GetValue<double>() <= f["value"]!.GetValue<double>() && f["value"]!.GetValue<double>() <= f["upper"]!.GetValue<double>());
+
+        using var missing = await _vigil.Client.GetAsync("/api/v1/metrics/series/nope");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("GET /api/v1/metrics/series", await missing.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("not json", "not valid JSON")]
+    [InlineData("[1,2]", "\\\"samples\\\" array")]
+    [InlineData("{\"samples\":[{\"value\":1}]}", "samples[0].series")]
+    [InlineData("{\"samples\":[{\"series\":\"bad name!\",\"value\":1}]}", "samples[0].series")]
+    [InlineData("{\"samples\":[{\"series\":\"ok\"}]}", "samples[0].value is missing")]
+    [InlineData("{\"samples\":[{\"series\":\"ok\",\"value\":\"lots\"}]}", "samples[0].value must be a number")]
+    [InlineData("{\"samples\":[{\"series\":\"ok\",\"value\":1,\"timestamp\":\"yesterday\"}]}", "samples[0].timestamp")]
+    [InlineData("{\"samples\":[{\"series\":\"ok\",\"value\":1,\"labels\":{\"__x\":\"y\"}}]}", "not a valid label name")]
+    [InlineData("{\"samples\":[{\"series\":\"ok\",\"value\":1,\"labels\":{\"a\":5}}]}", "labels.a must be a string")]
+    [InlineData("{\"samples\":[1]}", "samples[0] must be an object")]
+    public async Task Bad_input_is_refused_with_a_clear_400_and_nothing_is_scored(string body, string message)
+    {
+        var (status, problem) = await PostAsync(body);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(message.Replace("\\\"", "\"", StringComparison.Ordinal), problem!["detail"]!.GetValue<string>());
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Wrong_media_type_empty_body_and_anonymous_callers_get_4xx()
+    {
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await PostAsync("{\"samples\":[]}", "text/plain")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync("")).Status);
+        using var anonymous = _vigil.NewClient(null);
+        using var denied = await anonymous.PostAsync("/api/v1/metrics", new StringContent("{\"samples\":[]}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+    }
+
+    [Fact]
+    public async Task Non_finite_unsorted_duplicate_and_future_samples_follow_the_documented_policy()
+    {
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var body = $$"""
+            {"samples":[
+              {"series":"q","timestamp":"{{Ts(t0.AddSeconds(2))}}","value":3},
+              {"series":"q","timestamp":"{{Ts(t0)}}","value":1},
+              {"series":"q","timestamp":"{{Ts(t0.AddSeconds(1))}}","value":"2"},
+              {"series":"q","timestamp":"{{Ts(t0.AddSeconds(1))}}","value":2},
+              {"series":"q","timestamp":"{{Ts(t0.AddSeconds(3))}}","value":"NaN"},
+              {"series":"q","timestamp":"{{Ts(t0.AddSeconds(4))}}","value":"+Inf"},
+              {"series":"q","timestamp":"{{Ts(t0.AddDays(1))}}","value":9}
+            ]}
+            """;
+        var result = await AcceptedAsync(body);
+        // Unsorted points of one request are sorted; the duplicate, the non-finite and the future ones are counted and skipped.
+        Assert.Equal(3, result["accepted"]!.GetValue<int>());
+        Assert.Equal(4, result["skipped"]!.GetValue<int>());
+        Assert.Equal(1, result["reasons"]!["out_of_order"]!.GetValue<int>());
+        Assert.Equal(2, result["reasons"]!["non_finite"]!.GetValue<int>());
+        Assert.Equal(1, result["reasons"]!["future_timestamp"]!.GetValue<int>());
+        // A later request with an older timestamp is out of order for the detector.
+        result = await AcceptedAsync($$"""{"samples":[{"series":"q","timestamp":"{{Ts(t0)}}","value":1}]}""");
+        Assert.Equal(1, result["reasons"]!["out_of_order"]!.GetValue<int>());
+        var id = (await _vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!["id"]!.GetValue<string>();
+        var values = (await _vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{id}"))["points"]!.AsArray().Select(p => p!["value"]!.GetValue<double>());
+        Assert.Equal([1.0, 2.0, 3.0], values);
+    }
+
+    [Fact]
+    public async Task A_spike_raises_one_MetricAnomaly_alert_linking_to_the_chart_and_an_incident()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var calm = Calm(400, now.AddSeconds(-1));
+        await AcceptedAsync(Body("api_latency_ms", "{\"service\":\"checkout\"}", calm));
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
+
+        var result = await AcceptedAsync(Body("api_latency_ms", "{\"service\":\"checkout\"}", [(now, 400.0)]));
+        Assert.Equal(1, result["anomalies"]!.GetValue<int>());
+
+        var alert = (await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray().Single()!;
+        Assert.Equal("MetricAnomaly", alert["labels"]!["alertname"]!.GetValue<string>());
+        Assert.Equal("api_latency_ms", alert["labels"]!["series"]!.GetValue<string>());
+        Assert.Equal("checkout", alert["labels"]!["service"]!.GetValue<string>());
+        Assert.Equal("warning", alert["labels"]!["severity"]!.GetValue<string>());
+        var summary = alert["annotations"]!["summary"]!.GetValue<string>();
+        Assert.Contains("value 400 outside expected [", summary);
+        Assert.Equal("Spike", alert["annotations"]!["signal"]!.GetValue<string>());
+        Assert.True(double.Parse(alert["annotations"]!["score"]!.GetValue<string>(), CultureInfo.InvariantCulture) >= 0.07);
+        var id = alert["annotations"]!["series_id"]!.GetValue<string>();
+        Assert.Equal($"/#/metrics/{id}", alert["generatorURL"]!.GetValue<string>());
+        var series = (await _vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!;
+        Assert.True(series["anomalous"]!.GetValue<bool>());
+        var marked = (await _vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{id}"))["points"]!.AsArray().Where(p => p!["anomaly"]!.GetValue<bool>());
+        Assert.Equal(400, Assert.Single(marked)!["value"]!.GetValue<double>());
+
+        // More of the same inside the resend interval: still one alert, not a storm.
+        await AcceptedAsync(Body("api_latency_ms", "{\"service\":\"checkout\"}", [(now.AddSeconds(1), 420.0), (now.AddSeconds(2), 410.0)]));
+        Assert.Single((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
+
+        await Eventually.TrueAsync(async () =>
+        {
+            var incidents = (await _vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray();
+            return incidents.Any(i => i!["title"]!.GetValue<string>().Contains("MetricAnomaly", StringComparison.Ordinal));
+        }, TimeSpan.FromSeconds(30), "an incident for the metric anomaly");
+    }
+
+    [Fact]
+    public async Task Old_history_is_charted_but_never_alerts()
+    {
+        var longAgo = DateTimeOffset.UtcNow.AddDays(-2);
+        var points = Calm(400, longAgo);
+        points.Add((longAgo.AddSeconds(1), 10_000));
+        var result = await AcceptedAsync(Body("old_series", "{}", points));
+        Assert.Equal(1, result["anomalies"]!.GetValue<int>());
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
+    }
+
+    [Fact]
+    public async Task Detector_state_and_points_survive_a_restart()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await AcceptedAsync(Body("mem_used", "{\"host\":\"h1\"}", Calm(250, now)));
+        var before = (await _vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!;
+        var id = before["id"]!.GetValue<string>();
+        await _vigil.StopAsync();
+        await using var restarted = await RunningVigil.StartAsync(_vigil.Database, ownsDatabase: false, Config);
+
+        var after = (await restarted.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!;
+        Assert.Equal(id, after["id"]!.GetValue<string>());
+        Assert.Equal(250, after["samples"]!.GetValue<long>());
+        Assert.Equal(before["lastValue"]!.GetValue<double>(), after["lastValue"]!.GetValue<double>());
+        Assert.Equal(250, (await restarted.Client.GetJsonAsync($"/api/v1/metrics/series/{id}"))["points"]!.AsArray().Count);
+        // The restored detector knows its last timestamp (old points are out of order) and keeps learning past warm-up.
+        using var content = new StringContent(Body("mem_used", "{\"host\":\"h1\"}", [(now.AddSeconds(-10), 50), (now.AddSeconds(1), 51)]), Encoding.UTF8, "application/json");
+        using var response = await restarted.Client.PostAsync("/api/v1/metrics", content);
+        var result = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(1, result["accepted"]!.GetValue<int>());
+        Assert.Equal(1, result["reasons"]!["out_of_order"]!.GetValue<int>());
+        var detail = await restarted.Client.GetJsonAsync($"/api/v1/metrics/series/{id}");
+        var all = detail["points"]!.AsArray();
+        Assert.NotNull(all[all.Count - 1]!["expected"]);
+    }
+
+    [Fact]
+    public async Task A_disk_filling_up_raises_CapacityForecast_with_the_time_left()
+    {
+        // 200 minutes from 30% to ~90% would take 200 min more at 0.15/min: 60% now, 90 in ~200 minutes.
+        var now = DateTimeOffset.UtcNow;
+        var random = new Random(3);
+        var points = Enumerable.Range(0, 200).Select(i => (now.AddMinutes(i - 199), 30 + (0.15 * i) + (random.NextDouble() * 0.2))).ToList();
+        await AcceptedAsync(Body("disk_used_percent", "{\"instance\":\"db-1\",\"mountpoint\":\"/data\"}", points));
+
+        JsonNode? alert = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            alert = (await _vigil.Client.GetJsonAsync("/api/v2/alerts?filter=alertname%3DCapacityForecast")).AsArray().FirstOrDefault();
+            return alert is not null;
+        }, TimeSpan.FromSeconds(30), "a CapacityForecast alert");
+        var summary = alert!["annotations"]!["summary"]!.GetValue<string>();
+        Assert.Contains("disk_used_percent{instance=\"db-1\",mountpoint=\"/data\"} reaches 90 in ~", summary);
+        Assert.Matches("in ~[0-9]+ hours", summary);
+        Assert.Equal("db-1", alert["labels"]!["instance"]!.GetValue<string>());
+        var id = alert["annotations"]!["series_id"]!.GetValue<string>();
+        var capacity = (await _vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{id}"))["forecast"]!["capacity"]!;
+        Assert.Equal(90, capacity["threshold"]!.GetValue<double>());
+        Assert.NotNull(capacity["crossingAt"]);
+    }
+}
+
+public sealed class MetricsApiOnSqlite() : MetricsApiTests(Backend.Sqlite);
+
+public sealed class MetricsApiOnPostgres() : MetricsApiTests(Backend.Postgres);

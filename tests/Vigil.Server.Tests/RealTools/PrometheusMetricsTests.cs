@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Vigil.Server.Tests.Infrastructure;
+
+namespace Vigil.Server.Tests.RealTools;
+
+/// <summary>
+/// A real Prometheus (Debian package) scrapes itself every second; Vigil's <c>metrics.sources</c> polls it with a
+/// PromQL query (backfill through query_range, then query) and the series appear in the metrics API. A source whose
+/// Prometheus is down and one whose query is invalid show their errors in the sources status, without alerts.
+/// </summary>
+public sealed class PrometheusMetricsTests : IAsyncLifetime
+{
+    private string _dir = null!;
+
+    public Task InitializeAsync()
+    {
+        _dir = Directory.CreateTempSubdirectory("vigil-prom-metrics-").FullName;
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_dir, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Series_polled_from_a_real_Prometheus_appear_and_failures_show_in_the_status()
+    {
+        var prometheus = ExternalProcess.Tool("VIGIL_TEST_PROMETHEUS", "/usr/bin/prometheus");
+        var port = ExternalProcess.FreePort();
+        await File.WriteAllTextAsync(Path.Combine(_dir, "prometheus.yml"), $$"""
+            global:
+              scrape_interval: 1s
+            scrape_configs:
+              - job_name: self
+                static_configs:
+                  - targets: ['127.0.0.1:{{port}}']
+            """);
+        using var process = ExternalProcess.StartBackground(prometheus,
+        [
+            "--config.file=" + Path.Combine(_dir, "prometheus.yml"),
+            "--storage.tsdb.path=" + Path.Combine(_dir, "data"),
+            "--web.listen-address=127.0.0.1:" + port,
+        ]);
+        var closedPort = ExternalProcess.FreePort();
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, $$"""
+            route:
+              receiver: default
+            receivers:
+              - name: default
+            metrics:
+              sources:
+                - name: prom-self
+                  url: http://127.0.0.1:{{port}}
+                  query: 'prometheus_tsdb_head_series{job="self"}'
+                  interval: 1s
+                  step: 1s
+                  backfill: 1m
+                - name: down
+                  url: http://127.0.0.1:{{closedPort}}
+                  query: up
+                  interval: 1s
+                - name: broken-query
+                  url: http://127.0.0.1:{{port}}
+                  query: 'sum(('
+                  interval: 1s
+            """);
+
+        JsonNode? series = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            var list = (await vigil.Client.GetJsonAsync("/api/v1/metrics/series?name=prometheus_tsdb_head_series"))["series"]!.AsArray();
+            series = list.FirstOrDefault(s => s!["samples"]!.GetValue<long>() >= 3);
+            return series is not null;
+        }, TimeSpan.FromSeconds(60), () => "the polled series with a few samples in GET /api/v1/metrics/series\n" + process.Output);
+        Assert.Equal("self", series!["labels"]!["job"]!.GetValue<string>());
+        Assert.True(series["lastValue"]!.GetValue<double>() > 0);
+        var detail = await vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{series["id"]!.GetValue<string>()}");
+        Assert.True(detail["points"]!.AsArray().Count >= 3);
+
+        var sources = (await vigil.Client.GetJsonAsync("/api/v1/metrics/sources")).AsArray();
+        var ok = sources.Single(s => s!["name"]!.GetValue<string>() == "prom-self")!;
+        Assert.Equal("ok", ok["state"]!.GetValue<string>());
+        Assert.True(ok["series"]!.GetValue<int>() >= 1);
+        await Eventually.TrueAsync(async () =>
+        {
+            var all = (await vigil.Client.GetJsonAsync("/api/v1/metrics/sources")).AsArray();
+            return all.Where(s => s!["name"]!.GetValue<string>() != "prom-self").All(s => s!["state"]!.GetValue<string>() == "error");
+        }, TimeSpan.FromSeconds(30), "the failing sources to report errors");
+        sources = (await vigil.Client.GetJsonAsync("/api/v1/metrics/sources")).AsArray();
+        var down = sources.Single(s => s!["name"]!.GetValue<string>() == "down")!;
+        Assert.Contains("cannot reach Prometheus", down["lastError"]!.GetValue<string>());
+        var broken = sources.Single(s => s!["name"]!.GetValue<string>() == "broken-query")!;
+        Assert.Contains("bad_data", broken["lastError"]!.GetValue<string>());
+        Assert.Empty((await vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
+        using var health = await vigil.Client.GetAsync("/api/v1/metrics/series");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+}

@@ -1,0 +1,39 @@
+using Vigil.Core.Store;
+using static Vigil.Storage.Tests.TestData;
+
+namespace Vigil.Storage.Tests;
+
+/// <summary>The metric-series table: detector state and recent points, stored as opaque blobs.</summary>
+public abstract partial class StoreContract
+{
+    private static MetricSeriesRecord Series(string id, byte fill, int seconds) => new(
+        id, "disk_used_percent", new Dictionary<string, string> { ["mountpoint"] = "/data", ["instance"] = "db-1", ["ünï"] = "cödé" },
+        [.. Enumerable.Range(0, 3000).Select(i => (byte)(i * fill))], [0, 1, 2, fill, 255], At(seconds, 7));
+
+    [Fact]
+    public async Task Metric_series_round_trip_with_their_blobs_and_are_replaced_by_id()
+    {
+        Assert.Empty(await Store.ListMetricSeriesAsync());
+        await Apply(Changes(c =>
+        {
+            c.MetricSeries.Add(Series("b2", 3, 10));
+            c.MetricSeries.Add(Series("a1", 5, 20));
+        }));
+        // The last write of a key in one commit wins, and a later commit replaces the row.
+        await Apply(Changes(c => c.MetricSeries.Add(Series("a1", 7, 30))), Changes(c => c.MetricSeries.Add(Series("a1", 9, 40))));
+
+        var stored = await Store.ListMetricSeriesAsync();
+        Assert.Equal(["a1", "b2"], stored.Select(s => s.Id));
+        var expected = Series("a1", 9, 40);
+        var a1 = stored[0];
+        Assert.Equal(expected.Name, a1.Name);
+        Assert.Equal(expected.Labels.OrderBy(l => l.Key), a1.Labels.OrderBy(l => l.Key));
+        Assert.Equal(expected.State, a1.State);
+        Assert.Equal(expected.Points, a1.Points);
+        Assert.Equal(expected.UpdatedAt, a1.UpdatedAt);
+        Assert.Equal(Series("b2", 3, 10).State, stored[1].State);
+
+        await ReopenAsync();
+        Assert.Equal(2, (await Store.ListMetricSeriesAsync()).Count);
+    }
+}
