@@ -37,3 +37,31 @@ public abstract partial class StoreContract
         Assert.Equal(2, (await Store.ListMetricSeriesAsync()).Count);
     }
 }
+
+public abstract partial class StoreContract
+{
+    [Fact]
+    public async Task Metric_samples_are_journaled_in_order_and_pruned_by_checkpoint_and_first_sightings_never_overwrite()
+    {
+        await Apply(Changes(c =>
+        {
+            c.NewMetricSeries.Add(Series("s1", 1, 0));
+            c.MetricSamples.Add(new MetricSampleRecord("s1", 100, 1.5, 1_000));
+            c.MetricSamples.Add(new MetricSampleRecord("s1", 200, double.MaxValue, 1_000));
+        }));
+        // A checkpoint wrote a newer state; a late first sighting of the same series must not undo it.
+        await Apply(Changes(c => c.MetricSeries.Add(Series("s1", 9, 50))));
+        await Apply(Changes(c =>
+        {
+            c.NewMetricSeries.Add(Series("s1", 1, 0));
+            c.MetricSamples.Add(new MetricSampleRecord("s1", 300, -2.25, 3_000));
+        }));
+        Assert.Equal(Series("s1", 9, 50).State, Assert.Single(await Store.ListMetricSeriesAsync()).State);
+        Assert.Equal([100L, 200L, 300L], (await Store.ListMetricSamplesAsync()).Select(s => s.TimestampTicks));
+        Assert.Equal(double.MaxValue, (await Store.ListMetricSamplesAsync())[1].Value);
+
+        await Apply(Changes(c => c.PruneMetricSamplesRecordedBeforeTicks = 2_000));
+        var left = Assert.Single(await Store.ListMetricSamplesAsync());
+        Assert.Equal(new MetricSampleRecord("s1", 300, -2.25, 3_000), left);
+    }
+}

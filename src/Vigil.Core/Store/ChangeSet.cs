@@ -64,9 +64,19 @@ public sealed class ChangeSet
     /// <summary>Metric series to insert or replace by id (detector state and recent points).</summary>
     public List<MetricSeriesRecord> MetricSeries { get; } = [];
 
+    /// <summary>Metric series seen for the first time: inserted only if absent, never overwriting a checkpoint.</summary>
+    public List<MetricSeriesRecord> NewMetricSeries { get; } = [];
+
+    /// <summary>Accepted metric samples to append to the journal.</summary>
+    public List<MetricSampleRecord> MetricSamples { get; } = [];
+
+    /// <summary>A checkpoint: journaled samples recorded before this time (UTC ticks) are reflected in the saved states.</summary>
+    public long? PruneMetricSamplesRecordedBeforeTicks { get; set; }
+
     public bool IsEmpty =>
         Alerts.Count == 0 && DeletedAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
         && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0
         && Audit.Count == 0 && Meta.Count == 0 && LogTemplates.Count == 0 && DeletedLogTemplates.Count == 0
-        && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0;
+        && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0
+        && NewMetricSeries.Count == 0 && MetricSamples.Count == 0 && PruneMetricSamplesRecordedBeforeTicks is null;
 }

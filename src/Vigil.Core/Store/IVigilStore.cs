@@ -61,4 +61,7 @@ public interface IVigilStore : IAsyncDisposable
 
     /// <summary>Every stored metric series (loaded once at start to restore the detectors).</summary>
     Task<IReadOnlyList<MetricSeriesRecord>> ListMetricSeriesAsync(CancellationToken ct = default);
+
+    /// <summary>The journaled metric samples not yet pruned by a checkpoint, in the order they were committed.</summary>
+    Task<IReadOnlyList<MetricSampleRecord>> ListMetricSamplesAsync(CancellationToken ct = default);
 }

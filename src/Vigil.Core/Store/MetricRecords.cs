@@ -14,3 +14,12 @@ public sealed record MetricSeriesRecord(
     byte[] State,
     byte[] Points,
     DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// One accepted metric sample, journaled before the push is answered so that a crash cannot lose it; the series'
+/// checkpointed detector state plus the samples journaled after the checkpoint rebuild exactly what was accepted.
+/// </summary>
+/// <param name="SeriesId">The <see cref="MetricSeriesRecord.Id"/> of its series.</param>
+/// <param name="TimestampTicks">The sample's time, UTC <see cref="DateTime.Ticks"/>.</param>
+/// <param name="RecordedAtTicks">When the server journaled it, UTC ticks: what a checkpoint prunes by.</param>
+public sealed record MetricSampleRecord(string SeriesId, long TimestampTicks, double Value, long RecordedAtTicks);

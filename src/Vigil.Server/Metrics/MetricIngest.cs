@@ -44,6 +44,7 @@ public sealed partial class MetricIngest
     private readonly TimeProvider _time;
     private readonly ILogger<MetricIngest> _logger;
     private readonly AlertBudget _budget;
+    private long _journaledSinceCheckpoint;
 
     public MetricIngest(IVigilStore store, AlertPipeline pipeline, ConfigHolder config, TimeProvider time, ILogger<MetricIngest> logger)
     {
@@ -66,14 +67,18 @@ public sealed partial class MetricIngest
 
     /// <summary>
     /// Scores the samples (per series in timestamp order) and sends the alerts they raise. With
-    /// <paramref name="alerting"/> false (a start-up backfill) points are learned and charted but raise nothing.
+    /// <paramref name="alerting"/> false (a start-up backfill) points are learned and charted but raise nothing. With
+    /// <paramref name="durable"/> (pushed samples) the accepted samples are journaled and committed before this
+    /// returns, so a 2xx survives a crash; polled samples are not, Prometheus still has them and the start-up backfill
+    /// fetches them again.
     /// </summary>
-    public async Task<MetricsAccepted> IngestAsync(IReadOnlyList<MetricSample> samples, bool alerting, CancellationToken ct)
+    public async Task<MetricsAccepted> IngestAsync(IReadOnlyList<MetricSample> samples, bool alerting, CancellationToken ct, bool durable = false)
     {
         var now = _time.GetUtcNow();
         var config = Config;
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
         var alerts = new List<Alert>();
+        var journal = durable ? new ChangeSet() : null;
         var (accepted, anomalies) = (0, 0);
         var touched = 0;
         foreach (var group in samples.GroupBy(s => s.Series.Id, StringComparer.Ordinal))
@@ -86,7 +91,14 @@ public sealed partial class MetricIngest
                     Count(reasons, MetricSkipReasons.SeriesLimit, group.Count());
                     continue;
                 }
-                state = _series.GetOrAdd(group.Key, _ => new MetricSeriesState(first.Series, new MetricAnomalyDetector(), new PointBuffer(PointsKept)));
+                var created = new MetricSeriesState(first.Series, new MetricAnomalyDetector(), new PointBuffer(PointsKept));
+                state = _series.GetOrAdd(group.Key, created);
+                if (ReferenceEquals(state, created))
+                {
+                    // Known before its first checkpoint, so a restart can replay its journaled samples.
+                    journal?.NewMetricSeries.Add(new MetricSeriesRecord(created.Key.Id, created.Key.Name, created.Key.Labels,
+                        created.Detector.ExportState(), created.Points.Encode(), now));
+                }
             }
             touched++;
             lock (state.Gate)
@@ -111,6 +123,7 @@ public sealed partial class MetricIngest
                         continue;
                     }
                     accepted++;
+                    journal?.MetricSamples.Add(new MetricSampleRecord(group.Key, sample.Timestamp.Ticks, sample.Value, 0));
                     var point = new MetricPoint(sample.Timestamp.Ticks, sample.Value, (float)score.Score, (float)score.Expected,
                         (float)score.Lower, (float)score.Upper, score.Signal);
                     state.Points.Add(point);
@@ -129,6 +142,17 @@ public sealed partial class MetricIngest
                     }
                 }
             }
+        }
+        if (journal is not null && (journal.MetricSamples.Count > 0 || journal.NewMetricSeries.Count > 0))
+        {
+            // Stamped after every sample above was learned: a checkpoint that began later reflects them all.
+            var recordedAt = _time.GetUtcNow().UtcTicks;
+            for (var i = 0; i < journal.MetricSamples.Count; i++)
+            {
+                journal.MetricSamples[i] = journal.MetricSamples[i] with { RecordedAtTicks = recordedAt };
+            }
+            await _store.ApplyAsync([journal], CancellationToken.None);
+            Interlocked.Add(ref _journaledSinceCheckpoint, journal.MetricSamples.Count);
         }
         if (alerts.Count > 0)
         {
@@ -177,11 +201,15 @@ public sealed partial class MetricIngest
     private static void Count(Dictionary<string, int> reasons, string reason, int count = 1) =>
         reasons[reason] = reasons.GetValueOrDefault(reason) + count;
 
-    /// <summary>Writes every series changed since the last save in one commit.</summary>
+    /// <summary>
+    /// A checkpoint: writes every series changed since the last one in one commit, and prunes the journaled samples
+    /// those states already reflect (journaled before the checkpoint began).
+    /// </summary>
     public async Task SaveAsync(CancellationToken ct)
     {
-        var changes = new ChangeSet();
         var now = _time.GetUtcNow();
+        var journaled = Interlocked.Exchange(ref _journaledSinceCheckpoint, 0);
+        var changes = new ChangeSet { PruneMetricSamplesRecordedBeforeTicks = journaled > 0 ? now.UtcTicks : null };
         foreach (var state in _series.Values)
         {
             lock (state.Gate)
@@ -195,7 +223,7 @@ public sealed partial class MetricIngest
                 state.Dirty = false;
             }
         }
-        if (changes.MetricSeries.Count == 0)
+        if (changes.IsEmpty)
         {
             return;
         }
@@ -205,7 +233,8 @@ public sealed partial class MetricIngest
         }
         catch
         {
-            // Mark them dirty again so the next save retries.
+            // Mark them dirty again so the next save retries (and prunes).
+            Interlocked.Add(ref _journaledSinceCheckpoint, journaled);
             foreach (var record in changes.MetricSeries)
             {
                 if (_series.TryGetValue(record.Id, out var state))
@@ -238,8 +267,34 @@ public sealed partial class MetricIngest
                 LogRestoreFailed(key.Canonical, ex.Message);
             }
         }
+        await ReplayJournalAsync(ct);
         LogRestored(_series.Count);
     }
+
+    /// <summary>Learns again the pushed samples journaled after the last checkpoint; samples a state already holds are skipped as out of order.</summary>
+    private async Task ReplayJournalAsync(CancellationToken ct)
+    {
+        var journaled = await _store.ListMetricSamplesAsync(ct);
+        if (journaled.Count == 0)
+        {
+            return;
+        }
+        var samples = new List<MetricSample>(journaled.Count);
+        foreach (var record in journaled)
+        {
+            if (_series.TryGetValue(record.SeriesId, out var state))
+            {
+                samples.Add(new MetricSample(state.Key, new DateTime(record.TimestampTicks, DateTimeKind.Utc), record.Value));
+            }
+        }
+        var result = await IngestAsync(samples, alerting: false, ct);
+        // Keep them until the next checkpoint has saved what they taught.
+        Interlocked.Add(ref _journaledSinceCheckpoint, journaled.Count);
+        LogReplayed(journaled.Count, result.Accepted);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Metric detection replayed {Journaled} journaled samples ({Learned} not yet in the saved states)")]
+    private partial void LogReplayed(int journaled, int learned);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing {Count} metric alerts failed")]
     private partial void LogAlertsFailed(Exception ex, int count);

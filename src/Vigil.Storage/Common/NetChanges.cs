@@ -47,6 +47,13 @@ internal sealed class NetChanges
     /// <summary>Metric series by id: the last write wins.</summary>
     public Dictionary<string, MetricSeriesRecord> MetricSeries { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>First sightings of series, inserted only if absent (the first one per id is kept).</summary>
+    public Dictionary<string, MetricSeriesRecord> NewMetricSeries { get; } = new(StringComparer.Ordinal);
+
+    public List<MetricSampleRecord> MetricSamples { get; } = [];
+
+    public long? PruneMetricSamplesRecordedBeforeTicks { get; private set; }
+
     public static NetChanges From(IReadOnlyList<ChangeSet> changes)
     {
         var net = new NetChanges();
@@ -93,6 +100,15 @@ internal sealed class NetChanges
                 net.Meta[key] = value;
             }
             AddLogs(net, set);
+            foreach (var m in set.NewMetricSeries)
+            {
+                net.NewMetricSeries.TryAdd(m.Id, m);
+            }
+            net.MetricSamples.AddRange(set.MetricSamples);
+            if (set.PruneMetricSamplesRecordedBeforeTicks is { } prune)
+            {
+                net.PruneMetricSamplesRecordedBeforeTicks = Math.Max(prune, net.PruneMetricSamplesRecordedBeforeTicks ?? long.MinValue);
+            }
             foreach (var m in set.MetricSeries)
             {
                 net.MetricSeries[m.Id] = m;

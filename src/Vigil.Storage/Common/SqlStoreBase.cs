@@ -260,6 +260,10 @@ internal abstract class SqlStoreBase : IVigilStore
             r => new MetricSeriesRecord(r.GetString(0), r.GetString(1), LogJson.ParseStringMap(r.GetString(2)),
                 r.GetFieldValue<byte[]>(3), r.GetFieldValue<byte[]>(4), ReadTime(r, 5)), ct);
 
+    public Task<IReadOnlyList<MetricSampleRecord>> ListMetricSamplesAsync(CancellationToken ct = default) =>
+        QueryAsync("SELECT series_id, ts, value, recorded_at FROM metric_samples ORDER BY seq", null,
+            r => new MetricSampleRecord(r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetInt64(3)), ct);
+
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<DbCommand>? bind, Func<DbDataReader, T> map, CancellationToken ct)
     {
         await using var conn = await OpenReadConnectionAsync(ct).ConfigureAwait(false);

@@ -321,6 +321,38 @@ internal static class PostgresWriter
 
     private static void AddMetricSeries(NpgsqlBatch batch, NetChanges net)
     {
+        if (net.NewMetricSeries.Count > 0)
+        {
+            var fresh = net.NewMetricSeries.Values.OrderBy(m => m.Id, StringComparer.Ordinal).ToArray();
+            Add(batch,
+                """
+                INSERT INTO metric_series (id, name, labels, state, points, updated_at)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bytea[], $5::bytea[], $6::timestamptz[])
+                ON CONFLICT (id) DO NOTHING
+                """,
+                fresh.Select(m => m.Id).ToArray(),
+                fresh.Select(m => m.Name).ToArray(),
+                fresh.Select(m => LogJson.StringMap(m.Labels)).ToArray(),
+                fresh.Select(m => m.State).ToArray(),
+                fresh.Select(m => m.Points).ToArray(),
+                fresh.Select(m => Utc(m.UpdatedAt)).ToArray());
+        }
+        if (net.PruneMetricSamplesRecordedBeforeTicks is { } prune)
+        {
+            Add(batch, "DELETE FROM metric_samples WHERE recorded_at < $1", prune);
+        }
+        if (net.MetricSamples.Count > 0)
+        {
+            Add(batch,
+                """
+                INSERT INTO metric_samples (series_id, ts, value, recorded_at)
+                SELECT * FROM unnest($1::text[], $2::bigint[], $3::float8[], $4::bigint[])
+                """,
+                net.MetricSamples.Select(s => s.SeriesId).ToArray(),
+                net.MetricSamples.Select(s => s.TimestampTicks).ToArray(),
+                net.MetricSamples.Select(s => s.Value).ToArray(),
+                net.MetricSamples.Select(s => s.RecordedAtTicks).ToArray());
+        }
         if (net.MetricSeries.Count == 0)
         {
             return;

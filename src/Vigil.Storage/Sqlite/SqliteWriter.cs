@@ -30,6 +30,9 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _upsertLogSource;
     private readonly SqliteStatement _pruneLogCounts;
     private readonly SqliteStatement _upsertMetricSeries;
+    private readonly SqliteStatement _insertMetricSeries;
+    private readonly SqliteStatement _appendMetricSample;
+    private readonly SqliteStatement _pruneMetricSamples;
 
     public SqliteWriter(SqliteConnection connection, int journalCapacity = SqliteAlertJournal.DefaultMinimumCapacity)
     {
@@ -101,6 +104,14 @@ internal sealed class SqliteWriter : IDisposable
                 next_id = MAX(log_sources.next_id, excluded.next_id), aliases = excluded.aliases,
                 lines = MAX(log_sources.lines, excluded.lines), updated_at = MAX(log_sources.updated_at, excluded.updated_at)
             """);
+        _insertMetricSeries = new(connection,
+            """
+            INSERT INTO metric_series (id, name, labels, state, points, updated_at) VALUES (@id, @name, @labels, @state, @points, @updated_at)
+            ON CONFLICT (id) DO NOTHING
+            """);
+        _appendMetricSample = new(connection,
+            "INSERT INTO metric_samples (series_id, ts, value, recorded_at) VALUES (@series_id, @ts, @value, @recorded_at)");
+        _pruneMetricSamples = new(connection, "DELETE FROM metric_samples WHERE recorded_at < @recorded_at");
         _upsertMetricSeries = new(connection,
             """
             INSERT INTO metric_series (id, name, labels, state, points, updated_at) VALUES (@id, @name, @labels, @state, @points, @updated_at)
@@ -177,6 +188,18 @@ internal sealed class SqliteWriter : IDisposable
             _upsertMeta.Run(tx, key, value);
         }
         WriteLogs(net, tx);
+        foreach (var m in net.NewMetricSeries.Values)
+        {
+            _insertMetricSeries.Run(tx, m.Id, m.Name, LogJson.StringMap(m.Labels), m.State, m.Points, SqliteTime.ToTicks(m.UpdatedAt));
+        }
+        if (net.PruneMetricSamplesRecordedBeforeTicks is { } prune)
+        {
+            _pruneMetricSamples.Run(tx, prune);
+        }
+        foreach (var sample in net.MetricSamples)
+        {
+            _appendMetricSample.Run(tx, sample.SeriesId, sample.TimestampTicks, sample.Value, sample.RecordedAtTicks);
+        }
         foreach (var m in net.MetricSeries.Values)
         {
             _upsertMetricSeries.Run(tx, m.Id, m.Name, LogJson.StringMap(m.Labels), m.State, m.Points, SqliteTime.ToTicks(m.UpdatedAt));
@@ -214,7 +237,7 @@ internal sealed class SqliteWriter : IDisposable
     {
         _alerts.Dispose();
         foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta,
-            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _upsertMetricSeries })
+            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples })
         {
             s.Dispose();
         }

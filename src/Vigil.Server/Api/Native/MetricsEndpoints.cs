@@ -42,7 +42,7 @@ public static class MetricsEndpoints
         }
         try
         {
-            var result = await ingest.IngestAsync(samples, alerting: true, context.RequestAborted);
+            var result = await ingest.IngestAsync(samples, alerting: true, context.RequestAborted, durable: true);
             return Results.Json(result, MetricsJson.Default.MetricsAccepted);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
