@@ -142,8 +142,73 @@ internal sealed class ContextOperator(int maxLeftSemiContextLength)
         return (added, predicted);
     }
 
-    /// <summary>Adds a context when restoring state (contexts come back in id order).</summary>
-    public void Restore(Context context) => _contexts.Add(context);
+    /// <summary>Right semi-contexts, then contexts, then left semi-contexts with their context maps.</summary>
+    internal void Write(ref StateWriter writer)
+    {
+        writer.Write(_newContextId);
+        writer.Write(Right.Count);
+        foreach (var semi in Right.All)
+        {
+            writer.Write(semi.Facts);
+            writer.Write(semi.Crossed);
+        }
+        writer.Write(_contexts.Count);
+        foreach (var context in _contexts)
+        {
+            writer.Write(context.Expected);
+            writer.Write(context.Hits);
+            writer.Write(context.Activations);
+            writer.Write(context.Right.Id);
+            writer.Write(context.ZeroLevel);
+            writer.Write(context.LeftHash);
+        }
+        writer.Write(Left.Count);
+        foreach (var semi in Left.All)
+        {
+            writer.Write(semi.Facts);
+            writer.Write(semi.Crossed);
+            writer.Write(semi.Contexts!.Count);
+            foreach (var (rightId, contextId) in semi.Contexts)
+            {
+                writer.Write(rightId);
+                writer.Write(contextId);
+            }
+        }
+    }
+
+    internal void Read(ref StateReader reader)
+    {
+        const int MaxFacts = 1 << 16;
+        _newContextId = reader.ReadCount(int.MaxValue);
+        var rights = reader.ReadCount(int.MaxValue);
+        for (var id = 0; id < rights; id++)
+        {
+            var facts = reader.ReadLongs(MaxFacts);
+            Right.Add(new SemiContext(id, facts, PythonHash.OfTuple(facts), left: false) { Crossed = reader.ReadCount(facts.Length) });
+        }
+        var contexts = reader.ReadCount(int.MaxValue);
+        for (var id = 0; id < contexts; id++)
+        {
+            var (expected, hits, activations) = (reader.ReadCount(int.MaxValue), reader.ReadCount(int.MaxValue), reader.ReadCount(int.MaxValue));
+            var right = Right[reader.ReadCount(rights - 1)];
+            var zeroLevel = reader.ReadBoolean();
+            _contexts.Add(new Context(right, zeroLevel, reader.ReadInt64()) { Expected = expected, Hits = hits, Activations = activations });
+        }
+        var lefts = reader.ReadCount(int.MaxValue);
+        for (var id = 0; id < lefts; id++)
+        {
+            var facts = reader.ReadLongs(MaxFacts);
+            var semi = new SemiContext(id, facts, PythonHash.OfTuple(facts), left: true) { Crossed = reader.ReadCount(facts.Length) };
+            var pairs = reader.ReadCount(rights);
+            for (var i = 0; i < pairs; i++)
+            {
+                semi.Contexts![reader.ReadCount(rights - 1)] = reader.ReadCount(contexts - 1);
+            }
+            Left.Add(semi);
+        }
+        Left.RestoreCrossed();
+        Right.RestoreCrossed();
+    }
 
     private (bool Created, int Id) GetOrAdd(ReadOnlySpan<long> leftFacts, long leftHash, ReadOnlySpan<long> rightFacts, long rightHash, bool zeroLevel)
     {

@@ -72,6 +72,19 @@ internal sealed class ContextSide(bool left)
         Crossed.Sort(ById);
     }
 
+    /// <summary>After a restore: the crossed list is exactly the semi-contexts with a non-zero count, in id order.</summary>
+    public void RestoreCrossed()
+    {
+        Crossed.Clear();
+        foreach (var semi in _all)
+        {
+            if (semi.Crossed > 0)
+            {
+                Crossed.Add(semi);
+            }
+        }
+    }
+
     /// <summary>The facts of <paramref name="semi"/> that are in <paramref name="input"/> (both sorted).</summary>
     public static long[] Shared(SemiContext semi, ReadOnlySpan<long> input)
     {

@@ -138,4 +138,23 @@ public sealed class ContextualAnomalyDetector
         var addedShare = newContext && _unique.Count > 0 ? added / (double)_unique.Count : 0.0;
         return (predicted, activeShare, addedShare);
     }
+
+    internal void Write(ref StateWriter writer)
+    {
+        writer.Write(_leftFacts.AsSpan(0, _leftCount));
+        writer.Write((long)_predicted);
+        writer.Write(_sinceHigh);
+        _operator.Write(ref writer);
+    }
+
+    /// <summary>Restores what <see cref="Write"/> wrote into a fresh detector built with the same arguments.</summary>
+    internal void Read(ref StateReader reader)
+    {
+        var left = reader.ReadLongs(_leftFacts.Length);
+        left.CopyTo(_leftFacts, 0);
+        _leftCount = left.Length;
+        _predicted = (ulong)reader.ReadInt64();
+        _sinceHigh = reader.ReadCount(int.MaxValue);
+        _operator.Read(ref reader);
+    }
 }
