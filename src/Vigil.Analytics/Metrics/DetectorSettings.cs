@@ -68,6 +68,12 @@ public sealed record DetectorSettings
     public int ContextualRestPeriod { get; init; } = 100;
 
     /// <summary>
+    /// Statistical surprise (in units, see <see cref="SpikeUnit"/>) below which the contextual score is scaled down
+    /// proportionally: 0.5 is a 2σ spike. Chosen so white noise does not page (the bad-input test), not on NAB.
+    /// </summary>
+    public double ContextualGate { get; init; } = 0.5;
+
+    /// <summary>
     /// The statistical ensemble alone (no CAD): ~100× faster and ~2.5 KB per series, for very many series, at a much
     /// lower NAB score (see docs/metric-detection.md).
     /// </summary>

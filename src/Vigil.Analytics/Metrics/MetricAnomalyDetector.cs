@@ -66,6 +66,13 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     /// </summary>
     private AnomalyScore WithContextualScore(AnomalyScore statistical, double surprise, double score)
     {
+        // CAD alone flags white noise now and then (every new random context is "unexpected"); a value that the
+        // statistical parts find unremarkable has its score scaled down, which keeps noise from paging.
+        var gate = _settings.ContextualGate;
+        if (surprise < gate)
+        {
+            score *= surprise / gate;
+        }
         var signal = !_contextual!.Ready ? AnomalySignal.Warmup
             : score <= 0 ? AnomalySignal.None
             : surprise >= 1 ? _strongest
