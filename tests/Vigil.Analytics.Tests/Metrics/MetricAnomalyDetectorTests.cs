@@ -102,6 +102,6 @@ public sealed class MetricAnomalyDetectorTests
         var timestamps = noise.Timestamps.Select((t, i) => i >= 10_000 ? t.AddDays(3) : t).ToArray(); // a three-day gap
         var scores = SeriesScoring.AnomalyScores(new MetricSeries(timestamps, noise.Values));
         var flagged = scores.Count(s => s >= SeriesScoring.DefaultAlertThreshold);
-        Assert.True(flagged <= 20, $"white noise flagged {flagged} times: {string.Join(",", scores.Select((s, i) => (s, i)).Where(p => p.s >= SeriesScoring.DefaultAlertThreshold).Select(p => p.i).Take(60))}");
+        Assert.True(flagged <= 20, $"white noise flagged {flagged} times");
     }
 }
