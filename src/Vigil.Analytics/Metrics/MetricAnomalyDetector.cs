@@ -68,13 +68,18 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     {
         // CAD alone flags white noise now and then (every new random context is "unexpected"); a value that the
         // statistical parts find unremarkable has its score scaled down, which keeps noise from paging.
+        if (!_contextual!.Ready)
+        {
+            // CAD needs its range (600 samples); until then the statistical novelty score speaks, so a short or new
+            // series still reports an obvious spike (it needs ~3× its record surprise to reach the alert threshold).
+            return statistical;
+        }
         var gate = _settings.ContextualGate;
         if (surprise < gate)
         {
             score *= surprise / gate;
         }
-        var signal = !_contextual!.Ready ? AnomalySignal.Warmup
-            : score <= 0 ? AnomalySignal.None
+        var signal = score <= 0 ? AnomalySignal.None
             : surprise >= 1 ? _strongest
             : AnomalySignal.Pattern;
         return statistical with { Score = score, Signal = signal };
