@@ -24,4 +24,7 @@ public enum AnomalySignal : byte
     /// <summary>A seasonal series differs from its value at the same time the day before.</summary>
     SeasonalDeviation,
 
+    /// <summary>An unremarkable value in an unusual order: the contextual detector (CAD OSE) did not predict it.</summary>
+    Pattern,
+
 }

@@ -50,4 +50,32 @@ public sealed record DetectorSettings
     /// <summary>Per-sample decay of the surprise record, so a series can alert again long after a big event
     /// (0.9999: the record halves in ~7,000 samples).</summary>
     public double RecordDecay { get; init; } = 0.9999;
+
+    /// <summary>
+    /// Contexts CAD OSE may remember before it is rebuilt from the recent values; 0 turns the contextual detector off
+    /// (the statistical ensemble and its novelty score then give the score). CAD's memory and per-sample cost grow
+    /// with its contexts (about 300 bytes each), so this bounds both.
+    /// </summary>
+    public int ContextualMaxContexts { get; init; } = 4096;
+
+    /// <summary>Values that fix the contextual detector's range (and are scored 0), then kept for replays.</summary>
+    public int ContextualRangeSamples { get; init; } = 600;
+
+    /// <summary>How far the learned range is widened on each side, as a fraction of its span.</summary>
+    public double ContextualRangeMargin { get; init; } = 0.5;
+
+    /// <summary>Samples the contextual detector stays quiet after a high score (CAD OSE's rest period).</summary>
+    public int ContextualRestPeriod { get; init; } = 100;
+
+    /// <summary>
+    /// Statistical surprise (in units, see <see cref="SpikeUnit"/>) below which the contextual score is scaled down
+    /// proportionally: 0.5 is a 2σ spike. Chosen so white noise does not page (the bad-input test), not on NAB.
+    /// </summary>
+    public double ContextualGate { get; init; } = 0.5;
+
+    /// <summary>
+    /// The statistical ensemble alone (no CAD): ~100× faster and ~2.5 KB per series, for very many series, at a much
+    /// lower NAB score (see docs/metric-detection.md).
+    /// </summary>
+    public static DetectorSettings Lightweight { get; } = new() { ContextualMaxContexts = 0 };
 }

@@ -1,3 +1,5 @@
+using Vigil.Analytics.Metrics.Cad;
+
 namespace Vigil.Analytics.Metrics;
 
 /// <summary>
@@ -10,7 +12,7 @@ namespace Vigil.Analytics.Metrics;
 /// </summary>
 public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
 {
-    private const int StateVersion = 1;
+    private const int StateVersion = 2; // 2: contextual detector (CAD OSE) state
 
     /// <summary>Samples used to estimate the sampling interval (and so the number of slots per day).</summary>
     private const int IntervalSamples = 16;
@@ -23,6 +25,14 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     private LevelShiftDetector _shift = new(settings ?? DetectorSettings.Default);
     private SeasonalDetector? _seasonal;
     private NoveltyScorer _novelty;
+
+    // Which statistical detector was most surprised by the latest sample (scratch, set by every Score).
+    private AnomalySignal _strongest;
+    private OnlineContextDetector? _contextual =
+        (settings ?? DetectorSettings.Default).ContextualMaxContexts > 0 ? new(settings ?? DetectorSettings.Default) : null;
+
+    /// <summary>The ensemble's surprise for the latest sample (before the novelty scorer).</summary>
+    internal double LastSurprise { get; private set; }
 
     /// <summary>Samples learned so far (skipped ones excluded).</summary>
     public long Samples => _samples;
@@ -45,8 +55,34 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
             return AnomalyScore.Skipped(AnomalySignal.OutOfOrder);
         }
         var (result, surprise) = Score(timestamp, value);
+        LastSurprise = surprise;
         Learn(timestamp, value, surprise);
-        return result;
+        return _contextual is null ? result : WithContextualScore(result, surprise, _contextual.Score(value));
+    }
+
+    /// <summary>
+    /// The contextual detector (CAD OSE) gives the score; the statistical parts still give the expected range and,
+    /// when one of them is at least one unit surprised, the reason. Otherwise the value broke a learned sequence.
+    /// </summary>
+    private AnomalyScore WithContextualScore(AnomalyScore statistical, double surprise, double score)
+    {
+        // CAD alone flags white noise now and then (every new random context is "unexpected"); a value that the
+        // statistical parts find unremarkable has its score scaled down, which keeps noise from paging.
+        if (!_contextual!.Ready)
+        {
+            // CAD needs its range (600 samples); until then the statistical novelty score speaks, so a short or new
+            // series still reports an obvious spike (it needs ~3× its record surprise to reach the alert threshold).
+            return statistical;
+        }
+        var gate = _settings.ContextualGate;
+        if (surprise < gate)
+        {
+            score *= surprise / gate;
+        }
+        var signal = score <= 0 ? AnomalySignal.None
+            : surprise >= 1 ? _strongest
+            : AnomalySignal.Pattern;
+        return statistical with { Score = score, Signal = signal };
     }
 
     private (AnomalyScore Result, double Surprise) Score(DateTime timestamp, double value)
@@ -71,6 +107,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
             (surprise, signal) = (season, AnomalySignal.SeasonalDeviation);
         }
 
+        _strongest = signal;
         var armed = _samples >= _settings.WarmupSamples;
         var score = _novelty.Score(surprise, armed, _settings);
         var (expected, sigma) = seasonal is not null && !double.IsNaN(seasonal.Expected(timestamp))
@@ -122,6 +159,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         _novelty.Write(ref writer);
         writer.Write(_seasonal is not null);
         _seasonal?.Write(ref writer);
+        writer.Write(_contextual is not null);
+        _contextual?.Write(ref writer);
         return writer.Written.ToArray();
     }
 
@@ -144,6 +183,11 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         {
             detector._seasonal = SeasonalDetector.Read(ref reader, detector._settings);
         }
+        if (reader.ReadBoolean() != detector._contextual is not null)
+        {
+            throw new FormatException("detector state: contextual detector present in state or settings but not both");
+        }
+        detector._contextual = detector._contextual is null ? null : OnlineContextDetector.Read(ref reader, detector._settings);
         if (!reader.AtEnd || detector._samples < 0)
         {
             throw new FormatException("detector state: unexpected trailing bytes");

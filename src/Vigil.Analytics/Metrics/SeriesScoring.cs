@@ -7,7 +7,7 @@ public static class SeriesScoring
     /// The score at which an anomaly is reported by default: the standard-profile threshold NAB's optimiser chose
     /// for these settings on the NAB folder (rounded), so "flagged" means what the benchmark measured.
     /// </summary>
-    public const double DefaultAlertThreshold = 0.07;
+    public const double DefaultAlertThreshold = 0.69;
 
     /// <summary>Scores every row with one fresh detector; rows that are out of order or missing score 0.</summary>
     public static AnomalyScore[] Score(MetricSeries series, DetectorSettings? settings = null)

@@ -32,6 +32,28 @@ internal ref struct StateReader(ReadOnlySpan<byte> buffer)
         return values;
     }
 
+    public long[] ReadLongs(int maxLength)
+    {
+        var length = ReadInt32();
+        if (length < 0 || length > maxLength || length * 8L > _rest.Length)
+        {
+            throw new FormatException($"detector state: array of {length} values (at most {maxLength} expected)");
+        }
+        var values = new long[length];
+        for (var i = 0; i < length; i++)
+        {
+            values[i] = ReadInt64();
+        }
+        return values;
+    }
+
+    /// <summary>A count that must lie in [0, max].</summary>
+    public int ReadCount(int max)
+    {
+        var count = ReadInt32();
+        return count >= 0 && count <= max ? count : throw new FormatException($"detector state: count {count} out of range");
+    }
+
     private ReadOnlySpan<byte> Take(int count)
     {
         if (_rest.Length < count)

@@ -38,6 +38,15 @@ internal ref struct StateWriter
         }
     }
 
+    public void Write(ReadOnlySpan<long> values)
+    {
+        Write(values.Length);
+        foreach (var value in values)
+        {
+            Write(value);
+        }
+    }
+
     private Span<byte> Reserve(int count)
     {
         if (_length + count > _buffer.Length)

@@ -7,11 +7,15 @@ namespace Vigil.Analytics.Nab;
 /// <summary>Runs <see cref="MetricAnomalyDetector"/> over a NAB corpus and formats the scoreboard.</summary>
 public static class NabReport
 {
-    public static IReadOnlyList<NabProfileScores> Run(NabCorpus corpus, DetectorSettings? settings = null)
+    public static IReadOnlyList<NabProfileScores> Run(NabCorpus corpus, DetectorSettings? settings = null) =>
+        Run(corpus, series => SeriesScoring.AnomalyScores(series, settings));
+
+    /// <summary>Scores every file with <paramref name="detector"/> (one fresh call per file), then the corpus.</summary>
+    public static IReadOnlyList<NabProfileScores> Run(NabCorpus corpus, Func<MetricSeries, double[]> detector)
     {
         var scores = new double[corpus.Files.Count][];
         Parallel.For(0, corpus.Files.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 },
-            i => scores[i] = SeriesScoring.AnomalyScores(corpus.Files[i].Series, settings));
+            i => scores[i] = detector(corpus.Files[i].Series));
         return NabBenchmark.Score(corpus, scores);
     }
 

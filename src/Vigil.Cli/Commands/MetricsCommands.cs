@@ -167,6 +167,7 @@ public static class MetricsCommands
         AnomalySignal.Spike => $"spike: {score.Strength:0.0}σ from the recent level",
         AnomalySignal.LevelShift => $"level shift: recent mean {score.Strength:0.0}σ from the long-run mean",
         AnomalySignal.SeasonalDeviation => $"seasonal: {score.Strength:0.0}σ from the same time yesterday",
+        AnomalySignal.Pattern => $"pattern: an unexpected sequence of values ({score.Strength:0.0}σ from the recent level)",
         var other => other.ToString(),
     };
 

@@ -10,7 +10,12 @@ public static class MetricsNabCommand
     public static Command Create(CliContext context)
     {
         var data = new Option<string?>("--data") { Description = "NAB folder with data/, labels/ and config/ (default: ../shared/data/nab from the repository root)", HelpName = "DIR" };
-        var command = new Command("nab", "Score the detector on the Numenta Anomaly Benchmark: standard, reward-low-FP and reward-low-FN per category") { data };
+        var detectorName = new Option<string>("--detector")
+        {
+            Description = $"Detector variant to score: {string.Join(", ", NabDetectors.All.Keys)}",
+            DefaultValueFactory = _ => NabDetectors.Default,
+        };
+        var command = new Command("nab", "Score the detector on the Numenta Anomaly Benchmark: standard, reward-low-FP and reward-low-FN per category") { data, detectorName };
         command.SetAction(async (result, ct) =>
         {
             var root = result.GetValue(data)
@@ -25,9 +30,14 @@ public static class MetricsNabCommand
             {
                 throw new UsageException($"{root}: {ex.Message}");
             }
+            var name = result.GetValue(detectorName) ?? NabDetectors.Default;
+            if (!NabDetectors.All.TryGetValue(name, out var detector))
+            {
+                throw new UsageException($"unknown detector '{name}'; known: {string.Join(", ", NabDetectors.All.Keys)}");
+            }
             var clock = Stopwatch.StartNew();
-            var scores = NabReport.Run(corpus);
-            await context.Out.WriteLineAsync($"NAB: {corpus.Files.Count} files, {corpus.Files.Sum(f => f.Series.Count)} points, scored in {clock.Elapsed.TotalSeconds:0.0}s").ConfigureAwait(false);
+            var scores = NabReport.Run(corpus, detector);
+            await context.Out.WriteLineAsync($"NAB ({name}): {corpus.Files.Count} files, {corpus.Files.Sum(f => f.Series.Count)} points, scored in {clock.Elapsed.TotalSeconds:0.0}s").ConfigureAwait(false);
             await context.Out.WriteAsync(NabReport.Format(scores)).ConfigureAwait(false);
             return ExitCodes.Success;
         });

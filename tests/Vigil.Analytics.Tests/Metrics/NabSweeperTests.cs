@@ -97,4 +97,34 @@ public sealed class NabSweeperTests
         Assert.All(NabBenchmark.Score(corpus, [perfect]), p => Assert.Equal(100.0, p.Overall.Normalised, 9));
         Assert.All(NabBenchmark.Score(corpus, [silent]), p => Assert.Equal(0.0, p.Overall.Normalised, 9));
     }
+
+    /// <summary>NAB's optimiser sorts by score with Python's stable sort, so on a tie the highest threshold wins.</summary>
+    [Fact]
+    public void Ties_keep_the_highest_threshold()
+    {
+        var scores = new double[Rows.Length];
+        scores[10] = 0.9;
+        scores[11] = 0.8; // also in the window: only the earliest detection counts, so 0.8 scores the same as 0.9
+        var best = NabSweeper.BestThreshold(NabSweeper.Sweep(Rows, scores, Window, Standard), Standard);
+        Assert.Equal(0.9, best.Threshold);
+        Assert.Equal(1.0, best.Score, 9);
+    }
+
+    /// <summary>
+    /// NAB enters a window on its first row even inside the probationary period; the probationary rows are then
+    /// dropped, so a detection on the first scored row (3) of a window on rows 1..5 sits at −(5 − 3 + 1)/5 = −0.6.
+    /// </summary>
+    [Fact]
+    public void A_window_that_starts_in_probation_counts_from_the_first_scored_row()
+    {
+        NabWindow[] early = [new(Rows[1], Rows[5])];
+        double At(int row)
+        {
+            var scores = new double[Rows.Length];
+            scores[row] = 1.0;
+            return NabSweeper.ScoreAt(NabSweeper.Sweep(Rows, scores, early, Standard), Standard, 0.5);
+        }
+        Assert.Equal(ScaledSigmoid.Of(-0.6) / ScaledSigmoid.MaxTruePositive, At(3), 12);
+        Assert.Equal(-1.0, At(2), 12); // in probation: ignored, the window counts as missed
+    }
 }

@@ -1,0 +1,81 @@
+using Vigil.Analytics.Metrics;
+using Vigil.Analytics.Metrics.Cad;
+
+namespace Vigil.Analytics.Nab;
+
+/// <summary>
+/// The detector variants <c>vigil metrics nab --detector</c> scores, so every figure in docs/metric-detection.md is
+/// reproducible. Each scores a whole file row by row, streaming, except <c>cad-nab</c>, which gets what NAB hands
+/// every detector before the first row (the file's min/max and length).
+/// </summary>
+public static class NabDetectors
+{
+    public const string Default = "default";
+
+    public static IReadOnlyDictionary<string, Func<MetricSeries, double[]>> All { get; } = new Dictionary<string, Func<MetricSeries, double[]>>(StringComparer.Ordinal)
+    {
+        [Default] = series => SeriesScoring.AnomalyScores(series),
+        ["default-ungated"] = series => SeriesScoring.AnomalyScores(series, new DetectorSettings { ContextualGate = 0 }),
+        ["lightweight"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight),
+        ["likelihood"] = Likelihood,
+        ["cad-nab"] = CadWithNabInputs,
+        ["cad-nab+likelihood"] = series => Max(CadWithNabInputs(series), Likelihood(series)),
+    };
+
+    /// <summary>
+    /// CAD OSE exactly as NAB runs it: the range is the file's min/max and the rest period 3% of its length
+    /// (<c>floor(0.15 · rows) / 5</c>), both of which NAB gives every detector before the first row.
+    /// </summary>
+    public static double[] CadWithNabInputs(MetricSeries series)
+    {
+        var values = series.Values;
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (var v in values)
+        {
+            if (double.IsFinite(v))
+            {
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+            }
+        }
+        var rest = Math.Max(1, (int)(Math.Floor(0.15 * values.Length) / 5.0));
+        var detector = new ContextualAnomalyDetector(min, max, rest);
+        var scores = new double[values.Length];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            scores[i] = double.IsFinite(values[i]) ? detector.Score(values[i]) : 0.0;
+        }
+        return scores;
+    }
+
+    /// <summary>
+    /// Numenta's anomaly likelihood applied to the lightweight ensemble's surprise (squashed to [0, 1) as
+    /// <c>s / (1 + s)</c>, like HTM's raw score), armed after 300 samples.
+    /// </summary>
+    public static double[] Likelihood(MetricSeries series)
+    {
+        var detector = new MetricAnomalyDetector(DetectorSettings.Lightweight);
+        var likelihood = new AnomalyLikelihood();
+        var scores = new double[series.Count];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var score = detector.Update(series.Timestamps[i], series.Values[i]);
+            if (score.Signal is not (AnomalySignal.Missing or AnomalySignal.OutOfOrder))
+            {
+                var raw = detector.LastSurprise;
+                scores[i] = likelihood.Update(raw / (1 + raw), detector.Samples >= 300, alpha: 0.001);
+            }
+        }
+        return scores;
+    }
+
+    private static double[] Max(double[] a, double[] b)
+    {
+        var result = new double[a.Length];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = Math.Max(a[i], b[i]);
+        }
+        return result;
+    }
+}
