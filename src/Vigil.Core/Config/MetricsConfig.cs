@@ -20,20 +20,39 @@ public sealed record CapacityRule(IReadOnlyList<Matcher> Matchers, double Thresh
 /// <param name="MaxSeries">Series kept in memory; samples of further series are counted and skipped.</param>
 /// <param name="ForecastInterval">How often capacity rules are evaluated.</param>
 /// <param name="MaxAlertsPerMinute">Storm guard: anomaly and capacity alerts sent per minute across all series.</param>
+/// <param name="Detector">Which detector scores each series (see <see cref="MetricDetectorKind"/>).</param>
 public sealed record MetricsConfig(
     double Threshold,
     IReadOnlyList<MetricSourceConfig> Sources,
     IReadOnlyList<CapacityRule> Capacity,
     int MaxSeries,
     TimeSpan ForecastInterval,
-    int MaxAlertsPerMinute)
+    int MaxAlertsPerMinute,
+    MetricDetectorKind Detector = MetricDetectorKind.Lightweight)
 {
-    /// <summary>Same value as the detector's <c>SeriesScoring.DefaultAlertThreshold</c> (Core does not reference Analytics).</summary>
+    /// <summary>The NAB-optimal threshold of the lightweight detector (the contextual one has its own, below).</summary>
     public const double DefaultThreshold = 0.07;
+
+    /// <summary>Same value as the contextual detector's <c>SeriesScoring.DefaultAlertThreshold</c> (Core does not reference Analytics).</summary>
+    public const double DefaultContextualThreshold = 0.69;
+
+    public static double DefaultThresholdFor(MetricDetectorKind detector) =>
+        detector == MetricDetectorKind.Contextual ? DefaultContextualThreshold : DefaultThreshold;
     public const int DefaultMaxSeries = 50_000;
     public const int DefaultMaxAlertsPerMinute = 100;
     public static readonly TimeSpan DefaultForecastInterval = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan DefaultBackfill = TimeSpan.FromHours(24);
 
     public static readonly MetricsConfig Default = new(DefaultThreshold, [], [], DefaultMaxSeries, DefaultForecastInterval, DefaultMaxAlertsPerMinute);
+}
+
+/// <summary>
+/// The server's detector per series. Lightweight (the default): the statistical ensemble, ~22 M points/s and ~2.5 KB
+/// per series, so tens of thousands of series fit; NAB standard 34. Contextual: adds the CAD OSE port, NAB standard 56,
+/// but ~23,000 points/s and ~560 KB per series — for a few hundred important series. See docs/metric-detection.md.
+/// </summary>
+public enum MetricDetectorKind
+{
+    Lightweight,
+    Contextual,
 }

@@ -23,7 +23,7 @@ namespace Vigil.Core.Config;
 /// </summary>
 internal sealed class MetricsParser(YamlReader reader)
 {
-    private static readonly string[] SectionKeys = ["threshold", "sources", "capacity", "max_series", "forecast_interval", "max_alerts_per_minute"];
+    private static readonly string[] SectionKeys = ["detector", "threshold", "sources", "capacity", "max_series", "forecast_interval", "max_alerts_per_minute"];
     private static readonly string[] SourceKeys = ["name", "url", "query", "interval", "step", "backfill"];
     private static readonly string[] CapacityKeys = ["matchers", "threshold", "horizon"];
 
@@ -37,7 +37,22 @@ internal sealed class MetricsParser(YamlReader reader)
             return MetricsConfig.Default;
         }
         var keys = reader.Keys(map, "\"metrics\"", SectionKeys);
-        var threshold = MetricsConfig.DefaultThreshold;
+        var detector = MetricDetectorKind.Lightweight;
+        if (keys.TryGetValue("detector", out var detectorNode) && reader.String(detectorNode, "detector") is { } detectorName)
+        {
+            switch (detectorName)
+            {
+                case "lightweight":
+                    break;
+                case "contextual":
+                    detector = MetricDetectorKind.Contextual;
+                    break;
+                default:
+                    reader.Error(detectorNode, $"metrics.detector must be \"lightweight\" or \"contextual\", got \"{detectorName}\"");
+                    break;
+            }
+        }
+        var threshold = MetricsConfig.DefaultThresholdFor(detector);
         if (keys.TryGetValue("threshold", out var thresholdNode) && Number(thresholdNode, "metrics.threshold") is { } t)
         {
             if (t is <= 0 or > 1)
@@ -86,7 +101,7 @@ internal sealed class MetricsParser(YamlReader reader)
                 }
             }
         }
-        return new MetricsConfig(threshold, sources, capacity, maxSeries, forecastInterval, maxAlerts);
+        return new MetricsConfig(threshold, sources, capacity, maxSeries, forecastInterval, maxAlerts, detector);
     }
 
     private MetricSourceConfig? Source(YamlMappingNode map)

@@ -91,7 +91,7 @@ public sealed partial class MetricIngest
                     Count(reasons, MetricSkipReasons.SeriesLimit, group.Count());
                     continue;
                 }
-                var created = new MetricSeriesState(first.Series, new MetricAnomalyDetector(), new PointBuffer(PointsKept));
+                var created = new MetricSeriesState(first.Series, NewDetector(config), new PointBuffer(PointsKept));
                 state = _series.GetOrAdd(group.Key, created);
                 if (ReferenceEquals(state, created))
                 {
@@ -197,6 +197,9 @@ public sealed partial class MetricIngest
         state.AnomalySentAt = now;
         return MetricAlerts.ForAnomaly(state.Key, point, state.AnomalyStartedAt, now);
     }
+
+    private static MetricAnomalyDetector NewDetector(MetricsConfig config) =>
+        new(config.Detector == MetricDetectorKind.Contextual ? DetectorSettings.Default : DetectorSettings.Lightweight);
 
     private static void Count(Dictionary<string, int> reasons, string reason, int count = 1) =>
         reasons[reason] = reasons.GetValueOrDefault(reason) + count;

@@ -51,6 +51,18 @@ public class MetricsConfigTests
     }
 
     [Fact]
+    public void The_detector_is_lightweight_by_default_and_each_kind_brings_its_own_threshold()
+    {
+        Assert.Equal(MetricDetectorKind.Lightweight, ConfigLoader.Parse(Base, "vigil.yml").Metrics.Detector);
+        var contextual = ConfigLoader.Parse(Base + "metrics:\n  detector: contextual\n", "vigil.yml").Metrics;
+        Assert.Equal((MetricDetectorKind.Contextual, 0.69), (contextual.Detector, contextual.Threshold));
+        var tuned = ConfigLoader.Parse(Base + "metrics:\n  detector: contextual\n  threshold: 0.5\n", "vigil.yml").Metrics;
+        Assert.Equal(0.5, tuned.Threshold);
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Base + "metrics:\n  detector: magic\n", "vigil.yml"));
+        Assert.Contains("\"lightweight\" or \"contextual\"", Assert.Single(ex.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bad_metric_settings_are_reported_with_their_line()
     {
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Base + """
