@@ -198,6 +198,22 @@ public sealed partial class MetricIngest
         return MetricAlerts.ForAnomaly(state.Key, point, state.AnomalyStartedAt, now);
     }
 
+    /// <summary>
+    /// A series keeps the detector it was created with, whatever <c>metrics.detector</c> says now; the state holds a
+    /// contextual part or not, and importing it with the other kind's settings is refused, so try both.
+    /// </summary>
+    private static MetricAnomalyDetector ImportDetector(byte[] state)
+    {
+        try
+        {
+            return MetricAnomalyDetector.ImportState(state, DetectorSettings.Lightweight);
+        }
+        catch (FormatException)
+        {
+            return MetricAnomalyDetector.ImportState(state, DetectorSettings.Default);
+        }
+    }
+
     private static MetricAnomalyDetector NewDetector(MetricsConfig config) =>
         new(config.Detector == MetricDetectorKind.Contextual ? DetectorSettings.Default : DetectorSettings.Lightweight);
 
@@ -260,7 +276,7 @@ public sealed partial class MetricIngest
             var key = new SeriesKey(record.Name, record.Labels);
             try
             {
-                var detector = MetricAnomalyDetector.ImportState(record.State);
+                var detector = ImportDetector(record.State);
                 var points = PointBuffer.Decode(record.Points, PointsKept);
                 _series[key.Id] = new MetricSeriesState(key, detector, points);
             }
