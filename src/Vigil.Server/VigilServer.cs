@@ -70,6 +70,7 @@ public static class VigilServer
         builder.Services.AddHostedService<PipelineHost>();
         builder.Services.AddHostedService<LogsHost>();
         builder.Services.AddHostedService<LogRetention>();
+        builder.Services.AddHostedService<IdleMemoryTrimmer>();
         // After the pipeline: restore first; the poller is registered last so it stops before the final save.
         builder.Services.AddHostedService<MetricsHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricSourcePoller>());
