@@ -17,8 +17,9 @@ public class DispatcherPerformanceTests
             _ = alert.Fingerprint;
         }
 
+        const int rounds = 200;
         var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var round = 0; round < 10; round++)
+        for (var round = 0; round < rounds; round++)
         {
             foreach (var alert in alerts)
             {
@@ -27,7 +28,9 @@ public class DispatcherPerformanceTests
         }
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.Equal(0, allocated);
+        // Less than a byte per call: any per-call allocation is at least 24 bytes, while the runtime may allocate a
+        // few bytes once on this thread when tiered compilation swaps in the optimised code mid-loop.
+        Assert.True(allocated < rounds * alerts.Length, $"{allocated} bytes allocated over {rounds * alerts.Length} calls");
     }
 
     [Fact]
