@@ -34,7 +34,7 @@ public class DispatcherPerformanceTests
     }
 
     [Fact]
-    public void Many_alerts_and_groups_flush_quickly()
+    public void Twenty_thousand_alerts_flush_into_one_incident_per_group()
     {
         var h = new DispatchHarness();
         for (var i = 0; i < 20_000; i++)
@@ -42,12 +42,10 @@ public class DispatcherPerformanceTests
             h.Dispatcher.Observe(Firing(T0, ("alertname", "A" + (i % 500)), ("service", "s" + (i % 7)), ("instance", "i" + i)));
         }
 
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        // Timing is the benchmark's business (bench/), never asserted here.
         var changes = h.Dispatcher.Flush(T0.AddMinutes(1), _ => false);
-        watch.Stop();
 
         Assert.Equal(3500, changes.Incidents.Count); // 500 and 7 are coprime: 3500 (alertname, service) pairs
         Assert.Equal(20_000, changes.Incidents.Sum(i => i.Alerts.Count));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"flush took {watch.Elapsed}");
     }
 }

@@ -70,7 +70,8 @@ public class EvaluationCostTests(ITestOutputHelper output)
 
         Assert.Equal(Minutes, firing); // only SLO 0 fails, and it pages every minute
         Assert.InRange(bytesPerSlo, 8 * PeriodMinutes, 10 * PeriodMinutes); // 8 bytes a minute plus small change
-        Assert.Equal(0, allocatedPerEvaluation);
-        Assert.True(microsPerEvaluation < 50, $"{microsPerEvaluation} us per evaluation");
+        // Under a byte per evaluation: a per-call allocation would be at least 24 bytes; the runtime may allocate a few
+        // bytes once when tiered compilation swaps code mid-loop. Timings are printed above, never asserted.
+        Assert.True(allocatedPerEvaluation < 1, $"{allocatedPerEvaluation} bytes allocated per evaluation");
     }
 }
