@@ -54,6 +54,9 @@ internal sealed class NetChanges
 
     public long? PruneMetricSamplesRecordedBeforeTicks { get; private set; }
 
+    /// <summary>SLI event increments summed by (SLO, minute): one row per key per statement.</summary>
+    public Dictionary<(string Slo, long Minute), (double Good, double Total)> SloMinutes { get; } = [];
+
     public static NetChanges From(IReadOnlyList<ChangeSet> changes)
     {
         var net = new NetChanges();
@@ -112,6 +115,11 @@ internal sealed class NetChanges
             foreach (var m in set.MetricSeries)
             {
                 net.MetricSeries[m.Id] = m;
+            }
+            foreach (var m in set.SloMinutes)
+            {
+                var (good, total) = net.SloMinutes.GetValueOrDefault((m.Slo, m.Minute));
+                net.SloMinutes[(m.Slo, m.Minute)] = (good + m.Good, total + m.Total);
             }
         }
         return net;
