@@ -148,6 +148,29 @@ public abstract class SloApiTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reload_reports_slo_file_errors_and_applies_a_changed_objective_to_the_stored_minutes()
+    {
+        await AcceptedAsync(_vigil, Events("\"good\":90,\"total\":100"));
+        await File.WriteAllTextAsync(_sloFile, SloYaml.Replace("target: 0.99", "target: 1.5", StringComparison.Ordinal));
+        using (var invalid = await _vigil.Client.PostAsync("/-/reload", null))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+            var detail = await invalid.Content.ReadAsStringAsync();
+            Assert.True(detail.Contains("checkout.yaml:19:15: target 1.5 is outside (0, 1)", StringComparison.Ordinal), detail);
+        }
+        Assert.Equal(0.99, (await _vigil.Client.GetJsonAsync("/api/v1/slos/checkout-availability"))["objective"]!.GetValue<double>());
+
+        await File.WriteAllTextAsync(_sloFile, SloYaml.Replace("target: 0.99", "target: 0.8", StringComparison.Ordinal));
+        using (var valid = await _vigil.Client.PostAsync("/-/reload", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+        }
+        var slo = await _vigil.Client.GetJsonAsync("/api/v1/slos/checkout-availability");
+        Assert.Equal((0.8, 0.9), (slo["objective"]!.GetValue<double>(), slo["sli"]!.GetValue<double>()));
+        Assert.Equal(20, slo["errorBudget"]!["total"]!.GetValue<double>(), 6);
+    }
+
+    [Fact]
     public async Task Stored_minutes_survive_a_restart()
     {
         await AcceptedAsync(_vigil, Events("\"good\":990,\"total\":1000"));
