@@ -26,5 +26,13 @@ public abstract partial class StoreContract
             [new SloMinuteRecord("api", 99, 0, 2), new SloMinuteRecord("checkout", 100, 12.5, 18), new SloMinuteRecord("checkout", 101, 3, 3)],
             await Store.ListSloMinutesAsync(0));
         Assert.Equal([new SloMinuteRecord("checkout", 101, 3, 3)], await Store.ListSloMinutesAsync(101));
+
+        // Retention deletes before the increments of the same commit are added.
+        await Apply(Changes(c =>
+        {
+            c.PruneSloMinutesBeforeMinute = 101;
+            c.SloMinutes.Add(new SloMinuteRecord("api", 99, 1, 1));
+        }));
+        Assert.Equal([new SloMinuteRecord("api", 99, 1, 1), new SloMinuteRecord("checkout", 101, 3, 3)], await Store.ListSloMinutesAsync(0));
     }
 }

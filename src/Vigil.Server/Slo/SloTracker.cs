@@ -98,6 +98,17 @@ public sealed class SloTracker(IVigilStore store, ConfigHolder config, AlertPipe
         }
     }
 
+    /// <summary>
+    /// Deletes stored minutes older than the longest configured period (at least 30 days, so removing an SLO for a
+    /// while or shortening its window does not destroy history at once).
+    /// </summary>
+    public async Task PruneAsync(CancellationToken ct)
+    {
+        var keep = (await CurrentAsync(ct)).Values.Select(s => s.Period).Append(BurnRateWindows.WorkbookPeriod).Max();
+        var changes = new ChangeSet { PruneSloMinutesBeforeMinute = MinuteRing.MinuteOf(time.GetUtcNow() - keep) };
+        await store.ApplyAsync([changes], ct);
+    }
+
     private async Task<Snapshot> RebuildAsync(OpenSloCatalog catalog, CancellationToken ct)
     {
         if (_snapshot is { } current && ReferenceEquals(current.Catalog, catalog))

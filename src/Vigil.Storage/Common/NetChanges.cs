@@ -57,6 +57,9 @@ internal sealed class NetChanges
     /// <summary>SLI event increments summed by (SLO, minute): one row per key per statement.</summary>
     public Dictionary<(string Slo, long Minute), (double Good, double Total)> SloMinutes { get; } = [];
 
+    /// <summary>The latest SLI retention cut-off of the change sets; applied before their increments.</summary>
+    public long? PruneSloMinutesBeforeMinute { get; private set; }
+
     public static NetChanges From(IReadOnlyList<ChangeSet> changes)
     {
         var net = new NetChanges();
@@ -115,6 +118,10 @@ internal sealed class NetChanges
             foreach (var m in set.MetricSeries)
             {
                 net.MetricSeries[m.Id] = m;
+            }
+            if (set.PruneSloMinutesBeforeMinute is { } sloCutoff)
+            {
+                net.PruneSloMinutesBeforeMinute = Math.Max(sloCutoff, net.PruneSloMinutesBeforeMinute ?? long.MinValue);
             }
             foreach (var m in set.SloMinutes)
             {

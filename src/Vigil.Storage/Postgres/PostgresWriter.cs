@@ -376,6 +376,10 @@ internal static class PostgresWriter
 
     private static void AddSloMinutes(NpgsqlBatch batch, NetChanges net)
     {
+        if (net.PruneSloMinutesBeforeMinute is { } cutoff)
+        {
+            Add(batch, "DELETE FROM slo_minutes WHERE minute < $1", cutoff);
+        }
         if (net.SloMinutes.Count == 0)
         {
             return;
