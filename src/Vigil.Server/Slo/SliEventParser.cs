@@ -15,10 +15,15 @@ public static class SliEventParser
     public const int MaxEvents = 10_000;
     private const int MaxErrors = 20;
 
+    /// <summary>Clients' clocks drift; a little skew is accepted and counted in the current minute.</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
+
     private const string Shape = "{\"events\":[{\"slo\":\"name\",\"good\":99,\"total\":100,\"timestamp\":\"RFC 3339 or unix seconds (optional)\"}]}";
 
-    /// <param name="known">Whether an SLO name is configured.</param>
-    /// <param name="oldest">Events before this time are outside every window and refused rather than silently dropped.</param>
+    /// <param name="oldest">
+    /// The earliest time that still counts for an SLO, null for a name that is not configured. Older events are outside
+    /// every window and refused rather than silently dropped.
+    /// </param>
     public static (List<SliEvent> Events, List<string> Errors) Parse(ReadOnlySpan<byte> body, DateTimeOffset now, Func<string, DateTimeOffset?> oldest)
     {
         var events = new List<SliEvent>();
@@ -112,9 +117,6 @@ public static class SliEventParser
         }
         return errors.Count == count ? new SliEvent(slo!, good!.Value, total!.Value, timestamp < now ? timestamp : now) : null;
     }
-
-    /// <summary>Clients' clocks drift; a little skew is accepted and counted in the current minute.</summary>
-    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
 
     private static double? Count(JsonElement item, string name, string where, List<string> errors)
     {
