@@ -10,6 +10,7 @@ using Vigil.Server.Hosting;
 using Vigil.Server.Logs;
 using Vigil.Server.Metrics;
 using Vigil.Server.Pipeline;
+using Vigil.Server.Slo;
 using Vigil.Server.Ui;
 using Vigil.Storage;
 
@@ -67,6 +68,7 @@ public static class VigilServer
         builder.Services.AddSingleton<LogIngest>();
         builder.Services.AddSingleton<MetricIngest>();
         builder.Services.AddSingleton<MetricSourcePoller>();
+        builder.Services.AddSingleton<SloTracker>();
         builder.Services.AddHostedService<PipelineHost>();
         builder.Services.AddHostedService<LogsHost>();
         builder.Services.AddHostedService<LogRetention>();
@@ -74,6 +76,7 @@ public static class VigilServer
         // After the pipeline: restore first; the poller is registered last so it stops before the final save.
         builder.Services.AddHostedService<MetricsHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricSourcePoller>());
+        builder.Services.AddHostedService<SloHost>();
         if (options.Demo)
         {
             builder.Services.AddHostedService<DemoEnvironment>();
@@ -94,6 +97,7 @@ public static class VigilServer
         app.MapLogs();
         app.MapLokiPush();
         app.MapMetrics();
+        app.MapSlos();
         app.MapTokens();
         app.MapIncidents();
         app.MapStream();

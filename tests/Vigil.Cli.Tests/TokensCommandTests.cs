@@ -163,5 +163,7 @@ public sealed class TokensCommandTests : IAsyncLifetime
         public Task<IReadOnlyList<MetricSeriesRecord>> ListMetricSeriesAsync(CancellationToken ct = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<MetricSampleRecord>> ListMetricSamplesAsync(CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesAsync(long fromMinute, CancellationToken ct = default) => throw new NotSupportedException();
     }
 }

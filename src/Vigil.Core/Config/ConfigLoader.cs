@@ -10,7 +10,7 @@ namespace Vigil.Core.Config;
 /// </summary>
 public static class ConfigLoader
 {
-    private static readonly string[] TopLevelKeys = ["global", "route", "inhibit_rules", "receivers", "incidents", "logs", "metrics"];
+    private static readonly string[] TopLevelKeys = ["global", "route", "inhibit_rules", "receivers", "incidents", "logs", "metrics", "slos"];
 
     // Alertmanager sections Vigil does not implement yet; accepted so an existing alertmanager.yml loads.
     private static readonly string[] IgnoredTopLevelKeys = ["templates", "time_intervals", "mute_time_intervals", "tracing"];
@@ -76,6 +76,7 @@ public static class ConfigLoader
             : [];
         var logs = new LogsParser(reader).Parse(keys.GetValueOrDefault("logs"));
         var metrics = new MetricsParser(reader).Parse(keys.GetValueOrDefault("metrics"));
+        var slos = new SlosParser(reader, fileName).Parse(keys.GetValueOrDefault("slos"));
         if (reader.Errors.Count > 0 || route is null)
         {
             throw new ConfigException(reader.Errors);
@@ -89,6 +90,7 @@ public static class ConfigLoader
             ReopenWindow = reopenWindow,
             Logs = logs,
             Metrics = metrics,
+            Slos = slos,
             Original = text,
         };
     }

@@ -30,6 +30,9 @@ public sealed record VigilConfig
     /// <summary>Metric anomaly detection: threshold, polled Prometheus queries, capacity rules (the <c>metrics:</c> section).</summary>
     public MetricsConfig Metrics { get; init; } = MetricsConfig.Default;
 
+    /// <summary>OpenSLO objectives evaluated from native SLI events (the <c>slos:</c> section).</summary>
+    public SlosConfig Slos { get; init; } = SlosConfig.Default;
+
     /// <summary>The file's text exactly as read, for <c>GET /api/v2/status</c>.</summary>
     public required string Original { get; init; }
 

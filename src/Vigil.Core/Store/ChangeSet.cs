@@ -73,10 +73,17 @@ public sealed class ChangeSet
     /// <summary>A checkpoint: journaled samples recorded before this time (UTC ticks) are reflected in the saved states.</summary>
     public long? PruneMetricSamplesRecordedBeforeTicks { get; set; }
 
+    /// <summary>Per-minute SLI event counts to add to the stored ones.</summary>
+    public List<SloMinuteRecord> SloMinutes { get; } = [];
+
+    /// <summary>Retention: SLI event minutes before this one (minutes since the Unix epoch) are deleted.</summary>
+    public long? PruneSloMinutesBeforeMinute { get; set; }
+
     public bool IsEmpty =>
         Alerts.Count == 0 && DeletedAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
         && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0
         && Audit.Count == 0 && Meta.Count == 0 && LogTemplates.Count == 0 && DeletedLogTemplates.Count == 0
         && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0
-        && NewMetricSeries.Count == 0 && MetricSamples.Count == 0 && PruneMetricSamplesRecordedBeforeTicks is null;
+        && NewMetricSeries.Count == 0 && MetricSamples.Count == 0 && PruneMetricSamplesRecordedBeforeTicks is null
+        && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null;
 }

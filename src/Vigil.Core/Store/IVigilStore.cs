@@ -64,4 +64,7 @@ public interface IVigilStore : IAsyncDisposable
 
     /// <summary>The journaled metric samples not yet pruned by a checkpoint, in the order they were committed.</summary>
     Task<IReadOnlyList<MetricSampleRecord>> ListMetricSamplesAsync(CancellationToken ct = default);
+
+    /// <summary>Per-minute SLI event counts from <paramref name="fromMinute"/> (inclusive), by SLO and minute.</summary>
+    Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesAsync(long fromMinute, CancellationToken ct = default);
 }

@@ -161,7 +161,7 @@ public static partial class MetricBatchParser
         _ => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : null,
     };
 
-    private static DateTime Timestamp(JsonElement item, string where, DateTimeOffset now, List<string> errors)
+    internal static DateTime Timestamp(JsonElement item, string where, DateTimeOffset now, List<string> errors)
     {
         if (!item.TryGetProperty("timestamp", out var node) || node.ValueKind == JsonValueKind.Null)
         {

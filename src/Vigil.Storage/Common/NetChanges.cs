@@ -54,6 +54,12 @@ internal sealed class NetChanges
 
     public long? PruneMetricSamplesRecordedBeforeTicks { get; private set; }
 
+    /// <summary>SLI event increments summed by (SLO, minute): one row per key per statement.</summary>
+    public Dictionary<(string Slo, long Minute), (double Good, double Total)> SloMinutes { get; } = [];
+
+    /// <summary>The latest SLI retention cut-off of the change sets; applied before their increments.</summary>
+    public long? PruneSloMinutesBeforeMinute { get; private set; }
+
     public static NetChanges From(IReadOnlyList<ChangeSet> changes)
     {
         var net = new NetChanges();
@@ -112,6 +118,15 @@ internal sealed class NetChanges
             foreach (var m in set.MetricSeries)
             {
                 net.MetricSeries[m.Id] = m;
+            }
+            if (set.PruneSloMinutesBeforeMinute is { } sloCutoff)
+            {
+                net.PruneSloMinutesBeforeMinute = Math.Max(sloCutoff, net.PruneSloMinutesBeforeMinute ?? long.MinValue);
+            }
+            foreach (var m in set.SloMinutes)
+            {
+                var (good, total) = net.SloMinutes.GetValueOrDefault((m.Slo, m.Minute));
+                net.SloMinutes[(m.Slo, m.Minute)] = (good + m.Good, total + m.Total);
             }
         }
         return net;

@@ -264,6 +264,11 @@ internal abstract class SqlStoreBase : IVigilStore
         QueryAsync("SELECT series_id, ts, value, recorded_at FROM metric_samples ORDER BY seq", null,
             r => new MetricSampleRecord(r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetInt64(3)), ct);
 
+    public Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesAsync(long fromMinute, CancellationToken ct = default) =>
+        QueryAsync("SELECT slo, minute, good, total FROM slo_minutes WHERE minute >= @from ORDER BY slo, minute",
+            cmd => AddParameter(cmd, "@from", fromMinute),
+            r => new SloMinuteRecord(r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3)), ct);
+
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<DbCommand>? bind, Func<DbDataReader, T> map, CancellationToken ct)
     {
         await using var conn = await OpenReadConnectionAsync(ct).ConfigureAwait(false);

@@ -27,6 +27,7 @@ internal static class PostgresWriter
         AddMeta(batch, net);
         AddLogs(batch, net);
         AddMetricSeries(batch, net);
+        AddSloMinutes(batch, net);
         return batch;
     }
 
@@ -371,5 +372,29 @@ internal static class PostgresWriter
             rows.Select(m => m.State).ToArray(),
             rows.Select(m => m.Points).ToArray(),
             rows.Select(m => Utc(m.UpdatedAt)).ToArray());
+    }
+
+    private static void AddSloMinutes(NpgsqlBatch batch, NetChanges net)
+    {
+        if (net.PruneSloMinutesBeforeMinute is { } cutoff)
+        {
+            Add(batch, "DELETE FROM slo_minutes WHERE minute < $1", cutoff);
+        }
+        if (net.SloMinutes.Count == 0)
+        {
+            return;
+        }
+        // Sorted so concurrent commits lock rows in the same order (no deadlock between two pushes).
+        var rows = net.SloMinutes.OrderBy(p => p.Key.Slo, StringComparer.Ordinal).ThenBy(p => p.Key.Minute).ToArray();
+        Add(batch,
+            """
+            INSERT INTO slo_minutes (slo, minute, good, total)
+            SELECT * FROM unnest($1::text[], $2::bigint[], $3::float8[], $4::float8[])
+            ON CONFLICT (slo, minute) DO UPDATE SET good = slo_minutes.good + excluded.good, total = slo_minutes.total + excluded.total
+            """,
+            rows.Select(p => p.Key.Slo).ToArray(),
+            rows.Select(p => p.Key.Minute).ToArray(),
+            rows.Select(p => p.Value.Good).ToArray(),
+            rows.Select(p => p.Value.Total).ToArray());
     }
 }

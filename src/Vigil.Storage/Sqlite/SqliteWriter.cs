@@ -33,6 +33,8 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _insertMetricSeries;
     private readonly SqliteStatement _appendMetricSample;
     private readonly SqliteStatement _pruneMetricSamples;
+    private readonly SqliteStatement _addSloMinute;
+    private readonly SqliteStatement _pruneSloMinutes;
 
     public SqliteWriter(SqliteConnection connection, int journalCapacity = SqliteAlertJournal.DefaultMinimumCapacity)
     {
@@ -112,6 +114,12 @@ internal sealed class SqliteWriter : IDisposable
         _appendMetricSample = new(connection,
             "INSERT INTO metric_samples (series_id, ts, value, recorded_at) VALUES (@series_id, @ts, @value, @recorded_at)");
         _pruneMetricSamples = new(connection, "DELETE FROM metric_samples WHERE recorded_at < @recorded_at");
+        _pruneSloMinutes = new(connection, "DELETE FROM slo_minutes WHERE minute < @minute");
+        _addSloMinute = new(connection,
+            """
+            INSERT INTO slo_minutes (slo, minute, good, total) VALUES (@slo, @minute, @good, @total)
+            ON CONFLICT (slo, minute) DO UPDATE SET good = slo_minutes.good + excluded.good, total = slo_minutes.total + excluded.total
+            """);
         _upsertMetricSeries = new(connection,
             """
             INSERT INTO metric_series (id, name, labels, state, points, updated_at) VALUES (@id, @name, @labels, @state, @points, @updated_at)
@@ -204,6 +212,14 @@ internal sealed class SqliteWriter : IDisposable
         {
             _upsertMetricSeries.Run(tx, m.Id, m.Name, LogJson.StringMap(m.Labels), m.State, m.Points, SqliteTime.ToTicks(m.UpdatedAt));
         }
+        if (net.PruneSloMinutesBeforeMinute is { } sloCutoff)
+        {
+            _pruneSloMinutes.Run(tx, sloCutoff);
+        }
+        foreach (var ((slo, minute), (good, total)) in net.SloMinutes)
+        {
+            _addSloMinute.Run(tx, slo, minute, good, total);
+        }
         tx.Commit();
     }
 
@@ -237,7 +253,7 @@ internal sealed class SqliteWriter : IDisposable
     {
         _alerts.Dispose();
         foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta,
-            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples })
+            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _addSloMinute, _pruneSloMinutes })
         {
             s.Dispose();
         }

@@ -119,6 +119,17 @@ public sealed class MinuteRing
     public EventCounts Sum(int index) =>
         _dataMinutes[index] == 0 ? EventCounts.Missing : new EventCounts(_totalSums[index] - _badSums[index], _totalSums[index]);
 
+    /// <summary>The counts of one minute (missing when it has no data or the ring no longer keeps it).</summary>
+    public EventCounts At(long minute)
+    {
+        if (minute > _head || minute <= _head - Capacity)
+        {
+            return EventCounts.Missing;
+        }
+        var slot = Slot(minute);
+        return float.IsNaN(_total[slot]) ? EventCounts.Missing : new EventCounts(_total[slot] - _bad[slot], _total[slot]);
+    }
+
     /// <summary>The minutes from <paramref name="from"/> to the head, oldest first (for budgets over calendar windows).</summary>
     public EventCounts[] Minutes(long from)
     {

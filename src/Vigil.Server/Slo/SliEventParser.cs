@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Vigil.Server.Metrics;
+
+namespace Vigil.Server.Slo;
+
+/// <summary>One validated entry of <c>POST /api/v1/sli-events</c>: events of one SLO at one time.</summary>
+public readonly record struct SliEvent(string Slo, double Good, double Total, DateTimeOffset Timestamp);
+
+/// <summary>
+/// Parses <c>{"events":[{"slo":"name","good":n,"total":n,"timestamp"?}]}</c> (or <c>bad</c> instead of <c>good</c>).
+/// Every problem is collected (up to a limit) so a client fixes its batch in one round; nothing is accepted unless all is valid.
+/// </summary>
+public static class SliEventParser
+{
+    public const int MaxEvents = 10_000;
+    private const int MaxErrors = 20;
+
+    /// <summary>Clients' clocks drift; a little skew is accepted and counted in the current minute.</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
+
+    private const string Shape = "{\"events\":[{\"slo\":\"name\",\"good\":99,\"total\":100,\"timestamp\":\"RFC 3339 or unix seconds (optional)\"}]}";
+
+    /// <param name="oldest">
+    /// The earliest time that still counts for an SLO, null for a name that is not configured. Older events are outside
+    /// every window and refused rather than silently dropped.
+    /// </param>
+    public static (List<SliEvent> Events, List<string> Errors) Parse(ReadOnlySpan<byte> body, DateTimeOffset now, Func<string, DateTimeOffset?> oldest)
+    {
+        var events = new List<SliEvent>();
+        var errors = new List<string>();
+        JsonDocument document;
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 8 });
+            document = JsonDocument.ParseValue(ref reader);
+        }
+        catch (JsonException ex)
+        {
+            errors.Add($"The body is not valid JSON: {ex.Message}");
+            return (events, errors);
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("events", out var list) || list.ValueKind != JsonValueKind.Array)
+            {
+                errors.Add("Expected a JSON object with an \"events\" array: " + Shape + ".");
+                return (events, errors);
+            }
+            if (list.GetArrayLength() is 0 or > MaxEvents)
+            {
+                errors.Add($"{list.GetArrayLength()} events in one request; send 1 to {MaxEvents}.");
+                return (events, errors);
+            }
+            var index = 0;
+            foreach (var item in list.EnumerateArray())
+            {
+                if (Event(item, $"events[{index++}]", now, oldest, errors) is { } e)
+                {
+                    events.Add(e);
+                }
+                if (errors.Count >= MaxErrors)
+                {
+                    break;
+                }
+            }
+        }
+        return (events, errors);
+    }
+
+    private static SliEvent? Event(JsonElement item, string where, DateTimeOffset now, Func<string, DateTimeOffset?> oldest, List<string> errors)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add($"{where} must be an object such as {{\"slo\":\"name\",\"good\":99,\"total\":100}}.");
+            return null;
+        }
+        var count = errors.Count;
+        string? slo = null;
+        DateTimeOffset? from = null;
+        if (!item.TryGetProperty("slo", out var sloNode) || sloNode.ValueKind != JsonValueKind.String || sloNode.GetString() is not { Length: > 0 } name)
+        {
+            errors.Add($"{where}.slo must be the name of a configured SLO.");
+        }
+        else if (oldest(name) is not { } start)
+        {
+            errors.Add($"{where}.slo \"{name}\" is not a configured SLO; GET /api/v1/slos lists them.");
+        }
+        else
+        {
+            (slo, from) = (name, start);
+        }
+        var total = Count(item, "total", where, errors);
+        var hasGood = item.TryGetProperty("good", out _);
+        var hasBad = item.TryGetProperty("bad", out _);
+        double? good = null;
+        if (hasGood == hasBad)
+        {
+            errors.Add($"{where} needs exactly one of \"good\" and \"bad\".");
+        }
+        else if (Count(item, hasGood ? "good" : "bad", where, errors) is { } part && total is { } t)
+        {
+            if (part > t)
+            {
+                errors.Add($"{where}.{(hasGood ? "good" : "bad")} ({part}) is more than total ({t}).");
+            }
+            good = hasGood ? part : t - part;
+        }
+        var timestamp = new DateTimeOffset(MetricBatchParser.Timestamp(item, where, now, errors), TimeSpan.Zero);
+        if (errors.Count == count && timestamp > now + MaxClockSkew)
+        {
+            errors.Add($"{where}.timestamp is in the future (more than {MaxClockSkew.TotalMinutes:0} minutes after the server's clock).");
+        }
+        else if (errors.Count == count && timestamp < from)
+        {
+            errors.Add($"{where}.timestamp is older than the SLO's window ({from:yyyy-MM-dd'T'HH:mm:ss'Z'}); it cannot count any more.");
+        }
+        return errors.Count == count ? new SliEvent(slo!, good!.Value, total!.Value, timestamp < now ? timestamp : now) : null;
+    }
+
+    private static double? Count(JsonElement item, string name, string where, List<string> errors)
+    {
+        if (!item.TryGetProperty(name, out var node))
+        {
+            errors.Add($"{where}.{name} is missing.");
+            return null;
+        }
+        if (node.ValueKind == JsonValueKind.Number && node.TryGetDouble(out var value) && double.IsFinite(value) && value >= 0)
+        {
+            return value;
+        }
+        errors.Add($"{where}.{name} must be a number of events, 0 or more, not {node.GetRawText()}.");
+        return null;
+    }
+}
