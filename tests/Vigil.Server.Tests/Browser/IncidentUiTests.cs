@@ -9,31 +9,13 @@ namespace Vigil.Server.Tests.Browser;
 /// </summary>
 public sealed class IncidentUiTests
 {
-    private static readonly string ChromiumPath = Environment.GetEnvironmentVariable("VIGIL_TEST_CHROMIUM") ?? "/usr/bin/chromium";
-
     [Fact]
     public async Task Demo_incident_can_be_opened_and_acknowledged()
     {
-        Assert.True(File.Exists(ChromiumPath), $"Chromium not found at {ChromiumPath}; ./test.sh installs the Debian 'chromium' package.");
         await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, demo: true);
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
-        var page = await browser.NewPageAsync();
-        var consoleErrors = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                consoleErrors.Add(message.Text);
-            }
-        };
-        page.SetDefaultTimeout(30_000);
+        await using var chromium = await HeadlessChromium.OpenAsync();
+        var page = chromium.Page;
 
         await page.GotoAsync(new Uri(vigil.Address, "/").ToString());
         await Assertions.Expect(page.GetByTestId("demo-badge")).ToBeVisibleAsync();
@@ -62,6 +44,6 @@ public sealed class IncidentUiTests
         // The change is real: the API agrees, not just the page.
         var incident = await vigil.Client.GetJsonAsync($"/api/v1/incidents/{incidentId}");
         Assert.Equal("acknowledged", incident["status"]!.GetValue<string>());
-        Assert.Empty(consoleErrors);
+        Assert.Empty(chromium.ConsoleErrors);
     }
 }

@@ -7,12 +7,9 @@ namespace Vigil.Server.Tests.Browser;
 /// <summary>The Logs page in a real headless Chromium: posted lines show up as patterns whose examples can be opened.</summary>
 public sealed class LogsUiTests
 {
-    private static readonly string ChromiumPath = Environment.GetEnvironmentVariable("VIGIL_TEST_CHROMIUM") ?? "/usr/bin/chromium";
-
     [Fact]
     public async Task Posted_logs_appear_as_patterns_with_sparklines_and_examples()
     {
-        Assert.True(File.Exists(ChromiumPath), $"Chromium not found at {ChromiumPath}; ./test.sh installs the Debian 'chromium' package.");
         await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite);
         var lines = string.Join('\n', Enumerable.Range(0, 20).Select(i => $"Accepted connection from 10.0.0.{i} port {4000 + i}"))
             + "\nERROR disk /dev/sda1 is full\n";
@@ -21,24 +18,8 @@ public sealed class LogsUiTests
             posted.EnsureSuccessStatusCode();
         }
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
-        var page = await browser.NewPageAsync();
-        var consoleErrors = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                consoleErrors.Add(message.Text);
-            }
-        };
-        page.SetDefaultTimeout(30_000);
-        await page.AddInitScriptAsync($"localStorage.setItem('vigil.token', '{vigil.AdminToken}')");
+        await using var chromium = await HeadlessChromium.OpenAsync(vigil.AdminToken);
+        var page = chromium.Page;
 
         await page.GotoAsync(new Uri(vigil.Address, "/").ToString());
         await page.Locator("[data-nav=logs]").ClickAsync();
@@ -59,6 +40,6 @@ public sealed class LogsUiTests
         await Assertions.Expect(detail.GetByTestId("log-template-count")).ToHaveTextAsync("20");
         await Assertions.Expect(detail.GetByTestId("log-example")).ToHaveCountAsync(5);
         await Assertions.Expect(detail.GetByTestId("log-example").First).ToHaveTextAsync("Accepted connection from 10.0.0.0 port 4000");
-        Assert.Empty(consoleErrors);
+        Assert.Empty(chromium.ConsoleErrors);
     }
 }
