@@ -16,19 +16,8 @@ public abstract class CrashTests(Backend backend)
     {
         await using var database = await TestDatabase.CreateAsync(backend);
         var token = await RunningVigil.CreateTokenAsync(database, "crash-test", Role.Responder);
-        var port = ExternalProcess.FreePort();
-        var url = $"http://127.0.0.1:{port}";
-        var vigilDll = Path.Combine(AppContext.BaseDirectory, "vigil.dll");
-        List<string> args = [vigilDll, "serve", "--urls", url, "--data-dir", database.DataDirectory];
-        if (database.ConnectionString is not null)
-        {
-            args.AddRange(["--database", database.ConnectionString]);
-        }
-        using var server = ExternalProcess.StartBackground("dotnet", args);
-        using var client = new HttpClient { BaseAddress = new Uri(url) };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
-        await Eventually.TrueAsync(async () => (await client.GetAsync("/-/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(60),
-            () => "vigil serve to become ready\n" + server.Output);
+        using var vigil = await VigilProcess.StartAsync(database, token);
+        var client = vigil.Client;
 
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<Fingerprint>();
         const int batches = 100, batchSize = 100;
@@ -54,7 +43,7 @@ public abstract class CrashTests(Backend backend)
             }
         }
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(Sender)));
-        server.Kill();
+        vigil.Kill();
 
         Assert.Equal(batches * batchSize, acknowledged.Count);
         await using var restarted = await RunningVigil.StartAsync(database, ownsDatabase: false);

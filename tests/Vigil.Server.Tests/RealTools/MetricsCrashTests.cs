@@ -16,18 +16,8 @@ public abstract class MetricsCrashTests(Backend backend)
     {
         await using var database = await TestDatabase.CreateAsync(backend);
         var token = await RunningVigil.CreateTokenAsync(database, "crash-test", Role.Responder);
-        var port = ExternalProcess.FreePort();
-        var url = $"http://127.0.0.1:{port}";
-        List<string> args = [Path.Combine(AppContext.BaseDirectory, "vigil.dll"), "serve", "--urls", url, "--data-dir", database.DataDirectory];
-        if (database.ConnectionString is not null)
-        {
-            args.AddRange(["--database", database.ConnectionString]);
-        }
-        using var server = ExternalProcess.StartBackground("dotnet", args);
-        using var client = new HttpClient { BaseAddress = new Uri(url) };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
-        await Eventually.TrueAsync(async () => (await client.GetAsync("/-/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(60),
-            () => "vigil serve to become ready\n" + server.Output);
+        using var vigil = await VigilProcess.StartAsync(database, token);
+        var client = vigil.Client;
 
         const int seriesCount = 3, batches = 4, perBatch = 100;
         var start = DateTimeOffset.UtcNow.AddHours(-1);
@@ -47,7 +37,7 @@ public abstract class MetricsCrashTests(Backend backend)
             using var response = await client.PostAsync("/api/v1/metrics", content);
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         }
-        server.Kill();
+        vigil.Kill();
 
         await using var restarted = await RunningVigil.StartAsync(database, ownsDatabase: false);
         var series = (await restarted.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]!.AsArray();
