@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Vigil.Server.Api;
 
 namespace Vigil.Server.Metrics;
 
@@ -29,42 +30,29 @@ public static partial class MetricBatchParser
     {
         var errors = new List<string>();
         var samples = new List<MetricSample>();
-        JsonDocument document;
-        try
+        using var document = JsonEnvelope.Parse(body, "samples",
+            "Expected a JSON object with a \"samples\" array: {\"samples\":[{\"series\":\"name\",\"labels\":{},\"timestamp\":\"RFC 3339 or unix seconds\",\"value\":1.5}]}.",
+            errors, out var list);
+        if (document is null)
         {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 8 });
-            document = JsonDocument.ParseValue(ref reader);
-        }
-        catch (JsonException ex)
-        {
-            errors.Add($"The body is not valid JSON: {ex.Message}");
             return (samples, errors);
         }
-        using (document)
+        if (list.GetArrayLength() > MaxSamples)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("samples", out var list) || list.ValueKind != JsonValueKind.Array)
+            errors.Add($"{list.GetArrayLength()} samples in one request; send at most {MaxSamples}.");
+            return (samples, errors);
+        }
+        var keys = new Dictionary<string, SeriesKey>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            if (Sample(item, index++, now, keys, errors) is { } sample)
             {
-                errors.Add("Expected a JSON object with a \"samples\" array: {\"samples\":[{\"series\":\"name\",\"labels\":{},\"timestamp\":\"RFC 3339 or unix seconds\",\"value\":1.5}]}.");
-                return (samples, errors);
+                samples.Add(sample);
             }
-            if (list.GetArrayLength() > MaxSamples)
+            if (errors.Count >= MaxErrors)
             {
-                errors.Add($"{list.GetArrayLength()} samples in one request; send at most {MaxSamples}.");
-                return (samples, errors);
-            }
-            var keys = new Dictionary<string, SeriesKey>(StringComparer.Ordinal);
-            var index = 0;
-            foreach (var item in list.EnumerateArray())
-            {
-                if (Sample(item, index++, now, keys, errors) is { } sample)
-                {
-                    samples.Add(sample);
-                }
-                if (errors.Count >= MaxErrors)
-                {
-                    break;
-                }
+                break;
             }
         }
         return (samples, errors);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vigil.Server.Api;
 using Vigil.Server.Metrics;
 
 namespace Vigil.Server.Slo;
@@ -28,41 +29,26 @@ public static class SliEventParser
     {
         var events = new List<SliEvent>();
         var errors = new List<string>();
-        JsonDocument document;
-        try
+        using var document = JsonEnvelope.Parse(body, "events", "Expected a JSON object with an \"events\" array: " + Shape + ".", errors, out var list);
+        if (document is null)
         {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 8 });
-            document = JsonDocument.ParseValue(ref reader);
-        }
-        catch (JsonException ex)
-        {
-            errors.Add($"The body is not valid JSON: {ex.Message}");
             return (events, errors);
         }
-        using (document)
+        if (list.GetArrayLength() is 0 or > MaxEvents)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("events", out var list) || list.ValueKind != JsonValueKind.Array)
+            errors.Add($"{list.GetArrayLength()} events in one request; send 1 to {MaxEvents}.");
+            return (events, errors);
+        }
+        var index = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            if (Event(item, $"events[{index++}]", now, oldest, errors) is { } e)
             {
-                errors.Add("Expected a JSON object with an \"events\" array: " + Shape + ".");
-                return (events, errors);
+                events.Add(e);
             }
-            if (list.GetArrayLength() is 0 or > MaxEvents)
+            if (errors.Count >= MaxErrors)
             {
-                errors.Add($"{list.GetArrayLength()} events in one request; send 1 to {MaxEvents}.");
-                return (events, errors);
-            }
-            var index = 0;
-            foreach (var item in list.EnumerateArray())
-            {
-                if (Event(item, $"events[{index++}]", now, oldest, errors) is { } e)
-                {
-                    events.Add(e);
-                }
-                if (errors.Count >= MaxErrors)
-                {
-                    break;
-                }
+                break;
             }
         }
         return (events, errors);
