@@ -79,6 +79,8 @@ public sealed partial class MetricIngest
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
         var alerts = new List<Alert>();
         var journal = durable ? new ChangeSet() : null;
+        // Journaled once every sample is learned, stamped with a time after all of them (see SaveAsync).
+        var learned = durable ? new List<(string SeriesId, long Ticks, double Value)>() : null;
         var (accepted, anomalies) = (0, 0);
         var touched = 0;
         foreach (var group in samples.GroupBy(s => s.Series.Id, StringComparer.Ordinal))
@@ -123,7 +125,7 @@ public sealed partial class MetricIngest
                         continue;
                     }
                     accepted++;
-                    journal?.MetricSamples.Add(new MetricSampleRecord(group.Key, sample.Timestamp.Ticks, sample.Value, 0));
+                    learned?.Add((group.Key, sample.Timestamp.Ticks, sample.Value));
                     var point = new MetricPoint(sample.Timestamp.Ticks, sample.Value, (float)score.Score, (float)score.Expected,
                         (float)score.Lower, (float)score.Upper, score.Signal);
                     state.Points.Add(point);
@@ -143,13 +145,13 @@ public sealed partial class MetricIngest
                 }
             }
         }
-        if (journal is not null && (journal.MetricSamples.Count > 0 || journal.NewMetricSeries.Count > 0))
+        if (journal is not null && (learned!.Count > 0 || journal.NewMetricSeries.Count > 0))
         {
             // Stamped after every sample above was learned: a checkpoint that began later reflects them all.
             var recordedAt = _time.GetUtcNow().UtcTicks;
-            for (var i = 0; i < journal.MetricSamples.Count; i++)
+            foreach (var (seriesId, ticks, value) in learned)
             {
-                journal.MetricSamples[i] = journal.MetricSamples[i] with { RecordedAtTicks = recordedAt };
+                journal.MetricSamples.Add(new MetricSampleRecord(seriesId, ticks, value, recordedAt));
             }
             await _store.ApplyAsync([journal], CancellationToken.None);
             Interlocked.Add(ref _journaledSinceCheckpoint, journal.MetricSamples.Count);
