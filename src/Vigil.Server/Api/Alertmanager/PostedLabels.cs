@@ -23,9 +23,6 @@ public sealed class PostedLabels(KeyValuePair<string, string?>[] pairs)
     /// </summary>
     public LabelSet ToLabelSet() => LabelSet.FromDistinctPairs(pairs!);
 
-    public static PostedLabels From(IEnumerable<KeyValuePair<string, string?>> pairs) =>
-        new(Deduplicate([.. pairs]));
-
     /// <summary>Last one wins, keeping first-seen order; linear for the usual handful, hashed for floods.</summary>
     internal static KeyValuePair<string, string?>[] Deduplicate(KeyValuePair<string, string?>[] pairs)
     {
