@@ -165,5 +165,11 @@ public sealed class TokensCommandTests : IAsyncLifetime
         public Task<IReadOnlyList<MetricSampleRecord>> ListMetricSamplesAsync(CancellationToken ct = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesAsync(long fromMinute, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesAsync(long fromMinute, string slo, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<SloSourceRecord>> ListSloSourcesAsync(CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<SloFreezeRecord>> ListSloFreezesAsync(CancellationToken ct = default) => throw new NotSupportedException();
     }
 }

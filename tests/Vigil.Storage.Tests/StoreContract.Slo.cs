@@ -26,6 +26,7 @@ public abstract partial class StoreContract
             [new SloMinuteRecord("api", 99, 0, 2), new SloMinuteRecord("checkout", 100, 12.5, 18), new SloMinuteRecord("checkout", 101, 3, 3)],
             await Store.ListSloMinutesAsync(0));
         Assert.Equal([new SloMinuteRecord("checkout", 101, 3, 3)], await Store.ListSloMinutesAsync(101));
+        Assert.Equal([new SloMinuteRecord("api", 99, 0, 2)], await Store.ListSloMinutesAsync(0, "api"));
 
         // Retention deletes before the increments of the same commit are added.
         await Apply(Changes(c =>
@@ -34,5 +35,54 @@ public abstract partial class StoreContract
             c.SloMinutes.Add(new SloMinuteRecord("api", 99, 1, 1));
         }));
         Assert.Equal([new SloMinuteRecord("api", 99, 1, 1), new SloMinuteRecord("checkout", 101, 3, 3)], await Store.ListSloMinutesAsync(0));
+    }
+
+    [Fact]
+    public async Task Cleared_slo_minutes_are_replaced_by_the_increments_of_the_same_commit()
+    {
+        await Apply(Changes(c =>
+        {
+            c.SloMinutes.Add(new SloMinuteRecord("prom", 10, 5, 10));
+            c.SloMinutes.Add(new SloMinuteRecord("prom", 11, 5, 10));
+            c.SloMinutes.Add(new SloMinuteRecord("prom", 12, 5, 10));
+            c.SloMinutes.Add(new SloMinuteRecord("other", 11, 1, 1));
+        }));
+        // An earlier set's increment inside the cleared range goes with the clear (commits applied together).
+        await Apply(Changes(c => c.SloMinutes.Add(new SloMinuteRecord("prom", 12, 100, 100))),
+            Changes(c =>
+            {
+                c.ClearedSloMinutes.Add(new SloMinuteRange("prom", 11, 12));
+                c.SloMinutes.Add(new SloMinuteRecord("prom", 11, 7, 8));
+                c.SloMinutes.Add(new SloMinuteRecord("prom", 12, 9, 9));
+            }));
+
+        Assert.Equal(
+            [new SloMinuteRecord("other", 11, 1, 1), new SloMinuteRecord("prom", 10, 5, 10), new SloMinuteRecord("prom", 11, 7, 8), new SloMinuteRecord("prom", 12, 9, 9)],
+            await Store.ListSloMinutesAsync(0));
+    }
+
+    [Fact]
+    public async Task Slo_sources_and_freezes_are_upserted_deleted_and_survive_a_reopen()
+    {
+        Assert.Empty(await Store.ListSloSourcesAsync());
+        Assert.Empty(await Store.ListSloFreezesAsync());
+        var since = new DateTimeOffset(2026, 3, 1, 12, 30, 0, TimeSpan.Zero);
+        await Apply(Changes(c =>
+        {
+            c.SloSources.Add(new SloSourceRecord("checkout", "abc", 100));
+            c.SloSources.Add(new SloSourceRecord("search", "def", 90));
+            c.SloFreezes.Add(new SloFreezeRecord("checkout", 0, "checkout", since, -3.5));
+            c.SloFreezes.Add(new SloFreezeRecord("checkout", 1, "checkout", since, null));
+        }));
+        await Apply(Changes(c =>
+        {
+            c.SloSources.Add(new SloSourceRecord("checkout", "abc", 101));
+            c.DeletedSloSources.Add("search");
+            c.DeletedSloFreezes.Add(("checkout", 1));
+        }));
+
+        await ReopenAsync();
+        Assert.Equal([new SloSourceRecord("checkout", "abc", 101)], await Store.ListSloSourcesAsync());
+        Assert.Equal([new SloFreezeRecord("checkout", 0, "checkout", since, -3.5)], await Store.ListSloFreezesAsync());
     }
 }

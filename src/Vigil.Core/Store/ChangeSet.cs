@@ -79,11 +79,27 @@ public sealed class ChangeSet
     /// <summary>Retention: SLI event minutes before this one (minutes since the Unix epoch) are deleted.</summary>
     public long? PruneSloMinutesBeforeMinute { get; set; }
 
+    /// <summary>Ranges of stored SLO minutes to delete before this set's <see cref="SloMinutes"/> are added (replacing them).</summary>
+    public List<SloMinuteRange> ClearedSloMinutes { get; } = [];
+
+    /// <summary>Prometheus SLI read progress to insert or replace, by SLO.</summary>
+    public List<SloSourceRecord> SloSources { get; } = [];
+
+    /// <summary>SLOs whose read progress is forgotten (removed from the config).</summary>
+    public List<string> DeletedSloSources { get; } = [];
+
+    /// <summary>Change freezes to insert or replace, by (SLO, objective).</summary>
+    public List<SloFreezeRecord> SloFreezes { get; } = [];
+
+    /// <summary>Change freezes lifted, by (SLO, objective index).</summary>
+    public List<(string Slo, int Objective)> DeletedSloFreezes { get; } = [];
+
     public bool IsEmpty =>
         Alerts.Count == 0 && DeletedAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
         && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0
         && Audit.Count == 0 && Meta.Count == 0 && LogTemplates.Count == 0 && DeletedLogTemplates.Count == 0
         && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0
         && NewMetricSeries.Count == 0 && MetricSamples.Count == 0 && PruneMetricSamplesRecordedBeforeTicks is null
-        && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null;
+        && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null && ClearedSloMinutes.Count == 0 && SloSources.Count == 0
+        && DeletedSloSources.Count == 0 && SloFreezes.Count == 0 && DeletedSloFreezes.Count == 0;
 }

@@ -67,4 +67,13 @@ public interface IVigilStore : IAsyncDisposable
 
     /// <summary>Per-minute SLI event counts from <paramref name="fromMinute"/> (inclusive), by SLO and minute.</summary>
     Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesAsync(long fromMinute, CancellationToken ct = default);
+
+    /// <summary>Per-minute SLI event counts of one SLO from <paramref name="fromMinute"/> (inclusive), by minute.</summary>
+    Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesAsync(long fromMinute, string slo, CancellationToken ct = default);
+
+    /// <summary>How far each Prometheus SLI has been read, by SLO.</summary>
+    Task<IReadOnlyList<SloSourceRecord>> ListSloSourcesAsync(CancellationToken ct = default);
+
+    /// <summary>The change freezes in force, by SLO and objective.</summary>
+    Task<IReadOnlyList<SloFreezeRecord>> ListSloFreezesAsync(CancellationToken ct = default);
 }

@@ -3,8 +3,9 @@ using Vigil.Server.Slo;
 namespace Vigil.Server.Hosting;
 
 /// <summary>
-/// Rebuilds the SLO evaluators from stored minutes before requests are served, then checks the burn-rate alerts
-/// every <c>slos.evaluation_interval</c> (read each round, so a reload changes it) and prunes old minutes hourly.
+/// Rebuilds the SLO states from stored minutes before requests are served, then every <c>slos.evaluation_interval</c>
+/// (read each round, so a reload changes it) reads the Prometheus SLIs and evaluates alerts and freezes, and prunes
+/// old minutes hourly.
 /// </summary>
 public sealed partial class SloHost(SloTracker tracker, Pipeline.ConfigHolder config, TimeProvider time, ILogger<SloHost> logger) : BackgroundService
 {
@@ -19,12 +20,18 @@ public sealed partial class SloHost(SloTracker tracker, Pipeline.ConfigHolder co
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var lastPrune = DateTimeOffset.MinValue;
+        var first = true;
         while (!stoppingToken.IsCancellationRequested)
         {
-            await Task.Delay(config.Current.Slos.EvaluationInterval, time, stoppingToken);
+            // The first round reads Prometheus at once (backfill), the later ones every interval.
+            if (!first)
+            {
+                await Task.Delay(config.Current.Slos.EvaluationInterval, time, stoppingToken);
+            }
+            first = false;
             try
             {
-                await tracker.EvaluateAlertsAsync(stoppingToken);
+                await tracker.EvaluateAsync(stoppingToken);
                 if (time.GetUtcNow() - lastPrune >= PruneInterval)
                 {
                     await tracker.PruneAsync(stoppingToken);
@@ -33,12 +40,12 @@ public sealed partial class SloHost(SloTracker tracker, Pipeline.ConfigHolder co
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Storage or pipeline trouble: reported and retried next round; the evaluators keep their counts.
+                // Storage or pipeline trouble: reported and retried next round; the states keep their counts.
                 LogEvaluationFailed(ex);
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Evaluating SLO burn-rate alerts failed; retrying")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Evaluating SLOs failed; retrying")]
     private partial void LogEvaluationFailed(Exception ex);
 }

@@ -25,7 +25,9 @@ public static class SliEventParser
     /// The earliest time that still counts for an SLO, null for a name that is not configured. Older events are outside
     /// every window and refused rather than silently dropped.
     /// </param>
-    public static (List<SliEvent> Events, List<string> Errors) Parse(ReadOnlySpan<byte> body, DateTimeOffset now, Func<string, DateTimeOffset?> oldest)
+    /// <param name="refuse">Why a configured SLO takes no events (its SLI is read from Prometheus), or null.</param>
+    public static (List<SliEvent> Events, List<string> Errors) Parse(ReadOnlySpan<byte> body, DateTimeOffset now, Func<string, DateTimeOffset?> oldest,
+        Func<string, string?>? refuse = null)
     {
         var events = new List<SliEvent>();
         var errors = new List<string>();
@@ -42,7 +44,7 @@ public static class SliEventParser
         var index = 0;
         foreach (var item in list.EnumerateArray())
         {
-            if (Event(item, $"events[{index++}]", now, oldest, errors) is { } e)
+            if (Event(item, $"events[{index++}]", now, oldest, refuse, errors) is { } e)
             {
                 events.Add(e);
             }
@@ -54,7 +56,8 @@ public static class SliEventParser
         return (events, errors);
     }
 
-    private static SliEvent? Event(JsonElement item, string where, DateTimeOffset now, Func<string, DateTimeOffset?> oldest, List<string> errors)
+    private static SliEvent? Event(JsonElement item, string where, DateTimeOffset now, Func<string, DateTimeOffset?> oldest, Func<string, string?>? refuse,
+        List<string> errors)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
@@ -71,6 +74,10 @@ public static class SliEventParser
         else if (oldest(name) is not { } start)
         {
             errors.Add($"{where}.slo \"{name}\" is not a configured SLO; GET /api/v1/slos lists them.");
+        }
+        else if (refuse?.Invoke(name) is { } refusal)
+        {
+            errors.Add($"{where}.slo \"{name}\" {refusal}");
         }
         else
         {

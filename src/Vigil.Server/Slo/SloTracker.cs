@@ -1,26 +1,43 @@
 using Vigil.Core.Alerts;
+using Vigil.Core.Incidents;
+using Vigil.Core.Security;
 using Vigil.Core.Slo.Alerting;
+using Vigil.Core.Slo.Evaluation;
 using Vigil.Core.Slo.OpenSlo;
 using Vigil.Core.Store;
+using Vigil.Server.Metrics;
 using Vigil.Server.Pipeline;
 
 namespace Vigil.Server.Slo;
 
 /// <summary>
-/// The configured SLOs' evaluators, fed by native SLI events. Pushed events are committed to <c>slo_minutes</c> before
-/// they are counted, and the evaluators are rebuilt from that table at start and whenever a config reload changes the
-/// SLOs, so a restart or reload loses nothing that was acknowledged.
+/// The configured SLOs' live state. SLIs come from native events (<see cref="IngestAsync"/>) or are read from
+/// Prometheus each round (<see cref="ReadPrometheusAsync"/>: the whole window once, then only the new minutes). Either
+/// way per-minute counts are committed to <c>slo_minutes</c> before they are counted, and states are rebuilt from that
+/// table at start and for SLOs a config reload changed, so a restart or reload loses nothing. Each round
+/// (<see cref="EvaluateAlertsAsync"/>) raises, re-sends or resolves the SLOs' alerts and applies the error-budget
+/// policy: an exhausted budget change-freezes the service (durable, audited) until the budget recovers.
 /// </summary>
-public sealed class SloTracker(IVigilStore store, ConfigHolder config, AlertPipeline pipeline, TimeProvider time)
+public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, AlertPipeline pipeline, TimeProvider time, ILogger<SloTracker> logger)
+    : IDisposable
 {
-    // Held while committing + counting and while rebuilding: a rebuild that reads the table between a push's commit
-    // and its in-memory count would otherwise count that push twice.
+    /// <summary>Minutes already stored that each incremental read asks for again, so scrapes that arrived late are counted.</summary>
+    public const int Overlap = 2;
+
+    /// <summary>Prometheus SLIs read at once.</summary>
+    public const int MaxParallelReads = 8;
+
+    // Held while committing + counting and while rebuilding: a rebuild that reads the table between a commit and its
+    // in-memory count would otherwise count those minutes twice.
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly Lock _freezeGate = new();
+    private Dictionary<(string Slo, int Objective), SloFreezeRecord>? _freezes;
     private Snapshot? _snapshot;
 
     private sealed record Snapshot(OpenSloCatalog Catalog, IReadOnlyDictionary<string, SloState> States);
 
-    /// <summary>The SLOs of the config in force, by name (rebuilt from storage after a reload changed them).</summary>
+    /// <summary>The SLOs of the config in force, by name (SLOs a reload changed are rebuilt from storage).</summary>
     public async Task<IReadOnlyDictionary<string, SloState>> CurrentAsync(CancellationToken ct)
     {
         var catalog = config.Current.Slos.Catalog;
@@ -36,6 +53,16 @@ public sealed class SloTracker(IVigilStore store, ConfigHolder config, AlertPipe
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>The change freezes in force (loaded from storage on first use).</summary>
+    public async Task<IReadOnlyList<SloFreezeRecord>> FreezesAsync(CancellationToken ct)
+    {
+        await LoadFreezesAsync(ct);
+        lock (_freezeGate)
+        {
+            return [.. _freezes!.Values.OrderBy(f => f.Slo, StringComparer.Ordinal).ThenBy(f => f.Objective)];
         }
     }
 
@@ -65,48 +92,268 @@ public sealed class SloTracker(IVigilStore store, ConfigHolder config, AlertPipe
         return deltas.Count;
     }
 
+    /// <summary>One round: read the Prometheus SLIs, then evaluate every SLO's alerts and freezes.</summary>
+    public async Task EvaluateAsync(CancellationToken ct)
+    {
+        await ReadPrometheusAsync(ct);
+        await EvaluateAlertsAsync(ct);
+    }
+
     /// <summary>
-    /// Raises, re-sends or resolves each SLO's <c>SloBurnRate</c> alert. A changed severity or window is a new alert
-    /// (other labels), so the previous one is resolved in the same batch.
+    /// Reads every Prometheus SLI up to the last complete minute: an SLO seen for the first time (or whose queries
+    /// changed) reads its whole window, the others only the minutes since the last read plus <see cref="Overlap"/>.
+    /// A failure is the SLO's status (and a log line when it changes), never an exception.
+    /// </summary>
+    public async Task ReadPrometheusAsync(CancellationToken ct)
+    {
+        var states = (await CurrentAsync(ct)).Values.Where(s => s.Prometheus is not null).ToList();
+        using var limit = new SemaphoreSlim(MaxParallelReads);
+        await Task.WhenAll(states.Select(async state =>
+        {
+            await limit.WaitAsync(ct);
+            try
+            {
+                await ReadAsync(state, ct);
+            }
+            finally
+            {
+                limit.Release();
+            }
+        }));
+    }
+
+    private async Task ReadAsync(SloState state, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var last = MinuteRing.MinuteOf(now) - 1;
+        var oldest = last - state.Evaluator.HistoryMinutes + 1;
+        var backfill = state.NeedsBackfill;
+        var storedThrough = backfill ? long.MinValue : state.Progress!.FetchedThrough;
+        var from = backfill ? oldest : Math.Max(oldest, storedThrough + 1 - Overlap);
+        if (from > last)
+        {
+            return;
+        }
+        SliReading reading;
+        try
+        {
+            reading = await new PrometheusSliReader(_http).ReadAsync(state.Prometheus!, from, last, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Unreachable, an error answer (a PromQL syntax error, too many points) or something malformed: the SLO's status.
+            var message = ex is PrometheusQueryException ? ex.Message : "reading Prometheus failed: " + ex.Message;
+            if (state.Source!.Failed(now, message, 1) != message)
+            {
+                LogReadFailed(state.Name, message);
+            }
+            return;
+        }
+        var changes = new ChangeSet();
+        if (backfill)
+        {
+            changes.ClearedSloMinutes.Add(new SloMinuteRange(state.Name, long.MinValue, long.MaxValue));
+        }
+        foreach (var (minute, counts) in reading.Minutes)
+        {
+            if (minute <= storedThrough)
+            {
+                changes.ClearedSloMinutes.Add(new SloMinuteRange(state.Name, minute, minute));
+            }
+            changes.SloMinutes.Add(new SloMinuteRecord(state.Name, minute, counts.Good, counts.Total));
+        }
+        var progress = new SloSourceRecord(state.Name, state.Prometheus!.Key, last);
+        changes.SloSources.Add(progress);
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await store.ApplyAsync([changes], CancellationToken.None);
+            if (backfill)
+            {
+                state.Reset();
+            }
+            state.Set(reading.Minutes);
+            state.Progress = progress;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        var previous = state.Source!.Succeeded(now, DateTimeOffset.FromUnixTimeSeconds((last + 1) * 60), reading.Requests, reading.Note);
+        if (backfill)
+        {
+            LogBackfilled(state.Name, last - from + 1, reading.Minutes.Count, reading.Requests);
+        }
+        else if (previous == SloSourceStatus.Error)
+        {
+            LogReadRecovered(state.Name, last - from + 1);
+        }
+        if (reading.Note is { } note && previous != SloSourceStatus.NoData)
+        {
+            LogNoData(state.Name, note);
+        }
+    }
+
+    /// <summary>
+    /// Raises, re-sends or resolves each SLO's alerts and applies the error-budget policy. SLOs whose Prometheus SLI
+    /// is not current (never read, or the last read failed) are not judged: their burn-rate alerts are held (not
+    /// re-sent, so they end by themselves after <see cref="SloAlerts.HoldFor"/>), freezes neither start nor lift, and
+    /// only alert policies with <c>alertWhenNoData</c> alert. A changed severity or window is a new alert (other
+    /// labels), so the previous one is resolved in the same batch.
     /// </summary>
     public async Task EvaluateAlertsAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var alerts = new List<Alert>();
-        var sent = new List<(SloState State, Alert? Alert)>();
-        foreach (var state in (await CurrentAsync(ct)).Values)
+        var states = await CurrentAsync(ct);
+        await LoadFreezesAsync(ct);
+        Dictionary<(string Slo, int Objective), SloFreezeRecord> freezes;
+        lock (_freezeGate)
         {
-            var (burn, budget, _) = state.Evaluate(now);
-            var alert = SloAlerts.For(state, burn, budget, now);
-            if (state.Sent is { } previous && (alert is null || previous.Fingerprint != alert.Fingerprint))
+            freezes = new(_freezes!);
+        }
+        var unfreezeAbove = config.Current.Slos.UnfreezeAbovePercent;
+        var changes = new ChangeSet();
+        var alerts = new List<Alert>();
+        var sent = new List<(SloState State, Dictionary<Fingerprint, Alert> Sent)>();
+        foreach (var state in states.Values)
+        {
+            var source = state.Source?.Snapshot();
+            var judged = source is null || source.Current;
+            var statuses = state.Evaluate(now);
+            var next = new Dictionary<Fingerprint, Alert>();
+            foreach (var status in statuses)
             {
-                alerts.Add(previous with { EndsAt = now, UpdatedAt = now, Timeout = false });
+                var burnAlerts = judged ? SloAlerts.BurnAlerts(state, status, now)
+                    : source!.State == SloSourceStatus.Error ? status.Conditions.Select(c => SloAlerts.Condition(state, status, c, now)).OfType<Alert>()
+                    : [];
+                foreach (var alert in burnAlerts)
+                {
+                    next[alert.Fingerprint] = alert;
+                }
+                var key = (state.Name, status.Objective.Index);
+                if (judged)
+                {
+                    Freeze(state, status, freezes, changes, unfreezeAbove, now);
+                }
+                if (freezes.TryGetValue(key, out var freeze))
+                {
+                    var alert = SloAlerts.Exhausted(state, status.Objective.Index, freeze, status.Budget, now);
+                    next[alert.Fingerprint] = alert;
+                }
             }
-            if (alert is not null)
+            var held = new Dictionary<Fingerprint, Alert>();
+            foreach (var (fingerprint, previous) in state.Sent)
             {
-                alerts.Add(alert);
+                if (next.ContainsKey(fingerprint))
+                {
+                    continue;
+                }
+                if (!judged && previous.Name == SloAlerts.Name)
+                {
+                    held[fingerprint] = previous; // not re-sent: it ends by itself unless the SLI is read again in time
+                }
+                else if (previous.EndsAt > now)
+                {
+                    alerts.Add(previous with { EndsAt = now, UpdatedAt = now, Timeout = false });
+                }
             }
-            sent.Add((state, alert));
+            alerts.AddRange(next.Values);
+            foreach (var (fingerprint, alert) in held)
+            {
+                next[fingerprint] = alert;
+            }
+            sent.Add((state, next));
+        }
+        LiftRemoved(states, freezes, changes, now);
+        if (!changes.IsEmpty)
+        {
+            await store.ApplyAsync([changes], ct);
+        }
+        lock (_freezeGate)
+        {
+            _freezes = freezes;
         }
         if (alerts.Count > 0)
         {
             await pipeline.IngestAsync(alerts, ct);
         }
-        foreach (var (state, alert) in sent)
+        foreach (var (state, next) in sent)
         {
-            state.Sent = alert;
+            state.Sent = next;
         }
     }
 
     /// <summary>
-    /// Deletes stored minutes older than the longest configured period (at least 30 days, so removing an SLO for a
-    /// while or shortening its window does not destroy history at once).
+    /// The error-budget policy of one objective: freeze when the budget is exhausted (nothing or less than nothing
+    /// left), lift once more than <paramref name="unfreezeAbove"/>% is left again (the gap is the hysteresis that keeps
+    /// a budget hovering around zero from flapping).
+    /// </summary>
+    private static void Freeze(SloState state, ObjectiveStatus status, Dictionary<(string, int), SloFreezeRecord> freezes, ChangeSet changes,
+        double unfreezeAbove, DateTimeOffset now)
+    {
+        var key = (state.Name, status.Objective.Index);
+        var budget = status.Budget;
+        var left = double.IsFinite(budget.RemainingPercent) ? $"{budget.RemainingPercent:0.##}%" : "none";
+        var what = $"SLO {state.Name}" + (state.Evaluator.Objectives.Count > 1 ? $" objective {status.Objective.Label}" : "");
+        var frozen = freezes.GetValueOrDefault(key);
+        if (frozen is null && state.Evaluator.Freezes && budget.IsExhausted)
+        {
+            var record = new SloFreezeRecord(state.Name, status.Objective.Index, state.Slo.Service, now,
+                double.IsFinite(budget.RemainingPercent) ? budget.RemainingPercent : null);
+            freezes[key] = record;
+            changes.SloFreezes.Add(record);
+            changes.Audit.Add(new AuditEntry(now, IncidentLifecycle.SystemActor, "slo.freeze", "service/" + state.Slo.Service,
+                $"{what}: error budget exhausted ({left} left); service {state.Slo.Service} change-frozen"));
+        }
+        else if (frozen is not null && (!state.Evaluator.Freezes || frozen.Service != state.Slo.Service || budget.RemainingPercent > unfreezeAbove))
+        {
+            freezes.Remove(key);
+            changes.DeletedSloFreezes.Add(key);
+            var why = !state.Evaluator.Freezes ? "the SLO's error-budget policy is none"
+                : frozen.Service != state.Slo.Service ? $"the SLO now belongs to service {state.Slo.Service}"
+                : $"budget recovered ({left} left, above {unfreezeAbove:0.##}%)";
+            changes.Audit.Add(new AuditEntry(now, IncidentLifecycle.SystemActor, "slo.unfreeze", "service/" + frozen.Service, $"{what}: {why}; freeze lifted"));
+        }
+    }
+
+    /// <summary>Freezes of SLOs (or objectives) no longer configured are lifted.</summary>
+    private static void LiftRemoved(IReadOnlyDictionary<string, SloState> states, Dictionary<(string, int), SloFreezeRecord> freezes, ChangeSet changes, DateTimeOffset now)
+    {
+        foreach (var (key, freeze) in freezes.ToList())
+        {
+            if (states.TryGetValue(freeze.Slo, out var state) && freeze.Objective < state.Evaluator.Objectives.Count)
+            {
+                continue;
+            }
+            freezes.Remove(key);
+            changes.DeletedSloFreezes.Add(key);
+            changes.Audit.Add(new AuditEntry(now, IncidentLifecycle.SystemActor, "slo.unfreeze", "service/" + freeze.Service,
+                $"SLO {freeze.Slo} objective {freeze.Objective}: no longer configured; freeze lifted"));
+        }
+    }
+
+    /// <summary>
+    /// Deletes stored minutes older than the longest history kept (at least 30 days, so removing an SLO for a while or
+    /// shortening its window does not destroy history at once).
     /// </summary>
     public async Task PruneAsync(CancellationToken ct)
     {
-        var keep = (await CurrentAsync(ct)).Values.Select(s => s.Period).Append(BurnRateWindows.WorkbookPeriod).Max();
+        var keep = (await CurrentAsync(ct)).Values.Select(s => TimeSpan.FromMinutes(s.Evaluator.HistoryMinutes)).Append(BurnRateWindows.WorkbookPeriod).Max();
         var changes = new ChangeSet { PruneSloMinutesBeforeMinute = MinuteRing.MinuteOf(time.GetUtcNow() - keep) };
         await store.ApplyAsync([changes], ct);
+    }
+
+    private async Task LoadFreezesAsync(CancellationToken ct)
+    {
+        if (_freezes is not null)
+        {
+            return;
+        }
+        var stored = await store.ListSloFreezesAsync(ct);
+        lock (_freezeGate)
+        {
+            _freezes ??= stored.ToDictionary(f => (f.Slo, f.Objective));
+        }
     }
 
     private async Task<Snapshot> RebuildAsync(OpenSloCatalog catalog, CancellationToken ct)
@@ -116,22 +363,51 @@ public sealed class SloTracker(IVigilStore store, ConfigHolder config, AlertPipe
             return current;
         }
         var now = time.GetUtcNow();
-        var states = catalog.Slos.Where(s => s.Objectives.Count > 0).ToDictionary(s => s.Name, s => new SloState(s), StringComparer.Ordinal);
-        if (states.Count > 0)
+        var slos = config.Current.Slos;
+        var progress = (await store.ListSloSourcesAsync(ct)).ToDictionary(p => p.Slo, StringComparer.Ordinal);
+        var states = new Dictionary<string, SloState>(StringComparer.Ordinal);
+        foreach (var slo in catalog.Slos.Where(s => s.Objectives.Count > 0))
         {
-            var from = MinuteRing.MinuteOf(states.Values.Min(s => s.Oldest(now)));
-            foreach (var row in await store.ListSloMinutesAsync(from, ct))
+            var state = new SloState(slo, catalog.IndicatorOf(slo), PolicyCondition.Of(slo, catalog), slos.PrometheusSlis.GetValueOrDefault(slo.Name));
+            if (_snapshot?.States.GetValueOrDefault(slo.Name) is { } previous && previous.SameDefinition(state))
             {
-                states.GetValueOrDefault(row.Slo)?.Add(row.Minute, row.Good, row.Total);
+                states[slo.Name] = previous; // unchanged by the reload: keep its minutes, status and alerts
+                continue;
             }
-        }
-        foreach (var state in states.Values)
-        {
-            // A firing alert carries over a reload so it is re-sent (or resolved) rather than left to time out.
-            state.Sent = _snapshot?.States.GetValueOrDefault(state.Name)?.Sent;
+            foreach (var row in await store.ListSloMinutesAsync(state.Evaluator.OldestMinute(now), slo.Name, ct))
+            {
+                state.Add(row.Minute, row.Good, row.Total);
+            }
+            state.Progress = progress.GetValueOrDefault(slo.Name);
+            // A firing alert carries over a reload or restart, so it is re-sent or resolved rather than left to time out.
+            state.Sent = _snapshot?.States.GetValueOrDefault(slo.Name)?.Sent ?? FiringAlertsOf(slo.Name, now);
+            states[slo.Name] = state;
         }
         var snapshot = new Snapshot(catalog, states);
         _snapshot = snapshot;
         return snapshot;
     }
+
+    private Dictionary<Fingerprint, Alert> FiringAlertsOf(string slo, DateTimeOffset now) =>
+        pipeline.Alerts.All.Where(a => SloAlerts.Names.Contains(a.Name) && a.Labels.Get("slo") == slo && !a.IsResolvedAt(now)
+                && a.GeneratorUrl.StartsWith("/api/v1/slos/", StringComparison.Ordinal))
+            .ToDictionary(a => a.Fingerprint);
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _gate.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SLO {Slo}: {Error}")]
+    private partial void LogReadFailed(string slo, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SLO {Slo}: read {Minutes} minutes of history from Prometheus ({WithData} with data, {Requests} requests)")]
+    private partial void LogBackfilled(string slo, long minutes, int withData, int requests);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SLO {Slo}: Prometheus readable again; caught up {Minutes} minutes")]
+    private partial void LogReadRecovered(string slo, long minutes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SLO {Slo}: {Note}")]
+    private partial void LogNoData(string slo, string note);
 }

@@ -60,6 +60,15 @@ internal sealed class NetChanges
     /// <summary>The latest SLI retention cut-off of the change sets; applied before their increments.</summary>
     public long? PruneSloMinutesBeforeMinute { get; private set; }
 
+    /// <summary>Stored SLO minute ranges to delete; applied before the increments (earlier increments in range were dropped).</summary>
+    public List<SloMinuteRange> ClearedSloMinutes { get; } = [];
+
+    /// <summary>Prometheus read progress by SLO; null means delete.</summary>
+    public Dictionary<string, SloSourceRecord?> SloSources { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Change freezes by (SLO, objective); null means delete.</summary>
+    public Dictionary<(string Slo, int Objective), SloFreezeRecord?> SloFreezes { get; } = [];
+
     public static NetChanges From(IReadOnlyList<ChangeSet> changes)
     {
         var net = new NetChanges();
@@ -122,6 +131,31 @@ internal sealed class NetChanges
             if (set.PruneSloMinutesBeforeMinute is { } sloCutoff)
             {
                 net.PruneSloMinutesBeforeMinute = Math.Max(sloCutoff, net.PruneSloMinutesBeforeMinute ?? long.MinValue);
+            }
+            foreach (var range in set.ClearedSloMinutes)
+            {
+                // The clear runs before all increments, so increments of earlier sets in the range must go with it.
+                foreach (var key in net.SloMinutes.Keys.Where(k => k.Slo == range.Slo && k.Minute >= range.FromMinute && k.Minute <= range.ToMinute).ToList())
+                {
+                    net.SloMinutes.Remove(key);
+                }
+                net.ClearedSloMinutes.Add(range);
+            }
+            foreach (var slo in set.DeletedSloSources)
+            {
+                net.SloSources[slo] = null;
+            }
+            foreach (var source in set.SloSources)
+            {
+                net.SloSources[source.Slo] = source;
+            }
+            foreach (var key in set.DeletedSloFreezes)
+            {
+                net.SloFreezes[key] = null;
+            }
+            foreach (var freeze in set.SloFreezes)
+            {
+                net.SloFreezes[(freeze.Slo, freeze.Objective)] = freeze;
             }
             foreach (var m in set.SloMinutes)
             {

@@ -269,6 +269,23 @@ internal abstract class SqlStoreBase : IVigilStore
             cmd => AddParameter(cmd, "@from", fromMinute),
             r => new SloMinuteRecord(r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3)), ct);
 
+    public Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesAsync(long fromMinute, string slo, CancellationToken ct = default) =>
+        QueryAsync("SELECT slo, minute, good, total FROM slo_minutes WHERE slo = @slo AND minute >= @from ORDER BY minute",
+            cmd =>
+            {
+                AddParameter(cmd, "@slo", slo);
+                AddParameter(cmd, "@from", fromMinute);
+            },
+            r => new SloMinuteRecord(r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3)), ct);
+
+    public Task<IReadOnlyList<SloSourceRecord>> ListSloSourcesAsync(CancellationToken ct = default) =>
+        QueryAsync("SELECT slo, source_key, fetched_through FROM slo_sources ORDER BY slo", null,
+            r => new SloSourceRecord(r.GetString(0), r.GetString(1), r.GetInt64(2)), ct);
+
+    public Task<IReadOnlyList<SloFreezeRecord>> ListSloFreezesAsync(CancellationToken ct = default) =>
+        QueryAsync("SELECT slo, objective, service, since, remaining FROM slo_freezes ORDER BY slo, objective", null,
+            r => new SloFreezeRecord(r.GetString(0), Convert.ToInt32(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture), r.GetString(2), ReadTime(r, 3), r.IsDBNull(4) ? null : r.GetDouble(4)), ct);
+
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<DbCommand>? bind, Func<DbDataReader, T> map, CancellationToken ct)
     {
         await using var conn = await OpenReadConnectionAsync(ct).ConfigureAwait(false);

@@ -380,6 +380,11 @@ internal static class PostgresWriter
         {
             Add(batch, "DELETE FROM slo_minutes WHERE minute < $1", cutoff);
         }
+        foreach (var range in net.ClearedSloMinutes)
+        {
+            Add(batch, "DELETE FROM slo_minutes WHERE slo = $1 AND minute >= $2 AND minute <= $3", range.Slo, range.FromMinute, range.ToMinute);
+        }
+        AddSloSourcesAndFreezes(batch, net);
         if (net.SloMinutes.Count == 0)
         {
             return;
@@ -396,5 +401,40 @@ internal static class PostgresWriter
             rows.Select(p => p.Key.Minute).ToArray(),
             rows.Select(p => p.Value.Good).ToArray(),
             rows.Select(p => p.Value.Total).ToArray());
+    }
+
+    private static void AddSloSourcesAndFreezes(NpgsqlBatch batch, NetChanges net)
+    {
+        var deletedSources = net.SloSources.Where(p => p.Value is null).Select(p => p.Key).Order(StringComparer.Ordinal).ToArray();
+        if (deletedSources.Length > 0)
+        {
+            Add(batch, "DELETE FROM slo_sources WHERE slo = ANY($1::text[])", (object)deletedSources);
+        }
+        var sources = net.SloSources.Values.OfType<Vigil.Core.Store.SloSourceRecord>().OrderBy(s => s.Slo, StringComparer.Ordinal).ToArray();
+        if (sources.Length > 0)
+        {
+            Add(batch,
+                """
+                INSERT INTO slo_sources (slo, source_key, fetched_through)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+                ON CONFLICT (slo) DO UPDATE SET source_key = excluded.source_key, fetched_through = excluded.fetched_through
+                """,
+                sources.Select(s => s.Slo).ToArray(),
+                sources.Select(s => s.SourceKey).ToArray(),
+                sources.Select(s => s.FetchedThrough).ToArray());
+        }
+        foreach (var ((slo, objective), _) in net.SloFreezes.Where(p => p.Value is null).OrderBy(p => p.Key.Slo, StringComparer.Ordinal).ThenBy(p => p.Key.Objective))
+        {
+            Add(batch, "DELETE FROM slo_freezes WHERE slo = $1 AND objective = $2", slo, objective);
+        }
+        foreach (var freeze in net.SloFreezes.Values.OfType<Vigil.Core.Store.SloFreezeRecord>().OrderBy(f => f.Slo, StringComparer.Ordinal).ThenBy(f => f.Objective))
+        {
+            Add(batch,
+                """
+                INSERT INTO slo_freezes (slo, objective, service, since, remaining) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (slo, objective) DO UPDATE SET service = excluded.service, since = excluded.since, remaining = excluded.remaining
+                """,
+                freeze.Slo, freeze.Objective, freeze.Service, Utc(freeze.Since), freeze.RemainingPercent is { } r ? r : DBNull.Value);
+        }
     }
 }

@@ -35,6 +35,11 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _pruneMetricSamples;
     private readonly SqliteStatement _addSloMinute;
     private readonly SqliteStatement _pruneSloMinutes;
+    private readonly SqliteStatement _clearSloMinutes;
+    private readonly SqliteStatement _upsertSloSource;
+    private readonly SqliteStatement _deleteSloSource;
+    private readonly SqliteStatement _upsertSloFreeze;
+    private readonly SqliteStatement _deleteSloFreeze;
 
     public SqliteWriter(SqliteConnection connection, int journalCapacity = SqliteAlertJournal.DefaultMinimumCapacity)
     {
@@ -115,6 +120,19 @@ internal sealed class SqliteWriter : IDisposable
             "INSERT INTO metric_samples (series_id, ts, value, recorded_at) VALUES (@series_id, @ts, @value, @recorded_at)");
         _pruneMetricSamples = new(connection, "DELETE FROM metric_samples WHERE recorded_at < @recorded_at");
         _pruneSloMinutes = new(connection, "DELETE FROM slo_minutes WHERE minute < @minute");
+        _clearSloMinutes = new(connection, "DELETE FROM slo_minutes WHERE slo = @slo AND minute >= @from AND minute <= @to");
+        _upsertSloSource = new(connection,
+            """
+            INSERT INTO slo_sources (slo, source_key, fetched_through) VALUES (@slo, @source_key, @fetched_through)
+            ON CONFLICT (slo) DO UPDATE SET source_key = excluded.source_key, fetched_through = excluded.fetched_through
+            """);
+        _deleteSloSource = new(connection, "DELETE FROM slo_sources WHERE slo = @slo");
+        _upsertSloFreeze = new(connection,
+            """
+            INSERT INTO slo_freezes (slo, objective, service, since, remaining) VALUES (@slo, @objective, @service, @since, @remaining)
+            ON CONFLICT (slo, objective) DO UPDATE SET service = excluded.service, since = excluded.since, remaining = excluded.remaining
+            """);
+        _deleteSloFreeze = new(connection, "DELETE FROM slo_freezes WHERE slo = @slo AND objective = @objective");
         _addSloMinute = new(connection,
             """
             INSERT INTO slo_minutes (slo, minute, good, total) VALUES (@slo, @minute, @good, @total)
@@ -216,9 +234,32 @@ internal sealed class SqliteWriter : IDisposable
         {
             _pruneSloMinutes.Run(tx, sloCutoff);
         }
+        foreach (var range in net.ClearedSloMinutes)
+        {
+            _clearSloMinutes.Run(tx, range.Slo, range.FromMinute, range.ToMinute);
+        }
         foreach (var ((slo, minute), (good, total)) in net.SloMinutes)
         {
             _addSloMinute.Run(tx, slo, minute, good, total);
+        }
+        foreach (var (slo, source) in net.SloSources)
+        {
+            if (source is null)
+            {
+                _deleteSloSource.Run(tx, slo);
+                continue;
+            }
+            _upsertSloSource.Run(tx, source.Slo, source.SourceKey, source.FetchedThrough);
+        }
+        foreach (var ((slo, objective), freeze) in net.SloFreezes)
+        {
+            if (freeze is null)
+            {
+                _deleteSloFreeze.Run(tx, slo, objective);
+                continue;
+            }
+            _upsertSloFreeze.Run(tx, freeze.Slo, freeze.Objective, freeze.Service, SqliteTime.ToTicks(freeze.Since),
+                freeze.RemainingPercent is { } r ? r : DBNull.Value);
         }
         tx.Commit();
     }
@@ -253,7 +294,8 @@ internal sealed class SqliteWriter : IDisposable
     {
         _alerts.Dispose();
         foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta,
-            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _addSloMinute, _pruneSloMinutes })
+            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _addSloMinute, _pruneSloMinutes,
+            _clearSloMinutes, _upsertSloSource, _deleteSloSource, _upsertSloFreeze, _deleteSloFreeze })
         {
             s.Dispose();
         }

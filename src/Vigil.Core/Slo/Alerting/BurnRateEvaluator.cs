@@ -5,7 +5,7 @@ namespace Vigil.Core.Slo.Alerting;
 /// <summary>Burn rate over one window; NaN when the window has no events.</summary>
 public readonly record struct WindowBurnRate(TimeSpan Window, double BurnRate);
 
-/// <summary>One evaluation: burn rates per window (shortest first), the period's, and the alerts whose both windows burn too fast.</summary>
+/// <summary>One evaluation: burn rates per window (shortest first, the period last), the period's, and the alerts whose both windows burn too fast.</summary>
 public sealed record BurnRateEvaluation(
     IReadOnlyList<WindowBurnRate> BurnRates,
     double PeriodBurnRate,
@@ -16,12 +16,25 @@ public sealed record BurnRateEvaluation(
 
     /// <summary>Share of the rolling period's budget left (1 − period burn rate), as Sloth's <c>period_error_budget_remaining</c>.</summary>
     public double BudgetRemaining => 1 - PeriodBurnRate;
+
+    /// <summary>The burn rate over <paramref name="window"/> (NaN when it is not one of the evaluated windows or has no events).</summary>
+    public double RateOver(TimeSpan window)
+    {
+        foreach (var rate in BurnRates)
+        {
+            if (rate.Window == window)
+            {
+                return rate.BurnRate;
+            }
+        }
+        return double.NaN;
+    }
 }
 
 /// <summary>
 /// Multi-window, multi-burn-rate evaluation of one SLO objective from incremental per-minute counts. Feed it one
-/// aggregate per minute (<see cref="Record"/>); <see cref="Evaluate"/> reads the running window sums of its
-/// <see cref="MinuteRing"/>, so its cost does not depend on the window lengths.
+/// aggregate per minute (<see cref="Record"/>), or share an <see cref="SliHistory"/> between the objectives of an SLO;
+/// <see cref="Evaluate"/> reads the running window sums, so its cost does not depend on the window lengths.
 /// </summary>
 public sealed class BurnRateEvaluator
 {
@@ -29,8 +42,7 @@ public sealed class BurnRateEvaluator
     private readonly BurnRateWindow[] _alerts;
     private readonly int[] _shortIndex;
     private readonly int[] _longIndex;
-    private readonly TimeSpan[] _windows;
-    private readonly int _periodIndex;
+    private readonly TimeSpan _period;
 
     public BurnRateEvaluator(double objective, TimeSpan period)
         : this(objective, period, BurnRateWindows.For(period))
@@ -38,33 +50,61 @@ public sealed class BurnRateEvaluator
     }
 
     public BurnRateEvaluator(double objective, TimeSpan period, IReadOnlyList<BurnRateWindow> alerts)
+        : this(objective, new SliHistory((int)period.TotalMinutes, [.. WindowMinutes(alerts)]), alerts)
+    {
+    }
+
+    /// <param name="history">The SLI's counts; it must keep a running window for every short and long window of <paramref name="alerts"/>.</param>
+    /// <param name="period">The SLO period whose burn rate is reported last; default: all the history keeps.</param>
+    public BurnRateEvaluator(double objective, SliHistory history, IReadOnlyList<BurnRateWindow> alerts, TimeSpan? period = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(objective, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(objective, 1);
         _allowedErrorRatio = 1 - objective;
+        History = history;
+        _period = period ?? TimeSpan.FromMinutes(history.PeriodMinutes);
         _alerts = [.. alerts];
-        _windows = [.. alerts.SelectMany(a => new[] { a.Short, a.Long }).Append(period).Distinct().Order()];
-        _shortIndex = [.. _alerts.Select(a => Array.IndexOf(_windows, a.Short))];
-        _longIndex = [.. _alerts.Select(a => Array.IndexOf(_windows, a.Long))];
-        _periodIndex = Array.IndexOf(_windows, period);
-        Ring = new MinuteRing((int)period.TotalMinutes, [.. _windows.Select(w => (int)w.TotalMinutes)]);
+        _shortIndex = [.. _alerts.Select(a => history.WindowIndex((int)a.Short.TotalMinutes))];
+        _longIndex = [.. _alerts.Select(a => history.WindowIndex((int)a.Long.TotalMinutes))];
     }
 
-    public MinuteRing Ring { get; }
+    /// <summary>The short and long windows of <paramref name="alerts"/>, in minutes: what an <see cref="SliHistory"/> must keep for them.</summary>
+    public static IEnumerable<int> WindowMinutes(IEnumerable<BurnRateWindow> alerts) =>
+        alerts.SelectMany(a => new[] { (int)a.Short.TotalMinutes, (int)a.Long.TotalMinutes });
+
+    public SliHistory History { get; }
+
+    /// <summary>The minute tier of the history.</summary>
+    public MinuteRing Ring => History.Minutes;
 
     public IReadOnlyList<BurnRateWindow> Alerts => _alerts;
 
-    /// <summary>Sets the good and total events of the minute that contains <paramref name="minute"/>.</summary>
-    public bool Record(DateTimeOffset minute, double good, double total) => Ring.Record(MinuteRing.MinuteOf(minute), good, total);
+    /// <summary>1 − objective: the error ratio that burns the budget at rate 1.</summary>
+    public double AllowedErrorRatio => _allowedErrorRatio;
 
-    /// <summary>Evaluates at <paramref name="now"/>: the windows end with the minute before it (the last complete minute).</summary>
+    /// <summary>Sets the good and total events of the minute that contains <paramref name="minute"/>.</summary>
+    public bool Record(DateTimeOffset minute, double good, double total) => History.Set(MinuteRing.MinuteOf(minute), good, total);
+
+    /// <summary>
+    /// Evaluates at <paramref name="now"/>: the windows end with the minute before it (the last complete minute).
+    /// Burn rates cover every window the history keeps, then the period (from the bucket tier).
+    /// </summary>
     public BurnRateEvaluation Evaluate(DateTimeOffset now)
     {
-        Ring.AdvanceTo(MinuteRing.MinuteOf(now) - 1);
-        var rates = new WindowBurnRate[_windows.Length];
-        for (var i = 0; i < _windows.Length; i++)
+        History.AdvanceTo(MinuteRing.MinuteOf(now) - 1);
+        var windows = Ring.Windows;
+        var rates = new List<WindowBurnRate>(windows.Count + 1);
+        for (var i = 0; i < windows.Count; i++)
         {
-            rates[i] = new WindowBurnRate(_windows[i], BurnRate(i));
+            if (windows[i] != History.PeriodMinutes || windows[i] == (int)_period.TotalMinutes)
+            {
+                rates.Add(new WindowBurnRate(TimeSpan.FromMinutes(windows[i]), BurnRate(i)));
+            }
+        }
+        var period = History.SumLast((int)_period.TotalMinutes).ErrorRatio / _allowedErrorRatio;
+        if (rates.Count == 0 || rates[^1].Window != _period)
+        {
+            rates.Add(new WindowBurnRate(_period, period));
         }
         var firing = new List<BurnRateWindow>(0);
         for (var a = 0; a < _alerts.Length; a++)
@@ -74,13 +114,13 @@ public sealed class BurnRateEvaluator
                 firing.Add(_alerts[a]);
             }
         }
-        return new BurnRateEvaluation(rates, rates[_periodIndex].BurnRate, firing);
+        return new BurnRateEvaluation(rates, period, firing);
     }
 
     /// <summary>The allocation-free check for the every-minute loop: the most urgent firing severity, or null.</summary>
     public AlertSeverity? FiringSeverity(DateTimeOffset now)
     {
-        Ring.AdvanceTo(MinuteRing.MinuteOf(now) - 1);
+        History.AdvanceTo(MinuteRing.MinuteOf(now) - 1);
         AlertSeverity? result = null;
         for (var a = 0; a < _alerts.Length; a++)
         {

@@ -119,6 +119,40 @@ public sealed class MinuteRing
     public EventCounts Sum(int index) =>
         _dataMinutes[index] == 0 ? EventCounts.Missing : new EventCounts(_totalSums[index] - _badSums[index], _totalSums[index]);
 
+    /// <summary>
+    /// True when <paramref name="predicate"/> holds for window <paramref name="index"/> ending at the head and at each
+    /// of the <paramref name="steps"/> minutes before it (newest first). Each earlier window is the later one minus
+    /// its newest minute plus the minute before its start, so the cost is O(steps), not O(steps × window). Minutes the
+    /// ring no longer keeps count as missing: keep capacity ≥ window + steps.
+    /// </summary>
+    public bool Holds(int index, int steps, Func<EventCounts, bool> predicate)
+    {
+        double bad = _badSums[index], total = _totalSums[index];
+        var data = _dataMinutes[index];
+        var window = _windows[index];
+        for (var back = 0; back <= steps; back++)
+        {
+            if (back > 0)
+            {
+                var leaving = At(_head - back + 1);
+                if (leaving.HasData)
+                {
+                    (bad, total, data) = (bad - leaving.Bad, total - leaving.Total, data - 1);
+                }
+                var entering = At(_head - back + 1 - window);
+                if (entering.HasData)
+                {
+                    (bad, total, data) = (bad + entering.Bad, total + entering.Total, data + 1);
+                }
+            }
+            if (!predicate(data == 0 ? EventCounts.Missing : new EventCounts(total - bad, total)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>The counts of one minute (missing when it has no data or the ring no longer keeps it).</summary>
     public EventCounts At(long minute)
     {

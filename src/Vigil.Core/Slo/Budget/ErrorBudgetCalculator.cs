@@ -42,26 +42,34 @@ public static class ErrorBudgetCalculator
         double judged = 0, goodness = 0, ignored = 0;
         for (var start = 0; start + slice <= minutes.Length; start += slice)
         {
-            var counts = Sum(minutes.Slice(start, slice));
-            double? ratio = counts is { HasData: true, Total: > 0 }
-                ? counts.Good / counts.Total
-                : policy.MissingData switch
-                {
-                    MissingDataPolicy.Good => 1,
-                    MissingDataPolicy.Bad => 0,
-                    _ => null,
-                };
-            if (ratio is not { } r)
+            if (Judge(policy, Sum(minutes.Slice(start, slice))) is not { } good)
             {
                 ignored++;
                 continue;
             }
             judged++;
-            goodness += policy.Method == BudgetingMethod.RatioTimeslices ? r : r >= policy.SliceTarget ? 1 : 0;
+            goodness += good;
         }
         var total = (1 - policy.Objective) * Math.Max(0, slicesInWindow - ignored) * slice;
         var consumed = (judged - goodness) * slice;
         return new ErrorBudget(BudgetUnit.Minutes, policy.Objective, judged > 0 ? goodness / judged : double.NaN, total, consumed);
+    }
+
+    /// <summary>
+    /// How good one complete time slice was: 1 or 0 (Timeslices: its good ratio against the slice target) or its good
+    /// ratio (RatioTimeslices); null when it has no events and the missing-data policy ignores it.
+    /// </summary>
+    public static double? Judge(BudgetPolicy policy, EventCounts slice)
+    {
+        double? ratio = slice is { HasData: true, Total: > 0 }
+            ? slice.Good / slice.Total
+            : policy.MissingData switch
+            {
+                MissingDataPolicy.Good => 1,
+                MissingDataPolicy.Bad => 0,
+                _ => null,
+            };
+        return ratio is not { } r ? null : policy.Method == BudgetingMethod.RatioTimeslices ? r : r >= policy.SliceTarget ? 1 : 0;
     }
 
     /// <summary>Burn rate = error ratio over the window / (1 − objective); 1 spends the budget exactly over the SLO window.</summary>

@@ -9,6 +9,7 @@ namespace Vigil.Core.Slo.OpenSlo;
 public sealed class OpenSloCatalog
 {
     private readonly Dictionary<(string Kind, string Name), OpenSloObject> _byName = [];
+    private readonly Dictionary<(string Kind, string Name), SourcePosition> _positions = [];
 
     private OpenSloCatalog(List<OpenSloObject> objects, List<ConfigError> errors)
     {
@@ -56,6 +57,7 @@ public sealed class OpenSloCatalog
             }
             firstSeen[key] = definition.At;
             catalog._byName[key] = definition.Object;
+            catalog._positions[key] = definition.At;
             objects.Add(definition.Object);
         }
         foreach (var reference in fileList.SelectMany(f => f.References))
@@ -71,6 +73,10 @@ public sealed class OpenSloCatalog
         }
         return catalog;
     }
+
+    /// <summary>An error about <paramref name="obj"/>, at the position of its <c>metadata.name</c> (file:line:column).</summary>
+    public ConfigError ErrorAt(OpenSloObject obj, string message) =>
+        _positions.TryGetValue((obj.Kind, obj.Name), out var at) ? at.Error(message) : new ConfigError("<openslo>", 1, 1, message);
 
     public T? Find<T>(string kind, string name)
         where T : OpenSloObject =>

@@ -39,8 +39,9 @@ internal sealed partial class OpenSloParser
     {
         var keys = _reader.Keys(spec, "the AlertPolicy spec", PolicyKeys);
         var description = Description(keys);
-        bool Flag(string key) => keys.TryGetValue(key, out var node) && _reader.Bool(node, key) == true;
-        var (noData, resolved, breaching) = (Flag("alertWhenNoData"), Flag("alertWhenResolved"), Flag("alertWhenBreaching"));
+        bool Flag(string key, bool absent) => keys.TryGetValue(key, out var node) ? _reader.Bool(node, key) == true : absent;
+        // The spec gives no defaults; a policy exists to alert, so only an explicit "alertWhenBreaching: false" turns that off.
+        var (noData, resolved, breaching) = (Flag("alertWhenNoData", false), Flag("alertWhenResolved", false), Flag("alertWhenBreaching", true));
         List<RefOrInline<AlertCondition>> conditions = [];
         if (Required(keys, "conditions", spec, "the AlertPolicy spec") is { } conditionsNode)
         {

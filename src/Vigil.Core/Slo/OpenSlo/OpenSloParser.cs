@@ -273,6 +273,16 @@ internal sealed partial class OpenSloParser
             {
                 _reader.Error(value, $"\"{Budget.MissingData.AnnotationKey}\" must be good, bad or ignore, not \"{text}\"");
             }
+            if (key is YamlScalarNode { Value: Evaluation.SloAnnotations.WorkbookAlerts } && value is YamlScalarNode { Value: var workbook }
+                && !Evaluation.SloAnnotations.TryParseBool(workbook, out _))
+            {
+                _reader.Error(value, $"\"{Evaluation.SloAnnotations.WorkbookAlerts}\" must be \"true\" or \"false\", not \"{workbook}\"");
+            }
+            if (key is YamlScalarNode { Value: Evaluation.SloAnnotations.ErrorBudgetPolicy } && value is YamlScalarNode { Value: var policy }
+                && !Evaluation.SloAnnotations.TryParseBudgetPolicy(policy, out _))
+            {
+                _reader.Error(value, $"\"{Evaluation.SloAnnotations.ErrorBudgetPolicy}\" must be freeze or none, not \"{policy}\"");
+            }
         }
     }
 

@@ -51,6 +51,15 @@ public static partial class SliQuery
             : ($"1 - (\n  ({part})\n  /\n  ({total})\n)", null);
     }
 
+    /// <summary>True when the query carries Sloth's <c>{{.window}}</c> placeholder.</summary>
+    public static bool HasWindowPlaceholder(string query) => WindowPlaceholder().IsMatch(query);
+
+    /// <summary>True for a plain series selector such as <c>http_requests_total{code="500"}</c>.</summary>
+    public static bool IsSeriesSelector(string query) => SeriesSelector().IsMatch(query);
+
+    /// <summary>The query with its <c>{{.window}}</c> placeholders replaced by <paramref name="window"/>.</summary>
+    public static string WithWindow(string query, string window) => WindowPlaceholder().Replace(query.Trim(), window);
+
     private static string? Counted(string query, string window, bool counter, out string? problem) =>
         Windowed(query, window, selector => counter ? $"sum(rate({selector}[{window}]))" : null, out problem);
 

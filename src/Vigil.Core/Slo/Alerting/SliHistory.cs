@@ -1,0 +1,204 @@
+using Vigil.Core.Slo.Budget;
+
+namespace Vigil.Core.Slo.Alerting;
+
+/// <summary>
+/// The per-minute good/total counts of one SLI over its SLO period, kept in two tiers: every minute for as long as
+/// the longest burn-rate window needs (a <see cref="MinuteRing"/> with running window sums, so burn rates stay exact
+/// to the minute), and buckets of <see cref="BucketMinutes"/> minutes for the whole period (for the error budget and
+/// the burn-down). All objectives of an SLO share one history: they differ only in what they allow.
+/// </summary>
+/// <remarks>
+/// For a 30-day SLO with the Workbook windows that is 3 days of minutes (34 KiB) and 2,881 quarter-hours (23 KiB)
+/// instead of 43,200 minutes (338 KiB). The price: the budget of a rolling window starts at a bucket boundary, so it
+/// covers up to <see cref="BucketMinutes"/> − 1 minutes less than the period. Quarter-hours suit every calendar window
+/// too, since every time zone's offset is a multiple of 15 minutes. When a window needs minutes for (almost) the whole
+/// period, or the SLO's time slices are not a multiple of the bucket, the bucket is one minute and the minute ring
+/// simply covers the whole period, as before.
+/// </remarks>
+public sealed class SliHistory
+{
+    public const int DefaultBucketMinutes = 15;
+
+    /// <summary>Minutes of minute-resolution history kept at least, so recent minutes can always be corrected.</summary>
+    public const int MinimumMinuteCapacity = 60;
+
+    private readonly BucketRing? _buckets;
+    private readonly int _periodWindow = -1;
+
+    /// <param name="periodMinutes">How far back the history keeps counts: the SLO period.</param>
+    /// <param name="windowMinutes">Windows with a running sum (the burn-rate windows).</param>
+    /// <param name="bucketMinutes">Resolution of the period beyond the minute tier; 1 keeps every minute of the period.</param>
+    /// <param name="extraMinutes">Minutes kept beyond the longest window (e.g. to evaluate a window at earlier minutes).</param>
+    public SliHistory(int periodMinutes, IReadOnlyList<int> windowMinutes, int bucketMinutes = DefaultBucketMinutes, int extraMinutes = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(periodMinutes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bucketMinutes, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(extraMinutes);
+        PeriodMinutes = periodMinutes;
+        var windows = windowMinutes.Distinct().Order().ToList();
+        var fine = Math.Max(MinimumMinuteCapacity, (windows.Count == 0 ? 0 : windows[^1]) + extraMinutes);
+        if (bucketMinutes == 1 || fine + bucketMinutes >= periodMinutes)
+        {
+            // Minutes for the whole period: the period itself is one more running window.
+            BucketMinutes = 1;
+            var capacity = Math.Max(fine, periodMinutes);
+            if (!windows.Contains(periodMinutes))
+            {
+                windows.Add(periodMinutes);
+            }
+            Minutes = new MinuteRing(capacity, windows);
+            _periodWindow = windows.IndexOf(periodMinutes);
+        }
+        else
+        {
+            BucketMinutes = bucketMinutes;
+            Minutes = new MinuteRing(fine, windows);
+            _buckets = new BucketRing(bucketMinutes, (periodMinutes + bucketMinutes - 1) / bucketMinutes + 1);
+        }
+    }
+
+    public int PeriodMinutes { get; }
+
+    /// <summary>Minutes per budget unit: 1 when every minute of the period is kept, else the bucket length.</summary>
+    public int BucketMinutes { get; }
+
+    /// <summary>The minute tier: every minute of the longest window, with a running sum per window.</summary>
+    public MinuteRing Minutes { get; }
+
+    /// <summary>The newest minute recorded or advanced to, or null before the first.</summary>
+    public long? Head => Minutes.Head;
+
+    /// <summary>Approximate bytes of count storage (both tiers), for cost reports.</summary>
+    public long Bytes => (Minutes.Capacity * 8L) + ((_buckets?.Capacity ?? 0) * 8L);
+
+    public int WindowIndex(int minutes)
+    {
+        for (var i = 0; i < Minutes.Windows.Count; i++)
+        {
+            if (Minutes.Windows[i] == minutes)
+            {
+                return i;
+            }
+        }
+        throw new ArgumentException($"the history keeps no {minutes}-minute window", nameof(minutes));
+    }
+
+    public void AdvanceTo(long minute)
+    {
+        Minutes.AdvanceTo(minute);
+        _buckets?.AdvanceTo(minute);
+    }
+
+    /// <summary>
+    /// Sets the counts of a minute, replacing what it held (late or corrected data). Returns false when the minute is
+    /// older than the minute tier keeps: its old value is no longer known, so it cannot be replaced.
+    /// </summary>
+    public bool Set(long minute, double good, double total)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(total);
+        if (_buckets is null)
+        {
+            return Minutes.Record(minute, good, total);
+        }
+        AdvanceTo(minute);
+        var old = Minutes.At(minute);
+        if (!Minutes.Record(minute, good, total))
+        {
+            return false;
+        }
+        // The bucket receives exactly what the minute tier now holds minus what it held.
+        var stored = Minutes.At(minute);
+        _buckets.Add(minute, stored.Bad - (old.HasData ? old.Bad : 0), stored.Total - (old.HasData ? old.Total : 0));
+        return true;
+    }
+
+    /// <summary>Adds events to a minute. Minutes older than the minute tier still count in their bucket.</summary>
+    public bool Add(long minute, double good, double total)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(total);
+        AdvanceTo(minute);
+        var current = Minutes.At(minute);
+        var inMinutes = minute > Minutes.Head - Minutes.Capacity;
+        if (inMinutes)
+        {
+            Minutes.Record(minute, good + (current.HasData ? current.Good : 0), total + (current.HasData ? current.Total : 0));
+        }
+        if (_buckets is null)
+        {
+            return inMinutes;
+        }
+        return _buckets.Add(minute, Math.Max(0, total - good), total);
+    }
+
+    /// <summary>The counts of one minute of the minute tier (missing when it has no data or is older).</summary>
+    public EventCounts At(long minute) => Minutes.At(minute);
+
+    /// <summary>Counts over window <paramref name="index"/> ending at the head.</summary>
+    public EventCounts Sum(int index) => Minutes.Sum(index);
+
+    /// <summary>The first minute of a budget unit at or after <paramref name="minute"/>.</summary>
+    public long AlignUp(long minute)
+    {
+        var rest = ((minute % BucketMinutes) + BucketMinutes) % BucketMinutes;
+        return rest == 0 ? minute : minute + BucketMinutes - rest;
+    }
+
+    /// <summary>The oldest minute the history still holds counts for (the start of the period ending at the head).</summary>
+    public long Oldest => (Head ?? 0) - PeriodMinutes + 1;
+
+    /// <summary>Counts over the last period ending at the head (starting at a unit boundary, see the remarks).</summary>
+    public EventCounts PeriodSum() => SumLast(PeriodMinutes);
+
+    /// <summary>Counts over the last <paramref name="minutes"/> ending at the head (a running window when there is one, else from the units).</summary>
+    public EventCounts SumLast(int minutes)
+    {
+        if (Head is not { } head)
+        {
+            return EventCounts.Missing;
+        }
+        if (minutes == PeriodMinutes && _periodWindow >= 0)
+        {
+            return Minutes.Sum(_periodWindow);
+        }
+        for (var i = 0; i < Minutes.Windows.Count; i++)
+        {
+            if (Minutes.Windows[i] == minutes)
+            {
+                return Minutes.Sum(i);
+            }
+        }
+        return SumFrom(head - minutes + 1);
+    }
+
+    /// <summary>Counts from <paramref name="fromMinute"/> (rounded up to a unit boundary) through the head.</summary>
+    public EventCounts SumFrom(long fromMinute)
+    {
+        if (Head is not { } head)
+        {
+            return EventCounts.Missing;
+        }
+        var sum = EventCounts.Missing;
+        for (var unit = AlignUp(Math.Max(fromMinute, Oldest)); unit <= head; unit += BucketMinutes)
+        {
+            sum = sum.Plus(Unit(unit));
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// Copies budget units (counts of <see cref="BucketMinutes"/> minutes each) starting at the unit that begins at
+    /// <paramref name="firstMinute"/> (a unit boundary) into <paramref name="destination"/>; the last unit may be
+    /// partial (it ends at the head). Units the history no longer keeps are missing.
+    /// </summary>
+    public void CopyUnits(long firstMinute, Span<EventCounts> destination)
+    {
+        for (var i = 0; i < destination.Length; i++)
+        {
+            destination[i] = Unit(firstMinute + ((long)i * BucketMinutes));
+        }
+    }
+
+    private EventCounts Unit(long firstMinute) =>
+        _buckets is null ? Minutes.At(firstMinute) : _buckets.At(_buckets.BucketOf(firstMinute));
+}

@@ -1,0 +1,101 @@
+using System.Buffers;
+using Vigil.Core.Slo.Alerting;
+using Vigil.Core.Slo.OpenSlo;
+
+namespace Vigil.Core.Slo.Budget;
+
+/// <summary>One point of a burn-down: the budget consumed from the window start up to <see cref="At"/>.</summary>
+/// <param name="RemainingPercent">Share of the current window's budget left at that time; null when the budget is zero.</param>
+public readonly record struct BurnDownPoint(DateTimeOffset At, double Consumed, double? RemainingPercent);
+
+/// <summary>
+/// The burn-down of the current window: how the budget (as of now) was spent from the window start to now, in
+/// <see cref="Points"/> at a regular step. The chart runs from <see cref="SloWindow.Start"/> to <see cref="SloWindow.End"/>.
+/// </summary>
+public sealed record BurnDown(SloWindow Window, BudgetUnit Unit, double Total, IReadOnlyList<BurnDownPoint> Points);
+
+/// <summary>
+/// The error budget and its burn-down read from an <see cref="SliHistory"/>: the window's counts in units of
+/// <see cref="SliHistory.BucketMinutes"/>, fed to the exact arithmetic of <see cref="ErrorBudgetCalculator"/>.
+/// </summary>
+public static class HistoryBudget
+{
+    /// <summary>The budget of <paramref name="window"/> from its start (rounded up to a unit boundary) to <paramref name="now"/>.</summary>
+    public static ErrorBudget Compute(SliHistory history, BudgetPolicy policy, SloWindow window, DateTimeOffset now)
+    {
+        var (from, units, complete) = Span(history, window, now);
+        var buffer = ArrayPool<EventCounts>.Shared.Rent(Math.Max(1, units));
+        try
+        {
+            var counts = buffer.AsSpan(0, units);
+            history.CopyUnits(from, counts);
+            return Budget(history, policy, window, counts, complete);
+        }
+        finally
+        {
+            ArrayPool<EventCounts>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The burn-down of <paramref name="window"/> up to <paramref name="now"/>, at most about <paramref name="maxPoints"/> points.</summary>
+    public static BurnDown BurnDown(SliHistory history, BudgetPolicy policy, SloWindow window, DateTimeOffset now, int maxPoints = 240)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPoints, 2);
+        var (from, units, complete) = Span(history, window, now);
+        var end = MinuteRing.MinuteOf(now);
+        var counts = new EventCounts[units];
+        history.CopyUnits(from, counts);
+        var budget = Budget(history, policy, window, counts, complete);
+        var b = history.BucketMinutes;
+        double? Remaining(double consumed) => budget.Total > 0 ? 100 * (budget.Total - consumed) / budget.Total : null;
+        var points = new List<BurnDownPoint>(Math.Min(units, maxPoints) + 2) { new(Time(from), 0, Remaining(0)) };
+        var step = Math.Max(1, (units + maxPoints - 1) / maxPoints);
+        var sliceUnits = Math.Max(1, policy.SliceMinutes / b);
+        double consumed = 0;
+        for (var i = 0; i < units; i++)
+        {
+            if (policy.Method == BudgetingMethod.Occurrences)
+            {
+                consumed += counts[i].HasData ? counts[i].Bad : 0;
+            }
+            else if ((i + 1) % sliceUnits == 0 && i < complete
+                && ErrorBudgetCalculator.Judge(policy, ErrorBudgetCalculator.Sum(counts.AsSpan(i + 1 - sliceUnits, sliceUnits))) is { } good)
+            {
+                consumed += (1 - good) * policy.SliceMinutes;
+            }
+            if ((i + 1) % step == 0 || i == units - 1)
+            {
+                points.Add(new BurnDownPoint(Time(Math.Min(from + ((long)(i + 1) * b), end)), consumed, Remaining(consumed)));
+            }
+        }
+        return new BurnDown(window, budget.Unit, budget.Total, points);
+    }
+
+    private static DateTimeOffset Time(long minute) => DateTimeOffset.FromUnixTimeSeconds(minute * 60);
+
+    /// <summary>The first unit's minute, the units up to now (the last may be partial) and how many are complete.</summary>
+    private static (long From, int Units, int Complete) Span(SliHistory history, SloWindow window, DateTimeOffset now)
+    {
+        var end = MinuteRing.MinuteOf(now);
+        history.AdvanceTo(end - 1);
+        var from = history.AlignUp(MinuteRing.MinuteOf(window.Start));
+        var minutes = Math.Max(0, end - from);
+        var b = history.BucketMinutes;
+        return (from, (int)((minutes + b - 1) / b), (int)(minutes / b));
+    }
+
+    private static ErrorBudget Budget(SliHistory history, BudgetPolicy policy, SloWindow window, ReadOnlySpan<EventCounts> units, int complete)
+    {
+        if (policy.Method == BudgetingMethod.Occurrences)
+        {
+            return ErrorBudgetCalculator.Occurrences(policy.Objective, units);
+        }
+        var b = history.BucketMinutes;
+        if (policy.SliceMinutes % b != 0)
+        {
+            throw new InvalidOperationException($"time slices of {policy.SliceMinutes} minutes cannot be cut from {b}-minute units");
+        }
+        var inUnits = ErrorBudgetCalculator.Timeslices(policy with { SliceMinutes = policy.SliceMinutes / b }, units[..complete], Math.Max(1, window.Minutes / b));
+        return inUnits with { Total = inUnits.Total * b, Consumed = inUnits.Consumed * b };
+    }
+}
