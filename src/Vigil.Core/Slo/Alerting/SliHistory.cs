@@ -188,14 +188,26 @@ public sealed class SliHistory
 
     /// <summary>
     /// Copies budget units (counts of <see cref="BucketMinutes"/> minutes each) starting at the unit that begins at
-    /// <paramref name="firstMinute"/> (a unit boundary) into <paramref name="destination"/>; the last unit may be
-    /// partial (it ends at the head). Units the history no longer keeps are missing.
+    /// <paramref name="firstMinute"/> (a unit boundary) into <paramref name="destination"/>. A unit reaching past
+    /// <paramref name="endMinute"/> (exclusive: the current, incomplete minute) counts only the minutes before it, read
+    /// from the minute tier. Units the history no longer keeps are missing.
     /// </summary>
-    public void CopyUnits(long firstMinute, Span<EventCounts> destination)
+    public void CopyUnits(long firstMinute, long endMinute, Span<EventCounts> destination)
     {
         for (var i = 0; i < destination.Length; i++)
         {
-            destination[i] = Unit(firstMinute + ((long)i * BucketMinutes));
+            var unit = firstMinute + ((long)i * BucketMinutes);
+            if (unit + BucketMinutes <= endMinute || BucketMinutes == 1)
+            {
+                destination[i] = Unit(unit);
+                continue;
+            }
+            var sum = EventCounts.Missing;
+            for (var m = unit; m < endMinute; m++)
+            {
+                sum = sum.Plus(Minutes.At(m));
+            }
+            destination[i] = sum;
         }
     }
 

@@ -28,7 +28,7 @@ public static class HistoryBudget
         try
         {
             var counts = buffer.AsSpan(0, units);
-            history.CopyUnits(from, counts);
+            history.CopyUnits(from, MinuteRing.MinuteOf(now), counts);
             return Budget(history, policy, window, counts, complete);
         }
         finally
@@ -44,7 +44,7 @@ public static class HistoryBudget
         var (from, units, complete) = Span(history, window, now);
         var end = MinuteRing.MinuteOf(now);
         var counts = new EventCounts[units];
-        history.CopyUnits(from, counts);
+        history.CopyUnits(from, MinuteRing.MinuteOf(now), counts);
         var budget = Budget(history, policy, window, counts, complete);
         var b = history.BucketMinutes;
         double? Remaining(double consumed) => budget.Total > 0 ? 100 * (budget.Total - consumed) / budget.Total : null;

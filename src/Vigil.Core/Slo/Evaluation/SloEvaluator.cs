@@ -11,7 +11,8 @@ namespace Vigil.Core.Slo.Evaluation;
 /// </summary>
 public sealed class SloEvaluator
 {
-    public SloEvaluator(ServiceLevelObjective slo, IReadOnlyList<PolicyCondition> conditions)
+    /// <param name="bucketMinutes">Overrides <see cref="BucketMinutesFor"/> (1 keeps every minute of the period; for cost comparisons).</param>
+    public SloEvaluator(ServiceLevelObjective slo, IReadOnlyList<PolicyCondition> conditions, int? bucketMinutes = null)
     {
         Slo = slo;
         Period = slo.TimeWindow.Duration.ToTimeSpan();
@@ -23,7 +24,7 @@ public sealed class SloEvaluator
         // The Workbook windows are always kept: they are the "standard windows" shown for every SLO.
         var windows = BurnRateEvaluator.WindowMinutes(workbook).Concat(conditions.Select(c => c.LookbackMinutes)).ToList();
         var extra = conditions.Count == 0 ? 0 : conditions.Max(c => c.AlertAfterMinutes);
-        History = new SliHistory(HistoryMinutes, windows, BucketMinutesFor(slo), extra);
+        History = new SliHistory(HistoryMinutes, windows, bucketMinutes ?? BucketMinutesFor(slo), extra);
         var labels = ObjectiveLabels(slo.Objectives);
         Objectives = [.. slo.Objectives.Select((o, i) => new ObjectiveEvaluator(this, i, o, labels[i]))];
         Freezes = !SloAnnotations.TryParseBudgetPolicy(slo.Metadata.Annotation(SloAnnotations.ErrorBudgetPolicy), out var freezes) || freezes;
