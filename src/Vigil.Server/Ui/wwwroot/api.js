@@ -80,6 +80,10 @@ export const api = {
   metricSources: () => get('/api/v1/metrics/sources'),
   metricSeries: () => get('/api/v1/metrics/series'),
   metricSeriesDetail: id => get(`/api/v1/metrics/series/${enc(id)}`),
+  slos: () => get('/api/v1/slos'),
+  slo: name => get(`/api/v1/slos/${enc(name)}`),
+  sloBurnDown: (name, objective, points) => get(`/api/v1/slos/${enc(name)}/burndown`, { objective, points }),
+  freezes: () => get('/api/v1/freezes'),
 };
 
 /** URL for the SSE stream; EventSource cannot send headers, so the token goes in the query. */

@@ -13,6 +13,8 @@ route('/logs', () => import('./pages/logs.js'));
 route('/logs/:source/:id', () => import('./pages/logs.js'));
 route('/metrics', () => import('./pages/metrics.js'));
 route('/metrics/:id', () => import('./pages/metrics.js'));
+route('/slos', () => import('./pages/slos.js'));
+route('/slos/:name', () => import('./pages/slos.js'));
 
 const $ = id => document.getElementById(id);
 const main = $('main');
