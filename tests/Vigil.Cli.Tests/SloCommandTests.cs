@@ -155,4 +155,17 @@ public sealed class SloCommandTests : IDisposable
         await process.WaitForExitAsync();
         return (process.ExitCode, await stdout + await stderr);
     }
+
+    [Fact]
+    public async Task Bench_reports_memory_and_round_time_for_both_layouts_and_the_prometheus_requests()
+    {
+        var result = await _cli.RunAsync("slo", "bench", "--slos", "3", "--days", "1", "--rounds", "2");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("every minute of the period (previous layout):", result.Out, StringComparison.Ordinal);
+        Assert.Contains("tiered: burn-window minutes + 15-minute buckets:", result.Out, StringComparison.Ordinal);
+        Assert.Contains("KiB per SLO on the heap", result.Out, StringComparison.Ordinal);
+        Assert.Contains("incremental round: 6 query_range requests (2 per SLO, 3 points each)", result.Out, StringComparison.Ordinal);
+        Assert.Contains("backfill of one SLO: 8 requests for 30 days", result.Out, StringComparison.Ordinal);
+    }
 }

@@ -4,7 +4,7 @@ using Vigil.Core.Slo.Rules;
 
 namespace Vigil.Cli.Commands.Slo;
 
-/// <summary><c>vigil slo validate|rules</c>: offline tools for OpenSLO v1 files (no server needed).</summary>
+/// <summary><c>vigil slo validate|rules|bench</c>: offline tools for OpenSLO v1 files (no server needed) and the evaluation cost.</summary>
 public static class SloCommands
 {
     /// <summary>The files are readable but hold errors (exit 1, like a refused request).</summary>
@@ -15,6 +15,7 @@ public static class SloCommands
         var slo = new Command("slo", "Check OpenSLO v1 files and turn them into Prometheus rules");
         slo.Subcommands.Add(Validate(context));
         slo.Subcommands.Add(Rules(context));
+        slo.Subcommands.Add(SloBenchCommand.Create(context));
         return slo;
     }
 

@@ -79,5 +79,34 @@ internal sealed class BucketRing
         return float.IsNaN(_total[slot]) ? EventCounts.Missing : new EventCounts(_total[slot] - _bad[slot], _total[slot]);
     }
 
+    /// <summary>Counts of buckets <paramref name="fromBucket"/> to <paramref name="toBucket"/> (inclusive, clipped to those kept), in one linear pass.</summary>
+    public EventCounts Sum(long fromBucket, long toBucket)
+    {
+        if (_head == long.MinValue)
+        {
+            return EventCounts.Missing;
+        }
+        var from = Math.Max(fromBucket, _head - Capacity + 1);
+        var to = Math.Min(toBucket, _head);
+        double bad = 0, total = 0;
+        var any = false;
+        var slot = from <= to ? Slot(from) : 0;
+        for (var b = from; b <= to; b++)
+        {
+            var t = _total[slot];
+            if (!float.IsNaN(t))
+            {
+                bad += _bad[slot];
+                total += t;
+                any = true;
+            }
+            if (++slot == Capacity)
+            {
+                slot = 0;
+            }
+        }
+        return any ? new EventCounts(total - bad, total) : EventCounts.Missing;
+    }
+
     private int Slot(long bucket) => (int)(((bucket % Capacity) + Capacity) % Capacity);
 }

@@ -26,6 +26,11 @@ public sealed class SliHistory
     private readonly BucketRing? _buckets;
     private readonly int _periodWindow = -1;
 
+    // The last SumUnits result, valid while nothing changed: the period burn rate and every objective's budget of a
+    // rolling window ask for the same range in one evaluation, and summing it once halves the memory read.
+    private long _version;
+    private (long First, long End, long Version, EventCounts Sum) _lastSum = (0, 0, -1, EventCounts.Missing);
+
     /// <param name="periodMinutes">How far back the history keeps counts: the SLO period.</param>
     /// <param name="windowMinutes">Windows with a running sum (the burn-rate windows).</param>
     /// <param name="bucketMinutes">Resolution of the period beyond the minute tier; 1 keeps every minute of the period.</param>
@@ -86,6 +91,10 @@ public sealed class SliHistory
 
     public void AdvanceTo(long minute)
     {
+        if (Head is not { } head || minute > head)
+        {
+            _version++;
+        }
         Minutes.AdvanceTo(minute);
         _buckets?.AdvanceTo(minute);
     }
@@ -97,6 +106,7 @@ public sealed class SliHistory
     public bool Set(long minute, double good, double total)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(total);
+        _version++;
         if (_buckets is null)
         {
             return Minutes.Record(minute, good, total);
@@ -117,6 +127,7 @@ public sealed class SliHistory
     public bool Add(long minute, double good, double total)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(total);
+        _version++;
         AdvanceTo(minute);
         var current = Minutes.At(minute);
         var inMinutes = minute > Minutes.Head - Minutes.Capacity;
@@ -172,18 +183,57 @@ public sealed class SliHistory
     }
 
     /// <summary>Counts from <paramref name="fromMinute"/> (rounded up to a unit boundary) through the head.</summary>
-    public EventCounts SumFrom(long fromMinute)
+    public EventCounts SumFrom(long fromMinute) =>
+        Head is { } head ? SumUnits(AlignUp(Math.Max(fromMinute, Oldest)), head + 1) : EventCounts.Missing;
+
+    /// <summary>
+    /// The counts of the units from <paramref name="firstMinute"/> (a unit boundary) up to <paramref name="endMinute"/>
+    /// (exclusive), as <see cref="CopyUnits"/> would give them, summed: whole buckets in one pass over the bucket tier,
+    /// the unit cut by <paramref name="endMinute"/> from the minute tier, a running window when one covers the range.
+    /// </summary>
+    public EventCounts SumUnits(long firstMinute, long endMinute)
     {
-        if (Head is not { } head)
+        if (Head is not { } head || endMinute <= firstMinute)
         {
             return EventCounts.Missing;
         }
-        var sum = EventCounts.Missing;
-        for (var unit = AlignUp(Math.Max(fromMinute, Oldest)); unit <= head; unit += BucketMinutes)
+        if (_lastSum.First == firstMinute && _lastSum.End == endMinute && _lastSum.Version == _version)
         {
-            sum = sum.Plus(Unit(unit));
+            return _lastSum.Sum;
         }
-        return sum;
+        var result = ComputeSum(firstMinute, endMinute, head);
+        _lastSum = (firstMinute, endMinute, _version, result);
+        return result;
+    }
+
+    private EventCounts ComputeSum(long firstMinute, long endMinute, long head)
+    {
+        if (_buckets is null)
+        {
+            if (endMinute == head + 1)
+            {
+                for (var i = 0; i < Minutes.Windows.Count; i++)
+                {
+                    if (Minutes.Windows[i] == endMinute - firstMinute)
+                    {
+                        return Minutes.Sum(i);
+                    }
+                }
+            }
+            var sum = EventCounts.Missing;
+            for (var m = firstMinute; m < endMinute; m++)
+            {
+                sum = sum.Plus(Minutes.At(m));
+            }
+            return sum;
+        }
+        var wholeEnd = firstMinute + ((endMinute - firstMinute) / BucketMinutes * BucketMinutes);
+        var total = wholeEnd > firstMinute ? _buckets.Sum(_buckets.BucketOf(firstMinute), _buckets.BucketOf(wholeEnd) - 1) : EventCounts.Missing;
+        for (var m = wholeEnd; m < endMinute; m++)
+        {
+            total = total.Plus(Minutes.At(m));
+        }
+        return total;
     }
 
     /// <summary>

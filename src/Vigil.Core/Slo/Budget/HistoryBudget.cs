@@ -24,6 +24,11 @@ public static class HistoryBudget
     public static ErrorBudget Compute(SliHistory history, BudgetPolicy policy, SloWindow window, DateTimeOffset now)
     {
         var (from, units, complete) = Span(history, window, now);
+        if (policy.Method == BudgetingMethod.Occurrences)
+        {
+            // Occurrences only need the window's sum: no per-unit copy.
+            return ErrorBudgetCalculator.Occurrences(policy.Objective, [history.SumUnits(from, MinuteRing.MinuteOf(now))]);
+        }
         var buffer = ArrayPool<EventCounts>.Shared.Rent(Math.Max(1, units));
         try
         {
