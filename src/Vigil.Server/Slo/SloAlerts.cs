@@ -128,6 +128,12 @@ public static class SloAlerts
         return Make(state, labels, annotations, now);
     }
 
+    /// <summary>The SLO's page in the UI: the alerts' generatorURL.</summary>
+    public static string PageUrl(string slo) => "/#/slos/" + Uri.EscapeDataString(slo);
+
+    /// <summary>True for a generatorURL Vigil's SLO alerts use (the UI page, or the API form of earlier versions).</summary>
+    public static bool IsSloUrl(string url) => url.StartsWith("/#/slos/", StringComparison.Ordinal) || url.StartsWith("/api/v1/slos/", StringComparison.Ordinal);
+
     /// <summary>Prometheus-style duration: 5m, 1h, 5h36m, 2d19h12m.</summary>
     public static string Duration(TimeSpan span)
     {
@@ -146,7 +152,7 @@ public static class SloAlerts
     private static Alert Make(SloState state, LabelSet labels, LabelSet annotations, DateTimeOffset now)
     {
         var startsAt = state.Sent.TryGetValue(labels.Fingerprint(), out var sent) && sent.EndsAt > now ? sent.StartsAt : now;
-        return new Alert(labels, annotations, startsAt, now + HoldFor, "/api/v1/slos/" + Uri.EscapeDataString(state.Name), now, Timeout: true);
+        return new Alert(labels, annotations, startsAt, now + HoldFor, PageUrl(state.Name), now, Timeout: true);
     }
 
     private static LabelSet Labels(SloState state, ObjectiveStatus status, string alertName, params (string, string)[] extra) =>

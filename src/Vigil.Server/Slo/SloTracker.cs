@@ -390,7 +390,7 @@ public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, A
 
     private Dictionary<Fingerprint, Alert> FiringAlertsOf(string slo, DateTimeOffset now) =>
         pipeline.Alerts.All.Where(a => SloAlerts.Names.Contains(a.Name) && a.Labels.Get("slo") == slo && !a.IsResolvedAt(now)
-                && a.GeneratorUrl.StartsWith("/api/v1/slos/", StringComparison.Ordinal))
+                && SloAlerts.IsSloUrl(a.GeneratorUrl))
             .ToDictionary(a => a.Fingerprint);
 
     public void Dispose()

@@ -96,6 +96,13 @@ public sealed class SloUiTests
             await Assertions.Expect(chart.GetByTestId("slo-burndown-line")).ToHaveCountAsync(1);
             await Assertions.Expect(chart.GetByTestId("slo-burndown-ideal")).ToHaveCountAsync(1);
             await Assertions.Expect(chart).ToHaveAttributeAsync("aria-label", "error budget left: 50.00% now");
+
+            // The alerts' source link (generatorURL) is the SLO's page.
+            await page.Locator("[data-nav=alerts]").ClickAsync();
+            var source = page.Locator("a[href$='/#/slos/checkout-availability']").First;
+            await Assertions.Expect(source).ToBeVisibleAsync();
+            await page.GotoAsync(await source.GetAttributeAsync("href") ?? "");
+            await Assertions.Expect(page.GetByTestId("slo-detail")).ToHaveAttributeAsync("data-slo", "checkout-availability");
             Assert.Empty(chromium.ConsoleErrors);
         }
         finally
