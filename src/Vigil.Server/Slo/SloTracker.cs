@@ -268,6 +268,10 @@ public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, A
         if (!changes.IsEmpty)
         {
             await store.ApplyAsync([changes], ct);
+            foreach (var entry in changes.Audit)
+            {
+                LogFreezeChanged(entry.Target, entry.Details);
+            }
         }
         lock (_freezeGate)
         {
@@ -407,6 +411,9 @@ public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, A
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SLO {Slo}: Prometheus readable again; caught up {Minutes} minutes")]
     private partial void LogReadRecovered(string slo, long minutes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Error-budget policy, {Target}: {Details}")]
+    private partial void LogFreezeChanged(string target, string details);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SLO {Slo}: {Note}")]
     private partial void LogNoData(string slo, string note);
