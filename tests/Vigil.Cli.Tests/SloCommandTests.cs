@@ -168,4 +168,25 @@ public sealed class SloCommandTests : IDisposable
         Assert.Contains("incremental round: 6 query_range requests (2 per SLO, 3 points each)", result.Out, StringComparison.Ordinal);
         Assert.Contains("backfill of one SLO: 8 requests for 30 days", result.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Validate_with_prometheus_runs_each_query_and_reports_the_ones_prometheus_rejects()
+    {
+        await using var prometheus = await FakeServer.StartAsync();
+        prometheus.On("GET", "/api/v1/query_range", 400,
+            """{"status":"error","errorType":"bad_data","error":"1:6: parse error: unknown function with name \"rat\""}""");
+        var files = new[] { Write("sli.yaml", Sli), Write("slo.yaml", Slo("availability")) };
+
+        var failed = await _cli.RunAsync(["slo", "validate", "--prometheus", prometheus.Url, .. files]);
+
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("slo.yaml:4:9: SLO \"availability\": the bad query sum(increase(http_requests_total{job=\"api\",code=~\"5..\"}[1m])) failed (bad_data): "
+            + "1:6: parse error: unknown function with name \"rat\"", failed.Error, StringComparison.Ordinal);
+        Assert.Contains("/api/v1/query_range", prometheus.Requests.First().Path, StringComparison.Ordinal);
+
+        prometheus.On("GET", "/api/v1/query_range", 200, """{"status":"success","data":{"resultType":"matrix","result":[]}}""");
+        var passed = await _cli.RunAsync(["slo", "validate", "--prometheus", prometheus.Url, .. files]);
+        Assert.Equal(0, passed.ExitCode);
+        Assert.Contains("1 Prometheus SLI queried without errors", passed.Out, StringComparison.Ordinal);
+    }
 }

@@ -302,6 +302,17 @@ public sealed class PrometheusSloTests : IAsyncLifetime
         Assert.Contains("no series", slos["empty-result"]["source"]!["note"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.All(["broken-promql", "prometheus-down", "empty-result"], name => Assert.Null(slos[name]["sli"]));
 
+        // The same checks before deploying: `vigil slo validate --prometheus` runs every SLI's queries and names the SLOs they fail for.
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await Vigil.Cli.CliApp.RunAsync(["slo", "validate", "--prometheus", $"http://127.0.0.1:{promPort}", sloFile],
+            new Vigil.Cli.CliContext { Out = stdout, Error = stderr, GetEnvironment = _ => null, Width = 200 });
+        Assert.Equal(1, code);
+        var validation = stderr.ToString();
+        Assert.Contains("slos.yaml:33:9: SLO \"broken-promql\": the good query sum(rat(app_requests_total{code=\"200\"}[1m])) failed (bad_data)", validation, StringComparison.Ordinal);
+        Assert.Contains("SLO \"prometheus-down\": cannot reach Prometheus", validation, StringComparison.Ordinal);
+        Assert.Contains("2 errors", validation, StringComparison.Ordinal);
+
         // Recovery: errors stop and a burst of good requests dilutes the window; the next minutes, read incrementally,
         // resolve the alert and lift the freeze (more than 10% of the budget is left again).
         _traffic.ErrorShare = 0;

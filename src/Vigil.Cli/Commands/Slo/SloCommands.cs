@@ -1,6 +1,11 @@
 using System.CommandLine;
+using Vigil.Core.Config;
+using Vigil.Core.Slo.Alerting;
+using Vigil.Core.Slo.Evaluation;
 using Vigil.Core.Slo.OpenSlo;
 using Vigil.Core.Slo.Rules;
+using Vigil.Server.Metrics;
+using Vigil.Server.Slo;
 
 namespace Vigil.Cli.Commands.Slo;
 
@@ -28,7 +33,13 @@ public static class SloCommands
     private static Command Validate(CliContext context)
     {
         var files = Files();
-        var command = new Command("validate", "Report every error in OpenSLO files as file:line:column; exit 1 if there is any") { files };
+        var prometheus = new Option<string>("--prometheus")
+        {
+            Description = "Also run every Prometheus SLI's per-minute queries against this Prometheus (DataSource urls win, as in the server) "
+                + "and report those it rejects",
+            HelpName = "URL",
+        };
+        var command = new Command("validate", "Report every error in OpenSLO files as file:line:column; exit 1 if there is any") { files, prometheus };
         command.SetAction(async (result, ct) =>
         {
             var paths = result.GetValue(files)!;
@@ -37,12 +48,63 @@ public static class SloCommands
             {
                 return InvalidExitCode;
             }
+            var queried = "";
+            if (result.GetValue(prometheus) is { } text)
+            {
+                if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+                {
+                    await context.Error.WriteLineAsync($"error: --prometheus \"{text}\" must be an http(s) URL such as http://prometheus:9090").ConfigureAwait(false);
+                    return ExitCodes.Usage;
+                }
+                var (checkedSlis, errors) = await CheckPrometheusAsync(catalog, url, ct).ConfigureAwait(false);
+                if (await ReportErrors(context, errors).ConfigureAwait(false))
+                {
+                    return InvalidExitCode;
+                }
+                queried = $"; {checkedSlis} Prometheus {Plural(checkedSlis, "SLI")} queried without errors";
+            }
             var slos = catalog.Slos.Count();
             await context.Out.WriteLineAsync(
-                $"{paths.Length} {Plural(paths.Length, "file")} valid: {catalog.Objects.Count} {Plural(catalog.Objects.Count, "object")}, {slos} {Plural(slos, "SLO")}").ConfigureAwait(false);
+                $"{paths.Length} {Plural(paths.Length, "file")} valid: {catalog.Objects.Count} {Plural(catalog.Objects.Count, "object")}, {slos} {Plural(slos, "SLO")}{queried}").ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Shapes each Prometheus SLI's queries as the server would and runs them over the last complete minute, so
+    /// PromQL that Prometheus rejects (a typo in a function, a bad matcher) is an error at the SLO before deploying.
+    /// </summary>
+    private static async Task<(int Checked, List<ConfigError> Errors)> CheckPrometheusAsync(OpenSloCatalog catalog, Uri url, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var reader = new PrometheusSliReader(http);
+        var last = MinuteRing.MinuteOf(DateTimeOffset.UtcNow) - 1;
+        var errors = new List<ConfigError>();
+        var count = 0;
+        foreach (var slo in catalog.Slos)
+        {
+            if (catalog.IndicatorOf(slo) is not { } indicator || !PrometheusSli.Reads(indicator, catalog))
+            {
+                continue;
+            }
+            count++;
+            var (sli, problem) = PrometheusSli.For(slo, indicator, catalog, url);
+            if (sli is null)
+            {
+                errors.Add(catalog.ErrorAt(slo, $"SLO \"{slo.Name}\" {problem}"));
+                continue;
+            }
+            try
+            {
+                await reader.ReadAsync(sli, last, last, ct).ConfigureAwait(false);
+            }
+            catch (PrometheusQueryException ex)
+            {
+                errors.Add(catalog.ErrorAt(slo, $"SLO \"{slo.Name}\": {ex.Message}"));
+            }
+        }
+        return (count, errors);
     }
 
     private static Command Rules(CliContext context)
@@ -81,17 +143,19 @@ public static class SloCommands
         return command;
     }
 
-    private static async Task<bool> ReportErrors(CliContext context, OpenSloCatalog catalog)
+    private static Task<bool> ReportErrors(CliContext context, OpenSloCatalog catalog) => ReportErrors(context, catalog.Errors);
+
+    private static async Task<bool> ReportErrors(CliContext context, IReadOnlyList<ConfigError> errors)
     {
-        foreach (var error in catalog.Errors)
+        foreach (var error in errors)
         {
             await context.Error.WriteLineAsync(error.ToString()).ConfigureAwait(false);
         }
-        if (catalog.Errors.Count > 0)
+        if (errors.Count > 0)
         {
-            await context.Error.WriteLineAsync($"{catalog.Errors.Count} {Plural(catalog.Errors.Count, "error")}").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"{errors.Count} {Plural(errors.Count, "error")}").ConfigureAwait(false);
         }
-        return catalog.Errors.Count > 0;
+        return errors.Count > 0;
     }
 
     private static string Plural(int count, string noun) => count == 1 ? noun : noun + "s";
