@@ -10,7 +10,7 @@ namespace Vigil.Core.Config;
 /// </summary>
 public static class ConfigLoader
 {
-    private static readonly string[] TopLevelKeys = ["global", "route", "inhibit_rules", "receivers", "incidents", "logs", "metrics", "slos"];
+    private static readonly string[] TopLevelKeys = ["global", "route", "inhibit_rules", "receivers", "incidents", "logs", "metrics", "slos", "escalation_policies"];
 
     // Alertmanager sections Vigil does not implement yet; accepted so an existing alertmanager.yml loads.
     private static readonly string[] IgnoredTopLevelKeys = ["templates", "time_intervals", "mute_time_intervals", "tracing"];
@@ -53,6 +53,8 @@ public static class ConfigLoader
         var resolveTimeout = ParseGlobal(reader, keys);
         var reopenWindow = ParseIncidents(reader, keys);
         var receivers = new ReceiverParser(reader).ParseAll(keys.GetValueOrDefault("receivers"));
+        var escalation = new EscalationPoliciesParser(reader);
+        var escalationPolicies = escalation.ParseAll(keys.GetValueOrDefault("escalation_policies"));
         Route? route = null;
         if (keys.TryGetValue("route", out var routeNode))
         {
@@ -64,6 +66,14 @@ public static class ConfigLoader
                 if (!names.Contains(name))
                 {
                     reader.Error(node, $"route refers to receiver \"{name}\", which is not defined under \"receivers\"");
+                }
+            }
+            var policyNames = escalationPolicies.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var (name, node) in routes.EscalationPolicyReferences)
+            {
+                if (!policyNames.Contains(name))
+                {
+                    reader.Error(node, $"route refers to escalation policy \"{name}\", which is not defined under \"escalation_policies\"");
                 }
             }
         }
@@ -91,6 +101,7 @@ public static class ConfigLoader
             Logs = logs,
             Metrics = metrics,
             Slos = slos,
+            EscalationPolicies = escalationPolicies,
             Original = text,
         };
     }

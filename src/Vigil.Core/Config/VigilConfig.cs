@@ -1,3 +1,4 @@
+using Vigil.Core.Escalation;
 using Vigil.Core.Inhibition;
 using Vigil.Core.Routing;
 
@@ -32,6 +33,9 @@ public sealed record VigilConfig
 
     /// <summary>OpenSLO objectives evaluated from native SLI events (the <c>slos:</c> section).</summary>
     public SlosConfig Slos { get; init; } = SlosConfig.Default;
+
+    /// <summary>Who is paged, in which order, for incidents whose route names a policy (the <c>escalation_policies:</c> section).</summary>
+    public IReadOnlyList<EscalationPolicy> EscalationPolicies { get; init; } = [];
 
     /// <summary>The file's text exactly as read, for <c>GET /api/v2/status</c>.</summary>
     public required string Original { get; init; }
