@@ -1,4 +1,5 @@
 using Vigil.Core.Alerts;
+using Vigil.Core.Escalation;
 using Vigil.Core.Incidents;
 using Vigil.Core.Security;
 using Vigil.Core.Silences;
@@ -79,11 +80,17 @@ public sealed class ChangeSet
     /// <summary>Retention: SLI event minutes before this one (minutes since the Unix epoch) are deleted.</summary>
     public long? PruneSloMinutesBeforeMinute { get; set; }
 
+    /// <summary>Escalation states to insert or replace, by incident id.</summary>
+    public List<EscalationState> Escalations { get; } = [];
+
+    /// <summary>Escalations of incidents that no longer escalate (resolved), by incident id.</summary>
+    public List<long> DeletedEscalations { get; } = [];
+
     public bool IsEmpty =>
         Alerts.Count == 0 && DeletedAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
         && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0
         && Audit.Count == 0 && Meta.Count == 0 && LogTemplates.Count == 0 && DeletedLogTemplates.Count == 0
         && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0
         && NewMetricSeries.Count == 0 && MetricSamples.Count == 0 && PruneMetricSamplesRecordedBeforeTicks is null
-        && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null;
+        && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null && Escalations.Count == 0 && DeletedEscalations.Count == 0;
 }
