@@ -100,6 +100,7 @@ public static class VigilServer
         app.MapSlos();
         app.MapTokens();
         app.MapIncidents();
+        app.MapEscalation();
         app.MapStream();
         app.MapUi();
 
