@@ -64,7 +64,7 @@ public sealed class EscalationBook
 
     /// <summary>
     /// Adds to <paramref name="changes"/> what the incident versions in it mean for escalation: a new or reopened
-    /// incident starts its policy (level 1 is paged in the same commit), an acknowledgement stops paging, a withdrawn
+    /// incident starts its policy (due at once, so level 1 is paged by the next step), an acknowledgement stops paging, a withdrawn
     /// acknowledgement resumes it, a resolve ends it.
     /// </summary>
     public void Observe(ChangeSet changes, EscalationPeople people, DateTimeOffset now)
@@ -87,10 +87,11 @@ public sealed class EscalationBook
                     Put(changes, Escalator.Unacknowledge(current, now));
                     break;
                 case IncidentStatus.Triggered when current is null && people.PolicyFor(incident) is { } policy:
-                    var started = Escalator.Start(incident.Id, policy, now);
+                    // Started due now and committed with the incident; the pipeline loop pages level 1 right after
+                    // the commit (outside the dispatcher lock, where who is on call can be looked up).
                     changes.Timeline.Add(new TimelineEntry(incident.Id, now, TimelineKind.Escalation, IncidentLifecycle.SystemActor,
                         $"Escalation policy {policy.Name} started"));
-                    Record(changes, incident, Escalator.Fire(started, policy, people.Context(incident, now, Cursor), now), now, people);
+                    Put(changes, Escalator.Start(incident.Id, policy, now));
                     break;
             }
         }
