@@ -132,6 +132,21 @@ public abstract class EscalationApiTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_cli_escalates_and_reassigns()
+    {
+        var id = (await FireAlertAsync()).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await PagedAsync(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), ["alice"]);
+
+        Assert.Contains("escalated (policy shop", await VigilCli.RunOkAsync(_vigil, "incidents", "escalate", id), StringComparison.Ordinal);
+        Assert.Contains("reassigned to carol", await VigilCli.RunOkAsync(_vigil, "incidents", "reassign", id, "--user", "carol"), StringComparison.Ordinal);
+        await PagedAsync(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), ["alice", "manager", "carol"]);
+
+        var (code, _, error) = await VigilCli.RunAsync(_vigil, "incidents", "reassign", id);
+        Assert.NotEqual(0, code);
+        Assert.Contains("--user", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_policies_are_listed()
     {
         var policies = (await _vigil.Client.GetJsonAsync("/api/v1/escalation-policies")).AsArray();
