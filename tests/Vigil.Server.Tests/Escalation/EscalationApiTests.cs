@@ -112,7 +112,9 @@ public abstract class EscalationApiTests(Backend backend) : IAsyncLifetime
         using var afterResolve = await _vigil.Client.PostAsync($"/api/v1/incidents/{id}/escalate", null);
         Assert.Equal(HttpStatusCode.Conflict, afterResolve.StatusCode);
         using var gone = await _vigil.Client.GetAsync($"/api/v1/incidents/{id}/escalation");
-        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, gone.StatusCode);
+        using var unknown = await _vigil.Client.GetAsync("/api/v1/incidents/999/escalation");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
     [Fact]

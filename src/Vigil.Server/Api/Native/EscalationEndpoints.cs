@@ -23,13 +23,20 @@ public static class EscalationEndpoints
         app.MapPost("/api/v1/incidents/{id:long}/reassign", Reassign).RequireRole(Role.Responder);
     }
 
-    private static IResult GetEscalation(long id, AlertPipeline pipeline) =>
-        pipeline.GetEscalation(id) is { } escalation
-            ? Results.Json(ToDto(escalation.State, escalation.Policy), EscalationJson.Default.EscalationDto)
-            : Problems.NotFound($"Incident {id} has no escalation: it does not exist or its route names no escalation policy.");
+    /// <summary>The escalation; 204 when the incident exists but follows no policy (or its escalation ended), 404 when it does not exist.</summary>
+    private static async Task<IResult> GetEscalation(long id, AlertPipeline pipeline, CancellationToken ct)
+    {
+        if (pipeline.GetEscalation(id) is { } escalation)
+        {
+            return Results.Json(ToDto(escalation.State, escalation.Policy), EscalationJson.Default.EscalationDto);
+        }
+        return pipeline.TryGetTrackedIncident(id, out _) || await pipeline.Store.GetIncidentAsync(id, ct) is not null
+            ? Results.NoContent()
+            : Problems.NotFound($"No incident {id}.");
+    }
 
     private static async Task<IResult> EscalateNow(long id, HttpContext context, AlertPipeline pipeline) =>
-        Answer(id, pipeline, await pipeline.EscalateNowAsync(id, context.ActorName(), context.RequestAborted));
+        await Answer(id, pipeline, await pipeline.EscalateNowAsync(id, context.ActorName(), context.RequestAborted), context.RequestAborted);
 
     private static async Task<IResult> Reassign(long id, HttpContext context, AlertPipeline pipeline)
     {
@@ -47,15 +54,15 @@ public static class EscalationEndpoints
         {
             return Problems.BadRequest($"\"user\" is longer than {MaxUserNameLength} characters.");
         }
-        return Answer(id, pipeline, await pipeline.ReassignAsync(id, user, context.ActorName(), context.RequestAborted));
+        return await Answer(id, pipeline, await pipeline.ReassignAsync(id, user, context.ActorName(), context.RequestAborted), context.RequestAborted);
     }
 
-    private static IResult Answer(long id, AlertPipeline pipeline, EscalationChange change) => change switch
+    private static async Task<IResult> Answer(long id, AlertPipeline pipeline, EscalationChange change, CancellationToken ct) => change switch
     {
         EscalationChange.NoIncident => Problems.NotFound($"No incident {id}."),
         EscalationChange.Resolved => Problems.Conflict($"Incident {id} is resolved; there is nobody left to page."),
         EscalationChange.NoEscalation => Problems.Conflict($"Incident {id} follows no escalation policy (or its policy is no longer configured)."),
-        _ => GetEscalation(id, pipeline),
+        _ => await GetEscalation(id, pipeline, ct),
     };
 
     private static EscalationDto ToDto(EscalationState state, EscalationPolicy? policy) => new(
