@@ -128,6 +128,10 @@ public sealed partial class AlertPipeline
                 return;
             }
             await _store.ApplyAsync([changes], ct);
+            if (changes.Outbox.Count > 0)
+            {
+                _outbox.Raise();
+            }
             if (changes.Incidents.Count > 0)
             {
                 _feed.Publish(new ChangeSignal(changes.Incidents.Select(i => i.Id).Distinct().ToList(), now));
