@@ -380,12 +380,16 @@ internal static class PostgresWriter
     {
         if (net.Outbox.Count > 0)
         {
-            var rows = net.Outbox.Values.OrderBy(o => o.DedupKey, StringComparer.Ordinal).ToArray();
+            // In queue order (ids tell the order notifications were queued in); a deadlock between two replicas queueing
+            // the same keys in another order is retried by PostgresStore.ApplyAsync.
+            var rows = net.Outbox.Values.ToArray();
             // DO NOTHING on the dedup key: a notification queued before (by any replica) is not queued again.
             Add(batch,
                 """
                 INSERT INTO outbox (dedup_key, channel, incident_id, payload, status, attempts, next_attempt_at, created_at)
-                SELECT d, c, i, p, 'pending', 0, t, t FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[]) AS u(d, c, i, p, t)
+                SELECT d, c, i, p, 'pending', 0, t, t
+                FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS u(d, c, i, p, t, ord)
+                ORDER BY ord
                 ON CONFLICT (dedup_key) DO NOTHING
                 """,
                 rows.Select(o => o.DedupKey).ToArray(),
