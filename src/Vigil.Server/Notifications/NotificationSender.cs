@@ -157,5 +157,7 @@ public sealed class NotificationSender(TimeProvider time) : IDisposable
     public void Dispose() => _http.Dispose();
 }
 
+// Times as RFC 3339 in UTC ("…Z"), as Alertmanager's Go encoder writes them.
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(Converters = [typeof(Api.Alertmanager.RfcTimeConverter)])]
 [System.Text.Json.Serialization.JsonSerializable(typeof(WebhookMessage))]
 internal sealed partial class NotificationJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

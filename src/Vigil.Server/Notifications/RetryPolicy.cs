@@ -12,7 +12,7 @@ namespace Vigil.Server.Notifications;
 /// Polly's retry strategy was considered and not used: it retries inside one call, in memory, while these retries must
 /// survive restarts, so the schedule is the outbox row's <c>next_attempt_at</c> and only the delay formula is needed.
 /// </remarks>
-internal sealed class RetryPolicy(Random random)
+public sealed class RetryPolicy(Random random)
 {
     public static readonly TimeSpan BaseDelay = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(10);
@@ -26,7 +26,7 @@ internal sealed class RetryPolicy(Random random)
     }
 
     /// <summary>Null when the notification is given up, else when to try next.</summary>
-    public DateTimeOffset? Next(int attempts, DateTimeOffset createdAt, DateTimeOffset now, NotificationsConfig config)
+    internal DateTimeOffset? Next(int attempts, DateTimeOffset createdAt, DateTimeOffset now, NotificationsConfig config)
     {
         if (attempts >= config.MaxAttempts)
         {
