@@ -4,6 +4,7 @@ using Vigil.Core.Store;
 using Vigil.Server.Api.Alertmanager;
 using Vigil.Server.Api.Loki;
 using Vigil.Server.Api.Native;
+using Vigil.Server.Api.PagerDuty;
 using Vigil.Server.Auth;
 using Vigil.Server.Demo;
 using Vigil.Server.Hosting;
@@ -106,6 +107,7 @@ public static class VigilServer
         app.MapTokens();
         app.MapIncidents();
         app.MapNotifications();
+        app.MapPagerDuty();
         app.MapStream();
         app.MapUi();
 

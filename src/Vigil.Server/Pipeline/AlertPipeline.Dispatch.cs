@@ -246,6 +246,15 @@ public sealed partial class AlertPipeline
         return new PipelineView(Alerts, Silences, dispatcher.Config, now);
     }
 
+    /// <summary>Ids of the unresolved incidents an alert belongs to (PagerDuty acknowledge/resolve find theirs this way).</summary>
+    public IReadOnlyList<Incident> OpenIncidentsWith(Fingerprint fingerprint)
+    {
+        lock (_dispatcherLock)
+        {
+            return _dispatcher.TrackedIncidents.Where(i => i.Status != IncidentStatus.Resolved && i.Alerts.Contains(fingerprint)).ToList();
+        }
+    }
+
     /// <summary>Incidents the dispatcher currently tracks, for cheap counts.</summary>
     public bool TryGetTrackedIncident(long id, out Incident incident)
     {
