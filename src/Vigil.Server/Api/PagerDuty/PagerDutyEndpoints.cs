@@ -158,6 +158,9 @@ public static class PagerDutyEndpoints
             ["source"] = e.Source!,
             ["dedup_key"] = dedupKey,
             ["pd_integration"] = integration.Name,
+            // A fresh id per alert: after a resolve, the next trigger for the key is a new alert (a new fingerprint),
+            // so it opens a new incident even if it arrives before the resolved one has been flushed.
+            ["pd_alert_id"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)),
         };
         if (!string.IsNullOrEmpty(e.Component))
         {
