@@ -127,7 +127,15 @@ public sealed partial class AlertPipeline
             {
                 return;
             }
+            foreach (var incident in changes.Incidents)
+            {
+                if (incident.Status == IncidentStatus.Resolved)
+                {
+                    ExpireAckSilence(incident.Id, now, changes);
+                }
+            }
             await _store.ApplyAsync([changes], ct);
+            CommitSilences(changes);
             if (changes.Outbox.Count > 0)
             {
                 _outbox.Raise();
@@ -168,7 +176,9 @@ public sealed partial class AlertPipeline
             changes.Incidents.Add(result.Incident);
             changes.Timeline.AddRange(result.Timeline);
             changes.Audit.Add(new AuditEntry(now, actor, action, $"incident/{id}", result.Timeline.Count > 0 ? result.Timeline[^1].Message : ""));
+            AddAckSilenceChanges(current, result.Incident, now, changes);
             await _store.ApplyAsync([changes], ct);
+            CommitSilences(changes);
             lock (_dispatcherLock)
             {
                 _dispatcher.Apply(result.Incident);
