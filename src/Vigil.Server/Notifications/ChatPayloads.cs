@@ -51,13 +51,19 @@ internal static class ChatPayloads
                 ["body"] = new JsonArray(
                     new JsonObject
                     {
-                        ["type"] = "TextBlock", ["text"] = MessageText.Subject(m), ["weight"] = "Bolder", ["size"] = "Medium", ["wrap"] = true,
+                        ["type"] = "TextBlock",
+                        ["text"] = MessageText.Subject(m),
+                        ["weight"] = "Bolder",
+                        ["size"] = "Medium",
+                        ["wrap"] = true,
                         ["color"] = m.Status == "resolved" ? "Good" : "Attention",
                     },
                     new JsonObject { ["type"] = "TextBlock", ["text"] = MessageText.Body(m, externalUrl), ["wrap"] = true }),
                 ["actions"] = new JsonArray(new JsonObject
                 {
-                    ["type"] = "Action.OpenUrl", ["title"] = "Open in Vigil", ["url"] = MessageText.IncidentLink(m, externalUrl),
+                    ["type"] = "Action.OpenUrl",
+                    ["title"] = "Open in Vigil",
+                    ["url"] = MessageText.IncidentLink(m, externalUrl),
                 }),
             },
         }),

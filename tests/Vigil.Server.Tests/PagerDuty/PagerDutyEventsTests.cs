@@ -58,7 +58,12 @@ public abstract class PagerDutyEventsTests(Backend backend) : IAsyncLifetime
         dedup_key = dedupKey,
         payload = new
         {
-            summary, source = "prod-checkout-1", severity = "critical", component = "api", group = "web", @class = "ErrorRate",
+            summary,
+            source = "prod-checkout-1",
+            severity = "critical",
+            component = "api",
+            group = "web",
+            @class = "ErrorRate",
             custom_details = new { error_rate = 0.07 },
         },
         links = new[] { new { href = "https://grafana/d/1", text = "dashboard" } },
