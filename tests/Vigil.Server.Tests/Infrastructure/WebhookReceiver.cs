@@ -57,6 +57,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>Forgets the scripted answers: every request gets 200 from now on.</summary>
+    public void AnswerOk() => _script.Clear();
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
