@@ -53,6 +53,8 @@ public enum TimelineKind
     PriorityChanged,
     Note,
     Reminder,
+    Notified,
+    NotificationFailed,
 }
 
 /// <summary>An append-only entry in an incident's timeline; also its audit trail.</summary>

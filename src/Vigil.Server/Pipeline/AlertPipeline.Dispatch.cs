@@ -127,7 +127,19 @@ public sealed partial class AlertPipeline
             {
                 return;
             }
+            foreach (var incident in changes.Incidents)
+            {
+                if (incident.Status == IncidentStatus.Resolved)
+                {
+                    ExpireAckSilence(incident.Id, now, changes);
+                }
+            }
             await _store.ApplyAsync([changes], ct);
+            CommitSilences(changes);
+            if (changes.Outbox.Count > 0)
+            {
+                _outbox.Raise();
+            }
             if (changes.Incidents.Count > 0)
             {
                 _feed.Publish(new ChangeSignal(changes.Incidents.Select(i => i.Id).Distinct().ToList(), now));
@@ -164,7 +176,9 @@ public sealed partial class AlertPipeline
             changes.Incidents.Add(result.Incident);
             changes.Timeline.AddRange(result.Timeline);
             changes.Audit.Add(new AuditEntry(now, actor, action, $"incident/{id}", result.Timeline.Count > 0 ? result.Timeline[^1].Message : ""));
+            AddAckSilenceChanges(current, result.Incident, now, changes);
             await _store.ApplyAsync([changes], ct);
+            CommitSilences(changes);
             lock (_dispatcherLock)
             {
                 _dispatcher.Apply(result.Incident);
@@ -240,6 +254,15 @@ public sealed partial class AlertPipeline
             dispatcher = _dispatcher;
         }
         return new PipelineView(Alerts, Silences, dispatcher.Config, now);
+    }
+
+    /// <summary>Ids of the unresolved incidents an alert belongs to (PagerDuty acknowledge/resolve find theirs this way).</summary>
+    public IReadOnlyList<Incident> OpenIncidentsWith(Fingerprint fingerprint)
+    {
+        lock (_dispatcherLock)
+        {
+            return _dispatcher.TrackedIncidents.Where(i => i.Status != IncidentStatus.Resolved && i.Alerts.Contains(fingerprint)).ToList();
+        }
     }
 
     /// <summary>Incidents the dispatcher currently tracks, for cheap counts.</summary>

@@ -70,6 +70,7 @@ export const api = {
     post(`/api/v1/incidents/${enc(id)}/${action}`, comment ? { comment } : {}),
   addNote: (id, text) => post(`/api/v1/incidents/${enc(id)}/notes`, { text }),
   setPriority: (id, priority) => request('PUT', `/api/v1/incidents/${enc(id)}/priority`, { body: { priority } }),
+  notifications: incident => get('/api/v1/notifications', { incident, limit: 100 }),
   alerts: query => get('/api/v2/alerts', query),
   silences: () => get('/api/v2/silences'),
   createSilence: silence => post('/api/v2/silences', silence),
