@@ -165,5 +165,13 @@ public sealed class TokensCommandTests : IAsyncLifetime
         public Task<IReadOnlyList<MetricSampleRecord>> ListMetricSamplesAsync(CancellationToken ct = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesAsync(long fromMinute, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Vigil.Core.Notifications.OutboxRecord>> ClaimOutboxAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Vigil.Core.Notifications.OutboxRecord>> ListOutboxAsync(Vigil.Core.Notifications.OutboxQuery query, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<ChangeEventRecord>> ListChangeEventsAsync(int limit, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Vigil.Core.Escalation.EscalationState>> ListEscalationsAsync(CancellationToken ct = default) => throw new NotSupportedException();
     }
 }

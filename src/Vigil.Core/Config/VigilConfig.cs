@@ -25,6 +25,15 @@ public sealed record VigilConfig
     /// <summary>An incident auto-resolved less than this long ago is reopened instead of a new one being created.</summary>
     public required TimeSpan ReopenWindow { get; init; }
 
+    /// <summary>Acknowledging an incident of Prometheus alerts creates a silence of its group's labels until it resolves.</summary>
+    public bool SilenceOnAcknowledge { get; init; }
+
+    /// <summary>How the outbox worker sends (the <c>notifications:</c> section).</summary>
+    public NotificationsConfig Notifications { get; init; } = NotificationsConfig.Default;
+
+    /// <summary>PagerDuty Events API v2 routing keys and the services they feed (the <c>integrations:</c> section).</summary>
+    public IReadOnlyList<PagerDutyIntegration> Integrations { get; init; } = [];
+
     /// <summary>How log sources are parsed before mining (the <c>logs:</c> section).</summary>
     public LogsConfig Logs { get; init; } = LogsConfig.Default;
 

@@ -1,6 +1,7 @@
 using Vigil.Core.Alerts;
 using Vigil.Core.Escalation;
 using Vigil.Core.Incidents;
+using Vigil.Core.Notifications;
 using Vigil.Core.Security;
 using Vigil.Core.Silences;
 
@@ -86,11 +87,21 @@ public sealed class ChangeSet
     /// <summary>Escalations of incidents that no longer escalate (resolved), by incident id.</summary>
     public List<long> DeletedEscalations { get; } = [];
 
+    /// <summary>Notifications to queue (skipped if their dedup key is already stored); see <see cref="NotificationOutbox"/>.</summary>
+    public List<OutboxMessage> Outbox { get; } = [];
+
+    /// <summary>Delivery outcomes to write back to outbox rows.</summary>
+    public List<OutboxUpdate> OutboxUpdates { get; } = [];
+
+    /// <summary>Change events to append (their Id is assigned by the store).</summary>
+    public List<ChangeEventRecord> ChangeEvents { get; } = [];
+
     public bool IsEmpty =>
         Alerts.Count == 0 && DeletedAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
         && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0
         && Audit.Count == 0 && Meta.Count == 0 && LogTemplates.Count == 0 && DeletedLogTemplates.Count == 0
         && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0
         && NewMetricSeries.Count == 0 && MetricSamples.Count == 0 && PruneMetricSamplesRecordedBeforeTicks is null
-        && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null && Escalations.Count == 0 && DeletedEscalations.Count == 0;
+        && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null && Outbox.Count == 0 && OutboxUpdates.Count == 0
+        && ChangeEvents.Count == 0 && Escalations.Count == 0 && DeletedEscalations.Count == 0;
 }

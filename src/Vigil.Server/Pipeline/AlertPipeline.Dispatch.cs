@@ -134,10 +134,22 @@ public sealed partial class AlertPipeline
             {
                 return;
             }
+            foreach (var incident in changes.Incidents)
+            {
+                if (incident.Status == IncidentStatus.Resolved)
+                {
+                    ExpireAckSilence(incident.Id, now, changes);
+                }
+            }
             await _store.ApplyAsync([changes], ct);
             lock (_dispatcherLock)
             {
                 _escalations.Committed(changes);
+            }
+            CommitSilences(changes);
+            if (changes.Outbox.Count > 0)
+            {
+                _outbox.Raise();
             }
             if (changes.Incidents.Count > 0)
             {
@@ -175,11 +187,13 @@ public sealed partial class AlertPipeline
             changes.Incidents.Add(result.Incident);
             changes.Timeline.AddRange(result.Timeline);
             changes.Audit.Add(new AuditEntry(now, actor, action, $"incident/{id}", result.Timeline.Count > 0 ? result.Timeline[^1].Message : ""));
+            AddAckSilenceChanges(current, result.Incident, now, changes);
             lock (_dispatcherLock)
             {
                 _escalations.Observe(changes, EscalationPeople(), now);
             }
             await _store.ApplyAsync([changes], ct);
+            CommitSilences(changes);
             lock (_dispatcherLock)
             {
                 _dispatcher.Apply(result.Incident);
@@ -256,6 +270,15 @@ public sealed partial class AlertPipeline
             dispatcher = _dispatcher;
         }
         return new PipelineView(Alerts, Silences, dispatcher.Config, now);
+    }
+
+    /// <summary>Ids of the unresolved incidents an alert belongs to (PagerDuty acknowledge/resolve find theirs this way).</summary>
+    public IReadOnlyList<Incident> OpenIncidentsWith(Fingerprint fingerprint)
+    {
+        lock (_dispatcherLock)
+        {
+            return _dispatcher.TrackedIncidents.Where(i => i.Status != IncidentStatus.Resolved && i.Alerts.Contains(fingerprint)).ToList();
+        }
     }
 
     /// <summary>Incidents the dispatcher currently tracks, for cheap counts.</summary>

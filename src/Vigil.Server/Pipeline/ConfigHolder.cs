@@ -41,6 +41,9 @@ public sealed class ConfigHolder(ServerSettings settings)
 
     public string Original => _current.Original;
 
+    /// <summary>The config text with secrets masked: what the API may show.</summary>
+    public string Redacted => ConfigRedactor.Redact(_current.Original);
+
     public IReadOnlyList<string> ReceiverNames => _current.Receivers.Select(r => r.Name).ToList();
 
     private static VigilConfig Load(ServerSettings settings)

@@ -1,6 +1,7 @@
 using Vigil.Core.Alerts;
 using Vigil.Core.Escalation;
 using Vigil.Core.Incidents;
+using Vigil.Core.Notifications;
 using Vigil.Core.Security;
 using Vigil.Core.Silences;
 using Vigil.Core.Store;
@@ -63,6 +64,14 @@ internal sealed class NetChanges
 
     /// <summary>The latest SLI retention cut-off of the change sets; applied before their increments.</summary>
     public long? PruneSloMinutesBeforeMinute { get; private set; }
+
+    /// <summary>Notifications to queue by dedup key (the first one queued wins, as the table's unique key would decide).</summary>
+    public Dictionary<string, OutboxMessage> Outbox { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Delivery outcomes by outbox row id: the last one wins.</summary>
+    public Dictionary<long, OutboxUpdate> OutboxUpdates { get; } = [];
+
+    public List<ChangeEventRecord> ChangeEvents { get; } = [];
 
     public static NetChanges From(IReadOnlyList<ChangeSet> changes)
     {
@@ -135,6 +144,15 @@ internal sealed class NetChanges
             {
                 net.PruneSloMinutesBeforeMinute = Math.Max(sloCutoff, net.PruneSloMinutesBeforeMinute ?? long.MinValue);
             }
+            foreach (var o in set.Outbox)
+            {
+                net.Outbox.TryAdd(o.DedupKey, o);
+            }
+            foreach (var u in set.OutboxUpdates)
+            {
+                net.OutboxUpdates[u.Id] = u;
+            }
+            net.ChangeEvents.AddRange(set.ChangeEvents);
             foreach (var m in set.SloMinutes)
             {
                 var (good, total) = net.SloMinutes.GetValueOrDefault((m.Slo, m.Minute));

@@ -3,6 +3,7 @@ using Dapper;
 using Vigil.Core.Alerts;
 using Vigil.Core.Escalation;
 using Vigil.Core.Incidents;
+using Vigil.Core.Notifications;
 using Vigil.Core.Security;
 using Vigil.Core.Silences;
 using Vigil.Core.Store;
@@ -274,6 +275,50 @@ internal abstract class SqlStoreBase : IVigilStore
         QueryAsync("SELECT slo, minute, good, total FROM slo_minutes WHERE minute >= @from ORDER BY slo, minute",
             cmd => AddParameter(cmd, "@from", fromMinute),
             r => new SloMinuteRecord(r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3)), ct);
+
+    protected const string OutboxColumns =
+        "id, dedup_key, channel, incident_id, payload, status, attempts, next_attempt_at, last_error, created_at, sent_at";
+
+    public abstract Task<IReadOnlyList<OutboxRecord>> ClaimOutboxAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct = default);
+
+    protected OutboxRecord ReadOutbox(DbDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetInt64(3), r.GetString(4),
+        EnumNames<OutboxStatus>.Parse(r.GetString(5)), r.GetInt32(6), ReadTime(r, 7), ReadOptionalString(r, 8), ReadTime(r, 9),
+        ReadOptionalTime(r, 10));
+
+    public Task<IReadOnlyList<OutboxRecord>> ListOutboxAsync(OutboxQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var where = new List<string>();
+        if (query.IncidentId is not null)
+        {
+            where.Add("incident_id = @incident");
+        }
+        if (query.Status is not null)
+        {
+            where.Add("status = @status");
+        }
+        var sql = $"SELECT {OutboxColumns} FROM outbox" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
+            + " ORDER BY id DESC LIMIT @limit";
+        return QueryAsync(sql, cmd =>
+        {
+            if (query.IncidentId is { } incident)
+            {
+                AddParameter(cmd, "@incident", incident);
+            }
+            if (query.Status is { } status)
+            {
+                AddParameter(cmd, "@status", EnumNames<OutboxStatus>.Name(status));
+            }
+            AddParameter(cmd, "@limit", Math.Max(query.Limit, 0));
+        }, ReadOutbox, ct);
+    }
+
+    public Task<IReadOnlyList<ChangeEventRecord>> ListChangeEventsAsync(int limit, CancellationToken ct = default) =>
+        QueryAsync("SELECT id, integration, service, summary, source, ts, json, received_at FROM change_events ORDER BY id DESC LIMIT @limit",
+            cmd => AddParameter(cmd, "@limit", Math.Max(limit, 0)),
+            r => new ChangeEventRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), ReadOptionalString(r, 4), ReadTime(r, 5),
+                r.GetString(6), ReadTime(r, 7)), ct);
 
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<DbCommand>? bind, Func<DbDataReader, T> map, CancellationToken ct)
     {

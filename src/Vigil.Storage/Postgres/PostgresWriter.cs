@@ -1,6 +1,7 @@
 using Vigil.Core.Escalation;
 using Npgsql;
 using Vigil.Core.Incidents;
+using Vigil.Core.Notifications;
 using Vigil.Core.Security;
 using Vigil.Storage.Common;
 using Vigil.Storage.Mapping;
@@ -30,6 +31,7 @@ internal static class PostgresWriter
         AddLogs(batch, net);
         AddMetricSeries(batch, net);
         AddSloMinutes(batch, net);
+        AddOutbox(batch, net);
         return batch;
     }
 
@@ -404,6 +406,64 @@ internal static class PostgresWriter
             rows.Select(m => m.State).ToArray(),
             rows.Select(m => m.Points).ToArray(),
             rows.Select(m => Utc(m.UpdatedAt)).ToArray());
+    }
+
+    private static void AddOutbox(NpgsqlBatch batch, NetChanges net)
+    {
+        if (net.Outbox.Count > 0)
+        {
+            // In queue order (ids tell the order notifications were queued in); a deadlock between two replicas queueing
+            // the same keys in another order is retried by PostgresStore.ApplyAsync.
+            var rows = net.Outbox.Values.ToArray();
+            // DO NOTHING on the dedup key: a notification queued before (by any replica) is not queued again.
+            Add(batch,
+                """
+                INSERT INTO outbox (dedup_key, channel, incident_id, payload, status, attempts, next_attempt_at, created_at)
+                SELECT d, c, i, p, 'pending', 0, t, t
+                FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS u(d, c, i, p, t, ord)
+                ORDER BY ord
+                ON CONFLICT (dedup_key) DO NOTHING
+                """,
+                rows.Select(o => o.DedupKey).ToArray(),
+                rows.Select(o => o.Channel).ToArray(),
+                rows.Select(o => o.IncidentId).ToArray(),
+                rows.Select(o => o.Message.ToJson()).ToArray(),
+                rows.Select(o => Utc(o.CreatedAt)).ToArray());
+        }
+        if (net.OutboxUpdates.Count > 0)
+        {
+            var rows = net.OutboxUpdates.Values.OrderBy(u => u.Id).ToArray();
+            Add(batch,
+                """
+                UPDATE outbox o SET status = u.s, attempts = u.a, next_attempt_at = u.n, last_error = u.e, sent_at = u.t, lease_until = NULL
+                FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::timestamptz[], $5::text[], $6::timestamptz[]) AS u(id, s, a, n, e, t)
+                WHERE o.id = u.id
+                """,
+                rows.Select(u => u.Id).ToArray(),
+                rows.Select(u => EnumNames<OutboxStatus>.Name(u.Status)).ToArray(),
+                rows.Select(u => u.Attempts).ToArray(),
+                rows.Select(u => Utc(u.NextAttemptAt)).ToArray(),
+                rows.Select(u => u.LastError).ToArray(),
+                rows.Select(u => Utc(u.SentAt)).ToArray());
+        }
+        if (net.ChangeEvents.Count > 0)
+        {
+            var rows = net.ChangeEvents;
+            Add(batch,
+                """
+                INSERT INTO change_events (integration, service, summary, source, ts, json, received_at)
+                SELECT i, s, m, src, ts, j, r FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::timestamptz[])
+                    WITH ORDINALITY AS u(i, s, m, src, ts, j, r, ord)
+                ORDER BY ord
+                """,
+                rows.Select(c => c.Integration).ToArray(),
+                rows.Select(c => c.Service).ToArray(),
+                rows.Select(c => c.Summary).ToArray(),
+                rows.Select(c => c.Source).ToArray(),
+                rows.Select(c => Utc(c.Timestamp)).ToArray(),
+                rows.Select(c => c.Json).ToArray(),
+                rows.Select(c => Utc(c.ReceivedAt)).ToArray());
+        }
     }
 
     private static void AddSloMinutes(NpgsqlBatch batch, NetChanges net)

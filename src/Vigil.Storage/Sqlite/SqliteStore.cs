@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Vigil.Core.Notifications;
 using Vigil.Core.Store;
 using Vigil.Storage.Common;
 using Vigil.Storage.Migrations;
@@ -89,6 +90,42 @@ internal sealed class SqliteStore : SqlStoreBase
             // Synchronous on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway, and returning
             // only after Commit() is what makes the commit acknowledged-after-durable.
             _writer.Apply(net);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// One UPDATE ... RETURNING on the write connection: SQLite has a single writer, so two processes sharing the file
+    /// take turns and the second sees the first one's lease.
+    /// </summary>
+    public override async Task<IReadOnlyList<OutboxRecord>> ClaimOutboxAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct = default)
+    {
+        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var cmd = _writeConnection.CreateCommand();
+            cmd.CommandText =
+                $"""
+                UPDATE outbox SET lease_until = @lease
+                WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now
+                             AND (lease_until IS NULL OR lease_until <= @now) ORDER BY next_attempt_at, id LIMIT @limit)
+                RETURNING {OutboxColumns}
+                """;
+            cmd.Parameters.AddWithValue("@lease", SqliteTime.ToTicks(leaseUntil));
+            cmd.Parameters.AddWithValue("@now", SqliteTime.ToTicks(now));
+            cmd.Parameters.AddWithValue("@limit", limit);
+            var rows = new List<OutboxRecord>();
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add(ReadOutbox(reader));
+            }
+            rows.Sort((a, b) => a.Id.CompareTo(b.Id));
+            return rows;
         }
         finally
         {

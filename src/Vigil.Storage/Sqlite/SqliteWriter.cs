@@ -1,6 +1,7 @@
 using Vigil.Core.Escalation;
 using Microsoft.Data.Sqlite;
 using Vigil.Core.Incidents;
+using Vigil.Core.Notifications;
 using Vigil.Core.Security;
 using Vigil.Storage.Common;
 using Vigil.Storage.Mapping;
@@ -38,6 +39,9 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _pruneMetricSamples;
     private readonly SqliteStatement _addSloMinute;
     private readonly SqliteStatement _pruneSloMinutes;
+    private readonly SqliteStatement _insertOutbox;
+    private readonly SqliteStatement _updateOutbox;
+    private readonly SqliteStatement _appendChangeEvent;
 
     public SqliteWriter(SqliteConnection connection, int journalCapacity = SqliteAlertJournal.DefaultMinimumCapacity)
     {
@@ -131,6 +135,24 @@ internal sealed class SqliteWriter : IDisposable
             """
             INSERT INTO slo_minutes (slo, minute, good, total) VALUES (@slo, @minute, @good, @total)
             ON CONFLICT (slo, minute) DO UPDATE SET good = slo_minutes.good + excluded.good, total = slo_minutes.total + excluded.total
+            """);
+        // DO NOTHING on the dedup key: a notification queued before (even by a previous process) is not queued again.
+        _insertOutbox = new(connection,
+            """
+            INSERT INTO outbox (dedup_key, channel, incident_id, payload, status, attempts, next_attempt_at, created_at)
+            VALUES (@dedup_key, @channel, @incident_id, @payload, 'pending', 0, @next_attempt_at, @created_at)
+            ON CONFLICT (dedup_key) DO NOTHING
+            """);
+        _updateOutbox = new(connection,
+            """
+            UPDATE outbox SET status = @status, attempts = @attempts, next_attempt_at = @next_attempt_at, last_error = @last_error,
+                              sent_at = @sent_at, lease_until = NULL
+            WHERE id = @id
+            """);
+        _appendChangeEvent = new(connection,
+            """
+            INSERT INTO change_events (integration, service, summary, source, ts, json, received_at)
+            VALUES (@integration, @service, @summary, @source, @ts, @json, @received_at)
             """);
         _upsertMetricSeries = new(connection,
             """
@@ -242,6 +264,21 @@ internal sealed class SqliteWriter : IDisposable
         {
             _addSloMinute.Run(tx, slo, minute, good, total);
         }
+        foreach (var o in net.Outbox.Values)
+        {
+            _insertOutbox.Run(tx, o.DedupKey, o.Channel, o.IncidentId is { } incident ? incident : DBNull.Value, o.Message.ToJson(),
+                SqliteTime.ToTicks(o.CreatedAt), SqliteTime.ToTicks(o.CreatedAt));
+        }
+        foreach (var u in net.OutboxUpdates.Values)
+        {
+            _updateOutbox.Run(tx, EnumNames<OutboxStatus>.Name(u.Status), u.Attempts, SqliteTime.ToTicks(u.NextAttemptAt),
+                (object?)u.LastError ?? DBNull.Value, SqliteTime.ToTicks(u.SentAt), u.Id);
+        }
+        foreach (var c in net.ChangeEvents)
+        {
+            _appendChangeEvent.Run(tx, c.Integration, c.Service, c.Summary, (object?)c.Source ?? DBNull.Value, SqliteTime.ToTicks(c.Timestamp),
+                c.Json, SqliteTime.ToTicks(c.ReceivedAt));
+        }
         tx.Commit();
     }
 
@@ -275,7 +312,7 @@ internal sealed class SqliteWriter : IDisposable
     {
         _alerts.Dispose();
         foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertEscalation, _deleteEscalation, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta,
-            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _addSloMinute, _pruneSloMinutes })
+            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _addSloMinute, _pruneSloMinutes, _insertOutbox, _updateOutbox, _appendChangeEvent })
         {
             s.Dispose();
         }

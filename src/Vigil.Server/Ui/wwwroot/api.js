@@ -73,6 +73,7 @@ export const api = {
   escalate: id => post(`/api/v1/incidents/${enc(id)}/escalate`),
   reassign: (id, user) => post(`/api/v1/incidents/${enc(id)}/reassign`, { user }),
   setPriority: (id, priority) => request('PUT', `/api/v1/incidents/${enc(id)}/priority`, { body: { priority } }),
+  notifications: incident => get('/api/v1/notifications', { incident, limit: 100 }),
   alerts: query => get('/api/v2/alerts', query),
   silences: () => get('/api/v2/silences'),
   createSilence: silence => post('/api/v2/silences', silence),
