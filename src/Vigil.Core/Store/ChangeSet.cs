@@ -79,11 +79,17 @@ public sealed class ChangeSet
     /// <summary>Retention: SLI event minutes before this one (minutes since the Unix epoch) are deleted.</summary>
     public long? PruneSloMinutesBeforeMinute { get; set; }
 
+    /// <summary>Schedule overrides to insert or replace, by id (deletion sets <c>DeletedAt</c>).</summary>
+    public List<OnCall.ScheduleOverride> ScheduleOverrides { get; } = [];
+
+    /// <summary>Shift swaps to insert or replace, by id.</summary>
+    public List<OnCall.ShiftSwap> ShiftSwaps { get; } = [];
+
     public bool IsEmpty =>
         Alerts.Count == 0 && DeletedAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
         && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0
         && Audit.Count == 0 && Meta.Count == 0 && LogTemplates.Count == 0 && DeletedLogTemplates.Count == 0
         && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0
         && NewMetricSeries.Count == 0 && MetricSamples.Count == 0 && PruneMetricSamplesRecordedBeforeTicks is null
-        && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null;
+        && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null && ScheduleOverrides.Count == 0 && ShiftSwaps.Count == 0;
 }

@@ -67,4 +67,15 @@ public interface IVigilStore : IAsyncDisposable
 
     /// <summary>Per-minute SLI event counts from <paramref name="fromMinute"/> (inclusive), by SLO and minute.</summary>
     Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesAsync(long fromMinute, CancellationToken ct = default);
+
+    /// <summary>Overrides not deleted that overlap [from, to), of one schedule or (null) all, by start.</summary>
+    Task<IReadOnlyList<OnCall.ScheduleOverride>> ListOverridesAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default);
+
+    /// <summary>One override by id, deleted or not.</summary>
+    Task<OnCall.ScheduleOverride?> GetOverrideAsync(string id, CancellationToken ct = default);
+
+    /// <summary>Swaps in any status that overlap [from, to), of one schedule or (null) all, by start.</summary>
+    Task<IReadOnlyList<OnCall.ShiftSwap>> ListSwapsAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default);
+
+    Task<OnCall.ShiftSwap?> GetSwapAsync(string id, CancellationToken ct = default);
 }

@@ -60,6 +60,10 @@ internal sealed class NetChanges
     /// <summary>The latest SLI retention cut-off of the change sets; applied before their increments.</summary>
     public long? PruneSloMinutesBeforeMinute { get; private set; }
 
+    public Dictionary<string, Core.OnCall.ScheduleOverride> ScheduleOverrides { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, Core.OnCall.ShiftSwap> ShiftSwaps { get; } = new(StringComparer.Ordinal);
+
     public static NetChanges From(IReadOnlyList<ChangeSet> changes)
     {
         var net = new NetChanges();
@@ -122,6 +126,14 @@ internal sealed class NetChanges
             if (set.PruneSloMinutesBeforeMinute is { } sloCutoff)
             {
                 net.PruneSloMinutesBeforeMinute = Math.Max(sloCutoff, net.PruneSloMinutesBeforeMinute ?? long.MinValue);
+            }
+            foreach (var o in set.ScheduleOverrides)
+            {
+                net.ScheduleOverrides[o.Id] = o;
+            }
+            foreach (var s in set.ShiftSwaps)
+            {
+                net.ShiftSwaps[s.Id] = s;
             }
             foreach (var m in set.SloMinutes)
             {
