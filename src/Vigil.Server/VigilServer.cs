@@ -4,6 +4,7 @@ using Vigil.Core.Store;
 using Vigil.Server.Api.Alertmanager;
 using Vigil.Server.Api.Loki;
 using Vigil.Server.Api.Native;
+using Vigil.Server.Api.OnCall;
 using Vigil.Server.Auth;
 using Vigil.Server.Demo;
 using Vigil.Server.Hosting;
@@ -69,6 +70,7 @@ public static class VigilServer
         builder.Services.AddSingleton<MetricIngest>();
         builder.Services.AddSingleton<MetricSourcePoller>();
         builder.Services.AddSingleton<SloTracker>();
+        builder.Services.AddSingleton<OnCall.ScheduleReader>();
         builder.Services.AddHostedService<PipelineHost>();
         builder.Services.AddHostedService<LogsHost>();
         builder.Services.AddHostedService<LogRetention>();
@@ -98,6 +100,7 @@ public static class VigilServer
         app.MapLokiPush();
         app.MapMetrics();
         app.MapSlos();
+        app.MapOnCall();
         app.MapTokens();
         app.MapIncidents();
         app.MapStream();
