@@ -165,5 +165,13 @@ public sealed class TokensCommandTests : IAsyncLifetime
         public Task<IReadOnlyList<MetricSampleRecord>> ListMetricSamplesAsync(CancellationToken ct = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesAsync(long fromMinute, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Core.OnCall.ScheduleOverride>> ListOverridesAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<Core.OnCall.ScheduleOverride?> GetOverrideAsync(string id, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Core.OnCall.ShiftSwap>> ListSwapsAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<Core.OnCall.ShiftSwap?> GetSwapAsync(string id, CancellationToken ct = default) => throw new NotSupportedException();
     }
 }
