@@ -10,7 +10,8 @@ namespace Vigil.Core.Config;
 /// </summary>
 public static class ConfigLoader
 {
-    private static readonly string[] TopLevelKeys = ["global", "route", "inhibit_rules", "receivers", "incidents", "logs", "metrics", "slos", "notifications", "integrations"];
+    private static readonly string[] TopLevelKeys =
+        ["global", "route", "inhibit_rules", "receivers", "incidents", "logs", "metrics", "slos", "notifications", "integrations", "users", "teams", "services", "schedules"];
 
     // Alertmanager sections Vigil does not implement yet; accepted so an existing alertmanager.yml loads.
     private static readonly string[] IgnoredTopLevelKeys = ["templates", "time_intervals", "mute_time_intervals", "tracing"];
@@ -79,6 +80,8 @@ public static class ConfigLoader
         var logs = new LogsParser(reader).Parse(keys.GetValueOrDefault("logs"));
         var metrics = new MetricsParser(reader).Parse(keys.GetValueOrDefault("metrics"));
         var slos = new SlosParser(reader, fileName).Parse(keys.GetValueOrDefault("slos"));
+        var onCall = new OnCallParser(reader).Parse(keys.GetValueOrDefault("users"), keys.GetValueOrDefault("teams"),
+            keys.GetValueOrDefault("services"), keys.GetValueOrDefault("schedules"));
         if (reader.Errors.Count > 0 || route is null)
         {
             throw new ConfigException(reader.Errors);
@@ -96,6 +99,7 @@ public static class ConfigLoader
             Logs = logs,
             Metrics = metrics,
             Slos = slos,
+            OnCall = onCall,
             Original = text,
         };
     }

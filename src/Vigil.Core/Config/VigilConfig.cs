@@ -42,6 +42,9 @@ public sealed record VigilConfig
     /// <summary>OpenSLO objectives evaluated from native SLI events (the <c>slos:</c> section).</summary>
     public SlosConfig Slos { get; init; } = SlosConfig.Default;
 
+    /// <summary>Users, teams, service ownership and on-call schedules (<c>users:</c>, <c>teams:</c>, <c>services:</c>, <c>schedules:</c>).</summary>
+    public OnCall.OnCallDirectory OnCall { get; init; } = Core.OnCall.OnCallDirectory.Empty;
+
     /// <summary>The file's text exactly as read, for <c>GET /api/v2/status</c>.</summary>
     public required string Original { get; init; }
 
