@@ -5,6 +5,7 @@ using Vigil.Server.Api.Alertmanager;
 using Vigil.Server.Api.Loki;
 using Vigil.Server.Api.Native;
 using Vigil.Server.Api.PagerDuty;
+using Vigil.Server.Api.OnCall;
 using Vigil.Server.Auth;
 using Vigil.Server.Demo;
 using Vigil.Server.Hosting;
@@ -74,6 +75,7 @@ public static class VigilServer
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<NotificationSender>();
         builder.Services.AddSingleton<OutboxWorker>();
+        builder.Services.AddSingleton<OnCall.ScheduleReader>();
         builder.Services.AddHostedService<PipelineHost>();
         builder.Services.AddHostedService<LogsHost>();
         builder.Services.AddHostedService<LogRetention>();
@@ -104,6 +106,7 @@ public static class VigilServer
         app.MapLokiPush();
         app.MapMetrics();
         app.MapSlos();
+        app.MapOnCall();
         app.MapTokens();
         app.MapIncidents();
         app.MapEscalation();

@@ -11,7 +11,10 @@ namespace Vigil.Core.Config;
 public static class ConfigLoader
 {
     private static readonly string[] TopLevelKeys =
-        ["global", "route", "inhibit_rules", "receivers", "incidents", "logs", "metrics", "slos", "notifications", "integrations", "escalation_policies"];
+    [
+        "global", "route", "inhibit_rules", "receivers", "incidents", "logs", "metrics", "slos", "notifications", "integrations",
+        "users", "teams", "services", "schedules", "escalation_policies",
+    ];
 
     // Alertmanager sections Vigil does not implement yet; accepted so an existing alertmanager.yml loads.
     private static readonly string[] IgnoredTopLevelKeys = ["templates", "time_intervals", "mute_time_intervals", "tracing"];
@@ -90,6 +93,8 @@ public static class ConfigLoader
         var logs = new LogsParser(reader).Parse(keys.GetValueOrDefault("logs"));
         var metrics = new MetricsParser(reader).Parse(keys.GetValueOrDefault("metrics"));
         var slos = new SlosParser(reader, fileName).Parse(keys.GetValueOrDefault("slos"));
+        var onCall = new OnCallParser(reader).Parse(keys.GetValueOrDefault("users"), keys.GetValueOrDefault("teams"),
+            keys.GetValueOrDefault("services"), keys.GetValueOrDefault("schedules"));
         if (reader.Errors.Count > 0 || route is null)
         {
             throw new ConfigException(reader.Errors);
@@ -108,6 +113,7 @@ public static class ConfigLoader
             Metrics = metrics,
             Slos = slos,
             EscalationPolicies = escalationPolicies,
+            OnCall = onCall,
             Original = text,
         };
     }

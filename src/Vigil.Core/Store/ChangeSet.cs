@@ -95,6 +95,11 @@ public sealed class ChangeSet
 
     /// <summary>Change events to append (their Id is assigned by the store).</summary>
     public List<ChangeEventRecord> ChangeEvents { get; } = [];
+    /// <summary>Schedule overrides to insert or replace, by id (deletion sets <c>DeletedAt</c>).</summary>
+    public List<OnCall.ScheduleOverride> ScheduleOverrides { get; } = [];
+
+    /// <summary>Shift swaps to insert or replace, by id.</summary>
+    public List<OnCall.ShiftSwap> ShiftSwaps { get; } = [];
 
     public bool IsEmpty =>
         Alerts.Count == 0 && DeletedAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
@@ -103,5 +108,6 @@ public sealed class ChangeSet
         && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0
         && NewMetricSeries.Count == 0 && MetricSamples.Count == 0 && PruneMetricSamplesRecordedBeforeTicks is null
         && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null && Outbox.Count == 0 && OutboxUpdates.Count == 0
-        && ChangeEvents.Count == 0 && Escalations.Count == 0 && DeletedEscalations.Count == 0;
+        && ChangeEvents.Count == 0 && ScheduleOverrides.Count == 0 && ShiftSwaps.Count == 0 && Escalations.Count == 0
+        && DeletedEscalations.Count == 0;
 }

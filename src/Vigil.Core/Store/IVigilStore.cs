@@ -85,4 +85,14 @@ public interface IVigilStore : IAsyncDisposable
 
     /// <summary>Change events, newest first.</summary>
     Task<IReadOnlyList<ChangeEventRecord>> ListChangeEventsAsync(int limit, CancellationToken ct = default);
+    /// <summary>Overrides not deleted that overlap [from, to), of one schedule or (null) all, by start.</summary>
+    Task<IReadOnlyList<OnCall.ScheduleOverride>> ListOverridesAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default);
+
+    /// <summary>One override by id, deleted or not.</summary>
+    Task<OnCall.ScheduleOverride?> GetOverrideAsync(string id, CancellationToken ct = default);
+
+    /// <summary>Swaps in any status that overlap [from, to), of one schedule or (null) all, by start.</summary>
+    Task<IReadOnlyList<OnCall.ShiftSwap>> ListSwapsAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default);
+
+    Task<OnCall.ShiftSwap?> GetSwapAsync(string id, CancellationToken ct = default);
 }

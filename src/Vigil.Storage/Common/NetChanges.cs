@@ -72,6 +72,9 @@ internal sealed class NetChanges
     public Dictionary<long, OutboxUpdate> OutboxUpdates { get; } = [];
 
     public List<ChangeEventRecord> ChangeEvents { get; } = [];
+    public Dictionary<string, Core.OnCall.ScheduleOverride> ScheduleOverrides { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, Core.OnCall.ShiftSwap> ShiftSwaps { get; } = new(StringComparer.Ordinal);
 
     public static NetChanges From(IReadOnlyList<ChangeSet> changes)
     {
@@ -153,6 +156,14 @@ internal sealed class NetChanges
                 net.OutboxUpdates[u.Id] = u;
             }
             net.ChangeEvents.AddRange(set.ChangeEvents);
+            foreach (var o in set.ScheduleOverrides)
+            {
+                net.ScheduleOverrides[o.Id] = o;
+            }
+            foreach (var s in set.ShiftSwaps)
+            {
+                net.ShiftSwaps[s.Id] = s;
+            }
             foreach (var m in set.SloMinutes)
             {
                 var (good, total) = net.SloMinutes.GetValueOrDefault((m.Slo, m.Minute));

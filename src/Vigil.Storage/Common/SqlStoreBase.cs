@@ -4,6 +4,7 @@ using Vigil.Core.Alerts;
 using Vigil.Core.Escalation;
 using Vigil.Core.Incidents;
 using Vigil.Core.Notifications;
+using Vigil.Core.OnCall;
 using Vigil.Core.Security;
 using Vigil.Core.Silences;
 using Vigil.Core.Store;
@@ -22,7 +23,7 @@ internal abstract class SqlStoreBase : IVigilStore
     private const string SilenceColumns = "id, matchers, starts_at, ends_at, created_by, comment, updated_at";
     private const string IncidentColumns = "id, group_key, title, status, severity, priority, group_labels, receiver, created_at, updated_at, "
         + "acknowledged_at, acknowledged_by, resolved_at, resolved_by, alerts";
-    private const string TokenColumns = "id, name, role, secret_hash, created_at, created_by, revoked_at";
+    private const string TokenColumns = "id, name, role, secret_hash, created_at, created_by, revoked_at, user_name";
 
     public abstract Task MigrateAsync(CancellationToken ct = default);
 
@@ -158,7 +159,8 @@ internal abstract class SqlStoreBase : IVigilStore
     }
 
     private ApiToken ReadToken(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), EnumNames<Role>.Parse(r.GetString(2)), r.GetString(3), ReadTime(r, 4), r.GetString(5), ReadOptionalTime(r, 6));
+        r.GetString(0), r.GetString(1), EnumNames<Role>.Parse(r.GetString(2)), r.GetString(3), ReadTime(r, 4), r.GetString(5), ReadOptionalTime(r, 6),
+        ReadOptionalString(r, 7));
 
     public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit, long? beforeSequence = null, CancellationToken ct = default)
     {
@@ -319,6 +321,47 @@ internal abstract class SqlStoreBase : IVigilStore
             cmd => AddParameter(cmd, "@limit", Math.Max(limit, 0)),
             r => new ChangeEventRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), ReadOptionalString(r, 4), ReadTime(r, 5),
                 r.GetString(6), ReadTime(r, 7)), ct);
+    /// <summary>A timestamp as a query parameter, in the backend's storage representation.</summary>
+    protected abstract object TimeParameter(DateTimeOffset value);
+
+    private const string OverrideColumns = "id, schedule, starts_at, ends_at, user_name, created_at, created_by, deleted_at";
+    private const string SwapColumns = "id, schedule, starts_at, ends_at, from_user, to_user, status, kind, created_at, created_by, decided_at, decided_by";
+
+    public Task<IReadOnlyList<ScheduleOverride>> ListOverridesAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
+        QueryAsync($"SELECT {OverrideColumns} FROM schedule_overrides WHERE deleted_at IS NULL AND ends_at > @from AND starts_at < @to"
+            + (schedule is null ? "" : " AND schedule = @schedule") + " ORDER BY starts_at, id",
+            cmd => BindRange(cmd, schedule, from, to), ReadOverride, ct);
+
+    public async Task<ScheduleOverride?> GetOverrideAsync(string id, CancellationToken ct = default) =>
+        (await QueryAsync($"SELECT {OverrideColumns} FROM schedule_overrides WHERE id = @id", cmd => AddParameter(cmd, "@id", id), ReadOverride, ct)
+            .ConfigureAwait(false)).FirstOrDefault();
+
+    public Task<IReadOnlyList<ShiftSwap>> ListSwapsAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
+        QueryAsync($"SELECT {SwapColumns} FROM shift_swaps WHERE ends_at > @from AND starts_at < @to"
+            + (schedule is null ? "" : " AND schedule = @schedule") + " ORDER BY starts_at, id",
+            cmd => BindRange(cmd, schedule, from, to), ReadSwap, ct);
+
+    public async Task<ShiftSwap?> GetSwapAsync(string id, CancellationToken ct = default) =>
+        (await QueryAsync($"SELECT {SwapColumns} FROM shift_swaps WHERE id = @id", cmd => AddParameter(cmd, "@id", id), ReadSwap, ct)
+            .ConfigureAwait(false)).FirstOrDefault();
+
+    private void BindRange(DbCommand cmd, string? schedule, DateTimeOffset from, DateTimeOffset to)
+    {
+        AddParameter(cmd, "@from", TimeParameter(from));
+        AddParameter(cmd, "@to", TimeParameter(to));
+        if (schedule is not null)
+        {
+            AddParameter(cmd, "@schedule", schedule);
+        }
+    }
+
+    private ScheduleOverride ReadOverride(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), ReadTime(r, 2), ReadTime(r, 3), r.GetString(4), ReadTime(r, 5), r.GetString(6), ReadOptionalTime(r, 7));
+
+    private ShiftSwap ReadSwap(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), ReadTime(r, 2), ReadTime(r, 3), r.GetString(4), ReadOptionalString(r, 5),
+        EnumNames<SwapStatus>.Parse(r.GetString(6)), EnumNames<SwapKind>.Parse(r.GetString(7)), ReadTime(r, 8), r.GetString(9),
+        ReadOptionalTime(r, 10), ReadOptionalString(r, 11));
 
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<DbCommand>? bind, Func<DbDataReader, T> map, CancellationToken ct)
     {

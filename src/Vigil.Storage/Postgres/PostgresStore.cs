@@ -114,6 +114,8 @@ internal sealed class PostgresStore : SqlStoreBase
 
     protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 
+    protected override object TimeParameter(DateTimeOffset value) => value.ToUniversalTime();
+
     protected override Guid ReadGuid(DbDataReader reader, int ordinal) => reader.GetGuid(ordinal);
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();

@@ -32,6 +32,7 @@ internal static class PostgresWriter
         AddMetricSeries(batch, net);
         AddSloMinutes(batch, net);
         AddOutbox(batch, net);
+        AddOnCall(batch, net);
         return batch;
     }
 
@@ -228,11 +229,12 @@ internal static class PostgresWriter
         var rows = net.Tokens.Values.OrderBy(t => t.Id, StringComparer.Ordinal).ToArray();
         Add(batch,
             """
-            INSERT INTO tokens (id, name, role, secret_hash, created_at, created_by, revoked_at)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::timestamptz[])
+            INSERT INTO tokens (id, name, role, secret_hash, created_at, created_by, revoked_at, user_name)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::timestamptz[], $8::text[])
             ON CONFLICT (id) DO UPDATE SET
                 name = excluded.name, role = excluded.role, secret_hash = excluded.secret_hash,
-                created_at = excluded.created_at, created_by = excluded.created_by, revoked_at = excluded.revoked_at
+                created_at = excluded.created_at, created_by = excluded.created_by, revoked_at = excluded.revoked_at,
+                user_name = excluded.user_name
             """,
             rows.Select(t => t.Id).ToArray(),
             rows.Select(t => t.Name).ToArray(),
@@ -240,7 +242,8 @@ internal static class PostgresWriter
             rows.Select(t => t.SecretHash).ToArray(),
             rows.Select(t => Utc(t.CreatedAt)).ToArray(),
             rows.Select(t => t.CreatedBy).ToArray(),
-            rows.Select(t => Utc(t.RevokedAt)).ToArray());
+            rows.Select(t => Utc(t.RevokedAt)).ToArray(),
+            rows.Select(t => t.User).ToArray());
     }
 
     private static void AddAudit(NpgsqlBatch batch, NetChanges net)
@@ -488,5 +491,55 @@ internal static class PostgresWriter
             rows.Select(p => p.Key.Minute).ToArray(),
             rows.Select(p => p.Value.Good).ToArray(),
             rows.Select(p => p.Value.Total).ToArray());
+    }
+
+    private static void AddOnCall(NpgsqlBatch batch, NetChanges net)
+    {
+        if (net.ScheduleOverrides.Count > 0)
+        {
+            var rows = net.ScheduleOverrides.Values.OrderBy(o => o.Id, StringComparer.Ordinal).ToArray();
+            Add(batch,
+                """
+                INSERT INTO schedule_overrides (id, schedule, starts_at, ends_at, user_name, created_at, created_by, deleted_at)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::timestamptz[], $7::text[], $8::timestamptz[])
+                ON CONFLICT (id) DO UPDATE SET
+                    schedule = excluded.schedule, starts_at = excluded.starts_at, ends_at = excluded.ends_at, user_name = excluded.user_name,
+                    created_at = excluded.created_at, created_by = excluded.created_by, deleted_at = excluded.deleted_at
+                """,
+                rows.Select(o => o.Id).ToArray(),
+                rows.Select(o => o.Schedule).ToArray(),
+                rows.Select(o => Utc(o.Start)).ToArray(),
+                rows.Select(o => Utc(o.End)).ToArray(),
+                rows.Select(o => o.User).ToArray(),
+                rows.Select(o => Utc(o.CreatedAt)).ToArray(),
+                rows.Select(o => o.CreatedBy).ToArray(),
+                rows.Select(o => Utc(o.DeletedAt)).ToArray());
+        }
+        if (net.ShiftSwaps.Count > 0)
+        {
+            var rows = net.ShiftSwaps.Values.OrderBy(s => s.Id, StringComparer.Ordinal).ToArray();
+            Add(batch,
+                """
+                INSERT INTO shift_swaps (id, schedule, starts_at, ends_at, from_user, to_user, status, kind, created_at, created_by, decided_at, decided_by)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[],
+                                     $9::timestamptz[], $10::text[], $11::timestamptz[], $12::text[])
+                ON CONFLICT (id) DO UPDATE SET
+                    schedule = excluded.schedule, starts_at = excluded.starts_at, ends_at = excluded.ends_at, from_user = excluded.from_user,
+                    to_user = excluded.to_user, status = excluded.status, kind = excluded.kind, created_at = excluded.created_at,
+                    created_by = excluded.created_by, decided_at = excluded.decided_at, decided_by = excluded.decided_by
+                """,
+                rows.Select(s => s.Id).ToArray(),
+                rows.Select(s => s.Schedule).ToArray(),
+                rows.Select(s => Utc(s.Start)).ToArray(),
+                rows.Select(s => Utc(s.End)).ToArray(),
+                rows.Select(s => s.FromUser).ToArray(),
+                rows.Select(s => s.ToUser).ToArray(),
+                rows.Select(s => EnumNames<Core.OnCall.SwapStatus>.Name(s.Status)).ToArray(),
+                rows.Select(s => EnumNames<Core.OnCall.SwapKind>.Name(s.Kind)).ToArray(),
+                rows.Select(s => Utc(s.CreatedAt)).ToArray(),
+                rows.Select(s => s.CreatedBy).ToArray(),
+                rows.Select(s => Utc(s.DecidedAt)).ToArray(),
+                rows.Select(s => s.DecidedBy).ToArray());
+        }
     }
 }

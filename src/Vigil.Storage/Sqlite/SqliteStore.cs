@@ -163,6 +163,8 @@ internal sealed class SqliteStore : SqlStoreBase
 
     protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => SqliteTime.FromTicks(reader.GetInt64(ordinal));
 
+    protected override object TimeParameter(DateTimeOffset value) => SqliteTime.ToTicks(value);
+
     protected override Guid ReadGuid(DbDataReader reader, int ordinal) => Guid.Parse(reader.GetString(ordinal));
 
     public override async ValueTask DisposeAsync()

@@ -42,6 +42,8 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _insertOutbox;
     private readonly SqliteStatement _updateOutbox;
     private readonly SqliteStatement _appendChangeEvent;
+    private readonly SqliteStatement _upsertOverride;
+    private readonly SqliteStatement _upsertSwap;
 
     public SqliteWriter(SqliteConnection connection, int journalCapacity = SqliteAlertJournal.DefaultMinimumCapacity)
     {
@@ -87,11 +89,29 @@ internal sealed class SqliteWriter : IDisposable
             """);
         _upsertToken = new(connection,
             """
-            INSERT INTO tokens (id, name, role, secret_hash, created_at, created_by, revoked_at)
-            VALUES (@id, @name, @role, @secret_hash, @created_at, @created_by, @revoked_at)
+            INSERT INTO tokens (id, name, role, secret_hash, created_at, created_by, revoked_at, user_name)
+            VALUES (@id, @name, @role, @secret_hash, @created_at, @created_by, @revoked_at, @user_name)
             ON CONFLICT (id) DO UPDATE SET
                 name = excluded.name, role = excluded.role, secret_hash = excluded.secret_hash,
-                created_at = excluded.created_at, created_by = excluded.created_by, revoked_at = excluded.revoked_at
+                created_at = excluded.created_at, created_by = excluded.created_by, revoked_at = excluded.revoked_at,
+                user_name = excluded.user_name
+            """);
+        _upsertOverride = new(connection,
+            """
+            INSERT INTO schedule_overrides (id, schedule, starts_at, ends_at, user_name, created_at, created_by, deleted_at)
+            VALUES (@id, @schedule, @starts_at, @ends_at, @user_name, @created_at, @created_by, @deleted_at)
+            ON CONFLICT (id) DO UPDATE SET
+                schedule = excluded.schedule, starts_at = excluded.starts_at, ends_at = excluded.ends_at, user_name = excluded.user_name,
+                created_at = excluded.created_at, created_by = excluded.created_by, deleted_at = excluded.deleted_at
+            """);
+        _upsertSwap = new(connection,
+            """
+            INSERT INTO shift_swaps (id, schedule, starts_at, ends_at, from_user, to_user, status, kind, created_at, created_by, decided_at, decided_by)
+            VALUES (@id, @schedule, @starts_at, @ends_at, @from_user, @to_user, @status, @kind, @created_at, @created_by, @decided_at, @decided_by)
+            ON CONFLICT (id) DO UPDATE SET
+                schedule = excluded.schedule, starts_at = excluded.starts_at, ends_at = excluded.ends_at, from_user = excluded.from_user,
+                to_user = excluded.to_user, status = excluded.status, kind = excluded.kind, created_at = excluded.created_at,
+                created_by = excluded.created_by, decided_at = excluded.decided_at, decided_by = excluded.decided_by
             """);
         _appendAudit = new(connection,
             "INSERT INTO audit (at, actor, action, target, details) VALUES (@at, @actor, @action, @target, @details)");
@@ -229,7 +249,7 @@ internal sealed class SqliteWriter : IDisposable
         foreach (var t in net.Tokens.Values)
         {
             _upsertToken.Run(tx, t.Id, t.Name, EnumNames<Role>.Name(t.Role), t.SecretHash, SqliteTime.ToTicks(t.CreatedAt), t.CreatedBy,
-                SqliteTime.ToTicks(t.RevokedAt));
+                SqliteTime.ToTicks(t.RevokedAt), (object?)t.User ?? DBNull.Value);
         }
         foreach (var a in net.Audit)
         {
@@ -279,6 +299,17 @@ internal sealed class SqliteWriter : IDisposable
             _appendChangeEvent.Run(tx, c.Integration, c.Service, c.Summary, (object?)c.Source ?? DBNull.Value, SqliteTime.ToTicks(c.Timestamp),
                 c.Json, SqliteTime.ToTicks(c.ReceivedAt));
         }
+        foreach (var o in net.ScheduleOverrides.Values)
+        {
+            _upsertOverride.Run(tx, o.Id, o.Schedule, SqliteTime.ToTicks(o.Start), SqliteTime.ToTicks(o.End), o.User, SqliteTime.ToTicks(o.CreatedAt),
+                o.CreatedBy, SqliteTime.ToTicks(o.DeletedAt));
+        }
+        foreach (var s in net.ShiftSwaps.Values)
+        {
+            _upsertSwap.Run(tx, s.Id, s.Schedule, SqliteTime.ToTicks(s.Start), SqliteTime.ToTicks(s.End), s.FromUser, (object?)s.ToUser ?? DBNull.Value,
+                EnumNames<Core.OnCall.SwapStatus>.Name(s.Status), EnumNames<Core.OnCall.SwapKind>.Name(s.Kind), SqliteTime.ToTicks(s.CreatedAt), s.CreatedBy,
+                SqliteTime.ToTicks(s.DecidedAt), (object?)s.DecidedBy ?? DBNull.Value);
+        }
         tx.Commit();
     }
 
@@ -312,7 +343,8 @@ internal sealed class SqliteWriter : IDisposable
     {
         _alerts.Dispose();
         foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertEscalation, _deleteEscalation, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta,
-            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _addSloMinute, _pruneSloMinutes, _insertOutbox, _updateOutbox, _appendChangeEvent })
+            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _addSloMinute, _pruneSloMinutes, _insertOutbox, _updateOutbox, _appendChangeEvent,
+            _upsertOverride, _upsertSwap })
         {
             s.Dispose();
         }

@@ -64,6 +64,13 @@ const enc = encodeURIComponent;
 export const api = {
   summary: () => get('/api/v1/summary'),
   whoami: () => get('/api/v1/whoami'),
+  oncall: () => get('/api/v1/oncall'),
+  schedules: () => get('/api/v1/schedules'),
+  users: () => get('/api/v1/users'),
+  finalSchedule: (name, from, to) => get(`/api/v1/schedules/${enc(name)}/final`, { from, to }),
+  swaps: (schedule, status, from, to) => get('/api/v1/swaps', { schedule, status, from, to }),
+  swap: (kind, body) => post(kind === 'take' ? '/api/v1/swaps/take' : '/api/v1/swaps', body),
+  swapAction: (id, action, body) => post(`/api/v1/swaps/${enc(id)}/${action}`, body || {}),
   incidents: (status, limit = 100) => get('/api/v1/incidents', { status, limit }),
   incident: id => get(`/api/v1/incidents/${enc(id)}`),
   incidentAction: (id, action, comment) =>

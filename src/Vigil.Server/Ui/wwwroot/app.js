@@ -13,6 +13,7 @@ route('/logs', () => import('./pages/logs.js'));
 route('/logs/:source/:id', () => import('./pages/logs.js'));
 route('/metrics', () => import('./pages/metrics.js'));
 route('/metrics/:id', () => import('./pages/metrics.js'));
+route('/oncall', () => import('./pages/oncall.js'));
 
 const $ = id => document.getElementById(id);
 const main = $('main');
