@@ -95,6 +95,7 @@ public static class ConfigLoader
         var slos = new SlosParser(reader, fileName).Parse(keys.GetValueOrDefault("slos"));
         var onCall = new OnCallParser(reader).Parse(keys.GetValueOrDefault("users"), keys.GetValueOrDefault("teams"),
             keys.GetValueOrDefault("services"), keys.GetValueOrDefault("schedules"));
+        CheckEscalationReferences(reader, escalation, escalationPolicies, onCall, keys.GetValueOrDefault("services"));
         if (reader.Errors.Count > 0 || route is null)
         {
             throw new ConfigException(reader.Errors);
@@ -114,8 +115,39 @@ public static class ConfigLoader
             Slos = slos,
             EscalationPolicies = escalationPolicies,
             OnCall = onCall,
+            Smtp = smtp,
             Original = text,
         };
+    }
+
+    /// <summary>Every user, team and schedule a policy pages, and every policy a service names, must exist.</summary>
+    private static void CheckEscalationReferences(
+        YamlReader reader, EscalationPoliciesParser escalation, List<Escalation.EscalationPolicy> policies, OnCall.OnCallDirectory onCall, YamlNode? servicesNode)
+    {
+        foreach (var (target, node) in escalation.References)
+        {
+            var missing = target switch
+            {
+                Escalation.EscalationTarget.User u when onCall.FindUser(u.Name) is null => $"user \"{u.Name}\", which is not defined under \"users\"",
+                Escalation.EscalationTarget.Schedule s when onCall.FindSchedule(s.Name) is null => $"schedule \"{s.Name}\", which is not defined under \"schedules\"",
+                Escalation.EscalationTarget.Team t when onCall.FindTeam(t.Name) is null => $"team \"{t.Name}\", which is not defined under \"teams\"",
+                Escalation.EscalationTarget.RoundRobin r when r.Users.FirstOrDefault(name => onCall.FindUser(name) is null) is { } name =>
+                    $"user \"{name}\" (in round_robin), which is not defined under \"users\"",
+                _ => null,
+            };
+            if (missing is not null)
+            {
+                reader.Error(node, $"escalation policy target refers to {missing}");
+            }
+        }
+        var names = policies.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var service in onCall.Services)
+        {
+            if (service.EscalationPolicy is { } policy && !names.Contains(policy))
+            {
+                reader.Error(servicesNode ?? new YamlScalarNode(), $"service \"{service.Service}\" names escalation policy \"{policy}\", which is not defined under \"escalation_policies\"");
+            }
+        }
     }
 
     private static YamlNode? LoadDocument(string text, string fileName)

@@ -28,8 +28,28 @@ public sealed partial class AlertPipeline
         }
     }
 
-    // Call under _dispatcherLock: the route lookup reads the dispatcher's groups.
-    private EscalationPeople EscalationPeople() => new(_dispatcher.Config, _dispatcher.RouteOfGroup, Alerts);
+    private static readonly IReadOnlyDictionary<string, string> NobodyLookedUp = new Dictionary<string, string>();
+
+    // Call under _dispatcherLock: the route lookup reads the dispatcher's groups. Who is on call is looked up before
+    // (it reads stored overrides and swaps); without it, as when incidents change, nothing can be paged.
+    private EscalationPeople EscalationPeople(IReadOnlyDictionary<string, string>? onCallNow = null) =>
+        new(_dispatcher.Config, _dispatcher.RouteOfGroup, Alerts, onCallNow ?? NobodyLookedUp);
+
+    /// <summary>Who is on call on every configured schedule at <paramref name="now"/> (stored overrides and swaps included).</summary>
+    private async Task<IReadOnlyDictionary<string, string>> OnCallNowAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var schedule in Config.Current.OnCall.Schedules)
+        {
+            var overrides = await _store.ListOverridesAsync(schedule.Name, now, now.AddTicks(1), ct);
+            var swaps = await _store.ListSwapsAsync(schedule.Name, now, now.AddTicks(1), ct);
+            if (Core.OnCall.FinalSchedule.OnCallAt(schedule, overrides, swaps, now) is { } entry)
+            {
+                result[schedule.Name] = entry.User;
+            }
+        }
+        return result;
+    }
 
     /// <summary>The escalation of an incident and the policy it follows, or null when it has none.</summary>
     public (EscalationState State, EscalationPolicy? Policy)? GetEscalation(long incidentId)
@@ -117,10 +137,11 @@ public sealed partial class AlertPipeline
             {
                 return EscalationChange.Resolved;
             }
+            var onCall = await OnCallNowAsync(now, ct);
             var changes = new ChangeSet();
             lock (_dispatcherLock)
             {
-                if (!step(_escalations, incident, changes, EscalationPeople(), now))
+                if (!step(_escalations, incident, changes, EscalationPeople(onCall), now))
                 {
                     return EscalationChange.NoEscalation;
                 }
@@ -137,6 +158,10 @@ public sealed partial class AlertPipeline
                     _dispatcher.Apply(changed);
                 }
                 _escalations.Committed(changes);
+            }
+            if (changes.Outbox.Count > 0)
+            {
+                _outbox.Raise();
             }
             _feed.Publish(new ChangeSignal([id], now));
             return EscalationChange.Done;

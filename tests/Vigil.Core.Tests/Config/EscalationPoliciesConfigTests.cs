@@ -5,7 +5,30 @@ namespace Vigil.Core.Tests.Config;
 
 public class EscalationPoliciesConfigTests
 {
-    private const string Head = "route:\n  receiver: default\n  escalation_policy: shop\nreceivers:\n  - name: default\n";
+    private const string Head = "route:\n  receiver: default\n  escalation_policy: shop\nreceivers:\n  - name: default\n" + People;
+
+    // Everyone the policies below page.
+    private const string People = """
+        users:
+          - name: alice
+          - name: ann
+          - name: ben
+          - name: a
+          - name: u
+          - name: v
+        teams:
+          - name: shop
+            members: [alice]
+        schedules:
+          - name: shop-primary
+            time_zone: Europe/Berlin
+            layers:
+              - name: weekly
+                users: [alice]
+                rotation: 1w
+                start: 2025-01-06 09:00
+
+        """;
 
     [Fact]
     public void A_policy_with_every_kind_of_target_and_condition_parses()
@@ -57,6 +80,7 @@ public class EscalationPoliciesConfigTests
                   escalation_policy: b
             receivers:
               - name: default
+            users: [{name: u}, {name: v}]
             escalation_policies:
               - name: a
                 levels: [{targets: [{user: u}]}]
@@ -88,12 +112,33 @@ public class EscalationPoliciesConfigTests
         Assert.True(error.Line > 0);
     }
 
+    [Theory]
+    [InlineData("user: nobody", "user \"nobody\", which is not defined under \"users\"")]
+    [InlineData("schedule: nightly", "schedule \"nightly\", which is not defined under \"schedules\"")]
+    [InlineData("team: ghosts", "team \"ghosts\", which is not defined under \"teams\"")]
+    [InlineData("round_robin: [ann, zed]", "user \"zed\" (in round_robin)")]
+    public void Targets_must_exist(string target, string expected)
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(
+            Head + $"escalation_policies:\n  - name: shop\n    levels:\n      - targets: [{{{target}}}]\n", "vigil.yml"));
+        Assert.Contains(ex.Errors, e => e.Message.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_service_may_name_only_a_defined_policy()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(
+            Head + "services:\n  - {name: checkout, team: shop, escalation_policy: nope}\nescalation_policies:\n  - name: shop\n    levels: [{targets: [{user: a}]}]\n",
+            "vigil.yml"));
+        Assert.Contains(ex.Errors, e => e.Message.Contains("service \"checkout\" names escalation policy \"nope\"", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Duplicate_policy_names_are_an_error()
     {
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(
             Head + "escalation_policies:\n  - name: shop\n    levels: [{targets: [{user: a}]}]\n  - name: shop\n    levels: [{targets: [{user: a}]}]\n",
             "vigil.yml"));
-        Assert.Contains(ex.Errors, e => e.Message.Contains("duplicate escalation policy name \"shop\"", StringComparison.Ordinal) && e.Line == 9);
+        Assert.Contains(ex.Errors, e => e.Message.Contains("duplicate escalation policy name \"shop\"", StringComparison.Ordinal) && e.Line == Head.Count(c => c == '\n') + 4);
     }
 }

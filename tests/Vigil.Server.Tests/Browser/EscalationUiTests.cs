@@ -14,6 +14,11 @@ public sealed class EscalationUiTests
           escalation_policy: shop
         receivers:
           - name: ops
+        users:
+          - name: alice
+          - name: manager
+          - name: bob
+          - name: carol
         escalation_policies:
           - name: shop
             levels:

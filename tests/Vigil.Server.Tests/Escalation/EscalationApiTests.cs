@@ -22,6 +22,11 @@ public abstract class EscalationApiTests(Backend backend) : IAsyncLifetime
           escalation_policy: shop
         receivers:
           - name: ops
+        users:
+          - name: alice
+          - name: manager
+          - name: bob
+          - name: carol
         escalation_policies:
           - name: shop
             acknowledge_timeout: 30m
@@ -95,6 +100,11 @@ public abstract class EscalationApiTests(Backend backend) : IAsyncLifetime
         }
         await PagedAsync(id, ["alice", "manager", "bob"]);
 
+        using (var stranger = await _vigil.Client.PostAsync($"/api/v1/incidents/{id}/reassign", Http.Json(new { user = "mallory" })))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, stranger.StatusCode);
+            Assert.Contains("Unknown user \"mallory\"", Text(await stranger.ReadJsonAsync(), "detail"), StringComparison.Ordinal);
+        }
         using (var empty = await _vigil.Client.PostAsync($"/api/v1/incidents/{id}/reassign", Http.Json(new { user = " " })))
         {
             Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);

@@ -54,6 +54,10 @@ public static class EscalationEndpoints
         {
             return Problems.BadRequest($"\"user\" is longer than {MaxUserNameLength} characters.");
         }
+        if (pipeline.Config.Current.OnCall.FindUser(user) is null)
+        {
+            return Problems.BadRequest($"Unknown user \"{user}\": reassign to one of the users in the config's \"users:\" section.");
+        }
         return await Answer(id, pipeline, await pipeline.ReassignAsync(id, user, context.ActorName(), context.RequestAborted), context.RequestAborted);
     }
 
