@@ -36,10 +36,16 @@ public static class EscalationEndpoints
     }
 
     private static async Task<IResult> EscalateNow(long id, HttpContext context, AlertPipeline pipeline) =>
-        await Answer(id, pipeline, await pipeline.EscalateNowAsync(id, context.ActorName(), context.RequestAborted), context.RequestAborted);
+        await IncidentTeamGate.CheckAsync(id, context, pipeline, "escalate") is { } forbidden
+            ? forbidden
+            : await Answer(id, pipeline, await pipeline.EscalateNowAsync(id, context.ActorName(), context.RequestAborted), context.RequestAborted);
 
     private static async Task<IResult> Reassign(long id, HttpContext context, AlertPipeline pipeline)
     {
+        if (await IncidentTeamGate.CheckAsync(id, context, pipeline, "reassign") is { } forbidden)
+        {
+            return forbidden;
+        }
         var body = await RequestBody.ReadJsonAsync(context, EscalationJson.Default.ReassignRequest, 64 * 1024);
         if (body.Error is not null)
         {
