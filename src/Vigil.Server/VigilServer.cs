@@ -109,6 +109,7 @@ public static class VigilServer
         app.MapOnCall();
         app.MapTokens();
         app.MapIncidents();
+        app.MapEscalation();
         app.MapNotifications();
         app.MapPagerDuty();
         app.MapStream();

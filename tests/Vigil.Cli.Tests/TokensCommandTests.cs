@@ -171,6 +171,8 @@ public sealed class TokensCommandTests : IAsyncLifetime
         public Task<IReadOnlyList<Vigil.Core.Notifications.OutboxRecord>> ListOutboxAsync(Vigil.Core.Notifications.OutboxQuery query, CancellationToken ct = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<ChangeEventRecord>> ListChangeEventsAsync(int limit, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Vigil.Core.Escalation.EscalationState>> ListEscalationsAsync(CancellationToken ct = default) => throw new NotSupportedException();
         public Task<IReadOnlyList<Core.OnCall.ScheduleOverride>> ListOverridesAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) => throw new NotSupportedException();
 
         public Task<Core.OnCall.ScheduleOverride?> GetOverrideAsync(string id, CancellationToken ct = default) => throw new NotSupportedException();

@@ -125,3 +125,8 @@ public sealed record Problem(
 
 /// <summary>A decoded answer together with the JSON it came from (printed as-is by <c>--output json</c>).</summary>
 public sealed record ApiResponse<T>(T Value, System.Text.Json.JsonElement Json);
+
+public sealed record ReassignRequest(string User);
+
+/// <summary>An incident's escalation as GET /api/v1/incidents/{id}/escalation returns it.</summary>
+public sealed record EscalationInfo(long IncidentId, string Policy, string Status, int NextLevel, int Cycle, DateTimeOffset? NextDueAt, int Steps);

@@ -83,6 +83,14 @@ public sealed class VigilClient : IDisposable
     public Task<ApiResponse<IncidentDetail>> AddNoteAsync(long id, string text, CancellationToken ct) =>
         SendAsync<IncidentDetail>(HttpMethod.Post, $"api/v1/incidents/{id}/notes", new NoteRequest(text), ct);
 
+    /// <summary>POST /api/v1/incidents/{id}/escalate: page the next level of the escalation policy now.</summary>
+    public Task<ApiResponse<EscalationInfo>> EscalateAsync(long id, CancellationToken ct) =>
+        SendAsync<EscalationInfo>(HttpMethod.Post, $"api/v1/incidents/{id}/escalate", null, ct);
+
+    /// <summary>POST /api/v1/incidents/{id}/reassign: page one user now; the policy carries on if they do not answer.</summary>
+    public Task<ApiResponse<EscalationInfo>> ReassignAsync(long id, string user, CancellationToken ct) =>
+        SendAsync<EscalationInfo>(HttpMethod.Post, $"api/v1/incidents/{id}/reassign", new ReassignRequest(user), ct);
+
     public Task<ApiResponse<List<TokenInfo>>> GetTokensAsync(CancellationToken ct) =>
         SendAsync<List<TokenInfo>>(HttpMethod.Get, "api/v1/tokens", null, ct);
 

@@ -11,7 +11,10 @@ namespace Vigil.Core.Config;
 public static class ConfigLoader
 {
     private static readonly string[] TopLevelKeys =
-        ["global", "route", "inhibit_rules", "receivers", "incidents", "logs", "metrics", "slos", "notifications", "integrations", "users", "teams", "services", "schedules"];
+    [
+        "global", "route", "inhibit_rules", "receivers", "incidents", "logs", "metrics", "slos", "notifications", "integrations",
+        "users", "teams", "services", "schedules", "escalation_policies",
+    ];
 
     // Alertmanager sections Vigil does not implement yet; accepted so an existing alertmanager.yml loads.
     private static readonly string[] IgnoredTopLevelKeys = ["templates", "time_intervals", "mute_time_intervals", "tracing"];
@@ -56,6 +59,8 @@ public static class ConfigLoader
         var receivers = new ReceiverParser(reader, smtp).ParseAll(keys.GetValueOrDefault("receivers"));
         var notifications = new NotificationsParser(reader).Parse(keys.GetValueOrDefault("notifications"));
         var integrations = new NotificationsParser(reader).ParseIntegrations(keys.GetValueOrDefault("integrations"), fileName);
+        var escalation = new EscalationPoliciesParser(reader);
+        var escalationPolicies = escalation.ParseAll(keys.GetValueOrDefault("escalation_policies"));
         Route? route = null;
         if (keys.TryGetValue("route", out var routeNode))
         {
@@ -67,6 +72,14 @@ public static class ConfigLoader
                 if (!names.Contains(name))
                 {
                     reader.Error(node, $"route refers to receiver \"{name}\", which is not defined under \"receivers\"");
+                }
+            }
+            var policyNames = escalationPolicies.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var (name, node) in routes.EscalationPolicyReferences)
+            {
+                if (!policyNames.Contains(name))
+                {
+                    reader.Error(node, $"route refers to escalation policy \"{name}\", which is not defined under \"escalation_policies\"");
                 }
             }
         }
@@ -82,6 +95,7 @@ public static class ConfigLoader
         var slos = new SlosParser(reader, fileName).Parse(keys.GetValueOrDefault("slos"));
         var onCall = new OnCallParser(reader).Parse(keys.GetValueOrDefault("users"), keys.GetValueOrDefault("teams"),
             keys.GetValueOrDefault("services"), keys.GetValueOrDefault("schedules"));
+        CheckEscalationReferences(reader, escalation, escalationPolicies, onCall, keys.GetValueOrDefault("services"));
         if (reader.Errors.Count > 0 || route is null)
         {
             throw new ConfigException(reader.Errors);
@@ -99,9 +113,41 @@ public static class ConfigLoader
             Logs = logs,
             Metrics = metrics,
             Slos = slos,
+            EscalationPolicies = escalationPolicies,
             OnCall = onCall,
+            Smtp = smtp,
             Original = text,
         };
+    }
+
+    /// <summary>Every user, team and schedule a policy pages, and every policy a service names, must exist.</summary>
+    private static void CheckEscalationReferences(
+        YamlReader reader, EscalationPoliciesParser escalation, List<Escalation.EscalationPolicy> policies, OnCall.OnCallDirectory onCall, YamlNode? servicesNode)
+    {
+        foreach (var (target, node) in escalation.References)
+        {
+            var missing = target switch
+            {
+                Escalation.EscalationTarget.User u when onCall.FindUser(u.Name) is null => $"user \"{u.Name}\", which is not defined under \"users\"",
+                Escalation.EscalationTarget.Schedule s when onCall.FindSchedule(s.Name) is null => $"schedule \"{s.Name}\", which is not defined under \"schedules\"",
+                Escalation.EscalationTarget.Team t when onCall.FindTeam(t.Name) is null => $"team \"{t.Name}\", which is not defined under \"teams\"",
+                Escalation.EscalationTarget.RoundRobin r when r.Users.FirstOrDefault(name => onCall.FindUser(name) is null) is { } name =>
+                    $"user \"{name}\" (in round_robin), which is not defined under \"users\"",
+                _ => null,
+            };
+            if (missing is not null)
+            {
+                reader.Error(node, $"escalation policy target refers to {missing}");
+            }
+        }
+        var names = policies.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var service in onCall.Services)
+        {
+            if (service.EscalationPolicy is { } policy && !names.Contains(policy))
+            {
+                reader.Error(servicesNode ?? new YamlScalarNode(), $"service \"{service.Service}\" names escalation policy \"{policy}\", which is not defined under \"escalation_policies\"");
+            }
+        }
     }
 
     private static YamlNode? LoadDocument(string text, string fileName)

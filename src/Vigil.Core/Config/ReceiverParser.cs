@@ -198,4 +198,4 @@ internal sealed class ReceiverParser(YamlReader reader, SmtpDefaults smtp)
 }
 
 /// <summary>Alertmanager's <c>global.smtp_*</c> settings, the defaults of every <c>email_configs</c> entry.</summary>
-internal sealed record SmtpDefaults(string? From, string? SmartHost, string? AuthUsername, string? AuthPassword, bool RequireTls);
+public sealed record SmtpDefaults(string? From, string? SmartHost, string? AuthUsername, string? AuthPassword, bool RequireTls);

@@ -1,3 +1,4 @@
+using Vigil.Core.Escalation;
 using Vigil.Core.Inhibition;
 using Vigil.Core.Routing;
 
@@ -42,6 +43,11 @@ public sealed record VigilConfig
     /// <summary>OpenSLO objectives evaluated from native SLI events (the <c>slos:</c> section).</summary>
     public SlosConfig Slos { get; init; } = SlosConfig.Default;
 
+    /// <summary><c>global.smtp_*</c>: the mail server escalation pages users' e-mail addresses through.</summary>
+    public SmtpDefaults Smtp { get; init; } = new(null, null, null, null, true);
+
+    /// <summary>Who is paged, in which order, for incidents whose route names a policy (the <c>escalation_policies:</c> section).</summary>
+    public IReadOnlyList<EscalationPolicy> EscalationPolicies { get; init; } = [];
     /// <summary>Users, teams, service ownership and on-call schedules (<c>users:</c>, <c>teams:</c>, <c>services:</c>, <c>schedules:</c>).</summary>
     public OnCall.OnCallDirectory OnCall { get; init; } = Core.OnCall.OnCallDirectory.Empty;
 

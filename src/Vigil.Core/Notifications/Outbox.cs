@@ -69,10 +69,34 @@ public static class NotificationOutbox
     }
 }
 
-/// <summary>Channel names of config receivers' integrations.</summary>
+/// <summary>Channel names: config receivers' integrations, and users' contact methods (escalation pages).</summary>
 public static class OutboxChannels
 {
     private const string ReceiverPrefix = "receiver:";
+    private const string UserPrefix = "user:";
+
+    /// <summary><c>user:NAME/KIND/INDEX</c>: the INDEX-th contact method of a user, e.g. <c>user:alice/email/0</c>.</summary>
+    public static string ForUser(string user, string kind, int index) => $"{UserPrefix}{user}/{kind}/{index}";
+
+    public static bool TryParseUser(string channel, out string user, out string kind, out int index)
+    {
+        user = kind = "";
+        index = -1;
+        if (!channel.StartsWith(UserPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var rest = channel[UserPrefix.Length..];
+        var last = rest.LastIndexOf('/');
+        var second = last > 0 ? rest.LastIndexOf('/', last - 1) : -1;
+        if (second <= 0 || !int.TryParse(rest.AsSpan(last + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index))
+        {
+            return false;
+        }
+        user = rest[..second];
+        kind = rest[(second + 1)..last];
+        return true;
+    }
 
     public static string ForReceiver(string receiver, string integrationId) => $"{ReceiverPrefix}{receiver}/{integrationId}";
 

@@ -1,4 +1,5 @@
 using Vigil.Core.Alerts;
+using Vigil.Core.Escalation;
 using Vigil.Core.Incidents;
 using Vigil.Core.Notifications;
 using Vigil.Core.Security;
@@ -80,6 +81,12 @@ public sealed class ChangeSet
     /// <summary>Retention: SLI event minutes before this one (minutes since the Unix epoch) are deleted.</summary>
     public long? PruneSloMinutesBeforeMinute { get; set; }
 
+    /// <summary>Escalation states to insert or replace, by incident id.</summary>
+    public List<EscalationState> Escalations { get; } = [];
+
+    /// <summary>Escalations of incidents that no longer escalate (resolved), by incident id.</summary>
+    public List<long> DeletedEscalations { get; } = [];
+
     /// <summary>Notifications to queue (skipped if their dedup key is already stored); see <see cref="NotificationOutbox"/>.</summary>
     public List<OutboxMessage> Outbox { get; } = [];
 
@@ -101,5 +108,6 @@ public sealed class ChangeSet
         && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0
         && NewMetricSeries.Count == 0 && MetricSamples.Count == 0 && PruneMetricSamplesRecordedBeforeTicks is null
         && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null && Outbox.Count == 0 && OutboxUpdates.Count == 0
-        && ChangeEvents.Count == 0 && ScheduleOverrides.Count == 0 && ShiftSwaps.Count == 0;
+        && ChangeEvents.Count == 0 && ScheduleOverrides.Count == 0 && ShiftSwaps.Count == 0 && Escalations.Count == 0
+        && DeletedEscalations.Count == 0;
 }

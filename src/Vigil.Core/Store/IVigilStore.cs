@@ -1,4 +1,5 @@
 using Vigil.Core.Alerts;
+using Vigil.Core.Escalation;
 using Vigil.Core.Incidents;
 using Vigil.Core.Notifications;
 using Vigil.Core.Security;
@@ -68,6 +69,9 @@ public interface IVigilStore : IAsyncDisposable
 
     /// <summary>Per-minute SLI event counts from <paramref name="fromMinute"/> (inclusive), by SLO and minute.</summary>
     Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesAsync(long fromMinute, CancellationToken ct = default);
+
+    /// <summary>Every stored escalation (loaded once at start; the worker keeps them in memory after that).</summary>
+    Task<IReadOnlyList<EscalationState>> ListEscalationsAsync(CancellationToken ct = default);
 
     /// <summary>
     /// Claims up to <paramref name="limit"/> pending outbox rows due at <paramref name="now"/> whose lease is free or

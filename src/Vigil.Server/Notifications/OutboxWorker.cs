@@ -145,6 +145,14 @@ public sealed partial class OutboxWorker(
 
     internal static IntegrationConfig? Resolve(VigilConfig config, string channel)
     {
+        if (OutboxChannels.TryParseUser(channel, out var user, out var kind, out var index))
+        {
+            // The contact must still be of the kind it was queued for: a reordered contact list must not redirect a page.
+            return config.OnCall.FindUser(user) is { } found && index < found.Contacts.Count
+                && Escalation.UserContacts.KindName(found.Contacts[index].Kind) == kind
+                ? Escalation.UserContacts.Integration(found.Contacts[index], index, config.Smtp)
+                : null;
+        }
         if (!OutboxChannels.TryParseReceiver(channel, out var receiver, out var id))
         {
             return null;
@@ -152,9 +160,11 @@ public sealed partial class OutboxWorker(
         return config.Receivers.FirstOrDefault(r => r.Name == receiver)?.Channels.FirstOrDefault(c => c.Id == id);
     }
 
-    /// <summary>"receiver ops via webhook/0": what the timeline and the log say (never the URL).</summary>
+    /// <summary>"receiver ops via webhook/0" or "alice via email": what the timeline and the log say (never the URL).</summary>
     internal static string Describe(string channel) =>
-        OutboxChannels.TryParseReceiver(channel, out var receiver, out var id) ? $"receiver {receiver} via {id}" : channel;
+        OutboxChannels.TryParseReceiver(channel, out var receiver, out var id) ? $"receiver {receiver} via {id}"
+        : OutboxChannels.TryParseUser(channel, out var user, out var kind, out _) ? $"{user} via {kind}"
+        : channel;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification {Id} delivered to {Target} (attempt {Attempts})")]
     private partial void LogDelivered(long id, string target, int attempts);

@@ -28,6 +28,7 @@ public sealed partial class AlertPipeline
     private async Task StartDispatcherAsync(CancellationToken ct)
     {
         _dispatcher = await BuildDispatcherAsync(Config.Current, ct);
+        await LoadEscalationsAsync(ct);
         _loop = Task.Run(RunLoopAsync, CancellationToken.None);
     }
 
@@ -77,10 +78,15 @@ public sealed partial class AlertPipeline
             try
             {
                 await FlushDueAsync(ct);
+                await FireEscalationsAsync(ct);
                 DateTimeOffset? due;
                 lock (_dispatcherLock)
                 {
                     due = _dispatcher.NextDue;
+                    if (_escalations.NextDue is { } step && (due is null || step < due))
+                    {
+                        due = step;
+                    }
                 }
                 var wait = due is { } d ? d - _time.GetUtcNow() : MaxIdle;
                 wait = wait < TimeSpan.FromMilliseconds(20) ? TimeSpan.FromMilliseconds(20) : wait > MaxIdle ? MaxIdle : wait;
@@ -122,6 +128,7 @@ public sealed partial class AlertPipeline
                 var silencer = new Silencer(Silences.All, now);
                 var inhibition = InhibitionIndex.Build(_dispatcher.Config.InhibitRules, Alerts.All, now);
                 changes = _dispatcher.Flush(now, alert => silencer.IsSilenced(alert.Labels) || inhibition.IsInhibited(alert));
+                _escalations.Observe(changes, EscalationPeople(), now);
             }
             if (changes.IsEmpty)
             {
@@ -135,6 +142,10 @@ public sealed partial class AlertPipeline
                 }
             }
             await _store.ApplyAsync([changes], ct);
+            lock (_dispatcherLock)
+            {
+                _escalations.Committed(changes);
+            }
             CommitSilences(changes);
             if (changes.Outbox.Count > 0)
             {
@@ -177,11 +188,16 @@ public sealed partial class AlertPipeline
             changes.Timeline.AddRange(result.Timeline);
             changes.Audit.Add(new AuditEntry(now, actor, action, $"incident/{id}", result.Timeline.Count > 0 ? result.Timeline[^1].Message : ""));
             AddAckSilenceChanges(current, result.Incident, now, changes);
+            lock (_dispatcherLock)
+            {
+                _escalations.Observe(changes, EscalationPeople(), now);
+            }
             await _store.ApplyAsync([changes], ct);
             CommitSilences(changes);
             lock (_dispatcherLock)
             {
                 _dispatcher.Apply(result.Incident);
+                _escalations.Committed(changes);
             }
             _feed.Publish(new ChangeSignal([id], now));
             WakeDispatcher();

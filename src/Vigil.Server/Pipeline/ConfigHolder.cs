@@ -45,8 +45,8 @@ public sealed class ConfigHolder(ServerSettings settings)
           - name: platform
             members: [{user: dave, role: manager}, erin, alice]
         services:
-          - {name: checkout, team: payments}
-          - {name: payments, team: payments}
+          - {name: checkout, team: payments, escalation_policy: payments-default}
+          - {name: payments, team: payments, escalation_policy: payments-default}
           - {name: api, team: platform}
         schedules:
           - name: payments-primary
@@ -71,6 +71,14 @@ public sealed class ConfigHolder(ServerSettings settings)
                 rotation: 1w
                 start: 2025-01-06 00:00
                 restrictions: [{weekly: "Mon 01:00-Sat 09:00"}, {daily: "01:00-09:00"}]
+        escalation_policies:
+          - name: payments-default
+            acknowledge_timeout: 1h
+            levels:
+              - delay: 5m
+                targets: [{schedule: payments-primary}]
+              - delay: 10m
+                targets: [{user: alice}]
         """;
 
     private VigilConfig _current = Load(settings);

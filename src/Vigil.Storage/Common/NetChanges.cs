@@ -1,4 +1,5 @@
 using Vigil.Core.Alerts;
+using Vigil.Core.Escalation;
 using Vigil.Core.Incidents;
 using Vigil.Core.Notifications;
 using Vigil.Core.Security;
@@ -22,6 +23,9 @@ internal sealed class NetChanges
     public Dictionary<long, Incident> Incidents { get; } = [];
 
     public List<TimelineEntry> Timeline { get; } = [];
+
+    /// <summary>Escalations by incident id; null means delete.</summary>
+    public Dictionary<long, EscalationState?> Escalations { get; } = [];
 
     /// <summary>Groups by key; null means delete.</summary>
     public Dictionary<string, AlertGroupRecord?> Groups { get; } = new(StringComparer.Ordinal);
@@ -96,6 +100,14 @@ internal sealed class NetChanges
                 net.Incidents[incident.Id] = incident;
             }
             net.Timeline.AddRange(set.Timeline);
+            foreach (var id in set.DeletedEscalations)
+            {
+                net.Escalations[id] = null;
+            }
+            foreach (var escalation in set.Escalations)
+            {
+                net.Escalations[escalation.IncidentId] = escalation;
+            }
             foreach (var key in set.DeletedGroups)
             {
                 net.Groups[key] = null;

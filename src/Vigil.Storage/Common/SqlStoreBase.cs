@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Vigil.Core.Alerts;
+using Vigil.Core.Escalation;
 using Vigil.Core.Incidents;
 using Vigil.Core.Notifications;
 using Vigil.Core.OnCall;
@@ -70,6 +71,11 @@ internal abstract class SqlStoreBase : IVigilStore
     public Task<IReadOnlyList<AlertGroupRecord>> LoadGroupsAsync(CancellationToken ct = default) =>
         QueryAsync("SELECT key, state_json, due_at FROM alert_groups", null,
             r => new AlertGroupRecord(r.GetString(0), r.GetString(1), ReadOptionalTime(r, 2)), ct);
+
+    public Task<IReadOnlyList<EscalationState>> ListEscalationsAsync(CancellationToken ct = default) =>
+        QueryAsync("SELECT incident_id, policy, status, next_level, cycle, next_due_at, steps, started_at FROM escalations ORDER BY incident_id", null,
+            r => new EscalationState(r.GetInt64(0), r.GetString(1), EnumNames<EscalationStatus>.Parse(r.GetString(2)), r.GetInt32(3),
+                r.GetInt32(4), ReadOptionalTime(r, 5), r.GetInt32(6), ReadTime(r, 7)), ct);
 
     public async Task<Incident?> GetIncidentAsync(long id, CancellationToken ct = default)
     {

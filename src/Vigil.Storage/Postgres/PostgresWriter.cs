@@ -1,3 +1,4 @@
+using Vigil.Core.Escalation;
 using Npgsql;
 using Vigil.Core.Incidents;
 using Vigil.Core.Notifications;
@@ -22,6 +23,7 @@ internal static class PostgresWriter
         AddIncidents(batch, net);
         AddTimeline(batch, net);
         AddGroups(batch, net);
+        AddEscalations(batch, net);
         AddSilences(batch, net);
         AddTokens(batch, net);
         AddAudit(batch, net);
@@ -162,6 +164,36 @@ internal static class PostgresWriter
             groups.Select(g => g.Key).ToArray(),
             groups.Select(g => g.StateJson).ToArray(),
             groups.Select(g => Utc(g.DueAt)).ToArray());
+    }
+
+    private static void AddEscalations(NpgsqlBatch batch, NetChanges net)
+    {
+        var deleted = net.Escalations.Where(p => p.Value is null).Select(p => p.Key).Order().ToArray();
+        if (deleted.Length > 0)
+        {
+            Add(batch, "DELETE FROM escalations WHERE incident_id = ANY($1::bigint[])", (object)deleted);
+        }
+        var rows = net.Escalations.Values.Where(e => e is not null).Select(e => e!).OrderBy(e => e.IncidentId).ToArray();
+        if (rows.Length == 0)
+        {
+            return;
+        }
+        Add(batch,
+            """
+            INSERT INTO escalations (incident_id, policy, status, next_level, cycle, next_due_at, steps, started_at)
+            SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::integer[], $5::integer[], $6::timestamptz[], $7::integer[], $8::timestamptz[])
+            ON CONFLICT (incident_id) DO UPDATE SET
+                policy = excluded.policy, status = excluded.status, next_level = excluded.next_level, cycle = excluded.cycle,
+                next_due_at = excluded.next_due_at, steps = excluded.steps, started_at = excluded.started_at
+            """,
+            rows.Select(e => e.IncidentId).ToArray(),
+            rows.Select(e => e.Policy).ToArray(),
+            rows.Select(e => EnumNames<EscalationStatus>.Name(e.Status)).ToArray(),
+            rows.Select(e => e.NextLevel).ToArray(),
+            rows.Select(e => e.Cycle).ToArray(),
+            rows.Select(e => Utc(e.NextDueAt)).ToArray(),
+            rows.Select(e => e.Steps).ToArray(),
+            rows.Select(e => Utc(e.StartedAt)).ToArray());
     }
 
     private static void AddSilences(NpgsqlBatch batch, NetChanges net)

@@ -1,3 +1,4 @@
+using Vigil.Core.Escalation;
 using Microsoft.Data.Sqlite;
 using Vigil.Core.Incidents;
 using Vigil.Core.Notifications;
@@ -21,6 +22,8 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _appendTimeline;
     private readonly SqliteStatement _upsertGroup;
     private readonly SqliteStatement _deleteGroup;
+    private readonly SqliteStatement _upsertEscalation;
+    private readonly SqliteStatement _deleteEscalation;
     private readonly SqliteStatement _upsertSilence;
     private readonly SqliteStatement _upsertToken;
     private readonly SqliteStatement _appendAudit;
@@ -67,6 +70,15 @@ internal sealed class SqliteWriter : IDisposable
             ON CONFLICT (key) DO UPDATE SET state_json = excluded.state_json, due_at = excluded.due_at
             """);
         _deleteGroup = new(connection, "DELETE FROM alert_groups WHERE key = @key");
+        _upsertEscalation = new(connection,
+            """
+            INSERT INTO escalations (incident_id, policy, status, next_level, cycle, next_due_at, steps, started_at)
+            VALUES (@incident_id, @policy, @status, @next_level, @cycle, @next_due_at, @steps, @started_at)
+            ON CONFLICT (incident_id) DO UPDATE SET
+                policy = excluded.policy, status = excluded.status, next_level = excluded.next_level, cycle = excluded.cycle,
+                next_due_at = excluded.next_due_at, steps = excluded.steps, started_at = excluded.started_at
+            """);
+        _deleteEscalation = new(connection, "DELETE FROM escalations WHERE incident_id = @incident_id");
         _upsertSilence = new(connection,
             """
             INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment, updated_at)
@@ -219,6 +231,16 @@ internal sealed class SqliteWriter : IDisposable
             }
             _upsertGroup.Run(tx, key, group.StateJson, SqliteTime.ToTicks(group.DueAt));
         }
+        foreach (var (id, e) in net.Escalations)
+        {
+            if (e is null)
+            {
+                _deleteEscalation.Run(tx, id);
+                continue;
+            }
+            _upsertEscalation.Run(tx, id, e.Policy, EnumNames<EscalationStatus>.Name(e.Status), e.NextLevel, e.Cycle,
+                SqliteTime.ToTicks(e.NextDueAt), e.Steps, SqliteTime.ToTicks(e.StartedAt));
+        }
         foreach (var s in net.Silences.Values)
         {
             _upsertSilence.Run(tx, s.Id.ToString("D"), RecordJson.Matchers(s.Matchers), SqliteTime.ToTicks(s.StartsAt),
@@ -320,7 +342,7 @@ internal sealed class SqliteWriter : IDisposable
     public void Dispose()
     {
         _alerts.Dispose();
-        foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta,
+        foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertEscalation, _deleteEscalation, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta,
             _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _addSloMinute, _pruneSloMinutes, _insertOutbox, _updateOutbox, _appendChangeEvent,
             _upsertOverride, _upsertSwap })
         {

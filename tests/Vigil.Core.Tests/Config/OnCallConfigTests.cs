@@ -43,6 +43,9 @@ public class OnCallConfigTests
                 restrictions:
                   - daily: "22:00-06:00"
                   - weekly: "Mon 09:00-Fri 17:00"
+        escalation_policies:
+          - name: payments-default
+            levels: [{targets: [{schedule: payments-primary}]}]
         """;
 
     private static IReadOnlyList<ConfigError> Errors(string yaml) =>

@@ -76,6 +76,9 @@ export const api = {
   incidentAction: (id, action, comment) =>
     post(`/api/v1/incidents/${enc(id)}/${action}`, comment ? { comment } : {}),
   addNote: (id, text) => post(`/api/v1/incidents/${enc(id)}/notes`, { text }),
+  escalation: id => get(`/api/v1/incidents/${enc(id)}/escalation`),
+  escalate: id => post(`/api/v1/incidents/${enc(id)}/escalate`),
+  reassign: (id, user) => post(`/api/v1/incidents/${enc(id)}/reassign`, { user }),
   setPriority: (id, priority) => request('PUT', `/api/v1/incidents/${enc(id)}/priority`, { body: { priority } }),
   notifications: incident => get('/api/v1/notifications', { incident, limit: 100 }),
   alerts: query => get('/api/v2/alerts', query),

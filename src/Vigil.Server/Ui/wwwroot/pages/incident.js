@@ -3,6 +3,7 @@ import { api } from '../api.js';
 import { h, mount } from '../dom.js';
 import { time, isSet, statusPill, severityBadge, priorityBadge, labelChips, emptyState, errorState, loading, externalLink } from '../format.js';
 import { link } from '../router.js';
+import { escalationPanel } from './escalation-panel.js';
 
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'];
 const PROMINENT = ['summary', 'description', 'message'];
@@ -10,7 +11,7 @@ const PROMINENT = ['summary', 'description', 'message'];
 const TIMELINE_ICONS = {
   created: '!', alert_added: '+', alert_resolved: '✓', alert_refired: '↻', acknowledged: '◉', unacknowledged: '○',
   resolved: '✓', auto_resolved: '✓', reopened: '↺', priority_changed: 'P', note: '✎', reminder: '◷',
-  notified: '✉', notification_failed: '✗',
+  notified: '✉', notification_failed: '✗', escalation: '⇡',
 };
 
 /** Which actions make sense for a status: [action, label, class, testid]. */
@@ -43,9 +44,11 @@ function mountPage(root, { params, ctx }) {
   const side = h('section', { class: 'card', 'aria-labelledby': 'timeline-title' },
     h('div', { class: 'section-head' }, h('h2', { id: 'timeline-title' }, 'Timeline')), timeline, noteForm);
 
+  const escalation = escalationPanel(id, ctx, () => load());
   mount(root,
     h('a', { href: link('/incidents'), class: 'back' }, '← Incidents'),
     head,
+    escalation.element,
     h('div', { class: 'grid-2', style: 'margin-top:1rem' }, h('div', {}, alerts, notifications), side));
   alerts.hidden = side.hidden = notifications.hidden = true; // until the incident is loaded
   ctx.setTitle(`Incident #${id}`);
@@ -117,6 +120,7 @@ function mountPage(root, { params, ctx }) {
     renderHead(inc);
     renderAlerts(inc.alerts || []);
     renderTimeline(inc.timeline || []);
+    escalation.load();
     loadNotifications();
   }
 
