@@ -3,10 +3,13 @@ using Vigil.Server.Tests.Infrastructure;
 
 namespace Vigil.Server.Tests.Browser;
 
-/// <summary>The incident page shows the escalation and a person escalates and reassigns from it, in headless Chromium.</summary>
+/// <summary>
+/// The incident page shows the escalation and the notifications it sent, and a person escalates and reassigns from it,
+/// in headless Chromium.
+/// </summary>
 public sealed class EscalationUiTests
 {
-    private const string Config = """
+    private static string Config(Uri webhook) => $$"""
         route:
           receiver: ops
           group_by: [alertname]
@@ -16,6 +19,7 @@ public sealed class EscalationUiTests
           - name: ops
         users:
           - name: alice
+            contacts: [{webhook: "{{webhook}}alice"}]
           - name: manager
           - name: bob
           - name: carol
@@ -31,7 +35,8 @@ public sealed class EscalationUiTests
     [Fact]
     public async Task Escalate_now_and_reassign_from_the_incident_page()
     {
-        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, Config);
+        await using var webhook = await WebhookReceiver.StartAsync();
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, Config(webhook.Address));
         await vigil.Client.PostOkAsync("/api/v2/alerts", Http.Alerts(("CheckoutDown", "web-1")));
         long id = 0;
         await Eventually.TrueAsync(async () =>
@@ -48,6 +53,10 @@ public sealed class EscalationUiTests
         await Assertions.Expect(panel.GetByTestId("escalation-status")).ToContainTextAsync("shop · Escalating");
         await Assertions.Expect(page.Locator("[data-testid=timeline-entry][data-kind=escalation]", new PageLocatorOptions { HasText = "Paged alice" }))
             .ToBeVisibleAsync();
+
+        // Alice's page went out through the outbox: the incident's notification list shows it delivered.
+        await Assertions.Expect(page.Locator("[data-testid=notification-row][data-status=delivered]")).ToBeVisibleAsync();
+        Assert.Equal("/alice", Assert.Single(webhook.Requests).Path);
 
         await panel.GetByTestId("escalate-button").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=timeline-entry]", new PageLocatorOptions { HasText = "Paged manager" })).ToBeVisibleAsync();
