@@ -25,6 +25,7 @@ export VIGIL_TEST_PROMETHEUS="${VIGIL_TEST_PROMETHEUS:-/usr/bin/prometheus}"
 export VIGIL_TEST_PROMTOOL="${VIGIL_TEST_PROMTOOL:-/usr/bin/promtool}"
 export VIGIL_TEST_AMTOOL="${VIGIL_TEST_AMTOOL:-/usr/bin/amtool}"
 export VIGIL_TEST_CHROMIUM="${VIGIL_TEST_CHROMIUM:-/usr/bin/chromium}"
+export VIGIL_TEST_ALERTMANAGER="${VIGIL_TEST_ALERTMANAGER:-/usr/bin/prometheus-alertmanager}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 echo "== building"

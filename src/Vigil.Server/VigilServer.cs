@@ -4,11 +4,14 @@ using Vigil.Core.Store;
 using Vigil.Server.Api.Alertmanager;
 using Vigil.Server.Api.Loki;
 using Vigil.Server.Api.Native;
+using Vigil.Server.Api.PagerDuty;
+using Vigil.Server.Api.OnCall;
 using Vigil.Server.Auth;
 using Vigil.Server.Demo;
 using Vigil.Server.Hosting;
 using Vigil.Server.Logs;
 using Vigil.Server.Metrics;
+using Vigil.Server.Notifications;
 using Vigil.Server.Pipeline;
 using Vigil.Server.Slo;
 using Vigil.Server.Ui;
@@ -69,6 +72,10 @@ public static class VigilServer
         builder.Services.AddSingleton<MetricIngest>();
         builder.Services.AddSingleton<MetricSourcePoller>();
         builder.Services.AddSingleton<SloTracker>();
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<NotificationSender>();
+        builder.Services.AddSingleton<OutboxWorker>();
+        builder.Services.AddSingleton<OnCall.ScheduleReader>();
         builder.Services.AddHostedService<PipelineHost>();
         builder.Services.AddHostedService<LogsHost>();
         builder.Services.AddHostedService<LogRetention>();
@@ -77,6 +84,7 @@ public static class VigilServer
         builder.Services.AddHostedService<MetricsHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricSourcePoller>());
         builder.Services.AddHostedService<SloHost>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
         if (options.Demo)
         {
             builder.Services.AddHostedService<DemoEnvironment>();
@@ -98,8 +106,12 @@ public static class VigilServer
         app.MapLokiPush();
         app.MapMetrics();
         app.MapSlos();
+        app.MapOnCall();
         app.MapTokens();
         app.MapIncidents();
+        app.MapEscalation();
+        app.MapNotifications();
+        app.MapPagerDuty();
         app.MapStream();
         app.MapUi();
 

@@ -171,5 +171,19 @@ public sealed class TokensCommandTests : IAsyncLifetime
         public Task<IReadOnlyList<SloSourceRecord>> ListSloSourcesAsync(CancellationToken ct = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<SloFreezeRecord>> ListSloFreezesAsync(CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<Vigil.Core.Notifications.OutboxRecord>> ClaimOutboxAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Vigil.Core.Notifications.OutboxRecord>> ListOutboxAsync(Vigil.Core.Notifications.OutboxQuery query, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<ChangeEventRecord>> ListChangeEventsAsync(int limit, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Vigil.Core.Escalation.EscalationState>> ListEscalationsAsync(CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<Core.OnCall.ScheduleOverride>> ListOverridesAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<Core.OnCall.ScheduleOverride?> GetOverrideAsync(string id, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Core.OnCall.ShiftSwap>> ListSwapsAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<Core.OnCall.ShiftSwap?> GetSwapAsync(string id, CancellationToken ct = default) => throw new NotSupportedException();
     }
 }

@@ -96,7 +96,22 @@ public sealed record TokenInfo(
     string? CreatedBy,
     DateTimeOffset? RevokedAt);
 
-public sealed record CreateTokenRequest(string Name, string Role);
+public sealed record CreateTokenRequest(string Name, string Role, string? User = null);
+
+public sealed record OnCallNow(DateTimeOffset At, IReadOnlyList<OnCallSlot> OnCall);
+
+public sealed record OnCallSlot(string Schedule, string? User, string? FullName, string? Source, string? Layer, DateTimeOffset? Start, DateTimeOffset? End);
+
+public sealed record FinalScheduleView(string Schedule, string TimeZone, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<FinalEntryView> Entries,
+    IReadOnlyList<GapView> Gaps);
+
+public sealed record FinalEntryView(string User, string FullName, DateTimeOffset Start, DateTimeOffset End, string Source, string? Layer, string? ReferenceId);
+
+public sealed record GapView(DateTimeOffset Start, DateTimeOffset End);
+
+public sealed record SwapBody(string? Schedule = null, DateTimeOffset? Start = null, DateTimeOffset? End = null, string? From = null, string? To = null, string? User = null);
+
+public sealed record SwapView(string Id, string Schedule, DateTimeOffset Start, DateTimeOffset End, string From, string? To, string Status, string Kind);
 
 public sealed record CreatedToken(string Id, string? Name, string? Role, string Token);
 
@@ -110,3 +125,8 @@ public sealed record Problem(
 
 /// <summary>A decoded answer together with the JSON it came from (printed as-is by <c>--output json</c>).</summary>
 public sealed record ApiResponse<T>(T Value, System.Text.Json.JsonElement Json);
+
+public sealed record ReassignRequest(string User);
+
+/// <summary>An incident's escalation as GET /api/v1/incidents/{id}/escalation returns it.</summary>
+public sealed record EscalationInfo(long IncidentId, string Policy, string Status, int NextLevel, int Cycle, DateTimeOffset? NextDueAt, int Steps);

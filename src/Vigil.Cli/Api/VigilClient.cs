@@ -83,6 +83,14 @@ public sealed class VigilClient : IDisposable
     public Task<ApiResponse<IncidentDetail>> AddNoteAsync(long id, string text, CancellationToken ct) =>
         SendAsync<IncidentDetail>(HttpMethod.Post, $"api/v1/incidents/{id}/notes", new NoteRequest(text), ct);
 
+    /// <summary>POST /api/v1/incidents/{id}/escalate: page the next level of the escalation policy now.</summary>
+    public Task<ApiResponse<EscalationInfo>> EscalateAsync(long id, CancellationToken ct) =>
+        SendAsync<EscalationInfo>(HttpMethod.Post, $"api/v1/incidents/{id}/escalate", null, ct);
+
+    /// <summary>POST /api/v1/incidents/{id}/reassign: page one user now; the policy carries on if they do not answer.</summary>
+    public Task<ApiResponse<EscalationInfo>> ReassignAsync(long id, string user, CancellationToken ct) =>
+        SendAsync<EscalationInfo>(HttpMethod.Post, $"api/v1/incidents/{id}/reassign", new ReassignRequest(user), ct);
+
     public Task<ApiResponse<List<TokenInfo>>> GetTokensAsync(CancellationToken ct) =>
         SendAsync<List<TokenInfo>>(HttpMethod.Get, "api/v1/tokens", null, ct);
 
@@ -91,6 +99,29 @@ public sealed class VigilClient : IDisposable
 
     public Task RevokeTokenAsync(string id, CancellationToken ct) =>
         SendAsync(HttpMethod.Delete, "api/v1/tokens/" + Uri.EscapeDataString(id), null, ct);
+
+    public Task<ApiResponse<OnCallNow>> GetOnCallAsync(string? schedule, DateTimeOffset? at, CancellationToken ct)
+    {
+        var query = new List<string>();
+        if (schedule is not null)
+        {
+            query.Add("schedule=" + Uri.EscapeDataString(schedule));
+        }
+        if (at is { } t)
+        {
+            query.Add("at=" + Uri.EscapeDataString(t.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        return SendAsync<OnCallNow>(HttpMethod.Get, "api/v1/oncall" + (query.Count > 0 ? "?" + string.Join("&", query) : ""), null, ct);
+    }
+
+    public Task<ApiResponse<FinalScheduleView>> GetFinalScheduleAsync(string schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+        SendAsync<FinalScheduleView>(HttpMethod.Get, $"api/v1/schedules/{Uri.EscapeDataString(schedule)}/final?from="
+            + Uri.EscapeDataString(from.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+            + "&to=" + Uri.EscapeDataString(to.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture)), null, ct);
+
+    /// <summary>POST to api/v1/swaps, api/v1/swaps/take, api/v1/swaps/manager or api/v1/swaps/{id}/accept|cancel.</summary>
+    public Task<ApiResponse<SwapView>> PostSwapAsync(string path, SwapBody body, CancellationToken ct) =>
+        SendAsync<SwapView>(HttpMethod.Post, path, body, ct);
 
     // ---- plumbing ----
 

@@ -4,7 +4,7 @@ using Vigil.Cli.Api;
 
 namespace Vigil.Cli.Commands;
 
-/// <summary><c>vigil incidents list|show|ack|unack|resolve|reopen|note</c>.</summary>
+/// <summary><c>vigil incidents list|show|ack|unack|resolve|reopen|note|escalate|reassign</c>.</summary>
 public static class IncidentsCommands
 {
     private static readonly string[] Statuses = ["triggered", "acknowledged", "resolved"];
@@ -19,6 +19,8 @@ public static class IncidentsCommands
         incidents.Subcommands.Add(Transition(context, "resolve", "resolve", "Resolve an incident by hand", "resolved"));
         incidents.Subcommands.Add(Transition(context, "reopen", "reopen", "Reopen a resolved incident", "reopened"));
         incidents.Subcommands.Add(Note(context));
+        incidents.Subcommands.Add(Escalate(context));
+        incidents.Subcommands.Add(Reassign(context));
         return incidents;
     }
 
@@ -148,6 +150,53 @@ public static class IncidentsCommands
             return await Done(context, client, result, response, "noted").ConfigureAwait(false);
         });
         return command;
+    }
+
+    private static Command Escalate(CliContext context)
+    {
+        var id = IdArgument();
+        var command = new Command("escalate", "Page the next level of the incident's escalation policy now") { id };
+        var client = ClientOptions.AddTo(command, context);
+        command.SetAction(async (result, ct) =>
+        {
+            using var api = client.CreateClient(result);
+            var response = await api.EscalateAsync(result.GetValue(id), ct).ConfigureAwait(false);
+            return await Escalated(context, client, result, response, "escalated").ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static Command Reassign(CliContext context)
+    {
+        var id = IdArgument();
+        var user = new Option<string>("--user", "-u") { Description = "The user to page now (a name from the users: config)", HelpName = "NAME", Required = true };
+        var command = new Command("reassign", "Reassign an incident to a user: they are paged now, and escalation goes on if they do not answer") { id, user };
+        var client = ClientOptions.AddTo(command, context);
+        command.SetAction(async (result, ct) =>
+        {
+            var name = result.GetValue(user);
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw new UsageException("--user is empty");
+            }
+            using var api = client.CreateClient(result);
+            var response = await api.ReassignAsync(result.GetValue(id), name, ct).ConfigureAwait(false);
+            return await Escalated(context, client, result, response, $"reassigned to {name}").ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> Escalated(CliContext context, ClientOptions client, ParseResult result, ApiResponse<EscalationInfo> response, string what)
+    {
+        if (client.IsJson(result))
+        {
+            Output.Json(context, response.Json);
+            return ExitCodes.Success;
+        }
+        var e = response.Value;
+        var next = e.NextDueAt is { } due ? $"; level {e.NextLevel} is paged at {Output.Time(due)} unless acknowledged" : "";
+        await context.Out.WriteLineAsync($"Incident {e.IncidentId} {what} (policy {e.Policy}, {e.Status}{next})").ConfigureAwait(false);
+        return ExitCodes.Success;
     }
 
     private static async Task<int> Done(CliContext context, ClientOptions client, ParseResult result, ApiResponse<IncidentDetail> response, string pastTense)

@@ -73,13 +73,14 @@ public static class TokensCommands
     {
         var name = NameOption();
         var role = RoleOption(null);
-        var command = new Command("create", "Create an API token and print its secret (shown only this once)") { name, role };
+        var user = new Option<string?>("--user") { Description = "Bind the token to this on-call user (team-scoped permissions: managers, shift owners)" };
+        var command = new Command("create", "Create an API token and print its secret (shown only this once)") { name, role, user };
         var client = ClientOptions.AddTo(command, context);
         command.SetAction(async (result, ct) =>
         {
             var tokenName = RequireName(result.GetValue(name));
             using var api = client.CreateClient(result);
-            var response = await api.CreateTokenAsync(new CreateTokenRequest(tokenName, result.GetValue(role)!), ct).ConfigureAwait(false);
+            var response = await api.CreateTokenAsync(new CreateTokenRequest(tokenName, result.GetValue(role)!, result.GetValue(user)), ct).ConfigureAwait(false);
             if (client.IsJson(result))
             {
                 Output.Json(context, response.Json);

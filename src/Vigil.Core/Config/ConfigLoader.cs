@@ -10,18 +10,22 @@ namespace Vigil.Core.Config;
 /// </summary>
 public static class ConfigLoader
 {
-    private static readonly string[] TopLevelKeys = ["global", "route", "inhibit_rules", "receivers", "incidents", "logs", "metrics", "slos"];
+    private static readonly string[] TopLevelKeys =
+    [
+        "global", "route", "inhibit_rules", "receivers", "incidents", "logs", "metrics", "slos", "notifications", "integrations",
+        "users", "teams", "services", "schedules", "escalation_policies",
+    ];
 
     // Alertmanager sections Vigil does not implement yet; accepted so an existing alertmanager.yml loads.
     private static readonly string[] IgnoredTopLevelKeys = ["templates", "time_intervals", "mute_time_intervals", "tracing"];
 
-    private static readonly string[] GlobalKeys = ["resolve_timeout"];
+    private static readonly string[] GlobalKeys =
+        ["resolve_timeout", "smtp_from", "smtp_smarthost", "smtp_auth_username", "smtp_auth_password", "smtp_require_tls"];
 
-    // Notification settings of Alertmanager's global section: no notifier exists yet, so they are accepted and unused.
+    // Notification settings of Alertmanager's global section for integrations Vigil does not send through: accepted, unused.
     private static readonly string[] IgnoredGlobalKeys =
     [
-        "http_config", "smtp_from", "smtp_hello", "smtp_smarthost", "smtp_auth_username", "smtp_auth_password",
-        "smtp_auth_password_file", "smtp_auth_secret", "smtp_auth_secret_file", "smtp_auth_identity", "smtp_require_tls",
+        "http_config", "smtp_hello", "smtp_auth_password_file", "smtp_auth_secret", "smtp_auth_secret_file", "smtp_auth_identity", "smtp_require_tls",
         "smtp_tls_config", "slack_api_url", "slack_api_url_file", "slack_app_token", "slack_app_token_file",
         "slack_app_url", "victorops_api_key", "victorops_api_key_file", "victorops_api_url", "pagerduty_url",
         "opsgenie_api_key", "opsgenie_api_key_file", "opsgenie_api_url", "wechat_api_url", "wechat_api_secret",
@@ -30,7 +34,7 @@ public static class ConfigLoader
         "rocketchat_token_id_file", "jira_api_url",
     ];
 
-    private static readonly string[] IncidentKeys = ["reopen_window"];
+    private static readonly string[] IncidentKeys = ["reopen_window", "silence_on_acknowledge"];
 
     /// <exception cref="ConfigException">The file is not valid; the message lists every problem with its position.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
@@ -50,9 +54,13 @@ public static class ConfigLoader
             throw new ConfigException(reader.Errors);
         }
         var keys = reader.Keys(map, "the top level of the config", TopLevelKeys, IgnoredTopLevelKeys);
-        var resolveTimeout = ParseGlobal(reader, keys);
-        var reopenWindow = ParseIncidents(reader, keys);
-        var receivers = new ReceiverParser(reader).ParseAll(keys.GetValueOrDefault("receivers"));
+        var (resolveTimeout, smtp) = ParseGlobal(reader, keys);
+        var (reopenWindow, silenceOnAck) = ParseIncidents(reader, keys);
+        var receivers = new ReceiverParser(reader, smtp).ParseAll(keys.GetValueOrDefault("receivers"));
+        var notifications = new NotificationsParser(reader).Parse(keys.GetValueOrDefault("notifications"));
+        var integrations = new NotificationsParser(reader).ParseIntegrations(keys.GetValueOrDefault("integrations"), fileName);
+        var escalation = new EscalationPoliciesParser(reader);
+        var escalationPolicies = escalation.ParseAll(keys.GetValueOrDefault("escalation_policies"));
         Route? route = null;
         if (keys.TryGetValue("route", out var routeNode))
         {
@@ -66,6 +74,14 @@ public static class ConfigLoader
                     reader.Error(node, $"route refers to receiver \"{name}\", which is not defined under \"receivers\"");
                 }
             }
+            var policyNames = escalationPolicies.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var (name, node) in routes.EscalationPolicyReferences)
+            {
+                if (!policyNames.Contains(name))
+                {
+                    reader.Error(node, $"route refers to escalation policy \"{name}\", which is not defined under \"escalation_policies\"");
+                }
+            }
         }
         else
         {
@@ -77,6 +93,9 @@ public static class ConfigLoader
         var logs = new LogsParser(reader).Parse(keys.GetValueOrDefault("logs"));
         var metrics = new MetricsParser(reader).Parse(keys.GetValueOrDefault("metrics"));
         var slos = new SlosParser(reader, fileName).Parse(keys.GetValueOrDefault("slos"));
+        var onCall = new OnCallParser(reader).Parse(keys.GetValueOrDefault("users"), keys.GetValueOrDefault("teams"),
+            keys.GetValueOrDefault("services"), keys.GetValueOrDefault("schedules"));
+        CheckEscalationReferences(reader, escalation, escalationPolicies, onCall, keys.GetValueOrDefault("services"));
         if (reader.Errors.Count > 0 || route is null)
         {
             throw new ConfigException(reader.Errors);
@@ -88,11 +107,47 @@ public static class ConfigLoader
             InhibitRules = inhibitRules,
             Receivers = receivers,
             ReopenWindow = reopenWindow,
+            SilenceOnAcknowledge = silenceOnAck,
+            Notifications = notifications,
+            Integrations = integrations,
             Logs = logs,
             Metrics = metrics,
             Slos = slos,
+            EscalationPolicies = escalationPolicies,
+            OnCall = onCall,
+            Smtp = smtp,
             Original = text,
         };
+    }
+
+    /// <summary>Every user, team and schedule a policy pages, and every policy a service names, must exist.</summary>
+    private static void CheckEscalationReferences(
+        YamlReader reader, EscalationPoliciesParser escalation, List<Escalation.EscalationPolicy> policies, OnCall.OnCallDirectory onCall, YamlNode? servicesNode)
+    {
+        foreach (var (target, node) in escalation.References)
+        {
+            var missing = target switch
+            {
+                Escalation.EscalationTarget.User u when onCall.FindUser(u.Name) is null => $"user \"{u.Name}\", which is not defined under \"users\"",
+                Escalation.EscalationTarget.Schedule s when onCall.FindSchedule(s.Name) is null => $"schedule \"{s.Name}\", which is not defined under \"schedules\"",
+                Escalation.EscalationTarget.Team t when onCall.FindTeam(t.Name) is null => $"team \"{t.Name}\", which is not defined under \"teams\"",
+                Escalation.EscalationTarget.RoundRobin r when r.Users.FirstOrDefault(name => onCall.FindUser(name) is null) is { } name =>
+                    $"user \"{name}\" (in round_robin), which is not defined under \"users\"",
+                _ => null,
+            };
+            if (missing is not null)
+            {
+                reader.Error(node, $"escalation policy target refers to {missing}");
+            }
+        }
+        var names = policies.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var service in onCall.Services)
+        {
+            if (service.EscalationPolicy is { } policy && !names.Contains(policy))
+            {
+                reader.Error(servicesNode ?? new YamlScalarNode(), $"service \"{service.Service}\" names escalation policy \"{policy}\", which is not defined under \"escalation_policies\"");
+            }
+        }
     }
 
     private static YamlNode? LoadDocument(string text, string fileName)
@@ -117,27 +172,33 @@ public static class ConfigLoader
         return message.StartsWith("(Line:", StringComparison.Ordinal) && cut >= 0 ? message[(cut + 3)..] : message;
     }
 
-    private static TimeSpan ParseGlobal(YamlReader reader, Dictionary<string, YamlNode> keys)
+    private static (TimeSpan ResolveTimeout, SmtpDefaults Smtp) ParseGlobal(YamlReader reader, Dictionary<string, YamlNode> keys)
     {
+        var none = new SmtpDefaults(null, null, null, null, true);
         if (!keys.TryGetValue("global", out var node) || YamlReader.IsNull(node) || reader.Mapping(node, "\"global\"") is not { } map)
         {
-            return VigilConfig.DefaultResolveTimeout;
+            return (VigilConfig.DefaultResolveTimeout, none);
         }
         var global = reader.Keys(map, "\"global\"", GlobalKeys, IgnoredGlobalKeys);
-        return global.TryGetValue("resolve_timeout", out var timeout) && reader.Duration(timeout, "resolve_timeout") is { } value
+        var timeout = global.TryGetValue("resolve_timeout", out var t) && reader.Duration(t, "resolve_timeout") is { } value
             ? value
             : VigilConfig.DefaultResolveTimeout;
+        string? Str(string key) => global.TryGetValue(key, out var n) ? reader.String(n, key) : null;
+        var requireTls = !global.TryGetValue("smtp_require_tls", out var tls) || (reader.Bool(tls, "smtp_require_tls") ?? true);
+        return (timeout, new SmtpDefaults(Str("smtp_from"), Str("smtp_smarthost"), Str("smtp_auth_username"), Str("smtp_auth_password"), requireTls));
     }
 
-    private static TimeSpan ParseIncidents(YamlReader reader, Dictionary<string, YamlNode> keys)
+    private static (TimeSpan ReopenWindow, bool SilenceOnAcknowledge) ParseIncidents(YamlReader reader, Dictionary<string, YamlNode> keys)
     {
         if (!keys.TryGetValue("incidents", out var node) || YamlReader.IsNull(node) || reader.Mapping(node, "\"incidents\"") is not { } map)
         {
-            return VigilConfig.DefaultReopenWindow;
+            return (VigilConfig.DefaultReopenWindow, false);
         }
         var incidents = reader.Keys(map, "\"incidents\"", IncidentKeys);
-        return incidents.TryGetValue("reopen_window", out var window) && reader.Duration(window, "reopen_window") is { } value
+        var window = incidents.TryGetValue("reopen_window", out var w) && reader.Duration(w, "reopen_window") is { } value
             ? value
             : VigilConfig.DefaultReopenWindow;
+        var silence = incidents.TryGetValue("silence_on_acknowledge", out var s) && reader.Bool(s, "silence_on_acknowledge") == true;
+        return (window, silence);
     }
 }

@@ -2,8 +2,33 @@ using YamlDotNet.RepresentationModel;
 
 namespace Vigil.Core.Config;
 
-internal sealed class ReceiverParser(YamlReader reader)
+/// <summary>
+/// Parses <c>receivers:</c> in Alertmanager's shape. The integrations Vigil sends through (webhook, slack, msteams,
+/// email, and Vigil's own dingtalk/feishu/wecom robots) are validated; other Alertmanager integrations
+/// (<c>pagerduty_configs</c>, <c>opsgenie_configs</c>, ...) are accepted so an existing file loads, and unused.
+/// </summary>
+internal sealed class ReceiverParser(YamlReader reader, SmtpDefaults smtp)
 {
+    private static readonly Dictionary<string, IntegrationKind> Kinds = new(StringComparer.Ordinal)
+    {
+        ["webhook_configs"] = IntegrationKind.Webhook,
+        ["slack_configs"] = IntegrationKind.Slack,
+        ["msteams_configs"] = IntegrationKind.MsTeams,
+        ["dingtalk_configs"] = IntegrationKind.DingTalk,
+        ["feishu_configs"] = IntegrationKind.Feishu,
+        ["wecom_configs"] = IntegrationKind.WeCom,
+        ["email_configs"] = IntegrationKind.Email,
+    };
+
+    // Alertmanager fields that shape message text through Go templates; Vigil renders its own text, so they load unused.
+    private static readonly string[] TemplateKeys =
+    [
+        "title", "text", "summary", "username", "icon_emoji", "icon_url", "color", "pretext", "footer", "fallback", "fields",
+        "actions", "link_names", "short_fields", "mrkdwn_in", "title_link", "callback_id", "image_url", "thumb_url",
+        "timeout", "html", "headers", "hello", "auth_identity", "auth_secret", "auth_secret_file", "tls_config", "url_file",
+        "api_url_file", "webhook_url_file", "auth_password_file", "message",
+    ];
+
     public List<ReceiverConfig> ParseAll(YamlNode? node)
     {
         var receivers = new List<ReceiverConfig>();
@@ -20,6 +45,7 @@ internal sealed class ReceiverParser(YamlReader reader)
             }
             string? name = null;
             var integrations = new List<string>();
+            var channels = new List<IntegrationConfig>();
             foreach (var (keyNode, value) in map.Children)
             {
                 var key = (keyNode as YamlScalarNode)?.Value;
@@ -29,8 +55,17 @@ internal sealed class ReceiverParser(YamlReader reader)
                 }
                 else if (key is not null)
                 {
-                    // Integrations (webhook_configs, ...) are kept for display; no notifier uses them yet.
                     integrations.Add(key);
+                    if (Kinds.TryGetValue(key, out var kind) && reader.Sequence(value, key) is { } list)
+                    {
+                        foreach (var entry in list)
+                        {
+                            if (ParseIntegration(kind, key, channels.Count(c => c.Kind == kind), entry) is { } parsed)
+                            {
+                                channels.Add(parsed);
+                            }
+                        }
+                    }
                 }
             }
             if (string.IsNullOrEmpty(name))
@@ -43,8 +78,124 @@ internal sealed class ReceiverParser(YamlReader reader)
                 reader.Error(map, $"duplicate receiver name \"{name}\"");
                 continue;
             }
-            receivers.Add(new ReceiverConfig(name, integrations));
+            receivers.Add(new ReceiverConfig(name, integrations) { Channels = channels });
         }
         return receivers;
     }
+
+    private IntegrationConfig? ParseIntegration(IntegrationKind kind, string section, int index, YamlNode node)
+    {
+        if (reader.Mapping(node, $"each entry of {section}") is not { } map)
+        {
+            return null;
+        }
+        var known = kind switch
+        {
+            IntegrationKind.Webhook => new[] { "send_resolved", "url", "http_config", "max_alerts" },
+            IntegrationKind.Slack => ["send_resolved", "api_url", "channel", "http_config"],
+            IntegrationKind.MsTeams => ["send_resolved", "webhook_url", "http_config"],
+            IntegrationKind.DingTalk or IntegrationKind.Feishu => ["send_resolved", "webhook_url", "secret", "http_config"],
+            IntegrationKind.WeCom => ["send_resolved", "webhook_url", "http_config"],
+            IntegrationKind.Email => ["send_resolved", "to", "from", "smarthost", "auth_username", "auth_password", "require_tls"],
+            _ => [],
+        };
+        var keys = reader.Keys(map, section, known, TemplateKeys);
+        // Alertmanager's defaults: webhook and msteams send resolved notifications, slack and email do not.
+        var sendResolved = kind is IntegrationKind.Webhook or IntegrationKind.MsTeams or IntegrationKind.DingTalk
+            or IntegrationKind.Feishu or IntegrationKind.WeCom;
+        if (keys.TryGetValue("send_resolved", out var sr) && reader.Bool(sr, "send_resolved") is { } b)
+        {
+            sendResolved = b;
+        }
+        var config = new IntegrationConfig(kind, index, sendResolved)
+        {
+            BearerToken = keys.TryGetValue("http_config", out var http) ? ParseBearer(http) : null,
+            Secret = keys.TryGetValue("secret", out var secret) ? reader.String(secret, "secret") : null,
+            SlackChannel = keys.TryGetValue("channel", out var channel) ? reader.String(channel, "channel") : null,
+        };
+        if (kind == IntegrationKind.Email)
+        {
+            return config with { Email = ParseEmail(map, keys) };
+        }
+        var urlKey = kind switch
+        {
+            IntegrationKind.Webhook => "url",
+            IntegrationKind.Slack => "api_url",
+            _ => "webhook_url",
+        };
+        var url = keys.TryGetValue(urlKey, out var urlNode) ? reader.String(urlNode, urlKey) : null;
+        if (string.IsNullOrEmpty(url))
+        {
+            reader.Error(map, $"{section} entry needs \"{urlKey}\"");
+        }
+        else if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            // The URL itself is a secret (it may carry a token), so the error names the field, not the value.
+            reader.Error(urlNode!, $"\"{urlKey}\" must be an absolute http or https URL");
+        }
+        var maxAlerts = 0;
+        if (keys.TryGetValue("max_alerts", out var maxNode))
+        {
+            if (!int.TryParse(reader.String(maxNode, "max_alerts"), out maxAlerts) || maxAlerts < 0)
+            {
+                reader.Error(maxNode, "\"max_alerts\" must be a non-negative integer (0 = no limit)");
+            }
+        }
+        return config with { Url = url, MaxAlerts = maxAlerts };
+    }
+
+    private string? ParseBearer(YamlNode node)
+    {
+        if (reader.Mapping(node, "http_config") is not { } map)
+        {
+            return null;
+        }
+        var keys = reader.Keys(map, "http_config", ["authorization", "bearer_token"],
+            ["tls_config", "proxy_url", "follow_redirects", "enable_http2", "basic_auth", "oauth2", "bearer_token_file"]);
+        if (keys.TryGetValue("bearer_token", out var legacy))
+        {
+            return reader.String(legacy, "bearer_token");
+        }
+        if (!keys.TryGetValue("authorization", out var auth) || reader.Mapping(auth, "authorization") is not { } authMap)
+        {
+            return null;
+        }
+        var authKeys = reader.Keys(authMap, "authorization", ["type", "credentials"], ["credentials_file"]);
+        if (authKeys.TryGetValue("type", out var type) && reader.String(type, "type") is { } t && !t.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            reader.Error(type, "only authorization type \"Bearer\" is supported");
+        }
+        return authKeys.TryGetValue("credentials", out var credentials) ? reader.String(credentials, "credentials") : null;
+    }
+
+    private EmailSettings? ParseEmail(YamlMappingNode map, Dictionary<string, YamlNode> keys)
+    {
+        var to = keys.TryGetValue("to", out var toNode) ? reader.String(toNode, "to") : null;
+        var from = keys.TryGetValue("from", out var fromNode) ? reader.String(fromNode, "from") : smtp.From;
+        var smarthost = keys.TryGetValue("smarthost", out var hostNode) ? reader.String(hostNode, "smarthost") : smtp.SmartHost;
+        var user = keys.TryGetValue("auth_username", out var userNode) ? reader.String(userNode, "auth_username") : smtp.AuthUsername;
+        var password = keys.TryGetValue("auth_password", out var pwNode) ? reader.String(pwNode, "auth_password") : smtp.AuthPassword;
+        var requireTls = keys.TryGetValue("require_tls", out var tlsNode) ? reader.Bool(tlsNode, "require_tls") ?? true : smtp.RequireTls;
+        var recipients = (to ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (recipients.Length == 0)
+        {
+            reader.Error(map, "email_configs entry needs \"to\"");
+        }
+        if (string.IsNullOrEmpty(from))
+        {
+            reader.Error(map, "email_configs entry needs \"from\" (or global.smtp_from)");
+        }
+        var port = 25;
+        var host = smarthost ?? "";
+        var colon = host.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(host.AsSpan(colon + 1), out port) || port is <= 0 or > 65535)
+        {
+            reader.Error(hostNode ?? map, "\"smarthost\" (or global.smtp_smarthost) must be host:port");
+            return null;
+        }
+        return new EmailSettings(recipients, from ?? "", host[..colon], port, user, password, requireTls);
+    }
 }
+
+/// <summary>Alertmanager's <c>global.smtp_*</c> settings, the defaults of every <c>email_configs</c> entry.</summary>
+public sealed record SmtpDefaults(string? From, string? SmartHost, string? AuthUsername, string? AuthPassword, bool RequireTls);

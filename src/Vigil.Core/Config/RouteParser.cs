@@ -10,7 +10,7 @@ internal sealed class RouteParser(YamlReader reader)
     private static readonly string[] KnownKeys =
     [
         "receiver", "group_by", "group_wait", "group_interval", "repeat_interval",
-        "matchers", "match", "match_re", "continue", "routes",
+        "matchers", "match", "match_re", "continue", "routes", "escalation_policy",
     ];
 
     // Accepted so existing Alertmanager files load; time intervals are not implemented yet.
@@ -21,7 +21,12 @@ internal sealed class RouteParser(YamlReader reader)
     /// <summary>Every receiver name a route refers to, with the node to blame if it is undefined.</summary>
     public List<(string Name, YamlNode Node)> ReceiverReferences { get; } = [];
 
-    private sealed record Inherited(string Receiver, IReadOnlyList<string> GroupBy, bool GroupByAll, TimeSpan GroupWait, TimeSpan GroupInterval, TimeSpan RepeatInterval);
+    /// <summary>Every escalation policy a route names (a Vigil extension), with the node to blame if it is undefined.</summary>
+    public List<(string Name, YamlNode Node)> EscalationPolicyReferences { get; } = [];
+
+    private sealed record Inherited(
+        string Receiver, IReadOnlyList<string> GroupBy, bool GroupByAll, TimeSpan GroupWait, TimeSpan GroupInterval, TimeSpan RepeatInterval,
+        string? EscalationPolicy);
 
     public Route? ParseRoot(YamlNode node)
     {
@@ -29,7 +34,7 @@ internal sealed class RouteParser(YamlReader reader)
         {
             return null;
         }
-        var defaults = new Inherited("", [], false, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5), TimeSpan.FromHours(4));
+        var defaults = new Inherited("", [], false, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5), TimeSpan.FromHours(4), null);
         var keys = reader.Keys(map, "route", KnownKeys, IgnoredKeys);
         if (!keys.TryGetValue("receiver", out var receiverNode) || YamlReader.IsNull(receiverNode))
         {
@@ -75,7 +80,13 @@ internal sealed class RouteParser(YamlReader reader)
             matchers.AddRange(reader.Matchers(matcherList, "matchers"));
         }
         var @continue = keys.TryGetValue("continue", out var continueNode) && reader.Bool(continueNode, "continue") == true;
-        var inherited = new Inherited(receiver, groupBy, groupByAll, groupWait, groupInterval, repeatInterval);
+        var escalationPolicy = parent.EscalationPolicy;
+        if (keys.TryGetValue("escalation_policy", out var policyNode) && reader.String(policyNode, "escalation_policy") is { Length: > 0 } policy)
+        {
+            escalationPolicy = policy;
+            EscalationPolicyReferences.Add((policy, policyNode));
+        }
+        var inherited = new Inherited(receiver, groupBy, groupByAll, groupWait, groupInterval, repeatInterval, escalationPolicy);
         var children = new List<Route>();
         if (keys.TryGetValue("routes", out var routesNode) && !YamlReader.IsNull(routesNode) && reader.Sequence(routesNode, "routes") is { } routes)
         {
@@ -88,7 +99,10 @@ internal sealed class RouteParser(YamlReader reader)
                 }
             }
         }
-        return new Route(id, receiver, groupBy, groupByAll, groupWait, groupInterval, repeatInterval, matchers, @continue, children);
+        return new Route(id, receiver, groupBy, groupByAll, groupWait, groupInterval, repeatInterval, matchers, @continue, children)
+        {
+            EscalationPolicy = escalationPolicy,
+        };
     }
 
     private (IReadOnlyList<string>, bool) ParseGroupBy(List<string> labels, YamlNode node)

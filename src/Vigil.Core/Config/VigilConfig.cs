@@ -1,3 +1,4 @@
+using Vigil.Core.Escalation;
 using Vigil.Core.Inhibition;
 using Vigil.Core.Routing;
 
@@ -24,6 +25,15 @@ public sealed record VigilConfig
     /// <summary>An incident auto-resolved less than this long ago is reopened instead of a new one being created.</summary>
     public required TimeSpan ReopenWindow { get; init; }
 
+    /// <summary>Acknowledging an incident of Prometheus alerts creates a silence of its group's labels until it resolves.</summary>
+    public bool SilenceOnAcknowledge { get; init; }
+
+    /// <summary>How the outbox worker sends (the <c>notifications:</c> section).</summary>
+    public NotificationsConfig Notifications { get; init; } = NotificationsConfig.Default;
+
+    /// <summary>PagerDuty Events API v2 routing keys and the services they feed (the <c>integrations:</c> section).</summary>
+    public IReadOnlyList<PagerDutyIntegration> Integrations { get; init; } = [];
+
     /// <summary>How log sources are parsed before mining (the <c>logs:</c> section).</summary>
     public LogsConfig Logs { get; init; } = LogsConfig.Default;
 
@@ -32,6 +42,14 @@ public sealed record VigilConfig
 
     /// <summary>OpenSLO objectives evaluated from native SLI events (the <c>slos:</c> section).</summary>
     public SlosConfig Slos { get; init; } = SlosConfig.Default;
+
+    /// <summary><c>global.smtp_*</c>: the mail server escalation pages users' e-mail addresses through.</summary>
+    public SmtpDefaults Smtp { get; init; } = new(null, null, null, null, true);
+
+    /// <summary>Who is paged, in which order, for incidents whose route names a policy (the <c>escalation_policies:</c> section).</summary>
+    public IReadOnlyList<EscalationPolicy> EscalationPolicies { get; init; } = [];
+    /// <summary>Users, teams, service ownership and on-call schedules (<c>users:</c>, <c>teams:</c>, <c>services:</c>, <c>schedules:</c>).</summary>
+    public OnCall.OnCallDirectory OnCall { get; init; } = Core.OnCall.OnCallDirectory.Empty;
 
     /// <summary>The file's text exactly as read, for <c>GET /api/v2/status</c>.</summary>
     public required string Original { get; init; }

@@ -80,6 +80,12 @@ public sealed partial class Dispatcher
         {
             changes.Timeline.AddRange(entries);
             group.LastNotifiedAt = now;
+            if (updated is not null)
+            {
+                var reminder = entries is [{ Kind: TimelineKind.Reminder }];
+                var reopened = entries.Exists(e => e.Kind == TimelineKind.Reopened);
+                QueueNotifications(flush, updated, now, reminder, reopened, changes);
+            }
         }
         stateChanged |= flush.CommitTo(group);
         group.LastFlushAt = now;

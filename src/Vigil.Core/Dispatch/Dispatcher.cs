@@ -57,6 +57,9 @@ public sealed partial class Dispatcher
 
     public VigilConfig Config => _config;
 
+    /// <summary>The route of a live group (null once the group is gone), e.g. to find an incident's escalation policy.</summary>
+    public Route? RouteOfGroup(string groupKey) => _groups.GetValueOrDefault(groupKey)?.Route;
+
     public long LastIncidentId { get; private set; }
 
     /// <summary>The incident ids restored group records refer to; load these (and all open incidents) at startup.</summary>

@@ -169,6 +169,39 @@ internal sealed class GroupFlush
         return count;
     }
 
+    /// <summary>
+    /// The group as a notification: the incident's member alerts this flush saw firing or resolving (muted ones are left
+    /// out, as Alertmanager leaves out silenced alerts).
+    /// </summary>
+    public Notifications.NotificationMessage Notification(Incident incident, DateTimeOffset now, string? reason)
+    {
+        var members = new HashSet<Fingerprint>(incident.Alerts);
+        var alerts = new List<Notifications.NotifiedAlert>();
+        foreach (var alert in _alerts)
+        {
+            var status = _current[alert.Fingerprint];
+            if (status == FlushedStatus.Muted || !members.Contains(alert.Fingerprint))
+            {
+                continue;
+            }
+            alerts.Add(new Notifications.NotifiedAlert(status == FlushedStatus.Resolved ? "resolved" : "firing",
+                ToMap(alert.Labels), ToMap(alert.Annotations), alert.StartsAt, alert.EndsAt, alert.GeneratorUrl, alert.Fingerprint.ToString()));
+        }
+        var resolved = incident.Status == IncidentStatus.Resolved;
+        return new Notifications.NotificationMessage(_group.Route.Receiver, resolved ? "resolved" : "firing", _group.Key, incident.Id,
+            incident.Title, incident.Status.ToString().ToLowerInvariant(), ToMap(_group.GroupLabels), alerts, reason);
+    }
+
+    private static Dictionary<string, string> ToMap(LabelSet labels)
+    {
+        var map = new Dictionary<string, string>(labels.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in labels.Pairs)
+        {
+            map[name] = value;
+        }
+        return map;
+    }
+
     /// <summary>Stores what this flush saw in the group and drops resolved alerts; true when that differs from before.</summary>
     public bool CommitTo(AggregationGroup group)
     {

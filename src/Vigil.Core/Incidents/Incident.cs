@@ -53,6 +53,11 @@ public enum TimelineKind
     PriorityChanged,
     Note,
     Reminder,
+    Notified,
+    NotificationFailed,
+
+    /// <summary>An escalation step: who was paged at which level and why, or why a level was passed.</summary>
+    Escalation,
 }
 
 /// <summary>An append-only entry in an incident's timeline; also its audit trail.</summary>

@@ -57,6 +57,9 @@ public sealed class Route
 
     public IReadOnlyList<Route> Routes { get; }
 
+    /// <summary>The escalation policy that pages people for incidents of this route (inherited; Vigil's extension).</summary>
+    public string? EscalationPolicy { get; init; }
+
     /// <summary>
     /// The leaf routes an alert goes to, with Alertmanager semantics: depth-first; the first matching child wins unless
     /// it has <c>continue: true</c>; a node none of whose children match is itself the match. Empty when this node's

@@ -8,7 +8,10 @@ public enum Role
     Admin,
 }
 
-/// <summary>An API token as stored: only a SHA-256 hash of the secret is kept.</summary>
+/// <summary>
+/// An API token as stored: only a SHA-256 hash of the secret is kept. <see cref="User"/> binds the token to a user of the
+/// on-call directory, so team-scoped checks (managers, shift owners) know who is calling; null for machine tokens.
+/// </summary>
 public sealed record ApiToken(
     string Id,
     string Name,
@@ -16,7 +19,8 @@ public sealed record ApiToken(
     string SecretHash,
     DateTimeOffset CreatedAt,
     string CreatedBy,
-    DateTimeOffset? RevokedAt = null);
+    DateTimeOffset? RevokedAt = null,
+    string? User = null);
 
 /// <summary>One mutation recorded for the audit log: who did what to which object, and when.</summary>
 public sealed record AuditEntry(

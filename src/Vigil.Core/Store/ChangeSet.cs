@@ -1,5 +1,7 @@
 using Vigil.Core.Alerts;
+using Vigil.Core.Escalation;
 using Vigil.Core.Incidents;
+using Vigil.Core.Notifications;
 using Vigil.Core.Security;
 using Vigil.Core.Silences;
 
@@ -93,6 +95,25 @@ public sealed class ChangeSet
 
     /// <summary>Change freezes lifted, by (SLO, objective index).</summary>
     public List<(string Slo, int Objective)> DeletedSloFreezes { get; } = [];
+    /// <summary>Escalation states to insert or replace, by incident id.</summary>
+    public List<EscalationState> Escalations { get; } = [];
+
+    /// <summary>Escalations of incidents that no longer escalate (resolved), by incident id.</summary>
+    public List<long> DeletedEscalations { get; } = [];
+
+    /// <summary>Notifications to queue (skipped if their dedup key is already stored); see <see cref="NotificationOutbox"/>.</summary>
+    public List<OutboxMessage> Outbox { get; } = [];
+
+    /// <summary>Delivery outcomes to write back to outbox rows.</summary>
+    public List<OutboxUpdate> OutboxUpdates { get; } = [];
+
+    /// <summary>Change events to append (their Id is assigned by the store).</summary>
+    public List<ChangeEventRecord> ChangeEvents { get; } = [];
+    /// <summary>Schedule overrides to insert or replace, by id (deletion sets <c>DeletedAt</c>).</summary>
+    public List<OnCall.ScheduleOverride> ScheduleOverrides { get; } = [];
+
+    /// <summary>Shift swaps to insert or replace, by id.</summary>
+    public List<OnCall.ShiftSwap> ShiftSwaps { get; } = [];
 
     public bool IsEmpty =>
         Alerts.Count == 0 && DeletedAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
@@ -101,5 +122,7 @@ public sealed class ChangeSet
         && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0
         && NewMetricSeries.Count == 0 && MetricSamples.Count == 0 && PruneMetricSamplesRecordedBeforeTicks is null
         && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null && ClearedSloMinutes.Count == 0 && SloSources.Count == 0
-        && DeletedSloSources.Count == 0 && SloFreezes.Count == 0 && DeletedSloFreezes.Count == 0;
+        && DeletedSloSources.Count == 0 && SloFreezes.Count == 0 && DeletedSloFreezes.Count == 0 && Outbox.Count == 0 && OutboxUpdates.Count == 0
+        && ChangeEvents.Count == 0 && ScheduleOverrides.Count == 0 && ShiftSwaps.Count == 0 && Escalations.Count == 0
+        && DeletedEscalations.Count == 0;
 }

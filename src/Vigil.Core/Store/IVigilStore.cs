@@ -1,5 +1,7 @@
 using Vigil.Core.Alerts;
+using Vigil.Core.Escalation;
 using Vigil.Core.Incidents;
+using Vigil.Core.Notifications;
 using Vigil.Core.Security;
 using Vigil.Core.Silences;
 
@@ -76,4 +78,29 @@ public interface IVigilStore : IAsyncDisposable
 
     /// <summary>The change freezes in force, by SLO and objective.</summary>
     Task<IReadOnlyList<SloFreezeRecord>> ListSloFreezesAsync(CancellationToken ct = default);
+    /// <summary>Every stored escalation (loaded once at start; the worker keeps them in memory after that).</summary>
+    Task<IReadOnlyList<EscalationState>> ListEscalationsAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> pending outbox rows due at <paramref name="now"/> whose lease is free or
+    /// expired, leasing them until <paramref name="leaseUntil"/>. Two processes on one database never claim the same row
+    /// while its lease holds (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>; SQLite: one writer at a time).
+    /// </summary>
+    Task<IReadOnlyList<OutboxRecord>> ClaimOutboxAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct = default);
+
+    /// <summary>The notification log, newest first.</summary>
+    Task<IReadOnlyList<OutboxRecord>> ListOutboxAsync(OutboxQuery query, CancellationToken ct = default);
+
+    /// <summary>Change events, newest first.</summary>
+    Task<IReadOnlyList<ChangeEventRecord>> ListChangeEventsAsync(int limit, CancellationToken ct = default);
+    /// <summary>Overrides not deleted that overlap [from, to), of one schedule or (null) all, by start.</summary>
+    Task<IReadOnlyList<OnCall.ScheduleOverride>> ListOverridesAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default);
+
+    /// <summary>One override by id, deleted or not.</summary>
+    Task<OnCall.ScheduleOverride?> GetOverrideAsync(string id, CancellationToken ct = default);
+
+    /// <summary>Swaps in any status that overlap [from, to), of one schedule or (null) all, by start.</summary>
+    Task<IReadOnlyList<OnCall.ShiftSwap>> ListSwapsAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default);
+
+    Task<OnCall.ShiftSwap?> GetSwapAsync(string id, CancellationToken ct = default);
 }

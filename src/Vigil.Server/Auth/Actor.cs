@@ -2,8 +2,11 @@ using Vigil.Core.Security;
 
 namespace Vigil.Server.Auth;
 
-/// <summary>Who is making a request: the name of the API token (or "demo") and its role.</summary>
-public sealed record Actor(string Name, Role Role, string? TokenId)
+/// <summary>
+/// Who is making a request: the name of the API token (or "demo"), its role and, when the token is bound to one, the
+/// on-call user it acts as (team-scoped checks need it).
+/// </summary>
+public sealed record Actor(string Name, Role Role, string? TokenId, string? User = null)
 {
     public static readonly Actor Demo = new("demo", Role.Admin, null);
 

@@ -17,7 +17,7 @@ public sealed class AuthenticationMiddleware(RequestDelegate next, TokenAuthenti
             var token = await authenticator.AuthenticateAsync(secret, context.RequestAborted);
             if (token is not null)
             {
-                context.SetActor(new Actor(token.Name, token.Role, token.Id));
+                context.SetActor(new Actor(token.Name, token.Role, token.Id, token.User));
             }
             else
             {

@@ -28,6 +28,7 @@ public sealed partial class AlertPipeline
     private async Task StartDispatcherAsync(CancellationToken ct)
     {
         _dispatcher = await BuildDispatcherAsync(Config.Current, ct);
+        await LoadEscalationsAsync(ct);
         _loop = Task.Run(RunLoopAsync, CancellationToken.None);
     }
 
@@ -77,10 +78,15 @@ public sealed partial class AlertPipeline
             try
             {
                 await FlushDueAsync(ct);
+                await FireEscalationsAsync(ct);
                 DateTimeOffset? due;
                 lock (_dispatcherLock)
                 {
                     due = _dispatcher.NextDue;
+                    if (_escalations.NextDue is { } step && (due is null || step < due))
+                    {
+                        due = step;
+                    }
                 }
                 var wait = due is { } d ? d - _time.GetUtcNow() : MaxIdle;
                 wait = wait < TimeSpan.FromMilliseconds(20) ? TimeSpan.FromMilliseconds(20) : wait > MaxIdle ? MaxIdle : wait;
@@ -122,12 +128,29 @@ public sealed partial class AlertPipeline
                 var silencer = new Silencer(Silences.All, now);
                 var inhibition = InhibitionIndex.Build(_dispatcher.Config.InhibitRules, Alerts.All, now);
                 changes = _dispatcher.Flush(now, alert => silencer.IsSilenced(alert.Labels) || inhibition.IsInhibited(alert));
+                _escalations.Observe(changes, EscalationPeople(), now);
             }
             if (changes.IsEmpty)
             {
                 return;
             }
+            foreach (var incident in changes.Incidents)
+            {
+                if (incident.Status == IncidentStatus.Resolved)
+                {
+                    ExpireAckSilence(incident.Id, now, changes);
+                }
+            }
             await _store.ApplyAsync([changes], ct);
+            lock (_dispatcherLock)
+            {
+                _escalations.Committed(changes);
+            }
+            CommitSilences(changes);
+            if (changes.Outbox.Count > 0)
+            {
+                _outbox.Raise();
+            }
             if (changes.Incidents.Count > 0)
             {
                 _feed.Publish(new ChangeSignal(changes.Incidents.Select(i => i.Id).Distinct().ToList(), now));
@@ -164,10 +187,17 @@ public sealed partial class AlertPipeline
             changes.Incidents.Add(result.Incident);
             changes.Timeline.AddRange(result.Timeline);
             changes.Audit.Add(new AuditEntry(now, actor, action, $"incident/{id}", result.Timeline.Count > 0 ? result.Timeline[^1].Message : ""));
+            AddAckSilenceChanges(current, result.Incident, now, changes);
+            lock (_dispatcherLock)
+            {
+                _escalations.Observe(changes, EscalationPeople(), now);
+            }
             await _store.ApplyAsync([changes], ct);
+            CommitSilences(changes);
             lock (_dispatcherLock)
             {
                 _dispatcher.Apply(result.Incident);
+                _escalations.Committed(changes);
             }
             _feed.Publish(new ChangeSignal([id], now));
             WakeDispatcher();
@@ -240,6 +270,15 @@ public sealed partial class AlertPipeline
             dispatcher = _dispatcher;
         }
         return new PipelineView(Alerts, Silences, dispatcher.Config, now);
+    }
+
+    /// <summary>Ids of the unresolved incidents an alert belongs to (PagerDuty acknowledge/resolve find theirs this way).</summary>
+    public IReadOnlyList<Incident> OpenIncidentsWith(Fingerprint fingerprint)
+    {
+        lock (_dispatcherLock)
+        {
+            return _dispatcher.TrackedIncidents.Where(i => i.Status != IncidentStatus.Resolved && i.Alerts.Contains(fingerprint)).ToList();
+        }
     }
 
     /// <summary>Incidents the dispatcher currently tracks, for cheap counts.</summary>

@@ -15,10 +15,13 @@ public sealed partial class AlertPipeline : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ChangeFeed _feed;
     private readonly ILogger<AlertPipeline> _logger;
+    private readonly Notifications.OutboxSignal _outbox;
     private IngestWriter? _writer;
 
-    public AlertPipeline(IVigilStore store, TimeProvider time, ChangeFeed feed, ConfigHolder config, ServerSettings settings, ILoggerFactory loggers)
+    public AlertPipeline(IVigilStore store, TimeProvider time, ChangeFeed feed, ConfigHolder config, ServerSettings settings, ILoggerFactory loggers,
+        Notifications.OutboxSignal outbox)
     {
+        _outbox = outbox;
         _store = store;
         _time = time;
         _feed = feed;

@@ -33,6 +33,52 @@ public sealed class ConfigHolder(ServerSettings settings)
           - name: payments-team
         incidents:
           reopen_window: 1h
+        users:
+          - {name: alice, full_name: Alice Liddell, time_zone: Europe/Berlin, contacts: [{email: alice@example.com}, {chat: "@alice"}]}
+          - {name: bob, full_name: Bob Marley, time_zone: Europe/Berlin, contacts: [{email: bob@example.com}]}
+          - {name: carol, full_name: Carol Shaw, time_zone: America/New_York, contacts: [{email: carol@example.com}, {webhook: "https://hooks.example.com/carol"}]}
+          - {name: dave, full_name: Dave Cutler, time_zone: America/New_York, contacts: [{email: dave@example.com}]}
+          - {name: erin, full_name: Erin Catto, time_zone: Asia/Tokyo, contacts: [{chat: "@erin"}]}
+        teams:
+          - name: payments
+            members: [{user: alice, role: manager}, bob, carol]
+          - name: platform
+            members: [{user: dave, role: manager}, erin, alice]
+        services:
+          - {name: checkout, team: payments, escalation_policy: payments-default}
+          - {name: payments, team: payments, escalation_policy: payments-default}
+          - {name: api, team: platform}
+        schedules:
+          - name: payments-primary
+            team: payments
+            time_zone: Europe/Berlin
+            layers:
+              - name: weekly
+                users: [alice, bob, carol]
+                rotation: 1w
+                start: 2025-01-06 09:00
+          - name: platform-follow-the-sun
+            team: platform
+            time_zone: UTC
+            layers:
+              - name: americas
+                users: [dave]
+                rotation: 1w
+                start: 2025-01-06 00:00
+                restrictions: [{daily: "13:00-01:00"}]
+              - name: apac
+                users: [erin]
+                rotation: 1w
+                start: 2025-01-06 00:00
+                restrictions: [{weekly: "Mon 01:00-Sat 09:00"}, {daily: "01:00-09:00"}]
+        escalation_policies:
+          - name: payments-default
+            acknowledge_timeout: 1h
+            levels:
+              - delay: 5m
+                targets: [{schedule: payments-primary}]
+              - delay: 10m
+                targets: [{user: alice}]
         """;
 
     private VigilConfig _current = Load(settings);
@@ -40,6 +86,9 @@ public sealed class ConfigHolder(ServerSettings settings)
     public VigilConfig Current => _current;
 
     public string Original => _current.Original;
+
+    /// <summary>The config text with secrets masked: what the API may show.</summary>
+    public string Redacted => ConfigRedactor.Redact(_current.Original);
 
     public IReadOnlyList<string> ReceiverNames => _current.Receivers.Select(r => r.Name).ToList();
 

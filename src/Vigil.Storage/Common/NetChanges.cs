@@ -1,5 +1,7 @@
 using Vigil.Core.Alerts;
+using Vigil.Core.Escalation;
 using Vigil.Core.Incidents;
+using Vigil.Core.Notifications;
 using Vigil.Core.Security;
 using Vigil.Core.Silences;
 using Vigil.Core.Store;
@@ -21,6 +23,9 @@ internal sealed class NetChanges
     public Dictionary<long, Incident> Incidents { get; } = [];
 
     public List<TimelineEntry> Timeline { get; } = [];
+
+    /// <summary>Escalations by incident id; null means delete.</summary>
+    public Dictionary<long, EscalationState?> Escalations { get; } = [];
 
     /// <summary>Groups by key; null means delete.</summary>
     public Dictionary<string, AlertGroupRecord?> Groups { get; } = new(StringComparer.Ordinal);
@@ -69,6 +74,18 @@ internal sealed class NetChanges
     /// <summary>Change freezes by (SLO, objective); null means delete.</summary>
     public Dictionary<(string Slo, int Objective), SloFreezeRecord?> SloFreezes { get; } = [];
 
+    /// <summary>Notifications to queue by dedup key (the first one queued wins, as the table's unique key would decide).</summary>
+    public Dictionary<string, OutboxMessage> Outbox { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Delivery outcomes by outbox row id: the last one wins.</summary>
+    public Dictionary<long, OutboxUpdate> OutboxUpdates { get; } = [];
+
+    public List<ChangeEventRecord> ChangeEvents { get; } = [];
+
+    public Dictionary<string, Core.OnCall.ScheduleOverride> ScheduleOverrides { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, Core.OnCall.ShiftSwap> ShiftSwaps { get; } = new(StringComparer.Ordinal);
+
     public static NetChanges From(IReadOnlyList<ChangeSet> changes)
     {
         var net = new NetChanges();
@@ -93,6 +110,14 @@ internal sealed class NetChanges
                 net.Incidents[incident.Id] = incident;
             }
             net.Timeline.AddRange(set.Timeline);
+            foreach (var id in set.DeletedEscalations)
+            {
+                net.Escalations[id] = null;
+            }
+            foreach (var escalation in set.Escalations)
+            {
+                net.Escalations[escalation.IncidentId] = escalation;
+            }
             foreach (var key in set.DeletedGroups)
             {
                 net.Groups[key] = null;
@@ -156,6 +181,23 @@ internal sealed class NetChanges
             foreach (var freeze in set.SloFreezes)
             {
                 net.SloFreezes[(freeze.Slo, freeze.Objective)] = freeze;
+            }
+            foreach (var o in set.Outbox)
+            {
+                net.Outbox.TryAdd(o.DedupKey, o);
+            }
+            foreach (var u in set.OutboxUpdates)
+            {
+                net.OutboxUpdates[u.Id] = u;
+            }
+            net.ChangeEvents.AddRange(set.ChangeEvents);
+            foreach (var o in set.ScheduleOverrides)
+            {
+                net.ScheduleOverrides[o.Id] = o;
+            }
+            foreach (var s in set.ShiftSwaps)
+            {
+                net.ShiftSwaps[s.Id] = s;
             }
             foreach (var m in set.SloMinutes)
             {

@@ -1,7 +1,10 @@
 using System.Data.Common;
 using Dapper;
 using Vigil.Core.Alerts;
+using Vigil.Core.Escalation;
 using Vigil.Core.Incidents;
+using Vigil.Core.Notifications;
+using Vigil.Core.OnCall;
 using Vigil.Core.Security;
 using Vigil.Core.Silences;
 using Vigil.Core.Store;
@@ -20,7 +23,7 @@ internal abstract class SqlStoreBase : IVigilStore
     private const string SilenceColumns = "id, matchers, starts_at, ends_at, created_by, comment, updated_at";
     private const string IncidentColumns = "id, group_key, title, status, severity, priority, group_labels, receiver, created_at, updated_at, "
         + "acknowledged_at, acknowledged_by, resolved_at, resolved_by, alerts";
-    private const string TokenColumns = "id, name, role, secret_hash, created_at, created_by, revoked_at";
+    private const string TokenColumns = "id, name, role, secret_hash, created_at, created_by, revoked_at, user_name";
 
     public abstract Task MigrateAsync(CancellationToken ct = default);
 
@@ -68,6 +71,11 @@ internal abstract class SqlStoreBase : IVigilStore
     public Task<IReadOnlyList<AlertGroupRecord>> LoadGroupsAsync(CancellationToken ct = default) =>
         QueryAsync("SELECT key, state_json, due_at FROM alert_groups", null,
             r => new AlertGroupRecord(r.GetString(0), r.GetString(1), ReadOptionalTime(r, 2)), ct);
+
+    public Task<IReadOnlyList<EscalationState>> ListEscalationsAsync(CancellationToken ct = default) =>
+        QueryAsync("SELECT incident_id, policy, status, next_level, cycle, next_due_at, steps, started_at FROM escalations ORDER BY incident_id", null,
+            r => new EscalationState(r.GetInt64(0), r.GetString(1), EnumNames<EscalationStatus>.Parse(r.GetString(2)), r.GetInt32(3),
+                r.GetInt32(4), ReadOptionalTime(r, 5), r.GetInt32(6), ReadTime(r, 7)), ct);
 
     public async Task<Incident?> GetIncidentAsync(long id, CancellationToken ct = default)
     {
@@ -151,7 +159,8 @@ internal abstract class SqlStoreBase : IVigilStore
     }
 
     private ApiToken ReadToken(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), EnumNames<Role>.Parse(r.GetString(2)), r.GetString(3), ReadTime(r, 4), r.GetString(5), ReadOptionalTime(r, 6));
+        r.GetString(0), r.GetString(1), EnumNames<Role>.Parse(r.GetString(2)), r.GetString(3), ReadTime(r, 4), r.GetString(5), ReadOptionalTime(r, 6),
+        ReadOptionalString(r, 7));
 
     public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit, long? beforeSequence = null, CancellationToken ct = default)
     {
@@ -285,6 +294,90 @@ internal abstract class SqlStoreBase : IVigilStore
     public Task<IReadOnlyList<SloFreezeRecord>> ListSloFreezesAsync(CancellationToken ct = default) =>
         QueryAsync("SELECT slo, objective, service, since, remaining FROM slo_freezes ORDER BY slo, objective", null,
             r => new SloFreezeRecord(r.GetString(0), Convert.ToInt32(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture), r.GetString(2), ReadTime(r, 3), r.IsDBNull(4) ? null : r.GetDouble(4)), ct);
+    protected const string OutboxColumns =
+        "id, dedup_key, channel, incident_id, payload, status, attempts, next_attempt_at, last_error, created_at, sent_at";
+
+    public abstract Task<IReadOnlyList<OutboxRecord>> ClaimOutboxAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct = default);
+
+    protected OutboxRecord ReadOutbox(DbDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetInt64(3), r.GetString(4),
+        EnumNames<OutboxStatus>.Parse(r.GetString(5)), r.GetInt32(6), ReadTime(r, 7), ReadOptionalString(r, 8), ReadTime(r, 9),
+        ReadOptionalTime(r, 10));
+
+    public Task<IReadOnlyList<OutboxRecord>> ListOutboxAsync(OutboxQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var where = new List<string>();
+        if (query.IncidentId is not null)
+        {
+            where.Add("incident_id = @incident");
+        }
+        if (query.Status is not null)
+        {
+            where.Add("status = @status");
+        }
+        var sql = $"SELECT {OutboxColumns} FROM outbox" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
+            + " ORDER BY id DESC LIMIT @limit";
+        return QueryAsync(sql, cmd =>
+        {
+            if (query.IncidentId is { } incident)
+            {
+                AddParameter(cmd, "@incident", incident);
+            }
+            if (query.Status is { } status)
+            {
+                AddParameter(cmd, "@status", EnumNames<OutboxStatus>.Name(status));
+            }
+            AddParameter(cmd, "@limit", Math.Max(query.Limit, 0));
+        }, ReadOutbox, ct);
+    }
+
+    public Task<IReadOnlyList<ChangeEventRecord>> ListChangeEventsAsync(int limit, CancellationToken ct = default) =>
+        QueryAsync("SELECT id, integration, service, summary, source, ts, json, received_at FROM change_events ORDER BY id DESC LIMIT @limit",
+            cmd => AddParameter(cmd, "@limit", Math.Max(limit, 0)),
+            r => new ChangeEventRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), ReadOptionalString(r, 4), ReadTime(r, 5),
+                r.GetString(6), ReadTime(r, 7)), ct);
+    /// <summary>A timestamp as a query parameter, in the backend's storage representation.</summary>
+    protected abstract object TimeParameter(DateTimeOffset value);
+
+    private const string OverrideColumns = "id, schedule, starts_at, ends_at, user_name, created_at, created_by, deleted_at";
+    private const string SwapColumns = "id, schedule, starts_at, ends_at, from_user, to_user, status, kind, created_at, created_by, decided_at, decided_by";
+
+    public Task<IReadOnlyList<ScheduleOverride>> ListOverridesAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
+        QueryAsync($"SELECT {OverrideColumns} FROM schedule_overrides WHERE deleted_at IS NULL AND ends_at > @from AND starts_at < @to"
+            + (schedule is null ? "" : " AND schedule = @schedule") + " ORDER BY starts_at, id",
+            cmd => BindRange(cmd, schedule, from, to), ReadOverride, ct);
+
+    public async Task<ScheduleOverride?> GetOverrideAsync(string id, CancellationToken ct = default) =>
+        (await QueryAsync($"SELECT {OverrideColumns} FROM schedule_overrides WHERE id = @id", cmd => AddParameter(cmd, "@id", id), ReadOverride, ct)
+            .ConfigureAwait(false)).FirstOrDefault();
+
+    public Task<IReadOnlyList<ShiftSwap>> ListSwapsAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
+        QueryAsync($"SELECT {SwapColumns} FROM shift_swaps WHERE ends_at > @from AND starts_at < @to"
+            + (schedule is null ? "" : " AND schedule = @schedule") + " ORDER BY starts_at, id",
+            cmd => BindRange(cmd, schedule, from, to), ReadSwap, ct);
+
+    public async Task<ShiftSwap?> GetSwapAsync(string id, CancellationToken ct = default) =>
+        (await QueryAsync($"SELECT {SwapColumns} FROM shift_swaps WHERE id = @id", cmd => AddParameter(cmd, "@id", id), ReadSwap, ct)
+            .ConfigureAwait(false)).FirstOrDefault();
+
+    private void BindRange(DbCommand cmd, string? schedule, DateTimeOffset from, DateTimeOffset to)
+    {
+        AddParameter(cmd, "@from", TimeParameter(from));
+        AddParameter(cmd, "@to", TimeParameter(to));
+        if (schedule is not null)
+        {
+            AddParameter(cmd, "@schedule", schedule);
+        }
+    }
+
+    private ScheduleOverride ReadOverride(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), ReadTime(r, 2), ReadTime(r, 3), r.GetString(4), ReadTime(r, 5), r.GetString(6), ReadOptionalTime(r, 7));
+
+    private ShiftSwap ReadSwap(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), ReadTime(r, 2), ReadTime(r, 3), r.GetString(4), ReadOptionalString(r, 5),
+        EnumNames<SwapStatus>.Parse(r.GetString(6)), EnumNames<SwapKind>.Parse(r.GetString(7)), ReadTime(r, 8), r.GetString(9),
+        ReadOptionalTime(r, 10), ReadOptionalString(r, 11));
 
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<DbCommand>? bind, Func<DbDataReader, T> map, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Npgsql;
+using Vigil.Core.Notifications;
 using Vigil.Core.Store;
 using Vigil.Storage.Common;
 using Vigil.Storage.Migrations;
@@ -80,10 +81,40 @@ internal sealed class PostgresStore : SqlStoreBase
         await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// FOR UPDATE SKIP LOCKED: replicas claiming at the same moment each get different rows instead of waiting on, or
+    /// double-claiming, the same ones; the lease keeps a claimed row from being claimed again until it expires.
+    /// </summary>
+    public override async Task<IReadOnlyList<OutboxRecord>> ClaimOutboxAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            UPDATE outbox o SET lease_until = @lease
+            FROM (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now
+                  AND (lease_until IS NULL OR lease_until <= @now) ORDER BY next_attempt_at, id LIMIT @limit FOR UPDATE SKIP LOCKED) c
+            WHERE o.id = c.id
+            RETURNING {string.Join(", ", OutboxColumns.Split(", ").Select(c => "o." + c))}
+            """, connection);
+        cmd.Parameters.AddWithValue("lease", leaseUntil.ToUniversalTime());
+        cmd.Parameters.AddWithValue("now", now.ToUniversalTime());
+        cmd.Parameters.AddWithValue("limit", limit);
+        var rows = new List<OutboxRecord>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            rows.Add(ReadOutbox(reader));
+        }
+        rows.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return rows;
+    }
+
     protected override async ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken ct) =>
         await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
 
     protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    protected override object TimeParameter(DateTimeOffset value) => value.ToUniversalTime();
 
     protected override Guid ReadGuid(DbDataReader reader, int ordinal) => reader.GetGuid(ordinal);
 

@@ -1,5 +1,7 @@
+using Vigil.Core.Escalation;
 using Npgsql;
 using Vigil.Core.Incidents;
+using Vigil.Core.Notifications;
 using Vigil.Core.Security;
 using Vigil.Storage.Common;
 using Vigil.Storage.Mapping;
@@ -21,6 +23,7 @@ internal static class PostgresWriter
         AddIncidents(batch, net);
         AddTimeline(batch, net);
         AddGroups(batch, net);
+        AddEscalations(batch, net);
         AddSilences(batch, net);
         AddTokens(batch, net);
         AddAudit(batch, net);
@@ -28,6 +31,8 @@ internal static class PostgresWriter
         AddLogs(batch, net);
         AddMetricSeries(batch, net);
         AddSloMinutes(batch, net);
+        AddOutbox(batch, net);
+        AddOnCall(batch, net);
         return batch;
     }
 
@@ -161,6 +166,36 @@ internal static class PostgresWriter
             groups.Select(g => Utc(g.DueAt)).ToArray());
     }
 
+    private static void AddEscalations(NpgsqlBatch batch, NetChanges net)
+    {
+        var deleted = net.Escalations.Where(p => p.Value is null).Select(p => p.Key).Order().ToArray();
+        if (deleted.Length > 0)
+        {
+            Add(batch, "DELETE FROM escalations WHERE incident_id = ANY($1::bigint[])", (object)deleted);
+        }
+        var rows = net.Escalations.Values.Where(e => e is not null).Select(e => e!).OrderBy(e => e.IncidentId).ToArray();
+        if (rows.Length == 0)
+        {
+            return;
+        }
+        Add(batch,
+            """
+            INSERT INTO escalations (incident_id, policy, status, next_level, cycle, next_due_at, steps, started_at)
+            SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::integer[], $5::integer[], $6::timestamptz[], $7::integer[], $8::timestamptz[])
+            ON CONFLICT (incident_id) DO UPDATE SET
+                policy = excluded.policy, status = excluded.status, next_level = excluded.next_level, cycle = excluded.cycle,
+                next_due_at = excluded.next_due_at, steps = excluded.steps, started_at = excluded.started_at
+            """,
+            rows.Select(e => e.IncidentId).ToArray(),
+            rows.Select(e => e.Policy).ToArray(),
+            rows.Select(e => EnumNames<EscalationStatus>.Name(e.Status)).ToArray(),
+            rows.Select(e => e.NextLevel).ToArray(),
+            rows.Select(e => e.Cycle).ToArray(),
+            rows.Select(e => Utc(e.NextDueAt)).ToArray(),
+            rows.Select(e => e.Steps).ToArray(),
+            rows.Select(e => Utc(e.StartedAt)).ToArray());
+    }
+
     private static void AddSilences(NpgsqlBatch batch, NetChanges net)
     {
         if (net.Silences.Count == 0)
@@ -194,11 +229,12 @@ internal static class PostgresWriter
         var rows = net.Tokens.Values.OrderBy(t => t.Id, StringComparer.Ordinal).ToArray();
         Add(batch,
             """
-            INSERT INTO tokens (id, name, role, secret_hash, created_at, created_by, revoked_at)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::timestamptz[])
+            INSERT INTO tokens (id, name, role, secret_hash, created_at, created_by, revoked_at, user_name)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::timestamptz[], $8::text[])
             ON CONFLICT (id) DO UPDATE SET
                 name = excluded.name, role = excluded.role, secret_hash = excluded.secret_hash,
-                created_at = excluded.created_at, created_by = excluded.created_by, revoked_at = excluded.revoked_at
+                created_at = excluded.created_at, created_by = excluded.created_by, revoked_at = excluded.revoked_at,
+                user_name = excluded.user_name
             """,
             rows.Select(t => t.Id).ToArray(),
             rows.Select(t => t.Name).ToArray(),
@@ -206,7 +242,8 @@ internal static class PostgresWriter
             rows.Select(t => t.SecretHash).ToArray(),
             rows.Select(t => Utc(t.CreatedAt)).ToArray(),
             rows.Select(t => t.CreatedBy).ToArray(),
-            rows.Select(t => Utc(t.RevokedAt)).ToArray());
+            rows.Select(t => Utc(t.RevokedAt)).ToArray(),
+            rows.Select(t => t.User).ToArray());
     }
 
     private static void AddAudit(NpgsqlBatch batch, NetChanges net)
@@ -374,6 +411,64 @@ internal static class PostgresWriter
             rows.Select(m => Utc(m.UpdatedAt)).ToArray());
     }
 
+    private static void AddOutbox(NpgsqlBatch batch, NetChanges net)
+    {
+        if (net.Outbox.Count > 0)
+        {
+            // In queue order (ids tell the order notifications were queued in); a deadlock between two replicas queueing
+            // the same keys in another order is retried by PostgresStore.ApplyAsync.
+            var rows = net.Outbox.Values.ToArray();
+            // DO NOTHING on the dedup key: a notification queued before (by any replica) is not queued again.
+            Add(batch,
+                """
+                INSERT INTO outbox (dedup_key, channel, incident_id, payload, status, attempts, next_attempt_at, created_at)
+                SELECT d, c, i, p, 'pending', 0, t, t
+                FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS u(d, c, i, p, t, ord)
+                ORDER BY ord
+                ON CONFLICT (dedup_key) DO NOTHING
+                """,
+                rows.Select(o => o.DedupKey).ToArray(),
+                rows.Select(o => o.Channel).ToArray(),
+                rows.Select(o => o.IncidentId).ToArray(),
+                rows.Select(o => o.Message.ToJson()).ToArray(),
+                rows.Select(o => Utc(o.CreatedAt)).ToArray());
+        }
+        if (net.OutboxUpdates.Count > 0)
+        {
+            var rows = net.OutboxUpdates.Values.OrderBy(u => u.Id).ToArray();
+            Add(batch,
+                """
+                UPDATE outbox o SET status = u.s, attempts = u.a, next_attempt_at = u.n, last_error = u.e, sent_at = u.t, lease_until = NULL
+                FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::timestamptz[], $5::text[], $6::timestamptz[]) AS u(id, s, a, n, e, t)
+                WHERE o.id = u.id
+                """,
+                rows.Select(u => u.Id).ToArray(),
+                rows.Select(u => EnumNames<OutboxStatus>.Name(u.Status)).ToArray(),
+                rows.Select(u => u.Attempts).ToArray(),
+                rows.Select(u => Utc(u.NextAttemptAt)).ToArray(),
+                rows.Select(u => u.LastError).ToArray(),
+                rows.Select(u => Utc(u.SentAt)).ToArray());
+        }
+        if (net.ChangeEvents.Count > 0)
+        {
+            var rows = net.ChangeEvents;
+            Add(batch,
+                """
+                INSERT INTO change_events (integration, service, summary, source, ts, json, received_at)
+                SELECT i, s, m, src, ts, j, r FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::timestamptz[])
+                    WITH ORDINALITY AS u(i, s, m, src, ts, j, r, ord)
+                ORDER BY ord
+                """,
+                rows.Select(c => c.Integration).ToArray(),
+                rows.Select(c => c.Service).ToArray(),
+                rows.Select(c => c.Summary).ToArray(),
+                rows.Select(c => c.Source).ToArray(),
+                rows.Select(c => Utc(c.Timestamp)).ToArray(),
+                rows.Select(c => c.Json).ToArray(),
+                rows.Select(c => Utc(c.ReceivedAt)).ToArray());
+        }
+    }
+
     private static void AddSloMinutes(NpgsqlBatch batch, NetChanges net)
     {
         if (net.PruneSloMinutesBeforeMinute is { } cutoff)
@@ -435,6 +530,56 @@ internal static class PostgresWriter
                 ON CONFLICT (slo, objective) DO UPDATE SET service = excluded.service, since = excluded.since, remaining = excluded.remaining
                 """,
                 freeze.Slo, freeze.Objective, freeze.Service, Utc(freeze.Since), freeze.RemainingPercent is { } r ? r : DBNull.Value);
+        }
+    }
+
+    private static void AddOnCall(NpgsqlBatch batch, NetChanges net)
+    {
+        if (net.ScheduleOverrides.Count > 0)
+        {
+            var rows = net.ScheduleOverrides.Values.OrderBy(o => o.Id, StringComparer.Ordinal).ToArray();
+            Add(batch,
+                """
+                INSERT INTO schedule_overrides (id, schedule, starts_at, ends_at, user_name, created_at, created_by, deleted_at)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::timestamptz[], $7::text[], $8::timestamptz[])
+                ON CONFLICT (id) DO UPDATE SET
+                    schedule = excluded.schedule, starts_at = excluded.starts_at, ends_at = excluded.ends_at, user_name = excluded.user_name,
+                    created_at = excluded.created_at, created_by = excluded.created_by, deleted_at = excluded.deleted_at
+                """,
+                rows.Select(o => o.Id).ToArray(),
+                rows.Select(o => o.Schedule).ToArray(),
+                rows.Select(o => Utc(o.Start)).ToArray(),
+                rows.Select(o => Utc(o.End)).ToArray(),
+                rows.Select(o => o.User).ToArray(),
+                rows.Select(o => Utc(o.CreatedAt)).ToArray(),
+                rows.Select(o => o.CreatedBy).ToArray(),
+                rows.Select(o => Utc(o.DeletedAt)).ToArray());
+        }
+        if (net.ShiftSwaps.Count > 0)
+        {
+            var rows = net.ShiftSwaps.Values.OrderBy(s => s.Id, StringComparer.Ordinal).ToArray();
+            Add(batch,
+                """
+                INSERT INTO shift_swaps (id, schedule, starts_at, ends_at, from_user, to_user, status, kind, created_at, created_by, decided_at, decided_by)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[],
+                                     $9::timestamptz[], $10::text[], $11::timestamptz[], $12::text[])
+                ON CONFLICT (id) DO UPDATE SET
+                    schedule = excluded.schedule, starts_at = excluded.starts_at, ends_at = excluded.ends_at, from_user = excluded.from_user,
+                    to_user = excluded.to_user, status = excluded.status, kind = excluded.kind, created_at = excluded.created_at,
+                    created_by = excluded.created_by, decided_at = excluded.decided_at, decided_by = excluded.decided_by
+                """,
+                rows.Select(s => s.Id).ToArray(),
+                rows.Select(s => s.Schedule).ToArray(),
+                rows.Select(s => Utc(s.Start)).ToArray(),
+                rows.Select(s => Utc(s.End)).ToArray(),
+                rows.Select(s => s.FromUser).ToArray(),
+                rows.Select(s => s.ToUser).ToArray(),
+                rows.Select(s => EnumNames<Core.OnCall.SwapStatus>.Name(s.Status)).ToArray(),
+                rows.Select(s => EnumNames<Core.OnCall.SwapKind>.Name(s.Kind)).ToArray(),
+                rows.Select(s => Utc(s.CreatedAt)).ToArray(),
+                rows.Select(s => s.CreatedBy).ToArray(),
+                rows.Select(s => Utc(s.DecidedAt)).ToArray(),
+                rows.Select(s => s.DecidedBy).ToArray());
         }
     }
 }

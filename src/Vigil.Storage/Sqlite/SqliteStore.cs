@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Vigil.Core.Notifications;
 using Vigil.Core.Store;
 using Vigil.Storage.Common;
 using Vigil.Storage.Migrations;
@@ -96,6 +97,42 @@ internal sealed class SqliteStore : SqlStoreBase
         }
     }
 
+    /// <summary>
+    /// One UPDATE ... RETURNING on the write connection: SQLite has a single writer, so two processes sharing the file
+    /// take turns and the second sees the first one's lease.
+    /// </summary>
+    public override async Task<IReadOnlyList<OutboxRecord>> ClaimOutboxAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct = default)
+    {
+        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var cmd = _writeConnection.CreateCommand();
+            cmd.CommandText =
+                $"""
+                UPDATE outbox SET lease_until = @lease
+                WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now
+                             AND (lease_until IS NULL OR lease_until <= @now) ORDER BY next_attempt_at, id LIMIT @limit)
+                RETURNING {OutboxColumns}
+                """;
+            cmd.Parameters.AddWithValue("@lease", SqliteTime.ToTicks(leaseUntil));
+            cmd.Parameters.AddWithValue("@now", SqliteTime.ToTicks(now));
+            cmd.Parameters.AddWithValue("@limit", limit);
+            var rows = new List<OutboxRecord>();
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add(ReadOutbox(reader));
+            }
+            rows.Sort((a, b) => a.Id.CompareTo(b.Id));
+            return rows;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     /// <summary>Stored alerts are <c>alerts</c> overlaid with each fingerprint's newest journal row (see <see cref="SqliteAlertJournal"/>).</summary>
     protected override string AlertsQuery =>
         $"""
@@ -125,6 +162,8 @@ internal sealed class SqliteStore : SqlStoreBase
     }
 
     protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => SqliteTime.FromTicks(reader.GetInt64(ordinal));
+
+    protected override object TimeParameter(DateTimeOffset value) => SqliteTime.ToTicks(value);
 
     protected override Guid ReadGuid(DbDataReader reader, int ordinal) => Guid.Parse(reader.GetString(ordinal));
 

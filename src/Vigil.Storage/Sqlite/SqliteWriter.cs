@@ -1,5 +1,7 @@
+using Vigil.Core.Escalation;
 using Microsoft.Data.Sqlite;
 using Vigil.Core.Incidents;
+using Vigil.Core.Notifications;
 using Vigil.Core.Security;
 using Vigil.Storage.Common;
 using Vigil.Storage.Mapping;
@@ -20,6 +22,8 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _appendTimeline;
     private readonly SqliteStatement _upsertGroup;
     private readonly SqliteStatement _deleteGroup;
+    private readonly SqliteStatement _upsertEscalation;
+    private readonly SqliteStatement _deleteEscalation;
     private readonly SqliteStatement _upsertSilence;
     private readonly SqliteStatement _upsertToken;
     private readonly SqliteStatement _appendAudit;
@@ -40,6 +44,11 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _deleteSloSource;
     private readonly SqliteStatement _upsertSloFreeze;
     private readonly SqliteStatement _deleteSloFreeze;
+    private readonly SqliteStatement _insertOutbox;
+    private readonly SqliteStatement _updateOutbox;
+    private readonly SqliteStatement _appendChangeEvent;
+    private readonly SqliteStatement _upsertOverride;
+    private readonly SqliteStatement _upsertSwap;
 
     public SqliteWriter(SqliteConnection connection, int journalCapacity = SqliteAlertJournal.DefaultMinimumCapacity)
     {
@@ -66,6 +75,15 @@ internal sealed class SqliteWriter : IDisposable
             ON CONFLICT (key) DO UPDATE SET state_json = excluded.state_json, due_at = excluded.due_at
             """);
         _deleteGroup = new(connection, "DELETE FROM alert_groups WHERE key = @key");
+        _upsertEscalation = new(connection,
+            """
+            INSERT INTO escalations (incident_id, policy, status, next_level, cycle, next_due_at, steps, started_at)
+            VALUES (@incident_id, @policy, @status, @next_level, @cycle, @next_due_at, @steps, @started_at)
+            ON CONFLICT (incident_id) DO UPDATE SET
+                policy = excluded.policy, status = excluded.status, next_level = excluded.next_level, cycle = excluded.cycle,
+                next_due_at = excluded.next_due_at, steps = excluded.steps, started_at = excluded.started_at
+            """);
+        _deleteEscalation = new(connection, "DELETE FROM escalations WHERE incident_id = @incident_id");
         _upsertSilence = new(connection,
             """
             INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment, updated_at)
@@ -76,11 +94,29 @@ internal sealed class SqliteWriter : IDisposable
             """);
         _upsertToken = new(connection,
             """
-            INSERT INTO tokens (id, name, role, secret_hash, created_at, created_by, revoked_at)
-            VALUES (@id, @name, @role, @secret_hash, @created_at, @created_by, @revoked_at)
+            INSERT INTO tokens (id, name, role, secret_hash, created_at, created_by, revoked_at, user_name)
+            VALUES (@id, @name, @role, @secret_hash, @created_at, @created_by, @revoked_at, @user_name)
             ON CONFLICT (id) DO UPDATE SET
                 name = excluded.name, role = excluded.role, secret_hash = excluded.secret_hash,
-                created_at = excluded.created_at, created_by = excluded.created_by, revoked_at = excluded.revoked_at
+                created_at = excluded.created_at, created_by = excluded.created_by, revoked_at = excluded.revoked_at,
+                user_name = excluded.user_name
+            """);
+        _upsertOverride = new(connection,
+            """
+            INSERT INTO schedule_overrides (id, schedule, starts_at, ends_at, user_name, created_at, created_by, deleted_at)
+            VALUES (@id, @schedule, @starts_at, @ends_at, @user_name, @created_at, @created_by, @deleted_at)
+            ON CONFLICT (id) DO UPDATE SET
+                schedule = excluded.schedule, starts_at = excluded.starts_at, ends_at = excluded.ends_at, user_name = excluded.user_name,
+                created_at = excluded.created_at, created_by = excluded.created_by, deleted_at = excluded.deleted_at
+            """);
+        _upsertSwap = new(connection,
+            """
+            INSERT INTO shift_swaps (id, schedule, starts_at, ends_at, from_user, to_user, status, kind, created_at, created_by, decided_at, decided_by)
+            VALUES (@id, @schedule, @starts_at, @ends_at, @from_user, @to_user, @status, @kind, @created_at, @created_by, @decided_at, @decided_by)
+            ON CONFLICT (id) DO UPDATE SET
+                schedule = excluded.schedule, starts_at = excluded.starts_at, ends_at = excluded.ends_at, from_user = excluded.from_user,
+                to_user = excluded.to_user, status = excluded.status, kind = excluded.kind, created_at = excluded.created_at,
+                created_by = excluded.created_by, decided_at = excluded.decided_at, decided_by = excluded.decided_by
             """);
         _appendAudit = new(connection,
             "INSERT INTO audit (at, actor, action, target, details) VALUES (@at, @actor, @action, @target, @details)");
@@ -137,6 +173,24 @@ internal sealed class SqliteWriter : IDisposable
             """
             INSERT INTO slo_minutes (slo, minute, good, total) VALUES (@slo, @minute, @good, @total)
             ON CONFLICT (slo, minute) DO UPDATE SET good = slo_minutes.good + excluded.good, total = slo_minutes.total + excluded.total
+            """);
+        // DO NOTHING on the dedup key: a notification queued before (even by a previous process) is not queued again.
+        _insertOutbox = new(connection,
+            """
+            INSERT INTO outbox (dedup_key, channel, incident_id, payload, status, attempts, next_attempt_at, created_at)
+            VALUES (@dedup_key, @channel, @incident_id, @payload, 'pending', 0, @next_attempt_at, @created_at)
+            ON CONFLICT (dedup_key) DO NOTHING
+            """);
+        _updateOutbox = new(connection,
+            """
+            UPDATE outbox SET status = @status, attempts = @attempts, next_attempt_at = @next_attempt_at, last_error = @last_error,
+                              sent_at = @sent_at, lease_until = NULL
+            WHERE id = @id
+            """);
+        _appendChangeEvent = new(connection,
+            """
+            INSERT INTO change_events (integration, service, summary, source, ts, json, received_at)
+            VALUES (@integration, @service, @summary, @source, @ts, @json, @received_at)
             """);
         _upsertMetricSeries = new(connection,
             """
@@ -195,6 +249,16 @@ internal sealed class SqliteWriter : IDisposable
             }
             _upsertGroup.Run(tx, key, group.StateJson, SqliteTime.ToTicks(group.DueAt));
         }
+        foreach (var (id, e) in net.Escalations)
+        {
+            if (e is null)
+            {
+                _deleteEscalation.Run(tx, id);
+                continue;
+            }
+            _upsertEscalation.Run(tx, id, e.Policy, EnumNames<EscalationStatus>.Name(e.Status), e.NextLevel, e.Cycle,
+                SqliteTime.ToTicks(e.NextDueAt), e.Steps, SqliteTime.ToTicks(e.StartedAt));
+        }
         foreach (var s in net.Silences.Values)
         {
             _upsertSilence.Run(tx, s.Id.ToString("D"), RecordJson.Matchers(s.Matchers), SqliteTime.ToTicks(s.StartsAt),
@@ -203,7 +267,7 @@ internal sealed class SqliteWriter : IDisposable
         foreach (var t in net.Tokens.Values)
         {
             _upsertToken.Run(tx, t.Id, t.Name, EnumNames<Role>.Name(t.Role), t.SecretHash, SqliteTime.ToTicks(t.CreatedAt), t.CreatedBy,
-                SqliteTime.ToTicks(t.RevokedAt));
+                SqliteTime.ToTicks(t.RevokedAt), (object?)t.User ?? DBNull.Value);
         }
         foreach (var a in net.Audit)
         {
@@ -261,6 +325,32 @@ internal sealed class SqliteWriter : IDisposable
             _upsertSloFreeze.Run(tx, freeze.Slo, freeze.Objective, freeze.Service, SqliteTime.ToTicks(freeze.Since),
                 freeze.RemainingPercent is { } r ? r : DBNull.Value);
         }
+        foreach (var o in net.Outbox.Values)
+        {
+            _insertOutbox.Run(tx, o.DedupKey, o.Channel, o.IncidentId is { } incident ? incident : DBNull.Value, o.Message.ToJson(),
+                SqliteTime.ToTicks(o.CreatedAt), SqliteTime.ToTicks(o.CreatedAt));
+        }
+        foreach (var u in net.OutboxUpdates.Values)
+        {
+            _updateOutbox.Run(tx, EnumNames<OutboxStatus>.Name(u.Status), u.Attempts, SqliteTime.ToTicks(u.NextAttemptAt),
+                (object?)u.LastError ?? DBNull.Value, SqliteTime.ToTicks(u.SentAt), u.Id);
+        }
+        foreach (var c in net.ChangeEvents)
+        {
+            _appendChangeEvent.Run(tx, c.Integration, c.Service, c.Summary, (object?)c.Source ?? DBNull.Value, SqliteTime.ToTicks(c.Timestamp),
+                c.Json, SqliteTime.ToTicks(c.ReceivedAt));
+        }
+        foreach (var o in net.ScheduleOverrides.Values)
+        {
+            _upsertOverride.Run(tx, o.Id, o.Schedule, SqliteTime.ToTicks(o.Start), SqliteTime.ToTicks(o.End), o.User, SqliteTime.ToTicks(o.CreatedAt),
+                o.CreatedBy, SqliteTime.ToTicks(o.DeletedAt));
+        }
+        foreach (var s in net.ShiftSwaps.Values)
+        {
+            _upsertSwap.Run(tx, s.Id, s.Schedule, SqliteTime.ToTicks(s.Start), SqliteTime.ToTicks(s.End), s.FromUser, (object?)s.ToUser ?? DBNull.Value,
+                EnumNames<Core.OnCall.SwapStatus>.Name(s.Status), EnumNames<Core.OnCall.SwapKind>.Name(s.Kind), SqliteTime.ToTicks(s.CreatedAt), s.CreatedBy,
+                SqliteTime.ToTicks(s.DecidedAt), (object?)s.DecidedBy ?? DBNull.Value);
+        }
         tx.Commit();
     }
 
@@ -293,9 +383,10 @@ internal sealed class SqliteWriter : IDisposable
     public void Dispose()
     {
         _alerts.Dispose();
-        foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta,
+        foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertEscalation, _deleteEscalation, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta,
             _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _addSloMinute, _pruneSloMinutes,
-            _clearSloMinutes, _upsertSloSource, _deleteSloSource, _upsertSloFreeze, _deleteSloFreeze })
+            _clearSloMinutes, _upsertSloSource, _deleteSloSource, _upsertSloFreeze, _deleteSloFreeze, _insertOutbox, _updateOutbox, _appendChangeEvent,
+            _upsertOverride, _upsertSwap })
         {
             s.Dispose();
         }

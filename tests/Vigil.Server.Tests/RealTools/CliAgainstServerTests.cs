@@ -1,4 +1,3 @@
-using Vigil.Cli;
 using Vigil.Server.Tests.Infrastructure;
 
 namespace Vigil.Server.Tests.RealTools;
@@ -65,26 +64,7 @@ public sealed class CliAgainstServerTests : IAsyncLifetime
         Assert.Contains("999999", error, StringComparison.Ordinal);
     }
 
-    private async Task<string> RunAsync(params string[] args)
-    {
-        var (code, output, error) = await RunRawAsync(args);
-        Assert.True(code == 0, $"vigil {string.Join(' ', args)} → exit {code}\n{output}\n{error}");
-        return output;
-    }
+    private Task<string> RunAsync(params string[] args) => VigilCli.RunOkAsync(_vigil, args);
 
-    private async Task<(int Code, string Out, string Error)> RunRawAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var environment = new Dictionary<string, string> { ["VIGIL_URL"] = _vigil.Address.ToString(), ["VIGIL_TOKEN"] = _vigil.AdminToken };
-        var context = new CliContext
-        {
-            Out = stdout,
-            Error = stderr,
-            GetEnvironment = name => environment.GetValueOrDefault(name),
-            Width = 200,
-        };
-        var code = await CliApp.RunAsync(args, context);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Code, string Out, string Error)> RunRawAsync(params string[] args) => VigilCli.RunAsync(_vigil, args);
 }

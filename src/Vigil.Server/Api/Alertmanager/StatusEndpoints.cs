@@ -12,7 +12,7 @@ public static class StatusEndpoints
         app.MapGet("/api/v2/status", (AlertPipeline pipeline, ServerSettings settings) => Results.Json(
             new AlertmanagerStatus(
                 new ClusterStatus("disabled", []),
-                new ConfigDto(pipeline.Config.Original),
+                new ConfigDto(pipeline.Config.Redacted),
                 settings.StartedAt,
                 new VersionInfo("main", "", "vigil", "dotnet" + Environment.Version, "", VigilVersion.Value)),
             AlertmanagerJson.Default.AlertmanagerStatus)).RequireRole(Role.Viewer);

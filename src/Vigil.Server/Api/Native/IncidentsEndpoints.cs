@@ -69,6 +69,10 @@ public static class IncidentsEndpoints
     private static async Task<IResult> ActWithComment(long id, HttpContext context, AlertPipeline pipeline, ServerSettings settings,
         string action, Func<Incident, string, DateTimeOffset, string?, IncidentTransition> transition)
     {
+        if (await IncidentTeamGate.CheckAsync(id, context, pipeline, action["incident.".Length..]) is { } forbidden)
+        {
+            return forbidden;
+        }
         string? comment = null;
         if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
         {
@@ -100,6 +104,10 @@ public static class IncidentsEndpoints
 
     private static async Task<IResult> SetPriority(long id, HttpContext context, AlertPipeline pipeline)
     {
+        if (await IncidentTeamGate.CheckAsync(id, context, pipeline, "change the priority of") is { } forbidden)
+        {
+            return forbidden;
+        }
         var body = await RequestBody.ReadJsonAsync(context, NativeJson.Default.PriorityRequest, 64 * 1024);
         if (body.Error is not null)
         {

@@ -27,7 +27,7 @@ public static class TokensEndpoints
         app.MapGet("/api/v1/whoami", (HttpContext context, ServerSettings settings) =>
         {
             var actor = context.GetActor()!;
-            return Results.Json(new WhoAmI(actor.Name, actor.Role.ToString().ToLowerInvariant(), settings.OpenAccess), NativeJson.Default.WhoAmI);
+            return Results.Json(new WhoAmI(actor.Name, actor.Role.ToString().ToLowerInvariant(), settings.OpenAccess, actor.User), NativeJson.Default.WhoAmI);
         }).RequireRole(Role.Viewer);
     }
 
@@ -48,19 +48,24 @@ public static class TokensEndpoints
         {
             errors.Add($"role \"{request.Role}\" is unknown; use viewer, responder or admin");
         }
+        var user = string.IsNullOrWhiteSpace(request.User) ? null : request.User.Trim();
+        if (user is not null && pipeline.Config.Current.OnCall.FindUser(user) is null)
+        {
+            errors.Add($"user \"{user}\" is not defined under \"users\" in the config");
+        }
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
         var secret = TokenSecrets.Generate();
         var now = time.GetUtcNow();
-        var token = new ApiToken(TokenSecrets.NewId(), request.Name!.Trim(), role, TokenSecrets.Hash(secret), now, context.ActorName());
+        var token = new ApiToken(TokenSecrets.NewId(), request.Name!.Trim(), role, TokenSecrets.Hash(secret), now, context.ActorName(), User: user);
         var changes = new ChangeSet();
         changes.Tokens.Add(token);
-        changes.Audit.Add(new AuditEntry(now, context.ActorName(), "token.create", $"token/{token.Id}", $"name={token.Name} role={RoleName(role)}"));
+        changes.Audit.Add(new AuditEntry(now, context.ActorName(), "token.create", $"token/{token.Id}", $"name={token.Name} role={RoleName(role)}" + (user is null ? "" : $" user={user}")));
         await pipeline.CommitAsync(changes, context.RequestAborted);
         authenticator.Invalidate();
-        return Results.Json(new TokenCreated(token.Id, token.Name, RoleName(role), secret), NativeJson.Default.TokenCreated, statusCode: StatusCodes.Status201Created);
+        return Results.Json(new TokenCreated(token.Id, token.Name, RoleName(role), secret, user), NativeJson.Default.TokenCreated, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> RevokeToken(string id, HttpContext context, AlertPipeline pipeline, TokenAuthenticator authenticator, TimeProvider time)
@@ -84,19 +89,22 @@ public static class TokensEndpoints
 
     private static string RoleName(Role role) => role.ToString().ToLowerInvariant();
 
-    private static TokenInfo ToInfo(ApiToken t) => new(t.Id, t.Name, RoleName(t.Role), t.CreatedAt, t.CreatedBy, t.RevokedAt);
+    private static TokenInfo ToInfo(ApiToken t) => new(t.Id, t.Name, RoleName(t.Role), t.CreatedAt, t.CreatedBy, t.RevokedAt, t.User);
 }
 
 public sealed class TokenRequest
 {
     public string? Name { get; set; }
     public string? Role { get; set; }
+
+    /// <summary>Optional: the on-call user the token acts as.</summary>
+    public string? User { get; set; }
 }
 
-public sealed record TokenCreated(string Id, string Name, string Role, string Token);
+public sealed record TokenCreated(string Id, string Name, string Role, string Token, string? User = null);
 
-public sealed record TokenInfo(string Id, string Name, string Role, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt);
+public sealed record TokenInfo(string Id, string Name, string Role, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt, string? User = null);
 
 public sealed record AuditDto(long Sequence, DateTimeOffset At, string Actor, string Action, string Target, string Details);
 
-public sealed record WhoAmI(string Name, string Role, bool DevMode);
+public sealed record WhoAmI(string Name, string Role, bool DevMode, string? User = null);

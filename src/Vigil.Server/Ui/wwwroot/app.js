@@ -15,6 +15,7 @@ route('/metrics', () => import('./pages/metrics.js'));
 route('/metrics/:id', () => import('./pages/metrics.js'));
 route('/slos', () => import('./pages/slos.js'));
 route('/slos/:name', () => import('./pages/slos.js'));
+route('/oncall', () => import('./pages/oncall.js'));
 
 const $ = id => document.getElementById(id);
 const main = $('main');

@@ -1,8 +1,9 @@
-// Incident detail: header with actions, alerts of the group, timeline and notes.
+// Incident detail: header with actions, alerts of the group, notifications sent for it, timeline and notes.
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
 import { time, isSet, statusPill, severityBadge, priorityBadge, labelChips, emptyState, errorState, loading, externalLink } from '../format.js';
 import { link } from '../router.js';
+import { escalationPanel } from './escalation-panel.js';
 
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'];
 const PROMINENT = ['summary', 'description', 'message'];
@@ -10,6 +11,7 @@ const PROMINENT = ['summary', 'description', 'message'];
 const TIMELINE_ICONS = {
   created: '!', alert_added: '+', alert_resolved: '✓', alert_refired: '↻', acknowledged: '◉', unacknowledged: '○',
   resolved: '✓', auto_resolved: '✓', reopened: '↺', priority_changed: 'P', note: '✎', reminder: '◷',
+  notified: '✉', notification_failed: '✗', escalation: '⇡',
 };
 
 /** Which actions make sense for a status: [action, label, class, testid]. */
@@ -31,6 +33,7 @@ function mountPage(root, { params, ctx }) {
 
   const head = h('div', { class: 'card' }, loading(`Loading incident #${id}…`));
   const alerts = h('section', { class: 'card', 'aria-labelledby': 'alerts-title' });
+  const notifications = h('section', { class: 'card', 'aria-labelledby': 'notifications-title', 'data-testid': 'notifications', style: 'margin-top:1rem' });
   const timeline = h('ol', { class: 'timeline', 'data-testid': 'timeline' });
   const noteText = h('textarea', { id: 'note-text', name: 'text', placeholder: 'Add a note for the timeline (what you tried, links, hand-over)…', rows: 3, 'data-testid': 'note-input' });
   const noteButton = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'note-button' }, 'Add note');
@@ -41,11 +44,13 @@ function mountPage(root, { params, ctx }) {
   const side = h('section', { class: 'card', 'aria-labelledby': 'timeline-title' },
     h('div', { class: 'section-head' }, h('h2', { id: 'timeline-title' }, 'Timeline')), timeline, noteForm);
 
+  const escalation = escalationPanel(id, ctx, () => load());
   mount(root,
     h('a', { href: link('/incidents'), class: 'back' }, '← Incidents'),
     head,
-    h('div', { class: 'grid-2', style: 'margin-top:1rem' }, alerts, side));
-  alerts.hidden = side.hidden = true; // until the incident is loaded
+    escalation.element,
+    h('div', { class: 'grid-2', style: 'margin-top:1rem' }, h('div', {}, alerts, notifications), side));
+  alerts.hidden = side.hidden = notifications.hidden = true; // until the incident is loaded
   ctx.setTitle(`Incident #${id}`);
 
   async function load() {
@@ -115,6 +120,35 @@ function mountPage(root, { params, ctx }) {
     renderHead(inc);
     renderAlerts(inc.alerts || []);
     renderTimeline(inc.timeline || []);
+    escalation.load();
+    loadNotifications();
+  }
+
+  async function loadNotifications() {
+    try {
+      const list = await api.notifications(id);
+      if (!disposed) renderNotifications(list);
+    } catch {
+      // The log is secondary: the incident stays usable if it cannot be read.
+    }
+  }
+
+  function renderNotifications(list) {
+    notifications.hidden = false;
+    mount(notifications,
+      h('div', { class: 'section-head' }, h('h2', { id: 'notifications-title' }, 'Notifications'), h('span', { class: 'count' }, `${list.length}`)),
+      list.length ? h('table', { class: 'table', 'data-testid': 'notifications-table' },
+        h('thead', {}, h('tr', {},
+          h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Channel'), h('th', { scope: 'col' }, 'Message'),
+          h('th', { scope: 'col' }, 'Attempts'), h('th', { scope: 'col' }, 'When / why'))),
+        h('tbody', {}, list.map(n => h('tr', { 'data-testid': 'notification-row', 'data-status': n.status },
+          h('td', { class: 'nowrap' }, statusPill(n.status)),
+          h('td', {}, h('code', {}, n.channel)),
+          h('td', {}, n.message || ''),
+          h('td', {}, String(n.attempts)),
+          h('td', {}, n.sentAt ? time(n.sentAt) : n.nextAttemptAt ? ['retry ', time(n.nextAttemptAt)] : null,
+            n.lastError ? h('div', { class: 'muted' }, n.lastError) : null)))))
+        : emptyState('No notifications', 'Nothing was sent for this incident (its receiver has no integrations, or it was acknowledged first).'));
   }
 
   function renderHead(inc) {

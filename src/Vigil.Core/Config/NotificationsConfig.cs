@@ -1,0 +1,22 @@
+namespace Vigil.Core.Config;
+
+/// <summary>
+/// Vigil's own <c>notifications:</c> section: how the outbox worker sends.
+/// <code>
+/// notifications:
+///   external_url: https://vigil.example.com   # links in messages and externalURL in webhook payloads
+///   max_attempts: 10                           # a notification that failed this often is given up (failed)
+///   max_age: 24h                               # ... and so is one still undelivered this long after it was queued
+///   rate_limit: {per_minute: 60, burst: 10}    # token bucket per receiver integration
+/// </code>
+/// </summary>
+public sealed record NotificationsConfig(string ExternalUrl, int MaxAttempts, TimeSpan MaxAge, int PerMinute, int Burst)
+{
+    public static readonly NotificationsConfig Default = new("http://127.0.0.1:8080", 10, TimeSpan.FromHours(24), 60, 10);
+}
+
+/// <summary>
+/// A PagerDuty Events API v2 integration key (<c>integrations:</c>): events sent with this routing key become alerts
+/// of <see cref="Service"/>. Only the SHA-256 of the key is kept in memory after loading.
+/// </summary>
+public sealed record PagerDutyIntegration(string Name, string Service, string RoutingKeyHash);

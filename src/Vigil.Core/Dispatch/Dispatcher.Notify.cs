@@ -1,0 +1,48 @@
+using System.Globalization;
+using Vigil.Core.Incidents;
+using Vigil.Core.Notifications;
+using Vigil.Core.Store;
+
+namespace Vigil.Core.Dispatch;
+
+public sealed partial class Dispatcher
+{
+    /// <summary>
+    /// Queues one outbox row per integration of the group's receiver, in the flush's own change set, so the
+    /// notification commits with the incident change that caused it (or not at all).
+    /// An acknowledged incident is not paged again while it fires (someone is on it, PagerDuty's semantics); its
+    /// resolution still is, to integrations with <c>send_resolved</c>.
+    /// </summary>
+    private void QueueNotifications(GroupFlush flush, Incident incident, DateTimeOffset now, bool reminder, bool reopened, ChangeSet changes)
+    {
+        if (incident.Status == IncidentStatus.Acknowledged)
+        {
+            return;
+        }
+        var receiver = _config.Receivers.FirstOrDefault(r => r.Name == incident.Receiver);
+        if (receiver is null || receiver.Channels.Count == 0)
+        {
+            return;
+        }
+        var message = flush.Notification(incident, now, reminder ? "reminder" : null);
+        if (message.Alerts.Count == 0)
+        {
+            return;
+        }
+        var resolved = message.Status == "resolved";
+        // The incident id separates a new incident of the same group; a reminder or a reopening deliberately repeats an
+        // identical page, so its flush time makes it a distinct one.
+        var occasion = incident.Id.ToString(CultureInfo.InvariantCulture)
+            + (reminder ? "/reminder@" + now.UtcTicks.ToString(CultureInfo.InvariantCulture) : "")
+            + (reopened ? "/reopened@" + now.UtcTicks.ToString(CultureInfo.InvariantCulture) : "");
+        foreach (var integration in receiver.Channels)
+        {
+            if (resolved && !integration.SendResolved)
+            {
+                continue;
+            }
+            var channel = OutboxChannels.ForReceiver(receiver.Name, integration.Id);
+            NotificationOutbox.Enqueue(changes, channel, message, NotificationOutbox.DedupKey(channel, message, occasion), now);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using Vigil.Core.Alerts;
+using Vigil.Core.Config;
+using Vigil.Core.Escalation;
+using Vigil.Core.Incidents;
+using Vigil.Core.Notifications;
+using Vigil.Core.Store;
+using Vigil.Server.Pipeline;
+using VigilRoute = Vigil.Core.Routing.Route;
+
+namespace Vigil.Server.Escalation;
+
+/// <summary>
+/// What escalation looks up at the moment a step fires, under the config in force: policies by name, the policy of an
+/// incident (its route's, else its service owner's), who is on call, team members — and how a page is sent: one outbox
+/// row per contact method of the user, in the same change set as the step.
+/// </summary>
+/// <param name="onCallNow">Who is on call on each schedule right now (looked up before the step, outside the pipeline's lock).</param>
+public sealed class EscalationPeople(
+    VigilConfig config, Func<string, VigilRoute?> routeOfGroup, AlertIndex alerts, IReadOnlyDictionary<string, string> onCallNow)
+{
+    public EscalationPolicy? Policy(string name)
+    {
+        foreach (var policy in config.EscalationPolicies)
+        {
+            if (policy.Name == name)
+            {
+                return policy;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The policy that pages for an incident: its route's if the route names one, else its service owner's.</summary>
+    public EscalationPolicy? PolicyFor(Incident incident)
+    {
+        if (routeOfGroup(incident.GroupKey)?.EscalationPolicy is { } routePolicy)
+        {
+            return Policy(routePolicy);
+        }
+        return incident.GroupLabels.Get("service") is { Length: > 0 } service && config.OnCall.OwnerOf(service)?.EscalationPolicy is { } owned
+            ? Policy(owned)
+            : null;
+    }
+
+    public EscalationContext Context(Incident incident, DateTimeOffset now, Func<string, int> cursor) => new(
+        OnCall: (schedule, _) => onCallNow.TryGetValue(schedule, out var user) ? [user] : [],
+        TeamMembers: team => config.OnCall.MembersOf(team).Select(m => m.User).ToList(),
+        AlertsWithin: window => CountAlertsSince(incident, now - window),
+        RoundRobinCursor: cursor);
+
+    /// <summary>Queues the page to each contact method of the user and records it in the timeline.</summary>
+    public void Notify(ChangeSet changes, Incident incident, EscalationNotice notice, DateTimeOffset now)
+    {
+        var sent = new List<string>();
+        var skipped = new List<string>();
+        if (config.OnCall.FindUser(notice.User) is { } user)
+        {
+            var message = Message(incident, $"escalation: {notice.Reason}");
+            for (var i = 0; i < user.Contacts.Count; i++)
+            {
+                var contact = user.Contacts[i];
+                var kind = UserContacts.KindName(contact.Kind);
+                if (UserContacts.Undeliverable(contact, config.Smtp) is { } why)
+                {
+                    skipped.Add($"{kind} ({why})");
+                    continue;
+                }
+                var channel = OutboxChannels.ForUser(user.Name, kind, i);
+                NotificationOutbox.Enqueue(changes, channel, message,
+                    NotificationOutbox.DedupKey(channel, message, $"escalation {incident.Id} step {notice.Step}"), now);
+                sent.Add(kind);
+            }
+        }
+        var how = sent.Count > 0 ? $" via {string.Join(", ", sent)}" : " — nothing sent: no contact method Vigil can deliver to";
+        if (config.OnCall.FindUser(notice.User) is null)
+        {
+            how = " — nothing sent: not a user in the config";
+        }
+        var notes = skipped.Count > 0 ? $"; skipped {string.Join(", ", skipped)}" : "";
+        changes.Timeline.Add(new TimelineEntry(incident.Id, now, TimelineKind.Escalation, IncidentLifecycle.SystemActor,
+            $"Paged {notice.User} ({notice.Reason}){how}{notes}"));
+    }
+
+    private NotificationMessage Message(Incident incident, string reason)
+    {
+        var list = new List<NotifiedAlert>(incident.Alerts.Count);
+        foreach (var fingerprint in incident.Alerts)
+        {
+            if (alerts.Get(fingerprint) is { } alert)
+            {
+                list.Add(new NotifiedAlert("firing", Map(alert.Labels), Map(alert.Annotations), alert.StartsAt, alert.EndsAt,
+                    alert.GeneratorUrl, fingerprint.ToString()));
+            }
+        }
+        return new NotificationMessage(incident.Receiver, "firing", incident.GroupKey, incident.Id, incident.Title,
+            incident.Status.ToString().ToLowerInvariant(), Map(incident.GroupLabels), list, reason);
+    }
+
+    private static Dictionary<string, string> Map(LabelSet labels)
+    {
+        var map = new Dictionary<string, string>(labels.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in labels.Pairs)
+        {
+            map[name] = value;
+        }
+        return map;
+    }
+
+    private int CountAlertsSince(Incident incident, DateTimeOffset since)
+    {
+        var count = 0;
+        foreach (var fingerprint in incident.Alerts)
+        {
+            if (alerts.Get(fingerprint) is { } alert && alert.StartsAt >= since)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+}

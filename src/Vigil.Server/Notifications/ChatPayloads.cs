@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Vigil.Core.Notifications;
+
+namespace Vigil.Server.Notifications;
+
+/// <summary>
+/// The chat robot formats. Each is the platform's documented incoming-webhook body; the text is the same
+/// <see cref="MessageText"/> everywhere so a page reads alike on every channel.
+/// </summary>
+internal static class ChatPayloads
+{
+    /// <summary>Slack incoming webhook: fallback text plus one coloured attachment (also what Mattermost/Rocket.Chat accept).</summary>
+    public static JsonObject Slack(NotificationMessage m, string? channel, string externalUrl)
+    {
+        var body = new JsonObject
+        {
+            ["username"] = "Vigil",
+            ["text"] = MessageText.Subject(m),
+            ["attachments"] = new JsonArray(new JsonObject
+            {
+                ["color"] = m.Status == "resolved" ? "good" : "danger",
+                ["title"] = MessageText.Subject(m),
+                ["title_link"] = MessageText.IncidentLink(m, externalUrl),
+                ["text"] = MessageText.Body(m, externalUrl),
+                ["fallback"] = MessageText.Subject(m),
+            }),
+        };
+        if (!string.IsNullOrEmpty(channel))
+        {
+            body["channel"] = channel;
+        }
+        return body;
+    }
+
+    /// <summary>Microsoft Teams (Workflows / Power Automate webhook): an Adaptive Card in a message, as Alertmanager's msteamsv2.</summary>
+    public static JsonObject Teams(NotificationMessage m, string externalUrl) => new()
+    {
+        ["type"] = "message",
+        ["attachments"] = new JsonArray(new JsonObject
+        {
+            ["contentType"] = "application/vnd.microsoft.card.adaptive",
+            ["content"] = new JsonObject
+            {
+                ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
+                ["type"] = "AdaptiveCard",
+                ["version"] = "1.2",
+                ["msteams"] = new JsonObject { ["width"] = "full" },
+                ["body"] = new JsonArray(
+                    new JsonObject
+                    {
+                        ["type"] = "TextBlock",
+                        ["text"] = MessageText.Subject(m),
+                        ["weight"] = "Bolder",
+                        ["size"] = "Medium",
+                        ["wrap"] = true,
+                        ["color"] = m.Status == "resolved" ? "Good" : "Attention",
+                    },
+                    new JsonObject { ["type"] = "TextBlock", ["text"] = MessageText.Body(m, externalUrl), ["wrap"] = true }),
+                ["actions"] = new JsonArray(new JsonObject
+                {
+                    ["type"] = "Action.OpenUrl",
+                    ["title"] = "Open in Vigil",
+                    ["url"] = MessageText.IncidentLink(m, externalUrl),
+                }),
+            },
+        }),
+    };
+
+    /// <summary>DingTalk custom robot: markdown message.</summary>
+    public static JsonObject DingTalk(NotificationMessage m, string externalUrl) => new()
+    {
+        ["msgtype"] = "markdown",
+        ["markdown"] = new JsonObject { ["title"] = MessageText.Subject(m), ["text"] = Markdown(m, externalUrl) },
+    };
+
+    /// <summary>
+    /// DingTalk "加签" security: timestamp (ms) and sign = Base64(HMAC-SHA256(secret, timestamp + "\n" + secret)), URL-encoded,
+    /// appended to the webhook URL.
+    /// </summary>
+    public static string DingTalkSignedUrl(string url, string secret, DateTimeOffset now)
+    {
+        var timestamp = now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        var sign = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}\n{secret}")));
+        return $"{url}{(url.Contains('?', StringComparison.Ordinal) ? '&' : '?')}timestamp={timestamp}&sign={Uri.EscapeDataString(sign)}";
+    }
+
+    /// <summary>Feishu/Lark custom bot: text message; with a secret, timestamp (s) and sign = Base64(HMAC-SHA256(timestamp + "\n" + secret, "")).</summary>
+    public static JsonObject Feishu(NotificationMessage m, string? secret, DateTimeOffset now, string externalUrl)
+    {
+        var body = new JsonObject
+        {
+            ["msg_type"] = "text",
+            ["content"] = new JsonObject { ["text"] = MessageText.Subject(m) + "\n" + MessageText.Body(m, externalUrl) },
+        };
+        if (!string.IsNullOrEmpty(secret))
+        {
+            var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            body["timestamp"] = timestamp;
+            body["sign"] = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes($"{timestamp}\n{secret}"), Array.Empty<byte>()));
+        }
+        return body;
+    }
+
+    /// <summary>WeCom (企业微信) group robot: markdown message (the robot key is part of the webhook URL).</summary>
+    public static JsonObject WeCom(NotificationMessage m, string externalUrl) => new()
+    {
+        ["msgtype"] = "markdown",
+        ["markdown"] = new JsonObject { ["content"] = Markdown(m, externalUrl) },
+    };
+
+    private static string Markdown(NotificationMessage m, string externalUrl)
+    {
+        var text = new StringBuilder();
+        text.Append("### ").Append(MessageText.Subject(m)).Append("\n\n");
+        text.Append("**Status:** ").Append(m.IncidentStatus).Append("  \n");
+        text.Append("**Group:** ").Append(MessageText.Labels(m.GroupLabels)).Append("  \n");
+        foreach (var alert in m.Alerts)
+        {
+            text.Append("- [").Append(alert.Status).Append("] ").Append(MessageText.Labels(alert.Labels));
+            if (alert.Annotations.TryGetValue("summary", out var summary))
+            {
+                text.Append(": ").Append(summary);
+            }
+            text.Append('\n');
+        }
+        text.Append("\n[Open in Vigil](").Append(MessageText.IncidentLink(m, externalUrl)).Append(')');
+        return text.ToString();
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Text;
+using Vigil.Core.Notifications;
+
+namespace Vigil.Server.Notifications;
+
+/// <summary>The human text every channel shares: a subject line, a plain-text body and a link to the incident in Vigil.</summary>
+internal static class MessageText
+{
+    public static string IncidentLink(NotificationMessage m, string externalUrl) =>
+        m.IncidentId is { } id ? $"{externalUrl}/#/incidents/{id.ToString(CultureInfo.InvariantCulture)}" : externalUrl;
+
+    /// <summary>"[FIRING:2] HighLatency on checkout", Alertmanager's subject convention.</summary>
+    public static string Subject(NotificationMessage m)
+    {
+        var firing = m.Alerts.Count(a => a.Status == "firing");
+        var status = m.Status == "resolved" ? "RESOLVED" : $"FIRING:{firing}";
+        var reason = m.Reason is { Length: > 0 } r ? $" ({r})" : "";
+        var id = m.IncidentId is { } i ? $" #{i.ToString(CultureInfo.InvariantCulture)}" : "";
+        return $"[{status}]{id} {m.Title}{reason}";
+    }
+
+    public static string Body(NotificationMessage m, string externalUrl)
+    {
+        var text = new StringBuilder();
+        text.Append("Incident: ").Append(m.Title).Append(" (").Append(m.IncidentStatus).Append(")\n");
+        text.Append("Group: ").Append(Labels(m.GroupLabels)).Append('\n');
+        text.Append("Open in Vigil: ").Append(IncidentLink(m, externalUrl)).Append("\n\n");
+        foreach (var alert in m.Alerts)
+        {
+            text.Append("- [").Append(alert.Status).Append("] ").Append(Labels(alert.Labels)).Append('\n');
+            foreach (var (name, value) in alert.Annotations.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                text.Append("    ").Append(name).Append(": ").Append(value).Append('\n');
+            }
+        }
+        return text.ToString();
+    }
+
+    public static string Labels(IReadOnlyDictionary<string, string> labels) =>
+        "{" + string.Join(", ", labels.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}=\"{p.Value}\"")) + "}";
+}

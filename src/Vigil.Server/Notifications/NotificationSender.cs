@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using Vigil.Core.Config;
+using Vigil.Core.Notifications;
+
+namespace Vigil.Server.Notifications;
+
+/// <summary>
+/// Sends one rendered notification through one integration and classifies the outcome. No retries here: the outbox
+/// row is the retry state (see <see cref="OutboxWorker"/>), so a retry survives a restart.
+/// </summary>
+public sealed class NotificationSender(TimeProvider time) : IDisposable
+{
+    /// <summary>Per attempt; a slower receiver counts as a timeout and is retried.</summary>
+    public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    {
+        Timeout = SendTimeout,
+    };
+
+    internal async Task<DeliveryResult> SendAsync(IntegrationConfig integration, NotificationMessage message, string externalUrl, CancellationToken ct)
+    {
+        try
+        {
+            return integration.Kind == IntegrationKind.Email
+                ? await SendEmailAsync(integration.Email!, message, externalUrl, ct)
+                : await PostAsync(integration, message, externalUrl, ct);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return DeliveryResult.Retry($"timed out after {SendTimeout.TotalSeconds:0}s");
+        }
+        catch (HttpRequestException ex)
+        {
+            return DeliveryResult.Retry("connection failed: " + SecretRedactor.Redact(ex.Message, integration));
+        }
+        catch (SmtpCommandException ex)
+        {
+            // SMTP 4xx replies are transient by definition (RFC 5321 §4.2.1); 5xx are permanent.
+            var code = (int)ex.StatusCode;
+            var detail = $"SMTP {code}: {SecretRedactor.Redact(ex.Message, integration)}";
+            return code is >= 400 and < 500 ? DeliveryResult.Retry(detail) : DeliveryResult.Fail(detail);
+        }
+        catch (AuthenticationException ex)
+        {
+            return DeliveryResult.Fail("SMTP authentication failed: " + SecretRedactor.Redact(ex.Message, integration));
+        }
+        catch (Exception ex) when (ex is SmtpProtocolException or SocketException or IOException or ServiceNotConnectedException or SslHandshakeException)
+        {
+            return DeliveryResult.Retry("SMTP connection failed: " + SecretRedactor.Redact(ex.Message, integration));
+        }
+    }
+
+    private async Task<DeliveryResult> PostAsync(IntegrationConfig integration, NotificationMessage message, string externalUrl, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var url = integration.Url!;
+        HttpContent content = integration.Kind switch
+        {
+            IntegrationKind.Webhook => JsonContent.Create(WebhookPayload.Build(message, integration.MaxAlerts, externalUrl), NotificationJsonContext.Default.WebhookMessage),
+            IntegrationKind.Slack => Json(ChatPayloads.Slack(message, integration.SlackChannel, externalUrl)),
+            IntegrationKind.MsTeams => Json(ChatPayloads.Teams(message, externalUrl)),
+            IntegrationKind.DingTalk => Json(ChatPayloads.DingTalk(message, externalUrl)),
+            IntegrationKind.Feishu => Json(ChatPayloads.Feishu(message, integration.Secret, now, externalUrl)),
+            IntegrationKind.WeCom => Json(ChatPayloads.WeCom(message, externalUrl)),
+            _ => throw new InvalidOperationException($"no HTTP sender for {integration.Kind}"),
+        };
+        if (integration.Kind == IntegrationKind.DingTalk && !string.IsNullOrEmpty(integration.Secret))
+        {
+            url = ChatPayloads.DingTalkSignedUrl(url, integration.Secret, now);
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Vigil", "1.0"));
+        if (!string.IsNullOrEmpty(integration.BearerToken))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", integration.BearerToken);
+        }
+        using var response = await _http.SendAsync(request, ct);
+        var body = await ReadSnippetAsync(response, ct);
+        var status = (int)response.StatusCode;
+        var detail = SecretRedactor.Redact($"{status} {response.ReasonPhrase}{(body.Length > 0 ? ": " + body : "")}", integration);
+        if (response.IsSuccessStatusCode)
+        {
+            return RobotError(integration.Kind, body) is { } error
+                ? DeliveryResult.Fail(SecretRedactor.Redact($"{status} but the robot refused it: {error}", integration))
+                : DeliveryResult.Ok($"{status} {response.ReasonPhrase}");
+        }
+        return status is >= 500 or (int)HttpStatusCode.TooManyRequests or (int)HttpStatusCode.RequestTimeout
+            ? DeliveryResult.Retry(detail)
+            : DeliveryResult.Fail(detail);
+    }
+
+    /// <summary>DingTalk, Feishu and WeCom answer 200 with an error code in the body (e.g. a bad signature).</summary>
+    private static string? RobotError(IntegrationKind kind, string body)
+    {
+        if (kind is not (IntegrationKind.DingTalk or IntegrationKind.Feishu or IntegrationKind.WeCom) || body.Length == 0)
+        {
+            return null;
+        }
+        try
+        {
+            var json = JsonNode.Parse(body) as JsonObject;
+            var code = json?["errcode"] ?? json?["code"] ?? json?["StatusCode"];
+            return code is JsonValue v && v.TryGetValue<long>(out var n) && n != 0 ? body : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<string> ReadSnippetAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var text = await response.Content.ReadAsStringAsync(ct);
+        text = text.ReplaceLineEndings(" ").Trim();
+        return text.Length > 300 ? text[..300] + "…" : text;
+    }
+
+    private static StringContent Json(JsonObject body) => new(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+
+    private async Task<DeliveryResult> SendEmailAsync(EmailSettings email, NotificationMessage message, string externalUrl, CancellationToken ct)
+    {
+        var mime = new MimeMessage();
+        mime.From.Add(MailboxAddress.Parse(email.From));
+        foreach (var to in email.To)
+        {
+            mime.To.Add(MailboxAddress.Parse(to));
+        }
+        mime.Subject = MessageText.Subject(message);
+        mime.Date = time.GetUtcNow();
+        var text = MessageText.Body(message, externalUrl);
+        mime.Body = new BodyBuilder { TextBody = text, HtmlBody = EmailHtml.Render(message, externalUrl) }.ToMessageBody();
+
+        using var smtp = new SmtpClient { Timeout = (int)SendTimeout.TotalMilliseconds };
+        // require_tls (Alertmanager's default true): STARTTLS is mandatory; port 465 is implicit TLS.
+        var security = email.Port == 465 ? SecureSocketOptions.SslOnConnect
+            : email.RequireTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None;
+        await smtp.ConnectAsync(email.SmartHost, email.Port, security, ct);
+        if (!string.IsNullOrEmpty(email.AuthUsername))
+        {
+            await smtp.AuthenticateAsync(email.AuthUsername, email.AuthPassword ?? "", ct);
+        }
+        var reply = await smtp.SendAsync(mime, ct);
+        await smtp.DisconnectAsync(true, ct);
+        return DeliveryResult.Ok($"accepted by {email.SmartHost}:{email.Port}: {reply}");
+    }
+
+    public void Dispose() => _http.Dispose();
+}
+
+// Times as RFC 3339 in UTC ("…Z"), as Alertmanager's Go encoder writes them.
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(Converters = [typeof(Api.Alertmanager.RfcTimeConverter)])]
+[System.Text.Json.Serialization.JsonSerializable(typeof(WebhookMessage))]
+internal sealed partial class NotificationJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using Vigil.Core.Config;
+using Vigil.Core.Incidents;
+using Vigil.Core.Notifications;
+using Vigil.Core.Store;
+using Vigil.Server.Pipeline;
+
+namespace Vigil.Server.Notifications;
+
+/// <summary>
+/// Sends what the outbox holds: claims due rows (leased, so another replica on the same PostgreSQL skips them), sends
+/// each through its integration, and writes the outcome back together with a timeline entry on the incident
+/// ("Notified …" / "Delivery … failed: 503 …") in one commit. Failures the receiver may recover from are retried with
+/// backoff (<see cref="RetryPolicy"/>); each integration has a token-bucket rate limit.
+/// </summary>
+public sealed partial class OutboxWorker(
+    IVigilStore store,
+    ConfigHolder config,
+    NotificationSender sender,
+    OutboxSignal signal,
+    TimeProvider time,
+    ILogger<OutboxWorker> logger) : BackgroundService
+{
+    /// <summary>How long a claim holds; longer than a send can take, so a live worker never loses its rows.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    private const int BatchSize = 32;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
+    private readonly RetryPolicy _retry = new(Random.Shared);
+
+    /// <summary>Replaces the jitter source (tests use a seeded one).</summary>
+    internal Random Jitter { init => _retry = new RetryPolicy(value); }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await RunOnceAsync(stoppingToken) > 0)
+                {
+                }
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var delay = Task.Delay(PollInterval, time, timeout.Token);
+                await Task.WhenAny(delay, signal.WaitAsync(timeout.Token));
+                await timeout.CancelAsync();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Storage trouble: the rows stay pending (their leases expire) and are claimed again.
+                LogWorkerFailed(ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Claims and sends one batch of due rows; returns how many were claimed. Tests call this with a fake clock.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var rows = await store.ClaimOutboxAsync(now, now + Lease, BatchSize, ct);
+        foreach (var row in rows)
+        {
+            var changes = await DeliverAsync(row, ct);
+            await store.ApplyAsync([changes], ct);
+        }
+        return rows.Count;
+    }
+
+    private async Task<ChangeSet> DeliverAsync(OutboxRecord row, CancellationToken ct)
+    {
+        var current = config.Current;
+        var settings = current.Notifications;
+        var now = time.GetUtcNow();
+        var changes = new ChangeSet();
+        var integration = Resolve(current, row.Channel);
+        var target = Describe(row.Channel);
+        if (integration is null)
+        {
+            Finish(changes, row, OutboxStatus.Failed, row.Attempts, now, "the receiver or integration is no longer configured", null);
+            return changes;
+        }
+        var bucket = _buckets.AddOrUpdate(row.Channel,
+            _ => new TokenBucket(settings.PerMinute, settings.Burst, now),
+            (_, b) => b.PerMinute == settings.PerMinute && b.Burst == settings.Burst ? b : new TokenBucket(settings.PerMinute, settings.Burst, now));
+        if (!bucket.TryTake(now, out var wait))
+        {
+            // Not an attempt: the row waits for the bucket, its attempt count unchanged.
+            changes.OutboxUpdates.Add(new OutboxUpdate(row.Id, OutboxStatus.Pending, row.Attempts, now + wait, "rate limited; waiting", null));
+            return changes;
+        }
+        NotificationMessage message;
+        try
+        {
+            message = NotificationMessage.FromJson(row.Payload);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            Finish(changes, row, OutboxStatus.Failed, row.Attempts, now, "unreadable payload: " + ex.Message, null);
+            return changes;
+        }
+        var result = await sender.SendAsync(integration, message, settings.ExternalUrl, ct);
+        var attempts = row.Attempts + 1;
+        now = time.GetUtcNow();
+        if (result.Delivered)
+        {
+            LogDelivered(row.Id, target, attempts);
+            Finish(changes, row, OutboxStatus.Delivered, attempts, now, null, now);
+            AddTimeline(changes, row, now, TimelineKind.Notified, $"Notified {target} ({message.Status}); attempt {attempts}: {result.Detail}");
+            return changes;
+        }
+        var next = result.Retryable ? _retry.Next(attempts, row.CreatedAt, now, settings) : null;
+        LogFailed(row.Id, target, attempts, result.Detail, next is not null);
+        if (next is { } retryAt)
+        {
+            changes.OutboxUpdates.Add(new OutboxUpdate(row.Id, OutboxStatus.Pending, attempts, retryAt, result.Detail, null));
+            AddTimeline(changes, row, now, TimelineKind.NotificationFailed,
+                $"Delivery to {target} failed (attempt {attempts}): {result.Detail}; retrying at {retryAt:u}");
+        }
+        else
+        {
+            var why = result.Retryable ? $"giving up after {attempts} attempt(s)" : "not retried";
+            Finish(changes, row, OutboxStatus.Failed, attempts, now, result.Detail, null);
+            AddTimeline(changes, row, now, TimelineKind.NotificationFailed, $"Delivery to {target} failed (attempt {attempts}): {result.Detail}; {why}");
+        }
+        return changes;
+    }
+
+    private static void Finish(ChangeSet changes, OutboxRecord row, OutboxStatus status, int attempts, DateTimeOffset now, string? error, DateTimeOffset? sentAt) =>
+        changes.OutboxUpdates.Add(new OutboxUpdate(row.Id, status, attempts, now, error, sentAt));
+
+    private static void AddTimeline(ChangeSet changes, OutboxRecord row, DateTimeOffset now, TimelineKind kind, string message)
+    {
+        if (row.IncidentId is { } id)
+        {
+            changes.Timeline.Add(new TimelineEntry(id, now, kind, IncidentLifecycle.SystemActor, message));
+        }
+    }
+
+    internal static IntegrationConfig? Resolve(VigilConfig config, string channel)
+    {
+        if (OutboxChannels.TryParseUser(channel, out var user, out var kind, out var index))
+        {
+            // The contact must still be of the kind it was queued for: a reordered contact list must not redirect a page.
+            return config.OnCall.FindUser(user) is { } found && index < found.Contacts.Count
+                && Escalation.UserContacts.KindName(found.Contacts[index].Kind) == kind
+                ? Escalation.UserContacts.Integration(found.Contacts[index], index, config.Smtp)
+                : null;
+        }
+        if (!OutboxChannels.TryParseReceiver(channel, out var receiver, out var id))
+        {
+            return null;
+        }
+        return config.Receivers.FirstOrDefault(r => r.Name == receiver)?.Channels.FirstOrDefault(c => c.Id == id);
+    }
+
+    /// <summary>"receiver ops via webhook/0" or "alice via email": what the timeline and the log say (never the URL).</summary>
+    internal static string Describe(string channel) =>
+        OutboxChannels.TryParseReceiver(channel, out var receiver, out var id) ? $"receiver {receiver} via {id}"
+        : OutboxChannels.TryParseUser(channel, out var user, out var kind, out _) ? $"{user} via {kind}"
+        : channel;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notification {Id} delivered to {Target} (attempt {Attempts})")]
+    private partial void LogDelivered(long id, string target, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id} to {Target} failed (attempt {Attempts}): {Detail}; retry: {Retrying}")]
+    private partial void LogFailed(long id, string target, int attempts, string detail, bool retrying);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox worker failed; retrying")]
+    private partial void LogWorkerFailed(Exception ex);
+}

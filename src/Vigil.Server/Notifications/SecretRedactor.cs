@@ -1,0 +1,57 @@
+using Vigil.Core.Config;
+
+namespace Vigil.Server.Notifications;
+
+/// <summary>
+/// Removes an integration's secrets (URL with its token, path and query, bearer token, signing secret, SMTP password)
+/// from any text before it is logged or stored as a delivery error: exception messages of HTTP and SMTP clients can
+/// quote the URL or the server's reply.
+/// </summary>
+internal static class SecretRedactor
+{
+    public const string Mask = "<secret>";
+
+    public static string Redact(string text, IntegrationConfig integration)
+    {
+        foreach (var secret in Secrets(integration))
+        {
+            if (secret.Length >= 4)
+            {
+                text = text.Replace(secret, Mask, StringComparison.Ordinal);
+            }
+        }
+        return text;
+    }
+
+    private static IEnumerable<string> Secrets(IntegrationConfig integration)
+    {
+        if (integration.Url is { } url)
+        {
+            yield return url;
+            if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
+            {
+                // The path and query are where webhook tokens live; the host alone is not secret and helps debugging.
+                if (uri.PathAndQuery.Length > 1)
+                {
+                    yield return uri.PathAndQuery;
+                }
+                if (uri.Query.Length > 1)
+                {
+                    yield return uri.Query;
+                }
+            }
+        }
+        if (integration.BearerToken is { } token)
+        {
+            yield return token;
+        }
+        if (integration.Secret is { } secret)
+        {
+            yield return secret;
+        }
+        if (integration.Email?.AuthPassword is { } password)
+        {
+            yield return password;
+        }
+    }
+}

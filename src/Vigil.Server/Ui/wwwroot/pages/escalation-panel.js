@@ -1,0 +1,60 @@
+// The escalation card of an incident: its policy, where it stands, and "escalate now" / "reassign".
+import { api } from '../api.js';
+import { h, mount } from '../dom.js';
+import { time, duration } from '../format.js';
+
+const STATUS_TEXT = {
+  escalating: 'Escalating', acknowledged: 'Stopped: acknowledged', exhausted: 'Exhausted: nobody acknowledged', ended: 'Ended',
+};
+
+/** Returns { element, load() }; the card stays hidden for incidents that follow no escalation policy. */
+export function escalationPanel(id, ctx, onChanged) {
+  const card = h('section', { class: 'card escalation', 'aria-labelledby': 'escalation-title', 'data-testid': 'escalation-panel' });
+  card.hidden = true;
+  let busy = false;
+
+  async function load() {
+    try {
+      const escalation = await api.escalation(id); // null (204) when the incident follows no policy
+      if (escalation) render(escalation);
+      else card.hidden = true;
+    } catch (err) {
+      ctx.error(err, 'Could not load the escalation');
+    }
+  }
+
+  async function run(action, button) {
+    if (busy) return;
+    busy = true;
+    button.disabled = true;
+    try {
+      render(await action());
+      onChanged();
+    } catch (err) {
+      ctx.error(err, 'Escalation request failed');
+    } finally {
+      busy = false;
+      button.disabled = false;
+    }
+  }
+
+  function render(e) {
+    card.hidden = false;
+    const levels = e.policyDetail?.levels || [];
+    const user = h('input', { type: 'text', name: 'user', placeholder: 'user name', 'aria-label': 'Reassign to user', 'data-testid': 'reassign-user', required: true });
+    const escalate = h('button', { type: 'button', class: 'btn', 'data-testid': 'escalate-button', onclick: () => run(() => api.escalate(id), escalate) }, 'Escalate now');
+    const reassign = h('button', { type: 'submit', class: 'btn btn-ghost', 'data-testid': 'reassign-button' }, 'Reassign');
+    const form = h('form', { class: 'row', onsubmit: ev => { ev.preventDefault(); if (user.value.trim()) run(() => api.reassign(id, user.value.trim()), reassign); } }, user, reassign);
+    mount(card,
+      h('div', { class: 'section-head' }, h('h2', { id: 'escalation-title' }, 'Escalation'),
+        h('span', { class: 'count', 'data-testid': 'escalation-status' }, `${e.policy} · ${STATUS_TEXT[e.status] || e.status}`)),
+      e.status === 'escalating' && e.nextDueAt
+        ? h('p', { 'data-testid': 'escalation-next' }, `Level ${e.nextLevel} is paged `, time(e.nextDueAt), ' unless someone acknowledges.')
+        : null,
+      levels.length ? h('ol', { class: 'escalation-levels' }, levels.map((l, i) => h('li', { class: i + 1 === e.nextLevel && e.status === 'escalating' ? 'next' : '' },
+        h('strong', {}, l.targets.join(', ')), ` — then ${duration(l.delaySeconds)} to acknowledge`, l.condition ? h('span', { class: 'muted' }, ` (${l.condition})`) : null))) : null,
+      e.status === 'ended' ? null : h('div', { class: 'row' }, escalate, form));
+  }
+
+  return { element: card, load };
+}

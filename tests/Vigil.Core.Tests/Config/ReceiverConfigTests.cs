@@ -1,0 +1,100 @@
+using Vigil.Core.Config;
+
+namespace Vigil.Core.Tests.Config;
+
+/// <summary>Receiver integrations in Alertmanager's shape, Vigil's notifications/integrations sections, and redaction.</summary>
+public sealed class ReceiverConfigTests
+{
+    private const string Yaml = """
+        global:
+          smtp_smarthost: mail.example.com:587
+          smtp_from: vigil@example.com
+          smtp_auth_password: smtp-pw-123
+        route:
+          receiver: ops
+        receivers:
+          - name: ops
+            webhook_configs:
+              - url: https://hooks.example.com/T0KEN
+                max_alerts: 5
+                http_config:
+                  authorization:
+                    credentials: bearer-xyz
+            slack_configs:
+              - api_url: https://hooks.slack.com/services/A/B/C
+                title: '{{ .CommonLabels.alertname }}'
+            email_configs:
+              - to: a@example.com, b@example.com
+            dingtalk_configs:
+              - webhook_url: https://oapi.dingtalk.com/robot/send?access_token=abc
+                secret: SECdingtalk
+            pagerduty_configs:
+              - routing_key: not-sent-by-vigil
+        notifications:
+          external_url: https://vigil.example.com/
+          max_attempts: 3
+          rate_limit:
+            per_minute: 6
+            burst: 2
+        integrations:
+          - name: am
+            service: checkout
+            routing_key: 0123456789abcdef0123456789abcdef
+        incidents:
+          silence_on_acknowledge: true
+        """;
+
+    [Fact]
+    public void Integrations_parse_with_alertmanager_defaults()
+    {
+        var config = ConfigLoader.Parse(Yaml, "vigil.yml");
+        var channels = config.Receivers.Single().Channels;
+        Assert.Equal(["webhook/0", "slack/0", "email/0", "dingtalk/0"], channels.Select(c => c.Id));
+        var webhook = channels[0];
+        Assert.True(webhook.SendResolved);
+        Assert.Equal(5, webhook.MaxAlerts);
+        Assert.Equal("bearer-xyz", webhook.BearerToken);
+        Assert.False(channels[1].SendResolved);
+        var email = channels[2].Email!;
+        Assert.Equal(["a@example.com", "b@example.com"], email.To);
+        Assert.Equal(("mail.example.com", 587, "vigil@example.com", "smtp-pw-123", true), (email.SmartHost, email.Port, email.From, email.AuthPassword, email.RequireTls));
+        Assert.Equal("SECdingtalk", channels[3].Secret);
+        Assert.Equal("https://vigil.example.com", config.Notifications.ExternalUrl);
+        Assert.Equal((3, 6, 2), (config.Notifications.MaxAttempts, config.Notifications.PerMinute, config.Notifications.Burst));
+        Assert.Equal("checkout", config.Integrations.Single().Service);
+        Assert.True(config.SilenceOnAcknowledge);
+    }
+
+    [Theory]
+    [InlineData("webhook_configs: [{send_resolved: true}]", "needs \"url\"")]
+    [InlineData("webhook_configs: [{url: ftp://x/y}]", "absolute http or https URL")]
+    [InlineData("webhook_configs: [{url: http://x/, max_alerts: -1}]", "max_alerts")]
+    [InlineData("email_configs: [{from: a@b.c, smarthost: 'h:25'}]", "needs \"to\"")]
+    [InlineData("email_configs: [{to: a@b.c, from: a@b.c, smarthost: nohost}]", "host:port")]
+    [InlineData("webhook_configs: [{url: http://x/, colour: red}]", "colour")]
+    public void Bad_integrations_are_config_errors(string receiverYaml, string expected)
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse($"route:\n  receiver: r\nreceivers:\n  - name: r\n    {receiverYaml}\n", "bad.yml"));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_short_routing_key_is_refused()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(
+            "route:\n  receiver: r\nreceivers:\n  - name: r\nintegrations:\n  - {name: a, service: s, routing_key: short}\n", "bad.yml"));
+        Assert.Contains("at least 32 characters", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Redaction_masks_every_secret_and_keeps_the_rest()
+    {
+        var redacted = ConfigRedactor.Redact(Yaml);
+        foreach (var secret in new[] { "T0KEN", "bearer-xyz", "hooks.slack.com", "smtp-pw-123", "SECdingtalk", "access_token=abc", "0123456789abcdef0123456789abcdef", "not-sent-by-vigil" })
+        {
+            Assert.DoesNotContain(secret, redacted, StringComparison.Ordinal);
+        }
+        Assert.Contains("max_alerts: 5", redacted, StringComparison.Ordinal);
+        Assert.Contains("external_url: https://vigil.example.com/", redacted, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Vigil.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real HTTP receiver (Kestrel on a loopback port) that records every POST it gets and answers with the next status
+/// code from a script (then 200). Stands in for an Alertmanager webhook receiver, Slack, Teams or a chat robot.
+/// </summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<int> _script = new();
+
+    private WebhookReceiver(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<Received> Requests { get; } = new();
+
+    public Uri Address { get; private set; } = null!;
+
+    public sealed record Received(string Path, string Query, string? Authorization, JsonNode Body);
+
+    public static async Task<WebhookReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var receiver = new WebhookReceiver(app);
+        app.MapPost("/{**path}", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = JsonNode.Parse(await reader.ReadToEndAsync())!;
+            receiver.Requests.Enqueue(new Received(context.Request.Path, context.Request.QueryString.Value ?? "",
+                context.Request.Headers.Authorization.FirstOrDefault(), body));
+            var status = receiver._script.TryDequeue(out var next) ? next : 200;
+            return Results.Text(status == 200 ? "{\"errcode\":0,\"code\":0}" : "upstream says no", "application/json", statusCode: status);
+        });
+        await app.StartAsync();
+        receiver.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return receiver;
+    }
+
+    /// <summary>The next requests are answered with these status codes, in order.</summary>
+    public void AnswerWith(params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            _script.Enqueue(status);
+        }
+    }
+
+    /// <summary>Forgets the scripted answers: every request gets 200 from now on.</summary>
+    public void AnswerOk() => _script.Clear();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Vigil.Core.Notifications;
+using Vigil.Core.Store;
+using Vigil.Server.Notifications;
+using Vigil.Server.Pipeline;
+using Vigil.Server.Tests.Infrastructure;
+using Vigil.Storage;
+
+namespace Vigil.Server.Tests.Notifications;
+
+/// <summary>
+/// Slack, Teams, DingTalk, Feishu/Lark and WeCom pages really go out over HTTP (to an in-process receiver) in each
+/// platform's documented webhook shape, with the signatures recomputed here from the platforms' published formulas.
+/// </summary>
+public sealed class ChatRobotDeliveryTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 5, 4, 9, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _time = new(T0);
+    private readonly string _dir = Directory.CreateTempSubdirectory("vigil-chat-").FullName;
+    private IVigilStore _store = null!;
+    private WebhookReceiver _receiver = null!;
+    private NotificationSender _sender = null!;
+    private OutboxWorker _worker = null!;
+
+    public async Task InitializeAsync()
+    {
+        _receiver = await WebhookReceiver.StartAsync();
+        _store = StoreFactory.Open(null, _dir);
+        await _store.MigrateAsync();
+        var configFile = Path.Combine(_dir, "vigil.yml");
+        await File.WriteAllTextAsync(configFile, $$"""
+            route:
+              receiver: chat
+            receivers:
+              - name: chat
+                slack_configs: [{api_url: "{{_receiver.Address}}slack", channel: "#ops"}]
+                msteams_configs: [{webhook_url: "{{_receiver.Address}}teams"}]
+                dingtalk_configs: [{webhook_url: "{{_receiver.Address}}dingtalk?access_token=abc", secret: SECding}]
+                feishu_configs: [{webhook_url: "{{_receiver.Address}}feishu", secret: lark-secret}]
+                wecom_configs: [{webhook_url: "{{_receiver.Address}}wecom?key=k1"}]
+            notifications:
+              external_url: https://vigil.example.com
+            """);
+        var config = new ConfigHolder(new ServerSettings { ConfigFile = configFile, DataDirectory = _dir });
+        _sender = new NotificationSender(_time);
+        _worker = new OutboxWorker(_store, config, _sender, new OutboxSignal(), _time, NullLogger<OutboxWorker>.Instance);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _worker.Dispose();
+        _sender.Dispose();
+        await _store.DisposeAsync();
+        await _receiver.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Every_chat_robot_gets_its_documented_payload()
+    {
+        var message = new NotificationMessage("chat", "firing", "{}:{alertname=\"DiskFull\"}", 42, "DiskFull on db-1", "triggered",
+            new Dictionary<string, string> { ["alertname"] = "DiskFull" },
+            [new NotifiedAlert("firing", new Dictionary<string, string> { ["alertname"] = "DiskFull", ["instance"] = "db-1" },
+                new Dictionary<string, string> { ["summary"] = "disk full" }, T0, T0.AddHours(1), "http://prom/graph", "00112233aabbccdd")]);
+        var changes = new ChangeSet();
+        foreach (var id in new[] { "slack/0", "msteams/0", "dingtalk/0", "feishu/0", "wecom/0" })
+        {
+            var channel = OutboxChannels.ForReceiver("chat", id);
+            NotificationOutbox.Enqueue(changes, channel, message, NotificationOutbox.DedupKey(channel, message), T0);
+        }
+        await _store.ApplyAsync([changes]);
+
+        Assert.Equal(5, await _worker.RunOnceAsync(default));
+
+        var byPath = _receiver.Requests.ToDictionary(r => r.Path, r => r);
+        Assert.Equal(["/dingtalk", "/feishu", "/slack", "/teams", "/wecom"], byPath.Keys.Order(StringComparer.Ordinal));
+
+        var slack = byPath["/slack"].Body;
+        Assert.Contains("DiskFull", slack["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("#ops", slack["channel"]!.GetValue<string>());
+        Assert.Equal("danger", slack["attachments"]![0]!["color"]!.GetValue<string>());
+        Assert.Equal("https://vigil.example.com/#/incidents/42", slack["attachments"]![0]!["title_link"]!.GetValue<string>());
+
+        var card = byPath["/teams"].Body["attachments"]![0]!;
+        Assert.Equal("message", byPath["/teams"].Body["type"]!.GetValue<string>());
+        Assert.Equal("application/vnd.microsoft.card.adaptive", card["contentType"]!.GetValue<string>());
+        Assert.Equal("AdaptiveCard", card["content"]!["type"]!.GetValue<string>());
+
+        // DingTalk "加签": timestamp in ms and sign = Base64(HMAC-SHA256(key: secret, data: timestamp + "\n" + secret)).
+        var dingtalk = byPath["/dingtalk"];
+        Assert.Equal("markdown", dingtalk.Body["msgtype"]!.GetValue<string>());
+        Assert.Contains("DiskFull", dingtalk.Body["markdown"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        var query = System.Web.HttpUtility.ParseQueryString(dingtalk.Query);
+        Assert.Equal("abc", query["access_token"]);
+        var ms = T0.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        Assert.Equal(ms, query["timestamp"]);
+        Assert.Equal(Convert.ToBase64String(HMACSHA256.HashData("SECding"u8, Encoding.UTF8.GetBytes(ms + "\nSECding"))), query["sign"]);
+
+        // Feishu/Lark: timestamp in s and sign = Base64(HMAC-SHA256(key: timestamp + "\n" + secret, data: empty)).
+        var feishu = byPath["/feishu"].Body;
+        Assert.Equal("text", feishu["msg_type"]!.GetValue<string>());
+        var seconds = T0.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        Assert.Equal(seconds, feishu["timestamp"]!.GetValue<string>());
+        Assert.Equal(Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(seconds + "\nlark-secret"), Array.Empty<byte>())), feishu["sign"]!.GetValue<string>());
+
+        var wecom = byPath["/wecom"];
+        Assert.Equal("?key=k1", wecom.Query);
+        Assert.Equal("markdown", wecom.Body["msgtype"]!.GetValue<string>());
+        Assert.Contains("[Open in Vigil](https://vigil.example.com/#/incidents/42)", wecom.Body["markdown"]!["content"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        Assert.All(await _store.ListOutboxAsync(new OutboxQuery(IncidentId: 42)), row => Assert.Equal(OutboxStatus.Delivered, row.Status));
+    }
+}

@@ -1,0 +1,194 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Vigil.Core.Incidents;
+using Vigil.Core.Notifications;
+using Vigil.Core.Store;
+using Vigil.Server.Notifications;
+using Vigil.Server.Pipeline;
+using Vigil.Server.Tests.Infrastructure;
+using Vigil.Storage;
+
+namespace Vigil.Server.Tests.Notifications;
+
+/// <summary>
+/// The outbox worker against a real SQLite store, a real HTTP receiver and a real SMTP server, with a fake clock:
+/// retries happen when the clock is moved past their backoff, never by waiting.
+/// </summary>
+public sealed class OutboxWorkerTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 5, 4, 9, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _time = new(T0);
+    private readonly string _dir = Directory.CreateTempSubdirectory("vigil-outbox-").FullName;
+    private IVigilStore _store = null!;
+    private WebhookReceiver _receiver = null!;
+    private SmtpListener _smtp = null!;
+    private NotificationSender _sender = null!;
+    private OutboxWorker _worker = null!;
+
+    public async Task InitializeAsync()
+    {
+        _receiver = await WebhookReceiver.StartAsync();
+        _smtp = SmtpListener.Start();
+        _store = StoreFactory.Open(null, _dir);
+        await _store.MigrateAsync();
+        var configFile = Path.Combine(_dir, "vigil.yml");
+        await File.WriteAllTextAsync(configFile, $"""
+            route:
+              receiver: ops
+            receivers:
+              - name: ops
+                webhook_configs:
+                  - url: {_receiver.Address}hook/TOKEN-abc123
+                    http_config:
+                      authorization:
+                        credentials: bearer-s3cret
+                email_configs:
+                  - to: oncall@example.com
+                    from: vigil@example.com
+                    smarthost: 127.0.0.1:{_smtp.Port}
+                    require_tls: false
+            notifications:
+              external_url: https://vigil.example.com
+              max_attempts: 4
+              rate_limit:
+                per_minute: 60
+                burst: 100
+            """);
+        var config = new ConfigHolder(new ServerSettings { ConfigFile = configFile, DataDirectory = _dir });
+        _sender = new NotificationSender(_time);
+        _worker = new OutboxWorker(_store, config, _sender, new OutboxSignal(), _time, NullLogger<OutboxWorker>.Instance);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _worker.Dispose();
+        _sender.Dispose();
+        await _store.DisposeAsync();
+        await _receiver.DisposeAsync();
+        await _smtp.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static NotificationMessage Message(string status = "firing") => new("ops", status, "{}:{alertname=\"DiskFull\"}", 42, "DiskFull on db-1",
+        status == "resolved" ? "resolved" : "triggered", new Dictionary<string, string> { ["alertname"] = "DiskFull" },
+        [new NotifiedAlert(status, new Dictionary<string, string> { ["alertname"] = "DiskFull", ["instance"] = "db-1" },
+            new Dictionary<string, string> { ["summary"] = "disk <full>" }, T0, T0.AddHours(1), "http://prom/graph", "00112233aabbccdd")]);
+
+    private async Task QueueAsync(string channel, NotificationMessage message)
+    {
+        var changes = new ChangeSet();
+        NotificationOutbox.Enqueue(changes, channel, message, NotificationOutbox.DedupKey(channel, message), _time.GetUtcNow());
+        await _store.ApplyAsync([changes]);
+    }
+
+    [Fact]
+    public async Task A_webhook_answering_503_twice_then_200_is_delivered_on_the_third_attempt()
+    {
+        _receiver.AnswerWith(503, 503);
+        await QueueAsync("receiver:ops/webhook/0", Message());
+
+        Assert.Equal(1, await _worker.RunOnceAsync(default));
+        Assert.Equal(0, await _worker.RunOnceAsync(default)); // not due again until its backoff has passed
+        _time.Advance(RetryPolicy.MaxDelay);
+        Assert.Equal(1, await _worker.RunOnceAsync(default));
+        _time.Advance(RetryPolicy.MaxDelay);
+        Assert.Equal(1, await _worker.RunOnceAsync(default));
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(0, await _worker.RunOnceAsync(default));
+
+        var row = Assert.Single(await _store.ListOutboxAsync(new OutboxQuery(IncidentId: 42)));
+        Assert.Equal(OutboxStatus.Delivered, row.Status);
+        Assert.Equal(3, row.Attempts);
+        Assert.Equal(3, _receiver.Requests.Count);
+        Assert.All(_receiver.Requests, r => Assert.Equal("Bearer bearer-s3cret", r.Authorization));
+        var timeline = await _store.GetTimelineAsync(42);
+        Assert.Equal([TimelineKind.NotificationFailed, TimelineKind.NotificationFailed, TimelineKind.Notified], timeline.Select(t => t.Kind));
+        Assert.Contains("503", timeline[0].Message, StringComparison.Ordinal);
+        Assert.Contains("receiver ops via webhook/0", timeline[2].Message, StringComparison.Ordinal);
+        // The token in the URL path and the bearer token appear nowhere in what Vigil stored.
+        Assert.All(timeline, t => Assert.DoesNotContain("TOKEN-abc123", t.Message, StringComparison.Ordinal));
+        Assert.DoesNotContain("bearer-s3cret", row.Payload, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_webhook_answering_400_fails_at_once_and_is_not_retried()
+    {
+        _receiver.AnswerWith(400);
+        await QueueAsync("receiver:ops/webhook/0", Message());
+        Assert.Equal(1, await _worker.RunOnceAsync(default));
+        _time.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(0, await _worker.RunOnceAsync(default));
+
+        var row = Assert.Single(await _store.ListOutboxAsync(new OutboxQuery()));
+        Assert.Equal(OutboxStatus.Failed, row.Status);
+        Assert.Equal(1, row.Attempts);
+        Assert.StartsWith("400 Bad Request", row.LastError, StringComparison.Ordinal);
+        Assert.Single(_receiver.Requests);
+        var failed = Assert.Single(await _store.GetTimelineAsync(42));
+        Assert.Contains("not retried", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_receiver_that_keeps_failing_is_given_up_after_max_attempts()
+    {
+        _receiver.AnswerWith(500, 502, 503, 504, 500);
+        await QueueAsync("receiver:ops/webhook/0", Message());
+        for (var i = 0; i < 6; i++)
+        {
+            await _worker.RunOnceAsync(default);
+            _time.Advance(RetryPolicy.MaxDelay);
+        }
+        var row = Assert.Single(await _store.ListOutboxAsync(new OutboxQuery()));
+        Assert.Equal(OutboxStatus.Failed, row.Status);
+        Assert.Equal(4, row.Attempts);
+        Assert.Equal(4, _receiver.Requests.Count);
+        Assert.Contains("giving up after 4", (await _store.GetTimelineAsync(42))[^1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_webhook_body_is_the_alertmanager_v4_payload()
+    {
+        await QueueAsync("receiver:ops/webhook/0", Message());
+        await _worker.RunOnceAsync(default);
+        var body = Assert.Single(_receiver.Requests).Body;
+        WebhookV4.AssertValid(body);
+        Assert.Equal("/hook/TOKEN-abc123", Assert.Single(_receiver.Requests).Path);
+        Assert.Equal("firing", body["status"]!.GetValue<string>());
+        Assert.Equal("ops", body["receiver"]!.GetValue<string>());
+        Assert.Equal("https://vigil.example.com", body["externalURL"]!.GetValue<string>());
+        Assert.Equal("db-1", body["commonLabels"]!["instance"]!.GetValue<string>());
+        // A firing alert's end is not known: Alertmanager sends Go's zero time.
+        var endsAt = body["alerts"]![0]!["endsAt"]!.GetValue<string>();
+        Assert.StartsWith("0001-01-01T00:00:00", endsAt, StringComparison.Ordinal);
+        Assert.EndsWith("Z", endsAt, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_email_goes_through_a_real_smtp_server_with_text_and_html_bodies()
+    {
+        await QueueAsync("receiver:ops/email/0", Message());
+        Assert.Equal(1, await _worker.RunOnceAsync(default));
+        var row = Assert.Single(await _store.ListOutboxAsync(new OutboxQuery()));
+        Assert.True(row.Status == OutboxStatus.Delivered, row.LastError);
+
+        var mail = Assert.Single(_smtp.Messages);
+        Assert.Equal("[FIRING:1] #42 DiskFull on db-1", mail.Subject);
+        Assert.Equal("oncall@example.com", mail.To.Mailboxes.Single().Address);
+        Assert.Equal("vigil@example.com", mail.From.Mailboxes.Single().Address);
+        Assert.Contains("https://vigil.example.com/#/incidents/42", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("instance=\"db-1\"", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("disk &lt;full&gt;", mail.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_smtp_server_is_retried()
+    {
+        await _smtp.DisposeAsync();
+        await QueueAsync("receiver:ops/email/0", Message());
+        await _worker.RunOnceAsync(default);
+        var row = Assert.Single(await _store.ListOutboxAsync(new OutboxQuery()));
+        Assert.Equal(OutboxStatus.Pending, row.Status);
+        Assert.Equal(1, row.Attempts);
+        Assert.Contains("connection", row.LastError, StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,204 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Vigil.Server.Tests.Infrastructure;
+
+namespace Vigil.Server.Tests.PagerDuty;
+
+/// <summary>PagerDuty Events API v2 on Vigil: answers, bad input, and PagerDuty's trigger/acknowledge/resolve semantics.</summary>
+public abstract class PagerDutyEventsTests(Backend backend) : IAsyncLifetime
+{
+    public const string CheckoutKey = "0123456789abcdef0123456789abcdef";
+    private const string SearchKey = "fedcba9876543210fedcba9876543210";
+
+    private static readonly string Config = $"""
+        route:
+          receiver: ops
+          group_by: [alertname, service]
+          group_wait: 1s
+          group_interval: 1s
+          repeat_interval: 1h
+        receivers:
+          - name: ops
+        incidents:
+          reopen_window: 1h
+        integrations:
+          - name: checkout-monitoring
+            service: checkout
+            routing_key: {CheckoutKey}
+          - name: search-monitoring
+            service: search
+            routing_key: {SearchKey}
+        """;
+
+    private RunningVigil _vigil = null!;
+    private HttpClient _anonymous = null!;
+
+    public async Task InitializeAsync()
+    {
+        _vigil = await RunningVigil.StartAsync(backend, Config);
+        _anonymous = _vigil.NewClient(null);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _anonymous.Dispose();
+        await _vigil.DisposeAsync();
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode Body)> SendAsync(object body, string path = "/v2/enqueue")
+    {
+        using var response = await _anonymous.PostAsync(path, Http.Json(body));
+        return (response.StatusCode, await response.ReadJsonAsync());
+    }
+
+    private static object Trigger(string dedupKey, string summary = "Checkout error rate above 5%", string key = CheckoutKey) => new
+    {
+        routing_key = key,
+        event_action = "trigger",
+        dedup_key = dedupKey,
+        payload = new
+        {
+            summary,
+            source = "prod-checkout-1",
+            severity = "critical",
+            component = "api",
+            group = "web",
+            @class = "ErrorRate",
+            custom_details = new { error_rate = 0.07 },
+        },
+        links = new[] { new { href = "https://grafana/d/1", text = "dashboard" } },
+    };
+
+    private async Task<JsonNode> WaitForIncidentAsync(Func<JsonNode, bool> which, string what)
+    {
+        JsonNode? found = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            found = (await _vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray().FirstOrDefault(i => which(i!));
+            return found is not null;
+        }, TimeSpan.FromSeconds(30), what);
+        return found!;
+    }
+
+    private async Task<string> StatusOf(long id) => (await _vigil.Client.GetJsonAsync($"/api/v1/incidents/{id}"))["status"]!.GetValue<string>();
+
+    [Fact]
+    public async Task Trigger_acknowledge_resolve_and_a_new_trigger_follow_pagerduty_semantics()
+    {
+        var (status, body) = await SendAsync(Trigger("checkout-errors"));
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.Equal("success", body["status"]!.GetValue<string>());
+        Assert.Equal("Event processed", body["message"]!.GetValue<string>());
+        Assert.Equal("checkout-errors", body["dedup_key"]!.GetValue<string>());
+
+        var incident = await WaitForIncidentAsync(i => i["title"]!.GetValue<string>().StartsWith("ErrorRate", StringComparison.Ordinal), "the trigger opens an incident");
+        var id = incident["id"]!.GetValue<long>();
+        var detail = await _vigil.Client.GetJsonAsync($"/api/v1/incidents/{id}");
+        var alert = detail["alerts"]!.AsArray().Single()!;
+        Assert.Equal("checkout", alert["labels"]!["service"]!.GetValue<string>());
+        Assert.Equal("critical", alert["labels"]!["severity"]!.GetValue<string>());
+        Assert.Equal("prod-checkout-1", alert["labels"]!["source"]!.GetValue<string>());
+        Assert.Equal("api", alert["labels"]!["component"]!.GetValue<string>());
+        Assert.Contains("0.07", alert["annotations"]!["custom_details"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("grafana", alert["annotations"]!["links"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // The same dedup key with another integration's routing key does not touch this alert.
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(new { routing_key = SearchKey, event_action = "acknowledge", dedup_key = "checkout-errors" })).Status);
+        Assert.Equal("triggered", await StatusOf(id));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(new { routing_key = CheckoutKey, event_action = "acknowledge", dedup_key = "checkout-errors" })).Status);
+        Assert.Equal("acknowledged", await StatusOf(id));
+        // Triggers keep arriving: deduplicated into the same alert, the incident stays acknowledged.
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(Trigger("checkout-errors", "Checkout error rate above 9%"))).Status);
+        Assert.Single((await _vigil.Client.GetJsonAsync($"/api/v1/incidents/{id}"))["alerts"]!.AsArray());
+        Assert.Equal("acknowledged", await StatusOf(id));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(new { routing_key = CheckoutKey, event_action = "resolve", dedup_key = "checkout-errors" })).Status);
+        Assert.Equal("resolved", await StatusOf(id));
+
+        // After a resolve, a trigger for the same key opens a new incident.
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(Trigger("checkout-errors"))).Status);
+        var second = await WaitForIncidentAsync(i => i["id"]!.GetValue<long>() != id && i["title"]!.GetValue<string>().StartsWith("ErrorRate", StringComparison.Ordinal),
+            "a new incident after the resolve");
+        Assert.Equal("triggered", second["status"]!.GetValue<string>());
+
+        var audit = (await _vigil.Client.GetJsonAsync("/api/v1/audit?limit=50")).AsArray().Select(a => a!["action"]!.GetValue<string>()).ToList();
+        Assert.Contains("pagerduty.trigger", audit);
+        Assert.Contains("pagerduty.acknowledge", audit);
+        Assert.Contains("pagerduty.resolve", audit);
+    }
+
+    [Fact]
+    public async Task A_trigger_without_a_dedup_key_gets_one_generated()
+    {
+        var (status, body) = await SendAsync(new { routing_key = CheckoutKey, event_action = "trigger", payload = new { summary = "Disk full", source = "db-1", severity = "warning" } });
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.Matches("^[0-9a-f]{32}$", body["dedup_key"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("missing routing key", "'routing_key' is missing")]
+    [InlineData("unknown action", "'event_action' is invalid")]
+    [InlineData("summary too long", "'payload.summary' is too long")]
+    [InlineData("bad severity", "'payload.severity' is invalid")]
+    [InlineData("unknown key", "not a known integration key")]
+    [InlineData("dedup key too long", "'dedup_key' is too long")]
+    [InlineData("not json", "not valid JSON")]
+    public async Task Bad_events_are_refused_with_400_and_pagerdutys_error_shape(string problem, string expected)
+    {
+        object body = problem switch
+        {
+            "missing routing key" => new { event_action = "trigger", payload = new { summary = "x", source = "y", severity = "info" } },
+            "unknown action" => new { routing_key = CheckoutKey, event_action = "explode", dedup_key = "k" },
+            "summary too long" => new { routing_key = CheckoutKey, event_action = "trigger", payload = new { summary = new string('s', 1025), source = "y", severity = "info" } },
+            "bad severity" => new { routing_key = CheckoutKey, event_action = "trigger", payload = new { summary = "x", source = "y", severity = "high" } },
+            "unknown key" => new { routing_key = new string('z', 32), event_action = "trigger", payload = new { summary = "x", source = "y", severity = "info" } },
+            "dedup key too long" => new { routing_key = CheckoutKey, event_action = "resolve", dedup_key = new string('d', 256) },
+            _ => "{not json",
+        };
+        using var response = body is string raw ? await _anonymous.PostAsync("/v2/enqueue", Http.Json(raw)) : await _anonymous.PostAsync("/v2/enqueue", Http.Json(body));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var json = await response.ReadJsonAsync();
+        Assert.Equal("invalid event", json["status"]!.GetValue<string>());
+        Assert.Equal("Event object is invalid", json["message"]!.GetValue<string>());
+        Assert.Contains(json["errors"]!.AsArray(), e => e!.GetValue<string>().Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_600_KB_event_is_refused_and_the_server_stays_up()
+    {
+        var body = new { routing_key = CheckoutKey, event_action = "trigger", payload = new { summary = "big", source = "y", severity = "info", custom_details = new { blob = new string('x', 600 * 1024) } } };
+        using var response = await _anonymous.PostAsync("/v2/enqueue", Http.Json(body));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("larger than 512 KB", (await response.ReadJsonAsync())["errors"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(Trigger("after-big"))).Status);
+    }
+
+    [Fact]
+    public async Task Change_events_are_validated_stored_and_listed()
+    {
+        var (status, body) = await SendAsync(new
+        {
+            routing_key = CheckoutKey,
+            payload = new { summary = "Deployed checkout v2.3.1", source = "github-actions", timestamp = "2026-11-25T10:00:00Z", custom_details = new { sha = "abc123" } },
+            links = new[] { new { href = "https://github.com/x/y/pull/1", text = "PR" } },
+        }, "/v2/change/enqueue");
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.Equal("success", body["status"]!.GetValue<string>());
+        var (bad, error) = await SendAsync(new { routing_key = CheckoutKey, payload = new { source = "ci" } }, "/v2/change/enqueue");
+        Assert.Equal(HttpStatusCode.BadRequest, bad);
+        Assert.Contains("summary", error["errors"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var change = (await _vigil.Client.GetJsonAsync("/api/v1/changes")).AsArray().Single()!;
+        Assert.Equal("checkout", change["service"]!.GetValue<string>());
+        Assert.Equal("Deployed checkout v2.3.1", change["summary"]!.GetValue<string>());
+        Assert.Equal("abc123", change["event"]!["payload"]!["custom_details"]!["sha"]!.GetValue<string>());
+        Assert.Null(change["event"]!["routing_key"]);
+        using var anonymous = await _anonymous.GetAsync("/api/v1/changes");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+}
+
+public sealed class PagerDutyEventsOnSqlite() : PagerDutyEventsTests(Backend.Sqlite);
+
+public sealed class PagerDutyEventsOnPostgres() : PagerDutyEventsTests(Backend.Postgres);

@@ -1,0 +1,99 @@
+using Vigil.Core.Incidents;
+using Vigil.Core.Notifications;
+using Vigil.Core.Store;
+using static Vigil.Storage.Tests.TestData;
+
+namespace Vigil.Storage.Tests;
+
+/// <summary>The notification outbox and change events: dedup on insert, leased claims, outcomes written back.</summary>
+public abstract partial class StoreContract
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static NotificationMessage Message(long incident, string status = "firing") => new("ops", status, "{}:{alertname=\"Disk\"}", incident,
+        "Disk on db-1", "triggered", new Dictionary<string, string> { ["alertname"] = "Disk" },
+        [new NotifiedAlert(status, new Dictionary<string, string> { ["alertname"] = "Disk", ["instance"] = "db-1" },
+            new Dictionary<string, string> { ["summary"] = "disk full" }, T0, T0.AddHours(1), "http://prom/graph", "0123456789abcdef")]);
+
+    [Fact]
+    public async Task Outbox_rows_are_queued_once_per_dedup_key_also_after_a_reopen()
+    {
+        var message = Message(7);
+        var key = NotificationOutbox.DedupKey("receiver:ops/webhook/0", message);
+        await Apply(Changes(c =>
+        {
+            NotificationOutbox.Enqueue(c, "receiver:ops/webhook/0", message, key, T0);
+            NotificationOutbox.Enqueue(c, "receiver:ops/webhook/0", message, key, T0);
+            c.Incidents.Add(OutboxIncident(7));
+        }));
+        await ReopenAsync();
+        // The same page queued again (e.g. by a second replica, or after a restart) is a no-op.
+        await Apply(Changes(c => NotificationOutbox.Enqueue(c, "receiver:ops/webhook/0", message, key, T0.AddSeconds(5))));
+
+        var rows = await Store.ListOutboxAsync(new OutboxQuery(IncidentId: 7));
+        var row = Assert.Single(rows);
+        Assert.Equal(OutboxStatus.Pending, row.Status);
+        Assert.Equal(0, row.Attempts);
+        Assert.Equal(T0, row.NextAttemptAt);
+        Assert.Equal(T0, row.CreatedAt);
+        Assert.Equal("receiver:ops/webhook/0", row.Channel);
+        Assert.Equal(message.Alerts[0].Labels["instance"], NotificationMessage.FromJson(row.Payload).Alerts[0].Labels["instance"]);
+    }
+
+    [Fact]
+    public async Task Claimed_rows_are_leased_until_their_outcome_is_written_or_the_lease_expires()
+    {
+        await Apply(Changes(c =>
+        {
+            for (var i = 1; i <= 3; i++)
+            {
+                var m = Message(i);
+                NotificationOutbox.Enqueue(c, "receiver:ops/webhook/0", m, NotificationOutbox.DedupKey("receiver:ops/webhook/0", m, $"{i}"), T0.AddSeconds(i));
+            }
+        }));
+        Assert.Empty(await Store.ClaimOutboxAsync(T0, T0.AddMinutes(2), 10));
+        var first = await Store.ClaimOutboxAsync(T0.AddSeconds(2), T0.AddMinutes(2), 10);
+        Assert.Equal([1L, 2L], first.Select(r => r.IncidentId!.Value));
+        // Leased: a second worker finds only the row that became due since.
+        var second = await Store.ClaimOutboxAsync(T0.AddSeconds(10), T0.AddMinutes(2), 10);
+        Assert.Equal([3L], second.Select(r => r.IncidentId!.Value));
+
+        var delivered = first[0];
+        var retried = first[1];
+        await Apply(Changes(c =>
+        {
+            c.OutboxUpdates.Add(new OutboxUpdate(delivered.Id, OutboxStatus.Delivered, 1, T0.AddSeconds(3), null, T0.AddSeconds(3)));
+            c.OutboxUpdates.Add(new OutboxUpdate(retried.Id, OutboxStatus.Pending, 1, T0.AddSeconds(30), "503 Service Unavailable", null));
+        }));
+        // The retried row is free again once due; the unfinished third one only after its lease expired.
+        Assert.Empty(await Store.ClaimOutboxAsync(T0.AddSeconds(20), T0.AddMinutes(3), 10));
+        var again = await Store.ClaimOutboxAsync(T0.AddSeconds(30), T0.AddMinutes(3), 10);
+        Assert.Equal([retried.Id], again.Select(r => r.Id));
+        Assert.Equal(1, again[0].Attempts);
+        Assert.Equal("503 Service Unavailable", again[0].LastError);
+        var expired = await Store.ClaimOutboxAsync(T0.AddMinutes(2), T0.AddMinutes(4), 10);
+        Assert.Equal([second[0].Id], expired.Select(r => r.Id));
+
+        var log = await Store.ListOutboxAsync(new OutboxQuery(Status: OutboxStatus.Delivered));
+        Assert.Equal(T0.AddSeconds(3), Assert.Single(log).SentAt);
+        Assert.Equal(3, (await Store.ListOutboxAsync(new OutboxQuery())).Count);
+    }
+
+    [Fact]
+    public async Task Change_events_are_appended_and_listed_newest_first()
+    {
+        await Apply(Changes(c =>
+        {
+            c.ChangeEvents.Add(new ChangeEventRecord(0, "ci", "checkout", "Deploy v1", "github", T0, "{\"summary\":\"Deploy v1\"}", T0));
+            c.ChangeEvents.Add(new ChangeEventRecord(0, "ci", "checkout", "Deploy v2", null, T0.AddMinutes(1), "{}", T0.AddMinutes(1)));
+        }));
+        var events = await Store.ListChangeEventsAsync(10);
+        Assert.Equal(["Deploy v2", "Deploy v1"], events.Select(e => e.Summary));
+        Assert.Null(events[0].Source);
+        Assert.Equal("github", events[1].Source);
+        Assert.Equal(T0, events[1].Timestamp);
+    }
+
+    private static Incident OutboxIncident(long id) => new(id, "{}:{alertname=\"Disk\"}", "Disk", IncidentStatus.Triggered, Severity.Critical, "P1",
+        Vigil.Core.Alerts.LabelSet.Empty, "ops", T0, T0, null, null, null, null, []);
+}
