@@ -4,9 +4,6 @@ using Vigil.Core.Config;
 
 namespace Vigil.Server.Metrics;
 
-/// <summary>A failed Prometheus request, with a message fit for the sources status.</summary>
-public sealed class PrometheusQueryException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// Reads a PromQL query from Prometheus' HTTP API (<c>/api/v1/query</c> and <c>/api/v1/query_range</c>) into
 /// samples. Each result series becomes a Vigil series: its <c>__name__</c> (or, for expressions without one, the
@@ -23,51 +20,8 @@ public sealed class PrometheusClient(HttpClient http)
 
     private static string Seconds(DateTimeOffset at) => (at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
 
-    private async Task<List<MetricSample>> GetAsync(MetricSourceConfig source, string path, string query, CancellationToken ct)
-    {
-        var url = new Uri(new Uri(source.Url.ToString().TrimEnd('/') + "/"), path + "?" + query);
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.GetAsync(url, ct);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new PrometheusQueryException($"cannot reach Prometheus at {source.Url}: {ex.Message}", ex);
-        }
-        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
-        {
-            throw new PrometheusQueryException($"Prometheus at {source.Url} did not answer within {http.Timeout.TotalSeconds:0} s", ex);
-        }
-        using (response)
-        {
-            var body = await response.Content.ReadAsByteArrayAsync(ct);
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(body);
-            }
-            catch (JsonException)
-            {
-                throw new PrometheusQueryException($"{path} answered HTTP {(int)response.StatusCode} without a Prometheus API response (is {source.Url} a Prometheus server?)");
-            }
-            using (document)
-            {
-                var root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("status", out var status))
-                {
-                    throw new PrometheusQueryException($"{path} answered HTTP {(int)response.StatusCode} without a Prometheus API response");
-                }
-                if (status.GetString() != "success")
-                {
-                    var type = root.TryGetProperty("errorType", out var t) ? t.GetString() : "error";
-                    var error = root.TryGetProperty("error", out var e) ? e.GetString() : "unknown error";
-                    throw new PrometheusQueryException($"query failed ({type}): {error}");
-                }
-                return Samples(root.GetProperty("data"), source.Name);
-            }
-        }
-    }
+    private Task<List<MetricSample>> GetAsync(MetricSourceConfig source, string path, string query, CancellationToken ct) =>
+        PrometheusApi.GetAsync(http, source.Url, path + "?" + query, "query", data => Samples(data, source.Name), ct);
 
     private static List<MetricSample> Samples(JsonElement data, string sourceName)
     {

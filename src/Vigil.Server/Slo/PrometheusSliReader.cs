@@ -67,52 +67,10 @@ public sealed class PrometheusSliReader(HttpClient http)
     };
 
     /// <summary>Reads one query into <paramref name="values"/> by minute (several series combined); true when it returned any series.</summary>
-    private async Task<bool> RangeAsync(PrometheusSli sli, MinuteQuery query, string what, long from, long to, Dictionary<long, double> values, CancellationToken ct)
-    {
-        var url = new Uri(new Uri(query.Url.ToString().TrimEnd('/') + "/"),
-            $"api/v1/query_range?query={Uri.EscapeDataString(query.Expression)}&start={(from + 1) * 60}&end={(to + 1) * 60}&step=60");
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.GetAsync(url, ct);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new PrometheusQueryException($"cannot reach Prometheus at {query.Url}: {ex.Message}", ex);
-        }
-        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
-        {
-            throw new PrometheusQueryException($"Prometheus at {query.Url} did not answer within {http.Timeout.TotalSeconds:0} s", ex);
-        }
-        using (response)
-        {
-            var body = await response.Content.ReadAsByteArrayAsync(ct);
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(body);
-            }
-            catch (JsonException)
-            {
-                throw new PrometheusQueryException($"{query.Url} answered HTTP {(int)response.StatusCode} without a Prometheus API response (is it a Prometheus server?)");
-            }
-            using (document)
-            {
-                var root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("status", out var status))
-                {
-                    throw new PrometheusQueryException($"{query.Url} answered HTTP {(int)response.StatusCode} without a Prometheus API response");
-                }
-                if (status.GetString() != "success")
-                {
-                    var type = root.TryGetProperty("errorType", out var t) ? t.GetString() : "error";
-                    var error = root.TryGetProperty("error", out var e) ? e.GetString() : "unknown error";
-                    throw new PrometheusQueryException($"the {what} query {query.Expression} failed ({type}): {error}");
-                }
-                return Read(sli, query, root.GetProperty("data"), values);
-            }
-        }
-    }
+    private Task<bool> RangeAsync(PrometheusSli sli, MinuteQuery query, string what, long from, long to, Dictionary<long, double> values, CancellationToken ct) =>
+        PrometheusApi.GetAsync(http, query.Url,
+            $"api/v1/query_range?query={Uri.EscapeDataString(query.Expression)}&start={(from + 1) * 60}&end={(to + 1) * 60}&step=60",
+            $"the {what} query {query.Expression}", data => Read(sli, query, data, values), ct);
 
     private static bool Read(PrometheusSli sli, MinuteQuery query, JsonElement data, Dictionary<long, double> values)
     {
