@@ -9,6 +9,10 @@ internal struct TokenSlice
     /// <summary>The whole word is a variable (<c>&lt;*&gt;</c> after canonicalisation).</summary>
     public bool IsVariable;
 
+    /// <summary>
+    /// <see cref="LineTokens.WordHash"/> of the word, for the template index. Only set by <see cref="LineTokens.HashWords"/>,
+    /// which the miner calls on a skeleton-cache miss: a hit never needs per-word hashes.
+    /// </summary>
     public int Hash;
 }
 
@@ -56,13 +60,11 @@ internal static class LineTokens
             }
             var outStart = w;
             w += Canonicalize(text[start..i], canonical[w..]);
-            var word = canonical[outStart..w];
             tokens[count++] = new TokenSlice
             {
                 Start = outStart,
                 Length = w - outStart,
-                IsVariable = word.SequenceEqual(BuiltInMasks.Wildcard),
-                Hash = WordHash(word),
+                IsVariable = w - outStart == 3 && canonical[outStart..w].SequenceEqual(BuiltInMasks.Wildcard),
             };
         }
         return count;
@@ -127,9 +129,30 @@ internal static class LineTokens
     private static readonly System.Buffers.SearchValues<char> DigitsOrMask = System.Buffers.SearchValues.Create("0123456789<");
 
     /// <summary>Khan et al.'s token delimiters (without whitespace, which already split the words).</summary>
+    private const string Delimiters = ",!;:=|\"'[](){}.-+@#$%&";
+
+    // The delimiters as a bit set over ASCII (all of them are in 32..127: bit c - 64 of DelimitersHigh, bit c of
+    // DelimitersLow): the pattern-match form was too big to inline, and it runs for every char of every word holding a
+    // digit or a mask.
+    private static readonly ulong DelimitersLow = Bits(Delimiters, 0);
+    private static readonly ulong DelimitersHigh = Bits(Delimiters, 64);
+
+    private static ulong Bits(string chars, int from)
+    {
+        var bits = 0UL;
+        foreach (var c in chars)
+        {
+            if (c >= from && c < from + 64)
+            {
+                bits |= 1UL << (c - from);
+            }
+        }
+        return bits;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static bool IsDelimiter(char c) =>
-        c is ',' or '!' or ';' or ':' or '=' or '|' or '"' or '\'' or '[' or ']' or '(' or ')' or '{' or '}'
-            or '.' or '-' or '+' or '@' or '#' or '$' or '%' or '&';
+        c < 64 ? ((DelimitersLow >> c) & 1) != 0 : c < 128 && ((DelimitersHigh >> (c - 64)) & 1) != 0;
 
     /// <summary>
     /// A fast non-cryptographic hash of a word, four chars per step. Collisions only cost a cache miss: every cache hit
@@ -151,20 +174,42 @@ internal static class LineTokens
         return (int)h ^ (int)(h >> 32);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static bool IsSpace(char c) => c is ' ' or '\t' or '\r' or '\n' or '\v' or '\f';
+
+    /// <summary>Fills in <see cref="TokenSlice.Hash"/> of every word (needed only off the fast path).</summary>
+    public static void HashWords(ReadOnlySpan<char> canonical, Span<TokenSlice> tokens)
+    {
+        foreach (ref var t in tokens)
+        {
+            t.Hash = WordHash(canonical.Slice(t.Start, t.Length));
+        }
+    }
 
     /// <summary>
     /// Hash of the message's shape: its length and its canonical words. Messages of one shape almost always share a
-    /// template, so this keys the fast-path cache.
+    /// template, so this keys the fast-path cache. <see cref="Split"/> writes the words back to back from index 0, so
+    /// the word lengths plus one pass over the whole canonical text identify them; hashing the text in one run instead
+    /// of word by word saves a call and a tail loop per word on every line.
     /// </summary>
-    public static ulong SkeletonKey(ReadOnlySpan<TokenSlice> tokens)
+    public static ulong SkeletonKey(ReadOnlySpan<char> canonical, ReadOnlySpan<TokenSlice> tokens)
     {
         var h = 0x9E3779B97F4A7C15UL ^ (ulong)tokens.Length;
         foreach (ref readonly var t in tokens)
         {
-            h = (h ^ (uint)t.Hash) * 0xff51afd7ed558ccdUL;
-            h ^= h >> 32;
+            h = (h ^ (uint)t.Length) * 0xff51afd7ed558ccdUL;
         }
+        var text = tokens.Length == 0 ? default : canonical[..(tokens[^1].Start + tokens[^1].Length)];
+        var chunks = System.Runtime.InteropServices.MemoryMarshal.Cast<char, ulong>(text);
+        foreach (var chunk in chunks)
+        {
+            h = System.Numerics.BitOperations.RotateLeft((h ^ chunk) * 0x9E3779B97F4A7C15UL, 29);
+        }
+        for (var i = chunks.Length * 4; i < text.Length; i++)
+        {
+            h = (h ^ text[i]) * 0x100000001b3UL;
+        }
+        h ^= h >> 32;
         return h;
     }
 }

@@ -57,6 +57,12 @@ public sealed class LogLineReader
     /// <summary>1-based number of the line last returned (every line counts, skipped ones too).</summary>
     public long LineNumber { get; private set; }
 
+    /// <summary>
+    /// How many reads from the stream so far. Lines between two reads arrived together, so a caller can take the time
+    /// once per read instead of once per line (a clock read costs about a sixth of mining a line).
+    /// </summary>
+    public long Reads { get; private set; }
+
     /// <summary>Reads the next line; <paramref name="line"/> is valid until the next call.</summary>
     public LineStatus Read(out ReadOnlySpan<char> line)
     {
@@ -135,6 +141,7 @@ public sealed class LogLineReader
             _start = 0;
         }
         var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        Reads++;
         if (read == 0)
         {
             _eof = true;

@@ -69,38 +69,55 @@ public sealed class LogMiner
     /// <summary>Templates evicted so far to respect <see cref="MinerOptions.MaxTemplates"/>.</summary>
     public long EvictedCount { get; private set; }
 
-    /// <summary>Mines one message (the content part of a line, without its header).</summary>
+    /// <summary>Mines one message (the content part of a line, without its header), seen now.</summary>
     public MatchResult Add(ReadOnlySpan<char> content)
     {
         lock (_gate)
         {
-            var count = Tokenize(content);
-            ReadOnlySpan<char> masked = _canonical;
-            ReadOnlySpan<TokenSlice> tokens = _tokens.AsSpan(0, count);
-            var key = LineTokens.SkeletonKey(tokens);
-            var now = Now();
-            var touch = ++_touch;
-            if (_skeletons.TryGetValue(key, out var cached) && Current(cached) is { } hit && hit.Covers(masked, tokens))
-            {
-                hit.Observe(masked, tokens, now, touch);
-                return new MatchResult(hit.Id, false, hit.Text);
-            }
-            var isNew = false;
-            var template = FindCovering(masked, tokens) ?? MergeSiblings(masked, tokens);
-            if (template is null)
-            {
-                template = Create(masked, tokens, now);
-                isNew = true;
-            }
-            Remember(key, template);
-            template.Observe(masked, tokens, now, touch);
-            var result = new MatchResult(template.Id, isNew, template.Text);
-            if (_live.Count > _options.MaxTemplates)
-            {
-                EvictLeastRecent();
-            }
-            return result;
+            return AddLocked(content, Now());
         }
+    }
+
+    /// <summary>
+    /// Mines one message seen at <paramref name="seen"/>. For a caller that already knows when a batch of lines arrived
+    /// (one read of a file or a socket, one HTTP request): a clock read per line costs as much as a sixth of mining it.
+    /// </summary>
+    public MatchResult Add(ReadOnlySpan<char> content, DateTimeOffset seen)
+    {
+        lock (_gate)
+        {
+            return AddLocked(content, seen);
+        }
+    }
+
+    private MatchResult AddLocked(ReadOnlySpan<char> content, DateTimeOffset now)
+    {
+        var count = Tokenize(content);
+        ReadOnlySpan<char> masked = _canonical;
+        ReadOnlySpan<TokenSlice> tokens = _tokens.AsSpan(0, count);
+        var key = LineTokens.SkeletonKey(masked, tokens);
+        var touch = ++_touch;
+        if (_skeletons.TryGetValue(key, out var cached) && Current(cached) is { } hit && hit.Covers(masked, tokens))
+        {
+            hit.Observe(masked, tokens, now, touch);
+            return new MatchResult(hit.Id, false, hit.Text);
+        }
+        LineTokens.HashWords(masked, _tokens.AsSpan(0, count));
+        var isNew = false;
+        var template = FindCovering(masked, tokens) ?? MergeSiblings(masked, tokens);
+        if (template is null)
+        {
+            template = Create(masked, tokens, now);
+            isNew = true;
+        }
+        Remember(key, template);
+        template.Observe(masked, tokens, now, touch);
+        var result = new MatchResult(template.Id, isNew, template.Text);
+        if (_live.Count > _options.MaxTemplates)
+        {
+            EvictLeastRecent();
+        }
+        return result;
     }
 
     /// <summary>
@@ -114,10 +131,13 @@ public sealed class LogMiner
             var count = Tokenize(content);
             ReadOnlySpan<char> masked = _canonical;
             ReadOnlySpan<TokenSlice> tokens = _tokens.AsSpan(0, count);
-            var key = LineTokens.SkeletonKey(tokens);
-            var template = _skeletons.TryGetValue(key, out var cached) && Current(cached) is { } hit && hit.Covers(masked, tokens)
-                ? hit
-                : FindCovering(masked, tokens);
+            var key = LineTokens.SkeletonKey(masked, tokens);
+            if (_skeletons.TryGetValue(key, out var cached) && Current(cached) is { } hit && hit.Covers(masked, tokens))
+            {
+                return new MatchResult(hit.Id, false, hit.Text);
+            }
+            LineTokens.HashWords(masked, _tokens.AsSpan(0, count));
+            var template = FindCovering(masked, tokens);
             return template is null ? null : new MatchResult(template.Id, false, template.Text);
         }
     }

@@ -50,6 +50,19 @@ public sealed class LogLineReaderTests
     }
 
     [Fact]
+    public void Reads_counts_the_reads_from_the_stream()
+    {
+        // Lines of one read arrived together (the mine command takes the time once per read).
+        var reader = new LogLineReader(new MemoryStream(Encoding.UTF8.GetBytes("a\nb\nc\n")));
+        Assert.Equal(0, reader.Reads);
+        Assert.Equal(LineStatus.Line, reader.Read(out _));
+        var afterFirst = reader.Reads;
+        Assert.True(afterFirst >= 1);
+        Assert.Equal(LineStatus.Line, reader.Read(out _));
+        Assert.Equal(afterFirst, reader.Reads);
+    }
+
+    [Fact]
     public void Random_garbage_never_throws()
     {
         var random = new Random(1);

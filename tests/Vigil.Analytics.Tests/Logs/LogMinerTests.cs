@@ -189,6 +189,30 @@ public sealed class LogMinerTests
         Assert.Equal(start.AddMinutes(5), template.LastSeen);
     }
 
+    [Fact]
+    public void A_time_given_by_the_caller_is_used_instead_of_the_clock()
+    {
+        var miner = NewMiner();
+        var seen = new DateTimeOffset(2026, 2, 1, 8, 0, 0, TimeSpan.Zero);
+        miner.Add("disk full on sda1", seen);
+        miner.Add("disk full on sdb1", seen.AddSeconds(30));
+        var template = miner.Templates().Single();
+        Assert.Equal(seen, template.FirstSeen);
+        Assert.Equal(seen.AddSeconds(30), template.LastSeen);
+    }
+
+    [Fact]
+    public void Match_after_mining_finds_the_same_template_on_the_fast_path_and_off_it()
+    {
+        var miner = NewMiner();
+        var added = miner.Add("Receiving block blk_-1608999687919862906 src: /10.250.19.102:54106 dest: /10.250.19.102:50010");
+        // Same shape (skeleton-cache hit) and a fresh miner's lookup without the cache (index path).
+        Assert.Equal(added.TemplateId, miner.Match("Receiving block blk_-42 src: /10.0.0.1:1 dest: /10.0.0.2:2")?.TemplateId);
+        var fresh = LogMiner.Import(miner.Export(), null, _time);
+        Assert.Equal(added.TemplateId, fresh.Match("Receiving block blk_-42 src: /10.0.0.1:1 dest: /10.0.0.2:2")?.TemplateId);
+        Assert.Null(fresh.Match("Receiving block blk_-42 from: /10.0.0.1:1 dest: /10.0.0.2:2"));
+    }
+
     private static string Word(int seed)
     {
         var chars = new char[6];

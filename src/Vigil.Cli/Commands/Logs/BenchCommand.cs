@@ -91,11 +91,19 @@ internal static class BenchCommand
         using (var file = MineCommand.Open(path))
         {
             var reader = new LogLineReader(file);
+            var reads = -1L;
+            var now = default(DateTimeOffset);
             while (mined < limit && reader.Read(out var line) is var status && status != LineStatus.End)
             {
                 if (status == LineStatus.Line && format.TryMatch(line, fields))
                 {
-                    miner.Add(line[fields[format.ContentIndex]]);
+                    if (reader.Reads != reads)
+                    {
+                        // As 'vigil logs mine' does: one clock read per read of the file.
+                        reads = reader.Reads;
+                        now = TimeProvider.System.GetUtcNow();
+                    }
+                    miner.Add(line[fields[format.ContentIndex]], now);
                     mined++;
                 }
             }
