@@ -21,6 +21,7 @@ public static class CliApp
         root.Subcommands.Add(IncidentsCommands.Create(context));
         root.Subcommands.Add(SilencesCommands.Create(context));
         root.Subcommands.Add(TokensCommands.Create(context));
+        root.Subcommands.Add(IntegrationsCommands.Create(context));
         root.Subcommands.Add(LogsCommands.Create(context));
         root.Subcommands.Add(MetricsCommands.Create(context));
         root.Subcommands.Add(SloCommands.Create(context));

@@ -73,6 +73,7 @@ public static class VigilServer
         builder.Services.AddSingleton<MetricSourcePoller>();
         builder.Services.AddSingleton<SloTracker>();
         builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<IssuedIntegrationKeys>();
         builder.Services.AddSingleton<NotificationSender>();
         builder.Services.AddSingleton<OutboxWorker>();
         builder.Services.AddSingleton<OnCall.ScheduleReader>();
@@ -112,6 +113,7 @@ public static class VigilServer
         app.MapEscalation();
         app.MapNotifications();
         app.MapPagerDuty();
+        app.MapIntegrations();
         app.MapStream();
         app.MapUi();
 

@@ -177,6 +177,8 @@ public sealed class TokensCommandTests : IAsyncLifetime
 
         public Task<IReadOnlyList<ChangeEventRecord>> ListChangeEventsAsync(int limit, CancellationToken ct = default) => throw new NotSupportedException();
 
+        public Task<IReadOnlyList<IntegrationKey>> ListIntegrationKeysAsync(CancellationToken ct = default) => throw new NotSupportedException();
+
         public Task<IReadOnlyList<Vigil.Core.Escalation.EscalationState>> ListEscalationsAsync(CancellationToken ct = default) => throw new NotSupportedException();
         public Task<IReadOnlyList<Core.OnCall.ScheduleOverride>> ListOverridesAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) => throw new NotSupportedException();
 

@@ -130,3 +130,8 @@ public sealed record ReassignRequest(string User);
 
 /// <summary>An incident's escalation as GET /api/v1/incidents/{id}/escalation returns it.</summary>
 public sealed record EscalationInfo(long IncidentId, string Policy, string Status, int NextLevel, int Cycle, DateTimeOffset? NextDueAt, int Steps);
+
+/// <summary>An integration key as GET /api/v1/integrations lists it (never the key itself).</summary>
+public sealed record IntegrationInfo(string? Id, string Name, string Service, string Source, DateTimeOffset? CreatedAt, string? CreatedBy, DateTimeOffset? RevokedAt);
+
+public sealed record CreatedIntegration(string Id, string Name, string Service, string RoutingKey);

@@ -97,6 +97,15 @@ public sealed class VigilClient : IDisposable
     public Task<ApiResponse<CreatedToken>> CreateTokenAsync(CreateTokenRequest request, CancellationToken ct) =>
         SendAsync<CreatedToken>(HttpMethod.Post, "api/v1/tokens", request, ct);
 
+    public Task<ApiResponse<List<IntegrationInfo>>> GetIntegrationsAsync(CancellationToken ct) =>
+        SendAsync<List<IntegrationInfo>>(HttpMethod.Get, "api/v1/integrations", null, ct);
+
+    public Task<ApiResponse<CreatedIntegration>> CreateIntegrationAsync(string name, string service, CancellationToken ct) =>
+        SendAsync<CreatedIntegration>(HttpMethod.Post, "api/v1/integrations", new { name, service }, ct);
+
+    public Task RevokeIntegrationAsync(string id, CancellationToken ct) =>
+        SendAsync(HttpMethod.Delete, "api/v1/integrations/" + Uri.EscapeDataString(id), null, ct);
+
     public Task RevokeTokenAsync(string id, CancellationToken ct) =>
         SendAsync(HttpMethod.Delete, "api/v1/tokens/" + Uri.EscapeDataString(id), null, ct);
 

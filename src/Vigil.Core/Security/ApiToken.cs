@@ -22,6 +22,19 @@ public sealed record ApiToken(
     DateTimeOffset? RevokedAt = null,
     string? User = null);
 
+/// <summary>
+/// A routing key Vigil issued for PagerDuty Events API v2 senders: events sent with it become alerts of
+/// <paramref name="Service"/>. Only a SHA-256 hash of the key is stored.
+/// </summary>
+public sealed record IntegrationKey(
+    string Id,
+    string Name,
+    string Service,
+    string KeyHash,
+    DateTimeOffset CreatedAt,
+    string CreatedBy,
+    DateTimeOffset? RevokedAt = null);
+
 /// <summary>One mutation recorded for the audit log: who did what to which object, and when.</summary>
 public sealed record AuditEntry(
     DateTimeOffset At,

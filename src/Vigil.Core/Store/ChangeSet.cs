@@ -40,6 +40,9 @@ public sealed class ChangeSet
 
     public List<ApiToken> Tokens { get; } = [];
 
+    /// <summary>Issued integration keys to insert or replace, by id (revoking sets <c>RevokedAt</c>).</summary>
+    public List<IntegrationKey> IntegrationKeys { get; } = [];
+
     public List<AuditEntry> Audit { get; } = [];
 
     /// <summary>Small key/value settings (e.g. that demo data has been seeded).</summary>
@@ -117,7 +120,7 @@ public sealed class ChangeSet
 
     public bool IsEmpty =>
         Alerts.Count == 0 && DeletedAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
-        && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0
+        && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0 && IntegrationKeys.Count == 0
         && Audit.Count == 0 && Meta.Count == 0 && LogTemplates.Count == 0 && DeletedLogTemplates.Count == 0
         && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0
         && NewMetricSeries.Count == 0 && MetricSamples.Count == 0 && PruneMetricSamplesRecordedBeforeTicks is null

@@ -43,6 +43,9 @@ public interface IVigilStore : IAsyncDisposable
 
     Task<IReadOnlyList<ApiToken>> ListTokensAsync(CancellationToken ct = default);
 
+    /// <summary>Every issued integration key, revoked ones included, oldest first.</summary>
+    Task<IReadOnlyList<IntegrationKey>> ListIntegrationKeysAsync(CancellationToken ct = default);
+
     Task<ApiToken?> FindTokenByHashAsync(string secretHash, CancellationToken ct = default);
 
     /// <summary>Audit entries, newest first.</summary>

@@ -34,6 +34,8 @@ internal sealed class NetChanges
 
     public Dictionary<string, ApiToken> Tokens { get; } = new(StringComparer.Ordinal);
 
+    public Dictionary<string, IntegrationKey> IntegrationKeys { get; } = new(StringComparer.Ordinal);
+
     public List<AuditEntry> Audit { get; } = [];
 
     public Dictionary<string, string> Meta { get; } = new(StringComparer.Ordinal);
@@ -133,6 +135,10 @@ internal sealed class NetChanges
             foreach (var token in set.Tokens)
             {
                 net.Tokens[token.Id] = token;
+            }
+            foreach (var key in set.IntegrationKeys)
+            {
+                net.IntegrationKeys[key.Id] = key;
             }
             net.Audit.AddRange(set.Audit);
             foreach (var (key, value) in set.Meta)

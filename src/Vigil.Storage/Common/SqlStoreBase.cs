@@ -150,6 +150,10 @@ internal abstract class SqlStoreBase : IVigilStore
     public Task<IReadOnlyList<ApiToken>> ListTokensAsync(CancellationToken ct = default) =>
         QueryAsync($"SELECT {TokenColumns} FROM tokens ORDER BY created_at, id", null, ReadToken, ct);
 
+    public Task<IReadOnlyList<IntegrationKey>> ListIntegrationKeysAsync(CancellationToken ct = default) =>
+        QueryAsync("SELECT id, name, service, key_hash, created_at, created_by, revoked_at FROM integration_keys ORDER BY created_at, id", null,
+            r => new IntegrationKey(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), ReadTime(r, 4), r.GetString(5), ReadOptionalTime(r, 6)), ct);
+
     public async Task<ApiToken?> FindTokenByHashAsync(string secretHash, CancellationToken ct = default)
     {
         // Revoked tokens are returned too: the caller tells "revoked" apart from "unknown".

@@ -26,6 +26,7 @@ internal static class PostgresWriter
         AddEscalations(batch, net);
         AddSilences(batch, net);
         AddTokens(batch, net);
+        AddIntegrationKeys(batch, net);
         AddAudit(batch, net);
         AddMeta(batch, net);
         AddLogs(batch, net);
@@ -244,6 +245,30 @@ internal static class PostgresWriter
             rows.Select(t => t.CreatedBy).ToArray(),
             rows.Select(t => Utc(t.RevokedAt)).ToArray(),
             rows.Select(t => t.User).ToArray());
+    }
+
+    private static void AddIntegrationKeys(NpgsqlBatch batch, NetChanges net)
+    {
+        if (net.IntegrationKeys.Count == 0)
+        {
+            return;
+        }
+        var rows = net.IntegrationKeys.Values.OrderBy(k => k.Id, StringComparer.Ordinal).ToArray();
+        Add(batch,
+            """
+            INSERT INTO integration_keys (id, name, service, key_hash, created_at, created_by, revoked_at)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::timestamptz[])
+            ON CONFLICT (id) DO UPDATE SET
+                name = excluded.name, service = excluded.service, key_hash = excluded.key_hash,
+                created_at = excluded.created_at, created_by = excluded.created_by, revoked_at = excluded.revoked_at
+            """,
+            rows.Select(k => k.Id).ToArray(),
+            rows.Select(k => k.Name).ToArray(),
+            rows.Select(k => k.Service).ToArray(),
+            rows.Select(k => k.KeyHash).ToArray(),
+            rows.Select(k => Utc(k.CreatedAt)).ToArray(),
+            rows.Select(k => k.CreatedBy).ToArray(),
+            rows.Select(k => Utc(k.RevokedAt)).ToArray());
     }
 
     private static void AddAudit(NpgsqlBatch batch, NetChanges net)

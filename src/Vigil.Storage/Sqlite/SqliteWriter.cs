@@ -26,6 +26,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _deleteEscalation;
     private readonly SqliteStatement _upsertSilence;
     private readonly SqliteStatement _upsertToken;
+    private readonly SqliteStatement _upsertIntegrationKey;
     private readonly SqliteStatement _appendAudit;
     private readonly SqliteStatement _upsertMeta;
     private readonly SqliteStatement _upsertLogTemplate;
@@ -91,6 +92,14 @@ internal sealed class SqliteWriter : IDisposable
             ON CONFLICT (id) DO UPDATE SET
                 matchers = excluded.matchers, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
                 created_by = excluded.created_by, comment = excluded.comment, updated_at = excluded.updated_at
+            """);
+        _upsertIntegrationKey = new(connection,
+            """
+            INSERT INTO integration_keys (id, name, service, key_hash, created_at, created_by, revoked_at)
+            VALUES (@id, @name, @service, @key_hash, @created_at, @created_by, @revoked_at)
+            ON CONFLICT (id) DO UPDATE SET
+                name = excluded.name, service = excluded.service, key_hash = excluded.key_hash,
+                created_at = excluded.created_at, created_by = excluded.created_by, revoked_at = excluded.revoked_at
             """);
         _upsertToken = new(connection,
             """
@@ -264,6 +273,10 @@ internal sealed class SqliteWriter : IDisposable
             _upsertSilence.Run(tx, s.Id.ToString("D"), RecordJson.Matchers(s.Matchers), SqliteTime.ToTicks(s.StartsAt),
                 SqliteTime.ToTicks(s.EndsAt), s.CreatedBy, s.Comment, SqliteTime.ToTicks(s.UpdatedAt));
         }
+        foreach (var k in net.IntegrationKeys.Values)
+        {
+            _upsertIntegrationKey.Run(tx, k.Id, k.Name, k.Service, k.KeyHash, SqliteTime.ToTicks(k.CreatedAt), k.CreatedBy, SqliteTime.ToTicks(k.RevokedAt));
+        }
         foreach (var t in net.Tokens.Values)
         {
             _upsertToken.Run(tx, t.Id, t.Name, EnumNames<Role>.Name(t.Role), t.SecretHash, SqliteTime.ToTicks(t.CreatedAt), t.CreatedBy,
@@ -383,7 +396,7 @@ internal sealed class SqliteWriter : IDisposable
     public void Dispose()
     {
         _alerts.Dispose();
-        foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertEscalation, _deleteEscalation, _upsertSilence, _upsertToken, _appendAudit, _upsertMeta,
+        foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertEscalation, _deleteEscalation, _upsertSilence, _upsertToken, _upsertIntegrationKey, _appendAudit, _upsertMeta,
             _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _addSloMinute, _pruneSloMinutes,
             _clearSloMinutes, _upsertSloSource, _deleteSloSource, _upsertSloFreeze, _deleteSloFreeze, _insertOutbox, _updateOutbox, _appendChangeEvent,
             _upsertOverride, _upsertSwap })

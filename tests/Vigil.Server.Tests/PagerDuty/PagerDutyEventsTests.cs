@@ -5,7 +5,7 @@ using Vigil.Server.Tests.Infrastructure;
 namespace Vigil.Server.Tests.PagerDuty;
 
 /// <summary>PagerDuty Events API v2 on Vigil: answers, bad input, and PagerDuty's trigger/acknowledge/resolve semantics.</summary>
-public abstract class PagerDutyEventsTests(Backend backend) : IAsyncLifetime
+public abstract partial class PagerDutyEventsTests(Backend backend) : IAsyncLifetime
 {
     public const string CheckoutKey = "0123456789abcdef0123456789abcdef";
     private const string SearchKey = "fedcba9876543210fedcba9876543210";
@@ -196,6 +196,47 @@ public abstract class PagerDutyEventsTests(Backend backend) : IAsyncLifetime
         Assert.Null(change["event"]!["routing_key"]);
         using var anonymous = await _anonymous.GetAsync("/api/v1/changes");
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+}
+
+public abstract partial class PagerDutyEventsTests
+{
+    [Fact]
+    public async Task Vigil_issues_a_routing_key_per_service_and_a_revoked_key_is_refused()
+    {
+        using (var bad = await _vigil.Client.PostAsync("/api/v1/integrations", Http.Json(new { name = "" })))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            var text = (await bad.ReadJsonAsync()).ToJsonString();
+            Assert.Contains("name", text, StringComparison.Ordinal);
+            Assert.Contains("service", text, StringComparison.Ordinal);
+        }
+        using var created = await _vigil.Client.PostAsync("/api/v1/integrations", Http.Json(new { name = "ci-pager", service = "billing" }));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var issued = await created.ReadJsonAsync();
+        var key = issued["routingKey"]!.GetValue<string>();
+        Assert.Matches("^[0-9a-f]{32}$", key);
+        // Only its hash is kept: the listing never shows the key again.
+        var listed = (await _vigil.Client.GetJsonAsync("/api/v1/integrations")).ToJsonString();
+        Assert.Contains("ci-pager", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, listed, StringComparison.Ordinal);
+
+        var (status, body) = await SendAsync(Trigger("billing-1", "Billing export failed", key));
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.Equal("success", body["status"]!.GetValue<string>());
+        await WaitForIncidentAsync(i => i["groupLabels"]?["service"]?.GetValue<string>() == "billing", "an incident for service billing");
+
+        using (var revoke = await _vigil.Client.DeleteAsync($"/api/v1/integrations/{issued["id"]!.GetValue<string>()}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        }
+        (status, body) = await SendAsync(Trigger("billing-2", "Billing export failed again", key));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("not a known integration key", body.ToJsonString(), StringComparison.Ordinal);
+
+        var audit = (await _vigil.Client.GetJsonAsync("/api/v1/audit?limit=50")).AsArray().Select(a => a!["action"]!.GetValue<string>()).ToList();
+        Assert.Contains("integration.create", audit);
+        Assert.Contains("integration.revoke", audit);
     }
 }
 

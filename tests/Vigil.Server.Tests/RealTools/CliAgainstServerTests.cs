@@ -64,6 +64,28 @@ public sealed class CliAgainstServerTests : IAsyncLifetime
         Assert.Contains("999999", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Operator_issues_lists_and_revokes_a_pagerduty_routing_key()
+    {
+        var key = (await RunAsync("integrations", "create", "--name", "ci-pager", "--service", "billing")).Trim();
+        Assert.Matches("^[0-9a-f]{32}$", key);
+        var list = await RunAsync("integrations", "list");
+        Assert.Contains("ci-pager", list, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, list, StringComparison.Ordinal);
+
+        using var anonymous = _vigil.NewClient(null);
+        var trigger = new { routing_key = key, event_action = "trigger", payload = new { summary = "export failed", source = "ci", severity = "error" } };
+        using (var accepted = await anonymous.PostAsync("/v2/enqueue", Http.Json(trigger)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+
+        var id = (await _vigil.Client.GetJsonAsync("/api/v1/integrations")).AsArray().Single()!["id"]!.GetValue<string>();
+        Assert.Contains("revoked", await RunAsync("integrations", "revoke", id), StringComparison.Ordinal);
+        using var refused = await anonymous.PostAsync("/v2/enqueue", Http.Json(trigger));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
     private Task<string> RunAsync(params string[] args) => VigilCli.RunOkAsync(_vigil, args);
 
     private Task<(int Code, string Out, string Error)> RunRawAsync(params string[] args) => VigilCli.RunAsync(_vigil, args);

@@ -15,7 +15,8 @@ namespace Vigil.Server.Api.PagerDuty;
 /// <summary>
 /// PagerDuty Events API v2 (<c>POST /v2/enqueue</c>, <c>POST /v2/change/enqueue</c>), so a tool that pages PagerDuty
 /// — Alertmanager's <c>pagerduty_configs</c> included — pages Vigil by changing only its URL. Authenticated by the
-/// routing key as PagerDuty is (no bearer token): each key in <c>integrations:</c> feeds one service.
+/// routing key as PagerDuty is (no bearer token): each key — issued by Vigil (<see cref="IntegrationEndpoints"/>) or
+/// declared in <c>integrations:</c> — feeds one service.
 /// </summary>
 public static class PagerDutyEndpoints
 {
@@ -53,13 +54,7 @@ public static class PagerDutyEndpoints
         }
     }
 
-    private static PagerDutyIntegration? Find(VigilConfig config, string routingKey)
-    {
-        var hash = TokenSecrets.Hash(routingKey);
-        return config.Integrations.FirstOrDefault(i => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(i.RoutingKeyHash), Encoding.ASCII.GetBytes(hash)));
-    }
-
-    private static async Task<IResult> Enqueue(HttpContext context, AlertPipeline pipeline, TimeProvider time)
+    private static async Task<IResult> Enqueue(HttpContext context, AlertPipeline pipeline, IssuedIntegrationKeys keys, TimeProvider time)
     {
         var (body, error) = await ReadAsync(context);
         if (error is not null)
@@ -72,7 +67,7 @@ public static class PagerDutyEndpoints
         {
             return Invalid(errors);
         }
-        var integration = Find(pipeline.Config.Current, e.RoutingKey);
+        var integration = await keys.FindAsync(pipeline.Config.Current, e.RoutingKey, context.RequestAborted);
         if (integration is null)
         {
             // The key itself is never echoed: it is a credential.
@@ -201,7 +196,7 @@ public static class PagerDutyEndpoints
         return done.Count == 0 ? "incident unchanged" : $"{action} incident {string.Join(",", done)}";
     }
 
-    private static async Task<IResult> EnqueueChange(HttpContext context, AlertPipeline pipeline, TimeProvider time)
+    private static async Task<IResult> EnqueueChange(HttpContext context, AlertPipeline pipeline, IssuedIntegrationKeys keys, TimeProvider time)
     {
         var (body, error) = await ReadAsync(context);
         if (error is not null)
@@ -254,7 +249,7 @@ public static class PagerDutyEndpoints
         {
             return Invalid(errors);
         }
-        var integration = Find(pipeline.Config.Current, routingKey!);
+        var integration = await keys.FindAsync(pipeline.Config.Current, routingKey!, context.RequestAborted);
         if (integration is null)
         {
             return Invalid(["'routing_key' is not a known integration key"]);
