@@ -54,6 +54,36 @@ internal struct AnomalyLikelihood
         return score;
     }
 
+    internal readonly void Write(ref StateWriter writer)
+    {
+        writer.Write(_count); // the layout of StateWriter.Write(ReadOnlySpan<double>), read back by ReadDoubles
+        for (var i = 0; i < _count; i++)
+        {
+            writer.Write(_recent[i]);
+        }
+        writer.Write(_sum);
+        writer.Write(_mean);
+        writer.Write(_variance);
+        writer.Write(_samples);
+        writer.Write(_previousTail);
+    }
+
+    internal void Read(ref StateReader reader)
+    {
+        var recent = reader.ReadDoubles(Window);
+        recent.CopyTo((Span<double>)_recent);
+        _count = recent.Length;
+        _sum = reader.ReadDouble();
+        _mean = reader.ReadDouble();
+        _variance = reader.ReadDouble();
+        _samples = reader.ReadInt64();
+        _previousTail = reader.ReadDouble();
+        if (_samples < 0 || (_count < Window && _samples != _count))
+        {
+            throw new FormatException("detector state: bad likelihood");
+        }
+    }
+
     private static double Erfc(double x)
     {
         // Numerical Recipes' erfc (Chebyshev), relative error < 1.2e-7: plenty for a score.
