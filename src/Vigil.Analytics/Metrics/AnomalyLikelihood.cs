@@ -10,6 +10,9 @@ internal struct AnomalyLikelihood
 {
     public const int Window = 10;
 
+    /// <summary>The score of an average equal to the running mean (tail probability 0.5): NuPIC's floor, ≈ 0.0301.</summary>
+    public static readonly double AtMean = Math.Log(0.5 + 1e-10) / -23.02585084720009;
+
     private RingBuffer10 _recent;
     private int _count;
     private double _sum;

@@ -40,9 +40,6 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     /// detector's score up to state version 2, kept for <c>vigil metrics nab --detector cad-online</c>).</summary>
     internal double LastContextualScore { get; private set; }
 
-    /// <summary>The contextual detector's latest score before its rest period (0 when it is off or not ready).</summary>
-    internal double LastContextualRaw => _contextual?.LastRaw ?? 0.0;
-
     /// <summary>Samples learned so far (skipped ones excluded).</summary>
     public long Samples => _samples;
 
@@ -72,7 +69,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         }
         var contextual = WithContextualScore(result, surprise, _contextual.Score(value));
         LastContextualScore = contextual.Score;
-        return Combined(contextual, _likelihood.Update(surprise / (1 + surprise), _samples >= LikelihoodArmedSamples, LikelihoodAlpha));
+        var likelihood = _likelihood.Update(surprise / (1 + surprise), _samples >= LikelihoodArmedSamples, LikelihoodAlpha);
+        return Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)));
     }
 
     /// <summary>Samples learned before the anomaly likelihood may report anything.</summary>
@@ -83,7 +81,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
 
     /// <summary>
     /// The contextual score and Numenta's anomaly likelihood of the statistical surprise (squashed to [0, 1) as
-    /// <c>s / (1 + s)</c>) joined by a noisy-or, <c>1 − (1 − a)(1 − b)</c>: either can raise the score and both together
+    /// <c>s / (1 + s)</c>; rescaled so a usual surprise, NuPIC's 0.03, is 0 and a constant series scores 0) joined by a noisy-or, <c>1 − (1 − a)(1 − b)</c>: either can raise the score and both together
     /// raise it further. After a score at or above <see cref="SeriesScoring.DefaultAlertThreshold"/> the detector
     /// stays quiet for <see cref="DetectorSettings.SuppressionSamples"/> samples, so one incident alerts once (NAB
     /// rewards the earliest detection in a window and charges every repeat outside it).

@@ -71,9 +71,6 @@ public sealed class ContextualAnomalyDetector
 
     internal ContextOperator Operator => _operator;
 
-    /// <summary>The latest score before the rest period silenced it.</summary>
-    internal double LastRaw { get; private set; }
-
     /// <summary>The score of <paramref name="value"/> in [0, 1], then learns it (CAD OSE's <c>getAnomalyScore</c>).</summary>
     public double Score(double value)
     {
@@ -86,7 +83,6 @@ public sealed class ContextualAnomalyDetector
         var (predicted, activeShare, addedShare) = Learn(facts);
         _predicted = predicted;
         var current = mispredicted ? (1.0 - activeShare + addedShare) / 2.0 : 0.0;
-        LastRaw = current;
         var returned = _sinceHigh >= RestPeriod ? current : 0.0;
         _sinceHigh = current >= BaseThreshold ? 0 : Math.Min(_sinceHigh + 1, int.MaxValue - 1);
         return returned;

@@ -20,8 +20,6 @@ internal sealed class OnlineContextDetector(DetectorSettings settings)
 
     public bool Ready => _cad is not null;
 
-    public double LastRaw => _cad?.LastRaw ?? 0.0;
-
     public double Score(double value)
     {
         if (_cad is null && _count + 1 < _recent.Length)
