@@ -12,7 +12,9 @@ namespace Vigil.Analytics.Metrics;
 /// </summary>
 public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
 {
-    private const int StateVersion = 3; // 2: contextual detector (CAD OSE) state; 3: likelihood and suppression
+    // 2: contextual detector (CAD OSE) state; 3: likelihood and suppression (version 2 still loads: the likelihood
+    // then starts afresh, so a restored contextual series has no likelihood score for its next 300 samples at most).
+    private const int StateVersion = 3;
 
     /// <summary>Samples used to estimate the sampling interval (and so the number of slots per day).</summary>
     private const int IntervalSamples = 16;
@@ -215,7 +217,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     {
         var detector = new MetricAnomalyDetector(settings);
         var reader = new StateReader(state);
-        if (reader.ReadInt32() != StateVersion)
+        var version = reader.ReadInt32();
+        if (version is not (2 or StateVersion))
         {
             throw new FormatException("detector state: unknown version");
         }
@@ -234,8 +237,11 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
             throw new FormatException("detector state: contextual detector present in state or settings but not both");
         }
         detector._contextual = detector._contextual is null ? null : OnlineContextDetector.Read(ref reader, detector._settings);
-        detector._likelihood.Read(ref reader);
-        detector._quiet = reader.ReadCount(int.MaxValue);
+        if (version >= 3)
+        {
+            detector._likelihood.Read(ref reader);
+            detector._quiet = reader.ReadCount(int.MaxValue);
+        }
         if (!reader.AtEnd || detector._samples < 0)
         {
             throw new FormatException("detector state: unexpected trailing bytes");
