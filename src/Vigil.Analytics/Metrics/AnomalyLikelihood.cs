@@ -10,6 +10,9 @@ internal struct AnomalyLikelihood
 {
     public const int Window = 10;
 
+    /// <summary>The score of an average equal to the running mean (tail probability 0.5): NuPIC's floor, ≈ 0.0301.</summary>
+    public static readonly double AtMean = Math.Log(0.5 + 1e-10) / -23.02585084720009;
+
     private RingBuffer10 _recent;
     private int _count;
     private double _sum;
@@ -52,6 +55,36 @@ internal struct AnomalyLikelihood
         _variance = (1 - rate) * (_variance + (rate * delta * delta));
         _samples++;
         return score;
+    }
+
+    internal readonly void Write(ref StateWriter writer)
+    {
+        writer.Write(_count); // the layout of StateWriter.Write(ReadOnlySpan<double>), read back by ReadDoubles
+        for (var i = 0; i < _count; i++)
+        {
+            writer.Write(_recent[i]);
+        }
+        writer.Write(_sum);
+        writer.Write(_mean);
+        writer.Write(_variance);
+        writer.Write(_samples);
+        writer.Write(_previousTail);
+    }
+
+    internal void Read(ref StateReader reader)
+    {
+        var recent = reader.ReadDoubles(Window);
+        recent.CopyTo((Span<double>)_recent);
+        _count = recent.Length;
+        _sum = reader.ReadDouble();
+        _mean = reader.ReadDouble();
+        _variance = reader.ReadDouble();
+        _samples = reader.ReadInt64();
+        _previousTail = reader.ReadDouble();
+        if (_samples < 0 || (_count < Window && _samples != _count))
+        {
+            throw new FormatException("detector state: bad likelihood");
+        }
     }
 
     private static double Erfc(double x)

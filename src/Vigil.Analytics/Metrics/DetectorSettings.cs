@@ -74,6 +74,13 @@ public sealed record DetectorSettings
     public double ContextualGate { get; init; } = 0.5;
 
     /// <summary>
+    /// Samples the contextual ensemble stays quiet (score 0) after a score at or above the alert threshold
+    /// (<c>SeriesScoring.DefaultAlertThreshold</c>), so an incident alerts once; 0 turns it off. The same length as
+    /// CAD's own rest period, not fitted to NAB.
+    /// </summary>
+    public int SuppressionSamples { get; init; } = 100;
+
+    /// <summary>
     /// The statistical ensemble alone (no CAD): ~100× faster and ~2.5 KB per series, for very many series, at a much
     /// lower NAB score (see docs/metric-detection.md).
     /// </summary>

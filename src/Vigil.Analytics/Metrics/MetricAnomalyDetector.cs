@@ -12,7 +12,9 @@ namespace Vigil.Analytics.Metrics;
 /// </summary>
 public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
 {
-    private const int StateVersion = 2; // 2: contextual detector (CAD OSE) state
+    // 2: contextual detector (CAD OSE) state; 3: likelihood and suppression (version 2 still loads: the likelihood
+    // then starts afresh, so a restored contextual series has no likelihood score for its next 300 samples at most).
+    private const int StateVersion = 3;
 
     /// <summary>Samples used to estimate the sampling interval (and so the number of slots per day).</summary>
     private const int IntervalSamples = 16;
@@ -25,6 +27,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     private LevelShiftDetector _shift = new(settings ?? DetectorSettings.Default);
     private SeasonalDetector? _seasonal;
     private NoveltyScorer _novelty;
+    private AnomalyLikelihood _likelihood;
+    private int _quiet; // samples left in the suppression after a score at or above the alert threshold
 
     // Which statistical detector was most surprised by the latest sample (scratch, set by every Score).
     private AnomalySignal _strongest;
@@ -33,6 +37,10 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
 
     /// <summary>The ensemble's surprise for the latest sample (before the novelty scorer).</summary>
     internal double LastSurprise { get; private set; }
+
+    /// <summary>The gated contextual score of the latest sample, before the likelihood and suppression (the
+    /// detector's score up to state version 2, kept for <c>vigil metrics nab --detector cad-online</c>).</summary>
+    internal double LastContextualScore { get; private set; }
 
     /// <summary>Samples learned so far (skipped ones excluded).</summary>
     public long Samples => _samples;
@@ -57,7 +65,45 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var (result, surprise) = Score(timestamp, value);
         LastSurprise = surprise;
         Learn(timestamp, value, surprise);
-        return _contextual is null ? result : WithContextualScore(result, surprise, _contextual.Score(value));
+        if (_contextual is null)
+        {
+            return result;
+        }
+        var contextual = WithContextualScore(result, surprise, _contextual.Score(value));
+        LastContextualScore = contextual.Score;
+        var likelihood = _likelihood.Update(surprise / (1 + surprise), _samples >= LikelihoodArmedSamples, LikelihoodAlpha);
+        return Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)));
+    }
+
+    /// <summary>Samples learned before the anomaly likelihood may report anything.</summary>
+    private const int LikelihoodArmedSamples = 300;
+
+    /// <summary>Rate of the likelihood's running distribution of averaged surprise (a memory of ~1,000 samples).</summary>
+    private const double LikelihoodAlpha = 0.001;
+
+    /// <summary>
+    /// The contextual score and Numenta's anomaly likelihood of the statistical surprise (squashed to [0, 1) as
+    /// <c>s / (1 + s)</c>; rescaled so a usual surprise, NuPIC's 0.03, is 0 and a constant series scores 0) joined by a noisy-or, <c>1 − (1 − a)(1 − b)</c>: either can raise the score and both together
+    /// raise it further. After a score at or above <see cref="SeriesScoring.DefaultAlertThreshold"/> the detector
+    /// stays quiet for <see cref="DetectorSettings.SuppressionSamples"/> samples, so one incident alerts once (NAB
+    /// rewards the earliest detection in a window and charges every repeat outside it).
+    /// </summary>
+    private AnomalyScore Combined(AnomalyScore contextual, double likelihood)
+    {
+        if (_quiet > 0)
+        {
+            _quiet--;
+            return contextual with { Score = 0, Signal = contextual.Signal == AnomalySignal.Warmup ? AnomalySignal.Warmup : AnomalySignal.None };
+        }
+        var score = 1.0 - ((1.0 - contextual.Score) * (1.0 - likelihood));
+        if (score >= SeriesScoring.DefaultAlertThreshold && _settings.SuppressionSamples > 0)
+        {
+            _quiet = _settings.SuppressionSamples;
+        }
+        var signal = contextual.Signal is AnomalySignal.None or AnomalySignal.Warmup && score > 0 && likelihood > 0
+            ? _strongest
+            : contextual.Signal;
+        return contextual with { Score = score, Signal = signal };
     }
 
     /// <summary>
@@ -161,6 +207,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         _seasonal?.Write(ref writer);
         writer.Write(_contextual is not null);
         _contextual?.Write(ref writer);
+        _likelihood.Write(ref writer);
+        writer.Write(_quiet);
         return writer.Written.ToArray();
     }
 
@@ -169,7 +217,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     {
         var detector = new MetricAnomalyDetector(settings);
         var reader = new StateReader(state);
-        if (reader.ReadInt32() != StateVersion)
+        var version = reader.ReadInt32();
+        if (version is not (2 or StateVersion))
         {
             throw new FormatException("detector state: unknown version");
         }
@@ -188,6 +237,11 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
             throw new FormatException("detector state: contextual detector present in state or settings but not both");
         }
         detector._contextual = detector._contextual is null ? null : OnlineContextDetector.Read(ref reader, detector._settings);
+        if (version >= 3)
+        {
+            detector._likelihood.Read(ref reader);
+            detector._quiet = reader.ReadCount(int.MaxValue);
+        }
         if (!reader.AtEnd || detector._samples < 0)
         {
             throw new FormatException("detector state: unexpected trailing bytes");

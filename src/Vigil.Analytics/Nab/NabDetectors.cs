@@ -15,6 +15,8 @@ public static class NabDetectors
     public static IReadOnlyDictionary<string, Func<MetricSeries, double[]>> All { get; } = new Dictionary<string, Func<MetricSeries, double[]>>(StringComparer.Ordinal)
     {
         [Default] = series => SeriesScoring.AnomalyScores(series),
+        ["default-unsuppressed"] = series => SeriesScoring.AnomalyScores(series, new DetectorSettings { SuppressionSamples = 0 }),
+        ["cad-online"] = CadOnline,
         ["default-ungated"] = series => SeriesScoring.AnomalyScores(series, new DetectorSettings { ContextualGate = 0 }),
         ["lightweight"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight),
         ["likelihood"] = Likelihood,
@@ -65,6 +67,20 @@ public static class NabDetectors
                 var raw = detector.LastSurprise;
                 scores[i] = likelihood.Update(raw / (1 + raw), detector.Samples >= 300, alpha: 0.001);
             }
+        }
+        return scores;
+    }
+
+    /// <summary>The contextual ensemble before the likelihood and suppression were added (the default until state
+    /// version 3): CAD OSE on a learned range, gated by the statistical surprise.</summary>
+    public static double[] CadOnline(MetricSeries series)
+    {
+        var detector = new MetricAnomalyDetector();
+        var scores = new double[series.Count];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var score = detector.Update(series.Timestamps[i], series.Values[i]);
+            scores[i] = score.Signal is AnomalySignal.Missing or AnomalySignal.OutOfOrder ? 0.0 : detector.LastContextualScore;
         }
         return scores;
     }

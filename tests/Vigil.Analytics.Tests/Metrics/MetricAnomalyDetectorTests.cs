@@ -65,6 +65,26 @@ public sealed class MetricAnomalyDetectorTests
     }
 
     [Fact]
+    public void Version_2_state_without_the_likelihood_still_loads()
+    {
+        var series = new SeriesBuilder(1500, FiveMinutes).Level(20).Daily(5).Noise(2).Set(1300, 60).Build();
+        var original = new MetricAnomalyDetector(DetectorSettings.Lightweight);
+        for (var i = 0; i < 1000; i++)
+        {
+            original.Update(series.Timestamps[i], series.Values[i]);
+        }
+        // Version 2 was version 3 without the likelihood (an int and five numbers) and the suppression counter.
+        var state = original.ExportState();
+        var v2 = state.AsSpan(0, state.Length - (4 + (5 * 8) + 4)).ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(v2, 2);
+        var restored = MetricAnomalyDetector.ImportState(v2, DetectorSettings.Lightweight);
+        for (var i = 1000; i < series.Count; i++)
+        {
+            Assert.Equal(original.Update(series.Timestamps[i], series.Values[i]), restored.Update(series.Timestamps[i], series.Values[i]));
+        }
+    }
+
+    [Fact]
     public void Damaged_state_is_a_format_error()
     {
         var state = new MetricAnomalyDetector().ExportState();
