@@ -38,6 +38,27 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task Slo_minutes_between_two_minutes_are_listed_for_every_slo()
+    {
+        await Apply(Changes(c =>
+        {
+            foreach (var minute in new long[] { 899, 900, 907, 929, 930 })
+            {
+                c.SloMinutes.Add(new SloMinuteRecord("b", minute, 1, minute));
+                c.SloMinutes.Add(new SloMinuteRecord("a", minute, 0, 2));
+            }
+        }));
+
+        // From inclusive, end exclusive, ordered by SLO and minute.
+        Assert.Equal(
+            [new SloMinuteRecord("a", 900, 0, 2), new SloMinuteRecord("a", 907, 0, 2), new SloMinuteRecord("a", 929, 0, 2),
+                new SloMinuteRecord("b", 900, 1, 900), new SloMinuteRecord("b", 907, 1, 907), new SloMinuteRecord("b", 929, 1, 929)],
+            await Store.ListSloMinutesBetweenAsync(900, 930));
+        Assert.Empty(await Store.ListSloMinutesBetweenAsync(901, 907));
+        Assert.Empty(await Store.ListSloMinutesBetweenAsync(930, 930));
+    }
+
+    [Fact]
     public async Task Cleared_slo_minutes_are_replaced_by_the_increments_of_the_same_commit()
     {
         await Apply(Changes(c =>

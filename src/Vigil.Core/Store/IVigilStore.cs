@@ -73,6 +73,12 @@ public interface IVigilStore : IAsyncDisposable
     /// <summary>Per-minute SLI event counts from <paramref name="fromMinute"/> (inclusive), by SLO and minute.</summary>
     Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesAsync(long fromMinute, CancellationToken ct = default);
 
+    /// <summary>
+    /// Per-minute SLI event counts of every SLO in [<paramref name="fromMinute"/>, <paramref name="endMinute"/>), by SLO
+    /// and minute (the minutes of the bucket a rolling SLO window starts in).
+    /// </summary>
+    Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesBetweenAsync(long fromMinute, long endMinute, CancellationToken ct = default);
+
     /// <summary>Per-minute SLI event counts of one SLO from <paramref name="fromMinute"/> (inclusive), by minute.</summary>
     Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesAsync(long fromMinute, string slo, CancellationToken ct = default);
 

@@ -79,6 +79,24 @@ public sealed class SloState
         }
     }
 
+    /// <summary>The range of stored minutes the history's edge must be loaded with for the window at <paramref name="now"/>, if any.</summary>
+    public (long From, long End)? EdgeToLoad(DateTimeOffset now)
+    {
+        lock (Gate)
+        {
+            return Evaluator.EdgeToLoad(now);
+        }
+    }
+
+    /// <summary>Sets the history's edge (see <see cref="SliHistory.SetEdge"/>).</summary>
+    public void SetEdge(long from, IEnumerable<(long Minute, double Good, double Total)> minutes)
+    {
+        lock (Gate)
+        {
+            Evaluator.History.SetEdge(from, minutes);
+        }
+    }
+
     /// <summary>Adds native events to a minute.</summary>
     public void Add(long minute, double good, double total)
     {

@@ -37,22 +37,52 @@ public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, A
 
     private sealed record Snapshot(OpenSloCatalog Catalog, IReadOnlyDictionary<string, SloState> States);
 
-    /// <summary>The SLOs of the config in force, by name (SLOs a reload changed are rebuilt from storage).</summary>
+    /// <summary>
+    /// The SLOs of the config in force, by name (SLOs a reload changed are rebuilt from storage), each with the edge
+    /// of its rolling window loaded (<see cref="LoadEdgesAsync"/>), so their budgets are exact to the minute.
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, SloState>> CurrentAsync(CancellationToken ct)
     {
         var catalog = config.Current.Slos.Catalog;
-        if (_snapshot is { } snapshot && ReferenceEquals(snapshot.Catalog, catalog))
+        if (_snapshot is { } snapshot && ReferenceEquals(snapshot.Catalog, catalog) && !NeedsEdges(snapshot.States.Values, time.GetUtcNow()))
         {
             return snapshot.States;
         }
         await _gate.WaitAsync(ct);
         try
         {
-            return (await RebuildAsync(catalog, ct)).States;
+            var states = (await RebuildAsync(catalog, ct)).States;
+            await LoadEdgesAsync(states.Values, time.GetUtcNow(), ct);
+            return states;
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>Store queries made to load edges (one per distinct edge range and time the edges move), for tests and cost reports.</summary>
+    public int EdgeLoads { get; private set; }
+
+    private static bool NeedsEdges(IEnumerable<SloState> states, DateTimeOffset now) => states.Any(s => s.EdgeToLoad(now) is not null);
+
+    /// <summary>
+    /// Loads the minutes of the bucket each rolling window starts in (and the next) from <c>slo_minutes</c>, when the
+    /// start moved into a new bucket (every bucket length) or the state is new: one query per distinct range, for all
+    /// SLOs with that range (SLOs of the same window length share it). Called under the gate, so no commit runs between
+    /// the query and the in-memory update.
+    /// </summary>
+    private async Task LoadEdgesAsync(IEnumerable<SloState> states, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var group in states.Select(s => (State: s, Range: s.EdgeToLoad(now))).Where(e => e.Range is not null).GroupBy(e => e.Range!.Value))
+        {
+            var rows = await store.ListSloMinutesBetweenAsync(group.Key.From, group.Key.End, ct);
+            EdgeLoads++;
+            var bySlo = rows.ToLookup(r => r.Slo, StringComparer.Ordinal);
+            foreach (var (state, _) in group)
+            {
+                state.SetEdge(group.Key.From, bySlo[state.Name].Select(r => (r.Minute, r.Good, r.Total)));
+            }
         }
     }
 

@@ -282,6 +282,15 @@ internal abstract class SqlStoreBase : IVigilStore
             cmd => AddParameter(cmd, "@from", fromMinute),
             r => new SloMinuteRecord(r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3)), ct);
 
+    public Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesBetweenAsync(long fromMinute, long endMinute, CancellationToken ct = default) =>
+        QueryAsync("SELECT slo, minute, good, total FROM slo_minutes WHERE minute >= @from AND minute < @end ORDER BY slo, minute",
+            cmd =>
+            {
+                AddParameter(cmd, "@from", fromMinute);
+                AddParameter(cmd, "@end", endMinute);
+            },
+            r => new SloMinuteRecord(r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3)), ct);
+
     public Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesAsync(long fromMinute, string slo, CancellationToken ct = default) =>
         QueryAsync("SELECT slo, minute, good, total FROM slo_minutes WHERE slo = @slo AND minute >= @from ORDER BY minute",
             cmd =>

@@ -21,7 +21,8 @@ namespace Vigil.Cli.Commands.Slo;
 /// Occurrences, the Workbook's burn-rate alerts) gets the given days of per-minute history; then every round records
 /// one new minute per SLO and evaluates it fully (burn rates over every window, the budget over the window, alert
 /// rules), as the server does each <c>slos.evaluation_interval</c>. Both history layouts run: every minute of the
-/// period (the previous layout) and the tiered one (minutes for the burn windows, quarter-hours for the period).
+/// period (the previous layout) and the tiered one (minutes for the burn windows, quarter-hours for the period, and
+/// the minutes of the bucket the rolling window starts in, set each round it moves as the server loads them).
 /// Then the Prometheus side against an in-process stub that answers at once: one incremental round (only the new
 /// minutes of every SLO) and one 30-day backfill. Wall-clock figures on a shared machine are noisy: run it twice.
 /// </summary>
@@ -86,6 +87,10 @@ public static class SloBenchCommand
                 var total = 500 + random.Next(1000);
                 evaluator.History.Set(first + m, total - random.Next(3), total);
             }
+            if (evaluator.EdgeToLoad(start.AddMinutes(minutes + 1)) is { } edge)
+            {
+                evaluator.History.SetEdge(edge.From, Edge(edge.From, edge.End)); // counted in the memory per SLO
+            }
         }
         fill.Stop();
         var bytes = (GC.GetTotalMemory(forceFullCollection: true) - before) / (double)count;
@@ -99,6 +104,11 @@ public static class SloBenchCommand
             for (var s = 0; s < count; s++)
             {
                 evaluators[s].History.Set(MinuteRing.MinuteOf(now), 999, 1000);
+                if (evaluators[s].EdgeToLoad(now.AddMinutes(1)) is { } edge)
+                {
+                    // What the server loads from slo_minutes when the window start enters a new bucket (the query is not timed here).
+                    evaluators[s].History.SetEdge(edge.From, Edge(edge.From, edge.End));
+                }
                 foreach (var objective in evaluators[s].Objectives)
                 {
                     var status = objective.Evaluate(now.AddMinutes(1));
@@ -130,6 +140,14 @@ public static class SloBenchCommand
             allocated / (double)(count * rounds), check.Elapsed.TotalMicroseconds / (count * CheckRounds));
         GC.KeepAlive(evaluators);
         return result;
+    }
+
+    private static IEnumerable<(long Minute, double Good, double Total)> Edge(long from, long end)
+    {
+        for (var m = from; m < end; m++)
+        {
+            yield return (m, 999, 1000);
+        }
     }
 
     private sealed record PrometheusResult(int RoundRequests, double RoundMilliseconds, int BackfillRequests, double BackfillMilliseconds, long BackfillMinutes);

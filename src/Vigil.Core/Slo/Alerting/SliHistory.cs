@@ -10,11 +10,14 @@ namespace Vigil.Core.Slo.Alerting;
 /// </summary>
 /// <remarks>
 /// For a 30-day SLO with the Workbook windows that is 3 days of minutes (34 KiB) and 2,881 quarter-hours (23 KiB)
-/// instead of 43,200 minutes (338 KiB). The price: the budget of a rolling window starts at a bucket boundary, so it
-/// covers up to <see cref="BucketMinutes"/> − 1 minutes less than the period. Quarter-hours suit every calendar window
-/// too, since every time zone's offset is a multiple of 15 minutes. When a window needs minutes for (almost) the whole
-/// period, or the SLO's time slices are not a multiple of the bucket, the bucket is one minute and the minute ring
-/// simply covers the whole period, as before.
+/// instead of 43,200 minutes (338 KiB). A rolling window's start moves every minute, so it usually cuts a bucket: the
+/// minutes of that one "edge" bucket (and the next, so the edge stays valid for a quarter-hour after it moves) are
+/// kept too, set by the owner from durable storage (<see cref="SetEdge"/>) whenever <see cref="EdgeToLoad"/> says the
+/// start moved into a new bucket; with them range sums from any minute are exact. Without an edge a range starting
+/// inside a bucket older than the minute tier is rounded up to the next bucket boundary. Quarter-hours suit every
+/// calendar window too, since every time zone's offset is a multiple of 15 minutes. When a window needs minutes for
+/// (almost) the whole period, or the SLO's time slices are not a multiple of the bucket, the bucket is one minute and
+/// the minute ring simply covers the whole period, as before.
 /// </remarks>
 public sealed class SliHistory
 {
@@ -23,8 +26,16 @@ public sealed class SliHistory
     /// <summary>Minutes of minute-resolution history kept at least, so recent minutes can always be corrected.</summary>
     public const int MinimumMinuteCapacity = 60;
 
+    /// <summary>Buckets the edge holds: the one a rolling window starts in and the next.</summary>
+    public const int EdgeBuckets = 2;
+
     private readonly BucketRing? _buckets;
     private readonly int _periodWindow = -1;
+
+    // The edge: minutes [_edgeFrom, _edgeFrom + EdgeBuckets × BucketMinutes) as bad/total pairs (NaN total: no data).
+    private long _edgeFrom = long.MinValue;
+    private float[]? _edgeBad;
+    private float[]? _edgeTotal;
 
     // The last SumUnits result, valid while nothing changed: the period burn rate and every objective's budget of a
     // rolling window ask for the same range in one evaluation, and summing it once halves the memory read.
@@ -75,7 +86,69 @@ public sealed class SliHistory
     public long? Head => Minutes.Head;
 
     /// <summary>Approximate bytes of count storage (both tiers), for cost reports.</summary>
-    public long Bytes => (Minutes.Capacity * 8L) + ((_buckets?.Capacity ?? 0) * 8L);
+    public long Bytes => (Minutes.Capacity * 8L) + ((_buckets?.Capacity ?? 0) * 8L) + ((_edgeTotal?.Length ?? 0) * 8L);
+
+    /// <summary>The first minute of the edge (a bucket boundary), or null when none was set.</summary>
+    public long? EdgeFrom => _edgeTotal is null ? null : _edgeFrom;
+
+    /// <summary>
+    /// The minutes [<c>from</c>, <c>end</c>) the edge must be loaded with (from durable storage) so that a range starting at
+    /// <paramref name="startMinute"/> sums exactly; null when it needs no edge (one-minute buckets, a bucket boundary, a
+    /// start inside the minute tier) or the edge already starts at that bucket.
+    /// </summary>
+    public (long From, long End)? EdgeToLoad(long startMinute)
+    {
+        if (_buckets is null || AlignUp(startMinute) == startMinute || InMinuteTier(startMinute))
+        {
+            return null;
+        }
+        var from = AlignUp(startMinute) - BucketMinutes;
+        return EdgeFrom == from ? null : (from, from + (EdgeBuckets * BucketMinutes));
+    }
+
+    /// <summary>
+    /// Sets the edge to the minutes from <paramref name="from"/> (a bucket boundary) for <see cref="EdgeBuckets"/>
+    /// buckets: <paramref name="minutes"/> are every stored minute of that range (others are missing). Events added
+    /// later to these minutes (<see cref="Add"/>) are added to the edge too.
+    /// </summary>
+    public void SetEdge(long from, IEnumerable<(long Minute, double Good, double Total)> minutes)
+    {
+        if (_buckets is null)
+        {
+            return;
+        }
+        if (AlignUp(from) != from)
+        {
+            throw new ArgumentException($"the edge must start at a {BucketMinutes}-minute boundary", nameof(from));
+        }
+        _edgeBad ??= new float[EdgeBuckets * BucketMinutes];
+        _edgeTotal ??= new float[EdgeBuckets * BucketMinutes];
+        Array.Clear(_edgeBad);
+        Array.Fill(_edgeTotal, float.NaN);
+        _edgeFrom = from;
+        foreach (var (minute, good, total) in minutes)
+        {
+            if (minute >= from && minute < from + _edgeTotal.Length)
+            {
+                var i = (int)(minute - from);
+                _edgeBad[i] = (float)Math.Max(0, total - good);
+                _edgeTotal[i] = (float)total;
+            }
+        }
+        _version++;
+    }
+
+    private bool InMinuteTier(long minute) => Head is { } head && minute > head - Minutes.Capacity;
+
+    private bool InEdge(long minute) => _edgeTotal is not null && minute >= _edgeFrom && minute < _edgeFrom + _edgeTotal.Length;
+
+    private void EdgeSet(long minute, double bad, double total, bool add)
+    {
+        var i = (int)(minute - _edgeFrom);
+        var had = !float.IsNaN(_edgeTotal![i]);
+        _edgeBad![i] = (float)(add && had ? _edgeBad[i] + bad : bad);
+        _edgeTotal[i] = (float)(add && had ? _edgeTotal[i] + total : total);
+    }
 
     public int WindowIndex(int minutes)
     {
@@ -117,6 +190,10 @@ public sealed class SliHistory
         {
             return false;
         }
+        if (InEdge(minute))
+        {
+            EdgeSet(minute, Math.Max(0, total - good), total, add: false);
+        }
         // The bucket receives exactly what the minute tier now holds minus what it held.
         var stored = Minutes.At(minute);
         _buckets.Add(minute, stored.Bad - (old.HasData ? old.Bad : 0), stored.Total - (old.HasData ? old.Total : 0));
@@ -139,6 +216,10 @@ public sealed class SliHistory
         {
             return inMinutes;
         }
+        if (InEdge(minute))
+        {
+            EdgeSet(minute, Math.Max(0, total - good), total, add: true);
+        }
         return _buckets.Add(minute, Math.Max(0, total - good), total);
     }
 
@@ -158,7 +239,7 @@ public sealed class SliHistory
     /// <summary>The oldest minute the history still holds counts for (the start of the period ending at the head).</summary>
     public long Oldest => (Head ?? 0) - PeriodMinutes + 1;
 
-    /// <summary>Counts over the last period ending at the head (starting at a unit boundary, see the remarks).</summary>
+    /// <summary>Counts over the last period ending at the head (exact with the edge, see the remarks).</summary>
     public EventCounts PeriodSum() => SumLast(PeriodMinutes);
 
     /// <summary>Counts over the last <paramref name="minutes"/> ending at the head (a running window when there is one, else from the units).</summary>
@@ -182,9 +263,56 @@ public sealed class SliHistory
         return SumFrom(head - minutes + 1);
     }
 
-    /// <summary>Counts from <paramref name="fromMinute"/> (rounded up to a unit boundary) through the head.</summary>
+    /// <summary>Counts from <paramref name="fromMinute"/> through the head (see <see cref="SumRange"/>).</summary>
     public EventCounts SumFrom(long fromMinute) =>
-        Head is { } head ? SumUnits(AlignUp(Math.Max(fromMinute, Oldest)), head + 1) : EventCounts.Missing;
+        Head is { } head ? SumRange(Math.Max(fromMinute, Oldest), head + 1) : EventCounts.Missing;
+
+    /// <summary>
+    /// Counts of the minutes [<paramref name="firstMinute"/>, <paramref name="endMinute"/>): whole buckets from the
+    /// bucket tier, the minutes before the first bucket boundary from the minute tier or the edge. When neither holds
+    /// them (no edge loaded for that bucket) the range starts at the next bucket boundary instead.
+    /// </summary>
+    public EventCounts SumRange(long firstMinute, long endMinute)
+    {
+        var aligned = AlignUp(firstMinute);
+        if (Head is null || endMinute <= firstMinute || aligned == firstMinute)
+        {
+            return SumUnits(firstMinute, endMinute);
+        }
+        var head = Partial(firstMinute, Math.Min(aligned, endMinute));
+        return aligned < endMinute ? head.Plus(SumUnits(aligned, endMinute)) : head;
+    }
+
+    /// <summary>Counts of minutes inside one bucket, from the minute tier or the edge (missing when neither keeps them).</summary>
+    private EventCounts Partial(long firstMinute, long endMinute)
+    {
+        var sum = EventCounts.Missing;
+        for (var m = firstMinute; m < endMinute; m++)
+        {
+            if (InMinuteTier(m))
+            {
+                sum = sum.Plus(Minutes.At(m));
+            }
+            else if (InEdge(m))
+            {
+                var i = (int)(m - _edgeFrom);
+                var total = _edgeTotal![i];
+                sum = float.IsNaN(total) ? sum : sum.Plus(new EventCounts(total - _edgeBad![i], total));
+            }
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// True when the minutes from <paramref name="firstMinute"/> to the next bucket boundary are known (minute tier or
+    /// edge), so <see cref="SumRange"/> from there is exact.
+    /// </summary>
+    public bool IsExactFrom(long firstMinute)
+    {
+        var aligned = AlignUp(firstMinute);
+        return _buckets is null || aligned == firstMinute || (InMinuteTier(firstMinute) && InMinuteTier(aligned - 1))
+            || (InEdge(firstMinute) && InEdge(aligned - 1));
+    }
 
     /// <summary>
     /// The counts of the units from <paramref name="firstMinute"/> (a unit boundary) up to <paramref name="endMinute"/>

@@ -10,13 +10,21 @@ public static class ErrorBudgetCalculator
 {
     /// <param name="minutes">Counts per minute from the window start (index 0) to now; missing minutes have NaN counts.</param>
     /// <param name="windowMinutes">Length of the whole window: the rolling duration, or the full calendar period.</param>
-    public static ErrorBudget Compute(BudgetPolicy policy, ReadOnlySpan<EventCounts> minutes, int windowMinutes)
+    /// <param name="firstSlice">Index of the minute the first time slice starts at (0: the window start); the minutes
+    /// before it belong to a slice that began before the window and are not judged (see <see cref="SloWindow.FirstSliceMinute"/>).</param>
+    public static ErrorBudget Compute(BudgetPolicy policy, ReadOnlySpan<EventCounts> minutes, int windowMinutes, int firstSlice = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(windowMinutes, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(firstSlice);
         return policy.Method == BudgetingMethod.Occurrences
             ? Occurrences(policy.Objective, minutes)
-            : Timeslices(policy, minutes, windowMinutes);
+            : Timeslices(policy, minutes[Math.Min(firstSlice, minutes.Length)..], windowMinutes);
     }
+
+    /// <summary>The exact budget of <paramref name="window"/> from the minutes of the window start up to now (time slices aligned per <see cref="SloWindow.FirstSliceMinute"/>).</summary>
+    public static ErrorBudget Compute(BudgetPolicy policy, ReadOnlySpan<EventCounts> minutes, SloWindow window) =>
+        Compute(policy, minutes, window.Minutes,
+            (int)(window.FirstSliceMinute(policy.SliceMinutes) - (window.Start.ToUnixTimeSeconds() / 60)));
 
     /// <summary>Good events over all events; the budget is (1 − objective) of the events seen so far.</summary>
     public static ErrorBudget Occurrences(double objective, ReadOnlySpan<EventCounts> minutes)
@@ -28,7 +36,7 @@ public static class ErrorBudgetCalculator
     }
 
     /// <summary>
-    /// Time slices of <see cref="BudgetPolicy.SliceMinutes"/>, aligned to the window start; only complete slices are
+    /// Time slices of <see cref="BudgetPolicy.SliceMinutes"/>, aligned to the first minute given; only complete slices are
     /// judged. A slice without events is missing and counts per <see cref="BudgetPolicy.MissingData"/>; an ignored
     /// slice also leaves the budget, so the budget is (1 − objective) × (slices in the window − ignored slices).
     /// Timeslices: a slice is bad (its whole length spent) when its good ratio is below the slice target.

@@ -15,26 +15,31 @@ public readonly record struct BurnDownPoint(DateTimeOffset At, double Consumed, 
 public sealed record BurnDown(SloWindow Window, BudgetUnit Unit, double Total, IReadOnlyList<BurnDownPoint> Points);
 
 /// <summary>
-/// The error budget and its burn-down read from an <see cref="SliHistory"/>: the window's counts in units of
-/// <see cref="SliHistory.BucketMinutes"/>, fed to the exact arithmetic of <see cref="ErrorBudgetCalculator"/>.
+/// The error budget and its burn-down read from an <see cref="SliHistory"/>, fed to the exact arithmetic of
+/// <see cref="ErrorBudgetCalculator"/>. Occurrences count every minute from the window start: whole buckets from the
+/// bucket tier, the minutes of the bucket a rolling window starts in from the history's edge. Time slices are judged
+/// from whole buckets: they start at <see cref="SloWindow.FirstSliceMinute"/>, a bucket boundary (the bucket divides
+/// the slice), so they need no edge.
 /// </summary>
 public static class HistoryBudget
 {
-    /// <summary>The budget of <paramref name="window"/> from its start (rounded up to a unit boundary) to <paramref name="now"/>.</summary>
+    /// <summary>The budget of <paramref name="window"/> from its start to <paramref name="now"/>.</summary>
     public static ErrorBudget Compute(SliHistory history, BudgetPolicy policy, SloWindow window, DateTimeOffset now)
     {
-        var (from, units, complete) = Span(history, window, now);
+        var end = MinuteRing.MinuteOf(now);
+        history.AdvanceTo(end - 1);
         if (policy.Method == BudgetingMethod.Occurrences)
         {
             // Occurrences only need the window's sum: no per-unit copy.
-            return ErrorBudgetCalculator.Occurrences(policy.Objective, [history.SumUnits(from, MinuteRing.MinuteOf(now))]);
+            return ErrorBudgetCalculator.Occurrences(policy.Objective, [history.SumRange(Start(window), end)]);
         }
+        var (from, units, complete) = Slices(history, policy, window, end);
         var buffer = ArrayPool<EventCounts>.Shared.Rent(Math.Max(1, units));
         try
         {
             var counts = buffer.AsSpan(0, units);
-            history.CopyUnits(from, MinuteRing.MinuteOf(now), counts);
-            return Budget(history, policy, window, counts, complete);
+            history.CopyUnits(from, end, counts);
+            return Timeslices(history, policy, window, counts, complete);
         }
         finally
         {
@@ -46,20 +51,29 @@ public static class HistoryBudget
     public static BurnDown BurnDown(SliHistory history, BudgetPolicy policy, SloWindow window, DateTimeOffset now, int maxPoints = 240)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPoints, 2);
-        var (from, units, complete) = Span(history, window, now);
         var end = MinuteRing.MinuteOf(now);
-        var counts = new EventCounts[units];
-        history.CopyUnits(from, MinuteRing.MinuteOf(now), counts);
-        var budget = Budget(history, policy, window, counts, complete);
+        history.AdvanceTo(end - 1);
         var b = history.BucketMinutes;
+        var occurrences = policy.Method == BudgetingMethod.Occurrences;
+        // Occurrences: the minutes before the first bucket boundary (the edge) are one leading partial unit.
+        var start = Start(window);
+        var (from, units, complete) = occurrences ? Units(history, history.AlignUp(start), end) : Slices(history, policy, window, end);
+        var lead = occurrences && from > start ? 1 : 0;
+        var counts = new EventCounts[lead + units];
+        if (lead == 1)
+        {
+            counts[0] = history.SumRange(start, Math.Min(from, end));
+        }
+        history.CopyUnits(from, end, counts.AsSpan(lead));
+        var budget = occurrences ? ErrorBudgetCalculator.Occurrences(policy.Objective, counts) : Timeslices(history, policy, window, counts, complete);
         double? Remaining(double consumed) => budget.Total > 0 ? 100 * (budget.Total - consumed) / budget.Total : null;
-        var points = new List<BurnDownPoint>(Math.Min(units, maxPoints) + 2) { new(Time(from), 0, Remaining(0)) };
-        var step = Math.Max(1, (units + maxPoints - 1) / maxPoints);
+        var points = new List<BurnDownPoint>(Math.Min(counts.Length, maxPoints) + 2) { new(Time(lead == 1 ? start : from), 0, Remaining(0)) };
+        var step = Math.Max(1, (counts.Length + maxPoints - 1) / maxPoints);
         var sliceUnits = Math.Max(1, policy.SliceMinutes / b);
         double consumed = 0;
-        for (var i = 0; i < units; i++)
+        for (var i = 0; i < counts.Length; i++)
         {
-            if (policy.Method == BudgetingMethod.Occurrences)
+            if (occurrences)
             {
                 consumed += counts[i].HasData ? counts[i].Bad : 0;
             }
@@ -68,9 +82,9 @@ public static class HistoryBudget
             {
                 consumed += (1 - good) * policy.SliceMinutes;
             }
-            if ((i + 1) % step == 0 || i == units - 1)
+            if ((i + 1) % step == 0 || i == counts.Length - 1)
             {
-                points.Add(new BurnDownPoint(Time(Math.Min(from + ((long)(i + 1) * b), end)), consumed, Remaining(consumed)));
+                points.Add(new BurnDownPoint(Time(Math.Min(from + ((long)(i + 1 - lead) * b), end)), consumed, Remaining(consumed)));
             }
         }
         return new BurnDown(window, budget.Unit, budget.Total, points);
@@ -78,23 +92,22 @@ public static class HistoryBudget
 
     private static DateTimeOffset Time(long minute) => DateTimeOffset.FromUnixTimeSeconds(minute * 60);
 
-    /// <summary>The first unit's minute, the units up to now (the last may be partial) and how many are complete.</summary>
-    private static (long From, int Units, int Complete) Span(SliHistory history, SloWindow window, DateTimeOffset now)
+    private static long Start(SloWindow window) => MinuteRing.MinuteOf(window.Start);
+
+    /// <summary>Time slices start at <see cref="SloWindow.FirstSliceMinute"/>, a unit boundary; a calendar start is one already.</summary>
+    private static (long From, int Units, int Complete) Slices(SliHistory history, BudgetPolicy policy, SloWindow window, long end) =>
+        Units(history, history.AlignUp(window.FirstSliceMinute(policy.SliceMinutes)), end);
+
+    /// <summary>The units from <paramref name="from"/> (a unit boundary) up to <paramref name="end"/> (the last may be partial) and how many are complete.</summary>
+    private static (long From, int Units, int Complete) Units(SliHistory history, long from, long end)
     {
-        var end = MinuteRing.MinuteOf(now);
-        history.AdvanceTo(end - 1);
-        var from = history.AlignUp(MinuteRing.MinuteOf(window.Start));
         var minutes = Math.Max(0, end - from);
         var b = history.BucketMinutes;
         return (from, (int)((minutes + b - 1) / b), (int)(minutes / b));
     }
 
-    private static ErrorBudget Budget(SliHistory history, BudgetPolicy policy, SloWindow window, ReadOnlySpan<EventCounts> units, int complete)
+    private static ErrorBudget Timeslices(SliHistory history, BudgetPolicy policy, SloWindow window, ReadOnlySpan<EventCounts> units, int complete)
     {
-        if (policy.Method == BudgetingMethod.Occurrences)
-        {
-            return ErrorBudgetCalculator.Occurrences(policy.Objective, units);
-        }
         var b = history.BucketMinutes;
         if (policy.SliceMinutes % b != 0)
         {

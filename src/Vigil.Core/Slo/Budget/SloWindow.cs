@@ -8,6 +8,28 @@ public readonly record struct SloWindow(DateTimeOffset Start, DateTimeOffset End
     public int Minutes => (int)(End - Start).TotalMinutes;
 
     /// <summary>
+    /// True for a rolling window: its start moves every minute, so its time slices are aligned to the clock (Unix epoch
+    /// multiples of the slice length) rather than to the start; a calendar window's slices start at the window start.
+    /// </summary>
+    public bool IsRolling { get; init; }
+
+    /// <summary>
+    /// The minute the first time slice of <paramref name="sliceMinutes"/> starts at: the window start for a calendar
+    /// window, the first epoch multiple of the slice length at or after the start for a rolling one (a slice straddling
+    /// the start is not complete inside the window, so it is not judged).
+    /// </summary>
+    public long FirstSliceMinute(int sliceMinutes)
+    {
+        var start = Start.ToUnixTimeSeconds() / 60;
+        if (!IsRolling || sliceMinutes <= 1)
+        {
+            return start;
+        }
+        var rest = ((start % sliceMinutes) + sliceMinutes) % sliceMinutes;
+        return rest == 0 ? start : start + sliceMinutes - rest;
+    }
+
+    /// <summary>
     /// A rolling window is the last duration up to <paramref name="now"/> (whole minutes). A calendar window is the
     /// period containing <paramref name="now"/>, counted in local wall-clock time of its zone from the start time, so
     /// a "1d" period runs midnight to midnight even across a daylight-saving change (23 or 25 hours), and "1M" runs
@@ -18,7 +40,7 @@ public readonly record struct SloWindow(DateTimeOffset Start, DateTimeOffset End
         var minute = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
         if (window.IsRolling || window.Calendar is null)
         {
-            return new SloWindow(minute - window.Duration.ToTimeSpan(), minute);
+            return new SloWindow(minute - window.Duration.ToTimeSpan(), minute) { IsRolling = true };
         }
         var zone = TimeZoneInfo.FindSystemTimeZoneById(window.Calendar.TimeZone);
         var localNow = TimeZoneInfo.ConvertTime(now, zone).DateTime;

@@ -53,6 +53,19 @@ public sealed class SloEvaluator
     /// <summary>Whether an exhausted budget freezes the service (annotation <c>vigil/error-budget-policy</c>, default freeze).</summary>
     public bool Freezes { get; }
 
+    /// <summary>
+    /// The stored minutes the history's edge must be loaded with so the rolling window at <paramref name="now"/> sums
+    /// exactly from its first minute; null for calendar windows (they start at a bucket boundary) and when it is loaded.
+    /// </summary>
+    public (long From, long End)? EdgeToLoad(DateTimeOffset now)
+    {
+        if (Slo.TimeWindow is { IsRolling: false, Calendar: not null })
+        {
+            return null;
+        }
+        return History.EdgeToLoad(MinuteRing.MinuteOf(SloWindow.At(Slo.TimeWindow, now).Start));
+    }
+
     /// <summary>Earliest minute that still counts: the history keeps one (longest) window of minutes.</summary>
     public long OldestMinute(DateTimeOffset now) => MinuteRing.MinuteOf(now) - HistoryMinutes + 1;
 
