@@ -60,7 +60,9 @@ public static class IncidentsEndpoints
 
     private static async Task<IResult> GetIncident(long id, AlertPipeline pipeline, TimeProvider time, CancellationToken ct)
     {
-        var incident = pipeline.TryGetTrackedIncident(id, out var tracked) ? tracked : await pipeline.Store.GetIncidentAsync(id, ct);
+        // From the store, not the dispatcher's memory: a flush changes the tracked incident before its commit, and the
+        // answer must show only committed state, consistent with the timeline read next to it.
+        var incident = await pipeline.Store.GetIncidentAsync(id, ct);
         return incident is null
             ? Problems.NotFound($"No incident {id}.")
             : Results.Json(await DetailAsync(incident, pipeline, time.GetUtcNow(), ct), NativeJson.Default.IncidentDetailDto);
