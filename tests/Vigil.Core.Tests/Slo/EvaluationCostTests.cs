@@ -12,6 +12,7 @@ namespace Vigil.Core.Tests.Slo;
 /// the period). Prints the figures (see docs/slo.md; <c>vigil slo bench</c> runs the same at a larger scale) and
 /// asserts only sizes and allocations, never timings.
 /// </summary>
+[Collection(MeasuredAlone.Name)]
 public class EvaluationCostTests(ITestOutputHelper output)
 {
     private const int Slos = 200;
