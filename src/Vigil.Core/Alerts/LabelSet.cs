@@ -80,6 +80,17 @@ public sealed class LabelSet : IReadOnlyDictionary<string, string>, IEquatable<L
     public IEnumerable<string> Values => _pairs.Select(p => p.Value);
 
     /// <summary>The value of a label, or the empty string when absent (Prometheus treats both the same).</summary>
+    /// <summary>A mutable copy keyed by name (what JSON answers and notification payloads carry).</summary>
+    public Dictionary<string, string> ToDictionary()
+    {
+        var map = new Dictionary<string, string>(_pairs.Length, StringComparer.Ordinal);
+        foreach (var (name, value) in _pairs)
+        {
+            map[name] = value;
+        }
+        return map;
+    }
+
     public string Get(string name) => TryGetValue(name, out var value) ? value : "";
 
     public bool ContainsKey(string key) => IndexOf(key) >= 0;

@@ -185,21 +185,11 @@ internal sealed class GroupFlush
                 continue;
             }
             alerts.Add(new Notifications.NotifiedAlert(status == FlushedStatus.Resolved ? "resolved" : "firing",
-                ToMap(alert.Labels), ToMap(alert.Annotations), alert.StartsAt, alert.EndsAt, alert.GeneratorUrl, alert.Fingerprint.ToString()));
+                alert.Labels.ToDictionary(), alert.Annotations.ToDictionary(), alert.StartsAt, alert.EndsAt, alert.GeneratorUrl, alert.Fingerprint.ToString()));
         }
         var resolved = incident.Status == IncidentStatus.Resolved;
         return new Notifications.NotificationMessage(_group.Route.Receiver, resolved ? "resolved" : "firing", _group.Key, incident.Id,
-            incident.Title, incident.Status.ToString().ToLowerInvariant(), ToMap(_group.GroupLabels), alerts, reason);
-    }
-
-    private static Dictionary<string, string> ToMap(LabelSet labels)
-    {
-        var map = new Dictionary<string, string>(labels.Count, StringComparer.Ordinal);
-        foreach (var (name, value) in labels.Pairs)
-        {
-            map[name] = value;
-        }
-        return map;
+            incident.Title, incident.Status.ToString().ToLowerInvariant(), _group.GroupLabels.ToDictionary(), alerts, reason);
     }
 
     /// <summary>Stores what this flush saw in the group and drops resolved alerts; true when that differs from before.</summary>

@@ -88,22 +88,12 @@ public sealed class EscalationPeople(
         {
             if (alerts.Get(fingerprint) is { } alert)
             {
-                list.Add(new NotifiedAlert("firing", Map(alert.Labels), Map(alert.Annotations), alert.StartsAt, alert.EndsAt,
+                list.Add(new NotifiedAlert("firing", alert.Labels.ToDictionary(), alert.Annotations.ToDictionary(), alert.StartsAt, alert.EndsAt,
                     alert.GeneratorUrl, fingerprint.ToString()));
             }
         }
         return new NotificationMessage(incident.Receiver, "firing", incident.GroupKey, incident.Id, incident.Title,
-            incident.Status.ToString().ToLowerInvariant(), Map(incident.GroupLabels), list, reason);
-    }
-
-    private static Dictionary<string, string> Map(LabelSet labels)
-    {
-        var map = new Dictionary<string, string>(labels.Count, StringComparer.Ordinal);
-        foreach (var (name, value) in labels.Pairs)
-        {
-            map[name] = value;
-        }
-        return map;
+            incident.Status.ToString().ToLowerInvariant(), incident.GroupLabels.ToDictionary(), list, reason);
     }
 
     private int CountAlertsSince(Incident incident, DateTimeOffset since)

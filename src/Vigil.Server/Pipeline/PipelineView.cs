@@ -62,7 +62,7 @@ public sealed class PipelineView(AlertIndex alerts, SilenceBook silences, VigilC
             }
         }
         return new GettableAlert(
-            AlertsEndpoints.ToDictionary(alert.Labels), AlertsEndpoints.ToDictionary(alert.Annotations),
+            alert.Labels.ToDictionary(), alert.Annotations.ToDictionary(),
             alert.StartsAt, alert.EndsAt, alert.GeneratorUrl, alert.Fingerprint.ToString(),
             receivers, new AlertStatusDto(state, silencedBy, inhibitedBy), alert.UpdatedAt);
     }

@@ -106,19 +106,9 @@ public static class AlertsEndpoints
             }
         }
         var result = groups.OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new AlertGroupDto(ToDictionary(g.Value.Labels), new ReceiverName(g.Value.Receiver), g.Value.Alerts))
+            .Select(g => new AlertGroupDto(g.Value.Labels.ToDictionary(), new ReceiverName(g.Value.Receiver), g.Value.Alerts))
             .ToList();
         return Results.Json(result, AlertmanagerJson.Default.ListAlertGroupDto);
-    }
-
-    internal static Dictionary<string, string> ToDictionary(LabelSet labels)
-    {
-        var dict = new Dictionary<string, string>(labels.Count, StringComparer.Ordinal);
-        foreach (var (name, value) in labels.Pairs)
-        {
-            dict[name] = value;
-        }
-        return dict;
     }
 
     /// <summary>Parses the repeated <c>filter</c> query parameter (one matcher each, as amtool sends them).</summary>

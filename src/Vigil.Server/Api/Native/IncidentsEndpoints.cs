@@ -171,7 +171,7 @@ public static class IncidentsEndpoints
                 firing++;
             }
         }
-        return new(i.Id, i.Title, Name(i.Status), Name(i.Severity), i.Priority, i.GroupKey, AlertsEndpoints.ToDictionary(i.GroupLabels), i.Receiver,
+        return new(i.Id, i.Title, Name(i.Status), Name(i.Severity), i.Priority, i.GroupKey, i.GroupLabels.ToDictionary(), i.Receiver,
             i.CreatedAt, i.UpdatedAt, i.AcknowledgedAt, i.AcknowledgedBy, i.ResolvedAt, i.ResolvedBy, i.Alerts.Count, i.Status == IncidentStatus.Resolved ? 0 : firing);
     }
 
@@ -185,7 +185,7 @@ public static class IncidentsEndpoints
             var alert = pipeline.Alerts.Get(fp);
             alerts.Add(alert is null
                 ? new IncidentAlertDto(fp.ToString(), new Dictionary<string, string>(), new Dictionary<string, string>(), null, null, "", "resolved", false, false)
-                : new IncidentAlertDto(fp.ToString(), AlertsEndpoints.ToDictionary(alert.Labels), AlertsEndpoints.ToDictionary(alert.Annotations),
+                : new IncidentAlertDto(fp.ToString(), alert.Labels.ToDictionary(), alert.Annotations.ToDictionary(),
                     alert.StartsAt, alert.EndsAt, alert.GeneratorUrl, alert.IsResolvedAt(now) ? "resolved" : "firing",
                     view.SilencedBy(alert).Count > 0, view.InhibitedBy(alert).Count > 0));
         }
