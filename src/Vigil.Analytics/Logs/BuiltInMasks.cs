@@ -147,6 +147,12 @@ public static class BuiltInMasks
         int found;
         if (digits == 0)
         {
+            // "src:", "updated:": a word ending in a colon is a URL scheme only before "//", a Windows drive only
+            // before '\', a host only before a port. The common case, a label before a space, needs no recogniser.
+            if (next == ':' && !(j + 1 < s.Length && s[j + 1] is '/' or '\\' or (>= '0' and <= '9')))
+            {
+                return 0;
+            }
             if (run == 1 && next == ':' && (found = WindowsPathAt(s, i)) > 0)
             {
                 return found;

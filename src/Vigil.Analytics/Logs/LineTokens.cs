@@ -29,6 +29,9 @@ internal static class LineTokens
 
     public static int Split(ReadOnlySpan<char> text, Span<char> canonical, TokenSlice[] tokens, int maxTokens)
     {
+        // One pass, char by char: each word is copied as it is scanned and only a word holding a digit or a mask is
+        // rewritten afterwards. (Searching for the word's end and then for a digit in it, two vectorised calls per
+        // word, cost more than this loop on words of a few chars.)
         var count = 0;
         var i = 0;
         var w = 0;
@@ -43,6 +46,7 @@ internal static class LineTokens
                 break;
             }
             var start = i;
+            var outStart = w;
             if (count == maxTokens - 1)
             {
                 // Fold the tail into one last token so work and memory per line stay bounded.
@@ -52,19 +56,33 @@ internal static class LineTokens
                     end--;
                 }
                 i = end;
+                w += Canonicalize(text[start..i], canonical[w..]);
             }
             else
             {
-                var next = text[i..].IndexOfAny(' ', '\t');
-                i = next < 0 ? text.Length : i + next;
+                var rewrite = false;
+                while (i < text.Length)
+                {
+                    var c = text[i];
+                    if (c is ' ' or '\t')
+                    {
+                        break;
+                    }
+                    rewrite |= char.IsAsciiDigit(c) || c == '<';
+                    canonical[w++] = c;
+                    i++;
+                }
+                if (rewrite)
+                {
+                    w = outStart + Canonicalize(text[start..i], canonical[outStart..]);
+                }
             }
-            var outStart = w;
-            w += Canonicalize(text[start..i], canonical[w..]);
+            var length = w - outStart;
             tokens[count++] = new TokenSlice
             {
                 Start = outStart,
-                Length = w - outStart,
-                IsVariable = w - outStart == 3 && canonical[outStart..w].SequenceEqual(BuiltInMasks.Wildcard),
+                Length = length,
+                IsVariable = length == 3 && canonical[outStart] == '<' && canonical[outStart + 1] == '*' && canonical[outStart + 2] == '>',
             };
         }
         return count;

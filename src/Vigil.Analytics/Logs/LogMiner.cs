@@ -90,6 +90,31 @@ public sealed class LogMiner
         }
     }
 
+    /// <summary>
+    /// Takes the miner's lock once for many messages (the lines of one file read or one HTTP request); add them
+    /// through the returned batch and dispose it to release the lock. Taking and releasing the lock per line costs
+    /// about a twentieth of mining the line.
+    /// </summary>
+    public Batch BeginBatch() => new(this);
+
+    /// <summary>Messages added under one hold of the miner's lock (see <see cref="BeginBatch"/>).</summary>
+    public ref struct Batch : IDisposable
+    {
+        private readonly LogMiner _miner;
+        private Lock.Scope _scope;
+
+        internal Batch(LogMiner miner)
+        {
+            _miner = miner;
+            _scope = miner._gate.EnterScope();
+        }
+
+        /// <summary>Mines one message seen at <paramref name="seen"/>, as <see cref="LogMiner.Add(ReadOnlySpan{char}, DateTimeOffset)"/>.</summary>
+        public readonly MatchResult Add(ReadOnlySpan<char> content, DateTimeOffset seen) => _miner.AddLocked(content, seen);
+
+        public void Dispose() => _scope.Dispose();
+    }
+
     private MatchResult AddLocked(ReadOnlySpan<char> content, DateTimeOffset now)
     {
         var count = Tokenize(content);

@@ -101,7 +101,7 @@ public sealed partial class LogIngest
                         declared = line.Message[fields[levelField]];
                     }
                 }
-                var match = state.Miner.Add(content);
+                var match = state.Miner.Add(content, now);
                 if (!state.Templates.TryGetValue(match.TemplateId, out var info))
                 {
                     var level = LogLevels.Guess(declared, line.Message);

@@ -93,6 +93,7 @@ internal static class BenchCommand
             var reader = new LogLineReader(file);
             var reads = -1L;
             var now = default(DateTimeOffset);
+            using var batch = miner.BeginBatch();
             while (mined < limit && reader.Read(out var line) is var status && status != LineStatus.End)
             {
                 if (status == LineStatus.Line && format.TryMatch(line, fields))
@@ -103,7 +104,7 @@ internal static class BenchCommand
                         reads = reader.Reads;
                         now = TimeProvider.System.GetUtcNow();
                     }
-                    miner.Add(line[fields[format.ContentIndex]], now);
+                    batch.Add(line[fields[format.ContentIndex]], now);
                     mined++;
                 }
             }

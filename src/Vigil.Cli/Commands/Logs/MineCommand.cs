@@ -136,6 +136,8 @@ internal static class MineCommand
         var reads = -1L;
         var now = default(DateTimeOffset);
         LineStatus status;
+        // This command owns the miner: one hold of its lock for the whole file.
+        using var batch = miner.BeginBatch();
         while ((status = reader.Read(out var line)) != LineStatus.End)
         {
             if (status != LineStatus.Line)
@@ -155,7 +157,7 @@ internal static class MineCommand
                 reads = reader.Reads;
                 now = context.Time.GetUtcNow();
             }
-            miner.Add(line[fields[format.ContentIndex]], now);
+            batch.Add(line[fields[format.ContentIndex]], now);
             if ((++mined & 0xFFFF) == 0)
             {
                 ct.ThrowIfCancellationRequested();
