@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Vigil.Analytics.Logs;
+using Vigil.Core.Config;
 using Vigil.Core.Alerts;
 using Vigil.Core.LogPatterns;
 using Vigil.Core.Store;
@@ -76,6 +77,7 @@ public sealed partial class LogIngest
         await state.Gate.WaitAsync(ct);
         try
         {
+            ApplySettings(state);
             var now = _time.GetUtcNow();
             var minute = MinuteSeries.MinuteOf(now);
             var touched = new Dictionary<long, long>();
@@ -235,12 +237,39 @@ public sealed partial class LogIngest
         source, info.Id, info.Text, info.Tokens, info.VariableSlots, info.Level, info.Service, info.Count, info.FirstSeen, info.LastSeen,
         [.. info.Examples]);
 
-    private LogSourceState CreateState(string source) =>
-        new(source, _registry.For(source), FormatFor(source), new RateSpikeDetector(SpikeOptions, _time));
-
-    private LogFormat? FormatFor(string source)
+    private LogSourceState CreateState(string source)
     {
-        if (_config.Current.Logs.For(source).Format is not { } format)
+        var settings = _config.Current.Logs.For(source);
+        return new(source, settings, _registry.For(source), FormatFor(source, settings), new RateSpikeDetector(SpikeOptions, _time));
+    }
+
+    /// <summary>
+    /// Applies a reloaded config to a source (called under its gate): a new format splits the next lines; new masks
+    /// rebuild the miner from its own snapshot, so ids, counts and merges carry on and only later lines see the masks.
+    /// </summary>
+    private void ApplySettings(LogSourceState state)
+    {
+        var settings = _config.Current.Logs.For(state.Name);
+        if (ReferenceEquals(settings, state.Settings))
+        {
+            return;
+        }
+        if (!string.Equals(settings.Format, state.Settings.Format, StringComparison.Ordinal))
+        {
+            state.Format = FormatFor(state.Name, settings);
+        }
+        if (!settings.Masks.SequenceEqual(state.Settings.Masks, StringComparer.Ordinal))
+        {
+            _registry.Restore(state.Name, state.Miner.Export());
+            state.Miner = _registry.For(state.Name);
+            LogMasksChanged(state.Name, settings.Masks.Count);
+        }
+        state.Settings = settings;
+    }
+
+    private LogFormat? FormatFor(string source, LogSourceSettings settings)
+    {
+        if (settings.Format is not { } format)
         {
             return null;
         }
@@ -255,6 +284,9 @@ public sealed partial class LogIngest
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Log source {Source}: masks changed ({Count} configured); its miner keeps its templates and masks new lines with them")]
+    private partial void LogMasksChanged(string source, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing {Count} log-pattern alerts failed")]
     private partial void LogAlertsFailed(Exception ex, int count);

@@ -1,3 +1,4 @@
+using Vigil.Core.Config;
 using Vigil.Analytics.Logs;
 using Vigil.Core.LogPatterns;
 
@@ -41,12 +42,16 @@ internal sealed class TemplateInfo
 /// finishes, so a source's commits reach storage in the order the miner saw them; other sources mine and commit in
 /// parallel.
 /// </summary>
-internal sealed class LogSourceState(string name, LogMiner miner, LogFormat? format, RateSpikeDetector spikes)
+internal sealed class LogSourceState(string name, LogSourceSettings settings, LogMiner miner, LogFormat? format, RateSpikeDetector spikes)
 {
     public string Name { get; } = name;
     public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    /// <summary>The configured format and masks that <see cref="Miner"/> and <see cref="Format"/> were built from.</summary>
+    public LogSourceSettings Settings { get; set; } = settings;
+
     public LogMiner Miner { get; set; } = miner;
-    public LogFormat? Format { get; } = format;
+    public LogFormat? Format { get; set; } = format;
     public RateSpikeDetector Spikes { get; } = spikes;
     public Dictionary<long, TemplateInfo> Templates { get; } = [];
     public long Lines { get; set; }

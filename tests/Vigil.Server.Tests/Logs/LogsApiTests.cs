@@ -97,6 +97,36 @@ public abstract class LogsApiTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reload_applies_new_masks_and_format_to_later_lines_and_keeps_template_ids()
+    {
+        await AcceptedAsync("/api/v1/logs?source=app", Text("session 7 opened by alice\nsession 8 opened by alice\n"));
+        var before = Assert.Single(await TemplatesAsync("app"))!;
+        Assert.Equal("session <*> opened by alice", before["template"]!.GetValue<string>());
+
+        // The user names become a variable by a mask, and lines get a header to split off.
+        var file = Path.Combine(_vigil.Database.DataDirectory, "test-config.yml");
+        await File.WriteAllTextAsync(file, FastGroups + """
+
+                - name: app
+                  format: '<Level> <Content>'
+                  masks: ['by \w+']
+            """);
+        using (var reload = await _vigil.Client.PostAsync("/-/reload", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, reload.StatusCode);
+        }
+        var result = await AcceptedAsync("/api/v1/logs?source=app", Text("INFO session 9 opened by carol\nINFO session 10 opened by dave\n"));
+        Assert.Equal(2, result["accepted"]!.GetValue<int>());
+
+        var templates = await TemplatesAsync("app");
+        var masked = Assert.Single(templates, t => t!["template"]!.GetValue<string>() == "session <*> opened <*>")!;
+        Assert.Equal(2, masked["count"]!.GetValue<long>());
+        // The template learned before the reload keeps its id and count.
+        var kept = Assert.Single(templates, t => t!["id"]!.ToJsonString() == before["id"]!.ToJsonString())!;
+        Assert.Equal(before["count"]!.GetValue<long>(), kept["count"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task Json_lines_carry_their_own_source_service_and_level()
     {
         var ndjson = """
