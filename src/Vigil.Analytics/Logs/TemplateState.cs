@@ -105,14 +105,48 @@ internal sealed class TemplateState
     /// <summary>Whether every constant word matches; variable slots take anything.</summary>
     public bool Covers(ReadOnlySpan<char> text, ReadOnlySpan<TokenSlice> tokens)
     {
-        for (var p = 0; p < tokens.Length; p++)
+        if (tokens.Length != Length)
         {
-            if (DiffersAt(p, text, tokens[p]))
+            return false;
+        }
+        var slots = Slots;
+        foreach (var p in slots.Constant)
+        {
+            ref readonly var t = ref tokens[p];
+            if (t.IsVariable || !text.Slice(t.Start, t.Length).SequenceEqual(Tokens[p]))
+            {
+                return false;
+            }
+        }
+        foreach (var p in slots.Masked)
+        {
+            if (!tokens[p].IsVariable)
             {
                 return false;
             }
         }
         return true;
+    }
+
+    /// <summary>
+    /// The slots by kind, so matching a message (every line) visits only the slots that can reject it and observing
+    /// one visits only the free slots. Rebuilt after a slot becomes free.
+    /// </summary>
+    private SlotKinds Slots => _slots ??= SlotKinds.Of(IsVariable, IsFree);
+
+    private SlotKinds? _slots;
+
+    private sealed record SlotKinds(int[] Constant, int[] Masked, int[] Free)
+    {
+        public static SlotKinds Of(bool[] variable, bool[] free)
+        {
+            List<int> constant = [], masked = [], any = [];
+            for (var p = 0; p < variable.Length; p++)
+            {
+                (free[p] ? any : variable[p] ? masked : constant).Add(p);
+            }
+            return new([.. constant], [.. masked], [.. any]);
+        }
     }
 
     /// <summary>Whether slot <paramref name="p"/> rejects the word.</summary>
@@ -135,13 +169,10 @@ internal sealed class TemplateState
         Count++;
         LastSeen = now;
         LastTouch = touch;
-        for (var p = 0; p < tokens.Length; p++)
+        foreach (var p in Slots.Free)
         {
-            if (IsFree[p])
-            {
-                ref readonly var t = ref tokens[p];
-                ObserveValue(p, text.Slice(t.Start, t.Length));
-            }
+            ref readonly var t = ref tokens[p];
+            ObserveValue(p, text.Slice(t.Start, t.Length));
         }
     }
 
@@ -190,6 +221,7 @@ internal sealed class TemplateState
             IsFree[p] = true;
             Varied[p] = false;
             _text = null;
+            _slots = null;
         }
     }
 
