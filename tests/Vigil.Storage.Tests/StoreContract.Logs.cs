@@ -45,6 +45,36 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task Merged_templates_move_their_counts_onto_the_survivor()
+    {
+        await Apply(Changes(c =>
+        {
+            c.LogCounts.Add(new LogMinuteCount("app", 1, 10, 5));
+            c.LogCounts.Add(new LogMinuteCount("app", 1, 11, 1));
+            c.LogCounts.Add(new LogMinuteCount("app", 2, 11, 2));
+            c.LogCounts.Add(new LogMinuteCount("app", 2, 12, 3));
+            c.LogCounts.Add(new LogMinuteCount("app", 3, 12, 4));
+            c.LogCounts.Add(new LogMinuteCount("other", 2, 11, 9));
+        }));
+        // One commit of several change sets (as group commit makes them): lines counted under 3 just before 3 merged
+        // into 2, which then merged into 1.
+        await Apply(
+            Changes(c => c.LogCounts.Add(new LogMinuteCount("app", 3, 13, 6))),
+            Changes(c => c.MergedLogTemplates.Add(new LogTemplateMerge("app", 3, 2))),
+            Changes(c =>
+            {
+                c.MergedLogTemplates.Add(new LogTemplateMerge("app", 2, 1));
+                c.LogCounts.Add(new LogMinuteCount("app", 1, 13, 1));
+            }));
+
+        var counts = await Store.ListLogCountsAsync("app", 0);
+        Assert.Equal([(1L, 10L, 5L), (1L, 11L, 3L), (1L, 12L, 7L), (1L, 13L, 7L)],
+            counts.OrderBy(c => c.Minute).Select(c => (c.TemplateId, c.Minute, c.Count)));
+        // Another source's template with the same id is not touched.
+        Assert.Equal(9, Assert.Single(await Store.ListLogCountsAsync("other", 0)).Count);
+    }
+
+    [Fact]
     public async Task Log_counts_add_up_and_template_totals_never_move_back()
     {
         await Apply(Changes(c =>

@@ -37,6 +37,22 @@ public sealed class MinuteSeries(int windowMinutes)
         FirstMinute = Math.Min(FirstMinute, minute);
     }
 
+    /// <summary>Adds every minute of <paramref name="other"/> still in this window (a merged template's history).</summary>
+    public void AddFrom(MinuteSeries other)
+    {
+        if (other._newest == long.MinValue)
+        {
+            return;
+        }
+        for (var m = Math.Max(other.FirstMinute, other._newest - other._buckets.Length + 1); m <= other._newest; m++)
+        {
+            if (other[m] is var count and > 0)
+            {
+                Add(m, count);
+            }
+        }
+    }
+
     /// <summary>The count at <paramref name="minute"/>: zero outside the window or after the newest minute.</summary>
     public long this[long minute] =>
         _newest == long.MinValue || minute > _newest || minute <= _newest - _buckets.Length ? 0 : _buckets[Slot(minute)];

@@ -51,8 +51,23 @@ public sealed class RateSpikeDetector(RateSpikeOptions options, TimeProvider tim
         series.Add(MinuteSeries.MinuteOf(at), lines);
     }
 
-    /// <summary>Drops a template's history (merged away or evicted by the miner).</summary>
+    /// <summary>Drops a template's history (evicted by the miner).</summary>
     public void Forget(long templateId) => _series.Remove(templateId);
+
+    /// <summary>Folds the history of a template merged away into its survivor's.</summary>
+    public void Merge(long from, long into)
+    {
+        if (!_series.Remove(from, out var merged))
+        {
+            return;
+        }
+        if (!_series.TryGetValue(into, out var survivor))
+        {
+            _series[into] = merged;
+            return;
+        }
+        survivor.AddFrom(merged);
+    }
 
     /// <summary>
     /// Whether the template spikes now: the current minute (partial — its count can only grow, so a spike seen early

@@ -57,6 +57,12 @@ public sealed class ChangeSet
     /// <summary>Log templates merged away or evicted by their miner.</summary>
     public List<LogTemplateKey> DeletedLogTemplates { get; } = [];
 
+    /// <summary>
+    /// Merges of log templates, in the order the miner made them: each moves the stored per-minute counts of the
+    /// merged template onto the survivor (added to the survivor's own), so its history stays whole.
+    /// </summary>
+    public List<LogTemplateMerge> MergedLogTemplates { get; } = [];
+
     /// <summary>Per-minute line counts to add to the stored ones.</summary>
     public List<LogMinuteCount> LogCounts { get; } = [];
 
@@ -121,7 +127,7 @@ public sealed class ChangeSet
     public bool IsEmpty =>
         Alerts.Count == 0 && DeletedAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
         && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0 && IntegrationKeys.Count == 0
-        && Audit.Count == 0 && Meta.Count == 0 && LogTemplates.Count == 0 && DeletedLogTemplates.Count == 0
+        && Audit.Count == 0 && Meta.Count == 0 && LogTemplates.Count == 0 && DeletedLogTemplates.Count == 0 && MergedLogTemplates.Count == 0
         && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0
         && NewMetricSeries.Count == 0 && MetricSamples.Count == 0 && PruneMetricSamplesRecordedBeforeTicks is null
         && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null && ClearedSloMinutes.Count == 0 && SloSources.Count == 0

@@ -41,6 +41,9 @@ public sealed record LogMinuteCount(string Source, long TemplateId, long Minute,
 
 public readonly record struct LogTemplateKey(string Source, long Id);
 
+/// <summary>Template <paramref name="From"/> of a source was merged into <paramref name="Into"/>: its per-minute counts move there.</summary>
+public sealed record LogTemplateMerge(string Source, long From, long Into);
+
 public enum LogTemplateOrder
 {
     /// <summary>Ascending id: the order a miner is restored in.</summary>

@@ -200,8 +200,21 @@ public sealed partial class LogIngest
         foreach (var id in state.Templates.Keys.Where(id => !live.Contains(id)).ToList())
         {
             state.Templates.Remove(id);
-            state.Spikes.Forget(id);
             changes.DeletedLogTemplates.Add(new LogTemplateKey(state.Name, id));
+            if (state.Miner.Resolve(id) is { } survivor && survivor != id)
+            {
+                // Merged: its history (stored counts, this batch's lines, the spike detector's minutes) goes to the survivor.
+                changes.MergedLogTemplates.Add(new LogTemplateMerge(state.Name, id, survivor));
+                if (touched.Remove(id, out var lines))
+                {
+                    touched[survivor] = touched.GetValueOrDefault(survivor) + lines;
+                }
+                state.Spikes.Merge(id, survivor);
+            }
+            else
+            {
+                state.Spikes.Forget(id);
+            }
         }
         state.NextId = snapshot.NextId;
         state.Aliases = snapshot.Aliases;

@@ -48,6 +48,12 @@ internal sealed class NetChanges
 
     public Dictionary<string, LogSourceRecord> LogSources { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Template merges whose stored counts move to the survivor, chains resolved (A→B then B→C is A→C and B→C), so they
+    /// can run in any order after the increments — which were already re-keyed to the survivor here.
+    /// </summary>
+    public Dictionary<LogTemplateKey, long> LogMerges { get; } = [];
+
     /// <summary>The latest retention cut-off of the change sets; applied before their increments.</summary>
     public long? PruneLogCountsBeforeMinute { get; private set; }
 
@@ -236,6 +242,28 @@ internal sealed class NetChanges
         foreach (var s in set.LogSources)
         {
             net.LogSources[s.Source] = s;
+        }
+        foreach (var m in set.MergedLogTemplates)
+        {
+            AddMerge(net, m);
+        }
+    }
+
+    private static void AddMerge(NetChanges net, LogTemplateMerge merge)
+    {
+        foreach (var (from, into) in net.LogMerges.ToList())
+        {
+            if (from.Source == merge.Source && into == merge.From)
+            {
+                net.LogMerges[from] = merge.Into;
+            }
+        }
+        net.LogMerges[new LogTemplateKey(merge.Source, merge.From)] = merge.Into;
+        foreach (var (key, count) in net.LogCounts.Where(c => c.Key.Source == merge.Source && c.Key.TemplateId == merge.From).ToList())
+        {
+            net.LogCounts.Remove(key);
+            var moved = (key.Source, merge.Into, key.Minute);
+            net.LogCounts[moved] = net.LogCounts.GetValueOrDefault(moved) + count;
         }
     }
 }

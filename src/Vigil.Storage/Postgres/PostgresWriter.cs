@@ -363,6 +363,25 @@ internal static class PostgresWriter
                 counts.Select(p => p.Key.Minute).ToArray(),
                 counts.Select(p => p.Value).ToArray());
         }
+        if (net.LogMerges.Count > 0)
+        {
+            // Summed per target row: one INSERT may not update the same row twice (two templates merged into one).
+            var merges = net.LogMerges.OrderBy(m => m.Key.Source, StringComparer.Ordinal).ThenBy(m => m.Key.Id).ToArray();
+            string[] sources = [.. merges.Select(m => m.Key.Source)];
+            long[] from = [.. merges.Select(m => m.Key.Id)];
+            Add(batch,
+                """
+                INSERT INTO log_counts (source, template_id, minute, count)
+                SELECT c.source, m.into_id, c.minute, SUM(c.count)
+                FROM log_counts c JOIN unnest($1::text[], $2::bigint[], $3::bigint[]) AS m(source, from_id, into_id)
+                    ON c.source = m.source AND c.template_id = m.from_id
+                GROUP BY c.source, m.into_id, c.minute
+                ON CONFLICT (source, minute, template_id) DO UPDATE SET count = log_counts.count + excluded.count
+                """,
+                sources, from, merges.Select(m => m.Value).ToArray());
+            Add(batch, "DELETE FROM log_counts c USING unnest($1::text[], $2::bigint[]) AS m(source, from_id) WHERE c.source = m.source AND c.template_id = m.from_id",
+                sources, from);
+        }
         if (net.LogSources.Count > 0)
         {
             var sources = net.LogSources.Values.OrderBy(s => s.Source, StringComparer.Ordinal).ToArray();

@@ -34,6 +34,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _addLogCount;
     private readonly SqliteStatement _upsertLogSource;
     private readonly SqliteStatement _pruneLogCounts;
+    private readonly SqliteStatement _moveLogCounts;
     private readonly SqliteStatement _upsertMetricSeries;
     private readonly SqliteStatement _insertMetricSeries;
     private readonly SqliteStatement _appendMetricSample;
@@ -149,6 +150,13 @@ internal sealed class SqliteWriter : IDisposable
             ON CONFLICT (source, minute, template_id) DO UPDATE SET count = log_counts.count + excluded.count
             """);
         _pruneLogCounts = new(connection, "DELETE FROM log_counts WHERE minute < @minute");
+        _moveLogCounts = new(connection,
+            """
+            INSERT INTO log_counts (source, template_id, minute, count)
+            SELECT source, @into, minute, count FROM log_counts WHERE source = @source AND template_id = @from
+            ON CONFLICT (source, minute, template_id) DO UPDATE SET count = log_counts.count + excluded.count;
+            DELETE FROM log_counts WHERE source = @source AND template_id = @from
+            """);
         _upsertLogSource = new(connection,
             """
             INSERT INTO log_sources (source, next_id, aliases, lines, updated_at) VALUES (@source, @next_id, @aliases, @lines, @updated_at)
@@ -387,6 +395,10 @@ internal sealed class SqliteWriter : IDisposable
         {
             _addLogCount.Run(tx, source, templateId, minute, count);
         }
+        foreach (var (from, into) in net.LogMerges)
+        {
+            _moveLogCounts.Run(tx, into, from.Source, from.Id);
+        }
         foreach (var s in net.LogSources.Values)
         {
             _upsertLogSource.Run(tx, s.Source, s.NextId, LogJson.Aliases(s.Aliases), s.Lines, SqliteTime.ToTicks(s.UpdatedAt));
@@ -397,7 +409,7 @@ internal sealed class SqliteWriter : IDisposable
     {
         _alerts.Dispose();
         foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertEscalation, _deleteEscalation, _upsertSilence, _upsertToken, _upsertIntegrationKey, _appendAudit, _upsertMeta,
-            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _addSloMinute, _pruneSloMinutes,
+            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _moveLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _addSloMinute, _pruneSloMinutes,
             _clearSloMinutes, _upsertSloSource, _deleteSloSource, _upsertSloFreeze, _deleteSloFreeze, _insertOutbox, _updateOutbox, _appendChangeEvent,
             _upsertOverride, _upsertSwap })
         {

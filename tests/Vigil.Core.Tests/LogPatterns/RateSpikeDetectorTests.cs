@@ -50,6 +50,29 @@ public sealed class RateSpikeDetectorTests
     }
 
     [Fact]
+    public void A_merged_template_brings_its_minutes_to_the_survivor()
+    {
+        // Templates 1 and 2 each saw half of a steady 50 lines a minute: after the merge, 60 is ordinary for 1.
+        var alone = new RateSpikeDetector(new RateSpikeOptions(), _time);
+        for (var m = 0; m < 60; m++)
+        {
+            _detector.Record(1, _time.GetUtcNow(), 25);
+            _detector.Record(2, _time.GetUtcNow(), 25);
+            alone.Record(1, _time.GetUtcNow(), 25);
+            _time.Advance(TimeSpan.FromMinutes(1));
+        }
+        _detector.Merge(2, 1);
+        Now(60);
+        Assert.Null(_detector.Check(1));
+        Assert.Null(_detector.Check(2));
+        Assert.Equal(1, _detector.Count);
+
+        // Without the merged history the same minute is a spike against 1's own 25 a minute.
+        alone.Record(1, _time.GetUtcNow(), 60);
+        Assert.NotNull(alone.Check(1));
+    }
+
+    [Fact]
     public void The_last_complete_minute_still_counts_just_after_it_ends()
     {
         Minutes(Steady(60, 5));

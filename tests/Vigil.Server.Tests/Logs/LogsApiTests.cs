@@ -127,6 +127,20 @@ public abstract class LogsApiTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Templates_that_merge_keep_their_minutes_under_the_survivor()
+    {
+        await AcceptedAsync("/api/v1/logs?source=auth", Text("user alice logged in\nuser alice logged in\nuser bob logged in\n"));
+        Assert.Equal(2, (await TemplatesAsync("auth")).Count);
+
+        // A third user makes the position a variable: the two templates merge, and bob's stored minute goes along.
+        await AcceptedAsync("/api/v1/logs?source=auth", Text("user carol logged in\n"));
+        var merged = Assert.Single(await TemplatesAsync("auth"))!;
+        Assert.Equal("user <*> logged in", merged["template"]!.GetValue<string>());
+        Assert.Equal(4, merged["count"]!.GetValue<long>());
+        Assert.Equal(4, merged["perMinute"]!.AsArray().Sum(m => m!.GetValue<long>()));
+    }
+
+    [Fact]
     public async Task Json_lines_carry_their_own_source_service_and_level()
     {
         var ndjson = """
