@@ -72,6 +72,39 @@ public static class RequestBody
         }
     }
 
+    /// <summary>The request's media type without parameters, lower-case (<c>application/json</c>).</summary>
+    public static string MediaType(HttpRequest request) => (request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+
+    /// <summary>
+    /// The body of a push (log lines, samples, events): uncompressed, within the limit and not empty, or the 4xx that
+    /// says why not. <paramref name="expected"/> names what an empty body should have held.
+    /// </summary>
+    public static async Task<Outcome<byte[]>> ReadPushAsync(HttpContext context, long maxBytes, string expected)
+    {
+        var encoding = context.Request.Headers.ContentEncoding.ToString();
+        if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            return new(null, Problems.UnsupportedMediaType($"Content-Encoding \"{encoding}\" is not supported; send the body uncompressed."));
+        }
+        var body = await ReadBytesAsync(context, maxBytes);
+        if (body.Error is null && body.Value!.Length == 0)
+        {
+            return new(null, Problems.BadRequest($"The request body is empty; expected {expected}."));
+        }
+        return body;
+    }
+
+    /// <summary>A JSON push: 415 showing <paramref name="example"/> for any other content type, then as <see cref="ReadPushAsync"/>.</summary>
+    public static async Task<Outcome<byte[]>> ReadJsonPushAsync(HttpContext context, long maxBytes, string example, string expected)
+    {
+        if (MediaType(context.Request) != "application/json")
+        {
+            return new(null, Problems.UnsupportedMediaType(
+                $"Content-Type \"{context.Request.ContentType}\" is not supported; send application/json ({example})."));
+        }
+        return await ReadPushAsync(context, maxBytes, expected);
+    }
+
     private static IResult TooLarge(long maxBytes) => Results.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "Payload too large",
@@ -131,4 +164,14 @@ public static class Problems
 
     public static IResult Conflict(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
+
+    /// <summary>
+    /// 503 for a push that could not be committed: nothing was acknowledged, so the sender retries. The cause is logged
+    /// under <paramref name="category"/> (the endpoints' class), not sent.
+    /// </summary>
+    public static IResult Unavailable(HttpContext context, Type category, Exception cause, string failed, string title, string detail)
+    {
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(category).LogError(cause, "{Failed}", failed);
+        return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: detail);
+    }
 }

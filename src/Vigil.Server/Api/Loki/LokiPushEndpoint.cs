@@ -17,7 +17,7 @@ public static class LokiPushEndpoint
 
     private static async Task<IResult> Push(HttpContext context, LogIngest ingest, ServerSettings settings)
     {
-        var kind = (context.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        var kind = RequestBody.MediaType(context.Request);
         if (kind == "application/x-protobuf")
         {
             return Problems.UnsupportedMediaType(
@@ -28,7 +28,7 @@ public static class LokiPushEndpoint
         {
             return Problems.UnsupportedMediaType($"Content-Type \"{context.Request.ContentType}\" is not supported; send application/json.");
         }
-        var body = await LogsEndpoints.ReadAsync(context, settings);
+        var body = await RequestBody.ReadPushAsync(context, settings.MaxBodyBytes, "a Loki push (streams of values)");
         if (body.Error is not null)
         {
             return body.Error;

@@ -29,14 +29,14 @@ public static class LogsEndpoints
     private static async Task<IResult> PostLogs(HttpContext context, LogIngest ingest, ServerSettings settings)
     {
         var request = context.Request;
-        var kind = (request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        var kind = RequestBody.MediaType(request);
         if (kind is not ("text/plain" or "application/x-ndjson" or "application/jsonl" or "application/jsonlines" or "application/json"))
         {
             return Problems.UnsupportedMediaType(
                 $"Content-Type \"{request.ContentType}\" is not supported; send text/plain (one line per message, ?source=...&service=...) "
                 + "or application/x-ndjson (one JSON object per line).");
         }
-        var body = await ReadAsync(context, settings);
+        var body = await RequestBody.ReadPushAsync(context, settings.MaxBodyBytes, "log lines");
         if (body.Error is not null)
         {
             return body.Error;
@@ -47,22 +47,6 @@ public static class LogsEndpoints
             ? LogBatchParser.ParseText(body.Value, source, service)
             : LogBatchParser.ParseNdjson(body.Value, source, service);
         return await IngestAsync(context, ingest, batch, error);
-    }
-
-    /// <summary>The body of a log push, or the 4xx that explains why there is none.</summary>
-    internal static async Task<RequestBody.Outcome<byte[]>> ReadAsync(HttpContext context, ServerSettings settings)
-    {
-        var encoding = context.Request.Headers.ContentEncoding.ToString();
-        if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
-        {
-            return new(null, Problems.UnsupportedMediaType($"Content-Encoding \"{encoding}\" is not supported; send the body uncompressed."));
-        }
-        var body = await RequestBody.ReadBytesAsync(context, settings.MaxBodyBytes);
-        if (body.Error is null && body.Value!.Length == 0)
-        {
-            return new(null, Problems.BadRequest("The request body is empty; expected log lines."));
-        }
-        return body;
     }
 
     internal static async Task<IResult> IngestAsync(HttpContext context, LogIngest ingest, LogBatch? batch, string? error)
@@ -78,10 +62,8 @@ public static class LogsEndpoints
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LogsEndpoints))
-                .LogError(ex, "Storing log lines failed");
-            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage unavailable",
-                detail: "The log lines could not be stored; nothing was acknowledged. Retry later.");
+            return Problems.Unavailable(context, typeof(LogsEndpoints), ex, "Storing log lines failed", "Storage unavailable",
+                "The log lines could not be stored; nothing was acknowledged. Retry later.");
         }
     }
 

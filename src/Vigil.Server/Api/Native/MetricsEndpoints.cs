@@ -24,13 +24,8 @@ public static class MetricsEndpoints
 
     private static async Task<IResult> PostMetrics(HttpContext context, MetricIngest ingest, ServerSettings settings, TimeProvider time)
     {
-        var kind = (context.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
-        if (kind != "application/json")
-        {
-            return Problems.UnsupportedMediaType($"Content-Type \"{context.Request.ContentType}\" is not supported; send application/json "
-                + "({\"samples\":[{\"series\":\"name\",\"labels\":{},\"timestamp\":\"RFC 3339 or unix seconds\",\"value\":1.5}]}).");
-        }
-        var body = await LogsEndpoints.ReadAsync(context, settings);
+        var body = await RequestBody.ReadJsonPushAsync(context, settings.MaxBodyBytes,
+            "{\"samples\":[{\"series\":\"name\",\"labels\":{},\"timestamp\":\"RFC 3339 or unix seconds\",\"value\":1.5}]}", "metric samples");
         if (body.Error is not null)
         {
             return body.Error;
@@ -47,9 +42,8 @@ public static class MetricsEndpoints
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MetricsEndpoints)).LogError(ex, "Scoring metric samples failed");
-            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Metrics unavailable",
-                detail: "The samples could not be scored; retry later.");
+            return Problems.Unavailable(context, typeof(MetricsEndpoints), ex, "Scoring metric samples failed", "Metrics unavailable",
+                "The samples could not be scored; retry later.");
         }
     }
 

@@ -31,13 +31,8 @@ public static class SloEndpoints
 
     private static async Task<IResult> PostEvents(HttpContext context, SloTracker tracker, ServerSettings settings, TimeProvider time)
     {
-        var kind = (context.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
-        if (kind != "application/json")
-        {
-            return Problems.UnsupportedMediaType($"Content-Type \"{context.Request.ContentType}\" is not supported; send application/json "
-                + "({\"events\":[{\"slo\":\"name\",\"good\":99,\"total\":100}]}).");
-        }
-        var body = await LogsEndpoints.ReadAsync(context, settings);
+        var body = await RequestBody.ReadJsonPushAsync(context, settings.MaxBodyBytes,
+            "{\"events\":[{\"slo\":\"name\",\"good\":99,\"total\":100}]}", "SLI events");
         if (body.Error is not null)
         {
             return body.Error;
@@ -57,9 +52,8 @@ public static class SloEndpoints
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SloEndpoints)).LogError(ex, "Storing SLI events failed");
-            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "SLI events unavailable",
-                detail: "The events could not be stored; nothing was counted. Retry later.");
+            return Problems.Unavailable(context, typeof(SloEndpoints), ex, "Storing SLI events failed", "SLI events unavailable",
+                "The events could not be stored; nothing was counted. Retry later.");
         }
     }
 
