@@ -79,7 +79,7 @@ public static class VigilServer
         builder.Services.AddSingleton<OnCall.ScheduleReader>();
         builder.Services.AddHostedService<PipelineHost>();
         builder.Services.AddHostedService<LogsHost>();
-        builder.Services.AddHostedService<LogRetention>();
+        builder.Services.AddHostedService<Retention>();
         builder.Services.AddHostedService<IdleMemoryTrimmer>();
         // After the pipeline: restore first; the poller is registered last so it stops before the final save.
         builder.Services.AddHostedService<MetricsHost>();

@@ -4,8 +4,8 @@ namespace Vigil.Server.Hosting;
 
 /// <summary>
 /// Rebuilds the SLO states from stored minutes before requests are served, then every <c>slos.evaluation_interval</c>
-/// (read each round, so a reload changes it) reads the Prometheus SLIs and evaluates alerts and freezes, and prunes
-/// old minutes hourly.
+/// (read each round, so a reload changes it) reads the Prometheus SLIs and evaluates alerts and freezes (old minutes
+/// are pruned by <see cref="Retention"/>).
 /// </summary>
 public sealed partial class SloHost(SloTracker tracker, Pipeline.ConfigHolder config, TimeProvider time, ILogger<SloHost> logger) : BackgroundService
 {
@@ -15,11 +15,8 @@ public sealed partial class SloHost(SloTracker tracker, Pipeline.ConfigHolder co
         await base.StartAsync(cancellationToken);
     }
 
-    private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var lastPrune = DateTimeOffset.MinValue;
         var first = true;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -32,11 +29,6 @@ public sealed partial class SloHost(SloTracker tracker, Pipeline.ConfigHolder co
             try
             {
                 await tracker.EvaluateAsync(stoppingToken);
-                if (time.GetUtcNow() - lastPrune >= PruneInterval)
-                {
-                    await tracker.PruneAsync(stoppingToken);
-                    lastPrune = time.GetUtcNow();
-                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -367,15 +367,11 @@ public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, A
     }
 
     /// <summary>
-    /// Deletes stored minutes older than the longest history kept (at least 30 days, so removing an SLO for a while or
-    /// shortening its window does not destroy history at once).
+    /// How far back stored minutes are kept: the longest history an SLO needs, at least 30 days (so removing an SLO for
+    /// a while or shortening its window does not destroy history at once).
     /// </summary>
-    public async Task PruneAsync(CancellationToken ct)
-    {
-        var keep = (await CurrentAsync(ct)).Values.Select(s => TimeSpan.FromMinutes(s.Evaluator.HistoryMinutes)).Append(BurnRateWindows.WorkbookPeriod).Max();
-        var changes = new ChangeSet { PruneSloMinutesBeforeMinute = MinuteRing.MinuteOf(time.GetUtcNow() - keep) };
-        await store.ApplyAsync([changes], ct);
-    }
+    public async Task<TimeSpan> HistoryToKeepAsync(CancellationToken ct) =>
+        (await CurrentAsync(ct)).Values.Select(s => TimeSpan.FromMinutes(s.Evaluator.HistoryMinutes)).Append(BurnRateWindows.WorkbookPeriod).Max();
 
     private async Task LoadFreezesAsync(CancellationToken ct)
     {

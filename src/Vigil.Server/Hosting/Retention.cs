@@ -1,0 +1,50 @@
+using Vigil.Core.LogPatterns;
+using Vigil.Core.Slo.Alerting;
+using Vigil.Core.Store;
+using Vigil.Server.Pipeline;
+using Vigil.Server.Slo;
+
+namespace Vigil.Server.Hosting;
+
+/// <summary>
+/// Keeps the per-minute tables bounded, once at start and then hourly, in one commit: log template counts older than
+/// <c>logs.retention</c> (default 14 days) and SLO minutes older than the longest history an SLO needs (at least
+/// 30 days). One row per template or SLO per minute would otherwise grow without end.
+/// </summary>
+public sealed partial class Retention(IVigilStore store, ConfigHolder config, SloTracker slos, TimeProvider time, ILogger<Retention> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        do
+        {
+            try
+            {
+                await PruneAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Storage trouble is reported and retried next hour; it must not stop the server.
+                LogPruneFailed(logger, ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    internal async Task PruneAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var changes = new ChangeSet
+        {
+            PruneLogCountsBeforeMinute = MinuteSeries.MinuteOf(now - config.Current.Logs.Retention),
+            PruneSloMinutesBeforeMinute = MinuteRing.MinuteOf(now - await slos.HistoryToKeepAsync(ct)),
+        };
+        await store.ApplyAsync([changes], ct);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning old log counts and SLO minutes failed; retrying in an hour")]
+    private static partial void LogPruneFailed(ILogger logger, Exception ex);
+}
