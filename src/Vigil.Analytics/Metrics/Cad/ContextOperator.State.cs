@@ -44,12 +44,11 @@ internal sealed partial class ContextOperator
 
     internal void Read(ref StateReader reader)
     {
-        const int MaxFacts = 1 << 16;
         _newContextId = reader.ReadCount(int.MaxValue);
         var rights = reader.ReadCount(int.MaxValue);
         for (var id = 0; id < rights; id++)
         {
-            var facts = reader.ReadLongs(MaxFacts);
+            var facts = ReadFacts(ref reader);
             Right.Add(facts, PythonHash.OfTuple(facts), reader.ReadCount(facts.Length));
         }
         var contexts = reader.ReadCount(int.MaxValue);
@@ -64,7 +63,7 @@ internal sealed partial class ContextOperator
         var lefts = reader.ReadCount(int.MaxValue);
         for (var id = 0; id < lefts; id++)
         {
-            var facts = reader.ReadLongs(MaxFacts);
+            var facts = ReadFacts(ref reader);
             var left = Left.Add(facts, PythonHash.OfTuple(facts), reader.ReadCount(facts.Length));
             AddLeftList(left);
             var pairs = reader.ReadCount(rights);
@@ -84,5 +83,19 @@ internal sealed partial class ContextOperator
         }
         Left.RestoreCrossed();
         Right.RestoreCrossed();
+    }
+
+    /// <summary>A semi-context's facts: a strictly increasing set, which crossing relies on.</summary>
+    private static long[] ReadFacts(ref StateReader reader)
+    {
+        var facts = reader.ReadLongs(1 << 16);
+        for (var i = 1; i < facts.Length; i++)
+        {
+            if (facts[i] <= facts[i - 1])
+            {
+                throw new FormatException("detector state: semi-context facts out of order");
+            }
+        }
+        return facts;
     }
 }

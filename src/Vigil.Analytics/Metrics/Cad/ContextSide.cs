@@ -3,13 +3,23 @@ namespace Vigil.Analytics.Metrics.Cad;
 /// <summary>
 /// The semi-contexts of one side (left or right): sorted sets of facts, identified by their creation index. A
 /// semi-context is a row of parallel arrays (facts in one shared pool) rather than an object, and the fact index holds
-/// id lists, so crossing — run twice per sample over thousands of semi-contexts — is a loop over int arrays.
+/// id lists, so crossing — run twice per sample over hundreds to thousands of semi-contexts — is a loop over int arrays.
 /// </summary>
+/// <remarks>
+/// Consecutive inputs of a side share most facts (the value often stays in its bucket, the same contexts stay the
+/// most active), so crossing is incremental: only the semi-contexts holding a fact that left or joined the input are
+/// touched, and the complete ones are kept as a set. Semi-contexts created since the previous crossing (CAD OSE's
+/// count for them is 0 until the next one) are first brought up to the previous input. All fact sets, inputs
+/// included, are strictly increasing.
+/// </remarks>
 internal sealed class ContextSide
 {
     private readonly Dictionary<long, int> _byHash = [];
     private readonly Dictionary<long, IdList> _byFact = [];
-    private readonly IdList _complete = new();
+    private readonly IdSet _complete = new();
+    private long[] _input = new long[16];
+    private int _inputLength = -1; // −1: no input crossed since creation or a restore, so the next crossing is a full one
+    private int _countAtCross;
     private long[] _facts = new long[64];
     private int _factCount;
     private int[] _start = new int[16];
@@ -25,7 +35,7 @@ internal sealed class ContextSide
     /// in no particular order: every use of it is order-independent (counters per context, a sort with a total
     /// order, a maximum and a bitwise or).
     /// </summary>
-    public ReadOnlySpan<int> Complete => _complete.Span;
+    public ReadOnlySpan<int> Complete => _complete.Members;
 
     public ReadOnlySpan<long> Facts(int id) => _facts.AsSpan(_start[id], _length[id]);
 
@@ -84,49 +94,47 @@ internal sealed class ContextSide
     }
 
     /// <summary>
-    /// Counts, for every semi-context, the facts it shares with <paramref name="facts"/>, and collects the complete
-    /// ones. Only semi-contexts touching a fact are visited (CAD OSE scans them all); the count of each is the same.
+    /// Counts, for every semi-context, the facts it shares with <paramref name="facts"/>, and keeps the complete ones
+    /// (CAD OSE scans every semi-context and every fact; the counts are the same).
     /// </summary>
     public void Cross(ReadOnlySpan<long> facts)
     {
-        var crossed = _crossed.AsSpan(0, Count);
-        var length = _length;
-        crossed.Clear();
-        _complete.Clear();
-        foreach (var fact in facts)
+        if (_inputLength < 0)
         {
-            if (_byFact.TryGetValue(fact, out var list))
+            CrossAll(facts);
+        }
+        else
+        {
+            var previous = _input.AsSpan(0, _inputLength);
+            for (var id = _countAtCross; id < Count; id++)
             {
-                foreach (var id in list.Span)
-                {
-                    if (++crossed[id] == length[id])
-                    {
-                        _complete.Add(id);
-                    }
-                }
+                _crossed[id] = SharedCount(Facts(id), previous);
+                Update(id);
             }
+            CrossChanges(previous, facts);
         }
-        if (HasDuplicates(facts))
+        if (facts.Length > _input.Length)
         {
-            KeepComplete(); // a repeated input fact counts twice, as in CAD OSE, and can overshoot a length
+            _input = new long[facts.Length];
         }
+        facts.CopyTo(_input);
+        (_inputLength, _countAtCross) = (facts.Length, Count);
     }
 
-    /// <summary>After a restore: the complete list is the semi-contexts with a non-zero count equal to their length.</summary>
+    /// <summary>After a restore: the counts are the stored ones, the complete set the semi-contexts with a non-zero
+    /// count equal to their length; the input is unknown, so the next crossing counts from scratch.</summary>
     public void RestoreCrossed()
     {
         _complete.Clear();
         for (var id = 0; id < Count; id++)
         {
-            if (_crossed[id] > 0 && _crossed[id] == _length[id])
-            {
-                _complete.Add(id);
-            }
+            Update(id);
         }
+        (_inputLength, _countAtCross) = (-1, Count);
     }
 
-    /// <summary>Writes the facts of semi-context <paramref name="id"/> that are in <paramref name="input"/> (both
-    /// sorted) to <paramref name="shared"/>, sized <see cref="Crossed"/>; slots left over stay 0, as in the zeroed
+    /// <summary>The facts of semi-context <paramref name="id"/> that are in <paramref name="input"/> (both sorted),
+    /// written to <paramref name="shared"/>, sized <see cref="Crossed"/>; slots left over stay 0, as in the zeroed
     /// array the port used to allocate.</summary>
     public void Shared(int id, ReadOnlySpan<long> input, Span<long> shared)
     {
@@ -152,30 +160,94 @@ internal sealed class ContextSide
         shared[k..].Clear();
     }
 
-    /// <summary>Inputs are sorted (value facts by bit position, then neuron facts by context id).</summary>
-    private static bool HasDuplicates(ReadOnlySpan<long> facts)
+    private void CrossAll(ReadOnlySpan<long> facts)
     {
-        for (var i = 1; i < facts.Length; i++)
+        _crossed.AsSpan(0, Count).Clear();
+        _complete.Clear();
+        foreach (var fact in facts)
         {
-            if (facts[i] == facts[i - 1])
-            {
-                return true;
-            }
+            Touch(fact, +1);
         }
-        return false;
     }
 
-    private void KeepComplete()
+    /// <summary>Applies the facts that left (−1) and joined (+1) the input; both lists are sorted.</summary>
+    private void CrossChanges(ReadOnlySpan<long> previous, ReadOnlySpan<long> next)
     {
-        var ids = _complete.Span;
-        var kept = 0;
-        foreach (var id in ids)
+        int i = 0, j = 0;
+        while (i < previous.Length || j < next.Length)
         {
-            if (FullyCrossed(id))
+            if (j == next.Length || (i < previous.Length && previous[i] < next[j]))
             {
-                ids[kept++] = id;
+                Touch(previous[i++], -1);
+            }
+            else if (i == previous.Length || next[j] < previous[i])
+            {
+                Touch(next[j++], +1);
+            }
+            else
+            {
+                i++;
+                j++;
             }
         }
-        _complete.Truncate(kept);
+    }
+
+    private void Touch(long fact, int delta)
+    {
+        if (!_byFact.TryGetValue(fact, out var list))
+        {
+            return;
+        }
+        var crossed = _crossed;
+        var length = _length;
+        foreach (var id in list.Span)
+        {
+            var wasComplete = crossed[id] == length[id];
+            crossed[id] += delta;
+            if (wasComplete)
+            {
+                _complete.Remove(id);
+            }
+            else if (crossed[id] == length[id])
+            {
+                _complete.Add(id);
+            }
+        }
+    }
+
+    /// <summary>Puts a semi-context in or out of the complete set by its count (an empty one is never crossed).</summary>
+    private void Update(int id)
+    {
+        if (_crossed[id] > 0 && _crossed[id] == _length[id])
+        {
+            _complete.Add(id);
+        }
+        else
+        {
+            _complete.Remove(id);
+        }
+    }
+
+    private static int SharedCount(ReadOnlySpan<long> facts, ReadOnlySpan<long> input)
+    {
+        int i = 0, j = 0, shared = 0;
+        while (i < facts.Length && j < input.Length)
+        {
+            if (facts[i] == input[j])
+            {
+                shared++;
+                i++;
+                j++;
+            }
+            else if (facts[i] < input[j])
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+        return shared;
     }
 }

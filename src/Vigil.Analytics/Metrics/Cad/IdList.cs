@@ -7,7 +7,7 @@ internal sealed class IdList
 
     public int Count { get; private set; }
 
-    public Span<int> Span => _items.AsSpan(0, Count);
+    public ReadOnlySpan<int> Span => _items.AsSpan(0, Count);
 
     public void Add(int id)
     {
@@ -17,9 +17,6 @@ internal sealed class IdList
         }
         _items[Count++] = id;
     }
-
-    /// <summary>Drops all ids after the first <paramref name="count"/>.</summary>
-    public void Truncate(int count) => Count = Math.Min(count, Count);
 
     public void Clear() => Count = 0;
 }
