@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Vigil.Analytics.Metrics.Cad;
 
 /// <summary>A context that matched completely this step, with its sort key.</summary>
@@ -34,12 +36,24 @@ internal sealed class ActiveContexts(int capacity)
 
     public void Clear() => (_kept, Count) = (0, 0);
 
-    public void Add(ActiveContext context)
+    /// <summary>Counts a fully matched context and keeps it if it is among the greatest so far.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add(int id, int activations, long leftHash, long rightHash)
     {
         Count++;
+        // Most contexts are less active than the least kept one: rejected on the first key without a full compare.
+        if (_kept == _top.Length && (_kept == 0 || activations < _top[_kept - 1].Activations))
+        {
+            return;
+        }
+        Insert(new(id, activations, leftHash, rightHash));
+    }
+
+    private void Insert(ActiveContext context)
+    {
         if (_kept == _top.Length)
         {
-            if (_kept == 0 || context.CompareTo(_top[_kept - 1]) <= 0)
+            if (context.CompareTo(_top[_kept - 1]) <= 0)
             {
                 return;
             }

@@ -18,10 +18,6 @@ internal struct Context(int right, bool zeroLevel, long leftHash)
     /// <summary>Id of the right semi-context.</summary>
     public int Right { get; } = right;
 
-    /// <summary>The next context of the same left semi-context, in creation order, or −1: each left semi-context's
-    /// contexts form a list through this array (CAD OSE's per-left dict, which keeps insertion order).</summary>
-    public int NextOfLeft { get; set; } = -1;
-
     /// <summary>Seen directly as (previous facts, current value) rather than built by intersecting two contexts.</summary>
     public bool ZeroLevel { get; set; } = zeroLevel;
 

@@ -28,13 +28,8 @@ internal sealed partial class ContextOperator
         {
             writer.Write(Left.Facts(left));
             writer.Write(Left.Crossed(left));
-            var pairs = 0;
-            for (var id = _firstOfLeft[left]; id >= 0; id = _contexts[id].NextOfLeft)
-            {
-                pairs++;
-            }
-            writer.Write(pairs);
-            for (var id = _firstOfLeft[left]; id >= 0; id = _contexts[id].NextOfLeft)
+            writer.Write(_ofLeft[left].Length);
+            foreach (var id in _ofLeft[left])
             {
                 writer.Write(_contexts[id].Right);
                 writer.Write(id);
@@ -65,20 +60,20 @@ internal sealed partial class ContextOperator
         {
             var facts = ReadFacts(ref reader);
             var left = Left.Add(facts, PythonHash.OfTuple(facts), reader.ReadCount(facts.Length));
-            AddLeftList(left);
+            _ofLeft.AddList();
             var pairs = reader.ReadCount(rights);
             for (var i = 0; i < pairs; i++)
             {
                 var right = reader.ReadCount(rights - 1);
                 var context = reader.ReadCount(contexts - 1);
                 // Every context belongs to exactly one left semi-context, under its own right one; anything else is
-                // damage (and would make the context lists cyclic).
+                // damage.
                 if (linked[context] || _contexts[context].Right != right)
                 {
                     throw new FormatException("detector state: bad context map");
                 }
                 linked[context] = true;
-                Link(left, context);
+                _ofLeft.Append(left, context);
             }
         }
         Left.RestoreCrossed();

@@ -9,15 +9,13 @@ internal readonly record struct PotentialContext(int Start, int LeftLength, int 
 /// memory, its crossing with the input facts and the predictions it makes.
 /// </summary>
 /// <remarks>
-/// Contexts live by value in one array; the contexts of a left semi-context form a list through it in creation order
-/// (CAD OSE's per-left dict, which iterates in insertion order). A step visits only the completely matched left
+/// Contexts live by value in one array, and each left semi-context has the list of its context ids. A step visits only the completely matched left
 /// semi-contexts unless it brought a new context, the only case in which partial matches can make candidates.
 /// </remarks>
 internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
 {
     private Context[] _contexts = new Context[64];
-    private int[] _firstOfLeft = new int[16];
-    private int[] _lastOfLeft = new int[16];
+    private readonly ContextLists _ofLeft = new();
     private PotentialContext[] _potentials = new PotentialContext[8];
     private int _potentialCount;
     private long[] _potentialFacts = new long[64];
@@ -75,11 +73,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         }
         else
         {
-            // Without a new context nothing but complete matches has an effect, and their order does not matter.
-            foreach (var left in Left.Complete)
-            {
-                selected += UpdateContextsOf(left, valueFacts, previousLeft, newContext: false, active);
-            }
+            selected = UpdateCompleteMatches(active);
         }
         _newContextId = 0;
         return selected;
@@ -105,24 +99,65 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         // The union of the best contexts' right sides is the same in any visiting order.
         var best = 0.0;
         ulong predicted = 0;
+        var contexts = _contexts.AsSpan(0, Count);
+        var masks = Right.ValueMasks;
         foreach (var left in Left.Complete)
         {
-            for (var id = _firstOfLeft[left]; id >= 0; id = _contexts[id].NextOfLeft)
+            foreach (var id in _ofLeft[left])
             {
-                ref readonly var context = ref _contexts[id];
+                ref readonly var context = ref contexts[id];
                 var weight = context.PredictionWeight;
                 if (weight > best)
                 {
                     best = weight;
-                    predicted = Right.ValueMask(context.Right);
+                    predicted = masks[context.Right];
                 }
                 else if (weight == best)
                 {
-                    predicted |= Right.ValueMask(context.Right);
+                    predicted |= masks[context.Right];
                 }
             }
         }
         return (added, predicted);
+    }
+
+    /// <summary>
+    /// <c>updateContextsAndGetActive</c> on a step without a new context (nearly all of them): only contexts whose
+    /// left side matched completely change, none can become a candidate, and the visiting order does not matter.
+    /// </summary>
+    /// <returns>The number of contexts whose left side matched completely.</returns>
+    private int UpdateCompleteMatches(ActiveContexts active)
+    {
+        var contexts = _contexts.AsSpan(0, Count);
+        var rightCrossed = Right.CrossedCounts;
+        var rightLength = Right.Lengths;
+        var rightHash = Right.Hashes;
+        var selected = 0;
+        foreach (var left in Left.Complete)
+        {
+            foreach (var id in _ofLeft[left])
+            {
+                if (id == _newContextId)
+                {
+                    continue;
+                }
+                selected++;
+                ref var context = ref contexts[id];
+                var right = context.Right;
+                context.Expected += rightLength[right];
+                var crossed = rightCrossed[right];
+                if (crossed > 0)
+                {
+                    context.Hits += crossed;
+                    if (crossed == rightLength[right])
+                    {
+                        context.Activations++;
+                        active.Add(id, context.Activations, context.LeftHash, rightHash[right]);
+                    }
+                }
+            }
+        }
+        return selected;
     }
 
     /// <summary>The body of <c>updateContextsAndGetActive</c> for the contexts of one crossed left semi-context.</summary>
@@ -132,7 +167,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         var leftCrossed = Left.Crossed(left);
         var leftComplete = Left.FullyCrossed(left);
         var selected = 0;
-        for (var id = _firstOfLeft[left]; id >= 0; id = _contexts[id].NextOfLeft)
+        foreach (var id in _ofLeft[left])
         {
             if (id == _newContextId)
             {
@@ -152,7 +187,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
                     if (Right.FullyCrossed(right))
                     {
                         context.Activations++;
-                        active.Add(new(id, context.Activations, context.LeftHash, Right.Hash(right)));
+                        active.Add(id, context.Activations, context.LeftHash, Right.Hash(right));
                         candidate = false;
                     }
                 }
@@ -190,10 +225,10 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         var (left, leftCreated) = Left.GetOrAdd(leftFacts, leftHash);
         if (leftCreated)
         {
-            AddLeftList(left);
+            _ofLeft.AddList();
         }
         var (right, _) = Right.GetOrAdd(rightFacts, rightHash);
-        for (var id = _firstOfLeft[left]; id >= 0; id = _contexts[id].NextOfLeft)
+        foreach (var id in _ofLeft[left])
         {
             if (_contexts[id].Right == right)
             {
@@ -201,17 +236,6 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
             }
         }
         return (true, AddContext(new Context(right, zeroLevel, leftHash), left));
-    }
-
-    /// <summary>Starts the (empty) context list of a new left semi-context.</summary>
-    private void AddLeftList(int left)
-    {
-        if (left == _firstOfLeft.Length)
-        {
-            Array.Resize(ref _firstOfLeft, left * 2);
-            Array.Resize(ref _lastOfLeft, left * 2);
-        }
-        (_firstOfLeft[left], _lastOfLeft[left]) = (-1, -1);
     }
 
     /// <summary>Stores a context and, for a left semi-context id ≥ 0, appends it to that one's list.</summary>
@@ -226,21 +250,8 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         Count++;
         if (left >= 0)
         {
-            Link(left, id);
+            _ofLeft.Append(left, id);
         }
         return id;
-    }
-
-    private void Link(int left, int id)
-    {
-        if (_lastOfLeft[left] < 0)
-        {
-            _firstOfLeft[left] = id;
-        }
-        else
-        {
-            _contexts[_lastOfLeft[left]].NextOfLeft = id;
-        }
-        _lastOfLeft[left] = id;
     }
 }

@@ -37,6 +37,15 @@ internal sealed class ContextSide
     /// </summary>
     public ReadOnlySpan<int> Complete => _complete.Members;
 
+    public ReadOnlySpan<int> Lengths => _length.AsSpan(0, Count);
+
+    /// <summary><see cref="Crossed"/> of every semi-context, for tight loops.</summary>
+    public ReadOnlySpan<int> CrossedCounts => _crossed.AsSpan(0, Count);
+
+    public ReadOnlySpan<long> Hashes => _hash.AsSpan(0, Count);
+
+    public ReadOnlySpan<ulong> ValueMasks => _valueMask.AsSpan(0, Count);
+
     public ReadOnlySpan<long> Facts(int id) => _facts.AsSpan(_start[id], _length[id]);
 
     public long Hash(int id) => _hash[id];
