@@ -44,6 +44,8 @@ internal sealed class ContextSide
 
     public ReadOnlySpan<long> Hashes => _hash.AsSpan(0, Count);
 
+    /// <summary>The facts of each semi-context as a bit mask over the value bits (right semi-contexts hold only value
+    /// facts).</summary>
     public ReadOnlySpan<ulong> ValueMasks => _valueMask.AsSpan(0, Count);
 
     public ReadOnlySpan<long> Facts(int id) => _facts.AsSpan(_start[id], _length[id]);
@@ -56,8 +58,6 @@ internal sealed class ContextSide
 
     public bool FullyCrossed(int id) => _crossed[id] == _length[id];
 
-    /// <summary>The facts as a bit mask over the value bits (right semi-contexts hold only value facts).</summary>
-    public ulong ValueMask(int id) => _valueMask[id];
 
     /// <summary>The semi-context with these facts, created if new. Keyed by hash only, as CAD OSE does.</summary>
     public (int Id, bool Created) GetOrAdd(ReadOnlySpan<long> facts, long hash)
