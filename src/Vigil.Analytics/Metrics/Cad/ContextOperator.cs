@@ -1,41 +1,38 @@
 namespace Vigil.Analytics.Metrics.Cad;
 
-/// <summary>A candidate context built by intersecting what matched on each side.</summary>
-internal readonly record struct PotentialContext(long[] Left, long[] Right, long LeftHash, long RightHash);
-
-/// <summary>A context that matched completely this step, with its sort key.</summary>
-internal readonly record struct ActiveContext(int Id, int Activations, long LeftHash, long RightHash) : IComparable<ActiveContext>
-{
-    public int CompareTo(ActiveContext other)
-    {
-        var byActivations = Activations.CompareTo(other.Activations);
-        if (byActivations != 0)
-        {
-            return byActivations;
-        }
-        var byLeft = LeftHash.CompareTo(other.LeftHash);
-        return byLeft != 0 ? byLeft : RightHash.CompareTo(other.RightHash);
-    }
-}
+/// <summary>A candidate context built by intersecting what matched on each side: its left facts, then its right
+/// facts, at <c>Start</c> in the operator's scratch buffer (reused every step, so candidates allocate nothing).</summary>
+internal readonly record struct PotentialContext(int Start, int LeftLength, int RightLength, long LeftHash, long RightHash);
 
 /// <summary>
 /// Port of CAD OSE's <c>context_operator.py</c> (Mikhail Smirnov, NAB's <c>context_ose</c> detector): the context
 /// memory, its crossing with the input facts and the predictions it makes.
 /// </summary>
-internal sealed class ContextOperator(int maxLeftSemiContextLength)
+/// <remarks>
+/// Contexts live by value in one array, and each left semi-context has the list of its context ids. A step visits only the completely matched left
+/// semi-contexts unless it brought a new context, the only case in which partial matches can make candidates.
+/// </remarks>
+internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
 {
-    private readonly List<Context> _contexts = [];
+    private Context[] _contexts = new Context[64];
+    private readonly ContextLists _ofLeft = new();
+    private PotentialContext[] _potentials = new PotentialContext[8];
+    private int _potentialCount;
+    private long[] _potentialFacts = new long[64];
+    private int _potentialFactCount;
 
     // CAD OSE resets this to False, and in Python False == 0, so context 0 is never updated; kept for fidelity.
     private int _newContextId;
 
-    public ContextSide Left { get; } = new(left: true);
+    public ContextSide Left { get; } = new();
 
-    public ContextSide Right { get; } = new(left: false);
+    public ContextSide Right { get; } = new();
 
-    public IReadOnlyList<Context> Contexts => _contexts;
+    /// <summary>Contexts remembered so far; ids are 0 … Count − 1.</summary>
+    public int Count { get; private set; }
 
-    public int NewContextId { get => _newContextId; set => _newContextId = value; }
+    /// <summary>The candidates of the latest <see cref="CrossRight"/>, in the order CAD OSE makes them.</summary>
+    public ReadOnlySpan<PotentialContext> Potentials => _potentials.AsSpan(0, _potentialCount);
 
     /// <summary>Records the (previous facts, current value) context; true when it is new.</summary>
     public bool AddZeroLevel(ReadOnlySpan<long> left, long leftHash, ReadOnlySpan<long> right, long rightHash)
@@ -56,45 +53,27 @@ internal sealed class ContextOperator(int maxLeftSemiContextLength)
     /// and, when this step brought a new zero-level context, the partial matches as candidate contexts.
     /// </summary>
     /// <returns>The number of contexts whose left side matched completely.</returns>
-    public int CrossRight(ReadOnlySpan<long> valueFacts, ReadOnlySpan<long> previousLeft, bool newContext,
-        List<ActiveContext> active, List<PotentialContext> potentials)
+    public int CrossRight(ReadOnlySpan<long> valueFacts, ReadOnlySpan<long> previousLeft, bool newContext, ActiveContexts active)
     {
         Right.Cross(valueFacts);
+        _potentialCount = 0;
+        _potentialFactCount = 0;
         var selected = 0;
-        foreach (var left in Left.Crossed)
+        if (newContext)
         {
-            var leftComplete = left.FullyCrossed;
-            foreach (var (rightId, contextId) in left.Contexts!)
+            // Candidates come from partly matched left semi-contexts too, and the order they are made in gives the
+            // ids of new contexts: visit every crossed one in creation order, as CAD OSE does.
+            for (var left = 0; left < Left.Count; left++)
             {
-                if (contextId == _newContextId)
+                if (Left.Crossed(left) > 0)
                 {
-                    continue;
-                }
-                var context = _contexts[contextId];
-                var right = Right[rightId];
-                var candidate = context.ZeroLevel && newContext && right.Crossed > 0 && left.Crossed <= maxLeftSemiContextLength;
-                if (leftComplete)
-                {
-                    selected++;
-                    context.Expected += right.Facts.Length;
-                    if (right.Crossed > 0)
-                    {
-                        context.Hits += right.Crossed;
-                        if (right.FullyCrossed)
-                        {
-                            context.Activations++;
-                            active.Add(new(contextId, context.Activations, context.LeftHash, right.Hash));
-                            candidate = false;
-                        }
-                    }
-                }
-                if (candidate)
-                {
-                    var leftFacts = ContextSide.Shared(left, previousLeft);
-                    var rightFacts = ContextSide.Shared(right, valueFacts);
-                    potentials.Add(new(leftFacts, rightFacts, PythonHash.OfTuple(leftFacts), PythonHash.OfTuple(rightFacts)));
+                    selected += UpdateContextsOf(left, valueFacts, previousLeft, newContext: true, active);
                 }
             }
+        }
+        else
+        {
+            selected = UpdateCompleteMatches(active);
         }
         _newContextId = 0;
         return selected;
@@ -105,122 +84,174 @@ internal sealed class ContextOperator(int maxLeftSemiContextLength)
     /// predicts the union of the right sides of the completely matched contexts with the best hit rate.
     /// </summary>
     /// <returns>The number of candidates that were new contexts, and the predicted value facts as a mask.</returns>
-    public (int Added, ulong Predicted) CrossLeft(ReadOnlySpan<long> leftFacts, List<PotentialContext> potentials)
+    public (int Added, ulong Predicted) CrossLeft(ReadOnlySpan<long> leftFacts)
     {
         var added = 0;
-        foreach (var potential in potentials)
+        foreach (var potential in Potentials)
         {
-            if (GetOrAdd(potential.Left, potential.LeftHash, potential.Right, potential.RightHash, zeroLevel: false).Created)
+            var facts = _potentialFacts.AsSpan(potential.Start, potential.LeftLength + potential.RightLength);
+            if (GetOrAdd(facts[..potential.LeftLength], potential.LeftHash, facts[potential.LeftLength..], potential.RightHash, zeroLevel: false).Created)
             {
                 added++;
             }
         }
         Left.Cross(leftFacts);
+        // The union of the best contexts' right sides is the same in any visiting order.
         var best = 0.0;
         ulong predicted = 0;
-        foreach (var semi in Left.Crossed)
+        var contexts = _contexts.AsSpan(0, Count);
+        var masks = Right.ValueMasks;
+        foreach (var left in Left.Complete)
         {
-            if (!semi.FullyCrossed)
+            foreach (var id in _ofLeft[left])
             {
-                continue;
-            }
-            foreach (var contextId in semi.Contexts!.Values)
-            {
-                var context = _contexts[contextId];
+                ref readonly var context = ref contexts[id];
                 var weight = context.PredictionWeight;
                 if (weight > best)
                 {
                     best = weight;
-                    predicted = context.Right.ValueMask;
+                    predicted = masks[context.Right];
                 }
                 else if (weight == best)
                 {
-                    predicted |= context.Right.ValueMask;
+                    predicted |= masks[context.Right];
                 }
             }
         }
         return (added, predicted);
     }
 
-    /// <summary>Right semi-contexts, then contexts, then left semi-contexts with their context maps.</summary>
-    internal void Write(ref StateWriter writer)
+    /// <summary>
+    /// <c>updateContextsAndGetActive</c> on a step without a new context (nearly all of them): only contexts whose
+    /// left side matched completely change, none can become a candidate, and the visiting order does not matter.
+    /// </summary>
+    /// <returns>The number of contexts whose left side matched completely.</returns>
+    private int UpdateCompleteMatches(ActiveContexts active)
     {
-        writer.Write(_newContextId);
-        writer.Write(Right.Count);
-        foreach (var semi in Right.All)
+        var contexts = _contexts.AsSpan(0, Count);
+        var rightCrossed = Right.CrossedCounts;
+        var rightLength = Right.Lengths;
+        var rightHash = Right.Hashes;
+        var selected = 0;
+        foreach (var left in Left.Complete)
         {
-            writer.Write(semi.Facts);
-            writer.Write(semi.Crossed);
-        }
-        writer.Write(_contexts.Count);
-        foreach (var context in _contexts)
-        {
-            writer.Write(context.Expected);
-            writer.Write(context.Hits);
-            writer.Write(context.Activations);
-            writer.Write(context.Right.Id);
-            writer.Write(context.ZeroLevel);
-            writer.Write(context.LeftHash);
-        }
-        writer.Write(Left.Count);
-        foreach (var semi in Left.All)
-        {
-            writer.Write(semi.Facts);
-            writer.Write(semi.Crossed);
-            writer.Write(semi.Contexts!.Count);
-            foreach (var (rightId, contextId) in semi.Contexts)
+            foreach (var id in _ofLeft[left])
             {
-                writer.Write(rightId);
-                writer.Write(contextId);
+                if (id == _newContextId)
+                {
+                    continue;
+                }
+                selected++;
+                ref var context = ref contexts[id];
+                var right = context.Right;
+                context.Expected += rightLength[right];
+                var crossed = rightCrossed[right];
+                if (crossed > 0)
+                {
+                    context.Hits += crossed;
+                    if (crossed == rightLength[right])
+                    {
+                        context.Activations++;
+                        active.Add(id, context.Activations, context.LeftHash, rightHash[right]);
+                    }
+                }
             }
         }
+        return selected;
     }
 
-    internal void Read(ref StateReader reader)
+    /// <summary>The body of <c>updateContextsAndGetActive</c> for the contexts of one crossed left semi-context.</summary>
+    /// <returns>How many of them count as selected (all of them when the left side matched completely).</returns>
+    private int UpdateContextsOf(int left, ReadOnlySpan<long> valueFacts, ReadOnlySpan<long> previousLeft, bool newContext, ActiveContexts active)
     {
-        const int MaxFacts = 1 << 16;
-        _newContextId = reader.ReadCount(int.MaxValue);
-        var rights = reader.ReadCount(int.MaxValue);
-        for (var id = 0; id < rights; id++)
+        var leftCrossed = Left.Crossed(left);
+        var leftComplete = Left.FullyCrossed(left);
+        var selected = 0;
+        foreach (var id in _ofLeft[left])
         {
-            var facts = reader.ReadLongs(MaxFacts);
-            Right.Add(new SemiContext(id, facts, PythonHash.OfTuple(facts), left: false) { Crossed = reader.ReadCount(facts.Length) });
-        }
-        var contexts = reader.ReadCount(int.MaxValue);
-        for (var id = 0; id < contexts; id++)
-        {
-            var (expected, hits, activations) = (reader.ReadCount(int.MaxValue), reader.ReadCount(int.MaxValue), reader.ReadCount(int.MaxValue));
-            var right = Right[reader.ReadCount(rights - 1)];
-            var zeroLevel = reader.ReadBoolean();
-            _contexts.Add(new Context(right, zeroLevel, reader.ReadInt64()) { Expected = expected, Hits = hits, Activations = activations });
-        }
-        var lefts = reader.ReadCount(int.MaxValue);
-        for (var id = 0; id < lefts; id++)
-        {
-            var facts = reader.ReadLongs(MaxFacts);
-            var semi = new SemiContext(id, facts, PythonHash.OfTuple(facts), left: true) { Crossed = reader.ReadCount(facts.Length) };
-            var pairs = reader.ReadCount(rights);
-            for (var i = 0; i < pairs; i++)
+            if (id == _newContextId)
             {
-                semi.Contexts![reader.ReadCount(rights - 1)] = reader.ReadCount(contexts - 1);
+                continue;
             }
-            Left.Add(semi);
+            ref var context = ref _contexts[id];
+            var right = context.Right;
+            var rightCrossed = Right.Crossed(right);
+            var candidate = context.ZeroLevel && newContext && rightCrossed > 0 && leftCrossed <= maxLeftSemiContextLength;
+            if (leftComplete)
+            {
+                selected++;
+                context.Expected += Right.Facts(right).Length;
+                if (rightCrossed > 0)
+                {
+                    context.Hits += rightCrossed;
+                    if (Right.FullyCrossed(right))
+                    {
+                        context.Activations++;
+                        active.Add(id, context.Activations, context.LeftHash, Right.Hash(right));
+                        candidate = false;
+                    }
+                }
+            }
+            if (candidate)
+            {
+                AddPotential(left, leftCrossed, previousLeft, right, rightCrossed, valueFacts);
+            }
         }
-        Left.RestoreCrossed();
-        Right.RestoreCrossed();
+        return selected;
+    }
+
+    private void AddPotential(int left, int leftLength, ReadOnlySpan<long> previousLeft, int right, int rightLength, ReadOnlySpan<long> valueFacts)
+    {
+        var start = _potentialFactCount;
+        var length = leftLength + rightLength;
+        if (start + length > _potentialFacts.Length)
+        {
+            Array.Resize(ref _potentialFacts, Math.Max(_potentialFacts.Length * 2, start + length));
+        }
+        if (_potentialCount == _potentials.Length)
+        {
+            Array.Resize(ref _potentials, _potentials.Length * 2);
+        }
+        var leftFacts = _potentialFacts.AsSpan(start, leftLength);
+        var rightFacts = _potentialFacts.AsSpan(start + leftLength, rightLength);
+        Left.Shared(left, previousLeft, leftFacts);
+        Right.Shared(right, valueFacts, rightFacts);
+        _potentials[_potentialCount++] = new(start, leftLength, rightLength, PythonHash.OfTuple(leftFacts), PythonHash.OfTuple(rightFacts));
+        _potentialFactCount += length;
     }
 
     private (bool Created, int Id) GetOrAdd(ReadOnlySpan<long> leftFacts, long leftHash, ReadOnlySpan<long> rightFacts, long rightHash, bool zeroLevel)
     {
-        var left = Left.GetOrAdd(leftFacts, leftHash);
-        var right = Right.GetOrAdd(rightFacts, rightHash);
-        if (left.Contexts!.TryGetValue(right.Id, out var existing))
+        var (left, leftCreated) = Left.GetOrAdd(leftFacts, leftHash);
+        if (leftCreated)
         {
-            return (false, existing);
+            _ofLeft.AddList();
         }
-        var id = _contexts.Count;
-        left.Contexts[right.Id] = id;
-        _contexts.Add(new Context(right, zeroLevel, leftHash));
-        return (true, id);
+        var (right, _) = Right.GetOrAdd(rightFacts, rightHash);
+        foreach (var id in _ofLeft[left])
+        {
+            if (_contexts[id].Right == right)
+            {
+                return (false, id);
+            }
+        }
+        return (true, AddContext(new Context(right, zeroLevel, leftHash), left));
+    }
+
+    /// <summary>Stores a context and, for a left semi-context id ≥ 0, appends it to that one's list.</summary>
+    private int AddContext(Context context, int left)
+    {
+        var id = Count;
+        if (id == _contexts.Length)
+        {
+            Array.Resize(ref _contexts, id * 2);
+        }
+        _contexts[id] = context;
+        Count++;
+        if (left >= 0)
+        {
+            _ofLeft.Append(left, id);
+        }
+        return id;
     }
 }

@@ -1,101 +1,250 @@
 namespace Vigil.Analytics.Metrics.Cad;
 
-/// <summary>The semi-contexts of one side (left or right), indexed by hash and by fact.</summary>
-internal sealed class ContextSide(bool left)
+/// <summary>
+/// The semi-contexts of one side (left or right): sorted sets of facts, identified by their creation index. A
+/// semi-context is a row of parallel arrays (facts in one shared pool) rather than an object, and the fact index holds
+/// id lists, so crossing — run twice per sample over hundreds to thousands of semi-contexts — is a loop over int arrays.
+/// </summary>
+/// <remarks>
+/// Consecutive inputs of a side share most facts (the value often stays in its bucket, the same contexts stay the
+/// most active), so crossing is incremental: only the semi-contexts holding a fact that left or joined the input are
+/// touched, and the complete ones are kept as a set. Semi-contexts created since the previous crossing (CAD OSE's
+/// count for them is 0 until the next one) are first brought up to the previous input. All fact sets, inputs
+/// included, are strictly increasing.
+/// </remarks>
+internal sealed class ContextSide
 {
-    private static readonly Comparison<SemiContext> ById = static (a, b) => a.Id.CompareTo(b.Id);
+    private readonly Dictionary<long, int> _byHash = [];
+    private readonly Dictionary<long, IdList> _byFact = [];
+    private readonly IdSet _complete = new();
+    private long[] _input = new long[16];
+    private int _inputLength = -1; // −1: no input crossed since creation or a restore, so the next crossing is a full one
+    private int _countAtCross;
+    private long[] _facts = new long[64];
+    private int _factCount;
+    private int[] _start = new int[16];
+    private int[] _length = new int[16];
+    private int[] _crossed = new int[16];
+    private long[] _hash = new long[16];
+    private ulong[] _valueMask = new ulong[16];
 
-    private readonly Dictionary<long, SemiContext> _byHash = [];
-    private readonly Dictionary<long, List<SemiContext>> _byFact = [];
-    private readonly List<SemiContext> _all = [];
+    public int Count { get; private set; }
 
-    /// <summary>The semi-contexts sharing at least one fact with the latest input, in creation order.</summary>
-    public List<SemiContext> Crossed { get; } = [];
+    /// <summary>
+    /// The semi-contexts whose facts were all in the latest crossed input (CAD OSE's <c>value[2] == len(facts)</c>),
+    /// in no particular order: every use of it is order-independent (counters per context, a sort with a total
+    /// order, a maximum and a bitwise or).
+    /// </summary>
+    public ReadOnlySpan<int> Complete => _complete.Members;
 
-    public int Count => _all.Count;
+    public ReadOnlySpan<int> Lengths => _length.AsSpan(0, Count);
 
-    public SemiContext this[int id] => _all[id];
+    /// <summary><see cref="Crossed"/> of every semi-context, for tight loops.</summary>
+    public ReadOnlySpan<int> CrossedCounts => _crossed.AsSpan(0, Count);
 
-    public IReadOnlyList<SemiContext> All => _all;
+    public ReadOnlySpan<long> Hashes => _hash.AsSpan(0, Count);
+
+    /// <summary>The facts of each semi-context as a bit mask over the value bits (right semi-contexts hold only value
+    /// facts).</summary>
+    public ReadOnlySpan<ulong> ValueMasks => _valueMask.AsSpan(0, Count);
+
+    public ReadOnlySpan<long> Facts(int id) => _facts.AsSpan(_start[id], _length[id]);
+
+    public long Hash(int id) => _hash[id];
+
+    /// <summary>How many facts of the latest input of its side it shares (CAD OSE's value [2]); 0 for a semi-context
+    /// created after that input was crossed.</summary>
+    public int Crossed(int id) => _crossed[id];
+
+    public bool FullyCrossed(int id) => _crossed[id] == _length[id];
+
 
     /// <summary>The semi-context with these facts, created if new. Keyed by hash only, as CAD OSE does.</summary>
-    public SemiContext GetOrAdd(ReadOnlySpan<long> facts, long hash)
+    public (int Id, bool Created) GetOrAdd(ReadOnlySpan<long> facts, long hash)
     {
         if (_byHash.TryGetValue(hash, out var existing))
         {
-            return existing;
+            return (existing, false);
         }
-        var semi = new SemiContext(_all.Count, facts.ToArray(), hash, left);
-        Add(semi);
-        return semi;
+        return (Add(facts, hash, crossed: 0), true);
     }
 
-    /// <summary>Registers a semi-context (new, or restored from state in id order).</summary>
-    public void Add(SemiContext semi)
+    /// <summary>Registers a semi-context (new, or restored from state in id order) and returns its id.</summary>
+    public int Add(ReadOnlySpan<long> facts, long hash, int crossed)
     {
-        _all.Add(semi);
-        _byHash[semi.Hash] = semi;
-        foreach (var fact in semi.Facts)
+        var id = Count;
+        if (id == _start.Length)
+        {
+            var size = id * 2;
+            Array.Resize(ref _start, size);
+            Array.Resize(ref _length, size);
+            Array.Resize(ref _crossed, size);
+            Array.Resize(ref _hash, size);
+            Array.Resize(ref _valueMask, size);
+        }
+        if (_factCount + facts.Length > _facts.Length)
+        {
+            Array.Resize(ref _facts, Math.Max(_facts.Length * 2, _factCount + facts.Length));
+        }
+        facts.CopyTo(_facts.AsSpan(_factCount));
+        (_start[id], _length[id], _crossed[id], _hash[id], _valueMask[id]) = (_factCount, facts.Length, crossed, hash, ValueFacts.MaskOf(facts));
+        _factCount += facts.Length;
+        Count++;
+        _byHash[hash] = id;
+        foreach (var fact in facts)
         {
             if (!_byFact.TryGetValue(fact, out var list))
             {
-                _byFact[fact] = list = [];
+                _byFact[fact] = list = new IdList();
             }
-            list.Add(semi);
+            list.Add(id);
         }
+        return id;
     }
 
     /// <summary>
-    /// Counts, for every semi-context, the facts it shares with <paramref name="facts"/>. Only semi-contexts touching
-    /// a fact are visited (CAD OSE scans them all), then put in creation order so the result is the same.
+    /// Counts, for every semi-context, the facts it shares with <paramref name="facts"/>, and keeps the complete ones
+    /// (CAD OSE scans every semi-context and every fact; the counts are the same).
     /// </summary>
     public void Cross(ReadOnlySpan<long> facts)
     {
-        foreach (var semi in Crossed)
+        if (_inputLength < 0)
         {
-            semi.Crossed = 0;
+            CrossAll(facts);
         }
-        Crossed.Clear();
-        foreach (var fact in facts)
+        else
         {
-            if (_byFact.TryGetValue(fact, out var list))
+            var previous = _input.AsSpan(0, _inputLength);
+            for (var id = _countAtCross; id < Count; id++)
             {
-                foreach (var semi in list)
-                {
-                    if (semi.Crossed++ == 0)
-                    {
-                        Crossed.Add(semi);
-                    }
-                }
+                _crossed[id] = SharedCount(Facts(id), previous);
+                Update(id);
             }
+            CrossChanges(previous, facts);
         }
-        Crossed.Sort(ById);
+        if (facts.Length > _input.Length)
+        {
+            _input = new long[facts.Length];
+        }
+        facts.CopyTo(_input);
+        (_inputLength, _countAtCross) = (facts.Length, Count);
     }
 
-    /// <summary>After a restore: the crossed list is exactly the semi-contexts with a non-zero count, in id order.</summary>
+    /// <summary>After a restore: the counts are the stored ones, the complete set the semi-contexts with a non-zero
+    /// count equal to their length; the input is unknown, so the next crossing counts from scratch.</summary>
     public void RestoreCrossed()
     {
-        Crossed.Clear();
-        foreach (var semi in _all)
+        _complete.Clear();
+        for (var id = 0; id < Count; id++)
         {
-            if (semi.Crossed > 0)
-            {
-                Crossed.Add(semi);
-            }
+            Update(id);
         }
+        (_inputLength, _countAtCross) = (-1, Count);
     }
 
-    /// <summary>The facts of <paramref name="semi"/> that are in <paramref name="input"/> (both sorted).</summary>
-    public static long[] Shared(SemiContext semi, ReadOnlySpan<long> input)
+    /// <summary>The facts of semi-context <paramref name="id"/> that are in <paramref name="input"/> (both sorted),
+    /// written to <paramref name="shared"/>, sized <see cref="Crossed"/>; slots left over stay 0, as in the zeroed
+    /// array the port used to allocate.</summary>
+    public void Shared(int id, ReadOnlySpan<long> input, Span<long> shared)
     {
-        var shared = new long[semi.Crossed];
         int i = 0, j = 0, k = 0;
-        var facts = semi.Facts;
+        var facts = Facts(id);
         while (i < facts.Length && j < input.Length && k < shared.Length)
         {
             if (facts[i] == input[j])
             {
                 shared[k++] = facts[i];
+                i++;
+                j++;
+            }
+            else if (facts[i] < input[j])
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+        shared[k..].Clear();
+    }
+
+    private void CrossAll(ReadOnlySpan<long> facts)
+    {
+        _crossed.AsSpan(0, Count).Clear();
+        _complete.Clear();
+        foreach (var fact in facts)
+        {
+            Touch(fact, +1);
+        }
+    }
+
+    /// <summary>Applies the facts that left (−1) and joined (+1) the input; both lists are sorted.</summary>
+    private void CrossChanges(ReadOnlySpan<long> previous, ReadOnlySpan<long> next)
+    {
+        int i = 0, j = 0;
+        while (i < previous.Length || j < next.Length)
+        {
+            if (j == next.Length || (i < previous.Length && previous[i] < next[j]))
+            {
+                Touch(previous[i++], -1);
+            }
+            else if (i == previous.Length || next[j] < previous[i])
+            {
+                Touch(next[j++], +1);
+            }
+            else
+            {
+                i++;
+                j++;
+            }
+        }
+    }
+
+    private void Touch(long fact, int delta)
+    {
+        if (!_byFact.TryGetValue(fact, out var list))
+        {
+            return;
+        }
+        var crossed = _crossed;
+        var length = _length;
+        foreach (var id in list.Span)
+        {
+            var wasComplete = crossed[id] == length[id];
+            crossed[id] += delta;
+            if (wasComplete)
+            {
+                _complete.Remove(id);
+            }
+            else if (crossed[id] == length[id])
+            {
+                _complete.Add(id);
+            }
+        }
+    }
+
+    /// <summary>Puts a semi-context in or out of the complete set by its count (an empty one is never crossed).</summary>
+    private void Update(int id)
+    {
+        if (_crossed[id] > 0 && _crossed[id] == _length[id])
+        {
+            _complete.Add(id);
+        }
+        else
+        {
+            _complete.Remove(id);
+        }
+    }
+
+    private static int SharedCount(ReadOnlySpan<long> facts, ReadOnlySpan<long> input)
+    {
+        int i = 0, j = 0, shared = 0;
+        while (i < facts.Length && j < input.Length)
+        {
+            if (facts[i] == input[j])
+            {
+                shared++;
                 i++;
                 j++;
             }

@@ -15,8 +15,7 @@ namespace Vigil.Analytics.Metrics.Cad;
 public sealed class ContextualAnomalyDetector
 {
     private readonly ContextOperator _operator;
-    private readonly List<ActiveContext> _active = [];
-    private readonly List<PotentialContext> _potentials = [];
+    private readonly ActiveContexts _active;
     private readonly HashSet<(long, long)> _unique = [];
     private readonly long[] _leftFacts;
     private readonly long[] _valueFacts;
@@ -47,6 +46,7 @@ public sealed class ContextualAnomalyDetector
         _leftFacts = new long[valueBits + maxActiveNeurons];
         _valueFacts = new long[valueBits];
         _neurons = new int[maxActiveNeurons];
+        _active = new ActiveContexts(maxActiveNeurons);
     }
 
     public double Min { get; }
@@ -67,7 +67,7 @@ public sealed class ContextualAnomalyDetector
     public double Step { get; }
 
     /// <summary>Contexts remembered so far (the size of the state).</summary>
-    public int ContextCount => _operator.Contexts.Count;
+    public int ContextCount => _operator.Count;
 
     internal ContextOperator Operator => _operator;
 
@@ -99,32 +99,25 @@ public sealed class ContextualAnomalyDetector
     /// <summary>CAD OSE's <c>step</c>.</summary>
     private (ulong Predicted, double ActiveShare, double AddedShare) Learn(ReadOnlySpan<long> valueFacts)
     {
-        _unique.Clear();
         _active.Clear();
-        _potentials.Clear();
         var previousLeft = _leftFacts.AsSpan(0, _leftCount);
         var newContext = false;
+        var zeroLevel = (Left: 0L, Right: 0L);
         if (previousLeft.Length > 0 && valueFacts.Length > 0)
         {
-            var leftHash = PythonHash.OfTuple(previousLeft);
-            var rightHash = PythonHash.OfTuple(valueFacts);
-            _unique.Add((leftHash, rightHash));
-            newContext = _operator.AddZeroLevel(previousLeft, leftHash, valueFacts, rightHash);
+            zeroLevel = (PythonHash.OfTuple(previousLeft), PythonHash.OfTuple(valueFacts));
+            newContext = _operator.AddZeroLevel(previousLeft, zeroLevel.Left, valueFacts, zeroLevel.Right);
         }
-        var selected = _operator.CrossRight(valueFacts, previousLeft, newContext, _active, _potentials);
-        foreach (var potential in _potentials)
-        {
-            _unique.Add((potential.LeftHash, potential.RightHash));
-        }
+        var selected = _operator.CrossRight(valueFacts, previousLeft, newContext, _active);
         var activeShare = selected > 0 ? _active.Count / (double)selected : 0.0;
 
         // The most active contexts become "neurons": facts of the next step's left side.
-        _active.Sort();
-        var neurons = Math.Min(MaxActiveNeurons, _active.Count);
-        for (var i = 0; i < neurons; i++)
+        var top = _active.Top;
+        for (var i = 0; i < top.Length; i++)
         {
-            _neurons[i] = _active[_active.Count - 1 - i].Id;
+            _neurons[i] = top[i].Id;
         }
+        var neurons = top.Length;
         Array.Sort(_neurons, 0, neurons);
         valueFacts.CopyTo(_leftFacts);
         for (var i = 0; i < neurons; i++)
@@ -133,10 +126,23 @@ public sealed class ContextualAnomalyDetector
         }
         _leftCount = valueFacts.Length + neurons;
 
-        var (added, predicted) = _operator.CrossLeft(_leftFacts.AsSpan(0, _leftCount), _potentials);
-        added += newContext ? 1 : 0;
-        var addedShare = newContext && _unique.Count > 0 ? added / (double)_unique.Count : 0.0;
+        var (added, predicted) = _operator.CrossLeft(_leftFacts.AsSpan(0, _leftCount));
+        // New contexts (the zero-level one and the added candidates) among the distinct ones this step touched; CAD
+        // OSE computes it only when the step brought a new zero-level context.
+        var addedShare = newContext ? (added + 1) / (double)DistinctTouched(zeroLevel) : 0.0;
         return (predicted, activeShare, addedShare);
+    }
+
+    /// <summary>The distinct (left, right) hash pairs of the zero-level context and this step's candidates.</summary>
+    private int DistinctTouched((long Left, long Right) zeroLevel)
+    {
+        _unique.Clear();
+        _unique.Add(zeroLevel);
+        foreach (var potential in _operator.Potentials)
+        {
+            _unique.Add((potential.LeftHash, potential.RightHash));
+        }
+        return _unique.Count;
     }
 
     internal void Write(ref StateWriter writer)

@@ -1,0 +1,96 @@
+namespace Vigil.Analytics.Metrics.Cad;
+
+/// <summary>Persistence of the context memory (the layout predates the array storage and is unchanged).</summary>
+internal sealed partial class ContextOperator
+{
+    /// <summary>Right semi-contexts, then contexts, then left semi-contexts with their context maps.</summary>
+    internal void Write(ref StateWriter writer)
+    {
+        writer.Write(_newContextId);
+        writer.Write(Right.Count);
+        for (var right = 0; right < Right.Count; right++)
+        {
+            writer.Write(Right.Facts(right));
+            writer.Write(Right.Crossed(right));
+        }
+        writer.Write(Count);
+        foreach (var context in _contexts.AsSpan(0, Count))
+        {
+            writer.Write(context.Expected);
+            writer.Write(context.Hits);
+            writer.Write(context.Activations);
+            writer.Write(context.Right);
+            writer.Write(context.ZeroLevel);
+            writer.Write(context.LeftHash);
+        }
+        writer.Write(Left.Count);
+        for (var left = 0; left < Left.Count; left++)
+        {
+            writer.Write(Left.Facts(left));
+            writer.Write(Left.Crossed(left));
+            writer.Write(_ofLeft[left].Length);
+            foreach (var id in _ofLeft[left])
+            {
+                writer.Write(_contexts[id].Right);
+                writer.Write(id);
+            }
+        }
+    }
+
+    internal void Read(ref StateReader reader)
+    {
+        _newContextId = reader.ReadCount(int.MaxValue);
+        var rights = reader.ReadCount(int.MaxValue);
+        for (var id = 0; id < rights; id++)
+        {
+            var facts = ReadFacts(ref reader);
+            Right.Add(facts, PythonHash.OfTuple(facts), reader.ReadCount(facts.Length));
+        }
+        var contexts = reader.ReadCount(int.MaxValue);
+        for (var id = 0; id < contexts; id++)
+        {
+            var (expected, hits, activations) = (reader.ReadCount(int.MaxValue), reader.ReadCount(int.MaxValue), reader.ReadCount(int.MaxValue));
+            var right = reader.ReadCount(rights - 1);
+            var zeroLevel = reader.ReadBoolean();
+            AddContext(new Context(right, zeroLevel, reader.ReadInt64()) { Expected = expected, Hits = hits, Activations = activations }, left: -1);
+        }
+        var linked = new bool[contexts];
+        var lefts = reader.ReadCount(int.MaxValue);
+        for (var id = 0; id < lefts; id++)
+        {
+            var facts = ReadFacts(ref reader);
+            var left = Left.Add(facts, PythonHash.OfTuple(facts), reader.ReadCount(facts.Length));
+            _ofLeft.AddList();
+            var pairs = reader.ReadCount(rights);
+            for (var i = 0; i < pairs; i++)
+            {
+                var right = reader.ReadCount(rights - 1);
+                var context = reader.ReadCount(contexts - 1);
+                // Every context belongs to exactly one left semi-context, under its own right one; anything else is
+                // damage.
+                if (linked[context] || _contexts[context].Right != right)
+                {
+                    throw new FormatException("detector state: bad context map");
+                }
+                linked[context] = true;
+                _ofLeft.Append(left, context);
+            }
+        }
+        Left.RestoreCrossed();
+        Right.RestoreCrossed();
+    }
+
+    /// <summary>A semi-context's facts: a strictly increasing set, which crossing relies on.</summary>
+    private static long[] ReadFacts(ref StateReader reader)
+    {
+        var facts = reader.ReadLongs(1 << 16);
+        for (var i = 1; i < facts.Length; i++)
+        {
+            if (facts[i] <= facts[i - 1])
+            {
+                throw new FormatException("detector state: semi-context facts out of order");
+            }
+        }
+        return facts;
+    }
+}
