@@ -65,6 +65,27 @@ public sealed class LogFormatTests
     }
 
     [Fact]
+    public void Scanner_and_regex_agree_on_random_lines_of_spaces_tabs_and_other_white_space()
+    {
+        var scanned = LogFormat.Parse("<Date> <Time> <Level> <Component>: <Content>");
+        var regex = LogFormat.Parse("<Date> <Time> <Level> <Component>:()? <Content>");
+        const string Alphabet = "ab:  \t\u00a0\v\u2003";
+        var random = new Random(20261125);
+        var a = new Range[5];
+        var b = new Range[5];
+        for (var i = 0; i < 5000; i++)
+        {
+            var line = new string([.. Enumerable.Range(0, random.Next(0, 24)).Select(_ => Alphabet[random.Next(Alphabet.Length)])]);
+            var matched = scanned.TryMatch(line, a);
+            Assert.True(matched == regex.TryMatch(line, b), $"'{line}' (case {i}): scanner {matched}, regex {!matched}");
+            if (matched)
+            {
+                Assert.Equal(b.Select(r => line[r]), a.Select(r => line[r]));
+            }
+        }
+    }
+
+    [Fact]
     public void A_line_that_does_not_fit_is_rejected()
     {
         var format = LogFormat.Parse(@"\[<Time>\] \[<Level>\] <Content>");
