@@ -58,6 +58,28 @@ public static partial class MetricBatchParser
         return (samples, errors);
     }
 
+    /// <summary>
+    /// Why a series from another format (remote write) cannot be taken, as <see cref="MetricSkipReasons.InvalidSeries"/>,
+    /// or null when it can: the same name and label rules as the JSON push.
+    /// </summary>
+    public static string? CheckSeries(string? name, IReadOnlyList<KeyValuePair<string, string>> labels)
+    {
+        if (name is not { Length: > 0 and <= MaxNameLength } || !SeriesName().IsMatch(name) || labels.Count > MaxLabels)
+        {
+            return MetricSkipReasons.InvalidSeries;
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (label, value) in labels)
+        {
+            if (!LabelName().IsMatch(label) || label.StartsWith("__", StringComparison.Ordinal) || value.Length > MaxLabelValueLength
+                || !seen.Add(label))
+            {
+                return MetricSkipReasons.InvalidSeries;
+            }
+        }
+        return null;
+    }
+
     private static MetricSample? Sample(JsonElement item, int index, DateTimeOffset now, Dictionary<string, SeriesKey> keys, List<string> errors)
     {
         var where = $"samples[{index}]";
@@ -109,6 +131,10 @@ public static partial class MetricBatchParser
             else if (label.Value.ValueKind != JsonValueKind.String || label.Value.GetString()!.Length > MaxLabelValueLength)
             {
                 errors.Add($"{where}.labels.{label.Name} must be a string of at most {MaxLabelValueLength} characters.");
+            }
+            else if (labels.Exists(l => l.Key == label.Name))
+            {
+                errors.Add($"{where}.labels has \"{label.Name}\" twice.");
             }
             else
             {

@@ -17,6 +17,12 @@ public static class MetricSkipReasons
     public const string OutOfOrder = "out_of_order";
     public const string Future = "future_timestamp";
     public const string SeriesLimit = "series_limit";
+
+    /// <summary>Remote write: a series without a name, with a label Vigil does not accept, or with too many labels.</summary>
+    public const string InvalidSeries = "invalid_series";
+
+    /// <summary>Remote write: a timestamp outside years 1–9999.</summary>
+    public const string BadTimestamp = "bad_timestamp";
 }
 
 /// <summary>

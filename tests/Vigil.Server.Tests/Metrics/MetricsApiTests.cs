@@ -128,6 +128,66 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
     }
 
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> RemoteWriteAsync(byte[] body, string contentType = "application/x-protobuf",
+        string? encoding = "snappy", HttpClient? client = null)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        if (encoding is not null)
+        {
+            content.Headers.ContentEncoding.Add(encoding);
+        }
+        using var response = await (client ?? _vigil.Client).PostAsync("/api/v1/write", content);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.NotEqual(HttpStatusCode.InternalServerError, response.StatusCode);
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    [Fact]
+    public async Task Prometheus_remote_write_samples_are_scored_like_pushed_ones_and_odd_series_are_skipped_not_fatal()
+    {
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
+        var body = RemoteWriteBody.Compressed(
+            new RemoteWriteBody.Series([("__name__", "node_load1"), ("instance", "db-1:9100"), ("job", "node")], [(t0, 0.5), (t0 + 15_000, 0.7), (t0 + 30_000, RemoteWriteBody.StaleNaN)]),
+            new RemoteWriteBody.Series([("job", "node"), ("__name__", "up")], [(t0, 1)]),
+            new RemoteWriteBody.Series([("__name__", "bad"), ("bad-label", "x")], [(t0, 1), (t0 + 1, 2)]),
+            new RemoteWriteBody.Series([("job", "no-name")], [(t0, 1)]));
+        var (status, result) = await RemoteWriteAsync(body);
+        Assert.True(status == HttpStatusCode.OK, $"{(int)status}: {result}");
+        Assert.Equal(3, result!["accepted"]!.GetValue<int>());
+        Assert.Equal(1, result["reasons"]!["non_finite"]!.GetValue<int>()); // the stale marker
+        Assert.Equal(3, result["reasons"]!["invalid_series"]!.GetValue<int>());
+
+        var series = (await _vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]!.AsArray();
+        Assert.Equal(["node_load1", "up"], series.Select(s => s!["name"]!.GetValue<string>()).Order());
+        var load = series.Single(s => s!["name"]!.GetValue<string>() == "node_load1")!;
+        Assert.Equal("db-1:9100", load["labels"]!["instance"]!.GetValue<string>());
+        var points = (await _vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{load["id"]!.GetValue<string>()}"))["points"]!.AsArray();
+        Assert.Equal([0.5, 0.7], points.Select(p => p!["value"]!.GetValue<double>()));
+    }
+
+    [Fact]
+    public async Task Unreadable_remote_write_bodies_get_a_clear_4xx()
+    {
+        var valid = RemoteWriteBody.Compressed(new RemoteWriteBody.Series([("__name__", "up")], [(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 1)]));
+        var (status, problem) = await RemoteWriteAsync("not snappy at all"u8.ToArray());
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("snappy", problem!["detail"]!.GetValue<string>());
+        (status, problem) = await RemoteWriteAsync(Snappier.Snappy.CompressToArray(RemoteWriteBody.Request(
+            new RemoteWriteBody.Series([("__name__", "up")], [(1, 1)]))[..^3]));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("WriteRequest", problem!["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await RemoteWriteAsync(valid, encoding: null)).Status);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await RemoteWriteAsync(valid, "application/json")).Status);
+        (status, problem) = await RemoteWriteAsync(valid, "application/x-protobuf;proto=io.prometheus.write.v2.Request");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+        Assert.Contains("protobuf_message", problem!["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, (await RemoteWriteAsync([])).Status);
+        using var anonymous = _vigil.NewClient(null);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await RemoteWriteAsync(valid, client: anonymous)).Status);
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]!.AsArray());
+    }
+
     [Fact]
     public async Task Non_finite_unsorted_duplicate_and_future_samples_follow_the_documented_policy()
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Vigil.Server.Tests.Infrastructure;
 
@@ -97,5 +98,62 @@ public sealed class PrometheusMetricsTests : IAsyncLifetime
         Assert.Empty((await vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
         using var health = await vigil.Client.GetAsync("/api/v1/metrics/series");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_real_Prometheus_remote_writes_into_Vigil()
+    {
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, """
+            route:
+              receiver: default
+            receivers:
+              - name: default
+            """);
+        var prometheus = ExternalProcess.Tool("VIGIL_TEST_PROMETHEUS", "/usr/bin/prometheus");
+        var port = ExternalProcess.FreePort();
+        await File.WriteAllTextAsync(Path.Combine(_dir, "prometheus.yml"), $$"""
+            global:
+              scrape_interval: 1s
+            scrape_configs:
+              - job_name: self
+                static_configs:
+                  - targets: ['127.0.0.1:{{port}}']
+            remote_write:
+              - url: {{vigil.Address}}api/v1/write
+                authorization:
+                  credentials: {{vigil.AdminToken}}
+                write_relabel_configs:
+                  - source_labels: [__name__]
+                    regex: 'prometheus_tsdb_head_series|up'
+                    action: keep
+                queue_config:
+                  batch_send_deadline: 1s
+            """);
+        using var process = ExternalProcess.StartBackground(prometheus,
+        [
+            "--config.file=" + Path.Combine(_dir, "prometheus.yml"),
+            "--storage.tsdb.path=" + Path.Combine(_dir, "data"),
+            "--web.listen-address=127.0.0.1:" + port,
+        ]);
+
+        JsonNode? series = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            var list = (await vigil.Client.GetJsonAsync("/api/v1/metrics/series?name=prometheus_tsdb_head_series"))["series"]!.AsArray();
+            series = list.FirstOrDefault(s => s!["samples"]!.GetValue<long>() >= 3);
+            return series is not null;
+        }, TimeSpan.FromSeconds(60), () => "remote-written samples of prometheus_tsdb_head_series in GET /api/v1/metrics/series\n" + process.Output);
+        Assert.Equal("self", series!["labels"]!["job"]!.GetValue<string>());
+        Assert.Equal($"127.0.0.1:{port}", series["labels"]!["instance"]!.GetValue<string>());
+        Assert.True(series["lastValue"]!.GetValue<double>() > 0);
+        // Only what write_relabel_configs kept arrives.
+        var names = (await vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]!.AsArray().Select(s => s!["name"]!.GetValue<string>());
+        Assert.Superset(new HashSet<string> { "prometheus_tsdb_head_series" }, names.ToHashSet());
+        Assert.Subset(new HashSet<string> { "prometheus_tsdb_head_series", "up" }, names.ToHashSet());
+
+        // Prometheus' own account: samples sent, none failed or dropped for a 4xx.
+        using var http = new HttpClient();
+        var sent = await http.GetFromJsonAsync<JsonNode>($"http://127.0.0.1:{port}/api/v1/query?query=sum(prometheus_remote_storage_samples_failed_total)%20or%20vector(0)");
+        Assert.Equal("0", sent!["data"]!["result"]![0]!["value"]![1]!.GetValue<string>());
     }
 }

@@ -17,6 +17,7 @@ public static class MetricsEndpoints
     public static void MapMetrics(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/metrics", PostMetrics).RequireRole(Role.Responder);
+        app.MapPost("/api/v1/write", PostRemoteWrite).RequireRole(Role.Responder);
         app.MapGet("/api/v1/metrics/sources", ListSources).RequireRole(Role.Viewer);
         app.MapGet("/api/v1/metrics/series", ListSeries).RequireRole(Role.Viewer);
         app.MapGet("/api/v1/metrics/series/{id}", GetSeries).RequireRole(Role.Viewer);
@@ -43,6 +44,56 @@ public static class MetricsEndpoints
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return Problems.Unavailable(context, typeof(MetricsEndpoints), ex, "Scoring metric samples failed", "Metrics unavailable",
+                "The samples could not be scored; retry later.");
+        }
+    }
+
+    /// <summary>
+    /// Prometheus remote write 1.0: <c>remote_write: [{url: http://vigil/api/v1/write, authorization: {credentials: TOKEN}}]</c>.
+    /// Answers 200 with the same summary as the JSON push once the samples are scored and committed; a 4xx only for a
+    /// body that cannot be read at all (Prometheus drops such a batch rather than retrying it), a 503 when the commit
+    /// failed (Prometheus retries).
+    /// </summary>
+    private static async Task<IResult> PostRemoteWrite(HttpContext context, MetricIngest ingest, ServerSettings settings)
+    {
+        var request = context.Request;
+        if (RequestBody.MediaType(request) != "application/x-protobuf" || (request.ContentType ?? "").Contains("io.prometheus.write.v2", StringComparison.Ordinal))
+        {
+            return Problems.UnsupportedMediaType($"Content-Type \"{request.ContentType}\" is not supported; send Prometheus remote write 1.0 "
+                + "(application/x-protobuf, a prometheus.WriteRequest; with remote write 2.0 senders set protobuf_message: prometheus.WriteRequest).");
+        }
+        if (!request.Headers.ContentEncoding.ToString().Equals("snappy", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.UnsupportedMediaType($"Content-Encoding \"{request.Headers.ContentEncoding}\" is not supported; remote write bodies are snappy-compressed.");
+        }
+        var body = await RequestBody.ReadBytesAsync(context, settings.MaxBodyBytes);
+        if (body.Error is not null)
+        {
+            return body.Error;
+        }
+        if (body.Value!.Length == 0)
+        {
+            return Problems.BadRequest("The request body is empty; expected a snappy-compressed prometheus.WriteRequest.");
+        }
+        var parsed = RemoteWriteParser.Parse(body.Value);
+        if (parsed.Error is not null)
+        {
+            return Problems.BadRequest(parsed.Error);
+        }
+        try
+        {
+            var result = await ingest.IngestAsync(parsed.Samples, alerting: true, context.RequestAborted, durable: true);
+            var reasons = new Dictionary<string, int>(result.Reasons, StringComparer.Ordinal);
+            foreach (var (reason, count) in parsed.Skipped)
+            {
+                reasons[reason] = reasons.GetValueOrDefault(reason) + count;
+            }
+            return Results.Json(result with { Skipped = result.Skipped + parsed.Skipped.Values.Sum(), Reasons = reasons },
+                MetricsJson.Default.MetricsAccepted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Problems.Unavailable(context, typeof(MetricsEndpoints), ex, "Scoring remote-write samples failed", "Metrics unavailable",
                 "The samples could not be scored; retry later.");
         }
     }

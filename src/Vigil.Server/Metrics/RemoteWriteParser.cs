@@ -1,0 +1,159 @@
+namespace Vigil.Server.Metrics;
+
+/// <summary>
+/// Prometheus remote-write 1.0 (<c>prometheus.WriteRequest</c>, snappy block-compressed protobuf) into samples.
+/// </summary>
+/// <remarks>
+/// <para>Only four small messages matter (WriteRequest → TimeSeries → Label, Sample), so they are read straight from the
+/// protobuf wire format with <see cref="ProtoReader"/> instead of generated code; every other field (metadata,
+/// exemplars, native histograms) is skipped by its wire type, as protobuf readers must.</para>
+/// <para>Series that Vigil cannot take (a label name it rejects, too many labels, no <c>__name__</c>) are skipped and
+/// counted, not fatal: Prometheus drops a whole batch on a 4xx, so one odd series must not cost the rest. A body that
+/// is not snappy or not a WriteRequest is a 400.</para>
+/// </remarks>
+public static class RemoteWriteParser
+{
+    /// <summary>Largest decompressed request accepted (a snappy bomb must not exhaust memory).</summary>
+    public const int MaxDecompressedBytes = 64 << 20;
+
+    /// <summary>The samples of the request, how many were skipped and why, or the reason the body is unreadable.</summary>
+    public sealed record Result(List<MetricSample> Samples, Dictionary<string, int> Skipped, string? Error);
+
+    public static Result Parse(ReadOnlySpan<byte> compressed)
+    {
+        var skipped = new Dictionary<string, int>(StringComparer.Ordinal);
+        byte[] body;
+        try
+        {
+            var length = Snappier.Snappy.GetUncompressedLength(compressed);
+            if (length > MaxDecompressedBytes)
+            {
+                return new([], skipped, $"The request decompresses to {length} bytes; send at most {MaxDecompressedBytes >> 20} MiB per request.");
+            }
+            body = Snappier.Snappy.DecompressToArray(compressed);
+        }
+        catch (InvalidDataException ex)
+        {
+            return new([], skipped, $"The body is not snappy block-compressed ({ex.Message}); remote write sends Content-Encoding: snappy.");
+        }
+        var samples = new List<MetricSample>();
+        try
+        {
+            var request = new ProtoReader(body);
+            while (request.Next(out var field, out var wire))
+            {
+                if (field == 1 && wire == ProtoReader.LengthDelimited)
+                {
+                    TimeSeries(request.ReadBytes(), samples, skipped);
+                }
+                else
+                {
+                    request.Skip(wire);
+                }
+                if (samples.Count > MetricBatchParser.MaxSamples)
+                {
+                    return new([], skipped, $"More than {MetricBatchParser.MaxSamples} samples in one request; lower max_samples_per_send.");
+                }
+            }
+        }
+        catch (FormatException ex)
+        {
+            return new([], skipped, $"The body is not a Prometheus remote-write WriteRequest: {ex.Message}");
+        }
+        return new(samples, skipped, null);
+    }
+
+    private static void TimeSeries(ReadOnlySpan<byte> message, List<MetricSample> samples, Dictionary<string, int> skipped)
+    {
+        string? name = null;
+        var labels = new List<KeyValuePair<string, string>>();
+        var values = new List<(long Milliseconds, double Value)>();
+        var reader = new ProtoReader(message);
+        while (reader.Next(out var field, out var wire))
+        {
+            switch (field, wire)
+            {
+                case (1, ProtoReader.LengthDelimited):
+                    var (labelName, labelValue) = Label(reader.ReadBytes());
+                    if (labelName == "__name__")
+                    {
+                        name = labelValue;
+                    }
+                    else
+                    {
+                        labels.Add(new(labelName, labelValue));
+                    }
+                    break;
+                case (2, ProtoReader.LengthDelimited):
+                    values.Add(Sample(reader.ReadBytes()));
+                    break;
+                default:
+                    reader.Skip(wire);
+                    break;
+            }
+        }
+        if (values.Count == 0)
+        {
+            return; // histograms or exemplars only: nothing Vigil scores
+        }
+        if (MetricBatchParser.CheckSeries(name, labels) is { } reason)
+        {
+            skipped[reason] = skipped.GetValueOrDefault(reason) + values.Count;
+            return;
+        }
+        var key = new SeriesKey(name!, labels);
+        foreach (var (milliseconds, value) in values)
+        {
+            if (milliseconds < -62_135_596_800_000 || milliseconds > 253_402_300_799_999)
+            {
+                skipped[MetricSkipReasons.BadTimestamp] = skipped.GetValueOrDefault(MetricSkipReasons.BadTimestamp) + 1;
+                continue;
+            }
+            samples.Add(new MetricSample(key, DateTimeOffset.FromUnixTimeMilliseconds(milliseconds).UtcDateTime, value));
+        }
+    }
+
+    private static (string Name, string Value) Label(ReadOnlySpan<byte> message)
+    {
+        var (name, value) = ("", "");
+        var reader = new ProtoReader(message);
+        while (reader.Next(out var field, out var wire))
+        {
+            switch (field, wire)
+            {
+                case (1, ProtoReader.LengthDelimited):
+                    name = reader.ReadString();
+                    break;
+                case (2, ProtoReader.LengthDelimited):
+                    value = reader.ReadString();
+                    break;
+                default:
+                    reader.Skip(wire);
+                    break;
+            }
+        }
+        return (name, value);
+    }
+
+    private static (long Milliseconds, double Value) Sample(ReadOnlySpan<byte> message)
+    {
+        var (milliseconds, value) = (0L, 0.0);
+        var reader = new ProtoReader(message);
+        while (reader.Next(out var field, out var wire))
+        {
+            switch (field, wire)
+            {
+                case (1, ProtoReader.Fixed64):
+                    value = BitConverter.Int64BitsToDouble(reader.ReadFixed64());
+                    break;
+                case (2, ProtoReader.Varint):
+                    milliseconds = (long)reader.ReadVarint();
+                    break;
+                default:
+                    reader.Skip(wire);
+                    break;
+            }
+        }
+        return (milliseconds, value);
+    }
+}
