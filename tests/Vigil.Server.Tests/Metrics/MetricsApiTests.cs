@@ -110,6 +110,7 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
     [InlineData("{\"samples\":[{\"series\":\"ok\",\"value\":1,\"labels\":{\"__x\":\"y\"}}]}", "not a valid label name")]
     [InlineData("{\"samples\":[{\"series\":\"ok\",\"value\":1,\"labels\":{\"a\":5}}]}", "labels.a must be a string")]
     [InlineData("{\"samples\":[1]}", "samples[0] must be an object")]
+    [InlineData("{\"samples\":[{\"series\":\"ok\",\"value\":1,\"labels\":{\"a\":\"1\",\"a\":\"2\"}}]}", "has \\\"a\\\" twice")]
     public async Task Bad_input_is_refused_with_a_clear_400_and_nothing_is_scored(string body, string message)
     {
         var (status, problem) = await PostAsync(body);
