@@ -144,6 +144,7 @@ public abstract partial class PagerDutyEventsTests(Backend backend) : IAsyncLife
     [InlineData("unknown key", "not a known integration key")]
     [InlineData("dedup key too long", "'dedup_key' is too long")]
     [InlineData("not json", "not valid JSON")]
+    [InlineData("key twice", "not valid JSON")]
     public async Task Bad_events_are_refused_with_400_and_pagerdutys_error_shape(string problem, string expected)
     {
         object body = problem switch
@@ -154,6 +155,7 @@ public abstract partial class PagerDutyEventsTests(Backend backend) : IAsyncLife
             "bad severity" => new { routing_key = CheckoutKey, event_action = "trigger", payload = new { summary = "x", source = "y", severity = "high" } },
             "unknown key" => new { routing_key = new string('z', 32), event_action = "trigger", payload = new { summary = "x", source = "y", severity = "info" } },
             "dedup key too long" => new { routing_key = CheckoutKey, event_action = "resolve", dedup_key = new string('d', 256) },
+            "key twice" => $$$"""{"routing_key":"{{{CheckoutKey}}}","routing_key":"x","event_action":"trigger","payload":{"summary":"x","source":"y","severity":"info"}}""",
             _ => "{not json",
         };
         using var response = body is string raw ? await _anonymous.PostAsync("/v2/enqueue", Http.Json(raw)) : await _anonymous.PostAsync("/v2/enqueue", Http.Json(body));

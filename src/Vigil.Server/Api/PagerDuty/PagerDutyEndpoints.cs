@@ -37,6 +37,8 @@ public static class PagerDutyEndpoints
         new PagerDutyError("invalid event", "Event object is invalid", errors.ToList()), PagerDutyJson.Default.PagerDutyError,
         statusCode: StatusCodes.Status400BadRequest);
 
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
+
     private static async Task<(JsonNode? Body, IResult? Error)> ReadAsync(HttpContext context)
     {
         var bytes = await RequestBody.ReadBytesAsync(context, MaxEventBytes);
@@ -46,7 +48,8 @@ public static class PagerDutyEndpoints
         }
         try
         {
-            return (JsonNode.Parse(bytes.Value), null);
+            // A key given twice is refused while parsing: JsonObject would otherwise throw on first access, a 500.
+            return (JsonNode.Parse(bytes.Value, documentOptions: StrictJson), null);
         }
         catch (JsonException ex)
         {
