@@ -26,25 +26,32 @@ public sealed class PrometheusMetricsTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    [Fact]
-    public async Task Series_polled_from_a_real_Prometheus_appear_and_failures_show_in_the_status()
+    /// <summary>The Debian Prometheus on <paramref name="port"/>, scraping itself every second, plus <paramref name="more"/> config.</summary>
+    private async Task<BackgroundProcess> StartPrometheusAsync(int port, string more)
     {
-        var prometheus = ExternalProcess.Tool("VIGIL_TEST_PROMETHEUS", "/usr/bin/prometheus");
-        var port = ExternalProcess.FreePort();
-        await File.WriteAllTextAsync(Path.Combine(_dir, "prometheus.yml"), $$"""
+        var config = Path.Combine(_dir, "prometheus.yml");
+        await File.WriteAllTextAsync(config, $$"""
             global:
               scrape_interval: 1s
             scrape_configs:
               - job_name: self
                 static_configs:
                   - targets: ['127.0.0.1:{{port}}']
-            """);
-        using var process = ExternalProcess.StartBackground(prometheus,
+
+            """ + more);
+        return ExternalProcess.StartBackground(ExternalProcess.Tool("VIGIL_TEST_PROMETHEUS", "/usr/bin/prometheus"),
         [
-            "--config.file=" + Path.Combine(_dir, "prometheus.yml"),
+            "--config.file=" + config,
             "--storage.tsdb.path=" + Path.Combine(_dir, "data"),
             "--web.listen-address=127.0.0.1:" + port,
         ]);
+    }
+
+    [Fact]
+    public async Task Series_polled_from_a_real_Prometheus_appear_and_failures_show_in_the_status()
+    {
+        var port = ExternalProcess.FreePort();
+        using var process = await StartPrometheusAsync(port, "");
         var closedPort = ExternalProcess.FreePort();
         await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, $$"""
             route:
@@ -109,15 +116,8 @@ public sealed class PrometheusMetricsTests : IAsyncLifetime
             receivers:
               - name: default
             """);
-        var prometheus = ExternalProcess.Tool("VIGIL_TEST_PROMETHEUS", "/usr/bin/prometheus");
         var port = ExternalProcess.FreePort();
-        await File.WriteAllTextAsync(Path.Combine(_dir, "prometheus.yml"), $$"""
-            global:
-              scrape_interval: 1s
-            scrape_configs:
-              - job_name: self
-                static_configs:
-                  - targets: ['127.0.0.1:{{port}}']
+        using var process = await StartPrometheusAsync(port, $$"""
             remote_write:
               - url: {{vigil.Address}}api/v1/write
                 authorization:
@@ -129,12 +129,6 @@ public sealed class PrometheusMetricsTests : IAsyncLifetime
                 queue_config:
                   batch_send_deadline: 1s
             """);
-        using var process = ExternalProcess.StartBackground(prometheus,
-        [
-            "--config.file=" + Path.Combine(_dir, "prometheus.yml"),
-            "--storage.tsdb.path=" + Path.Combine(_dir, "data"),
-            "--web.listen-address=127.0.0.1:" + port,
-        ]);
 
         JsonNode? series = null;
         await Eventually.TrueAsync(async () =>
