@@ -29,11 +29,12 @@ public ref struct ProtoReader(ReadOnlySpan<byte> data)
             return false;
         }
         var tag = ReadVarint();
-        (field, wire) = ((int)(tag >> 3), (int)(tag & 7));
-        if (field <= 0)
+        // Field numbers are 1 .. 2^29 - 1; anything else is not protobuf (and must not overflow a cast).
+        if (tag >> 3 is 0 or > (1 << 29) - 1)
         {
             throw new FormatException($"invalid field number at byte {_position}");
         }
+        (field, wire) = ((int)(tag >> 3), (int)(tag & 7));
         return true;
     }
 

@@ -32,8 +32,9 @@ public static class RemoteWriteParser
             }
             body = Snappier.Snappy.DecompressToArray(compressed);
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or OverflowException)
         {
+            // Snappier reports a corrupt block as InvalidDataException, or as OverflowException for a bad length.
             return new([], skipped, $"The body is not snappy block-compressed ({ex.Message}); remote write sends Content-Encoding: snappy.");
         }
         var samples = new List<MetricSample>();
@@ -147,7 +148,8 @@ public static class RemoteWriteParser
                     value = BitConverter.Int64BitsToDouble(reader.ReadFixed64());
                     break;
                 case (2, ProtoReader.Varint):
-                    milliseconds = (long)reader.ReadVarint();
+                    // int64 on the wire: a negative time is a ten-byte varint, reinterpreted, not range-checked.
+                    milliseconds = unchecked((long)reader.ReadVarint());
                     break;
                 default:
                     reader.Skip(wire);

@@ -174,6 +174,10 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
         var (status, problem) = await RemoteWriteAsync("not snappy at all"u8.ToArray());
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("snappy", problem!["detail"]!.GetValue<string>());
+        // A block whose length field overflows (found by fuzzing: Snappier throws OverflowException for it).
+        (status, problem) = await RemoteWriteAsync(Convert.FromHexString("FE97B6AC0D7CEC048B"));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("snappy", problem!["detail"]!.GetValue<string>());
         (status, problem) = await RemoteWriteAsync(Snappier.Snappy.CompressToArray(RemoteWriteBody.Request(
             new RemoteWriteBody.Series([("__name__", "up")], [(1, 1)]))[..^3]));
         Assert.Equal(HttpStatusCode.BadRequest, status);
