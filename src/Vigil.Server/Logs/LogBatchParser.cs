@@ -137,6 +137,10 @@ public static class LogBatchParser
     public static (LogBatch? Batch, string? Error) ParseLoki(ReadOnlySpan<byte> body)
     {
         var batch = new LogBatch();
+        if (!Utf8.IsValid(body))
+        {
+            return (null, "the body is not valid UTF-8");
+        }
         try
         {
             using var doc = JsonDocument.Parse(body.ToArray(), DocumentOptions);

@@ -122,6 +122,14 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
     [Fact]
     public async Task Wrong_media_type_empty_body_and_anonymous_callers_get_4xx()
     {
+        // Found by fuzzing: an invalid UTF-8 byte in a label name was a 500.
+        using (var content = new ByteArrayContent([.. "{\"samples\":[{\"series\":\"a\",\"value\":1,\"labels\":{\"a"u8, 0x85, .. "\":\"b\"}}]}"u8]))
+        {
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var response = await _vigil.Client.PostAsync("/api/v1/metrics", content);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("UTF-8", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await PostAsync("{\"samples\":[]}", "text/plain")).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync("")).Status);
         using var anonymous = _vigil.NewClient(null);

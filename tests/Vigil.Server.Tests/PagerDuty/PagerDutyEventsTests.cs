@@ -136,6 +136,19 @@ public abstract partial class PagerDutyEventsTests(Backend backend) : IAsyncLife
         Assert.Matches("^[0-9a-f]{32}$", body["dedup_key"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_body_that_is_not_UTF_8_is_refused_with_400()
+    {
+        // Found by fuzzing: an invalid byte in a property name reached JsonObject, which throws on first access.
+        byte[] body = [.. "{\"routing_key\":\"x\",\"event_"u8, 0xE1, .. "action\":\"trigger\"}"u8];
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await _anonymous.PostAsync("/v2/enqueue", content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var json = await response.ReadJsonAsync();
+        Assert.Contains(json["errors"]!.AsArray(), e => e!.GetValue<string>().Contains("UTF-8", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("missing routing key", "'routing_key' is missing")]
     [InlineData("unknown action", "'event_action' is invalid")]

@@ -46,6 +46,11 @@ public static class PagerDutyEndpoints
         {
             return (null, Invalid([$"Event is larger than {MaxEventBytes / 1024} KB"]));
         }
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.Value))
+        {
+            // JsonObject decodes property names on first access: invalid UTF-8 there would be a 500, not a 400.
+            return (null, Invalid(["Request body is not valid JSON: it is not valid UTF-8"]));
+        }
         try
         {
             // A key given twice is refused while parsing: JsonObject would otherwise throw on first access, a 500.
