@@ -79,7 +79,6 @@ public sealed class LabelSet : IReadOnlyDictionary<string, string>, IEquatable<L
 
     public IEnumerable<string> Values => _pairs.Select(p => p.Value);
 
-    /// <summary>The value of a label, or the empty string when absent (Prometheus treats both the same).</summary>
     /// <summary>A mutable copy keyed by name (what JSON answers and notification payloads carry).</summary>
     public Dictionary<string, string> ToDictionary()
     {
@@ -91,6 +90,7 @@ public sealed class LabelSet : IReadOnlyDictionary<string, string>, IEquatable<L
         return map;
     }
 
+    /// <summary>The value of a label, or the empty string when absent (Prometheus treats both the same).</summary>
     public string Get(string name) => TryGetValue(name, out var value) ? value : "";
 
     public bool ContainsKey(string key) => IndexOf(key) >= 0;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Vigil.Analytics.Logs;
-using Vigil.Core.Config;
 using Vigil.Core.Alerts;
+using Vigil.Core.Config;
 using Vigil.Core.LogPatterns;
 using Vigil.Core.Store;
 using Vigil.Server.Pipeline;

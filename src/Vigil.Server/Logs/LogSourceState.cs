@@ -1,5 +1,5 @@
-using Vigil.Core.Config;
 using Vigil.Analytics.Logs;
+using Vigil.Core.Config;
 using Vigil.Core.LogPatterns;
 
 namespace Vigil.Server.Logs;
