@@ -64,21 +64,26 @@ public static partial class MetricBatchParser
     /// </summary>
     public static string? CheckSeries(string? name, IReadOnlyList<KeyValuePair<string, string>> labels)
     {
-        if (name is not { Length: > 0 and <= MaxNameLength } || !SeriesName().IsMatch(name) || labels.Count > MaxLabels)
+        if (!IsSeriesName(name) || labels.Count > MaxLabels)
         {
             return MetricSkipReasons.InvalidSeries;
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (label, value) in labels)
         {
-            if (!LabelName().IsMatch(label) || label.StartsWith("__", StringComparison.Ordinal) || value.Length > MaxLabelValueLength
-                || !seen.Add(label))
+            if (!IsLabelName(label) || value.Length > MaxLabelValueLength || !seen.Add(label))
             {
                 return MetricSkipReasons.InvalidSeries;
             }
         }
         return null;
     }
+
+    private static bool IsSeriesName([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? name) =>
+        name is { Length: > 0 and <= MaxNameLength } && SeriesName().IsMatch(name);
+
+    /// <summary>A label a sender may set: Prometheus' label syntax, minus the reserved <c>__</c> names.</summary>
+    private static bool IsLabelName(string name) => LabelName().IsMatch(name) && !name.StartsWith("__", StringComparison.Ordinal);
 
     private static MetricSample? Sample(JsonElement item, int index, DateTimeOffset now, Dictionary<string, SeriesKey> keys, List<string> errors)
     {
@@ -91,7 +96,7 @@ public static partial class MetricBatchParser
         var before = errors.Count;
         string? name = null;
         if (!item.TryGetProperty("series", out var seriesNode) || seriesNode.ValueKind != JsonValueKind.String
-            || (name = seriesNode.GetString()) is not { Length: > 0 and <= MaxNameLength } || !SeriesName().IsMatch(name))
+            || !IsSeriesName(name = seriesNode.GetString()))
         {
             errors.Add($"{where}.series must be a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*, at most {MaxNameLength} characters).");
         }
@@ -124,7 +129,7 @@ public static partial class MetricBatchParser
         }
         foreach (var label in node.EnumerateObject())
         {
-            if (!LabelName().IsMatch(label.Name) || label.Name.StartsWith("__", StringComparison.Ordinal))
+            if (!IsLabelName(label.Name))
             {
                 errors.Add($"{where}.labels: \"{label.Name}\" is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __).");
             }
