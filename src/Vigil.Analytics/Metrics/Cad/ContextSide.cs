@@ -15,7 +15,7 @@ namespace Vigil.Analytics.Metrics.Cad;
 internal sealed class ContextSide
 {
     private readonly Dictionary<long, int> _byHash = [];
-    private readonly Dictionary<long, IdList> _byFact = [];
+    private readonly Dictionary<long, List<int>> _byFact = [];
     private readonly IdSet _complete = new();
     private long[] _input = new long[16];
     private int _inputLength = -1; // −1: no input crossed since creation or a restore, so the next crossing is a full one
@@ -95,7 +95,7 @@ internal sealed class ContextSide
         {
             if (!_byFact.TryGetValue(fact, out var list))
             {
-                _byFact[fact] = list = new IdList();
+                _byFact[fact] = list = new List<int>(4);
             }
             list.Add(id);
         }
@@ -209,7 +209,7 @@ internal sealed class ContextSide
         }
         var crossed = _crossed;
         var length = _length;
-        foreach (var id in list.Span)
+        foreach (var id in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list))
         {
             var wasComplete = crossed[id] == length[id];
             crossed[id] += delta;
