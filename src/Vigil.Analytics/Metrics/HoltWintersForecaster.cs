@@ -21,6 +21,9 @@ public static class HoltWintersForecaster
     /// </summary>
     private const double UndampedPenalty = 1.5;
 
+    /// <summary>Fewest values after a level shift worth fitting on their own; a younger shift is not yet a regime.</summary>
+    public const int MinimumRegime = 20;
+
     /// <summary>Fits the model to the finite values (NaN/Inf are skipped; at least three are needed).</summary>
     public static HoltWintersModel Fit(ReadOnlySpan<double> values, int period)
     {
@@ -33,6 +36,9 @@ public static class HoltWintersForecaster
         {
             period = 0;
         }
+        // Only the current regime: a season needs two periods of it to be fitted, so a younger step is ignored.
+        var skipped = RegimeStart.Find(clean, period > 0 ? 2 * period : MinimumRegime);
+        clean = clean[skipped..];
         var holdout = clean.Length / 4;
         var fitLength = clean.Length - holdout;
         var canHoldOut = holdout >= 2 && (period == 0 ? fitLength >= 3 : fitLength >= 2 * period);
@@ -58,7 +64,7 @@ public static class HoltWintersForecaster
                 }
             }
         }
-        return Run(clean, period, best.Alpha, best.Beta, best.Gamma, best.Phi).Model;
+        return Run(clean, period, best.Alpha, best.Beta, best.Gamma, best.Phi).Model with { SkippedSamples = skipped };
     }
 
     private static double HoldoutError(double[] y, int fitLength, int period, double alpha, double beta, double gamma, double phi)

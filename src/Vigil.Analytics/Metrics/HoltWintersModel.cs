@@ -8,7 +8,11 @@ public sealed record HoltWintersModel(
     double Alpha, double Beta, double Gamma, double Phi, int Period,
     double Level, double Trend, double[] Seasonal, int SeasonalOffset, double ResidualStdDev)
 {
+    /// <summary>Values before the last level shift, left out of the fit (see <see cref="RegimeStart"/>).</summary>
+    public int SkippedSamples { get; init; }
+
     public string Describe() =>
         FormattableString.Invariant($"Holt-Winters additive, damped trend (α={Alpha:0.##}, β={Beta:0.###}, γ={Gamma:0.##}, φ={Phi:0.##}), ") +
-        (Period > 0 ? $"season of {Period} samples" : "no season detected");
+        (Period > 0 ? $"season of {Period} samples" : "no season detected") +
+        (SkippedSamples > 0 ? FormattableString.Invariant($", fitted after a level shift ({SkippedSamples} earlier samples left out)") : "");
 }
