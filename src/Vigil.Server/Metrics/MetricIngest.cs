@@ -136,7 +136,7 @@ public sealed partial class MetricIngest
                         (float)score.Lower, (float)score.Upper, score.Signal);
                     state.Points.Add(point);
                     state.Dirty = true;
-                    var flagged = score.Score >= config.Threshold;
+                    var flagged = point.IsAnomaly(config.Threshold);
                     if (flagged)
                     {
                         anomalies++;
@@ -286,7 +286,17 @@ public sealed partial class MetricIngest
             {
                 var detector = ImportDetector(record.State);
                 var points = PointBuffer.Decode(record.Points, PointsKept);
-                _series[key.Id] = new MetricSeriesState(key, detector, points);
+                var state = new MetricSeriesState(key, detector, points);
+                // The chart shows the restored points' anomalies, so the count starts from them, not from zero.
+                for (var i = 0; i < points.Count; i++)
+                {
+                    if (points[i].IsAnomaly(Config.Threshold))
+                    {
+                        state.Anomalies++;
+                        state.LastAnomaly = points[i];
+                    }
+                }
+                _series[key.Id] = state;
             }
             catch (FormatException ex)
             {

@@ -27,7 +27,8 @@ public sealed class MetricSeriesState(SeriesKey key, MetricAnomalyDetector detec
 
     public DateTimeOffset? CapacitySentAt { get; set; }
 
-    /// <summary>Points scored at or above the threshold since the server started (or the series was restored).</summary>
+    /// <summary>Anomalous points (<see cref="MetricPoint.IsAnomaly"/>) learned since the server started, plus those among the
+    /// points restored with the series at start.</summary>
     public long Anomalies { get; set; }
 
     /// <summary>The last flagged point, for the series list.</summary>

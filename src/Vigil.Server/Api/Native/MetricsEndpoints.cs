@@ -181,7 +181,7 @@ public static class MetricsEndpoints
     {
         var banded = p.Signal != AnomalySignal.Warmup && float.IsFinite(p.Expected) && float.IsFinite(p.Lower) && float.IsFinite(p.Upper);
         return new MetricPointDto(Utc(p.Timestamp), p.Value, p.Score, banded ? p.Expected : null, banded ? p.Lower : null, banded ? p.Upper : null,
-            p.Signal.ToString(), p.Score >= threshold);
+            p.Signal.ToString(), p.IsAnomaly(threshold));
     }
 
     private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
