@@ -90,6 +90,7 @@ public static class VigilServer
         {
             builder.Services.AddHostedService<DemoEnvironment>();
             builder.Services.AddHostedService<DemoLogs>();
+            builder.Services.AddHostedService<DemoMetrics>();
         }
 
         var app = builder.Build();

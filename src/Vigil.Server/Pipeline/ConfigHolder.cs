@@ -33,6 +33,10 @@ public sealed class ConfigHolder(ServerSettings settings)
           - name: payments-team
         incidents:
           reopen_window: 1h
+        metrics:
+          forecast_interval: 1m
+          capacity:
+            - { matchers: ['__name__="node_filesystem_used_percent"'], threshold: 90, horizon: 1d }
         users:
           - {name: alice, full_name: Alice Liddell, time_zone: Europe/Berlin, contacts: [{email: alice@example.com}, {chat: "@alice"}]}
           - {name: bob, full_name: Bob Marley, time_zone: Europe/Berlin, contacts: [{email: bob@example.com}]}

@@ -19,6 +19,21 @@ function num(v) {
   return a !== 0 && (a >= 1e6 || a < 1e-3) ? v.toExponential(3) : (+v.toFixed(3)).toLocaleString();
 }
 
+let chartCount = 0;
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 2 });
+
+/** Round axis values 1, 2 or 5 × 10ⁿ apart covering [lo, hi] (0, 2K, 4K rather than 1,568.558), lowest first. */
+function ticks(lo, hi) {
+  const rough = (hi - lo) / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map(m => m * magnitude).find(s => s >= rough);
+  const values = [];
+  for (let v = Math.floor(lo / step) * step; values.length === 0 || values[values.length - 1] < hi; v += step) {
+    values.push(+v.toPrecision(12));
+  }
+  return values;
+}
+
 /**
  * The series chart as inline SVG: expected band (filled), values (line), anomalies (red dots), forecast (dashed
  * line in a shaded 95% cone) and, with a capacity rule, its threshold. Built with createElementNS: h() makes HTML.
@@ -28,10 +43,13 @@ export function chart(detail, { width = 900, height = 260 } = {}) {
   const pts = detail.points.map(p => ({ ...p, x: Date.parse(p.t) }));
   const fc = (detail.forecast?.points || []).map(p => ({ ...p, x: Date.parse(p.t) }));
   const cap = detail.forecast?.capacity;
-  const ys = [...pts.map(p => p.value), ...pts.flatMap(p => (p.lower == null ? [] : [p.lower, p.upper])), ...fc.flatMap(p => [p.lower, p.upper])];
+  // The cone is left out of the scale (it is clipped to the plot): a wide interval would squash the series itself.
+  const ys = [...pts.map(p => p.value), ...pts.flatMap(p => (p.lower == null ? [] : [p.lower, p.upper])), ...fc.map(p => p.value)];
   if (cap) ys.push(cap.threshold);
   let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
   if (!(y1 > y0)) { y0 -= 1; y1 += 1; }
+  const axis = ticks(y0, y1);
+  [y0, y1] = [axis[0], axis[axis.length - 1]];
   const x0 = pts.length ? pts[0].x : Date.now();
   const x1 = Math.max(x0 + 1, fc.length ? fc[fc.length - 1].x : pts[pts.length - 1]?.x ?? x0 + 1);
   const X = x => (pad.l + ((x - x0) / (x1 - x0)) * (width - pad.l - pad.r)).toFixed(1);
@@ -39,10 +57,10 @@ export function chart(detail, { width = 900, height = 260 } = {}) {
 
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', class: 'metric-chart', 'data-testid': 'metric-chart', role: 'img',
     'aria-label': `${pts.length} points, ${pts.filter(p => p.anomaly).length} anomalies${fc.length ? ', with forecast' : ''}` });
-  for (const v of [y0, (y0 + y1) / 2, y1]) {
+  for (const v of axis) {
     root.append(svg('line', { x1: pad.l, x2: width - pad.r, y1: Y(v), y2: Y(v), class: 'chart-grid' }));
     const label = svg('text', { x: pad.l - 6, y: +Y(v) + 4, 'text-anchor': 'end', class: 'chart-label' });
-    label.textContent = num(v);
+    label.textContent = compact.format(v);
     root.append(label);
   }
   // Band: one polygon per run of points that carry a band (warm-up points do not).
@@ -60,7 +78,11 @@ export function chart(detail, { width = 900, height = 260 } = {}) {
     const last = pts[pts.length - 1];
     const cone = [...fc.map(p => `${X(p.x)},${Y(p.upper)}`), ...fc.slice().reverse().map(p => `${X(p.x)},${Y(p.lower)}`)];
     if (last) cone.unshift(`${X(last.x)},${Y(last.value)}`);
-    root.append(svg('polygon', { points: cone.join(' '), class: 'chart-cone', 'data-testid': 'metric-forecast-cone' }));
+    const clip = `plot-clip-${++chartCount}`;
+    const clipPath = svg('clipPath', { id: clip });
+    clipPath.append(svg('rect', { x: pad.l, y: pad.t, width: width - pad.l - pad.r, height: height - pad.t - pad.b }));
+    root.append(clipPath);
+    root.append(svg('polygon', { points: cone.join(' '), class: 'chart-cone', 'clip-path': `url(#${clip})`, 'data-testid': 'metric-forecast-cone' }));
     root.append(svg('polyline', { points: [...(last ? [last] : []), ...fc].map(p => `${X(p.x)},${Y(p.value)}`).join(' '), class: 'chart-forecast' }));
   }
   if (cap) root.append(svg('line', { x1: pad.l, x2: width - pad.r, y1: Y(cap.threshold), y2: Y(cap.threshold), class: 'chart-threshold', 'data-testid': 'metric-capacity-threshold' }));

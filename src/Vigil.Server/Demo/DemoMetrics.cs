@@ -1,0 +1,104 @@
+using Vigil.Server.Metrics;
+
+namespace Vigil.Server.Demo;
+
+/// <summary>
+/// <c>--demo</c>: three metric series through the same ingest as <c>POST /api/v1/metrics</c>, so the Metrics page has
+/// charts with bands, anomalies and a forecast cone from the first minute: a latency with short spikes, a queue that
+/// backs up for twenty minutes every three hours (a level shift), and a disk filling towards the demo config's
+/// capacity rule (90 %). On first start six hours of history are learned and charted without alerting; after that a
+/// sample every <see cref="Interval"/>, scored and alerting like any pushed sample.
+/// </summary>
+/// <remarks>
+/// The shapes are functions of wall-clock time, so a restart continues the same story (a series that already exists
+/// is not backfilled again); only the noise is random.
+/// </remarks>
+public sealed class DemoMetrics(MetricIngest ingest, TimeProvider time, ILogger<DemoMetrics> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+
+    /// <summary>As much history as the chart keeps (<see cref="MetricIngest.PointsKept"/> points).</summary>
+    public static readonly TimeSpan Backfill = Interval * MetricIngest.PointsKept;
+
+    internal static readonly SeriesKey Latency = new("http_request_duration_p99_seconds", [new("service", "checkout")]);
+    internal static readonly SeriesKey Queue = new("settlement_queue_depth", [new("service", "payments")]);
+    internal static readonly SeriesKey Disk = new("node_filesystem_used_percent",
+        [new("service", "inventory"), new("instance", "db-1"), new("mountpoint", "/data")]);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var random = new Random();
+        try
+        {
+            await BackfillAsync(random, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Demo metric backfill failed");
+        }
+        using var timer = new PeriodicTimer(Interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await ingest.IngestAsync(SamplesAt(time.GetUtcNow().UtcDateTime, random), alerting: true, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Demo metric step failed");
+            }
+        }
+    }
+
+    /// <summary>Learns the last six hours of every demo series that does not exist yet (learned and charted, no alerts).</summary>
+    private async Task BackfillAsync(Random random, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var history = new List<MetricSample>();
+        for (var at = now - Backfill; at <= now; at += Interval)
+        {
+            history.AddRange(SamplesAt(at, random).Where(s => ingest.Find(s.Series.Id) is null));
+        }
+        if (history.Count > 0)
+        {
+            await ingest.IngestAsync(history, alerting: false, ct);
+            logger.LogInformation("Demo metrics seeded: {Count} samples of history", history.Count);
+        }
+    }
+
+    internal static IReadOnlyList<MetricSample> SamplesAt(DateTime at, Random random) =>
+    [
+        new(Latency, at, LatencyAt(at, random)),
+        new(Queue, at, QueueAt(at, random)),
+        new(Disk, at, DiskAt(at, random)),
+    ];
+
+    /// <summary>About 250 ms with a two-hour wave; a one-minute spike to ~1.2 s every 47 minutes.</summary>
+    internal static double LatencyAt(DateTime at, Random random)
+    {
+        var wave = 0.05 * Math.Sin(2 * Math.PI * Hours(at) / 2);
+        var spike = Phase(at, TimeSpan.FromMinutes(47)) < TimeSpan.FromMinutes(1) ? 0.9 : 0;
+        return Math.Round(0.25 + wave + spike + (0.01 * Gaussian(random)), 4);
+    }
+
+    /// <summary>About 1,200 queued settlements; backed up to ~4,800 for the last twenty minutes of every three hours.</summary>
+    internal static double QueueAt(DateTime at, Random random)
+    {
+        var backlog = Phase(at, TimeSpan.FromHours(3)) >= TimeSpan.FromMinutes(160) ? 3600 : 0;
+        return Math.Round(1200 + backlog + (60 * Gaussian(random)));
+    }
+
+    /// <summary>Grows 3 % an hour from 60 %; a clean-up every twelve hours brings it back (so it crosses 90 % after ten).</summary>
+    internal static double DiskAt(DateTime at, Random random)
+    {
+        var used = 60 + (3 * Phase(at, TimeSpan.FromHours(12)).TotalHours);
+        return Math.Round(Math.Min(99.5, used + (0.05 * Gaussian(random))), 2);
+    }
+
+    private static double Hours(DateTime at) => at.Ticks / (double)TimeSpan.TicksPerHour;
+
+    private static TimeSpan Phase(DateTime at, TimeSpan period) => TimeSpan.FromTicks(at.Ticks % period.Ticks);
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+}
