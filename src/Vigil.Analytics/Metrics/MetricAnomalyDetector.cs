@@ -67,13 +67,20 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         Learn(timestamp, value, surprise);
         if (_contextual is null)
         {
-            return result;
+            return QuietWhileYoung(result, value);
         }
         var contextual = WithContextualScore(result, surprise, _contextual.Score(value));
         LastContextualScore = contextual.Score;
         var likelihood = _likelihood.Update(surprise / (1 + surprise), _samples >= LikelihoodArmedSamples, LikelihoodAlpha);
-        return Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)));
+        return QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean))), value);
     }
+
+    /// <summary>A young series' spike inside its own expected range scores 0 (<see cref="DetectorSettings.YoungSeriesSamples"/>);
+    /// only the reported score changes, what was learned (and a suppression it armed) stays.</summary>
+    private AnomalyScore QuietWhileYoung(AnomalyScore score, double value) =>
+        score.Signal == AnomalySignal.Spike && _samples <= _settings.YoungSeriesSamples && value >= score.Lower && value <= score.Upper
+            ? score with { Score = 0, Signal = AnomalySignal.None }
+            : score;
 
     /// <summary>Samples learned before the anomaly likelihood may report anything.</summary>
     private const int LikelihoodArmedSamples = 300;

@@ -19,6 +19,8 @@ public static class NabDetectors
         ["cad-online"] = CadOnline,
         ["default-ungated"] = series => SeriesScoring.AnomalyScores(series, new DetectorSettings { ContextualGate = 0 }),
         ["lightweight"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight),
+        ["default-not-young"] = series => SeriesScoring.AnomalyScores(series, new DetectorSettings { YoungSeriesSamples = 0 }),
+        ["lightweight-not-young"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { YoungSeriesSamples = 0 }),
         ["likelihood"] = Likelihood,
         ["cad-nab"] = CadWithNabInputs,
         ["cad-nab+likelihood"] = series => Max(CadWithNabInputs(series), Likelihood(series)),

@@ -8,15 +8,8 @@ public readonly record struct MetricPoint(long Ticks, double Value, float Score,
 {
     public DateTime Timestamp => new(Ticks, DateTimeKind.Utc);
 
-    /// <summary>
-    /// An anomaly at <paramref name="threshold"/>: the score reaches it and, for a spike, the value is outside the
-    /// expected range. The lightweight score says the series broke its own record of surprise, and a young series
-    /// breaks it with ordinary noise a few times in its first hours (a queue's demo series: six points inside ±3σ
-    /// in three hours, each an alert); a spike inside the range it is drawn with is not one. Level shifts, seasonal
-    /// deviations and patterns (an unexpected order, CAD) are judged by their score alone.
-    /// </summary>
-    public bool IsAnomaly(double threshold) =>
-        Score >= threshold && (Signal != AnomalySignal.Spike || Value < Lower || Value > Upper);
+    /// <summary>An anomaly at <paramref name="threshold"/> (the alert rule, the chart's red dots and the count agree).</summary>
+    public bool IsAnomaly(double threshold) => Score >= threshold;
 
     public const int EncodedSize = 8 + 8 + (4 * 4) + 1;
 }

@@ -6,6 +6,9 @@ public sealed class MetricAnomalyDetectorTests
 {
     private static readonly TimeSpan FiveMinutes = TimeSpan.FromMinutes(5);
 
+    /// <summary>The server's threshold for the lightweight detector (<c>MetricsConfig.DefaultThreshold</c>).</summary>
+    private const double LightweightThreshold = 0.07;
+
     [Fact]
     public void A_spike_in_noisy_data_is_the_highest_score_and_names_the_spike_detector()
     {
@@ -16,6 +19,29 @@ public sealed class MetricAnomalyDetectorTests
         Assert.Equal(AnomalySignal.Spike, scores[1500].Signal);
         Assert.True(scores[1500].Strength > 10);
         Assert.InRange(scores[1500].Expected, 45, 55);
+    }
+
+    [Fact]
+    public void A_young_series_does_not_flag_ordinary_noise_but_still_flags_a_real_spike()
+    {
+        // Gaussian noise (heavier tails than the builder's uniform noise): the demo's settlement queue, 30 s samples.
+        var random = new Random(5);
+        double[] values = [.. Enumerable.Range(0, 1400).Select(_ => 1200 + (60 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble())))];
+        for (var i = 75; i < 115; i++)
+        {
+            values[i] += 3600; // a backlog during warm-up, as in the demo: it inflates the scales, which then settle
+        }
+        values[1000] = 4800;
+        var series = new MetricSeries([.. Enumerable.Range(0, values.Length).Select(i => SeriesBuilder.Start + (FiveMinutes * i))], values);
+        var quiet = SeriesScoring.Score(series, DetectorSettings.Lightweight);
+        var noisy = SeriesScoring.Score(series, DetectorSettings.Lightweight with { YoungSeriesSamples = 0 });
+
+        bool InBandFlag(AnomalyScore s, int i) => s.Score >= LightweightThreshold && series.Values[i] >= s.Lower && series.Values[i] <= s.Upper;
+        // Without the rule the young record is broken by noise inside ±3σ; with it, never — and the spike still scores.
+        Assert.Contains(noisy.Select((s, i) => (s, i)), p => p.i != 1000 && InBandFlag(p.s, p.i));
+        Assert.DoesNotContain(quiet.Select((s, i) => (s, i)), p => InBandFlag(p.s, p.i));
+        Assert.True(quiet[1000].Score >= LightweightThreshold, $"spike score {quiet[1000].Score}");
+        Assert.Equal(AnomalySignal.Spike, quiet[1000].Signal);
     }
 
     [Fact]
