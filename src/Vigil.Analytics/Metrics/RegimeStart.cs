@@ -41,23 +41,19 @@ public static class RegimeStart
         {
             changes[i] = values[i + 1] - values[i];
         }
-        var drift = Median([.. changes]);
+        var (drift, spread) = MedianAndSpread(changes);
         var level = new double[n]; // the values with the drift taken out
         for (var i = 0; i < n; i++)
         {
             level[i] = values[i] - (drift * i);
         }
-        for (var i = 0; i < changes.Length; i++)
-        {
-            changes[i] -= drift;
-        }
         // A series that moves in exact steps (spread 0) gets a tiny floor, so float noise is not a regime change.
-        var step = StepFactor * Math.Max(Spread([.. changes]), 1e-9 * (Math.Abs(values[n - 1]) + 1));
+        var step = StepFactor * Math.Max(spread, 1e-9 * (Math.Abs(values[n - 1]) + 1));
         // Latest first: the regime that matters is the current one. start = index of the first value after the step.
         var candidates = 0;
         for (var start = n - minimumLength; start >= minimumLength && candidates < MaxCandidates; start--)
         {
-            var change = changes[start - 1];
+            var change = changes[start - 1] - drift;
             if (Math.Abs(change) <= step)
             {
                 continue;
@@ -92,21 +88,16 @@ public static class RegimeStart
         return misses <= allowedMisses;
     }
 
+    /// <summary>The median, and 1.4826 × the median absolute deviation from it (σ for normal noise).</summary>
     private static (double Median, double Spread) MedianAndSpread(ReadOnlySpan<double> values)
     {
-        var copy = values.ToArray();
-        return (Median([.. copy]), Spread(copy));
-    }
-
-    /// <summary>1.4826 × the median absolute deviation (σ for normal noise); overwrites <paramref name="values"/>.</summary>
-    private static double Spread(double[] values)
-    {
-        var median = Median(values);
-        for (var i = 0; i < values.Length; i++)
+        var work = values.ToArray();
+        var median = Median(work);
+        for (var i = 0; i < work.Length; i++)
         {
-            values[i] = Math.Abs(values[i] - median);
+            work[i] = Math.Abs(work[i] - median);
         }
-        return 1.4826 * Median(values);
+        return (median, 1.4826 * Median(work));
     }
 
     /// <summary>The median; sorts <paramref name="values"/> in place.</summary>
