@@ -145,6 +145,10 @@ public static class BuiltInMasks
         var run = j - i;
         var next = j < s.Length ? s[j] : '\0';
         int found;
+        if (run == 2 && hexOnly && next is ':' or '-' && (found = MacAt(s, i)) > 0)
+        {
+            return found; // before the time of day: 00:11:43:e3:ba:c3 starts like one
+        }
         if (digits == 0)
         {
             // "src:", "updated:": a word ending in a colon is a URL scheme only before "//", a Windows drive only
@@ -192,7 +196,43 @@ public static class BuiltInMasks
         {
             return found;
         }
+        if (run >= 8 && digits >= 3 && run - digits >= 2 && EndsWord(s, j) && DigitRuns(s[i..j]) >= 2)
+        {
+            // A generated id mixing letters and digits (a mail queue id jA9J1UvC004306, a session key): no word
+            // has digits scattered through it like that.
+            return run;
+        }
         return char.IsAsciiDigit(c) ? NumberAt(s, i) : 0;
+    }
+
+    private static int DigitRuns(ReadOnlySpan<char> word)
+    {
+        var runs = 0;
+        for (var k = 0; k < word.Length; k++)
+        {
+            runs += char.IsAsciiDigit(word[k]) && (k == 0 || !char.IsAsciiDigit(word[k - 1])) ? 1 : 0;
+        }
+        return runs;
+    }
+
+    /// <summary>A MAC address: six pairs of hex digits joined by ':' or '-'.</summary>
+    private static int MacAt(ReadOnlySpan<char> s, int i)
+    {
+        const int Length = 17;
+        if (i + Length > s.Length)
+        {
+            return 0;
+        }
+        var separator = s[i + 2];
+        for (var k = 0; k < Length; k++)
+        {
+            var ok = k % 3 == 2 ? s[i + k] == separator : char.IsAsciiHexDigit(s[i + k]);
+            if (!ok)
+            {
+                return 0;
+            }
+        }
+        return EndsWord(s, i + Length) && (i + Length == s.Length || s[i + Length] != separator) ? Length : 0;
     }
 
     private static bool EndsWord(ReadOnlySpan<char> s, int end) => end >= s.Length || !char.IsAsciiLetterOrDigit(s[end]);
@@ -210,6 +250,21 @@ public static class BuiltInMasks
             return 0;
         }
         return TrimmedEnd(s, i);
+    }
+
+    private static readonly string[] SourceFileExtensions = ["c", "cc", "cpp", "cxx", "h", "hpp", "java", "py", "go", "rs", "cs", "js", "ts", "rb", "scala", "kt", "m", "mm", "swift"];
+
+    /// <summary>ib_sm_sweep.c:161 is a source file and a line, not a host and a port.</summary>
+    private static bool IsSourceFile(ReadOnlySpan<char> extension)
+    {
+        foreach (var known in SourceFileExtensions)
+        {
+            if (extension.Equals(known, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static readonly string[] TopLevelDomains =
@@ -292,7 +347,7 @@ public static class BuiltInMasks
                 knownDomain |= tld.Equals(domain, StringComparison.OrdinalIgnoreCase);
             }
         }
-        var namedEndpoint = hasPort && (labels >= 2 || (digitOrDash && hasDigit));
+        var namedEndpoint = hasPort && (labels >= 2 || (digitOrDash && hasDigit)) && !IsSourceFile(tld);
         return knownDomain || namedEndpoint ? end - i : 0;
     }
 

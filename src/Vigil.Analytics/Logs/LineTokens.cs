@@ -72,7 +72,7 @@ internal static class LineTokens
                     canonical[w++] = c;
                     i++;
                 }
-                if (rewrite)
+                if (rewrite || EndsWithBoolean(text[start..i]))
                 {
                     w = outStart + Canonicalize(text[start..i], canonical[outStart..]);
                 }
@@ -91,13 +91,14 @@ internal static class LineTokens
     /// <summary>Writes the canonical form of one word; returns its length.</summary>
     internal static int Canonicalize(ReadOnlySpan<char> word, Span<char> output)
     {
-        if (!word.ContainsAny(DigitsOrMask))
+        if (!word.ContainsAny(DigitsOrMask) && !EndsWithBoolean(word))
         {
             word.CopyTo(output);
             return word.Length; // the common case: nothing to rewrite
         }
         var w = 0;
         var i = 0;
+        var wildcards = 0;
         while (i < word.Length)
         {
             if (IsDelimiter(word[i]))
@@ -120,7 +121,7 @@ internal static class LineTokens
                 onlyDigits &= char.IsAsciiDigit(c);
                 i++;
             }
-            if (masked || onlyDigits)
+            if (masked || onlyDigits || IsBoolean(word[start..i]))
             {
                 // DV: "<*>.<*>" is one variable; CV: so is "<*><*>".
                 if (w >= 4 && output[w - 1] == '.' && output[(w - 4)..(w - 1)].SequenceEqual(BuiltInMasks.Wildcard))
@@ -132,8 +133,13 @@ internal static class LineTokens
                 {
                     continue;
                 }
+                if (w >= 1 && output[w - 1] is '-' or '+' && (w == 1 || (IsDelimiter(output[w - 2]) && output[w - 2] is not ('-' or '+'))))
+                {
+                    w--; // a sign: "=-<*>" and "(-<*>" hold one signed value, "x-<*>" a name and a number
+                }
                 BuiltInMasks.Wildcard.CopyTo(output[w..]);
                 w += 3;
+                wildcards++;
             }
             else
             {
@@ -141,8 +147,108 @@ internal static class LineTokens
                 w += i - start;
             }
         }
-        return w;
+        return wildcards >= 3 ? JoinBrokenUuids(output, w) : w;
     }
+
+    /// <summary>
+    /// A UUID that an earlier mask cut up (a source's <c>\d+</c> runs before the built-in UUID mask sees it) comes out
+    /// as five dash-separated parts, each a mask or hex letters: "&lt;*&gt;-&lt;*&gt;-&lt;*&gt;-bddd-&lt;*&gt;". That is one value.
+    /// </summary>
+    private static int JoinBrokenUuids(Span<char> text, int length)
+    {
+        var i = 0;
+        while (i < length)
+        {
+            var found = text[i..length].IndexOf(BuiltInMasks.Wildcard);
+            if (found < 0)
+            {
+                return length;
+            }
+            var start = i + found;
+            // Back up over hex letters to the start of the first part.
+            var first = start;
+            while (first > 0 && char.IsAsciiHexDigit(text[first - 1]) && !char.IsAsciiDigit(text[first - 1]))
+            {
+                first--;
+            }
+            if (first > 0 && (char.IsAsciiLetterOrDigit(text[first - 1]) || text[first - 1] == '-'))
+            {
+                i = start + 3;
+                continue;
+            }
+            var end = first;
+            var parts = 0;
+            var masks = 0;
+            while (true)
+            {
+                if (text[end..length].StartsWith(BuiltInMasks.Wildcard))
+                {
+                    end += 3;
+                    masks++;
+                }
+                else
+                {
+                    var hex = end;
+                    while (hex < length && char.IsAsciiHexDigit(text[hex]) && !char.IsAsciiDigit(text[hex]))
+                    {
+                        hex++;
+                    }
+                    if (hex == end)
+                    {
+                        break;
+                    }
+                    end = hex;
+                }
+                parts++;
+                if (parts == 5 || end >= length || text[end] != '-')
+                {
+                    break;
+                }
+                end++;
+            }
+            var endsValue = end >= length || !(char.IsAsciiLetterOrDigit(text[end]) || text[end] is '-' or '<');
+            if (parts == 5 && masks >= 3 && endsValue)
+            {
+                BuiltInMasks.Wildcard.CopyTo(text[first..]);
+                text[end..length].CopyTo(text[(first + 3)..]);
+                length -= end - first - 3;
+                i = first + 3;
+            }
+            else
+            {
+                i = start + 3;
+            }
+        }
+        return length;
+    }
+
+    /// <summary>
+    /// Whether the word's last part is "true" or "false" (<c>true</c>, <c>enabled=false,</c>, <c>isOverlap:true</c>): a
+    /// flag's value, a variable like a number. One look at the last letter keeps this off every other word's path.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool EndsWithBoolean(ReadOnlySpan<char> word) =>
+        word.Length >= 4 && ((word[^1] | 0x20) == 'e' || IsDelimiter(word[^1])) && EndsWithBooleanSlow(word);
+
+    private static bool EndsWithBooleanSlow(ReadOnlySpan<char> word)
+    {
+        var end = word.Length;
+        while (end > 0 && IsDelimiter(word[end - 1]))
+        {
+            end--;
+        }
+        if (end < 4 || (word[end - 1] | 0x20) != 'e')
+        {
+            return false;
+        }
+        word = word[..end];
+        var length = word.EndsWith("true", StringComparison.OrdinalIgnoreCase) ? 4
+            : word.EndsWith("false", StringComparison.OrdinalIgnoreCase) ? 5 : 0;
+        return length > 0 && (length == word.Length || IsDelimiter(word[^(length + 1)]));
+    }
+
+    private static bool IsBoolean(ReadOnlySpan<char> part) =>
+        part.Length is 4 or 5 && (part.Equals("true", StringComparison.OrdinalIgnoreCase) || part.Equals("false", StringComparison.OrdinalIgnoreCase));
 
     private static readonly System.Buffers.SearchValues<char> DigitsOrMask = System.Buffers.SearchValues.Create("0123456789<");
 

@@ -100,15 +100,13 @@ public sealed class VariableMasker
         var output = Buffer(target, BuiltInMasks.MaxOutputLength(input.Length));
         var w = 0;
         var last = 0;
+        int resume;
         do
         {
-            input[last..index].CopyTo(output.AsSpan(w));
-            w += index - last;
-            BuiltInMasks.Wildcard.CopyTo(output.AsSpan(w));
-            w += 3;
-            last = index + length;
+            resume = index + length;
+            Replace(input, index, resume, output, ref w, ref last);
         }
-        while (regex.TryFind(input, last, ref budget, out index, out length));
+        while (regex.TryFind(input, resume, ref budget, out index, out length));
         if (budget < 0)
         {
             return Outcome.Undecided;
@@ -133,11 +131,7 @@ public sealed class VariableMasker
                 {
                     continue; // an empty match would sprinkle <*> everywhere
                 }
-                input[last..match.Index].CopyTo(output.AsSpan(w));
-                w += match.Index - last;
-                BuiltInMasks.Wildcard.CopyTo(output.AsSpan(w));
-                w += 3;
-                last = match.Index + match.Length;
+                Replace(input, match.Index, match.Index + match.Length, output, ref w, ref last);
             }
         }
         catch (RegexMatchTimeoutException)
@@ -152,6 +146,32 @@ public sealed class VariableMasker
         w += input.Length - last;
         masked = output.AsSpan(0, w);
         return Outcome.Masked;
+    }
+
+    /// <summary>
+    /// Copies the text before a match and writes <c>&lt;*&gt;</c> for it. White space at either end of the match stays:
+    /// a pattern such as <c>0x.*?\s</c> (Windows in LogPAI's settings) means the value up to the next space, not the
+    /// space, and swallowing it would glue the variable to the next word.
+    /// </summary>
+    private static void Replace(ReadOnlySpan<char> input, int start, int end, char[] output, ref int w, ref int last)
+    {
+        while (start < end && char.IsWhiteSpace(input[start]))
+        {
+            start++;
+        }
+        while (end > start && char.IsWhiteSpace(input[end - 1]))
+        {
+            end--;
+        }
+        if (start == end)
+        {
+            return; // white space only: nothing to mask
+        }
+        input[last..start].CopyTo(output.AsSpan(w));
+        w += start - last;
+        BuiltInMasks.Wildcard.CopyTo(output.AsSpan(w));
+        w += 3;
+        last = end;
     }
 
     private char[] Buffer(int which, int size)

@@ -24,7 +24,14 @@ public sealed class BuiltInMasksTests
     [InlineData("server msra-sa-41:9000 and msra-sa-41/10.190.173.170:9000", "server <*> and <*>")]
     [InlineData("at Sun Jul 24 02:38:22 2005 end", "at <*> end")]
     [InlineData("at 2005-07-24T02:38:22.123Z end", "at <*> end")]
+    [InlineData("DHCPDISCOVER from 00:11:43:e3:ba:c3 via eth1", "DHCPDISCOVER from <*> via eth1")]
+    [InlineData("lease ba-c3-00-11-43-e3 expired", "lease <*> expired")]
+    [InlineData("jA9J1UvC004306: from=root, size=629060", "<*>: from=root, size=<*>")]
     public void Common_variables_become_wildcards(string input, string expected) => Assert.Equal(expected, Mask(input));
+
+    [Fact]
+    public void A_source_file_and_line_is_not_a_host_and_port() =>
+        Assert.Equal("[ib_sm_sweep.c:<*>]: NEW SWEEP", Mask("[ib_sm_sweep.c:161]: NEW SWEEP"));
 
     [Theory]
     [InlineData("ssh2 e820 x86 BIOS-e820: ok")]
@@ -32,6 +39,7 @@ public sealed class BuiltInMasksTests
     [InlineData("mapred.job.id is deprecated")]
     [InlineData("I/O error on r/w device")]
     [InlineData("state FOLLOWING (n.state), LEADING (my state)")]
+    [InlineData("bglio716 md5sum base64 sha256WithRSA e1000e")]
     public void Words_stay_words(string input) => Assert.Equal(input, Mask(input));
 
     [Fact]
@@ -39,6 +47,15 @@ public sealed class BuiltInMasksTests
     {
         var masker = new VariableMasker([@"blk_-?\d+", @"core\.\d+"]);
         Assert.Equal("block <*> size <*> and <*>", masker.Mask("block blk_-1608999687919862906 size 67108864 and core.2275").ToString());
+    }
+
+    [Theory]
+    [InlineData(@"0x.*?\s")] // Windows in LogPAI's settings: runs on the real regex (lazy)
+    [InlineData(@"0x[0-9a-f]+\s")] // runs on the simple matcher
+    public void White_space_a_user_regex_takes_at_its_ends_stays(string pattern)
+    {
+        var masker = new VariableMasker([pattern], builtIns: false);
+        Assert.Equal("[HRESULT = <*> - CBS_E_INVALID]", masker.Mask("[HRESULT = 0x800f080d - CBS_E_INVALID]").ToString());
     }
 
     [Fact]

@@ -176,6 +176,53 @@ public sealed class LogMinerTests
         Assert.All(registry.Sources, s => Assert.Equal(1_000, registry.For(s).Templates().Single().Count));
     }
 
+    [Theory]
+    [InlineData("updateClipping isOverlap:false, Translation=-24.0", "updateClipping isOverlap:<*>, Translation=<*>")]
+    [InlineData("interceptKeyTq down TRUE canceled false", "interceptKeyTq down <*> canceled <*>")]
+    [InlineData("setting trueType fonts to untrue", "setting trueType fonts to untrue")]
+    [InlineData("offset (-5) and range a-7", "offset (<*>) and range a-<*>")]
+    public void Flags_and_signs_belong_to_their_values(string line, string template) =>
+        Assert.Equal(template, NewMiner().Add(line).Template);
+
+    [Fact]
+    public void A_uuid_cut_up_by_a_source_mask_is_still_one_value()
+    {
+        // OpenStack in LogPAI's settings masks \d+ before the built-in UUID mask can see the UUID whole.
+        var miner = NewMiner(new MinerOptions { MaskPatterns = [@"\d+"] });
+        var a = miner.Add("[instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] VM Resumed");
+        var b = miner.Add("Creating event network-vif-plugged:e3871ffd-5cd5-4287-bddd-3529f7b59515 for instance x");
+        Assert.Equal("[instance: <*>] VM Resumed", a.Template);
+        Assert.Equal("Creating event network-vif-plugged:<*> for instance x", b.Template);
+        Assert.Equal("on <*>-<*>-<*> at noon", miner.Add("on 2017-07-08 at noon").Template); // a date has three parts
+    }
+
+    [Fact]
+    public void Names_of_an_enumeration_need_more_values_than_data_to_merge()
+    {
+        var miner = NewMiner();
+        string[] verbs = ["GET", "POST", "DELETE"];
+        var ids = verbs.Select(v => miner.Add($"request \"{v} /servers\" status 200").TemplateId).Distinct().Count();
+        Assert.Equal(3, ids); // three capitalised words are still a closed set (HTTP verbs, VM states)
+        miner.Add("request \"PUT /servers\" status 200");
+        var merged = miner.Add("request \"PATCH /servers\" status 200");
+        Assert.Equal("request \"<*> <*>\" status <*>", merged.Template);
+        Assert.Single(miner.Templates());
+    }
+
+    [Theory]
+    [InlineData("Lustre mount FAILED : bglio78 : block_id", "Lustre mount FAILED : bglio617 : block_id", true)]
+    [InlineData("Node card U01 do not match", "Node card U11 do not match", true)]
+    [InlineData("disk full on sda1", "disk full on sdb1", true)]
+    [InlineData("AirPort: Link Up on awdl0", "AirPort: Link Up on en0", false)]
+    [InlineData("open through proxy x SOCKS5", "open through proxy x HTTPS", false)]
+    public void Two_words_merge_when_they_differ_only_in_their_numbering(string first, string second, bool merge)
+    {
+        var miner = NewMiner();
+        var a = miner.Add(first);
+        var b = miner.Add(second);
+        Assert.Equal(merge, a.TemplateId == b.TemplateId);
+    }
+
     [Fact]
     public void First_and_last_seen_come_from_the_time_provider()
     {
