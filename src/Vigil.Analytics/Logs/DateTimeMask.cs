@@ -12,7 +12,19 @@ internal static class DateTimeMask
     private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
     /// <summary>Length of the timestamp starting at <paramref name="i"/>, or 0.</summary>
-    public static int At(ReadOnlySpan<char> s, int i) => char.IsAsciiDigit(s[i]) ? IsoAt(s, i) : NamedAt(s, i);
+    public static int At(ReadOnlySpan<char> s, int i) => char.IsAsciiDigit(s[i]) ? Math.Max(IsoAt(s, i), ClockAt(s, i)) : NamedAt(s, i);
+
+    /// <summary>A time of day or duration on its own, with seconds: <c>delay=00:00:03</c>, <c>at 12:01:02.5</c>.</summary>
+    private static int ClockAt(ReadOnlySpan<char> s, int i)
+    {
+        var j = i;
+        var k = i;
+        if (Digits(s, ref k, 1, 2) == 0 || !Char(s, ref k, ':') || Digits(s, ref k, 2, 2) != 2 || !Char(s, ref k, ':'))
+        {
+            return 0; // hh:mm alone is too often something else (a ratio, a port, mm:ss)
+        }
+        return Time(s, ref j) && j > k ? j - i : 0;
+    }
 
     /// <summary>[Day ]Mon dd time[ yyyy]</summary>
     private static int NamedAt(ReadOnlySpan<char> s, int i)

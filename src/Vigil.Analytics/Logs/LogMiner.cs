@@ -356,22 +356,20 @@ public sealed class LogMiner
             var distinct = new HashSet<string>(StringComparer.Ordinal);
             var own = tokens[position];
             var ownText = text.Slice(own.Start, own.Length);
-            // Words that differ only in their digits (bglio91 / bglio716, U01 / U11) or in one letter besides
-            // (sda1 / sdb1) are numbered instances of one thing; words that differ in their letters (en0 / awdl0,
-            // SOCKS5 / HTTPS) are different things.
             var variableLooking = own.IsVariable;
-            var ownShape = DigitShape(ownText);
+            var ownShape = PositionEvidence.DigitShape(ownText);
             foreach (var t in list)
             {
                 distinct.Add(t.Tokens[position]);
-                variableLooking |= t.IsVariable[position] || SameThingNumbered(ownShape, DigitShape(t.Tokens[position]));
+                variableLooking |= t.IsVariable[position] || PositionEvidence.NumberedAlike(ownShape, PositionEvidence.DigitShape(t.Tokens[position]));
             }
             distinct.Add(ownText.ToString());
+            if (PositionEvidence.AnyPlaceholder(distinct))
+            {
+                continue;
+            }
             // The first word is usually the event's name (Drain's tree rests on that): only merge it on real evidence.
-            // Capitalised words (GET / POST / DELETE, Started / Stopped / Paused) are an enumeration's names: a few more
-            // of them are needed before the position counts as data, like the lower-case names of users and hosts.
-            var needed = _options.MergeAfterDistinctValues + (AllCapitalised(distinct) ? VocabularyExtra : 0);
-            var enough = position == 0 ? variableLooking : distinct.Count >= needed;
+            var enough = position == 0 ? variableLooking : distinct.Count >= PositionEvidence.ValuesNeeded(distinct, _options.MergeAfterDistinctValues);
             if (!enough && !(variableLooking && distinct.Count >= 2))
             {
                 continue;
@@ -412,70 +410,6 @@ public sealed class LogMiner
             return survivor;
         }
         return null;
-    }
-
-    private static bool SameThingNumbered(string? a, string? b)
-    {
-        if (a is null || b is null || a.Length != b.Length)
-        {
-            return false;
-        }
-        var differences = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            if (a[i] != b[i] && (++differences > 1 || !char.IsAsciiLetter(a[i]) || !char.IsAsciiLetter(b[i])))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /// <summary>The word with every run of digits replaced by '#'; null when it has no digit.</summary>
-    private static string? DigitShape(ReadOnlySpan<char> word)
-    {
-        if (word.IndexOfAnyInRange('0', '9') < 0)
-        {
-            return null;
-        }
-        var shape = new System.Text.StringBuilder(word.Length);
-        for (var i = 0; i < word.Length; i++)
-        {
-            if (!char.IsAsciiDigit(word[i]))
-            {
-                shape.Append(word[i]);
-            }
-            else if (i == 0 || !char.IsAsciiDigit(word[i - 1]))
-            {
-                shape.Append('#');
-            }
-        }
-        return shape.ToString();
-    }
-
-    /// <summary>Extra distinct values needed when they are all capitalised words (measured: 1 and 3 score the same as 2 on Loghub).</summary>
-    private const int VocabularyExtra = 2;
-
-    /// <summary>Whether every word starts with a capital letter and is letters only (a trailing ':' or ',' allowed).</summary>
-    private static bool AllCapitalised(HashSet<string> words)
-    {
-        foreach (var word in words)
-        {
-            var w = word.AsSpan().TrimEnd(":,;.\"'");
-            w = w.TrimStart("\"'([");
-            if (w.Length < 2 || !char.IsAsciiLetterUpper(w[0]))
-            {
-                return false;
-            }
-            foreach (var c in w)
-            {
-                if (!char.IsAsciiLetter(c))
-                {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 
     private static bool KeepsAConstant(TemplateState template, int position)

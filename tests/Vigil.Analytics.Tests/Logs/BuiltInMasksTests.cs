@@ -27,6 +27,7 @@ public sealed class BuiltInMasksTests
     [InlineData("DHCPDISCOVER from 00:11:43:e3:ba:c3 via eth1", "DHCPDISCOVER from <*> via eth1")]
     [InlineData("lease ba-c3-00-11-43-e3 expired", "lease <*> expired")]
     [InlineData("jA9J1UvC004306: from=root, size=629060", "<*>: from=root, size=<*>")]
+    [InlineData("stat=Deferred delay=00:00:03, at 12:01:02.5 ok", "stat=Deferred delay=<*>, at <*> ok")]
     public void Common_variables_become_wildcards(string input, string expected) => Assert.Equal(expected, Mask(input));
 
     [Fact]

@@ -224,6 +224,16 @@ public sealed class LogMinerTests
     }
 
     [Fact]
+    public void A_placeholder_made_of_symbols_is_not_a_value()
+    {
+        var miner = NewMiner();
+        var numbers = miner.Add("Fan speeds ( 3552 3534 3375 4245 3515 3479 )");
+        var missing = miner.Add("Fan speeds ( 3552 3534 3375 **** 3515 3479 )");
+        Assert.NotEqual(numbers.TemplateId, missing.TemplateId);
+        Assert.Equal("Fan speeds ( <*> <*> <*> **** <*> <*> )", missing.Template);
+    }
+
+    [Fact]
     public void First_and_last_seen_come_from_the_time_provider()
     {
         var miner = NewMiner();
