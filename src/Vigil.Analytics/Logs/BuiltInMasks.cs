@@ -149,6 +149,10 @@ public static class BuiltInMasks
         {
             return found; // before the time of day: 00:11:43:e3:ba:c3 starts like one
         }
+        if (run <= 4 && hexOnly && digits > 0 && next == ':' && (found = Ipv6At(s, i)) > 0)
+        {
+            return found;
+        }
         if (digits == 0)
         {
             // "src:", "updated:": a word ending in a colon is a URL scheme only before "//", a Windows drive only
@@ -215,24 +219,79 @@ public static class BuiltInMasks
         return runs;
     }
 
-    /// <summary>A MAC address: six pairs of hex digits joined by ':' or '-'.</summary>
+    /// <summary>
+    /// An IPv6 address: eight groups of up to four hex digits joined by ':', or fewer with one "::"
+    /// (2607:f140:400:a01b:1c57:7ef3:8f8e:5a10, fe80::1). A time of day has three groups and no "::".
+    /// </summary>
+    private static int Ipv6At(ReadOnlySpan<char> s, int i)
+    {
+        var j = i;
+        var groups = 0;
+        var compressed = false;
+        while (true)
+        {
+            var start = j;
+            while (j < s.Length && j - start < 5 && char.IsAsciiHexDigit(s[j]))
+            {
+                j++;
+            }
+            if (j - start is 0 or > 4)
+            {
+                if (j - start > 4 || !(compressed && j == start && s[j - 1] == ':' && s[j - 2] == ':'))
+                {
+                    return 0;
+                }
+            }
+            else
+            {
+                groups++;
+            }
+            if (j + 1 < s.Length && s[j] == ':' && s[j + 1] == ':' && !compressed)
+            {
+                compressed = true;
+                j += 2;
+                continue;
+            }
+            if (j + 1 < s.Length && s[j] == ':' && char.IsAsciiHexDigit(s[j + 1]))
+            {
+                j++;
+                continue;
+            }
+            break;
+        }
+        var whole = compressed ? groups is >= 1 and <= 7 : groups == 8;
+        return whole && EndsWord(s, j) && (j == s.Length || s[j] != ':') ? j - i : 0;
+    }
+
+    /// <summary>
+    /// A MAC address or a longer hardware id: six or more pairs of hex digits joined by ':' or '-'
+    /// (00:11:43:e3:ba:c3, an EUI-64, a chip id FF:F2:9F:16:BF:6C:00:0D:60:E9:40:93).
+    /// </summary>
     private static int MacAt(ReadOnlySpan<char> s, int i)
     {
-        const int Length = 17;
-        if (i + Length > s.Length)
+        if (i + 5 > s.Length)
         {
             return 0;
         }
         var separator = s[i + 2];
-        for (var k = 0; k < Length; k++)
+        if (i >= 2 && s[i - 1] == separator && char.IsAsciiHexDigit(s[i - 2]))
         {
-            var ok = k % 3 == 2 ? s[i + k] == separator : char.IsAsciiHexDigit(s[i + k]);
-            if (!ok)
-            {
-                return 0;
-            }
+            return 0; // inside a chain that did not start here
         }
-        return EndsWord(s, i + Length) && (i + Length == s.Length || s[i + Length] != separator) ? Length : 0;
+        var j = i;
+        var pairs = 0;
+        while (j + 1 < s.Length && char.IsAsciiHexDigit(s[j]) && char.IsAsciiHexDigit(s[j + 1]))
+        {
+            pairs++;
+            j += 2;
+            if (j + 2 < s.Length && s[j] == separator && char.IsAsciiHexDigit(s[j + 1]))
+            {
+                j++;
+                continue;
+            }
+            break;
+        }
+        return pairs >= 6 && EndsWord(s, j) && (j == s.Length || s[j] != separator) ? j - i : 0;
     }
 
     private static bool EndsWord(ReadOnlySpan<char> s, int end) => end >= s.Length || !char.IsAsciiLetterOrDigit(s[end]);

@@ -357,11 +357,10 @@ public sealed class LogMiner
             var own = tokens[position];
             var ownText = text.Slice(own.Start, own.Length);
             var variableLooking = own.IsVariable;
-            var ownShape = PositionEvidence.DigitShape(ownText);
             foreach (var t in list)
             {
                 distinct.Add(t.Tokens[position]);
-                variableLooking |= t.IsVariable[position] || PositionEvidence.NumberedAlike(ownShape, PositionEvidence.DigitShape(t.Tokens[position]));
+                variableLooking |= t.IsVariable[position] || PositionEvidence.NumberedAlike(ownText, t.Tokens[position]);
             }
             distinct.Add(ownText.ToString());
             if (PositionEvidence.AnyPlaceholder(distinct))

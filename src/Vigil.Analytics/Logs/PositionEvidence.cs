@@ -32,12 +32,14 @@ internal static class PositionEvidence
     private static readonly System.Buffers.SearchValues<char> SymbolChars = System.Buffers.SearchValues.Create("*-_=#~.+?!/|<>");
 
     /// <summary>
-    /// Whether two words (as <see cref="DigitShape"/>s) are numbered instances of one thing: they differ only in their
-    /// digits (bglio91 / bglio716, U01 / U11) or in one letter besides (sda1 / sdb1). Words that differ in their
-    /// letters (en0 / awdl0, SOCKS5 / HTTPS) are different things.
+    /// Whether two words are numbered instances of one thing: they differ only in numbers of two or more digits
+    /// (bglio91 / bglio716, U01 / U11) or in one letter besides (sda1 / sdb1). Words that differ in their letters
+    /// (en0 / awdl0, SOCKS5 / HTTPS) or in a one-digit version (IPV4 / IPV6) are different things.
     /// </summary>
-    internal static bool NumberedAlike(string? a, string? b)
+    internal static bool NumberedAlike(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
     {
+        var a = DigitShape(first);
+        var b = DigitShape(second);
         if (a is null || b is null || a.Length != b.Length)
         {
             return false;
@@ -50,11 +52,24 @@ internal static class PositionEvidence
                 return false;
             }
         }
-        return true;
+        // Differing in one digit alone is a version, not a numbering: IPV4 / IPV6 (Mac), HTTP1 / HTTP2.
+        return differences == 1 || LongestDigitRun(first) >= 2 || LongestDigitRun(second) >= 2;
+    }
+
+    private static int LongestDigitRun(ReadOnlySpan<char> word)
+    {
+        var longest = 0;
+        var run = 0;
+        foreach (var c in word)
+        {
+            run = char.IsAsciiDigit(c) ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+        return longest;
     }
 
     /// <summary>The word with every run of digits replaced by '#'; null when it has no digit.</summary>
-    internal static string? DigitShape(ReadOnlySpan<char> word)
+    private static string? DigitShape(ReadOnlySpan<char> word)
     {
         if (word.IndexOfAnyInRange('0', '9') < 0)
         {

@@ -26,6 +26,9 @@ public sealed class BuiltInMasksTests
     [InlineData("at 2005-07-24T02:38:22.123Z end", "at <*> end")]
     [InlineData("DHCPDISCOVER from 00:11:43:e3:ba:c3 via eth1", "DHCPDISCOVER from <*> via eth1")]
     [InlineData("lease ba-c3-00-11-43-e3 expired", "lease <*> expired")]
+    [InlineData("chip inserted: FF:F2:9F:16:BF:6C:00:0D:60:E9:40:93 ip=x", "chip inserted: <*> ip=x")]
+    [InlineData("IPV6 Addr: 2607:f140:400:a01b:1c57:7ef3:8f8e:5a10", "IPV6 Addr: <*>")]
+    [InlineData("IPV6 Addr: fe80:0:0:0:c6b3:1ff:fecd:467f and fe80::1, done", "IPV6 Addr: <*> and <*>, done")]
     [InlineData("jA9J1UvC004306: from=root, size=629060", "<*>: from=root, size=<*>")]
     [InlineData("stat=Deferred delay=00:00:03, at 12:01:02.5 ok", "stat=Deferred delay=<*>, at <*> ok")]
     public void Common_variables_become_wildcards(string input, string expected) => Assert.Equal(expected, Mask(input));

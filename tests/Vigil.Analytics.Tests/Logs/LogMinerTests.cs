@@ -215,6 +215,7 @@ public sealed class LogMinerTests
     [InlineData("disk full on sda1", "disk full on sdb1", true)]
     [InlineData("AirPort: Link Up on awdl0", "AirPort: Link Up on en0", false)]
     [InlineData("open through proxy x SOCKS5", "open through proxy x HTTPS", false)]
+    [InlineData("MDNS: IPV4 Addr: 10.0.0.1", "MDNS: IPV6 Addr: fe80::1", false)]
     public void Two_words_merge_when_they_differ_only_in_their_numbering(string first, string second, bool merge)
     {
         var miner = NewMiner();
