@@ -72,7 +72,7 @@ internal static class LineTokens
                     canonical[w++] = c;
                     i++;
                 }
-                if (rewrite || EndsWithBoolean(text[start..i]))
+                if (rewrite || (i - start >= 4 && MayEndWithBoolean(text[i - 1]) && EndsWithBooleanSlow(text[start..i])))
                 {
                     w = outStart + Canonicalize(text[start..i], canonical[outStart..]);
                 }
@@ -226,9 +226,12 @@ internal static class LineTokens
     /// Whether the word's last part is "true" or "false" (<c>true</c>, <c>enabled=false,</c>, <c>isOverlap:true</c>): a
     /// flag's value, a variable like a number. One look at the last letter keeps this off every other word's path.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static bool EndsWithBoolean(ReadOnlySpan<char> word) =>
-        word.Length >= 4 && ((word[^1] | 0x20) == 'e' || IsDelimiter(word[^1])) && EndsWithBooleanSlow(word);
+        word.Length >= 4 && MayEndWithBoolean(word[^1]) && EndsWithBooleanSlow(word);
+
+    /// <summary>Whether a word ending in <paramref name="last"/> can end in a flag's value: "…true", "…false,", "(true)".</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool MayEndWithBoolean(char last) => (last | 0x20) == 'e' || last is ',' or ')' or ';' or ']' or '}' or '"' or '\'' or '.';
 
     private static bool EndsWithBooleanSlow(ReadOnlySpan<char> word)
     {
