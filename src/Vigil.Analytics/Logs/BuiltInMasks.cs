@@ -171,7 +171,7 @@ public static class BuiltInMasks
             }
             return next is '.' or '-' or ':' or '/' ? HostAt(s, i) : 0;
         }
-        if (digits == run && run <= 4 && next is '-' or ':' && (found = DateTimeMask.At(s, i)) > 0)
+        if (digits == run && run <= 4 && (next is '-' or ':' || (run == 2 && next == '/')) && (found = DateTimeMask.At(s, i)) > 0)
         {
             return found;
         }

@@ -12,7 +12,38 @@ internal static class DateTimeMask
     private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
     /// <summary>Length of the timestamp starting at <paramref name="i"/>, or 0.</summary>
-    public static int At(ReadOnlySpan<char> s, int i) => char.IsAsciiDigit(s[i]) ? Math.Max(IsoAt(s, i), ClockAt(s, i)) : NamedAt(s, i);
+    public static int At(ReadOnlySpan<char> s, int i) =>
+        char.IsAsciiDigit(s[i]) ? Math.Max(Math.Max(IsoAt(s, i), ClockAt(s, i)), CommonLogAt(s, i)) : NamedAt(s, i);
+
+    /// <summary>The access-log time of Apache and nginx: <c>10/Oct/2000:13:55:36 -0700</c> (the zone optional).</summary>
+    private static int CommonLogAt(ReadOnlySpan<char> s, int i)
+    {
+        var j = i;
+        if (Digits(s, ref j, 2, 2) != 2 || !Char(s, ref j, '/') || !Word(s, j, Months))
+        {
+            return 0;
+        }
+        j += 3;
+        if (!Char(s, ref j, '/') || Digits(s, ref j, 4, 4) != 4 || !Char(s, ref j, ':'))
+        {
+            return 0;
+        }
+        var end = j;
+        if (!Time(s, ref end))
+        {
+            return 0;
+        }
+        var zone = end;
+        if (zone + 5 < s.Length && s[zone] == ' ' && s[zone + 1] is '+' or '-')
+        {
+            var z = zone + 2;
+            if (Digits(s, ref z, 4, 4) == 4 && Ends(s, z))
+            {
+                end = z;
+            }
+        }
+        return end - i;
+    }
 
     /// <summary>A time of day or duration on its own, with seconds: <c>delay=00:00:03</c>, <c>at 12:01:02.5</c>.</summary>
     private static int ClockAt(ReadOnlySpan<char> s, int i)

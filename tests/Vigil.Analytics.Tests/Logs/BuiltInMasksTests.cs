@@ -24,6 +24,8 @@ public sealed class BuiltInMasksTests
     [InlineData("server msra-sa-41:9000 and msra-sa-41/10.190.173.170:9000", "server <*> and <*>")]
     [InlineData("at Sun Jul 24 02:38:22 2005 end", "at <*> end")]
     [InlineData("at 2005-07-24T02:38:22.123Z end", "at <*> end")]
+    [InlineData("- frank [10/Oct/2000:13:55:36 -0700] \"GET", "- frank [<*>] \"GET")]
+    [InlineData("at 10/Oct/2000:13:55:36 ok", "at <*> ok")]
     [InlineData("DHCPDISCOVER from 00:11:43:e3:ba:c3 via eth1", "DHCPDISCOVER from <*> via eth1")]
     [InlineData("lease ba-c3-00-11-43-e3 expired", "lease <*> expired")]
     [InlineData("chip inserted: FF:F2:9F:16:BF:6C:00:0D:60:E9:40:93 ip=x", "chip inserted: <*> ip=x")]
