@@ -21,7 +21,7 @@ internal static class PositionEvidence
     {
         foreach (var word in words)
         {
-            if (word != BuiltInMasks.Wildcard && !word.AsSpan().ContainsAnyExcept(SymbolChars))
+            if (!word.Contains(BuiltInMasks.Wildcard, StringComparison.Ordinal) && !word.AsSpan().ContainsAnyExcept(SymbolChars))
             {
                 return true;
             }

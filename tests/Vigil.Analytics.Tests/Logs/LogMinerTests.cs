@@ -232,6 +232,10 @@ public sealed class LogMinerTests
         var missing = miner.Add("Fan speeds ( 3552 3534 3375 **** 3515 3479 )");
         Assert.NotEqual(numbers.TemplateId, missing.TemplateId);
         Assert.Equal("Fan speeds ( <*> <*> <*> **** <*> <*> )", missing.Template);
+        var ratios = NewMiner();
+        string[] values = ["3/4", "n/a", "x/y"];
+        var merged = values.Select(v => ratios.Add($"load ratio {v} now")).ToArray()[^1];
+        Assert.Equal("load ratio <*> now", merged.Template); // a masked value is not a placeholder
     }
 
     [Fact]
