@@ -17,7 +17,8 @@ public sealed class VariableMasker
 {
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(200);
 
-    private readonly Regex[] _patterns;
+    private readonly string[] _sources;
+    private readonly Regex?[] _patterns;
     private readonly SimpleRegex?[] _simple;
     private readonly bool _anySimple;
     private readonly bool _builtIns;
@@ -27,19 +28,29 @@ public sealed class VariableMasker
     public VariableMasker(IEnumerable<string> patterns, bool builtIns = true)
     {
         ArgumentNullException.ThrowIfNull(patterns);
-        var list = patterns.ToList();
-        _patterns = [.. list.Select(Compile)];
-        _simple = [.. list.Select(SimpleRegex.TryCreate)];
+        _sources = [.. patterns];
+        foreach (var pattern in _sources)
+        {
+            Validate(pattern);
+        }
+        _simple = [.. _sources.Select(SimpleRegex.TryCreate)];
         _anySimple = _simple.Any(s => s is not null);
+        // A pattern the simple matcher runs needs the real regex only for the rare non-ASCII line: compiling it to IL
+        // (~10 ms each) waits until then. The others run on every line and are compiled now.
+        _patterns = [.. _sources.Select((pattern, k) => _simple[k] is null ? Compile(pattern) : null)];
         _builtIns = builtIns;
     }
 
-    /// <summary>Compiles a user masking regex; throws <see cref="FormatException"/> naming the bad pattern.</summary>
-    public static Regex Compile(string pattern)
+    /// <summary>Checks a user masking regex without compiling it; throws <see cref="FormatException"/> naming the bad pattern.</summary>
+    public static void Validate(string pattern) => _ = Build(pattern, RegexOptions.None);
+
+    private static Regex Compile(string pattern) => Build(pattern, RegexOptions.Compiled);
+
+    private static Regex Build(string pattern, RegexOptions options)
     {
         try
         {
-            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout);
+            return new Regex(pattern, RegexOptions.CultureInvariant | options, MatchTimeout);
         }
         catch (ArgumentException ex)
         {
@@ -60,7 +71,7 @@ public sealed class VariableMasker
             var outcome = simple is null ? Outcome.Undecided : ReplaceSimple(simple, current, target, ref masked);
             if (outcome == Outcome.Undecided)
             {
-                outcome = ReplaceMatches(_patterns[k], current, target, ref masked);
+                outcome = ReplaceMatches(_patterns[k] ??= Compile(_sources[k]), current, target, ref masked);
             }
             if (outcome == Outcome.Masked)
             {

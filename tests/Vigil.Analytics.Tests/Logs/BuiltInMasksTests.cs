@@ -65,6 +65,10 @@ public sealed class BuiltInMasksTests
     }
 
     [Fact]
+    public void A_line_with_non_ascii_chars_gets_the_real_regex() =>
+        Assert.Equal("bloc réservé <*> ok", new VariableMasker([@"blk_-?\d+"], builtIns: false).Mask("bloc réservé blk_-42 ok").ToString());
+
+    [Fact]
     public void An_invalid_user_regex_is_a_format_error()
     {
         var error = Assert.Throws<FormatException>(() => new VariableMasker(["(unclosed"]));

@@ -93,7 +93,7 @@ internal static class MineCommand
         {
             try
             {
-                VariableMasker.Compile(mask);
+                VariableMasker.Validate(mask);
             }
             catch (FormatException ex)
             {
