@@ -64,11 +64,29 @@ public static class HoltWintersForecaster
                 }
             }
         }
-        return Run(clean, period, best.Alpha, best.Beta, best.Gamma, best.Phi).Model with { SkippedSamples = skipped };
+        return Run(clean, period, best.Alpha, best.Beta, best.Gamma, best.Phi).Model with
+        {
+            SkippedSamples = skipped,
+            NonNegative = IsNonNegative(clean),
+        };
+    }
+
+    private static bool IsNonNegative(ReadOnlySpan<double> values)
+    {
+        foreach (var v in values)
+        {
+            if (v < 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static double HoldoutError(double[] y, int fitLength, int period, double alpha, double beta, double gamma, double phi)
     {
+        // Scored without the floor at 0: with it, steep falling trends look harmless on the holdout and get chosen
+        // (NAB backtest 0.991 -> 1.049 when the floor took part in the choice, 0.981 when it only shapes the forecast).
         var (model, _) = Run(y.AsSpan(0, fitLength), period, alpha, beta, gamma, phi);
         var forecast = Predict(model, DateTime.UnixEpoch, TimeSpan.FromSeconds(1), y.Length - fitLength);
         var error = 0.0;
@@ -93,7 +111,12 @@ public static class HoltWintersForecaster
             var seasonal = model.Period > 0 ? model.Seasonal[(model.SeasonalOffset + h - 1) % model.Period] : 0;
             var value = model.Level + (dampedSum * model.Trend) + seasonal;
             var halfWidth = intervalZ * model.ResidualStdDev * Math.Sqrt(varianceFactor);
-            points.Add(new ForecastPoint(last + (interval * h), value, value - halfWidth, value + halfWidth));
+            var (low, high) = (value - halfWidth, value + halfWidth);
+            if (model.NonNegative)
+            {
+                (value, low, high) = (Math.Max(value, 0), Math.Max(low, 0), Math.Max(high, 0));
+            }
+            points.Add(new ForecastPoint(last + (interval * h), value, low, high));
 
             var seasonalHit = model.Period > 0 && h % model.Period == 0 ? model.Gamma : 0;
             var c = (model.Alpha * (1 + (model.Beta * dampedSum))) + seasonalHit;

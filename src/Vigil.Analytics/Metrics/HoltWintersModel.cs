@@ -11,6 +11,12 @@ public sealed record HoltWintersModel(
     /// <summary>Values before the last level shift, left out of the fit (see <see cref="RegimeStart"/>).</summary>
     public int SkippedSamples { get; init; }
 
+    /// <summary>
+    /// The fitted values were never negative (a latency, a count, a rate, a disk's use): forecasts and their intervals
+    /// stop at 0 instead of following a falling trend below it.
+    /// </summary>
+    public bool NonNegative { get; init; }
+
     public string Describe() =>
         FormattableString.Invariant($"Holt-Winters additive, damped trend (α={Alpha:0.##}, β={Beta:0.###}, γ={Gamma:0.##}, φ={Phi:0.##}), ") +
         (Period > 0 ? $"season of {Period} samples" : "no season detected") +

@@ -28,6 +28,21 @@ public sealed class ForecastTests
         Assert.Null(forecast.FirstCrossing(1e6, values[^1]));
     }
 
+    [Theory]
+    [InlineData(40.0, true)] // a draining queue or a falling latency: 40 down to ~0, never below
+    [InlineData(-10.0, false)] // a temperature that was already below zero may go further
+    public void A_series_that_was_never_negative_is_not_forecast_below_zero(double end, bool floored)
+    {
+        var values = Enumerable.Range(0, 300).Select(i => end + ((300 - i) * 0.5) + (i % 2 == 0 ? 0.4 : -0.4)).ToArray();
+        var model = HoltWintersForecaster.Fit(values, period: 0);
+        var forecast = HoltWintersForecaster.Predict(model, SeriesBuilder.Start, Hour, 500);
+        Assert.Equal(floored, model.NonNegative);
+        Assert.Equal(floored, forecast.Points.All(p => p.Lower >= 0 && p.Value >= 0));
+        var unfloored = HoltWintersForecaster.Predict(model with { NonNegative = false }, SeriesBuilder.Start, Hour, 500);
+        Assert.Contains(unfloored.Points, p => p.Value < 0); // the trend does head below zero
+        Assert.All(forecast.Points, p => Assert.True(p.Lower <= p.Value && p.Value <= p.Upper));
+    }
+
     [Fact]
     public void Fewer_than_three_values_cannot_be_forecast() =>
         Assert.Throws<ArgumentException>(() => HoltWintersForecaster.Fit([1.0, double.NaN, 2.0], 0));
