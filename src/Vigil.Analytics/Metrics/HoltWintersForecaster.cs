@@ -67,20 +67,8 @@ public static class HoltWintersForecaster
         return Run(clean, period, best.Alpha, best.Beta, best.Gamma, best.Phi).Model with
         {
             SkippedSamples = skipped,
-            NonNegative = IsNonNegative(clean),
+            NonNegative = clean.Min() >= 0,
         };
-    }
-
-    private static bool IsNonNegative(ReadOnlySpan<double> values)
-    {
-        foreach (var v in values)
-        {
-            if (v < 0)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static double HoldoutError(double[] y, int fitLength, int period, double alpha, double beta, double gamma, double phi)
