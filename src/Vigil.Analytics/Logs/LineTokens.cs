@@ -35,6 +35,7 @@ internal static class LineTokens
         var count = 0;
         var i = 0;
         var w = 0;
+        var parenthesised = false;
         while (i < text.Length)
         {
             while (i < text.Length && IsSpace(text[i]))
@@ -78,6 +79,7 @@ internal static class LineTokens
                 }
             }
             var length = w - outStart;
+            parenthesised |= canonical[outStart] == '(';
             tokens[count++] = new TokenSlice
             {
                 Start = outStart,
@@ -85,7 +87,89 @@ internal static class LineTokens
                 IsVariable = length == 3 && canonical[outStart] == '<' && canonical[outStart + 1] == '*' && canonical[outStart + 2] == '>',
             };
         }
+        return parenthesised ? FoldValueLists(canonical, tokens, count) : count;
+    }
+
+    /// <summary>
+    /// A parenthesised list of two or more values right after a word — "1190 bytes (1.16 KB) sent", "took 31 ms (0.03
+    /// s)" once masked — is folded into that word: "bytes (&lt;*&gt; &lt;*&gt;)" is one word. A message prints such a
+    /// restatement only sometimes (Proxifier: "0 bytes sent" beside "1190 bytes (1.16 KB) sent"); as separate words it
+    /// would make the two forms different lengths, which no template merge can join. One value in parentheses
+    /// ("connection from &lt;*&gt; (&lt;*&gt;) at") stays a word of its own: there the empty and named forms
+    /// ("()", "(host.example)") are siblings of one length.
+    /// </summary>
+    private static int FoldValueLists(Span<char> canonical, TokenSlice[] tokens, int count)
+    {
+        for (var k = 1; k < count; k++)
+        {
+            var last = ValueListEnd(canonical, tokens, k, count);
+            if (last < 0)
+            {
+                continue;
+            }
+            // Words are back to back in the buffer: move the tail right by one space per folded word, then lay the
+            // list's words out again, right to left, each after a space.
+            var spaces = last - k + 1;
+            var listEnd = tokens[last].Start + tokens[last].Length;
+            var textEnd = tokens[count - 1].Start + tokens[count - 1].Length;
+            canonical[listEnd..textEnd].CopyTo(canonical[(listEnd + spaces)..]);
+            var w = listEnd + spaces;
+            for (var j = last; j >= k; j--)
+            {
+                w -= tokens[j].Length;
+                canonical.Slice(tokens[j].Start, tokens[j].Length).CopyTo(canonical[w..]);
+                canonical[--w] = ' ';
+            }
+            tokens[k - 1].Length = listEnd + spaces - tokens[k - 1].Start;
+            tokens[k - 1].IsVariable = false;
+            for (var j = last + 1; j < count; j++)
+            {
+                var moved = tokens[j];
+                moved.Start += spaces;
+                tokens[j - spaces] = moved;
+            }
+            count -= spaces;
+        }
         return count;
+    }
+
+    /// <summary>
+    /// The index of the last word of a parenthesised list of two or more values starting at word <paramref name="first"/>
+    /// ("(&lt;*&gt;", "&lt;*&gt;,", "&lt;*&gt;)"), or -1.
+    /// </summary>
+    private static int ValueListEnd(ReadOnlySpan<char> canonical, TokenSlice[] tokens, int first, int count)
+    {
+        const int MaxValues = 4;
+        for (var j = first; j < count && j < first + MaxValues; j++)
+        {
+            var word = canonical.Slice(tokens[j].Start, tokens[j].Length);
+            if (j == first)
+            {
+                if (word[0] != '(')
+                {
+                    return -1;
+                }
+                word = word[1..];
+            }
+            var closes = word.Length > 0 && word[^1] == ')';
+            if (closes)
+            {
+                word = word[..^1];
+            }
+            else if (word.Length > 0 && word[^1] is ',' or ';')
+            {
+                word = word[..^1];
+            }
+            if (!word.SequenceEqual(BuiltInMasks.Wildcard))
+            {
+                return -1;
+            }
+            if (closes)
+            {
+                return j > first ? j : -1;
+            }
+        }
+        return -1;
     }
 
     /// <summary>Writes the canonical form of one word; returns its length.</summary>

@@ -350,72 +350,90 @@ public sealed class LogMiner
         {
             return null;
         }
+        // Every position with enough evidence merges, into one template: a message that is a sibling of one template
+        // at one position and of another at a second (Proxifier's "0 bytes sent" / "1190 bytes (1.16 KB) sent", each
+        // on the sent and the received side) would otherwise leave two templates that each cover half of the shapes.
+        List<int>? positions = null;
         foreach (var (position, list) in siblings.OrderBy(s => s.Key))
         {
-            // Evidence that the position is a variable: enough distinct words, or a masked word or digits among them.
-            var distinct = new HashSet<string>(StringComparer.Ordinal);
-            var own = tokens[position];
-            var ownText = text.Slice(own.Start, own.Length);
-            var variableLooking = own.IsVariable;
-            foreach (var t in list)
+            if (ShowsVariable(text, tokens, position, list) && KeepsAConstant(list[0], position, positions))
             {
-                distinct.Add(t.Tokens[position]);
-                variableLooking |= t.IsVariable[position] || PositionEvidence.NumberedAlike(ownText, t.Tokens[position]);
+                (positions ??= []).Add(position);
             }
-            distinct.Add(ownText.ToString());
-            if (PositionEvidence.AnyPlaceholder(distinct))
-            {
-                continue;
-            }
-            // The first word is usually the event's name (Drain's tree rests on that): only merge it on real evidence.
-            var enough = position == 0 ? variableLooking : distinct.Count >= PositionEvidence.ValuesNeeded(distinct, _options.MergeAfterDistinctValues);
-            if (!enough && !(variableLooking && distinct.Count >= 2))
-            {
-                continue;
-            }
-            if (!KeepsAConstant(list[0], position))
-            {
-                continue; // a template of variables only would swallow every message of its length
-            }
-            var survivor = list[0];
-            foreach (var t in list)
-            {
-                if (t.Count > survivor.Count || (t.Count == survivor.Count && t.Id < survivor.Id))
-                {
-                    survivor = t;
-                }
-            }
-            var freedBefore = (bool[])survivor.IsFree.Clone();
-            survivor.MakeVariable(position);
-            var absorbed = 0;
-            foreach (var t in list)
-            {
-                if (t != survivor)
-                {
-                    survivor.Absorb(t);
-                    _live.Remove(t.Id);
-                    _aliases[t.Id] = survivor.Id;
-                    absorbed++;
-                }
-            }
-            for (var p = 0; p < survivor.Length; p++)
-            {
-                if (survivor.IsFree[p] && !freedBefore[p])
-                {
-                    _index.Freed(survivor, p);
-                }
-            }
-            _index.Removed(_live.Values, absorbed);
-            return survivor;
         }
-        return null;
+        if (positions is null)
+        {
+            return null;
+        }
+        var merged = new List<TemplateState>();
+        foreach (var position in positions)
+        {
+            merged.AddRange(siblings[position]);
+        }
+        var survivor = merged[0];
+        foreach (var t in merged)
+        {
+            if (t.Count > survivor.Count || (t.Count == survivor.Count && t.Id < survivor.Id))
+            {
+                survivor = t;
+            }
+        }
+        var freedBefore = (bool[])survivor.IsFree.Clone();
+        foreach (var position in positions)
+        {
+            survivor.MakeVariable(position);
+        }
+        var absorbed = 0;
+        foreach (var t in merged)
+        {
+            if (t != survivor && _live.Remove(t.Id))
+            {
+                survivor.Absorb(t);
+                _aliases[t.Id] = survivor.Id;
+                absorbed++;
+            }
+        }
+        for (var p = 0; p < survivor.Length; p++)
+        {
+            if (survivor.IsFree[p] && !freedBefore[p])
+            {
+                _index.Freed(survivor, p);
+            }
+        }
+        _index.Removed(_live.Values, absorbed);
+        return survivor;
     }
 
-    private static bool KeepsAConstant(TemplateState template, int position)
+    /// <summary>Whether the words seen at <paramref name="position"/> (the message's and its siblings') show a variable.</summary>
+    private bool ShowsVariable(ReadOnlySpan<char> text, ReadOnlySpan<TokenSlice> tokens, int position, List<TemplateState> list)
+    {
+        // Evidence that the position is a variable: enough distinct words, or a masked word or digits among them.
+        var distinct = new HashSet<string>(StringComparer.Ordinal);
+        var own = tokens[position];
+        var ownText = text.Slice(own.Start, own.Length);
+        var variableLooking = own.IsVariable;
+        foreach (var t in list)
+        {
+            distinct.Add(t.Tokens[position]);
+            variableLooking |= t.IsVariable[position] || PositionEvidence.NumberedAlike(ownText, t.Tokens[position])
+                || PositionEvidence.AnnotatedAlike(ownText, t.Tokens[position]);
+        }
+        distinct.Add(ownText.ToString());
+        if (PositionEvidence.AnyPlaceholder(distinct))
+        {
+            return false;
+        }
+        // The first word is usually the event's name (Drain's tree rests on that): only merge it on real evidence.
+        var enough = position == 0 ? variableLooking : distinct.Count >= PositionEvidence.ValuesNeeded(distinct, _options.MergeAfterDistinctValues);
+        return enough || (variableLooking && distinct.Count >= 2);
+    }
+
+    /// <summary>Whether the template keeps a constant word once <paramref name="position"/> and <paramref name="merging"/> are variables.</summary>
+    private static bool KeepsAConstant(TemplateState template, int position, List<int>? merging)
     {
         for (var p = 0; p < template.Length; p++)
         {
-            if (p != position && !template.IsVariable[p])
+            if (p != position && !template.IsVariable[p] && merging?.Contains(p) != true)
             {
                 return true;
             }

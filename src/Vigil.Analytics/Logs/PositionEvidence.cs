@@ -56,6 +56,17 @@ internal static class PositionEvidence
         return differences == 1 || LongestDigitRun(first) >= 2 || LongestDigitRun(second) >= 2;
     }
 
+    /// <summary>
+    /// Whether one word is the other with a list of values after it (<see cref="LineTokens"/> folds "bytes (1.16 KB)"
+    /// into one word): the same thing, printed with and without a restatement of its value.
+    /// </summary>
+    internal static bool AnnotatedAlike(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
+    {
+        var shorter = first.Length < second.Length ? first : second;
+        var longer = first.Length < second.Length ? second : first;
+        return longer.Length > shorter.Length + 2 && longer.StartsWith(shorter) && longer[shorter.Length..].StartsWith(" (");
+    }
+
     private static int LongestDigitRun(ReadOnlySpan<char> word)
     {
         var longest = 0;

@@ -225,6 +225,33 @@ public sealed class LogMinerTests
     }
 
     [Fact]
+    public void A_value_restated_in_parentheses_does_not_split_a_template()
+    {
+        // Proxifier prints "(1.16 KB)" only for a non-zero count; the four shapes arrive in the order that once left
+        // two templates, each covering half of them.
+        var miner = NewMiner(new MinerOptions { MaskPatterns = ["[KGTM]B"] });
+        string[] lines =
+        [
+            "a.example.com:80 close, 0 bytes sent, 0 bytes received, lifetime 00:00:03",
+            "b.example.com:80 close, 1190 bytes (1.16 KB) sent, 2048 bytes (2.00 KB) received, lifetime 00:00:11",
+            "c.example.com:80 close, 1190 bytes (1.16 KB) sent, 0 bytes received, lifetime 00:00:01",
+            "d.example.com:80 close, 0 bytes sent, 3000 bytes (2.93 KB) received, lifetime 00:00:02",
+            "e.example.com:80 close, 512 bytes sent, 4096 bytes (4.00 KB) received, lifetime 00:00:07",
+        ];
+        var ids = lines.Select(l => miner.Add(l).TemplateId).ToArray();
+        Assert.Single(miner.Templates());
+        Assert.Equal("<*> close, <*> <*> sent, <*> <*> received, lifetime <*>", miner.Templates()[0].Template);
+        Assert.Equal(["b.example.com:80", "1190", "bytes (1.16 KB)", "2048", "bytes (2.00 KB)", "00:00:11"],
+            TemplateParameters.Extract(miner.Templates()[0].Template, lines[1]));
+        // One value in parentheses stays a word of its own: the empty and the named forms are siblings.
+        var connections = NewMiner();
+        string[] names = ["()", "(10.0.0.9)", "(alpha)", "(beta)", "(gamma)"];
+        var results = names.Select(n => connections.Add($"connection from 10.0.0.1 {n} at noon")).ToArray();
+        Assert.Single(connections.Templates());
+        Assert.Equal("connection from <*> (<*>) at noon", results[^1].Template);
+    }
+
+    [Fact]
     public void A_placeholder_made_of_symbols_is_not_a_value()
     {
         var miner = NewMiner();
