@@ -50,6 +50,7 @@ public sealed class NabBenchmarkTests(ITestOutputHelper output)
         }
         output.WriteLine($"forecast: {backtests.Count(b => b.BeatsBaseline)}/{backtests.Count} series beat seasonal naive; MAE ratio geometric mean {geometricRelative:0.000}, " +
             $"arithmetic mean {backtests.Average(b => b.RelativeMae):0.000}; mean MASE {backtests.Average(b => b.Mase):0.00} (seasonal naive {backtests.Average(b => b.NaiveMase):0.00})");
-        Assert.True(geometricRelative < 1.0, $"geometric mean MAE ratio to seasonal naive {geometricRelative:0.000}");
+        // Measured 0.968 with rolling-origin selection; a single holdout scored 0.981, so this floor catches a return to it.
+        Assert.True(geometricRelative < 0.975, $"geometric mean MAE ratio to seasonal naive {geometricRelative:0.000}");
     }
 }
