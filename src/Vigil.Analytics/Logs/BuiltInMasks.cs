@@ -75,6 +75,17 @@ public static class BuiltInMasks
                         i += length;
                         continue;
                     }
+                    if (char.IsAsciiLetterOrDigit(c))
+                    {
+                        // No word starts inside the rest of this run of letters and digits ("NameSystem" of a Java
+                        // name): copy it whole instead of char by char.
+                        var rest = source[(i + 1)..stop].IndexOfAnyExcept(LettersAndDigits);
+                        var runEnd = rest < 0 ? stop : i + 1 + rest;
+                        source[i..runEnd].CopyTo(destination[w..]);
+                        w += runEnd - i;
+                        i = runEnd;
+                        continue;
+                    }
                 }
                 destination[w++] = c;
                 i++;
@@ -115,6 +126,9 @@ public static class BuiltInMasks
         }
         return pos;
     }
+
+    private static readonly SearchValues<char> LettersAndDigits =
+        SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     // A word without these (and not a three-letter capitalised word, the start of a timestamp) holds no variable.
     private static readonly SearchValues<char> Interesting = SearchValues.Create("0123456789/:.\\");

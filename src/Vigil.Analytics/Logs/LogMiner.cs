@@ -34,9 +34,11 @@ public sealed class LogMiner
     private readonly Dictionary<long, long> _aliases = [];
     private readonly TemplateIndex _index = new();
     private readonly Dictionary<ulong, TemplateState> _skeletons = [];
+    private long _skeletonsVersion; // bumped on every change of _skeletons, so memos of its answers know when to ask again
     private readonly int _maxSkeletons;
     private TokenSlice[] _tokens;
     private char[] _canonical = new char[1024];
+    private readonly TokenizedLineCache _tokenized = new();
     private long _nextId = 1;
     private long _clockTick = long.MinValue;
     private DateTimeOffset _clockNow;
@@ -117,17 +119,26 @@ public sealed class LogMiner
 
     private MatchResult AddLocked(ReadOnlySpan<char> content, DateTimeOffset now)
     {
-        var count = Tokenize(content);
-        ReadOnlySpan<char> masked = _canonical;
-        ReadOnlySpan<TokenSlice> tokens = _tokens.AsSpan(0, count);
-        var key = LineTokens.SkeletonKey(masked, tokens);
+        var line = Tokenize(content);
+        ReadOnlySpan<char> masked = line.Canonical;
+        ReadOnlySpan<TokenSlice> tokens = line.Tokens.AsSpan(0, line.Count);
+        var key = line.Key;
         var touch = ++_touch;
+        var memo = line.Memo;
+        if (memo is { Template: { } known } && memo.SkeletonsVersion == _skeletonsVersion && Current(known) is { } same)
+        {
+            // The skeleton cache has not changed since this exact text was matched to this template, and templates
+            // only ever take more (a merge frees slots, the survivor covers what it absorbed), so it still covers it.
+            same.Observe(masked, tokens, now, touch);
+            return new MatchResult(same.Id, false, same.Text);
+        }
         if (_skeletons.TryGetValue(key, out var cached) && Current(cached) is { } hit && hit.Covers(masked, tokens))
         {
             hit.Observe(masked, tokens, now, touch);
+            Memorise(memo, cached);
             return new MatchResult(hit.Id, false, hit.Text);
         }
-        LineTokens.HashWords(masked, _tokens.AsSpan(0, count));
+        LineTokens.HashWords(masked, line.Tokens.AsSpan(0, line.Count));
         var isNew = false;
         var template = FindCovering(masked, tokens) ?? MergeSiblings(masked, tokens);
         if (template is null)
@@ -136,6 +147,7 @@ public sealed class LogMiner
             isNew = true;
         }
         Remember(key, template);
+        Memorise(memo, template);
         template.Observe(masked, tokens, now, touch);
         var result = new MatchResult(template.Id, isNew, template.Text);
         if (_live.Count > _options.MaxTemplates)
@@ -153,15 +165,15 @@ public sealed class LogMiner
     {
         lock (_gate)
         {
-            var count = Tokenize(content);
-            ReadOnlySpan<char> masked = _canonical;
-            ReadOnlySpan<TokenSlice> tokens = _tokens.AsSpan(0, count);
-            var key = LineTokens.SkeletonKey(masked, tokens);
+            var line = Tokenize(content);
+            ReadOnlySpan<char> masked = line.Canonical;
+            ReadOnlySpan<TokenSlice> tokens = line.Tokens.AsSpan(0, line.Count);
+            var key = line.Key;
             if (_skeletons.TryGetValue(key, out var cached) && Current(cached) is { } hit && hit.Covers(masked, tokens))
             {
                 return new MatchResult(hit.Id, false, hit.Text);
             }
-            LineTokens.HashWords(masked, _tokens.AsSpan(0, count));
+            LineTokens.HashWords(masked, line.Tokens.AsSpan(0, line.Count));
             var template = FindCovering(masked, tokens);
             return template is null ? null : new MatchResult(template.Id, false, template.Text);
         }
@@ -266,16 +278,42 @@ public sealed class LogMiner
         return _clockNow;
     }
 
-    /// <summary>Masks the message and splits it into canonical words in <c>_canonical</c> and <c>_tokens</c>; returns the word count.</summary>
-    private int Tokenize(ReadOnlySpan<char> content)
+    /// <summary>A message's canonical words back to back, their slices and its skeleton key (arrays owned by the miner).</summary>
+    private readonly record struct TokenizedLine(char[] Canonical, TokenSlice[] Tokens, int Count, ulong Key, TokenizedLineCache.Entry? Memo);
+
+    /// <summary>
+    /// Masks the message and splits it into canonical words. Both texts a line passes through are looked up in
+    /// <see cref="_tokenized"/>: what the source's own masks leave (a hit skips the built-in masks and the split) and,
+    /// failing that, what the built-in masks make of it (a hit skips the split).
+    /// </summary>
+    private TokenizedLine Tokenize(ReadOnlySpan<char> content)
     {
-        var masked = _masker.Mask(content);
+        var afterSources = _masker.MaskSources(content);
+        if (_tokenized.Find(afterSources, out var sourcesSlot) is { } seen)
+        {
+            return new TokenizedLine(seen.Canonical, seen.Tokens, seen.TokenCount, seen.Key, seen);
+        }
+        var masked = _masker.MaskBuiltIns(afterSources);
+        var maskedSlot = sourcesSlot;
+        if (_options.BuiltInMasks && _tokenized.Find(masked, out maskedSlot) is { } alike)
+        {
+            var memo = _tokenized.Store(sourcesSlot, afterSources, alike.Canonical, alike.Tokens.AsSpan(0, alike.TokenCount), alike.Key);
+            return new TokenizedLine(alike.Canonical, alike.Tokens, alike.TokenCount, alike.Key, memo);
+        }
         var size = LineTokens.MaxCanonicalLength(masked.Length);
         if (_canonical.Length < size)
         {
             _canonical = new char[Math.Max(size, _canonical.Length * 2)];
         }
-        return LineTokens.Split(masked, _canonical, _tokens, _options.MaxTokens);
+        var count = LineTokens.Split(masked, _canonical, _tokens, _options.MaxTokens);
+        var tokens = _tokens.AsSpan(0, count);
+        var key = LineTokens.SkeletonKey(_canonical, tokens);
+        if (maskedSlot != sourcesSlot)
+        {
+            _tokenized.Store(maskedSlot, masked, _canonical, tokens, key);
+        }
+        var stored = _tokenized.Store(sourcesSlot, afterSources, _canonical, tokens, key);
+        return new TokenizedLine(_canonical, _tokens, count, key, stored);
     }
 
     private static TemplateState? Current(TemplateState template)
@@ -456,8 +494,19 @@ public sealed class LogMiner
         return template;
     }
 
+    /// <summary>Notes in a tokenisation memo which template the skeleton cache holds for its text now.</summary>
+    private void Memorise(TokenizedLineCache.Entry? memo, TemplateState template)
+    {
+        if (memo is not null)
+        {
+            memo.Template = template;
+            memo.SkeletonsVersion = _skeletonsVersion;
+        }
+    }
+
     private void Remember(ulong key, TemplateState template)
     {
+        _skeletonsVersion++;
         if (_skeletons.Count >= _maxSkeletons)
         {
             // A cache: dropping it costs only slow-path lookups until it warms up again.
@@ -492,6 +541,7 @@ public sealed class LogMiner
         {
             _skeletons.Remove(key);
         }
+        _skeletonsVersion++;
         List<long>? deadAliases = null;
         foreach (var (from, to) in _aliases)
         {

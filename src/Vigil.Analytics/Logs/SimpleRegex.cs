@@ -24,7 +24,9 @@ internal sealed class SimpleRegex
     private readonly SimpleRegexParser.Element[] _items;
     private readonly System.Buffers.SearchValues<char>? _firstChars;
     private readonly string? _prefix;
+    private readonly SimpleRegexParser.Element[] _afterPrefix;
     private readonly AsciiSet? _leadRun;
+    private readonly char? _afterLeadRun;
 
     internal SimpleRegex(SimpleRegexParser.Element[] items, AsciiSet first, bool firstIsAny)
     {
@@ -42,6 +44,7 @@ internal sealed class SimpleRegex
             prefix.Append(member);
         }
         _prefix = prefix.Length >= 2 ? prefix.ToString() : null;
+        _afterPrefix = _prefix is null ? items : items[_prefix.Length..]; // the search has matched the prefix already
         // A leading "X+" (also first in a leading group taken at least once, as in "(\d+\.){3}") that failed at i
         // fails at every later char of the same run: from there it ends at the same place and the rest is the same.
         var lead = items[0];
@@ -50,6 +53,13 @@ internal sealed class SimpleRegex
             lead = lead.Group[0];
         }
         _leadRun = lead.Set is { } run && lead.Min == 1 && lead.Max == int.MaxValue ? run : null;
+        // "\d+\." (an IPv4 mask): a match needs the run followed by that one char, which is rarer than the run's chars
+        // and found by a vectorised search; the run before it is then walked back to its start.
+        if (_leadRun is { } leadSet && _prefix is null && items.Length > 1 && items[0] == lead
+            && items[1] is { Set: { } next, Min: 1, Max: 1 } && next.Members() is { Length: 1 } literal && !leadSet.Contains(literal[0]))
+        {
+            _afterLeadRun = literal[0];
+        }
     }
 
     /// <summary>A matcher for <paramref name="pattern"/>, or null when it is outside the simple subset.</summary>
@@ -62,6 +72,10 @@ internal sealed class SimpleRegex
     /// </summary>
     public bool TryFind(ReadOnlySpan<char> text, int from, ref int budget, out int index, out int length)
     {
+        if (_afterLeadRun is { } anchor)
+        {
+            return TryFindByAnchor(anchor, _leadRun!.Value, text, from, ref budget, out index, out length);
+        }
         var i = from;
         while (i < text.Length)
         {
@@ -83,7 +97,7 @@ internal sealed class SimpleRegex
                 }
                 i += next;
             }
-            var end = MatchSequence(_items, text, i, ref budget);
+            var end = _prefix is null ? MatchSequence(_items, text, i, ref budget) : MatchSequence(_afterPrefix, text, i + _prefix.Length, ref budget);
             if (end >= 0)
             {
                 index = i;
@@ -95,6 +109,50 @@ internal sealed class SimpleRegex
                 break;
             }
             i = _leadRun is { } run ? RunEnd(run, text, i) : i + 1;
+        }
+        index = 0;
+        length = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// <see cref="TryFind"/> for a pattern that starts with a run followed by one literal char (<c>\d+\.</c>): every
+    /// match has that char right after its leading run, so the candidates are found by searching for the char. A
+    /// failed candidate fails for every later start in the same run (see <c>_leadRun</c>), so the search goes on after
+    /// the char.
+    /// </summary>
+    private bool TryFindByAnchor(char anchor, AsciiSet run, ReadOnlySpan<char> text, int from, ref int budget, out int index, out int length)
+    {
+        var i = from;
+        while (i < text.Length)
+        {
+            var found = text[i..].IndexOf(anchor);
+            if (found < 0)
+            {
+                break;
+            }
+            var at = i + found;
+            var start = at;
+            while (start > i && run.Contains(text[start - 1]))
+            {
+                start--;
+            }
+            budget -= at - start + 1;
+            if (start < at)
+            {
+                var end = MatchSequence(_items, text, start, ref budget);
+                if (end >= 0)
+                {
+                    index = start;
+                    length = end - start;
+                    return true;
+                }
+            }
+            if (budget < 0)
+            {
+                break;
+            }
+            i = at + 1;
         }
         index = 0;
         length = 0;

@@ -24,6 +24,7 @@ public sealed class VariableMasker
     private readonly bool _builtIns;
     private char[] _a = new char[1024];
     private char[] _b = new char[1024];
+    private int _nextTarget; // the scratch buffer that does not hold MaskSources' result
 
     public VariableMasker(IEnumerable<string> patterns, bool builtIns = true)
     {
@@ -59,7 +60,13 @@ public sealed class VariableMasker
     }
 
     /// <summary>Masks <paramref name="content"/>; the result is valid until the next call.</summary>
-    public ReadOnlySpan<char> Mask(ReadOnlySpan<char> content)
+    public ReadOnlySpan<char> Mask(ReadOnlySpan<char> content) => MaskBuiltIns(MaskSources(content));
+
+    /// <summary>
+    /// The first stage of <see cref="Mask"/>: the source's own regexes only. The result is valid until the next call and
+    /// is what <see cref="MaskBuiltIns"/> takes.
+    /// </summary>
+    public ReadOnlySpan<char> MaskSources(ReadOnlySpan<char> content)
     {
         ReadOnlySpan<char> current = content;
         var target = 0; // which scratch buffer receives the next stage
@@ -79,12 +86,22 @@ public sealed class VariableMasker
                 target ^= 1;
             }
         }
+        _nextTarget = target;
+        return current;
+    }
+
+    /// <summary>
+    /// The second stage of <see cref="Mask"/>: the built-in recognisers (when on) over the result of the last
+    /// <see cref="MaskSources"/> call.
+    /// </summary>
+    public ReadOnlySpan<char> MaskBuiltIns(ReadOnlySpan<char> afterSources)
+    {
         if (!_builtIns)
         {
-            return current;
+            return afterSources;
         }
-        var output = Buffer(target, BuiltInMasks.MaxOutputLength(current.Length));
-        var written = BuiltInMasks.Apply(current, output);
+        var output = Buffer(_nextTarget, BuiltInMasks.MaxOutputLength(afterSources.Length));
+        var written = BuiltInMasks.Apply(afterSources, output);
         return output.AsSpan(0, written);
     }
 

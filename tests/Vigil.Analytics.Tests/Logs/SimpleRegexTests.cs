@@ -16,7 +16,7 @@ public sealed class SimpleRegexTests
     [
         @"blk_-?\d+", @"(\d+\.){3}\d+(:\d+)?", @"(\d+\.){3}\d+", @"core\.\d+", @"\d{2}:\d{2}:\d{2}", @"\b[KGTM]?B\b",
         @"\d+\.\d+", @"x\d*y", @"(ab)+c", @"[a-c]{2,3}d", @"(a\d+)?b", @"(?:k\d)+", @"\d\d+x", @"[^ =]+=\d+", @"\w+:",
-        @"<\*>\.\d", @"\bblk\b", @"-?\d+(\.\d+)?ms", @"\s+\d{1,3}", @"(\d+:){2,}x", @"(\d+-)?x\d+", @"ab\d+",
+        @"<\*>\.\d", @"\bblk\b", @"-?\d+(\.\d+)?ms", @"\s+\d{1,3}", @"(\d+:){2,}x", @"(\d+-)?x\d+", @"ab\d+", @"\d+:\d+", @"[ab]+\.\d",
     ];
 
     // Patterns the greedy matcher cannot follow (or chooses not to): they must be refused.
