@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -138,6 +139,7 @@ public sealed partial class LogFormat
         var steps = _scan!;
         var pos = 0;
         var field = 0;
+        var window = new WhitespaceWindow(-1, 0);
         for (var s = 0; s < steps.Length; s++)
         {
             var step = steps[s];
@@ -152,7 +154,7 @@ public sealed partial class LogFormat
                 // A lazy field ends where the following separator first matches.
                 var separator = steps[++s];
                 var end = separator.IsOneWhitespace
-                    ? FindWhitespace(line, pos, out var after)
+                    ? FindWhitespace(line, pos, ref window, out var after)
                     : FindSeparator(line, pos, separator.Separator!, out after);
                 if (end < 0)
                 {
@@ -172,6 +174,86 @@ public sealed partial class LogFormat
             }
         }
         return pos == line.Length;
+    }
+
+    /// <summary>
+    /// Which of 32 chars from <see cref="Start"/> are white space (bit k for char Start + k), all of them ASCII; a
+    /// negative start when no such window is known.
+    /// </summary>
+    private readonly record struct WhitespaceWindow(int Start, uint Mask)
+    {
+        public const int Width = 32;
+
+        public bool Covers(int pos) => Start >= 0 && pos >= Start && pos < Start + Width;
+    }
+
+    /// <summary>
+    /// <see cref="FindWhitespace(ReadOnlySpan{char}, int, out int)"/> from a bit mask of the next 32 chars, made by two
+    /// vector compares: a header's fields end at unpredictable places, and a char loop paid a mispredicted branch
+    /// per field. Any char outside ASCII in the window (no-break space, …) leaves the answer to the char loop.
+    /// </summary>
+    private static int FindWhitespace(ReadOnlySpan<char> line, int from, ref WhitespaceWindow window, out int after)
+    {
+        if (!window.Covers(from) && !TryWhitespaceWindow(line, from, out window))
+        {
+            return FindWhitespace(line, from, out after);
+        }
+        var offset = from - window.Start;
+        var ahead = window.Mask >> offset;
+        if (ahead == 0)
+        {
+            return FindWhitespace(line, from, out after);
+        }
+        var end = from + System.Numerics.BitOperations.TrailingZeroCount(ahead);
+        var run = System.Numerics.BitOperations.TrailingZeroCount(~(window.Mask >> (end - window.Start)));
+        after = end + run;
+        if (after - window.Start >= WhitespaceWindow.Width)
+        {
+            // The white space runs past the window: the char loop finds where it stops.
+            while (after < line.Length && char.IsWhiteSpace(line[after]))
+            {
+                after++;
+            }
+        }
+        return end;
+    }
+
+    private static readonly bool AsciiWhitespaceIsTabToReturnAndSpace = CheckAsciiWhitespace();
+
+    /// <summary>The vector test below assumes <see cref="char.IsWhiteSpace(char)"/> takes exactly \t \n \v \f \r and ' ' of ASCII.</summary>
+    private static bool CheckAsciiWhitespace()
+    {
+        for (var c = (char)0; c < 128; c++)
+        {
+            if (char.IsWhiteSpace(c) != (c == ' ' || (c >= '\t' && c <= '\r')))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool TryWhitespaceWindow(ReadOnlySpan<char> line, int start, out WhitespaceWindow window)
+    {
+        window = new WhitespaceWindow(-1, 0);
+        if (!Vector256.IsHardwareAccelerated || !AsciiWhitespaceIsTabToReturnAndSpace || start + WhitespaceWindow.Width > line.Length)
+        {
+            return false;
+        }
+        ref var first = ref System.Runtime.CompilerServices.Unsafe.As<char, ushort>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(line));
+        var low = Vector256.LoadUnsafe(ref first, (nuint)start);
+        var high = Vector256.LoadUnsafe(ref first, (nuint)(start + 16));
+        if (((low | high) & Vector256.Create((ushort)0xFF80)) != Vector256<ushort>.Zero)
+        {
+            return false;
+        }
+        var space = Vector256.Create((ushort)' ');
+        var tab = Vector256.Create((ushort)'\t');
+        var controls = Vector256.Create((ushort)('\r' - '\t'));
+        var lowBits = (Vector256.Equals(low, space) | Vector256.LessThanOrEqual(low - tab, controls)).ExtractMostSignificantBits();
+        var highBits = (Vector256.Equals(high, space) | Vector256.LessThanOrEqual(high - tab, controls)).ExtractMostSignificantBits();
+        window = new WhitespaceWindow(start, lowBits | (highBits << 16));
+        return true;
     }
 
     /// <summary>
