@@ -289,7 +289,9 @@ public sealed class LogMiner
     private TokenizedLine Tokenize(ReadOnlySpan<char> content)
     {
         var afterSources = _masker.MaskSources(content);
-        if (_tokenized.Find(afterSources, out var sourcesSlot) is { } seen)
+        // Without masks of its own a source's raw lines rarely repeat (ids, counts): only the masked text is looked up.
+        var sourcesSlot = -1;
+        if ((_masker.HasSourceMasks || !_options.BuiltInMasks) && _tokenized.Find(afterSources, out sourcesSlot) is { } seen)
         {
             return new TokenizedLine(seen.Canonical, seen.Tokens, seen.TokenCount, seen.Key, seen);
         }
@@ -297,7 +299,8 @@ public sealed class LogMiner
         var maskedSlot = sourcesSlot;
         if (_options.BuiltInMasks && _tokenized.Find(masked, out maskedSlot) is { } alike)
         {
-            var memo = _tokenized.Store(sourcesSlot, afterSources, alike.Canonical, alike.Tokens.AsSpan(0, alike.TokenCount), alike.Key);
+            var memo = sourcesSlot < 0 ? alike
+                : _tokenized.Store(sourcesSlot, afterSources, alike.Canonical, alike.Tokens.AsSpan(0, alike.TokenCount), alike.Key);
             return new TokenizedLine(alike.Canonical, alike.Tokens, alike.TokenCount, alike.Key, memo);
         }
         var size = LineTokens.MaxCanonicalLength(masked.Length);
@@ -308,11 +311,15 @@ public sealed class LogMiner
         var count = LineTokens.Split(masked, _canonical, _tokens, _options.MaxTokens);
         var tokens = _tokens.AsSpan(0, count);
         var key = LineTokens.SkeletonKey(_canonical, tokens);
+        TokenizedLineCache.Entry? stored = null;
         if (maskedSlot != sourcesSlot)
         {
-            _tokenized.Store(maskedSlot, masked, _canonical, tokens, key);
+            stored = _tokenized.Store(maskedSlot, masked, _canonical, tokens, key);
         }
-        var stored = _tokenized.Store(sourcesSlot, afterSources, _canonical, tokens, key);
+        if (sourcesSlot >= 0)
+        {
+            stored = _tokenized.Store(sourcesSlot, afterSources, _canonical, tokens, key);
+        }
         return new TokenizedLine(_canonical, _tokens, count, key, stored);
     }
 

@@ -42,6 +42,9 @@ public sealed class VariableMasker
         _builtIns = builtIns;
     }
 
+    /// <summary>Whether the source has masks of its own (otherwise <see cref="MaskSources"/> returns its input).</summary>
+    public bool HasSourceMasks => _sources.Length > 0;
+
     /// <summary>Checks a user masking regex without compiling it; throws <see cref="FormatException"/> naming the bad pattern.</summary>
     public static void Validate(string pattern) => _ = Build(pattern, RegexOptions.None);
 

@@ -50,8 +50,11 @@ public sealed class TokenizedLineCacheTests
         Assert.Null(cache.Find(text, out _));
     }
 
-    [Fact]
-    public void Mining_repeated_lines_gives_what_mining_fresh_lines_gives()
+    [Theory]
+    [InlineData(true, true)] // both memo keys: after the source's masks, after the built-in ones
+    [InlineData(false, true)] // only the fully masked text
+    [InlineData(true, false)] // only the text after the source's masks, which is the masked text
+    public void Mining_repeated_lines_gives_what_mining_fresh_lines_gives(bool sourceMasks, bool builtIns)
     {
         // The memo must not change a single template: mine a stream with many exact repeats on one miner, and each
         // line on a miner that has never seen a repeat of it (a fresh miner per distinct shape would differ in merges,
@@ -68,8 +71,9 @@ public sealed class TokenizedLineCacheTests
         var lines = Enumerable.Range(0, 5_000)
             .Select(_ => string.Format(System.Globalization.CultureInfo.InvariantCulture, shapes[random.Next(shapes.Length)], random.Next(100), random.Next(4)))
             .ToArray();
-        var cached = new LogMiner(new MinerOptions { MaskPatterns = [@"blk_-?\d+"] });
-        var unique = new LogMiner(new MinerOptions { MaskPatterns = [@"blk_-?\d+"] });
+        var options = new MinerOptions { MaskPatterns = sourceMasks ? [@"blk_-?\d+"] : [], BuiltInMasks = builtIns };
+        var cached = new LogMiner(options);
+        var unique = new LogMiner(options);
         for (var i = 0; i < lines.Length; i++)
         {
             // White space at the end is no word, so the templates are the same, but the texts never repeat.
