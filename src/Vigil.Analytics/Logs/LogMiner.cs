@@ -290,7 +290,7 @@ public sealed class LogMiner
     {
         var afterSources = _masker.MaskSources(content);
         // Without masks of its own a source's raw lines rarely repeat (ids, counts): only the masked text is looked up.
-        var sourcesSlot = -1;
+        var sourcesSlot = -1L;
         if ((_masker.HasSourceMasks || !_options.BuiltInMasks) && _tokenized.Find(afterSources, out sourcesSlot) is { } seen)
         {
             return new TokenizedLine(seen.Canonical, seen.Tokens, seen.TokenCount, seen.Key, seen);

@@ -9,8 +9,10 @@ namespace Vigil.Analytics.Logs;
 /// </summary>
 /// <remarks>
 /// Direct-mapped (one slot per hash bucket, a new text overwrites), preallocated per slot and grown only for a longer
-/// text: no allocation per line, memory bounded by <see cref="Slots"/> × <see cref="MaxTextLength"/>. A text that does
-/// not repeat costs a hash, a slot probe and a copy. Not thread-safe; <see cref="LogMiner"/> uses it under its lock.
+/// text: no allocation per line, memory bounded by <see cref="Slots"/> × <see cref="MaxTextLength"/>. A text is kept
+/// the second time it is seen (a table of fingerprints remembers the first), so a text that never repeats costs a hash
+/// and two probes, not a copy, and does not push out one that does. Not thread-safe; <see cref="LogMiner"/> uses it
+/// under its lock.
 /// </remarks>
 internal sealed class TokenizedLineCache
 {
@@ -20,7 +22,11 @@ internal sealed class TokenizedLineCache
     /// <summary>Longer texts are not cached (they rarely repeat, and the memory stays bounded).</summary>
     internal const int MaxTextLength = 512;
 
+    /// <summary>Fingerprints of texts seen once (a power of two).</summary>
+    private const int SeenSlots = 4096;
+
     private readonly Entry?[] _entries = new Entry?[Slots];
+    private readonly uint[] _seen = new uint[SeenSlots];
 
     /// <summary>One cached text and its tokenisation: the canonical words back to back, their slices, the skeleton key.</summary>
     internal sealed class Entry
@@ -41,10 +47,15 @@ internal sealed class TokenizedLineCache
         public long SkeletonsVersion = -1;
     }
 
-    /// <summary>The entry for exactly <paramref name="text"/>, or null; <paramref name="slot"/> is where to store it.</summary>
-    public Entry? Find(ReadOnlySpan<char> text, out int slot)
+    /// <summary>
+    /// The entry for exactly <paramref name="text"/>, or null; <paramref name="probe"/> (never negative) says where to
+    /// store it.
+    /// </summary>
+    public Entry? Find(ReadOnlySpan<char> text, out long probe)
     {
-        slot = SlotOf(text);
+        var hash = HashOf(text);
+        var slot = (int)(hash >> 40) & (Slots - 1);
+        probe = ((long)((uint)hash >> 1 | 1) << 32) | (uint)slot;
         var entry = _entries[slot];
         return entry is not null && entry.TextLength == text.Length && text.SequenceEqual(entry.Text.AsSpan(0, text.Length)) ? entry : null;
     }
@@ -54,7 +65,7 @@ internal sealed class TokenizedLineCache
     /// quarter of the serial multiply chain of <see cref="LineTokens.WordHash"/>. Only the slot depends on it; a hit
     /// is always confirmed by comparing the text.
     /// </summary>
-    private static int SlotOf(ReadOnlySpan<char> text)
+    private static ulong HashOf(ReadOnlySpan<char> text)
     {
         const ulong Multiplier = 0x9E3779B97F4A7C15UL;
         var chunks = System.Runtime.InteropServices.MemoryMarshal.Cast<char, ulong>(text);
@@ -75,20 +86,23 @@ internal sealed class TokenizedLineCache
         {
             b = (b ^ text[k]) * Multiplier;
         }
-        var h = (a ^ System.Numerics.BitOperations.RotateLeft(b, 17) ^ System.Numerics.BitOperations.RotateLeft(c, 31) ^ System.Numerics.BitOperations.RotateLeft(d, 47)) * Multiplier;
-        return (int)(h >> 40) & (Slots - 1);
+        return (a ^ System.Numerics.BitOperations.RotateLeft(b, 17) ^ System.Numerics.BitOperations.RotateLeft(c, 31) ^ System.Numerics.BitOperations.RotateLeft(d, 47)) * Multiplier;
     }
 
     /// <summary>
-    /// Remembers the tokenisation of <paramref name="text"/> in <paramref name="slot"/> (from <see cref="Find"/>); returns
-    /// the entry, or null for a text too long to keep.
+    /// Remembers the tokenisation of <paramref name="text"/> where <see cref="Find"/>'s <paramref name="probe"/> says;
+    /// returns the entry, or null for a text seen for the first time or too long to keep.
     /// </summary>
-    public Entry? Store(int slot, ReadOnlySpan<char> text, ReadOnlySpan<char> canonical, ReadOnlySpan<TokenSlice> tokens, ulong key)
+    public Entry? Store(long probe, ReadOnlySpan<char> text, ReadOnlySpan<char> canonical, ReadOnlySpan<TokenSlice> tokens, ulong key)
     {
-        if (text.Length > MaxTextLength)
+        var fingerprint = (uint)(probe >> 32);
+        ref var seen = ref _seen[fingerprint & (SeenSlots - 1)];
+        if (seen != fingerprint || text.Length > MaxTextLength)
         {
+            seen = fingerprint;
             return null;
         }
+        var slot = (int)(probe & (Slots - 1));
         var entry = _entries[slot] ??= new Entry();
         var used = tokens.Length == 0 ? 0 : tokens[^1].Start + tokens[^1].Length;
         if (entry.Text.Length < text.Length)

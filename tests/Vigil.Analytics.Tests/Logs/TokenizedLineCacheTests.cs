@@ -10,8 +10,10 @@ public sealed class TokenizedLineCacheTests
         var cache = new TokenizedLineCache();
         const string text = "Receiving block <*> src: /<*> dest: /<*>";
         var (canonical, tokens, key) = Tokenize(text);
-        Assert.Null(cache.Find(text, out var slot));
-        cache.Store(slot, text, canonical, tokens, key);
+        Assert.Null(cache.Find(text, out var probe));
+        Assert.Null(cache.Store(probe, text, canonical, tokens, key)); // the first sighting is only noted
+        Assert.Null(cache.Find(text, out probe));
+        Assert.NotNull(cache.Store(probe, text, canonical, tokens, key));
         var hit = cache.Find(text, out _);
         Assert.NotNull(hit);
         Assert.Equal(key, hit.Key);
@@ -28,14 +30,15 @@ public sealed class TokenizedLineCacheTests
         var cache = new TokenizedLineCache();
         const string stored = "disk full on sda1";
         var (canonical, tokens, key) = Tokenize(stored);
-        cache.Find(stored, out var slot);
-        cache.Store(slot, stored, canonical, tokens, key);
+        StoreSeenTwice(cache, stored, canonical, tokens, key);
+        Assert.NotNull(cache.Find(stored, out var probe));
         Assert.Null(cache.Find("disk full on sda2", out _));
         Assert.Null(cache.Find("disk full on sda", out _));
         // Another text stored in the same slot (as a hash collision would) replaces it and never answers for it.
         const string other = "something else entirely";
         var (otherCanonical, otherTokens, otherKey) = Tokenize(other);
-        cache.Store(slot, other, otherCanonical, otherTokens, otherKey);
+        cache.Store(probe, other, otherCanonical, otherTokens, otherKey);
+        cache.Store(probe, other, otherCanonical, otherTokens, otherKey);
         Assert.Null(cache.Find(stored, out _));
     }
 
@@ -45,8 +48,7 @@ public sealed class TokenizedLineCacheTests
         var cache = new TokenizedLineCache();
         var text = new string('x', TokenizedLineCache.MaxTextLength + 1);
         var (canonical, tokens, key) = Tokenize(text);
-        cache.Find(text, out var slot);
-        cache.Store(slot, text, canonical, tokens, key);
+        StoreSeenTwice(cache, text, canonical, tokens, key);
         Assert.Null(cache.Find(text, out _));
     }
 
@@ -81,6 +83,15 @@ public sealed class TokenizedLineCacheTests
             var b = unique.Add(lines[i] + new string(' ', i % 64) + new string('\t', i / 64));
             Assert.Equal(b.TemplateId, a.TemplateId);
             Assert.Equal(b.Template, a.Template);
+        }
+    }
+
+    private static void StoreSeenTwice(TokenizedLineCache cache, string text, char[] canonical, TokenSlice[] tokens, ulong key)
+    {
+        for (var sighting = 0; sighting < 2; sighting++)
+        {
+            cache.Find(text, out var probe);
+            cache.Store(probe, text, canonical, tokens, key);
         }
     }
 
