@@ -61,9 +61,9 @@ internal sealed class TokenizedLineCache
     }
 
     /// <summary>
-    /// The slot of a text: a multiply-rotate hash over four independent lanes of four chars each, so a line costs a
-    /// quarter of the serial multiply chain of <see cref="LineTokens.WordHash"/>. Only the slot depends on it; a hit
-    /// is always confirmed by comparing the text.
+    /// A text's hash (its slot and its fingerprint): multiply-rotate over four independent lanes of four chars each, a
+    /// quarter of the serial multiply chain of <see cref="LineTokens.WordHash"/>. A collision costs only a miss or an
+    /// early copy: a hit is always confirmed by comparing the text.
     /// </summary>
     private static ulong HashOf(ReadOnlySpan<char> text)
     {
