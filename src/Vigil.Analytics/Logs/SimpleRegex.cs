@@ -197,10 +197,15 @@ internal sealed class SimpleRegex
     }
 
     /// <summary>Greedy match of a sequence at <paramref name="pos"/>: its end, or -1.</summary>
-    private static int MatchSequence(SimpleRegexParser.Element[] items, ReadOnlySpan<char> text, int pos, ref int budget)
+    private static int MatchSequence(SimpleRegexParser.Element[] items, ReadOnlySpan<char> text, int pos, ref int budget) =>
+        MatchSequence(items, 0, text, pos, ref budget);
+
+    /// <summary>Greedy match of <c>items[from..]</c> at <paramref name="pos"/>: its end, or -1.</summary>
+    private static int MatchSequence(SimpleRegexParser.Element[] items, int from, ReadOnlySpan<char> text, int pos, ref int budget)
     {
-        foreach (var e in items)
+        for (var k = from; k < items.Length; k++)
         {
+            var e = items[k];
             if (e.IsBoundary)
             {
                 if (!IsBoundary(text, pos))
@@ -208,6 +213,10 @@ internal sealed class SimpleRegex
                     return -1;
                 }
                 continue;
+            }
+            if (e.GivesBack)
+            {
+                return MatchGivingBack(items, k, text, pos, ref budget);
             }
             var count = 0;
             if (e.Set is { } set)
@@ -240,6 +249,45 @@ internal sealed class SimpleRegex
             }
         }
         return pos;
+    }
+
+    /// <summary>Repetitions of a group whose matcher keeps for giving back: more than this and the real regex decides.</summary>
+    private const int MaxGivenBack = 64;
+
+    /// <summary>
+    /// The group at <c>items[k]</c> repeated as often as it matches, then the rest of the sequence; when the rest fails,
+    /// one repetition fewer, and so on down to the group's minimum — the order in which a backtracking engine tries
+    /// them (each repetition matches one way only: the parser checked its inside is deterministic).
+    /// </summary>
+    private static int MatchGivingBack(SimpleRegexParser.Element[] items, int k, ReadOnlySpan<char> text, int pos, ref int budget)
+    {
+        var e = items[k];
+        Span<int> ends = stackalloc int[MaxGivenBack + 1];
+        ends[0] = pos;
+        var count = 0;
+        while (count < e.Max)
+        {
+            var end = MatchSequence(e.Group!, text, ends[count], ref budget);
+            if (end < 0)
+            {
+                break;
+            }
+            if (count == MaxGivenBack)
+            {
+                budget = -1; // unknown: the caller hands the line to the real regex
+                return -1;
+            }
+            ends[++count] = end;
+        }
+        for (; count >= e.Min && budget >= 0; count--)
+        {
+            var end = MatchSequence(items, k + 1, text, ends[count], ref budget);
+            if (end >= 0)
+            {
+                return end;
+            }
+        }
+        return -1;
     }
 
     private static bool IsBoundary(ReadOnlySpan<char> text, int pos)

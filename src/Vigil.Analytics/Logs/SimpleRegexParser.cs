@@ -5,12 +5,18 @@ namespace Vigil.Analytics.Logs;
 /// <summary>
 /// Parses a regex into <see cref="SimpleRegex"/> elements when it is made only of literal chars, escapes, <c>\d \w \s</c>
 /// (and their negations), <c>.</c>, bracket classes, <c>\b</c>, groups and greedy quantifiers — and proves that greedy
-/// matching never has to backtrack. Returns null for anything else, so the caller keeps the real regex.
+/// matching never has to backtrack, except over the repetitions of one top-level group (<c>([\w-]+\.){2,}[\w-]+</c>:
+/// the last "name." may have to be given back to the name after it). Returns null for anything else, so the caller
+/// keeps the real regex.
 /// </summary>
 internal static class SimpleRegexParser
 {
-    /// <summary>One item of a sequence: a char set or a group, repeated <see cref="Min"/> to <see cref="Max"/> times; or <c>\b</c>.</summary>
-    internal sealed record Element(AsciiSet? Set, Element[]? Group, int Min, int Max, bool IsBoundary = false);
+    /// <summary>
+    /// One item of a sequence: a char set or a group, repeated <see cref="Min"/> to <see cref="Max"/> times; or <c>\b</c>.
+    /// <see cref="GivesBack"/> marks the one group whose repetitions the matcher may give back, latest first, when what
+    /// follows fails — the order a backtracking engine tries them in.
+    /// </summary>
+    internal sealed record Element(AsciiSet? Set, Element[]? Group, int Min, int Max, bool IsBoundary = false, bool GivesBack = false);
 
     /// <summary>What may follow an element: chars that can come next, whether anything can (an assertion), whether the rest surely succeeds.</summary>
     private readonly record struct Follow(AsciiSet Chars, bool Any, bool CanEnd);
@@ -39,11 +45,27 @@ internal static class SimpleRegexParser
         }
         var (first, any, nullable) = First(items, 0);
         // An empty match changes how matches are enumerated; a pattern that can match nothing stays with the real regex.
-        if (nullable || !IsDeterministic(items, new Follow(default, false, true)))
+        if (nullable)
         {
             return null;
         }
-        return new SimpleRegex(items, first, any);
+        var end = new Follow(default, false, true);
+        if (IsDeterministic(items, end, givesBack: -1))
+        {
+            return new SimpleRegex(items, first, any);
+        }
+        // Otherwise one top-level group may give back whole repetitions, if everything else, its inside included, is
+        // deterministic: a repetition then matches one way only, so trying the counts from the most down finds the
+        // match a backtracking engine finds first.
+        for (var k = 0; k < items.Length; k++)
+        {
+            if (items[k] is { Group: not null } group && group.Min < group.Max && IsDeterministic(items, end, givesBack: k))
+            {
+                items[k] = group with { GivesBack = true };
+                return new SimpleRegex(items, first, any);
+            }
+        }
+        return null;
     }
 
     private static Element[]? ParseSequence(string p, ref int i, bool inGroup)
@@ -245,7 +267,11 @@ internal static class SimpleRegexParser
     /// them. A quantifier with a choice is safe when what follows it surely succeeds (so the greedy path does), or
     /// cannot start with a char the quantifier takes (so giving one back can never help).
     /// </summary>
-    private static bool IsDeterministic(Element[] items, Follow after)
+    /// <param name="items">The sequence.</param>
+    /// <param name="after">What may follow it.</param>
+    /// <param name="givesBack">The index of an item whose repetition count the matcher backtracks over (its own
+    /// quantifier is then exempt from the check), or -1.</param>
+    private static bool IsDeterministic(Element[] items, Follow after, int givesBack)
     {
         for (var k = items.Length - 1; k >= 0; k--)
         {
@@ -256,7 +282,7 @@ internal static class SimpleRegexParser
                 continue;
             }
             var (first, firstAny, _) = e.Set is { } set ? (set, false, false) : First(e.Group!, 0);
-            if (e.Min < e.Max && !after.CanEnd && (after.Any || firstAny || first.Overlaps(after.Chars)))
+            if (k != givesBack && e.Min < e.Max && !after.CanEnd && (after.Any || firstAny || first.Overlaps(after.Chars)))
             {
                 return false;
             }
@@ -265,7 +291,7 @@ internal static class SimpleRegexParser
                 // Inside, an iteration may be followed by another one or by what follows the group.
                 var inner = e.Max > 1 ? new Follow(after.Chars.Union(first), after.Any || firstAny, false) : after;
                 inner = inner with { CanEnd = after.CanEnd && e.Min <= 1 && e.Max == 1 };
-                if (!IsDeterministic(group, inner))
+                if (!IsDeterministic(group, inner, givesBack: -1))
                 {
                     return false;
                 }

@@ -17,14 +17,16 @@ public sealed class SimpleRegexTests
         @"blk_-?\d+", @"(\d+\.){3}\d+(:\d+)?", @"(\d+\.){3}\d+", @"core\.\d+", @"\d{2}:\d{2}:\d{2}", @"\b[KGTM]?B\b",
         @"\d+\.\d+", @"x\d*y", @"(ab)+c", @"[a-c]{2,3}d", @"(a\d+)?b", @"(?:k\d)+", @"\d\d+x", @"[^ =]+=\d+", @"\w+:",
         @"<\*>\.\d", @"\bblk\b", @"-?\d+(\.\d+)?ms", @"\s+\d{1,3}", @"(\d+:){2,}x", @"(\d+-)?x\d+", @"ab\d+", @"\d+:\d+", @"[ab]+\.\d",
+        // One top-level group that gives back whole repetitions (Spark's, OpenSSH's and Mac's name mask, Proxifier's).
+        @"([\w-]+\.){2,}[\w-]+", @"([\w-]+\.)+[\w-]+(:\d+)?", @"(\d+,)*\d+", @"(ab)+a", @"x(\d+\.){1,3}\d", @"(k\d)*k", @"(a\d*)+a",
     ];
 
     // Patterns the greedy matcher cannot follow (or chooses not to): they must be refused.
     private static readonly string[] Refused =
     [
-        @"([\w-]+\.){2,}[\w-]+", @"(/|)(\d+\.){3}\d+(:\d+)?", @"\d*", @"(a|b)", @"^\d+", @"\d+$", @"\d+?", @"\d+\b",
+        @"(/|)(\d+\.){3}\d+(:\d+)?", @"\d*", @"(a|b)", @"^\d+", @"\d+$", @"\d+?", @"\d+\b",
         @"[\d.]+\b", @"\d+\d", @"(\d+)+", @"a(?=b)", @"(?i)blk", @"\p{L}+", @"\t\d", @"[]a]", @"a{2", @"(a*)+b", @"\d+\w",
-        @"é\d", @"(\d+,)*\d+", @"[^ ]+=\d+",
+        @"é\d", @"[^ ]+=\d+", @"(\d+\.)+(\d+\.)+\d",
     ];
 
     private const string Alphabet = "0123456789012345.:-_ abkcdmsxyBKGTM<*>=/.\té";
