@@ -53,10 +53,11 @@ public sealed class TokenizedLineCacheTests
     }
 
     [Theory]
-    [InlineData(true, true)] // both memo keys: after the source's masks, after the built-in ones
-    [InlineData(false, true)] // only the fully masked text
-    [InlineData(true, false)] // only the text after the source's masks, which is the masked text
-    public void Mining_repeated_lines_gives_what_mining_fresh_lines_gives(bool sourceMasks, bool builtIns)
+    [InlineData(true, true, 10_000)] // both memo keys: after the source's masks, after the built-in ones
+    [InlineData(false, true, 10_000)] // only the fully masked text
+    [InlineData(true, false, 10_000)] // only the text after the source's masks, which is the masked text
+    [InlineData(true, true, 10)] // templates evicted under the memo's entries all the time
+    public void Mining_repeated_lines_gives_what_mining_fresh_lines_gives(bool sourceMasks, bool builtIns, int maxTemplates)
     {
         // The memo must not change a single template: mine a stream with many exact repeats on one miner, and each
         // line on a miner that has never seen a repeat of it (a fresh miner per distinct shape would differ in merges,
@@ -69,11 +70,13 @@ public sealed class TokenizedLineCacheTests
             "Received block blk_{0} of size {0} from /10.0.0.{1}",
             "user u{1} logged in from host{1}.example.com",
             "connection from 10.0.0.{1} (h{1}.example.com) at noon",
+            "{2} finished in {1} ms", // forty templates: the first word is only merged on evidence
         ];
+        string[] names = [.. Enumerable.Range(0, 40).Select(n => new string((char)('a' + (n % 26)), 1 + (n / 26)) + "task")];
         var lines = Enumerable.Range(0, 5_000)
-            .Select(_ => string.Format(System.Globalization.CultureInfo.InvariantCulture, shapes[random.Next(shapes.Length)], random.Next(100), random.Next(4)))
+            .Select(_ => string.Format(System.Globalization.CultureInfo.InvariantCulture, shapes[random.Next(shapes.Length)], random.Next(100), random.Next(4), names[random.Next(names.Length)]))
             .ToArray();
-        var options = new MinerOptions { MaskPatterns = sourceMasks ? [@"blk_-?\d+"] : [], BuiltInMasks = builtIns };
+        var options = new MinerOptions { MaskPatterns = sourceMasks ? [@"blk_-?\d+"] : [], BuiltInMasks = builtIns, MaxTemplates = maxTemplates };
         var cached = new LogMiner(options);
         var unique = new LogMiner(options);
         for (var i = 0; i < lines.Length; i++)
@@ -84,6 +87,8 @@ public sealed class TokenizedLineCacheTests
             Assert.Equal(b.TemplateId, a.TemplateId);
             Assert.Equal(b.Template, a.Template);
         }
+        Assert.Equal(unique.EvictedCount, cached.EvictedCount);
+        Assert.True(maxTemplates > 100 || cached.EvictedCount > 0, "the small cap should evict");
     }
 
     private static void StoreSeenTwice(TokenizedLineCache cache, string text, char[] canonical, TokenSlice[] tokens, ulong key)
