@@ -10,6 +10,13 @@ public sealed class HeadlessChromium : IAsyncDisposable
 {
     private static readonly string ChromiumPath = Environment.GetEnvironmentVariable("VIGIL_TEST_CHROMIUM") ?? "/usr/bin/chromium";
 
+    /// <summary>
+    /// How long a page action or an <c>Expect</c> assertion waits. Playwright's own default for assertions is 5 s, which
+    /// a loaded 2-core machine running the whole suite (server, Chromium and the other test classes at once) exceeded
+    /// once for a timeline entry that appears after a POST and a reload; the same wait as page actions.
+    /// </summary>
+    private const float WaitMilliseconds = 30_000;
+
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
 
@@ -25,7 +32,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
                 ConsoleErrors.Add(message.Text);
             }
         };
-        page.SetDefaultTimeout(30_000);
+        page.SetDefaultTimeout(WaitMilliseconds);
     }
 
     public IPage Page { get; }
@@ -36,6 +43,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
     public static async Task<HeadlessChromium> OpenAsync(string? token = null)
     {
         Assert.True(File.Exists(ChromiumPath), $"Chromium not found at {ChromiumPath}; ./test.sh installs the Debian 'chromium' package.");
+        Assertions.SetDefaultExpectTimeout(WaitMilliseconds);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
