@@ -42,8 +42,7 @@ public static class HoltWintersForecaster
         var skipped = RegimeStart.Find(clean, period > 0 ? 2 * period : MinimumRegime);
         clean = clean[skipped..];
         var holdout = clean.Length / 4;
-        var fitLength = clean.Length - holdout;
-        var canHoldOut = holdout >= 2 && (period == 0 ? fitLength >= 3 : fitLength >= 2 * period);
+        var canHoldOut = holdout >= 2 && clean.Length - holdout >= MinimumFit(period);
         (double Alpha, double Beta, double Gamma, double Phi) best = (0.2, 0.0, 0.1, 0.9);
         var bestError = double.PositiveInfinity;
         foreach (var alpha in Alphas)
@@ -73,12 +72,15 @@ public static class HoltWintersForecaster
         };
     }
 
+    /// <summary>The fewest values a model is fitted on: three, or two seasons.</summary>
+    private static int MinimumFit(int period) => period == 0 ? 3 : 2 * period;
+
     /// <summary>The holdout errors of forecasting each <paramref name="horizon"/>-long stretch from the data before it,
-    /// latest first, while that data still holds enough to fit (three values, or two seasons).</summary>
+    /// latest first, while that data still holds enough to fit (<see cref="MinimumFit"/>).</summary>
     private static double RollingOriginError(double[] y, int horizon, int period, double alpha, double beta, double gamma, double phi)
     {
         var total = 0.0;
-        for (var fit = y.Length - horizon; fit >= (period == 0 ? 3 : 2 * period); fit -= horizon)
+        for (var fit = y.Length - horizon; fit >= MinimumFit(period); fit -= horizon)
         {
             total += HoldoutError(y.AsSpan(0, fit + horizon), fit, period, alpha, beta, gamma, phi);
         }
