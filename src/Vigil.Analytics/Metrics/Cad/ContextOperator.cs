@@ -52,12 +52,20 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
     /// then updates every context whose left side matched the previous step, collecting the fully matched contexts
     /// and, when this step brought a new zero-level context, the partial matches as candidate contexts.
     /// </summary>
-    /// <returns>The number of contexts whose left side matched completely.</returns>
-    public int CrossRight(ReadOnlySpan<long> valueFacts, ReadOnlySpan<long> previousLeft, bool newContext, ActiveContexts active)
+    /// <remarks>
+    /// CAD OSE predicts the next value right after crossing the left side (the union of the right sides of the
+    /// completely matched contexts with the best hit rate), and the next step updates exactly those contexts. Making
+    /// the prediction here, from each context's record just before its update, reads the contexts once instead of
+    /// twice; the one context that did not exist when CAD OSE predicted, this step's new zero-level one, is left out.
+    /// </remarks>
+    /// <returns>The number of contexts whose left side matched completely, and the value facts CAD OSE predicted for
+    /// this value, as a mask.</returns>
+    public (int Selected, ulong Predicted) CrossRight(ReadOnlySpan<long> valueFacts, ReadOnlySpan<long> previousLeft, bool newContext, ActiveContexts active)
     {
         Right.Cross(valueFacts);
         _potentialCount = 0;
         _potentialFactCount = 0;
+        var prediction = new Prediction(Right.ValueMasks);
         var selected = 0;
         if (newContext)
         {
@@ -67,24 +75,40 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
             {
                 if (Left.Crossed(left) > 0)
                 {
-                    selected += UpdateContextsOf(left, valueFacts, previousLeft, newContext: true, active);
+                    selected += UpdateContextsOf(left, valueFacts, previousLeft, active, ref prediction);
                 }
             }
         }
         else
         {
-            selected = UpdateCompleteMatches(active);
+            selected = UpdateCompleteMatches(active, ref prediction);
         }
         _newContextId = 0;
-        return selected;
+        return (selected, prediction.Facts);
+    }
+
+    /// <summary>The prediction CAD OSE would make now for the next value (what <see cref="CrossRight"/> will compute
+    /// from the same records), for the exported state.</summary>
+    public ulong Predict()
+    {
+        var prediction = new Prediction(Right.ValueMasks);
+        var contexts = _contexts.AsSpan(0, Count);
+        foreach (var left in Left.Complete)
+        {
+            foreach (var id in _ofLeft[left])
+            {
+                prediction.Add(in contexts[id]);
+            }
+        }
+        return prediction.Facts;
     }
 
     /// <summary>
-    /// <c>contextCrosser(0)</c>: stores the candidate contexts, crosses the left side with the new left facts and
-    /// predicts the union of the right sides of the completely matched contexts with the best hit rate.
+    /// <c>contextCrosser(0)</c>: stores the candidate contexts and crosses the left side with the new left facts (the
+    /// prediction CAD OSE makes here is made by the next <see cref="CrossRight"/>).
     /// </summary>
-    /// <returns>The number of candidates that were new contexts, and the predicted value facts as a mask.</returns>
-    public (int Added, ulong Predicted) CrossLeft(ReadOnlySpan<long> leftFacts)
+    /// <returns>The number of candidates that were new contexts.</returns>
+    public int CrossLeft(ReadOnlySpan<long> leftFacts)
     {
         var added = 0;
         foreach (var potential in Potentials)
@@ -96,29 +120,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
             }
         }
         Left.Cross(leftFacts);
-        // The union of the best contexts' right sides is the same in any visiting order.
-        var best = 0.0;
-        ulong predicted = 0;
-        var contexts = _contexts.AsSpan(0, Count);
-        var masks = Right.ValueMasks;
-        foreach (var left in Left.Complete)
-        {
-            foreach (var id in _ofLeft[left])
-            {
-                ref readonly var context = ref contexts[id];
-                var weight = context.PredictionWeight;
-                if (weight > best)
-                {
-                    best = weight;
-                    predicted = masks[context.Right];
-                }
-                else if (weight == best)
-                {
-                    predicted |= masks[context.Right];
-                }
-            }
-        }
-        return (added, predicted);
+        return added;
     }
 
     /// <summary>
@@ -126,7 +128,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
     /// left side matched completely change, none can become a candidate, and the visiting order does not matter.
     /// </summary>
     /// <returns>The number of contexts whose left side matched completely.</returns>
-    private int UpdateCompleteMatches(ActiveContexts active)
+    private int UpdateCompleteMatches(ActiveContexts active, ref Prediction prediction)
     {
         var contexts = _contexts.AsSpan(0, Count);
         var rightCrossed = Right.CrossedCounts;
@@ -137,12 +139,15 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         {
             foreach (var id in _ofLeft[left])
             {
+                ref var context = ref contexts[id];
+                // No new context this step, so _newContextId is 0: CAD OSE's quirk skips context 0's update, but
+                // context 0 did take part in the prediction.
+                prediction.Add(in context);
                 if (id == _newContextId)
                 {
                     continue;
                 }
                 selected++;
-                ref var context = ref contexts[id];
                 var right = context.Right;
                 context.Expected += rightLength[right];
                 var crossed = rightCrossed[right];
@@ -160,9 +165,10 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         return selected;
     }
 
-    /// <summary>The body of <c>updateContextsAndGetActive</c> for the contexts of one crossed left semi-context.</summary>
+    /// <summary>The body of <c>updateContextsAndGetActive</c> for the contexts of one crossed left semi-context, on a
+    /// step that brought a new zero-level context.</summary>
     /// <returns>How many of them count as selected (all of them when the left side matched completely).</returns>
-    private int UpdateContextsOf(int left, ReadOnlySpan<long> valueFacts, ReadOnlySpan<long> previousLeft, bool newContext, ActiveContexts active)
+    private int UpdateContextsOf(int left, ReadOnlySpan<long> valueFacts, ReadOnlySpan<long> previousLeft, ActiveContexts active, ref Prediction prediction)
     {
         var leftCrossed = Left.Crossed(left);
         var leftComplete = Left.FullyCrossed(left);
@@ -171,14 +177,15 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         {
             if (id == _newContextId)
             {
-                continue;
+                continue; // this step's new zero-level context: neither updated nor part of the prediction
             }
             ref var context = ref _contexts[id];
             var right = context.Right;
             var rightCrossed = Right.Crossed(right);
-            var candidate = context.ZeroLevel && newContext && rightCrossed > 0 && leftCrossed <= maxLeftSemiContextLength;
+            var candidate = context.ZeroLevel && rightCrossed > 0 && leftCrossed <= maxLeftSemiContextLength;
             if (leftComplete)
             {
+                prediction.Add(in context);
                 selected++;
                 context.Expected += Right.Facts(right).Length;
                 if (rightCrossed > 0)
@@ -253,5 +260,29 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
             _ofLeft.Append(left, id);
         }
         return id;
+    }
+}
+
+/// <summary>CAD OSE's prediction: the union of the right sides of the contexts with the best hit rate. The union of
+/// the best is the same in any visiting order.</summary>
+internal ref struct Prediction(ReadOnlySpan<ulong> rightMasks)
+{
+    private readonly ReadOnlySpan<ulong> _rightMasks = rightMasks;
+    private double _best;
+
+    public ulong Facts { get; private set; }
+
+    public void Add(in Context context)
+    {
+        var weight = context.PredictionWeight;
+        if (weight > _best)
+        {
+            _best = weight;
+            Facts = _rightMasks[context.Right];
+        }
+        else if (weight == _best)
+        {
+            Facts |= _rightMasks[context.Right];
+        }
     }
 }

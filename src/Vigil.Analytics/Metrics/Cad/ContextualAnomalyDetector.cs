@@ -21,7 +21,6 @@ public sealed class ContextualAnomalyDetector
     private readonly long[] _valueFacts;
     private readonly int[] _neurons;
     private int _leftCount;
-    private ulong _predicted;
     private int _sinceHigh;
 
     /// <param name="min">Lowest value of the range cut into buckets (NAB passes the file's minimum).</param>
@@ -77,11 +76,9 @@ public sealed class ContextualAnomalyDetector
         var bucket = Bucket(value);
         var count = ValueFacts.Encode(bucket, ValueBits, _valueFacts);
         var facts = _valueFacts.AsSpan(0, count);
-        // CAD OSE's prediction error is only tested for > 0: some fact of the value was not predicted.
-        var mispredicted = (ValueFacts.MaskOf(facts) & ~_predicted) != 0;
-
         var (predicted, activeShare, addedShare) = Learn(facts);
-        _predicted = predicted;
+        // CAD OSE's prediction error is only tested for > 0: some fact of the value was not predicted.
+        var mispredicted = (ValueFacts.MaskOf(facts) & ~predicted) != 0;
         var current = mispredicted ? (1.0 - activeShare + addedShare) / 2.0 : 0.0;
         var returned = _sinceHigh >= RestPeriod ? current : 0.0;
         _sinceHigh = current >= BaseThreshold ? 0 : Math.Min(_sinceHigh + 1, int.MaxValue - 1);
@@ -96,7 +93,8 @@ public sealed class ContextualAnomalyDetector
         return bucket <= 0 ? 0 : bucket >= top ? top : (int)bucket;
     }
 
-    /// <summary>CAD OSE's <c>step</c>.</summary>
+    /// <summary>CAD OSE's <c>step</c>; the prediction returned is the one CAD OSE made for this value at the end of the
+    /// previous step (see <see cref="ContextOperator.CrossRight"/>).</summary>
     private (ulong Predicted, double ActiveShare, double AddedShare) Learn(ReadOnlySpan<long> valueFacts)
     {
         _active.Clear();
@@ -108,7 +106,7 @@ public sealed class ContextualAnomalyDetector
             zeroLevel = (PythonHash.OfTuple(previousLeft), PythonHash.OfTuple(valueFacts));
             newContext = _operator.AddZeroLevel(previousLeft, zeroLevel.Left, valueFacts, zeroLevel.Right);
         }
-        var selected = _operator.CrossRight(valueFacts, previousLeft, newContext, _active);
+        var (selected, predicted) = _operator.CrossRight(valueFacts, previousLeft, newContext, _active);
         var activeShare = selected > 0 ? _active.Count / (double)selected : 0.0;
 
         // The most active contexts become "neurons": facts of the next step's left side.
@@ -126,7 +124,7 @@ public sealed class ContextualAnomalyDetector
         }
         _leftCount = valueFacts.Length + neurons;
 
-        var (added, predicted) = _operator.CrossLeft(_leftFacts.AsSpan(0, _leftCount));
+        var added = _operator.CrossLeft(_leftFacts.AsSpan(0, _leftCount));
         // New contexts (the zero-level one and the added candidates) among the distinct ones this step touched; CAD
         // OSE computes it only when the step brought a new zero-level context.
         var addedShare = newContext ? (added + 1) / (double)DistinctTouched(zeroLevel) : 0.0;
@@ -148,7 +146,7 @@ public sealed class ContextualAnomalyDetector
     internal void Write(ref StateWriter writer)
     {
         writer.Write(_leftFacts.AsSpan(0, _leftCount));
-        writer.Write((long)_predicted);
+        writer.Write((long)_operator.Predict());
         writer.Write(_sinceHigh);
         _operator.Write(ref writer);
     }
@@ -159,7 +157,7 @@ public sealed class ContextualAnomalyDetector
         var left = reader.ReadLongs(_leftFacts.Length);
         left.CopyTo(_leftFacts, 0);
         _leftCount = left.Length;
-        _predicted = (ulong)reader.ReadInt64();
+        _ = reader.ReadInt64(); // the prediction, made again from the restored contexts by the next step
         _sinceHigh = reader.ReadCount(int.MaxValue);
         _operator.Read(ref reader);
     }
