@@ -9,7 +9,7 @@ internal struct Context(int right, bool zeroLevel, long leftHash)
     /// <summary>Right facts expected each time the left side matched completely (CAD OSE's value [0]).</summary>
     public int Expected { get; set; }
 
-    /// <summary>Right facts that did arrive (value [1]); <c>Hits / Expected</c> is the prediction weight.</summary>
+    /// <summary>Right facts that did arrive (value [1]); <c>Hits / Expected</c> is the prediction weight (see <c>Prediction</c>).</summary>
     public int Hits { get; set; }
 
     /// <summary>Times the whole context was seen (value [2]); the most active contexts become "neurons".</summary>
@@ -22,6 +22,4 @@ internal struct Context(int right, bool zeroLevel, long leftHash)
     public bool ZeroLevel { get; set; } = zeroLevel;
 
     public long LeftHash { get; } = leftHash;
-
-    public readonly double PredictionWeight => Expected > 0 ? Hits / (double)Expected : 0.0;
 }

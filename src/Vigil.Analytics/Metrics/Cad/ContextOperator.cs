@@ -268,19 +268,25 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
 internal ref struct Prediction(ReadOnlySpan<ulong> rightMasks)
 {
     private readonly ReadOnlySpan<ulong> _rightMasks = rightMasks;
-    private double _best;
+    // The best hit rate as a fraction, compared by cross-multiplying (exact, and no division per context); 0/1 until
+    // a context beats it, as CAD OSE starts from 0.
+    private long _bestHits;
+    private long _bestExpected = 1;
 
     public ulong Facts { get; private set; }
 
     public void Add(in Context context)
     {
-        var weight = context.PredictionWeight;
-        if (weight > _best)
+        // A context never expected anything has weight 0 (Hits is then 0 too, so 0/1 stands for it).
+        long hits = context.Hits, expected = Math.Max(context.Expected, 1);
+        var left = hits * _bestExpected;
+        var right = _bestHits * expected;
+        if (left > right)
         {
-            _best = weight;
+            (_bestHits, _bestExpected) = (hits, expected);
             Facts = _rightMasks[context.Right];
         }
-        else if (weight == _best)
+        else if (left == right)
         {
             Facts |= _rightMasks[context.Right];
         }
