@@ -14,14 +14,16 @@ internal sealed partial class ContextOperator
             writer.Write(Right.Crossed(right));
         }
         writer.Write(Count);
-        foreach (var context in _contexts.AsSpan(0, Count))
+        var leftHashes = LeftHashOfContexts();
+        for (var id = 0; id < Count; id++)
         {
+            var context = _contexts[id];
             writer.Write(context.Expected);
             writer.Write(context.Hits);
             writer.Write(context.Activations);
             writer.Write(context.Right);
             writer.Write(context.ZeroLevel);
-            writer.Write(context.LeftHash);
+            writer.Write(leftHashes[id]);
         }
         writer.Write(Left.Count);
         for (var left = 0; left < Left.Count; left++)
@@ -47,12 +49,14 @@ internal sealed partial class ContextOperator
             Right.Add(facts, PythonHash.OfTuple(facts), reader.ReadCount(facts.Length));
         }
         var contexts = reader.ReadCount(int.MaxValue);
+        var storedLeftHashes = new long[contexts];
         for (var id = 0; id < contexts; id++)
         {
             var (expected, hits, activations) = (reader.ReadCount(int.MaxValue), reader.ReadCount(int.MaxValue), reader.ReadCount(int.MaxValue));
             var right = reader.ReadCount(rights - 1);
             var zeroLevel = reader.ReadBoolean();
-            AddContext(new Context(right, zeroLevel, reader.ReadInt64()) { Expected = expected, Hits = hits, Activations = activations }, left: -1);
+            AddContext(new Context(right, zeroLevel) { Expected = expected, Hits = hits, Activations = activations }, left: -1);
+            storedLeftHashes[id] = reader.ReadInt64();
         }
         var linked = new bool[contexts];
         var lefts = reader.ReadCount(int.MaxValue);
@@ -76,8 +80,27 @@ internal sealed partial class ContextOperator
                 _ofLeft.Append(left, context);
             }
         }
+        // A context's left hash is its left semi-context's (it is not kept twice in memory), so they must agree.
+        if (!LeftHashOfContexts().AsSpan().SequenceEqual(storedLeftHashes))
+        {
+            throw new FormatException("detector state: a context's left hash is not its left semi-context's");
+        }
         Left.RestoreCrossed();
         Right.RestoreCrossed();
+    }
+
+    /// <summary>Each context's left hash (CAD OSE keeps it in the context; here it is the left semi-context's hash).</summary>
+    private long[] LeftHashOfContexts()
+    {
+        var hashes = new long[Count];
+        for (var left = 0; left < Left.Count; left++)
+        {
+            foreach (var id in _ofLeft[left])
+            {
+                hashes[id] = Left.Hash(left);
+            }
+        }
+        return hashes;
     }
 
     /// <summary>A semi-context's facts: a strictly increasing set, which crossing relies on.</summary>

@@ -134,6 +134,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         var rightCrossed = Right.CrossedCounts;
         var rightLength = Right.Lengths;
         var rightHash = Right.Hashes;
+        var leftHash = Left.Hashes;
         var selected = 0;
         foreach (var left in Left.Complete)
         {
@@ -157,7 +158,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
                     if (crossed == rightLength[right])
                     {
                         context.Activations++;
-                        active.Add(id, context.Activations, context.LeftHash, rightHash[right]);
+                        active.Add(id, context.Activations, leftHash[left], rightHash[right]);
                     }
                 }
             }
@@ -194,7 +195,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
                     if (Right.FullyCrossed(right))
                     {
                         context.Activations++;
-                        active.Add(id, context.Activations, context.LeftHash, Right.Hash(right));
+                        active.Add(id, context.Activations, Left.Hash(left), Right.Hash(right));
                         candidate = false;
                     }
                 }
@@ -242,7 +243,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
                 return (false, id);
             }
         }
-        return (true, AddContext(new Context(right, zeroLevel, leftHash), left));
+        return (true, AddContext(new Context(right, zeroLevel), left));
     }
 
     /// <summary>Stores a context and, for a left semi-context id ≥ 0, appends it to that one's list.</summary>
