@@ -1,9 +1,5 @@
 namespace Vigil.Analytics.Metrics.Cad;
 
-/// <summary>A candidate context built by intersecting what matched on each side: its left facts, then its right
-/// facts, at <c>Start</c> in the operator's scratch buffer (reused every step, so candidates allocate nothing).</summary>
-internal readonly record struct PotentialContext(int Start, int LeftLength, int RightLength, long LeftHash, long RightHash);
-
 /// <summary>
 /// Port of CAD OSE's <c>context_operator.py</c> (Mikhail Smirnov, NAB's <c>context_ose</c> detector): the context
 /// memory, its crossing with the input facts and the predictions it makes.
@@ -16,10 +12,8 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
 {
     private Context[] _contexts = new Context[64];
     private readonly ContextLists _ofLeft = new();
-    private PotentialContext[] _potentials = new PotentialContext[8];
-    private int _potentialCount;
-    private long[] _potentialFacts = new long[64];
-    private int _potentialFactCount;
+    // The buffer of the thread running the current step (taken again at the start of each step).
+    private CandidateBuffer _candidates = CandidateBuffer.ForThisThread;
 
     // CAD OSE resets this to False, and in Python False == 0, so context 0 is never updated; kept for fidelity.
     private int _newContextId;
@@ -32,7 +26,10 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
     public int Count { get; private set; }
 
     /// <summary>The candidates of the latest <see cref="CrossRight"/>, in the order CAD OSE makes them.</summary>
-    public ReadOnlySpan<PotentialContext> Potentials => _potentials.AsSpan(0, _potentialCount);
+    private ReadOnlySpan<PotentialContext> Potentials => _candidates.Items;
+
+    /// <summary>The distinct (left, right) hash pairs of this step's zero-level context and its candidates.</summary>
+    public int DistinctCandidatesWith((long LeftHash, long RightHash) zeroLevel) => _candidates.DistinctWith(zeroLevel);
 
     /// <summary>Records the (previous facts, current value) context; true when it is new.</summary>
     public bool AddZeroLevel(ReadOnlySpan<long> left, long leftHash, ReadOnlySpan<long> right, long rightHash)
@@ -63,8 +60,8 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
     public (int Selected, ulong Predicted) CrossRight(ReadOnlySpan<long> valueFacts, ReadOnlySpan<long> previousLeft, bool newContext, ActiveContexts active)
     {
         Right.Cross(valueFacts);
-        _potentialCount = 0;
-        _potentialFactCount = 0;
+        _candidates = CandidateBuffer.ForThisThread;
+        _candidates.Clear();
         var prediction = new Prediction(Right.ValueMasks);
         var selected = 0;
         if (newContext)
@@ -113,8 +110,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         var added = 0;
         foreach (var potential in Potentials)
         {
-            var facts = _potentialFacts.AsSpan(potential.Start, potential.LeftLength + potential.RightLength);
-            if (GetOrAdd(facts[..potential.LeftLength], potential.LeftHash, facts[potential.LeftLength..], potential.RightHash, zeroLevel: false).Created)
+            if (GetOrAdd(_candidates.LeftFacts(potential), potential.LeftHash, _candidates.RightFacts(potential), potential.RightHash, zeroLevel: false).Created)
             {
                 added++;
             }
@@ -210,22 +206,10 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
 
     private void AddPotential(int left, int leftLength, ReadOnlySpan<long> previousLeft, int right, int rightLength, ReadOnlySpan<long> valueFacts)
     {
-        var start = _potentialFactCount;
-        var length = leftLength + rightLength;
-        if (start + length > _potentialFacts.Length)
-        {
-            Array.Resize(ref _potentialFacts, Math.Max(_potentialFacts.Length * 2, start + length));
-        }
-        if (_potentialCount == _potentials.Length)
-        {
-            Array.Resize(ref _potentials, _potentials.Length * 2);
-        }
-        var leftFacts = _potentialFacts.AsSpan(start, leftLength);
-        var rightFacts = _potentialFacts.AsSpan(start + leftLength, rightLength);
-        Left.Shared(left, previousLeft, leftFacts);
-        Right.Shared(right, valueFacts, rightFacts);
-        _potentials[_potentialCount++] = new(start, leftLength, rightLength, PythonHash.OfTuple(leftFacts), PythonHash.OfTuple(rightFacts));
-        _potentialFactCount += length;
+        var facts = _candidates.Reserve(leftLength + rightLength);
+        Left.Shared(left, previousLeft, facts[..leftLength]);
+        Right.Shared(right, valueFacts, facts[leftLength..]);
+        _candidates.Add(leftLength, rightLength);
     }
 
     private (bool Created, int Id) GetOrAdd(ReadOnlySpan<long> leftFacts, long leftHash, ReadOnlySpan<long> rightFacts, long rightHash, bool zeroLevel)

@@ -16,7 +16,6 @@ public sealed class ContextualAnomalyDetector
 {
     private readonly ContextOperator _operator;
     private readonly ActiveContexts _active;
-    private readonly HashSet<(long, long)> _unique = [];
     private readonly long[] _leftFacts;
     private readonly long[] _valueFacts;
     private readonly int[] _neurons;
@@ -127,20 +126,8 @@ public sealed class ContextualAnomalyDetector
         var added = _operator.CrossLeft(_leftFacts.AsSpan(0, _leftCount));
         // New contexts (the zero-level one and the added candidates) among the distinct ones this step touched; CAD
         // OSE computes it only when the step brought a new zero-level context.
-        var addedShare = newContext ? (added + 1) / (double)DistinctTouched(zeroLevel) : 0.0;
+        var addedShare = newContext ? (added + 1) / (double)_operator.DistinctCandidatesWith(zeroLevel) : 0.0;
         return (predicted, activeShare, addedShare);
-    }
-
-    /// <summary>The distinct (left, right) hash pairs of the zero-level context and this step's candidates.</summary>
-    private int DistinctTouched((long Left, long Right) zeroLevel)
-    {
-        _unique.Clear();
-        _unique.Add(zeroLevel);
-        foreach (var potential in _operator.Potentials)
-        {
-            _unique.Add((potential.LeftHash, potential.RightHash));
-        }
-        return _unique.Count;
     }
 
     internal void Write(ref StateWriter writer)
