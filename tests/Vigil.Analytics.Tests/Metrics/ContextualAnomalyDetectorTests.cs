@@ -73,6 +73,50 @@ public sealed class ContextualAnomalyDetectorTests
         Assert.Equal(0.516092603049, At("2014-04-08 18:00:00"), 12);
     }
 
+    /// <summary>
+    /// CAD starts with the statistical parts' warm-up (150 values) on the range of those values widened by half its
+    /// span (0 … 10 → −5 … 15), and refits it once when 600 values are in (0 … 14 → −7 … 21) even though no value left
+    /// the provisional range.
+    /// </summary>
+    [Fact]
+    public void The_contextual_detector_starts_after_the_warm_up_and_refits_its_range_at_the_range_samples()
+    {
+        var online = new OnlineContextDetector(DetectorSettings.Default);
+        double ValueAt(int i) => i < 150 ? i % 11 : i % 15;
+        for (var i = 0; i < 149; i++)
+        {
+            online.Score(ValueAt(i));
+        }
+        Assert.False(online.Ready);
+        online.Score(ValueAt(149));
+        Assert.True(online.Ready);
+        Assert.Equal((-5.0, 15.0), online.Range);
+        for (var i = 150; i < 599; i++)
+        {
+            online.Score(ValueAt(i));
+        }
+        Assert.Equal((-5.0, 15.0), online.Range);
+        online.Score(ValueAt(599));
+        Assert.Equal((-7.0, 21.0), online.Range);
+    }
+
+    [Fact]
+    public void Contextual_state_round_trips_bit_for_bit_across_the_range_refit()
+    {
+        var series = new SeriesBuilder(1200, TimeSpan.FromMinutes(5)).Level(10).Noise(3).Build();
+        var original = new MetricAnomalyDetector();
+        for (var i = 0; i < 400; i++)
+        {
+            original.Update(series.Timestamps[i], series.Values[i]);
+        }
+        var restored = MetricAnomalyDetector.ImportState(original.ExportState());
+        for (var i = 400; i < series.Count; i++)
+        {
+            Assert.Equal(original.Update(series.Timestamps[i], series.Values[i]), restored.Update(series.Timestamps[i], series.Values[i]));
+        }
+        Assert.Equal(original.ExportState(), restored.ExportState());
+    }
+
     [Fact]
     public void Contextual_state_round_trips_bit_for_bit_through_a_rebuild()
     {

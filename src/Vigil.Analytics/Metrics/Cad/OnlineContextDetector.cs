@@ -2,8 +2,9 @@ namespace Vigil.Analytics.Metrics.Cad;
 
 /// <summary>
 /// CAD OSE for a live stream. NAB hands CAD the whole file's min/max before the first row; a live series has no such
-/// thing, so the range is learned: the first <c>ContextualRangeSamples</c> values (scored 0) give [min, max], widened
-/// by <c>ContextualRangeMargin</c> × span on each side. When a value leaves the range, or the context memory reaches
+/// thing, so the range is learned: CAD starts after <c>ContextualStartSamples</c> values (the statistical parts'
+/// warm-up) on their range, widened by <c>ContextualRangeMargin</c> × span on each side, and is rebuilt once more when
+/// <c>ContextualRangeSamples</c> values are in. When a value leaves the range, or the context memory reaches
 /// <c>ContextualMaxContexts</c>, CAD is rebuilt on the range of the recent values plus the new one and replays the
 /// recent values (learning only) before scoring it, so a re-range costs no warm-up and memory stays bounded.
 /// </summary>
@@ -20,14 +21,19 @@ internal sealed class OnlineContextDetector(DetectorSettings settings)
 
     public bool Ready => _cad is not null;
 
+    /// <summary>The range CAD's buckets cut (meaningful once <see cref="Ready"/>).</summary>
+    public (double Low, double High) Range => (_low, _high);
+
     public double Score(double value)
     {
-        if (_cad is null && _count + 1 < _recent.Length)
+        if (_cad is null && _count + 1 < Math.Min(settings.ContextualStartSamples, _recent.Length))
         {
             Remember(value);
             return 0.0;
         }
-        if (_cad is null || value < _low || value > _high || _cad.ContextCount >= settings.ContextualMaxContexts)
+        // The range of the first values is provisional: refitted once, when the buffer of recent values first fills.
+        var rangeSamplesComplete = _count + 1 == _recent.Length;
+        if (_cad is null || rangeSamplesComplete || value < _low || value > _high || _cad.ContextCount >= settings.ContextualMaxContexts)
         {
             Rebuild(value);
         }
