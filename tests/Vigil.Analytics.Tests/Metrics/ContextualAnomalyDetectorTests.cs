@@ -100,6 +100,27 @@ public sealed class ContextualAnomalyDetectorTests
         Assert.Equal((-7.0, 21.0), online.Range);
     }
 
+    /// <summary>A wandering level makes the replay after a rebuild score high now and then (CAD re-learns it from
+    /// nothing); that must not put the rebuilt CAD in its rest period when it scores the value that left the range.</summary>
+    [Fact]
+    public void A_value_that_leaves_the_range_is_scored_after_the_rebuild_it_causes()
+    {
+        var scores = new List<double>();
+        for (var seed = 1; seed <= 20; seed++)
+        {
+            var online = new OnlineContextDetector(DetectorSettings.Default);
+            var random = new Random(seed);
+            var level = 5.0;
+            for (var i = 0; i < 800; i++)
+            {
+                level = Math.Clamp(level + random.NextDouble() - 0.5, 0, 10);
+                online.Score(level);
+            }
+            scores.Add(online.Score(online.Range.High + 3));
+        }
+        Assert.True(scores.All(s => s > 0.5), string.Join(" ", scores));
+    }
+
     [Fact]
     public void Contextual_state_round_trips_bit_for_bit_across_the_range_refit()
     {

@@ -130,6 +130,9 @@ public sealed class ContextualAnomalyDetector
         return (predicted, activeShare, addedShare);
     }
 
+    /// <summary>Ends the rest period now, so the next value is scored whatever the latest high score was.</summary>
+    internal void EndRestPeriod() => _sinceHigh = RestPeriod;
+
     internal void Write(ref StateWriter writer)
     {
         writer.Write(_leftFacts.AsSpan(0, _leftCount));

@@ -33,9 +33,19 @@ internal sealed class OnlineContextDetector(DetectorSettings settings)
         }
         // The range of the first values is provisional: refitted once, when the buffer of recent values first fills.
         var rangeSamplesComplete = _count + 1 == _recent.Length;
-        if (_cad is null || rangeSamplesComplete || value < _low || value > _high || _cad.ContextCount >= settings.ContextualMaxContexts)
+        var outOfRange = _cad is not null && (value < _low || value > _high);
+        if (_cad is null || rangeSamplesComplete || outOfRange || _cad.ContextCount >= settings.ContextualMaxContexts)
         {
             Rebuild(value);
+            if (outOfRange)
+            {
+                // The replay re-learns old values from nothing, so it scores high now and then, and each high score
+                // starts CAD's rest period: the value that left the range — the likeliest anomaly of all — was often
+                // scored 0. Those scores are not events (the ensemble's suppression keeps one incident from alerting
+                // twice), so CAD rebuilt for an out-of-range value scores it. NAB, one setting for all files
+                // (standard): folder 59.3 → 61.1, six categories 57.1 → 57.8.
+                _cad!.EndRestPeriod();
+            }
         }
         var score = _cad!.Score(value);
         Remember(value);
