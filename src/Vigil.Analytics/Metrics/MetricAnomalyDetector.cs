@@ -13,8 +13,9 @@ namespace Vigil.Analytics.Metrics;
 public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
 {
     // 2: contextual detector (CAD OSE) state; 3: likelihood and suppression (version 2 still loads: the likelihood
-    // then starts afresh, so a restored contextual series has no likelihood score for its next 300 samples at most).
-    private const int StateVersion = 3;
+    // then starts afresh, so a restored contextual series has no likelihood score for its next 300 samples at most);
+    // 4: the surprise that armed the suppression (a version-3 suppression in progress runs its course unbroken).
+    private const int StateVersion = 4;
 
     /// <summary>Samples used to estimate the sampling interval (and so the number of slots per day).</summary>
     private const int IntervalSamples = 16;
@@ -29,6 +30,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     private NoveltyScorer _novelty;
     private AnomalyLikelihood _likelihood;
     private int _quiet; // samples left in the suppression after a score at or above the alert threshold
+    private double _quietSurprise; // the statistical surprise of the value that armed the suppression
 
     // Which statistical detector was most surprised by the latest sample (scratch, set by every Score).
     private AnomalySignal _strongest;
@@ -72,7 +74,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var contextual = WithContextualScore(result, surprise, _contextual.Score(value));
         LastContextualScore = contextual.Score;
         var likelihood = _likelihood.Update(surprise / (1 + surprise), _samples >= LikelihoodArmedSamples, LikelihoodAlpha);
-        return QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean))), value);
+        return QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)), surprise), value);
     }
 
     /// <summary>A young series' spike inside its own expected range scores 0 (<see cref="DetectorSettings.YoungSeriesSamples"/>);
@@ -95,8 +97,12 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     /// stays quiet for <see cref="DetectorSettings.SuppressionSamples"/> samples, so one incident alerts once (NAB
     /// rewards the earliest detection in a window and charges every repeat outside it).
     /// </summary>
-    private AnomalyScore Combined(AnomalyScore contextual, double likelihood)
+    private AnomalyScore Combined(AnomalyScore contextual, double likelihood, double surprise)
     {
+        if (_quiet > 0 && BreaksSuppression(surprise))
+        {
+            _quiet = 0;
+        }
         if (_quiet > 0)
         {
             _quiet--;
@@ -106,12 +112,21 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         if (score >= SeriesScoring.DefaultAlertThreshold && _settings.SuppressionSamples > 0)
         {
             _quiet = _settings.SuppressionSamples;
+            _quietSurprise = surprise;
         }
         var signal = contextual.Signal is AnomalySignal.None or AnomalySignal.Warmup && score > 0 && likelihood > 0
             ? _strongest
             : contextual.Signal;
         return contextual with { Score = score, Signal = signal };
     }
+
+    /// <summary>
+    /// A value at least one unit surprising and <see cref="DetectorSettings.SuppressionBreakFactor"/> times as
+    /// surprising as the one that armed the suppression ends it: an incident alerts once unless something clearly
+    /// worse follows (a false alarm on noise no longer hides the real spike after it).
+    /// </summary>
+    private bool BreaksSuppression(double surprise) =>
+        _settings.SuppressionBreakFactor > 0 && surprise >= 1 && surprise > _settings.SuppressionBreakFactor * _quietSurprise;
 
     /// <summary>
     /// The contextual detector (CAD OSE) gives the score; the statistical parts still give the expected range and,
@@ -216,6 +231,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         _contextual?.Write(ref writer);
         _likelihood.Write(ref writer);
         writer.Write(_quiet);
+        writer.Write(_quietSurprise);
         return writer.Written.ToArray();
     }
 
@@ -225,7 +241,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var detector = new MetricAnomalyDetector(settings);
         var reader = new StateReader(state);
         var version = reader.ReadInt32();
-        if (version is not (2 or StateVersion))
+        if (version is not (2 or 3 or StateVersion))
         {
             throw new FormatException("detector state: unknown version");
         }
@@ -248,6 +264,11 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         {
             detector._likelihood.Read(ref reader);
             detector._quiet = reader.ReadCount(int.MaxValue);
+        }
+        detector._quietSurprise = version >= 4 ? reader.ReadDouble() : double.PositiveInfinity;
+        if (double.IsNaN(detector._quietSurprise) || detector._quietSurprise < 0)
+        {
+            throw new FormatException("detector state: bad suppression surprise");
         }
         if (!reader.AtEnd || detector._samples < 0)
         {

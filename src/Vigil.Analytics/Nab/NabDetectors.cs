@@ -15,7 +15,10 @@ public static class NabDetectors
     public static IReadOnlyDictionary<string, Func<MetricSeries, double[]>> All { get; } = new Dictionary<string, Func<MetricSeries, double[]>>(StringComparer.Ordinal)
     {
         [Default] = series => SeriesScoring.AnomalyScores(series),
-        ["default-cad-at-600"] = series => SeriesScoring.AnomalyScores(series, new DetectorSettings { ContextualStartSamples = 600 }),
+        ["default-unbroken"] = series => SeriesScoring.AnomalyScores(series, new DetectorSettings { SuppressionBreakFactor = 0 }),
+        ["default-rebuild-rested"] = series => SeriesScoring.AnomalyScores(series, new DetectorSettings { ContextualRestAfterReportedHigh = false, ContextualRebuildScoresItsCause = false, SuppressionBreakFactor = 0 }),
+        ["default-cad-ose-rest"] = series => SeriesScoring.AnomalyScores(series, new DetectorSettings { ContextualRestAfterReportedHigh = false, SuppressionBreakFactor = 0 }),
+        ["default-cad-at-600"] = series => SeriesScoring.AnomalyScores(series, new DetectorSettings { ContextualStartSamples = 600, ContextualRestAfterReportedHigh = false, ContextualRebuildScoresItsCause = false, SuppressionBreakFactor = 0 }),
         ["default-unsuppressed"] = series => SeriesScoring.AnomalyScores(series, new DetectorSettings { SuppressionSamples = 0 }),
         ["cad-online"] = CadOnline,
         ["default-ungated"] = series => SeriesScoring.AnomalyScores(series, new DetectorSettings { ContextualGate = 0 }),

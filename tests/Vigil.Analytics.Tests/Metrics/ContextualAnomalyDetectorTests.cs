@@ -100,6 +100,26 @@ public sealed class ContextualAnomalyDetectorTests
         Assert.Equal((-7.0, 21.0), online.Range);
     }
 
+    /// <summary>
+    /// Random buckets keep bringing new contexts, so raw scores are high again and again. CAD OSE restarts its rest at
+    /// each of them, reported or not, and stays silent after its first report; restarting it only at a reported high
+    /// reports again once the rest is over, never sooner.
+    /// </summary>
+    [Fact]
+    public void The_rest_period_can_restart_only_at_a_reported_high()
+    {
+        var random = new Random(5);
+        var values = Enumerable.Range(0, 300).Select(_ => (double)random.Next(8)).ToArray();
+        List<int> Reported(ContextualAnomalyDetector cad) =>
+            [.. values.Select((v, i) => (Score: cad.Score(v), i)).Where(p => p.Score >= 0.75).Select(p => p.i)];
+
+        var ose = Reported(new ContextualAnomalyDetector(0, 7, restPeriod: 10));
+        var afterReported = Reported(new ContextualAnomalyDetector(0, 7, restPeriod: 10, restAfterReportedHigh: true));
+
+        Assert.True(afterReported.Count > ose.Count + 2, $"CAD OSE {ose.Count}, rest after reported highs {afterReported.Count}");
+        Assert.All(afterReported.Zip(afterReported.Skip(1)), pair => Assert.True(pair.Second - pair.First > 10));
+    }
+
     /// <summary>A wandering level makes the replay after a rebuild score high now and then (CAD re-learns it from
     /// nothing); that must not put the rebuilt CAD in its rest period when it scores the value that left the range.</summary>
     [Fact]

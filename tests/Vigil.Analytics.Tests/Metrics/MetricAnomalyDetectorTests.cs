@@ -90,8 +90,12 @@ public sealed class MetricAnomalyDetectorTests
         }
     }
 
-    [Fact]
-    public void Version_2_state_without_the_likelihood_still_loads()
+    /// <summary>Version 3 was version 4 without the surprise that armed the suppression (a number); version 2 was
+    /// version 3 without the likelihood (an int and five numbers) and the suppression counter.</summary>
+    [Theory]
+    [InlineData(3, 8)]
+    [InlineData(2, 8 + 4 + (5 * 8) + 4)]
+    public void Older_state_versions_still_load(int version, int bytesAdded)
     {
         var series = new SeriesBuilder(1500, FiveMinutes).Level(20).Daily(5).Noise(2).Set(1300, 60).Build();
         var original = new MetricAnomalyDetector(DetectorSettings.Lightweight);
@@ -99,11 +103,10 @@ public sealed class MetricAnomalyDetectorTests
         {
             original.Update(series.Timestamps[i], series.Values[i]);
         }
-        // Version 2 was version 3 without the likelihood (an int and five numbers) and the suppression counter.
         var state = original.ExportState();
-        var v2 = state.AsSpan(0, state.Length - (4 + (5 * 8) + 4)).ToArray();
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(v2, 2);
-        var restored = MetricAnomalyDetector.ImportState(v2, DetectorSettings.Lightweight);
+        var older = state.AsSpan(0, state.Length - bytesAdded).ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(older, version);
+        var restored = MetricAnomalyDetector.ImportState(older, DetectorSettings.Lightweight);
         for (var i = 1000; i < series.Count; i++)
         {
             Assert.Equal(original.Update(series.Timestamps[i], series.Values[i]), restored.Update(series.Timestamps[i], series.Values[i]));

@@ -25,8 +25,11 @@ public sealed class ContextualAnomalyDetector
     /// <param name="min">Lowest value of the range cut into buckets (NAB passes the file's minimum).</param>
     /// <param name="max">Highest value of the range (NAB: the file's maximum).</param>
     /// <param name="restPeriod">Samples kept quiet after a high score (NAB: 3% of the file, 15% / 5).</param>
+    /// <param name="restAfterReportedHigh">CAD OSE (false) restarts the rest period at every high score, reported or
+    /// not, so a long run of novel values keeps it silent from the first to well after the last; true restarts it only at
+    /// a high score it reported, so the rest lasts <paramref name="restPeriod"/> samples after an alert.</param>
     public ContextualAnomalyDetector(double min, double max, int restPeriod = 30, double baseThreshold = 0.75,
-        int maxLeftSemiContextLength = 7, int maxActiveNeurons = 15, int valueBits = 3)
+        int maxLeftSemiContextLength = 7, int maxActiveNeurons = 15, int valueBits = 3, bool restAfterReportedHigh = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(restPeriod, 1);
         ArgumentOutOfRangeException.ThrowIfNotEqual(valueBits is >= 1 and <= 16, true, nameof(valueBits));
@@ -37,6 +40,7 @@ public sealed class ContextualAnomalyDetector
         MaxActiveNeurons = maxActiveNeurons;
         ValueBits = valueBits;
         MaxLeftSemiContextLength = maxLeftSemiContextLength;
+        RestAfterReportedHigh = restAfterReportedHigh;
         var maxBucket = (1 << valueBits) - 1.0;
         var range = max - min;
         Step = (range == 0.0 ? maxBucket : range) / maxBucket;
@@ -61,6 +65,8 @@ public sealed class ContextualAnomalyDetector
 
     public int MaxLeftSemiContextLength { get; }
 
+    public bool RestAfterReportedHigh { get; }
+
     /// <summary>Width of one bucket.</summary>
     public double Step { get; }
 
@@ -80,7 +86,7 @@ public sealed class ContextualAnomalyDetector
         var mispredicted = (ValueFacts.MaskOf(facts) & ~predicted) != 0;
         var current = mispredicted ? (1.0 - activeShare + addedShare) / 2.0 : 0.0;
         var returned = _sinceHigh >= RestPeriod ? current : 0.0;
-        _sinceHigh = current >= BaseThreshold ? 0 : Math.Min(_sinceHigh + 1, int.MaxValue - 1);
+        _sinceHigh = (RestAfterReportedHigh ? returned : current) >= BaseThreshold ? 0 : Math.Min(_sinceHigh + 1, int.MaxValue - 1);
         return returned;
     }
 

@@ -37,7 +37,7 @@ internal sealed class OnlineContextDetector(DetectorSettings settings)
         if (_cad is null || rangeSamplesComplete || outOfRange || _cad.ContextCount >= settings.ContextualMaxContexts)
         {
             Rebuild(value);
-            if (outOfRange)
+            if (outOfRange && settings.ContextualRebuildScoresItsCause)
             {
                 // The replay re-learns old values from nothing, so it scores high now and then, and each high score
                 // starts CAD's rest period: the value that left the range — the likeliest anomaly of all — was often
@@ -71,7 +71,7 @@ internal sealed class OnlineContextDetector(DetectorSettings settings)
         // rebuild on every sample; replaying only the latest half, quarter, … until it fits keeps the cost amortised.
         for (var length = _count; ; length /= 2)
         {
-            _cad = new ContextualAnomalyDetector(_low, _high, settings.ContextualRestPeriod);
+            _cad = new ContextualAnomalyDetector(_low, _high, settings.ContextualRestPeriod, restAfterReportedHigh: settings.ContextualRestAfterReportedHigh);
             if (Replay(_cad, length) || length == 0)
             {
                 return;
@@ -131,7 +131,8 @@ internal sealed class OnlineContextDetector(DetectorSettings settings)
         {
             detector._low = reader.ReadDouble();
             detector._high = reader.ReadDouble();
-            detector._cad = new ContextualAnomalyDetector(detector._low, detector._high, settings.ContextualRestPeriod);
+            detector._cad = new ContextualAnomalyDetector(detector._low, detector._high, settings.ContextualRestPeriod,
+                restAfterReportedHigh: settings.ContextualRestAfterReportedHigh);
             detector._cad.Read(ref reader);
         }
         return detector;
