@@ -65,19 +65,26 @@ internal sealed partial class ContextOperator
             var facts = ReadFacts(ref reader);
             var left = Left.Add(facts, PythonHash.OfTuple(facts), reader.ReadCount(facts.Length));
             _ofLeft.AddList();
+            _zeroLevelOfLeft.AddList();
             var pairs = reader.ReadCount(rights);
+            var previous = -1;
             for (var i = 0; i < pairs; i++)
             {
                 var right = reader.ReadCount(rights - 1);
                 var context = reader.ReadCount(contexts - 1);
-                // Every context belongs to exactly one left semi-context, under its own right one; anything else is
-                // damage.
-                if (linked[context] || _contexts[context].Right != right)
+                // Every context belongs to exactly one left semi-context, under its own right one, and a left's
+                // contexts are listed in creation (id) order; anything else is damage.
+                if (linked[context] || _contexts[context].Right != right || context <= previous)
                 {
                     throw new FormatException("detector state: bad context map");
                 }
                 linked[context] = true;
+                previous = context;
                 _ofLeft.Append(left, context);
+                if (_contexts[context].ZeroLevel)
+                {
+                    _zeroLevelOfLeft.Append(left, context);
+                }
             }
         }
         // A context's left hash is its left semi-context's (it is not kept twice in memory), so they must agree.
