@@ -174,13 +174,13 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         return selected;
     }
 
-    /// <summary>The body of <c>updateContextsAndGetActive</c> for the contexts of one crossed left semi-context, on a
-    /// step that brought a new zero-level context.</summary>
-    /// <returns>How many of them count as selected (all of them when the left side matched completely).</returns>
+    /// <summary>The body of <c>updateContextsAndGetActive</c> for the contexts of a completely matched left
+    /// semi-context, on a step that brought a new zero-level context: each is updated and takes part in the prediction,
+    /// and a zero-level one whose right side matched only in part is a candidate.</summary>
+    /// <returns>How many of them count as selected.</returns>
     private int UpdateContextsOf(int left, ReadOnlySpan<long> valueFacts, ReadOnlySpan<long> previousLeft, ActiveContexts active, ref Prediction prediction)
     {
         var leftCrossed = Left.Crossed(left);
-        var leftComplete = Left.FullyCrossed(left);
         var selected = 0;
         foreach (var id in _ofLeft[left])
         {
@@ -191,24 +191,20 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
             ref var context = ref _contexts[id];
             var right = context.Right;
             var rightCrossed = Right.Crossed(right);
-            var candidate = context.ZeroLevel && rightCrossed > 0 && leftCrossed <= maxLeftSemiContextLength;
-            if (leftComplete)
+            prediction.Add(in context);
+            selected++;
+            context.Expected += Right.Facts(right).Length;
+            if (rightCrossed == 0)
             {
-                prediction.Add(in context);
-                selected++;
-                context.Expected += Right.Facts(right).Length;
-                if (rightCrossed > 0)
-                {
-                    context.Hits += rightCrossed;
-                    if (Right.FullyCrossed(right))
-                    {
-                        context.Activations++;
-                        active.Add(id, context.Activations, Left.Hash(left), Right.Hash(right));
-                        candidate = false;
-                    }
-                }
+                continue;
             }
-            if (candidate)
+            context.Hits += rightCrossed;
+            if (Right.FullyCrossed(right))
+            {
+                context.Activations++;
+                active.Add(id, context.Activations, Left.Hash(left), Right.Hash(right));
+            }
+            else if (context.ZeroLevel && leftCrossed <= maxLeftSemiContextLength)
             {
                 AddPotential(left, leftCrossed, previousLeft, right, rightCrossed, valueFacts);
             }
