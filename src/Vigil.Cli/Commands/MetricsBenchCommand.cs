@@ -23,21 +23,27 @@ public static class MetricsBenchCommand
             var held = Math.Max(1, result.GetValue(series));
             foreach (var (name, settings, runPoints) in new[] { ("default", DetectorSettings.Default, count), ("lightweight", DetectorSettings.Lightweight, count * 20) })
             {
-                var (rate, allocated) = Throughput(settings, runPoints);
+                var (rate, allocated) = Throughput(settings, Synthetic(runPoints, TimeSpan.FromMinutes(1), seed: 42));
                 await context.Out.WriteLineAsync($"{name}: {rate:N0} points/s single-threaded (best of 3 runs of {runPoints:N0} points, 1-minute samples), " +
                     $"{allocated / (double)runPoints:0.####} bytes allocated/point").ConfigureAwait(false);
                 var (memory, exported) = MemoryPerSeries(settings, held);
                 await context.Out.WriteLineAsync($"{name}: {memory:N0} bytes/series on the heap after 14 days of 5-minute samples, {held:N0} series held; " +
                     $"exported state {exported:N0} bytes; {memory * 50_000 / 1024.0 / 1024.0:N0} MiB for 50,000 such series").ConfigureAwait(false);
             }
+            // CAD's worst case: white noise brings a new context on most steps and fills the context memory again and
+            // again (each time a rebuild replays up to 600 values), so its cost per point is many times the above.
+            var noisePoints = Math.Max(1000, count / 5);
+            var (noiseRate, _) = Throughput(DetectorSettings.Default, WhiteNoise(noisePoints, seed: 42));
+            await context.Out.WriteLineAsync($"default on white noise (its worst case): {noiseRate:N0} points/s single-threaded (best of 3 runs of {noisePoints:N0} points)").ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static (double Rate, long Allocated) Throughput(DetectorSettings settings, int count)
+    private static (double Rate, long Allocated) Throughput(DetectorSettings settings, (DateTime[] Timestamps, double[] Values) series)
     {
-        var (timestamps, values) = Synthetic(count, TimeSpan.FromMinutes(1), seed: 42);
+        var (timestamps, values) = series;
+        var count = timestamps.Length;
         var best = 0.0;
         long allocated = 0;
         for (var run = 0; run < 3; run++)
@@ -76,6 +82,13 @@ public static class MetricsBenchCommand
         var exported = detectors[0].ExportState().Length;
         GC.KeepAlive(detectors);
         return ((after - before) / count, exported);
+    }
+
+    private static (DateTime[] Timestamps, double[] Values) WhiteNoise(int count, int seed)
+    {
+        var random = new Random(seed);
+        var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        return ([.. Enumerable.Range(0, count).Select(i => start.AddMinutes(i))], [.. Enumerable.Range(0, count).Select(_ => 50 + (random.NextDouble() * 5))]);
     }
 
     private static (DateTime[] Timestamps, double[] Values) Synthetic(int count, TimeSpan interval, int seed)

@@ -31,19 +31,6 @@ internal sealed class ContextLists
         Lists++;
     }
 
-    /// <summary>Adds <paramref name="id"/> to a list kept in increasing order.</summary>
-    public void Insert(int list, int id)
-    {
-        Append(list, id);
-        var items = _pool.AsSpan(_start[list], _count[list]);
-        var i = items.Length - 1;
-        for (; i > 0 && items[i - 1] > id; i--)
-        {
-            items[i] = items[i - 1];
-        }
-        items[i] = id;
-    }
-
     public void Append(int list, int id)
     {
         if (_count[list] == _capacity[list])

@@ -65,7 +65,6 @@ internal sealed partial class ContextOperator
             var facts = ReadFacts(ref reader);
             var left = Left.Add(facts, PythonHash.OfTuple(facts), reader.ReadCount(facts.Length));
             _ofLeft.AddList();
-            _zeroLevelOfLeft.AddList();
             var pairs = reader.ReadCount(rights);
             var previous = -1;
             for (var i = 0; i < pairs; i++)
@@ -81,10 +80,6 @@ internal sealed partial class ContextOperator
                 linked[context] = true;
                 previous = context;
                 _ofLeft.Append(left, context);
-                if (_contexts[context].ZeroLevel)
-                {
-                    _zeroLevelOfLeft.Append(left, context);
-                }
             }
         }
         // A context's left hash is its left semi-context's (it is not kept twice in memory), so they must agree.

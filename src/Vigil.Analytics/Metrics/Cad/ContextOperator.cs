@@ -12,9 +12,6 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
 {
     private Context[] _contexts = new Context[64];
     private readonly ContextLists _ofLeft = new();
-    // The zero-level contexts of each left semi-context, in id order: on a step that brought a new context, a left
-    // side matched only in part can make candidates only from these (most contexts are not zero-level).
-    private readonly ContextLists _zeroLevelOfLeft = new();
     // The buffer of the thread running the current step (taken again at the start of each step).
     private CandidateBuffer _candidates = CandidateBuffer.ForThisThread;
 
@@ -37,17 +34,13 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
     /// <summary>Records the (previous facts, current value) context; true when it is new.</summary>
     public bool AddZeroLevel(ReadOnlySpan<long> left, long leftHash, ReadOnlySpan<long> right, long rightHash)
     {
-        var (created, id, leftId) = GetOrAdd(left, leftHash, right, rightHash, zeroLevel: true);
+        var (created, id) = GetOrAdd(left, leftHash, right, rightHash, zeroLevel: true);
         if (created)
         {
             _newContextId = id;
             return true;
         }
-        if (!_contexts[id].ZeroLevel)
-        {
-            _contexts[id].ZeroLevel = true;
-            _zeroLevelOfLeft.Insert(leftId, id);
-        }
+        _contexts[id].ZeroLevel = true;
         return false;
     }
 
@@ -213,16 +206,21 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
     }
 
     /// <summary>The candidates of a left semi-context matched only in part (nothing of its contexts is updated): its
-    /// zero-level contexts whose right side matched at least in part, in id order as in <see cref="UpdateContextsOf"/>.</summary>
+    /// zero-level contexts whose right side matched at least in part, in creation order.</summary>
     private void AddCandidatesOf(int left, int leftCrossed, ReadOnlySpan<long> valueFacts, ReadOnlySpan<long> previousLeft)
     {
-        foreach (var id in _zeroLevelOfLeft[left])
+        var contexts = _contexts.AsSpan(0, Count);
+        foreach (var id in _ofLeft[left])
         {
-            var right = _contexts[id].Right;
-            var rightCrossed = Right.Crossed(right);
-            if (id != _newContextId && rightCrossed > 0)
+            var context = contexts[id];
+            if (!context.ZeroLevel || id == _newContextId)
             {
-                AddPotential(left, leftCrossed, previousLeft, right, rightCrossed, valueFacts);
+                continue;
+            }
+            var rightCrossed = Right.Crossed(context.Right);
+            if (rightCrossed > 0)
+            {
+                AddPotential(left, leftCrossed, previousLeft, context.Right, rightCrossed, valueFacts);
             }
         }
     }
@@ -235,23 +233,22 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         _candidates.Add(leftLength, rightLength);
     }
 
-    private (bool Created, int Id, int Left) GetOrAdd(ReadOnlySpan<long> leftFacts, long leftHash, ReadOnlySpan<long> rightFacts, long rightHash, bool zeroLevel)
+    private (bool Created, int Id) GetOrAdd(ReadOnlySpan<long> leftFacts, long leftHash, ReadOnlySpan<long> rightFacts, long rightHash, bool zeroLevel)
     {
         var (left, leftCreated) = Left.GetOrAdd(leftFacts, leftHash);
         if (leftCreated)
         {
             _ofLeft.AddList();
-            _zeroLevelOfLeft.AddList();
         }
         var (right, _) = Right.GetOrAdd(rightFacts, rightHash);
         foreach (var id in _ofLeft[left])
         {
             if (_contexts[id].Right == right)
             {
-                return (false, id, left);
+                return (false, id);
             }
         }
-        return (true, AddContext(new Context(right, zeroLevel), left), left);
+        return (true, AddContext(new Context(right, zeroLevel), left));
     }
 
     /// <summary>Stores a context and, for a left semi-context id ≥ 0, appends it to that one's list.</summary>
@@ -267,10 +264,6 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         if (left >= 0)
         {
             _ofLeft.Append(left, id);
-            if (context.ZeroLevel)
-            {
-                _zeroLevelOfLeft.Append(left, id);
-            }
         }
         return id;
     }
