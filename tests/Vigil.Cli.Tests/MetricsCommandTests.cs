@@ -61,4 +61,15 @@ public sealed class MetricsCommandTests : IDisposable
         var never = await new Cli().RunAsync("metrics", "forecast", input, "--horizon", "1h", "--threshold", "1000");
         Assert.Contains("not expected to be reached within 1h", never.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Bench_prints_throughput_and_memory_for_both_detectors_and_the_white_noise_worst_case()
+    {
+        var result = await new Cli().RunAsync("metrics", "bench", "--points", "1000", "--series", "2");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("default: ", result.Out, StringComparison.Ordinal);
+        Assert.Contains("lightweight: ", result.Out, StringComparison.Ordinal);
+        Assert.Contains("bytes/series on the heap", result.Out, StringComparison.Ordinal);
+        Assert.Matches(@"default on white noise \(its worst case\): [\d,]+ points/s", result.Out);
+    }
 }
