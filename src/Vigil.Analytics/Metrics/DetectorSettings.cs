@@ -90,8 +90,8 @@ public sealed record DetectorSettings
 
     /// <summary>
     /// Whether a contextual detector rebuilt because a value left its range scores that value even if its replay of
-    /// the recent values ended inside a rest period (see docs/metric-detection.md, "A rebuilt CAD scores the value that
-    /// caused it"). False only to reproduce earlier measurements.
+    /// the recent values ended inside a rest period (see docs/metric-detection.md, "Three rules for when CAD and the
+    /// ensemble may speak", rule 1). False only to reproduce earlier measurements.
     /// </summary>
     public bool ContextualRebuildScoresItsCause { get; init; } = true;
 

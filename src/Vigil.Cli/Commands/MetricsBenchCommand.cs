@@ -84,24 +84,31 @@ public static class MetricsBenchCommand
         return ((after - before) / count, exported);
     }
 
+    /// <summary>Uniform white noise, 1-minute samples.</summary>
     private static (DateTime[] Timestamps, double[] Values) WhiteNoise(int count, int seed)
     {
         var random = new Random(seed);
-        var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        return ([.. Enumerable.Range(0, count).Select(i => start.AddMinutes(i))], [.. Enumerable.Range(0, count).Select(_ => 50 + (random.NextDouble() * 5))]);
+        return Series(count, TimeSpan.FromMinutes(1), _ => 50 + (random.NextDouble() * 5));
     }
 
+    /// <summary>A daily sine plus noise and a rare spike.</summary>
     private static (DateTime[] Timestamps, double[] Values) Synthetic(int count, TimeSpan interval, int seed)
     {
         var random = new Random(seed);
+        var perDay = TimeSpan.FromDays(1) / interval;
+        return Series(count, interval, i => 50 + (20 * Math.Sin(2 * Math.PI * i / perDay)) + (random.NextDouble() * 4) + (random.Next(5000) == 0 ? 40 : 0));
+    }
+
+    /// <summary>Samples every <paramref name="interval"/> from a fixed start; <paramref name="value"/> is called in order.</summary>
+    private static (DateTime[] Timestamps, double[] Values) Series(int count, TimeSpan interval, Func<int, double> value)
+    {
+        var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var timestamps = new DateTime[count];
         var values = new double[count];
-        var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        var perDay = TimeSpan.FromDays(1) / interval;
         for (var i = 0; i < count; i++)
         {
             timestamps[i] = start + (interval * i);
-            values[i] = 50 + (20 * Math.Sin(2 * Math.PI * i / perDay)) + (random.NextDouble() * 4) + (random.Next(5000) == 0 ? 40 : 0);
+            values[i] = value(i);
         }
         return (timestamps, values);
     }
