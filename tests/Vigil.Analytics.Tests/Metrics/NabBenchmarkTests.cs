@@ -50,7 +50,8 @@ public sealed class NabBenchmarkTests(ITestOutputHelper output)
         }
         output.WriteLine($"forecast: {backtests.Count(b => b.BeatsBaseline)}/{backtests.Count} series beat seasonal naive; MAE ratio geometric mean {geometricRelative:0.000}, " +
             $"arithmetic mean {backtests.Average(b => b.RelativeMae):0.000}; mean MASE {backtests.Average(b => b.Mase):0.00} (seasonal naive {backtests.Average(b => b.NaiveMase):0.00})");
-        // Measured 0.968 with rolling-origin selection; a single holdout scored 0.981, so this floor catches a return to it.
-        Assert.True(geometricRelative < 0.975, $"geometric mean MAE ratio to seasonal naive {geometricRelative:0.000}");
+        // Measured 0.941 with overlapping rolling origins; one origin per holdout scored 0.968 and a single holdout
+        // 0.981, so this floor catches a return to either.
+        Assert.True(geometricRelative < 0.96, $"geometric mean MAE ratio to seasonal naive {geometricRelative:0.000}");
     }
 }
