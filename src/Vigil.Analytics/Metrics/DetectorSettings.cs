@@ -112,6 +112,20 @@ public sealed record DetectorSettings
     public double ContextualGate { get; init; } = 0.5;
 
     /// <summary>
+    /// Samples of ARTime's probation (the second pattern detector, joined with CAD and the likelihood; 0 turns it
+    /// off): they are learned in one batch and give its range; they also set its time scale (the downsampling step is
+    /// a 104th of them). See docs/metric-detection.md, "ARTime".
+    /// </summary>
+    public int ArtSamples { get; init; } = 300;
+
+    /// <summary>ARTime's range: the probation's min and max widened by this share of their span on each side (as CAD's).</summary>
+    public double ArtRangeMargin { get; init; } = 0.5;
+
+    /// <summary>Bound on ARTime's categories (ARTime itself has none: ~1,200 after 22,700 samples); past it the
+    /// least recently resonating one is dropped. 32 doubles each.</summary>
+    public int ArtMaxCategories { get; init; } = 256;
+
+    /// <summary>
     /// Samples the contextual ensemble stays quiet (score 0) after a score at or above the alert threshold
     /// (<c>SeriesScoring.DefaultAlertThreshold</c>), so an incident alerts once; 0 turns it off. The same length as
     /// CAD's own rest period, not fitted to NAB.
@@ -130,5 +144,5 @@ public sealed record DetectorSettings
     /// The statistical ensemble alone (no CAD): ~100× faster and ~2.5 KB per series, for very many series, at a much
     /// lower NAB score (see docs/metric-detection.md).
     /// </summary>
-    public static DetectorSettings Lightweight { get; } = new() { ContextualMaxContexts = 0 };
+    public static DetectorSettings Lightweight { get; } = new() { ContextualMaxContexts = 0, ArtSamples = 0 };
 }

@@ -1,3 +1,4 @@
+using Vigil.Analytics.Metrics.Art;
 using Vigil.Analytics.Metrics.Cad;
 
 namespace Vigil.Analytics.Metrics;
@@ -5,7 +6,9 @@ namespace Vigil.Analytics.Metrics;
 /// <summary>
 /// The per-series streaming ensemble: a spike detector (robust z-score against a fast level), a level-shift
 /// detector (short against long mean), a daily seasonal detector (found automatically, residual against the same
-/// time yesterday), combined by taking the strongest surprise and scored by <see cref="NoveltyScorer"/>.
+/// time yesterday), combined by taking the strongest surprise and scored by <see cref="NoveltyScorer"/> (the
+/// lightweight detector); by default two pattern detectors, CAD OSE and ARTime, and the likelihood of the surprise
+/// give the score instead (docs/metric-detection.md).
 /// Feed samples in time order with <see cref="Update"/>: each is scored from the state built by the samples before
 /// it (no look-ahead), then learned. O(1) per sample and no allocation (one array, the day's slots, is allocated
 /// once the sampling interval is known). State: <see cref="ExportState"/> / <see cref="ImportState"/>.
@@ -14,8 +17,9 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
 {
     // 2: contextual detector (CAD OSE) state; 3: likelihood and suppression (version 2 still loads: the likelihood
     // then starts afresh, so a restored contextual series has no likelihood score for its next 300 samples at most);
-    // 4: the surprise that armed the suppression (a version-3 suppression in progress runs its course unbroken).
-    private const int StateVersion = 4;
+    // 4: the surprise that armed the suppression (a version-3 suppression in progress runs its course unbroken);
+    // 5: ARTime (older state starts it afresh: its probation is the next ArtSamples values).
+    private const int StateVersion = 5;
 
     /// <summary>Samples used to estimate the sampling interval (and so the number of slots per day).</summary>
     private const int IntervalSamples = 16;
@@ -36,6 +40,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     private AnomalySignal _strongest;
     private OnlineContextDetector? _contextual =
         (settings ?? DetectorSettings.Default).ContextualMaxContexts > 0 ? new(settings ?? DetectorSettings.Default) : null;
+    private OnlineArtDetector? _art = (settings ?? DetectorSettings.Default) is { ContextualMaxContexts: > 0, ArtSamples: > 0 } s
+        ? new(s) : null;
 
     /// <summary>The ensemble's surprise for the latest sample (before the novelty scorer).</summary>
     internal double LastSurprise { get; private set; }
@@ -74,7 +80,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var contextual = WithContextualScore(result, surprise, _contextual.Score(value));
         LastContextualScore = contextual.Score;
         var likelihood = _likelihood.Update(surprise / (1 + surprise), _samples >= LikelihoodArmedSamples, LikelihoodAlpha);
-        return QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)), surprise), value);
+        var art = _art?.Score(value) ?? 0.0;
+        return QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)), art, surprise), value);
     }
 
     /// <summary>A young series' spike inside its own expected range scores 0 (<see cref="DetectorSettings.YoungSeriesSamples"/>);
@@ -91,13 +98,15 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     private const double LikelihoodAlpha = 0.001;
 
     /// <summary>
-    /// The contextual score and Numenta's anomaly likelihood of the statistical surprise (squashed to [0, 1) as
-    /// <c>s / (1 + s)</c>; rescaled so a usual surprise, NuPIC's 0.03, is 0 and a constant series scores 0) joined by a noisy-or, <c>1 − (1 − a)(1 − b)</c>: either can raise the score and both together
-    /// raise it further. After a score at or above <see cref="SeriesScoring.DefaultAlertThreshold"/> the detector
+    /// The contextual score, Numenta's anomaly likelihood of the statistical surprise (squashed to [0, 1) as
+    /// <c>s / (1 + s)</c>; rescaled so a usual surprise, NuPIC's 0.03, is 0 and a constant series scores 0) and
+    /// ARTime's score joined by a noisy-or, <c>1 − (1 − a)(1 − b)(1 − c)</c>: any can raise the score and together
+    /// they raise it further (ARTime is not gated like CAD: gated, NAB lost a point and the white-noise test passes
+    /// without it). A score ARTime alone raised on an unremarkable value is a <see cref="AnomalySignal.Pattern"/>. After a score at or above <see cref="SeriesScoring.DefaultAlertThreshold"/> the detector
     /// stays quiet for <see cref="DetectorSettings.SuppressionSamples"/> samples, so one incident alerts once (NAB
     /// rewards the earliest detection in a window and charges every repeat outside it).
     /// </summary>
-    private AnomalyScore Combined(AnomalyScore contextual, double likelihood, double surprise)
+    private AnomalyScore Combined(AnomalyScore contextual, double likelihood, double art, double surprise)
     {
         if (_quiet > 0 && BreaksSuppression(surprise))
         {
@@ -108,15 +117,15 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
             _quiet--;
             return contextual with { Score = 0, Signal = contextual.Signal == AnomalySignal.Warmup ? AnomalySignal.Warmup : AnomalySignal.None };
         }
-        var score = 1.0 - ((1.0 - contextual.Score) * (1.0 - likelihood));
+        var score = 1.0 - ((1.0 - contextual.Score) * (1.0 - likelihood) * (1.0 - art));
         if (score >= SeriesScoring.DefaultAlertThreshold && _settings.SuppressionSamples > 0)
         {
             _quiet = _settings.SuppressionSamples;
             _quietSurprise = surprise;
         }
-        var signal = contextual.Signal is AnomalySignal.None or AnomalySignal.Warmup && score > 0 && likelihood > 0
-            ? _strongest
-            : contextual.Signal;
+        var signal = contextual.Signal is not (AnomalySignal.None or AnomalySignal.Warmup) || score <= 0 ? contextual.Signal
+            : likelihood > 0 || surprise >= 1 ? _strongest
+            : AnomalySignal.Pattern;
         return contextual with { Score = score, Signal = signal };
     }
 
@@ -232,6 +241,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         _likelihood.Write(ref writer);
         writer.Write(_quiet);
         writer.Write(_quietSurprise);
+        writer.Write(_art is not null);
+        _art?.Write(ref writer);
         return writer.Written.ToArray();
     }
 
@@ -241,7 +252,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var detector = new MetricAnomalyDetector(settings);
         var reader = new StateReader(state);
         var version = reader.ReadInt32();
-        if (version is not (2 or 3 or StateVersion))
+        if (version is not (2 or 3 or 4 or StateVersion))
         {
             throw new FormatException("detector state: unknown version");
         }
@@ -269,6 +280,14 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         if (double.IsNaN(detector._quietSurprise) || detector._quietSurprise < 0)
         {
             throw new FormatException("detector state: bad suppression surprise");
+        }
+        if (version >= 5)
+        {
+            if (reader.ReadBoolean() != detector._art is not null)
+            {
+                throw new FormatException("detector state: ARTime present in state or settings but not both");
+            }
+            detector._art = detector._art is null ? null : OnlineArtDetector.Read(ref reader, detector._settings);
         }
         if (!reader.AtEnd || detector._samples < 0)
         {

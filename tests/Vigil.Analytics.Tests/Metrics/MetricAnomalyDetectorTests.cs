@@ -90,11 +90,13 @@ public sealed class MetricAnomalyDetectorTests
         }
     }
 
-    /// <summary>Version 3 was version 4 without the surprise that armed the suppression (a number); version 2 was
-    /// version 3 without the likelihood (an int and five numbers) and the suppression counter.</summary>
+    /// <summary>Version 4 was version 5 without ARTime (a flag, false for the lightweight detector); version 3 was
+    /// version 4 without the surprise that armed the suppression (a number); version 2 was version 3 without the
+    /// likelihood (an int and five numbers) and the suppression counter.</summary>
     [Theory]
-    [InlineData(3, 8)]
-    [InlineData(2, 8 + 4 + (5 * 8) + 4)]
+    [InlineData(4, 1)]
+    [InlineData(3, 1 + 8)]
+    [InlineData(2, 1 + 8 + 4 + (5 * 8) + 4)]
     public void Older_state_versions_still_load(int version, int bytesAdded)
     {
         var series = new SeriesBuilder(1500, FiveMinutes).Level(20).Daily(5).Noise(2).Set(1300, 60).Build();

@@ -1,0 +1,271 @@
+using System.Numerics;
+
+namespace Vigil.Analytics.Metrics.Art;
+
+/// <summary>
+/// Dual-vigilance fuzzy ART (DVFA, da Silva et al. 2019) as ARTime uses it: a category is a box in the
+/// complement-coded feature space. A sample resonates with every category whose match reaches the upper vigilance
+/// (each then shrinks to include it), joins the best category's cluster as a new category when the best match only
+/// reaches the lower vigilance, and otherwise founds a new cluster — the event ARTime reports. Weights live in one
+/// flat array; past <c>maxCategories</c> the category that resonated least recently is dropped, so memory is bounded.
+/// </summary>
+internal sealed class DualVigilanceArt
+{
+    /// <summary>Features per sample; complement coding doubles them.</summary>
+    public const int Features = 16;
+
+    private const int Dimension = 2 * Features;
+
+    private readonly int _maxCategories;
+    private double[] _weights;
+    private double[] _sizes;      // |W|₁ of each category, kept with its weights
+    private double[] _levelLow;   // the current-level feature's weight and its complement's, by category: the energy
+    private double[] _levelHigh;  // similarity reads only these, and a compact copy keeps its scan in a few cache lines
+    private long[] _lastUsed;
+    private double[] _match;
+    private double[] _energy;
+    private int _count;
+    private long _presented;
+
+    public DualVigilanceArt(int maxCategories = int.MaxValue)
+    {
+        _maxCategories = maxCategories;
+        var capacity = (int)Math.Min(16L, maxCategories + 1L);
+        _weights = new double[capacity * Dimension];
+        _sizes = new double[capacity];
+        _levelLow = new double[capacity];
+        _levelHigh = new double[capacity];
+        _lastUsed = new long[capacity];
+        _match = new double[capacity];
+        _energy = new double[capacity];
+    }
+
+    public double RhoLow { get; set; }
+
+    public double RhoHigh { get; set; }
+
+    public int Categories => _count;
+
+    /// <summary>
+    /// Presents one sample (features in [0, 1]). Returns whether it resonated (false: a new cluster was founded, or
+    /// nothing was learned), the best match (ARTime's similarity) and that category's energy similarity (the match of
+    /// the last feature, the current level, alone).
+    /// </summary>
+    public (bool Resonated, double Similarity, double Energy) Train(ReadOnlySpan<double> sample, bool learning = true)
+    {
+        _presented++;
+        Span<double> coded = stackalloc double[Dimension];
+        if (_count == 0)
+        {
+            // The first sample only creates an all-ones category; it is not learned (as in AdaptiveResonance.jl).
+            coded.Fill(1.0);
+            AddCategory(coded);
+            return (true, 0.0, 0.0);
+        }
+        for (var k = 0; k < Features; k++)
+        {
+            coded[k] = sample[k];
+            coded[Features + k] = 1.0 - sample[k];
+        }
+        var (best, bestMatch, anyNaN) = Activate(coded);
+        if (anyNaN && learning)
+        {
+            // Julia orders NaN before every number in a descending sort, so the search stops at once: a mismatch.
+            AddCategory(coded);
+            return (false, 0.0, 0.0);
+        }
+        var energy = best >= 0 ? _energy[best] : 0.0;
+        if (!learning)
+        {
+            return (false, bestMatch, energy);
+        }
+        var resonated = false;
+        for (var j = 0; j < _count; j++)
+        {
+            if (_match[j] >= RhoHigh)
+            {
+                Shrink(j, coded);
+                resonated = true;
+            }
+        }
+        if (!resonated)
+        {
+            resonated = best >= 0 && bestMatch >= RhoLow;
+            AddCategory(coded);
+        }
+        return (resonated, bestMatch, energy);
+    }
+
+    /// <summary>Match <c>(|min(x, W)|₁ / |W|₁)³ · energy²</c> of every category; the best is the first of the highest.</summary>
+    private (int Best, double Match, bool AnyNaN) Activate(ReadOnlySpan<double> coded)
+    {
+        var best = -1;
+        var bestMatch = 0.0;
+        var anyNaN = false;
+        var (level, complement) = (coded[Features - 1], coded[Dimension - 1]);
+        var j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            // The energy bound of a block of categories at once; a block none of which can matter is skipped whole.
+            var (levels, complements, vigilance) = (new Vector<double>(level), new Vector<double>(complement), new Vector<double>(RhoHigh));
+            for (; j + Vector<double>.Count <= _count; j += Vector<double>.Count)
+            {
+                var (low, high) = (new Vector<double>(_levelLow, j), new Vector<double>(_levelHigh, j));
+                var energy = (Vector.Min(levels, low) + Vector.Min(complements, high)) / (low + high);
+                energy.CopyTo(_energy, j);
+                var bound = energy * energy;
+                if (Vector.LessThanAll(bound, vigilance) && Vector.LessThanOrEqualAll(bound, new Vector<double>(bestMatch)))
+                {
+                    bound.CopyTo(_match, j);
+                    continue;
+                }
+                for (var k = j; k < j + Vector<double>.Count; k++)
+                {
+                    Match(k, coded, _energy[k], ref best, ref bestMatch, ref anyNaN);
+                }
+            }
+        }
+        for (; j < _count; j++)
+        {
+            var (low, high) = (_levelLow[j], _levelHigh[j]);
+            var energy = (Math.Min(level, low) + Math.Min(complement, high)) / (low + high);
+            _energy[j] = energy;
+            Match(j, coded, energy, ref best, ref bestMatch, ref anyNaN);
+        }
+        return (best, bestMatch, anyNaN);
+    }
+
+    private void Match(int j, ReadOnlySpan<double> coded, double energy, ref int best, ref double bestMatch, ref bool anyNaN)
+    {
+        // The feature similarity is at most 1, so the match is at most energy²: a category whose energy alone cannot
+        // reach the upper vigilance or beat the best so far cannot resonate or be the best (exact, and it skips most
+        // categories: they hold other levels).
+        var bound = energy * energy;
+        if (bound < RhoHigh && bound <= bestMatch)
+        {
+            _match[j] = bound;
+            return;
+        }
+        var size = _sizes[j] == 0 ? 0.001 : _sizes[j];
+        var similarity = Overlap(coded, _weights.AsSpan(j * Dimension, Dimension)) / size;
+        var match = similarity * similarity * similarity * bound;
+        _match[j] = match;
+        if (double.IsNaN(match))
+        {
+            anyNaN = true;
+        }
+        else if (match > bestMatch)
+        {
+            (best, bestMatch) = (j, match);
+        }
+    }
+
+    private static double Overlap(ReadOnlySpan<double> x, ReadOnlySpan<double> w)
+    {
+        if (Vector.IsHardwareAccelerated && Vector<double>.Count <= Dimension)
+        {
+            var sum = Vector<double>.Zero;
+            for (var k = 0; k < Dimension; k += Vector<double>.Count)
+            {
+                sum += Vector.Min(new Vector<double>(x[k..]), new Vector<double>(w[k..]));
+            }
+            return Vector.Sum(sum);
+        }
+        var total = 0.0;
+        for (var k = 0; k < Dimension; k++)
+        {
+            total += Math.Min(x[k], w[k]);
+        }
+        return total;
+    }
+
+    /// <summary>Fast learning: the category's box grows to include the sample (<c>W ← min(x, W)</c>).</summary>
+    private void Shrink(int j, ReadOnlySpan<double> coded)
+    {
+        var weight = _weights.AsSpan(j * Dimension, Dimension);
+        var size = 0.0;
+        for (var k = 0; k < Dimension; k++)
+        {
+            weight[k] = Math.Min(coded[k], weight[k]);
+            size += weight[k];
+        }
+        (_sizes[j], _levelLow[j], _levelHigh[j]) = (size, weight[Features - 1], weight[Dimension - 1]);
+        _lastUsed[j] = _presented;
+    }
+
+    /// <summary>Adds a category; past the limit the one that resonated least recently goes.</summary>
+    private void AddCategory(ReadOnlySpan<double> weight)
+    {
+        if (_count == _sizes.Length)
+        {
+            var capacity = (int)Math.Min((long)_maxCategories + 1, 2L * _count);
+            Array.Resize(ref _weights, capacity * Dimension);
+            Array.Resize(ref _sizes, capacity);
+            Array.Resize(ref _levelLow, capacity);
+            Array.Resize(ref _levelHigh, capacity);
+            Array.Resize(ref _lastUsed, capacity);
+            Array.Resize(ref _match, capacity);
+            Array.Resize(ref _energy, capacity);
+        }
+        weight.CopyTo(_weights.AsSpan(_count * Dimension, Dimension));
+        var size = 0.0;
+        foreach (var w in weight)
+        {
+            size += w;
+        }
+        (_sizes[_count], _lastUsed[_count]) = (size, _presented);
+        (_levelLow[_count], _levelHigh[_count]) = (weight[Features - 1], weight[Dimension - 1]);
+        _count++;
+        if (_count > _maxCategories)
+        {
+            var oldest = 0;
+            for (var j = 1; j < _count; j++)
+            {
+                if (_lastUsed[j] < _lastUsed[oldest])
+                {
+                    oldest = j;
+                }
+            }
+            Remove(oldest);
+        }
+    }
+
+    /// <summary>Removes a category, keeping the others in order (the first of equal matches wins, as in ARTime).</summary>
+    private void Remove(int j)
+    {
+        var after = _count - j - 1;
+        Array.Copy(_weights, (j + 1) * Dimension, _weights, j * Dimension, after * Dimension);
+        Array.Copy(_sizes, j + 1, _sizes, j, after);
+        Array.Copy(_levelLow, j + 1, _levelLow, j, after);
+        Array.Copy(_levelHigh, j + 1, _levelHigh, j, after);
+        Array.Copy(_lastUsed, j + 1, _lastUsed, j, after);
+        _count--;
+    }
+
+    internal void Write(ref StateWriter writer)
+    {
+        writer.Write(RhoLow);
+        writer.Write(RhoHigh);
+        writer.Write(_presented);
+        writer.Write(_weights.AsSpan(0, _count * Dimension));
+        writer.Write(_lastUsed.AsSpan(0, _count));
+    }
+
+    internal static DualVigilanceArt Read(ref StateReader reader, int maxCategories)
+    {
+        var art = new DualVigilanceArt(maxCategories) { RhoLow = reader.ReadDouble(), RhoHigh = reader.ReadDouble() };
+        art._presented = reader.ReadInt64();
+        var weights = reader.ReadDoubles((int)Math.Min(int.MaxValue, (long)maxCategories * Dimension));
+        var lastUsed = reader.ReadLongs(maxCategories);
+        if (weights.Length != lastUsed.Length * Dimension || double.IsNaN(art.RhoLow) || double.IsNaN(art.RhoHigh))
+        {
+            throw new FormatException("detector state: bad ART categories");
+        }
+        for (var j = 0; j < lastUsed.Length; j++)
+        {
+            art.AddCategory(weights.AsSpan(j * Dimension, Dimension));
+        }
+        lastUsed.CopyTo(art._lastUsed, 0);
+        return art;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using Vigil.Analytics.Metrics;
+using Vigil.Analytics.Metrics.Art;
+using Vigil.Analytics.Nab;
+using Xunit.Abstractions;
+
+namespace Vigil.Analytics.Tests.Metrics;
+
+/// <summary>The ARTime port against NAB's published output, and what the streaming wrapper adds to it.</summary>
+public sealed class ArtimeDetectorTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan FiveMinutes = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// NAB's published ARTime results (numenta/NAB results/ARTime/…): every non-zero score of the two files, all other
+    /// rows 0. ARTime scores only a few rows per file, so these are the whole of its output.
+    /// </summary>
+    [Theory]
+    [InlineData("artificialWithAnomaly/art_daily_jumpsup.csv", "2014-04-11 09:05:00=1")]
+    [InlineData("realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv", "2014-02-19 00:37:00=0.882399;2014-02-24 18:57:00=0.619275;2014-02-24 22:17:00=1")]
+    public void Scores_match_the_published_nab_results(string file, string published)
+    {
+        var root = NabDataLocator.Find(AppContext.BaseDirectory);
+        if (root is null)
+        {
+            output.WriteLine("SKIPPED: NAB data folder not found (../shared/data/nab).");
+            return;
+        }
+        var series = SeriesCsv.Read(Path.Combine(root, "data", file));
+        var scores = NabDetectors.ArtimeWithNabInputs(series);
+        var expected = published.Split(';').Select(p => p.Split('='))
+            .ToDictionary(p => DateTime.Parse(p[0], CultureInfo.InvariantCulture), p => double.Parse(p[1], CultureInfo.InvariantCulture));
+        var flagged = Enumerable.Range(0, scores.Length).Where(i => scores[i] != 0)
+            .ToDictionary(i => series.Timestamps[i], i => scores[i]);
+        Assert.Equal(expected, flagged);
+    }
+
+    [Fact]
+    public void A_wave_that_freezes_founds_a_new_cluster_and_nothing_else_does()
+    {
+        // Ten days of a daily wave, then half a day where it stops moving (NAB's art_daily_flatmiddle shape).
+        var series = new SeriesBuilder(288 * 14, FiveMinutes).Level(50).Daily(20).Noise(1).Build();
+        var values = series.Values.ToArray();
+        const int FreezeStart = (288 * 10) + 100;
+        for (var i = FreezeStart; i < FreezeStart + 144; i++)
+        {
+            values[i] = values[FreezeStart];
+        }
+        var detector = new ArtimeDetector(values.Min(), values.Max(), probation: 750);
+        var flagged = Enumerable.Range(0, values.Length).Where(i => detector.Score(values[i]) > 0).ToList();
+        output.WriteLine($"flagged rows: {string.Join(", ", flagged)}");
+        Assert.Contains(flagged, i => i >= FreezeStart && i < FreezeStart + 144);
+        Assert.True(flagged.Count(i => i < FreezeStart || i >= FreezeStart + 144 + 288) <= 2, $"flagged {flagged.Count} rows");
+    }
+
+    [Fact]
+    public void Its_categories_stay_within_their_bound_on_noise()
+    {
+        var random = new Random(3);
+        var detector = new ArtimeDetector(0, 1, probation: 300, maxCategories: 64);
+        for (var i = 0; i < 20_000; i++)
+        {
+            detector.Score(random.NextDouble());
+        }
+        Assert.Equal(64, detector.Categories);
+    }
+
+    [Fact]
+    public void Past_its_bound_the_art_drops_the_category_that_resonated_least_recently_also_after_a_restore()
+    {
+        static double[] Sample(double value) => Enumerable.Repeat(value, DualVigilanceArt.Features).ToArray();
+        var art = new DualVigilanceArt(maxCategories: 3) { RhoLow = 0.99, RhoHigh = 0.99 };
+        art.Train(Sample(0.3)); // the first sample only makes the all-ones category
+        art.Train(Sample(0.1));
+        art.Train(Sample(0.5));
+        art.Train(Sample(0.9)); // a fourth category: the all-ones one goes
+        Assert.True(art.Train(Sample(0.1)).Resonated); // 0.1 is now the most recent, 0.5 the least
+        var writer = new StateWriter(4096);
+        art.Write(ref writer);
+        var reader = new StateReader(writer.Written);
+        var restored = DualVigilanceArt.Read(ref reader, maxCategories: 3);
+
+        Assert.False(restored.Train(Sample(0.7)).Resonated); // a new cluster: 0.5 goes, not 0.1
+        Assert.True(restored.Train(Sample(0.1)).Resonated);
+        Assert.False(restored.Train(Sample(0.5)).Resonated);
+        Assert.Equal(3, restored.Categories);
+    }
+
+    [Fact]
+    public void The_streaming_detector_rebuilds_for_a_lasting_shift_but_not_for_a_spike()
+    {
+        var settings = DetectorSettings.Default;
+        var detector = new OnlineArtDetector(settings);
+        var random = new Random(5);
+        for (var i = 0; i < settings.ArtSamples; i++)
+        {
+            detector.Score(10 + random.NextDouble());
+        }
+        var range = detector.Range;
+        Assert.True(range.Low < 10 && range.High > 11, $"{range}");
+        detector.Score(100);
+        for (var i = 0; i < settings.ArtSamples / 2; i++)
+        {
+            detector.Score(10 + random.NextDouble());
+        }
+        Assert.Equal(range, detector.Range);
+        for (var i = 0; i < (settings.ArtSamples / 2) + 1; i++)
+        {
+            detector.Score(50 + random.NextDouble());
+        }
+        Assert.True(detector.Range.High > 50, $"{detector.Range}");
+    }
+
+    [Theory]
+    [InlineData(256)]
+    [InlineData(16)] // categories dropped all the time: which one goes next is state too
+    public void Exported_state_continues_exactly_across_its_rebuilds(int maxCategories)
+    {
+        var settings = DetectorSettings.Default with { ArtMaxCategories = maxCategories };
+        // A lasting shift at 1,000 rebuilds ARTime about 150 samples later; a restore every 13 samples crosses it and
+        // lands inside ARTime's masks (the noise founds clusters often).
+        var series = new SeriesBuilder(1600, FiveMinutes).Level(20).Daily(5).Noise(6).Build();
+        var values = series.Values.Select((v, i) => i >= 1000 ? v + 200 : v).ToArray();
+        var original = new MetricAnomalyDetector(settings);
+        var restored = new MetricAnomalyDetector(settings);
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (i % 13 == 0)
+            {
+                restored = MetricAnomalyDetector.ImportState(restored.ExportState(), settings);
+            }
+            Assert.Equal(original.Update(series.Timestamps[i], values[i]), restored.Update(series.Timestamps[i], values[i]));
+        }
+    }
+}
