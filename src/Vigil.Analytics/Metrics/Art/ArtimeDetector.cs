@@ -465,7 +465,12 @@ public sealed class ArtimeDetector
         downsample.CopyTo(detector._downsample, 0);
         similarities.CopyTo(detector._similarities, 0);
         shortfalls.CopyTo(detector._shortfalls, 0);
+        // The probation's samples wait until its last one: as many as were processed before it, none after.
         var pending = reader.ReadCount(detector._trendWindow);
+        if (pending != (detector._processed <= detector._trendWindow ? detector._processed - 1 : 0))
+        {
+            throw new FormatException("detector state: bad ART probation");
+        }
         for (var k = 0; k < pending; k++)
         {
             var features = reader.ReadDoubles(FeatureCount);

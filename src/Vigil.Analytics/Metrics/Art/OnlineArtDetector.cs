@@ -105,6 +105,10 @@ internal sealed class OnlineArtDetector(DetectorSettings settings)
         if (reader.ReadBoolean())
         {
             (detector._low, detector._high) = (reader.ReadDouble(), reader.ReadDouble());
+            if (!double.IsFinite(detector._low) || !double.IsFinite(detector._high))
+            {
+                throw new FormatException("detector state: bad ART range");
+            }
             detector._art = ArtimeDetector.Read(ref reader, settings.ArtMaxCategories);
             foreach (var v in recent)
             {
