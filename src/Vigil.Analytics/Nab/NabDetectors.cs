@@ -40,36 +40,12 @@ public static class NabDetectors
     /// <summary>ARTime as NAB runs it: normalised to the file's min/max, its probation NAB's (from the file's length).</summary>
     public static double[] ArtimeWithNabInputs(MetricSeries series)
     {
-        var values = series.Values;
-        double min = double.PositiveInfinity, max = double.NegativeInfinity;
-        foreach (var v in values)
-        {
-            if (double.IsFinite(v))
-            {
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
-            }
-        }
-        var detector = new Metrics.Art.ArtimeDetector(min, max, Metrics.Art.ArtimeDetector.NabProbation(values.Length));
-        var scores = new double[values.Length];
-        for (var i = 0; i < scores.Length; i++)
-        {
-            scores[i] = double.IsFinite(values[i]) ? detector.Score(values[i]) : 0.0;
-        }
-        return scores;
+        var (min, max) = FileRange(series.Values);
+        return ScoreEach(series, new Metrics.Art.ArtimeDetector(min, max, Metrics.Art.ArtimeDetector.NabProbation(series.Count)).Score);
     }
 
     /// <summary>The default's ARTime member alone: its probation and range from the first samples, no look-ahead.</summary>
-    public static double[] ArtimeOnline(MetricSeries series)
-    {
-        var detector = new Metrics.Art.OnlineArtDetector(DetectorSettings.Default);
-        var scores = new double[series.Count];
-        for (var i = 0; i < scores.Length; i++)
-        {
-            scores[i] = double.IsFinite(series.Values[i]) ? detector.Score(series.Values[i]) : 0.0;
-        }
-        return scores;
-    }
+    public static double[] ArtimeOnline(MetricSeries series) => ScoreEach(series, new Metrics.Art.OnlineArtDetector(DetectorSettings.Default).Score);
 
     /// <summary>
     /// CAD OSE exactly as NAB runs it: the range is the file's min/max and the rest period 3% of its length
@@ -77,7 +53,14 @@ public static class NabDetectors
     /// </summary>
     public static double[] CadWithNabInputs(MetricSeries series)
     {
-        var values = series.Values;
+        var (min, max) = FileRange(series.Values);
+        var rest = Math.Max(1, (int)(Math.Floor(0.15 * series.Count) / 5.0));
+        return ScoreEach(series, new ContextualAnomalyDetector(min, max, rest).Score);
+    }
+
+    /// <summary>The file's min and max over its finite values (what NAB hands a detector as inputMin/inputMax).</summary>
+    private static (double Min, double Max) FileRange(double[] values)
+    {
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         foreach (var v in values)
         {
@@ -87,12 +70,16 @@ public static class NabDetectors
                 max = Math.Max(max, v);
             }
         }
-        var rest = Math.Max(1, (int)(Math.Floor(0.15 * values.Length) / 5.0));
-        var detector = new ContextualAnomalyDetector(min, max, rest);
-        var scores = new double[values.Length];
+        return (min, max);
+    }
+
+    /// <summary>Each finite value scored in order; a missing one scores 0 and is not shown to the detector.</summary>
+    private static double[] ScoreEach(MetricSeries series, Func<double, double> score)
+    {
+        var scores = new double[series.Count];
         for (var i = 0; i < scores.Length; i++)
         {
-            scores[i] = double.IsFinite(values[i]) ? detector.Score(values[i]) : 0.0;
+            scores[i] = double.IsFinite(series.Values[i]) ? score(series.Values[i]) : 0.0;
         }
         return scores;
     }

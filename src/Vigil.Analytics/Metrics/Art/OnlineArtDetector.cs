@@ -10,9 +10,7 @@ namespace Vigil.Analytics.Metrics.Art;
 /// </summary>
 internal sealed class OnlineArtDetector(DetectorSettings settings)
 {
-    private readonly double[] _recent = new double[settings.ArtSamples];
-    private int _count;
-    private int _next;
+    private RecentValues _recent = new(settings.ArtSamples);
     private int _outside; // how many remembered values lie outside the range
     private double _low;
     private double _high;
@@ -26,27 +24,16 @@ internal sealed class OnlineArtDetector(DetectorSettings settings)
     public double Score(double value)
     {
         var score = _art?.Score(value) ?? 0.0;
-        Remember(value);
-        if (_art is null ? _count == _recent.Length : _outside * 2 > _recent.Length)
+        if (_recent.Add(value, out var overwritten) && IsOutside(overwritten))
+        {
+            _outside--;
+        }
+        _outside += IsOutside(value) ? 1 : 0;
+        if (_art is null ? _recent.IsFull : _outside * 2 > _recent.Capacity)
         {
             Build();
         }
         return score;
-    }
-
-    private void Remember(double value)
-    {
-        if (_count == _recent.Length && IsOutside(_recent[_next]))
-        {
-            _outside--;
-        }
-        _recent[_next] = value;
-        _next = (_next + 1) % _recent.Length;
-        _count = Math.Min(_count + 1, _recent.Length);
-        if (IsOutside(value))
-        {
-            _outside++;
-        }
     }
 
     private bool IsOutside(double value) => _art is not null && (value < _low || value > _high);
@@ -54,31 +41,18 @@ internal sealed class OnlineArtDetector(DetectorSettings settings)
     /// <summary>A new ARTime on the remembered values' range; they are its probation.</summary>
     private void Build()
     {
-        double min = double.PositiveInfinity, max = double.NegativeInfinity;
-        foreach (var v in _recent)
+        (_low, _high) = _recent.Range(settings.ArtRangeMargin);
+        _art = new ArtimeDetector(_low, _high, _recent.Capacity, settings.ArtMaxCategories);
+        for (var i = 0; i < _recent.Count; i++)
         {
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
-        }
-        var span = max - min;
-        if (span == 0.0)
-        {
-            span = Math.Max(Math.Abs(max) * 0.01, 1e-9);
-        }
-        (_low, _high) = (min - (settings.ArtRangeMargin * span), max + (settings.ArtRangeMargin * span));
-        _art = new ArtimeDetector(_low, _high, _recent.Length, settings.ArtMaxCategories);
-        for (var i = 0; i < _recent.Length; i++)
-        {
-            _art.Score(_recent[(_next + i) % _recent.Length]);
+            _art.Score(_recent[i]);
         }
         _outside = 0;
     }
 
     internal void Write(ref StateWriter writer)
     {
-        writer.Write(_count);
-        writer.Write(_next);
-        writer.Write(_recent.AsSpan(0, _count));
+        _recent.Write(ref writer);
         writer.Write(_art is not null);
         if (_art is not null)
         {
@@ -90,18 +64,8 @@ internal sealed class OnlineArtDetector(DetectorSettings settings)
 
     internal static OnlineArtDetector Read(ref StateReader reader, DetectorSettings settings)
     {
-        var detector = new OnlineArtDetector(settings)
-        {
-            _count = reader.ReadInt32(),
-            _next = reader.ReadInt32(),
-        };
-        var recent = reader.ReadDoubles(detector._recent.Length);
-        if (recent.Length != detector._count || detector._next < 0 || detector._next >= detector._recent.Length
-            || (detector._count < detector._recent.Length && detector._next != detector._count))
-        {
-            throw new FormatException("detector state: bad ART buffer");
-        }
-        recent.CopyTo(detector._recent, 0);
+        var detector = new OnlineArtDetector(settings);
+        detector._recent = RecentValues.Read(ref reader, detector._recent.Capacity);
         if (reader.ReadBoolean())
         {
             (detector._low, detector._high) = (reader.ReadDouble(), reader.ReadDouble());
@@ -110,9 +74,9 @@ internal sealed class OnlineArtDetector(DetectorSettings settings)
                 throw new FormatException("detector state: bad ART range");
             }
             detector._art = ArtimeDetector.Read(ref reader, settings.ArtMaxCategories);
-            foreach (var v in recent)
+            for (var i = 0; i < detector._recent.Count; i++)
             {
-                detector._outside += detector.IsOutside(v) ? 1 : 0;
+                detector._outside += detector.IsOutside(detector._recent[i]) ? 1 : 0;
             }
         }
         return detector;

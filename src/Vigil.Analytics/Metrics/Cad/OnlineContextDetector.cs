@@ -10,9 +10,7 @@ namespace Vigil.Analytics.Metrics.Cad;
 /// </summary>
 internal sealed class OnlineContextDetector(DetectorSettings settings)
 {
-    private readonly double[] _recent = new double[Math.Max(2, settings.ContextualRangeSamples)];
-    private int _count;
-    private int _next;
+    private RecentValues _recent = new(Math.Max(2, settings.ContextualRangeSamples));
     private double _low;
     private double _high;
     private ContextualAnomalyDetector? _cad;
@@ -26,13 +24,13 @@ internal sealed class OnlineContextDetector(DetectorSettings settings)
 
     public double Score(double value)
     {
-        if (_cad is null && _count + 1 < Math.Min(settings.ContextualStartSamples, _recent.Length))
+        if (_cad is null && _recent.Count + 1 < Math.Min(settings.ContextualStartSamples, _recent.Capacity))
         {
-            Remember(value);
+            _recent.Add(value, out _);
             return 0.0;
         }
         // The range of the first values is provisional: refitted once, when the buffer of recent values first fills.
-        var rangeSamplesComplete = _count + 1 == _recent.Length;
+        var rangeSamplesComplete = _recent.Count + 1 == _recent.Capacity;
         var outOfRange = _cad is not null && (value < _low || value > _high);
         if (_cad is null || rangeSamplesComplete || outOfRange || _cad.ContextCount >= settings.ContextualMaxContexts)
         {
@@ -48,28 +46,16 @@ internal sealed class OnlineContextDetector(DetectorSettings settings)
             }
         }
         var score = _cad!.Score(value);
-        Remember(value);
+        _recent.Add(value, out _);
         return score;
     }
 
     private void Rebuild(double value)
     {
-        double min = value, max = value;
-        for (var i = 0; i < _count; i++)
-        {
-            min = Math.Min(min, _recent[i]);
-            max = Math.Max(max, _recent[i]);
-        }
-        var span = max - min;
-        if (span == 0.0)
-        {
-            span = Math.Max(Math.Abs(max) * 0.01, 1e-9); // a flat start: any later change is out of range anyway
-        }
-        _low = min - (settings.ContextualRangeMargin * span);
-        _high = max + (settings.ContextualRangeMargin * span);
+        (_low, _high) = _recent.Range(settings.ContextualRangeMargin, including: value);
         // A series that makes many contexts per sample (noise) could fill the memory during the replay itself and
         // rebuild on every sample; replaying only the latest half, quarter, … until it fits keeps the cost amortised.
-        for (var length = _count; ; length /= 2)
+        for (var length = _recent.Count; ; length /= 2)
         {
             _cad = new ContextualAnomalyDetector(_low, _high, settings.ContextualRestPeriod, restAfterReportedHigh: settings.ContextualRestAfterReportedHigh);
             if (Replay(_cad, length) || length == 0)
@@ -83,10 +69,9 @@ internal sealed class OnlineContextDetector(DetectorSettings settings)
     /// memory reached half its limit on the way.</summary>
     private bool Replay(ContextualAnomalyDetector cad, int length)
     {
-        var oldest = _count < _recent.Length ? 0 : _next;
-        for (var i = _count - length; i < _count; i++)
+        for (var i = _recent.Count - length; i < _recent.Count; i++)
         {
-            cad.Score(_recent[(oldest + i) % _recent.Length]);
+            cad.Score(_recent[i]);
             if (cad.ContextCount >= settings.ContextualMaxContexts / 2)
             {
                 return false;
@@ -95,18 +80,9 @@ internal sealed class OnlineContextDetector(DetectorSettings settings)
         return true;
     }
 
-    private void Remember(double value)
-    {
-        _recent[_next] = value;
-        _next = (_next + 1) % _recent.Length;
-        _count = Math.Min(_count + 1, _recent.Length);
-    }
-
     internal void Write(ref StateWriter writer)
     {
-        writer.Write(_count);
-        writer.Write(_next);
-        writer.Write(_recent.AsSpan(0, _count));
+        _recent.Write(ref writer);
         writer.Write(_cad is not null);
         if (_cad is not null)
         {
@@ -119,14 +95,7 @@ internal sealed class OnlineContextDetector(DetectorSettings settings)
     internal static OnlineContextDetector Read(ref StateReader reader, DetectorSettings settings)
     {
         var detector = new OnlineContextDetector(settings);
-        detector._count = reader.ReadInt32();
-        detector._next = reader.ReadInt32();
-        var recent = reader.ReadDoubles(detector._recent.Length);
-        if (recent.Length != detector._count || detector._next < 0 || detector._next >= detector._recent.Length)
-        {
-            throw new FormatException("detector state: bad contextual buffer");
-        }
-        recent.CopyTo(detector._recent, 0);
+        detector._recent = RecentValues.Read(ref reader, detector._recent.Capacity);
         if (reader.ReadBoolean())
         {
             detector._low = reader.ReadDouble();
