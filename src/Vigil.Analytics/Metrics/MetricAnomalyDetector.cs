@@ -40,8 +40,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     private AnomalySignal _strongest;
     private OnlineContextDetector? _contextual =
         (settings ?? DetectorSettings.Default).ContextualMaxContexts > 0 ? new(settings ?? DetectorSettings.Default) : null;
-    private OnlineArtDetector? _art = (settings ?? DetectorSettings.Default) is { ContextualMaxContexts: > 0, ArtSamples: > 0 } s
-        ? new(s) : null;
+    private OnlineArtDetector? _art = (settings ?? DetectorSettings.Default).ArtSamples > 0 ? new(settings ?? DetectorSettings.Default) : null;
 
     /// <summary>The ensemble's surprise for the latest sample (before the novelty scorer).</summary>
     internal double LastSurprise { get; private set; }
@@ -73,11 +72,12 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var (result, surprise) = Score(timestamp, value);
         LastSurprise = surprise;
         Learn(timestamp, value, surprise);
-        if (_contextual is null)
+        if (_contextual is null && _art is null)
         {
             return QuietWhileYoung(result, value);
         }
-        var contextual = WithContextualScore(result, surprise, _contextual.Score(value));
+        // Without CAD (the balanced detector) the statistical novelty score stands in its place.
+        var contextual = _contextual is null ? result : WithContextualScore(result, surprise, _contextual.Score(value));
         LastContextualScore = contextual.Score;
         var likelihood = _likelihood.Update(surprise / (1 + surprise), _samples >= LikelihoodArmedSamples, LikelihoodAlpha);
         var art = _art?.Score(value) ?? 0.0;

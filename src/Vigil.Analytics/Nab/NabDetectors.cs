@@ -28,6 +28,7 @@ public static class NabDetectors
         ["cad-online"] = CadOnline,
         ["default-ungated"] = series => SeriesScoring.AnomalyScores(series, WithoutArt with { ContextualGate = 0 }),
         ["lightweight"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight),
+        ["balanced"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced),
         ["default-not-young"] = series => SeriesScoring.AnomalyScores(series, WithoutArt with { YoungSeriesSamples = 0 }),
         ["lightweight-not-young"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { YoungSeriesSamples = 0 }),
         ["likelihood"] = Likelihood,

@@ -6,7 +6,8 @@ namespace Vigil.Cli.Commands;
 
 /// <summary>
 /// <c>vigil metrics bench</c>: single-threaded points/s, bytes allocated per point and memory per series, for the
-/// default detector (statistical ensemble + contextual CAD OSE) and the lightweight one (ensemble only). Synthetic
+/// default detector (statistical ensemble + CAD OSE + ARTime), the balanced one (without CAD) and the lightweight one
+/// (ensemble only). Synthetic
 /// data (a daily sine plus noise, fixed seed) so runs compare; wall-clock figures on a shared machine are noisy, so
 /// the best of three runs is printed.
 /// </summary>
@@ -14,14 +15,17 @@ public static class MetricsBenchCommand
 {
     public static Command Create(CliContext context)
     {
-        var points = new Option<int>("--points") { Description = "Points per throughput run of the default detector (the lightweight one runs 20× as many)", DefaultValueFactory = _ => 250_000 };
+        var points = new Option<int>("--points") { Description = "Points per throughput run of the default detector (the balanced one runs 4×, the lightweight one 20× as many)", DefaultValueFactory = _ => 250_000 };
         var series = new Option<int>("--series") { Description = "Series held at once for the memory measurement", DefaultValueFactory = _ => 200 };
         var command = new Command("bench", "Measure detector throughput (points/s), allocations per point and memory per series") { points, series };
         command.SetAction(async (result, ct) =>
         {
             var count = Math.Max(1000, result.GetValue(points));
             var held = Math.Max(1, result.GetValue(series));
-            foreach (var (name, settings, runPoints) in new[] { ("default", DetectorSettings.Default, count), ("lightweight", DetectorSettings.Lightweight, count * 20) })
+            foreach (var (name, settings, runPoints) in new[]
+            {
+                ("default", DetectorSettings.Default, count), ("balanced", DetectorSettings.Balanced, count * 4), ("lightweight", DetectorSettings.Lightweight, count * 20),
+            })
             {
                 var (rate, allocated) = Throughput(settings, Synthetic(runPoints, TimeSpan.FromMinutes(1), seed: 42));
                 await context.Out.WriteLineAsync($"{name}: {rate:N0} points/s single-threaded (best of 3 runs of {runPoints:N0} points, 1-minute samples), " +
@@ -35,6 +39,8 @@ public static class MetricsBenchCommand
             var noisePoints = Math.Max(1000, count / 5);
             var (noiseRate, _) = Throughput(DetectorSettings.Default, WhiteNoise(noisePoints, seed: 42));
             await context.Out.WriteLineAsync($"default on white noise (its worst case): {noiseRate:N0} points/s single-threaded (best of 3 runs of {noisePoints:N0} points)").ConfigureAwait(false);
+            var (balancedNoiseRate, _) = Throughput(DetectorSettings.Balanced, WhiteNoise(count * 4, seed: 42));
+            await context.Out.WriteLineAsync($"balanced on white noise: {balancedNoiseRate:N0} points/s single-threaded (best of 3 runs of {count * 4:N0} points)").ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;

@@ -47,8 +47,11 @@ internal sealed class MetricsParser(YamlReader reader)
                 case "contextual":
                     detector = MetricDetectorKind.Contextual;
                     break;
+                case "balanced":
+                    detector = MetricDetectorKind.Balanced;
+                    break;
                 default:
-                    reader.Error(detectorNode, $"metrics.detector must be \"lightweight\" or \"contextual\", got \"{detectorName}\"");
+                    reader.Error(detectorNode, $"metrics.detector must be \"lightweight\", \"balanced\" or \"contextual\", got \"{detectorName}\"");
                     break;
             }
         }

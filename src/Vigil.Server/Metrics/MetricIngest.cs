@@ -207,23 +207,31 @@ public sealed partial class MetricIngest
     }
 
     /// <summary>
-    /// A series keeps the detector it was created with, whatever <c>metrics.detector</c> says now; the state holds a
-    /// contextual part or not, and importing it with the other kind's settings is refused, so try both.
+    /// A series keeps the detector it was created with, whatever <c>metrics.detector</c> says now; the state holds
+    /// its parts, and importing it with another kind's settings is refused, so try each kind.
     /// </summary>
     private static MetricAnomalyDetector ImportDetector(byte[] state)
     {
-        try
+        foreach (var settings in new[] { DetectorSettings.Lightweight, DetectorSettings.Balanced })
         {
-            return MetricAnomalyDetector.ImportState(state, DetectorSettings.Lightweight);
+            try
+            {
+                return MetricAnomalyDetector.ImportState(state, settings);
+            }
+            catch (FormatException)
+            {
+                // another kind's state: try the next
+            }
         }
-        catch (FormatException)
-        {
-            return MetricAnomalyDetector.ImportState(state, DetectorSettings.Default);
-        }
+        return MetricAnomalyDetector.ImportState(state, DetectorSettings.Default);
     }
 
-    private static MetricAnomalyDetector NewDetector(MetricsConfig config) =>
-        new(config.Detector == MetricDetectorKind.Contextual ? DetectorSettings.Default : DetectorSettings.Lightweight);
+    private static MetricAnomalyDetector NewDetector(MetricsConfig config) => new(config.Detector switch
+    {
+        MetricDetectorKind.Contextual => DetectorSettings.Default,
+        MetricDetectorKind.Balanced => DetectorSettings.Balanced,
+        _ => DetectorSettings.Lightweight,
+    });
 
     private static void Count(Dictionary<string, int> reasons, string reason, int count = 1) =>
         reasons[reason] = reasons.GetValueOrDefault(reason) + count;

@@ -112,11 +112,12 @@ public sealed class ArtimeDetectorTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(256)]
-    [InlineData(16)] // categories dropped all the time: which one goes next is state too
-    public void Exported_state_continues_exactly_across_its_rebuilds(int maxCategories)
+    [InlineData(256, false)]
+    [InlineData(16, false)] // categories dropped all the time: which one goes next is state too
+    [InlineData(256, true)] // the balanced detector: ARTime without CAD
+    public void Exported_state_continues_exactly_across_its_rebuilds(int maxCategories, bool balanced)
     {
-        var settings = DetectorSettings.Default with { ArtMaxCategories = maxCategories };
+        var settings = (balanced ? DetectorSettings.Balanced : DetectorSettings.Default) with { ArtMaxCategories = maxCategories };
         // A lasting shift at 1,000 rebuilds ARTime about 150 samples later; a restore every 13 samples crosses it and
         // lands inside ARTime's masks (the noise founds clusters often).
         var series = new SeriesBuilder(1600, FiveMinutes).Level(20).Daily(5).Noise(6).Build();

@@ -12,6 +12,9 @@ public sealed class NabBenchmarkTests(ITestOutputHelper output)
 
     private const double LowFalsePositiveFloor = 55.0;
 
+    /// <summary>Just below the balanced detector's measured standard score (57.9; lightweight scores 34.5).</summary>
+    private const double BalancedStandardFloor = 57.5;
+
     [Fact]
     public void Overall_standard_score_stays_above_the_floor()
     {
@@ -29,6 +32,21 @@ public sealed class NabBenchmarkTests(ITestOutputHelper output)
         var lowFalsePositives = results.Single(r => r.Profile.Name == "reward_low_FP_rate");
         Assert.True(lowFalsePositives.Overall.Normalised >= LowFalsePositiveFloor,
             $"NAB reward-low-FP score {lowFalsePositives.Overall.Normalised:0.0} fell below {LowFalsePositiveFloor}");
+    }
+
+    [Fact]
+    public void The_balanced_detector_stays_above_its_floor()
+    {
+        var root = NabDataLocator.Find(AppContext.BaseDirectory);
+        if (root is null)
+        {
+            output.WriteLine("SKIPPED: NAB data folder not found.");
+            return;
+        }
+        var results = NabReport.Run(NabCorpus.Load(root), NabDetectors.All["balanced"]);
+        output.WriteLine(NabReport.Format(results));
+        var standard = results.Single(r => r.Profile.Name == "standard").Overall.Normalised;
+        Assert.True(standard >= BalancedStandardFloor, $"balanced NAB standard score {standard:0.0} fell below {BalancedStandardFloor}");
     }
 
     [Fact]

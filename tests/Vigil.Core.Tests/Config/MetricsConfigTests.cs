@@ -56,10 +56,12 @@ public class MetricsConfigTests
         Assert.Equal(MetricDetectorKind.Lightweight, ConfigLoader.Parse(Base, "vigil.yml").Metrics.Detector);
         var contextual = ConfigLoader.Parse(Base + "metrics:\n  detector: contextual\n", "vigil.yml").Metrics;
         Assert.Equal((MetricDetectorKind.Contextual, 0.69), (contextual.Detector, contextual.Threshold));
+        var balanced = ConfigLoader.Parse(Base + "metrics:\n  detector: balanced\n", "vigil.yml").Metrics;
+        Assert.Equal((MetricDetectorKind.Balanced, 0.69), (balanced.Detector, balanced.Threshold));
         var tuned = ConfigLoader.Parse(Base + "metrics:\n  detector: contextual\n  threshold: 0.5\n", "vigil.yml").Metrics;
         Assert.Equal(0.5, tuned.Threshold);
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Base + "metrics:\n  detector: magic\n", "vigil.yml"));
-        Assert.Contains("\"lightweight\" or \"contextual\"", Assert.Single(ex.Errors).Message, StringComparison.Ordinal);
+        Assert.Contains("\"lightweight\", \"balanced\" or \"contextual\"", Assert.Single(ex.Errors).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -280,6 +280,26 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
         Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
     }
 
+    [Theory]
+    [InlineData("balanced")]
+    [InlineData("contextual")]
+    public async Task A_series_keeps_its_detector_kind_across_a_restart_with_another_configured(string kind)
+    {
+        // 400 samples: past the pattern detectors' probation (300), so their state is in what is saved.
+        var config = Config.Replace("metrics:\n", $"metrics:\n  detector: {kind}\n", StringComparison.Ordinal);
+        await using var first = await RunningVigil.StartAsync(backend, config);
+        using (var content = new StringContent(Body("latency", "{\"host\":\"h1\"}", Calm(400, DateTimeOffset.UtcNow)), Encoding.UTF8, "application/json"))
+        using (var response = await first.Client.PostAsync("/api/v1/metrics", content))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        await first.StopAsync();
+
+        await using var restarted = await RunningVigil.StartAsync(first.Database, ownsDatabase: false, Config);
+        var series = Assert.Single((await restarted.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]!.AsArray())!;
+        Assert.Equal(400, series["samples"]!.GetValue<long>());
+    }
+
     [Fact]
     public async Task Detector_state_and_points_survive_a_restart()
     {
