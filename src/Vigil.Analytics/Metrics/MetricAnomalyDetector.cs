@@ -79,7 +79,9 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         // Without CAD (the balanced detector) the statistical novelty score stands in its place.
         var contextual = _contextual is null ? result : WithContextualScore(result, surprise, _contextual.Score(value));
         LastContextualScore = contextual.Score;
-        var likelihood = _likelihood.Update(surprise / (1 + surprise), _samples >= LikelihoodArmedSamples, LikelihoodAlpha);
+        // s / (1 + s), which is NaN for an infinite surprise (values near ±double.MaxValue): that is 1.
+        var squashed = double.IsPositiveInfinity(surprise) ? 1.0 : surprise / (1 + surprise);
+        var likelihood = _likelihood.Update(squashed, _samples >= LikelihoodArmedSamples, LikelihoodAlpha);
         var art = _art?.Score(value) ?? 0.0;
         return QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)), art, surprise), value);
     }
@@ -174,7 +176,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var seasonal = _seasonal is { } s && s.IsSeasonal(_settings) ? s : null;
         var season = seasonal?.Strength(timestamp, value, floor) / _settings.SeasonalUnit ?? 0;
 
-        var (surprise, signal) = (spike, AnomalySignal.Spike);
+        // Values near ±double.MaxValue overflow the statistics (∞/∞); such a comparison gives no evidence, not NaN.
+        var (surprise, signal) = (double.IsNaN(spike) ? 0 : spike, AnomalySignal.Spike);
         if (shift > surprise)
         {
             (surprise, signal) = (shift, AnomalySignal.LevelShift);

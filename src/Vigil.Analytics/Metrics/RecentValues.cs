@@ -30,7 +30,8 @@ internal sealed class RecentValues(int capacity)
     }
 
     /// <summary>The values' min and max (with <paramref name="including"/>), widened by <paramref name="margin"/> of their
-    /// span on each side; a flat stretch gets ±1% of its value (± 1e-9), so any later change lies outside.</summary>
+    /// span on each side (within ±double.MaxValue); a flat stretch gets ±1% of its value (± 1e-9), so any later
+    /// change lies outside.</summary>
     public (double Low, double High) Range(double margin, double including = double.NaN)
     {
         double min = double.IsNaN(including) ? double.PositiveInfinity : including;
@@ -45,7 +46,8 @@ internal sealed class RecentValues(int capacity)
         {
             span = Math.Max(Math.Abs(max) * 0.01, 1e-9);
         }
-        return (min - (margin * span), max + (margin * span));
+        // Values near ±double.MaxValue would widen to ±∞, which no later arithmetic (or saved state) survives.
+        return (Math.Max(min - (margin * span), -double.MaxValue), Math.Min(max + (margin * span), double.MaxValue));
     }
 
     public void Write(ref StateWriter writer)

@@ -115,6 +115,37 @@ public sealed class MetricAnomalyDetectorTests
         }
     }
 
+    [Theory]
+    [InlineData("default")]
+    [InlineData("balanced")]
+    [InlineData("lightweight")]
+    public void Values_near_the_limits_of_a_double_score_within_0_and_1_and_their_state_restores(string kind)
+    {
+        // ±1e308 overflows every sum and span (∞ − ∞ is NaN); the score must stay a probability and the state loadable.
+        var settings = kind switch { "balanced" => DetectorSettings.Balanced, "lightweight" => DetectorSettings.Lightweight, _ => DetectorSettings.Default };
+        // A flat stretch then one huge value (an infinite surprise); huge values of both signs in noise from the start
+        // (spans of ∞, so NaN surprises).
+        Func<int, Random, double>[] scenarios =
+        [
+            (i, random) => i == 700 ? 1e308 : 0,
+            (i, random) => i % 7 == 0 ? 1e308 : i % 11 == 0 ? -1e308 : random.NextDouble(),
+        ];
+        foreach (var scenario in scenarios)
+        {
+            var detector = new MetricAnomalyDetector(settings);
+            var random = new Random(1);
+            for (var i = 0; i < 2000; i++)
+            {
+                var score = detector.Update(SeriesBuilder.Start.AddMinutes(i), scenario(i, random)).Score;
+                Assert.True(score is >= 0 and <= 1, $"sample {i}: score {score}");
+                if (i % 500 == 499)
+                {
+                    detector = MetricAnomalyDetector.ImportState(detector.ExportState(), settings);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Damaged_state_is_a_format_error()
     {

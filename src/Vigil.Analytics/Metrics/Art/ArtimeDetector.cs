@@ -122,6 +122,7 @@ public sealed class ArtimeDetector
         {
             ds /= _max - _min;
         }
+        // Values near ±double.MaxValue can overflow this to NaN, which the saturating cast makes level 0.
         var level = (int)Math.Clamp(Math.Round(ds * Levels, MidpointRounding.ToEven), 0, Levels);
         ds = level / (double)Levels;
         var median = RunningMedian(level) / (double)Levels;
