@@ -300,6 +300,30 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
         Assert.Equal(400, series["samples"]!.GetValue<long>());
     }
 
+    [Theory]
+    [InlineData("lightweight")]
+    [InlineData("balanced")]
+    [InlineData("contextual")]
+    public async Task Values_near_the_limits_of_a_double_are_scored_charted_and_restored(string kind)
+    {
+        var config = Config.Replace("metrics:\n", $"metrics:\n  detector: {kind}\n", StringComparison.Ordinal);
+        await using var first = await RunningVigil.StartAsync(backend, config);
+        var random = new Random(3);
+        var end = DateTimeOffset.UtcNow;
+        var points = Enumerable.Range(0, 400).Select(i => (end.AddSeconds(i - 400), i % 7 == 0 ? 1e308 : i % 11 == 0 ? -1e308 : random.NextDouble()));
+        using (var content = new StringContent(Body("huge", "{}", points), Encoding.UTF8, "application/json"))
+        using (var response = await first.Client.PostAsync("/api/v1/metrics", content))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        var id = (await first.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!["id"]!.GetValue<string>();
+        Assert.Equal(400, (await first.Client.GetJsonAsync($"/api/v1/metrics/series/{id}"))["points"]!.AsArray().Count);
+        await first.StopAsync();
+
+        await using var restarted = await RunningVigil.StartAsync(first.Database, ownsDatabase: false, config);
+        Assert.Equal(400, (await restarted.Client.GetJsonAsync($"/api/v1/metrics/series/{id}"))["points"]!.AsArray().Count);
+    }
+
     [Fact]
     public async Task Detector_state_and_points_survive_a_restart()
     {
