@@ -5,8 +5,8 @@ namespace Vigil.Analytics.Metrics.Art;
 /// has neither, so the first <c>ArtSamples</c> values are its probation and give its range, widened by
 /// <c>ArtRangeMargin</c> × span on each side (values outside are clamped to the extreme levels, which ARTime reads as
 /// novel). ARTime's clusters are its memory, so a value outside the range does not rebuild it (rebuilding at every
-/// such value, as CAD does, cost NAB 2–13 points); only a lasting departure does: when more than half of the last
-/// <c>ArtSamples</c> values lie outside the range, it is rebuilt on them.
+/// such value, as CAD does, cost ARTime alone 8–17 NAB points); only a lasting departure does: when more than half of
+/// the last <c>ArtSamples</c> values lie outside the range, it is rebuilt on them.
 /// </summary>
 internal sealed class OnlineArtDetector(DetectorSettings settings)
 {
