@@ -22,8 +22,9 @@ internal sealed class DualVigilanceArt
     private double[] _levelLow;   // the current-level feature's weight and its complement's, by category: the energy
     private double[] _levelHigh;  // similarity reads only these, and a compact copy keeps its scan in a few cache lines
     private long[] _lastUsed;
-    private double[] _match;
     private double[] _energy;
+    private int[] _resonant;      // the categories whose match reached the upper vigilance (filled by Activate)
+    private int _resonantCount;
     private int _count;
     private long _presented;
 
@@ -36,8 +37,8 @@ internal sealed class DualVigilanceArt
         _levelLow = new double[capacity];
         _levelHigh = new double[capacity];
         _lastUsed = new long[capacity];
-        _match = new double[capacity];
         _energy = new double[capacity];
+        _resonant = new int[capacity];
     }
 
     public double RhoLow { get; set; }
@@ -79,15 +80,11 @@ internal sealed class DualVigilanceArt
         {
             return (false, bestMatch, energy);
         }
-        var resonated = false;
-        for (var j = 0; j < _count; j++)
+        for (var r = 0; r < _resonantCount; r++)
         {
-            if (_match[j] >= RhoHigh)
-            {
-                Shrink(j, coded);
-                resonated = true;
-            }
+            Shrink(_resonant[r], coded);
         }
+        var resonated = _resonantCount > 0;
         if (!resonated)
         {
             resonated = best >= 0 && bestMatch >= RhoLow;
@@ -102,6 +99,7 @@ internal sealed class DualVigilanceArt
         var best = -1;
         var bestMatch = 0.0;
         var anyNaN = false;
+        _resonantCount = 0;
         var (level, complement) = (coded[Features - 1], coded[Dimension - 1]);
         var j = 0;
         if (Vector.IsHardwareAccelerated)
@@ -116,7 +114,6 @@ internal sealed class DualVigilanceArt
                 var bound = energy * energy;
                 if (Vector.LessThanAll(bound, vigilance) && Vector.LessThanOrEqualAll(bound, new Vector<double>(bestMatch)))
                 {
-                    bound.CopyTo(_match, j);
                     continue;
                 }
                 for (var k = j; k < j + Vector<double>.Count; k++)
@@ -143,13 +140,15 @@ internal sealed class DualVigilanceArt
         var bound = energy * energy;
         if (bound < RhoHigh && bound <= bestMatch)
         {
-            _match[j] = bound;
             return;
         }
         var size = _sizes[j] == 0 ? 0.001 : _sizes[j];
         var similarity = Overlap(coded, _weights.AsSpan(j * Dimension, Dimension)) / size;
         var match = similarity * similarity * similarity * bound;
-        _match[j] = match;
+        if (match >= RhoHigh)
+        {
+            _resonant[_resonantCount++] = j;
+        }
         if (double.IsNaN(match))
         {
             anyNaN = true;
@@ -204,8 +203,8 @@ internal sealed class DualVigilanceArt
             Array.Resize(ref _levelLow, capacity);
             Array.Resize(ref _levelHigh, capacity);
             Array.Resize(ref _lastUsed, capacity);
-            Array.Resize(ref _match, capacity);
             Array.Resize(ref _energy, capacity);
+            Array.Resize(ref _resonant, capacity);
         }
         weight.CopyTo(_weights.AsSpan(_count * Dimension, Dimension));
         var size = 0.0;
