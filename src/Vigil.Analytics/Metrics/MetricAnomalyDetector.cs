@@ -104,9 +104,10 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     /// <c>s / (1 + s)</c>; rescaled so a usual surprise, NuPIC's 0.03, is 0 and a constant series scores 0) and
     /// ARTime's score joined by a noisy-or, <c>1 − (1 − a)(1 − b)(1 − c)</c>: any can raise the score and together
     /// they raise it further (ARTime is not gated like CAD: gated, NAB lost a point and the white-noise test passes
-    /// without it). A score ARTime alone raised on an unremarkable value is a <see cref="AnomalySignal.Pattern"/>. After a score at or above <see cref="SeriesScoring.DefaultAlertThreshold"/> the detector
-    /// stays quiet for <see cref="DetectorSettings.SuppressionSamples"/> samples, so one incident alerts once (NAB
-    /// rewards the earliest detection in a window and charges every repeat outside it).
+    /// without it). A score ARTime alone raised on an unremarkable value is a <see cref="AnomalySignal.Pattern"/>.
+    /// After a score at or above <see cref="SeriesScoring.DefaultAlertThreshold"/> the detector stays quiet for
+    /// <see cref="DetectorSettings.SuppressionSamples"/> samples, so one incident alerts once (NAB rewards the earliest
+    /// detection in a window and charges every repeat outside it).
     /// </summary>
     private AnomalyScore Combined(AnomalyScore contextual, double likelihood, double art, double surprise)
     {
