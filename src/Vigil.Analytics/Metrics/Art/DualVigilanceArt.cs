@@ -22,7 +22,6 @@ internal sealed class DualVigilanceArt
     private double[] _levelLow;   // the current-level feature's weight and its complement's, by category: the energy
     private double[] _levelHigh;  // similarity reads only these, and a compact copy keeps its scan in a few cache lines
     private long[] _lastUsed;
-    private double[] _energy;
     private int[] _resonant;      // the categories whose match reached the upper vigilance (filled by Activate)
     private int _resonantCount;
     private int _count;
@@ -37,7 +36,6 @@ internal sealed class DualVigilanceArt
         _levelLow = new double[capacity];
         _levelHigh = new double[capacity];
         _lastUsed = new long[capacity];
-        _energy = new double[capacity];
         _resonant = new int[capacity];
     }
 
@@ -68,14 +66,13 @@ internal sealed class DualVigilanceArt
             coded[k] = sample[k];
             coded[Features + k] = 1.0 - sample[k];
         }
-        var (best, bestMatch, anyNaN) = Activate(coded);
+        var (best, bestMatch, energy, anyNaN) = Activate(coded);
         if (anyNaN && learning)
         {
             // Julia orders NaN before every number in a descending sort, so the search stops at once: a mismatch.
             AddCategory(coded);
             return (false, 0.0, 0.0);
         }
-        var energy = best >= 0 ? _energy[best] : 0.0;
         if (!learning)
         {
             return (false, bestMatch, energy);
@@ -93,11 +90,13 @@ internal sealed class DualVigilanceArt
         return (resonated, bestMatch, energy);
     }
 
-    /// <summary>Match <c>(|min(x, W)|₁ / |W|₁)³ · energy²</c> of every category; the best is the first of the highest.</summary>
-    private (int Best, double Match, bool AnyNaN) Activate(ReadOnlySpan<double> coded)
+    /// <summary>Match <c>(|min(x, W)|₁ / |W|₁)³ · energy²</c> of every category; the best is the first of the highest
+    /// (its energy similarity is returned with it; 0 when no category matches at all).</summary>
+    private (int Best, double Match, double Energy, bool AnyNaN) Activate(ReadOnlySpan<double> coded)
     {
         var best = -1;
         var bestMatch = 0.0;
+        var bestEnergy = 0.0;
         var anyNaN = false;
         _resonantCount = 0;
         var (level, complement) = (coded[Features - 1], coded[Dimension - 1]);
@@ -110,7 +109,6 @@ internal sealed class DualVigilanceArt
             {
                 var (low, high) = (new Vector<double>(_levelLow, j), new Vector<double>(_levelHigh, j));
                 var energy = (Vector.Min(levels, low) + Vector.Min(complements, high)) / (low + high);
-                energy.CopyTo(_energy, j);
                 var bound = energy * energy;
                 if (Vector.LessThanAll(bound, vigilance) && Vector.LessThanOrEqualAll(bound, new Vector<double>(bestMatch)))
                 {
@@ -118,7 +116,7 @@ internal sealed class DualVigilanceArt
                 }
                 for (var k = j; k < j + Vector<double>.Count; k++)
                 {
-                    Match(k, coded, _energy[k], ref best, ref bestMatch, ref anyNaN);
+                    Match(k, coded, energy[k - j], ref best, ref bestMatch, ref bestEnergy, ref anyNaN);
                 }
             }
         }
@@ -126,13 +124,12 @@ internal sealed class DualVigilanceArt
         {
             var (low, high) = (_levelLow[j], _levelHigh[j]);
             var energy = (Math.Min(level, low) + Math.Min(complement, high)) / (low + high);
-            _energy[j] = energy;
-            Match(j, coded, energy, ref best, ref bestMatch, ref anyNaN);
+            Match(j, coded, energy, ref best, ref bestMatch, ref bestEnergy, ref anyNaN);
         }
-        return (best, bestMatch, anyNaN);
+        return (best, bestMatch, bestEnergy, anyNaN);
     }
 
-    private void Match(int j, ReadOnlySpan<double> coded, double energy, ref int best, ref double bestMatch, ref bool anyNaN)
+    private void Match(int j, ReadOnlySpan<double> coded, double energy, ref int best, ref double bestMatch, ref double bestEnergy, ref bool anyNaN)
     {
         // The feature similarity is at most 1, so the match is at most energy²: a category whose energy alone cannot
         // reach the upper vigilance or beat the best so far cannot resonate or be the best (exact, and it skips most
@@ -155,7 +152,7 @@ internal sealed class DualVigilanceArt
         }
         else if (match > bestMatch)
         {
-            (best, bestMatch) = (j, match);
+            (best, bestMatch, bestEnergy) = (j, match, energy);
         }
     }
 
@@ -203,7 +200,6 @@ internal sealed class DualVigilanceArt
             Array.Resize(ref _levelLow, capacity);
             Array.Resize(ref _levelHigh, capacity);
             Array.Resize(ref _lastUsed, capacity);
-            Array.Resize(ref _energy, capacity);
             Array.Resize(ref _resonant, capacity);
         }
         weight.CopyTo(_weights.AsSpan(_count * Dimension, Dimension));

@@ -16,8 +16,6 @@ internal sealed class OnlineArtDetector(DetectorSettings settings)
     private double _high;
     private ArtimeDetector? _art;
 
-    public int Categories => _art?.Categories ?? 0;
-
     /// <summary>The range ARTime's levels cut (meaningful once it is built).</summary>
     public (double Low, double High) Range => (_low, _high);
 
