@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Vigil.Analytics.Metrics.Art;
 
 /// <summary>
@@ -186,26 +189,25 @@ public sealed class ArtimeDetector
         return _median;
     }
 
+    /// <summary>Min-max normalises a window of 8 values in place (Vector256.Min/Max order NaN and ±0 as Math.Min/Max).</summary>
     private static void NormaliseToUnit(Span<double> values)
     {
-        var min = double.PositiveInfinity;
-        foreach (var v in values)
+        ArgumentOutOfRangeException.ThrowIfNotEqual(values.Length, Window);
+        ref var first = ref MemoryMarshal.GetReference(values);
+        var (low, high) = (Vector256.LoadUnsafe(ref first), Vector256.LoadUnsafe(ref first, 4));
+        var min = Vector256.Min(low, high);
+        min = Vector256.Min(min, Vector256.Shuffle(min, Vector256.Create(2L, 3, 0, 1)));
+        min = Vector256.Min(min, Vector256.Shuffle(min, Vector256.Create(1L, 0, 3, 2)));
+        (low, high) = (low - min, high - min);
+        var max = Vector256.Max(low, high);
+        max = Vector256.Max(max, Vector256.Shuffle(max, Vector256.Create(2L, 3, 0, 1)));
+        max = Vector256.Max(max, Vector256.Shuffle(max, Vector256.Create(1L, 0, 3, 2)));
+        if (max[0] != 0)
         {
-            min = Math.Min(min, v);
+            (low, high) = (low / max, high / max);
         }
-        var max = double.NegativeInfinity;
-        for (var k = 0; k < values.Length; k++)
-        {
-            values[k] -= min;
-            max = Math.Max(max, values[k]);
-        }
-        if (max != 0)
-        {
-            for (var k = 0; k < values.Length; k++)
-            {
-                values[k] /= max;
-            }
-        }
+        low.StoreUnsafe(ref first);
+        high.StoreUnsafe(ref first, 4);
     }
 
     /// <summary>Full orthonormal Haar transform of 8 values, laid out as Wavelets.jl's <c>dwt</c> does:

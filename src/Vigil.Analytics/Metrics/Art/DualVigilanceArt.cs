@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Vigil.Analytics.Metrics.Art;
 
@@ -101,13 +102,15 @@ internal sealed class DualVigilanceArt
         _resonantCount = 0;
         var (level, complement) = (coded[Features - 1], coded[Dimension - 1]);
         var j = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated && _count <= _levelLow.Length && _count <= _levelHigh.Length)
         {
             // The energy bound of a block of categories at once; a block none of which can matter is skipped whole.
             var (levels, complements, vigilance) = (new Vector<double>(level), new Vector<double>(complement), new Vector<double>(RhoHigh));
+            ref var lows = ref MemoryMarshal.GetArrayDataReference(_levelLow);
+            ref var highs = ref MemoryMarshal.GetArrayDataReference(_levelHigh);
             for (; j + Vector<double>.Count <= _count; j += Vector<double>.Count)
             {
-                var (low, high) = (new Vector<double>(_levelLow, j), new Vector<double>(_levelHigh, j));
+                var (low, high) = (Vector.LoadUnsafe(in lows, (nuint)j), Vector.LoadUnsafe(in highs, (nuint)j));
                 var energy = (Vector.Min(levels, low) + Vector.Min(complements, high)) / (low + high);
                 var bound = energy * energy;
                 if (Vector.LessThanAll(bound, vigilance) && Vector.LessThanOrEqualAll(bound, new Vector<double>(bestMatch)))
@@ -158,12 +161,16 @@ internal sealed class DualVigilanceArt
 
     private static double Overlap(ReadOnlySpan<double> x, ReadOnlySpan<double> w)
     {
-        if (Vector.IsHardwareAccelerated && Vector<double>.Count <= Dimension)
+        if (Vector.IsHardwareAccelerated && Vector<double>.Count <= Dimension && x.Length >= Dimension && w.Length >= Dimension)
         {
+            // Unchecked loads (both lengths checked above): the bounds checks of sliced spans were a measurable share
+            // of the hottest loop.
+            ref var xs = ref MemoryMarshal.GetReference(x);
+            ref var ws = ref MemoryMarshal.GetReference(w);
             var sum = Vector<double>.Zero;
-            for (var k = 0; k < Dimension; k += Vector<double>.Count)
+            for (nuint k = 0; k < Dimension; k += (nuint)Vector<double>.Count)
             {
-                sum += Vector.Min(new Vector<double>(x[k..]), new Vector<double>(w[k..]));
+                sum += Vector.Min(Vector.LoadUnsafe(in xs, k), Vector.LoadUnsafe(in ws, k));
             }
             return Vector.Sum(sum);
         }
@@ -178,7 +185,12 @@ internal sealed class DualVigilanceArt
     /// <summary>Fast learning: the category's box grows to include the sample (<c>W ← min(x, W)</c>).</summary>
     private void Shrink(int j, ReadOnlySpan<double> coded)
     {
+        _lastUsed[j] = _presented;
         var weight = _weights.AsSpan(j * Dimension, Dimension);
+        if (Inside(coded, weight))
+        {
+            return;
+        }
         var size = 0.0;
         for (var k = 0; k < Dimension; k++)
         {
@@ -186,7 +198,34 @@ internal sealed class DualVigilanceArt
             size += weight[k];
         }
         (_sizes[j], _levelLow[j], _levelHigh[j]) = (size, weight[Features - 1], weight[Dimension - 1]);
-        _lastUsed[j] = _presented;
+    }
+
+    /// <summary>Whether the sample already lies in the category's box (<c>x ≥ W</c> in every coded feature): a
+    /// resonating category usually holds it already (92% of the time on the NAB files; a step can resonate with ~90),
+    /// and then learning changes nothing.</summary>
+    private static bool Inside(ReadOnlySpan<double> coded, ReadOnlySpan<double> weight)
+    {
+        if (Vector.IsHardwareAccelerated && Vector<double>.Count <= Dimension && coded.Length >= Dimension && weight.Length >= Dimension)
+        {
+            ref var xs = ref MemoryMarshal.GetReference(coded);
+            ref var ws = ref MemoryMarshal.GetReference(weight);
+            for (nuint k = 0; k < Dimension; k += (nuint)Vector<double>.Count)
+            {
+                if (!Vector.GreaterThanOrEqualAll(Vector.LoadUnsafe(in xs, k), Vector.LoadUnsafe(in ws, k)))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (var k = 0; k < Dimension; k++)
+        {
+            if (!(coded[k] >= weight[k]))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Adds a category; past the limit the one that resonated least recently goes.</summary>
