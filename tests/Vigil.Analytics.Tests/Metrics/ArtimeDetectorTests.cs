@@ -53,6 +53,38 @@ public sealed class ArtimeDetectorTests(ITestOutputHelper output)
         Assert.True(flagged.Count(i => i < FreezeStart || i >= FreezeStart + 144 + 288) <= 2, $"flagged {flagged.Count} rows");
     }
 
+    /// <summary>
+    /// The ART's scans take the minimum with MinNative, which differs from Math.Min only for a NaN or −0 first
+    /// operand, the coded sample: so the features must be in [0, 1] and never −0 or NaN, whatever the input.
+    /// </summary>
+    [Theory]
+    [InlineData("noise inside the range")]
+    [InlineData("far outside the range")]
+    [InlineData("constant")]
+    [InlineData("near double.MaxValue")]
+    [InlineData("empty range")]
+    public void Its_features_are_never_nan_or_negative_zero(string input)
+    {
+        var random = new Random(5);
+        Func<int, double> value = input switch
+        {
+            "noise inside the range" => _ => random.NextDouble(),
+            "far outside the range" => i => i % 3 == 0 ? -1e6 : 1e6 * random.NextDouble(),
+            "constant" => _ => 0.5,
+            "near double.MaxValue" => i => i % 5 == 0 ? double.MaxValue : i % 7 == 0 ? -double.MaxValue : random.NextDouble(),
+            _ => i => i % 2,
+        };
+        var detector = input == "empty range" ? new ArtimeDetector(1, 1, probation: 64) : new ArtimeDetector(0, 1, probation: 64);
+        for (var i = 0; i < 5_000; i++)
+        {
+            detector.Score(value(i));
+            foreach (var feature in detector.Features)
+            {
+                Assert.True(!double.IsNegative(feature) && feature <= 1, $"feature {feature} after value {i}");
+            }
+        }
+    }
+
     [Fact]
     public void Its_categories_stay_within_their_bound_on_noise()
     {

@@ -80,6 +80,9 @@ public sealed class ArtimeDetector
 
     public int Categories => _art.Categories;
 
+    /// <summary>The latest step's features (for tests: the ART's scans rely on them being in [0, 1], never −0).</summary>
+    internal ReadOnlySpan<double> Features => _features;
+
     /// <summary>NAB's probationary period for a file of <paramref name="rows"/> rows.</summary>
     public static int NabProbation(int rows) => rows < 5000 ? (int)Math.Floor(0.15 * rows) : 750;
 
