@@ -137,6 +137,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         var rightHash = Right.Hashes;
         var leftHash = Left.Hashes;
         var selected = 0;
+        var newContextId = _newContextId; // a local: the loop's writes to contexts made the JIT re-read the field
         foreach (var left in Left.Complete)
         {
             foreach (var id in _ofLeft[left])
@@ -145,7 +146,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
                 // No new context this step, so _newContextId is 0: CAD OSE's quirk skips context 0's update, but
                 // context 0 did take part in the prediction.
                 prediction.Add(in context);
-                if (id == _newContextId)
+                if (id == newContextId)
                 {
                     continue;
                 }
