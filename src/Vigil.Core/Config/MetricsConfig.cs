@@ -51,7 +51,7 @@ public sealed record MetricsConfig(
 /// The server's detector per series. Lightweight (the default): the statistical ensemble, ~22 M points/s and ~2.5 KB
 /// per series, so tens of thousands of series fit; NAB standard 34.5. Balanced: adds ARTime and the anomaly
 /// likelihood, NAB 57.9, ~2 M points/s (~1 M on white noise) and ~100 KB per series — thousands of series.
-/// Contextual: adds CAD OSE as well, NAB 67.9, but ~290,000 points/s (~12,000 on white noise) and ~360 KB per series —
+/// Contextual: adds CAD OSE as well, NAB 67.9, but ~300,000 points/s (~12,000 on white noise) and ~360 KB per series —
 /// for a few hundred important series. See docs/metric-detection.md.
 /// </summary>
 public enum MetricDetectorKind
