@@ -72,4 +72,31 @@ public sealed class MetricsCommandTests : IDisposable
         Assert.Contains("bytes/series on the heap", result.Out, StringComparison.Ordinal);
         Assert.Matches(@"default on white noise \(its worst case\): [\d,]+ points/s", result.Out);
     }
+
+    [Fact]
+    public async Task Bench_with_a_data_folder_also_measures_every_detector_over_its_files()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "nested"));
+        WriteSeries("a.csv", 700, i => 10 + (i % 7));
+        WriteSeries(Path.Combine("nested", "b.csv"), 500, i => i == 400 ? 90 : 20 + (i % 3));
+        var result = await new Cli().RunAsync("metrics", "bench", "--points", "1000", "--series", "2", "--data", _dir);
+        Assert.Equal(0, result.ExitCode);
+        foreach (var detector in new[] { "default", "balanced", "lightweight" })
+        {
+            Assert.Matches($@"{detector} on 2 files \(1,200 points\): [\d,]+ points/s", result.Out);
+        }
+    }
+
+    [Fact]
+    public async Task Bench_refuses_a_missing_or_bad_data_folder_before_measuring()
+    {
+        var missing = await new Cli().RunAsync("metrics", "bench", "--data", Path.Combine(_dir, "absent"));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("absent: no such folder", missing.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("points/s", missing.Out, StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(_dir, "bad.csv"), "timestamp,value\n2024-01-01 00:00:00,oops\n");
+        var bad = await new Cli().RunAsync("metrics", "bench", "--data", _dir);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("bad.csv:2: cannot read the value 'oops'", bad.Error, StringComparison.Ordinal);
+    }
 }
