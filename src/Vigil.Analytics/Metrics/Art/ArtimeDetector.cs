@@ -261,12 +261,18 @@ public sealed class ArtimeDetector
     {
         var n = samples.Count;
         var typicality = new double[n];
+        // Each sample's norm once, not once per pair (~10,000 pairs: 5% of the balanced detector's time on NAB's files).
+        var norms = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            norms[i] = Norm(samples[i]);
+        }
         for (var i = 0; i < n; i++)
         {
             typicality[i] += 1.0;
             for (var j = 0; j < i; j++)
             {
-                var s = Similarity(samples[i], samples[j]);
+                var s = Similarity(samples[i], norms[i], samples[j], norms[j]);
                 typicality[i] += s;
                 typicality[j] += s;
             }
@@ -288,18 +294,25 @@ public sealed class ArtimeDetector
         return total / (n - from);
     }
 
-    /// <summary>Close to cosine similarity.</summary>
-    private static double Similarity(double[] a, double[] b)
+    /// <summary>Close to cosine similarity (<paramref name="na"/>, <paramref name="nb"/>: the vectors' norms).</summary>
+    private static double Similarity(double[] a, double na, double[] b, double nb)
     {
-        double dot = 0, na = 0, nb = 0;
+        double dot = 0;
         for (var k = 0; k < a.Length; k++)
         {
             dot += a[k] * b[k];
-            na += a[k] * a[k];
-            nb += b[k] * b[k];
         }
-        (na, nb) = (Math.Sqrt(na), Math.Sqrt(nb));
         return na == 0 ? 1 - nb : nb == 0 ? 1 - na : dot / (na * nb);
+    }
+
+    private static double Norm(double[] a)
+    {
+        double sum = 0;
+        foreach (var v in a)
+        {
+            sum += v * v;
+        }
+        return Math.Sqrt(sum);
     }
 
     private double Detect(double[] features, int i)
