@@ -31,7 +31,7 @@ public static class MetricsBenchCommand
                 ("default", DetectorSettings.Default, count), ("balanced", DetectorSettings.Balanced, count * 4), ("lightweight", DetectorSettings.Lightweight, count * 20),
             })
             {
-                var (rate, allocated) = Throughput(settings, Synthetic(runPoints, TimeSpan.FromMinutes(1), seed: 42));
+                var (rate, allocated) = Throughput(settings, [Synthetic(runPoints, TimeSpan.FromMinutes(1), seed: 42)]);
                 await context.Out.WriteLineAsync($"{name}: {rate:N0} points/s single-threaded (best of 3 runs of {runPoints:N0} points, 1-minute samples), " +
                     $"{allocated / (double)runPoints:0.####} bytes allocated/point").ConfigureAwait(false);
                 var (memory, exported) = MemoryPerSeries(settings, held);
@@ -41,16 +41,16 @@ public static class MetricsBenchCommand
             // CAD's worst case: white noise brings a new context on most steps and fills the context memory again and
             // again (each time a rebuild replays up to 600 values), so its cost per point is many times the above.
             var noisePoints = Math.Max(1000, count / 5);
-            var (noiseRate, _) = Throughput(DetectorSettings.Default, WhiteNoise(noisePoints, seed: 42));
+            var (noiseRate, _) = Throughput(DetectorSettings.Default, [WhiteNoise(noisePoints, seed: 42)]);
             await context.Out.WriteLineAsync($"default on white noise (its worst case): {noiseRate:N0} points/s single-threaded (best of 3 runs of {noisePoints:N0} points)").ConfigureAwait(false);
-            var (balancedNoiseRate, _) = Throughput(DetectorSettings.Balanced, WhiteNoise(count * 4, seed: 42));
+            var (balancedNoiseRate, _) = Throughput(DetectorSettings.Balanced, [WhiteNoise(count * 4, seed: 42)]);
             await context.Out.WriteLineAsync($"balanced on white noise: {balancedNoiseRate:N0} points/s single-threaded (best of 3 runs of {count * 4:N0} points)").ConfigureAwait(false);
             if (files is not null)
             {
                 var total = files.Sum(f => f.Count);
                 foreach (var (name, settings) in new[] { ("default", DetectorSettings.Default), ("balanced", DetectorSettings.Balanced), ("lightweight", DetectorSettings.Lightweight) })
                 {
-                    await context.Out.WriteLineAsync($"{name} on {files.Count:N0} files ({total:N0} points): {Throughput(settings, files):N0} points/s single-threaded " +
+                    await context.Out.WriteLineAsync($"{name} on {files.Count:N0} files ({total:N0} points): {Throughput(settings, files).Rate:N0} points/s single-threaded " +
                         "(best of 3 runs; a fresh detector per file)").ConfigureAwait(false);
                 }
             }
@@ -59,52 +59,35 @@ public static class MetricsBenchCommand
         return command;
     }
 
-    private static (double Rate, long Allocated) Throughput(DetectorSettings settings, (DateTime[] Timestamps, double[] Values) series)
+    /// <summary>
+    /// Points per second over all of <paramref name="series"/>, each scored by a fresh detector made before the clock
+    /// starts, best of three runs; and the bytes the last run allocated.
+    /// </summary>
+    private static (double Rate, long Allocated) Throughput(DetectorSettings settings, IReadOnlyList<MetricSeries> series)
     {
-        var (timestamps, values) = series;
-        var count = timestamps.Length;
+        var total = series.Sum(s => s.Count);
         var best = 0.0;
         long allocated = 0;
         for (var run = 0; run < 3; run++)
         {
-            var detector = new MetricAnomalyDetector(settings);
+            var detectors = series.Select(_ => new MetricAnomalyDetector(settings)).ToArray();
             var before = GC.GetAllocatedBytesForCurrentThread();
             var clock = Stopwatch.StartNew();
             var sum = 0.0;
-            for (var i = 0; i < count; i++)
+            for (var s = 0; s < series.Count; s++)
             {
-                sum += detector.Update(timestamps[i], values[i]).Score;
-            }
-            clock.Stop();
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            best = Math.Max(best, count / clock.Elapsed.TotalSeconds);
-            GC.KeepAlive(sum);
-        }
-        return (best, allocated);
-    }
-
-    /// <summary>Points per second over all <paramref name="files"/>, each scored by a fresh detector; best of three.</summary>
-    private static double Throughput(DetectorSettings settings, List<MetricSeries> files)
-    {
-        var total = files.Sum(f => f.Count);
-        var best = 0.0;
-        for (var run = 0; run < 3; run++)
-        {
-            var clock = Stopwatch.StartNew();
-            var sum = 0.0;
-            foreach (var file in files)
-            {
-                var detector = new MetricAnomalyDetector(settings);
+                var (detector, file) = (detectors[s], series[s]);
                 for (var i = 0; i < file.Count; i++)
                 {
                     sum += detector.Update(file.Timestamps[i], file.Values[i]).Score;
                 }
             }
             clock.Stop();
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             best = Math.Max(best, total / clock.Elapsed.TotalSeconds);
             GC.KeepAlive(sum);
         }
-        return best;
+        return (best, allocated);
     }
 
     /// <summary>Every CSV file under <paramref name="dir"/>, in name order; a bad one is a usage error naming it.</summary>
@@ -139,14 +122,14 @@ public static class MetricsBenchCommand
     }
 
     /// <summary>Uniform white noise, 1-minute samples.</summary>
-    private static (DateTime[] Timestamps, double[] Values) WhiteNoise(int count, int seed)
+    private static MetricSeries WhiteNoise(int count, int seed)
     {
         var random = new Random(seed);
         return Series(count, TimeSpan.FromMinutes(1), _ => 50 + (random.NextDouble() * 5));
     }
 
     /// <summary>A daily sine plus noise and a rare spike.</summary>
-    private static (DateTime[] Timestamps, double[] Values) Synthetic(int count, TimeSpan interval, int seed)
+    private static MetricSeries Synthetic(int count, TimeSpan interval, int seed)
     {
         var random = new Random(seed);
         var perDay = TimeSpan.FromDays(1) / interval;
@@ -154,7 +137,7 @@ public static class MetricsBenchCommand
     }
 
     /// <summary>Samples every <paramref name="interval"/> from a fixed start; <paramref name="value"/> is called in order.</summary>
-    private static (DateTime[] Timestamps, double[] Values) Series(int count, TimeSpan interval, Func<int, double> value)
+    private static MetricSeries Series(int count, TimeSpan interval, Func<int, double> value)
     {
         var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var timestamps = new DateTime[count];
@@ -164,6 +147,6 @@ public static class MetricsBenchCommand
             timestamps[i] = start + (interval * i);
             values[i] = value(i);
         }
-        return (timestamps, values);
+        return new MetricSeries(timestamps, values);
     }
 }
