@@ -20,10 +20,8 @@ public sealed class ArtimeDetectorTests(ITestOutputHelper output)
     [InlineData("realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv", "2014-02-19 00:37:00=0.882399;2014-02-24 18:57:00=0.619275;2014-02-24 22:17:00=1")]
     public void Scores_match_the_published_nab_results(string file, string published)
     {
-        var root = NabDataLocator.Find(AppContext.BaseDirectory);
-        if (root is null)
+        if (NabData.RootOrSkip(output) is not { } root)
         {
-            output.WriteLine("SKIPPED: NAB data folder not found (../shared/data/nab).");
             return;
         }
         var series = SeriesCsv.Read(Path.Combine(root, "data", file));

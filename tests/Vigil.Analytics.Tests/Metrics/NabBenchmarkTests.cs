@@ -18,11 +18,8 @@ public sealed class NabBenchmarkTests(ITestOutputHelper output)
     [Fact]
     public void Overall_standard_score_stays_above_the_floor()
     {
-        var root = NabDataLocator.Find(AppContext.BaseDirectory);
-        if (root is null)
+        if (NabData.RootOrSkip(output) is not { } root)
         {
-            // xunit 2 has no runtime skip: say so loudly and pass.
-            output.WriteLine("SKIPPED: NAB data folder not found (expected ../shared/data/nab next to the folder holding Vigil.sln).");
             return;
         }
         var results = NabReport.Run(NabCorpus.Load(root));
@@ -37,10 +34,8 @@ public sealed class NabBenchmarkTests(ITestOutputHelper output)
     [Fact]
     public void The_balanced_detector_stays_above_its_floor()
     {
-        var root = NabDataLocator.Find(AppContext.BaseDirectory);
-        if (root is null)
+        if (NabData.RootOrSkip(output) is not { } root)
         {
-            output.WriteLine("SKIPPED: NAB data folder not found.");
             return;
         }
         var results = NabReport.Run(NabCorpus.Load(root), NabDetectors.All["balanced"]);
@@ -52,10 +47,8 @@ public sealed class NabBenchmarkTests(ITestOutputHelper output)
     [Fact]
     public void Forecast_backtest_on_the_real_series_is_reported()
     {
-        var root = NabDataLocator.Find(AppContext.BaseDirectory);
-        if (root is null)
+        if (NabData.RootOrSkip(output) is not { } root)
         {
-            output.WriteLine("SKIPPED: NAB data folder not found.");
             return;
         }
         var backtests = NabCorpus.Load(root).Files.Where(f => f.Category.StartsWith("real", StringComparison.Ordinal))
