@@ -176,4 +176,31 @@ public sealed class ContextualAnomalyDetectorTests(ITestOutputHelper output)
         }
         Assert.Equal(original.ExportState(), restored.ExportState());
     }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void A_restored_range_that_is_not_finite_is_a_format_error(double damage)
+    {
+        var online = new OnlineContextDetector(DetectorSettings.Default);
+        for (var i = 0; i < 200; i++)
+        {
+            online.Score(i % 11);
+        }
+        var writer = new StateWriter(1024);
+        online.Write(ref writer);
+        var state = writer.Written.ToArray();
+        // The range is written as two little-endian doubles, low then high.
+        var range = BitConverter.GetBytes(online.Range.Low).Concat(BitConverter.GetBytes(online.Range.High)).ToArray();
+        var at = state.AsSpan().IndexOf(range);
+        Assert.True(at >= 0, "the range is in the state");
+        BitConverter.GetBytes(damage).CopyTo(state, at + 8);
+
+        var error = Assert.Throws<FormatException>(() =>
+        {
+            var reader = new StateReader(state);
+            OnlineContextDetector.Read(ref reader, DetectorSettings.Default);
+        });
+        Assert.Contains("range", error.Message);
+    }
 }
