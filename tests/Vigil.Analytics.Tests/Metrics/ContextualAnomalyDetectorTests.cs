@@ -180,7 +180,8 @@ public sealed class ContextualAnomalyDetectorTests(ITestOutputHelper output)
     [Theory]
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
-    public void A_restored_range_that_is_not_finite_is_a_format_error(double damage)
+    [InlineData(-1e9)] // below the low end: an inverted range
+    public void A_restored_range_that_is_not_finite_or_inverted_is_a_format_error(double damagedHigh)
     {
         var online = new OnlineContextDetector(DetectorSettings.Default);
         for (var i = 0; i < 200; i++)
@@ -194,7 +195,7 @@ public sealed class ContextualAnomalyDetectorTests(ITestOutputHelper output)
         var range = BitConverter.GetBytes(online.Range.Low).Concat(BitConverter.GetBytes(online.Range.High)).ToArray();
         var at = state.AsSpan().IndexOf(range);
         Assert.True(at >= 0, "the range is in the state");
-        BitConverter.GetBytes(damage).CopyTo(state, at + 8);
+        BitConverter.GetBytes(damagedHigh).CopyTo(state, at + 8);
 
         var error = Assert.Throws<FormatException>(() =>
         {
