@@ -54,6 +54,16 @@ internal ref struct StateReader(ReadOnlySpan<byte> buffer)
         return count >= 0 && count <= max ? count : throw new FormatException($"detector state: count {count} out of range");
     }
 
+    /// <summary>A range written as its low then its high end: both finite and in order, or the state is damaged
+    /// (<paramref name="owner"/> names it in the error).</summary>
+    public (double Low, double High) ReadRange(string owner)
+    {
+        var (low, high) = (ReadDouble(), ReadDouble());
+        return double.IsFinite(low) && double.IsFinite(high) && low <= high
+            ? (low, high)
+            : throw new FormatException($"detector state: bad {owner} range");
+    }
+
     private ReadOnlySpan<byte> Take(int count)
     {
         if (_rest.Length < count)

@@ -451,10 +451,11 @@ public sealed class ArtimeDetector
 
     internal static ArtimeDetector Read(ref StateReader reader, int maxCategories)
     {
-        var (min, max, probation) = (reader.ReadDouble(), reader.ReadDouble(), reader.ReadInt32());
-        if (!double.IsFinite(min) || !double.IsFinite(max) || probation < 2 * Window || probation > 1_000_000)
+        var (min, max) = reader.ReadRange("ARTime");
+        var probation = reader.ReadInt32();
+        if (probation < 2 * Window || probation > 1_000_000)
         {
-            throw new FormatException("detector state: bad ART range or probation");
+            throw new FormatException("detector state: bad ARTime probation");
         }
         var detector = new ArtimeDetector(min, max, probation, maxCategories)
         {

@@ -66,11 +66,7 @@ internal sealed class OnlineArtDetector(DetectorSettings settings)
         detector._recent = RecentValues.Read(ref reader, detector._recent.Capacity);
         if (reader.ReadBoolean())
         {
-            (detector._low, detector._high) = (reader.ReadDouble(), reader.ReadDouble());
-            if (!double.IsFinite(detector._low) || !double.IsFinite(detector._high))
-            {
-                throw new FormatException("detector state: bad ART range");
-            }
+            (detector._low, detector._high) = reader.ReadRange("ART");
             detector._art = ArtimeDetector.Read(ref reader, settings.ArtMaxCategories);
             for (var i = 0; i < detector._recent.Count; i++)
             {

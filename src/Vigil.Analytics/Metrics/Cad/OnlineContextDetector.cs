@@ -98,11 +98,7 @@ internal sealed class OnlineContextDetector(DetectorSettings settings)
         detector._recent = RecentValues.Read(ref reader, detector._recent.Capacity);
         if (reader.ReadBoolean())
         {
-            (detector._low, detector._high) = (reader.ReadDouble(), reader.ReadDouble());
-            if (!double.IsFinite(detector._low) || !double.IsFinite(detector._high) || detector._low > detector._high)
-            {
-                throw new FormatException("detector state: bad CAD range");
-            }
+            (detector._low, detector._high) = reader.ReadRange("CAD");
             detector._cad = new ContextualAnomalyDetector(detector._low, detector._high, settings.ContextualRestPeriod,
                 restAfterReportedHigh: settings.ContextualRestAfterReportedHigh);
             detector._cad.Read(ref reader);
