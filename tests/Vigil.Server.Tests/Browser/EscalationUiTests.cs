@@ -61,13 +61,18 @@ public sealed class EscalationUiTests
         await panel.GetByTestId("escalate-button").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=timeline-entry]", new PageLocatorOptions { HasText = "Paged manager" })).ToBeVisibleAsync();
 
+        // A refresh while a name is being typed (here: someone else's note, pushed by the live feed) keeps the name.
         await panel.GetByTestId("reassign-user").FillAsync("carol");
+        await vigil.Client.PostOkAsync($"/api/v1/incidents/{id}/notes", new { text = "looking at the load balancer" });
+        await Assertions.Expect(page.Locator("[data-testid=timeline-entry]", new PageLocatorOptions { HasText = "looking at the load balancer" })).ToBeVisibleAsync();
+        await Assertions.Expect(panel.GetByTestId("reassign-user")).ToHaveValueAsync("carol");
         await panel.GetByTestId("reassign-button").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=timeline-entry]", new PageLocatorOptions { HasText = "Paged carol" })).ToBeVisibleAsync();
 
         var timeline = (await vigil.Client.GetJsonAsync($"/api/v1/incidents/{id}"))["timeline"]!.AsArray()
             .Select(e => e!["message"]!.GetValue<string>()).ToList();
         Assert.Contains(timeline, m => m.StartsWith("Paged carol (reassigned by test-admin)", StringComparison.Ordinal));
+        await Assertions.Expect(panel.GetByTestId("reassign-user")).ToHaveValueAsync(""); // cleared once it went through
         Assert.Empty(chromium.ConsoleErrors);
     }
 }
