@@ -204,4 +204,30 @@ public sealed class ContextualAnomalyDetectorTests(ITestOutputHelper output)
         });
         Assert.Contains("range", error.Message);
     }
+
+    [Theory]
+    [InlineData(-1L, "out of range")]
+    [InlineData(1L << 32, "out of range")] // would wrap to 0 if read as a uint unchecked
+    [InlineData(65540L, "out of order")] // above the next fact (the value's second bit: 65538 or 65539)
+    public void A_restored_fact_out_of_range_or_order_is_a_format_error(long damagedFact, string expected)
+    {
+        var cad = new ContextualAnomalyDetector(0, 10);
+        for (var i = 0; i < 50; i++)
+        {
+            cad.Score(i % 7);
+        }
+        var writer = new StateWriter(1024);
+        cad.Write(ref writer);
+        var state = writer.Written.ToArray();
+        // The state starts with the latest left facts: their count, then each as a little-endian long.
+        Assert.Equal(ValueFacts.First, BitConverter.ToInt64(state, 4) & ~1L);
+        BitConverter.GetBytes(damagedFact).CopyTo(state, 4);
+
+        var error = Assert.Throws<FormatException>(() =>
+        {
+            var reader = new StateReader(state);
+            new ContextualAnomalyDetector(0, 10).Read(ref reader);
+        });
+        Assert.Contains(expected, error.Message);
+    }
 }

@@ -15,7 +15,7 @@ internal sealed class CandidateBuffer
     private static CandidateBuffer? t_current;
 
     private PotentialContext[] _items = new PotentialContext[8];
-    private long[] _facts = new long[64];
+    private uint[] _facts = new uint[64];
     private int _factCount;
     private readonly HashSet<(long, long)> _distinct = [];
 
@@ -27,12 +27,12 @@ internal sealed class CandidateBuffer
 
     public void Clear() => (Count, _factCount) = (0, 0);
 
-    public ReadOnlySpan<long> LeftFacts(in PotentialContext candidate) => _facts.AsSpan(candidate.Start, candidate.LeftLength);
+    public ReadOnlySpan<uint> LeftFacts(in PotentialContext candidate) => _facts.AsSpan(candidate.Start, candidate.LeftLength);
 
-    public ReadOnlySpan<long> RightFacts(in PotentialContext candidate) => _facts.AsSpan(candidate.Start + candidate.LeftLength, candidate.RightLength);
+    public ReadOnlySpan<uint> RightFacts(in PotentialContext candidate) => _facts.AsSpan(candidate.Start + candidate.LeftLength, candidate.RightLength);
 
     /// <summary>Room for the next candidate's facts (left then right); <see cref="Add"/> commits them.</summary>
-    public Span<long> Reserve(int length)
+    public Span<uint> Reserve(int length)
     {
         if (_factCount + length > _facts.Length)
         {

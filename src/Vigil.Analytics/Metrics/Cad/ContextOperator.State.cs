@@ -3,6 +3,9 @@ namespace Vigil.Analytics.Metrics.Cad;
 /// <summary>Persistence of the context memory (the layout predates the array storage and is unchanged).</summary>
 internal sealed partial class ContextOperator
 {
+    /// <summary>The most facts a stored semi-context may hold (a bound for damaged state, far above real ones).</summary>
+    private const int MaxFacts = 1 << 16;
+
     /// <summary>Right semi-contexts, then contexts, then left semi-contexts with their context maps.</summary>
     internal void Write(ref StateWriter writer)
     {
@@ -10,7 +13,7 @@ internal sealed partial class ContextOperator
         writer.Write(Right.Count);
         for (var right = 0; right < Right.Count; right++)
         {
-            writer.Write(Right.Facts(right));
+            ValueFacts.Write(ref writer, Right.Facts(right));
             writer.Write(Right.Crossed(right));
         }
         writer.Write(Count);
@@ -28,7 +31,7 @@ internal sealed partial class ContextOperator
         writer.Write(Left.Count);
         for (var left = 0; left < Left.Count; left++)
         {
-            writer.Write(Left.Facts(left));
+            ValueFacts.Write(ref writer, Left.Facts(left));
             writer.Write(Left.Crossed(left));
             writer.Write(_ofLeft[left].Length);
             foreach (var id in _ofLeft[left])
@@ -45,7 +48,7 @@ internal sealed partial class ContextOperator
         var rights = reader.ReadCount(int.MaxValue);
         for (var id = 0; id < rights; id++)
         {
-            var facts = ReadFacts(ref reader);
+            var facts = ValueFacts.Read(ref reader, MaxFacts);
             Right.Add(facts, PythonHash.OfTuple(facts), reader.ReadCount(facts.Length));
         }
         var contexts = reader.ReadCount(int.MaxValue);
@@ -62,7 +65,7 @@ internal sealed partial class ContextOperator
         var lefts = reader.ReadCount(int.MaxValue);
         for (var id = 0; id < lefts; id++)
         {
-            var facts = ReadFacts(ref reader);
+            var facts = ValueFacts.Read(ref reader, MaxFacts);
             var left = Left.Add(facts, PythonHash.OfTuple(facts), reader.ReadCount(facts.Length));
             _ofLeft.AddList();
             var pairs = reader.ReadCount(rights);
@@ -103,19 +106,5 @@ internal sealed partial class ContextOperator
             }
         }
         return hashes;
-    }
-
-    /// <summary>A semi-context's facts: a strictly increasing set, which crossing relies on.</summary>
-    private static long[] ReadFacts(ref StateReader reader)
-    {
-        var facts = reader.ReadLongs(1 << 16);
-        for (var i = 1; i < facts.Length; i++)
-        {
-            if (facts[i] <= facts[i - 1])
-            {
-                throw new FormatException("detector state: semi-context facts out of order");
-            }
-        }
-        return facts;
     }
 }

@@ -32,7 +32,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
     public int DistinctCandidatesWith((long LeftHash, long RightHash) zeroLevel) => _candidates.DistinctWith(zeroLevel);
 
     /// <summary>Records the (previous facts, current value) context; true when it is new.</summary>
-    public bool AddZeroLevel(ReadOnlySpan<long> left, long leftHash, ReadOnlySpan<long> right, long rightHash)
+    public bool AddZeroLevel(ReadOnlySpan<uint> left, long leftHash, ReadOnlySpan<uint> right, long rightHash)
     {
         var (created, id) = GetOrAdd(left, leftHash, right, rightHash, zeroLevel: true);
         if (created)
@@ -57,7 +57,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
     /// </remarks>
     /// <returns>The number of contexts whose left side matched completely, and the value facts CAD OSE predicted for
     /// this value, as a mask.</returns>
-    public (int Selected, ulong Predicted) CrossRight(ReadOnlySpan<long> valueFacts, ReadOnlySpan<long> previousLeft, bool newContext, ActiveContexts active)
+    public (int Selected, ulong Predicted) CrossRight(ReadOnlySpan<uint> valueFacts, ReadOnlySpan<uint> previousLeft, bool newContext, ActiveContexts active)
     {
         Right.Cross(valueFacts);
         _candidates = CandidateBuffer.ForThisThread;
@@ -110,7 +110,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
     /// prediction CAD OSE makes here is made by the next <see cref="CrossRight"/>).
     /// </summary>
     /// <returns>The number of candidates that were new contexts.</returns>
-    public int CrossLeft(ReadOnlySpan<long> leftFacts)
+    public int CrossLeft(ReadOnlySpan<uint> leftFacts)
     {
         var added = 0;
         foreach (var potential in Potentials)
@@ -172,7 +172,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
     /// semi-context, on a step that brought a new zero-level context: each is updated and takes part in the prediction,
     /// and a zero-level one whose right side matched only in part is a candidate.</summary>
     /// <returns>How many of them count as selected.</returns>
-    private int UpdateContextsOf(int left, ReadOnlySpan<long> valueFacts, ReadOnlySpan<long> previousLeft, ActiveContexts active, ref Prediction prediction)
+    private int UpdateContextsOf(int left, ReadOnlySpan<uint> valueFacts, ReadOnlySpan<uint> previousLeft, ActiveContexts active, ref Prediction prediction)
     {
         var leftCrossed = Left.Crossed(left);
         var selected = 0;
@@ -208,7 +208,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
 
     /// <summary>The candidates of a left semi-context matched only in part (nothing of its contexts is updated): its
     /// zero-level contexts whose right side matched at least in part, in creation order.</summary>
-    private void AddCandidatesOf(int left, int leftCrossed, ReadOnlySpan<long> valueFacts, ReadOnlySpan<long> previousLeft)
+    private void AddCandidatesOf(int left, int leftCrossed, ReadOnlySpan<uint> valueFacts, ReadOnlySpan<uint> previousLeft)
     {
         var contexts = _contexts.AsSpan(0, Count);
         foreach (var id in _ofLeft[left])
@@ -226,7 +226,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         }
     }
 
-    private void AddPotential(int left, int leftLength, ReadOnlySpan<long> previousLeft, int right, int rightLength, ReadOnlySpan<long> valueFacts)
+    private void AddPotential(int left, int leftLength, ReadOnlySpan<uint> previousLeft, int right, int rightLength, ReadOnlySpan<uint> valueFacts)
     {
         var facts = _candidates.Reserve(leftLength + rightLength);
         Left.Shared(left, previousLeft, facts[..leftLength]);
@@ -234,7 +234,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         _candidates.Add(leftLength, rightLength);
     }
 
-    private (bool Created, int Id) GetOrAdd(ReadOnlySpan<long> leftFacts, long leftHash, ReadOnlySpan<long> rightFacts, long rightHash, bool zeroLevel)
+    private (bool Created, int Id) GetOrAdd(ReadOnlySpan<uint> leftFacts, long leftHash, ReadOnlySpan<uint> rightFacts, long rightHash, bool zeroLevel)
     {
         var (left, leftCreated) = Left.GetOrAdd(leftFacts, leftHash);
         if (leftCreated)

@@ -15,12 +15,12 @@ namespace Vigil.Analytics.Metrics.Cad;
 internal sealed class ContextSide
 {
     private readonly Dictionary<long, int> _byHash = [];
-    private readonly Dictionary<long, List<int>> _byFact = [];
+    private readonly Dictionary<uint, List<int>> _byFact = [];
     private readonly IdSet _complete = new();
-    private long[] _input = new long[16];
+    private uint[] _input = new uint[16];
     private int _inputLength = -1; // −1: no input crossed since creation or a restore, so the next crossing is a full one
     private int _countAtCross;
-    private long[] _facts = new long[64];
+    private uint[] _facts = new uint[64];
     private int _factCount;
     private int[] _start = new int[16];
     private int[] _length = new int[16];
@@ -48,7 +48,7 @@ internal sealed class ContextSide
     /// facts).</summary>
     public ReadOnlySpan<ulong> ValueMasks => _valueMask.AsSpan(0, Count);
 
-    public ReadOnlySpan<long> Facts(int id) => _facts.AsSpan(_start[id], _length[id]);
+    public ReadOnlySpan<uint> Facts(int id) => _facts.AsSpan(_start[id], _length[id]);
 
     public long Hash(int id) => _hash[id];
 
@@ -60,7 +60,7 @@ internal sealed class ContextSide
 
 
     /// <summary>The semi-context with these facts, created if new. Keyed by hash only, as CAD OSE does.</summary>
-    public (int Id, bool Created) GetOrAdd(ReadOnlySpan<long> facts, long hash)
+    public (int Id, bool Created) GetOrAdd(ReadOnlySpan<uint> facts, long hash)
     {
         if (_byHash.TryGetValue(hash, out var existing))
         {
@@ -70,7 +70,7 @@ internal sealed class ContextSide
     }
 
     /// <summary>Registers a semi-context (new, or restored from state in id order) and returns its id.</summary>
-    public int Add(ReadOnlySpan<long> facts, long hash, int crossed)
+    public int Add(ReadOnlySpan<uint> facts, long hash, int crossed)
     {
         var id = Count;
         if (id == _start.Length)
@@ -106,7 +106,7 @@ internal sealed class ContextSide
     /// Counts, for every semi-context, the facts it shares with <paramref name="facts"/>, and keeps the complete ones
     /// (CAD OSE scans every semi-context and every fact; the counts are the same).
     /// </summary>
-    public void Cross(ReadOnlySpan<long> facts)
+    public void Cross(ReadOnlySpan<uint> facts)
     {
         if (_inputLength < 0)
         {
@@ -124,7 +124,7 @@ internal sealed class ContextSide
         }
         if (facts.Length > _input.Length)
         {
-            _input = new long[facts.Length];
+            _input = new uint[facts.Length];
         }
         facts.CopyTo(_input);
         (_inputLength, _countAtCross) = (facts.Length, Count);
@@ -145,7 +145,7 @@ internal sealed class ContextSide
     /// <summary>The facts of semi-context <paramref name="id"/> that are in <paramref name="input"/> (both sorted),
     /// written to <paramref name="shared"/>, sized <see cref="Crossed"/>; slots left over stay 0, as in the zeroed
     /// array the port used to allocate.</summary>
-    public void Shared(int id, ReadOnlySpan<long> input, Span<long> shared)
+    public void Shared(int id, ReadOnlySpan<uint> input, Span<uint> shared)
     {
         int i = 0, j = 0, k = 0;
         var facts = Facts(id);
@@ -169,7 +169,7 @@ internal sealed class ContextSide
         shared[k..].Clear();
     }
 
-    private void CrossAll(ReadOnlySpan<long> facts)
+    private void CrossAll(ReadOnlySpan<uint> facts)
     {
         _crossed.AsSpan(0, Count).Clear();
         _complete.Clear();
@@ -180,7 +180,7 @@ internal sealed class ContextSide
     }
 
     /// <summary>Applies the facts that left (−1) and joined (+1) the input; both lists are sorted.</summary>
-    private void CrossChanges(ReadOnlySpan<long> previous, ReadOnlySpan<long> next)
+    private void CrossChanges(ReadOnlySpan<uint> previous, ReadOnlySpan<uint> next)
     {
         int i = 0, j = 0;
         while (i < previous.Length || j < next.Length)
@@ -201,7 +201,7 @@ internal sealed class ContextSide
         }
     }
 
-    private void Touch(long fact, int delta)
+    private void Touch(uint fact, int delta)
     {
         if (!_byFact.TryGetValue(fact, out var list))
         {
@@ -237,7 +237,7 @@ internal sealed class ContextSide
         }
     }
 
-    private static int SharedCount(ReadOnlySpan<long> facts, ReadOnlySpan<long> input)
+    private static int SharedCount(ReadOnlySpan<uint> facts, ReadOnlySpan<uint> input)
     {
         int i = 0, j = 0, shared = 0;
         while (i < facts.Length && j < input.Length)

@@ -16,8 +16,8 @@ public sealed class ContextualAnomalyDetector
 {
     private readonly ContextOperator _operator;
     private readonly ActiveContexts _active;
-    private readonly long[] _leftFacts;
-    private readonly long[] _valueFacts;
+    private readonly uint[] _leftFacts;
+    private readonly uint[] _valueFacts;
     private readonly int[] _neurons;
     private int _leftCount;
     private int _sinceHigh;
@@ -45,8 +45,8 @@ public sealed class ContextualAnomalyDetector
         var range = max - min;
         Step = (range == 0.0 ? maxBucket : range) / maxBucket;
         _operator = new ContextOperator(maxLeftSemiContextLength);
-        _leftFacts = new long[valueBits + maxActiveNeurons];
-        _valueFacts = new long[valueBits];
+        _leftFacts = new uint[valueBits + maxActiveNeurons];
+        _valueFacts = new uint[valueBits];
         _neurons = new int[maxActiveNeurons];
         _active = new ActiveContexts(maxActiveNeurons);
     }
@@ -100,7 +100,7 @@ public sealed class ContextualAnomalyDetector
 
     /// <summary>CAD OSE's <c>step</c>; the prediction returned is the one CAD OSE made for this value at the end of the
     /// previous step (see <see cref="ContextOperator.CrossRight"/>).</summary>
-    private (ulong Predicted, double ActiveShare, double AddedShare) Learn(ReadOnlySpan<long> valueFacts)
+    private (ulong Predicted, double ActiveShare, double AddedShare) Learn(ReadOnlySpan<uint> valueFacts)
     {
         _active.Clear();
         var previousLeft = _leftFacts.AsSpan(0, _leftCount);
@@ -125,7 +125,7 @@ public sealed class ContextualAnomalyDetector
         valueFacts.CopyTo(_leftFacts);
         for (var i = 0; i < neurons; i++)
         {
-            _leftFacts[valueFacts.Length + i] = ValueFacts.NeuronBase + _neurons[i];
+            _leftFacts[valueFacts.Length + i] = ValueFacts.NeuronBase + (uint)_neurons[i];
         }
         _leftCount = valueFacts.Length + neurons;
 
@@ -141,7 +141,7 @@ public sealed class ContextualAnomalyDetector
 
     internal void Write(ref StateWriter writer)
     {
-        writer.Write(_leftFacts.AsSpan(0, _leftCount));
+        ValueFacts.Write(ref writer, _leftFacts.AsSpan(0, _leftCount));
         writer.Write((long)_operator.Predict());
         writer.Write(_sinceHigh);
         _operator.Write(ref writer);
@@ -150,7 +150,7 @@ public sealed class ContextualAnomalyDetector
     /// <summary>Restores what <see cref="Write"/> wrote into a fresh detector built with the same arguments.</summary>
     internal void Read(ref StateReader reader)
     {
-        var left = reader.ReadLongs(_leftFacts.Length);
+        var left = ValueFacts.Read(ref reader, _leftFacts.Length);
         left.CopyTo(_leftFacts, 0);
         _leftCount = left.Length;
         _ = reader.ReadInt64(); // the prediction, made again from the restored contexts by the next step

@@ -7,7 +7,7 @@ namespace Vigil.Analytics.Metrics.Cad;
 /// </summary>
 internal static class PythonHash
 {
-    public static long OfTuple(ReadOnlySpan<long> items)
+    public static long OfTuple(ReadOnlySpan<uint> items)
     {
         unchecked
         {

@@ -2,31 +2,62 @@ namespace Vigil.Analytics.Metrics.Cad;
 
 /// <summary>
 /// CAD OSE's encoding of a value: its bucket number in binary, one fact per bit position (<c>65536 + 2·bit + 0|1</c>),
-/// and the "neuron" facts <c>2³¹ + context id</c> that carry what was recognised one step back.
+/// and the "neuron" facts <c>2³¹ + context id</c> that carry what was recognised one step back. Every fact fits in a
+/// <see cref="uint"/>, half a <see cref="long"/>: the fact pool is most of a series' CAD memory.
 /// </summary>
 internal static class ValueFacts
 {
-    public const long First = 65536;
+    public const uint First = 65536;
 
-    public const long NeuronBase = 1L << 31;
+    public const uint NeuronBase = 1U << 31;
 
     /// <summary>Writes the facts of <paramref name="bucket"/> (ascending) and returns how many.</summary>
-    public static int Encode(int bucket, int bits, Span<long> facts)
+    public static int Encode(int bucket, int bits, Span<uint> facts)
     {
         for (var position = 0; position < bits; position++)
         {
-            facts[position] = First + (2 * position) + ((bucket >> position) & 1);
+            facts[position] = First + (uint)((2 * position) + ((bucket >> position) & 1));
         }
         return bits;
     }
 
-    public static ulong MaskOf(ReadOnlySpan<long> facts)
+    /// <summary>Writes a fact set as the state always held it: a count and 64-bit values.</summary>
+    public static void Write(ref StateWriter writer, ReadOnlySpan<uint> facts)
+    {
+        writer.Write(facts.Length);
+        foreach (var fact in facts)
+        {
+            writer.Write((long)fact);
+        }
+    }
+
+    /// <summary>Reads what <see cref="Write"/> wrote: a strictly increasing set of facts, which crossing relies on.</summary>
+    public static uint[] Read(ref StateReader reader, int maxLength)
+    {
+        var stored = reader.ReadLongs(maxLength);
+        var facts = new uint[stored.Length];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            if (stored[i] is < 0 or > uint.MaxValue)
+            {
+                throw new FormatException("detector state: a semi-context fact out of range");
+            }
+            facts[i] = (uint)stored[i];
+            if (i > 0 && facts[i] <= facts[i - 1])
+            {
+                throw new FormatException("detector state: semi-context facts out of order");
+            }
+        }
+        return facts;
+    }
+
+    public static ulong MaskOf(ReadOnlySpan<uint> facts)
     {
         ulong mask = 0;
         foreach (var fact in facts)
         {
-            var offset = fact - First;
-            if (offset is >= 0 and < 64)
+            var offset = fact - First; // wraps to a large number below First
+            if (offset < 64)
             {
                 mask |= 1UL << (int)offset;
             }
