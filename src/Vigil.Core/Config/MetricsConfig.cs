@@ -15,12 +15,29 @@ public sealed record MetricSourceConfig(string Name, Uri Url, string Query, Time
 /// </summary>
 public sealed record CapacityRule(IReadOnlyList<Matcher> Matchers, double Threshold, TimeSpan Horizon);
 
+/// <summary>
+/// A detector rule (<c>metrics.detectors</c>): a new series matching every matcher gets <see cref="Detector"/> instead
+/// of <c>metrics.detector</c> (the first rule that matches and has room wins), so the few series that matter can have
+/// the accurate detector while the fleet keeps the cheap one.
+/// </summary>
+/// <param name="Threshold">The anomaly score that alerts for this rule's series; null: the detector's default.</param>
+/// <param name="MaxSeries">At most this many series get the detector through this rule (a memory guard: a contextual
+/// series holds ~320 KB); further matching series fall through to the next rule or <c>metrics.detector</c>.</param>
+public sealed record MetricDetectorRule(IReadOnlyList<Matcher> Matchers, MetricDetectorKind Detector, double? Threshold, int? MaxSeries)
+{
+    /// <summary>The rule's identity across reloads (its matchers and detector), under which its series are counted.</summary>
+    public string Key { get; } = $"{string.Join(",", Matchers)} -> {Detector}";
+}
+
 /// <summary>The <c>metrics:</c> section: alert threshold, polled Prometheus queries and capacity rules.</summary>
 /// <param name="Threshold">Anomaly score at or above which a point raises <c>MetricAnomaly</c>.</param>
 /// <param name="MaxSeries">Series kept in memory; samples of further series are counted and skipped.</param>
 /// <param name="ForecastInterval">How often capacity rules are evaluated.</param>
 /// <param name="MaxAlertsPerMinute">Storm guard: anomaly and capacity alerts sent per minute across all series.</param>
-/// <param name="Detector">Which detector scores each series (see <see cref="MetricDetectorKind"/>).</param>
+/// <param name="Threshold">Anomaly score at or above which a point of a <paramref name="Detector"/> series raises
+/// <c>MetricAnomaly</c> (series with another detector use their rule's or their detector's default).</param>
+/// <param name="Detector">Which detector scores a new series no rule of <see cref="DetectorRules"/> selects (see
+/// <see cref="MetricDetectorKind"/>).</param>
 public sealed record MetricsConfig(
     double Threshold,
     IReadOnlyList<MetricSourceConfig> Sources,
@@ -39,6 +56,20 @@ public sealed record MetricsConfig(
 
     public static double DefaultThresholdFor(MetricDetectorKind detector) =>
         detector == MetricDetectorKind.Lightweight ? DefaultThreshold : DefaultContextualThreshold;
+
+    /// <summary>Rules that give matching new series another detector than <see cref="Detector"/>, first match first.</summary>
+    public IReadOnlyList<MetricDetectorRule> DetectorRules { get; init; } = [];
+
+    /// <summary>
+    /// The alert threshold of a series with detector <paramref name="kind"/> that <paramref name="rule"/> (if any) chose:
+    /// the rule's own, else <see cref="Threshold"/> for the configured detector, else the kind's default — a series
+    /// keeps its detector when the configuration changes, and a lightweight threshold (0.07) would make a contextual
+    /// series alert on most points.
+    /// </summary>
+    public double ThresholdFor(MetricDetectorKind kind, MetricDetectorRule? rule) =>
+        rule is { Threshold: { } own } && rule.Detector == kind ? own
+        : kind == Detector ? Threshold
+        : DefaultThresholdFor(kind);
     public const int DefaultMaxSeries = 50_000;
     public const int DefaultMaxAlertsPerMinute = 100;
     public static readonly TimeSpan DefaultForecastInterval = TimeSpan.FromMinutes(5);
@@ -51,8 +82,8 @@ public sealed record MetricsConfig(
 /// The server's detector per series. Lightweight (the default): the statistical ensemble, ~22 M points/s and ~2.5 KB
 /// per series, so tens of thousands of series fit; NAB standard 34.5. Balanced: adds ARTime and the anomaly
 /// likelihood, NAB 57.9, ~2 M points/s (~1 M on white noise) and ~100 KB per series — thousands of series.
-/// Contextual: adds CAD OSE as well, NAB 67.9, but ~300,000 points/s (~12,000 on white noise) and ~360 KB per series —
-/// for a few hundred important series. See docs/metric-detection.md.
+/// Contextual: adds CAD OSE as well, NAB 67.9, but ~300,000 points/s (~12,000 on white noise) and ~320 KB per series —
+/// for a few hundred important series (<c>metrics.detectors</c> gives it to the series that matter). See docs/metric-detection.md.
 /// </summary>
 public enum MetricDetectorKind
 {

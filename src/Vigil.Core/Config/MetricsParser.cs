@@ -7,7 +7,13 @@ namespace Vigil.Core.Config;
 /// Parses the <c>metrics:</c> section:
 /// <code>
 /// metrics:
-///   threshold: 0.07              # anomaly score that raises MetricAnomaly
+///   detector: lightweight        # for new series no rule below selects
+///   threshold: 0.07              # anomaly score that raises MetricAnomaly (series of metrics.detector)
+///   detectors:                   # the accurate detector for the series that matter, first match first
+///     - matchers: ['__name__="checkout_latency_seconds"']
+///       detector: contextual
+///       threshold: 0.69          # optional: the detector's default
+///       max_series: 500          # optional: further matching series fall through to the next rule
 ///   sources:                     # PromQL queries polled from Prometheus
 ///     - name: node-cpu
 ///       url: http://prometheus:9090
@@ -23,7 +29,8 @@ namespace Vigil.Core.Config;
 /// </summary>
 internal sealed class MetricsParser(YamlReader reader)
 {
-    private static readonly string[] SectionKeys = ["detector", "threshold", "sources", "capacity", "max_series", "forecast_interval", "max_alerts_per_minute"];
+    private static readonly string[] SectionKeys = ["detector", "threshold", "detectors", "sources", "capacity", "max_series", "forecast_interval", "max_alerts_per_minute"];
+    private static readonly string[] DetectorRuleKeys = ["matchers", "detector", "threshold", "max_series"];
     private static readonly string[] SourceKeys = ["name", "url", "query", "interval", "step", "backfill"];
     private static readonly string[] CapacityKeys = ["matchers", "threshold", "horizon"];
 
@@ -37,34 +44,21 @@ internal sealed class MetricsParser(YamlReader reader)
             return MetricsConfig.Default;
         }
         var keys = reader.Keys(map, "\"metrics\"", SectionKeys);
-        var detector = MetricDetectorKind.Lightweight;
-        if (keys.TryGetValue("detector", out var detectorNode) && reader.String(detectorNode, "detector") is { } detectorName)
-        {
-            switch (detectorName)
-            {
-                case "lightweight":
-                    break;
-                case "contextual":
-                    detector = MetricDetectorKind.Contextual;
-                    break;
-                case "balanced":
-                    detector = MetricDetectorKind.Balanced;
-                    break;
-                default:
-                    reader.Error(detectorNode, $"metrics.detector must be \"lightweight\", \"balanced\" or \"contextual\", got \"{detectorName}\"");
-                    break;
-            }
-        }
-        var threshold = MetricsConfig.DefaultThresholdFor(detector);
-        if (keys.TryGetValue("threshold", out var thresholdNode) && Number(thresholdNode, "metrics.threshold") is { } t)
-        {
-            if (t is <= 0 or > 1)
-            {
-                reader.Error(thresholdNode, $"metrics.threshold must be above 0 and at most 1 (an anomaly score), got {Format(t)}");
-            }
-            threshold = t;
-        }
+        var detector = keys.TryGetValue("detector", out var detectorNode) ? Detector(detectorNode, "metrics.detector") : null;
+        var threshold = keys.TryGetValue("threshold", out var thresholdNode) ? Score(thresholdNode, "metrics.threshold") : null;
         var maxSeries = Integer(keys, "max_series", MetricsConfig.DefaultMaxSeries);
+        var detectorRules = new List<MetricDetectorRule>();
+        if (keys.TryGetValue("detectors", out var rulesNode) && !YamlReader.IsNull(rulesNode)
+            && reader.Sequence(rulesNode, "metrics.detectors") is { } ruleNodes)
+        {
+            foreach (var item in ruleNodes)
+            {
+                if (reader.Mapping(item, "each entry of \"metrics.detectors\"") is { } ruleMap && DetectorRule(ruleMap) is { } rule)
+                {
+                    detectorRules.Add(rule);
+                }
+            }
+        }
         var maxAlerts = Integer(keys, "max_alerts_per_minute", MetricsConfig.DefaultMaxAlertsPerMinute);
         var forecastInterval = MetricsConfig.DefaultForecastInterval;
         if (keys.TryGetValue("forecast_interval", out var fiNode) && reader.Duration(fiNode, "forecast_interval") is { } fi)
@@ -104,7 +98,66 @@ internal sealed class MetricsParser(YamlReader reader)
                 }
             }
         }
-        return new MetricsConfig(threshold, sources, capacity, maxSeries, forecastInterval, maxAlerts, detector);
+        var kind = detector ?? MetricDetectorKind.Lightweight;
+        return new MetricsConfig(threshold ?? MetricsConfig.DefaultThresholdFor(kind), sources, capacity, maxSeries, forecastInterval, maxAlerts, kind)
+        {
+            DetectorRules = detectorRules,
+        };
+    }
+
+    private MetricDetectorRule? DetectorRule(YamlMappingNode map)
+    {
+        var keys = reader.Keys(map, "a detector rule", DetectorRuleKeys);
+        var matchers = keys.TryGetValue("matchers", out var matchersNode) ? reader.Matchers(matchersNode, "matchers") : [];
+        if (matchers.Count == 0)
+        {
+            reader.Error(matchersNode ?? map, "a detector rule needs \"matchers\" selecting its series, e.g. ['__name__=\"checkout_latency_seconds\"']");
+        }
+        MetricDetectorKind? detector = null;
+        if (!keys.TryGetValue("detector", out var detectorNode))
+        {
+            reader.Error(map, "a detector rule needs a \"detector\" (\"lightweight\", \"balanced\" or \"contextual\")");
+        }
+        else
+        {
+            detector = Detector(detectorNode, "a detector rule's detector");
+        }
+        var threshold = keys.TryGetValue("threshold", out var thresholdNode) ? Score(thresholdNode, "a detector rule's threshold") : null;
+        int? maxSeries = keys.ContainsKey("max_series") ? Integer(keys, "max_series", 1, "a detector rule's max_series") : null;
+        return matchers.Count == 0 || detector is null ? null : new MetricDetectorRule(matchers, detector.Value, threshold, maxSeries);
+    }
+
+    private MetricDetectorKind? Detector(YamlNode node, string where)
+    {
+        switch (reader.String(node, where))
+        {
+            case null:
+                return null;
+            case "lightweight":
+                return MetricDetectorKind.Lightweight;
+            case "balanced":
+                return MetricDetectorKind.Balanced;
+            case "contextual":
+                return MetricDetectorKind.Contextual;
+            case var name:
+                reader.Error(node, $"{where} must be \"lightweight\", \"balanced\" or \"contextual\", got \"{name}\"");
+                return null;
+        }
+    }
+
+    /// <summary>An alert threshold: an anomaly score above 0 and at most 1.</summary>
+    private double? Score(YamlNode node, string where)
+    {
+        if (Number(node, where) is not { } value)
+        {
+            return null;
+        }
+        if (value is <= 0 or > 1)
+        {
+            reader.Error(node, $"{where} must be above 0 and at most 1 (an anomaly score), got {Format(value)}");
+            return null;
+        }
+        return value;
     }
 
     private MetricSourceConfig? Source(YamlMappingNode map)
@@ -184,7 +237,7 @@ internal sealed class MetricsParser(YamlReader reader)
         return value;
     }
 
-    private int Integer(Dictionary<string, YamlNode> keys, string key, int fallback)
+    private int Integer(Dictionary<string, YamlNode> keys, string key, int fallback, string? where = null)
     {
         if (!keys.TryGetValue(key, out var node) || reader.String(node, key) is not { } text)
         {
@@ -192,7 +245,7 @@ internal sealed class MetricsParser(YamlReader reader)
         }
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
         {
-            reader.Error(node, $"metrics.{key} must be a whole number of at least 1, not \"{text}\"");
+            reader.Error(node, $"{where ?? "metrics." + key} must be a whole number of at least 1, not \"{text}\"");
             return fallback;
         }
         return value;

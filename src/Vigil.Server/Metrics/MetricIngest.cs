@@ -27,7 +27,7 @@ public static class MetricSkipReasons
 
 /// <summary>
 /// Online metric intelligence: every series (name + labels) has its own <see cref="MetricAnomalyDetector"/>; each
-/// sample is scored as it arrives, kept for the chart, and a point scoring at or above <c>metrics.threshold</c>
+/// sample is scored as it arrives, kept for the chart, and a point scoring at or above its series' threshold
 /// raises <c>MetricAnomaly</c> through the normal alert pipeline.
 /// </summary>
 /// <remarks>
@@ -44,6 +44,7 @@ public sealed partial class MetricIngest
     public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(10);
 
     private readonly ConcurrentDictionary<string, MetricSeriesState> _series = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _seriesPerRule = new(StringComparer.Ordinal);
     private readonly IVigilStore _store;
     private readonly AlertPipeline _pipeline;
     private readonly ConfigHolder _config;
@@ -99,8 +100,13 @@ public sealed partial class MetricIngest
                     Count(reasons, MetricSkipReasons.SeriesLimit, group.Count());
                     continue;
                 }
-                var created = new MetricSeriesState(first.Series, NewDetector(config), new PointBuffer(PointsKept));
+                var (kind, rule) = ChooseDetector(first.Series, config);
+                var created = new MetricSeriesState(first.Series, NewDetector(kind), new PointBuffer(PointsKept), kind, rule?.Key);
                 state = _series.GetOrAdd(group.Key, created);
+                if (!ReferenceEquals(state, created) && rule is not null)
+                {
+                    _seriesPerRule.AddOrUpdate(rule.Key, 0, (_, count) => count - 1); // another request created it first
+                }
                 if (ReferenceEquals(state, created))
                 {
                     // Known before its first checkpoint, so a restart can replay its journaled samples.
@@ -109,6 +115,7 @@ public sealed partial class MetricIngest
                 }
             }
             touched++;
+            var threshold = state.Threshold(config);
             lock (state.Gate)
             {
                 // Stable sort: a batch's own points of one series are scored in time order whatever order they came in.
@@ -136,7 +143,7 @@ public sealed partial class MetricIngest
                         (float)score.Lower, (float)score.Upper, score.Signal);
                     state.Points.Add(point);
                     state.Dirty = true;
-                    var flagged = point.IsAnomaly(config.Threshold);
+                    var flagged = point.IsAnomaly(threshold);
                     if (flagged)
                     {
                         anomalies++;
@@ -207,31 +214,75 @@ public sealed partial class MetricIngest
     }
 
     /// <summary>
-    /// A series keeps the detector it was created with, whatever <c>metrics.detector</c> says now; the state holds
+    /// The detector of a new series: the first rule of <c>metrics.detectors</c> that matches it and has room (its
+    /// <c>max_series</c>), else <c>metrics.detector</c>.
+    /// </summary>
+    private (MetricDetectorKind Kind, MetricDetectorRule? Rule) ChooseDetector(SeriesKey key, MetricsConfig config)
+    {
+        if (config.DetectorRules.Count == 0)
+        {
+            return (config.Detector, null);
+        }
+        var labels = key.ToLabelSet();
+        foreach (var rule in config.DetectorRules)
+        {
+            if (!rule.Matchers.All(m => m.Matches(labels)))
+            {
+                continue;
+            }
+            if (_seriesPerRule.AddOrUpdate(rule.Key, 1, (_, count) => count + 1) <= (rule.MaxSeries ?? int.MaxValue))
+            {
+                return (rule.Detector, rule);
+            }
+            _seriesPerRule.AddOrUpdate(rule.Key, 0, (_, count) => count - 1); // full: the next rule or the default
+        }
+        return (config.Detector, null);
+    }
+
+    /// <summary>A restored series counts towards the first rule that matches it and gives its detector.</summary>
+    private MetricDetectorRule? RuleOfRestored(SeriesKey key, MetricDetectorKind kind, MetricsConfig config)
+    {
+        if (config.DetectorRules.Count == 0)
+        {
+            return null;
+        }
+        var labels = key.ToLabelSet();
+        var rule = config.DetectorRules.FirstOrDefault(r => r.Detector == kind && r.Matchers.All(m => m.Matches(labels)));
+        if (rule is not null)
+        {
+            _seriesPerRule.AddOrUpdate(rule.Key, 1, (_, count) => count + 1);
+        }
+        return rule;
+    }
+
+    /// <summary>
+    /// A series keeps the detector it was created with, whatever the configuration says now; the state holds
     /// its parts, and importing it with another kind's settings is refused, so try each kind.
     /// </summary>
-    private static MetricAnomalyDetector ImportDetector(byte[] state)
+    private static (MetricAnomalyDetector Detector, MetricDetectorKind Kind) ImportDetector(byte[] state)
     {
-        foreach (var settings in new[] { DetectorSettings.Lightweight, DetectorSettings.Balanced })
+        foreach (var kind in new[] { MetricDetectorKind.Lightweight, MetricDetectorKind.Balanced })
         {
             try
             {
-                return MetricAnomalyDetector.ImportState(state, settings);
+                return (MetricAnomalyDetector.ImportState(state, SettingsOf(kind)), kind);
             }
             catch (FormatException)
             {
                 // another kind's state: try the next
             }
         }
-        return MetricAnomalyDetector.ImportState(state, DetectorSettings.Default);
+        return (MetricAnomalyDetector.ImportState(state, SettingsOf(MetricDetectorKind.Contextual)), MetricDetectorKind.Contextual);
     }
 
-    private static MetricAnomalyDetector NewDetector(MetricsConfig config) => new(config.Detector switch
+    private static MetricAnomalyDetector NewDetector(MetricDetectorKind kind) => new(SettingsOf(kind));
+
+    private static DetectorSettings SettingsOf(MetricDetectorKind kind) => kind switch
     {
         MetricDetectorKind.Contextual => DetectorSettings.Default,
         MetricDetectorKind.Balanced => DetectorSettings.Balanced,
         _ => DetectorSettings.Lightweight,
-    });
+    };
 
     private static void Count(Dictionary<string, int> reasons, string reason, int count = 1) =>
         reasons[reason] = reasons.GetValueOrDefault(reason) + count;
@@ -292,13 +343,14 @@ public sealed partial class MetricIngest
             var key = new SeriesKey(record.Name, record.Labels);
             try
             {
-                var detector = ImportDetector(record.State);
+                var (detector, kind) = ImportDetector(record.State);
                 var points = PointBuffer.Decode(record.Points, PointsKept);
-                var state = new MetricSeriesState(key, detector, points);
+                var state = new MetricSeriesState(key, detector, points, kind, RuleOfRestored(key, kind, Config)?.Key);
+                var threshold = state.Threshold(Config);
                 // The chart shows the restored points' anomalies, so the count starts from them, not from zero.
                 for (var i = 0; i < points.Count; i++)
                 {
-                    if (points[i].IsAnomaly(Config.Threshold))
+                    if (points[i].IsAnomaly(threshold))
                     {
                         state.Anomalies++;
                         state.LastAnomaly = points[i];

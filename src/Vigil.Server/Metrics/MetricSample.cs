@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Vigil.Core.Alerts;
 
 namespace Vigil.Server.Metrics;
 
@@ -31,6 +32,9 @@ public sealed class SeriesKey
     public string Canonical { get; }
 
     public override string ToString() => Canonical;
+
+    /// <summary>The labels with the name as <c>__name__</c>, as matchers of capacity and detector rules see them.</summary>
+    public LabelSet ToLabelSet() => LabelSet.From([.. Labels.Select(l => (l.Key, l.Value)), ("__name__", Name)]);
 
     private static string Format(string name, IReadOnlyDictionary<string, string> labels)
     {

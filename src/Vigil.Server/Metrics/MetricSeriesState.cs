@@ -1,4 +1,5 @@
 using Vigil.Analytics.Metrics;
+using Vigil.Core.Config;
 
 namespace Vigil.Server.Metrics;
 
@@ -6,8 +7,12 @@ namespace Vigil.Server.Metrics;
 /// Everything the server keeps for one series: its detector, recent points and alert timers. All access goes
 /// through <see cref="Gate"/>: a push and a Prometheus poll of the same series must score in turn.
 /// </summary>
-public sealed class MetricSeriesState(SeriesKey key, MetricAnomalyDetector detector, PointBuffer points)
+/// <param name="kind">The detector's kind: a series keeps it whatever the configuration says later.</param>
+/// <param name="ruleKey">The <see cref="MetricDetectorRule.Key"/> of the rule that gave it its detector, if any.</param>
+public sealed class MetricSeriesState(SeriesKey key, MetricAnomalyDetector detector, PointBuffer points, MetricDetectorKind kind, string? ruleKey)
 {
+    private ThresholdUnder? _threshold;
+
     public SeriesKey Key { get; } = key;
 
     public Lock Gate { get; } = new();
@@ -15,6 +20,10 @@ public sealed class MetricSeriesState(SeriesKey key, MetricAnomalyDetector detec
     public MetricAnomalyDetector Detector { get; } = detector;
 
     public PointBuffer Points { get; } = points;
+
+    public MetricDetectorKind Kind { get; } = kind;
+
+    public string? RuleKey { get; } = ruleKey;
 
     /// <summary>Points learned since the last save.</summary>
     public bool Dirty { get; set; }
@@ -33,4 +42,19 @@ public sealed class MetricSeriesState(SeriesKey key, MetricAnomalyDetector detec
 
     /// <summary>The last flagged point, for the series list.</summary>
     public MetricPoint? LastAnomaly { get; set; }
+
+    /// <summary>The score at which a point of this series is an anomaly under <paramref name="config"/> (see
+    /// <see cref="MetricsConfig.ThresholdFor"/>); worked out again only after the configuration is reloaded.</summary>
+    public double Threshold(MetricsConfig config)
+    {
+        var known = _threshold;
+        if (!ReferenceEquals(known?.Config, config))
+        {
+            var rule = RuleKey is null ? null : config.DetectorRules.FirstOrDefault(r => r.Key == RuleKey);
+            _threshold = known = new ThresholdUnder(config, config.ThresholdFor(Kind, rule));
+        }
+        return known!.Value;
+    }
+
+    private sealed record ThresholdUnder(MetricsConfig Config, double Value);
 }

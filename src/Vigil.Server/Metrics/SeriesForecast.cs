@@ -44,7 +44,7 @@ public static class SeriesForecast
         {
             return null;
         }
-        var labels = LabelSet.From([.. key.Labels.Select(l => (l.Key, l.Value)), ("__name__", key.Name)]);
+        var labels = key.ToLabelSet();
         return rules.FirstOrDefault(r => r.Matchers.All(m => m.Matches(labels)));
     }
 }

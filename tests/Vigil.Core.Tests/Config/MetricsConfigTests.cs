@@ -93,4 +93,59 @@ public class MetricsConfigTests
             e => Assert.Equal((19, true), (e.Line, e.Message.Contains("unknown key \"colour\"", StringComparison.Ordinal))),
             e => Assert.Contains("needs \"matchers\"", e.Message));
     }
+
+    [Fact]
+    public void Detector_rules_give_matching_series_another_detector_with_its_own_threshold_and_room()
+    {
+        var metrics = ConfigLoader.Parse(Base + """
+            metrics:
+              threshold: 0.1
+              detectors:
+                - matchers: ['__name__="checkout_latency_seconds"', 'env="prod"']
+                  detector: contextual
+                  max_series: 50
+                - matchers: ['job=~"db.*"']
+                  detector: balanced
+                  threshold: 0.8
+            """, "vigil.yml").Metrics;
+
+        Assert.Collection(metrics.DetectorRules,
+            r => Assert.Equal((2, MetricDetectorKind.Contextual, (double?)null, (int?)50), (r.Matchers.Count, r.Detector, r.Threshold, r.MaxSeries)),
+            r => Assert.Equal((1, MetricDetectorKind.Balanced, (double?)0.8, (int?)null), (r.Matchers.Count, r.Detector, r.Threshold, r.MaxSeries)));
+        var (contextual, balanced) = (metrics.DetectorRules[0], metrics.DetectorRules[1]);
+        // A rule's own threshold, else the configured detector's (metrics.threshold), else the kind's default.
+        Assert.Equal(0.8, metrics.ThresholdFor(MetricDetectorKind.Balanced, balanced));
+        Assert.Equal(0.69, metrics.ThresholdFor(MetricDetectorKind.Contextual, contextual));
+        Assert.Equal(0.1, metrics.ThresholdFor(MetricDetectorKind.Lightweight, null));
+        Assert.Equal(0.69, metrics.ThresholdFor(MetricDetectorKind.Balanced, null));
+        // A rule whose detector is not the series' (the series was created before the rule changed) does not apply.
+        Assert.Equal(0.1, metrics.ThresholdFor(MetricDetectorKind.Lightweight, balanced));
+        Assert.NotEqual(contextual.Key, balanced.Key);
+    }
+
+    [Fact]
+    public void Bad_detector_rules_are_reported_with_their_line()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Base + """
+            metrics:
+              detectors:
+                - detector: contextual
+                - matchers: ['job="db"']
+                - matchers: ['job="db"']
+                  detector: psychic
+                - matchers: ['job="db"']
+                  detector: balanced
+                  threshold: 0
+                  max_series: none
+                  colour: red
+            """, "vigil.yml"));
+
+        Assert.Collection(ex.Errors,
+            e => Assert.Equal((7, true), (e.Line, e.Message.Contains("needs \"matchers\"", StringComparison.Ordinal))),
+            e => Assert.Equal((8, true), (e.Line, e.Message.Contains("needs a \"detector\"", StringComparison.Ordinal))),
+            e => Assert.Equal((10, true), (e.Line, e.Message.Contains("\"lightweight\", \"balanced\" or \"contextual\", got \"psychic\"", StringComparison.Ordinal))),
+            e => Assert.Equal((15, true), (e.Line, e.Message.Contains("unknown key \"colour\"", StringComparison.Ordinal))),
+            e => Assert.Equal((13, true), (e.Line, e.Message.Contains("threshold must be above 0", StringComparison.Ordinal))),
+            e => Assert.Equal((14, true), (e.Line, e.Message.Contains("max_series must be a whole number", StringComparison.Ordinal))));
+    }
 }

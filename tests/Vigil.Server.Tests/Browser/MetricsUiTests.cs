@@ -39,6 +39,8 @@ public sealed class MetricsUiTests
         var detail = page.GetByTestId("metric-series-detail");
         await Assertions.Expect(detail).ToBeVisibleAsync();
         await Assertions.Expect(detail.GetByTestId("metric-last-value")).ToHaveTextAsync("95");
+        await Assertions.Expect(detail.GetByTestId("metric-detector")).ToHaveTextAsync("lightweight");
+        await Assertions.Expect(detail.GetByTestId("metric-threshold")).ToHaveTextAsync("0.07");
         var chart = detail.GetByTestId("metric-chart");
         await Assertions.Expect(chart.GetByTestId("metric-line")).ToHaveCountAsync(1);
         await Assertions.Expect(chart.GetByTestId("metric-band").First).ToBeAttachedAsync();

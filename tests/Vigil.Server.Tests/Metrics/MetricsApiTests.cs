@@ -298,6 +298,53 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
         await using var restarted = await RunningVigil.StartAsync(first.Database, ownsDatabase: false, Config);
         var series = Assert.Single((await restarted.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]!.AsArray())!;
         Assert.Equal(400, series["samples"]!.GetValue<long>());
+        // Its detector's threshold comes with it: at the lightweight one now configured (0.07) a contextual series flags ~43 % of its points.
+        Assert.Equal((kind, 0.69), (series["detector"]!.GetValue<string>(), series["threshold"]!.GetValue<double>()));
+    }
+
+    [Fact]
+    public async Task Detector_rules_pick_each_new_series_detector_and_threshold_and_their_room_survives_a_restart()
+    {
+        var config = Config.Replace("metrics:\n", """
+            metrics:
+              detectors:
+                - matchers: ['__name__="latency"']
+                  detector: contextual
+                  max_series: 1
+                - matchers: ['__name__="latency"']
+                  detector: balanced
+                  threshold: 0.8
+
+            """, StringComparison.Ordinal);
+        await using var first = await RunningVigil.StartAsync(backend, config);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (name, host) in new[] { ("latency", "h1"), ("latency", "h2"), ("cpu", "h1") })
+        {
+            using var content = new StringContent(Body(name, $"{{\"host\":\"{host}\"}}", Calm(10, now)), Encoding.UTF8, "application/json");
+            using var response = await first.Client.PostAsync("/api/v1/metrics", content);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        async Task<Dictionary<string, (string, double)>> DetectorsAsync(RunningVigil vigil) =>
+            (await vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]!.AsArray().ToDictionary(
+                s => s!["text"]!.GetValue<string>(), s => (s!["detector"]!.GetValue<string>(), s["threshold"]!.GetValue<double>()));
+        var expected = new Dictionary<string, (string, double)>
+        {
+            ["latency{host=\"h1\"}"] = ("contextual", 0.69), // the first rule, now full
+            ["latency{host=\"h2\"}"] = ("balanced", 0.8),    // falls through to the second
+            ["cpu{host=\"h1\"}"] = ("lightweight", 0.07),   // no rule: metrics.detector
+        };
+        Assert.Equal(expected, await DetectorsAsync(first));
+        await first.StopAsync();
+
+        await using var restarted = await RunningVigil.StartAsync(first.Database, ownsDatabase: false, config);
+        Assert.Equal(expected, await DetectorsAsync(restarted));
+        // The restored contextual series still fills the first rule, so a new latency series gets the second.
+        using (var content = new StringContent(Body("latency", "{\"host\":\"h3\"}", Calm(10, now)), Encoding.UTF8, "application/json"))
+        using (var response = await restarted.Client.PostAsync("/api/v1/metrics", content))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        Assert.Equal(("balanced", 0.8), (await DetectorsAsync(restarted))["latency{host=\"h3\"}"]);
     }
 
     [Theory]

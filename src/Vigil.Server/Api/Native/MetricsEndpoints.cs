@@ -115,7 +115,7 @@ public static class MetricsEndpoints
         var now = time.GetUtcNow();
         // Anomalous series first, then by name: the list is a triage view.
         var series = ingest.Series.Where(s => name.Length == 0 || s.Key.Name == name)
-            .Select(s => Summary(s, now))
+            .Select(s => Summary(s, ingest.Config, now))
             .OrderByDescending(s => s.Anomalous).ThenBy(s => s.Text, StringComparer.Ordinal)
             .Take(limit).ToList();
         return Results.Json(new MetricSeriesListDto(ingest.Config.Threshold, ingest.Series.Count, ingest.SuppressedAlerts, series),
@@ -135,9 +135,9 @@ public static class MetricsEndpoints
         {
             points = state.Points.ToArray();
             period = state.Detector.SeasonalPeriod;
-            summary = Summary(state, time.GetUtcNow());
+            summary = Summary(state, ingest.Config, time.GetUtcNow());
         }
-        var threshold = ingest.Config.Threshold;
+        var threshold = summary.Threshold;
         var rule = SeriesForecast.RuleFor(state.Key, ingest.Config.Capacity);
         var dtos = points.Select(p => Point(p, threshold)).ToList();
         return Results.Json(new MetricSeriesDetailDto(summary, threshold, period, dtos, Forecast(points, rule)), MetricsJson.Default.MetricSeriesDetailDto);
@@ -169,12 +169,13 @@ public static class MetricsEndpoints
         return new MetricForecastDto(forecast.Model.Describe(), forecast.IntervalLevel, cone, capacity);
     }
 
-    private static MetricSeriesSummaryDto Summary(MetricSeriesState s, DateTimeOffset now)
+    private static MetricSeriesSummaryDto Summary(MetricSeriesState s, Core.Config.MetricsConfig config, DateTimeOffset now)
     {
         var last = s.Points.Last;
         return new MetricSeriesSummaryDto(s.Key.Id, s.Key.Name, s.Key.Labels, s.Key.Canonical, s.Detector.Samples, s.Points.Count,
             last is { } l ? Utc(l.Timestamp) : null, last?.Value, last?.Score, last?.Signal.ToString(), s.Anomalies,
-            s.LastAnomaly is { } a ? Utc(a.Timestamp) : null, s.AnomalySentAt is { } sent && now - sent < MetricAlerts.HoldFor);
+            s.LastAnomaly is { } a ? Utc(a.Timestamp) : null, s.AnomalySentAt is { } sent && now - sent < MetricAlerts.HoldFor,
+            s.Kind.ToString().ToLowerInvariant(), s.Threshold(config));
     }
 
     private static MetricPointDto Point(MetricPoint p, double threshold)

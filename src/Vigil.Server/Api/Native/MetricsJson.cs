@@ -19,10 +19,14 @@ public sealed record MetricSourceDto(
     string? LastError, int Series, int LastSamples, long Polls, long Failures);
 
 /// <param name="Anomalous">An anomaly alert for the series is active (sent within the hold window).</param>
+/// <param name="Detector">The series' detector (<c>lightweight</c>, <c>balanced</c>, <c>contextual</c>), kept from its creation.</param>
+/// <param name="Threshold">The anomaly score at which its points alert (its detector rule's, or its detector's).</param>
 public sealed record MetricSeriesSummaryDto(
     string Id, string Name, IReadOnlyDictionary<string, string> Labels, string Text, long Samples, int Points, DateTimeOffset? LastTimestamp,
-    double? LastValue, double? LastScore, string? LastSignal, long Anomalies, DateTimeOffset? LastAnomalyAt, bool Anomalous);
+    double? LastValue, double? LastScore, string? LastSignal, long Anomalies, DateTimeOffset? LastAnomalyAt, bool Anomalous,
+    string Detector, double Threshold);
 
+/// <param name="Threshold">The threshold of series with the configured <c>metrics.detector</c>; each series carries its own.</param>
 public sealed record MetricSeriesListDto(double Threshold, int Count, long SuppressedAlerts, IReadOnlyList<MetricSeriesSummaryDto> Series);
 
 /// <param name="Score">Anomaly score in [0, 1]; <c>Anomaly</c> is true when it reached the threshold.</param>
