@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end metric push: POST /api/v1/metrics (JSON, BENCH_SERIES × BENCH_POINTS samples per request, default
 # 100 × 10) into a running `vigil serve` on SQLite, with wrk. Each 200 means every sample was scored by its series'
-# detector and committed to the sample journal (detector state is checkpointed every 30 s — see docs/metrics-online.md).
+# detector and committed to the sample journal (detector state is checkpointed, each series at least every five minutes — see docs/metrics-online.md).
 # Usage: bench/metrics/run.sh [seconds, default 20] [connections, default 4]
 # BENCH_DETECTOR=contextual measures the CAD-based detector instead of the server default (lightweight).
 # Prints samples/s learned (counted by the server, so skipped out-of-order samples are not credited), latency, RSS.

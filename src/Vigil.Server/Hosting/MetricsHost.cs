@@ -4,8 +4,8 @@ using Vigil.Server.Pipeline;
 namespace Vigil.Server.Hosting;
 
 /// <summary>
-/// Restores the metric detectors before requests are served, saves changed series every
-/// <see cref="MetricIngest.SaveInterval"/> and at shutdown, and evaluates capacity rules every <c>metrics.forecast_interval</c>.
+/// Restores the metric detectors before requests are served, checkpoints a share of the changed series every
+/// <see cref="MetricIngest.SaveInterval"/> and all of them at shutdown, and evaluates capacity rules every <c>metrics.forecast_interval</c>.
 /// </summary>
 public sealed partial class MetricsHost(MetricIngest ingest, ConfigHolder config, TimeProvider time, ILogger<MetricsHost> logger) : BackgroundService
 {
@@ -50,7 +50,7 @@ public sealed partial class MetricsHost(MetricIngest ingest, ConfigHolder config
         await base.StopAsync(cancellationToken);
         try
         {
-            await ingest.SaveAsync(CancellationToken.None);
+            await ingest.SaveAsync(CancellationToken.None, everything: true);
         }
         catch (Exception ex)
         {

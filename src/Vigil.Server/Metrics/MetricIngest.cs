@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Vigil.Analytics.Metrics;
 using Vigil.Core.Alerts;
 using Vigil.Core.Config;
@@ -31,14 +32,20 @@ public static class MetricSkipReasons
 /// raises <c>MetricAnomaly</c> through the normal alert pipeline.
 /// </summary>
 /// <remarks>
-/// Unlike log lines, samples are not committed per request: the detectors and recent points are saved every
-/// <see cref="SaveInterval"/> and at shutdown (a crash loses at most that much learning, never alerts, which the
-/// pipeline stores itself). A commit per push would make storage the bottleneck for a workload that tolerates it.
+/// A push commits only its samples to a journal; the detectors and recent points (~24 KB a series with a full chart)
+/// are checkpointed, a tenth of the series every <see cref="SaveInterval"/> (each series every five minutes) and all
+/// at shutdown, and a restart replays the journal on top. Saving every changed series at every checkpoint wrote
+/// ~115 MB in one 2.4 s transaction for 5,000 series (SQLite), which at the 50,000-series limit would have kept the
+/// single writer busy most of the time.
 /// </remarks>
 public sealed partial class MetricIngest
 {
     public const int PointsKept = 720;
     public static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>Checkpoints per round: each saves the changed series of its slot, so a series is saved at least every
+    /// <c>CheckpointSlots × SaveInterval</c> (five minutes) and a checkpoint writes a tenth of them.</summary>
+    public const int CheckpointSlots = 10;
 
     /// <summary>Samples further in the future than this are refused: one would block its series until that time.</summary>
     public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(10);
@@ -52,6 +59,7 @@ public sealed partial class MetricIngest
     private readonly ILogger<MetricIngest> _logger;
     private readonly AlertBudget _budget;
     private long _journaledSinceCheckpoint;
+    private int _checkpoints;
 
     public MetricIngest(IVigilStore store, AlertPipeline pipeline, ConfigHolder config, TimeProvider time, ILogger<MetricIngest> logger)
     {
@@ -142,7 +150,7 @@ public sealed partial class MetricIngest
                     var point = new MetricPoint(sample.Timestamp.Ticks, sample.Value, (float)score.Score, (float)score.Expected,
                         (float)score.Lower, (float)score.Upper, score.Signal);
                     state.Points.Add(point);
-                    state.Dirty = true;
+                    state.MarkChanged(now);
                     var flagged = point.IsAnomaly(threshold);
                     if (flagged)
                     {
@@ -288,14 +296,19 @@ public sealed partial class MetricIngest
         reasons[reason] = reasons.GetValueOrDefault(reason) + count;
 
     /// <summary>
-    /// A checkpoint: writes every series changed since the last one in one commit, and prunes the journaled samples
-    /// those states already reflect (journaled before the checkpoint began).
+    /// A checkpoint: writes the changed series of this round's slot (every changed series with
+    /// <paramref name="everything"/>, at shutdown) in one commit, and prunes the journaled samples every saved state
+    /// already reflects: those recorded before the checkpoint began and before the oldest change still unsaved.
     /// </summary>
-    public async Task SaveAsync(CancellationToken ct)
+    public async Task SaveAsync(CancellationToken ct, bool everything = false)
     {
+        var started = Stopwatch.GetTimestamp();
         var now = _time.GetUtcNow();
+        var slot = (int)((uint)Interlocked.Increment(ref _checkpoints) % CheckpointSlots);
         var journaled = Interlocked.Exchange(ref _journaledSinceCheckpoint, 0);
-        var changes = new ChangeSet { PruneMetricSamplesRecordedBeforeTicks = journaled > 0 ? now.UtcTicks : null };
+        var changes = new ChangeSet();
+        var saved = new List<(MetricSeriesState State, DateTimeOffset DirtySince)>();
+        var keepJournalFrom = now;
         foreach (var state in _series.Values)
         {
             lock (state.Gate)
@@ -304,11 +317,18 @@ public sealed partial class MetricIngest
                 {
                     continue;
                 }
+                if (!everything && state.CheckpointSlot != slot)
+                {
+                    keepJournalFrom = state.DirtySince < keepJournalFrom ? state.DirtySince : keepJournalFrom;
+                    continue;
+                }
                 changes.MetricSeries.Add(new MetricSeriesRecord(state.Key.Id, state.Key.Name, state.Key.Labels,
                     state.Detector.ExportState(), state.Points.Encode(), now));
-                state.Dirty = false;
+                saved.Add((state, state.DirtySince));
+                state.MarkSaved();
             }
         }
+        changes.PruneMetricSamplesRecordedBeforeTicks = journaled > 0 ? keepJournalFrom.UtcTicks : null;
         if (changes.IsEmpty)
         {
             return;
@@ -316,19 +336,23 @@ public sealed partial class MetricIngest
         try
         {
             await _store.ApplyAsync([changes], ct);
+            LogCheckpoint(changes.MetricSeries.Count, changes.MetricSeries.Sum(r => (long)r.State.Length + r.Points.Length),
+                (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (keepJournalFrom < now)
+            {
+                // Series left for later checkpoints may have journaled samples: a later checkpoint prunes them.
+                Interlocked.Add(ref _journaledSinceCheckpoint, journaled);
+            }
         }
         catch
         {
             // Mark them dirty again so the next save retries (and prunes).
             Interlocked.Add(ref _journaledSinceCheckpoint, journaled);
-            foreach (var record in changes.MetricSeries)
+            foreach (var (state, dirtySince) in saved)
             {
-                if (_series.TryGetValue(record.Id, out var state))
+                lock (state.Gate)
                 {
-                    lock (state.Gate)
-                    {
-                        state.Dirty = true;
-                    }
+                    state.MarkUnsaved(dirtySince);
                 }
             }
             throw;
@@ -385,9 +409,11 @@ public sealed partial class MetricIngest
             }
         }
         var result = await IngestAsync(samples, alerting: false, ct);
-        // Keep them until the next checkpoint has saved what they taught.
-        Interlocked.Add(ref _journaledSinceCheckpoint, journaled.Count);
         LogReplayed(journaled.Count, result.Accepted);
+        // Saved now, all of them: the replayed samples were journaled before this start, earlier than the time their
+        // series count as changed from, so a checkpoint of another slot could prune them before their series is saved.
+        Interlocked.Add(ref _journaledSinceCheckpoint, journaled.Count);
+        await SaveAsync(ct, everything: true);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metric detection replayed {Journaled} journaled samples ({Learned} not yet in the saved states)")]
@@ -395,6 +421,9 @@ public sealed partial class MetricIngest
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing {Count} metric alerts failed")]
     private partial void LogAlertsFailed(Exception ex, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Metric checkpoint: {Series} series, {Bytes} bytes of state and points, in {Milliseconds} ms")]
+    private partial void LogCheckpoint(int series, long bytes, long milliseconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metric detection restored {Series} series")]
     private partial void LogRestored(int series);

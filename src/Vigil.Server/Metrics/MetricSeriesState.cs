@@ -26,7 +26,31 @@ public sealed class MetricSeriesState(SeriesKey key, MetricAnomalyDetector detec
     public string? RuleKey { get; } = ruleKey;
 
     /// <summary>Points learned since the last save.</summary>
-    public bool Dirty { get; set; }
+    public bool Dirty { get; private set; }
+
+    /// <summary>While <see cref="Dirty"/>: when the oldest change not yet saved began to be learned. Journaled samples
+    /// recorded since then may be missing from the saved state, so the journal is kept from there on.</summary>
+    public DateTimeOffset DirtySince { get; private set; }
+
+    /// <summary>Which of every <see cref="MetricIngest.CheckpointSlots"/> checkpoints saves this series: from its id,
+    /// so each checkpoint writes about the same share of the series.</summary>
+    public int CheckpointSlot { get; } = int.Parse(key.Id.AsSpan(0, 4), System.Globalization.NumberStyles.HexNumber,
+        System.Globalization.CultureInfo.InvariantCulture) % MetricIngest.CheckpointSlots;
+
+    /// <summary>Something was learned by an ingest that began at <paramref name="since"/>.</summary>
+    public void MarkChanged(DateTimeOffset since)
+    {
+        if (!Dirty)
+        {
+            (Dirty, DirtySince) = (true, since);
+        }
+    }
+
+    public void MarkSaved() => Dirty = false;
+
+    /// <summary>A save that failed: dirty again, since the older of the two times.</summary>
+    public void MarkUnsaved(DateTimeOffset since) =>
+        (Dirty, DirtySince) = (true, Dirty && DirtySince < since ? DirtySince : since);
 
     /// <summary>When the anomaly alert was last sent (wall clock); null when none is active.</summary>
     public DateTimeOffset? AnomalySentAt { get; set; }
