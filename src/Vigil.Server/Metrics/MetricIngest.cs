@@ -352,7 +352,7 @@ public sealed partial class MetricIngest
             {
                 lock (state.Gate)
                 {
-                    state.MarkUnsaved(dirtySince);
+                    state.MarkChanged(dirtySince);
                 }
             }
             throw;
@@ -409,11 +409,21 @@ public sealed partial class MetricIngest
             }
         }
         var result = await IngestAsync(samples, alerting: false, ct);
-        LogReplayed(journaled.Count, result.Accepted);
-        // Saved now, all of them: the replayed samples were journaled before this start, earlier than the time their
-        // series count as changed from, so a checkpoint of another slot could prune them before their series is saved.
+        // The replayed samples were journaled before this start: their series count as changed since the oldest of
+        // them, so no checkpoint prunes them before their series is saved (the ingest above dated the change now).
+        var oldest = new DateTimeOffset(journaled.Min(r => r.RecordedAtTicks), TimeSpan.Zero);
+        foreach (var seriesId in journaled.Select(r => r.SeriesId).Distinct(StringComparer.Ordinal))
+        {
+            if (_series.TryGetValue(seriesId, out var state))
+            {
+                lock (state.Gate)
+                {
+                    state.MarkChanged(oldest);
+                }
+            }
+        }
         Interlocked.Add(ref _journaledSinceCheckpoint, journaled.Count);
-        await SaveAsync(ct, everything: true);
+        LogReplayed(journaled.Count, result.Accepted);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metric detection replayed {Journaled} journaled samples ({Learned} not yet in the saved states)")]

@@ -37,20 +37,12 @@ public sealed class MetricSeriesState(SeriesKey key, MetricAnomalyDetector detec
     public int CheckpointSlot { get; } = int.Parse(key.Id.AsSpan(0, 4), System.Globalization.NumberStyles.HexNumber,
         System.Globalization.CultureInfo.InvariantCulture) % MetricIngest.CheckpointSlots;
 
-    /// <summary>Something was learned by an ingest that began at <paramref name="since"/>.</summary>
-    public void MarkChanged(DateTimeOffset since)
-    {
-        if (!Dirty)
-        {
-            (Dirty, DirtySince) = (true, since);
-        }
-    }
+    /// <summary>Something not yet saved was learned from samples journaled at <paramref name="since"/> or later (an
+    /// ingest that began then, a replayed journal, a save that failed); the oldest such time is kept.</summary>
+    public void MarkChanged(DateTimeOffset since) =>
+        (Dirty, DirtySince) = (true, Dirty && DirtySince < since ? DirtySince : since);
 
     public void MarkSaved() => Dirty = false;
-
-    /// <summary>A save that failed: dirty again, since the older of the two times.</summary>
-    public void MarkUnsaved(DateTimeOffset since) =>
-        (Dirty, DirtySince) = (true, Dirty && DirtySince < since ? DirtySince : since);
 
     /// <summary>When the anomaly alert was last sent (wall clock); null when none is active.</summary>
     public DateTimeOffset? AnomalySentAt { get; set; }
