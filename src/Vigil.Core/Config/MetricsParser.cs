@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigil.Core.Matching;
 using YamlDotNet.RepresentationModel;
 
 namespace Vigil.Core.Config;
@@ -47,18 +48,7 @@ internal sealed class MetricsParser(YamlReader reader)
         var detector = keys.TryGetValue("detector", out var detectorNode) ? Detector(detectorNode, "metrics.detector") : null;
         var threshold = keys.TryGetValue("threshold", out var thresholdNode) ? Score(thresholdNode, "metrics.threshold") : null;
         var maxSeries = Integer(keys, "max_series", MetricsConfig.DefaultMaxSeries);
-        var detectorRules = new List<MetricDetectorRule>();
-        if (keys.TryGetValue("detectors", out var rulesNode) && !YamlReader.IsNull(rulesNode)
-            && reader.Sequence(rulesNode, "metrics.detectors") is { } ruleNodes)
-        {
-            foreach (var item in ruleNodes)
-            {
-                if (reader.Mapping(item, "each entry of \"metrics.detectors\"") is { } ruleMap && DetectorRule(ruleMap) is { } rule)
-                {
-                    detectorRules.Add(rule);
-                }
-            }
-        }
+        var detectorRules = Rules(keys, "detectors", DetectorRule);
         var maxAlerts = Integer(keys, "max_alerts_per_minute", MetricsConfig.DefaultMaxAlertsPerMinute);
         var forecastInterval = MetricsConfig.DefaultForecastInterval;
         if (keys.TryGetValue("forecast_interval", out var fiNode) && reader.Duration(fiNode, "forecast_interval") is { } fi)
@@ -86,18 +76,7 @@ internal sealed class MetricsParser(YamlReader reader)
                 }
             }
         }
-        var capacity = new List<CapacityRule>();
-        if (keys.TryGetValue("capacity", out var capacityNode) && !YamlReader.IsNull(capacityNode)
-            && reader.Sequence(capacityNode, "metrics.capacity") is { } rules)
-        {
-            foreach (var item in rules)
-            {
-                if (reader.Mapping(item, "each entry of \"metrics.capacity\"") is { } ruleMap && Capacity(ruleMap) is { } rule)
-                {
-                    capacity.Add(rule);
-                }
-            }
-        }
+        var capacity = Rules(keys, "capacity", Capacity);
         var kind = detector ?? MetricDetectorKind.Lightweight;
         return new MetricsConfig(threshold ?? MetricsConfig.DefaultThresholdFor(kind), sources, capacity, maxSeries, forecastInterval, maxAlerts, kind)
         {
@@ -105,14 +84,39 @@ internal sealed class MetricsParser(YamlReader reader)
         };
     }
 
+    /// <summary>A list of rules under <c>metrics.{key}</c>; entries with mistakes are reported and left out.</summary>
+    private List<T> Rules<T>(Dictionary<string, YamlNode> keys, string key, Func<YamlMappingNode, T?> parse)
+        where T : class
+    {
+        var rules = new List<T>();
+        if (keys.TryGetValue(key, out var node) && !YamlReader.IsNull(node) && reader.Sequence(node, $"metrics.{key}") is { } items)
+        {
+            foreach (var item in items)
+            {
+                if (reader.Mapping(item, $"each entry of \"metrics.{key}\"") is { } map && parse(map) is { } rule)
+                {
+                    rules.Add(rule);
+                }
+            }
+        }
+        return rules;
+    }
+
+    /// <summary>The matchers that select a rule's series (required).</summary>
+    private List<Matcher> SeriesMatchers(Dictionary<string, YamlNode> keys, YamlMappingNode map, string rule, string exampleName)
+    {
+        var matchers = keys.TryGetValue("matchers", out var node) ? reader.Matchers(node, "matchers") : [];
+        if (matchers.Count == 0)
+        {
+            reader.Error(node ?? map, $"{rule} needs \"matchers\" selecting its series, e.g. ['__name__=\"{exampleName}\"']");
+        }
+        return matchers;
+    }
+
     private MetricDetectorRule? DetectorRule(YamlMappingNode map)
     {
         var keys = reader.Keys(map, "a detector rule", DetectorRuleKeys);
-        var matchers = keys.TryGetValue("matchers", out var matchersNode) ? reader.Matchers(matchersNode, "matchers") : [];
-        if (matchers.Count == 0)
-        {
-            reader.Error(matchersNode ?? map, "a detector rule needs \"matchers\" selecting its series, e.g. ['__name__=\"checkout_latency_seconds\"']");
-        }
+        var matchers = SeriesMatchers(keys, map, "a detector rule", "checkout_latency_seconds");
         MetricDetectorKind? detector = null;
         if (!keys.TryGetValue("detector", out var detectorNode))
         {
@@ -205,11 +209,7 @@ internal sealed class MetricsParser(YamlReader reader)
     private CapacityRule? Capacity(YamlMappingNode map)
     {
         var keys = reader.Keys(map, "a capacity rule", CapacityKeys);
-        var matchers = keys.TryGetValue("matchers", out var matchersNode) ? reader.Matchers(matchersNode, "matchers") : [];
-        if (matchers.Count == 0)
-        {
-            reader.Error(matchersNode ?? map, "a capacity rule needs \"matchers\" selecting its series, e.g. ['__name__=\"disk_used_percent\"']");
-        }
+        var matchers = SeriesMatchers(keys, map, "a capacity rule", "disk_used_percent");
         double? threshold = null;
         if (!keys.TryGetValue("threshold", out var thresholdNode))
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Vigil.Analytics.Metrics;
 using Vigil.Core.Config;
 
@@ -34,8 +35,8 @@ public sealed class MetricSeriesState(SeriesKey key, MetricAnomalyDetector detec
 
     /// <summary>Which of every <see cref="MetricIngest.CheckpointSlots"/> checkpoints saves this series: from its id,
     /// so each checkpoint writes about the same share of the series.</summary>
-    public int CheckpointSlot { get; } = int.Parse(key.Id.AsSpan(0, 4), System.Globalization.NumberStyles.HexNumber,
-        System.Globalization.CultureInfo.InvariantCulture) % MetricIngest.CheckpointSlots;
+    public int CheckpointSlot { get; } = int.Parse(key.Id.AsSpan(0, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture)
+        % MetricIngest.CheckpointSlots;
 
     /// <summary>Something not yet saved was learned from samples journaled at <paramref name="since"/> or later (an
     /// ingest that began then, a replayed journal, a save that failed); the oldest such time is kept.</summary>
