@@ -4,6 +4,7 @@
 # detector and committed to the sample journal (detector state is checkpointed, each series at least every five minutes — see docs/metrics-online.md).
 # Usage: bench/metrics/run.sh [seconds, default 20] [connections, default 4]
 # BENCH_DETECTOR=contextual measures the CAD-based detector instead of the server default (lightweight).
+# BENCH_KEEP=FILE keeps wrk's error output and the server log there (a non-200 says why).
 # Prints samples/s learned (counted by the server, so skipped out-of-order samples are not credited), latency, RSS.
 # The machine may be shared: run it twice and report both.
 set -euo pipefail
@@ -14,7 +15,7 @@ command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)"; exit 
 
 work=$(mktemp -d)
 port=18091
-cleanup() { kill "${vigil_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { kill "${vigil_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; [ -n "${BENCH_KEEP:-}" ] && cat "$work/wrk.err" "$work/vigil.log" >"$BENCH_KEEP" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
 dotnet build src/Vigil.Cli -c Release -nologo -v quiet >/dev/null
