@@ -160,7 +160,7 @@ public sealed class TokensCommandTests : IAsyncLifetime
         public Task<IReadOnlyList<LogTemplateRecord>> ListLogTemplatesAsync(string source, LogTemplateOrder order, int limit, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<LogTemplateRecord?> GetLogTemplateAsync(string source, long id, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<IReadOnlyList<LogMinuteCount>> ListLogCountsAsync(string source, long fromMinute, long? templateId = null, CancellationToken ct = default) => throw new NotSupportedException();
-        public Task<IReadOnlyList<MetricSeriesRecord>> ListMetricSeriesAsync(CancellationToken ct = default) => throw new NotSupportedException();
+        public IAsyncEnumerable<MetricSeriesRecord> ReadMetricSeriesAsync(CancellationToken ct = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<MetricSampleRecord>> ListMetricSamplesAsync(CancellationToken ct = default) => throw new NotSupportedException();
 

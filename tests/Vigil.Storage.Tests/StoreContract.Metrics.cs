@@ -13,7 +13,7 @@ public abstract partial class StoreContract
     [Fact]
     public async Task Metric_series_round_trip_with_their_blobs_and_are_replaced_by_id()
     {
-        Assert.Empty(await Store.ListMetricSeriesAsync());
+        Assert.Empty(await Store.ReadMetricSeriesAsync().ToListAsync());
         await Apply(Changes(c =>
         {
             c.MetricSeries.Add(Series("b2", 3, 10));
@@ -22,7 +22,7 @@ public abstract partial class StoreContract
         // The last write of a key in one commit wins, and a later commit replaces the row.
         await Apply(Changes(c => c.MetricSeries.Add(Series("a1", 7, 30))), Changes(c => c.MetricSeries.Add(Series("a1", 9, 40))));
 
-        var stored = await Store.ListMetricSeriesAsync();
+        var stored = await Store.ReadMetricSeriesAsync().ToListAsync();
         Assert.Equal(["a1", "b2"], stored.Select(s => s.Id));
         var expected = Series("a1", 9, 40);
         var a1 = stored[0];
@@ -34,7 +34,7 @@ public abstract partial class StoreContract
         Assert.Equal(Series("b2", 3, 10).State, stored[1].State);
 
         await ReopenAsync();
-        Assert.Equal(2, (await Store.ListMetricSeriesAsync()).Count);
+        Assert.Equal(2, (await Store.ReadMetricSeriesAsync().ToListAsync()).Count);
     }
 }
 
@@ -56,7 +56,7 @@ public abstract partial class StoreContract
             c.NewMetricSeries.Add(Series("s1", 1, 0));
             c.MetricSamples.Add(new MetricSampleRecord("s1", 300, -2.25, 3_000));
         }));
-        Assert.Equal(Series("s1", 9, 50).State, Assert.Single(await Store.ListMetricSeriesAsync()).State);
+        Assert.Equal(Series("s1", 9, 50).State, Assert.Single(await Store.ReadMetricSeriesAsync().ToListAsync()).State);
         Assert.Equal([100L, 200L, 300L], (await Store.ListMetricSamplesAsync()).Select(s => s.TimestampTicks));
         Assert.Equal(double.MaxValue, (await Store.ListMetricSamplesAsync())[1].Value);
 

@@ -64,8 +64,9 @@ public interface IVigilStore : IAsyncDisposable
     /// <summary>Per-minute counts of one source from <paramref name="fromMinute"/> (inclusive), optionally one template only.</summary>
     Task<IReadOnlyList<LogMinuteCount>> ListLogCountsAsync(string source, long fromMinute, long? templateId = null, CancellationToken ct = default);
 
-    /// <summary>Every stored metric series (loaded once at start to restore the detectors).</summary>
-    Task<IReadOnlyList<MetricSeriesRecord>> ListMetricSeriesAsync(CancellationToken ct = default);
+    /// <summary>Every stored metric series, one at a time (read once at start to restore the detectors: with full
+    /// charts a series is ~25 KB, so holding them all at once doubled the start-up peak).</summary>
+    IAsyncEnumerable<MetricSeriesRecord> ReadMetricSeriesAsync(CancellationToken ct = default);
 
     /// <summary>The journaled metric samples not yet pruned by a checkpoint, in the order they were committed.</summary>
     Task<IReadOnlyList<MetricSampleRecord>> ListMetricSamplesAsync(CancellationToken ct = default);

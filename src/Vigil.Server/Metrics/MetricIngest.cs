@@ -362,7 +362,7 @@ public sealed partial class MetricIngest
     /// <summary>Reloads every stored series' detector and points. Runs before the server accepts requests.</summary>
     public async Task RestoreAsync(CancellationToken ct)
     {
-        foreach (var record in await _store.ListMetricSeriesAsync(ct))
+        await foreach (var record in _store.ReadMetricSeriesAsync(ct))
         {
             var key = new SeriesKey(record.Name, record.Labels);
             try

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Dapper;
 using Vigil.Core.Alerts;
 using Vigil.Core.Escalation;
@@ -268,8 +269,8 @@ internal abstract class SqlStoreBase : IVigilStore
             r => new LogMinuteCount(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)),
             ct);
 
-    public Task<IReadOnlyList<MetricSeriesRecord>> ListMetricSeriesAsync(CancellationToken ct = default) =>
-        QueryAsync("SELECT id, name, labels, state, points, updated_at FROM metric_series ORDER BY id", null,
+    public IAsyncEnumerable<MetricSeriesRecord> ReadMetricSeriesAsync(CancellationToken ct = default) =>
+        StreamAsync("SELECT id, name, labels, state, points, updated_at FROM metric_series ORDER BY id", null,
             r => new MetricSeriesRecord(r.GetString(0), r.GetString(1), LogJson.ParseStringMap(r.GetString(2)),
                 r.GetFieldValue<byte[]>(3), r.GetFieldValue<byte[]>(4), ReadTime(r, 5)), ct);
 
@@ -394,17 +395,27 @@ internal abstract class SqlStoreBase : IVigilStore
 
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<DbCommand>? bind, Func<DbDataReader, T> map, CancellationToken ct)
     {
+        var result = new List<T>();
+        await foreach (var row in StreamAsync(sql, bind, map, ct).ConfigureAwait(false))
+        {
+            result.Add(row);
+        }
+        return result;
+    }
+
+    /// <summary>The rows one at a time, on a read connection held until the caller has seen the last.</summary>
+    private async IAsyncEnumerable<T> StreamAsync<T>(string sql, Action<DbCommand>? bind, Func<DbDataReader, T> map,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
         await using var conn = await OpenReadConnectionAsync(ct).ConfigureAwait(false);
         await using var cmd = conn.CreateCommand();
         cmd.CommandText = sql;
         bind?.Invoke(cmd);
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var result = new List<T>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            result.Add(map(reader));
+            yield return map(reader);
         }
-        return result;
     }
 
     private static void AddParameter(DbCommand cmd, string name, object value)

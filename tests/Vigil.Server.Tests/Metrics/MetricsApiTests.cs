@@ -394,7 +394,7 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
             await ingest.IngestAsync([.. samples], alerting: false, CancellationToken.None, durable: true);
             await ingest.SaveAsync(CancellationToken.None);
         }
-        async Task<long[]> SavedSamplesAsync() => [.. (await store.ListMetricSeriesAsync())
+        async Task<long[]> SavedSamplesAsync() => [.. (await store.ReadMetricSeriesAsync().ToListAsync())
             .Where(r => r.Name == "checkpoint_test").Select(r => MetricAnomalyDetector.ImportState(r.State, DetectorSettings.Lightweight).Samples)];
 
         var running = Ingest();
