@@ -111,11 +111,11 @@ public static partial class MetricBatchParser
         {
             return null;
         }
-        var probe = new SeriesKey(name!, labels);
         // One key object per series per request: the hash is computed once, and grouping compares ids.
-        if (!keys.TryGetValue(probe.Canonical, out var key))
+        var canonical = SeriesKey.CanonicalOf(name!, labels);
+        if (!keys.TryGetValue(canonical, out var key))
         {
-            keys[probe.Canonical] = key = probe;
+            keys[canonical] = key = new SeriesKey(name!, labels);
         }
         return new MetricSample(key, timestamp, value);
     }

@@ -33,10 +33,18 @@ public sealed class SeriesKey
 
     public override string ToString() => Canonical;
 
+    /// <summary>The <see cref="Canonical"/> text of a series without building its key (no hash): a batch parser
+    /// looks its keys up by it. Sorts <paramref name="labels"/> (names must be distinct).</summary>
+    public static string CanonicalOf(string name, List<KeyValuePair<string, string>> labels)
+    {
+        labels.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return Format(name, labels);
+    }
+
     /// <summary>The labels with the name as <c>__name__</c>, as matchers of capacity and detector rules see them.</summary>
     public LabelSet ToLabelSet() => LabelSet.From([.. Labels.Select(l => (l.Key, l.Value)), ("__name__", Name)]);
 
-    private static string Format(string name, IReadOnlyDictionary<string, string> labels)
+    private static string Format(string name, IReadOnlyCollection<KeyValuePair<string, string>> labels)
     {
         if (labels.Count == 0)
         {
