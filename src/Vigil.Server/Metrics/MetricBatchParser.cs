@@ -42,7 +42,7 @@ public static partial class MetricBatchParser
             errors.Add($"{list.GetArrayLength()} samples in one request; send at most {MaxSamples}.");
             return (samples, errors);
         }
-        var keys = new Dictionary<string, SeriesKey>(StringComparer.Ordinal);
+        var keys = new SeriesKeys();
         var index = 0;
         foreach (var item in list.EnumerateArray())
         {
@@ -85,7 +85,17 @@ public static partial class MetricBatchParser
     /// <summary>A label a sender may set: Prometheus' label syntax, minus the reserved <c>__</c> names.</summary>
     private static bool IsLabelName(string name) => LabelName().IsMatch(name) && !name.StartsWith("__", StringComparison.Ordinal);
 
-    private static MetricSample? Sample(JsonElement item, int index, DateTimeOffset now, Dictionary<string, SeriesKey> keys, List<string> errors)
+    /// <summary>The keys of one batch: by the text a sample gave (series name and labels exactly as sent: a series
+    /// repeats with the same text, so its labels are checked, sorted and hashed once) and by canonical text (one key
+    /// object per series whatever the label order, so grouping compares ids).</summary>
+    private sealed class SeriesKeys
+    {
+        public Dictionary<(string Name, string Labels), SeriesKey> BySentText { get; } = [];
+
+        public Dictionary<string, SeriesKey> ByCanonical { get; } = new(StringComparer.Ordinal);
+    }
+
+    private static MetricSample? Sample(JsonElement item, int index, DateTimeOffset now, SeriesKeys keys, List<string> errors)
     {
         var where = $"samples[{index}]";
         if (item.ValueKind != JsonValueKind.Object)
@@ -94,6 +104,14 @@ public static partial class MetricBatchParser
             return null;
         }
         var before = errors.Count;
+        var hasLabels = item.TryGetProperty("labels", out var labelsNode) && labelsNode.ValueKind != JsonValueKind.Null;
+        if (item.TryGetProperty("series", out var sentName) && sentName.ValueKind == JsonValueKind.String
+            && keys.BySentText.TryGetValue((sentName.GetString()!, hasLabels ? labelsNode.GetRawText() : ""), out var known))
+        {
+            var knownValue = Value(item, where, errors);
+            var knownTimestamp = Timestamp(item, where, now, errors);
+            return errors.Count > before ? null : new MetricSample(known, knownTimestamp, knownValue);
+        }
         string? name = null;
         if (!item.TryGetProperty("series", out var seriesNode) || seriesNode.ValueKind != JsonValueKind.String
             || !IsSeriesName(name = seriesNode.GetString()))
@@ -101,7 +119,7 @@ public static partial class MetricBatchParser
             errors.Add($"{where}.series must be a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*, at most {MaxNameLength} characters).");
         }
         var labels = new List<KeyValuePair<string, string>>();
-        if (item.TryGetProperty("labels", out var labelsNode) && labelsNode.ValueKind != JsonValueKind.Null)
+        if (hasLabels)
         {
             Labels(labelsNode, where, labels, errors);
         }
@@ -111,12 +129,12 @@ public static partial class MetricBatchParser
         {
             return null;
         }
-        // One key object per series per request: the hash is computed once, and grouping compares ids.
         var canonical = SeriesKey.CanonicalOf(name!, labels);
-        if (!keys.TryGetValue(canonical, out var key))
+        if (!keys.ByCanonical.TryGetValue(canonical, out var key))
         {
-            keys[canonical] = key = new SeriesKey(name!, labels);
+            keys.ByCanonical[canonical] = key = new SeriesKey(name!, labels);
         }
+        keys.BySentText[(name!, hasLabels ? labelsNode.GetRawText() : "")] = key;
         return new MetricSample(key, timestamp, value);
     }
 
