@@ -64,4 +64,17 @@ public abstract partial class StoreContract
         var left = Assert.Single(await Store.ListMetricSamplesAsync());
         Assert.Equal(new MetricSampleRecord("s1", 300, -2.25, 3_000), left);
     }
+
+    [Fact]
+    public async Task A_large_batch_of_metric_samples_is_journaled_whole_and_in_order()
+    {
+        // 150 = two full multi-row inserts of 64 and 22 single rows on SQLite; arrays on PostgreSQL.
+        var samples = Enumerable.Range(0, 150).Select(i => new MetricSampleRecord($"s{i % 7}", 1_000 - i, i * 0.5, 10 + (i % 3))).ToList();
+        await Apply(Changes(c =>
+        {
+            c.NewMetricSeries.Add(Series("s0", 1, 0));
+            c.MetricSamples.AddRange(samples);
+        }));
+        Assert.Equal(samples, await Store.ListMetricSamplesAsync());
+    }
 }
