@@ -68,7 +68,7 @@ public abstract partial class StoreContract
     [Fact]
     public async Task A_large_batch_of_metric_samples_is_journaled_whole_and_in_order()
     {
-        // 150 = two full multi-row inserts of 64 and 22 single rows on SQLite; arrays on PostgreSQL.
+        // As a push of many samples journals them: one commit, and the order is the replay order.
         var samples = Enumerable.Range(0, 150).Select(i => new MetricSampleRecord($"s{i % 7}", 1_000 - i, i * 0.5, 10 + (i % 3))).ToList();
         await Apply(Changes(c =>
         {
