@@ -77,4 +77,18 @@ public abstract partial class StoreContract
         }));
         Assert.Equal(samples, await Store.ListMetricSamplesAsync());
     }
+
+    [Fact]
+    public async Task A_metric_series_keeps_the_name_of_its_detector_and_older_rows_have_none()
+    {
+        await Apply(Changes(c =>
+        {
+            c.NewMetricSeries.Add(Series("named", 1, 0) with { Detector = "balanced" });
+            c.MetricSeries.Add(Series("legacy", 2, 0));
+        }));
+        await Apply(Changes(c => c.MetricSeries.Add(Series("named", 3, 10) with { Detector = "contextual" })));
+
+        var stored = (await Store.ReadMetricSeriesAsync().ToListAsync()).ToDictionary(r => r.Id, r => r.Detector);
+        Assert.Equal(new Dictionary<string, string?> { ["legacy"] = null, ["named"] = "contextual" }, stored);
+    }
 }

@@ -91,3 +91,22 @@ public enum MetricDetectorKind
     Contextual,
     Balanced,
 }
+
+/// <summary>The names of <see cref="MetricDetectorKind"/> in the configuration, the API and storage.</summary>
+public static class MetricDetectorNames
+{
+    public static string Of(MetricDetectorKind kind) => kind switch
+    {
+        MetricDetectorKind.Contextual => "contextual",
+        MetricDetectorKind.Balanced => "balanced",
+        _ => "lightweight",
+    };
+
+    public static MetricDetectorKind? Parse(string? name) => name switch
+    {
+        "lightweight" => MetricDetectorKind.Lightweight,
+        "balanced" => MetricDetectorKind.Balanced,
+        "contextual" => MetricDetectorKind.Contextual,
+        _ => null,
+    };
+}

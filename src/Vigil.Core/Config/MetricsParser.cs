@@ -133,20 +133,16 @@ internal sealed class MetricsParser(YamlReader reader)
 
     private MetricDetectorKind? Detector(YamlNode node, string where)
     {
-        switch (reader.String(node, where))
+        if (reader.String(node, where) is not { } name)
         {
-            case null:
-                return null;
-            case "lightweight":
-                return MetricDetectorKind.Lightweight;
-            case "balanced":
-                return MetricDetectorKind.Balanced;
-            case "contextual":
-                return MetricDetectorKind.Contextual;
-            case var name:
-                reader.Error(node, $"{where} must be \"lightweight\", \"balanced\" or \"contextual\", got \"{name}\"");
-                return null;
+            return null;
         }
+        var kind = MetricDetectorNames.Parse(name);
+        if (kind is null)
+        {
+            reader.Error(node, $"{where} must be \"lightweight\", \"balanced\" or \"contextual\", got \"{name}\"");
+        }
+        return kind;
     }
 
     /// <summary>An alert threshold: an anomaly score above 0 and at most 1.</summary>

@@ -7,13 +7,15 @@ namespace Vigil.Core.Store;
 /// <param name="Id">Stable id derived from the name and sorted labels (used in URLs).</param>
 /// <param name="State">The anomaly detector's <c>ExportState()</c> bytes.</param>
 /// <param name="Points">The recent points (value, expected band, score), in the server's own compact encoding.</param>
+/// <param name="Detector">The name of the detector the state belongs to; null for rows stored before it was kept.</param>
 public sealed record MetricSeriesRecord(
     string Id,
     string Name,
     IReadOnlyDictionary<string, string> Labels,
     byte[] State,
     byte[] Points,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? Detector = null);
 
 /// <summary>
 /// One accepted metric sample, journaled before the push is answered so that a crash cannot lose it; the series'

@@ -119,7 +119,7 @@ public sealed partial class MetricIngest
                 {
                     // Known before its first checkpoint, so a restart can replay its journaled samples.
                     journal?.NewMetricSeries.Add(new MetricSeriesRecord(created.Key.Id, created.Key.Name, created.Key.Labels,
-                        created.Detector.ExportState(), created.Points.Encode(), now));
+                        created.Detector.ExportState(), created.Points.Encode(), now, MetricDetectorNames.Of(created.Kind)));
                 }
             }
             touched++;
@@ -264,11 +264,17 @@ public sealed partial class MetricIngest
     }
 
     /// <summary>
-    /// A series keeps the detector it was created with, whatever the configuration says now; the state holds
-    /// its parts, and importing it with another kind's settings is refused, so try each kind.
+    /// A series keeps the detector it was created with, whatever the configuration says now: the stored row names it.
+    /// Rows stored before it was named are tried with each kind's settings (importing a state with another kind's
+    /// settings is refused).
     /// </summary>
-    private static (MetricAnomalyDetector Detector, MetricDetectorKind Kind) ImportDetector(byte[] state)
+    private static (MetricAnomalyDetector Detector, MetricDetectorKind Kind) ImportDetector(MetricSeriesRecord record)
     {
+        if (MetricDetectorNames.Parse(record.Detector) is { } named)
+        {
+            return (MetricAnomalyDetector.ImportState(record.State, SettingsOf(named)), named);
+        }
+        var state = record.State;
         foreach (var kind in new[] { MetricDetectorKind.Lightweight, MetricDetectorKind.Balanced })
         {
             try
@@ -323,7 +329,7 @@ public sealed partial class MetricIngest
                     continue;
                 }
                 changes.MetricSeries.Add(new MetricSeriesRecord(state.Key.Id, state.Key.Name, state.Key.Labels,
-                    state.Detector.ExportState(), state.Points.Encode(), now));
+                    state.Detector.ExportState(), state.Points.Encode(), now, MetricDetectorNames.Of(state.Kind)));
                 saved.Add((state, state.DirtySince));
                 state.MarkSaved();
             }
@@ -367,7 +373,7 @@ public sealed partial class MetricIngest
             var key = new SeriesKey(record.Name, record.Labels);
             try
             {
-                var (detector, kind) = ImportDetector(record.State);
+                var (detector, kind) = ImportDetector(record);
                 var points = PointBuffer.Decode(record.Points, PointsKept);
                 var state = new MetricSeriesState(key, detector, points, kind, RuleOfRestored(key, kind, Config)?.Key);
                 var threshold = state.Threshold(Config);

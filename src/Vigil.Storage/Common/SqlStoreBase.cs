@@ -270,9 +270,9 @@ internal abstract class SqlStoreBase : IVigilStore
             ct);
 
     public IAsyncEnumerable<MetricSeriesRecord> ReadMetricSeriesAsync(CancellationToken ct = default) =>
-        StreamAsync("SELECT id, name, labels, state, points, updated_at FROM metric_series ORDER BY id", null,
+        StreamAsync("SELECT id, name, labels, state, points, updated_at, detector FROM metric_series ORDER BY id", null,
             r => new MetricSeriesRecord(r.GetString(0), r.GetString(1), LogJson.ParseStringMap(r.GetString(2)),
-                r.GetFieldValue<byte[]>(3), r.GetFieldValue<byte[]>(4), ReadTime(r, 5)), ct);
+                r.GetFieldValue<byte[]>(3), r.GetFieldValue<byte[]>(4), ReadTime(r, 5), r.IsDBNull(6) ? null : r.GetString(6)), ct);
 
     public Task<IReadOnlyList<MetricSampleRecord>> ListMetricSamplesAsync(CancellationToken ct = default) =>
         QueryAsync("SELECT series_id, ts, value, recorded_at FROM metric_samples ORDER BY seq", null,

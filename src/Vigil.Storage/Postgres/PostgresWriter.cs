@@ -408,8 +408,8 @@ internal static class PostgresWriter
             var fresh = net.NewMetricSeries.Values.OrderBy(m => m.Id, StringComparer.Ordinal).ToArray();
             Add(batch,
                 """
-                INSERT INTO metric_series (id, name, labels, state, points, updated_at)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bytea[], $5::bytea[], $6::timestamptz[])
+                INSERT INTO metric_series (id, name, labels, state, points, updated_at, detector)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bytea[], $5::bytea[], $6::timestamptz[], $7::text[])
                 ON CONFLICT (id) DO NOTHING
                 """,
                 fresh.Select(m => m.Id).ToArray(),
@@ -417,7 +417,8 @@ internal static class PostgresWriter
                 fresh.Select(m => LogJson.StringMap(m.Labels)).ToArray(),
                 fresh.Select(m => m.State).ToArray(),
                 fresh.Select(m => m.Points).ToArray(),
-                fresh.Select(m => Utc(m.UpdatedAt)).ToArray());
+                fresh.Select(m => Utc(m.UpdatedAt)).ToArray(),
+                fresh.Select(m => m.Detector).ToArray());
         }
         if (net.PruneMetricSamplesRecordedBeforeTicks is { } prune)
         {
@@ -442,17 +443,19 @@ internal static class PostgresWriter
         var rows = net.MetricSeries.Values.OrderBy(m => m.Id, StringComparer.Ordinal).ToArray();
         Add(batch,
             """
-            INSERT INTO metric_series (id, name, labels, state, points, updated_at)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bytea[], $5::bytea[], $6::timestamptz[])
+            INSERT INTO metric_series (id, name, labels, state, points, updated_at, detector)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bytea[], $5::bytea[], $6::timestamptz[], $7::text[])
             ON CONFLICT (id) DO UPDATE SET
-                name = excluded.name, labels = excluded.labels, state = excluded.state, points = excluded.points, updated_at = excluded.updated_at
+                name = excluded.name, labels = excluded.labels, state = excluded.state, points = excluded.points, updated_at = excluded.updated_at,
+                detector = excluded.detector
             """,
             rows.Select(m => m.Id).ToArray(),
             rows.Select(m => m.Name).ToArray(),
             rows.Select(m => LogJson.StringMap(m.Labels)).ToArray(),
             rows.Select(m => m.State).ToArray(),
             rows.Select(m => m.Points).ToArray(),
-            rows.Select(m => Utc(m.UpdatedAt)).ToArray());
+            rows.Select(m => Utc(m.UpdatedAt)).ToArray(),
+            rows.Select(m => m.Detector).ToArray());
     }
 
     private static void AddOutbox(NpgsqlBatch batch, NetChanges net)

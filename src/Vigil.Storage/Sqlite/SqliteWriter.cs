@@ -166,7 +166,7 @@ internal sealed class SqliteWriter : IDisposable
             """);
         _insertMetricSeries = new(connection,
             """
-            INSERT INTO metric_series (id, name, labels, state, points, updated_at) VALUES (@id, @name, @labels, @state, @points, @updated_at)
+            INSERT INTO metric_series (id, name, labels, state, points, updated_at, detector) VALUES (@id, @name, @labels, @state, @points, @updated_at, @detector)
             ON CONFLICT (id) DO NOTHING
             """);
         _appendMetricSample = new(connection,
@@ -211,9 +211,10 @@ internal sealed class SqliteWriter : IDisposable
             """);
         _upsertMetricSeries = new(connection,
             """
-            INSERT INTO metric_series (id, name, labels, state, points, updated_at) VALUES (@id, @name, @labels, @state, @points, @updated_at)
+            INSERT INTO metric_series (id, name, labels, state, points, updated_at, detector) VALUES (@id, @name, @labels, @state, @points, @updated_at, @detector)
             ON CONFLICT (id) DO UPDATE SET
-                name = excluded.name, labels = excluded.labels, state = excluded.state, points = excluded.points, updated_at = excluded.updated_at
+                name = excluded.name, labels = excluded.labels, state = excluded.state, points = excluded.points, updated_at = excluded.updated_at,
+                detector = excluded.detector
             """);
     }
 
@@ -301,7 +302,7 @@ internal sealed class SqliteWriter : IDisposable
         WriteLogs(net, tx);
         foreach (var m in net.NewMetricSeries.Values)
         {
-            _insertMetricSeries.Run(tx, m.Id, m.Name, LogJson.StringMap(m.Labels), m.State, m.Points, SqliteTime.ToTicks(m.UpdatedAt));
+            _insertMetricSeries.Run(tx, m.Id, m.Name, LogJson.StringMap(m.Labels), m.State, m.Points, SqliteTime.ToTicks(m.UpdatedAt), (object?)m.Detector ?? DBNull.Value);
         }
         if (net.PruneMetricSamplesRecordedBeforeTicks is { } prune)
         {
@@ -313,7 +314,7 @@ internal sealed class SqliteWriter : IDisposable
         }
         foreach (var m in net.MetricSeries.Values)
         {
-            _upsertMetricSeries.Run(tx, m.Id, m.Name, LogJson.StringMap(m.Labels), m.State, m.Points, SqliteTime.ToTicks(m.UpdatedAt));
+            _upsertMetricSeries.Run(tx, m.Id, m.Name, LogJson.StringMap(m.Labels), m.State, m.Points, SqliteTime.ToTicks(m.UpdatedAt), (object?)m.Detector ?? DBNull.Value);
         }
         if (net.PruneSloMinutesBeforeMinute is { } sloCutoff)
         {

@@ -418,6 +418,40 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_series_is_restored_with_its_named_detector_or_by_trying_each_kind_when_the_row_has_none()
+    {
+        // Rows written before the detector was named: the state itself says which settings load it.
+        var services = _vigil.Services;
+        var store = services.GetRequiredService<IVigilStore>();
+        var start = DateTime.UtcNow.AddHours(-1);
+        var records = new[] { ("lightweight", DetectorSettings.Lightweight), ("balanced", DetectorSettings.Balanced), ("contextual", DetectorSettings.Default) }
+            .Select(kind =>
+            {
+                var detector = new MetricAnomalyDetector(kind.Item2);
+                for (var i = 0; i < 400; i++)
+                {
+                    detector.Update(start.AddSeconds(i), 50 + (i % 7));
+                }
+                return new MetricSeriesRecord(kind.Item1, "legacy_test", new Dictionary<string, string> { ["kind"] = kind.Item1 },
+                    detector.ExportState(), new PointBuffer(MetricIngest.PointsKept).Encode(), DateTimeOffset.UtcNow);
+            }).ToList();
+        // A named row is loaded with its named detector's settings only: a lightweight state named "balanced" is
+        // refused (logged; the series starts afresh when it next sends), not taken for what the trial would find.
+        records.Add(records[0] with { Id = "misnamed", Labels = new Dictionary<string, string> { ["kind"] = "misnamed" }, Detector = "balanced" });
+        var changes = new ChangeSet();
+        changes.MetricSeries.AddRange(records);
+        await store.ApplyAsync([changes], CancellationToken.None);
+
+        var restored = new MetricIngest(store, services.GetRequiredService<AlertPipeline>(), services.GetRequiredService<ConfigHolder>(),
+            TimeProvider.System, NullLogger<MetricIngest>.Instance);
+        await restored.RestoreAsync(CancellationToken.None);
+        Assert.Equal(["balanced", "contextual", "lightweight"],
+            restored.Series.Where(s => s.Key.Name == "legacy_test").Select(s => Core.Config.MetricDetectorNames.Of(s.Kind)).Order());
+        Assert.All(restored.Series.Where(s => s.Key.Name == "legacy_test"),
+            s => Assert.Equal(s.Key.Labels["kind"], Core.Config.MetricDetectorNames.Of(s.Kind)));
+    }
+
+    [Fact]
     public async Task Detector_state_and_points_survive_a_restart()
     {
         var now = DateTimeOffset.UtcNow;

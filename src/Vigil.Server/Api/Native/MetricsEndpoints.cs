@@ -175,7 +175,7 @@ public static class MetricsEndpoints
         return new MetricSeriesSummaryDto(s.Key.Id, s.Key.Name, s.Key.Labels, s.Key.Canonical, s.Detector.Samples, s.Points.Count,
             last is { } l ? Utc(l.Timestamp) : null, last?.Value, last?.Score, last?.Signal.ToString(), s.Anomalies,
             s.LastAnomaly is { } a ? Utc(a.Timestamp) : null, s.AnomalySentAt is { } sent && now - sent < MetricAlerts.HoldFor,
-            s.Kind.ToString().ToLowerInvariant(), s.Threshold(config));
+            Core.Config.MetricDetectorNames.Of(s.Kind), s.Threshold(config));
     }
 
     private static MetricPointDto Point(MetricPoint p, double threshold)
