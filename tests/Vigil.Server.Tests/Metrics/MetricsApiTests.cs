@@ -378,6 +378,41 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reloaded_rule_threshold_applies_to_its_series_and_a_bad_rule_is_refused()
+    {
+        string WithRule(string threshold) => Config.Replace("metrics:\n", $$"""
+            metrics:
+              detectors:
+                - { matchers: ['__name__="latency"'], detector: balanced, threshold: {{threshold}} }
+
+            """, StringComparison.Ordinal);
+        await using var vigil = await RunningVigil.StartAsync(backend, WithRule("0.8"));
+        using (var content = new StringContent(Body("latency", "{}", Calm(10, DateTimeOffset.UtcNow)), Encoding.UTF8, "application/json"))
+        using (var response = await vigil.Client.PostAsync("/api/v1/metrics", content))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        async Task<double> ThresholdAsync() => (await vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!["threshold"]!.GetValue<double>();
+        Assert.Equal(0.8, await ThresholdAsync());
+        var configFile = Path.Combine(vigil.Database.DataDirectory, "test-config.yml");
+
+        await File.WriteAllTextAsync(configFile, WithRule("0.6"));
+        using (var reloaded = await vigil.Client.PostAsync("/-/reload", null))
+        {
+            Assert.True(reloaded.IsSuccessStatusCode, await reloaded.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(0.6, await ThresholdAsync());
+
+        await File.WriteAllTextAsync(configFile, WithRule("1.5"));
+        using (var refused = await vigil.Client.PostAsync("/-/reload", null))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("threshold must be above 0 and at most 1", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.Equal(0.6, await ThresholdAsync());
+    }
+
+    [Fact]
     public async Task Crashes_after_checkpoints_that_saved_only_some_series_lose_no_accepted_sample()
     {
         // A checkpoint saves one slot of ten, so each one below leaves most of the 20 series for later.
