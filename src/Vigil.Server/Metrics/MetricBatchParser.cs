@@ -105,16 +105,15 @@ public static partial class MetricBatchParser
         }
         var before = errors.Count;
         var hasLabels = item.TryGetProperty("labels", out var labelsNode) && labelsNode.ValueKind != JsonValueKind.Null;
-        if (item.TryGetProperty("series", out var sentName) && sentName.ValueKind == JsonValueKind.String
-            && keys.BySentText.TryGetValue((sentName.GetString()!, hasLabels ? labelsNode.GetRawText() : ""), out var known))
+        var name = item.TryGetProperty("series", out var seriesNode) && seriesNode.ValueKind == JsonValueKind.String ? seriesNode.GetString() : null;
+        var sentLabels = hasLabels ? labelsNode.GetRawText() : "";
+        if (name is not null && keys.BySentText.TryGetValue((name, sentLabels), out var known))
         {
             var knownValue = Value(item, where, errors);
             var knownTimestamp = Timestamp(item, where, now, errors);
             return errors.Count > before ? null : new MetricSample(known, knownTimestamp, knownValue);
         }
-        string? name = null;
-        if (!item.TryGetProperty("series", out var seriesNode) || seriesNode.ValueKind != JsonValueKind.String
-            || !IsSeriesName(name = seriesNode.GetString()))
+        if (!IsSeriesName(name))
         {
             errors.Add($"{where}.series must be a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*, at most {MaxNameLength} characters).");
         }
@@ -134,7 +133,7 @@ public static partial class MetricBatchParser
         {
             keys.ByCanonical[canonical] = key = new SeriesKey(name!, labels);
         }
-        keys.BySentText[(name!, hasLabels ? labelsNode.GetRawText() : "")] = key;
+        keys.BySentText[(name!, sentLabels)] = key;
         return new MetricSample(key, timestamp, value);
     }
 

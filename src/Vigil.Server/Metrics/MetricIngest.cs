@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Vigil.Analytics.Metrics;
 using Vigil.Core.Alerts;
 using Vigil.Core.Config;
+using Vigil.Core.Matching;
 using Vigil.Core.Store;
 using Vigil.Server.Pipeline;
 
@@ -111,11 +112,14 @@ public sealed partial class MetricIngest
                 var (kind, rule) = ChooseDetector(first.Series, config);
                 var created = new MetricSeriesState(first.Series, NewDetector(kind), new PointBuffer(PointsKept), kind, rule?.Key);
                 state = _series.GetOrAdd(group.Key, created);
-                if (!ReferenceEquals(state, created) && rule is not null)
+                if (!ReferenceEquals(state, created))
                 {
-                    _seriesPerRule.AddOrUpdate(rule.Key, 0, (_, count) => count - 1); // another request created it first
+                    if (rule is not null)
+                    {
+                        _seriesPerRule.AddOrUpdate(rule.Key, 0, (_, count) => count - 1); // another request created it first
+                    }
                 }
-                if (ReferenceEquals(state, created))
+                else
                 {
                     // Known before its first checkpoint, so a restart can replay its journaled samples.
                     journal?.NewMetricSeries.Add(new MetricSeriesRecord(created.Key.Id, created.Key.Name, created.Key.Labels,
@@ -234,7 +238,7 @@ public sealed partial class MetricIngest
         var labels = key.ToLabelSet();
         foreach (var rule in config.DetectorRules)
         {
-            if (!rule.Matchers.All(m => m.Matches(labels)))
+            if (!rule.Matchers.MatchesAll(labels))
             {
                 continue;
             }
@@ -255,7 +259,7 @@ public sealed partial class MetricIngest
             return null;
         }
         var labels = key.ToLabelSet();
-        var rule = config.DetectorRules.FirstOrDefault(r => r.Detector == kind && r.Matchers.All(m => m.Matches(labels)));
+        var rule = config.DetectorRules.FirstOrDefault(r => r.Detector == kind && r.Matchers.MatchesAll(labels));
         if (rule is not null)
         {
             _seriesPerRule.AddOrUpdate(rule.Key, 1, (_, count) => count + 1);

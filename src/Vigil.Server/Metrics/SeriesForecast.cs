@@ -1,6 +1,7 @@
 using Vigil.Analytics.Metrics;
 using Vigil.Core.Alerts;
 using Vigil.Core.Config;
+using Vigil.Core.Matching;
 
 namespace Vigil.Server.Metrics;
 
@@ -45,6 +46,6 @@ public static class SeriesForecast
             return null;
         }
         var labels = key.ToLabelSet();
-        return rules.FirstOrDefault(r => r.Matchers.All(m => m.Matches(labels)));
+        return rules.FirstOrDefault(r => r.Matchers.MatchesAll(labels));
     }
 }
