@@ -113,19 +113,24 @@ internal sealed class MetricsParser(YamlReader reader)
         return matchers;
     }
 
+    /// <summary>A key a rule cannot do without: parsed when present, reported on the rule when missing.</summary>
+    private T? Required<T>(Dictionary<string, YamlNode> keys, YamlMappingNode map, string key, string missing, Func<YamlNode, T?> parse)
+        where T : struct
+    {
+        if (keys.TryGetValue(key, out var node))
+        {
+            return parse(node);
+        }
+        reader.Error(map, missing);
+        return null;
+    }
+
     private MetricDetectorRule? DetectorRule(YamlMappingNode map)
     {
         var keys = reader.Keys(map, "a detector rule", DetectorRuleKeys);
         var matchers = SeriesMatchers(keys, map, "a detector rule", "checkout_latency_seconds");
-        MetricDetectorKind? detector = null;
-        if (!keys.TryGetValue("detector", out var detectorNode))
-        {
-            reader.Error(map, "a detector rule needs a \"detector\" (\"lightweight\", \"balanced\" or \"contextual\")");
-        }
-        else
-        {
-            detector = Detector(detectorNode, "a detector rule's detector");
-        }
+        var detector = Required(keys, map, "detector", "a detector rule needs a \"detector\" (\"lightweight\", \"balanced\" or \"contextual\")",
+            node => Detector(node, "a detector rule's detector"));
         var threshold = keys.TryGetValue("threshold", out var thresholdNode) ? Score(thresholdNode, "a detector rule's threshold") : null;
         int? maxSeries = keys.ContainsKey("max_series") ? Integer(keys, "max_series", 1, "a detector rule's max_series") : null;
         return matchers.Count == 0 || detector is null ? null : new MetricDetectorRule(matchers, detector.Value, threshold, maxSeries);
@@ -206,15 +211,8 @@ internal sealed class MetricsParser(YamlReader reader)
     {
         var keys = reader.Keys(map, "a capacity rule", CapacityKeys);
         var matchers = SeriesMatchers(keys, map, "a capacity rule", "disk_used_percent");
-        double? threshold = null;
-        if (!keys.TryGetValue("threshold", out var thresholdNode))
-        {
-            reader.Error(map, "a capacity rule needs a \"threshold\" (the value at which the resource is exhausted)");
-        }
-        else
-        {
-            threshold = Number(thresholdNode, "threshold");
-        }
+        var threshold = Required(keys, map, "threshold", "a capacity rule needs a \"threshold\" (the value at which the resource is exhausted)",
+            node => Number(node, "threshold"));
         var horizon = Duration(keys, "horizon", TimeSpan.FromDays(7), "a capacity rule");
         return matchers.Count == 0 || threshold is null ? null : new CapacityRule(matchers, threshold.Value, horizon);
     }
