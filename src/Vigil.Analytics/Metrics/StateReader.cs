@@ -32,6 +32,23 @@ internal ref struct StateReader(ReadOnlySpan<byte> buffer)
         return values;
     }
 
+    /// <summary>An array written by <see cref="StateWriter.Write(ReadOnlySpan{float})"/> (as doubles), read back
+    /// into single precision.</summary>
+    public float[] ReadSingles(int maxLength)
+    {
+        var length = ReadInt32();
+        if (length < 0 || length > maxLength)
+        {
+            throw new FormatException($"detector state: array of {length} values (at most {maxLength} expected)");
+        }
+        var values = new float[length];
+        for (var i = 0; i < length; i++)
+        {
+            values[i] = (float)ReadDouble();
+        }
+        return values;
+    }
+
     public long[] ReadLongs(int maxLength)
     {
         var length = ReadInt32();

@@ -38,6 +38,17 @@ internal ref struct StateWriter
         }
     }
 
+    /// <summary>Written as doubles, as a <see cref="double"/> array would be: the format does not depend on the
+    /// precision a part keeps in memory.</summary>
+    public void Write(ReadOnlySpan<float> values)
+    {
+        Write(values.Length);
+        foreach (var value in values)
+        {
+            Write((double)value);
+        }
+    }
+
     public void Write(ReadOnlySpan<long> values)
     {
         Write(values.Length);

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Vigil.Analytics.Metrics.Art;
 
@@ -10,6 +11,12 @@ namespace Vigil.Analytics.Metrics.Art;
 /// reaches the lower vigilance, and otherwise founds a new cluster — the event ARTime reports. Weights live in one
 /// flat array; past <c>maxCategories</c> the category that resonated least recently is dropped, so memory is bounded.
 /// </summary>
+/// <remarks>
+/// Weights and the coded sample are single precision: they are features in [0, 1] compared with vigilances near
+/// 0.8–0.99, where float's 7 digits are far finer than any decision the ART makes, and the weights were most of a
+/// series' ART memory (256 categories × 32 doubles = 64 KB). A float vector also holds twice the lanes, so the scans
+/// do half the work. Everything computed from them (sizes, similarities, matches) is double.
+/// </remarks>
 internal sealed class DualVigilanceArt
 {
     /// <summary>Features per sample; complement coding doubles them.</summary>
@@ -18,10 +25,10 @@ internal sealed class DualVigilanceArt
     private const int Dimension = 2 * Features;
 
     private readonly int _maxCategories;
-    private double[] _weights;
+    private float[] _weights;
     private double[] _sizes;      // |W|₁ of each category, kept with its weights
-    private double[] _levelLow;   // the current-level feature's weight and its complement's, by category: the energy
-    private double[] _levelHigh;  // similarity reads only these, and a compact copy keeps its scan in a few cache lines
+    private float[] _levelLow;    // the current-level feature's weight and its complement's, by category: the energy
+    private float[] _levelHigh;   // similarity reads only these, and a compact copy keeps its scan in a few cache lines
     private long[] _lastUsed;
     private int[] _resonant;      // the categories whose match reached the upper vigilance (filled by Activate)
     private int _resonantCount;
@@ -32,10 +39,10 @@ internal sealed class DualVigilanceArt
     {
         _maxCategories = maxCategories;
         var capacity = (int)Math.Min(16L, maxCategories + 1L);
-        _weights = new double[capacity * Dimension];
+        _weights = new float[capacity * Dimension];
         _sizes = new double[capacity];
-        _levelLow = new double[capacity];
-        _levelHigh = new double[capacity];
+        _levelLow = new float[capacity];
+        _levelHigh = new float[capacity];
         _lastUsed = new long[capacity];
         _resonant = new int[capacity];
     }
@@ -54,18 +61,18 @@ internal sealed class DualVigilanceArt
     public (bool Resonated, double Similarity, double Energy) Train(ReadOnlySpan<double> sample, bool learning = true)
     {
         _presented++;
-        Span<double> coded = stackalloc double[Dimension];
+        Span<float> coded = stackalloc float[Dimension];
         if (_count == 0)
         {
             // The first sample only creates an all-ones category; it is not learned (as in AdaptiveResonance.jl).
-            coded.Fill(1.0);
+            coded.Fill(1f);
             AddCategory(coded);
             return (true, 0.0, 0.0);
         }
         for (var k = 0; k < Features; k++)
         {
-            coded[k] = sample[k];
-            coded[Features + k] = 1.0 - sample[k];
+            coded[k] = (float)sample[k];
+            coded[Features + k] = (float)(1.0 - sample[k]);
         }
         var (best, bestMatch, energy, anyNaN) = Activate(coded);
         if (anyNaN && learning)
@@ -93,7 +100,7 @@ internal sealed class DualVigilanceArt
 
     /// <summary>Match <c>(|min(x, W)|₁ / |W|₁)³ · energy²</c> of every category; the best is the first of the highest
     /// (its energy similarity is returned with it; 0 when no category matches at all).</summary>
-    private (int Best, double Match, double Energy, bool AnyNaN) Activate(ReadOnlySpan<double> coded)
+    private (int Best, double Match, double Energy, bool AnyNaN) Activate(ReadOnlySpan<float> coded)
     {
         var best = -1;
         var bestMatch = 0.0;
@@ -102,38 +109,42 @@ internal sealed class DualVigilanceArt
         _resonantCount = 0;
         var (level, complement) = (coded[Features - 1], coded[Dimension - 1]);
         var j = 0;
-        if (Vector.IsHardwareAccelerated && _count <= _levelLow.Length && _count <= _levelHigh.Length)
+        if (Vector128.IsHardwareAccelerated && _count <= _levelLow.Length && _count <= _levelHigh.Length)
         {
             // The energy bound of a block of categories at once; a block none of which can matter is skipped whole
-            // (MinNative: see Overlap).
-            var (levels, complements, vigilance) = (new Vector<double>(level), new Vector<double>(complement), new Vector<double>(RhoHigh));
+            // (MinNative: see Overlap). The energies are single precision (the same operations as the scalar loop
+            // below, so the same values) and Match judges their bound in double; a block is skipped only when every
+            // bound is below the float-rounded lines by a margin far above float's rounding error. Four categories a
+            // block, not eight: a wider block is skipped less often and cost more than it saved.
+            const float Margin = 1f - 1e-5f;
+            var (levels, complements, vigilance) = (Vector128.Create(level), Vector128.Create(complement), Vector128.Create((float)RhoHigh * Margin));
             ref var lows = ref MemoryMarshal.GetArrayDataReference(_levelLow);
             ref var highs = ref MemoryMarshal.GetArrayDataReference(_levelHigh);
-            for (; j + Vector<double>.Count <= _count; j += Vector<double>.Count)
+            for (; j + Vector128<float>.Count <= _count; j += Vector128<float>.Count)
             {
-                var (low, high) = (Vector.LoadUnsafe(in lows, (nuint)j), Vector.LoadUnsafe(in highs, (nuint)j));
-                var energy = (Vector.MinNative(levels, low) + Vector.MinNative(complements, high)) / (low + high);
+                var (low, high) = (Vector128.LoadUnsafe(in lows, (nuint)j), Vector128.LoadUnsafe(in highs, (nuint)j));
+                var energy = (Vector128.MinNative(levels, low) + Vector128.MinNative(complements, high)) / (low + high);
                 var bound = energy * energy;
-                if (Vector.LessThanAll(bound, vigilance) && Vector.LessThanOrEqualAll(bound, new Vector<double>(bestMatch)))
+                if (Vector128.LessThanAll(bound, vigilance) && Vector128.LessThanOrEqualAll(bound, Vector128.Create((float)bestMatch * Margin)))
                 {
                     continue;
                 }
-                for (var k = j; k < j + Vector<double>.Count; k++)
+                for (var k = 0; k < Vector128<float>.Count; k++)
                 {
-                    Match(k, coded, energy[k - j], ref best, ref bestMatch, ref bestEnergy, ref anyNaN);
+                    Match(j + k, coded, energy[k], ref best, ref bestMatch, ref bestEnergy, ref anyNaN);
                 }
             }
         }
         for (; j < _count; j++)
         {
             var (low, high) = (_levelLow[j], _levelHigh[j]);
-            var energy = (Math.Min(level, low) + Math.Min(complement, high)) / (low + high);
+            var energy = (MathF.Min(level, low) + MathF.Min(complement, high)) / (low + high);
             Match(j, coded, energy, ref best, ref bestMatch, ref bestEnergy, ref anyNaN);
         }
         return (best, bestMatch, bestEnergy, anyNaN);
     }
 
-    private void Match(int j, ReadOnlySpan<double> coded, double energy, ref int best, ref double bestMatch, ref double bestEnergy, ref bool anyNaN)
+    private void Match(int j, ReadOnlySpan<float> coded, double energy, ref int best, ref double bestMatch, ref double bestEnergy, ref bool anyNaN)
     {
         // The feature similarity is at most 1, so the match is at most energy²: a category whose energy alone cannot
         // reach the upper vigilance or beat the best so far cannot resonate or be the best (exact, and it skips most
@@ -160,9 +171,9 @@ internal sealed class DualVigilanceArt
         }
     }
 
-    private static double Overlap(ReadOnlySpan<double> x, ReadOnlySpan<double> w)
+    private static double Overlap(ReadOnlySpan<float> x, ReadOnlySpan<float> w)
     {
-        if (Vector.IsHardwareAccelerated && Vector<double>.Count <= Dimension && x.Length >= Dimension && w.Length >= Dimension)
+        if (Vector.IsHardwareAccelerated && Vector<float>.Count <= Dimension && x.Length >= Dimension && w.Length >= Dimension)
         {
             // Unchecked loads (both lengths checked above): the bounds checks of sliced spans were a measurable share
             // of the hottest loop. MinNative is one instruction where Min is three; they differ only when the first
@@ -170,19 +181,16 @@ internal sealed class DualVigilanceArt
             // ArtimeDetector); a weight, the second operand, comes back as it is either way.
             ref var xs = ref MemoryMarshal.GetReference(x);
             ref var ws = ref MemoryMarshal.GetReference(w);
-            if (Vector<double>.Count == 4)
+            if (Vector<float>.Count == 8)
             {
-                // Summed as a tree, not one running total: eight dependent additions were the critical path (on NAB's
-                // files a step evaluates ~60 categories in full). Same terms, another rounding order: every score on
-                // the NAB files is unchanged, the adapted vigilances can differ in the last bits.
-                var a = Vector.MinNative(Vector.LoadUnsafe(in xs, 0), Vector.LoadUnsafe(in ws, 0)) + Vector.MinNative(Vector.LoadUnsafe(in xs, 4), Vector.LoadUnsafe(in ws, 4));
-                var b = Vector.MinNative(Vector.LoadUnsafe(in xs, 8), Vector.LoadUnsafe(in ws, 8)) + Vector.MinNative(Vector.LoadUnsafe(in xs, 12), Vector.LoadUnsafe(in ws, 12));
-                var c = Vector.MinNative(Vector.LoadUnsafe(in xs, 16), Vector.LoadUnsafe(in ws, 16)) + Vector.MinNative(Vector.LoadUnsafe(in xs, 20), Vector.LoadUnsafe(in ws, 20));
-                var d = Vector.MinNative(Vector.LoadUnsafe(in xs, 24), Vector.LoadUnsafe(in ws, 24)) + Vector.MinNative(Vector.LoadUnsafe(in xs, 28), Vector.LoadUnsafe(in ws, 28));
-                return Vector.Sum((a + b) + (c + d));
+                // Summed as a tree, not one running total: dependent additions were the critical path (on NAB's files
+                // a step evaluates ~60 categories in full).
+                var a = Vector.MinNative(Vector.LoadUnsafe(in xs, 0), Vector.LoadUnsafe(in ws, 0)) + Vector.MinNative(Vector.LoadUnsafe(in xs, 8), Vector.LoadUnsafe(in ws, 8));
+                var b = Vector.MinNative(Vector.LoadUnsafe(in xs, 16), Vector.LoadUnsafe(in ws, 16)) + Vector.MinNative(Vector.LoadUnsafe(in xs, 24), Vector.LoadUnsafe(in ws, 24));
+                return Vector.Sum(a + b);
             }
-            var sum = Vector<double>.Zero;
-            for (nuint k = 0; k < Dimension; k += (nuint)Vector<double>.Count)
+            var sum = Vector<float>.Zero;
+            for (nuint k = 0; k < Dimension; k += (nuint)Vector<float>.Count)
             {
                 sum += Vector.MinNative(Vector.LoadUnsafe(in xs, k), Vector.LoadUnsafe(in ws, k));
             }
@@ -197,7 +205,7 @@ internal sealed class DualVigilanceArt
     }
 
     /// <summary>Fast learning: the category's box grows to include the sample (<c>W ← min(x, W)</c>).</summary>
-    private void Shrink(int j, ReadOnlySpan<double> coded)
+    private void Shrink(int j, ReadOnlySpan<float> coded)
     {
         _lastUsed[j] = _presented;
         var weight = _weights.AsSpan(j * Dimension, Dimension);
@@ -208,7 +216,7 @@ internal sealed class DualVigilanceArt
         var size = 0.0;
         for (var k = 0; k < Dimension; k++)
         {
-            weight[k] = Math.Min(coded[k], weight[k]);
+            weight[k] = MathF.Min(coded[k], weight[k]);
             size += weight[k];
         }
         (_sizes[j], _levelLow[j], _levelHigh[j]) = (size, weight[Features - 1], weight[Dimension - 1]);
@@ -217,13 +225,13 @@ internal sealed class DualVigilanceArt
     /// <summary>Whether the sample already lies in the category's box (<c>x ≥ W</c> in every coded feature): a
     /// resonating category usually holds it already (92% of the time on the NAB files; a step can resonate with ~90),
     /// and then learning changes nothing.</summary>
-    private static bool Inside(ReadOnlySpan<double> coded, ReadOnlySpan<double> weight)
+    private static bool Inside(ReadOnlySpan<float> coded, ReadOnlySpan<float> weight)
     {
-        if (Vector.IsHardwareAccelerated && Vector<double>.Count <= Dimension && coded.Length >= Dimension && weight.Length >= Dimension)
+        if (Vector.IsHardwareAccelerated && Vector<float>.Count <= Dimension && coded.Length >= Dimension && weight.Length >= Dimension)
         {
             ref var xs = ref MemoryMarshal.GetReference(coded);
             ref var ws = ref MemoryMarshal.GetReference(weight);
-            for (nuint k = 0; k < Dimension; k += (nuint)Vector<double>.Count)
+            for (nuint k = 0; k < Dimension; k += (nuint)Vector<float>.Count)
             {
                 if (!Vector.GreaterThanOrEqualAll(Vector.LoadUnsafe(in xs, k), Vector.LoadUnsafe(in ws, k)))
                 {
@@ -243,7 +251,7 @@ internal sealed class DualVigilanceArt
     }
 
     /// <summary>Adds a category; past the limit the one that resonated least recently goes.</summary>
-    private void AddCategory(ReadOnlySpan<double> weight)
+    private void AddCategory(ReadOnlySpan<float> weight)
     {
         if (_count == _sizes.Length)
         {
@@ -303,7 +311,7 @@ internal sealed class DualVigilanceArt
     {
         var art = new DualVigilanceArt(maxCategories) { RhoLow = reader.ReadDouble(), RhoHigh = reader.ReadDouble() };
         art._presented = reader.ReadInt64();
-        var weights = reader.ReadDoubles((int)Math.Min(int.MaxValue, (long)maxCategories * Dimension));
+        var weights = reader.ReadSingles((int)Math.Min(int.MaxValue, (long)maxCategories * Dimension));
         var lastUsed = reader.ReadLongs(maxCategories);
         if (weights.Length != lastUsed.Length * Dimension || double.IsNaN(art.RhoLow) || double.IsNaN(art.RhoHigh))
         {
