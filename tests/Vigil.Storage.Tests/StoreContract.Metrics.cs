@@ -66,6 +66,26 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task A_series_journal_is_dropped_with_what_was_merged_before_the_drop_and_kept_after_it()
+    {
+        await Apply(Changes(c =>
+        {
+            c.MetricSamples.Add(new MetricSampleRecord("s1", 100, 1, 1_000));
+            c.MetricSamples.Add(new MetricSampleRecord("s2", 100, 2, 1_000));
+        }));
+        // One commit of three sets, as a group commit merges them: samples of s1 journaled before its drop go with it,
+        // those after it stay; s2 is untouched.
+        await Apply(
+            Changes(c => c.MetricSamples.Add(new MetricSampleRecord("s1", 200, 3, 2_000))),
+            Changes(c => c.DroppedMetricJournals.Add("s1")),
+            Changes(c => c.MetricSamples.Add(new MetricSampleRecord("s1", 300, 4, 3_000))));
+        Assert.Equal([("s1", 300L), ("s2", 100L)], (await Store.ListMetricSamplesAsync()).Select(s => (s.SeriesId, s.TimestampTicks)).Order());
+
+        await Apply(Changes(c => c.DroppedMetricJournals.Add("s1")));
+        Assert.Equal("s2", Assert.Single(await Store.ListMetricSamplesAsync()).SeriesId);
+    }
+
+    [Fact]
     public async Task A_large_batch_of_metric_samples_is_journaled_whole_and_in_order()
     {
         // As a push of many samples journals them: one commit, and the order is the replay order.

@@ -114,10 +114,7 @@ public sealed partial class MetricIngest
                 state = _series.GetOrAdd(group.Key, created);
                 if (!ReferenceEquals(state, created))
                 {
-                    if (rule is not null)
-                    {
-                        _seriesPerRule.AddOrUpdate(rule.Key, 0, (_, count) => count - 1); // another request created it first
-                    }
+                    ReleaseRule(rule?.Key); // another request created it first
                 }
                 else
                 {
@@ -246,7 +243,7 @@ public sealed partial class MetricIngest
             {
                 return (rule.Detector, rule);
             }
-            _seriesPerRule.AddOrUpdate(rule.Key, 0, (_, count) => count - 1); // full: the next rule or the default
+            ReleaseRule(rule.Key); // full: the next rule or the default
         }
         return (config.Detector, null);
     }
@@ -260,10 +257,7 @@ public sealed partial class MetricIngest
         }
         var labels = key.ToLabelSet();
         var rule = config.DetectorRules.FirstOrDefault(r => r.Detector == kind && r.Matchers.MatchesAll(labels));
-        if (rule is not null)
-        {
-            _seriesPerRule.AddOrUpdate(rule.Key, 1, (_, count) => count + 1);
-        }
+        TakeRule(rule?.Key);
         return rule;
     }
 

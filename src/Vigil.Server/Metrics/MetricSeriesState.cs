@@ -8,7 +8,8 @@ namespace Vigil.Server.Metrics;
 /// Everything the server keeps for one series: its detector, recent points and alert timers. All access goes
 /// through <see cref="Gate"/>: a push and a Prometheus poll of the same series must score in turn.
 /// </summary>
-/// <param name="kind">The detector's kind: a series keeps it whatever the configuration says later.</param>
+/// <param name="kind">The detector's kind: a series keeps it whatever the configuration says later, until it is told to
+/// learn again (<see cref="MetricIngest.RelearnAsync"/>).</param>
 /// <param name="ruleKey">The <see cref="MetricDetectorRule.Key"/> of the rule that gave it its detector, if any.</param>
 public sealed class MetricSeriesState(SeriesKey key, MetricAnomalyDetector detector, PointBuffer points, MetricDetectorKind kind, string? ruleKey)
 {
@@ -18,13 +19,20 @@ public sealed class MetricSeriesState(SeriesKey key, MetricAnomalyDetector detec
 
     public Lock Gate { get; } = new();
 
-    public MetricAnomalyDetector Detector { get; } = detector;
+    public MetricAnomalyDetector Detector { get; private set; } = detector;
 
     public PointBuffer Points { get; } = points;
 
-    public MetricDetectorKind Kind { get; } = kind;
+    public MetricDetectorKind Kind { get; private set; } = kind;
 
-    public string? RuleKey { get; } = ruleKey;
+    public string? RuleKey { get; private set; } = ruleKey;
+
+    /// <summary>Starts again with a fresh <paramref name="detector"/> (under <see cref="Gate"/>); the points stay.</summary>
+    public void Relearn(MetricAnomalyDetector detector, MetricDetectorKind kind, string? ruleKey)
+    {
+        (Detector, Kind, RuleKey) = (detector, kind, ruleKey);
+        _threshold = null;
+    }
 
     /// <summary>Points learned since the last save.</summary>
     public bool Dirty { get; private set; }

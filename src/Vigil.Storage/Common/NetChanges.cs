@@ -65,6 +65,10 @@ internal sealed class NetChanges
 
     public List<MetricSampleRecord> MetricSamples { get; } = [];
 
+    /// <summary>Series whose stored journal is dropped; the writers delete it before appending <see cref="MetricSamples"/>,
+    /// from which the samples of sets merged before the drop were already taken out.</summary>
+    public HashSet<string> DroppedMetricJournals { get; } = new(StringComparer.Ordinal);
+
     public long? PruneMetricSamplesRecordedBeforeTicks { get; private set; }
 
     /// <summary>SLI event increments summed by (SLO, minute): one row per key per statement.</summary>
@@ -155,6 +159,12 @@ internal sealed class NetChanges
             foreach (var m in set.NewMetricSeries)
             {
                 net.NewMetricSeries.TryAdd(m.Id, m);
+            }
+            if (set.DroppedMetricJournals.Count > 0)
+            {
+                var dropped = set.DroppedMetricJournals.ToHashSet(StringComparer.Ordinal);
+                net.MetricSamples.RemoveAll(s => dropped.Contains(s.SeriesId));
+                net.DroppedMetricJournals.UnionWith(dropped);
             }
             net.MetricSamples.AddRange(set.MetricSamples);
             if (set.PruneMetricSamplesRecordedBeforeTicks is { } prune)

@@ -424,6 +424,10 @@ internal static class PostgresWriter
         {
             Add(batch, "DELETE FROM metric_samples WHERE recorded_at < $1", prune);
         }
+        if (net.DroppedMetricJournals.Count > 0)
+        {
+            Add(batch, "DELETE FROM metric_samples WHERE series_id = ANY($1::text[])", (object)net.DroppedMetricJournals.ToArray());
+        }
         if (net.MetricSamples.Count > 0)
         {
             Add(batch,

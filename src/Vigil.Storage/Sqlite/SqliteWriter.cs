@@ -39,6 +39,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _insertMetricSeries;
     private readonly SqliteStatement _appendMetricSample;
     private readonly SqliteStatement _pruneMetricSamples;
+    private readonly SqliteStatement _dropMetricJournal;
     private readonly SqliteStatement _addSloMinute;
     private readonly SqliteStatement _pruneSloMinutes;
     private readonly SqliteStatement _clearSloMinutes;
@@ -172,6 +173,7 @@ internal sealed class SqliteWriter : IDisposable
         _appendMetricSample = new(connection,
             "INSERT INTO metric_samples (series_id, ts, value, recorded_at) VALUES (@series_id, @ts, @value, @recorded_at)");
         _pruneMetricSamples = new(connection, "DELETE FROM metric_samples WHERE recorded_at < @recorded_at");
+        _dropMetricJournal = new(connection, "DELETE FROM metric_samples WHERE series_id = @series_id");
         _pruneSloMinutes = new(connection, "DELETE FROM slo_minutes WHERE minute < @minute");
         _clearSloMinutes = new(connection, "DELETE FROM slo_minutes WHERE slo = @slo AND minute >= @from AND minute <= @to");
         _upsertSloSource = new(connection,
@@ -308,6 +310,10 @@ internal sealed class SqliteWriter : IDisposable
         {
             _pruneMetricSamples.Run(tx, prune);
         }
+        foreach (var seriesId in net.DroppedMetricJournals)
+        {
+            _dropMetricJournal.Run(tx, seriesId);
+        }
         foreach (var sample in net.MetricSamples)
         {
             _appendMetricSample.Run(tx, sample.SeriesId, sample.TimestampTicks, sample.Value, sample.RecordedAtTicks);
@@ -410,7 +416,7 @@ internal sealed class SqliteWriter : IDisposable
     {
         _alerts.Dispose();
         foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertEscalation, _deleteEscalation, _upsertSilence, _upsertToken, _upsertIntegrationKey, _appendAudit, _upsertMeta,
-            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _moveLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _addSloMinute, _pruneSloMinutes,
+            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _moveLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _dropMetricJournal, _addSloMinute, _pruneSloMinutes,
             _clearSloMinutes, _upsertSloSource, _deleteSloSource, _upsertSloFreeze, _deleteSloFreeze, _insertOutbox, _updateOutbox, _appendChangeEvent,
             _upsertOverride, _upsertSwap })
         {

@@ -47,6 +47,13 @@ public sealed class MetricsUiTests
         await Assertions.Expect(chart.GetByTestId("metric-anomaly-marker")).ToHaveCountAsync(1);
         await Assertions.Expect(chart.GetByTestId("metric-forecast-cone")).ToHaveCountAsync(1);
 
+        // Relearn, confirmed: the series starts again (nothing learned), its chart stays.
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await detail.GetByTestId("metric-relearn").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("metric-samples")).ToHaveTextAsync("0");
+        await Assertions.Expect(page.GetByTestId("metric-series-detail").GetByTestId("metric-line")).ToHaveCountAsync(1);
+        Assert.Equal(0, (await vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{id}"))["series"]!["samples"]!.GetValue<long>());
+
         // The alert's source link (generatorURL) is the chart.
         await page.Locator("[data-nav=alerts]").ClickAsync();
         var source = page.Locator($"a[href$='/#/metrics/{id}']").First;

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vigil.Analytics.Metrics;
+using Vigil.Core.Config;
 using Vigil.Core.Store;
 using Vigil.Server.Metrics;
 using Vigil.Server.Pipeline;
@@ -410,6 +411,71 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
             Assert.Contains("threshold must be above 0 and at most 1", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
         Assert.Equal(0.6, await ThresholdAsync());
+    }
+
+    [Fact]
+    public async Task A_relearned_series_starts_again_with_the_detector_its_rule_gives_now_and_a_crash_keeps_that()
+    {
+        var start = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var before = Enumerable.Range(0, 400).Select(i => (start.AddSeconds(i), 50.0 + (i % 7))).ToList();
+        await AcceptedAsync(Body("latency", "{\"host\":\"h1\"}", before));
+        var id = (await _vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!["id"]!.GetValue<string>();
+
+        // A rule added later does not move the existing series (it keeps the detector it was created with) …
+        var configFile = Path.Combine(_vigil.Database.DataDirectory, "test-config.yml");
+        await File.WriteAllTextAsync(configFile, Config.Replace("metrics:\n", """
+            metrics:
+              detectors:
+                - { matchers: ['__name__="latency"'], detector: balanced, threshold: 0.8 }
+
+            """, StringComparison.Ordinal));
+        using (var reloaded = await _vigil.Client.PostAsync("/-/reload", null))
+        {
+            Assert.True(reloaded.IsSuccessStatusCode, await reloaded.Content.ReadAsStringAsync());
+        }
+        var series = (await _vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{id}"))["series"]!;
+        Assert.Equal(("lightweight", 400L), (series["detector"]!.GetValue<string>(), series["samples"]!.GetValue<long>()));
+
+        // … until it is told to learn again: then it takes the rule's detector and threshold, and keeps its chart.
+        using (var relearned = await _vigil.Client.PostAsync($"/api/v1/metrics/series/{id}/relearn", null))
+        {
+            var body = JsonNode.Parse(await relearned.Content.ReadAsStringAsync())!;
+            Assert.True(relearned.StatusCode == HttpStatusCode.OK, body.ToJsonString());
+            Assert.Equal(("balanced", 0.8, 0L), (body["detector"]!.GetValue<string>(), body["threshold"]!.GetValue<double>(), body["samples"]!.GetValue<long>()));
+        }
+        Assert.Equal(400, (await _vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{id}"))["points"]!.AsArray().Count);
+        var after = Enumerable.Range(400, 20).Select(i => (start.AddSeconds(i), 50.0 + (i % 7))).ToList();
+        await AcceptedAsync(Body("latency", "{\"host\":\"h1\"}", after));
+        var audit = (await _vigil.Client.GetJsonAsync("/api/v1/audit?limit=10")).AsArray();
+        Assert.Contains(audit, a => a!["action"]!.GetValue<string>() == "metric_series.relearn" && a["actor"]!.GetValue<string>() == "test-admin"
+            && a["details"]!.GetValue<string>().Contains("detector=lightweight->balanced", StringComparison.Ordinal));
+
+        // A crash now (a new ingest restores what a restarted server would): the series is balanced and has learned
+        // only the 20 samples since; the 400 before the relearn, still journaled, are not replayed into it.
+        var services = _vigil.Services;
+        var restored = new MetricIngest(services.GetRequiredService<IVigilStore>(), services.GetRequiredService<AlertPipeline>(),
+            services.GetRequiredService<ConfigHolder>(), TimeProvider.System, NullLogger<MetricIngest>.Instance);
+        await restored.RestoreAsync(CancellationToken.None);
+        var state = Assert.Single(restored.Series, s => s.Key.Id == id);
+        Assert.Equal((MetricDetectorKind.Balanced, 20L), (state.Kind, state.Detector.Samples));
+
+        // An unknown series is a 404; a viewer may not make a series forget.
+        using (var unknown = await _vigil.Client.PostAsync("/api/v1/metrics/series/nope/relearn", null))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+            Assert.Contains("No metric series", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        string viewerToken;
+        using (var created = await _vigil.Client.PostAsync("/api/v1/tokens", Http.Json(new { name = "relearn-viewer", role = "viewer" })))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            viewerToken = (await created.ReadJsonAsync())["token"]!.GetValue<string>();
+        }
+        using var viewer = _vigil.NewClient(viewerToken);
+        using (var denied = await viewer.PostAsync($"/api/v1/metrics/series/{id}/relearn", null))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        }
     }
 
     [Fact]

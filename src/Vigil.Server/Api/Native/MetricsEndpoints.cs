@@ -21,6 +21,30 @@ public static class MetricsEndpoints
         app.MapGet("/api/v1/metrics/sources", ListSources).RequireRole(Role.Viewer);
         app.MapGet("/api/v1/metrics/series", ListSeries).RequireRole(Role.Viewer);
         app.MapGet("/api/v1/metrics/series/{id}", GetSeries).RequireRole(Role.Viewer);
+        app.MapPost("/api/v1/metrics/series/{id}/relearn", Relearn).RequireRole(Role.Responder);
+    }
+
+    /// <summary>The series forgets what it learned and starts again with the detector the rules give it now.</summary>
+    private static async Task<IResult> Relearn(string id, HttpContext context, MetricIngest ingest, TimeProvider time)
+    {
+        MetricSeriesState? state;
+        try
+        {
+            state = await ingest.RelearnAsync(id, context.ActorName(), context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Problems.Unavailable(context, typeof(MetricsEndpoints), ex, "Relearning a metric series failed", "Metrics unavailable",
+                "The series could not be saved; it keeps what it learned. Retry later.");
+        }
+        if (state is null)
+        {
+            return Problems.NotFound($"No metric series \"{id}\"; GET /api/v1/metrics/series lists them.");
+        }
+        lock (state.Gate)
+        {
+            return Results.Json(Summary(state, ingest.Config, time.GetUtcNow()), MetricsJson.Default.MetricSeriesSummaryDto);
+        }
     }
 
     private static async Task<IResult> PostMetrics(HttpContext context, MetricIngest ingest, ServerSettings settings, TimeProvider time)

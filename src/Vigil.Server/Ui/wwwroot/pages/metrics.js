@@ -150,13 +150,16 @@ function mountDetail(root, { params, ctx }) {
       const s = d.series;
       ctx.setTitle(s.text);
       const cap = d.forecast?.capacity;
+      const relearnButton = h('button', { type: 'button', class: 'btn btn-ghost', 'data-testid': 'metric-relearn',
+        title: 'Forget what this series has learned and start again with the detector the rules give it now',
+        onclick: () => relearn(s, relearnButton) }, 'Relearn');
       mount(body, h('div', { class: 'card', 'data-testid': 'metric-series-detail', 'data-series-id': s.id },
-        h('h1', {}, h('code', {}, s.text)),
+        h('div', { class: 'page-head' }, h('h1', {}, h('code', {}, s.text)), h('span', { class: 'spacer' }), relearnButton),
         chart(d),
         h('p', { class: 'muted chart-legend' }, 'Line: values · band: expected range · red: anomalies · dashed: forecast with 95% interval'),
         h('dl', { class: 'facts' },
           h('dt', {}, 'Last value'), h('dd', { 'data-testid': 'metric-last-value' }, num(s.lastValue)),
-          h('dt', {}, 'Samples learned'), h('dd', {}, s.samples.toLocaleString()),
+          h('dt', {}, 'Samples learned'), h('dd', { 'data-testid': 'metric-samples' }, s.samples.toLocaleString()),
           h('dt', {}, 'Anomalies'), h('dd', { 'data-testid': 'metric-anomaly-count' }, s.anomalies),
           h('dt', {}, 'Detector'), h('dd', { 'data-testid': 'metric-detector' }, s.detector),
           h('dt', {}, 'Alert threshold'), h('dd', { 'data-testid': 'metric-threshold' }, d.threshold),
@@ -166,6 +169,19 @@ function mountDetail(root, { params, ctx }) {
             cap.crossingAt ? `reaches ${num(cap.threshold)} around ${new Date(cap.crossingAt).toLocaleString()}` : `not expected to reach ${num(cap.threshold)} within the horizon`)] : null)));
     } catch (err) {
       if (!disposed) mount(body, h('div', { class: 'card' }, errorState('this series', err)));
+    }
+  }
+
+  async function relearn(s, button) {
+    if (!confirm(`Forget what ${s.text} has learned? It starts again with the detector the rules give it now; the chart keeps its points.`)) return;
+    button.disabled = true;
+    try {
+      const r = await api.relearnMetricSeries(s.id);
+      ctx.info(`${s.text} is learning again with the ${r.detector} detector.`);
+      load();
+    } catch (err) {
+      ctx.error(err, 'Could not relearn the series');
+      button.disabled = false;
     }
   }
 
