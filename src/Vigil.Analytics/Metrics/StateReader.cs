@@ -19,13 +19,8 @@ internal ref struct StateReader(ReadOnlySpan<byte> buffer)
 
     public double[] ReadDoubles(int maxLength)
     {
-        var length = ReadInt32();
-        if (length < 0 || length > maxLength)
-        {
-            throw new FormatException($"detector state: array of {length} values (at most {maxLength} expected)");
-        }
-        var values = new double[length];
-        for (var i = 0; i < length; i++)
+        var values = new double[ReadArrayLength(maxLength)];
+        for (var i = 0; i < values.Length; i++)
         {
             values[i] = ReadDouble();
         }
@@ -36,13 +31,8 @@ internal ref struct StateReader(ReadOnlySpan<byte> buffer)
     /// into single precision.</summary>
     public float[] ReadSingles(int maxLength)
     {
-        var length = ReadInt32();
-        if (length < 0 || length > maxLength)
-        {
-            throw new FormatException($"detector state: array of {length} values (at most {maxLength} expected)");
-        }
-        var values = new float[length];
-        for (var i = 0; i < length; i++)
+        var values = new float[ReadArrayLength(maxLength)];
+        for (var i = 0; i < values.Length; i++)
         {
             values[i] = (float)ReadDouble();
         }
@@ -51,17 +41,22 @@ internal ref struct StateReader(ReadOnlySpan<byte> buffer)
 
     public long[] ReadLongs(int maxLength)
     {
-        var length = ReadInt32();
-        if (length < 0 || length > maxLength || length * 8L > _rest.Length)
-        {
-            throw new FormatException($"detector state: array of {length} values (at most {maxLength} expected)");
-        }
-        var values = new long[length];
-        for (var i = 0; i < length; i++)
+        var values = new long[ReadArrayLength(maxLength)];
+        for (var i = 0; i < values.Length; i++)
         {
             values[i] = ReadInt64();
         }
         return values;
+    }
+
+    /// <summary>The length of an array of 8-byte values: at most <paramref name="maxLength"/>, and no longer than what
+    /// is left (a damaged length must not allocate a huge array before the read fails).</summary>
+    private int ReadArrayLength(int maxLength)
+    {
+        var length = ReadInt32();
+        return length >= 0 && length <= maxLength && length * 8L <= _rest.Length
+            ? length
+            : throw new FormatException($"detector state: array of {length} values (at most {maxLength} expected)");
     }
 
     /// <summary>A count that must lie in [0, max].</summary>
