@@ -123,6 +123,34 @@ public sealed class ArtimeDetectorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_restored_streaming_range_that_differs_from_its_artimes_is_a_format_error()
+    {
+        // The state writes the range twice (the streaming wrapper's, then ARTime's own); they must agree.
+        var detector = new OnlineArtDetector(DetectorSettings.Default);
+        var random = new Random(5);
+        for (var i = 0; i < DetectorSettings.Default.ArtSamples + 50; i++)
+        {
+            detector.Score(10 + random.NextDouble());
+        }
+        var writer = new StateWriter(1024);
+        detector.Write(ref writer);
+        var state = writer.Written.ToArray();
+        var range = BitConverter.GetBytes(detector.Range.Low).Concat(BitConverter.GetBytes(detector.Range.High)).ToArray();
+        var at = state.AsSpan().IndexOf(range);
+        Assert.True(at >= 0 && state.AsSpan(at + 16).StartsWith(range), "the range is in the state twice in a row");
+        var reader = new StateReader(state);
+        Assert.Equal(detector.Range, OnlineArtDetector.Read(ref reader, DetectorSettings.Default).Range);
+
+        BitConverter.GetBytes(detector.Range.High + 1).CopyTo(state, at + 8);
+        var error = Assert.Throws<FormatException>(() =>
+        {
+            var damaged = new StateReader(state);
+            OnlineArtDetector.Read(ref damaged, DetectorSettings.Default);
+        });
+        Assert.Contains("range", error.Message);
+    }
+
+    [Fact]
     public void The_streaming_detector_rebuilds_for_a_lasting_shift_but_not_for_a_spike()
     {
         var settings = DetectorSettings.Default;

@@ -80,6 +80,9 @@ public sealed class ArtimeDetector
 
     public int Categories => _art.Categories;
 
+    /// <summary>The range values are normalised to.</summary>
+    public (double Low, double High) Range => (_min, _max);
+
     /// <summary>The latest step's features (for tests: the ART's scans rely on them being in [0, 1], never −0).</summary>
     internal ReadOnlySpan<double> Features => _features;
 

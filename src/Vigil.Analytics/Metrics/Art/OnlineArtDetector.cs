@@ -12,12 +12,10 @@ internal sealed class OnlineArtDetector(DetectorSettings settings)
 {
     private RecentValues _recent = new(settings.ArtSamples);
     private int _outside; // how many remembered values lie outside the range
-    private double _low;
-    private double _high;
     private ArtimeDetector? _art;
 
-    /// <summary>The range ARTime's levels cut (meaningful once it is built).</summary>
-    public (double Low, double High) Range => (_low, _high);
+    /// <summary>The range ARTime's levels cut ((0, 0) until it is built).</summary>
+    public (double Low, double High) Range => _art?.Range ?? default;
 
     public double Score(double value)
     {
@@ -34,13 +32,13 @@ internal sealed class OnlineArtDetector(DetectorSettings settings)
         return score;
     }
 
-    private bool IsOutside(double value) => _art is not null && (value < _low || value > _high);
+    private bool IsOutside(double value) => _art is { Range: var (low, high) } && (value < low || value > high);
 
     /// <summary>A new ARTime on the remembered values' range; they are its probation.</summary>
     private void Build()
     {
-        (_low, _high) = _recent.Range(settings.ArtRangeMargin);
-        _art = new ArtimeDetector(_low, _high, _recent.Capacity, settings.ArtMaxCategories);
+        var (low, high) = _recent.Range(settings.ArtRangeMargin);
+        _art = new ArtimeDetector(low, high, _recent.Capacity, settings.ArtMaxCategories);
         for (var i = 0; i < _recent.Count; i++)
         {
             _art.Score(_recent[i]);
@@ -54,8 +52,9 @@ internal sealed class OnlineArtDetector(DetectorSettings settings)
         writer.Write(_art is not null);
         if (_art is not null)
         {
-            writer.Write(_low);
-            writer.Write(_high);
+            // The range again, ahead of ARTime's own copy of it: the state format predates ARTime's keeping it alone.
+            writer.Write(_art.Range.Low);
+            writer.Write(_art.Range.High);
             _art.Write(ref writer);
         }
     }
@@ -66,8 +65,12 @@ internal sealed class OnlineArtDetector(DetectorSettings settings)
         detector._recent = RecentValues.Read(ref reader, detector._recent.Capacity);
         if (reader.ReadBoolean())
         {
-            (detector._low, detector._high) = reader.ReadRange("ART");
+            var range = reader.ReadRange("ART");
             detector._art = ArtimeDetector.Read(ref reader, settings.ArtMaxCategories);
+            if (detector._art.Range != range)
+            {
+                throw new FormatException("detector state: the ART range and ARTime's differ");
+            }
             for (var i = 0; i < detector._recent.Count; i++)
             {
                 detector._outside += detector.IsOutside(detector._recent[i]) ? 1 : 0;
