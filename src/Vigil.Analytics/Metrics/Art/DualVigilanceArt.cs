@@ -14,8 +14,9 @@ namespace Vigil.Analytics.Metrics.Art;
 /// <remarks>
 /// Weights and the coded sample are single precision: they are features in [0, 1] compared with vigilances near
 /// 0.8–0.99, where float's 7 digits are far finer than any decision the ART makes, and the weights were most of a
-/// series' ART memory (256 categories × 32 doubles = 64 KB). A float vector also holds twice the lanes, so the scans
-/// do half the work. Everything computed from them (sizes, similarities, matches) is double.
+/// series' ART memory (256 categories × 32 doubles = 64 KB). A float vector also holds twice the lanes, so a
+/// category's overlap takes half the vector operations. Everything computed from them (sizes, similarities, matches)
+/// is double.
 /// </remarks>
 internal sealed class DualVigilanceArt
 {
@@ -115,7 +116,7 @@ internal sealed class DualVigilanceArt
             // (MinNative: see Overlap). The energies are single precision (the same operations as the scalar loop
             // below, so the same values) and Match judges their bound in double; a block is skipped only when every
             // bound is below the float-rounded lines by a margin far above float's rounding error. Four categories a
-            // block, not eight: a wider block is skipped less often and cost more than it saved.
+            // block, as with doubles: eight (a wider block is skipped less often) measured no better.
             const float Margin = 1f - 1e-5f;
             var (levels, complements, vigilance) = (Vector128.Create(level), Vector128.Create(complement), Vector128.Create((float)RhoHigh * Margin));
             ref var lows = ref MemoryMarshal.GetArrayDataReference(_levelLow);
