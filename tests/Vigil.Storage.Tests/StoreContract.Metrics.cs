@@ -57,11 +57,11 @@ public abstract partial class StoreContract
             c.MetricSamples.Add(new MetricSampleRecord("s1", 300, -2.25, 3_000));
         }));
         Assert.Equal(Series("s1", 9, 50).State, Assert.Single(await Store.ReadMetricSeriesAsync().ToListAsync()).State);
-        Assert.Equal([100L, 200L, 300L], (await Store.ListMetricSamplesAsync()).Select(s => s.TimestampTicks));
-        Assert.Equal(double.MaxValue, (await Store.ListMetricSamplesAsync())[1].Value);
+        Assert.Equal([100L, 200L, 300L], (await Store.ReadMetricSamplesAsync().ToListAsync()).Select(s => s.TimestampTicks));
+        Assert.Equal(double.MaxValue, (await Store.ReadMetricSamplesAsync().ToListAsync())[1].Value);
 
         await Apply(Changes(c => c.PruneMetricSamplesRecordedBeforeTicks = 2_000));
-        var left = Assert.Single(await Store.ListMetricSamplesAsync());
+        var left = Assert.Single(await Store.ReadMetricSamplesAsync().ToListAsync());
         Assert.Equal(new MetricSampleRecord("s1", 300, -2.25, 3_000), left);
     }
 
@@ -79,10 +79,10 @@ public abstract partial class StoreContract
             Changes(c => c.MetricSamples.Add(new MetricSampleRecord("s1", 200, 3, 2_000))),
             Changes(c => c.DroppedMetricJournals.Add("s1")),
             Changes(c => c.MetricSamples.Add(new MetricSampleRecord("s1", 300, 4, 3_000))));
-        Assert.Equal([("s1", 300L), ("s2", 100L)], (await Store.ListMetricSamplesAsync()).Select(s => (s.SeriesId, s.TimestampTicks)).Order());
+        Assert.Equal([("s1", 300L), ("s2", 100L)], (await Store.ReadMetricSamplesAsync().ToListAsync()).Select(s => (s.SeriesId, s.TimestampTicks)).Order());
 
         await Apply(Changes(c => c.DroppedMetricJournals.Add("s1")));
-        Assert.Equal("s2", Assert.Single(await Store.ListMetricSamplesAsync()).SeriesId);
+        Assert.Equal("s2", Assert.Single(await Store.ReadMetricSamplesAsync().ToListAsync()).SeriesId);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public abstract partial class StoreContract
             c.NewMetricSeries.Add(Series("s0", 1, 0));
             c.MetricSamples.AddRange(samples);
         }));
-        Assert.Equal(samples, await Store.ListMetricSamplesAsync());
+        Assert.Equal(samples, await Store.ReadMetricSamplesAsync().ToListAsync());
     }
 
     [Fact]

@@ -68,8 +68,10 @@ public interface IVigilStore : IAsyncDisposable
     /// charts a series is ~25 KB, so holding them all at once doubled the start-up peak).</summary>
     IAsyncEnumerable<MetricSeriesRecord> ReadMetricSeriesAsync(CancellationToken ct = default);
 
-    /// <summary>The journaled metric samples not yet pruned by a checkpoint, in the order they were committed.</summary>
-    Task<IReadOnlyList<MetricSampleRecord>> ListMetricSamplesAsync(CancellationToken ct = default);
+    /// <summary>The journaled metric samples not yet pruned by a checkpoint, in the order they were committed, one at a
+    /// time (read once at start to replay them: after a crash under load the journal can hold millions, and holding
+    /// them all at once doubled the start-up peak).</summary>
+    IAsyncEnumerable<MetricSampleRecord> ReadMetricSamplesAsync(CancellationToken ct = default);
 
     /// <summary>Per-minute SLI event counts from <paramref name="fromMinute"/> (inclusive), by SLO and minute.</summary>
     Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesAsync(long fromMinute, CancellationToken ct = default);

@@ -50,6 +50,8 @@ public sealed partial class MetricsHost(MetricIngest ingest, ConfigHolder config
         await base.StopAsync(cancellationToken);
         try
         {
+            // A shortcut for the next start (it replays less), not what keeps samples: the journal does. 10,000 balanced
+            // series with full charts: 590 MB in ~12 s on SQLite; a stop killed meanwhile loses nothing.
             await ingest.SaveAsync(CancellationToken.None, everything: true);
         }
         catch (Exception ex)
@@ -61,6 +63,6 @@ public sealed partial class MetricsHost(MetricIngest ingest, ConfigHolder config
     [LoggerMessage(Level = LogLevel.Warning, Message = "Saving metric state or evaluating capacity failed; retrying")]
     private partial void LogTickFailed(Exception ex);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Saving metric state at shutdown failed; learning since the last save is lost")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Saving metric state at shutdown failed; the next start replays the journaled samples since the last save (polled ones are fetched again)")]
     private partial void LogFinalSaveFailed(Exception ex);
 }

@@ -274,8 +274,8 @@ internal abstract class SqlStoreBase : IVigilStore
             r => new MetricSeriesRecord(r.GetString(0), r.GetString(1), LogJson.ParseStringMap(r.GetString(2)),
                 r.GetFieldValue<byte[]>(3), r.GetFieldValue<byte[]>(4), ReadTime(r, 5), r.IsDBNull(6) ? null : r.GetString(6)), ct);
 
-    public Task<IReadOnlyList<MetricSampleRecord>> ListMetricSamplesAsync(CancellationToken ct = default) =>
-        QueryAsync("SELECT series_id, ts, value, recorded_at FROM metric_samples ORDER BY seq", null,
+    public IAsyncEnumerable<MetricSampleRecord> ReadMetricSamplesAsync(CancellationToken ct = default) =>
+        StreamAsync("SELECT series_id, ts, value, recorded_at FROM metric_samples ORDER BY seq", null,
             r => new MetricSampleRecord(r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetInt64(3)), ct);
 
     public Task<IReadOnlyList<SloMinuteRecord>> ListSloMinutesAsync(long fromMinute, CancellationToken ct = default) =>
