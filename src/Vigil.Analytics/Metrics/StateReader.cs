@@ -51,7 +51,7 @@ internal ref struct StateReader(ReadOnlySpan<byte> buffer)
 
     /// <summary>The length of an array of 8-byte values: at most <paramref name="maxLength"/>, and no longer than what
     /// is left (a damaged length must not allocate a huge array before the read fails).</summary>
-    private int ReadArrayLength(int maxLength)
+    public int ReadArrayLength(int maxLength)
     {
         var length = ReadInt32();
         return length >= 0 && length <= maxLength && length * 8L <= _rest.Length

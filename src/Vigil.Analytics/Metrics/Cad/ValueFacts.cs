@@ -34,15 +34,16 @@ internal static class ValueFacts
     /// <summary>Reads what <see cref="Write"/> wrote: a strictly increasing set of facts, which crossing relies on.</summary>
     public static uint[] Read(ref StateReader reader, int maxLength)
     {
-        var stored = reader.ReadLongs(maxLength);
-        var facts = new uint[stored.Length];
-        for (var i = 0; i < stored.Length; i++)
+        // Stored as 64-bit values (the format predates 32-bit facts), read straight into 32 bits.
+        var facts = new uint[reader.ReadArrayLength(maxLength)];
+        for (var i = 0; i < facts.Length; i++)
         {
-            if (stored[i] is < 0 or > uint.MaxValue)
+            var stored = reader.ReadInt64();
+            if (stored is < 0 or > uint.MaxValue)
             {
                 throw new FormatException("detector state: a semi-context fact out of range");
             }
-            facts[i] = (uint)stored[i];
+            facts[i] = (uint)stored;
             if (i > 0 && facts[i] <= facts[i - 1])
             {
                 throw new FormatException("detector state: semi-context facts out of order");
