@@ -86,6 +86,26 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task A_deleted_metric_series_goes_with_what_was_merged_before_the_deletion_and_comes_back_if_written_after()
+    {
+        await Apply(Changes(c =>
+        {
+            c.MetricSeries.Add(Series("s1", 1, 10));
+            c.MetricSeries.Add(Series("s2", 2, 20));
+        }));
+        // One commit of three sets, as a group commit merges them: s1's checkpoint before its deletion goes with it.
+        await Apply(
+            Changes(c => c.MetricSeries.Add(Series("s1", 3, 30))),
+            Changes(c => c.DeletedMetricSeries.Add("s1")),
+            Changes(c => c.MetricSeries.Add(Series("s2", 4, 40))));
+        Assert.Equal(Series("s2", 4, 40).State, Assert.Single(await Store.ReadMetricSeriesAsync().ToListAsync()).State);
+
+        // A series that sends again after it was forgotten is a new one, written after the deletion in the same commit.
+        await Apply(Changes(c => c.DeletedMetricSeries.Add("s2")), Changes(c => c.NewMetricSeries.Add(Series("s2", 5, 0))));
+        Assert.Equal(Series("s2", 5, 0).State, Assert.Single(await Store.ReadMetricSeriesAsync().ToListAsync()).State);
+    }
+
+    [Fact]
     public async Task A_large_batch_of_metric_samples_is_journaled_whole_and_in_order()
     {
         // As a push of many samples journals them: one commit, and the order is the replay order.

@@ -60,6 +60,10 @@ public sealed record MetricsConfig(
     /// <summary>Rules that give matching new series another detector than <see cref="Detector"/>, first match first.</summary>
     public IReadOnlyList<MetricDetectorRule> DetectorRules { get; init; } = [];
 
+    /// <summary>A series that has learned no sample for this long is forgotten (memory, stored state, journal), so
+    /// series that churn (pods, instances) do not fill <see cref="MaxSeries"/> for good; zero keeps every series.</summary>
+    public TimeSpan SeriesTtl { get; init; } = DefaultSeriesTtl;
+
     /// <summary>
     /// The alert threshold of a series with detector <paramref name="kind"/> that <paramref name="rule"/> (if any) chose:
     /// the rule's own, else <see cref="Threshold"/> for the configured detector, else the kind's default — a series
@@ -74,6 +78,7 @@ public sealed record MetricsConfig(
     public const int DefaultMaxAlertsPerMinute = 100;
     public static readonly TimeSpan DefaultForecastInterval = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan DefaultBackfill = TimeSpan.FromHours(24);
+    public static readonly TimeSpan DefaultSeriesTtl = TimeSpan.FromDays(7);
 
     public static readonly MetricsConfig Default = new(DefaultThreshold, [], [], DefaultMaxSeries, DefaultForecastInterval, DefaultMaxAlertsPerMinute);
 }
@@ -81,8 +86,8 @@ public sealed record MetricsConfig(
 /// <summary>
 /// The server's detector per series. Lightweight (the default): the statistical ensemble, ~22 M points/s and ~2.5 KB
 /// per series, so tens of thousands of series fit; NAB standard 34.5. Balanced: adds ARTime and the anomaly
-/// likelihood, NAB 57.9, ~2 M points/s (~1 M on white noise) and ~100 KB per series — thousands of series.
-/// Contextual: adds CAD OSE as well, NAB 67.9, but ~300,000 points/s (~12,000 on white noise) and ~320 KB per series —
+/// likelihood, NAB 57.9, ~2 M points/s (~1 M on white noise) and ~50 KB per series — thousands of series.
+/// Contextual: adds CAD OSE as well, NAB 67.9, but ~300,000 points/s (~12,000 on white noise) and ~290 KB per series —
 /// for a few hundred important series (<c>metrics.detectors</c> gives it to the series that matter). See docs/metric-detection.md.
 /// </summary>
 public enum MetricDetectorKind

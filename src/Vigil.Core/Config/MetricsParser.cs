@@ -30,7 +30,7 @@ namespace Vigil.Core.Config;
 /// </summary>
 internal sealed class MetricsParser(YamlReader reader)
 {
-    private static readonly string[] SectionKeys = ["detector", "threshold", "detectors", "sources", "capacity", "max_series", "forecast_interval", "max_alerts_per_minute"];
+    private static readonly string[] SectionKeys = ["detector", "threshold", "detectors", "sources", "capacity", "max_series", "forecast_interval", "max_alerts_per_minute", "series_ttl"];
     private static readonly string[] DetectorRuleKeys = ["matchers", "detector", "threshold", "max_series"];
     private static readonly string[] SourceKeys = ["name", "url", "query", "interval", "step", "backfill"];
     private static readonly string[] CapacityKeys = ["matchers", "threshold", "horizon"];
@@ -59,6 +59,15 @@ internal sealed class MetricsParser(YamlReader reader)
             }
             forecastInterval = fi;
         }
+        var seriesTtl = MetricsConfig.DefaultSeriesTtl;
+        if (keys.TryGetValue("series_ttl", out var ttlNode) && reader.Duration(ttlNode, "series_ttl") is { } ttl)
+        {
+            if (ttl != TimeSpan.Zero && ttl < TimeSpan.FromHours(1))
+            {
+                reader.Error(ttlNode, "metrics.series_ttl must be 0 (keep every series) or at least 1h");
+            }
+            seriesTtl = ttl;
+        }
         var sources = new List<MetricSourceConfig>();
         if (keys.TryGetValue("sources", out var sourcesNode) && !YamlReader.IsNull(sourcesNode)
             && reader.Sequence(sourcesNode, "metrics.sources") is { } sequence)
@@ -81,6 +90,7 @@ internal sealed class MetricsParser(YamlReader reader)
         return new MetricsConfig(threshold ?? MetricsConfig.DefaultThresholdFor(kind), sources, capacity, maxSeries, forecastInterval, maxAlerts, kind)
         {
             DetectorRules = detectorRules,
+            SeriesTtl = seriesTtl,
         };
     }
 

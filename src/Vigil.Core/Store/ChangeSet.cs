@@ -81,6 +81,9 @@ public sealed class ChangeSet
     /// <summary>Accepted metric samples to append to the journal.</summary>
     public List<MetricSampleRecord> MetricSamples { get; } = [];
 
+    /// <summary>Metric series to delete (stored state and points), before this set's own series are written.</summary>
+    public List<string> DeletedMetricSeries { get; } = [];
+
     /// <summary>Series whose journaled samples are dropped, before this set's own samples are appended: the series
     /// starts learning again, and a restart must not replay what it learned before into the fresh detector.</summary>
     public List<string> DroppedMetricJournals { get; } = [];
@@ -133,7 +136,7 @@ public sealed class ChangeSet
         && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0 && IntegrationKeys.Count == 0
         && Audit.Count == 0 && Meta.Count == 0 && LogTemplates.Count == 0 && DeletedLogTemplates.Count == 0 && MergedLogTemplates.Count == 0
         && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0
-        && NewMetricSeries.Count == 0 && MetricSamples.Count == 0 && DroppedMetricJournals.Count == 0 && PruneMetricSamplesRecordedBeforeTicks is null
+        && NewMetricSeries.Count == 0 && MetricSamples.Count == 0 && DroppedMetricJournals.Count == 0 && DeletedMetricSeries.Count == 0 && PruneMetricSamplesRecordedBeforeTicks is null
         && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null && ClearedSloMinutes.Count == 0 && SloSources.Count == 0
         && DeletedSloSources.Count == 0 && SloFreezes.Count == 0 && DeletedSloFreezes.Count == 0 && Outbox.Count == 0 && OutboxUpdates.Count == 0
         && ChangeEvents.Count == 0 && ScheduleOverrides.Count == 0 && ShiftSwaps.Count == 0 && Escalations.Count == 0

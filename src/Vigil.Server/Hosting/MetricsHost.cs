@@ -5,7 +5,8 @@ namespace Vigil.Server.Hosting;
 
 /// <summary>
 /// Restores the metric detectors before requests are served, checkpoints a share of the changed series every
-/// <see cref="MetricIngest.SaveInterval"/> and all of them at shutdown, and evaluates capacity rules every <c>metrics.forecast_interval</c>.
+/// <see cref="MetricIngest.SaveInterval"/> (then forgets series silent for <c>metrics.series_ttl</c>) and all of them at
+/// shutdown, and evaluates capacity rules every <c>metrics.forecast_interval</c>.
 /// </summary>
 public sealed partial class MetricsHost(MetricIngest ingest, ConfigHolder config, TimeProvider time, ILogger<MetricsHost> logger) : BackgroundService
 {
@@ -29,6 +30,7 @@ public sealed partial class MetricsHost(MetricIngest ingest, ConfigHolder config
                 if (now - lastSave >= MetricIngest.SaveInterval)
                 {
                     await ingest.SaveAsync(stoppingToken);
+                    await ingest.ForgetStaleAsync(stoppingToken);
                     lastSave = now;
                 }
                 if (now >= nextForecast)

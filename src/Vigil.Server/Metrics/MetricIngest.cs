@@ -110,7 +110,7 @@ public sealed partial class MetricIngest
                     continue;
                 }
                 var (kind, rule) = ChooseDetector(first.Series, config);
-                var created = new MetricSeriesState(first.Series, NewDetector(kind), new PointBuffer(PointsKept), kind, rule?.Key);
+                var created = new MetricSeriesState(first.Series, NewDetector(kind), new PointBuffer(PointsKept), kind, rule?.Key) { LastLearnedAt = now };
                 state = _series.GetOrAdd(group.Key, created);
                 if (!ReferenceEquals(state, created))
                 {
@@ -152,6 +152,7 @@ public sealed partial class MetricIngest
                         (float)score.Lower, (float)score.Upper, score.Signal);
                     state.Points.Add(point);
                     state.MarkChanged(now);
+                    state.LastLearnedAt = now;
                     var flagged = point.IsAnomaly(threshold);
                     if (flagged)
                     {
@@ -366,6 +367,9 @@ public sealed partial class MetricIngest
     /// <summary>Reloads every stored series' detector and points. Runs before the server accepts requests.</summary>
     public async Task RestoreAsync(CancellationToken ct)
     {
+        // A restored series is dated from the start, not from its last save: time Vigil was down does not count towards
+        // metrics.series_ttl (a week-long outage would otherwise forget every series at the first checkpoint).
+        var restoredAt = _time.GetUtcNow();
         await foreach (var record in _store.ReadMetricSeriesAsync(ct))
         {
             var key = new SeriesKey(record.Name, record.Labels);
@@ -373,7 +377,7 @@ public sealed partial class MetricIngest
             {
                 var (detector, kind) = ImportDetector(record);
                 var points = PointBuffer.Decode(record.Points, PointsKept);
-                var state = new MetricSeriesState(key, detector, points, kind, RuleOfRestored(key, kind, Config)?.Key);
+                var state = new MetricSeriesState(key, detector, points, kind, RuleOfRestored(key, kind, Config)?.Key) { LastLearnedAt = restoredAt };
                 var threshold = state.Threshold(Config);
                 // The chart shows the restored points' anomalies, so the count starts from them, not from zero.
                 for (var i = 0; i < points.Count; i++)

@@ -53,6 +53,10 @@ public sealed class MetricSeriesState(SeriesKey key, MetricAnomalyDetector detec
 
     public void MarkSaved() => Dirty = false;
 
+    /// <summary>When a sample was last learned (wall clock; for a restored series, the start that restored it): a series
+    /// silent for <c>metrics.series_ttl</c> is forgotten.</summary>
+    public DateTimeOffset LastLearnedAt { get; set; }
+
     /// <summary>When the anomaly alert was last sent (wall clock); null when none is active.</summary>
     public DateTimeOffset? AnomalySentAt { get; set; }
 

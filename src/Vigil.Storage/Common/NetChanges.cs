@@ -65,6 +65,10 @@ internal sealed class NetChanges
 
     public List<MetricSampleRecord> MetricSamples { get; } = [];
 
+    /// <summary>Series whose stored row is deleted; the writers delete them before writing <see cref="MetricSeries"/> and
+    /// <see cref="NewMetricSeries"/>, from which the rows of sets merged before the deletion were already taken out.</summary>
+    public HashSet<string> DeletedMetricSeries { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Series whose stored journal is dropped; the writers delete it before appending <see cref="MetricSamples"/>,
     /// from which the samples of sets merged before the drop were already taken out.</summary>
     public HashSet<string> DroppedMetricJournals { get; } = new(StringComparer.Ordinal);
@@ -159,6 +163,12 @@ internal sealed class NetChanges
             foreach (var m in set.NewMetricSeries)
             {
                 net.NewMetricSeries.TryAdd(m.Id, m);
+            }
+            foreach (var id in set.DeletedMetricSeries)
+            {
+                net.MetricSeries.Remove(id);
+                net.NewMetricSeries.Remove(id);
+                net.DeletedMetricSeries.Add(id);
             }
             if (set.DroppedMetricJournals.Count > 0)
             {

@@ -403,6 +403,10 @@ internal static class PostgresWriter
 
     private static void AddMetricSeries(NpgsqlBatch batch, NetChanges net)
     {
+        if (net.DeletedMetricSeries.Count > 0)
+        {
+            Add(batch, "DELETE FROM metric_series WHERE id = ANY($1::text[])", (object)net.DeletedMetricSeries.Order(StringComparer.Ordinal).ToArray());
+        }
         if (net.NewMetricSeries.Count > 0)
         {
             var fresh = net.NewMetricSeries.Values.OrderBy(m => m.Id, StringComparer.Ordinal).ToArray();

@@ -40,6 +40,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _appendMetricSample;
     private readonly SqliteStatement _pruneMetricSamples;
     private readonly SqliteStatement _dropMetricJournal;
+    private readonly SqliteStatement _deleteMetricSeries;
     private readonly SqliteStatement _addSloMinute;
     private readonly SqliteStatement _pruneSloMinutes;
     private readonly SqliteStatement _clearSloMinutes;
@@ -174,6 +175,7 @@ internal sealed class SqliteWriter : IDisposable
             "INSERT INTO metric_samples (series_id, ts, value, recorded_at) VALUES (@series_id, @ts, @value, @recorded_at)");
         _pruneMetricSamples = new(connection, "DELETE FROM metric_samples WHERE recorded_at < @recorded_at");
         _dropMetricJournal = new(connection, "DELETE FROM metric_samples WHERE series_id = @series_id");
+        _deleteMetricSeries = new(connection, "DELETE FROM metric_series WHERE id = @id");
         _pruneSloMinutes = new(connection, "DELETE FROM slo_minutes WHERE minute < @minute");
         _clearSloMinutes = new(connection, "DELETE FROM slo_minutes WHERE slo = @slo AND minute >= @from AND minute <= @to");
         _upsertSloSource = new(connection,
@@ -302,6 +304,10 @@ internal sealed class SqliteWriter : IDisposable
             _upsertMeta.Run(tx, key, value);
         }
         WriteLogs(net, tx);
+        foreach (var id in net.DeletedMetricSeries)
+        {
+            _deleteMetricSeries.Run(tx, id);
+        }
         foreach (var m in net.NewMetricSeries.Values)
         {
             _insertMetricSeries.Run(tx, m.Id, m.Name, LogJson.StringMap(m.Labels), m.State, m.Points, SqliteTime.ToTicks(m.UpdatedAt), (object?)m.Detector ?? DBNull.Value);
@@ -416,7 +422,7 @@ internal sealed class SqliteWriter : IDisposable
     {
         _alerts.Dispose();
         foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertEscalation, _deleteEscalation, _upsertSilence, _upsertToken, _upsertIntegrationKey, _appendAudit, _upsertMeta,
-            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _moveLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _dropMetricJournal, _addSloMinute, _pruneSloMinutes,
+            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _moveLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _dropMetricJournal, _deleteMetricSeries, _addSloMinute, _pruneSloMinutes,
             _clearSloMinutes, _upsertSloSource, _deleteSloSource, _upsertSloFreeze, _deleteSloFreeze, _insertOutbox, _updateOutbox, _appendChangeEvent,
             _upsertOverride, _upsertSwap })
         {

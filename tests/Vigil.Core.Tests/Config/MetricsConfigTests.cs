@@ -94,6 +94,26 @@ public class MetricsConfigTests
             e => Assert.Contains("needs \"matchers\"", e.Message));
     }
 
+    [Theory]
+    [InlineData("", 7 * 24.0)]
+    [InlineData("  series_ttl: 36h\n", 36.0)]
+    [InlineData("  series_ttl: 0s\n", 0.0)]
+    public void Series_are_kept_a_week_after_their_last_sample_unless_series_ttl_says_otherwise(string line, double hours)
+    {
+        var metrics = ConfigLoader.Parse(Base + "metrics:\n  max_series: 10\n" + line, "vigil.yml").Metrics;
+        Assert.Equal(TimeSpan.FromHours(hours), metrics.SeriesTtl);
+    }
+
+    [Theory]
+    [InlineData("30m", "must be 0 (keep every series) or at least 1h")]
+    [InlineData("soon", "invalid duration")]
+    public void A_bad_series_ttl_is_reported_with_its_line(string ttl, string message)
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Base + $"metrics:\n  series_ttl: {ttl}\n", "vigil.yml"));
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal((6, true), (error.Line, error.Message.Contains(message, StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Detector_rules_give_matching_series_another_detector_with_its_own_threshold_and_room()
     {

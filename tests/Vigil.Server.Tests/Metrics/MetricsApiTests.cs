@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Vigil.Analytics.Metrics;
 using Vigil.Core.Config;
 using Vigil.Core.Store;
@@ -516,6 +517,62 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
         await afterSecondCrash.RestoreAsync(CancellationToken.None);
         Assert.Equal(seriesCount, afterSecondCrash.Series.Count);
         Assert.All(afterSecondCrash.Series, s => Assert.Equal(3 * perRound, s.Detector.Samples));
+    }
+
+    [Fact]
+    public async Task A_series_silent_for_series_ttl_is_forgotten_with_its_stored_state_and_gives_back_its_rule_room()
+    {
+        await using var vigil = await RunningVigil.StartAsync(backend, Config.Replace("metrics:\n", """
+            metrics:
+              series_ttl: 1h
+              detectors:
+                - { matchers: ['__name__="ttl_test"'], detector: balanced, max_series: 1 }
+
+            """, StringComparison.Ordinal));
+        var services = vigil.Services;
+        var store = services.GetRequiredService<IVigilStore>();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        MetricIngest Ingest() => new(store, services.GetRequiredService<AlertPipeline>(), services.GetRequiredService<ConfigHolder>(),
+            clock, NullLogger<MetricIngest>.Instance);
+        var ingest = Ingest();
+        Task PushAsync(string n) => ingest.IngestAsync([.. Enumerable.Range(0, 10).Select(i =>
+            new MetricSample(new SeriesKey("ttl_test", [new("n", n)]), clock.GetUtcNow().UtcDateTime.AddSeconds(i - 10), 40 + i))],
+            alerting: false, CancellationToken.None, durable: true);
+        MetricSeriesState Find(string n) => ingest.Series.Single(s => s.Key.Labels["n"] == n);
+
+        await PushAsync("a");
+        await PushAsync("b");
+        Assert.Equal((MetricDetectorKind.Balanced, MetricDetectorKind.Lightweight), (Find("a").Kind, Find("b").Kind)); // the rule is full
+        await ingest.SaveAsync(CancellationToken.None, everything: true);
+        clock.Advance(TimeSpan.FromMinutes(30));
+        await PushAsync("b");
+        clock.Advance(TimeSpan.FromMinutes(45));
+
+        // "a" has been silent 75 minutes, "b" 45: only "a" goes, from memory, storage and journal.
+        Assert.Equal(1, await ingest.ForgetStaleAsync(CancellationToken.None));
+        Assert.Equal(["b"], ingest.Series.Select(s => s.Key.Labels["n"]));
+        Assert.Equal(["b"], (await store.ReadMetricSeriesAsync().ToListAsync()).Where(r => r.Name == "ttl_test").Select(r => r.Labels["n"]));
+        Assert.DoesNotContain(await store.ReadMetricSamplesAsync().ToListAsync(), r => r.SeriesId == new SeriesKey("ttl_test", [new("n", "a")]).Id);
+        Assert.Equal(0, await ingest.ForgetStaleAsync(CancellationToken.None));
+
+        // Its place in the rule is free again, and a restart does not bring it back.
+        await PushAsync("c");
+        Assert.Equal(MetricDetectorKind.Balanced, Find("c").Kind);
+        var restarted = Ingest();
+        await restarted.RestoreAsync(CancellationToken.None);
+        Assert.Equal(["b", "c"], restarted.Series.Where(s => s.Key.Name == "ttl_test").Select(s => s.Key.Labels["n"]).Order());
+
+        // Time the server was down does not count: saved (journal pruned, so no replay dates them) and restarted two
+        // hours later, past the TTL since "b" and "c" last sent, they are kept for a TTL from the restart.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await restarted.SaveAsync(CancellationToken.None, everything: true);
+        Assert.Empty(await store.ReadMetricSamplesAsync().ToListAsync());
+        clock.Advance(TimeSpan.FromHours(2));
+        var afterOutage = Ingest();
+        await afterOutage.RestoreAsync(CancellationToken.None);
+        Assert.Equal(0, await afterOutage.ForgetStaleAsync(CancellationToken.None));
+        clock.Advance(TimeSpan.FromMinutes(61));
+        Assert.Equal(2, await afterOutage.ForgetStaleAsync(CancellationToken.None));
     }
 
     [Fact]
