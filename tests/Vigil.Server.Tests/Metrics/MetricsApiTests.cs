@@ -520,6 +520,45 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_admin_deletes_a_series_with_its_stored_state_and_journal_and_a_responder_may_not()
+    {
+        await AcceptedAsync(Body("decommissioned", "{\"host\":\"old-1\"}", Calm(20, DateTimeOffset.UtcNow)));
+        var id = (await _vigil.Client.GetJsonAsync("/api/v1/metrics/series?name=decommissioned"))["series"]![0]!["id"]!.GetValue<string>();
+        var store = _vigil.Services.GetRequiredService<IVigilStore>();
+        Assert.Contains(await store.ReadMetricSamplesAsync().ToListAsync(), r => r.SeriesId == id);
+        Assert.Contains(await store.ReadMetricSeriesAsync().ToListAsync(), r => r.Id == id);
+
+        string responderToken;
+        using (var created = await _vigil.Client.PostAsync("/api/v1/tokens", Http.Json(new { name = "delete-responder", role = "responder" })))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            responderToken = (await created.ReadJsonAsync())["token"]!.GetValue<string>();
+        }
+        using var responder = _vigil.NewClient(responderToken);
+        using (var denied = await responder.DeleteAsync($"/api/v1/metrics/series/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        }
+
+        using (var deleted = await _vigil.Client.DeleteAsync($"/api/v1/metrics/series/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+        using (var gone = await _vigil.Client.GetAsync($"/api/v1/metrics/series/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        }
+        using (var again = await _vigil.Client.DeleteAsync($"/api/v1/metrics/series/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        }
+        Assert.DoesNotContain(await store.ReadMetricSeriesAsync().ToListAsync(), r => r.Id == id);
+        Assert.DoesNotContain(await store.ReadMetricSamplesAsync().ToListAsync(), r => r.SeriesId == id);
+        var audit = (await _vigil.Client.GetJsonAsync("/api/v1/audit?limit=10")).AsArray();
+        Assert.Contains(audit, a => a!["action"]!.GetValue<string>() == "metric_series.delete" && a["target"]!.GetValue<string>() == $"metric_series/{id}");
+    }
+
+    [Fact]
     public async Task A_series_silent_for_series_ttl_is_forgotten_with_its_stored_state_and_gives_back_its_rule_room()
     {
         await using var vigil = await RunningVigil.StartAsync(backend, Config.Replace("metrics:\n", """

@@ -22,6 +22,23 @@ public static class MetricsEndpoints
         app.MapGet("/api/v1/metrics/series", ListSeries).RequireRole(Role.Viewer);
         app.MapGet("/api/v1/metrics/series/{id}", GetSeries).RequireRole(Role.Viewer);
         app.MapPost("/api/v1/metrics/series/{id}/relearn", Relearn).RequireRole(Role.Responder);
+        app.MapDelete("/api/v1/metrics/series/{id}", DeleteSeries).RequireRole(Role.Admin);
+    }
+
+    /// <summary>Forgets a series now: detector, chart, stored state and journal (a series that sends again starts afresh).</summary>
+    private static async Task<IResult> DeleteSeries(string id, HttpContext context, MetricIngest ingest)
+    {
+        try
+        {
+            return await ingest.DeleteAsync(id, context.ActorName(), context.RequestAborted)
+                ? Results.NoContent()
+                : Problems.NotFound($"No metric series \"{id}\"; GET /api/v1/metrics/series lists them.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Problems.Unavailable(context, typeof(MetricsEndpoints), ex, "Deleting a metric series failed", "Metrics unavailable",
+                "The series is out of memory but still stored; a restart brings it back. Retry after it.");
+        }
     }
 
     /// <summary>The series forgets what it learned and starts again with the detector the rules give it now.</summary>
