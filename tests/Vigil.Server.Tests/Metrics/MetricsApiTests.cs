@@ -520,6 +520,45 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Series_matching_a_selector_are_relearned_together_and_a_missing_or_bad_selector_is_a_400()
+    {
+        var points = Calm(50, DateTimeOffset.UtcNow);
+        await AcceptedAsync(Body("latency", "{\"host\":\"h1\"}", points));
+        await AcceptedAsync(Body("latency", "{\"host\":\"h2\"}", points));
+        await AcceptedAsync(Body("queue", "{\"host\":\"h1\"}", points));
+        var configFile = Path.Combine(_vigil.Database.DataDirectory, "test-config.yml");
+        await File.WriteAllTextAsync(configFile, Config.Replace("metrics:\n", """
+            metrics:
+              detectors:
+                - { matchers: ['__name__="latency"'], detector: balanced }
+
+            """, StringComparison.Ordinal));
+        using (var reloaded = await _vigil.Client.PostAsync("/-/reload", null))
+        {
+            Assert.True(reloaded.IsSuccessStatusCode, await reloaded.Content.ReadAsStringAsync());
+        }
+
+        using (var relearned = await _vigil.Client.PostAsync("/api/v1/metrics/relearn?match=" + Uri.EscapeDataString("{__name__=\"latency\"}"), null))
+        {
+            var body = JsonNode.Parse(await relearned.Content.ReadAsStringAsync())!;
+            Assert.True(relearned.StatusCode == HttpStatusCode.OK, body.ToJsonString());
+            Assert.Equal((2, 2), (body["relearned"]!.GetValue<int>(), body["detectors"]!["balanced"]!.GetValue<int>()));
+        }
+        var series = (await _vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]!.AsArray()
+            .ToDictionary(s => s!["text"]!.GetValue<string>(), s => (s!["detector"]!.GetValue<string>(), s["samples"]!.GetValue<long>()));
+        Assert.Equal(("balanced", 0L), series["latency{host=\"h1\"}"]);
+        Assert.Equal(("balanced", 0L), series["latency{host=\"h2\"}"]);
+        Assert.Equal(("lightweight", 50L), series["queue{host=\"h1\"}"]);
+
+        foreach (var (query, message) in new[] { ("", "Say which series"), ("?match=%7B", "Invalid match"), ("?match=%7B%7D", "selects no label") })
+        {
+            using var refused = await _vigil.Client.PostAsync("/api/v1/metrics/relearn" + query, null);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains(message, await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task An_admin_deletes_a_series_with_its_stored_state_and_journal_and_a_responder_may_not()
     {
         await AcceptedAsync(Body("decommissioned", "{\"host\":\"old-1\"}", Calm(20, DateTimeOffset.UtcNow)));

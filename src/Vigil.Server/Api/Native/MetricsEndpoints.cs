@@ -22,7 +22,47 @@ public static class MetricsEndpoints
         app.MapGet("/api/v1/metrics/series", ListSeries).RequireRole(Role.Viewer);
         app.MapGet("/api/v1/metrics/series/{id}", GetSeries).RequireRole(Role.Viewer);
         app.MapPost("/api/v1/metrics/series/{id}/relearn", Relearn).RequireRole(Role.Responder);
+        app.MapPost("/api/v1/metrics/relearn", RelearnMatching).RequireRole(Role.Responder);
         app.MapDelete("/api/v1/metrics/series/{id}", DeleteSeries).RequireRole(Role.Admin);
+    }
+
+    /// <summary>
+    /// Relearns every series matching <c>?match={__name__="checkout_latency",env="prod"}</c> in one commit: after a new
+    /// <c>metrics.detectors</c> rule, the series it should take. A match is required (relearning everything is
+    /// <c>{__name__=~".+"}</c>, said on purpose).
+    /// </summary>
+    private static async Task<IResult> RelearnMatching(HttpContext context, MetricIngest ingest)
+    {
+        var match = context.Request.Query["match"].ToString();
+        if (string.IsNullOrWhiteSpace(match))
+        {
+            return Problems.BadRequest("Say which series to relearn with ?match={__name__=\"name\",label=\"value\"} (every series: {__name__=~\".+\"}).");
+        }
+        IReadOnlyList<Core.Matching.Matcher> matchers;
+        try
+        {
+            matchers = Core.Matching.MatcherParser.ParseList(match);
+        }
+        catch (Core.Matching.MatcherException ex)
+        {
+            return Problems.BadRequest($"Invalid match \"{match}\": {ex.Message}");
+        }
+        if (matchers.Count == 0)
+        {
+            return Problems.BadRequest("The match selects no label; relearning every series is {__name__=~\".+\"}.");
+        }
+        IReadOnlyList<MetricSeriesState> relearned;
+        try
+        {
+            relearned = await ingest.RelearnAsync(matchers, context.ActorName(), context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Problems.Unavailable(context, typeof(MetricsEndpoints), ex, "Relearning metric series failed", "Metrics unavailable",
+                "The series could not be saved; they keep what they learned. Retry later.");
+        }
+        var detectors = relearned.GroupBy(s => Core.Config.MetricDetectorNames.Of(s.Kind)).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return Results.Json(new MetricsRelearnedDto(relearned.Count, detectors), MetricsJson.Default.MetricsRelearnedDto);
     }
 
     /// <summary>Forgets a series now: detector, chart, stored state and journal (a series that sends again starts afresh).</summary>

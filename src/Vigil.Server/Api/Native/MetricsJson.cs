@@ -11,7 +11,12 @@ namespace Vigil.Server.Api.Native;
 [JsonSerializable(typeof(List<MetricSourceDto>))]
 [JsonSerializable(typeof(MetricSeriesListDto))]
 [JsonSerializable(typeof(MetricSeriesDetailDto))]
+[JsonSerializable(typeof(MetricsRelearnedDto))]
 public sealed partial class MetricsJson : JsonSerializerContext;
+
+/// <param name="Relearned">How many series matched and were relearned.</param>
+/// <param name="Detectors">How many of them each detector took.</param>
+public sealed record MetricsRelearnedDto(int Relearned, IReadOnlyDictionary<string, int> Detectors);
 
 /// <param name="State">"starting" (backfill not done yet), "ok" or "error".</param>
 public sealed record MetricSourceDto(
