@@ -60,6 +60,12 @@ public sealed class MetricsUiTests
         await Assertions.Expect(source).ToBeVisibleAsync();
         await page.GotoAsync(await source.GetAttributeAsync("href") ?? "");
         await Assertions.Expect(page.GetByTestId("metric-series-detail")).ToHaveAttributeAsync("data-series-id", id);
+
+        // Delete, confirmed (the test's token is an admin's): back on the list, the series is gone.
+        await page.GetByTestId("metric-delete").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("metrics-empty")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator($"[data-testid=metric-series-row][data-series-id='{id}']")).ToHaveCountAsync(0);
+        Assert.Equal(0, (await vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["count"]!.GetValue<int>());
         Assert.Empty(chromium.ConsoleErrors);
     }
 }

@@ -92,6 +92,7 @@ export const api = {
   metricSeries: () => get('/api/v1/metrics/series'),
   metricSeriesDetail: id => get(`/api/v1/metrics/series/${enc(id)}`),
   relearnMetricSeries: id => post(`/api/v1/metrics/series/${enc(id)}/relearn`),
+  deleteMetricSeries: id => request('DELETE', `/api/v1/metrics/series/${enc(id)}`),
   slos: () => get('/api/v1/slos'),
   slo: name => get(`/api/v1/slos/${enc(name)}`),
   sloBurnDown: (name, objective, points) => get(`/api/v1/slos/${enc(name)}/burndown`, { objective, points }),

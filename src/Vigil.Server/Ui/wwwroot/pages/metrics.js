@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
 import { time, emptyState, errorState, loading } from '../format.js';
-import { link } from '../router.js';
+import { link, navigate } from '../router.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -153,8 +153,10 @@ function mountDetail(root, { params, ctx }) {
       const relearnButton = h('button', { type: 'button', class: 'btn btn-ghost', 'data-testid': 'metric-relearn',
         title: 'Forget what this series has learned and start again with the detector the rules give it now',
         onclick: () => relearn(s, relearnButton) }, 'Relearn');
+      const deleteButton = h('button', { type: 'button', class: 'btn btn-danger', 'data-testid': 'metric-delete',
+        title: 'Forget this series: its detector, chart and stored state (admins)', onclick: () => remove(s, deleteButton) }, 'Delete');
       mount(body, h('div', { class: 'card', 'data-testid': 'metric-series-detail', 'data-series-id': s.id },
-        h('div', { class: 'page-head' }, h('h1', {}, h('code', {}, s.text)), h('span', { class: 'spacer' }), relearnButton),
+        h('div', { class: 'page-head' }, h('h1', {}, h('code', {}, s.text)), h('span', { class: 'spacer' }), relearnButton, deleteButton),
         chart(d),
         h('p', { class: 'muted chart-legend' }, 'Line: values · band: expected range · red: anomalies · dashed: forecast with 95% interval'),
         h('dl', { class: 'facts' },
@@ -169,6 +171,19 @@ function mountDetail(root, { params, ctx }) {
             cap.crossingAt ? `reaches ${num(cap.threshold)} around ${new Date(cap.crossingAt).toLocaleString()}` : `not expected to reach ${num(cap.threshold)} within the horizon`)] : null)));
     } catch (err) {
       if (!disposed) mount(body, h('div', { class: 'card' }, errorState('this series', err)));
+    }
+  }
+
+  async function remove(s, button) {
+    if (!confirm(`Delete ${s.text}? Its detector, chart and stored state are forgotten; if it sends again it starts afresh.`)) return;
+    button.disabled = true;
+    try {
+      await api.deleteMetricSeries(s.id);
+      ctx.info(`${s.text} deleted.`);
+      navigate('/metrics');
+    } catch (err) {
+      ctx.error(err, 'Could not delete the series');
+      button.disabled = false;
     }
   }
 
