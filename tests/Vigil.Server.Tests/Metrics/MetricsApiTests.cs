@@ -53,6 +53,12 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
     private static string Body(string series, string labels, IEnumerable<(DateTimeOffset T, double V)> points) =>
         "{\"samples\":[" + string.Join(',', points.Select(p => $"{{\"series\":\"{series}\",\"labels\":{labels},\"timestamp\":\"{Ts(p.T)}\",\"value\":{V(p.V)}}}")) + "]}";
 
+    /// <summary>A second ingest on the running server's storage and configuration: what a restarted server (or one after
+    /// a crash) would find.</summary>
+    private static MetricIngest IngestOf(RunningVigil vigil, TimeProvider? time = null) => new(vigil.Services.GetRequiredService<IVigilStore>(),
+        vigil.Services.GetRequiredService<AlertPipeline>(), vigil.Services.GetRequiredService<ConfigHolder>(), time ?? TimeProvider.System,
+        NullLogger<MetricIngest>.Instance);
+
     private async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string json, string contentType = "application/json")
     {
         using var content = new StringContent(json, Encoding.UTF8);
@@ -453,9 +459,7 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
 
         // A crash now (a new ingest restores what a restarted server would): the series is balanced and has learned
         // only the 20 samples since; the 400 before the relearn, still journaled, are not replayed into it.
-        var services = _vigil.Services;
-        var restored = new MetricIngest(services.GetRequiredService<IVigilStore>(), services.GetRequiredService<AlertPipeline>(),
-            services.GetRequiredService<ConfigHolder>(), TimeProvider.System, NullLogger<MetricIngest>.Instance);
+        var restored = IngestOf(_vigil);
         await restored.RestoreAsync(CancellationToken.None);
         var state = Assert.Single(restored.Series, s => s.Key.Id == id);
         Assert.Equal((MetricDetectorKind.Balanced, 20L), (state.Kind, state.Detector.Samples));
@@ -485,10 +489,8 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
         // A checkpoint saves one slot of ten, so each one below leaves most of the 20 series for later.
         const int seriesCount = 20, perRound = 50;
         var start = DateTimeOffset.UtcNow.AddHours(-1);
-        var services = _vigil.Services;
-        var store = services.GetRequiredService<IVigilStore>();
-        MetricIngest Ingest() => new(store, services.GetRequiredService<AlertPipeline>(), services.GetRequiredService<ConfigHolder>(),
-            TimeProvider.System, NullLogger<MetricIngest>.Instance);
+        var store = _vigil.Services.GetRequiredService<IVigilStore>();
+        MetricIngest Ingest() => IngestOf(_vigil);
         async Task PushAndCheckpointAsync(MetricIngest ingest, int round)
         {
             var samples = Enumerable.Range(0, seriesCount).SelectMany(s => Enumerable.Range(round * perRound, perRound).Select(i =>
@@ -607,11 +609,9 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
                 - { matchers: ['__name__="ttl_test"'], detector: balanced, max_series: 1 }
 
             """, StringComparison.Ordinal));
-        var services = vigil.Services;
-        var store = services.GetRequiredService<IVigilStore>();
+        var store = vigil.Services.GetRequiredService<IVigilStore>();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        MetricIngest Ingest() => new(store, services.GetRequiredService<AlertPipeline>(), services.GetRequiredService<ConfigHolder>(),
-            clock, NullLogger<MetricIngest>.Instance);
+        MetricIngest Ingest() => IngestOf(vigil, clock);
         var ingest = Ingest();
         Task PushAsync(string n) => ingest.IngestAsync([.. Enumerable.Range(0, 10).Select(i =>
             new MetricSample(new SeriesKey("ttl_test", [new("n", n)]), clock.GetUtcNow().UtcDateTime.AddSeconds(i - 10), 40 + i))],
@@ -660,10 +660,7 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
         // so a series' samples straddle batches, and the last batch is a partial one.
         const int perSeries = 60_001;
         var start = DateTimeOffset.UtcNow.AddDays(-2).UtcDateTime;
-        var services = _vigil.Services;
-        var store = services.GetRequiredService<IVigilStore>();
-        MetricIngest Ingest() => new(store, services.GetRequiredService<AlertPipeline>(), services.GetRequiredService<ConfigHolder>(),
-            TimeProvider.System, NullLogger<MetricIngest>.Instance);
+        MetricIngest Ingest() => IngestOf(_vigil);
         var running = Ingest();
         for (var from = 0; from < perSeries; from += 20_000)
         {
@@ -685,8 +682,7 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
     public async Task A_series_is_restored_with_its_named_detector_or_by_trying_each_kind_when_the_row_has_none()
     {
         // Rows written before the detector was named: the state itself says which settings load it.
-        var services = _vigil.Services;
-        var store = services.GetRequiredService<IVigilStore>();
+        var store = _vigil.Services.GetRequiredService<IVigilStore>();
         var start = DateTime.UtcNow.AddHours(-1);
         var records = new[] { ("lightweight", DetectorSettings.Lightweight), ("balanced", DetectorSettings.Balanced), ("contextual", DetectorSettings.Default) }
             .Select(kind =>
@@ -706,8 +702,7 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
         changes.MetricSeries.AddRange(records);
         await store.ApplyAsync([changes], CancellationToken.None);
 
-        var restored = new MetricIngest(store, services.GetRequiredService<AlertPipeline>(), services.GetRequiredService<ConfigHolder>(),
-            TimeProvider.System, NullLogger<MetricIngest>.Instance);
+        var restored = IngestOf(_vigil);
         await restored.RestoreAsync(CancellationToken.None);
         Assert.Equal(["balanced", "contextual", "lightweight"],
             restored.Series.Where(s => s.Key.Name == "legacy_test").Select(s => Core.Config.MetricDetectorNames.Of(s.Kind)).Order());

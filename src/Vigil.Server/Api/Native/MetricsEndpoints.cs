@@ -72,12 +72,12 @@ public static class MetricsEndpoints
         {
             return await ingest.DeleteAsync(id, context.ActorName(), context.RequestAborted)
                 ? Results.NoContent()
-                : Problems.NotFound($"No metric series \"{id}\"; GET /api/v1/metrics/series lists them.");
+                : UnknownSeries(id);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return Problems.Unavailable(context, typeof(MetricsEndpoints), ex, "Deleting a metric series failed", "Metrics unavailable",
-                "The series is out of memory but still stored; a restart brings it back. Retry after it.");
+                "The series was taken out of memory but is still stored, so a restart restores it; delete it again then.");
         }
     }
 
@@ -96,7 +96,7 @@ public static class MetricsEndpoints
         }
         if (state is null)
         {
-            return Problems.NotFound($"No metric series \"{id}\"; GET /api/v1/metrics/series lists them.");
+            return UnknownSeries(id);
         }
         lock (state.Gate)
         {
@@ -207,7 +207,7 @@ public static class MetricsEndpoints
     {
         if (ingest.Find(id) is not { } state)
         {
-            return Problems.NotFound($"No metric series \"{id}\"; GET /api/v1/metrics/series lists them.");
+            return UnknownSeries(id);
         }
         MetricPoint[] points;
         int period;
@@ -265,6 +265,8 @@ public static class MetricsEndpoints
         return new MetricPointDto(Utc(p.Timestamp), p.Value, p.Score, banded ? p.Expected : null, banded ? p.Lower : null, banded ? p.Upper : null,
             p.Signal.ToString(), p.IsAnomaly(threshold));
     }
+
+    private static IResult UnknownSeries(string id) => Problems.NotFound($"No metric series \"{id}\"; GET /api/v1/metrics/series lists them.");
 
     private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
 }
