@@ -40,8 +40,7 @@ public sealed partial class MetricIngest
             var detector = NewDetector(kind);
             lock (state.Gate)
             {
-                changes.MetricSeries.Add(new MetricSeriesRecord(state.Key.Id, state.Key.Name, state.Key.Labels, detector.ExportState(),
-                    state.Points.Encode(), now, MetricDetectorNames.Of(kind)));
+                changes.MetricSeries.Add(Record(state, detector, kind, now));
             }
             changes.DroppedMetricJournals.Add(state.Key.Id);
             changes.Audit.Add(new AuditEntry(now, actor, "metric_series.relearn", $"metric_series/{state.Key.Id}",

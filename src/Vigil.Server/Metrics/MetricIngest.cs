@@ -119,8 +119,7 @@ public sealed partial class MetricIngest
                 else
                 {
                     // Known before its first checkpoint, so a restart can replay its journaled samples.
-                    journal?.NewMetricSeries.Add(new MetricSeriesRecord(created.Key.Id, created.Key.Name, created.Key.Labels,
-                        created.Detector.ExportState(), created.Points.Encode(), now, MetricDetectorNames.Of(created.Kind)));
+                    journal?.NewMetricSeries.Add(Record(created, created.Detector, created.Kind, now));
                 }
             }
             touched++;
@@ -290,6 +289,11 @@ public sealed partial class MetricIngest
 
     private static MetricAnomalyDetector NewDetector(MetricDetectorKind kind) => new(SettingsOf(kind));
 
+    /// <summary>The stored row of <paramref name="state"/> with <paramref name="detector"/> (its own, or the fresh one a
+    /// relearn is about to give it); the caller holds the series' gate.</summary>
+    private static MetricSeriesRecord Record(MetricSeriesState state, MetricAnomalyDetector detector, MetricDetectorKind kind, DateTimeOffset at) =>
+        new(state.Key.Id, state.Key.Name, state.Key.Labels, detector.ExportState(), state.Points.Encode(), at, MetricDetectorNames.Of(kind));
+
     private static DetectorSettings SettingsOf(MetricDetectorKind kind) => kind switch
     {
         MetricDetectorKind.Contextual => DetectorSettings.Default,
@@ -327,8 +331,7 @@ public sealed partial class MetricIngest
                     keepJournalFrom = state.DirtySince < keepJournalFrom ? state.DirtySince : keepJournalFrom;
                     continue;
                 }
-                changes.MetricSeries.Add(new MetricSeriesRecord(state.Key.Id, state.Key.Name, state.Key.Labels,
-                    state.Detector.ExportState(), state.Points.Encode(), now, MetricDetectorNames.Of(state.Kind)));
+                changes.MetricSeries.Add(Record(state, state.Detector, state.Kind, now));
                 saved.Add((state, state.DirtySince));
                 state.MarkSaved();
             }
