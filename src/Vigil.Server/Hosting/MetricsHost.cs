@@ -18,25 +18,26 @@ public sealed partial class MetricsHost(MetricIngest ingest, ConfigHolder config
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var nextForecast = time.GetUtcNow() + config.Current.Metrics.ForecastInterval;
-        var tick = config.Current.Metrics.ForecastInterval < MetricIngest.SaveInterval ? config.Current.Metrics.ForecastInterval : MetricIngest.SaveInterval;
-        var lastSave = time.GetUtcNow();
+        var forecastInterval = config.Current.Metrics.ForecastInterval;
+        var tick = forecastInterval < MetricIngest.SaveInterval ? forecastInterval : MetricIngest.SaveInterval;
+        var started = time.GetUtcNow();
+        var (checkpoints, forecasts) = (new Cadence(started, MetricIngest.SaveInterval), new Cadence(started, forecastInterval));
         using var timer = new PeriodicTimer(tick, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             var now = time.GetUtcNow();
             try
             {
-                if (now - lastSave >= MetricIngest.SaveInterval)
+                if (checkpoints.IsDue(now))
                 {
                     await ingest.SaveAsync(stoppingToken);
                     await ingest.ForgetStaleAsync(stoppingToken);
-                    lastSave = now;
+                    checkpoints.Ran(now, MetricIngest.SaveInterval);
                 }
-                if (now >= nextForecast)
+                if (forecasts.IsDue(now))
                 {
                     await ingest.EvaluateCapacityAsync(stoppingToken);
-                    nextForecast = now + config.Current.Metrics.ForecastInterval;
+                    forecasts.Ran(now, config.Current.Metrics.ForecastInterval);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
