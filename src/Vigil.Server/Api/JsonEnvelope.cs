@@ -16,11 +16,10 @@ public static class JsonEnvelope
     public static JsonDocument? Parse(ReadOnlySpan<byte> body, string property, string expected, List<string> errors, out JsonElement array)
     {
         array = default;
-        // The reader checks string values lazily and property names only when read: a bad byte in a name would
-        // surface as an exception deep in the caller (a 500). Checked once, up front.
-        if (!System.Text.Unicode.Utf8.IsValid(body))
+        // Strings are decoded only when read, deep in the caller: checked once, up front (see JsonText).
+        if (JsonText.Unreadable(body) is { } unreadable)
         {
-            errors.Add("The body is not valid JSON: it is not valid UTF-8.");
+            errors.Add($"The body is not valid JSON: {unreadable}.");
             return null;
         }
         JsonDocument document;

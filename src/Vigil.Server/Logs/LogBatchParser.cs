@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using Vigil.Server.Api;
 
 namespace Vigil.Server.Logs;
 
@@ -82,9 +83,9 @@ public static class LogBatchParser
                 batch.Skip(SkipReasons.TooLong);
                 continue;
             }
-            if (!Utf8.IsValid(line))
+            if (JsonText.Unreadable(line) is { } unreadable)
             {
-                return (null, $"line {lineNumber}: not valid UTF-8");
+                return (null, $"line {lineNumber}: {unreadable}");
             }
             string? source = null, service = null, message = null, level = null;
             try
@@ -137,9 +138,9 @@ public static class LogBatchParser
     public static (LogBatch? Batch, string? Error) ParseLoki(ReadOnlySpan<byte> body)
     {
         var batch = new LogBatch();
-        if (!Utf8.IsValid(body))
+        if (JsonText.Unreadable(body) is { } unreadable)
         {
-            return (null, "the body is not valid UTF-8");
+            return (null, $"the body cannot be read: {unreadable}");
         }
         try
         {

@@ -46,10 +46,10 @@ public static class PagerDutyEndpoints
         {
             return (null, Invalid([$"Event is larger than {MaxEventBytes / 1024} KB"]));
         }
-        if (!System.Text.Unicode.Utf8.IsValid(bytes.Value))
+        if (JsonText.Unreadable(bytes.Value) is { } unreadable)
         {
-            // JsonObject decodes property names on first access: invalid UTF-8 there would be a 500, not a 400.
-            return (null, Invalid(["Request body is not valid JSON: it is not valid UTF-8"]));
+            // JsonObject decodes names and values on first access: what cannot be decoded would be a 500 there, not a 400.
+            return (null, Invalid([$"Request body is not valid JSON: {unreadable}"]));
         }
         try
         {
