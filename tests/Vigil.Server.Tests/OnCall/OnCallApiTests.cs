@@ -177,6 +177,11 @@ public abstract class OnCallApiTests(Backend backend) : IAsyncLifetime
     [InlineData("/api/v1/schedules/primary/final?from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z", HttpStatusCode.BadRequest, "start must be before the end")]
     [InlineData("/api/v1/schedules/primary/final?from=2025-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", HttpStatusCode.BadRequest, "longer than 92 days")]
     [InlineData("/api/v1/oncall?at=yesterday", HttpStatusCode.BadRequest, "not an RFC 3339 time")]
+    [InlineData("/api/v1/oncall?at=9999-12-31T23:59:59Z", HttpStatusCode.BadRequest, "outside the years 1900-8999")]
+    [InlineData("/api/v1/oncall?schedule=primary&from=0001-01-01T00:00:00Z&to=0001-01-02T00:00:00Z", HttpStatusCode.BadRequest, "outside the years")]
+    [InlineData("/api/v1/schedules/primary/final?from=9999-12-31T00:00:00Z", HttpStatusCode.BadRequest, "from 9999-12-31")]
+    [InlineData("/api/v1/overrides?schedule=primary&from=2025-01-01T00:00:00Z&to=9999-12-31T00:00:00Z", HttpStatusCode.BadRequest, "end 9999-12-31")]
+    [InlineData("/api/v1/swaps?schedule=primary&to=0001-01-01T00:00:00Z", HttpStatusCode.BadRequest, "outside the years")]
     [InlineData("/api/v1/oncall?at=2025-01-01T00:00:00Z&from=2025-01-01T00:00:00Z", HttpStatusCode.BadRequest, "not both")]
     [InlineData("/api/v1/swaps?status=maybe", HttpStatusCode.BadRequest, "status \"maybe\" is unknown")]
     public async Task Bad_queries_get_a_4xx_with_a_message(string path, HttpStatusCode expected, string message)
@@ -192,6 +197,8 @@ public abstract class OnCallApiTests(Backend backend) : IAsyncLifetime
         var (status, body) = await SendAsync(_vigil.Client, HttpMethod.Post, "/api/v1/overrides", new { schedule = "primary", start = "2025-01-14T00:00:00Z", end = "2025-01-15T00:00:00Z", user = "zed" });
         Assert.Equal((HttpStatusCode.BadRequest, true), (status, ((string?)body!["detail"])!.Contains("user \"zed\" is not defined")));
         Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(_vigil.Client, HttpMethod.Post, "/api/v1/overrides", new { schedule = "primary" })).Status);
+        var (farOff, far) = await SendAsync(_vigil.Client, HttpMethod.Post, "/api/v1/overrides", new { schedule = "primary", start = "9999-12-30T00:00:00Z", end = "9999-12-31T00:00:00Z", user = "bob" });
+        Assert.Equal((HttpStatusCode.BadRequest, true), (farOff, ((string?)far!["detail"])!.Contains("outside the years 1900-8999")));
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(_vigil.Client, HttpMethod.Post, "/api/v1/overrides", new { schedule = "nope", start = "2025-01-14T00:00:00Z", end = "2025-01-15T00:00:00Z", user = "bob" })).Status);
         var (unbound, problem) = await SendAsync(_vigil.Client, HttpMethod.Post, "/api/v1/swaps", new { schedule = "primary", start = "2025-01-14T00:00:00Z", end = "2025-01-15T00:00:00Z" });
         Assert.Equal(HttpStatusCode.BadRequest, unbound);

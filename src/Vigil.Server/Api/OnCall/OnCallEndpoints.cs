@@ -51,6 +51,10 @@ public static class OnCallEndpoints
         {
             return Problems.BadRequest($"at=\"{at}\" is not an RFC 3339 time (e.g. 2025-01-06T09:00:00Z).");
         }
+        if (OutsideCalendar(instant, "at") is { } outside)
+        {
+            return outside;
+        }
         List<Schedule> schedules;
         if (schedule is not null)
         {
@@ -166,6 +170,10 @@ public static class OnCallEndpoints
         {
             return Problems.BadRequest($"from=\"{from}\" is not an RFC 3339 time (e.g. 2025-01-06T09:00:00Z).");
         }
+        if (OutsideCalendar(start, "from") is { } outside)
+        {
+            return outside;
+        }
         var end = start + length;
         if (to is not null && !RfcTime.TryParse(to, out end))
         {
@@ -176,6 +184,11 @@ public static class OnCallEndpoints
 
     internal static IResult? Check(DateTimeOffset start, DateTimeOffset end, out (DateTimeOffset From, DateTimeOffset To) range)
     {
+        range = default;
+        if ((OutsideCalendar(start, "start") ?? OutsideCalendar(end, "end")) is { } outside)
+        {
+            return outside;
+        }
         range = (start.ToUniversalTime(), end.ToUniversalTime());
         if (end <= start)
         {
@@ -187,6 +200,15 @@ public static class OnCallEndpoints
         }
         return null;
     }
+
+    // Schedules are computed a month either side of an instant and walked from each layer's start: times near the ends of
+    // the calendar (year 1 or 9999) overflowed that arithmetic (a 500, found by a bad-input sweep).
+    private static readonly DateTimeOffset Earliest = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Latest = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static IResult? OutsideCalendar(DateTimeOffset time, string name) => time < Earliest || time >= Latest
+        ? Problems.BadRequest($"{name} {time:O} is outside the years 1900-8999 that schedules are computed for.")
+        : null;
 
     private static string Describe(Restriction r) => r.Weekly
         ? $"weekly {r.StartDay.ToString()[..3]} {r.StartTime:HH\\:mm}-{r.EndDay.ToString()[..3]} {r.EndTime:HH\\:mm}"
