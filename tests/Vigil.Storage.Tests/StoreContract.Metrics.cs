@@ -83,6 +83,15 @@ public abstract partial class StoreContract
 
         await Apply(Changes(c => c.DroppedMetricJournals.Add("s1")));
         Assert.Equal("s2", Assert.Single(await Store.ReadMetricSamplesAsync().ToListAsync()).SeriesId);
+
+        // Several series in one commit (a relearn of many): each one's samples go, the others' stay.
+        await Apply(Changes(c =>
+        {
+            c.MetricSamples.Add(new MetricSampleRecord("s1", 400, 5, 4_000));
+            c.MetricSamples.Add(new MetricSampleRecord("s3", 400, 6, 4_000));
+        }));
+        await Apply(Changes(c => c.DroppedMetricJournals.AddRange(["s1", "s2", "unknown"])));
+        Assert.Equal("s3", Assert.Single(await Store.ReadMetricSamplesAsync().ToListAsync()).SeriesId);
     }
 
     [Fact]
