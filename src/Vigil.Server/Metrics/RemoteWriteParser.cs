@@ -67,6 +67,7 @@ public static class RemoteWriteParser
     private static void TimeSeries(ReadOnlySpan<byte> message, List<MetricSample> samples, Dictionary<string, int> skipped)
     {
         string? name = null;
+        var nameTwice = false; // a label given twice is refused (CheckSeries), the name included
         var labels = new List<KeyValuePair<string, string>>();
         var values = new List<(long Milliseconds, double Value)>();
         var reader = new ProtoReader(message);
@@ -78,6 +79,7 @@ public static class RemoteWriteParser
                     var (labelName, labelValue) = Label(reader.ReadBytes());
                     if (labelName == "__name__")
                     {
+                        nameTwice |= name is not null;
                         name = labelValue;
                     }
                     else
@@ -97,7 +99,7 @@ public static class RemoteWriteParser
         {
             return; // histograms or exemplars only: nothing Vigil scores
         }
-        if (MetricBatchParser.CheckSeries(name, labels) is { } reason)
+        if ((nameTwice ? MetricSkipReasons.InvalidSeries : MetricBatchParser.CheckSeries(name, labels)) is { } reason)
         {
             skipped[reason] = skipped.GetValueOrDefault(reason) + values.Count;
             return;

@@ -174,15 +174,18 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
             new RemoteWriteBody.Series([("__name__", "node_load1"), ("instance", "db-1:9100"), ("job", "node")], [(t0, 0.5), (t0 + 15_000, 0.7), (t0 + 30_000, RemoteWriteBody.StaleNaN)]),
             new RemoteWriteBody.Series([("job", "node"), ("__name__", "up")], [(t0, 1)]),
             new RemoteWriteBody.Series([("__name__", "bad"), ("bad-label", "x")], [(t0, 1), (t0 + 1, 2)]),
-            new RemoteWriteBody.Series([("job", "no-name")], [(t0, 1)]));
+            new RemoteWriteBody.Series([("job", "no-name")], [(t0, 1)]),
+            new RemoteWriteBody.Series([("__name__", "up"), ("__name__", "down")], [(t0, 1)]));
         var (status, result) = await RemoteWriteAsync(body);
         Assert.True(status == HttpStatusCode.OK, $"{(int)status}: {result}");
         Assert.Equal(3, result!["accepted"]!.GetValue<int>());
         Assert.Equal(1, result["reasons"]!["non_finite"]!.GetValue<int>()); // the stale marker
-        Assert.Equal(3, result["reasons"]!["invalid_series"]!.GetValue<int>());
+        Assert.Equal(4, result["reasons"]!["invalid_series"]!.GetValue<int>()); // a bad label, no name, the name twice
 
         var series = (await _vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]!.AsArray();
         Assert.Equal(["node_load1", "up"], series.Select(s => s!["name"]!.GetValue<string>()).Order());
+        var up = await _vigil.Client.GetJsonAsync("/api/v1/metrics/series?name=up");
+        Assert.Equal((1, 1), (up["count"]!.GetValue<int>(), up["series"]!.AsArray().Count)); // the count is of the series named
         var load = series.Single(s => s!["name"]!.GetValue<string>() == "node_load1")!;
         Assert.Equal("db-1:9100", load["labels"]!["instance"]!.GetValue<string>());
         var points = (await _vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{load["id"]!.GetValue<string>()}"))["points"]!.AsArray();

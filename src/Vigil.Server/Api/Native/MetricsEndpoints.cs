@@ -195,11 +195,11 @@ public static class MetricsEndpoints
         var name = query["name"].ToString();
         var now = time.GetUtcNow();
         // Anomalous series first, then by name: the list is a triage view.
-        var series = ingest.Series.Where(s => name.Length == 0 || s.Key.Name == name)
-            .Select(s => Summary(s, ingest.Config, now))
+        var matching = ingest.Series.Where(s => name.Length == 0 || s.Key.Name == name).ToList();
+        var series = matching.Select(s => Summary(s, ingest.Config, now))
             .OrderByDescending(s => s.Anomalous).ThenBy(s => s.Text, StringComparer.Ordinal)
             .Take(limit).ToList();
-        return Results.Json(new MetricSeriesListDto(ingest.Config.Threshold, ingest.Series.Count, ingest.SuppressedAlerts, series),
+        return Results.Json(new MetricSeriesListDto(ingest.Config.Threshold, matching.Count, ingest.SuppressedAlerts, series),
             MetricsJson.Default.MetricSeriesListDto);
     }
 
