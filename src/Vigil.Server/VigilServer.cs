@@ -1,6 +1,8 @@
 using System.Net;
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Vigil.Core.Store;
+using Vigil.Server.Api;
 using Vigil.Server.Api.Alertmanager;
 using Vigil.Server.Api.Loki;
 using Vigil.Server.Api.Native;
@@ -97,7 +99,7 @@ public static class VigilServer
         // Load the config now so an invalid file stops the start with its file:line:column errors, before listening.
         _ = app.Services.GetRequiredService<ConfigHolder>();
         app.UseExceptionHandler(errors => errors.Run(WriteUnhandledProblem));
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(WriteStatusProblem);
         app.UseMiddleware<AuthenticationMiddleware>();
 
         app.MapAlertmanagerAlerts();
@@ -149,12 +151,29 @@ public static class VigilServer
         return uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
     }
 
+    /// <summary>A status answered without a body — no route for the path, or a method the route does not take — gets a
+    /// problem document that says so.</summary>
+    private static Task WriteStatusProblem(StatusCodeContext status)
+    {
+        var context = status.HttpContext;
+        var (request, response) = (context.Request, context.Response);
+        var detail = response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => $"Nothing at {request.Method} {request.Path}: docs/api.md lists the routes (ids in a path are numbers where it says so).",
+            StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}"
+                + (response.Headers.Allow.Count > 0 ? $"; it takes {string.Join(", ", response.Headers.Allow.ToString())}." : "."),
+            _ => null,
+        };
+        return Results.Problem(statusCode: response.StatusCode, detail: detail).ExecuteAsync(context);
+    }
+
     /// <summary>Last line of defence: an unexpected failure answers a problem document, never a stack trace.</summary>
     private static async Task WriteUnhandledProblem(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
         var (status, detail) = error switch
         {
+            BadHttpRequestException { InnerException: JsonException json } bad => (bad.StatusCode, JsonMismatch.Describe(json)),
             BadHttpRequestException bad => (bad.StatusCode, bad.Message),
             OperationCanceledException => (StatusCodes.Status499ClientClosedRequest, "The request was cancelled."),
             _ => (StatusCodes.Status500InternalServerError, "Vigil failed to handle this request; the error is in the server log."),

@@ -40,7 +40,7 @@ public static class RequestBody
             var empty = ex.BytePositionInLine == 0 && ex.LineNumber == 0 && ex.Message.Contains("input does not contain any JSON tokens", StringComparison.Ordinal);
             return new(default, Problems.BadRequest(empty
                 ? "The request body is empty; expected JSON."
-                : $"Malformed JSON: {ex.Message}"));
+                : JsonMismatch.Describe(ex)));
         }
     }
 

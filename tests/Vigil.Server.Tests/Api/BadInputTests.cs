@@ -20,8 +20,8 @@ public abstract class BadInputTests(Backend backend) : IAsyncLifetime
     public static TheoryData<string, string, string> BadAlertBodies => new()
     {
         { "malformed JSON", "[{\"labels\": {\"alertname\": \"x\"", "Malformed JSON" },
-        { "not an array", "{\"labels\": {\"alertname\": \"x\"}}", "Malformed JSON" },
-        { "wrong type for labels", "[{\"labels\": \"alertname=x\"}]", "Malformed JSON" },
+        { "not an array", "{\"labels\": {\"alertname\": \"x\"}}", "the value at $ must be an array" },
+        { "wrong type for labels", "[{\"labels\": \"alertname=x\"}]", "expected an object of label" },
         { "wrong type for a label value", "[{\"labels\": {\"alertname\": 42}}]", "Malformed JSON" },
         { "wrong type for startsAt", "[{\"labels\": {\"alertname\": \"x\"}, \"startsAt\": 5}]", "Malformed JSON" },
         { "unparseable time", "[{\"labels\": {\"alertname\": \"x\"}, \"startsAt\": \"yesterday\"}]", "RFC 3339" },
@@ -44,7 +44,22 @@ public abstract class BadInputTests(Backend backend) : IAsyncLifetime
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{why}: got {(int)response.StatusCode}");
         var detail = (await response.ReadJsonAsync())["detail"]!.GetValue<string>();
         Assert.Contains(expectedInDetail, detail, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("System.", detail, StringComparison.Ordinal); // said in JSON's words, not .NET type names
         await AssertStillHealthyWithDataIntact();
+    }
+
+    [Fact]
+    public async Task A_wrong_method_or_a_path_no_route_takes_gets_a_problem_that_says_so()
+    {
+        using var patch = await _vigil.Client.SendAsync(new HttpRequestMessage(HttpMethod.Patch, "/api/v2/alerts"));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, patch.StatusCode);
+        var detail = (await patch.ReadJsonAsync())["detail"]!.GetValue<string>();
+        Assert.Contains("PATCH is not allowed on /api/v2/alerts; it takes", detail, StringComparison.Ordinal);
+        Assert.Contains("POST", detail, StringComparison.Ordinal);
+
+        using var notAnId = await _vigil.Client.PostAsync("/api/v1/incidents/abc/acknowledge", null);
+        Assert.Equal(HttpStatusCode.NotFound, notAnId.StatusCode);
+        Assert.Contains("Nothing at POST /api/v1/incidents/abc/acknowledge", (await notAnId.ReadJsonAsync())["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
