@@ -21,17 +21,29 @@ public sealed class CadenceTests
             Assert.True(cadence.IsDue(now), $"tick {k + 1} read {lateMs[k]} ms late was not due");
             cadence.Ran(now, Interval);
             ran++;
-            Assert.False(cadence.IsDue(now + TimeSpan.FromSeconds(29)));
+            Assert.False(cadence.IsDue(now + TimeSpan.FromSeconds(26))); // the next is 30 s on, 3 s of slack
         }
         Assert.Equal(10, ran);
+    }
+
+    [Fact]
+    public void A_tick_read_a_little_before_its_grid_time_is_on_time_and_the_next_is_a_full_interval_on()
+    {
+        // The timer counts on the monotonic clock, the job reads the wall clock: a tick can come out a little early.
+        var cadence = new Cadence(Start, Interval);
+        var early = Start + Interval - TimeSpan.FromMilliseconds(1);
+        Assert.True(cadence.IsDue(early));
+        cadence.Ran(early, Interval);
+        Assert.Equal(Start + (2 * Interval), cadence.NextDue);
+        Assert.False(cadence.IsDue(Start + Interval + TimeSpan.FromSeconds(26))); // more than the slack (3 s) before the next
     }
 
     [Fact]
     public void Not_due_before_its_first_interval()
     {
         var cadence = new Cadence(Start, Interval);
-        Assert.False(cadence.IsDue(Start + Interval - TimeSpan.FromTicks(1)));
-        Assert.True(cadence.IsDue(Start + Interval));
+        Assert.False(cadence.IsDue(Start + Interval - cadence.Slack - TimeSpan.FromTicks(1)));
+        Assert.True(cadence.IsDue(Start + Interval - cadence.Slack));
     }
 
     [Fact]
