@@ -83,7 +83,8 @@ public static partial class MetricBatchParser
         name is { Length: > 0 and <= MaxNameLength } && SeriesName().IsMatch(name);
 
     /// <summary>A label a sender may set: Prometheus' label syntax, minus the reserved <c>__</c> names.</summary>
-    private static bool IsLabelName(string name) => LabelName().IsMatch(name) && !name.StartsWith("__", StringComparison.Ordinal);
+    private static bool IsLabelName(string name) =>
+        name.Length <= MaxNameLength && LabelName().IsMatch(name) && !name.StartsWith("__", StringComparison.Ordinal);
 
     /// <summary>The keys of one batch: by the text a sample gave (series name and labels exactly as sent: a series
     /// repeats with the same text, so its labels are checked, sorted and hashed once) and by canonical text (one key
@@ -137,6 +138,9 @@ public static partial class MetricBatchParser
         return new MetricSample(key, timestamp, value);
     }
 
+    /// <summary>A name as an error message shows it: a long one cut (a 100,000-character name is not echoed back).</summary>
+    private static string Shown(string name) => name.Length <= 64 ? name : string.Concat(name.AsSpan(0, 64), "…");
+
     private static void Labels(JsonElement node, string where, List<KeyValuePair<string, string>> labels, List<string> errors)
     {
         if (node.ValueKind != JsonValueKind.Object)
@@ -148,7 +152,7 @@ public static partial class MetricBatchParser
         {
             if (!IsLabelName(label.Name))
             {
-                errors.Add($"{where}.labels: \"{label.Name}\" is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __).");
+                errors.Add($"{where}.labels: \"{Shown(label.Name)}\" is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, at most {MaxNameLength} characters, not starting with __).");
             }
             else if (label.Value.ValueKind != JsonValueKind.String || label.Value.GetString()!.Length > MaxLabelValueLength)
             {

@@ -167,6 +167,27 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_label_name_longer_than_200_characters_is_refused_and_not_echoed_whole()
+    {
+        var name = new string('a', 201);
+        var (status, body) = await PostAsync("{\"samples\":[{\"series\":\"ok\",\"value\":1,\"labels\":{\"" + name + "\":\"y\"}}]}");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var detail = body!["detail"]!.GetValue<string>();
+        Assert.Contains("at most 200 characters, not starting with __", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(name, detail, StringComparison.Ordinal);
+        Assert.Empty(await AcceptedLabelNamesAsync());
+
+        var (written, result) = await RemoteWriteAsync(RemoteWriteBody.Compressed(
+            new RemoteWriteBody.Series([("__name__", "long_label"), (name, "y")], [(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 1)])));
+        Assert.Equal(HttpStatusCode.OK, written);
+        Assert.Equal(1, result!["reasons"]!["invalid_series"]!.GetValue<int>());
+        Assert.Empty(await AcceptedLabelNamesAsync());
+
+        async Task<IEnumerable<string>> AcceptedLabelNamesAsync() => (await _vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]!.AsArray()
+            .SelectMany(s => s!["labels"]!.AsObject().Select(l => l.Key)).Where(k => k.Length > 200);
+    }
+
+    [Fact]
     public async Task Prometheus_remote_write_samples_are_scored_like_pushed_ones_and_odd_series_are_skipped_not_fatal()
     {
         var t0 = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
