@@ -71,7 +71,7 @@ public static partial class MetricBatchParser
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (label, value) in labels)
         {
-            if (!IsLabelName(label) || value.Length > MaxLabelValueLength || !seen.Add(label))
+            if (!IsLabelName(label) || !IsLabelValue(value) || !seen.Add(label))
             {
                 return MetricSkipReasons.InvalidSeries;
             }
@@ -138,6 +138,10 @@ public static partial class MetricBatchParser
         return new MetricSample(key, timestamp, value);
     }
 
+    /// <summary>A label value Vigil stores: PostgreSQL cannot hold NUL in text (a NUL was a 503 there, and Prometheus would
+    /// have re-sent that batch forever).</summary>
+    private static bool IsLabelValue(string value) => value.Length <= MaxLabelValueLength && !value.Contains('\0', StringComparison.Ordinal);
+
     /// <summary>A name as an error message shows it: a long one cut (a 100,000-character name is not echoed back).</summary>
     private static string Shown(string name) => name.Length <= 64 ? name : string.Concat(name.AsSpan(0, 64), "…");
 
@@ -154,9 +158,9 @@ public static partial class MetricBatchParser
             {
                 errors.Add($"{where}.labels: \"{Shown(label.Name)}\" is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, at most {MaxNameLength} characters, not starting with __).");
             }
-            else if (label.Value.ValueKind != JsonValueKind.String || label.Value.GetString()!.Length > MaxLabelValueLength)
+            else if (label.Value.ValueKind != JsonValueKind.String || !IsLabelValue(label.Value.GetString()!))
             {
-                errors.Add($"{where}.labels.{label.Name} must be a string of at most {MaxLabelValueLength} characters.");
+                errors.Add($"{where}.labels.{label.Name} must be a string of at most {MaxLabelValueLength} characters, without NUL.");
             }
             else if (labels.Exists(l => l.Key == label.Name))
             {

@@ -31,6 +31,25 @@ public abstract class NativeEventsTests(Backend backend) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, resolve.StatusCode);
         Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
     }
+
+    [Theory]
+    [InlineData("label", "a\0b", "contains a NUL character")]
+    [InlineData("annotation", "a\0b", "contains a NUL character")]
+    [InlineData("label", null, "at most 65536 allowed")]
+    [InlineData("annotation", null, "at most 65536 allowed")]
+    public async Task Label_and_annotation_values_follow_the_alert_api_rules(string kind, string? value, string expected)
+    {
+        // The same limits as POST /api/v2/alerts: PostgreSQL cannot store NUL in text, and values are at most 64 KiB.
+        value ??= new string('x', 65_537);
+        var values = new Dictionary<string, string> { ["team"] = value };
+        object e = kind == "label"
+            ? new { source = "nagios", service = "checkout", summary = "s", labels = values }
+            : new { source = "nagios", service = "checkout", summary = "s", annotations = values };
+        using var response = await _vigil.Client.PostAsync("/api/v1/events", Http.Json(e));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, (await response.ReadJsonAsync())["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
+    }
 }
 
 public sealed class NativeEventsOnSqlite() : NativeEventsTests(Backend.Sqlite);

@@ -14,7 +14,7 @@ public sealed class PushFuzzTests : IAsyncLifetime
 {
     private const int Requests = 1500;
 
-    private static readonly (string Path, string ContentType, string Body)[] Seeds =
+    internal static readonly (string Path, string ContentType, string Body)[] Seeds =
     [
         ("/api/v1/metrics", "application/json", """{"samples":[{"series":"a","labels":{"k":"v"},"value":1,"timestamp":"2026-01-01T00:00:00Z"}]}"""),
         ("/api/v1/sli-events", "application/json", """{"events":[{"slo":"x","good":1,"total":2}]}"""),

@@ -196,12 +196,13 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
             new RemoteWriteBody.Series([("job", "node"), ("__name__", "up")], [(t0, 1)]),
             new RemoteWriteBody.Series([("__name__", "bad"), ("bad-label", "x")], [(t0, 1), (t0 + 1, 2)]),
             new RemoteWriteBody.Series([("job", "no-name")], [(t0, 1)]),
-            new RemoteWriteBody.Series([("__name__", "up"), ("__name__", "down")], [(t0, 1)]));
+            new RemoteWriteBody.Series([("__name__", "up"), ("__name__", "down")], [(t0, 1)]),
+            new RemoteWriteBody.Series([("__name__", "nul"), ("k", "a\0b")], [(t0, 1)]));
         var (status, result) = await RemoteWriteAsync(body);
         Assert.True(status == HttpStatusCode.OK, $"{(int)status}: {result}");
         Assert.Equal(3, result!["accepted"]!.GetValue<int>());
         Assert.Equal(1, result["reasons"]!["non_finite"]!.GetValue<int>()); // the stale marker
-        Assert.Equal(4, result["reasons"]!["invalid_series"]!.GetValue<int>()); // a bad label, no name, the name twice
+        Assert.Equal(5, result["reasons"]!["invalid_series"]!.GetValue<int>()); // a bad label, no name, the name twice, a NUL
 
         var series = (await _vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]!.AsArray();
         Assert.Equal(["node_load1", "up"], series.Select(s => s!["name"]!.GetValue<string>()).Order());

@@ -141,6 +141,26 @@ public static class EventsEndpoints
         {
             annotations["summary"] = e.Summary;
         }
+        // The alert API's value rules, on everything an event becomes (source, service, summary and dedup key included):
+        // PostgreSQL cannot store NUL in text (it was a 500 there), and a value is at most MaxValueLength.
+        foreach (var (what, map) in new[] { ("label", labels), ("annotation", annotations) })
+        {
+            foreach (var (name, value) in map)
+            {
+                if (value.Contains('\0', StringComparison.Ordinal))
+                {
+                    errors.Add($"{where}: {what} \"{name}\" contains a NUL character");
+                }
+                else if (value.Length > settings.MaxValueLength)
+                {
+                    errors.Add($"{where}: {what} \"{name}\" is {value.Length} characters long; at most {settings.MaxValueLength} allowed");
+                }
+            }
+        }
+        if (errors.Count > before)
+        {
+            return null;
+        }
         var at = e.Timestamp ?? now;
         // Severity is an annotation-like attribute that may change between events of one key, but Prometheus
         // convention (and routing) needs it as a label; it is part of identity only if the sender puts it in labels.
