@@ -10,7 +10,7 @@ namespace Vigil.Server.Tests.Api;
 /// fragments spliced in. Whatever arrives, the answer is a 2xx or a 4xx, never a 5xx. (This found three 500s: a
 /// JSON key given twice and an invalid UTF-8 byte in a property name, both read lazily, and a snappy length overflow.)
 /// </summary>
-public sealed class PushFuzzTests : IAsyncLifetime
+public sealed partial class PushFuzzTests : IAsyncLifetime
 {
     private const int Requests = 1500;
 
@@ -67,24 +67,44 @@ public sealed class PushFuzzTests : IAsyncLifetime
         // "\ud800" is valid JSON syntax but no string: readers throw when it is first read (found by a bad-input sweep: a
         // 500 from the Loki, log, SLI-event and PagerDuty endpoints). Each string of each seed is replaced in turn.
         var failures = new List<string>();
-        foreach (var (path, contentType, seed) in Seeds.Where(s => s.ContentType != "text/plain"))
+        foreach (var (path, contentType, body) in EachStringReplacedBy("\"x\\ud800y\""))
         {
-            foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(seed, "\"([^\"\\\\]*)\""))
+            var (status, text) = await PostAsync(_vigil.Client, path, contentType, body);
+            var expectSaid = !path.StartsWith("/api/v2/", StringComparison.Ordinal) && path != "/api/v1/events";
+            if (status is < 400 or >= 500 || (expectSaid && !text.Contains("surrogate", StringComparison.Ordinal)))
             {
-                var body = string.Concat(seed.AsSpan(0, match.Index), "\"x\\ud800y\"", seed.AsSpan(match.Index + match.Length));
-                using var content = new StringContent(body, Encoding.UTF8);
-                content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-                using var response = await _vigil.Client.PostAsync(path, content);
-                var text = await response.Content.ReadAsStringAsync();
-                var expectSaid = !path.StartsWith("/api/v2/", StringComparison.Ordinal) && path != "/api/v1/events";
-                if ((int)response.StatusCode is < 400 or >= 500 || (expectSaid && !text.Contains("surrogate", StringComparison.Ordinal)))
-                {
-                    failures.Add($"{(int)response.StatusCode} {path} {body}: {text}");
-                }
+                failures.Add($"{status} {path} {body}: {text}");
             }
         }
         Assert.True(failures.Count == 0, string.Join('\n', failures));
     }
+
+    /// <summary>Each JSON push seed with one of its strings (names included) replaced by <paramref name="replacement"/>, a
+    /// JSON string literal, in turn.</summary>
+    internal static IEnumerable<(string Path, string ContentType, string Body)> EachStringReplacedBy(string replacement) =>
+        from seed in Seeds
+        where seed.ContentType != "text/plain"
+        from System.Text.RegularExpressions.Match match in QuotedString().Matches(seed.Body)
+        select (seed.Path, seed.ContentType, seed.Body[..match.Index] + replacement + seed.Body[(match.Index + match.Length)..]);
+
+    [Fact]
+    public void Every_json_seed_yields_one_body_per_string()
+    {
+        var bodies = EachStringReplacedBy("\"@\"").ToList();
+        Assert.Equal(Seeds.Where(s => s.ContentType != "text/plain").Sum(s => s.Body.Count(c => c == '"') / 2), bodies.Count);
+        Assert.All(bodies, b => Assert.Single(b.Body, c => c == '@'));
+    }
+
+    internal static async Task<(int Status, string Text)> PostAsync(HttpClient client, string path, string contentType, string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        using var response = await client.PostAsync(path, content);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("\"([^\"\\\\]*)\"")]
+    private static partial System.Text.RegularExpressions.Regex QuotedString();
 
     private static byte[] Mutate(byte[] seed, Random random)
     {
