@@ -125,6 +125,25 @@ public abstract partial class StoreContract(ITestOutputHelper output) : IAsyncLi
     }
 
     [Fact]
+    public async Task A_nul_in_free_text_or_json_does_not_fail_the_commit()
+    {
+        // PostgreSQL refuses NUL in text and the \u0000 escape in jsonb; one such string failed the whole group commit.
+        // It stores U+FFFD there instead; SQLite keeps the NUL. An escaped backslash before "u0000" is text, kept as is.
+        var alert = Alert("Nul", extra: ("k", "v")) with { Annotations = LabelSet.From(("summary", "a\0b"), ("path", "c:\\u0000")) };
+        await Apply(Changes(c =>
+        {
+            c.Alerts.Add(alert);
+            c.Audit.Add(new(At(0), "x\0y", "incident.comment", "incident/1", "said \0 this"));
+        }));
+        var nul = Backend == "postgres" ? "\uFFFD" : "\0";
+        var stored = Assert.Single(await Store.LoadAlertsAsync());
+        Assert.Equal($"a{nul}b", stored.Annotations["summary"]);
+        Assert.Equal("c:\\u0000", stored.Annotations["path"]);
+        var audit = Assert.Single(await Store.ListAuditAsync(10));
+        Assert.Equal(($"x{nul}y", $"said {nul} this"), (audit.Actor, audit.Details));
+    }
+
+    [Fact]
     public async Task A_failing_apply_commits_nothing()
     {
         await Apply(Changes(c => c.Tokens.Add(Token("t1", "hash-1"))));

@@ -45,10 +45,10 @@ internal static class PostgresWriter
     private static void Add(NpgsqlBatch batch, string sql, params object[] columns)
     {
         var command = new NpgsqlBatchCommand(sql);
-        foreach (var column in columns)
+        for (var i = 0; i < columns.Length; i++)
         {
             // Positional ($1, $2, ...): batch commands need no SQL rewriting that way.
-            command.Parameters.Add(new NpgsqlParameter { Value = column });
+            command.Parameters.Add(new NpgsqlParameter { Value = PostgresText.Storable(sql, i + 1, columns[i]) });
         }
         batch.BatchCommands.Add(command);
     }
