@@ -25,6 +25,7 @@ public abstract class BadInputTests(Backend backend) : IAsyncLifetime
         { "wrong type for a label value", "[{\"labels\": {\"alertname\": 42}}]", "Malformed JSON" },
         { "wrong type for startsAt", "[{\"labels\": {\"alertname\": \"x\"}, \"startsAt\": 5}]", "Malformed JSON" },
         { "unparseable time", "[{\"labels\": {\"alertname\": \"x\"}, \"startsAt\": \"yesterday\"}]", "RFC 3339" },
+        { "start at the end of the calendar", "[{\"labels\": {\"alertname\": \"x\"}, \"startsAt\": \"9999-12-31T23:59:59Z\"}]", "too far in the future" },
         { "missing labels", "[{\"annotations\": {\"summary\": \"x\"}}]", "at least one label" },
         { "empty labels", "[{\"labels\": {}}]", "at least one label" },
         { "invalid label name", "[{\"labels\": {\"alert-name\": \"x\"}}]", "alert-name" },

@@ -30,6 +30,12 @@ public sealed class AlertValidation(ServerSettings settings)
             var labels = ToLabelSet(item.Labels, $"alert {i}: label", errors, requireOne: true);
             var annotations = ToLabelSet(item.Annotations, $"alert {i}: annotation", errors, requireOne: false);
             var startsAt = Unset(item.StartsAt) ? now : item.StartsAt!.Value;
+            if (startsAt > DateTimeOffset.MaxValue - settings.ResolveTimeout)
+            {
+                // Without an end it would fire until startsAt + resolve_timeout, past the end of the calendar (it was a 500).
+                errors.Add($"alert {i}: startsAt ({RfcTime.Format(startsAt)}) is too far in the future");
+                continue;
+            }
             var explicitEnd = !Unset(item.EndsAt);
             var endsAt = explicitEnd ? item.EndsAt!.Value : now + settings.ResolveTimeout;
             if (explicitEnd && endsAt < startsAt)
