@@ -159,6 +159,9 @@ public static class VigilServer
         var (request, response) = (context.Request, context.Response);
         var detail = response.StatusCode switch
         {
+            // Binding a query or route value to its type failed (limit=abc): the framework answers 400 with no body. The
+            // query string is not echoed (it may hold an access token).
+            StatusCodes.Status400BadRequest => $"A query or path parameter of {request.Method} {request.Path} is not a value of its type (e.g. a whole number); docs/api.md lists each route's parameters.",
             StatusCodes.Status404NotFound => $"Nothing at {request.Method} {request.Path}: docs/api.md lists the routes (ids in a path are numbers where it says so).",
             StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}"
                 + (response.Headers.Allow.Count > 0 ? $"; it takes {string.Join(", ", response.Headers.Allow.ToString())}." : "."),

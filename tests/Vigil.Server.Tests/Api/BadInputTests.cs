@@ -58,6 +58,10 @@ public abstract class BadInputTests(Backend backend) : IAsyncLifetime
         Assert.Contains("PATCH is not allowed on /api/v2/alerts; it takes", detail, StringComparison.Ordinal);
         Assert.Contains("POST", detail, StringComparison.Ordinal);
 
+        using var notANumber = await _vigil.Client.GetAsync("/api/v1/incidents?limit=abc");
+        Assert.Equal(HttpStatusCode.BadRequest, notANumber.StatusCode);
+        Assert.Contains("A query or path parameter of GET /api/v1/incidents is not a value of its type", (await notANumber.ReadJsonAsync())["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
         using var notAnId = await _vigil.Client.PostAsync("/api/v1/incidents/abc/acknowledge", null);
         Assert.Equal(HttpStatusCode.NotFound, notAnId.StatusCode);
         Assert.Contains("Nothing at POST /api/v1/incidents/abc/acknowledge", (await notAnId.ReadJsonAsync())["detail"]!.GetValue<string>(), StringComparison.Ordinal);
