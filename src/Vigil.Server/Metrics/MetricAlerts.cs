@@ -62,6 +62,21 @@ public static class MetricAlerts
         ]);
     }
 
+    /// <summary>A series already at or past its capacity threshold (since <paramref name="since"/>, when its latest
+    /// run above the threshold began).</summary>
+    public static Alert ForCapacityReached(SeriesKey key, double threshold, DateTime since, double lastValue, DateTimeOffset now, TimeSpan holdFor)
+    {
+        var ago = now.UtcDateTime - since;
+        var when = ago >= TimeSpan.FromMinutes(2) ? $" ~{Humanize(ago)} ago" : "";
+        var summary = $"{key} reached {SeriesKey.Number(threshold)}{when} (now {SeriesKey.Number(lastValue)})";
+        return Build(Capacity, key, now, now, now + holdFor, summary,
+        [
+            ("threshold", SeriesKey.Number(threshold)),
+            ("value", SeriesKey.Number(lastValue)),
+            ("crossing_at", since.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
+        ]);
+    }
+
     /// <summary>"3 days", "5 hours", "12 minutes": the precision a person plans with.</summary>
     public static string Humanize(TimeSpan span) => span switch
     {

@@ -1,4 +1,5 @@
 using Vigil.Core.Alerts;
+using Vigil.Core.Config;
 
 namespace Vigil.Server.Metrics;
 
@@ -6,8 +7,10 @@ public sealed partial class MetricIngest
 {
     /// <summary>
     /// Forecasts every series selected by a capacity rule and raises <c>CapacityForecast</c> when the forecast
-    /// reaches the rule's threshold within its horizon. Only rising series alert (a value already past the threshold
-    /// is a job for a plain threshold rule); the alert is held for three evaluation rounds so it does not flap between them.
+    /// reaches the rule's threshold within its horizon, and keeps raising it once the series is past the threshold
+    /// (the same alert: the incident it opened stays open when the disk actually fills, rather than resolving then).
+    /// A threshold is a ceiling approached from below. A series that stopped sending is left alone. The alert is held
+    /// for three evaluation rounds so it does not flap between them.
     /// </summary>
     public async Task<int> EvaluateCapacityAsync(CancellationToken ct)
     {
@@ -31,12 +34,7 @@ public sealed partial class MetricIngest
             {
                 points = state.Points.ToArray();
             }
-            if (points.Length == 0 || points[^1].Value >= rule.Threshold || SeriesForecast.Predict(points, rule.Horizon) is not { } forecast)
-            {
-                continue;
-            }
-            if (forecast.FirstCrossing(rule.Threshold, points[^1].Value) is not { } crossing
-                || crossing.Timestamp - now.UtcDateTime > rule.Horizon)
+            if (SeriesForecast.IsStale(points, now.UtcDateTime, holdFor) || CapacityAlert(state.Key, rule, points, now, holdFor) is not { } alert)
             {
                 continue;
             }
@@ -46,12 +44,28 @@ public sealed partial class MetricIngest
                 continue;
             }
             state.CapacitySentAt = now;
-            alerts.Add(MetricAlerts.ForCapacity(state.Key, rule.Threshold, crossing, points[^1].Value, now, holdFor));
+            alerts.Add(alert);
         }
         if (alerts.Count > 0)
         {
             await _pipeline.IngestAsync(alerts, ct);
         }
         return alerts.Count;
+    }
+
+    /// <summary>The alert a capacity rule raises for a series, or null: the series is past the threshold already, or
+    /// its forecast reaches it within the rule's horizon.</summary>
+    private static Alert? CapacityAlert(SeriesKey key, CapacityRule rule, MetricPoint[] points, DateTimeOffset now, TimeSpan holdFor)
+    {
+        if (SeriesForecast.PastSince(points, rule.Threshold) is { } since)
+        {
+            return MetricAlerts.ForCapacityReached(key, rule.Threshold, since, points[^1].Value, now, holdFor);
+        }
+        if (SeriesForecast.Predict(points, rule.Horizon)?.FirstCrossing(rule.Threshold, points[^1].Value) is not { } crossing
+            || crossing.Timestamp - now.UtcDateTime > rule.Horizon)
+        {
+            return null;
+        }
+        return MetricAlerts.ForCapacity(key, rule.Threshold, crossing, points[^1].Value, now, holdFor);
     }
 }

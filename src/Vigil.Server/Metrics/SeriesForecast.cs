@@ -38,6 +38,44 @@ public static class SeriesForecast
         return HoltWintersForecaster.Predict(model, times[^1], interval, Math.Max(1, steps));
     }
 
+    /// <summary>
+    /// When the series' last value is at or past <paramref name="threshold"/>: the first point of the latest run of
+    /// points at or past it (when it crossed, as far as the kept points tell); null while it is below.
+    /// </summary>
+    public static DateTime? PastSince(MetricPoint[] points, double threshold)
+    {
+        if (points.Length == 0 || !(points[^1].Value >= threshold))
+        {
+            return null;
+        }
+        var first = points.Length - 1;
+        while (first > 0 && points[first - 1].Value >= threshold)
+        {
+            first--;
+        }
+        return points[first].Timestamp;
+    }
+
+    /// <summary>
+    /// Whether the series has stopped, as far as a forecast is concerned: its last point is older than three of its
+    /// own sampling intervals (at least <paramref name="minimum"/>). A stopped series is not forecast into the
+    /// present: its last slope would "reach the threshold" every round until the series is forgotten.
+    /// </summary>
+    public static bool IsStale(MetricPoint[] points, DateTime now, TimeSpan minimum)
+    {
+        if (points.Length == 0)
+        {
+            return true;
+        }
+        var times = new DateTime[points.Length];
+        for (var i = 0; i < points.Length; i++)
+        {
+            times[i] = points[i].Timestamp;
+        }
+        var interval = SeasonalPeriod.MedianInterval(times) * 3;
+        return now - points[^1].Timestamp > (interval > minimum ? interval : minimum);
+    }
+
     /// <summary>The first capacity rule whose matchers select the series (the name is matched as <c>__name__</c>).</summary>
     public static CapacityRule? RuleFor(SeriesKey key, IReadOnlyList<CapacityRule> rules)
     {

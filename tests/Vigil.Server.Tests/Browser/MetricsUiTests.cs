@@ -68,4 +68,35 @@ public sealed class MetricsUiTests
         Assert.Equal(0, (await vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["count"]!.GetValue<int>());
         Assert.Empty(chromium.ConsoleErrors);
     }
+
+    [Fact]
+    public async Task A_disk_past_its_capacity_threshold_says_since_when_not_that_it_will_never_get_there()
+    {
+        const string config = """
+            route:
+              receiver: default
+            receivers:
+              - name: default
+            metrics:
+              capacity:
+                - matchers: ['__name__="disk_used_percent"']
+                  threshold: 90
+                  horizon: 7d
+            """;
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, config);
+        var now = DateTimeOffset.UtcNow;
+        var samples = Enumerable.Range(0, 100).Select(i => (T: now.AddMinutes(i - 99), V: 80 + (0.15 * i)))
+            .Select(p => $"{{\"series\":\"disk_used_percent\",\"labels\":{{\"instance\":\"db-1\"}},\"timestamp\":{p.T.ToUnixTimeSeconds()},\"value\":{p.V.ToString(CultureInfo.InvariantCulture)}}}");
+        using (var posted = await vigil.Client.PostAsync("/api/v1/metrics", new StringContent("{\"samples\":[" + string.Join(',', samples) + "]}", Encoding.UTF8, "application/json")))
+        {
+            posted.EnsureSuccessStatusCode();
+        }
+        var id = (await vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!["id"]!.GetValue<string>();
+
+        await using var chromium = await HeadlessChromium.OpenAsync(vigil.AdminToken);
+        await chromium.Page.GotoAsync(new Uri(vigil.Address, $"/#/metrics/{id}").ToString());
+
+        await Assertions.Expect(chromium.Page.GetByTestId("metric-capacity")).ToContainTextAsync("past 90 since ");
+        Assert.Empty(chromium.ConsoleErrors);
+    }
 }

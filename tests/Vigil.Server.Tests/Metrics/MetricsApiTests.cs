@@ -785,6 +785,45 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
         Assert.Equal(90, capacity["threshold"]!.GetValue<double>());
         Assert.NotNull(capacity["crossingAt"]);
     }
+
+    [Fact]
+    public async Task A_disk_past_its_threshold_keeps_CapacityForecast_firing_and_says_since_when()
+    {
+        // 200 minutes rising 0.1/min from 75: past 90 for the last ~50 minutes, still rising. Before, the rule went
+        // quiet the moment the disk passed 90 (only series below the threshold were forecast), so the incident opened
+        // by "reaches 90 in ~…" resolved just as the disk filled, and the chart said "not expected to reach 90".
+        var now = DateTimeOffset.UtcNow;
+        var random = new Random(5);
+        var points = Enumerable.Range(0, 200).Select(i => (T: now.AddMinutes(i - 199), V: 75 + (0.1 * i) + (random.NextDouble() * 0.2))).ToList();
+        await AcceptedAsync(Body("disk_used_percent", "{\"instance\":\"db-2\",\"mountpoint\":\"/data\"}", points));
+        var crossed = points[points.FindLastIndex(p => p.V < 90) + 1].T;
+
+        await _vigil.Services.GetRequiredService<MetricIngest>().EvaluateCapacityAsync(CancellationToken.None);
+
+        var alert = (await _vigil.Client.GetJsonAsync("/api/v2/alerts?filter=alertname%3DCapacityForecast&filter=instance%3Ddb-2")).AsArray().Single()!;
+        var summary = alert["annotations"]!["summary"]!.GetValue<string>();
+        Assert.Matches("^disk_used_percent\\{instance=\"db-2\",mountpoint=\"/data\"\\} reached 90 ~[0-9]+ minutes ago \\(now 9[4-5]\\.[0-9]+\\)$", summary);
+        Assert.Equal(crossed.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), alert["annotations"]!["crossing_at"]!.GetValue<string>());
+        var id = alert["annotations"]!["series_id"]!.GetValue<string>();
+        var capacity = (await _vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{id}"))["forecast"]!["capacity"]!;
+        Assert.Equal(crossed.UtcDateTime, capacity["pastSince"]!.GetValue<DateTimeOffset>().UtcDateTime, TimeSpan.FromMilliseconds(1));
+        Assert.Null(capacity["crossingAt"]);
+    }
+
+    [Fact]
+    public async Task A_series_that_stopped_sending_raises_no_CapacityForecast()
+    {
+        // It stopped three hours ago at 89.9, rising 0.15/min: its forecast "reaches 90" a minute after its last point,
+        // i.e. in the past — before, that was an alert "reaches 90 in ~now" every round until the series was forgotten.
+        var end = DateTimeOffset.UtcNow.AddHours(-3);
+        var random = new Random(9);
+        var points = Enumerable.Range(0, 200).Select(i => (end.AddMinutes(i - 199), 60 + (0.15 * i) + (random.NextDouble() * 0.05))).ToList();
+        await AcceptedAsync(Body("disk_used_percent", "{\"instance\":\"db-3\",\"mountpoint\":\"/data\"}", points));
+
+        await _vigil.Services.GetRequiredService<MetricIngest>().EvaluateCapacityAsync(CancellationToken.None);
+
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts?filter=alertname%3DCapacityForecast&filter=instance%3Ddb-3")).AsArray());
+    }
 }
 
 public sealed class MetricsApiOnSqlite() : MetricsApiTests(Backend.Sqlite);

@@ -44,8 +44,11 @@ public sealed record ForecastPointDto(DateTimeOffset T, double Value, double Low
 /// <param name="Capacity">Set when a capacity rule selects the series.</param>
 public sealed record MetricForecastDto(string Model, double IntervalLevel, IReadOnlyList<ForecastPointDto> Points, CapacityDto? Capacity);
 
-/// <param name="CrossingAt">When the forecast reaches the threshold within the horizon; null when it does not.</param>
-public sealed record CapacityDto(double Threshold, double HorizonSeconds, DateTimeOffset? CrossingAt);
+/// <param name="CrossingAt">When the forecast reaches the threshold within the horizon; null when it does not, or when
+/// the series is past it already.</param>
+/// <param name="PastSince">When the series is at or past the threshold: the first of its latest points at or past it;
+/// else null.</param>
+public sealed record CapacityDto(double Threshold, double HorizonSeconds, DateTimeOffset? CrossingAt, DateTimeOffset? PastSince);
 
 public sealed record MetricSeriesDetailDto(
     MetricSeriesSummaryDto Series, double Threshold, int SeasonalPeriod, IReadOnlyList<MetricPointDto> Points, MetricForecastDto? Forecast);

@@ -97,6 +97,14 @@ export function chart(detail, { width = 900, height = 260 } = {}) {
   return root;
 }
 
+/** What a capacity rule says of the series: past its threshold since when, or when the forecast reaches it. */
+function capacityText(cap) {
+  const limit = num(cap.threshold);
+  if (cap.pastSince) return `past ${limit} since ${new Date(cap.pastSince).toLocaleString()}`;
+  if (cap.crossingAt) return `reaches ${limit} around ${new Date(cap.crossingAt).toLocaleString()}`;
+  return `not expected to reach ${limit} within the horizon`;
+}
+
 function mountList(root, { ctx }) {
   let disposed = false;
   const body = h('div', {}, h('div', { class: 'card' }, loading('Loading metric series…')));
@@ -168,7 +176,7 @@ function mountDetail(root, { params, ctx }) {
           h('dt', {}, 'Daily season'), h('dd', {}, d.seasonalPeriod ? `${d.seasonalPeriod} samples per day` : 'none detected'),
           d.forecast ? [h('dt', {}, 'Forecast'), h('dd', {}, d.forecast.model)] : null,
           cap ? [h('dt', {}, 'Capacity'), h('dd', { 'data-testid': 'metric-capacity' },
-            cap.crossingAt ? `reaches ${num(cap.threshold)} around ${new Date(cap.crossingAt).toLocaleString()}` : `not expected to reach ${num(cap.threshold)} within the horizon`)] : null)));
+            capacityText(cap))] : null)));
     } catch (err) {
       if (!disposed) mount(body, h('div', { class: 'card' }, errorState('this series', err)));
     }
