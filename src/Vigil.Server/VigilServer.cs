@@ -93,6 +93,7 @@ public static class VigilServer
             builder.Services.AddHostedService<DemoEnvironment>();
             builder.Services.AddHostedService<DemoLogs>();
             builder.Services.AddHostedService<DemoMetrics>();
+            builder.Services.AddHostedService<DemoSlis>();
         }
 
         var app = builder.Build();
