@@ -55,6 +55,24 @@ public class SilenceValidationTests
         Assert.Contains("is in the past", Assert.Single(past.Errors));
     }
 
+    [Theory]
+    [InlineData("alert-name", "matchers[0]: label name \"alert-name\" is invalid")]
+    [InlineData("1abc", "matchers[0]: label name \"1abc\" is invalid")]
+    [InlineData("", "matchers[0]: name is required")]
+    [InlineData(null, "matchers[0]: name is required")]
+    public void A_matcher_needs_a_valid_label_name(string? name, string expected)
+    {
+        var result = Validate(new MatcherInput(name, "x", false), new MatcherInput("service", "api", false));
+
+        Assert.StartsWith(expected, Assert.Single(result.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_matcher_needs_a_value()
+    {
+        Assert.Equal("matchers[1]: value is required", Assert.Single(Validate(new MatcherInput("a", "1", false), new MatcherInput("b", null, false)).Errors));
+    }
+
     [Fact]
     public void Negative_matchers_are_supported()
     {

@@ -136,6 +136,24 @@ public abstract class BadInputTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Silence_whose_matcher_names_no_possible_label_gets_400()
+    {
+        // "alert-name" can never be an alert's label, so alert-name!="x" would only ever match its absence; the
+        // silence was taken (and muted every alert the other matcher selects, as if the first were not there).
+        using var response = await _vigil.Client.PostAsync("/api/v2/silences", Http.Json(new
+        {
+            matchers = new[] { new { name = "alert-name", value = "x", isRegex = false, isEqual = false }, new { name = "service", value = "api", isRegex = false, isEqual = true } },
+            startsAt = DateTimeOffset.UtcNow.ToString("O"),
+            endsAt = DateTimeOffset.UtcNow.AddHours(1).ToString("O"),
+            createdBy = "me",
+            comment = "x",
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("matchers[0]: label name \"alert-name\" is invalid", (await response.ReadJsonAsync())["detail"]!.GetValue<string>());
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/silences")).AsArray());
+    }
+
+    [Fact]
     public async Task Silence_that_would_mute_everything_gets_400()
     {
         using var response = await _vigil.Client.PostAsync("/api/v2/silences", Http.Json(new

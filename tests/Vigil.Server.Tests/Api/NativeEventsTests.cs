@@ -50,6 +50,22 @@ public abstract class NativeEventsTests(Backend backend) : IAsyncLifetime
         Assert.Contains(expected, (await response.ReadJsonAsync())["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
     }
+
+    [Theory]
+    [InlineData("label")]
+    [InlineData("annotation")]
+    public async Task A_label_or_annotation_name_that_is_not_a_label_name_is_a_400(string kind)
+    {
+        // Annotations with such names used to be dropped without a word (labels were refused); Alertmanager refuses both.
+        var values = new Dictionary<string, string> { ["runbook-url"] = "https://runbooks/checkout" };
+        object e = kind == "label"
+            ? new { source = "nagios", service = "checkout", summary = "s", labels = values }
+            : new { source = "nagios", service = "checkout", summary = "s", annotations = values };
+        using var response = await _vigil.Client.PostAsync("/api/v1/events", Http.Json(e));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains($"{kind} name \"runbook-url\" is invalid: it must match [a-zA-Z_][a-zA-Z0-9_]*", (await response.ReadJsonAsync())["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
+    }
 }
 
 public sealed class NativeEventsOnSqlite() : NativeEventsTests(Backend.Sqlite);

@@ -82,7 +82,7 @@ public sealed class AlertValidation(ServerSettings settings)
         {
             if (!LabelNames.IsValid(name))
             {
-                errors.Add($"{what} name \"{Truncate(name)}\" is invalid: it must match [a-zA-Z_][a-zA-Z0-9_]*");
+                errors.Add($"{what} name {LabelNames.Problem(name)}");
                 ok = false;
             }
             else if (value is null)
@@ -107,27 +107,5 @@ public sealed class AlertValidation(ServerSettings settings)
             return null;
         }
         return map.ToLabelSet();
-    }
-
-    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
-}
-
-public static class LabelNames
-{
-    /// <summary>Prometheus' classic label name rule: <c>[a-zA-Z_][a-zA-Z0-9_]*</c>.</summary>
-    public static bool IsValid(string name)
-    {
-        if (name.Length == 0 || name.Length > 1024 || char.IsAsciiDigit(name[0]))
-        {
-            return false;
-        }
-        foreach (var c in name)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c == '_'))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -65,40 +65,10 @@ public static class SilencesEndpoints
         var posted = body.Value!;
         var now = time.GetUtcNow();
         var errors = new List<string>();
-        var matchers = new List<Matcher>();
-        if (posted.Matchers is null || posted.Matchers.Count == 0)
-        {
-            errors.Add("matchers: at least one matcher is required");
-        }
-        else
-        {
-            for (var i = 0; i < posted.Matchers.Count; i++)
-            {
-                var m = posted.Matchers[i];
-                if (m is null || string.IsNullOrEmpty(m.Name))
-                {
-                    errors.Add($"matchers[{i}]: name is required");
-                    continue;
-                }
-                if (m.Value is null)
-                {
-                    errors.Add($"matchers[{i}]: value is required");
-                    continue;
-                }
-                try
-                {
-                    matchers.Add(Matcher.Create(m.Name, m.Value, m.IsRegex ?? false, m.IsEqual ?? true));
-                }
-                catch (MatcherException ex)
-                {
-                    errors.Add($"matchers[{i}]: {ex.Message}");
-                }
-            }
-            if (matchers.Count > 0 && matchers.Count == posted.Matchers.Count && matchers.All(m => m.Matches("")))
-            {
-                errors.Add("matchers: at least one matcher must not match the empty string, or the silence would mute every alert");
-            }
-        }
+        var checkedMatchers = SilenceValidation.ValidateMatchers(
+            posted.Matchers?.Select(m => m is null ? null : new MatcherInput(m.Name, m.Value, m.IsRegex ?? false, m.IsEqual ?? true)).ToList() ?? []);
+        var matchers = checkedMatchers.Matchers;
+        errors.AddRange(checkedMatchers.Errors);
         if (posted.StartsAt is null)
         {
             errors.Add("startsAt is required");
@@ -109,14 +79,7 @@ public static class SilencesEndpoints
         }
         if (posted.StartsAt is { } s && posted.EndsAt is { } e)
         {
-            if (e <= s)
-            {
-                errors.Add("endsAt must be after startsAt");
-            }
-            if (e <= now)
-            {
-                errors.Add("endsAt is in the past");
-            }
+            errors.AddRange(SilenceValidation.ValidateTimes(s, e, now));
         }
         if (string.IsNullOrWhiteSpace(posted.CreatedBy))
         {
@@ -170,7 +133,7 @@ public static class SilencesEndpoints
         return Results.Json(new SilenceCreated(silence.Id.ToString()), AlertmanagerJson.Default.SilenceCreated);
     }
 
-    private static bool SameMatchers(Silence silence, List<Matcher> matchers) =>
+    private static bool SameMatchers(Silence silence, IReadOnlyList<Matcher> matchers) =>
         silence.Matchers.Count == matchers.Count && silence.Matchers.All(matchers.Contains);
 
     private static async Task<IResult> ExpireSilence(string id, HttpContext context, AlertPipeline pipeline, TimeProvider time)

@@ -105,7 +105,7 @@ public static class EventsEndpoints
             {
                 if (!LabelNames.IsValid(name))
                 {
-                    errors.Add($"{where}: label name \"{name}\" is invalid: it must match [a-zA-Z_][a-zA-Z0-9_]*");
+                    errors.Add($"{where}: label name {LabelNames.Problem(name)}");
                 }
                 else if (value is null)
                 {
@@ -131,7 +131,12 @@ public static class EventsEndpoints
         {
             foreach (var (name, value) in e.Annotations)
             {
-                if (LabelNames.IsValid(name) && value is not null)
+                if (!LabelNames.IsValid(name))
+                {
+                    // Alertmanager refuses such an alert too; dropping the annotation silently lost what the sender meant.
+                    errors.Add($"{where}: annotation name {LabelNames.Problem(name)}");
+                }
+                else if (value is not null)
                 {
                     annotations[name] = value;
                 }
