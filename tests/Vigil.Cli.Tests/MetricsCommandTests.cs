@@ -63,6 +63,18 @@ public sealed class MetricsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Forecast_of_a_series_already_past_the_threshold_says_so()
+    {
+        var input = WriteSeries("full.csv", 2000, i => 40 + (0.01 * i));
+        var rising = await new Cli().RunAsync("metrics", "forecast", input, "--horizon", "1d", "--threshold", "50");
+        Assert.Contains("Threshold 50 is already reached (last value 59.99) and the forecast stays at or above it for 1d.", rising.Out, StringComparison.Ordinal);
+
+        var cleaned = WriteSeries("cleaned.csv", 2000, i => 90 - (0.01 * i));
+        var falling = await new Cli().RunAsync("metrics", "forecast", cleaned, "--horizon", "2d", "--threshold", "70");
+        Assert.Contains("Expected to fall back to 70 at", falling.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bench_prints_throughput_and_memory_for_both_detectors_and_the_white_noise_worst_case()
     {
         var result = await new Cli().RunAsync("metrics", "bench", "--points", "1000", "--series", "2");
