@@ -93,7 +93,12 @@ public static class VigilServer
             builder.Services.AddHostedService<DemoEnvironment>();
             builder.Services.AddHostedService<DemoLogs>();
             builder.Services.AddHostedService<DemoMetrics>();
-            builder.Services.AddHostedService<DemoSlis>();
+            if (settings.ConfigFile is null)
+            {
+                // Only with the built-in demo config, which defines the demo SLOs: a config file of one's own may have
+                // no such SLOs, or real ones of the same name whose budgets fake counts must not touch.
+                builder.Services.AddHostedService<DemoSlis>();
+            }
         }
 
         var app = builder.Build();

@@ -3,10 +3,11 @@ using Vigil.Server.Slo;
 namespace Vigil.Server.Demo;
 
 /// <summary>
-/// <c>--demo</c>: per-minute request counts for the two demo SLOs (<see cref="DemoConfig.SlosYaml"/>), through the same
-/// path as <c>POST /api/v1/sli-events</c>. An SLO with no events yet first gets <see cref="Backfill"/> of history; then
-/// each minute is sent once it is over. The counts are functions of the minute (a random seeded by it), so a restart
-/// continues the same week: checkout's errors are a trickle with one 40-minute outage a week, well within its 99.9 %;
+/// <c>--demo</c> with the built-in config: per-minute request counts for the two demo SLOs
+/// (<see cref="DemoConfig.SlosYaml"/>), through the same path as <c>POST /api/v1/sli-events</c>. An SLO with no events
+/// yet first gets <see cref="Backfill"/> of history; then each minute is sent once it is over (minutes while the server
+/// was down stay missing, which an Occurrences budget ignores). The counts are functions of the minute (a random seeded
+/// by it), so a restart continues the same week: checkout's errors are a trickle with one 40-minute outage a week, well within its 99.9 %;
 /// payments has a two-hour outage a week that spends more than its 99.5 % budget, so the SLOs page shows one healthy
 /// SLO and one exhausted one, and its error-budget policy freezes payments' changes.
 /// </summary>

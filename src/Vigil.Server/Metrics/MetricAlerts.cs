@@ -63,16 +63,19 @@ public static class MetricAlerts
     }
 
     /// <summary>A series already at or past its capacity threshold (since <paramref name="since"/>, when its latest
-    /// run above the threshold began).</summary>
-    public static Alert ForCapacityReached(SeriesKey key, double threshold, DateTime since, double lastValue, DateTimeOffset now, TimeSpan holdFor)
+    /// run above the threshold began); <paramref name="stopped"/>: it has sent nothing for a while, which the summary
+    /// says instead of calling its last value "now".</summary>
+    public static Alert ForCapacityReached(SeriesKey key, double threshold, DateTime since, MetricPoint last, bool stopped, DateTimeOffset now, TimeSpan holdFor)
     {
         var ago = now.UtcDateTime - since;
         var when = ago >= TimeSpan.FromMinutes(2) ? $" ~{Humanize(ago)} ago" : "";
-        var summary = $"{key} reached {SeriesKey.Number(threshold)}{when} (now {SeriesKey.Number(lastValue)})";
+        var value = SeriesKey.Number(last.Value);
+        var state = stopped ? $"last value {value}, no data for ~{Humanize(now.UtcDateTime - last.Timestamp)}" : $"now {value}";
+        var summary = $"{key} reached {SeriesKey.Number(threshold)}{when} ({state})";
         return Build(Capacity, key, now, now, now + holdFor, summary,
         [
             ("threshold", SeriesKey.Number(threshold)),
-            ("value", SeriesKey.Number(lastValue)),
+            ("value", value),
             ("crossing_at", since.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
         ]);
     }

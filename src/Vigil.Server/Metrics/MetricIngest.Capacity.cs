@@ -9,7 +9,7 @@ public sealed partial class MetricIngest
     /// Forecasts every series selected by a capacity rule and raises <c>CapacityForecast</c> when the forecast
     /// reaches the rule's threshold within its horizon, and keeps raising it once the series is past the threshold
     /// (the same alert: the incident it opened stays open when the disk actually fills, rather than resolving then).
-    /// A threshold is a ceiling approached from below. A series that stopped sending is left alone. The alert is held
+    /// A threshold is a ceiling approached from below. A series that stopped sending is not forecast. The alert is held
     /// for three evaluation rounds so it does not flap between them.
     /// </summary>
     public async Task<int> EvaluateCapacityAsync(CancellationToken ct)
@@ -34,7 +34,7 @@ public sealed partial class MetricIngest
             {
                 points = state.Points.ToArray();
             }
-            if (SeriesForecast.IsStale(points, now.UtcDateTime, holdFor) || CapacityAlert(state.Key, rule, points, now, holdFor) is not { } alert)
+            if (CapacityAlert(state.Key, rule, points, now, holdFor) is not { } alert)
             {
                 continue;
             }
@@ -53,15 +53,21 @@ public sealed partial class MetricIngest
         return alerts.Count;
     }
 
-    /// <summary>The alert a capacity rule raises for a series, or null: the series is past the threshold already, or
-    /// its forecast reaches it within the rule's horizon.</summary>
+    /// <summary>The alert a capacity rule raises for a series, or null: the series is past the threshold already (even
+    /// if it has stopped sending since: a disk that filled may well take its exporter down with it), or it is still
+    /// sending and its forecast reaches the threshold within the rule's horizon.</summary>
     private static Alert? CapacityAlert(SeriesKey key, CapacityRule rule, MetricPoint[] points, DateTimeOffset now, TimeSpan holdFor)
     {
+        if (points.Length == 0)
+        {
+            return null;
+        }
+        var stale = SeriesForecast.IsStale(points, now.UtcDateTime, holdFor);
         if (SeriesForecast.PastSince(points, rule.Threshold) is { } since)
         {
-            return MetricAlerts.ForCapacityReached(key, rule.Threshold, since, points[^1].Value, now, holdFor);
+            return MetricAlerts.ForCapacityReached(key, rule.Threshold, since, points[^1], stale, now, holdFor);
         }
-        if (SeriesForecast.Predict(points, rule.Horizon)?.FirstCrossing(rule.Threshold, points[^1].Value) is not { } crossing
+        if (stale || SeriesForecast.Predict(points, rule.Horizon)?.FirstCrossing(rule.Threshold, points[^1].Value) is not { } crossing
             || crossing.Timestamp - now.UtcDateTime > rule.Horizon)
         {
             return null;

@@ -66,6 +66,20 @@ public abstract class NativeEventsTests(Backend backend) : IAsyncLifetime
         Assert.Contains($"{kind} name \"runbook-url\" is invalid: it must match [a-zA-Z_][a-zA-Z0-9_]*", (await response.ReadJsonAsync())["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
     }
+
+    [Fact]
+    public async Task A_resolve_with_such_an_annotation_still_ends_the_alert()
+    {
+        // A sender that always adds it opened the alert before such names were refused; it must still be able to end it.
+        using var trigger = await _vigil.Client.PostAsync("/api/v1/events", Http.Json(new { source = "nagios", service = "checkout", summary = "s", dedup_key = "k" }));
+        Assert.Equal(HttpStatusCode.Accepted, trigger.StatusCode);
+        using var resolve = await _vigil.Client.PostAsync("/api/v1/events", Http.Json(new
+        {
+            action = "resolve", source = "nagios", service = "checkout", dedup_key = "k", annotations = new Dictionary<string, string> { ["runbook-url"] = "x" },
+        }));
+        Assert.Equal(HttpStatusCode.Accepted, resolve.StatusCode);
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
+    }
 }
 
 public sealed class NativeEventsOnSqlite() : NativeEventsTests(Backend.Sqlite);

@@ -824,6 +824,20 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
 
         Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts?filter=alertname%3DCapacityForecast&filter=instance%3Ddb-3")).AsArray());
     }
+
+    [Fact]
+    public async Task A_disk_that_filled_and_then_stopped_sending_keeps_its_CapacityForecast()
+    {
+        // A disk that fills often takes its exporter (or its host) down with it: the alert stays, and says data stopped.
+        var end = DateTimeOffset.UtcNow.AddHours(-3);
+        var points = Enumerable.Range(0, 200).Select(i => (end.AddMinutes(i - 199), 70 + (0.15 * i))).ToList();
+        await AcceptedAsync(Body("disk_used_percent", "{\"instance\":\"db-4\",\"mountpoint\":\"/data\"}", points));
+
+        await _vigil.Services.GetRequiredService<MetricIngest>().EvaluateCapacityAsync(CancellationToken.None);
+
+        var alert = (await _vigil.Client.GetJsonAsync("/api/v2/alerts?filter=alertname%3DCapacityForecast&filter=instance%3Ddb-4")).AsArray().Single()!;
+        Assert.Matches("reached 90 ~[0-9]+ hours ago \\(last value 99\\.85, no data for ~3 hours\\)$", alert["annotations"]!["summary"]!.GetValue<string>());
+    }
 }
 
 public sealed class MetricsApiOnSqlite() : MetricsApiTests(Backend.Sqlite);

@@ -51,6 +51,50 @@ public sealed class DemoSlosTests
         Assert.Equal(before, Spent(await WaitForHistoryAsync(second)));
     }
 
+    [Fact]
+    public async Task With_a_config_file_of_ones_own_the_demo_sends_no_counts_to_its_slos()
+    {
+        // A real SLO that happens to share a demo SLO's name must not get a week of fake counts.
+        var dir = Directory.CreateTempSubdirectory("vigil-demo-slo-").FullName;
+        try
+        {
+            var file = Path.Combine(dir, "slos.yaml");
+            await File.WriteAllTextAsync(file, """
+                apiVersion: openslo/v1
+                kind: SLO
+                metadata:
+                  name: checkout-availability
+                spec:
+                  service: checkout
+                  indicator:
+                    metadata:
+                      name: checkout-requests
+                    spec:
+                      ratioMetric:
+                        good: {metricSource: {type: Vigil}}
+                        total: {metricSource: {type: Vigil}}
+                  objectives:
+                    - target: 0.999
+                """);
+            await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, $"""
+                route:
+                  receiver: default
+                receivers:
+                  - name: default
+                slos:
+                  files: ['{file}']
+                """, demo: true, time: new FakeTimeProvider(TwoAm));
+            await Task.Delay(TimeSpan.FromSeconds(2));
+
+            var slo = (await vigil.Client.GetJsonAsync("/api/v1/slos"))["slos"]!.AsArray().Single()!;
+            Assert.Equal(0, slo["errorBudget"]!["total"]!.GetValue<double>());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static double Spent(List<JsonNode> slos) => slos.Sum(s => s["errorBudget"]!["consumed"]!.GetValue<double>());
 
     private static async Task<List<JsonNode>> WaitForHistoryAsync(RunningVigil vigil)

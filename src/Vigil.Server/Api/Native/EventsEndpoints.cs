@@ -133,8 +133,13 @@ public static class EventsEndpoints
             {
                 if (!LabelNames.IsValid(name))
                 {
-                    // Alertmanager refuses such an alert too; dropping the annotation silently lost what the sender meant.
-                    errors.Add($"{where}: annotation name {LabelNames.Problem(name)}");
+                    // Alertmanager refuses such an alert too; dropping the annotation silently lost what the sender
+                    // meant. A resolve is taken all the same, without that annotation: a sender that always adds one
+                    // must still be able to end what it opened before this was refused.
+                    if (action != "resolve")
+                    {
+                        errors.Add($"{where}: annotation name {LabelNames.Problem(name)}");
+                    }
                 }
                 else if (value is not null)
                 {
