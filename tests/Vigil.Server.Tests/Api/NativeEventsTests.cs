@@ -75,7 +75,11 @@ public abstract class NativeEventsTests(Backend backend) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, trigger.StatusCode);
         using var resolve = await _vigil.Client.PostAsync("/api/v1/events", Http.Json(new
         {
-            action = "resolve", source = "nagios", service = "checkout", dedup_key = "k", annotations = new Dictionary<string, string> { ["runbook-url"] = "x" },
+            action = "resolve",
+            source = "nagios",
+            service = "checkout",
+            dedup_key = "k",
+            annotations = new Dictionary<string, string> { ["runbook-url"] = "x" },
         }));
         Assert.Equal(HttpStatusCode.Accepted, resolve.StatusCode);
         Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
