@@ -8,9 +8,12 @@ public sealed record Forecast(IReadOnlyList<ForecastPoint> Points, HoltWintersMo
 {
     /// <summary>The first step whose point forecast reaches <paramref name="threshold"/> (from below or above,
     /// whichever side the series starts on), or null when it does not within the horizon.</summary>
-    public ForecastPoint? FirstCrossing(double threshold, double lastValue)
+    public ForecastPoint? FirstCrossing(double threshold, double lastValue) => FirstReaching(threshold, rising: lastValue < threshold);
+
+    /// <summary>The first step whose point forecast reaches <paramref name="threshold"/> from below
+    /// (<paramref name="rising"/>) or from above, or null when none does within the horizon.</summary>
+    public ForecastPoint? FirstReaching(double threshold, bool rising)
     {
-        var rising = lastValue < threshold;
         foreach (var point in Points)
         {
             if (rising ? point.Value >= threshold : point.Value <= threshold)

@@ -11,9 +11,16 @@ public sealed record MetricSourceConfig(string Name, Uri Url, string Query, Time
 
 /// <summary>
 /// A capacity rule (<c>metrics.capacity</c>): series matching every matcher (the series name is <c>__name__</c>)
-/// are forecast, and an alert is raised when the forecast reaches <see cref="Threshold"/> within <see cref="Horizon"/>.
+/// are forecast, and an alert is raised when the forecast reaches <see cref="Threshold"/> within <see cref="Horizon"/>
+/// (and while the series is past it).
 /// </summary>
-public sealed record CapacityRule(IReadOnlyList<Matcher> Matchers, double Threshold, TimeSpan Horizon);
+/// <param name="Falling">The threshold is a floor the series falls to (free space, remaining quota) instead of a
+/// ceiling it rises to (used space, the default).</param>
+public sealed record CapacityRule(IReadOnlyList<Matcher> Matchers, double Threshold, TimeSpan Horizon, bool Falling = false)
+{
+    /// <summary>Whether <paramref name="value"/> has reached the threshold, from the rule's side.</summary>
+    public bool IsPast(double value) => Falling ? value <= Threshold : value >= Threshold;
+}
 
 /// <summary>
 /// A detector rule (<c>metrics.detectors</c>): a new series matching every matcher gets <see cref="Detector"/> instead

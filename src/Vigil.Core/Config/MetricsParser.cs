@@ -26,6 +26,7 @@ namespace Vigil.Core.Config;
 ///     - matchers: ['__name__="disk_used_percent"', 'mountpoint="/data"']
 ///       threshold: 90
 ///       horizon: 7d
+///       direction: rising        # default; "falling" for a floor such as free space
 /// </code>
 /// </summary>
 internal sealed class MetricsParser(YamlReader reader)
@@ -33,7 +34,7 @@ internal sealed class MetricsParser(YamlReader reader)
     private static readonly string[] SectionKeys = ["detector", "threshold", "detectors", "sources", "capacity", "max_series", "forecast_interval", "max_alerts_per_minute", "series_ttl"];
     private static readonly string[] DetectorRuleKeys = ["matchers", "detector", "threshold", "max_series"];
     private static readonly string[] SourceKeys = ["name", "url", "query", "interval", "step", "backfill"];
-    private static readonly string[] CapacityKeys = ["matchers", "threshold", "horizon"];
+    private static readonly string[] CapacityKeys = ["matchers", "threshold", "horizon", "direction"];
 
     /// <summary>Bounds the start-up backfill: query_range answers at most 11,000 points per series.</summary>
     private const int MaxBackfillPoints = 11_000;
@@ -224,7 +225,16 @@ internal sealed class MetricsParser(YamlReader reader)
         var threshold = Required(keys, map, "threshold", "a capacity rule needs a \"threshold\" (the value at which the resource is exhausted)",
             node => Number(node, "threshold"));
         var horizon = Duration(keys, "horizon", TimeSpan.FromDays(7), "a capacity rule");
-        return matchers.Count == 0 || threshold is null ? null : new CapacityRule(matchers, threshold.Value, horizon);
+        var falling = false;
+        if (keys.TryGetValue("direction", out var directionNode) && reader.String(directionNode, "direction") is { } direction)
+        {
+            falling = direction == "falling";
+            if (!falling && direction != "rising")
+            {
+                reader.Error(directionNode, $"a capacity rule's direction must be \"rising\" (the threshold is a ceiling, e.g. used space) or \"falling\" (a floor, e.g. free space), not \"{direction}\"");
+            }
+        }
+        return matchers.Count == 0 || threshold is null ? null : new CapacityRule(matchers, threshold.Value, horizon, falling);
     }
 
     private TimeSpan Duration(Dictionary<string, YamlNode> keys, string key, TimeSpan fallback, string where, bool allowZero = false)

@@ -9,7 +9,8 @@ public sealed partial class MetricIngest
     /// Forecasts every series selected by a capacity rule and raises <c>CapacityForecast</c> when the forecast
     /// reaches the rule's threshold within its horizon, and keeps raising it once the series is past the threshold
     /// (the same alert: the incident it opened stays open when the disk actually fills, rather than resolving then).
-    /// A threshold is a ceiling approached from below. A series that stopped sending is not forecast. The alert is held
+    /// A threshold is a ceiling approached from below, or a floor for a falling rule. A series that stopped sending is
+    /// not forecast. The alert is held
     /// for three evaluation rounds so it does not flap between them.
     /// </summary>
     public async Task<int> EvaluateCapacityAsync(CancellationToken ct)
@@ -63,11 +64,11 @@ public sealed partial class MetricIngest
             return null;
         }
         var stale = SeriesForecast.IsStale(points, now.UtcDateTime, holdFor);
-        if (SeriesForecast.PastSince(points, rule.Threshold) is { } since)
+        if (SeriesForecast.PastSince(points, rule) is { } since)
         {
             return MetricAlerts.ForCapacityReached(key, rule.Threshold, since, points[^1], stale, now, holdFor);
         }
-        if (stale || SeriesForecast.Predict(points, rule.Horizon)?.FirstCrossing(rule.Threshold, points[^1].Value) is not { } crossing
+        if (stale || SeriesForecast.Predict(points, rule.Horizon)?.FirstReaching(rule.Threshold, rising: !rule.Falling) is not { } crossing
             || crossing.Timestamp - now.UtcDateTime > rule.Horizon)
         {
             return null;

@@ -39,17 +39,18 @@ public static class SeriesForecast
     }
 
     /// <summary>
-    /// When the series' last value is at or past <paramref name="threshold"/>: the first point of the latest run of
-    /// points at or past it (when it crossed, as far as the kept points tell); null while it is below.
+    /// When the series' last value is past the rule's threshold (at or above it, or at or below it for a falling
+    /// rule): the first point of the latest run of points past it (when it crossed, as far as the kept points tell);
+    /// null while it is short of it.
     /// </summary>
-    public static DateTime? PastSince(MetricPoint[] points, double threshold)
+    public static DateTime? PastSince(MetricPoint[] points, CapacityRule rule)
     {
-        if (points.Length == 0 || !(points[^1].Value >= threshold))
+        if (points.Length == 0 || !rule.IsPast(points[^1].Value))
         {
             return null;
         }
         var first = points.Length - 1;
-        while (first > 0 && points[first - 1].Value >= threshold)
+        while (first > 0 && rule.IsPast(points[first - 1].Value))
         {
             first--;
         }

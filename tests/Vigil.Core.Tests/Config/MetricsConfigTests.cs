@@ -95,6 +95,29 @@ public class MetricsConfigTests
     }
 
     [Theory]
+    [InlineData("", false)]
+    [InlineData("      direction: rising\n", false)]
+    [InlineData("      direction: falling\n", true)]
+    public void A_capacity_rule_rises_to_its_threshold_unless_it_says_it_falls(string line, bool falling)
+    {
+        var metrics = ConfigLoader.Parse(Base + "metrics:\n  capacity:\n    - matchers: ['__name__=\"free\"']\n      threshold: 10\n" + line, "vigil.yml").Metrics;
+        var rule = Assert.Single(metrics.Capacity);
+        Assert.Equal(falling, rule.Falling);
+        Assert.Equal(falling, rule.IsPast(5));
+        Assert.Equal(!falling, rule.IsPast(15));
+    }
+
+    [Fact]
+    public void A_capacity_rule_with_another_direction_is_reported_with_its_line()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(
+            Base + "metrics:\n  capacity:\n    - matchers: ['__name__=\"free\"']\n      threshold: 10\n      direction: down\n", "vigil.yml"));
+        var error = Assert.Single(ex.Errors);
+        Assert.Contains("direction must be \"rising\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not \"down\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("", 7 * 24.0)]
     [InlineData("  series_ttl: 36h\n", 36.0)]
     [InlineData("  series_ttl: 0s\n", 0.0)]

@@ -31,6 +31,10 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
             - matchers: ['__name__="disk_used_percent"']
               threshold: 90
               horizon: 7d
+            - matchers: ['__name__="disk_free_percent"']
+              threshold: 10
+              horizon: 7d
+              direction: falling
         """;
 
     private RunningVigil _vigil = null!;
@@ -808,6 +812,27 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
         var capacity = (await _vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{id}"))["forecast"]!["capacity"]!;
         Assert.Equal(crossed.UtcDateTime, capacity["pastSince"]!.GetValue<DateTimeOffset>().UtcDateTime, TimeSpan.FromMilliseconds(1));
         Assert.Null(capacity["crossingAt"]);
+    }
+
+    [Fact]
+    public async Task A_falling_rule_forecasts_free_space_running_out_and_stays_once_it_has()
+    {
+        // Free space falling 0.15/min from 50: ~20 now, 10 in ~an hour; a second disk already at 8.
+        var now = DateTimeOffset.UtcNow;
+        var falling = Enumerable.Range(0, 200).Select(i => (now.AddMinutes(i - 199), 50 - (0.15 * i))).ToList();
+        var empty = Enumerable.Range(0, 200).Select(i => (now.AddMinutes(i - 199), i < 150 ? 30.0 : 8.0)).ToList();
+        await AcceptedAsync(Body("disk_free_percent", "{\"instance\":\"db-5\"}", falling));
+        await AcceptedAsync(Body("disk_free_percent", "{\"instance\":\"db-6\"}", empty));
+
+        await _vigil.Services.GetRequiredService<MetricIngest>().EvaluateCapacityAsync(CancellationToken.None);
+
+        var soon = (await _vigil.Client.GetJsonAsync("/api/v2/alerts?filter=alertname%3DCapacityForecast&filter=instance%3Ddb-5")).AsArray().Single()!;
+        Assert.Matches("reaches 10 in ~[0-9]+ minutes \\(now 20\\.15\\)$", soon["annotations"]!["summary"]!.GetValue<string>());
+        var past = (await _vigil.Client.GetJsonAsync("/api/v2/alerts?filter=alertname%3DCapacityForecast&filter=instance%3Ddb-6")).AsArray().Single()!;
+        Assert.Matches("reached 10 ~49 minutes ago \\(now 8\\)$", past["annotations"]!["summary"]!.GetValue<string>());
+        var capacity = (await _vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{past["annotations"]!["series_id"]!.GetValue<string>()}"))["forecast"]!["capacity"]!;
+        Assert.Equal("falling", capacity["direction"]!.GetValue<string>());
+        Assert.NotNull(capacity["pastSince"]);
     }
 
     [Fact]

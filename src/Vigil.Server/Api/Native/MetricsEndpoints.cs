@@ -242,10 +242,10 @@ public static class MetricsEndpoints
         CapacityDto? capacity = null;
         if (rule is not null)
         {
-            var past = SeriesForecast.PastSince(points, rule.Threshold);
-            var crossing = past is null ? SeriesForecast.Predict(points, rule.Horizon)?.FirstCrossing(rule.Threshold, points[^1].Value) : null;
+            var past = SeriesForecast.PastSince(points, rule);
+            var crossing = past is null ? SeriesForecast.Predict(points, rule.Horizon)?.FirstReaching(rule.Threshold, rising: !rule.Falling) : null;
             capacity = new CapacityDto(rule.Threshold, rule.Horizon.TotalSeconds, crossing is { } c ? Utc(c.Timestamp) : null,
-                past is { } p ? Utc(p) : null);
+                past is { } p ? Utc(p) : null, rule.Falling ? "falling" : "rising");
         }
         var cone = forecast.Points.Where(p => double.IsFinite(p.Value) && double.IsFinite(p.Lower) && double.IsFinite(p.Upper))
             .Select(p => new ForecastPointDto(Utc(p.Timestamp), p.Value, p.Lower, p.Upper)).ToList();
