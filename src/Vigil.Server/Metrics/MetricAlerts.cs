@@ -37,7 +37,14 @@ public static class MetricAlerts
             AnomalySignal.Spike => "spike",
             _ => "unusual",
         };
-        var summary = $"{key}: value {value} outside expected [{lower}, {upper}] ({why})";
+        // The band is the one the chart draws (the same time yesterday for a seasonal series, else the recent level),
+        // while a spike is measured from the recent level and a level shift by the recent mean: such a point can lie
+        // inside the band, and "outside expected" would then be false (10 of 150 spikes and 11 of 13 level shifts
+        // the default flags on NAB's files).
+        var inside = point.Value >= point.Lower && point.Value <= point.Upper;
+        var summary = inside
+            ? $"{key}: value {value} inside expected [{lower}, {upper}] but {InsideWhy(point.Signal)}"
+            : $"{key}: value {value} outside expected [{lower}, {upper}] ({why})";
         return Build(Anomaly, key, now, startedAt, now + HoldFor, summary,
         [
             ("value", value),
@@ -61,6 +68,14 @@ public static class MetricAlerts
             ("forecast_range", $"[{SeriesKey.Number(crossing.Lower)}, {SeriesKey.Number(crossing.Upper)}]"),
         ]);
     }
+
+    private static string InsideWhy(AnomalySignal signal) => signal switch
+    {
+        AnomalySignal.LevelShift => "its recent mean moved away from its long-run mean (level shift)",
+        AnomalySignal.SeasonalDeviation => "unlike the same time yesterday",
+        AnomalySignal.Spike => "far from its recent level (spike)",
+        _ => "in an unexpected sequence of values",
+    };
 
     /// <summary>A series already at or past its capacity threshold (since <paramref name="since"/>, when its latest
     /// run above the threshold began); <paramref name="stopped"/>: it has sent nothing for a while, which the summary
