@@ -71,7 +71,11 @@ public sealed class MetricsCommandTests : IDisposable
 
         var cleaned = WriteSeries("cleaned.csv", 2000, i => 90 - (0.01 * i));
         var falling = await new Cli().RunAsync("metrics", "forecast", cleaned, "--horizon", "2d", "--threshold", "70");
-        Assert.Contains("Expected to fall back to 70 at", falling.Out, StringComparison.Ordinal);
+        Assert.Contains("Expected to fall back below 70 at", falling.Out, StringComparison.Ordinal);
+
+        var flat = WriteSeries("flat.csv", 500, _ => 90);
+        var sitting = await new Cli().RunAsync("metrics", "forecast", flat, "--horizon", "1d", "--threshold", "90");
+        Assert.Contains("Threshold 90 is already reached (last value 90)", sitting.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -120,10 +120,13 @@ public static class MetricsCommands
                 var lastValue = series.Values.Last(double.IsFinite);
                 // A series below the threshold is asked when it reaches it; one already at or above it, when it
                 // falls back (it used to say "not expected to be reached" of a disk already past its limit).
-                var crossing = forecast.FirstCrossing(limit, lastValue);
+                // Falling back means going below it: a series sitting exactly at the threshold has not left it.
                 var rising = lastValue < limit;
+                var crossing = rising
+                    ? forecast.FirstReaching(limit, rising: true)
+                    : forecast.Points.Where(p => p.Value < limit).Select(p => (ForecastPoint?)p).FirstOrDefault();
                 var message = crossing is { } c
-                    ? $"{(rising ? $"Threshold {Number(limit)} expected to be reached" : $"Expected to fall back to {Number(limit)}")} at {Output.Time(new DateTimeOffset(c.Timestamp, TimeSpan.Zero))} (in {Humanize(c.Timestamp - last)}; 95% interval then {Number(c.Lower)} .. {Number(c.Upper)})."
+                    ? $"{(rising ? $"Threshold {Number(limit)} expected to be reached" : $"Expected to fall back below {Number(limit)}")} at {Output.Time(new DateTimeOffset(c.Timestamp, TimeSpan.Zero))} (in {Humanize(c.Timestamp - last)}; 95% interval then {Number(c.Lower)} .. {Number(c.Upper)})."
                     : rising
                         ? $"Threshold {Number(limit)} is not expected to be reached within {result.GetValue(horizon)}."
                         : $"Threshold {Number(limit)} is already reached (last value {Number(lastValue)}) and the forecast stays at or above it for {result.GetValue(horizon)}.";
