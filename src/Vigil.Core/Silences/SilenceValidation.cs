@@ -20,13 +20,6 @@ public sealed record SilenceValidationResult(IReadOnlyList<Matcher> Matchers, IR
 /// </summary>
 public static class SilenceValidation
 {
-    public static SilenceValidationResult Validate(
-        IReadOnlyList<MatcherInput?> matchers, DateTimeOffset startsAt, DateTimeOffset endsAt, DateTimeOffset now)
-    {
-        var result = ValidateMatchers(matchers);
-        return result with { Errors = [.. result.Errors, .. ValidateTimes(startsAt, endsAt, now)] };
-    }
-
     /// <summary>Compiles the matchers: at least one, each with a label name and a value (a valid regex where it is
     /// one), and not all of them matching the empty string.</summary>
     public static SilenceValidationResult ValidateMatchers(IReadOnlyList<MatcherInput?> matchers)

@@ -10,8 +10,7 @@ public sealed partial class MetricIngest
     /// reaches the rule's threshold within its horizon, and keeps raising it once the series is past the threshold
     /// (the same alert: the incident it opened stays open when the disk actually fills, rather than resolving then).
     /// A threshold is a ceiling approached from below, or a floor for a falling rule. A series that stopped sending is
-    /// not forecast. The alert is held
-    /// for three evaluation rounds so it does not flap between them.
+    /// not forecast. The alert is held for three evaluation rounds so it does not flap between them.
     /// </summary>
     public async Task<int> EvaluateCapacityAsync(CancellationToken ct)
     {
@@ -68,7 +67,7 @@ public sealed partial class MetricIngest
         {
             return MetricAlerts.ForCapacityReached(key, rule.Threshold, since, points[^1], stale, now, holdFor);
         }
-        if (stale || SeriesForecast.Predict(points, rule.Horizon)?.FirstReaching(rule.Threshold, rising: !rule.Falling) is not { } crossing
+        if (stale || SeriesForecast.Crossing(points, rule) is not { } crossing
             || crossing.Timestamp - now.UtcDateTime > rule.Horizon)
         {
             return null;

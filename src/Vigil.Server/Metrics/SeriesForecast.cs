@@ -38,6 +38,11 @@ public static class SeriesForecast
         return HoltWintersForecaster.Predict(model, times[^1], interval, Math.Max(1, steps));
     }
 
+    /// <summary>When the forecast over the rule's horizon first reaches its threshold from the rule's side, or null
+    /// (too little history, or it does not within the horizon).</summary>
+    public static ForecastPoint? Crossing(MetricPoint[] points, CapacityRule rule) =>
+        Predict(points, rule.Horizon)?.FirstReaching(rule.Threshold, rising: !rule.Falling);
+
     /// <summary>
     /// When the series' last value is past the rule's threshold (at or above it, or at or below it for a falling
     /// rule): the first point of the latest run of points past it (when it crossed, as far as the kept points tell);

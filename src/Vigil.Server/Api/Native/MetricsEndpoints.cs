@@ -243,7 +243,7 @@ public static class MetricsEndpoints
         if (rule is not null)
         {
             var past = SeriesForecast.PastSince(points, rule);
-            var crossing = past is null ? SeriesForecast.Predict(points, rule.Horizon)?.FirstReaching(rule.Threshold, rising: !rule.Falling) : null;
+            var crossing = past is null ? SeriesForecast.Crossing(points, rule) : null;
             capacity = new CapacityDto(rule.Threshold, rule.Horizon.TotalSeconds, crossing is { } c ? Utc(c.Timestamp) : null,
                 past is { } p ? Utc(p) : null, rule.Falling ? "falling" : "rising");
         }
