@@ -46,6 +46,24 @@ public sealed class MetricsUiTests
         await Assertions.Expect(chart.GetByTestId("metric-band").First).ToBeAttachedAsync();
         await Assertions.Expect(chart.GetByTestId("metric-anomaly-marker")).ToHaveCountAsync(1);
         await Assertions.Expect(chart.GetByTestId("metric-forecast-cone")).ToHaveCountAsync(1);
+        Assert.True(await chart.GetByTestId("chart-time-tick").CountAsync() >= 2, "the chart has a time axis");
+        await Assertions.Expect(chart.GetByTestId("metric-now")).ToHaveCountAsync(1);
+
+        // The readout says what the latest point was; pointing at the chart reads out the point under the pointer.
+        var readout = detail.GetByTestId("metric-readout");
+        await Assertions.Expect(readout).ToContainTextAsync("Latest: ");
+        await Assertions.Expect(readout).ToContainTextAsync("· 95 ·");
+        await Assertions.Expect(readout).ToContainTextAsync("anomaly (");
+        var area = chart.GetByTestId("chart-hover-area");
+        var box = (await area.BoundingBoxAsync())!;
+        await area.HoverAsync(new() { Position = new() { X = 1, Y = box.Height / 2 } });
+        await Assertions.Expect(readout).ToContainTextAsync("learning (no expected range yet)"); // the first point, warming up
+        await Assertions.Expect(readout).Not.ToContainTextAsync("Latest");
+        await area.HoverAsync(new() { Position = new() { X = box.Width - 1, Y = box.Height / 2 } });
+        await Assertions.Expect(readout).ToContainTextAsync("forecast ");
+        await Assertions.Expect(readout).ToContainTextAsync("(95%: ");
+        await page.Mouse.MoveAsync(0, 0);
+        await Assertions.Expect(readout).ToContainTextAsync("Latest: ");
 
         // Relearn, confirmed: the series starts again (nothing learned), its chart stays.
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
@@ -67,6 +85,50 @@ public sealed class MetricsUiTests
         await Assertions.Expect(page.Locator($"[data-testid=metric-series-row][data-series-id='{id}']")).ToHaveCountAsync(0);
         Assert.Equal(0, (await vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["count"]!.GetValue<int>());
         Assert.Empty(chromium.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task The_series_list_is_filtered_by_words_or_by_a_label_selector_the_server_applies_to_every_series()
+    {
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        // 503 series: more than the 500 the list loads, so the page says it shows only some.
+        var samples = new[] { ("queue_depth", "orders"), ("queue_depth", "emails"), ("cpu_usage", "orders") }
+            .Concat(Enumerable.Range(0, 500).Select(i => ("zz_filler", $"q{i:D3}")))
+            .Select(s => $"{{\"series\":\"{s.Item1}\",\"labels\":{{\"queue\":\"{s.Item2}\"}},\"timestamp\":{now},\"value\":1}}");
+        using (var posted = await vigil.Client.PostAsync("/api/v1/metrics", new StringContent("{\"samples\":[" + string.Join(',', samples) + "]}", Encoding.UTF8, "application/json")))
+        {
+            posted.EnsureSuccessStatusCode();
+        }
+
+        await using var chromium = await HeadlessChromium.OpenAsync(vigil.AdminToken);
+        var page = chromium.Page;
+        await page.GotoAsync(new Uri(vigil.Address, "/#/metrics").ToString());
+        var rows = page.GetByTestId("metric-series-row");
+        await Assertions.Expect(rows).ToHaveCountAsync(500);
+        await Assertions.Expect(page.GetByTestId("metric-series-more")).ToContainTextAsync("Showing 500 of 503 series");
+
+        var search = page.GetByTestId("metric-search");
+        await search.FillAsync("queue_depth emails");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToContainTextAsync("queue_depth{queue=\"emails\"}");
+        Assert.Contains("q=queue_depth", page.Url, StringComparison.Ordinal); // the filter is in the address, to share or reload
+
+        // A selector goes to the server, which looks at every series, not only the 500 loaded.
+        await search.FillAsync("{queue=~\"orders|q499\"}");
+        await Assertions.Expect(rows).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByTestId("metric-series-more")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-testid=metric-series-link]", new() { HasText = "q499" })).ToHaveCountAsync(1);
+
+        await search.FillAsync("{queue=~\"(\"}");
+        await Assertions.Expect(page.GetByTestId("metrics-bad-filter")).ToContainTextAsync("Invalid match");
+        await search.FillAsync("nothing-like-this");
+        await Assertions.Expect(page.GetByTestId("metrics-no-match")).ToBeVisibleAsync();
+
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("metric-search")).ToHaveValueAsync("nothing-like-this");
+        await Assertions.Expect(page.GetByTestId("metrics-no-match")).ToBeVisibleAsync();
+        Assert.All(chromium.ConsoleErrors, e => Assert.Contains("400", e)); // the browser logs the bad selector's answer
     }
 
     [Fact]

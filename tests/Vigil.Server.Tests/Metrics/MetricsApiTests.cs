@@ -219,6 +219,31 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_series_list_takes_a_label_selector_and_says_what_is_wrong_with_a_bad_one()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await AcceptedAsync(Body("queue_depth", "{\"queue\":\"orders\"}", Calm(3, now)));
+        await AcceptedAsync(Body("queue_depth", "{\"queue\":\"emails\"}", Calm(3, now)));
+        await AcceptedAsync(Body("cpu_usage", "{\"queue\":\"orders\"}", Calm(3, now)));
+
+        async Task<string[]> ListedAsync(string match)
+        {
+            var list = await _vigil.Client.GetJsonAsync($"/api/v1/metrics/series?match={Uri.EscapeDataString(match)}");
+            var texts = list["series"]!.AsArray().Select(s => s!["text"]!.GetValue<string>()).ToArray();
+            Assert.Equal(texts.Length, list["count"]!.GetValue<int>());
+            return texts;
+        }
+        Assert.Equal(["queue_depth{queue=\"emails\"}", "queue_depth{queue=\"orders\"}"], await ListedAsync("{__name__=\"queue_depth\"}"));
+        Assert.Equal(["cpu_usage{queue=\"orders\"}", "queue_depth{queue=\"orders\"}"], await ListedAsync("{queue=\"orders\"}"));
+        Assert.Equal(["queue_depth{queue=\"orders\"}"], await ListedAsync("{queue=~\"ord.*\",__name__!=\"cpu_usage\"}"));
+        Assert.Empty(await ListedAsync("{queue=\"nothing\"}"));
+
+        using var bad = await _vigil.Client.GetAsync($"/api/v1/metrics/series?match={Uri.EscapeDataString("{queue=~\"(\"}")}");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("Invalid match", (await bad.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
     public async Task Unreadable_remote_write_bodies_get_a_clear_4xx()
     {
         var valid = RemoteWriteBody.Compressed(new RemoteWriteBody.Series([("__name__", "up")], [(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 1)]));

@@ -1,4 +1,5 @@
 using Vigil.Analytics.Metrics;
+using Vigil.Core.Matching;
 using Vigil.Core.Security;
 using Vigil.Server.Auth;
 using Vigil.Server.Metrics;
@@ -38,12 +39,12 @@ public static class MetricsEndpoints
         {
             return Problems.BadRequest("Say which series to relearn with ?match={__name__=\"name\",label=\"value\"} (every series: {__name__=~\".+\"}).");
         }
-        IReadOnlyList<Core.Matching.Matcher> matchers;
+        IReadOnlyList<Matcher> matchers;
         try
         {
-            matchers = Core.Matching.MatcherParser.ParseList(match);
+            matchers = MatcherParser.ParseList(match);
         }
-        catch (Core.Matching.MatcherException ex)
+        catch (MatcherException ex)
         {
             return Problems.BadRequest($"Invalid match \"{match}\": {ex.Message}");
         }
@@ -193,9 +194,21 @@ public static class MetricsEndpoints
             return Problems.BadRequest($"limit \"{limitText}\" must be a whole number from 1 to {MaxLimit}.");
         }
         var name = query["name"].ToString();
+        IReadOnlyList<Matcher> matchers = [];
+        if (query["match"].ToString() is { Length: > 0 } match)
+        {
+            try
+            {
+                matchers = MatcherParser.ParseList(match);
+            }
+            catch (MatcherException ex)
+            {
+                return Problems.BadRequest($"Invalid match \"{match}\": {ex.Message} (a selector such as {{service=\"checkout\",__name__=~\"http_.*\"}}).");
+            }
+        }
         var now = time.GetUtcNow();
         // Anomalous series first, then by name: the list is a triage view.
-        var matching = ingest.Series.Where(s => name.Length == 0 || s.Key.Name == name).ToList();
+        var matching = ingest.Series.Where(s => (name.Length == 0 || s.Key.Name == name) && (matchers.Count == 0 || matchers.MatchesAll(s.Key.ToLabelSet()))).ToList();
         var series = matching.Select(s => Summary(s, ingest.Config, now))
             .OrderByDescending(s => s.Anomalous).ThenBy(s => s.Text, StringComparer.Ordinal)
             .Take(limit).ToList();

@@ -89,7 +89,7 @@ export const api = {
   logTemplates: (source, sort, limit) => get('/api/v1/logs/templates', { source, sort, limit }),
   logTemplate: (source, id) => get(`/api/v1/logs/templates/${enc(source)}/${enc(id)}`),
   metricSources: () => get('/api/v1/metrics/sources'),
-  metricSeries: () => get('/api/v1/metrics/series'),
+  metricSeries: (query = {}) => get('/api/v1/metrics/series', query),
   metricSeriesDetail: id => get(`/api/v1/metrics/series/${enc(id)}`),
   relearnMetricSeries: id => post(`/api/v1/metrics/series/${enc(id)}/relearn`),
   deleteMetricSeries: id => request('DELETE', `/api/v1/metrics/series/${enc(id)}`),

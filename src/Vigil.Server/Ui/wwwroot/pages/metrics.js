@@ -2,16 +2,9 @@
 // marked and the forecast cone. Data from GET /api/v1/metrics/*; alerts link here through their generatorURL.
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
-import { time, emptyState, errorState, loading } from '../format.js';
-import { link, navigate } from '../router.js';
-
-const SVG = 'http://www.w3.org/2000/svg';
-
-function svg(tag, attrs = {}) {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) if (v != null) el.setAttribute(k, String(v));
-  return el;
-}
+import { time, absolute, relative, emptyState, errorState, loading } from '../format.js';
+import { link, navigate, replaceQuery } from '../router.js';
+import { svg, valueTicks, timeAxis, crosshair } from '../chart.js';
 
 function num(v) {
   if (v == null) return '—';
@@ -21,18 +14,6 @@ function num(v) {
 
 let chartCount = 0;
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 2 });
-
-/** Round axis values 1, 2 or 5 × 10ⁿ apart covering [lo, hi] (0, 2K, 4K rather than 1,568.558), lowest first. */
-function ticks(lo, hi) {
-  const rough = (hi - lo) / 4;
-  const magnitude = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 5, 10].map(m => m * magnitude).find(s => s >= rough);
-  const values = [];
-  for (let v = Math.floor(lo / step) * step; values.length === 0 || values[values.length - 1] < hi; v += step) {
-    values.push(+v.toPrecision(12));
-  }
-  return values;
-}
 
 /**
  * The series chart as inline SVG: expected band (filled), values (line), anomalies (red dots), forecast (dashed
@@ -48,7 +29,7 @@ export function chart(detail, { width = 900, height = 260 } = {}) {
   if (cap) ys.push(cap.threshold);
   let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
   if (!(y1 > y0)) { y0 -= 1; y1 += 1; }
-  const axis = ticks(y0, y1);
+  const axis = valueTicks(y0, y1);
   [y0, y1] = [axis[0], axis[axis.length - 1]];
   const x0 = pts.length ? pts[0].x : Date.now();
   const x1 = Math.max(x0 + 1, fc.length ? fc[fc.length - 1].x : pts[pts.length - 1]?.x ?? x0 + 1);
@@ -90,60 +71,113 @@ export function chart(detail, { width = 900, height = 260 } = {}) {
   for (const p of pts.filter(p => p.anomaly)) {
     const dot = svg('circle', { cx: X(p.x), cy: Y(p.value), r: 4, class: 'chart-anomaly', 'data-testid': 'metric-anomaly-marker' });
     const title = svg('title');
-    title.textContent = `${new Date(p.x).toLocaleString()}: ${num(p.value)} (expected ${num(p.lower)} – ${num(p.upper)}, ${p.signal}, score ${p.score.toFixed(2)})`;
+    title.textContent = readout(p);
     dot.append(title);
     root.append(dot);
   }
-  return root;
+  const plot = { left: pad.l, right: width - pad.r, top: pad.t, bottom: height - pad.b, x0, x1 };
+  timeAxis(root, { t0: x0, t1: x1, X, bottom: plot.bottom, height });
+  if (fc.length && pts.length) {
+    // Where the values end and the forecast begins.
+    const now = pts[pts.length - 1].x;
+    root.append(svg('line', { x1: X(now), x2: X(now), y1: plot.top, y2: plot.bottom, class: 'chart-now', 'data-testid': 'metric-now' }));
+  }
+  const latest = pts.length ? `Latest: ${readout(pts[pts.length - 1])}` : 'No points yet';
+  const text = h('p', { class: 'chart-readout', 'data-testid': 'metric-readout', 'aria-live': 'polite' }, latest);
+  crosshair(root, { points: [...pts, ...fc.map(p => ({ ...p, forecast: true }))], X, Y, plot })
+    .onShow(p => { text.textContent = p ? readout(p) : latest; });
+  return h('figure', { class: 'chart-figure' }, root, text);
+}
+
+const readoutTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** One point in words: when, the value, what was expected and how surprising it was (or the forecast's interval). */
+function readout(p) {
+  const when = readoutTime.format(p.x);
+  if (p.forecast) return `${when} · forecast ${num(p.value)} (95%: ${num(p.lower)} – ${num(p.upper)})`;
+  const expected = p.lower == null ? 'learning (no expected range yet)' : `expected ${num(p.lower)} – ${num(p.upper)}`;
+  const anomaly = p.anomaly ? ` · anomaly (${p.signal})` : '';
+  return `${when} · ${num(p.value)} · ${expected} · score ${p.score.toFixed(2)}${anomaly}`;
 }
 
 /** What a capacity rule says of the series: past its threshold since when, or when the forecast reaches it. */
 function capacityText(cap) {
   const limit = num(cap.threshold);
-  if (cap.pastSince) return `past ${limit} since ${new Date(cap.pastSince).toLocaleString()}`;
-  if (cap.crossingAt) return `reaches ${limit} around ${new Date(cap.crossingAt).toLocaleString()}`;
+  if (cap.pastSince) return `past ${limit} since ${absolute(cap.pastSince)} (${relative(cap.pastSince)})`;
+  if (cap.crossingAt) return `reaches ${limit} around ${absolute(cap.crossingAt)} (${relative(cap.crossingAt)})`;
   return `not expected to reach ${limit} within the horizon`;
 }
 
-function mountList(root, { ctx }) {
+/** Whether a filter is a label selector for the server ({service="checkout"}) rather than words to look for. */
+const isSelector = text => text.trim().startsWith('{');
+
+function mountList(root, { query, ctx }) {
   let disposed = false;
+  let needle = query.get('q') || '';
+  let timer = null;
   const body = h('div', {}, h('div', { class: 'card' }, loading('Loading metric series…')));
   const sources = h('div', {});
-  mount(root, h('div', { class: 'page-head' }, h('h1', {}, 'Metrics')), sources, body);
+  const search = h('input', {
+    type: 'search', class: 'metric-search', value: needle, placeholder: 'Filter: words, or {label="value"}',
+    'aria-label': 'Filter metric series', 'data-testid': 'metric-search',
+    title: 'Words narrow the series listed; a selector such as {service="checkout",__name__=~"http_.*"} asks the server, which searches every series',
+    oninput: e => {
+      needle = e.target.value;
+      replaceQuery({ q: needle.trim() || null });
+      // A selector asks the server (once typing pauses); words only narrow what is loaded.
+      clearTimeout(timer);
+      timer = setTimeout(load, isSelector(needle) ? 300 : 0);
+    },
+  });
+  mount(root, h('div', { class: 'page-head' }, h('h1', {}, 'Metrics'), h('div', { class: 'spacer' }), search), sources, body);
   ctx.setTitle('Metrics');
 
   async function load() {
+    const filter = needle.trim();
     try {
-      const [list, srcs] = await Promise.all([api.metricSeries(), api.metricSources()]);
-      if (disposed) return;
+      const [list, srcs] = await Promise.all([api.metricSeries(isSelector(filter) ? { match: filter } : {}), api.metricSources()]);
+      if (disposed || filter !== needle.trim()) return;
       mount(sources, srcs.length ? h('section', { class: 'card', 'data-testid': 'metric-sources' },
         h('h2', { class: 'card-title' }, 'Prometheus sources'),
         h('ul', { class: 'plain' }, srcs.map(s => h('li', { 'data-testid': 'metric-source', 'data-source': s.name, 'data-state': s.state },
           h('strong', {}, s.name), ' ', h('span', { class: s.state === 'error' ? 'sev sev-error' : 'sev sev-info' }, s.state), ' ',
           h('code', {}, s.query), s.lastError ? h('div', { class: 'muted' }, s.lastError) : null)))) : null);
-      if (!list.series.length) {
+      if (!list.series.length && !filter) {
         mount(body, h('div', { class: 'card', 'data-testid': 'metrics-empty' },
           emptyState('No metric series yet', 'POST samples to /api/v1/metrics or configure metrics.sources to poll Prometheus.')));
         return;
       }
+      const words = isSelector(filter) ? [] : filter.toLowerCase().split(/\s+/).filter(Boolean);
+      const shown = list.series.filter(s => words.every(w => s.text.toLowerCase().includes(w)));
+      if (!shown.length) {
+        mount(body, h('div', { class: 'card', 'data-testid': 'metrics-no-match' }, emptyState(`No series match “${filter}”`,
+          isSelector(filter) ? 'The selector matched no series.' : `Only the ${list.series.length} series loaded are searched; a selector such as {service="checkout"} searches all ${list.count}.`)));
+        return;
+      }
+      const more = list.count > list.series.length
+        ? h('p', { class: 'muted table-note', 'data-testid': 'metric-series-more' },
+          `Showing ${list.series.length.toLocaleString()} of ${list.count.toLocaleString()} series (anomalous first); narrow them with a selector such as {service="checkout"}.`)
+        : null;
       mount(body, h('section', { class: 'card' },
         h('table', { class: 'table', 'data-testid': 'metric-series-list' },
           h('thead', {}, h('tr', {}, h('th', {}, 'Series'), h('th', { class: 'num' }, 'Last value'), h('th', { class: 'num' }, 'Score'),
             h('th', { class: 'num' }, 'Anomalies'), h('th', {}, 'Last sample'))),
-          h('tbody', {}, list.series.map(s => h('tr', { 'data-testid': 'metric-series-row', 'data-series-id': s.id, 'data-anomalous': s.anomalous ? 'true' : null },
+          h('tbody', {}, shown.map(s => h('tr', { 'data-testid': 'metric-series-row', 'data-series-id': s.id, 'data-anomalous': s.anomalous ? 'true' : null },
             h('td', {}, s.anomalous ? h('span', { class: 'sev sev-warning', 'data-testid': 'metric-anomalous' }, 'anomalous') : null, ' ',
               h('a', { href: link(`/metrics/${s.id}`), 'data-testid': 'metric-series-link' }, h('code', {}, s.text))),
             h('td', { class: 'num' }, num(s.lastValue)),
             h('td', { class: 'num' }, s.lastScore == null ? '—' : s.lastScore.toFixed(2)),
             h('td', { class: 'num' }, s.anomalies),
-            h('td', { class: 'nowrap' }, s.lastTimestamp ? time(s.lastTimestamp) : '—')))))));
+            h('td', { class: 'nowrap' }, s.lastTimestamp ? time(s.lastTimestamp) : '—'))))), more));
     } catch (err) {
-      if (!disposed) mount(body, h('div', { class: 'card' }, errorState('metric series', err)));
+      if (disposed || filter !== needle.trim()) return;
+      // A selector the server cannot parse is the user's to fix: say what is wrong where the list would be.
+      mount(body, h('div', { class: 'card', 'data-testid': err.status === 400 ? 'metrics-bad-filter' : null }, errorState('metric series', err)));
     }
   }
 
   load();
-  return { refresh: () => load(), unmount: () => { disposed = true; } };
+  return { refresh: () => load(), unmount: () => { disposed = true; clearTimeout(timer); } };
 }
 
 function mountDetail(root, { params, ctx }) {

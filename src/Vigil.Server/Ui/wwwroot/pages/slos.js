@@ -5,15 +5,9 @@ import { api } from '../api.js';
 import { h, mount } from '../dom.js';
 import { time, duration, emptyState, errorState, loading } from '../format.js';
 import { link } from '../router.js';
+import { svg, timeAxis } from '../chart.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const REFRESH_MS = 15000;
-
-function svg(tag, attrs = {}) {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) if (v != null) el.setAttribute(k, String(v));
-  return el;
-}
 
 /** A ratio (0..1) as a percentage: 0.9995 → "99.95%". */
 export function ratio(v) {
@@ -143,11 +137,7 @@ export function burnDownChart(data, { width = 900, height = 220 } = {}) {
     label.textContent = `${Math.round(v)}%`;
     root.append(label);
   }
-  for (const [t, anchor] of [[x0, 'start'], [x1, 'end']]) {
-    const label = svg('text', { x: X(t), y: height - 6, 'text-anchor': anchor, class: 'chart-label' });
-    label.textContent = new Date(t).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-    root.append(label);
-  }
+  timeAxis(root, { t0: x0, t1: x1, X, bottom: height - pad.b, height });
   root.append(svg('line', { x1: X(x0), y1: Y(100), x2: X(x1), y2: Y(0), class: 'chart-ideal', 'data-testid': 'slo-burndown-ideal' }));
   if (y0 < 0) root.append(svg('line', { x1: pad.l, x2: width - pad.r, y1: Y(0), y2: Y(0), class: 'chart-zero' }));
   if (pts.length) {
