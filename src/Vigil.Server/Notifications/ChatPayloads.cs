@@ -124,6 +124,10 @@ internal static class ChatPayloads
             {
                 text.Append(": ").Append(summary);
             }
+            if (MessageText.SourceLink(alert.GeneratorUrl, externalUrl) is { } source)
+            {
+                text.Append(" ([source](").Append(source).Append("))");
+            }
             text.Append('\n');
         }
         text.Append("\n[Open in Vigil](").Append(MessageText.IncidentLink(m, externalUrl)).Append(')');

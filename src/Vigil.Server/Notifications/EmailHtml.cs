@@ -28,6 +28,10 @@ internal static class EmailHtml
                 }
                 html.Append("</ul>");
             }
+            if (MessageText.SourceLink(alert.GeneratorUrl, externalUrl) is { } source)
+            {
+                html.Append($"<a href=\"{E(source)}\">Source</a>");
+            }
             html.Append("</li>");
         }
         html.Append("</ul></body></html>");

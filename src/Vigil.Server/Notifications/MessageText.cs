@@ -10,6 +10,25 @@ internal static class MessageText
     public static string IncidentLink(NotificationMessage m, string externalUrl) =>
         m.IncidentId is { } id ? $"{externalUrl}/#/incidents/{id.ToString(CultureInfo.InvariantCulture)}" : externalUrl;
 
+    /// <summary>
+    /// An alert's generatorURL for a receiver elsewhere: Vigil's own alerts (a metric chart, an SLO page) carry a path on
+    /// this server, which gets <c>external_url</c> in front; a sender's URL is passed on as it came, as Alertmanager does.
+    /// </summary>
+    public static string Absolute(string generatorUrl, string externalUrl) =>
+        generatorUrl.StartsWith('/') && !generatorUrl.StartsWith("//", StringComparison.Ordinal) ? externalUrl + generatorUrl : generatorUrl;
+
+    /// <summary>Where an alert came from, as a link to put in a message: http(s) only (no link for an empty, relative or
+    /// <c>javascript:</c> one).</summary>
+    public static string? SourceLink(string? generatorUrl, string externalUrl)
+    {
+        if (string.IsNullOrEmpty(generatorUrl))
+        {
+            return null;
+        }
+        var url = Absolute(generatorUrl, externalUrl);
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? url : null;
+    }
+
     /// <summary>"[FIRING:2] HighLatency on checkout", Alertmanager's subject convention.</summary>
     public static string Subject(NotificationMessage m)
     {
@@ -32,6 +51,10 @@ internal static class MessageText
             foreach (var (name, value) in alert.Annotations.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 text.Append("    ").Append(name).Append(": ").Append(value).Append('\n');
+            }
+            if (SourceLink(alert.GeneratorUrl, externalUrl) is { } source)
+            {
+                text.Append("    source: ").Append(source).Append('\n');
             }
         }
         return text.ToString();

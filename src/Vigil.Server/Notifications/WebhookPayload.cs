@@ -15,7 +15,7 @@ internal static class WebhookPayload
     public static WebhookMessage Build(NotificationMessage m, int maxAlerts, string externalUrl)
     {
         var alerts = m.Alerts.Select(a => new WebhookAlert(a.Status, a.Labels, a.Annotations, a.StartsAt,
-            a.Status == "resolved" ? a.EndsAt : ZeroTime, a.GeneratorUrl, a.Fingerprint)).ToList();
+            a.Status == "resolved" ? a.EndsAt : ZeroTime, MessageText.Absolute(a.GeneratorUrl, externalUrl), a.Fingerprint)).ToList();
         var truncated = 0;
         if (maxAlerts > 0 && alerts.Count > maxAlerts)
         {

@@ -66,7 +66,7 @@ public sealed class ChatRobotDeliveryTests : IAsyncLifetime
         var message = new NotificationMessage("chat", "firing", "{}:{alertname=\"DiskFull\"}", 42, "DiskFull on db-1", "triggered",
             new Dictionary<string, string> { ["alertname"] = "DiskFull" },
             [new NotifiedAlert("firing", new Dictionary<string, string> { ["alertname"] = "DiskFull", ["instance"] = "db-1" },
-                new Dictionary<string, string> { ["summary"] = "disk full" }, T0, T0.AddHours(1), "http://prom/graph", "00112233aabbccdd")]);
+                new Dictionary<string, string> { ["summary"] = "disk full" }, T0, T0.AddHours(1), "/#/metrics/abc", "00112233aabbccdd")]);
         var changes = new ChangeSet();
         foreach (var id in new[] { "slack/0", "msteams/0", "dingtalk/0", "feishu/0", "wecom/0" })
         {
@@ -112,6 +112,9 @@ public sealed class ChatRobotDeliveryTests : IAsyncLifetime
         Assert.Equal("?key=k1", wecom.Query);
         Assert.Equal("markdown", wecom.Body["msgtype"]!.GetValue<string>());
         Assert.Contains("[Open in Vigil](https://vigil.example.com/#/incidents/42)", wecom.Body["markdown"]!["content"]!.GetValue<string>(), StringComparison.Ordinal);
+        // The alert's own page (here a metric chart on this server) is linked whole, through external_url.
+        Assert.Contains("([source](https://vigil.example.com/#/metrics/abc))", wecom.Body["markdown"]!["content"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("source: https://vigil.example.com/#/metrics/abc", slack["attachments"]![0]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
 
         Assert.All(await _store.ListOutboxAsync(new OutboxQuery(IncidentId: 42)), row => Assert.Equal(OutboxStatus.Delivered, row.Status));
     }

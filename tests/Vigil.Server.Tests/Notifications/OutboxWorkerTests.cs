@@ -69,10 +69,11 @@ public sealed class OutboxWorkerTests : IAsyncLifetime
         Directory.Delete(_dir, recursive: true);
     }
 
-    private static NotificationMessage Message(string status = "firing") => new("ops", status, "{}:{alertname=\"DiskFull\"}", 42, "DiskFull on db-1",
+    private static NotificationMessage Message(string status = "firing", string generatorUrl = "http://prom/graph", string fingerprint = "00112233aabbccdd") =>
+        new("ops", status, "{}:{alertname=\"DiskFull\"}", 42, "DiskFull on db-1",
         status == "resolved" ? "resolved" : "triggered", new Dictionary<string, string> { ["alertname"] = "DiskFull" },
         [new NotifiedAlert(status, new Dictionary<string, string> { ["alertname"] = "DiskFull", ["instance"] = "db-1" },
-            new Dictionary<string, string> { ["summary"] = "disk <full>" }, T0, T0.AddHours(1), "http://prom/graph", "00112233aabbccdd")]);
+            new Dictionary<string, string> { ["summary"] = "disk <full>" }, T0, T0.AddHours(1), generatorUrl, fingerprint)]);
 
     private async Task QueueAsync(string channel, NotificationMessage message)
     {
@@ -157,6 +158,7 @@ public sealed class OutboxWorkerTests : IAsyncLifetime
         Assert.Equal("ops", body["receiver"]!.GetValue<string>());
         Assert.Equal("https://vigil.example.com", body["externalURL"]!.GetValue<string>());
         Assert.Equal("db-1", body["commonLabels"]!["instance"]!.GetValue<string>());
+        Assert.Equal("http://prom/graph", body["alerts"]![0]!["generatorURL"]!.GetValue<string>()); // a sender's link, as it came
         // A firing alert's end is not known: Alertmanager sends Go's zero time.
         var endsAt = body["alerts"]![0]!["endsAt"]!.GetValue<string>();
         Assert.StartsWith("0001-01-01T00:00:00", endsAt, StringComparison.Ordinal);
@@ -178,6 +180,26 @@ public sealed class OutboxWorkerTests : IAsyncLifetime
         Assert.Contains("https://vigil.example.com/#/incidents/42", mail.TextBody, StringComparison.Ordinal);
         Assert.Contains("instance=\"db-1\"", mail.TextBody, StringComparison.Ordinal);
         Assert.Contains("disk &lt;full&gt;", mail.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("source: http://prom/graph", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"http://prom/graph\">Source</a>", mail.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Vigil_s_own_alerts_link_their_page_through_external_url_and_unsafe_links_are_left_out()
+    {
+        // A metric alert's generatorURL is its chart on this server ("/#/metrics/…"): a receiver elsewhere needs it whole.
+        await QueueAsync("receiver:ops/webhook/0", Message(generatorUrl: "/#/metrics/abc"));
+        await QueueAsync("receiver:ops/email/0", Message(generatorUrl: "/#/metrics/abc"));
+        await QueueAsync("receiver:ops/email/0", Message(generatorUrl: "javascript:alert(1)", fingerprint: "ffeeddccbbaa9988"));
+        Assert.Equal(3, await _worker.RunOnceAsync(default));
+
+        var body = Assert.Single(_receiver.Requests).Body;
+        Assert.Equal("https://vigil.example.com/#/metrics/abc", body["alerts"]![0]!["generatorURL"]!.GetValue<string>());
+        Assert.Equal(2, _smtp.Messages.Count);
+        var chart = _smtp.Messages.Single(m => (m.TextBody ?? "").Contains("source: ", StringComparison.Ordinal));
+        Assert.Contains("source: https://vigil.example.com/#/metrics/abc", chart.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://vigil.example.com/#/metrics/abc\">Source</a>", chart.HtmlBody, StringComparison.Ordinal);
+        Assert.All(_smtp.Messages, m => Assert.DoesNotContain("javascript:", m.TextBody + m.HtmlBody, StringComparison.Ordinal));
     }
 
     [Fact]
