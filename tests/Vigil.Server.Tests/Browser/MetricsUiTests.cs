@@ -12,7 +12,14 @@ public sealed class MetricsUiTests
     [Fact]
     public async Task A_spiking_series_is_listed_charted_with_its_anomaly_and_linked_from_the_alert()
     {
-        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite);
+        const string config = """
+            route:
+              receiver: default
+              group_wait: 1s
+            receivers:
+              - name: default
+            """;
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, config);
         var now = DateTimeOffset.UtcNow;
         var random = new Random(11);
         var samples = Enumerable.Range(0, 300).Select(i => (T: now.AddSeconds(i - 300), V: 20 + random.NextDouble()))
@@ -65,6 +72,19 @@ public sealed class MetricsUiTests
         await page.Mouse.MoveAsync(0, 0);
         await Assertions.Expect(readout).ToContainTextAsync("Latest: ");
 
+        // The incident the alert opened shows the series' chart, linked to its page.
+        await Eventually.TrueAsync(async () => (await vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray().Count == 1,
+            TimeSpan.FromSeconds(30), "the alert opens an incident");
+        var incidentId = (await vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray().Single()!["id"]!.GetValue<long>();
+        await page.GotoAsync(new Uri(vigil.Address, $"/#/incidents/{incidentId}").ToString());
+        var onIncident = page.GetByTestId("incident-metric");
+        await Assertions.Expect(onIncident).ToHaveAttributeAsync("data-series-id", id);
+        await Assertions.Expect(onIncident.GetByTestId("metric-chart").GetByTestId("metric-anomaly-marker")).ToHaveCountAsync(1);
+        await Assertions.Expect(onIncident.GetByTestId("incident-metric-link")).ToHaveAttributeAsync("href", $"#/metrics/{id}");
+        await onIncident.GetByTestId("incident-metric-link").ClickAsync();
+        detail = page.GetByTestId("metric-series-detail");
+        await Assertions.Expect(detail).ToHaveAttributeAsync("data-series-id", id);
+
         // Relearn, confirmed: the series starts again (nothing learned), its chart stays.
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
         await detail.GetByTestId("metric-relearn").ClickAsync();
@@ -84,7 +104,9 @@ public sealed class MetricsUiTests
         await Assertions.Expect(page.GetByTestId("metrics-empty")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator($"[data-testid=metric-series-row][data-series-id='{id}']")).ToHaveCountAsync(0);
         Assert.Equal(0, (await vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["count"]!.GetValue<int>());
-        Assert.Empty(chromium.ConsoleErrors);
+        await page.GotoAsync(new Uri(vigil.Address, $"/#/incidents/{incidentId}").ToString());
+        await Assertions.Expect(page.GetByTestId("incident-metric-gone")).ToContainTextAsync("no longer tracked");
+        Assert.All(chromium.ConsoleErrors, e => Assert.Contains("404", e)); // the browser logs the deleted series' answer
     }
 
     [Fact]

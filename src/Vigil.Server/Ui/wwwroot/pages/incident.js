@@ -4,8 +4,10 @@ import { h, mount } from '../dom.js';
 import { time, isSet, statusPill, severityBadge, priorityBadge, labelChips, emptyState, errorState, loading, externalLink } from '../format.js';
 import { link } from '../router.js';
 import { escalationPanel } from './escalation-panel.js';
+import { chart } from './metrics.js';
 
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'];
+const MAX_CHARTS = 3;
 const PROMINENT = ['summary', 'description', 'message'];
 
 const TIMELINE_ICONS = {
@@ -33,6 +35,7 @@ function mountPage(root, { params, ctx }) {
 
   const head = h('div', { class: 'card' }, loading(`Loading incident #${id}…`));
   const alerts = h('section', { class: 'card', 'aria-labelledby': 'alerts-title' });
+  const metrics = h('div', {});
   const notifications = h('section', { class: 'card', 'aria-labelledby': 'notifications-title', 'data-testid': 'notifications', style: 'margin-top:1rem' });
   const timeline = h('ol', { class: 'timeline', 'data-testid': 'timeline' });
   const noteText = h('textarea', { id: 'note-text', name: 'text', placeholder: 'Add a note for the timeline (what you tried, links, hand-over)…', rows: 3, 'data-testid': 'note-input' });
@@ -49,7 +52,7 @@ function mountPage(root, { params, ctx }) {
     h('a', { href: link('/incidents'), class: 'back' }, '← Incidents'),
     head,
     escalation.element,
-    h('div', { class: 'grid-2', style: 'margin-top:1rem' }, h('div', {}, alerts, notifications), side));
+    h('div', { class: 'grid-2', style: 'margin-top:1rem' }, h('div', {}, alerts, metrics, notifications), side));
   alerts.hidden = side.hidden = notifications.hidden = true; // until the incident is loaded
   ctx.setTitle(`Incident #${id}`);
 
@@ -119,9 +122,31 @@ function mountPage(root, { params, ctx }) {
     ctx.setTitle(`#${inc.id} ${inc.title} (${inc.status})`);
     renderHead(inc);
     renderAlerts(inc.alerts || []);
+    loadMetrics(inc.alerts || []);
     renderTimeline(inc.timeline || []);
     escalation.load();
     loadNotifications();
+  }
+
+  /**
+   * The charts of the metric series behind the incident's alerts (MetricAnomaly, CapacityForecast: their series_id),
+   * firing first, so a responder sees the values, the expected band and the forecast without leaving the incident.
+   */
+  async function loadMetrics(list) {
+    const ids = [...new Set([...list].sort((a, b) => (a.status === b.status ? 0 : a.status === 'firing' ? -1 : 1))
+      .map(a => a.annotations?.series_id).filter(Boolean))];
+    if (!ids.length) { mount(metrics); return; }
+    const details = await Promise.all(ids.slice(0, MAX_CHARTS).map(sid => api.metricSeriesDetail(sid).catch(err => ({ sid, err }))));
+    if (disposed) return;
+    mount(metrics, h('section', { class: 'card', style: 'margin-top:1rem', 'aria-labelledby': 'metrics-title', 'data-testid': 'incident-metrics' },
+      h('div', { class: 'section-head' }, h('h2', { id: 'metrics-title' }, 'Metrics'),
+        ids.length > MAX_CHARTS ? h('span', { class: 'count' }, `${MAX_CHARTS} of ${ids.length} series`) : null),
+      details.map(d => d.err
+        ? h('p', { class: 'muted card-pad', 'data-testid': 'incident-metric-gone' },
+          d.err.status === 404 ? `Series ${d.sid} is no longer tracked (deleted, or silent past metrics.series_ttl).` : `Could not load series ${d.sid}: ${d.err.message}`)
+        : h('div', { class: 'card-pad', 'data-testid': 'incident-metric', 'data-series-id': d.series.id },
+          h('a', { href: link(`/metrics/${d.series.id}`), 'data-testid': 'incident-metric-link' }, h('code', {}, d.series.text)),
+          chart(d, { height: 200 })))));
   }
 
   async function loadNotifications() {
