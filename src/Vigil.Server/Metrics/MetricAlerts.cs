@@ -56,8 +56,9 @@ public static class MetricAlerts
         ]);
     }
 
-    public static Alert ForCapacity(SeriesKey key, double threshold, ForecastPoint crossing, double lastValue, DateTimeOffset now, TimeSpan holdFor)
+    public static Alert ForCapacity(SeriesKey key, double threshold, CapacityCrossing forecast, double lastValue, DateTimeOffset now, TimeSpan holdFor)
     {
+        var crossing = forecast.Point;
         var eta = crossing.Timestamp - now.UtcDateTime;
         var summary = $"{key} reaches {SeriesKey.Number(threshold)} in ~{Humanize(eta)} (now {SeriesKey.Number(lastValue)})";
         return Build(Capacity, key, now, now, now + holdFor, summary,
@@ -66,6 +67,7 @@ public static class MetricAlerts
             ("value", SeriesKey.Number(lastValue)),
             ("crossing_at", crossing.Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
             ("forecast_range", $"[{SeriesKey.Number(crossing.Lower)}, {SeriesKey.Number(crossing.Upper)}]"),
+            ("forecast_from", forecast.Basis),
         ]);
     }
 

@@ -25,16 +25,18 @@ public sealed partial class MetricIngest
         foreach (var state in _series.Values)
         {
             ct.ThrowIfCancellationRequested();
-            if (SeriesForecast.RuleFor(state.Key, config.Capacity) is not { } rule)
+            if (state.CapacityRule(config) is not { } rule)
             {
                 continue;
             }
             MetricPoint[] points;
+            (DateTime[], double[])? hourly;
             lock (state.Gate)
             {
                 points = state.Points.ToArray();
+                hourly = state.Hourly?.ToSeries();
             }
-            if (CapacityAlert(state.Key, rule, points, now, holdFor) is not { } alert)
+            if (CapacityAlert(state.Key, rule, points, hourly, now, holdFor) is not { } alert)
             {
                 continue;
             }
@@ -56,7 +58,7 @@ public sealed partial class MetricIngest
     /// <summary>The alert a capacity rule raises for a series, or null: the series is past the threshold already (even
     /// if it has stopped sending since: a disk that filled may well take its exporter down with it), or it is still
     /// sending and its forecast reaches the threshold within the rule's horizon.</summary>
-    private static Alert? CapacityAlert(SeriesKey key, CapacityRule rule, MetricPoint[] points, DateTimeOffset now, TimeSpan holdFor)
+    private static Alert? CapacityAlert(SeriesKey key, CapacityRule rule, MetricPoint[] points, (DateTime[], double[])? hourly, DateTimeOffset now, TimeSpan holdFor)
     {
         if (points.Length == 0)
         {
@@ -67,8 +69,8 @@ public sealed partial class MetricIngest
         {
             return MetricAlerts.ForCapacityReached(key, rule.Threshold, since, points[^1], stale, now, holdFor);
         }
-        if (stale || SeriesForecast.Crossing(points, rule) is not { } crossing
-            || crossing.Timestamp - now.UtcDateTime > rule.Horizon)
+        if (stale || SeriesForecast.CapacityCrossingOf(points, hourly, rule) is not { } crossing
+            || crossing.Point.Timestamp - now.UtcDateTime > rule.Horizon)
         {
             return null;
         }

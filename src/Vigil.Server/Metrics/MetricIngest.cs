@@ -124,8 +124,11 @@ public sealed partial class MetricIngest
             }
             touched++;
             var threshold = state.Threshold(config);
+            var capacityRule = state.CapacityRule(config);
             lock (state.Gate)
             {
+                // Hourly means only while a capacity rule wants them (a rule taken out of the configuration drops them).
+                state.Hourly = capacityRule is null ? null : state.Hourly ?? new HourlyMeans();
                 // Stable sort: a batch's own points of one series are scored in time order whatever order they came in.
                 foreach (var sample in group.OrderBy(s => s.Timestamp))
                 {
@@ -150,6 +153,7 @@ public sealed partial class MetricIngest
                     var point = new MetricPoint(sample.Timestamp.Ticks, sample.Value, (float)score.Score, (float)score.Expected,
                         (float)score.Lower, (float)score.Upper, score.Signal);
                     state.Points.Add(point);
+                    state.Hourly?.Add(sample.Timestamp, sample.Value);
                     state.MarkChanged(now);
                     state.LastLearnedAt = now;
                     var flagged = point.IsAnomaly(threshold);
@@ -292,7 +296,7 @@ public sealed partial class MetricIngest
     /// <summary>The stored row of <paramref name="state"/> with <paramref name="detector"/> (its own, or the fresh one a
     /// relearn is about to give it); the caller holds the series' gate.</summary>
     private static MetricSeriesRecord Record(MetricSeriesState state, MetricAnomalyDetector detector, MetricDetectorKind kind, DateTimeOffset at) =>
-        new(state.Key.Id, state.Key.Name, state.Key.Labels, detector.ExportState(), state.Points.Encode(), at, MetricDetectorNames.Of(kind));
+        new(state.Key.Id, state.Key.Name, state.Key.Labels, detector.ExportState(), StoredHistory.Encode(state.Points, state.Hourly), at, MetricDetectorNames.Of(kind));
 
     private static DetectorSettings SettingsOf(MetricDetectorKind kind) => kind switch
     {
@@ -379,8 +383,8 @@ public sealed partial class MetricIngest
             try
             {
                 var (detector, kind) = ImportDetector(record);
-                var points = PointBuffer.Decode(record.Points, PointsKept);
-                var state = new MetricSeriesState(key, detector, points, kind, RuleOfRestored(key, kind, Config)?.Key) { LastLearnedAt = restoredAt };
+                var (points, hourly) = StoredHistory.Decode(record.Points, PointsKept);
+                var state = new MetricSeriesState(key, detector, points, kind, RuleOfRestored(key, kind, Config)?.Key) { LastLearnedAt = restoredAt, Hourly = hourly };
                 var threshold = state.Threshold(Config);
                 // The chart shows the restored points' anomalies, so the count starts from them, not from zero.
                 for (var i = 0; i < points.Count; i++)

@@ -14,6 +14,7 @@ namespace Vigil.Server.Metrics;
 public sealed class MetricSeriesState(SeriesKey key, MetricAnomalyDetector detector, PointBuffer points, MetricDetectorKind kind, string? ruleKey)
 {
     private ThresholdUnder? _threshold;
+    private CapacityRuleUnder? _capacityRule;
 
     public SeriesKey Key { get; } = key;
 
@@ -22,6 +23,10 @@ public sealed class MetricSeriesState(SeriesKey key, MetricAnomalyDetector detec
     public MetricAnomalyDetector Detector { get; private set; } = detector;
 
     public PointBuffer Points { get; } = points;
+
+    /// <summary>Hourly means for capacity forecasts, kept while a capacity rule selects the series (see
+    /// <see cref="CapacityRule"/>); null otherwise.</summary>
+    public HourlyMeans? Hourly { get; set; }
 
     public MetricDetectorKind Kind { get; private set; } = kind;
 
@@ -85,5 +90,19 @@ public sealed class MetricSeriesState(SeriesKey key, MetricAnomalyDetector detec
         return known!.Value;
     }
 
+    /// <summary>The capacity rule that selects this series under <paramref name="config"/>, if any; worked out again only
+    /// after the configuration is reloaded.</summary>
+    public CapacityRule? CapacityRule(MetricsConfig config)
+    {
+        var known = _capacityRule;
+        if (!ReferenceEquals(known?.Config, config))
+        {
+            _capacityRule = known = new CapacityRuleUnder(config, SeriesForecast.RuleFor(Key, config.Capacity));
+        }
+        return known!.Rule;
+    }
+
     private sealed record ThresholdUnder(MetricsConfig Config, double Value);
+
+    private sealed record CapacityRuleUnder(MetricsConfig Config, CapacityRule? Rule);
 }

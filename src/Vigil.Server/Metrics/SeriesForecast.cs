@@ -14,18 +14,27 @@ public static class SeriesForecast
     /// <summary>Bounds the work of one forecast (Predict is linear in its steps).</summary>
     public const int MaxSteps = 20_000;
 
+    /// <summary>Hourly means take over a capacity forecast beyond the recent points' reach once they hold this many
+    /// hours (two days: a daily season can be seen) and reach further back than the points.</summary>
+    public const int MinimumHours = 48;
+
     /// <summary>The forecast <paramref name="horizon"/> ahead of the last point, or null with too little history.</summary>
     public static Forecast? Predict(MetricPoint[] points, TimeSpan? horizon = null)
     {
-        if (points.Length < MinimumPoints)
-        {
-            return null;
-        }
         var values = new double[points.Length];
         var times = new DateTime[points.Length];
         for (var i = 0; i < points.Length; i++)
         {
             (values[i], times[i]) = (points[i].Value, points[i].Timestamp);
+        }
+        return Predict(times, values, horizon);
+    }
+
+    private static Forecast? Predict(DateTime[] times, double[] values, TimeSpan? horizon)
+    {
+        if (values.Length < MinimumPoints)
+        {
+            return null;
         }
         var interval = SeasonalPeriod.MedianInterval(times);
         if (interval <= TimeSpan.Zero)
@@ -33,15 +42,40 @@ public static class SeriesForecast
             return null;
         }
         // Default horizon for the chart: a quarter of the shown history.
-        var steps = horizon is { } h ? (int)Math.Min(MaxSteps, Math.Ceiling(h / interval)) : Math.Clamp(points.Length / 4, 5, 500);
+        var steps = horizon is { } h ? (int)Math.Min(MaxSteps, Math.Ceiling(h / interval)) : Math.Clamp(values.Length / 4, 5, 500);
         var model = HoltWintersForecaster.Fit(values, SeasonalPeriod.Detect(values, interval));
         return HoltWintersForecaster.Predict(model, times[^1], interval, Math.Max(1, steps));
     }
 
     /// <summary>When the forecast over the rule's horizon first reaches its threshold from the rule's side, or null
     /// (too little history, or it does not within the horizon).</summary>
-    public static ForecastPoint? Crossing(MetricPoint[] points, CapacityRule rule) =>
+    private static ForecastPoint? Crossing(MetricPoint[] points, CapacityRule rule) =>
         Predict(points, rule.Horizon)?.FirstReaching(rule.Threshold, rising: !rule.Falling);
+
+    /// <summary>
+    /// When a capacity rule's threshold is expected to be reached, and from what history. A forecast is trusted about
+    /// as far ahead as the history it was fitted to: the chart's recent points (12 hours of one-minute samples) answer
+    /// for as far ahead as they reach back — a fast fill shows there first — and beyond that the hourly means answer,
+    /// once they hold <see cref="MinimumHours"/> and reach further back than the points (a daily pattern, the trend
+    /// across days). Without them, the recent points answer for the whole horizon, as they always did.
+    /// </summary>
+    public static CapacityCrossing? CapacityCrossingOf(MetricPoint[] points, (DateTime[] Times, double[] Values)? hourly, CapacityRule rule)
+    {
+        var recent = Crossing(points, rule) is { } r ? new CapacityCrossing(r, $"{points.Length} recent points") : null;
+        if (hourly is not { } means || means.Values.Length < MinimumHours || points.Length == 0 || means.Times[0] >= points[0].Timestamp)
+        {
+            return recent;
+        }
+        var reach = points[^1].Timestamp - points[0].Timestamp;
+        if (recent is not null && recent.Point.Timestamp - points[^1].Timestamp <= reach)
+        {
+            return recent;
+        }
+        var basis = $"hourly means of {MetricAlerts.Humanize(means.Times[^1] - means.Times[0] + TimeSpan.FromHours(1))}";
+        return Predict(means.Times, means.Values, rule.Horizon)?.FirstReaching(rule.Threshold, rising: !rule.Falling) is { } far
+            ? new CapacityCrossing(far, basis)
+            : null;
+    }
 
     /// <summary>
     /// When the series' last value is past the rule's threshold (at or above it, or at or below it for a falling
@@ -93,3 +127,7 @@ public static class SeriesForecast
         return rules.FirstOrDefault(r => r.Matchers.MatchesAll(labels));
     }
 }
+
+/// <summary>When a forecast reaches a capacity rule's threshold, and the history it was fitted to ("720 recent points",
+/// "hourly means of 14 days").</summary>
+public sealed record CapacityCrossing(ForecastPoint Point, string Basis);

@@ -791,6 +791,35 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Capacity_forecasts_beyond_the_recent_points_come_from_hourly_means_kept_across_a_restart()
+    {
+        // 50 hours of one-minute samples filling 0.1 % an hour (80 -> 85): the chart keeps the last 12 hours, the hourly
+        // means all 50, and 90 is ~50 hours away - further than 12 hours of points can tell.
+        var now = DateTimeOffset.UtcNow;
+        var random = new Random(5);
+        var points = Enumerable.Range(0, 3000).Select(i => (now.AddMinutes(i - 2999), 80 + (0.1 * i / 60.0) + (random.NextDouble() * 0.05))).ToList();
+        await AcceptedAsync(Body("disk_used_percent", "{\"instance\":\"db-7\"}", points));
+        var id = (await _vigil.Client.GetJsonAsync("/api/v1/metrics/series?name=disk_used_percent"))["series"]![0]!["id"]!.GetValue<string>();
+
+        async Task<(string From, DateTimeOffset At)> CapacityAsync(RunningVigil vigil)
+        {
+            var capacity = (await vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{id}"))["forecast"]!["capacity"]!;
+            return (capacity["forecastFrom"]!.GetValue<string>(), capacity["crossingAt"]!.GetValue<DateTimeOffset>());
+        }
+        var (from, at) = await CapacityAsync(_vigil);
+        Assert.Equal("hourly means of 2 days", from);
+        Assert.InRange((at - now).TotalHours, 30, 80);
+        await _vigil.Services.GetRequiredService<MetricIngest>().EvaluateCapacityAsync(CancellationToken.None);
+        var alert = (await _vigil.Client.GetJsonAsync("/api/v2/alerts?filter=alertname%3DCapacityForecast&filter=instance%3Ddb-7")).AsArray().Single()!;
+        Assert.Equal("hourly means of 2 days", alert["annotations"]!["forecast_from"]!.GetValue<string>());
+
+        // The hourly means are stored with the series: after a restart the forecast still reaches back 50 hours.
+        await _vigil.StopAsync();
+        await using var restarted = await RunningVigil.StartAsync(_vigil.Database, ownsDatabase: false, Config);
+        Assert.Equal((from, at), await CapacityAsync(restarted));
+    }
+
+    [Fact]
     public async Task A_disk_filling_up_raises_CapacityForecast_with_the_time_left()
     {
         // 200 minutes from 30% to ~90% would take 200 min more at 0.15/min: 60% now, 90 in ~200 minutes.

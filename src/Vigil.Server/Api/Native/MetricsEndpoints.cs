@@ -223,21 +223,23 @@ public static class MetricsEndpoints
             return UnknownSeries(id);
         }
         MetricPoint[] points;
+        (DateTime[], double[])? hourly;
         int period;
         MetricSeriesSummaryDto summary;
         lock (state.Gate)
         {
             points = state.Points.ToArray();
+            hourly = state.Hourly?.ToSeries();
             period = state.Detector.SeasonalPeriod;
             summary = Summary(state, ingest.Config, time.GetUtcNow());
         }
         var threshold = summary.Threshold;
-        var rule = SeriesForecast.RuleFor(state.Key, ingest.Config.Capacity);
+        var rule = state.CapacityRule(ingest.Config);
         var dtos = points.Select(p => Point(p, threshold)).ToList();
-        return Results.Json(new MetricSeriesDetailDto(summary, threshold, period, dtos, Forecast(points, rule)), MetricsJson.Default.MetricSeriesDetailDto);
+        return Results.Json(new MetricSeriesDetailDto(summary, threshold, period, dtos, Forecast(points, hourly, rule)), MetricsJson.Default.MetricSeriesDetailDto);
     }
 
-    private static MetricForecastDto? Forecast(MetricPoint[] points, Core.Config.CapacityRule? rule)
+    private static MetricForecastDto? Forecast(MetricPoint[] points, (DateTime[], double[])? hourly, Core.Config.CapacityRule? rule)
     {
         Forecast? forecast;
         try
@@ -256,9 +258,9 @@ public static class MetricsEndpoints
         if (rule is not null)
         {
             var past = SeriesForecast.PastSince(points, rule);
-            var crossing = past is null ? SeriesForecast.Crossing(points, rule) : null;
-            capacity = new CapacityDto(rule.Threshold, rule.Horizon.TotalSeconds, crossing is { } c ? Utc(c.Timestamp) : null,
-                past is { } p ? Utc(p) : null, rule.Falling ? "falling" : "rising");
+            var crossing = past is null ? SeriesForecast.CapacityCrossingOf(points, hourly, rule) : null;
+            capacity = new CapacityDto(rule.Threshold, rule.Horizon.TotalSeconds, crossing is { } c ? Utc(c.Point.Timestamp) : null,
+                past is { } p ? Utc(p) : null, rule.Falling ? "falling" : "rising", crossing?.Basis);
         }
         var cone = forecast.Points.Where(p => double.IsFinite(p.Value) && double.IsFinite(p.Lower) && double.IsFinite(p.Upper))
             .Select(p => new ForecastPointDto(Utc(p.Timestamp), p.Value, p.Lower, p.Upper)).ToList();

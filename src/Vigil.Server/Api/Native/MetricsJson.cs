@@ -49,7 +49,7 @@ public sealed record MetricForecastDto(string Model, double IntervalLevel, IRead
 /// <param name="PastSince">When the series is at or past the threshold: the first of its latest points at or past it;
 /// else null.</param>
 /// <param name="Direction">"rising" (the threshold is a ceiling) or "falling" (a floor).</param>
-public sealed record CapacityDto(double Threshold, double HorizonSeconds, DateTimeOffset? CrossingAt, DateTimeOffset? PastSince, string Direction);
+public sealed record CapacityDto(double Threshold, double HorizonSeconds, DateTimeOffset? CrossingAt, DateTimeOffset? PastSince, string Direction, string? ForecastFrom);
 
 public sealed record MetricSeriesDetailDto(
     MetricSeriesSummaryDto Series, double Threshold, int SeasonalPeriod, IReadOnlyList<MetricPointDto> Points, MetricForecastDto? Forecast);

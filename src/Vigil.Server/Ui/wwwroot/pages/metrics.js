@@ -104,7 +104,7 @@ function readout(p) {
 function capacityText(cap) {
   const limit = num(cap.threshold);
   if (cap.pastSince) return `past ${limit} since ${absolute(cap.pastSince)} (${relative(cap.pastSince)})`;
-  if (cap.crossingAt) return `reaches ${limit} around ${absolute(cap.crossingAt)} (${relative(cap.crossingAt)})`;
+  if (cap.crossingAt) return `reaches ${limit} around ${absolute(cap.crossingAt)} (${relative(cap.crossingAt)}), forecast from ${cap.forecastFrom}`;
   return `not expected to reach ${limit} within the horizon`;
 }
 

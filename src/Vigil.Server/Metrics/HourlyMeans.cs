@@ -1,0 +1,149 @@
+using System.Buffers.Binary;
+
+namespace Vigil.Server.Metrics;
+
+/// <summary>
+/// The mean of each clock hour (UTC) of a series, for the last <see cref="Capacity"/> hours: the long view a capacity
+/// forecast needs. The chart keeps only the last 720 points — 12 hours of one-minute samples — and a forecast fitted
+/// to that cannot see a day: a disk whose logs grow all day and are rotated at midnight looks, by the evening, like
+/// one that fills in a day. Kept only for series a capacity rule selects. The hour being filled is kept as a running
+/// sum, so a restart in the middle of an hour loses nothing of it.
+/// </summary>
+public sealed class HourlyMeans(int capacity = HourlyMeans.DefaultCapacity)
+{
+    /// <summary>Four weeks: two weekly seasons, enough for <c>SeasonalPeriod</c> to see one.</summary>
+    public const int DefaultCapacity = 28 * 24;
+
+    private const int EncodedHour = 4 + 8;
+
+    private (int Hour, double Mean)[] _closed = [];
+    private int _start;
+    private int _closedCount;
+    private int _openHour = -1;
+    private double _openSum;
+    private int _openCount;
+
+    public int Capacity { get; } = capacity;
+
+    /// <summary>Hours with at least one sample, the one being filled included.</summary>
+    public int Count => _closedCount + (_openCount > 0 ? 1 : 0);
+
+    /// <summary>Adds a sample; one older than the hour being filled is ignored (samples come in time order: the
+    /// detector refuses older ones before they get here).</summary>
+    public void Add(DateTime timestamp, double value)
+    {
+        var hour = (int)(timestamp.Ticks / TimeSpan.TicksPerHour);
+        if (_openCount > 0 && hour < _openHour)
+        {
+            return;
+        }
+        if (_openCount > 0 && hour > _openHour)
+        {
+            Close((_openHour, _openSum / _openCount));
+            _openCount = 0;
+        }
+        if (_openCount == 0)
+        {
+            (_openHour, _openSum) = (hour, 0);
+        }
+        _openSum += value;
+        _openCount++;
+    }
+
+    /// <summary>Each hour's mean, oldest first, stamped at the middle of its hour (the hour being filled last).</summary>
+    public (DateTime[] Times, double[] Values) ToSeries()
+    {
+        var times = new DateTime[Count];
+        var values = new double[Count];
+        for (var i = 0; i < _closedCount; i++)
+        {
+            var (hour, mean) = _closed[(_start + i) % _closed.Length];
+            (times[i], values[i]) = (Middle(hour), mean);
+        }
+        if (_openCount > 0)
+        {
+            (times[^1], values[^1]) = (Middle(_openHour), _openSum / _openCount);
+        }
+        return (times, values);
+    }
+
+    private static DateTime Middle(int hour) => new((hour * TimeSpan.TicksPerHour) + (TimeSpan.TicksPerHour / 2), DateTimeKind.Utc);
+
+    private void Close((int Hour, double Mean) bucket)
+    {
+        if (_closedCount < _closed.Length)
+        {
+            _closed[(_start + _closedCount) % _closed.Length] = bucket;
+            _closedCount++;
+            return;
+        }
+        if (_closed.Length < Capacity)
+        {
+            var grown = new (int, double)[Math.Min(Capacity, Math.Max(16, _closed.Length * 2))];
+            for (var i = 0; i < _closedCount; i++)
+            {
+                grown[i] = _closed[(_start + i) % _closed.Length];
+            }
+            (_closed, _start) = (grown, 0);
+            _closed[_closedCount++] = bucket;
+            return;
+        }
+        _closed[_start] = bucket;
+        _start = (_start + 1) % _closed.Length;
+    }
+
+    /// <summary>Closed hours as (hour number, mean), then the hour being filled as (hour number, sum, count).</summary>
+    public byte[] Encode()
+    {
+        var bytes = new byte[4 + (_closedCount * EncodedHour) + 4 + 8 + 4];
+        var span = bytes.AsSpan();
+        BinaryPrimitives.WriteInt32LittleEndian(span, _closedCount);
+        span = span[4..];
+        for (var i = 0; i < _closedCount; i++, span = span[EncodedHour..])
+        {
+            var (hour, mean) = _closed[(_start + i) % _closed.Length];
+            BinaryPrimitives.WriteInt32LittleEndian(span, hour);
+            BinaryPrimitives.WriteDoubleLittleEndian(span[4..], mean);
+        }
+        BinaryPrimitives.WriteInt32LittleEndian(span, _openHour);
+        BinaryPrimitives.WriteDoubleLittleEndian(span[4..], _openSum);
+        BinaryPrimitives.WriteInt32LittleEndian(span[12..], _openCount);
+        return bytes;
+    }
+
+    /// <summary>Restores what <see cref="Encode"/> wrote; damaged bytes are a <see cref="FormatException"/>.</summary>
+    public static HourlyMeans Decode(ReadOnlySpan<byte> bytes, int capacity = DefaultCapacity)
+    {
+        if (bytes.Length < 4)
+        {
+            throw new FormatException("hourly means: truncated");
+        }
+        var count = BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        if (count < 0 || bytes.Length != 4 + ((long)count * EncodedHour) + 16)
+        {
+            throw new FormatException("hourly means: length does not match the count");
+        }
+        var means = new HourlyMeans(capacity);
+        var span = bytes[4..];
+        var previous = int.MinValue;
+        for (var i = 0; i < count; i++, span = span[EncodedHour..])
+        {
+            var hour = BinaryPrimitives.ReadInt32LittleEndian(span);
+            var mean = BinaryPrimitives.ReadDoubleLittleEndian(span[4..]);
+            if (hour <= previous || !double.IsFinite(mean))
+            {
+                throw new FormatException("hourly means: hours out of order or a mean that is not a number");
+            }
+            previous = hour;
+            means.Close((hour, mean)); // only the newest fit if the capacity was lowered
+        }
+        var (openHour, openSum, openCount) = (BinaryPrimitives.ReadInt32LittleEndian(span), BinaryPrimitives.ReadDoubleLittleEndian(span[4..]),
+            BinaryPrimitives.ReadInt32LittleEndian(span[12..]));
+        if (openCount < 0 || (openCount > 0 && (openHour <= previous || !double.IsFinite(openSum))))
+        {
+            throw new FormatException("hourly means: a bad hour being filled");
+        }
+        (means._openHour, means._openSum, means._openCount) = (openHour, openSum, openCount);
+        return means;
+    }
+}
