@@ -115,6 +115,7 @@ function mountList(root, { query, ctx }) {
   let disposed = false;
   let needle = query.get('q') || '';
   let timer = null;
+  let fetched = null; // {match, list}: the last answer, which words narrow without asking again
   const body = h('div', {}, h('div', { class: 'card' }, loading('Loading metric series…')));
   const sources = h('div', {});
   const search = h('input', {
@@ -126,7 +127,8 @@ function mountList(root, { query, ctx }) {
       replaceQuery({ q: needle.trim() || null });
       // A selector asks the server (once typing pauses); words only narrow what is loaded.
       clearTimeout(timer);
-      timer = setTimeout(load, isSelector(needle) ? 300 : 0);
+      if (isSelector(needle) || !fetched || fetched.match) timer = setTimeout(load, isSelector(needle) ? 300 : 0);
+      else render(fetched.list);
     },
   });
   mount(root, h('div', { class: 'page-head' }, h('h1', {}, 'Metrics'), h('div', { class: 'spacer' }), search), sources, body);
@@ -135,45 +137,53 @@ function mountList(root, { query, ctx }) {
   async function load() {
     const filter = needle.trim();
     try {
-      const [list, srcs] = await Promise.all([api.metricSeries(isSelector(filter) ? { match: filter } : {}), api.metricSources()]);
+      const match = isSelector(filter) ? filter : null;
+      const [list, srcs] = await Promise.all([api.metricSeries(match ? { match } : {}), api.metricSources()]);
       if (disposed || filter !== needle.trim()) return;
+      fetched = { match, list };
       mount(sources, srcs.length ? h('section', { class: 'card', 'data-testid': 'metric-sources' },
         h('h2', { class: 'card-title' }, 'Prometheus sources'),
         h('ul', { class: 'plain' }, srcs.map(s => h('li', { 'data-testid': 'metric-source', 'data-source': s.name, 'data-state': s.state },
           h('strong', {}, s.name), ' ', h('span', { class: s.state === 'error' ? 'sev sev-error' : 'sev sev-info' }, s.state), ' ',
           h('code', {}, s.query), s.lastError ? h('div', { class: 'muted' }, s.lastError) : null)))) : null);
-      if (!list.series.length && !filter) {
-        mount(body, h('div', { class: 'card', 'data-testid': 'metrics-empty' },
-          emptyState('No metric series yet', 'POST samples to /api/v1/metrics or configure metrics.sources to poll Prometheus.')));
-        return;
-      }
-      const words = isSelector(filter) ? [] : filter.toLowerCase().split(/\s+/).filter(Boolean);
-      const shown = list.series.filter(s => words.every(w => s.text.toLowerCase().includes(w)));
-      if (!shown.length) {
-        mount(body, h('div', { class: 'card', 'data-testid': 'metrics-no-match' }, emptyState(`No series match “${filter}”`,
-          isSelector(filter) ? 'The selector matched no series.' : `Only the ${list.series.length} series loaded are searched; a selector such as {service="checkout"} searches all ${list.count}.`)));
-        return;
-      }
-      const more = list.count > list.series.length
-        ? h('p', { class: 'muted table-note', 'data-testid': 'metric-series-more' },
-          `Showing ${list.series.length.toLocaleString()} of ${list.count.toLocaleString()} series (anomalous first); narrow them with a selector such as {service="checkout"}.`)
-        : null;
-      mount(body, h('section', { class: 'card' },
-        h('table', { class: 'table', 'data-testid': 'metric-series-list' },
-          h('thead', {}, h('tr', {}, h('th', {}, 'Series'), h('th', { class: 'num' }, 'Last value'), h('th', { class: 'num' }, 'Score'),
-            h('th', { class: 'num' }, 'Anomalies'), h('th', {}, 'Last sample'))),
-          h('tbody', {}, shown.map(s => h('tr', { 'data-testid': 'metric-series-row', 'data-series-id': s.id, 'data-anomalous': s.anomalous ? 'true' : null },
-            h('td', {}, s.anomalous ? h('span', { class: 'sev sev-warning', 'data-testid': 'metric-anomalous' }, 'anomalous') : null, ' ',
-              h('a', { href: link(`/metrics/${s.id}`), 'data-testid': 'metric-series-link' }, h('code', {}, s.text))),
-            h('td', { class: 'num' }, num(s.lastValue)),
-            h('td', { class: 'num' }, s.lastScore == null ? '—' : s.lastScore.toFixed(2)),
-            h('td', { class: 'num' }, s.anomalies),
-            h('td', { class: 'nowrap' }, s.lastTimestamp ? time(s.lastTimestamp) : '—'))))), more));
+      render(list);
     } catch (err) {
       if (disposed || filter !== needle.trim()) return;
+      fetched = null;
       // A selector the server cannot parse is the user's to fix: say what is wrong where the list would be.
       mount(body, h('div', { class: 'card', 'data-testid': err.status === 400 ? 'metrics-bad-filter' : null }, errorState('metric series', err)));
     }
+  }
+
+  function render(list) {
+    const filter = needle.trim();
+    if (!list.series.length && !filter) {
+      mount(body, h('div', { class: 'card', 'data-testid': 'metrics-empty' },
+        emptyState('No metric series yet', 'POST samples to /api/v1/metrics or configure metrics.sources to poll Prometheus.')));
+      return;
+    }
+    const words = isSelector(filter) ? [] : filter.toLowerCase().split(/\s+/).filter(Boolean);
+    const shown = list.series.filter(s => words.every(w => s.text.toLowerCase().includes(w)));
+    if (!shown.length) {
+      mount(body, h('div', { class: 'card', 'data-testid': 'metrics-no-match' }, emptyState(`No series match “${filter}”`,
+        isSelector(filter) ? 'The selector matched no series.' : `Only the ${list.series.length} series loaded are searched; a selector such as {service="checkout"} searches all ${list.count}.`)));
+      return;
+    }
+    const more = list.count > list.series.length
+      ? h('p', { class: 'muted table-note', 'data-testid': 'metric-series-more' },
+        `Showing ${list.series.length.toLocaleString()} of ${list.count.toLocaleString()} series (anomalous first); narrow them with a selector such as {service="checkout"}.`)
+      : null;
+    mount(body, h('section', { class: 'card' },
+      h('table', { class: 'table', 'data-testid': 'metric-series-list' },
+        h('thead', {}, h('tr', {}, h('th', {}, 'Series'), h('th', { class: 'num' }, 'Last value'), h('th', { class: 'num' }, 'Score'),
+          h('th', { class: 'num' }, 'Anomalies'), h('th', {}, 'Last sample'))),
+        h('tbody', {}, shown.map(s => h('tr', { 'data-testid': 'metric-series-row', 'data-series-id': s.id, 'data-anomalous': s.anomalous ? 'true' : null },
+          h('td', {}, s.anomalous ? h('span', { class: 'sev sev-warning', 'data-testid': 'metric-anomalous' }, 'anomalous') : null, ' ',
+            h('a', { href: link(`/metrics/${s.id}`), 'data-testid': 'metric-series-link' }, h('code', {}, s.text))),
+          h('td', { class: 'num' }, num(s.lastValue)),
+          h('td', { class: 'num' }, s.lastScore == null ? '—' : s.lastScore.toFixed(2)),
+          h('td', { class: 'num' }, s.anomalies),
+          h('td', { class: 'nowrap' }, s.lastTimestamp ? time(s.lastTimestamp) : '—'))))), more));
   }
 
   load();
