@@ -119,6 +119,16 @@ export function safeUrl(url) {
 }
 
 /** External link for alert-provided URLs, or plain text when the URL is not http(s). */
+/**
+ * An alert's source (its generatorURL): Vigil's own alerts link a page of this app ('/#/metrics/…' a chart,
+ * '/#/slos/…' an SLO), opened in place; a sender's URL (a Prometheus graph) opens in a new tab.
+ */
+export function sourceLink(url, attrs = {}) {
+  const own = /^\/(#\/(metrics|slos)\/[^\s]+)$/.exec(String(url));
+  if (own) return h('a', { href: own[1], title: 'Open in Vigil', 'data-testid': 'alert-source', ...attrs }, own[2] === 'metrics' ? 'Chart' : 'SLO');
+  return externalLink(url, 'Source ↗', { 'data-testid': 'alert-source', ...attrs });
+}
+
 export function externalLink(url, text, attrs = {}) {
   const href = safeUrl(url);
   if (!href) return h('span', { class: 'muted', title: String(url) }, text);

@@ -1,7 +1,7 @@
 // Alerts page: the Alertmanager v2 view of current alerts, with matcher filter and silenced/inhibited toggles.
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
-import { time, severityBadge, emptyState, errorState, loading, externalLink } from '../format.js';
+import { time, severityBadge, emptyState, errorState, loading, sourceLink } from '../format.js';
 import { parseMatchers, formatMatcher } from '../matchers.js';
 import { link, replaceQuery } from '../router.js';
 
@@ -125,7 +125,7 @@ function mountPage(root, { query, ctx }) {
           class: 'btn btn-sm', 'data-testid': 'silence-alert', title: 'Create a silence matching this alert\'s labels',
           href: link('/silences', { new: 1, matcher: Object.keys(labels).sort().map(n => formatMatcher({ name: n, value: labels[n], isRegex: false, isEqual: true })) }),
         }, 'Silence'),
-        a.generatorURL ? [' ', externalLink(a.generatorURL, 'Source ↗', { class: 'btn btn-sm btn-ghost' })] : null));
+        a.generatorURL ? [' ', sourceLink(a.generatorURL, { class: 'btn btn-sm btn-ghost' })] : null));
   }
 
   load();

@@ -1,7 +1,7 @@
 // Incident detail: header with actions, alerts of the group, notifications sent for it, timeline and notes.
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
-import { time, isSet, statusPill, severityBadge, priorityBadge, labelChips, emptyState, errorState, loading, externalLink } from '../format.js';
+import { time, isSet, statusPill, severityBadge, priorityBadge, labelChips, emptyState, errorState, loading, externalLink, sourceLink } from '../format.js';
 import { link } from '../router.js';
 import { escalationPanel } from './escalation-panel.js';
 import { chart } from './metrics.js';
@@ -231,7 +231,7 @@ function mountPage(root, { params, ctx }) {
       h('td', {}, labelChips(a.labels, { skip: Object.keys(incident?.groupLabels || {}) })),
       h('td', { class: 'nowrap' }, time(a.startsAt)),
       h('td', { class: 'nowrap' }, a.status === 'resolved' && isSet(a.endsAt) ? time(a.endsAt) : h('span', { class: 'muted' }, '—')),
-      h('td', { class: 'nowrap' }, a.generatorURL ? externalLink(a.generatorURL, 'Source ↗') : null));
+      h('td', { class: 'nowrap' }, a.generatorURL ? sourceLink(a.generatorURL) : null));
   }
 
   function renderTimeline(entries) {
