@@ -30,7 +30,9 @@ public static class SeriesForecast
         return Predict(times, values, horizon);
     }
 
-    private static Forecast? Predict(DateTime[] times, double[] values, TimeSpan? horizon)
+    /// <summary>The forecast <paramref name="horizon"/> ahead of the last of <paramref name="times"/> (or a quarter
+    /// of the span they cover), or null with too little history.</summary>
+    public static Forecast? Predict(DateTime[] times, double[] values, TimeSpan? horizon)
     {
         if (values.Length < MinimumPoints)
         {

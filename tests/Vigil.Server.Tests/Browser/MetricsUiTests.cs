@@ -155,6 +155,47 @@ public sealed class MetricsUiTests
     }
 
     [Fact]
+    public async Task A_capacity_series_shows_its_hourly_means_with_the_forecast_the_crossing_came_from()
+    {
+        const string config = """
+            route:
+              receiver: default
+            receivers:
+              - name: default
+            metrics:
+              capacity:
+                - matchers: ['__name__="disk_used_percent"']
+                  threshold: 90
+                  horizon: 7d
+            """;
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, config);
+        // 50 hours of one-minute samples filling 0.1 % an hour: 90 is ~50 hours away, beyond 12 hours of points.
+        var now = DateTimeOffset.UtcNow;
+        var samples = Enumerable.Range(0, 3000).Select(i => (T: now.AddMinutes(i - 2999), V: 80 + (0.1 * i / 60.0) + (0.05 * (i % 7) / 7)))
+            .Select(p => $"{{\"series\":\"disk_used_percent\",\"labels\":{{\"instance\":\"db-1\"}},\"timestamp\":{p.T.ToUnixTimeSeconds()},\"value\":{p.V.ToString(CultureInfo.InvariantCulture)}}}");
+        using (var posted = await vigil.Client.PostAsync("/api/v1/metrics", new StringContent("{\"samples\":[" + string.Join(',', samples) + "]}", Encoding.UTF8, "application/json")))
+        {
+            posted.EnsureSuccessStatusCode();
+        }
+        var id = (await vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!["id"]!.GetValue<string>();
+
+        await using var chromium = await HeadlessChromium.OpenAsync(vigil.AdminToken);
+        await chromium.Page.GotoAsync(new Uri(vigil.Address, $"/#/metrics/{id}").ToString());
+        var page = chromium.Page;
+        await Assertions.Expect(page.GetByTestId("metric-capacity")).ToContainTextAsync("forecast from hourly means of 2 days");
+        var hourly = page.GetByTestId("metric-hourly");
+        await Assertions.Expect(hourly).ToContainTextAsync("Hourly means, last 2 days");
+        await Assertions.Expect(hourly.GetByTestId("metric-line")).ToHaveCountAsync(1);
+        await Assertions.Expect(hourly.GetByTestId("metric-forecast-cone")).ToHaveCountAsync(1);
+        await Assertions.Expect(hourly.GetByTestId("metric-capacity-threshold")).ToHaveCountAsync(1);
+        var area = hourly.GetByTestId("chart-hover-area");
+        var box = (await area.BoundingBoxAsync())!;
+        await area.HoverAsync(new() { Position = new() { X = 1, Y = box.Height / 2 } });
+        await Assertions.Expect(hourly.GetByTestId("metric-readout")).ToContainTextAsync("mean of the hour 80");
+        Assert.Empty(chromium.ConsoleErrors);
+    }
+
+    [Fact]
     public async Task A_disk_past_its_capacity_threshold_says_since_when_not_that_it_will_never_get_there()
     {
         const string config = """

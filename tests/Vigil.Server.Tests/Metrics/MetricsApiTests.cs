@@ -809,6 +809,12 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
         var (from, at) = await CapacityAsync(_vigil);
         Assert.Equal("hourly means of 2 days", from);
         Assert.InRange((at - now).TotalHours, 30, 80);
+        var hourly = (await _vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{id}"))["hourly"]!;
+        Assert.InRange(hourly["points"]!.AsArray().Count, 50, 51); // 50 hours, the first and last ones partly filled
+        Assert.Equal(168, hourly["forecast"]!["points"]!.AsArray().Count); // the rule's 7 days, hour by hour
+        await AcceptedAsync(Body("mem_used", "{\"instance\":\"db-7\"}", Calm(30, now)));
+        var other = (await _vigil.Client.GetJsonAsync("/api/v1/metrics/series?name=mem_used"))["series"]![0]!["id"]!.GetValue<string>();
+        Assert.Null((await _vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{other}"))["hourly"]); // no capacity rule, no hourly means
         await _vigil.Services.GetRequiredService<MetricIngest>().EvaluateCapacityAsync(CancellationToken.None);
         var alert = (await _vigil.Client.GetJsonAsync("/api/v2/alerts?filter=alertname%3DCapacityForecast&filter=instance%3Ddb-7")).AsArray().Single()!;
         Assert.Equal("hourly means of 2 days", alert["annotations"]!["forecast_from"]!.GetValue<string>());

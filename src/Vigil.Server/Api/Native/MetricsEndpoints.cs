@@ -236,7 +236,27 @@ public static class MetricsEndpoints
         var threshold = summary.Threshold;
         var rule = state.CapacityRule(ingest.Config);
         var dtos = points.Select(p => Point(p, threshold)).ToList();
-        return Results.Json(new MetricSeriesDetailDto(summary, threshold, period, dtos, Forecast(points, hourly, rule)), MetricsJson.Default.MetricSeriesDetailDto);
+        return Results.Json(new MetricSeriesDetailDto(summary, threshold, period, dtos, Forecast(points, hourly, rule), Hourly(hourly, rule)),
+            MetricsJson.Default.MetricSeriesDetailDto);
+    }
+
+    private static HourlyMeansDto? Hourly((DateTime[] Times, double[] Values)? hourly, Core.Config.CapacityRule? rule)
+    {
+        if (hourly is not { } means || means.Values.Length == 0)
+        {
+            return null;
+        }
+        var points = means.Times.Zip(means.Values, (t, v) => new HourlyPointDto(Utc(t), v)).ToList();
+        Forecast? forecast;
+        try
+        {
+            forecast = SeriesForecast.Predict(means.Times, means.Values, rule?.Horizon);
+        }
+        catch (ArgumentException)
+        {
+            forecast = null;
+        }
+        return new HourlyMeansDto(points, forecast is null ? null : new MetricForecastDto(forecast.Model.Describe(), forecast.IntervalLevel, Cone(forecast), null));
     }
 
     private static MetricForecastDto? Forecast(MetricPoint[] points, (DateTime[], double[])? hourly, Core.Config.CapacityRule? rule)
@@ -262,10 +282,12 @@ public static class MetricsEndpoints
             capacity = new CapacityDto(rule.Threshold, rule.Horizon.TotalSeconds, crossing is { } c ? Utc(c.Point.Timestamp) : null,
                 past is { } p ? Utc(p) : null, rule.Falling ? "falling" : "rising", crossing?.Basis);
         }
-        var cone = forecast.Points.Where(p => double.IsFinite(p.Value) && double.IsFinite(p.Lower) && double.IsFinite(p.Upper))
-            .Select(p => new ForecastPointDto(Utc(p.Timestamp), p.Value, p.Lower, p.Upper)).ToList();
-        return new MetricForecastDto(forecast.Model.Describe(), forecast.IntervalLevel, cone, capacity);
+        return new MetricForecastDto(forecast.Model.Describe(), forecast.IntervalLevel, Cone(forecast), capacity);
     }
+
+    private static List<ForecastPointDto> Cone(Forecast forecast) =>
+        [.. forecast.Points.Where(p => double.IsFinite(p.Value) && double.IsFinite(p.Lower) && double.IsFinite(p.Upper))
+            .Select(p => new ForecastPointDto(Utc(p.Timestamp), p.Value, p.Lower, p.Upper))];
 
     private static MetricSeriesSummaryDto Summary(MetricSeriesState s, Core.Config.MetricsConfig config, DateTimeOffset now)
     {

@@ -51,5 +51,15 @@ public sealed record MetricForecastDto(string Model, double IntervalLevel, IRead
 /// <param name="Direction">"rising" (the threshold is a ceiling) or "falling" (a floor).</param>
 public sealed record CapacityDto(double Threshold, double HorizonSeconds, DateTimeOffset? CrossingAt, DateTimeOffset? PastSince, string Direction, string? ForecastFrom);
 
+/// <param name="Hourly">The hourly means a capacity rule's series keeps, with their own forecast over the rule's
+/// horizon; null for other series.</param>
 public sealed record MetricSeriesDetailDto(
-    MetricSeriesSummaryDto Series, double Threshold, int SeasonalPeriod, IReadOnlyList<MetricPointDto> Points, MetricForecastDto? Forecast);
+    MetricSeriesSummaryDto Series, double Threshold, int SeasonalPeriod, IReadOnlyList<MetricPointDto> Points, MetricForecastDto? Forecast,
+    HourlyMeansDto? Hourly);
+
+/// <param name="Points">Each hour's mean, stamped at the middle of its hour (the hour being filled last).</param>
+/// <param name="Forecast">Fitted to the hourly means, over the capacity rule's horizon (no capacity object: the
+/// series' forecast has it); null with fewer than 20 hours.</param>
+public sealed record HourlyMeansDto(IReadOnlyList<HourlyPointDto> Points, MetricForecastDto? Forecast);
+
+public sealed record HourlyPointDto(DateTimeOffset T, double Value);

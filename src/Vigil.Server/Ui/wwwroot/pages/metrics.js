@@ -91,13 +91,37 @@ export function chart(detail, { width = 900, height = 260 } = {}) {
 
 const readoutTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
+const hourStart = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const hourEnd = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** The clock hour an hourly mean is stamped in the middle of: "Nov 27, 04:00 – 05:00". */
+function hourSpan(middle) {
+  return `${hourStart.format(middle - 1_800_000)} – ${hourEnd.format(middle + 1_800_000)}`;
+}
+
 /** One point in words: when, the value, what was expected and how surprising it was (or the forecast's interval). */
 function readout(p) {
   const when = readoutTime.format(p.x);
   if (p.forecast) return `${when} · forecast ${num(p.value)} (95%: ${num(p.lower)} – ${num(p.upper)})`;
+  if (p.hourly) return `${hourSpan(p.x)} · mean of the hour ${num(p.value)}`;
   const expected = p.lower == null ? 'learning (no expected range yet)' : `expected ${num(p.lower)} – ${num(p.upper)}`;
   const anomaly = p.anomaly ? ` · anomaly (${p.signal})` : '';
   return `${when} · ${num(p.value)} · ${expected} · score ${p.score.toFixed(2)}${anomaly}`;
+}
+
+/**
+ * The hourly means a capacity rule's series keeps (up to four weeks) with their forecast over the rule's horizon:
+ * where a capacity crossing beyond the recent points comes from. Nothing for other series.
+ */
+function hourlyChart(d) {
+  const hourly = d.hourly;
+  if (!hourly || hourly.points.length < 2) return null;
+  const days = (Date.parse(hourly.points[hourly.points.length - 1].t) - Date.parse(hourly.points[0].t)) / 86_400_000 + 1 / 24;
+  const points = hourly.points.map(p => ({ t: p.t, value: p.value, score: 0, lower: null, upper: null, signal: 'None', anomaly: false, hourly: true }));
+  return h('section', { class: 'metric-hourly', 'data-testid': 'metric-hourly' },
+    h('h2', { class: 'card-title' }, `Hourly means, last ${days >= 2 ? `${Math.round(days)} days` : `${Math.round(days * 24)} hours`}`),
+    chart({ points, forecast: hourly.forecast && { ...hourly.forecast, capacity: d.forecast?.capacity } }, { height: 200 }),
+    h('p', { class: 'muted chart-legend' }, 'Line: the mean of each hour · dashed: forecast over the capacity rule\'s horizon with 95% interval'));
 }
 
 /** What a capacity rule says of the series: past its threshold since when, or when the forecast reaches it. */
@@ -211,6 +235,7 @@ function mountDetail(root, { params, ctx }) {
         h('div', { class: 'page-head' }, h('h1', {}, h('code', {}, s.text)), h('span', { class: 'spacer' }), relearnButton, deleteButton),
         chart(d),
         h('p', { class: 'muted chart-legend' }, 'Line: values · band: expected range · red: anomalies · dashed: forecast with 95% interval'),
+        hourlyChart(d),
         h('dl', { class: 'facts' },
           h('dt', {}, 'Last value'), h('dd', { 'data-testid': 'metric-last-value' }, num(s.lastValue)),
           h('dt', {}, 'Samples learned'), h('dd', { 'data-testid': 'metric-samples' }, s.samples.toLocaleString()),
