@@ -16,17 +16,15 @@ public sealed class HourlyMeans(int capacity = HourlyMeans.DefaultCapacity)
 
     private const int EncodedHour = 4 + 8;
 
-    private (int Hour, double Mean)[] _closed = [];
-    private int _start;
-    private int _closedCount;
+    private readonly Ring<(int Hour, double Mean)> _closed = new(capacity);
     private int _openHour = -1;
     private double _openSum;
     private int _openCount;
 
-    public int Capacity { get; } = capacity;
+    public int Capacity => _closed.Capacity;
 
     /// <summary>Hours with at least one sample, the one being filled included.</summary>
-    public int Count => _closedCount + (_openCount > 0 ? 1 : 0);
+    public int Count => _closed.Count + (_openCount > 0 ? 1 : 0);
 
     /// <summary>Adds a sample; one older than the hour being filled is ignored (samples come in time order: the
     /// detector refuses older ones before they get here).</summary>
@@ -39,7 +37,7 @@ public sealed class HourlyMeans(int capacity = HourlyMeans.DefaultCapacity)
         }
         if (_openCount > 0 && hour > _openHour)
         {
-            Close((_openHour, _openSum / _openCount));
+            _closed.Add((_openHour, _openSum / _openCount));
             _openCount = 0;
         }
         if (_openCount == 0)
@@ -55,9 +53,9 @@ public sealed class HourlyMeans(int capacity = HourlyMeans.DefaultCapacity)
     {
         var times = new DateTime[Count];
         var values = new double[Count];
-        for (var i = 0; i < _closedCount; i++)
+        for (var i = 0; i < _closed.Count; i++)
         {
-            var (hour, mean) = _closed[(_start + i) % _closed.Length];
+            var (hour, mean) = _closed[i];
             (times[i], values[i]) = (Middle(hour), mean);
         }
         if (_openCount > 0)
@@ -69,39 +67,16 @@ public sealed class HourlyMeans(int capacity = HourlyMeans.DefaultCapacity)
 
     private static DateTime Middle(int hour) => new((hour * TimeSpan.TicksPerHour) + (TimeSpan.TicksPerHour / 2), DateTimeKind.Utc);
 
-    private void Close((int Hour, double Mean) bucket)
-    {
-        if (_closedCount < _closed.Length)
-        {
-            _closed[(_start + _closedCount) % _closed.Length] = bucket;
-            _closedCount++;
-            return;
-        }
-        if (_closed.Length < Capacity)
-        {
-            var grown = new (int, double)[Math.Min(Capacity, Math.Max(16, _closed.Length * 2))];
-            for (var i = 0; i < _closedCount; i++)
-            {
-                grown[i] = _closed[(_start + i) % _closed.Length];
-            }
-            (_closed, _start) = (grown, 0);
-            _closed[_closedCount++] = bucket;
-            return;
-        }
-        _closed[_start] = bucket;
-        _start = (_start + 1) % _closed.Length;
-    }
-
     /// <summary>Closed hours as (hour number, mean), then the hour being filled as (hour number, sum, count).</summary>
     public byte[] Encode()
     {
-        var bytes = new byte[4 + (_closedCount * EncodedHour) + 4 + 8 + 4];
+        var bytes = new byte[4 + (_closed.Count * EncodedHour) + 4 + 8 + 4];
         var span = bytes.AsSpan();
-        BinaryPrimitives.WriteInt32LittleEndian(span, _closedCount);
+        BinaryPrimitives.WriteInt32LittleEndian(span, _closed.Count);
         span = span[4..];
-        for (var i = 0; i < _closedCount; i++, span = span[EncodedHour..])
+        for (var i = 0; i < _closed.Count; i++, span = span[EncodedHour..])
         {
-            var (hour, mean) = _closed[(_start + i) % _closed.Length];
+            var (hour, mean) = _closed[i];
             BinaryPrimitives.WriteInt32LittleEndian(span, hour);
             BinaryPrimitives.WriteDoubleLittleEndian(span[4..], mean);
         }
@@ -135,7 +110,7 @@ public sealed class HourlyMeans(int capacity = HourlyMeans.DefaultCapacity)
                 throw new FormatException("hourly means: hours out of order or a mean that is not a number");
             }
             previous = hour;
-            means.Close((hour, mean)); // only the newest fit if the capacity was lowered
+            means._closed.Add((hour, mean)); // only the newest fit if the capacity was lowered
         }
         var (openHour, openSum, openCount) = (BinaryPrimitives.ReadInt32LittleEndian(span), BinaryPrimitives.ReadDoubleLittleEndian(span[4..]),
             BinaryPrimitives.ReadInt32LittleEndian(span[12..]));

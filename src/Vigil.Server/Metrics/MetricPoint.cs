@@ -19,56 +19,25 @@ public readonly record struct MetricPoint(long Ticks, double Value, float Score,
 }
 
 /// <summary>
-/// The last <see cref="Capacity"/> points of a series (a ring), grown on demand so a series with few points costs
-/// little. Encoded as a version byte, a count and fixed-size records for storage.
+/// The last <see cref="Capacity"/> points of a series (a <see cref="Ring{T}"/>). Encoded as a version byte, a count
+/// and fixed-size records for storage.
 /// </summary>
 public sealed class PointBuffer(int capacity)
 {
     private const byte Version = 1;
-    private MetricPoint[] _items = [];
-    private int _start;
+    private readonly Ring<MetricPoint> _ring = new(capacity);
 
-    public int Capacity { get; } = capacity;
+    public int Capacity => _ring.Capacity;
 
-    public int Count { get; private set; }
+    public int Count => _ring.Count;
 
-    public MetricPoint this[int index] => _items[(_start + index) % _items.Length];
+    public MetricPoint this[int index] => _ring[index];
 
     public MetricPoint? Last => Count == 0 ? null : this[Count - 1];
 
-    public void Add(MetricPoint point)
-    {
-        if (Count < _items.Length)
-        {
-            _items[(_start + Count) % _items.Length] = point;
-            Count++;
-            return;
-        }
-        if (_items.Length < Capacity)
-        {
-            var grown = new MetricPoint[Math.Min(Capacity, Math.Max(16, _items.Length * 2))];
-            for (var i = 0; i < Count; i++)
-            {
-                grown[i] = this[i];
-            }
-            (_items, _start) = (grown, 0);
-            _items[Count++] = point;
-            return;
-        }
-        // Full: overwrite the oldest.
-        _items[_start] = point;
-        _start = (_start + 1) % _items.Length;
-    }
+    public void Add(MetricPoint point) => _ring.Add(point);
 
-    public MetricPoint[] ToArray()
-    {
-        var result = new MetricPoint[Count];
-        for (var i = 0; i < Count; i++)
-        {
-            result[i] = this[i];
-        }
-        return result;
-    }
+    public MetricPoint[] ToArray() => _ring.ToArray();
 
     public byte[] Encode()
     {

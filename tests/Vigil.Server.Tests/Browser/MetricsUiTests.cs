@@ -9,6 +9,28 @@ namespace Vigil.Server.Tests.Browser;
 /// has the band, the marked anomaly and the forecast cone, and the alert's source link opens that chart.</summary>
 public sealed class MetricsUiTests
 {
+    private const string CapacityConfig = """
+        route:
+          receiver: default
+        receivers:
+          - name: default
+        metrics:
+          capacity:
+            - matchers: ['__name__="disk_used_percent"']
+              threshold: 90
+              horizon: 7d
+        """;
+
+    /// <summary>One JSON sample of a series with an <c>instance</c> label.</summary>
+    private static string Sample(string series, string instance, DateTimeOffset at, double value) =>
+        $"{{\"series\":\"{series}\",\"labels\":{{\"instance\":\"{instance}\"}},\"timestamp\":{at.ToUnixTimeSeconds()},\"value\":{value.ToString(CultureInfo.InvariantCulture)}}}";
+
+    private static async Task PushAsync(RunningVigil vigil, IEnumerable<string> samples)
+    {
+        using var posted = await vigil.Client.PostAsync("/api/v1/metrics", new StringContent("{\"samples\":[" + string.Join(',', samples) + "]}", Encoding.UTF8, "application/json"));
+        posted.EnsureSuccessStatusCode();
+    }
+
     [Fact]
     public async Task A_spiking_series_is_listed_charted_with_its_anomaly_and_linked_from_the_alert()
     {
@@ -25,10 +47,7 @@ public sealed class MetricsUiTests
         var samples = Enumerable.Range(0, 300).Select(i => (T: now.AddSeconds(i - 300), V: 20 + random.NextDouble()))
             .Append((T: now, V: 95.0))
             .Select(p => $"{{\"series\":\"queue_depth\",\"labels\":{{\"queue\":\"orders\"}},\"timestamp\":{(p.T.ToUnixTimeMilliseconds() / 1000.0).ToString(CultureInfo.InvariantCulture)},\"value\":{p.V.ToString(CultureInfo.InvariantCulture)}}}");
-        using (var posted = await vigil.Client.PostAsync("/api/v1/metrics", new StringContent("{\"samples\":[" + string.Join(',', samples) + "]}", Encoding.UTF8, "application/json")))
-        {
-            posted.EnsureSuccessStatusCode();
-        }
+        await PushAsync(vigil, samples);
         var alert = (await vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray().Single()!;
         var id = alert["annotations"]!["series_id"]!.GetValue<string>();
 
@@ -119,10 +138,7 @@ public sealed class MetricsUiTests
         var samples = new[] { ("queue_depth", "orders"), ("queue_depth", "emails"), ("cpu_usage", "orders") }
             .Concat(Enumerable.Range(0, 500).Select(i => ("zz_filler", $"q{i:D3}")))
             .Select(s => $"{{\"series\":\"{s.Item1}\",\"labels\":{{\"queue\":\"{s.Item2}\"}},\"timestamp\":{now},\"value\":1}}");
-        using (var posted = await vigil.Client.PostAsync("/api/v1/metrics", new StringContent("{\"samples\":[" + string.Join(',', samples) + "]}", Encoding.UTF8, "application/json")))
-        {
-            posted.EnsureSuccessStatusCode();
-        }
+        await PushAsync(vigil, samples);
 
         await using var chromium = await HeadlessChromium.OpenAsync(vigil.AdminToken);
         var page = chromium.Page;
@@ -157,26 +173,12 @@ public sealed class MetricsUiTests
     [Fact]
     public async Task A_capacity_series_shows_its_hourly_means_with_the_forecast_the_crossing_came_from()
     {
-        const string config = """
-            route:
-              receiver: default
-            receivers:
-              - name: default
-            metrics:
-              capacity:
-                - matchers: ['__name__="disk_used_percent"']
-                  threshold: 90
-                  horizon: 7d
-            """;
-        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, config);
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, CapacityConfig);
         // 50 hours of one-minute samples filling 0.1 % an hour: 90 is ~50 hours away, beyond 12 hours of points.
         var now = DateTimeOffset.UtcNow;
         var samples = Enumerable.Range(0, 3000).Select(i => (T: now.AddMinutes(i - 2999), V: 80 + (0.1 * i / 60.0) + (0.05 * (i % 7) / 7)))
-            .Select(p => $"{{\"series\":\"disk_used_percent\",\"labels\":{{\"instance\":\"db-1\"}},\"timestamp\":{p.T.ToUnixTimeSeconds()},\"value\":{p.V.ToString(CultureInfo.InvariantCulture)}}}");
-        using (var posted = await vigil.Client.PostAsync("/api/v1/metrics", new StringContent("{\"samples\":[" + string.Join(',', samples) + "]}", Encoding.UTF8, "application/json")))
-        {
-            posted.EnsureSuccessStatusCode();
-        }
+            .Select(p => Sample("disk_used_percent", "db-1", p.T, p.V));
+        await PushAsync(vigil, samples);
         var id = (await vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!["id"]!.GetValue<string>();
 
         await using var chromium = await HeadlessChromium.OpenAsync(vigil.AdminToken);
@@ -198,25 +200,11 @@ public sealed class MetricsUiTests
     [Fact]
     public async Task A_disk_past_its_capacity_threshold_says_since_when_not_that_it_will_never_get_there()
     {
-        const string config = """
-            route:
-              receiver: default
-            receivers:
-              - name: default
-            metrics:
-              capacity:
-                - matchers: ['__name__="disk_used_percent"']
-                  threshold: 90
-                  horizon: 7d
-            """;
-        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, config);
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, CapacityConfig);
         var now = DateTimeOffset.UtcNow;
         var samples = Enumerable.Range(0, 100).Select(i => (T: now.AddMinutes(i - 99), V: 80 + (0.15 * i)))
-            .Select(p => $"{{\"series\":\"disk_used_percent\",\"labels\":{{\"instance\":\"db-1\"}},\"timestamp\":{p.T.ToUnixTimeSeconds()},\"value\":{p.V.ToString(CultureInfo.InvariantCulture)}}}");
-        using (var posted = await vigil.Client.PostAsync("/api/v1/metrics", new StringContent("{\"samples\":[" + string.Join(',', samples) + "]}", Encoding.UTF8, "application/json")))
-        {
-            posted.EnsureSuccessStatusCode();
-        }
+            .Select(p => Sample("disk_used_percent", "db-1", p.T, p.V));
+        await PushAsync(vigil, samples);
         var id = (await vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!["id"]!.GetValue<string>();
 
         await using var chromium = await HeadlessChromium.OpenAsync(vigil.AdminToken);
