@@ -3,11 +3,13 @@ using Vigil.Server.Metrics;
 namespace Vigil.Server.Demo;
 
 /// <summary>
-/// <c>--demo</c>: three metric series through the same ingest as <c>POST /api/v1/metrics</c>, so the Metrics page has
+/// <c>--demo</c>: four metric series through the same ingest as <c>POST /api/v1/metrics</c>, so the Metrics page has
 /// charts with bands, anomalies and a forecast cone from the first minute: a latency with short spikes, a queue that
-/// backs up for twenty minutes every three hours (a level shift), and a disk filling towards the demo config's
-/// capacity rule (90 %). On first start six hours of history are learned and charted without alerting; after that a
-/// sample every <see cref="Interval"/>, scored and alerting like any pushed sample.
+/// backs up for twenty minutes every three hours (a level shift), a disk filling towards the demo config's capacity
+/// rule (90 %), and a log disk that grows all day and is rotated at midnight — which never fills, as its two weeks of
+/// hourly means show, though its evening hours alone look like a disk filling up. On first start six hours of history
+/// (two weeks for the log disk) are learned and charted without alerting; after that a sample every
+/// <see cref="Interval"/>, scored and alerting like any pushed sample.
 /// </summary>
 /// <remarks>
 /// The shapes are functions of wall-clock time, so a restart continues the same story (a series that already exists
@@ -29,6 +31,12 @@ public sealed class DemoMetrics(MetricIngest ingest, TimeProvider time, ILogger<
     internal static readonly SeriesKey Disk = new("node_filesystem_used_percent",
         [new("service", "inventory"), new("instance", "db-1"), new("mountpoint", "/data")]);
 
+    internal static readonly SeriesKey LogDisk = new("node_filesystem_used_percent",
+        [new("service", "search"), new("instance", "log-1"), new("mountpoint", "/var/log")]);
+
+    /// <summary>The log disk's history: two weeks, so its hourly means hold its daily pattern from the first minute.</summary>
+    public static readonly TimeSpan LogDiskBackfill = TimeSpan.FromDays(14);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var random = new Random(NoiseSeed);
@@ -45,7 +53,8 @@ public sealed class DemoMetrics(MetricIngest ingest, TimeProvider time, ILogger<
         {
             try
             {
-                await ingest.IngestAsync(SamplesAt(time.GetUtcNow().UtcDateTime, random), alerting: true, stoppingToken);
+                var now = time.GetUtcNow().UtcDateTime;
+                await ingest.IngestAsync([.. SamplesAt(now, random), new(LogDisk, now, LogDiskAt(now, random))], alerting: true, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -54,7 +63,8 @@ public sealed class DemoMetrics(MetricIngest ingest, TimeProvider time, ILogger<
         }
     }
 
-    /// <summary>Learns the last six hours of every demo series that does not exist yet (learned and charted, no alerts).</summary>
+    /// <summary>Learns the last six hours (two weeks of the log disk) of every demo series that does not exist yet
+    /// (learned and charted, no alerts).</summary>
     private async Task BackfillAsync(Random random, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -63,6 +73,13 @@ public sealed class DemoMetrics(MetricIngest ingest, TimeProvider time, ILogger<
         for (var at = now - Backfill; at <= now; at += Interval)
         {
             history.AddRange(SamplesAt(at, random).Where(s => !known.Contains(s.Series.Id)));
+        }
+        if (ingest.Find(LogDisk.Id) is null)
+        {
+            for (var at = now - LogDiskBackfill; at <= now; at += Interval)
+            {
+                history.Add(new(LogDisk, at, LogDiskAt(at, random)));
+            }
         }
         if (history.Count > 0)
         {
@@ -99,6 +116,10 @@ public sealed class DemoMetrics(MetricIngest ingest, TimeProvider time, ILogger<
         var used = 60 + (3 * Phase(at, TimeSpan.FromHours(12)).TotalHours);
         return Math.Round(Math.Min(99.5, used + (0.05 * Gaussian(random))), 2);
     }
+
+    /// <summary>55 % at midnight (UTC), 80 % by the end of the day, every day: logs rotated nightly.</summary>
+    internal static double LogDiskAt(DateTime at, Random random) =>
+        Math.Round(55 + (25 * at.TimeOfDay.TotalDays) + (0.1 * Gaussian(random)), 2);
 
     private static double Hours(DateTime at) => at.Ticks / (double)TimeSpan.TicksPerHour;
 
