@@ -7,7 +7,7 @@ namespace Vigil.Server.Metrics;
 /// forecast needs. The chart keeps only the last 720 points — 12 hours of one-minute samples — and a forecast fitted
 /// to that cannot see a day: a disk whose logs grow all day and are rotated at midnight looks, by the evening, like
 /// one that fills in a day. Kept only for series a capacity rule selects. The hour being filled is kept as a running
-/// sum, so a restart in the middle of an hour loses nothing of it.
+/// mean and count (a sum of large values would overflow), so a restart in the middle of an hour loses nothing of it.
 /// </summary>
 public sealed class HourlyMeans(int capacity = HourlyMeans.DefaultCapacity)
 {
@@ -18,8 +18,11 @@ public sealed class HourlyMeans(int capacity = HourlyMeans.DefaultCapacity)
 
     private readonly Ring<(int Hour, double Mean)> _closed = new(capacity);
     private int _openHour = -1;
-    private double _openSum;
+    private double _openMean;
     private int _openCount;
+
+    /// <summary>The last hour a <see cref="DateTime"/> can be in.</summary>
+    private static readonly int LastHour = (int)(DateTime.MaxValue.Ticks / TimeSpan.TicksPerHour);
 
     public int Capacity => _closed.Capacity;
 
@@ -37,15 +40,17 @@ public sealed class HourlyMeans(int capacity = HourlyMeans.DefaultCapacity)
         }
         if (_openCount > 0 && hour > _openHour)
         {
-            _closed.Add((_openHour, _openSum / _openCount));
+            _closed.Add((_openHour, _openMean));
             _openCount = 0;
         }
         if (_openCount == 0)
         {
-            (_openHour, _openSum) = (hour, 0);
+            (_openHour, _openMean) = (hour, 0);
         }
-        _openSum += value;
         _openCount++;
+        var mean = _openMean + ((value - _openMean) / _openCount);
+        // The difference of two huge values of opposite sign overflows; the weighted form does not.
+        _openMean = double.IsFinite(mean) ? mean : (_openMean * ((_openCount - 1.0) / _openCount)) + (value / _openCount);
     }
 
     /// <summary>Each hour's mean, oldest first, stamped at the middle of its hour (the hour being filled last).</summary>
@@ -60,14 +65,14 @@ public sealed class HourlyMeans(int capacity = HourlyMeans.DefaultCapacity)
         }
         if (_openCount > 0)
         {
-            (times[^1], values[^1]) = (Middle(_openHour), _openSum / _openCount);
+            (times[^1], values[^1]) = (Middle(_openHour), _openMean);
         }
         return (times, values);
     }
 
     private static DateTime Middle(int hour) => new((hour * TimeSpan.TicksPerHour) + (TimeSpan.TicksPerHour / 2), DateTimeKind.Utc);
 
-    /// <summary>Closed hours as (hour number, mean), then the hour being filled as (hour number, sum, count).</summary>
+    /// <summary>Closed hours as (hour number, mean), then the hour being filled as (hour number, mean, count).</summary>
     public byte[] Encode()
     {
         var bytes = new byte[4 + (_closed.Count * EncodedHour) + 4 + 8 + 4];
@@ -81,7 +86,7 @@ public sealed class HourlyMeans(int capacity = HourlyMeans.DefaultCapacity)
             BinaryPrimitives.WriteDoubleLittleEndian(span[4..], mean);
         }
         BinaryPrimitives.WriteInt32LittleEndian(span, _openHour);
-        BinaryPrimitives.WriteDoubleLittleEndian(span[4..], _openSum);
+        BinaryPrimitives.WriteDoubleLittleEndian(span[4..], _openMean);
         BinaryPrimitives.WriteInt32LittleEndian(span[12..], _openCount);
         return bytes;
     }
@@ -105,20 +110,22 @@ public sealed class HourlyMeans(int capacity = HourlyMeans.DefaultCapacity)
         {
             var hour = BinaryPrimitives.ReadInt32LittleEndian(span);
             var mean = BinaryPrimitives.ReadDoubleLittleEndian(span[4..]);
-            if (hour <= previous || !double.IsFinite(mean))
+            if (hour <= previous || hour < 0 || hour > LastHour || !double.IsFinite(mean))
             {
-                throw new FormatException("hourly means: hours out of order or a mean that is not a number");
+                throw new FormatException("hourly means: hours out of order or range, or a mean that is not a number");
             }
             previous = hour;
             means._closed.Add((hour, mean)); // only the newest fit if the capacity was lowered
         }
-        var (openHour, openSum, openCount) = (BinaryPrimitives.ReadInt32LittleEndian(span), BinaryPrimitives.ReadDoubleLittleEndian(span[4..]),
+        var (openHour, openMean, openCount) = (BinaryPrimitives.ReadInt32LittleEndian(span), BinaryPrimitives.ReadDoubleLittleEndian(span[4..]),
             BinaryPrimitives.ReadInt32LittleEndian(span[12..]));
-        if (openCount < 0 || (openCount > 0 && (openHour <= previous || !double.IsFinite(openSum))))
+        // An hour is closed only when a later one opens, so stored closed hours always come with an hour being filled.
+        if (openCount < 0 || (count > 0 && openCount == 0)
+            || (openCount > 0 && (openHour <= previous || openHour > LastHour || openHour < 0 || !double.IsFinite(openMean))))
         {
             throw new FormatException("hourly means: a bad hour being filled");
         }
-        (means._openHour, means._openSum, means._openCount) = (openHour, openSum, openCount);
+        (means._openHour, means._openMean, means._openCount) = (openHour, openMean, openCount);
         return means;
     }
 }

@@ -36,7 +36,18 @@ public sealed partial class MetricIngest
                 points = state.Points.ToArray();
                 hourly = state.Hourly?.ToSeries();
             }
-            if (CapacityAlert(state.Key, rule, points, hourly, now, holdFor) is not { } alert)
+            Alert? alert;
+            try
+            {
+                alert = CapacityAlert(state.Key, rule, points, hourly, now, holdFor);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                // One series whose history cannot be forecast must not stop the round for every other.
+                LogCapacityFailed(state.Key.Canonical, ex.Message);
+                continue;
+            }
+            if (alert is null)
             {
                 continue;
             }
@@ -76,4 +87,7 @@ public sealed partial class MetricIngest
         }
         return MetricAlerts.ForCapacity(key, rule.Threshold, crossing, points[^1].Value, now, holdFor);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Metric series {Series}: capacity forecast failed ({Reason}); skipped this round")]
+    private partial void LogCapacityFailed(string series, string reason);
 }

@@ -383,8 +383,14 @@ public sealed partial class MetricIngest
             try
             {
                 var (detector, kind) = ImportDetector(record);
-                var (points, hourly) = StoredHistory.Decode(record.Points, PointsKept);
-                var state = new MetricSeriesState(key, detector, points, kind, RuleOfRestored(key, kind, Config)?.Key) { LastLearnedAt = restoredAt, Hourly = hourly };
+                var (points, hourly, hourlyProblem) = StoredHistory.Decode(record.Points, PointsKept);
+                if (hourlyProblem is not null)
+                {
+                    LogHourlyDropped(key.Canonical, hourlyProblem);
+                }
+                var state = new MetricSeriesState(key, detector, points, kind, RuleOfRestored(key, kind, Config)?.Key) { LastLearnedAt = restoredAt };
+                // Hourly means only while a capacity rule wants them: one taken out of the configuration drops them.
+                state.Hourly = state.CapacityRule(Config) is null ? null : hourly;
                 var threshold = state.Threshold(Config);
                 // The chart shows the restored points' anomalies, so the count starts from them, not from zero.
                 for (var i = 0; i < points.Count; i++)
@@ -463,6 +469,9 @@ public sealed partial class MetricIngest
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metric detection restored {Series} series")]
     private partial void LogRestored(int series);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Metric series {Series}: its stored hourly means could not be read ({Reason}); they start again")]
+    private partial void LogHourlyDropped(string series, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Metric series {Series}: stored state could not be read ({Reason}); it starts learning again")]
     private partial void LogRestoreFailed(string series, string reason);

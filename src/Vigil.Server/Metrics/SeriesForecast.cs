@@ -73,10 +73,21 @@ public static class SeriesForecast
         {
             return recent;
         }
-        var basis = $"hourly means of {MetricAlerts.Humanize(means.Times[^1] - means.Times[0] + TimeSpan.FromHours(1))}";
-        return Predict(means.Times, means.Values, rule.Horizon)?.FirstReaching(rule.Threshold, rising: !rule.Falling) is { } far
-            ? new CapacityCrossing(far, basis)
-            : null;
+        ForecastPoint? far;
+        try
+        {
+            far = Predict(means.Times, means.Values, rule.Horizon)?.FirstReaching(rule.Threshold, rising: !rule.Falling);
+        }
+        catch (ArgumentException)
+        {
+            return recent; // means that are not numbers cannot be fitted; the points' answer stands
+        }
+        // Within the points' reach the points answer, also when they see no crossing (a fill that has stopped).
+        if (far is not { } crossing || crossing.Timestamp - points[^1].Timestamp <= reach)
+        {
+            return null;
+        }
+        return new CapacityCrossing(crossing, $"hourly means of {MetricAlerts.Humanize(means.Times[^1] - means.Times[0] + TimeSpan.FromHours(1))}");
     }
 
     /// <summary>

@@ -27,18 +27,30 @@ public static class StoredHistory
         return bytes;
     }
 
-    /// <summary>Restores what <see cref="Encode"/> wrote (or a version-1 row); damaged bytes are a <see cref="FormatException"/>.</summary>
-    public static (PointBuffer Points, HourlyMeans? Hourly) Decode(ReadOnlySpan<byte> bytes, int capacity)
+    /// <summary>
+    /// Restores what <see cref="Encode"/> wrote (or a version-1 row); damaged chart points are a
+    /// <see cref="FormatException"/>. Damaged hourly means cost only themselves: the points come back without them
+    /// and <c>HourlyProblem</c> says what was wrong (they start again from the next sample).
+    /// </summary>
+    public static (PointBuffer Points, HourlyMeans? Hourly, string? HourlyProblem) Decode(ReadOnlySpan<byte> bytes, int capacity)
     {
         if (bytes.Length == 0 || bytes[0] != WithHourlyMeans)
         {
-            return (PointBuffer.Decode(bytes, capacity), null);
+            return (PointBuffer.Decode(bytes, capacity), null, null);
         }
         var chartLength = bytes.Length >= 5 ? BinaryPrimitives.ReadInt32LittleEndian(bytes[1..]) : -1;
         if (chartLength < 0 || chartLength > bytes.Length - 5)
         {
             throw new FormatException("metric history: bad length of the chart's points");
         }
-        return (PointBuffer.Decode(bytes.Slice(5, chartLength), capacity), HourlyMeans.Decode(bytes[(5 + chartLength)..]));
+        var points = PointBuffer.Decode(bytes.Slice(5, chartLength), capacity);
+        try
+        {
+            return (points, HourlyMeans.Decode(bytes[(5 + chartLength)..]), null);
+        }
+        catch (FormatException ex)
+        {
+            return (points, null, ex.Message);
+        }
     }
 }

@@ -126,7 +126,8 @@ internal static class ChatPayloads
             }
             if (MessageText.SourceLink(alert.GeneratorUrl, externalUrl) is { } source)
             {
-                text.Append(" ([source](").Append(source).Append("))");
+                // Parentheses would end the Markdown link early: they are percent-encoded (the same URL).
+                text.Append(" ([source](").Append(source.Replace("(", "%28", StringComparison.Ordinal).Replace(")", "%29", StringComparison.Ordinal)).Append("))");
             }
             text.Append('\n');
         }

@@ -11,22 +11,26 @@ internal static class MessageText
         m.IncidentId is { } id ? $"{externalUrl}/#/incidents/{id.ToString(CultureInfo.InvariantCulture)}" : externalUrl;
 
     /// <summary>
-    /// An alert's generatorURL for a receiver elsewhere: Vigil's own alerts (a metric chart, an SLO page) carry a path on
-    /// this server, which gets <c>external_url</c> in front; a sender's URL is passed on as it came, as Alertmanager does.
+    /// An alert's generatorURL for a receiver elsewhere: Vigil's own alerts (a metric chart, an SLO page) carry a page
+    /// of this server's UI (<c>/#/…</c>), which gets <c>external_url</c> in front; any other URL is passed on as it
+    /// came, as Alertmanager does.
     /// </summary>
     public static string Absolute(string generatorUrl, string externalUrl) =>
-        generatorUrl.StartsWith('/') && !generatorUrl.StartsWith("//", StringComparison.Ordinal) ? externalUrl + generatorUrl : generatorUrl;
+        generatorUrl.StartsWith("/#/", StringComparison.Ordinal) ? externalUrl + generatorUrl : generatorUrl;
 
-    /// <summary>Where an alert came from, as a link to put in a message: http(s) only (no link for an empty, relative or
-    /// <c>javascript:</c> one).</summary>
+    /// <summary>Where an alert came from, as a link to put in a message: an absolute http(s) URL in its normalised
+    /// form, or null (empty, relative, <c>javascript:</c>, or with spaces or control characters a sender could use to
+    /// break out of a Markdown link).</summary>
     public static string? SourceLink(string? generatorUrl, string externalUrl)
     {
-        if (string.IsNullOrEmpty(generatorUrl))
+        if (string.IsNullOrEmpty(generatorUrl) || generatorUrl.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             return null;
         }
-        var url = Absolute(generatorUrl, externalUrl);
-        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? url : null;
+        return Uri.TryCreate(Absolute(generatorUrl, externalUrl), UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri.AbsoluteUri
+            : null;
     }
 
     /// <summary>"[FIRING:2] HighLatency on checkout", Alertmanager's subject convention.</summary>

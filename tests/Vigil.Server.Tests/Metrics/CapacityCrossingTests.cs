@@ -63,16 +63,43 @@ public sealed class CapacityCrossingTests
     [Fact]
     public void Hourly_means_that_reach_no_further_back_than_the_points_change_nothing()
     {
-        // Five-minute samples: 720 points are 2.5 days, more than two days of hourly means.
+        // Five-minute samples: 720 points are 2.5 days, more than the 60 hours of hourly means. 90 is ~8 days away.
+        var rule = Ceiling with { Horizon = TimeSpan.FromDays(30) };
+        var (points, hourly) = Steady(TimeSpan.FromMinutes(5), TimeSpan.FromHours(60), slopePerHour: 0.2);
+        var crossing = SeriesForecast.CapacityCrossingOf(points, hourly, rule);
+        Assert.Equal($"{points.Length} recent points", crossing!.Basis);
+    }
+
+    [Fact]
+    public void Fewer_than_two_days_of_hourly_means_change_nothing()
+    {
+        // One-minute samples for 40 hours: the hourly means reach further back than the 12 hours of points, but a day
+        // and a half cannot show a daily pattern. 90 is ~60 hours away.
+        var (points, hourly) = Steady(TimeSpan.FromMinutes(1), TimeSpan.FromHours(40), slopePerHour: 0.5);
+        var crossing = SeriesForecast.CapacityCrossingOf(points, hourly, Ceiling);
+        Assert.Equal("720 recent points", crossing!.Basis);
+    }
+
+    [Fact]
+    public void A_fill_that_stopped_within_the_points_reach_is_not_forecast_from_the_older_hours()
+    {
+        // Six days rising 0.5 % an hour to 85, then flat for twelve hours: the hourly means still carry the rise, but
+        // within the points' reach the points answer, and they see no crossing.
+        var stop = Start.AddDays(6);
+        var (points, hourly) = History(stop.AddHours(12), t => t < stop ? 13 + (0.5 * (t - Start).TotalHours) : 85);
+        Assert.Null(SeriesForecast.CapacityCrossingOf(points, hourly, Ceiling));
+    }
+
+    private static (MetricPoint[] Points, (DateTime[], double[]) Hourly) Steady(TimeSpan interval, TimeSpan span, double slopePerHour)
+    {
         var hourly = new HourlyMeans();
-        var points = new List<MetricPoint>();
-        for (var t = Start; t <= Start.AddHours(59); t = t.AddMinutes(5))
+        var points = new PointBuffer(720);
+        for (var t = Start; t <= Start + span; t += interval)
         {
-            var v = 40 + (t - Start).TotalHours;
+            var v = 40 + (slopePerHour * (t - Start).TotalHours);
             hourly.Add(t, v);
             points.Add(new MetricPoint(t.Ticks, v, 0, (float)v, (float)v, (float)v, AnomalySignal.None));
         }
-        var crossing = SeriesForecast.CapacityCrossingOf([.. points], hourly.ToSeries(), Ceiling);
-        Assert.Equal($"{points.Count} recent points", crossing!.Basis);
+        return (points.ToArray(), hourly.ToSeries());
     }
 }

@@ -49,15 +49,46 @@ public sealed class HourlyMeansTests
 
         // Without hourly means the bytes are the chart's own (version 1), as rows stored before them.
         Assert.Equal(points.Encode(), StoredHistory.Encode(points, null));
-        var (old, none) = StoredHistory.Decode(points.Encode(), 10);
+        var (old, none, _) = StoredHistory.Decode(points.Encode(), 10);
         Assert.Equal(points.ToArray(), old.ToArray());
         Assert.Null(none);
 
         var bytes = StoredHistory.Encode(points, hourly);
-        var (chart, means) = StoredHistory.Decode(bytes, 10);
+        var (chart, means, _) = StoredHistory.Decode(bytes, 10);
         Assert.Equal(points.ToArray(), chart.ToArray());
         Assert.Equal([42.0], means!.ToSeries().Values);
-        Assert.Throws<FormatException>(() => StoredHistory.Decode(bytes.AsSpan(0, bytes.Length - 1), 10));
         Assert.Throws<FormatException>(() => StoredHistory.Decode(bytes.AsSpan(0, 3), 10));
+        // Damaged hourly means cost only themselves: the chart's points come back.
+        var (kept, lost, problem) = StoredHistory.Decode(bytes.AsSpan(0, bytes.Length - 1), 10);
+        Assert.Equal(points.ToArray(), kept.ToArray());
+        Assert.Null(lost);
+        Assert.Contains("hourly means", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Damaged_hourly_means_are_refused_not_restored()
+    {
+        var means = new HourlyMeans();
+        means.Add(T0, 1);
+        means.Add(T0.AddHours(1), 2);
+        var bytes = means.Encode();
+        var negative = (byte[])bytes.Clone();
+        BitConverter.GetBytes(-5).CopyTo(negative, 4); // the closed hour's number
+        Assert.Throws<FormatException>(() => HourlyMeans.Decode(negative));
+        var noOpenHour = (byte[])bytes.Clone();
+        BitConverter.GetBytes(0).CopyTo(noOpenHour, bytes.Length - 4); // closed hours but none being filled
+        Assert.Throws<FormatException>(() => HourlyMeans.Decode(noOpenHour));
+    }
+
+    [Fact]
+    public void Huge_values_keep_a_finite_mean()
+    {
+        var means = new HourlyMeans();
+        means.Add(T0, double.MaxValue);
+        means.Add(T0.AddMinutes(1), double.MaxValue);
+        means.Add(T0.AddMinutes(2), -double.MaxValue);
+        var mean = Assert.Single(means.ToSeries().Values);
+        Assert.True(double.IsFinite(mean), mean.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(means.ToSeries().Values, HourlyMeans.Decode(means.Encode()).ToSeries().Values);
     }
 }

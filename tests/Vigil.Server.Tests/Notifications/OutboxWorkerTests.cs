@@ -191,11 +191,15 @@ public sealed class OutboxWorkerTests : IAsyncLifetime
         await QueueAsync("receiver:ops/webhook/0", Message(generatorUrl: "/#/metrics/abc"));
         await QueueAsync("receiver:ops/email/0", Message(generatorUrl: "/#/metrics/abc"));
         await QueueAsync("receiver:ops/email/0", Message(generatorUrl: "javascript:alert(1)", fingerprint: "ffeeddccbbaa9988"));
-        Assert.Equal(3, await _worker.RunOnceAsync(default));
+        await QueueAsync("receiver:ops/email/0", Message(generatorUrl: "http://prom/a)\n[Open in Vigil](http://evil/)", fingerprint: "aabbccddeeff0011"));
+        await QueueAsync("receiver:ops/webhook/0", Message(generatorUrl: "/graph", fingerprint: "1122334455667788"));
+        Assert.Equal(5, await _worker.RunOnceAsync(default));
 
-        var body = Assert.Single(_receiver.Requests).Body;
-        Assert.Equal("https://vigil.example.com/#/metrics/abc", body["alerts"]![0]!["generatorURL"]!.GetValue<string>());
-        Assert.Equal(2, _smtp.Messages.Count);
+        var bodies = _receiver.Requests.Select(r => r.Body["alerts"]![0]!["generatorURL"]!.GetValue<string>()).Order(StringComparer.Ordinal);
+        // A sender's own relative path is passed on as it came: only Vigil's pages ("/#/…") are this server's.
+        Assert.Equal(["/graph", "https://vigil.example.com/#/metrics/abc"], bodies);
+        Assert.Equal(3, _smtp.Messages.Count);
+        Assert.All(_smtp.Messages, m => Assert.DoesNotContain("evil", m.TextBody + m.HtmlBody, StringComparison.Ordinal));
         var chart = _smtp.Messages.Single(m => (m.TextBody ?? "").Contains("source: ", StringComparison.Ordinal));
         Assert.Contains("source: https://vigil.example.com/#/metrics/abc", chart.TextBody, StringComparison.Ordinal);
         Assert.Contains("<a href=\"https://vigil.example.com/#/metrics/abc\">Source</a>", chart.HtmlBody, StringComparison.Ordinal);

@@ -242,7 +242,7 @@ public static class MetricsEndpoints
 
     private static HourlyMeansDto? Hourly((DateTime[] Times, double[] Values)? hourly, Core.Config.CapacityRule? rule)
     {
-        if (hourly is not { } means || means.Values.Length == 0)
+        if (rule is null || hourly is not { } means || means.Values.Length == 0)
         {
             return null;
         }

@@ -16,9 +16,12 @@ export function valueTicks(lo, hi) {
   const magnitude = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 5, 10].map(m => m * magnitude).find(s => s >= rough);
   const values = [];
+  // The step can vanish next to huge values (1e16 + 0.5 is 1e16): stop then rather than loop for ever.
   for (let v = Math.floor(lo / step) * step; values.length === 0 || values[values.length - 1] < hi; v += step) {
+    if (values.length && !(v > values[values.length - 1])) break;
     values.push(+v.toPrecision(12));
   }
+  if (values.length < 2) values.push(hi > values[0] ? hi : values[0] + 1);
   return values;
 }
 
@@ -35,9 +38,10 @@ function localMidnight(t) {
 
 /**
  * Times for the x axis of [t0, t1] (epoch ms) at most `maxTicks` of them, on round local clock times (every
- * 15 minutes, 6 hours, day…) counted from each local midnight, so the hours read 00:00, 06:00, 12:00 whatever the
- * first sample's time, and a change of daylight saving time does not shift them. Each tick says whether it is a
- * midnight, which is labelled with the date instead of the time.
+ * 15 minutes, 6 hours, day…) counted from each local midnight on the wall clock, so the hours read 00:00, 06:00,
+ * 12:00 whatever the first sample's time, also on a day daylight saving time begins or ends (a clock time that does
+ * not exist that day is left out). Each tick says whether it is a midnight, which is labelled with the date instead
+ * of the time.
  */
 export function timeTicks(t0, t1, maxTicks = 7) {
   if (!(t1 > t0)) return [];
@@ -53,10 +57,16 @@ export function timeTicks(t0, t1, maxTicks = 7) {
     }
     return ticks;
   }
+  const minutes = step / MINUTE;
   for (let day = localMidnight(t0); day <= t1; day = localMidnight(day + 36 * HOUR)) {
-    const next = localMidnight(day + 36 * HOUR);
-    for (let t = day; t < next && t <= t1; t += step) {
-      if (t >= t0) ticks.push({ t, midnight: t === day });
+    const d = new Date(day);
+    for (let k = 0; ; k++) {
+      // Wall-clock times of this day: new Date() moves a time DST skips to the next hour, so each is checked.
+      const at = new Date(d.getFullYear(), d.getMonth(), d.getDate(), 0, k * minutes);
+      if (at.getDate() !== d.getDate() || at.getTime() > t1) break;
+      if ((at.getHours() * 60 + at.getMinutes()) !== k * minutes) continue;
+      const t = at.getTime();
+      if (t >= t0 && (!ticks.length || t > ticks[ticks.length - 1].t)) ticks.push({ t, midnight: k === 0 });
     }
   }
   return ticks;

@@ -118,7 +118,6 @@ export function safeUrl(url) {
   }
 }
 
-/** External link for alert-provided URLs, or plain text when the URL is not http(s). */
 /**
  * An alert's source (its generatorURL): Vigil's own alerts link a page of this app ('/#/metrics/…' a chart,
  * '/#/slos/…' an SLO), opened in place; a sender's URL (a Prometheus graph) opens in a new tab.
@@ -129,6 +128,7 @@ export function sourceLink(url, attrs = {}) {
   return externalLink(url, 'Source ↗', { 'data-testid': 'alert-source', ...attrs });
 }
 
+/** External link for alert-provided URLs, or plain text when the URL is not http(s). */
 export function externalLink(url, text, attrs = {}) {
   const href = safeUrl(url);
   if (!href) return h('span', { class: 'muted', title: String(url) }, text);

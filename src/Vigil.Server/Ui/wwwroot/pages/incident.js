@@ -8,6 +8,7 @@ import { chart } from './metrics.js';
 
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'];
 const MAX_CHARTS = 3;
+const METRIC_ALERTS = ['MetricAnomaly', 'CapacityForecast'];
 const PROMINENT = ['summary', 'description', 'message'];
 
 const TIMELINE_ICONS = {
@@ -122,7 +123,7 @@ function mountPage(root, { params, ctx }) {
     ctx.setTitle(`#${inc.id} ${inc.title} (${inc.status})`);
     renderHead(inc);
     renderAlerts(inc.alerts || []);
-    loadMetrics(inc.alerts || []);
+    showMetrics(inc.alerts || []);
     renderTimeline(inc.timeline || []);
     escalation.load();
     loadNotifications();
@@ -133,8 +134,9 @@ function mountPage(root, { params, ctx }) {
    * firing first, so a responder sees the values, the expected band and the forecast without leaving the incident.
    */
   async function loadMetrics(list) {
+    // Only Vigil's own metric alerts name a series (any sender can put a series_id annotation on an alert).
     const ids = [...new Set([...list].sort((a, b) => (a.status === b.status ? 0 : a.status === 'firing' ? -1 : 1))
-      .map(a => a.annotations?.series_id).filter(Boolean))];
+      .filter(a => METRIC_ALERTS.includes(a.labels?.alertname)).map(a => a.annotations?.series_id).filter(id => /^[0-9a-f]{16}$/.test(id || '')))];
     if (!ids.length) { mount(metrics); return; }
     const details = await Promise.all(ids.slice(0, MAX_CHARTS).map(sid => api.metricSeriesDetail(sid).catch(err => ({ sid, err }))));
     if (disposed) return;
@@ -147,6 +149,15 @@ function mountPage(root, { params, ctx }) {
         : h('div', { class: 'card-pad', 'data-testid': 'incident-metric', 'data-series-id': d.series.id },
           h('a', { href: link(`/metrics/${d.series.id}`), 'data-testid': 'incident-metric-link' }, h('code', {}, d.series.text)),
           chart(d, { height: 200 })))));
+  }
+
+  /** Mounts the incident's metric charts; a chart that cannot be drawn must not take the rest of the page with it. */
+  async function showMetrics(list) {
+    try {
+      await loadMetrics(list);
+    } catch (err) {
+      if (!disposed) mount(metrics, h('p', { class: 'muted card-pad' }, `Could not draw the metric charts: ${err.message}`));
+    }
   }
 
   async function loadNotifications() {

@@ -68,12 +68,9 @@ export function chart(detail, { width = 900, height = 260 } = {}) {
   }
   if (cap) root.append(svg('line', { x1: pad.l, x2: width - pad.r, y1: Y(cap.threshold), y2: Y(cap.threshold), class: 'chart-threshold', 'data-testid': 'metric-capacity-threshold' }));
   root.append(svg('polyline', { points: pts.map(p => `${X(p.x)},${Y(p.value)}`).join(' '), class: 'chart-line', 'data-testid': 'metric-line' }));
+  // The readout says what a marked point was (the crosshair's area lies over the marks, so they carry no tooltip).
   for (const p of pts.filter(p => p.anomaly)) {
-    const dot = svg('circle', { cx: X(p.x), cy: Y(p.value), r: 4, class: 'chart-anomaly', 'data-testid': 'metric-anomaly-marker' });
-    const title = svg('title');
-    title.textContent = readout(p);
-    dot.append(title);
-    root.append(dot);
+    root.append(svg('circle', { cx: X(p.x), cy: Y(p.value), r: 4, class: 'chart-anomaly', 'data-testid': 'metric-anomaly-marker' }));
   }
   const plot = { left: pad.l, right: width - pad.r, top: pad.t, bottom: height - pad.b, x0, x1 };
   timeAxis(root, { t0: x0, t1: x1, X, bottom: plot.bottom, height });
