@@ -823,6 +823,18 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
         await _vigil.StopAsync();
         await using var restarted = await RunningVigil.StartAsync(_vigil.Database, ownsDatabase: false, Config);
         Assert.Equal((from, at), await CapacityAsync(restarted));
+
+        // Restarted with no capacity rule for it, the series keeps no hourly means.
+        await restarted.StopAsync();
+        const string noCapacity = """
+            route:
+              receiver: default
+            receivers:
+              - name: default
+            """;
+        await using var ruleless = await RunningVigil.StartAsync(_vigil.Database, ownsDatabase: false, noCapacity);
+        Assert.Null((await ruleless.Client.GetJsonAsync($"/api/v1/metrics/series/{id}"))["hourly"]);
+        Assert.Null(ruleless.Services.GetRequiredService<MetricIngest>().Find(id)!.Hourly);
     }
 
     [Fact]
