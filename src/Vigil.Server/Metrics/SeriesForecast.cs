@@ -59,7 +59,10 @@ public static class SeriesForecast
     /// as far ahead as the history it was fitted to: the chart's recent points (12 hours of one-minute samples) answer
     /// for as far ahead as they reach back — a fast fill shows there first — and beyond that the hourly means answer,
     /// once they hold <see cref="MinimumHours"/> and reach further back than the points (a daily pattern, the trend
-    /// across days). Without them, the recent points answer for the whole horizon, as they always did.
+    /// across days). One exception inside the points' reach: a crossing the points see is dropped when the hourly
+    /// means' model, which has found a season, foresaw the last complete hour within its 95 % interval and sees no
+    /// crossing itself — the rise is the series' usual day (logs growing until their nightly rotation), not a fill.
+    /// Without hourly means, the recent points answer for the whole horizon, as they always did.
     /// </summary>
     public static CapacityCrossing? CapacityCrossingOf(MetricPoint[] points, (DateTime[] Times, double[] Values)? hourly, CapacityRule rule)
     {
@@ -69,7 +72,8 @@ public static class SeriesForecast
             return recent;
         }
         var reach = points[^1].Timestamp - points[0].Timestamp;
-        if (recent is not null && recent.Point.Timestamp - points[^1].Timestamp <= reach)
+        var recentWithinReach = recent is not null && recent.Point.Timestamp - points[^1].Timestamp <= reach;
+        if (recentWithinReach && !UsualDay(means))
         {
             return recent;
         }
@@ -82,12 +86,44 @@ public static class SeriesForecast
         {
             return recent; // means that are not numbers cannot be fitted; the points' answer stands
         }
+        if (recentWithinReach)
+        {
+            return far is null ? null : recent; // both see it coming: the points say when more precisely
+        }
         // Within the points' reach the points answer, also when they see no crossing (a fill that has stopped).
         if (far is not { } crossing || crossing.Timestamp - points[^1].Timestamp <= reach)
         {
             return null;
         }
         return new CapacityCrossing(crossing, $"hourly means of {MetricAlerts.Humanize(means.Times[^1] - means.Times[0] + TimeSpan.FromHours(1))}");
+    }
+
+    /// <summary>
+    /// Whether the hourly means' own model has found a season and, fitted to every hour before the last complete one,
+    /// foresaw that hour within its 95 % interval: what the series does now is what it usually does at this time.
+    /// </summary>
+    private static bool UsualDay((DateTime[] Times, double[] Values) means)
+    {
+        // The last entry is the hour being filled (a partial mean); the one before it is the last complete hour.
+        if (means.Values.Length < MinimumHours + 2)
+        {
+            return false;
+        }
+        Forecast? next;
+        try
+        {
+            next = Predict(means.Times[..^2], means.Values[..^2], TimeSpan.FromHours(1));
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        if (next is null || next.Model.Period == 0 || next.Points.Count == 0 || next.Points[0].Timestamp != means.Times[^2])
+        {
+            return false;
+        }
+        var (expected, actual) = (next.Points[0], means.Values[^2]);
+        return actual >= expected.Lower && actual <= expected.Upper;
     }
 
     /// <summary>

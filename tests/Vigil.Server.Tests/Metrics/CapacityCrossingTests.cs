@@ -37,6 +37,33 @@ public sealed class CapacityCrossingTests
     }
 
     [Fact]
+    public void A_steep_daily_ramp_that_the_hourly_means_know_does_not_fill_the_disk_in_the_evening()
+    {
+        // 60 % at midnight, 85 % at the end of the day: from 18:00 to 23:00 twelve hours of points see 90 within
+        // their reach (~6–10 hours); the hourly means' daily model foresaw each of those hours and sees no crossing.
+        foreach (var hour in new[] { 18, 20, 22 })
+        {
+            var (points, hourly) = History(Start.AddDays(13).AddHours(hour), t => 60 + (25 * t.TimeOfDay.TotalDays));
+            Assert.NotNull(SeriesForecast.CapacityCrossingOf(points, null, Ceiling));
+            Assert.Null(SeriesForecast.CapacityCrossingOf(points, hourly, Ceiling));
+        }
+    }
+
+    [Fact]
+    public void A_runaway_on_a_disk_with_a_daily_ramp_is_still_seen()
+    {
+        // The same daily ramp (60 -> 80 %), but on the last day the logs grow 8 % an hour from 14:00: at 15:05 the disk is
+        // ~80 % and 90 is ~1 hour away. The first complete hour since (14:00-15:00) is far above what the daily model
+        // foresaw, so the points' crossing stands.
+        var runaway = Start.AddDays(13).AddHours(14);
+        var (points, hourly) = History(runaway.AddMinutes(65),
+            t => 60 + (20 * t.TimeOfDay.TotalDays) + (t > runaway ? (8 - (20 / 24.0)) * (t - runaway).TotalHours : 0));
+        var crossing = SeriesForecast.CapacityCrossingOf(points, hourly, Ceiling);
+        Assert.Equal("720 recent points", crossing?.Basis);
+        Assert.InRange((crossing!.Point.Timestamp - points[^1].Timestamp).TotalHours, 0.5, 3);
+    }
+
+    [Fact]
     public void A_fast_fill_is_seen_in_the_recent_points_even_with_weeks_of_calm_hourly_means()
     {
         // Flat at 50 for thirteen days, then 3 % an hour for the last ten hours (80 now): 90 in ~3 hours.
