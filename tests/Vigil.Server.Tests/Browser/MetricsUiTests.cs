@@ -130,6 +130,38 @@ public sealed class MetricsUiTests
     }
 
     [Fact]
+    public async Task An_incident_charts_only_the_series_its_metric_alerts_name()
+    {
+        const string config = """
+            route:
+              receiver: default
+              group_wait: 1s
+            receivers:
+              - name: default
+            """;
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, config);
+        var now = DateTimeOffset.UtcNow;
+        await PushAsync(vigil, Enumerable.Range(0, 30).Select(i => Sample("queue_depth", "q-1", now.AddMinutes(i - 29), 20)));
+        var id = (await vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!["id"]!.GetValue<string>();
+        // Any sender can put a series_id annotation on its own alert: that does not make it Vigil's metric alert.
+        await vigil.Client.PostOkAsync("/api/v2/alerts", new[]
+        {
+            new { labels = new Dictionary<string, string> { ["alertname"] = "HighLatency", ["service"] = "checkout" },
+                annotations = new Dictionary<string, string> { ["summary"] = "slow", ["series_id"] = id } },
+        });
+        await Eventually.TrueAsync(async () => (await vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray().Count == 1,
+            TimeSpan.FromSeconds(30), "the alert opens an incident");
+        var incidentId = (await vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray().Single()!["id"]!.GetValue<long>();
+
+        await using var chromium = await HeadlessChromium.OpenAsync(vigil.AdminToken);
+        await chromium.Page.GotoAsync(new Uri(vigil.Address, $"/#/incidents/{incidentId}").ToString());
+        await Assertions.Expect(chromium.Page.GetByTestId("alert-row")).ToHaveCountAsync(1);
+        await Assertions.Expect(chromium.Page.GetByTestId("incident-metrics-slot")).ToHaveAttributeAsync("data-loaded", "true");
+        await Assertions.Expect(chromium.Page.GetByTestId("incident-metrics")).ToHaveCountAsync(0);
+        Assert.Empty(chromium.ConsoleErrors);
+    }
+
+    [Fact]
     public async Task The_series_list_is_filtered_by_words_or_by_a_label_selector_the_server_applies_to_every_series()
     {
         await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite);

@@ -36,7 +36,7 @@ function mountPage(root, { params, ctx }) {
 
   const head = h('div', { class: 'card' }, loading(`Loading incident #${id}…`));
   const alerts = h('section', { class: 'card', 'aria-labelledby': 'alerts-title' });
-  const metrics = h('div', {});
+  const metrics = h('div', { 'data-testid': 'incident-metrics-slot' });
   const notifications = h('section', { class: 'card', 'aria-labelledby': 'notifications-title', 'data-testid': 'notifications', style: 'margin-top:1rem' });
   const timeline = h('ol', { class: 'timeline', 'data-testid': 'timeline' });
   const noteText = h('textarea', { id: 'note-text', name: 'text', placeholder: 'Add a note for the timeline (what you tried, links, hand-over)…', rows: 3, 'data-testid': 'note-input' });
@@ -137,7 +137,7 @@ function mountPage(root, { params, ctx }) {
     // Only Vigil's own metric alerts name a series (any sender can put a series_id annotation on an alert).
     const ids = [...new Set([...list].sort((a, b) => (a.status === b.status ? 0 : a.status === 'firing' ? -1 : 1))
       .filter(a => METRIC_ALERTS.includes(a.labels?.alertname)).map(a => a.annotations?.series_id).filter(id => /^[0-9a-f]{16}$/.test(id || '')))];
-    if (!ids.length) { mount(metrics); return; }
+    if (!ids.length) { mount(metrics); metrics.dataset.loaded = 'true'; return; }
     const details = await Promise.all(ids.slice(0, MAX_CHARTS).map(sid => api.metricSeriesDetail(sid).catch(err => ({ sid, err }))));
     if (disposed) return;
     mount(metrics, h('section', { class: 'card', style: 'margin-top:1rem', 'aria-labelledby': 'metrics-title', 'data-testid': 'incident-metrics' },
@@ -149,6 +149,7 @@ function mountPage(root, { params, ctx }) {
         : h('div', { class: 'card-pad', 'data-testid': 'incident-metric', 'data-series-id': d.series.id },
           h('a', { href: link(`/metrics/${d.series.id}`), 'data-testid': 'incident-metric-link' }, h('code', {}, d.series.text)),
           chart(d, { height: 200 })))));
+    metrics.dataset.loaded = 'true'; // for tests: what the incident's alerts name has been looked at
   }
 
   /** Mounts the incident's metric charts; a chart that cannot be drawn must not take the rest of the page with it. */
