@@ -124,11 +124,9 @@ public sealed partial class MetricIngest
             }
             touched++;
             var threshold = state.Threshold(config);
-            var capacityRule = state.CapacityRule(config);
             lock (state.Gate)
             {
-                // Hourly means only while a capacity rule wants them (a rule taken out of the configuration drops them).
-                state.Hourly = capacityRule is null ? null : state.Hourly ?? new HourlyMeans();
+                state.KeepHourlyMeansFor(config);
                 // Stable sort: a batch's own points of one series are scored in time order whatever order they came in.
                 foreach (var sample in group.OrderBy(s => s.Timestamp))
                 {
@@ -389,8 +387,7 @@ public sealed partial class MetricIngest
                     LogHourlyDropped(key.Canonical, hourlyProblem);
                 }
                 var state = new MetricSeriesState(key, detector, points, kind, RuleOfRestored(key, kind, Config)?.Key) { LastLearnedAt = restoredAt };
-                // Hourly means only while a capacity rule wants them: one taken out of the configuration drops them.
-                state.Hourly = state.CapacityRule(Config) is null ? null : hourly;
+                state.KeepHourlyMeansFor(Config, hourly);
                 var threshold = state.Threshold(Config);
                 // The chart shows the restored points' anomalies, so the count starts from them, not from zero.
                 for (var i = 0; i < points.Count; i++)

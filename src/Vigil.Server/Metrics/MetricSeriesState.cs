@@ -90,6 +90,12 @@ public sealed class MetricSeriesState(SeriesKey key, MetricAnomalyDetector detec
         return known!.Value;
     }
 
+    /// <summary>Keeps hourly means (<paramref name="kept"/>, the ones it has, or new ones) while a capacity rule under
+    /// <paramref name="config"/> selects the series, and drops them when none does (a rule taken out of the
+    /// configuration). Under <see cref="Gate"/>.</summary>
+    public void KeepHourlyMeansFor(MetricsConfig config, HourlyMeans? kept = null) =>
+        Hourly = CapacityRule(config) is null ? null : kept ?? Hourly ?? new HourlyMeans();
+
     /// <summary>The capacity rule that selects this series under <paramref name="config"/>, if any; worked out again only
     /// after the configuration is reloaded.</summary>
     public CapacityRule? CapacityRule(MetricsConfig config)

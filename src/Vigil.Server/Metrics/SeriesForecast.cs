@@ -30,9 +30,23 @@ public static class SeriesForecast
         return Predict(times, values, horizon);
     }
 
+    /// <summary>The forecast of hourly means <paramref name="horizon"/> ahead, or null with too little history or
+    /// means that cannot be fitted (not numbers): a series' hourly means only ever add to its points' forecast.</summary>
+    public static Forecast? PredictHourly(DateTime[] times, double[] values, TimeSpan? horizon)
+    {
+        try
+        {
+            return Predict(times, values, horizon);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The forecast <paramref name="horizon"/> ahead of the last of <paramref name="times"/> (or a quarter
     /// of the span they cover), or null with too little history.</summary>
-    public static Forecast? Predict(DateTime[] times, double[] values, TimeSpan? horizon)
+    private static Forecast? Predict(DateTime[] times, double[] values, TimeSpan? horizon)
     {
         if (values.Length < MinimumPoints)
         {
@@ -77,15 +91,11 @@ public static class SeriesForecast
         {
             return recent;
         }
-        ForecastPoint? far;
-        try
+        if (PredictHourly(means.Times, means.Values, rule.Horizon) is not { } forecast)
         {
-            far = Predict(means.Times, means.Values, rule.Horizon)?.FirstReaching(rule.Threshold, rising: !rule.Falling);
+            return recent; // means that cannot be fitted: the points' answer stands
         }
-        catch (ArgumentException)
-        {
-            return recent; // means that are not numbers cannot be fitted; the points' answer stands
-        }
+        var far = forecast.FirstReaching(rule.Threshold, rising: !rule.Falling);
         if (recentWithinReach)
         {
             return far is null ? null : recent; // both see it coming: the points say when more precisely
@@ -109,15 +119,7 @@ public static class SeriesForecast
         {
             return false;
         }
-        Forecast? next;
-        try
-        {
-            next = Predict(means.Times[..^2], means.Values[..^2], TimeSpan.FromHours(1));
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
+        var next = PredictHourly(means.Times[..^2], means.Values[..^2], TimeSpan.FromHours(1));
         if (next is null || next.Model.Period == 0 || next.Points.Count == 0 || next.Points[0].Timestamp != means.Times[^2])
         {
             return false;

@@ -9,6 +9,15 @@ namespace Vigil.Server.Tests.Browser;
 /// has the band, the marked anomaly and the forecast cone, and the alert's source link opens that chart.</summary>
 public sealed class MetricsUiTests
 {
+    /// <summary>Alerts become incidents after a second (the default group_wait is 30 s).</summary>
+    private const string QuickIncidentsConfig = """
+        route:
+          receiver: default
+          group_wait: 1s
+        receivers:
+          - name: default
+        """;
+
     private const string CapacityConfig = """
         route:
           receiver: default
@@ -34,14 +43,7 @@ public sealed class MetricsUiTests
     [Fact]
     public async Task A_spiking_series_is_listed_charted_with_its_anomaly_and_linked_from_the_alert()
     {
-        const string config = """
-            route:
-              receiver: default
-              group_wait: 1s
-            receivers:
-              - name: default
-            """;
-        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, config);
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, QuickIncidentsConfig);
         var now = DateTimeOffset.UtcNow;
         var random = new Random(11);
         var samples = Enumerable.Range(0, 300).Select(i => (T: now.AddSeconds(i - 300), V: 20 + random.NextDouble()))
@@ -132,14 +134,7 @@ public sealed class MetricsUiTests
     [Fact]
     public async Task An_incident_charts_only_the_series_its_metric_alerts_name()
     {
-        const string config = """
-            route:
-              receiver: default
-              group_wait: 1s
-            receivers:
-              - name: default
-            """;
-        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, config);
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, QuickIncidentsConfig);
         var now = DateTimeOffset.UtcNow;
         await PushAsync(vigil, Enumerable.Range(0, 30).Select(i => Sample("queue_depth", "q-1", now.AddMinutes(i - 29), 20)));
         var id = (await vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!["id"]!.GetValue<string>();

@@ -247,15 +247,7 @@ public static class MetricsEndpoints
             return null;
         }
         var points = means.Times.Zip(means.Values, (t, v) => new HourlyPointDto(Utc(t), v)).ToList();
-        Forecast? forecast;
-        try
-        {
-            forecast = SeriesForecast.Predict(means.Times, means.Values, rule?.Horizon);
-        }
-        catch (ArgumentException)
-        {
-            forecast = null;
-        }
+        var forecast = SeriesForecast.PredictHourly(means.Times, means.Values, rule.Horizon);
         return new HourlyMeansDto(points, forecast is null ? null : new MetricForecastDto(forecast.Model.Describe(), forecast.IntervalLevel, Cone(forecast), null));
     }
 
