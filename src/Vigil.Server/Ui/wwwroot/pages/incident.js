@@ -9,6 +9,9 @@ import { chart } from './metrics.js';
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'];
 const MAX_CHARTS = 3;
 const METRIC_ALERTS = ['MetricAnomaly', 'CapacityForecast'];
+
+/** Alerts in the order the incident shows them: firing first, newest first within each status. */
+const firingFirst = (a, b) => (a.status === b.status ? (b.startsAt || '').localeCompare(a.startsAt || '') : a.status === 'firing' ? -1 : 1);
 const PROMINENT = ['summary', 'description', 'message'];
 
 const TIMELINE_ICONS = {
@@ -135,7 +138,7 @@ function mountPage(root, { params, ctx }) {
    */
   async function loadMetrics(list) {
     // Only Vigil's own metric alerts name a series (any sender can put a series_id annotation on an alert).
-    const ids = [...new Set([...list].sort((a, b) => (a.status === b.status ? 0 : a.status === 'firing' ? -1 : 1))
+    const ids = [...new Set([...list].sort(firingFirst)
       .filter(a => METRIC_ALERTS.includes(a.labels?.alertname)).map(a => a.annotations?.series_id).filter(id => /^[0-9a-f]{16}$/.test(id || '')))];
     if (!ids.length) { mount(metrics); metrics.dataset.loaded = 'true'; return; }
     const details = await Promise.all(ids.slice(0, MAX_CHARTS).map(sid => api.metricSeriesDetail(sid).catch(err => ({ sid, err }))));
@@ -215,7 +218,7 @@ function mountPage(root, { params, ctx }) {
   }
 
   function renderAlerts(list) {
-    const sorted = [...list].sort((a, b) => (a.status === b.status ? (b.startsAt || '').localeCompare(a.startsAt || '') : a.status === 'firing' ? -1 : 1));
+    const sorted = [...list].sort(firingFirst);
     const firing = list.filter(a => a.status === 'firing').length;
     mount(alerts,
       h('div', { class: 'section-head' }, h('h2', { id: 'alerts-title' }, 'Alerts'), h('span', { class: 'count' }, `${firing} firing · ${list.length} total`)),
