@@ -97,12 +97,16 @@ public sealed class SloState
         }
     }
 
-    /// <summary>Adds native events to a minute.</summary>
-    public void Add(long minute, double good, double total)
+    /// <summary>Adds native events to their minutes, all at once: a reader sees the whole batch or none of it (a
+    /// week of history seeded in one batch was seen half added).</summary>
+    public void Add(IEnumerable<SloMinuteRecord> minutes)
     {
         lock (Gate)
         {
-            Evaluator.History.Add(minute, good, total);
+            foreach (var m in minutes)
+            {
+                Evaluator.History.Add(m.Minute, m.Good, m.Total);
+            }
         }
     }
 

@@ -110,9 +110,9 @@ public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, A
             // Once committed the events count whatever happens to the request, so the rest must not be cancelled.
             await store.ApplyAsync([changes], CancellationToken.None);
             var states = (_snapshot ?? await RebuildAsync(config.Current.Slos.Catalog, CancellationToken.None)).States;
-            foreach (var d in deltas)
+            foreach (var slo in deltas.GroupBy(d => d.Slo, StringComparer.Ordinal))
             {
-                states.GetValueOrDefault(d.Slo)?.Add(d.Minute, d.Good, d.Total);
+                states.GetValueOrDefault(slo.Key)?.Add(slo);
             }
         }
         finally
@@ -404,10 +404,7 @@ public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, A
                 states[slo.Name] = previous; // unchanged by the reload: keep its minutes, status and alerts
                 continue;
             }
-            foreach (var row in await store.ListSloMinutesAsync(state.Evaluator.OldestMinute(now), slo.Name, ct))
-            {
-                state.Add(row.Minute, row.Good, row.Total);
-            }
+            state.Add(await store.ListSloMinutesAsync(state.Evaluator.OldestMinute(now), slo.Name, ct));
             state.Progress = progress.GetValueOrDefault(slo.Name);
             // A firing alert carries over a reload or restart, so it is re-sent or resolved rather than left to time out.
             state.Sent = _snapshot?.States.GetValueOrDefault(slo.Name)?.Sent ?? FiringAlertsOf(slo.Name, now);
