@@ -46,4 +46,30 @@ public sealed class OnCallUiTests
         Assert.Contains(final["swaps"]!.AsArray(), s => (string?)s!["kind"] == "take" && (string?)s["from"] == owner && (string?)s["to"] == taker);
         Assert.Empty(chromium.ConsoleErrors);
     }
+
+    [Fact]
+    public async Task A_picked_shift_survives_the_live_updates_of_incidents()
+    {
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, demo: true);
+        await using var chromium = await HeadlessChromium.OpenAsync(vigil.AdminToken);
+        var page = chromium.Page;
+        await page.GotoAsync(new Uri(vigil.Address, "/#/oncall").ToString());
+
+        var shift = page.GetByTestId("calendar-payments-primary").GetByTestId("cal-entry").First;
+        var owner = await shift.GetAttributeAsync("data-user");
+        await shift.ClickAsync();
+        var form = page.GetByTestId("swap-form-payments-primary");
+        await Assertions.Expect(form.GetByTestId("swap-owner")).ToHaveValueAsync(owner!);
+        await form.EvaluateAsync("f => { f.dataset.picked = 'yes'; }");
+
+        // The demo's alerts become incidents once group_wait (5 s) is out; the live update that brings them reaches
+        // the page at the same moment as the top bar, which then counts them.
+        var triggered = page.Locator("#summary .sum-triggered strong");
+        await Assertions.Expect(triggered).Not.ToHaveTextAsync("0", new() { Timeout = 60_000 });
+        await Task.Delay(2_000); // room for the reload an incident change used to start (it rebuilt the form)
+
+        await Assertions.Expect(page.Locator("[data-testid=swap-form-payments-primary][data-picked=yes]")).ToHaveCountAsync(1);
+        await Assertions.Expect(form.GetByTestId("swap-owner")).ToHaveValueAsync(owner!);
+        Assert.Empty(chromium.ConsoleErrors);
+    }
 }

@@ -3,7 +3,7 @@ import { api, token, onUnauthorized } from './api.js';
 import { h, mount } from './dom.js';
 import { tickTimes } from './format.js';
 import { route, current, resolve } from './router.js';
-import { startLive } from './live.js';
+import { startLive, oneAtATime } from './live.js';
 
 route('/incidents', () => import('./pages/incidents.js'));
 route('/incidents/:id', () => import('./pages/incident.js'));
@@ -112,10 +112,8 @@ async function refreshWho() {
 }
 
 // ---------- top bar summary ----------
-let summaryBusy = false;
-async function refreshSummary() {
-  if (summaryBusy) return;
-  summaryBusy = true;
+// One fetch at a time, and a change during one fetches again (it used to be dropped: the bar could stay a change behind).
+const refreshSummary = oneAtATime(async () => {
   const el = $('summary');
   try {
     const s = await api.summary();
@@ -141,10 +139,8 @@ async function refreshSummary() {
   } catch (err) {
     if (err.status === 401) el.hidden = true;
     else { el.hidden = false; el.dataset.level = 'unknown'; mount(el, h('span', {}, 'summary unavailable')); }
-  } finally {
-    summaryBusy = false;
   }
-}
+});
 
 // ---------- routing ----------
 async function render() {

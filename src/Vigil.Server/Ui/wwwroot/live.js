@@ -51,3 +51,25 @@ export function startLive(onChange, onState = () => {}) {
     stop() { stopped = true; source?.close(); poll(false); clearTimeout(retryTimer); },
   };
 }
+
+/**
+ * Wraps a page's load so that loads never overlap: a call while one runs makes it run once more when it ends. Live
+ * updates start a load at any moment, and two overlapping loads can answer out of order — the older answer then
+ * replaces the newer one (a shift just taken vanished from the on-call calendar until the next update came).
+ */
+export function oneAtATime(load) {
+  let running = false;
+  let again = false;
+  return async () => {
+    if (running) { again = true; return; }
+    running = true;
+    try {
+      do {
+        again = false;
+        await load();
+      } while (again);
+    } finally {
+      running = false;
+    }
+  };
+}

@@ -1,5 +1,6 @@
 // Alerts page: the Alertmanager v2 view of current alerts, with matcher filter and silenced/inhibited toggles.
 import { api } from '../api.js';
+import { oneAtATime } from '../live.js';
 import { h, mount } from '../dom.js';
 import { time, severityBadge, emptyState, errorState, loading, sourceLink } from '../format.js';
 import { parseMatchers, formatMatcher } from '../matchers.js';
@@ -10,8 +11,6 @@ function mountPage(root, { query, ctx }) {
   let showSilenced = query.get('silenced') === '1';
   let showInhibited = query.get('inhibited') === '1';
   let disposed = false;
-  let busy = false;
-  let again = false;
   let loaded = false;
 
   const input = h('input', {
@@ -58,9 +57,7 @@ function mountPage(root, { query, ctx }) {
     apply();
   }
 
-  async function load() {
-    if (busy) { again = true; return; }
-    busy = true;
+  const load = oneAtATime(async () => {
     const { matchers } = parseMatchers(filterText);
     try {
       const list = await api.alerts({
@@ -76,11 +73,8 @@ function mountPage(root, { query, ctx }) {
         filterError.hidden = false;
         mount(filterError, err.message);
       } else ctx.error(err);
-    } finally {
-      busy = false;
-      if (again && !disposed) { again = false; load(); }
     }
-  }
+  });
 
   function render(list) {
     countEl.textContent = `${list.length} alert${list.length === 1 ? '' : 's'}`;

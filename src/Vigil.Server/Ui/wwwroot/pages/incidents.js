@@ -1,5 +1,6 @@
 // Incidents list (default page): status tabs, dense table, live refresh with new/changed rows highlighted.
 import { api } from '../api.js';
+import { oneAtATime } from '../live.js';
 import { h, mount } from '../dom.js';
 import { time, statusPill, severityBadge, priorityBadge, labelChips, emptyState, errorState, loading } from '../format.js';
 import { link, replaceQuery, navigate } from '../router.js';
@@ -28,8 +29,6 @@ export function mount_(root, { query, ctx }) {
   let known = null;            // Map id → updatedAt of the previous render; null before the first load
   let counts = null;
   let limit = PAGE;
-  let busy = false;
-  let again = false;
   let disposed = false;
 
   const tabs = h('nav', { class: 'tabs', 'aria-label': 'Incident status' });
@@ -71,9 +70,7 @@ export function mount_(root, { query, ctx }) {
     load();
   }
 
-  async function load() {
-    if (busy) { again = true; return; }
-    busy = true;
+  const load = oneAtATime(async () => {
     try {
       const [list, summary] = await Promise.all([
         api.incidents(tab.status || undefined, limit),
@@ -86,11 +83,8 @@ export function mount_(root, { query, ctx }) {
       if (disposed) return;
       if (known === null) mount(body, errorState('incidents', err));
       ctx.error(err);
-    } finally {
-      busy = false;
-      if (again && !disposed) { again = false; load(); }
     }
-  }
+  });
 
   function matches(inc, words) {
     const hay = [`#${inc.id}`, inc.title, inc.receiver, inc.acknowledgedBy, inc.severity, inc.priority,

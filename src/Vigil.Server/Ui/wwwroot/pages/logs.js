@@ -1,6 +1,7 @@
 // Logs page: each source's templates with per-minute sparklines (newest / rarest / most frequent first), and a
 // template detail view with its example lines. Data from GET /api/v1/logs/*.
 import { api } from '../api.js';
+import { oneAtATime } from '../live.js';
 import { h, mount } from '../dom.js';
 import { time, emptyState, errorState, loading } from '../format.js';
 import { link, replaceQuery } from '../router.js';
@@ -65,7 +66,7 @@ function mountList(root, { query, ctx }) {
   mount(root, h('div', { class: 'page-head' }, h('h1', {}, 'Logs'), h('div', { class: 'spacer' }), toggles), body);
   ctx.setTitle('Logs');
 
-  async function load() {
+  const load = oneAtATime(async () => {
     try {
       const sources = (await api.logSources()).filter(s => !only || s.source === only);
       const lists = await Promise.all(sources.map(s => api.logTemplates(s.source, sort, 50)));
@@ -79,7 +80,7 @@ function mountList(root, { query, ctx }) {
     } catch (err) {
       if (!disposed) mount(body, h('div', { class: 'card' }, errorState('log patterns', err)));
     }
-  }
+  });
 
   function sourceCard(source, list) {
     return h('section', { class: 'card', 'data-testid': 'logs-source', 'data-source': source.source },
@@ -107,7 +108,7 @@ function mountDetail(root, { params, ctx }) {
   mount(root, h('div', { class: 'page-head' },
     h('a', { href: link('/logs', { source: params.source }), class: 'btn btn-ghost' }, '← ', params.source)), body);
 
-  async function load() {
+  const load = oneAtATime(async () => {
     try {
       const t = await api.logTemplate(params.source, params.id);
       if (disposed) return;
@@ -128,7 +129,7 @@ function mountDetail(root, { params, ctx }) {
     } catch (err) {
       if (!disposed) mount(body, h('div', { class: 'card' }, errorState('this log pattern', err)));
     }
-  }
+  });
 
   load();
   return { refresh: () => load(), unmount: () => { disposed = true; } };

@@ -1,6 +1,7 @@
 // Metrics page: every scored series (anomalous first) and a series chart with its expected band, the anomalies
 // marked and the forecast cone. Data from GET /api/v1/metrics/*; alerts link here through their generatorURL.
 import { api } from '../api.js';
+import { oneAtATime } from '../live.js';
 import { h, mount } from '../dom.js';
 import { time, absolute, relative, emptyState, errorState, loading } from '../format.js';
 import { link, navigate, replaceQuery } from '../router.js';
@@ -155,7 +156,7 @@ function mountList(root, { query, ctx }) {
   mount(root, h('div', { class: 'page-head' }, h('h1', {}, 'Metrics'), h('div', { class: 'spacer' }), search), sources, body);
   ctx.setTitle('Metrics');
 
-  async function load() {
+  const load = oneAtATime(async () => {
     const filter = needle.trim();
     try {
       const match = isSelector(filter) ? filter : null;
@@ -174,7 +175,7 @@ function mountList(root, { query, ctx }) {
       // A selector the server cannot parse is the user's to fix: say what is wrong where the list would be.
       mount(body, h('div', { class: 'card', 'data-testid': err.status === 400 ? 'metrics-bad-filter' : null }, errorState('metric series', err)));
     }
-  }
+  });
 
   function render(list) {
     const filter = needle.trim();
@@ -216,7 +217,7 @@ function mountDetail(root, { params, ctx }) {
   const body = h('div', {}, h('div', { class: 'card' }, loading('Loading series…')));
   mount(root, h('div', { class: 'page-head' }, h('a', { href: link('/metrics'), class: 'btn btn-ghost' }, '← Metrics')), body);
 
-  async function load() {
+  const load = oneAtATime(async () => {
     try {
       const d = await api.metricSeriesDetail(params.id);
       if (disposed) return;
@@ -246,7 +247,7 @@ function mountDetail(root, { params, ctx }) {
     } catch (err) {
       if (!disposed) mount(body, h('div', { class: 'card' }, errorState('this series', err)));
     }
-  }
+  });
 
   async function remove(s, button) {
     if (!confirm(`Delete ${s.text}? Its detector, chart and stored state are forgotten; if it sends again it starts afresh.`)) return;

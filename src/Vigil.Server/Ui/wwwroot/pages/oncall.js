@@ -2,11 +2,13 @@
 // highlighted and overrides/swaps marked, and shift swaps: request, take, accept. Data from /api/v1/oncall,
 // /api/v1/schedules/{name}/final and /api/v1/swaps (docs/oncall.md).
 import { api } from '../api.js';
+import { oneAtATime } from '../live.js';
 import { h, mount } from '../dom.js';
 import { emptyState, errorState, loading } from '../format.js';
 
 const DAYS = 14;
 const DAY_MS = 86400000;
+const REFRESH_MS = 60000;
 
 const hhmm = d => d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
 const dayLabel = d => d.toLocaleDateString([], { weekday: 'short', month: 'short', day: 'numeric' });
@@ -112,7 +114,7 @@ function mountPage(root) {
   const body = h('div', {}, loading());
   mount(root, h('div', { class: 'page-head' }, h('h1', {}, 'On-call')), body);
 
-  async function load() {
+  const load = oneAtATime(async () => {
     try {
       const start = new Date(); start.setHours(0, 0, 0, 0);
       const end = new Date(start.getTime() + DAYS * DAY_MS + DAY_MS);
@@ -138,9 +140,16 @@ function mountPage(root) {
     } catch (err) {
       if (!disposed) mount(body, h('div', { class: 'card' }, errorState('on-call schedules', err)));
     }
-  }
+  });
+  // Live updates carry incident changes, which never change a schedule; the calendar moves with the clock and with
+  // swaps, so it is re-read every minute (and on each poll while the live stream is down). A reload rebuilds the swap
+  // forms: one holding a picked shift or the focus is left alone until it is sent.
+  const editing = () => [...body.querySelectorAll('form.swap-form')]
+    .some(f => f.contains(document.activeElement) || f.querySelector('[name=owner]')?.value);
+  const reload = () => { if (!editing()) load(); };
   load();
-  return { refresh: () => load(), unmount: () => { disposed = true; } };
+  const timer = setInterval(reload, REFRESH_MS);
+  return { refresh: (detail) => { if (detail?.poll) reload(); }, unmount: () => { disposed = true; clearInterval(timer); } };
 }
 
 export { mountPage as mount };

@@ -1,5 +1,6 @@
 // Silences page: Active / Pending / Expired lists, expire action, and the create form with validation.
 import { api } from '../api.js';
+import { oneAtATime } from '../live.js';
 import { h, mount } from '../dom.js';
 import { time, matcherChip, duration, absolute, emptyState, errorState, loading } from '../format.js';
 import { parseMatchers, formatMatcher } from '../matchers.js';
@@ -38,8 +39,6 @@ function stateOf(s, now = Date.now()) {
 
 function mountPage(root, { query, ctx }) {
   let disposed = false;
-  let busy = false;
-  let again = false;
   let loaded = false;
   let showAllExpired = false;
   let silences = [];
@@ -187,9 +186,7 @@ function mountPage(root, { query, ctx }) {
   }
 
   // ---------- lists ----------
-  async function load() {
-    if (busy) { again = true; return; }
-    busy = true;
+  const load = oneAtATime(async () => {
     try {
       const list = await api.silences();
       if (disposed) return;
@@ -200,11 +197,8 @@ function mountPage(root, { query, ctx }) {
       if (disposed) return;
       if (!loaded) mount(lists, h('div', { class: 'card' }, errorState('silences', err)));
       ctx.error(err);
-    } finally {
-      busy = false;
-      if (again && !disposed) { again = false; load(); }
     }
-  }
+  });
 
   async function expire(s, button) {
     if (!confirm(`Expire silence ${s.id.slice(0, 8)} now? Matching alerts will notify again.`)) return;

@@ -2,6 +2,7 @@
 // SLO each objective with a burn-down chart across its window. Data from GET /api/v1/slos, /api/v1/freezes and
 // /api/v1/slos/{name}/burndown. Budgets move every minute without an alert changing, so the page also re-reads every 15 s.
 import { api } from '../api.js';
+import { oneAtATime } from '../live.js';
 import { h, mount } from '../dom.js';
 import { time, duration, emptyState, errorState, loading } from '../format.js';
 import { link } from '../router.js';
@@ -83,7 +84,7 @@ function mountList(root, { ctx }) {
   mount(root, h('div', { class: 'page-head' }, h('h1', {}, 'SLOs')), body);
   ctx.setTitle('SLOs');
 
-  async function load() {
+  const load = oneAtATime(async () => {
     try {
       const [list, freezes] = await Promise.all([api.slos(), api.freezes()]);
       if (disposed) return;
@@ -108,7 +109,7 @@ function mountList(root, { ctx }) {
     } catch (err) {
       if (!disposed) mount(body, h('div', { class: 'card' }, errorState('SLOs', err)));
     }
-  }
+  });
 
   load();
   const timer = setInterval(load, REFRESH_MS);
@@ -194,7 +195,7 @@ function mountDetail(root, { params, ctx }) {
   const body = h('div', {}, h('div', { class: 'card' }, loading('Loading SLO…')));
   mount(root, h('div', { class: 'page-head' }, h('a', { href: link('/slos'), class: 'btn btn-ghost' }, '← SLOs')), body);
 
-  async function load() {
+  const load = oneAtATime(async () => {
     try {
       const slo = await api.slo(params.name);
       const burnDowns = await Promise.all(slo.objectives.map(o => api.sloBurnDown(slo.name, o.index, 240).catch(() => null)));
@@ -213,7 +214,7 @@ function mountDetail(root, { params, ctx }) {
     } catch (err) {
       if (!disposed) mount(body, h('div', { class: 'card' }, errorState('this SLO', err)));
     }
-  }
+  });
 
   load();
   const timer = setInterval(load, REFRESH_MS);
