@@ -102,6 +102,14 @@ public sealed class MetricsUiTests
         await Assertions.Expect(onIncident).ToHaveAttributeAsync("data-series-id", id);
         await Assertions.Expect(onIncident.GetByTestId("metric-chart").GetByTestId("metric-anomaly-marker")).ToHaveCountAsync(1);
         await Assertions.Expect(onIncident.GetByTestId("incident-metric-link")).ToHaveAttributeAsync("href", $"#/metrics/{id}");
+        // A live update of the incident (a note) redraws it without reading its charts again (they are a minute fresh).
+        var chartReads = 0;
+        page.Request += (_, request) => chartReads += request.Url.Contains($"/api/v1/metrics/series/{id}", StringComparison.Ordinal) ? 1 : 0;
+        await vigil.Client.PostOkAsync($"/api/v1/incidents/{incidentId}/notes", new { text = "looking at the queue" });
+        await Assertions.Expect(page.Locator("[data-testid=timeline-entry]", new() { HasText = "looking at the queue" })).ToHaveCountAsync(1);
+        await Task.Delay(1_000); // room for a chart read the redraw would have started
+        Assert.Equal(0, chartReads);
+        await Assertions.Expect(onIncident).ToHaveAttributeAsync("data-series-id", id);
         await onIncident.GetByTestId("incident-metric-link").ClickAsync();
         detail = page.GetByTestId("metric-series-detail");
         await Assertions.Expect(detail).ToHaveAttributeAsync("data-series-id", id);

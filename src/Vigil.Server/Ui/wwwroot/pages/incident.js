@@ -8,6 +8,7 @@ import { chart } from './metrics.js';
 
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'];
 const MAX_CHARTS = 3;
+const CHARTS_FRESH_MS = 60000;
 const METRIC_ALERTS = ['MetricAnomaly', 'CapacityForecast'];
 
 /** Alerts in the order the incident shows them: firing first, newest first within each status. */
@@ -40,6 +41,7 @@ function mountPage(root, { params, ctx }) {
   const head = h('div', { class: 'card' }, loading(`Loading incident #${id}…`));
   const alerts = h('section', { class: 'card', 'aria-labelledby': 'alerts-title' });
   const metrics = h('div', { 'data-testid': 'incident-metrics-slot' });
+  let [chartsKey, chartsAt, chartsSeq] = [null, 0, 0]; // the series last charted, when, and which read is the latest
   const notifications = h('section', { class: 'card', 'aria-labelledby': 'notifications-title', 'data-testid': 'notifications', style: 'margin-top:1rem' });
   const timeline = h('ol', { class: 'timeline', 'data-testid': 'timeline' });
   const noteText = h('textarea', { id: 'note-text', name: 'text', placeholder: 'Add a note for the timeline (what you tried, links, hand-over)…', rows: 3, 'data-testid': 'note-input' });
@@ -126,7 +128,7 @@ function mountPage(root, { params, ctx }) {
     ctx.setTitle(`#${inc.id} ${inc.title} (${inc.status})`);
     renderHead(inc);
     renderAlerts(inc.alerts || []);
-    showMetrics(inc.alerts || []);
+    showMetrics(chartedSeries(inc.alerts || []));
     renderTimeline(inc.timeline || []);
     escalation.load();
     loadNotifications();
@@ -136,13 +138,16 @@ function mountPage(root, { params, ctx }) {
    * The charts of the metric series behind the incident's alerts (MetricAnomaly, CapacityForecast: their series_id),
    * firing first, so a responder sees the values, the expected band and the forecast without leaving the incident.
    */
-  async function loadMetrics(list) {
+  function chartedSeries(list) {
     // Only Vigil's own metric alerts name a series (any sender can put a series_id annotation on an alert).
-    const ids = [...new Set([...list].sort(firingFirst)
+    return [...new Set([...list].sort(firingFirst)
       .filter(a => METRIC_ALERTS.includes(a.labels?.alertname)).map(a => a.annotations?.series_id).filter(id => /^[0-9a-f]{16}$/.test(id || '')))];
+  }
+
+  async function loadMetrics(ids, seq) {
     if (!ids.length) { mount(metrics); metrics.dataset.loaded = 'true'; return; }
     const details = await Promise.all(ids.slice(0, MAX_CHARTS).map(sid => api.metricSeriesDetail(sid).catch(err => ({ sid, err }))));
-    if (disposed) return;
+    if (disposed || seq !== chartsSeq) return; // a newer read started meanwhile: its answer is the one to show
     mount(metrics, h('section', { class: 'card', style: 'margin-top:1rem', 'aria-labelledby': 'metrics-title', 'data-testid': 'incident-metrics' },
       h('div', { class: 'section-head' }, h('h2', { id: 'metrics-title' }, 'Metrics'),
         ids.length > MAX_CHARTS ? h('span', { class: 'count' }, `${MAX_CHARTS} of ${ids.length} series`) : null),
@@ -155,12 +160,20 @@ function mountPage(root, { params, ctx }) {
     metrics.dataset.loaded = 'true'; // for tests: what the incident's alerts name has been looked at
   }
 
-  /** Mounts the incident's metric charts; a chart that cannot be drawn must not take the rest of the page with it. */
-  async function showMetrics(list) {
+  /**
+   * Mounts the incident's metric charts; a chart that cannot be drawn must not take the rest of the page with it. A
+   * live update of the incident (each alert it gains or resolves, each note) re-reads them only when the series
+   * charted change or the charts are over a minute old: a busy incident would otherwise re-read every chart per event.
+   */
+  async function showMetrics(ids) {
+    const key = ids.join(',');
+    if (key === chartsKey && Date.now() - chartsAt < CHARTS_FRESH_MS) return;
+    [chartsKey, chartsAt] = [key, Date.now()];
+    const seq = ++chartsSeq;
     try {
-      await loadMetrics(list);
+      await loadMetrics(ids, seq);
     } catch (err) {
-      if (!disposed) mount(metrics, h('p', { class: 'muted card-pad' }, `Could not draw the metric charts: ${err.message}`));
+      if (!disposed && seq === chartsSeq) mount(metrics, h('p', { class: 'muted card-pad' }, `Could not draw the metric charts: ${err.message}`));
     }
   }
 
