@@ -46,4 +46,38 @@ public sealed class IncidentUiTests
         Assert.Equal("acknowledged", incident["status"]!.GetValue<string>());
         Assert.Empty(chromium.ConsoleErrors);
     }
+
+    [Fact]
+    public async Task A_note_sent_twice_in_a_row_is_added_once_and_text_typed_meanwhile_is_kept()
+    {
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, """
+            route:
+              receiver: default
+              group_wait: 1s
+            receivers:
+              - name: default
+            """);
+        await vigil.Client.PostOkAsync("/api/v2/alerts", new[] { new { labels = new Dictionary<string, string> { ["alertname"] = "DiskFull", ["instance"] = "db-1" } } });
+        await Eventually.TrueAsync(async () => (await vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray().Count == 1,
+            TimeSpan.FromSeconds(30), "the alert opens an incident");
+        var id = (await vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray().Single()!["id"]!.GetValue<long>();
+
+        await using var chromium = await HeadlessChromium.OpenAsync(vigil.AdminToken);
+        var page = chromium.Page;
+        // The note's answer is held back a little, as on a slow link, so that both sends happen while it is on its way.
+        await page.RouteAsync("**/api/v1/incidents/*/notes", async route => { await Task.Delay(500); await route.ContinueAsync(); });
+        await page.GotoAsync(new Uri(vigil.Address, $"/#/incidents/{id}").ToString());
+        var input = page.GetByTestId("note-input");
+        await input.FillAsync("restarted the replica");
+        await input.PressAsync("Control+Enter");
+        await input.PressAsync("Control+Enter");
+        await input.PressSequentiallyAsync(" next"); // typed while the note is being sent
+
+        await Assertions.Expect(page.Locator("[data-testid=timeline-entry][data-kind=note]")).ToHaveCountAsync(1);
+        await Task.Delay(1_000); // room for a second note to arrive
+        var timeline = (await vigil.Client.GetJsonAsync($"/api/v1/incidents/{id}"))["timeline"]!.AsArray();
+        Assert.Single(timeline, e => (string?)e!["kind"] == "note");
+        await Assertions.Expect(input).ToHaveValueAsync("restarted the replica next");
+        Assert.Empty(chromium.ConsoleErrors);
+    }
 }

@@ -58,12 +58,14 @@ function mountPage(root, { query, ctx }) {
   }
 
   const load = oneAtATime(async () => {
+    const asked = [filterText, showSilenced, showInhibited].join('\n');
     const { matchers } = parseMatchers(filterText);
     try {
       const list = await api.alerts({
         filter: matchers.map(formatMatcher), silenced: String(showSilenced), inhibited: String(showInhibited), active: 'true',
       });
-      if (disposed) return;
+      // A filter changed meanwhile has queued its own read: this answer is for the old one.
+      if (disposed || asked !== [filterText, showSilenced, showInhibited].join('\n')) return;
       loaded = true;
       render(list || []);
     } catch (err) {

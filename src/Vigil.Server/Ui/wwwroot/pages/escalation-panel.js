@@ -12,6 +12,7 @@ export function escalationPanel(id, ctx, onChanged) {
   const card = h('section', { class: 'card escalation', 'aria-labelledby': 'escalation-title', 'data-testid': 'escalation-panel' });
   card.hidden = true;
   let busy = false;
+  let [reads, stopped] = [0, false]; // the latest read wins; nothing is shown once the page is left
 
   // The controls are made once: every refresh (the live feed, the incident page's reload after an action) used to
   // rebuild them, wiping a name being typed into "Reassign" — the click then sent nothing.
@@ -32,12 +33,14 @@ export function escalationPanel(id, ctx, onChanged) {
   mount(card, h('div', { class: 'section-head' }, h('h2', { id: 'escalation-title' }, 'Escalation'), status), details, controls);
 
   async function load() {
+    const read = ++reads;
     try {
       const escalation = await api.escalation(id); // null (204) when the incident follows no policy
+      if (stopped || read !== reads) return; // an older answer (e.g. from before an acknowledge) must not come back
       if (escalation) render(escalation);
       else card.hidden = true;
     } catch (err) {
-      ctx.error(err, 'Could not load the escalation');
+      if (!stopped && read === reads) ctx.error(err, 'Could not load the escalation');
     }
   }
 
@@ -47,7 +50,10 @@ export function escalationPanel(id, ctx, onChanged) {
     busy = true;
     button.disabled = true;
     try {
-      render(await action());
+      const escalation = await action();
+      if (stopped) return true;
+      ++reads; // newer than any read in flight
+      render(escalation);
       onChanged();
       return true;
     } catch (err) {
@@ -72,5 +78,5 @@ export function escalationPanel(id, ctx, onChanged) {
     controls.hidden = e.status === 'ended';
   }
 
-  return { element: card, load };
+  return { element: card, load, stop: () => { stopped = true; } };
 }

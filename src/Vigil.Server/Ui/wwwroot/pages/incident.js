@@ -1,5 +1,6 @@
 // Incident detail: header with actions, alerts of the group, notifications sent for it, timeline and notes.
 import { api } from '../api.js';
+import { oneAtATime } from '../live.js';
 import { h, mount } from '../dom.js';
 import { time, isSet, statusPill, severityBadge, priorityBadge, labelChips, emptyState, errorState, loading, externalLink, sourceLink } from '../format.js';
 import { link } from '../router.js';
@@ -37,6 +38,7 @@ function mountPage(root, { params, ctx }) {
   let disposed = false;
   let busy = false;
   let timelineCount = 0;
+  let notificationReads = 0; // the latest read of the notification log wins
 
   const head = h('div', { class: 'card' }, loading(`Loading incident #${id}…`));
   const alerts = h('section', { class: 'card', 'aria-labelledby': 'alerts-title' });
@@ -62,7 +64,9 @@ function mountPage(root, { params, ctx }) {
   alerts.hidden = side.hidden = notifications.hidden = true; // until the incident is loaded
   ctx.setTitle(`Incident #${id}`);
 
-  async function load() {
+  // One read at a time (live updates ask for one per change): overlapping reads could answer out of order, and not
+  // every change moves updatedAt (a delivery or an escalation adds a timeline entry only).
+  const load = oneAtATime(async () => {
     try {
       const data = await api.incident(id);
       if (disposed) return;
@@ -76,7 +80,7 @@ function mountPage(root, { params, ctx }) {
         alerts.hidden = side.hidden = true;
       } else ctx.error(err);
     }
-  }
+  });
 
   async function act(action, button) {
     if (busy) return;
@@ -109,12 +113,13 @@ function mountPage(root, { params, ctx }) {
 
   async function addNote(e) {
     e.preventDefault();
+    if (noteButton.disabled) return; // Ctrl+Enter submits past the disabled button: one note per send
     const text = noteText.value.trim();
     if (!text) { noteText.focus(); return; }
     noteButton.disabled = true;
     try {
       render(await api.addNote(id, text));
-      noteText.value = '';
+      if (noteText.value.trim() === text) noteText.value = ''; // keep what was typed while it was being sent
     } catch (err) {
       ctx.error(err, 'Could not add the note');
     } finally {
@@ -123,6 +128,7 @@ function mountPage(root, { params, ctx }) {
   }
 
   function render(inc) {
+    if (disposed) return; // an action answered after the page was left: the page now shown is another's
     incident = inc;
     alerts.hidden = side.hidden = false;
     ctx.setTitle(`#${inc.id} ${inc.title} (${inc.status})`);
@@ -178,9 +184,10 @@ function mountPage(root, { params, ctx }) {
   }
 
   async function loadNotifications() {
+    const read = ++notificationReads;
     try {
       const list = await api.notifications(id);
-      if (!disposed) renderNotifications(list);
+      if (!disposed && read === notificationReads) renderNotifications(list);
     } catch {
       // The log is secondary: the incident stays usable if it cannot be read.
     }
@@ -283,7 +290,7 @@ function mountPage(root, { params, ctx }) {
       const ids = (detail?.incidents || []).map(String);
       if (detail?.poll || !ids.length || ids.includes(String(id))) load();
     },
-    unmount: () => { disposed = true; },
+    unmount: () => { disposed = true; escalation.stop(); },
   };
 }
 

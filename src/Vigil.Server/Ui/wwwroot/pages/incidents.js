@@ -71,12 +71,14 @@ export function mount_(root, { query, ctx }) {
   }
 
   const load = oneAtATime(async () => {
+    const [asked, askedLimit] = [tab, limit];
     try {
       const [list, summary] = await Promise.all([
-        api.incidents(tab.status || undefined, limit),
+        api.incidents(asked.status || undefined, askedLimit),
         api.summary().catch(() => null),
       ]);
-      if (disposed) return;
+      // A tab or "show older" chosen meanwhile has queued its own read: this answer is for a list no longer shown.
+      if (disposed || asked !== tab || askedLimit !== limit) return;
       if (summary) { counts = summary.incidents || {}; renderTabs(); }
       renderTable(list || []);
     } catch (err) {

@@ -255,7 +255,7 @@ function mountDetail(root, { params, ctx }) {
     try {
       await api.deleteMetricSeries(s.id);
       ctx.info(`${s.text} deleted.`);
-      navigate('/metrics');
+      if (!disposed) navigate('/metrics'); // not away from a page the user went to meanwhile
     } catch (err) {
       ctx.error(err, 'Could not delete the series');
       button.disabled = false;

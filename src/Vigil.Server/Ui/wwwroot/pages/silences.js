@@ -90,15 +90,18 @@ function mountPage(root, { query, ctx }) {
     syncEnd();
 
     let previewTimer = null;
+    let previews = 0; // the latest preview wins: a slow answer for the old matchers must not show under the new ones
     const updatePreview = () => {
       const { matchers, errors } = parseMatchers(matchersInput.value);
       mount(preview, matchers.map(matcherChip), errors.map(e => h('div', { class: 'hint', style: 'color:var(--critical)' }, e)));
       clearTimeout(previewTimer);
+      const asked = ++previews;
       affected.textContent = '';
       if (!matchers.length || errors.length) return;
       previewTimer = setTimeout(async () => {
         try {
           const alerts = await api.alerts({ filter: matchers.map(formatMatcher), silenced: 'true', inhibited: 'true', active: 'true' });
+          if (asked !== previews) return;
           affected.textContent = `Currently matches ${alerts.length} firing alert${alerts.length === 1 ? '' : 's'}.`;
         } catch { /* preview only */ }
       }, 400);
