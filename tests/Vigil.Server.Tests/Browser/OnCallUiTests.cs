@@ -48,18 +48,23 @@ public sealed class OnCallUiTests
     }
 
     [Fact]
-    public async Task A_picked_shift_survives_the_live_updates_of_incidents()
+    public async Task A_picked_shift_survives_the_live_updates_of_incidents_and_the_minute_reload()
     {
         await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, demo: true);
         await using var chromium = await HeadlessChromium.OpenAsync(vigil.AdminToken);
         var page = chromium.Page;
+        await page.Clock.InstallAsync(); // time runs as usual; the test skips ahead to the page's minute reload
         await page.GotoAsync(new Uri(vigil.Address, "/#/oncall").ToString());
 
         var shift = page.GetByTestId("calendar-payments-primary").GetByTestId("cal-entry").First;
         var owner = await shift.GetAttributeAsync("data-user");
+        var cover = new[] { "alice", "bob", "carol" }.First(u => u != owner);
         await shift.ClickAsync();
         var form = page.GetByTestId("swap-form-payments-primary");
+        await form.GetByTestId("swap-act-as").SelectOptionAsync(cover);
+        await form.GetByTestId("swap-kind").SelectOptionAsync("override");
         await Assertions.Expect(form.GetByTestId("swap-owner")).ToHaveValueAsync(owner!);
+        var from = await form.GetByTestId("swap-from").InputValueAsync();
         await form.EvaluateAsync("f => { f.dataset.picked = 'yes'; }");
 
         // The demo's alerts become incidents once group_wait (5 s) is out; the live update that brings them reaches
@@ -70,6 +75,64 @@ public sealed class OnCallUiTests
 
         await Assertions.Expect(page.Locator("[data-testid=swap-form-payments-primary][data-picked=yes]")).ToHaveCountAsync(1);
         await Assertions.Expect(form.GetByTestId("swap-owner")).ToHaveValueAsync(owner!);
+
+        // The minute's reload rebuilds the form (the marker is gone) with the pick carried over.
+        await page.Clock.FastForwardAsync("01:05");
+        await Assertions.Expect(page.Locator("[data-testid=swap-form-payments-primary][data-picked=yes]")).ToHaveCountAsync(0);
+        await Assertions.Expect(form.GetByTestId("swap-owner")).ToHaveValueAsync(owner!);
+        await Assertions.Expect(form.GetByTestId("swap-from")).ToHaveValueAsync(from);
+        await Assertions.Expect(form.GetByTestId("swap-act-as")).ToHaveValueAsync(cover);
+        await Assertions.Expect(form.GetByTestId("swap-kind")).ToHaveValueAsync("override");
+        Assert.Empty(chromium.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task An_override_is_added_and_removed_and_a_taken_shift_given_back_in_the_UI()
+    {
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, demo: true);
+        await using var chromium = await HeadlessChromium.OpenAsync(vigil.AdminToken);
+        var page = chromium.Page;
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await page.GotoAsync(new Uri(vigil.Address, "/#/oncall").ToString());
+        var calendar = page.GetByTestId("calendar-payments-primary");
+        var form = page.GetByTestId("swap-form-payments-primary");
+        var section = page.Locator("[data-testid=oncall-schedule][data-schedule=payments-primary]");
+
+        // Override the first shift shown with another member of the team.
+        var shift = calendar.GetByTestId("cal-entry").First;
+        var owner = await shift.GetAttributeAsync("data-user");
+        var cover = new[] { "alice", "bob", "carol" }.First(u => u != owner);
+        await shift.ClickAsync();
+        await form.GetByTestId("swap-act-as").SelectOptionAsync(cover);
+        await form.GetByTestId("swap-kind").SelectOptionAsync("override");
+        await form.GetByTestId("swap-submit").ClickAsync();
+        await Assertions.Expect(calendar.Locator($"[data-testid=cal-entry][data-source=override][data-user={cover}]").First).ToBeVisibleAsync();
+        var row = section.Locator($"[data-testid=override-row][data-user={cover}]");
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        var overrides = (await vigil.Client.GetJsonAsync("/api/v1/overrides?schedule=payments-primary")).AsArray();
+        var id = (string?)Assert.Single(overrides)!["id"];
+        Assert.Equal(cover, (string?)overrides[0]!["user"]);
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-override-id", id!);
+
+        // Remove it (confirmed): the calendar is as before and the API lists no override.
+        await row.GetByTestId("override-remove").ClickAsync();
+        await Assertions.Expect(row).ToHaveCountAsync(0);
+        await Assertions.Expect(calendar.Locator("[data-testid=cal-entry][data-source=override]")).ToHaveCountAsync(0);
+        Assert.Empty((await vigil.Client.GetJsonAsync("/api/v1/overrides?schedule=payments-primary")).AsArray());
+
+        // Take the shift, then give it back: the swap is cancelled, not deleted.
+        await calendar.GetByTestId("cal-entry").First.ClickAsync();
+        await form.GetByTestId("swap-act-as").SelectOptionAsync(cover);
+        await form.GetByTestId("swap-kind").SelectOptionAsync("take");
+        await form.GetByTestId("swap-submit").ClickAsync();
+        var swapRow = section.Locator($"[data-testid=swap-row][data-user={cover}]");
+        await Assertions.Expect(swapRow).ToHaveCountAsync(1);
+        await Assertions.Expect(calendar.Locator("[data-testid=cal-entry][data-source=swap]").First).ToBeVisibleAsync();
+        await swapRow.GetByTestId("swap-cancel").ClickAsync();
+        await Assertions.Expect(swapRow).ToHaveCountAsync(0);
+        await Assertions.Expect(calendar.Locator("[data-testid=cal-entry][data-source=swap]")).ToHaveCountAsync(0);
+        var swaps = (await vigil.Client.GetJsonAsync("/api/v1/swaps?schedule=payments-primary")).AsArray();
+        Assert.Equal("cancelled", (string?)Assert.Single(swaps)!["status"]);
         Assert.Empty(chromium.ConsoleErrors);
     }
 }

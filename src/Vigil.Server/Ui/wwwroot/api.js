@@ -71,6 +71,8 @@ export const api = {
   swaps: (schedule, status, from, to) => get('/api/v1/swaps', { schedule, status, from, to }),
   swap: (kind, body) => post(kind === 'take' ? '/api/v1/swaps/take' : '/api/v1/swaps', body),
   swapAction: (id, action, body) => post(`/api/v1/swaps/${enc(id)}/${action}`, body || {}),
+  createOverride: body => post('/api/v1/overrides', body),
+  deleteOverride: id => request('DELETE', `/api/v1/overrides/${enc(id)}`),
   incidents: (status, limit = 100) => get('/api/v1/incidents', { status, limit }),
   incident: id => get(`/api/v1/incidents/${enc(id)}`),
   incidentAction: (id, action, comment) =>

@@ -62,12 +62,18 @@ function calendar(schedule, final, start, onPick) {
   return h('div', { class: 'calendar', 'data-testid': `calendar-${schedule.name}` }, rows);
 }
 
+/**
+ * The form under a schedule's calendar: take a shift, ask for a swap, or (managers, admins) put a user on call over a
+ * range with an override. Clicking a shift fills in its owner and times. A reload of the page rebuilds the form; it
+ * carries over what was entered, the focus and the last result (state/restore), so no refresh loses a pick.
+ */
 function swapForm(schedule, users, me, onDone) {
   const status = h('div', { class: 'muted', 'data-testid': 'swap-status', role: 'status' });
-  const actAs = h('select', { name: 'actAs', 'data-testid': 'swap-act-as', 'aria-label': 'Act as' },
+  const actAs = h('select', { name: 'actAs', 'data-testid': 'swap-act-as', 'aria-label': 'User (who takes the shift, asks for the swap or goes on call)' },
     users.map(u => h('option', { value: u.name, selected: u.name === me }, `${u.fullName} (${u.name})`)));
   const kind = h('select', { name: 'kind', 'data-testid': 'swap-kind', 'aria-label': 'Kind' },
-    h('option', { value: 'take' }, 'Take this shift'), h('option', { value: 'request' }, 'Request a swap (give my shift away)'));
+    h('option', { value: 'take' }, 'Take this shift'), h('option', { value: 'request' }, 'Request a swap (give my shift away)'),
+    h('option', { value: 'override' }, 'Override: put this user on call'));
   const owner = h('input', { name: 'owner', 'data-testid': 'swap-owner', 'aria-label': 'Shift owner', readonly: true, placeholder: 'click a shift' });
   const from = h('input', { type: 'datetime-local', name: 'from', 'data-testid': 'swap-from', 'aria-label': 'From' });
   const to = h('input', { type: 'datetime-local', name: 'to', 'data-testid': 'swap-to', 'aria-label': 'To' });
@@ -75,18 +81,34 @@ function swapForm(schedule, users, me, onDone) {
     class: 'swap-form', 'data-testid': `swap-form-${schedule.name}`,
     onsubmit: async ev => {
       ev.preventDefault();
-      const body = { schedule: schedule.name, start: new Date(from.value).toISOString(), end: new Date(to.value).toISOString(), user: actAs.value || undefined };
+      const [start, end] = [new Date(from.value), new Date(to.value)];
+      if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) {
+        status.textContent = 'Pick a shift in the calendar, or fill in both times.';
+        return;
+      }
+      const body = { schedule: schedule.name, start: start.toISOString(), end: end.toISOString(), user: actAs.value || undefined };
       if (kind.value === 'take') body.from = owner.value;
+      submit.disabled = true; // one swap or override per click
       try {
-        const swap = await api.swap(kind.value, body);
-        status.textContent = `Swap ${swap.id}: ${swap.from} → ${swap.to || 'anyone'} (${swap.status}).`;
+        if (kind.value === 'override') {
+          const o = await api.createOverride(body);
+          status.textContent = `Override ${o.id}: ${o.user} on call ${new Date(o.start).toLocaleString()} – ${new Date(o.end).toLocaleString()}.`;
+        } else {
+          const swap = await api.swap(kind.value, body);
+          status.textContent = `Swap ${swap.id}: ${swap.from} → ${swap.to || 'anyone'} (${swap.status}).`;
+        }
+        owner.value = from.value = to.value = ''; // sent: the pick is done, the result stays
         onDone();
       } catch (err) {
         status.textContent = err.message;
+      } finally {
+        submit.disabled = false;
       }
     },
-  }, h('strong', {}, 'Swap or take a shift'), ' ', actAs, ' ', kind, ' ', owner, ' ', from, ' ', to, ' ',
-  h('button', { class: 'btn', type: 'submit', 'data-testid': 'swap-submit' }, 'Submit'), status);
+  });
+  const submit = h('button', { class: 'btn', type: 'submit', 'data-testid': 'swap-submit' }, 'Submit');
+  mount(form, h('strong', {}, 'Swap or take a shift'), ' ', actAs, ' ', kind, ' ', owner, ' ', from, ' ', to, ' ', submit, status);
+  const controls = { actAs, kind, owner, from, to };
   // A plain object: properties set on a <form> clash with its named controls.
   return {
     el: form,
@@ -97,16 +119,61 @@ function swapForm(schedule, users, me, onDone) {
       to.value = localInput(end);
       if (user === actAs.value) kind.value = 'request';
     },
+    state: () => ({
+      values: Object.fromEntries(Object.entries(controls).map(([k, c]) => [k, c.value])),
+      status: status.textContent,
+      focus: Object.keys(controls).find(k => controls[k] === document.activeElement) || null,
+    }),
+    restore: saved => {
+      if (!saved) return;
+      for (const [k, v] of Object.entries(saved.values)) {
+        // A user or kind no longer offered (config reloaded) keeps the new form's default.
+        if (controls[k].tagName !== 'SELECT' || [...controls[k].options].some(o => o.value === v)) controls[k].value = v;
+      }
+      status.textContent = saved.status;
+      if (saved.focus) controls[saved.focus].focus();
+    },
   };
+}
+
+const range = x => `${new Date(x.start).toLocaleString()} – ${new Date(x.end).toLocaleString()}`;
+
+/** A button that runs one write (disabled while it runs, so it cannot be sent twice) and reloads the page after. */
+function actionButton(label, testid, confirmText, run, onDone) {
+  const button = h('button', { class: 'btn btn-ghost', type: 'button', 'data-testid': testid, onclick: async () => {
+    if (confirmText && !confirm(confirmText)) return;
+    button.disabled = true;
+    try {
+      await run();
+      onDone();
+    } catch (err) {
+      button.disabled = false;
+      alert(err.message);
+    }
+  } }, label);
+  return button;
 }
 
 function pendingSwaps(swaps, form, onDone) {
   if (!swaps.length) return null;
-  return h('div', { class: 'pending-swaps' }, h('strong', {}, 'Swap requests'), h('ul', {}, swaps.map(s => h('li', { 'data-testid': 'swap-request' },
-    `${s.from} asks someone to take ${new Date(s.start).toLocaleString()} – ${new Date(s.end).toLocaleString()} `,
-    h('button', { class: 'btn btn-ghost', type: 'button', 'data-testid': 'swap-accept', onclick: async () => {
-      try { await api.swapAction(s.id, 'accept', { user: form.actAs() }); onDone(); } catch (err) { alert(err.message); }
-    } }, `Accept as ${form.actAs() || 'me'}`)))));
+  return h('div', { class: 'pending-swaps' }, h('strong', {}, 'Swap requests'), h('ul', {}, swaps.map(s => h('li', { 'data-testid': 'swap-request', 'data-swap-id': s.id },
+    `${s.from} asks someone to take ${range(s)} `,
+    actionButton(`Accept as ${form.actAs() || 'me'}`, 'swap-accept', null, () => api.swapAction(s.id, 'accept', { user: form.actAs() }), onDone), ' ',
+    actionButton('Cancel', 'swap-cancel', `Cancel ${s.from}'s swap request?`, () => api.swapAction(s.id, 'cancel'), onDone)))));
+}
+
+/** The overrides and accepted swaps within the calendar's days, each with the button that undoes it. */
+function changes(final, onDone) {
+  const overrides = final.overrides.filter(o => !o.deletedAt);
+  const swaps = final.swaps.filter(s => s.status === 'accepted');
+  if (!overrides.length && !swaps.length) return null;
+  return h('div', { class: 'pending-swaps', 'data-testid': 'schedule-changes' }, h('strong', {}, 'Overrides and swaps'), h('ul', {},
+    overrides.map(o => h('li', { 'data-testid': 'override-row', 'data-override-id': o.id, 'data-user': o.user },
+      `Override: ${o.user} on call ${range(o)} (by ${o.createdBy}) `,
+      actionButton('Remove', 'override-remove', `Remove the override that puts ${o.user} on call ${range(o)}?`, () => api.deleteOverride(o.id), onDone))),
+    swaps.map(s => h('li', { 'data-testid': 'swap-row', 'data-swap-id': s.id, 'data-user': s.to },
+      `Swap: ${s.to} covers ${s.from} ${range(s)} `,
+      actionButton('Cancel', 'swap-cancel', `Cancel the swap? ${s.from} is on call again ${range(s)}.`, () => api.swapAction(s.id, 'cancel'), onDone)))));
 }
 
 function mountPage(root) {
@@ -114,6 +181,7 @@ function mountPage(root) {
   const body = h('div', {}, loading());
   mount(root, h('div', { class: 'page-head' }, h('h1', {}, 'On-call')), body);
 
+  let forms = new Map(); // schedule name → its form, as last mounted
   const load = oneAtATime(async () => {
     try {
       const start = new Date(); start.setHours(0, 0, 0, 0);
@@ -124,32 +192,33 @@ function mountPage(root) {
         mount(body, h('div', { class: 'card' }, emptyState('No schedules', 'Define users, teams and schedules in the config (see docs/oncall.md).')));
         return;
       }
+      const built = new Map();
       const sections = await Promise.all(schedules.map(async s => {
         const [final, swaps] = await Promise.all([
           api.finalSchedule(s.name, start.toISOString(), end.toISOString()),
           api.swaps(s.name, 'requested', start.toISOString(), end.toISOString()),
         ]);
         const form = swapForm(s, users, who.user || users[0]?.name, load);
+        built.set(s.name, form);
         return h('section', { class: 'card oncall-schedule', 'data-testid': 'oncall-schedule', 'data-schedule': s.name },
           h('h2', {}, s.name, h('a', { class: 'btn btn-ghost', href: `/api/v1/schedules/${encodeURIComponent(s.name)}/ical`, title: 'iCalendar feed' }, 'iCal')),
-          h('div', { class: 'muted' }, `${final.gaps.length} gap(s) in the next ${DAYS} days · times in your browser's zone · click a shift to swap or take it`),
-          calendar(s, final, start, form.pick), form.el, pendingSwaps(swaps, form, load));
+          h('div', { class: 'muted' }, `${final.gaps.length} gap(s) in the next ${DAYS} days · times in your browser's zone · click a shift to take it, ask for a swap or override it`),
+          calendar(s, final, start, form.pick), form.el, changes(final, load), pendingSwaps(swaps, form, load));
       }));
       if (disposed) return;
+      const saved = new Map([...forms].map(([name, form]) => [name, form.state()])); // now: a pick made during the read counts
       mount(body, h('div', { class: 'oncall-now-grid' }, schedules.map(nowCard)), sections);
+      for (const [name, form] of built) form.restore(saved.get(name));
+      forms = built;
     } catch (err) {
       if (!disposed) mount(body, h('div', { class: 'card' }, errorState('on-call schedules', err)));
     }
   });
   // Live updates carry incident changes, which never change a schedule; the calendar moves with the clock and with
-  // swaps, so it is re-read every minute (and on each poll while the live stream is down). A reload rebuilds the swap
-  // forms: one holding a picked shift or the focus is left alone until it is sent.
-  const editing = () => [...body.querySelectorAll('form.swap-form')]
-    .some(f => f.contains(document.activeElement) || f.querySelector('[name=owner]')?.value);
-  const reload = () => { if (!editing()) load(); };
+  // swaps and overrides, so it is re-read every minute (and on each poll while the live stream is down).
   load();
-  const timer = setInterval(reload, REFRESH_MS);
-  return { refresh: (detail) => { if (detail?.poll) reload(); }, unmount: () => { disposed = true; clearInterval(timer); } };
+  const timer = setInterval(load, REFRESH_MS);
+  return { refresh: (detail) => { if (detail?.poll) load(); }, unmount: () => { disposed = true; clearInterval(timer); } };
 }
 
 export { mountPage as mount };
