@@ -111,6 +111,9 @@ public sealed class ChangeSet
 
     /// <summary>Change freezes lifted, by (SLO, objective index).</summary>
     public List<(string Slo, int Objective)> DeletedSloFreezes { get; } = [];
+
+    /// <summary>Freeze exemptions to insert or replace (a revoke is a replace with RevokedAt), by id.</summary>
+    public List<FreezeExemption> FreezeExemptions { get; } = [];
     /// <summary>Escalation states to insert or replace, by incident id.</summary>
     public List<EscalationState> Escalations { get; } = [];
 
@@ -138,7 +141,7 @@ public sealed class ChangeSet
         && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0
         && NewMetricSeries.Count == 0 && MetricSamples.Count == 0 && DroppedMetricJournals.Count == 0 && DeletedMetricSeries.Count == 0 && PruneMetricSamplesRecordedBeforeTicks is null
         && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null && ClearedSloMinutes.Count == 0 && SloSources.Count == 0
-        && DeletedSloSources.Count == 0 && SloFreezes.Count == 0 && DeletedSloFreezes.Count == 0 && Outbox.Count == 0 && OutboxUpdates.Count == 0
+        && DeletedSloSources.Count == 0 && SloFreezes.Count == 0 && DeletedSloFreezes.Count == 0 && FreezeExemptions.Count == 0 && Outbox.Count == 0 && OutboxUpdates.Count == 0
         && ChangeEvents.Count == 0 && ScheduleOverrides.Count == 0 && ShiftSwaps.Count == 0 && Escalations.Count == 0
         && DeletedEscalations.Count == 0;
 }

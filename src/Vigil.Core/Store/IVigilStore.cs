@@ -90,6 +90,13 @@ public interface IVigilStore : IAsyncDisposable
 
     /// <summary>The change freezes in force, by SLO and objective.</summary>
     Task<IReadOnlyList<SloFreezeRecord>> ListSloFreezesAsync(CancellationToken ct = default);
+
+    /// <summary>Freeze exemptions not revoked that end after <paramref name="endsAfter"/>, of one service or (null)
+    /// all, by start.</summary>
+    Task<IReadOnlyList<FreezeExemption>> ListFreezeExemptionsAsync(string? service, DateTimeOffset endsAfter, CancellationToken ct = default);
+
+    /// <summary>One freeze exemption by id, revoked or not.</summary>
+    Task<FreezeExemption?> GetFreezeExemptionAsync(string id, CancellationToken ct = default);
     /// <summary>Every stored escalation (loaded once at start; the worker keeps them in memory after that).</summary>
     Task<IReadOnlyList<EscalationState>> ListEscalationsAsync(CancellationToken ct = default);
 

@@ -23,3 +23,22 @@ public sealed record SloSourceRecord(string Slo, string SourceKey, long FetchedT
 /// </summary>
 /// <param name="RemainingPercent">Budget left when the freeze began (0 or negative); null when not a finite number.</param>
 public sealed record SloFreezeRecord(string Slo, int Objective, string Service, DateTimeOffset Since, double? RemainingPercent);
+
+/// <summary>
+/// Changes of <paramref name="Service"/> may go through its change freeze from <paramref name="Start"/> until
+/// <paramref name="End"/>, for <paramref name="Reason"/> (the fix of the very outage that spent the budget is the usual
+/// one). Made by a person, never by Vigil; the freeze itself, its alert and the budget are untouched.
+/// </summary>
+/// <param name="RevokedAt">Revoked exemptions are kept for the record and no longer apply.</param>
+public sealed record FreezeExemption(
+    string Id,
+    string Service,
+    DateTimeOffset Start,
+    DateTimeOffset End,
+    string Reason,
+    DateTimeOffset CreatedAt,
+    string CreatedBy,
+    DateTimeOffset? RevokedAt = null)
+{
+    public bool AppliesAt(DateTimeOffset at) => RevokedAt is null && Start <= at && at < End;
+}

@@ -100,6 +100,8 @@ internal sealed class NetChanges
 
     public Dictionary<string, Core.OnCall.ScheduleOverride> ScheduleOverrides { get; } = new(StringComparer.Ordinal);
 
+    public Dictionary<string, FreezeExemption> FreezeExemptions { get; } = new(StringComparer.Ordinal);
+
     public Dictionary<string, Core.OnCall.ShiftSwap> ShiftSwaps { get; } = new(StringComparer.Ordinal);
 
     public static NetChanges From(IReadOnlyList<ChangeSet> changes)
@@ -226,6 +228,10 @@ internal sealed class NetChanges
             foreach (var o in set.ScheduleOverrides)
             {
                 net.ScheduleOverrides[o.Id] = o;
+            }
+            foreach (var e in set.FreezeExemptions)
+            {
+                net.FreezeExemptions[e.Id] = e;
             }
             foreach (var s in set.ShiftSwaps)
             {

@@ -375,6 +375,27 @@ internal abstract class SqlStoreBase : IVigilStore
         (await QueryAsync($"SELECT {SwapColumns} FROM shift_swaps WHERE id = @id", cmd => AddParameter(cmd, "@id", id), ReadSwap, ct)
             .ConfigureAwait(false)).FirstOrDefault();
 
+    private const string ExemptionColumns = "id, service, starts_at, ends_at, reason, created_at, created_by, revoked_at";
+
+    public Task<IReadOnlyList<FreezeExemption>> ListFreezeExemptionsAsync(string? service, DateTimeOffset endsAfter, CancellationToken ct = default) =>
+        QueryAsync($"SELECT {ExemptionColumns} FROM freeze_exemptions WHERE revoked_at IS NULL AND ends_at > @after"
+            + (service is null ? "" : " AND service = @service") + " ORDER BY starts_at, id",
+            cmd =>
+            {
+                AddParameter(cmd, "@after", TimeParameter(endsAfter));
+                if (service is not null)
+                {
+                    AddParameter(cmd, "@service", service);
+                }
+            }, ReadExemption, ct);
+
+    public async Task<FreezeExemption?> GetFreezeExemptionAsync(string id, CancellationToken ct = default) =>
+        (await QueryAsync($"SELECT {ExemptionColumns} FROM freeze_exemptions WHERE id = @id", cmd => AddParameter(cmd, "@id", id), ReadExemption, ct)
+            .ConfigureAwait(false)).FirstOrDefault();
+
+    private FreezeExemption ReadExemption(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), ReadTime(r, 2), ReadTime(r, 3), r.GetString(4), ReadTime(r, 5), r.GetString(6), ReadOptionalTime(r, 7));
+
     private void BindRange(DbCommand cmd, string? schedule, DateTimeOffset from, DateTimeOffset to)
     {
         AddParameter(cmd, "@from", TimeParameter(from));

@@ -610,6 +610,26 @@ internal static class PostgresWriter
                 rows.Select(o => o.CreatedBy).ToArray(),
                 rows.Select(o => Utc(o.DeletedAt)).ToArray());
         }
+        if (net.FreezeExemptions.Count > 0)
+        {
+            var rows = net.FreezeExemptions.Values.OrderBy(e => e.Id, StringComparer.Ordinal).ToArray();
+            Add(batch,
+                """
+                INSERT INTO freeze_exemptions (id, service, starts_at, ends_at, reason, created_at, created_by, revoked_at)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::timestamptz[], $7::text[], $8::timestamptz[])
+                ON CONFLICT (id) DO UPDATE SET
+                    service = excluded.service, starts_at = excluded.starts_at, ends_at = excluded.ends_at, reason = excluded.reason,
+                    created_at = excluded.created_at, created_by = excluded.created_by, revoked_at = excluded.revoked_at
+                """,
+                rows.Select(e => e.Id).ToArray(),
+                rows.Select(e => e.Service).ToArray(),
+                rows.Select(e => Utc(e.Start)).ToArray(),
+                rows.Select(e => Utc(e.End)).ToArray(),
+                rows.Select(e => e.Reason).ToArray(),
+                rows.Select(e => Utc(e.CreatedAt)).ToArray(),
+                rows.Select(e => e.CreatedBy).ToArray(),
+                rows.Select(e => Utc(e.RevokedAt)).ToArray());
+        }
         if (net.ShiftSwaps.Count > 0)
         {
             var rows = net.ShiftSwaps.Values.OrderBy(s => s.Id, StringComparer.Ordinal).ToArray();

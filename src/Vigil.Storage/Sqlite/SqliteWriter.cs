@@ -53,6 +53,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _appendChangeEvent;
     private readonly SqliteStatement _upsertOverride;
     private readonly SqliteStatement _upsertSwap;
+    private readonly SqliteStatement _upsertExemption;
 
     public SqliteWriter(SqliteConnection connection, int journalCapacity = SqliteAlertJournal.DefaultMinimumCapacity)
     {
@@ -120,6 +121,14 @@ internal sealed class SqliteWriter : IDisposable
             ON CONFLICT (id) DO UPDATE SET
                 schedule = excluded.schedule, starts_at = excluded.starts_at, ends_at = excluded.ends_at, user_name = excluded.user_name,
                 created_at = excluded.created_at, created_by = excluded.created_by, deleted_at = excluded.deleted_at
+            """);
+        _upsertExemption = new(connection,
+            """
+            INSERT INTO freeze_exemptions (id, service, starts_at, ends_at, reason, created_at, created_by, revoked_at)
+            VALUES (@id, @service, @starts_at, @ends_at, @reason, @created_at, @created_by, @revoked_at)
+            ON CONFLICT (id) DO UPDATE SET
+                service = excluded.service, starts_at = excluded.starts_at, ends_at = excluded.ends_at, reason = excluded.reason,
+                created_at = excluded.created_at, created_by = excluded.created_by, revoked_at = excluded.revoked_at
             """);
         _upsertSwap = new(connection,
             """
@@ -382,6 +391,11 @@ internal sealed class SqliteWriter : IDisposable
             _upsertOverride.Run(tx, o.Id, o.Schedule, SqliteTime.ToTicks(o.Start), SqliteTime.ToTicks(o.End), o.User, SqliteTime.ToTicks(o.CreatedAt),
                 o.CreatedBy, SqliteTime.ToTicks(o.DeletedAt));
         }
+        foreach (var e in net.FreezeExemptions.Values)
+        {
+            _upsertExemption.Run(tx, e.Id, e.Service, SqliteTime.ToTicks(e.Start), SqliteTime.ToTicks(e.End), e.Reason, SqliteTime.ToTicks(e.CreatedAt),
+                e.CreatedBy, SqliteTime.ToTicks(e.RevokedAt));
+        }
         foreach (var s in net.ShiftSwaps.Values)
         {
             _upsertSwap.Run(tx, s.Id, s.Schedule, SqliteTime.ToTicks(s.Start), SqliteTime.ToTicks(s.End), s.FromUser, (object?)s.ToUser ?? DBNull.Value,
@@ -427,7 +441,7 @@ internal sealed class SqliteWriter : IDisposable
         foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertEscalation, _deleteEscalation, _upsertSilence, _upsertToken, _upsertIntegrationKey, _appendAudit, _upsertMeta,
             _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _moveLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _dropMetricJournal, _deleteMetricSeries, _addSloMinute, _pruneSloMinutes,
             _clearSloMinutes, _upsertSloSource, _deleteSloSource, _upsertSloFreeze, _deleteSloFreeze, _insertOutbox, _updateOutbox, _appendChangeEvent,
-            _upsertOverride, _upsertSwap })
+            _upsertOverride, _upsertSwap, _upsertExemption })
         {
             s.Dispose();
         }

@@ -85,6 +85,22 @@ public sealed class SloUiTests
             await Assertions.Expect(strict.GetByTestId("slo-budget-remaining")).ToHaveTextAsync("-400.00%");
             await Assertions.Expect(strict.GetByTestId("slo-firing")).ToHaveTextAsync("ticket");
 
+            // Let changes through the freeze for two hours, with a reason; then revoke it (confirmed).
+            page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+            await service.GetByTestId("slo-exempt-open").ClickAsync();
+            await Assertions.Expect(service.GetByTestId("slo-exempt-reason")).ToBeFocusedAsync();
+            await service.GetByTestId("slo-exempt-submit").ClickAsync(); // no reason: the browser asks for one, nothing is sent
+            await service.GetByTestId("slo-exempt-reason").FillAsync("ship the fix of the checkout outage");
+            await service.GetByTestId("slo-exempt-for").SelectOptionAsync("2h");
+            await service.GetByTestId("slo-exempt-submit").ClickAsync();
+            await Assertions.Expect(service.GetByTestId("slo-exempt")).ToContainTextAsync("changes exempt until");
+            var exempt = await vigil.Client.GetJsonAsync("/api/v1/services/checkout/freeze");
+            Assert.False(exempt["frozen"]!.GetValue<bool>());
+            Assert.Equal("ship the fix of the checkout outage", (string?)exempt["exemption"]!["reason"]);
+            await service.GetByTestId("slo-exempt-revoke").ClickAsync();
+            await Assertions.Expect(service.GetByTestId("slo-frozen")).ToContainTextAsync("change-frozen");
+            Assert.True((await vigil.Client.GetJsonAsync("/api/v1/services/checkout/freeze"))["frozen"]!.GetValue<bool>());
+
             await relaxed.GetByTestId("slo-link").ClickAsync();
             var detail = page.GetByTestId("slo-detail");
             await Assertions.Expect(detail).ToHaveAttributeAsync("data-slo", "checkout-availability");

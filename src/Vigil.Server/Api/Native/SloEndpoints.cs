@@ -27,6 +27,7 @@ public static class SloEndpoints
         app.MapGet("/api/v1/slos/{name}/burndown", GetBurnDown).RequireRole(Role.Viewer);
         app.MapGet("/api/v1/freezes", ListFreezes).RequireRole(Role.Viewer);
         app.MapGet("/api/v1/services/{service}/freeze", GetFreeze).RequireRole(Role.Viewer);
+        app.MapFreezeExemptions();
     }
 
     private static async Task<IResult> PostEvents(HttpContext context, SloTracker tracker, ServerSettings settings, TimeProvider time)
@@ -96,18 +97,19 @@ public static class SloEndpoints
             SloJson.Default.SloBurnDownDto);
     }
 
-    private static async Task<IResult> ListFreezes(SloTracker tracker, ConfigHolder config, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ListFreezes(SloTracker tracker, IVigilStore store, ConfigHolder config, TimeProvider time, CancellationToken ct)
     {
         var slos = await tracker.CurrentAsync(ct);
         var freezes = await tracker.FreezesAsync(ct);
         var now = time.GetUtcNow();
+        var exemptions = await store.ListFreezeExemptionsAsync(null, now, ct);
         var services = slos.Values.Select(s => s.Slo.Service).Concat(freezes.Select(f => f.Service)).Distinct(StringComparer.Ordinal)
-            .Select(service => Freeze(service, slos, freezes, config.Current.Slos, now))
+            .Select(service => Freeze(service, slos, freezes, exemptions, config.Current.Slos, now))
             .OrderByDescending(s => s.Frozen).ThenBy(s => s.Service, StringComparer.Ordinal).ToList();
         return Results.Json(new FreezeListDto(services), SloJson.Default.FreezeListDto);
     }
 
-    private static async Task<IResult> GetFreeze(string service, SloTracker tracker, ConfigHolder config, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> GetFreeze(string service, SloTracker tracker, IVigilStore store, ConfigHolder config, TimeProvider time, CancellationToken ct)
     {
         var slos = await tracker.CurrentAsync(ct);
         var freezes = await tracker.FreezesAsync(ct);
@@ -115,15 +117,19 @@ public static class SloEndpoints
         {
             return Problems.NotFound($"No SLO names service \"{service}\"; GET /api/v1/freezes lists the services with SLOs.");
         }
-        return Results.Json(Freeze(service, slos, freezes, config.Current.Slos, time.GetUtcNow()), SloJson.Default.ServiceFreezeDto);
+        var now = time.GetUtcNow();
+        var exemptions = await store.ListFreezeExemptionsAsync(service, now, ct);
+        return Results.Json(Freeze(service, slos, freezes, exemptions, config.Current.Slos, now), SloJson.Default.ServiceFreezeDto);
     }
 
-    private static ServiceFreezeDto Freeze(string service, IReadOnlyDictionary<string, SloState> slos, IReadOnlyList<SloFreezeRecord> freezes, SlosConfig config,
-        DateTimeOffset now)
+    private static ServiceFreezeDto Freeze(string service, IReadOnlyDictionary<string, SloState> slos, IReadOnlyList<SloFreezeRecord> freezes,
+        IReadOnlyList<FreezeExemption> exemptions, SlosConfig config, DateTimeOffset now)
     {
         var reasons = freezes.Where(f => f.Service == service).Select(f => Reason(f, slos.GetValueOrDefault(f.Slo), config, now)).ToList();
-        return new ServiceFreezeDto(service, reasons.Count > 0, reasons.Count > 0 ? reasons.Min(r => r.Since) : null,
-            [.. slos.Values.Where(s => s.Slo.Service == service).Select(s => s.Name).Order(StringComparer.Ordinal)], reasons);
+        var exemption = exemptions.Where(e => e.Service == service && e.AppliesAt(now)).MaxBy(e => e.End);
+        return new ServiceFreezeDto(service, reasons.Count > 0 && exemption is null, reasons.Count > 0 ? reasons.Min(r => r.Since) : null,
+            [.. slos.Values.Where(s => s.Slo.Service == service).Select(s => s.Name).Order(StringComparer.Ordinal)], reasons,
+            exemption is null ? null : FreezeExemptionEndpoints.Dto(exemption));
     }
 
     private static FreezeReasonDto Reason(SloFreezeRecord freeze, SloState? state, SlosConfig config, DateTimeOffset now)

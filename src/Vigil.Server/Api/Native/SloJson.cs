@@ -11,6 +11,9 @@ namespace Vigil.Server.Api.Native;
 [JsonSerializable(typeof(SloBurnDownDto))]
 [JsonSerializable(typeof(ServiceFreezeDto))]
 [JsonSerializable(typeof(FreezeListDto))]
+[JsonSerializable(typeof(FreezeExemptionRequest))]
+[JsonSerializable(typeof(FreezeExemptionDto))]
+[JsonSerializable(typeof(List<FreezeExemptionDto>))]
 public sealed partial class SloJson : JsonSerializerContext;
 
 /// <param name="Minutes">Distinct (SLO, minute) rows the events were added to.</param>
@@ -66,9 +69,27 @@ public sealed record SloBurnDownDto(string Slo, int Objective, string Unit, doub
 /// <param name="RemainingPercent">Share of the current budget left at <see cref="T"/>; null when the budget is zero.</param>
 public sealed record SloBurnDownPointDto(DateTimeOffset T, double Consumed, double? RemainingPercent);
 
-/// <param name="Since">When the oldest reason began; null when not frozen.</param>
+/// <param name="Frozen">What a deploy pipeline acts on: an objective's budget is exhausted (see
+/// <paramref name="Reasons"/>) and no exemption applies now.</param>
+/// <param name="Since">When the oldest reason began; null when no budget is exhausted.</param>
 /// <param name="Slos">The service's SLOs.</param>
-public sealed record ServiceFreezeDto(string Service, bool Frozen, DateTimeOffset? Since, List<string> Slos, List<FreezeReasonDto> Reasons);
+/// <param name="Reasons">The exhausted objectives, also while an exemption lets changes through.</param>
+/// <param name="Exemption">The exemption that applies now (the one lasting longest), or null.</param>
+public sealed record ServiceFreezeDto(string Service, bool Frozen, DateTimeOffset? Since, List<string> Slos, List<FreezeReasonDto> Reasons,
+    FreezeExemptionDto? Exemption);
+
+/// <summary>Body of POST /api/v1/services/{service}/freeze/exemptions: a reason and one of <c>for</c> or <c>until</c>.</summary>
+public sealed class FreezeExemptionRequest
+{
+    public string? Reason { get; set; }
+
+    public string? For { get; set; }
+
+    public DateTimeOffset? Until { get; set; }
+}
+
+public sealed record FreezeExemptionDto(string Id, string Service, DateTimeOffset Start, DateTimeOffset End, string Reason, DateTimeOffset CreatedAt,
+    string CreatedBy, DateTimeOffset? RevokedAt);
 
 /// <param name="RemainingPercentAtFreeze">Budget left when the freeze began.</param>
 /// <param name="RemainingPercent">Budget left now; the freeze lifts once it is above <see cref="UnfreezeAbovePercent"/>.</param>

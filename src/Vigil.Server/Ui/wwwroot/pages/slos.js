@@ -43,6 +43,11 @@ function budgetBar(budget) {
 }
 
 function frozenBadge(freeze) {
+  const exempt = freeze?.exemption;
+  if (exempt && freeze.reasons?.length) {
+    return h('span', { class: 'pill pill-acknowledged', 'data-testid': 'slo-exempt', title: `${exempt.reason} (by ${exempt.createdBy})` },
+      'budget exhausted · changes exempt until ', time(exempt.end));
+  }
   if (!freeze?.frozen) return h('span', { class: 'pill pill-resolved', 'data-testid': 'slo-not-frozen' }, 'not frozen');
   const why = freeze.reasons.map(r => `${r.slo} (${r.objectiveName}): budget exhausted`).join('; ');
   return h('span', { class: 'pill pill-triggered pill-frozen', 'data-testid': 'slo-frozen', title: why }, 'change-frozen since ', freeze.since ? time(freeze.since) : null);
@@ -80,6 +85,7 @@ function objectiveRows(slo) {
 
 function mountList(root, { ctx }) {
   let disposed = false;
+  let draft = null; // the exemption form being filled in: {service, reason, for, error}
   const body = h('div', {}, h('div', { class: 'card' }, loading('Loading SLOs…')));
   mount(root, h('div', { class: 'page-head' }, h('h1', {}, 'SLOs')), body);
   ctx.setTitle('SLOs');
@@ -100,16 +106,61 @@ function mountList(root, { ctx }) {
       }
       const freezeOf = new Map(freezes.services.map(s => [s.service, s]));
       const services = [...byService.keys()].sort((a, b) => (freezeOf.get(b)?.frozen ? 1 : 0) - (freezeOf.get(a)?.frozen ? 1 : 0) || a.localeCompare(b));
+      const focused = document.activeElement?.dataset?.testid; // a re-read must not take the focus out of the exemption form
       mount(body, services.map(service => h('section', { class: 'card slo-service section', 'data-testid': 'slo-service', 'data-service': service },
-        h('div', { class: 'section-head' }, h('h2', {}, service), frozenBadge(freezeOf.get(service))),
+        h('div', { class: 'section-head' }, h('h2', {}, service), frozenBadge(freezeOf.get(service)), exemptionControls(service, freezeOf.get(service))),
         h('div', { class: 'table-wrap' }, h('table', { class: 'table slo-table' },
           h('thead', {}, h('tr', {}, h('th', {}, 'SLO'), h('th', { class: 'num' }, 'Objective'), h('th', { class: 'num' }, 'SLI'),
             h('th', {}, 'Budget left'), h('th', {}, 'Budget spent'), h('th', {}, 'Burn rates'), h('th', {}, 'Alerting'), h('th', {}, 'SLI source'))),
           h('tbody', {}, byService.get(service).map(objectiveRows)))))));
+      if (draft?.opened) {
+        draft.opened = false;
+        body.querySelector('[data-testid="slo-exempt-reason"]')?.focus();
+      } else if (focused) body.querySelector(`[data-testid="${focused}"]`)?.focus();
     } catch (err) {
       if (!disposed) mount(body, h('div', { class: 'card' }, errorState('SLOs', err)));
     }
   });
+
+  /**
+   * "Let changes through…" on a frozen service (a form: reason, how long) and "Revoke" on an exempt one. The page
+   * re-reads every 15 s and on live updates, so the form's entries live in `draft`, not in the DOM it rebuilds.
+   */
+  function exemptionControls(service, freeze) {
+    if (freeze?.exemption) {
+      const revoke = h('button', { type: 'button', class: 'btn btn-ghost', 'data-testid': 'slo-exempt-revoke', onclick: async () => {
+        if (!confirm(`Revoke the exemption? ${service}'s changes wait for its error budget again.`)) return;
+        revoke.disabled = true;
+        try { await api.revokeExemption(service, freeze.exemption.id); load(); } catch (err) { revoke.disabled = false; ctx.error(err, 'Could not revoke the exemption'); }
+      } }, 'Revoke exemption');
+      return revoke;
+    }
+    if (!freeze?.frozen) return null;
+    if (draft?.service !== service) {
+      return h('button', { type: 'button', class: 'btn btn-ghost', 'data-testid': 'slo-exempt-open',
+        title: 'Let changes through the freeze for a while, e.g. the release that fixes the outage',
+        onclick: () => { draft = { service, reason: '', for: '1h', error: '', opened: true }; load(); } }, 'Let changes through…');
+    }
+    const reason = h('input', { type: 'text', required: true, value: draft.reason, placeholder: 'which change, and why', 'aria-label': 'Reason',
+      'data-testid': 'slo-exempt-reason', maxlength: 1000, oninput: e => { draft.reason = e.target.value; } });
+    const length = h('select', { 'aria-label': 'For how long', 'data-testid': 'slo-exempt-for', onchange: e => { draft.for = e.target.value; } },
+      ['30m', '1h', '2h', '4h', '1d'].map(v => h('option', { value: v, selected: v === draft.for }, v)));
+    const submit = h('button', { type: 'submit', class: 'btn', 'data-testid': 'slo-exempt-submit' }, 'Exempt');
+    const form = h('form', { class: 'row', 'data-testid': 'slo-exempt-form', onsubmit: async ev => {
+      ev.preventDefault();
+      submit.disabled = true;
+      try {
+        await api.exemptFreeze(service, { reason: draft.reason, for: draft.for });
+        draft = null;
+      } catch (err) {
+        draft.error = err.message;
+      }
+      load();
+    } }, reason, length, submit,
+    h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => { draft = null; load(); } }, 'Cancel'),
+    draft.error ? h('span', { class: 'hint', 'data-testid': 'slo-exempt-error', style: 'color:var(--critical)' }, draft.error) : null);
+    return form;
+  }
 
   load();
   const timer = setInterval(load, REFRESH_MS);
