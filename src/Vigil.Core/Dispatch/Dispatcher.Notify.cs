@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigil.Core.Alerts;
 using Vigil.Core.Incidents;
 using Vigil.Core.Notifications;
 using Vigil.Core.Store;
@@ -41,6 +42,32 @@ public sealed partial class Dispatcher
             {
                 continue;
             }
+            var channel = OutboxChannels.ForReceiver(receiver.Name, integration.Id);
+            NotificationOutbox.Enqueue(changes, channel, message, NotificationOutbox.DedupKey(channel, message, occasion), now);
+        }
+    }
+
+    /// <summary>
+    /// Queues the resolution of an incident a person resolved by hand, in the change set that resolves it: the people
+    /// on the receiver's channels hear of it as they hear of a resolution by its alerts (integrations with
+    /// <c>send_resolved</c>), with who resolved it as the reason. The alerts are listed as they stand — a person may
+    /// resolve an incident whose alerts still fire, and the message must not pretend they stopped.
+    /// </summary>
+    public void QueueResolvedByHand(Incident incident, IEnumerable<Alert> members, string actor, DateTimeOffset now, ChangeSet changes)
+    {
+        var receiver = _config.Receivers.FirstOrDefault(r => r.Name == incident.Receiver);
+        if (receiver is null || receiver.Channels.Count == 0)
+        {
+            return;
+        }
+        var alerts = members.Select(a => new NotifiedAlert(a.IsResolvedAt(now) ? "resolved" : "firing", a.Labels.ToDictionary(), a.Annotations.ToDictionary(),
+            a.StartsAt, a.EndsAt, a.GeneratorUrl, a.Fingerprint.ToString())).ToList();
+        var message = new NotificationMessage(receiver.Name, "resolved", incident.GroupKey, incident.Id, incident.Title, "resolved",
+            incident.GroupLabels.ToDictionary(), alerts, $"resolved by {actor}");
+        // A reopened incident resolved again is another occasion: the time keeps them apart.
+        var occasion = $"{incident.Id.ToString(CultureInfo.InvariantCulture)}/resolved-by-hand@{now.UtcTicks.ToString(CultureInfo.InvariantCulture)}";
+        foreach (var integration in receiver.Channels.Where(i => i.SendResolved))
+        {
             var channel = OutboxChannels.ForReceiver(receiver.Name, integration.Id);
             NotificationOutbox.Enqueue(changes, channel, message, NotificationOutbox.DedupKey(channel, message, occasion), now);
         }

@@ -190,10 +190,18 @@ public sealed partial class AlertPipeline
             AddAckSilenceChanges(current, result.Incident, now, changes);
             lock (_dispatcherLock)
             {
+                if (current.Status != IncidentStatus.Resolved && result.Incident.Status == IncidentStatus.Resolved)
+                {
+                    _dispatcher.QueueResolvedByHand(result.Incident, result.Incident.Alerts.Select(Alerts.Get).OfType<Alert>(), actor, now, changes);
+                }
                 _escalations.Observe(changes, EscalationPeople(), now);
             }
             await _store.ApplyAsync([changes], ct);
             CommitSilences(changes);
+            if (changes.Outbox.Count > 0)
+            {
+                _outbox.Raise();
+            }
             lock (_dispatcherLock)
             {
                 _dispatcher.Apply(result.Incident);

@@ -98,6 +98,30 @@ public abstract class NotificationFlowTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_resolve_by_hand_is_sent_as_resolved_once_and_an_acknowledge_sends_nothing()
+    {
+        await using var vigil = await RunningVigil.StartAsync(backend, Config);
+        await vigil.Client.PostOkAsync("/api/v2/alerts", new[] { Alert("CpuHot", "search") });
+        await Eventually.TrueAsync(() => Task.FromResult(Bodies("CpuHot").Count == 1), TimeSpan.FromSeconds(30), "the firing webhook arrives");
+        var id = (await vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray().Single()!["id"]!.GetValue<long>();
+
+        await vigil.Client.PostOkAsync($"/api/v1/incidents/{id}/acknowledge", new { });
+        await vigil.Client.PostOkAsync($"/api/v1/incidents/{id}/resolve", new { });
+        await Eventually.TrueAsync(() => Task.FromResult(Bodies("CpuHot").Count == 2), TimeSpan.FromSeconds(30), "the resolved webhook arrives");
+        var resolved = Bodies("CpuHot")[1];
+        WebhookV4.AssertValid(resolved);
+        Assert.Equal("resolved", resolved["status"]!.GetValue<string>());
+        Assert.Equal("firing", resolved["alerts"]![0]!["status"]!.GetValue<string>()); // resolved by hand; the alert still fires
+
+        // The alert resolving afterwards does not announce the incident's resolution a second time.
+        await vigil.Client.PostOkAsync("/api/v2/alerts", new[] { Alert("CpuHot", "search", DateTimeOffset.UtcNow.AddSeconds(-1)) });
+        await Task.Delay(3_000); // three group intervals
+        Assert.Equal(2, Bodies("CpuHot").Count);
+        var log = (await vigil.Client.GetJsonAsync($"/api/v1/notifications?incident={id}")).AsArray();
+        Assert.Equal(["resolved", "firing"], log.Select(n => n!["message"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task A_restart_on_the_same_data_does_not_page_twice()
     {
         var database = await TestDatabase.CreateAsync(backend);
