@@ -25,6 +25,7 @@ public static class CliApp
         root.Subcommands.Add(LogsCommands.Create(context));
         root.Subcommands.Add(MetricsCommands.Create(context));
         root.Subcommands.Add(SloCommands.Create(context));
+        root.Subcommands.Add(FreezeCommands.Create(context));
         root.Subcommands.Add(OnCallCommands.OnCall(context));
         root.Subcommands.Add(OnCallCommands.Schedules(context));
         root.Subcommands.Add(OnCallCommands.Swaps(context));

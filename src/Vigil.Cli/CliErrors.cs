@@ -13,6 +13,9 @@ public static class ExitCodes
 
     /// <summary>The server could not be reached.</summary>
     public const int CannotConnect = 3;
+
+    /// <summary><c>vigil freeze check</c>: the service is change-frozen (its changes must wait).</summary>
+    public const int Frozen = 4;
 }
 
 /// <summary>An error that ends the command with a message on stderr and a specific exit code.</summary>

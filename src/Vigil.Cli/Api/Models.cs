@@ -135,3 +135,15 @@ public sealed record EscalationInfo(long IncidentId, string Policy, string Statu
 public sealed record IntegrationInfo(string? Id, string Name, string Service, string Source, DateTimeOffset? CreatedAt, string? CreatedBy, DateTimeOffset? RevokedAt);
 
 public sealed record CreatedIntegration(string Id, string Name, string Service, string RoutingKey);
+
+public sealed record FreezeListView(List<ServiceFreezeView> Services);
+
+/// <param name="Frozen">Changes must wait: a budget is exhausted and no exemption applies.</param>
+public sealed record ServiceFreezeView(string Service, bool Frozen, DateTimeOffset? Since, List<string> Slos, List<FreezeReasonView> Reasons, FreezeExemptionView? Exemption);
+
+public sealed record FreezeReasonView(string Slo, int Objective, string ObjectiveName, DateTimeOffset Since, double? RemainingPercent);
+
+public sealed record FreezeExemptionView(string Id, string Service, DateTimeOffset Start, DateTimeOffset End, string Reason, string CreatedBy);
+
+/// <summary>Body of POST api/v1/services/{service}/freeze/exemptions; null fields are left out.</summary>
+public sealed record ExemptionRequest(string? Reason, string? For, DateTimeOffset? Until);

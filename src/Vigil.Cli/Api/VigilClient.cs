@@ -132,6 +132,18 @@ public sealed class VigilClient : IDisposable
     public Task<ApiResponse<SwapView>> PostSwapAsync(string path, SwapBody body, CancellationToken ct) =>
         SendAsync<SwapView>(HttpMethod.Post, path, body, ct);
 
+    public Task<ApiResponse<FreezeListView>> GetFreezesAsync(CancellationToken ct) =>
+        SendAsync<FreezeListView>(HttpMethod.Get, "api/v1/freezes", null, ct);
+
+    public Task<ApiResponse<ServiceFreezeView>> GetFreezeAsync(string service, CancellationToken ct) =>
+        SendAsync<ServiceFreezeView>(HttpMethod.Get, $"api/v1/services/{Uri.EscapeDataString(service)}/freeze", null, ct);
+
+    public Task<ApiResponse<FreezeExemptionView>> ExemptAsync(string service, ExemptionRequest request, CancellationToken ct) =>
+        SendAsync<FreezeExemptionView>(HttpMethod.Post, $"api/v1/services/{Uri.EscapeDataString(service)}/freeze/exemptions", request, ct);
+
+    public Task RevokeExemptionAsync(string service, string id, CancellationToken ct) =>
+        SendAsync(HttpMethod.Delete, $"api/v1/services/{Uri.EscapeDataString(service)}/freeze/exemptions/{Uri.EscapeDataString(id)}", null, ct);
+
     // ---- plumbing ----
 
     private async Task<ApiResponse<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)

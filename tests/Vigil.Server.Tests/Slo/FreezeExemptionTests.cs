@@ -85,14 +85,20 @@ public abstract class FreezeExemptionTests(Backend backend) : IAsyncLifetime
 
     private const string Exemptions = "/api/v1/services/checkout/freeze/exemptions";
 
-    [Fact]
-    public async Task An_exemption_lets_a_frozen_service_through_until_it_is_revoked()
+    /// <summary>Spends checkout's budget (5 bad of 100 against 1 allowed) and waits for its freeze.</summary>
+    private async Task FreezeCheckoutAsync()
     {
         var at = DateTimeOffset.UtcNow.AddMinutes(-2).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(_vigil.Client, HttpMethod.Post, "/api/v1/sli-events",
             $$"""{"events":[{"slo":"checkout-availability","good":95,"total":100,"timestamp":"{{at}}"}]}""")).Status);
         await Eventually.TrueAsync(async () => (await _vigil.Client.GetJsonAsync("/api/v1/services/checkout/freeze"))["frozen"]!.GetValue<bool>(),
             TimeSpan.FromSeconds(30), "the checkout freeze");
+    }
+
+    [Fact]
+    public async Task An_exemption_lets_a_frozen_service_through_until_it_is_revoked()
+    {
+        await FreezeCheckoutAsync();
         Assert.Null((await _vigil.Client.GetJsonAsync("/api/v1/services/checkout/freeze"))["exemption"]);
         var (alice, bob) = (await ClientForAsync("alice"), await ClientForAsync("bob"));
 
@@ -140,6 +146,36 @@ public abstract class FreezeExemptionTests(Backend backend) : IAsyncLifetime
         Assert.Single(audit, a => (string?)a!["action"] == "slo.freeze_exempt_revoke" && (string?)a["target"] == $"service/checkout/exemption/{id}");
         var granted = Assert.Single(audit, a => (string?)a!["action"] == "slo.freeze_exempt")!;
         Assert.Contains("roll out the fix of INC-42", (string?)granted["details"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_cli_gates_a_deploy_on_the_freeze_and_grants_and_revokes_an_exemption()
+    {
+        await FreezeCheckoutAsync();
+        var (code, output, _) = await VigilCli.RunAsync(_vigil, "freeze", "check", "checkout");
+        Assert.Equal(4, code); // the deploy gate: changes must wait
+        Assert.Contains("checkout: FROZEN since", output, StringComparison.Ordinal);
+        Assert.Matches(@"— checkout-availability \(.+\) budget exhausted", output);
+
+        var granted = await VigilCli.RunOkAsync(_vigil, "freeze", "exempt", "checkout", "--reason", "ship the fix", "--for", "30m");
+        var id = System.Text.RegularExpressions.Regex.Match(granted, @"Exemption (fx_\w+): checkout's changes may go through its freeze until").Groups[1].Value;
+        Assert.NotEmpty(id);
+        (code, output, _) = await VigilCli.RunAsync(_vigil, "freeze", "check", "checkout");
+        Assert.Equal(0, code);
+        Assert.Contains("exempt until", output, StringComparison.Ordinal);
+        Assert.Contains("exempted by test-admin: ship the fix", output, StringComparison.Ordinal);
+        Assert.Contains("exempt until", await VigilCli.RunOkAsync(_vigil, "freeze", "list"), StringComparison.Ordinal);
+
+        Assert.Contains($"Exemption {id} revoked.", await VigilCli.RunOkAsync(_vigil, "freeze", "revoke", "checkout", id), StringComparison.Ordinal);
+        Assert.Equal(4, (await VigilCli.RunAsync(_vigil, "freeze", "check", "checkout")).Code);
+
+        // Usage errors and the server's refusals keep their own exit codes.
+        var usage = await VigilCli.RunAsync(_vigil, "freeze", "exempt", "checkout", "--reason", "x");
+        Assert.Equal(2, usage.Code);
+        Assert.Contains("give one of --for or --until", usage.Error, StringComparison.Ordinal);
+        var unknown = await VigilCli.RunAsync(_vigil, "freeze", "check", "chekout");
+        Assert.Equal(1, unknown.Code);
+        Assert.Contains("No SLO names service", unknown.Error, StringComparison.Ordinal);
     }
 
     [Theory]
