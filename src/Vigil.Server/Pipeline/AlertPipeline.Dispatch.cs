@@ -3,6 +3,7 @@ using Vigil.Core.Config;
 using Vigil.Core.Dispatch;
 using Vigil.Core.Incidents;
 using Vigil.Core.Inhibition;
+using Vigil.Core.Notifications;
 using Vigil.Core.Security;
 using Vigil.Core.Silences;
 using Vigil.Core.Store;
@@ -183,6 +184,8 @@ public sealed partial class AlertPipeline
                 return null;
             }
             var result = transition(current, now);
+            var announce = current.Status != IncidentStatus.Resolved && result.Incident.Status == IncidentStatus.Resolved
+                && await ReceiversLastHeardFiringAsync(id, ct);
             var changes = new ChangeSet();
             changes.Incidents.Add(result.Incident);
             changes.Timeline.AddRange(result.Timeline);
@@ -190,7 +193,7 @@ public sealed partial class AlertPipeline
             AddAckSilenceChanges(current, result.Incident, now, changes);
             lock (_dispatcherLock)
             {
-                if (current.Status != IncidentStatus.Resolved && result.Incident.Status == IncidentStatus.Resolved)
+                if (announce)
                 {
                     _dispatcher.QueueResolvedByHand(result.Incident, result.Incident.Alerts.Select(Alerts.Get).OfType<Alert>(), actor, now, changes);
                 }
@@ -215,6 +218,18 @@ public sealed partial class AlertPipeline
         {
             _incidentGate.Release();
         }
+    }
+
+    /// <summary>
+    /// Whether the last thing the incident's receiver was told is that it fires: only then is a resolve by hand news to
+    /// it. An incident reopened by hand (which pages nobody) and resolved again, or one resolved before its first page
+    /// went out, is not announced.
+    /// </summary>
+    private async Task<bool> ReceiversLastHeardFiringAsync(long incidentId, CancellationToken ct)
+    {
+        var log = await _store.ListOutboxAsync(new OutboxQuery(incidentId, Limit: 100), ct);
+        var last = log.FirstOrDefault(r => OutboxChannels.TryParseReceiver(r.Channel, out _, out _));
+        return last is not null && NotificationMessage.FromJson(last.Payload).Status == "firing";
     }
 
     /// <summary>Re-reads the config file. Returns null on success, or the errors (the old config stays in force).</summary>

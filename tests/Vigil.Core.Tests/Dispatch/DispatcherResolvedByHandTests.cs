@@ -39,7 +39,8 @@ public class DispatcherResolvedByHandTests
         Assert.Equal("firing", Assert.Single(queued.Message.Alerts).Status); // resolved by hand, still firing
         Assert.Equal("CpuHot", queued.Message.GroupLabels["alertname"]);
 
-        // Resolved again later (after a reopen) is another notification, not a duplicate of this one.
+        // The same incident resolved at another time (after a reopen) is another occasion, not a duplicate of this one
+        // (whether the receiver needs to hear it again is the pipeline's call: AlertPipeline.ReceiversLastHeardFiringAsync).
         h.Advance(TimeSpan.FromMinutes(1));
         var again = new ChangeSet();
         h.Dispatcher.QueueResolvedByHand(resolved, [cpu], "alice", h.Now, again);

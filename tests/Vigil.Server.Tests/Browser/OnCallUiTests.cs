@@ -83,6 +83,17 @@ public sealed class OnCallUiTests
         await Assertions.Expect(form.GetByTestId("swap-from")).ToHaveValueAsync(from);
         await Assertions.Expect(form.GetByTestId("swap-act-as")).ToHaveValueAsync(cover);
         await Assertions.Expect(form.GetByTestId("swap-kind")).ToHaveValueAsync("override");
+
+        // A reload that comes while the override is being sent leaves the form alone: the result lands where the user
+        // looks, and Submit stays disabled until it does (a rebuilt form would have offered it again).
+        await page.RouteAsync("**/api/v1/overrides", async route => { await Task.Delay(1_500); await route.ContinueAsync(); });
+        await form.GetByTestId("swap-submit").ClickAsync();
+        await Assertions.Expect(form.GetByTestId("swap-submit")).ToBeDisabledAsync();
+        await page.Clock.FastForwardAsync("01:05");
+        await Assertions.Expect(form.GetByTestId("swap-submit")).ToBeDisabledAsync();
+        await Assertions.Expect(form.GetByTestId("swap-status")).ToContainTextAsync($": {cover} on call");
+        await Assertions.Expect(form.GetByTestId("swap-owner")).ToHaveValueAsync("");
+        Assert.Single((await vigil.Client.GetJsonAsync("/api/v1/overrides?schedule=payments-primary")).AsArray());
         Assert.Empty(chromium.ConsoleErrors);
     }
 

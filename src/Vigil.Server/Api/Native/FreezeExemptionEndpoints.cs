@@ -24,6 +24,9 @@ public static class FreezeExemptionEndpoints
 
     public static readonly TimeSpan MinDuration = TimeSpan.FromMinutes(1);
 
+    // Revoking reads, checks and writes: one revoke at a time, so two at once record one revocation (one audit entry).
+    private static readonly SemaphoreSlim RevokeGate = new(1, 1);
+
     internal static void MapFreezeExemptions(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/services/{service}/freeze/exemptions", List).RequireRole(Role.Viewer);
@@ -127,13 +130,22 @@ public static class FreezeExemptionEndpoints
         {
             return OverrideEndpoints.Forbidden(actor, $"revoke freeze exemptions of service \"{service}\"", team);
         }
-        if (existing.RevokedAt is null)
+        await RevokeGate.WaitAsync(context.RequestAborted);
+        try
         {
-            var now = time.GetUtcNow();
-            var changes = new ChangeSet();
-            changes.FreezeExemptions.Add(existing with { RevokedAt = now });
-            changes.Audit.Add(new AuditEntry(now, context.ActorName(), "slo.freeze_exempt_revoke", $"service/{service}/exemption/{id}", $"until={existing.End:O}"));
-            await pipeline.CommitAsync(changes, context.RequestAborted);
+            existing = await pipeline.Store.GetFreezeExemptionAsync(id, context.RequestAborted);
+            if (existing!.RevokedAt is null)
+            {
+                var now = time.GetUtcNow();
+                var changes = new ChangeSet();
+                changes.FreezeExemptions.Add(existing with { RevokedAt = now });
+                changes.Audit.Add(new AuditEntry(now, context.ActorName(), "slo.freeze_exempt_revoke", $"service/{service}/exemption/{id}", $"until={existing.End:O}"));
+                await pipeline.CommitAsync(changes, context.RequestAborted);
+            }
+        }
+        finally
+        {
+            RevokeGate.Release();
         }
         return Results.NoContent();
     }

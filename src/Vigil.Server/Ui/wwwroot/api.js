@@ -99,6 +99,7 @@ export const api = {
   slo: name => get(`/api/v1/slos/${enc(name)}`),
   sloBurnDown: (name, objective, points) => get(`/api/v1/slos/${enc(name)}/burndown`, { objective, points }),
   freezes: () => get('/api/v1/freezes'),
+  freeze: service => get(`/api/v1/services/${enc(service)}/freeze`),
   exemptFreeze: (service, body) => post(`/api/v1/services/${enc(service)}/freeze/exemptions`, body),
   revokeExemption: (service, id) => request('DELETE', `/api/v1/services/${enc(service)}/freeze/exemptions/${enc(id)}`),
 };

@@ -119,7 +119,9 @@ function mountPage(root, { params, ctx }) {
     noteButton.disabled = true;
     try {
       render(await api.addNote(id, text));
-      if (noteText.value.trim() === text) noteText.value = ''; // keep what was typed while it was being sent
+      // Keep only what was typed while it was being sent: sending the box again must not repeat the note.
+      const now = noteText.value.trimStart();
+      noteText.value = now.startsWith(text) ? now.slice(text.length).trimStart() : now;
     } catch (err) {
       ctx.error(err, 'Could not add the note');
     } finally {

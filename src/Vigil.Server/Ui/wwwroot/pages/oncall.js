@@ -67,7 +67,7 @@ function calendar(schedule, final, start, onPick) {
  * range with an override. Clicking a shift fills in its owner and times. A reload of the page rebuilds the form; it
  * carries over what was entered, the focus and the last result (state/restore), so no refresh loses a pick.
  */
-function swapForm(schedule, users, me, onDone) {
+function swapForm(schedule, users, me, onDone, track) {
   const status = h('div', { class: 'muted', 'data-testid': 'swap-status', role: 'status' });
   const actAs = h('select', { name: 'actAs', 'data-testid': 'swap-act-as', 'aria-label': 'User (who takes the shift, asks for the swap or goes on call)' },
     users.map(u => h('option', { value: u.name, selected: u.name === me }, `${u.fullName} (${u.name})`)));
@@ -91,10 +91,10 @@ function swapForm(schedule, users, me, onDone) {
       submit.disabled = true; // one swap or override per click
       try {
         if (kind.value === 'override') {
-          const o = await api.createOverride(body);
+          const o = await track(() => api.createOverride(body));
           status.textContent = `Override ${o.id}: ${o.user} on call ${new Date(o.start).toLocaleString()} – ${new Date(o.end).toLocaleString()}.`;
         } else {
-          const swap = await api.swap(kind.value, body);
+          const swap = await track(() => api.swap(kind.value, body));
           status.textContent = `Swap ${swap.id}: ${swap.from} → ${swap.to || 'anyone'} (${swap.status}).`;
         }
         owner.value = from.value = to.value = ''; // sent: the pick is done, the result stays
@@ -139,12 +139,12 @@ function swapForm(schedule, users, me, onDone) {
 const range = x => `${new Date(x.start).toLocaleString()} – ${new Date(x.end).toLocaleString()}`;
 
 /** A button that runs one write (disabled while it runs, so it cannot be sent twice) and reloads the page after. */
-function actionButton(label, testid, confirmText, run, onDone) {
+function actionButton(label, testid, confirmText, run, onDone, track) {
   const button = h('button', { class: 'btn btn-ghost', type: 'button', 'data-testid': testid, onclick: async () => {
     if (confirmText && !confirm(confirmText)) return;
     button.disabled = true;
     try {
-      await run();
+      await track(run);
       onDone();
     } catch (err) {
       button.disabled = false;
@@ -154,26 +154,26 @@ function actionButton(label, testid, confirmText, run, onDone) {
   return button;
 }
 
-function pendingSwaps(swaps, form, onDone) {
+function pendingSwaps(swaps, form, onDone, track) {
   if (!swaps.length) return null;
   return h('div', { class: 'pending-swaps' }, h('strong', {}, 'Swap requests'), h('ul', {}, swaps.map(s => h('li', { 'data-testid': 'swap-request', 'data-swap-id': s.id },
     `${s.from} asks someone to take ${range(s)} `,
-    actionButton(`Accept as ${form.actAs() || 'me'}`, 'swap-accept', null, () => api.swapAction(s.id, 'accept', { user: form.actAs() }), onDone), ' ',
-    actionButton('Cancel', 'swap-cancel', `Cancel ${s.from}'s swap request?`, () => api.swapAction(s.id, 'cancel'), onDone)))));
+    actionButton(`Accept as ${form.actAs() || 'me'}`, 'swap-accept', null, () => api.swapAction(s.id, 'accept', { user: form.actAs() }), onDone, track), ' ',
+    actionButton('Cancel', 'swap-cancel', `Cancel ${s.from}'s swap request?`, () => api.swapAction(s.id, 'cancel'), onDone, track)))));
 }
 
 /** The overrides and accepted swaps within the calendar's days, each with the button that undoes it. */
-function changes(final, onDone) {
+function changes(final, onDone, track) {
   const overrides = final.overrides.filter(o => !o.deletedAt);
   const swaps = final.swaps.filter(s => s.status === 'accepted');
   if (!overrides.length && !swaps.length) return null;
   return h('div', { class: 'pending-swaps', 'data-testid': 'schedule-changes' }, h('strong', {}, 'Overrides and swaps'), h('ul', {},
     overrides.map(o => h('li', { 'data-testid': 'override-row', 'data-override-id': o.id, 'data-user': o.user },
       `Override: ${o.user} on call ${range(o)} (by ${o.createdBy}) `,
-      actionButton('Remove', 'override-remove', `Remove the override that puts ${o.user} on call ${range(o)}?`, () => api.deleteOverride(o.id), onDone))),
+      actionButton('Remove', 'override-remove', `Remove the override that puts ${o.user} on call ${range(o)}?`, () => api.deleteOverride(o.id), onDone, track))),
     swaps.map(s => h('li', { 'data-testid': 'swap-row', 'data-swap-id': s.id, 'data-user': s.to },
       `Swap: ${s.to} covers ${s.from} ${range(s)} `,
-      actionButton('Cancel', 'swap-cancel', `Cancel the swap? ${s.from} is on call again ${range(s)}.`, () => api.swapAction(s.id, 'cancel'), onDone)))));
+      actionButton('Cancel', 'swap-cancel', `Cancel the swap? ${s.from} is on call again ${range(s)}.`, () => api.swapAction(s.id, 'cancel'), onDone, track)))));
 }
 
 function mountPage(root) {
@@ -182,6 +182,17 @@ function mountPage(root) {
   mount(root, h('div', { class: 'page-head' }, h('h1', {}, 'On-call')), body);
 
   let forms = new Map(); // schedule name → its form, as last mounted
+  // Writes in flight: a re-read then leaves the page as it is (the form and button that sent them show the result and
+  // stay disabled); the write's own re-read follows.
+  let writes = 0;
+  const track = async write => {
+    writes++;
+    try {
+      return await write();
+    } finally {
+      writes--;
+    }
+  };
   const load = oneAtATime(async () => {
     try {
       const start = new Date(); start.setHours(0, 0, 0, 0);
@@ -198,14 +209,14 @@ function mountPage(root) {
           api.finalSchedule(s.name, start.toISOString(), end.toISOString()),
           api.swaps(s.name, 'requested', start.toISOString(), end.toISOString()),
         ]);
-        const form = swapForm(s, users, who.user || users[0]?.name, load);
+        const form = swapForm(s, users, who.user || users[0]?.name, load, track);
         built.set(s.name, form);
         return h('section', { class: 'card oncall-schedule', 'data-testid': 'oncall-schedule', 'data-schedule': s.name },
           h('h2', {}, s.name, h('a', { class: 'btn btn-ghost', href: `/api/v1/schedules/${encodeURIComponent(s.name)}/ical`, title: 'iCalendar feed' }, 'iCal')),
           h('div', { class: 'muted' }, `${final.gaps.length} gap(s) in the next ${DAYS} days · times in your browser's zone · click a shift to take it, ask for a swap or override it`),
-          calendar(s, final, start, form.pick), form.el, changes(final, load), pendingSwaps(swaps, form, load));
+          calendar(s, final, start, form.pick), form.el, changes(final, load, track), pendingSwaps(swaps, form, load, track));
       }));
-      if (disposed) return;
+      if (disposed || writes > 0) return;
       const saved = new Map([...forms].map(([name, form]) => [name, form.state()])); // now: a pick made during the read counts
       mount(body, h('div', { class: 'oncall-now-grid' }, schedules.map(nowCard)), sections);
       for (const [name, form] of built) form.restore(saved.get(name));

@@ -86,6 +86,7 @@ function objectiveRows(slo) {
 function mountList(root, { ctx }) {
   let disposed = false;
   let draft = null; // the exemption form being filled in: {service, reason, for, error}
+  let sending = false; // an exemption on its way: re-reads leave the page (and its disabled button) as it is
   const body = h('div', {}, h('div', { class: 'card' }, loading('Loading SLOs…')));
   mount(root, h('div', { class: 'page-head' }, h('h1', {}, 'SLOs')), body);
   ctx.setTitle('SLOs');
@@ -93,7 +94,7 @@ function mountList(root, { ctx }) {
   const load = oneAtATime(async () => {
     try {
       const [list, freezes] = await Promise.all([api.slos(), api.freezes()]);
-      if (disposed) return;
+      if (disposed || sending) return;
       if (!list.slos.length) {
         mount(body, h('div', { class: 'card', 'data-testid': 'slos-empty' },
           emptyState('No SLOs configured', 'List OpenSLO files under slos.files in the configuration (see docs/slo.md).')));
@@ -131,7 +132,16 @@ function mountList(root, { ctx }) {
       const revoke = h('button', { type: 'button', class: 'btn btn-ghost', 'data-testid': 'slo-exempt-revoke', onclick: async () => {
         if (!confirm(`Revoke the exemption? ${service}'s changes wait for its error budget again.`)) return;
         revoke.disabled = true;
-        try { await api.revokeExemption(service, freeze.exemption.id); load(); } catch (err) { revoke.disabled = false; ctx.error(err, 'Could not revoke the exemption'); }
+        sending = true;
+        try {
+          await api.revokeExemption(service, freeze.exemption.id);
+        } catch (err) {
+          revoke.disabled = false;
+          ctx.error(err, 'Could not revoke the exemption');
+        } finally {
+          sending = false;
+        }
+        load();
       } }, 'Revoke exemption');
       return revoke;
     }
@@ -148,12 +158,16 @@ function mountList(root, { ctx }) {
     const submit = h('button', { type: 'submit', class: 'btn', 'data-testid': 'slo-exempt-submit' }, 'Exempt');
     const form = h('form', { class: 'row', 'data-testid': 'slo-exempt-form', onsubmit: async ev => {
       ev.preventDefault();
+      const sent = draft; // Cancel, or a form opened for another service meanwhile, replaces it
       submit.disabled = true;
+      sending = true;
       try {
-        await api.exemptFreeze(service, { reason: draft.reason, for: draft.for });
-        draft = null;
+        await api.exemptFreeze(service, { reason: sent.reason, for: sent.for });
+        if (draft === sent) draft = null;
       } catch (err) {
-        draft.error = err.message;
+        sent.error = err.message;
+      } finally {
+        sending = false;
       }
       load();
     } }, reason, length, submit,
@@ -249,12 +263,14 @@ function mountDetail(root, { params, ctx }) {
   const load = oneAtATime(async () => {
     try {
       const slo = await api.slo(params.name);
+      // The service's freeze as deploy pipelines see it (an exemption lets changes through an exhausted budget).
+      const freeze = slo.frozen ? await api.freeze(slo.service).catch(() => null) : null;
       const burnDowns = await Promise.all(slo.objectives.map(o => api.sloBurnDown(slo.name, o.index, 240).catch(() => null)));
       if (disposed) return;
       ctx.setTitle(slo.name);
       mount(body,
         h('div', { class: 'card card-pad', 'data-testid': 'slo-detail', 'data-slo': slo.name },
-          h('div', { class: 'row' }, h('h1', {}, slo.displayName || slo.name), slo.frozen ? frozenBadge({ frozen: true, reasons: [], since: slo.objectives.find(o => o.freeze)?.freeze.since }) : null),
+          h('div', { class: 'row' }, h('h1', {}, slo.displayName || slo.name), slo.frozen ? frozenBadge(freeze || { frozen: true, reasons: [], since: slo.objectives.find(o => o.freeze)?.freeze.since }) : null),
           slo.description ? h('p', { class: 'muted' }, slo.description) : null,
           h('dl', { class: 'facts' },
             h('dt', {}, 'Service'), h('dd', {}, slo.service),
