@@ -93,7 +93,7 @@ public sealed class SloUiTests
             await service.GetByTestId("slo-exempt-reason").FillAsync("ship the fix of the checkout outage");
             await service.GetByTestId("slo-exempt-for").SelectOptionAsync("2h");
             await service.GetByTestId("slo-exempt-submit").ClickAsync();
-            await Assertions.Expect(service.GetByTestId("slo-exempt")).ToContainTextAsync("changes exempt until");
+            await Assertions.Expect(service.GetByTestId("slo-exempt")).ToContainTextAsync("changes exempt, ends in");
             var exempt = await vigil.Client.GetJsonAsync("/api/v1/services/checkout/freeze");
             Assert.False(exempt["frozen"]!.GetValue<bool>());
             Assert.Equal("ship the fix of the checkout outage", (string?)exempt["exemption"]!["reason"]);

@@ -107,7 +107,7 @@ function swapForm(schedule, users, me, onDone, track) {
     },
   });
   const submit = h('button', { class: 'btn', type: 'submit', 'data-testid': 'swap-submit' }, 'Submit');
-  mount(form, h('strong', {}, 'Swap or take a shift'), ' ', actAs, ' ', kind, ' ', owner, ' ', from, ' ', to, ' ', submit, status);
+  mount(form, h('strong', {}, 'Take, swap or override a shift'), ' ', actAs, ' ', kind, ' ', owner, ' ', from, ' ', to, ' ', submit, status);
   const controls = { actAs, kind, owner, from, to };
   // A plain object: properties set on a <form> clash with its named controls.
   return {

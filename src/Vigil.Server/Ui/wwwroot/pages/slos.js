@@ -46,7 +46,7 @@ function frozenBadge(freeze) {
   const exempt = freeze?.exemption;
   if (exempt && freeze.reasons?.length) {
     return h('span', { class: 'pill pill-acknowledged', 'data-testid': 'slo-exempt', title: `${exempt.reason} (by ${exempt.createdBy})` },
-      'budget exhausted · changes exempt until ', time(exempt.end));
+      'budget exhausted · changes exempt, ends ', time(exempt.end));
   }
   if (!freeze?.frozen) return h('span', { class: 'pill pill-resolved', 'data-testid': 'slo-not-frozen' }, 'not frozen');
   const why = freeze.reasons.map(r => `${r.slo} (${r.objectiveName}): budget exhausted`).join('; ');
