@@ -29,6 +29,7 @@ public static class CliApp
         root.Subcommands.Add(OnCallCommands.OnCall(context));
         root.Subcommands.Add(OnCallCommands.Schedules(context));
         root.Subcommands.Add(OnCallCommands.Swaps(context));
+        root.Subcommands.Add(OnCallCommands.Overrides(context));
         return root;
     }
 

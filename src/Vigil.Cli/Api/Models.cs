@@ -147,3 +147,7 @@ public sealed record FreezeExemptionView(string Id, string Service, DateTimeOffs
 
 /// <summary>Body of POST api/v1/services/{service}/freeze/exemptions; null fields are left out.</summary>
 public sealed record ExemptionRequest(string? Reason, string? For, DateTimeOffset? Until);
+
+public sealed record OverrideView(string Id, string Schedule, DateTimeOffset Start, DateTimeOffset End, string User, string CreatedBy);
+
+public sealed record OverrideBody(string? Schedule, DateTimeOffset? Start, DateTimeOffset? End, string? User);

@@ -132,6 +132,18 @@ public sealed class VigilClient : IDisposable
     public Task<ApiResponse<SwapView>> PostSwapAsync(string path, SwapBody body, CancellationToken ct) =>
         SendAsync<SwapView>(HttpMethod.Post, path, body, ct);
 
+    public Task<ApiResponse<List<OverrideView>>> GetOverridesAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+        SendAsync<List<OverrideView>>(HttpMethod.Get, "api/v1/overrides?from="
+            + Uri.EscapeDataString(from.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+            + "&to=" + Uri.EscapeDataString(to.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+            + (schedule is null ? "" : "&schedule=" + Uri.EscapeDataString(schedule)), null, ct);
+
+    public Task<ApiResponse<OverrideView>> AddOverrideAsync(OverrideBody body, CancellationToken ct) =>
+        SendAsync<OverrideView>(HttpMethod.Post, "api/v1/overrides", body, ct);
+
+    public Task DeleteOverrideAsync(string id, CancellationToken ct) =>
+        SendAsync(HttpMethod.Delete, "api/v1/overrides/" + Uri.EscapeDataString(id), null, ct);
+
     public Task<ApiResponse<FreezeListView>> GetFreezesAsync(CancellationToken ct) =>
         SendAsync<FreezeListView>(HttpMethod.Get, "api/v1/freezes", null, ct);
 

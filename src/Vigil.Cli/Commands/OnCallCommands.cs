@@ -4,7 +4,8 @@ using Vigil.Cli.Api;
 
 namespace Vigil.Cli.Commands;
 
-/// <summary><c>vigil oncall</c>, <c>vigil schedules show</c> and <c>vigil swaps request|accept|take|cancel</c> (docs/oncall.md).</summary>
+/// <summary><c>vigil oncall</c>, <c>vigil schedules show</c>, <c>vigil swaps request|accept|take|cancel</c> and
+/// <c>vigil overrides list|add|delete</c> (docs/oncall.md).</summary>
 public static class OnCallCommands
 {
     public static Command OnCall(CliContext context)
@@ -75,6 +76,88 @@ public static class OnCallCommands
         swaps.Subcommands.Add(ById(context, "accept", "Accept a requested swap: its shifts become yours"));
         swaps.Subcommands.Add(ById(context, "cancel", "Cancel a swap (requested or accepted)"));
         return swaps;
+    }
+
+    public static Command Overrides(CliContext context)
+    {
+        var overrides = new Command("overrides", "Schedule overrides: put a user on call over a range (admins, managers of the schedule's team)");
+        overrides.Subcommands.Add(ListOverrides(context));
+        overrides.Subcommands.Add(AddOverride(context));
+        overrides.Subcommands.Add(DeleteOverride(context));
+        return overrides;
+    }
+
+    private static Command ListOverrides(CliContext context)
+    {
+        var schedule = new Option<string?>("--schedule") { Description = "Only this schedule (default: every schedule)" };
+        var from = TimeOption("--from", "Start of the range (RFC 3339; default: now)");
+        var to = TimeOption("--to", "End of the range (RFC 3339; default: --from + 30 days)");
+        var command = new Command("list", "List the overrides in a range") { schedule, from, to };
+        var client = ClientOptions.AddTo(command, context);
+        command.SetAction(async (result, ct) =>
+        {
+            var start = result.GetValue(from) ?? DateTimeOffset.UtcNow;
+            using var api = client.CreateClient(result);
+            var response = await api.GetOverridesAsync(result.GetValue(schedule), start, result.GetValue(to) ?? start.AddDays(30), ct).ConfigureAwait(false);
+            if (client.IsJson(result))
+            {
+                Output.Json(context, response.Json);
+                return ExitCodes.Success;
+            }
+            var table = Output.NewTable("ID", "SCHEDULE", "ON CALL", "FROM", "UNTIL", "BY");
+            foreach (var o in response.Value)
+            {
+                table.AddPlainRow(o.Id, o.Schedule, o.User, Output.Time(o.Start), Output.Time(o.End), o.CreatedBy);
+            }
+            context.Console.Write(table);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command AddOverride(CliContext context)
+    {
+        var schedule = new Option<string>("--schedule") { Description = "The schedule", Required = true };
+        var user = new Option<string>("--user") { Description = "Who is on call over the range", Required = true };
+        var from = TimeOption("--from", "Start (RFC 3339)");
+        var to = TimeOption("--to", "End (RFC 3339)");
+        from.Required = true;
+        to.Required = true;
+        var command = new Command("add", "Put a user on call over a range, above every layer and swap") { schedule, user, from, to };
+        var client = ClientOptions.AddTo(command, context);
+        command.SetAction(async (result, ct) =>
+        {
+            using var api = client.CreateClient(result);
+            var response = await api.AddOverrideAsync(new OverrideBody(result.GetValue(schedule), result.GetValue(from), result.GetValue(to), result.GetValue(user)), ct)
+                .ConfigureAwait(false);
+            if (client.IsJson(result))
+            {
+                Output.Json(context, response.Json);
+                return ExitCodes.Success;
+            }
+            var o = response.Value;
+            await context.Out.WriteLineAsync($"Override {o.Id} on {o.Schedule}: {o.User} on call {Output.Time(o.Start)} – {Output.Time(o.End)}.").ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command DeleteOverride(CliContext context)
+    {
+        var id = new Argument<string>("ID") { Description = "The override id, as 'vigil overrides list' shows it" };
+        var command = new Command("delete", "Delete an override: the schedule is as it was without it") { id };
+        var client = ClientOptions.AddTo(command, context);
+        command.SetAction(async (result, ct) =>
+        {
+            using var api = client.CreateClient(result);
+            await api.DeleteOverrideAsync(result.GetValue(id)!, ct).ConfigureAwait(false);
+            if (!client.IsJson(result))
+            {
+                await context.Out.WriteLineAsync($"Override {result.GetValue(id)} deleted.").ConfigureAwait(false);
+            }
+            return ExitCodes.Success;
+        });
+        return command;
     }
 
     private static Command Range(CliContext context, string verb, string description, string path, bool needsFrom)

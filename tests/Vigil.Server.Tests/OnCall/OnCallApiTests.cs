@@ -131,6 +131,26 @@ public abstract class OnCallApiTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_cli_adds_lists_and_deletes_overrides()
+    {
+        var added = await VigilCli.RunOkAsync(_vigil, "overrides", "add", "--schedule", "primary", "--user", "dave",
+            "--from", "2025-01-14T00:00:00Z", "--to", "2025-01-15T00:00:00Z");
+        var id = System.Text.RegularExpressions.Regex.Match(added, @"Override (ov_\w+) on primary: dave on call").Groups[1].Value;
+        Assert.NotEmpty(id);
+        Assert.Equal(["bob", "dave", "bob"], await FinalUsersAsync("2025-01-13T00:00:00Z", "2025-01-20T00:00:00Z"));
+        var listed = await VigilCli.RunOkAsync(_vigil, "overrides", "list", "--schedule", "primary", "--from", "2025-01-13T00:00:00Z");
+        Assert.Contains(id, listed, StringComparison.Ordinal);
+        Assert.Contains("dave", listed, StringComparison.Ordinal);
+
+        Assert.Contains($"Override {id} deleted.", await VigilCli.RunOkAsync(_vigil, "overrides", "delete", id), StringComparison.Ordinal);
+        Assert.Equal(["bob"], await FinalUsersAsync("2025-01-13T00:00:00Z", "2025-01-20T00:00:00Z"));
+        Assert.DoesNotContain(id, await VigilCli.RunOkAsync(_vigil, "overrides", "list", "--from", "2025-01-13T00:00:00Z"), StringComparison.Ordinal);
+        var unknown = await VigilCli.RunAsync(_vigil, "overrides", "add", "--schedule", "primary", "--user", "zed", "--from", "2025-01-14T00:00:00Z", "--to", "2025-01-15T00:00:00Z");
+        Assert.Equal(1, unknown.Code);
+        Assert.Contains("\"zed\" is not defined", unknown.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Swap_request_accept_take_manager_and_cancel_change_the_final_schedule()
     {
         var bob = await ClientForAsync("bob");

@@ -112,7 +112,7 @@ function mountPage(root, { query, ctx }) {
     const close = () => {
       formHost.replaceChildren();
       newButton.hidden = false;
-      replaceQuery({});
+      if (!disposed) replaceQuery({}); // not the query of a page the user went to meanwhile
     };
 
     const form = h('form', { class: 'card silence-form', 'data-testid': 'silence-form', 'aria-labelledby': 'silence-form-title', novalidate: true, onsubmit: onSubmit },
@@ -264,8 +264,9 @@ function mountPage(root, { query, ctx }) {
 
   if (query.get('new')) openForm({ matchers: query.getAll('matcher') });
   load();
-  // Silences expire and start on their own without a `changed` event: refetch every 30 s.
-  const ticker = setInterval(() => { if (loaded) load(); }, 30000);
+  // Silences expire and start on their own without a `changed` event: refetch every 30 s (also after a failed first
+  // read, which would otherwise show its error until the user navigates).
+  const ticker = setInterval(load, 30000);
   return {
     refresh: (detail) => { if (detail?.poll) load(); },
     unmount: () => { disposed = true; clearInterval(ticker); },
