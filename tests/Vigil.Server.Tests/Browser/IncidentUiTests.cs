@@ -48,7 +48,7 @@ public sealed class IncidentUiTests
     }
 
     [Fact]
-    public async Task A_note_sent_twice_in_a_row_is_added_once_and_text_typed_meanwhile_is_kept()
+    public async Task A_note_sent_twice_in_a_row_is_added_once_text_typed_meanwhile_is_kept_and_opened_annotations_stay_open()
     {
         await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, """
             route:
@@ -57,7 +57,14 @@ public sealed class IncidentUiTests
             receivers:
               - name: default
             """);
-        await vigil.Client.PostOkAsync("/api/v2/alerts", new[] { new { labels = new Dictionary<string, string> { ["alertname"] = "DiskFull", ["instance"] = "db-1" } } });
+        await vigil.Client.PostOkAsync("/api/v2/alerts", new[]
+        {
+            new
+            {
+                labels = new Dictionary<string, string> { ["alertname"] = "DiskFull", ["instance"] = "db-1" },
+                annotations = new Dictionary<string, string> { ["summary"] = "disk full", ["runbook_url"] = "https://runbooks.test/disk", ["owner"] = "db" },
+            },
+        });
         await Eventually.TrueAsync(async () => (await vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray().Count == 1,
             TimeSpan.FromSeconds(30), "the alert opens an incident");
         var id = (await vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray().Single()!["id"]!.GetValue<long>();
@@ -67,6 +74,7 @@ public sealed class IncidentUiTests
         // The note's answer is held back a little, as on a slow link, so that both sends happen while it is on its way.
         await page.RouteAsync("**/api/v1/incidents/*/notes", async route => { await Task.Delay(500); await route.ContinueAsync(); });
         await page.GotoAsync(new Uri(vigil.Address, $"/#/incidents/{id}").ToString());
+        await page.Locator("[data-testid=alert-row] details.more summary").ClickAsync(); // "2 more annotations", opened
         var input = page.GetByTestId("note-input");
         await input.FillAsync("restarted the replica");
         await input.PressAsync("Control+Enter");
@@ -78,6 +86,8 @@ public sealed class IncidentUiTests
         var timeline = (await vigil.Client.GetJsonAsync($"/api/v1/incidents/{id}"))["timeline"]!.AsArray();
         Assert.Single(timeline, e => (string?)e!["kind"] == "note");
         await Assertions.Expect(input).ToHaveValueAsync("next"); // the sent note is not left in the box to be sent again
+        // The note re-rendered the page, not the alert table: the opened annotations are still open.
+        await Assertions.Expect(page.Locator("[data-testid=alert-row] details.more[open]")).ToHaveCountAsync(1);
         Assert.Empty(chromium.ConsoleErrors);
     }
 }

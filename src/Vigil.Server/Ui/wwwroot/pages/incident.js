@@ -39,6 +39,7 @@ function mountPage(root, { params, ctx }) {
   let busy = false;
   let timelineCount = 0;
   let notificationReads = 0; // the latest read of the notification log wins
+  let [shownHead, shownAlerts] = [null, null]; // what the head and the alert table were last built from
 
   const head = h('div', { class: 'card' }, loading(`Loading incident #${id}…`));
   const alerts = h('section', { class: 'card', 'aria-labelledby': 'alerts-title' });
@@ -134,8 +135,24 @@ function mountPage(root, { params, ctx }) {
     incident = inc;
     alerts.hidden = side.hidden = false;
     ctx.setTitle(`#${inc.id} ${inc.title} (${inc.status})`);
-    renderHead(inc);
-    renderAlerts(inc.alerts || []);
+    // A live update re-renders the page; the head and the alerts are rebuilt only when what they show changed, so an
+    // open priority list, the focus on a button or an opened "more annotations" survive a note or a delivery.
+    const { timeline: _t, updatedAt: _u, alerts: alertList, ...shown } = inc;
+    const headKey = JSON.stringify(shown);
+    if (headKey !== shownHead) {
+      shownHead = headKey;
+      renderHead(inc);
+    }
+    const alertsKey = JSON.stringify(alertList || []);
+    if (alertsKey !== shownAlerts) {
+      shownAlerts = alertsKey;
+      const open = new Set([...alerts.querySelectorAll('[data-testid=alert-row]')]
+        .filter(row => row.querySelector('details.more')?.open).map(row => row.dataset.fingerprint));
+      renderAlerts(alertList || []);
+      for (const row of alerts.querySelectorAll('[data-testid=alert-row]')) {
+        if (open.has(row.dataset.fingerprint)) row.querySelector('details.more')?.setAttribute('open', '');
+      }
+    }
     showMetrics(chartedSeries(inc.alerts || []));
     renderTimeline(inc.timeline || []);
     escalation.load();
