@@ -156,12 +156,15 @@ function mountList(root, { query, ctx }) {
   mount(root, h('div', { class: 'page-head' }, h('h1', {}, 'Metrics'), h('div', { class: 'spacer' }), search), sources, body);
   ctx.setTitle('Metrics');
 
+  // The server query the filter box stands for: its selector, or null (words only narrow what is loaded).
+  const wanted = () => (isSelector(needle.trim()) ? needle.trim() : null);
+
   const load = oneAtATime(async () => {
-    const filter = needle.trim();
+    const match = wanted();
     try {
-      const match = isSelector(filter) ? filter : null;
       const [list, srcs] = await Promise.all([api.metricSeries(match ? { match } : {}), api.metricSources()]);
-      if (disposed || filter !== needle.trim()) return;
+      // Words typed meanwhile narrow this answer as it is; another selector has queued its own read.
+      if (disposed || match !== wanted()) return;
       fetched = { match, list };
       mount(sources, srcs.length ? h('section', { class: 'card', 'data-testid': 'metric-sources' },
         h('h2', { class: 'card-title' }, 'Prometheus sources'),
@@ -170,7 +173,7 @@ function mountList(root, { query, ctx }) {
           h('code', {}, s.query), s.lastError ? h('div', { class: 'muted' }, s.lastError) : null)))) : null);
       render(list);
     } catch (err) {
-      if (disposed || filter !== needle.trim()) return;
+      if (disposed || match !== wanted()) return;
       fetched = null;
       // A selector the server cannot parse is the user's to fix: say what is wrong where the list would be.
       mount(body, h('div', { class: 'card', 'data-testid': err.status === 400 ? 'metrics-bad-filter' : null }, errorState('metric series', err)));
