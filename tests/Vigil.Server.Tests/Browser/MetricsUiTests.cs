@@ -140,6 +140,40 @@ public sealed class MetricsUiTests
     }
 
     [Fact]
+    public async Task The_series_page_follows_new_samples_but_not_while_the_pointer_reads_the_chart()
+    {
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite);
+        var now = DateTimeOffset.UtcNow;
+        await PushAsync(vigil, Enumerable.Range(0, 30).Select(i => Sample("queue_depth", "q-1", now.AddMinutes(i - 30), 20)));
+        var id = (await vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!["id"]!.GetValue<string>();
+
+        await using var chromium = await HeadlessChromium.OpenAsync(vigil.AdminToken);
+        var page = chromium.Page;
+        await page.Clock.InstallAsync(); // time runs as usual; the test skips ahead to the page's 30 s re-read
+        await page.GotoAsync(new Uri(vigil.Address, $"/#/metrics/{id}").ToString());
+        var detail = page.GetByTestId("metric-series-detail");
+        await Assertions.Expect(detail.GetByTestId("metric-last-value")).ToHaveTextAsync("20");
+        var reads = 0;
+        page.Request += (_, request) => reads += request.Url.Contains($"/api/v1/metrics/series/{id}", StringComparison.Ordinal) ? 1 : 0;
+        await PushAsync(vigil, [Sample("queue_depth", "q-1", now, 42)]);
+
+        // The pointer on the chart: the re-read waits, the readout stays.
+        var area = detail.GetByTestId("metric-chart").GetByTestId("chart-hover-area");
+        var box = (await area.BoundingBoxAsync())!;
+        await area.HoverAsync(new() { Position = new() { X = 1, Y = box.Height / 2 } });
+        await page.Clock.FastForwardAsync("00:31");
+        await Task.Delay(500); // room for the request event of a re-read the timer would have started
+        Assert.Equal(0, reads);
+        await Assertions.Expect(detail.GetByTestId("metric-readout")).ToContainTextAsync("learning");
+
+        // The pointer away: the next re-read shows the new sample.
+        await page.Mouse.MoveAsync(0, 0);
+        await page.Clock.FastForwardAsync("00:31");
+        await Assertions.Expect(detail.GetByTestId("metric-last-value")).ToHaveTextAsync("42");
+        Assert.Empty(chromium.ConsoleErrors);
+    }
+
+    [Fact]
     public async Task An_incident_charts_only_the_series_its_metric_alerts_name()
     {
         await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, QuickIncidentsConfig);

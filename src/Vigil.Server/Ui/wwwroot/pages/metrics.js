@@ -13,6 +13,8 @@ function num(v) {
   return a !== 0 && (a >= 1e6 || a < 1e-3) ? v.toExponential(3) : (+v.toFixed(3)).toLocaleString();
 }
 
+const REFRESH_MS = 30000;
+
 let chartCount = 0;
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 2 });
 
@@ -212,7 +214,9 @@ function mountList(root, { query, ctx }) {
   }
 
   load();
-  return { refresh: () => load(), unmount: () => { disposed = true; clearTimeout(timer); } };
+  // Samples arrive without a `changed` event (those are about incidents): the list is re-read every 30 s as well.
+  const ticker = setInterval(load, REFRESH_MS);
+  return { refresh: () => load(), unmount: () => { disposed = true; clearTimeout(timer); clearInterval(ticker); } };
 }
 
 function mountDetail(root, { params, ctx }) {
@@ -278,8 +282,13 @@ function mountDetail(root, { params, ctx }) {
     }
   }
 
+  // Re-read every 30 s (samples arrive without a `changed` event) and on live updates, but not while the pointer is on
+  // a chart: a redraw would take the readout the user is reading away.
+  const reading = () => !!body.querySelector('.chart-hover-area:hover');
+  const reload = () => { if (!reading()) load(); };
   load();
-  return { refresh: () => load(), unmount: () => { disposed = true; } };
+  const ticker = setInterval(reload, REFRESH_MS);
+  return { refresh: reload, unmount: () => { disposed = true; clearInterval(ticker); } };
 }
 
 /** One module for both routes: '#/metrics' and '#/metrics/:id'. */
