@@ -164,7 +164,9 @@ public sealed class MetricsUiTests
         await page.Clock.FastForwardAsync("00:31");
         await Task.Delay(500); // room for the request event of a re-read the timer would have started
         Assert.Equal(0, reads);
-        await Assertions.Expect(detail.GetByTestId("metric-readout")).ToContainTextAsync("learning");
+        var readout = detail.GetByTestId("metric-readout");
+        await Assertions.Expect(readout).ToContainTextAsync(" · 20 · "); // the first point, under the pointer
+        await Assertions.Expect(readout).Not.ToContainTextAsync("Latest"); // a redraw would show "Latest: … · 42 · …"
 
         // The pointer away: the next re-read shows the new sample.
         await page.Mouse.MoveAsync(0, 0);

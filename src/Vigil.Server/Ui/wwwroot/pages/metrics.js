@@ -176,6 +176,10 @@ function mountList(root, { query, ctx }) {
       render(list);
     } catch (err) {
       if (disposed || match !== wanted()) return;
+      if (err.status !== 400 && fetched?.match === match) {
+        ctx.error(err, 'Could not refresh the metric series'); // a failed re-read keeps the list it had
+        return;
+      }
       fetched = null;
       // A selector the server cannot parse is the user's to fix: say what is wrong where the list would be.
       mount(body, h('div', { class: 'card', 'data-testid': err.status === 400 ? 'metrics-bad-filter' : null }, errorState('metric series', err)));
@@ -221,6 +225,8 @@ function mountList(root, { query, ctx }) {
 
 function mountDetail(root, { params, ctx }) {
   let disposed = false;
+  let shown = false; // a series has been drawn: a failed re-read keeps it
+  let writing = false; // a delete or relearn on its way
   const body = h('div', {}, h('div', { class: 'card' }, loading('Loading series…')));
   mount(root, h('div', { class: 'page-head' }, h('a', { href: link('/metrics'), class: 'btn btn-ghost' }, '← Metrics')), body);
 
@@ -251,14 +257,19 @@ function mountDetail(root, { params, ctx }) {
           d.forecast ? [h('dt', {}, 'Forecast'), h('dd', {}, d.forecast.model)] : null,
           cap ? [h('dt', {}, 'Capacity'), h('dd', { 'data-testid': 'metric-capacity' },
             capacityText(cap))] : null)));
+      shown = true;
     } catch (err) {
-      if (!disposed) mount(body, h('div', { class: 'card' }, errorState('this series', err)));
+      if (disposed) return;
+      // A failed re-read keeps the chart it had; a series that is gone (404) says so.
+      if (shown && err.status !== 404) ctx.error(err, 'Could not refresh the series');
+      else mount(body, h('div', { class: 'card' }, errorState('this series', err)));
     }
   });
 
   async function remove(s, button) {
     if (!confirm(`Delete ${s.text}? Its detector, chart and stored state are forgotten; if it sends again it starts afresh.`)) return;
     button.disabled = true;
+    writing = true;
     try {
       await api.deleteMetricSeries(s.id);
       ctx.info(`${s.text} deleted.`);
@@ -266,12 +277,15 @@ function mountDetail(root, { params, ctx }) {
     } catch (err) {
       ctx.error(err, 'Could not delete the series');
       button.disabled = false;
+    } finally {
+      writing = false;
     }
   }
 
   async function relearn(s, button) {
     if (!confirm(`Forget what ${s.text} has learned? It starts again with the detector the rules give it now; the chart keeps its points.`)) return;
     button.disabled = true;
+    writing = true;
     try {
       const r = await api.relearnMetricSeries(s.id);
       ctx.info(`${s.text} is learning again with the ${r.detector} detector.`);
@@ -279,13 +293,16 @@ function mountDetail(root, { params, ctx }) {
     } catch (err) {
       ctx.error(err, 'Could not relearn the series');
       button.disabled = false;
+    } finally {
+      writing = false;
     }
   }
 
   // Re-read every 30 s (samples arrive without a `changed` event) and on live updates, but not while the pointer is on
-  // a chart: a redraw would take the readout the user is reading away.
+  // a chart (a redraw would take the readout the user is reading away) nor while a delete or relearn is on its way (a
+  // redraw would offer its button again).
   const reading = () => !!body.querySelector('.chart-hover-area:hover');
-  const reload = () => { if (!reading()) load(); };
+  const reload = () => { if (!reading() && !writing) load(); };
   load();
   const ticker = setInterval(reload, REFRESH_MS);
   return { refresh: reload, unmount: () => { disposed = true; clearInterval(ticker); } };
