@@ -1,5 +1,6 @@
 using System.Globalization;
 using Vigil.Core.Alerts;
+using Vigil.Core.Config;
 using Vigil.Core.Incidents;
 using Vigil.Core.Notifications;
 using Vigil.Core.Store;
@@ -20,8 +21,7 @@ public sealed partial class Dispatcher
         {
             return;
         }
-        var receiver = _config.Receivers.FirstOrDefault(r => r.Name == incident.Receiver);
-        if (receiver is null || receiver.Channels.Count == 0)
+        if (ReceiverOf(incident) is not { } receiver)
         {
             return;
         }
@@ -30,21 +30,12 @@ public sealed partial class Dispatcher
         {
             return;
         }
-        var resolved = message.Status == "resolved";
         // The incident id separates a new incident of the same group; a reminder or a reopening deliberately repeats an
         // identical page, so its flush time makes it a distinct one.
         var occasion = incident.Id.ToString(CultureInfo.InvariantCulture)
             + (reminder ? "/reminder@" + now.UtcTicks.ToString(CultureInfo.InvariantCulture) : "")
             + (reopened ? "/reopened@" + now.UtcTicks.ToString(CultureInfo.InvariantCulture) : "");
-        foreach (var integration in receiver.Channels)
-        {
-            if (resolved && !integration.SendResolved)
-            {
-                continue;
-            }
-            var channel = OutboxChannels.ForReceiver(receiver.Name, integration.Id);
-            NotificationOutbox.Enqueue(changes, channel, message, NotificationOutbox.DedupKey(channel, message, occasion), now);
-        }
+        Enqueue(receiver, message, occasion, now, changes);
     }
 
     /// <summary>
@@ -55,19 +46,32 @@ public sealed partial class Dispatcher
     /// </summary>
     public void QueueResolvedByHand(Incident incident, IEnumerable<Alert> members, string actor, DateTimeOffset now, ChangeSet changes)
     {
-        var receiver = _config.Receivers.FirstOrDefault(r => r.Name == incident.Receiver);
-        if (receiver is null || receiver.Channels.Count == 0)
+        if (ReceiverOf(incident) is not { } receiver)
         {
             return;
         }
-        var alerts = members.Select(a => new NotifiedAlert(a.IsResolvedAt(now) ? "resolved" : "firing", a.Labels.ToDictionary(), a.Annotations.ToDictionary(),
-            a.StartsAt, a.EndsAt, a.GeneratorUrl, a.Fingerprint.ToString())).ToList();
+        var alerts = members.Select(a => NotifiedAlert.Of(a, a.IsResolvedAt(now) ? "resolved" : "firing")).ToList();
         var message = new NotificationMessage(receiver.Name, "resolved", incident.GroupKey, incident.Id, incident.Title, "resolved",
             incident.GroupLabels.ToDictionary(), alerts, $"resolved by {actor}");
         // A reopened incident resolved again is another occasion: the time keeps them apart.
-        var occasion = $"{incident.Id.ToString(CultureInfo.InvariantCulture)}/resolved-by-hand@{now.UtcTicks.ToString(CultureInfo.InvariantCulture)}";
-        foreach (var integration in receiver.Channels.Where(i => i.SendResolved))
+        Enqueue(receiver, message, $"{incident.Id.ToString(CultureInfo.InvariantCulture)}/resolved-by-hand@{now.UtcTicks.ToString(CultureInfo.InvariantCulture)}",
+            now, changes);
+    }
+
+    /// <summary>The incident's receiver, when it has integrations to send to.</summary>
+    private ReceiverConfig? ReceiverOf(Incident incident) =>
+        _config.Receivers.FirstOrDefault(r => r.Name == incident.Receiver) is { Channels.Count: > 0 } receiver ? receiver : null;
+
+    /// <summary>One outbox row per integration of the receiver; a resolution only to integrations with
+    /// <c>send_resolved</c> (Alertmanager's rule).</summary>
+    private static void Enqueue(ReceiverConfig receiver, NotificationMessage message, string occasion, DateTimeOffset now, ChangeSet changes)
+    {
+        foreach (var integration in receiver.Channels)
         {
+            if (message.Status == "resolved" && !integration.SendResolved)
+            {
+                continue;
+            }
             var channel = OutboxChannels.ForReceiver(receiver.Name, integration.Id);
             NotificationOutbox.Enqueue(changes, channel, message, NotificationOutbox.DedupKey(channel, message, occasion), now);
         }

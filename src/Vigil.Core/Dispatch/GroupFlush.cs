@@ -184,8 +184,7 @@ internal sealed class GroupFlush
             {
                 continue;
             }
-            alerts.Add(new Notifications.NotifiedAlert(status == FlushedStatus.Resolved ? "resolved" : "firing",
-                alert.Labels.ToDictionary(), alert.Annotations.ToDictionary(), alert.StartsAt, alert.EndsAt, alert.GeneratorUrl, alert.Fingerprint.ToString()));
+            alerts.Add(Notifications.NotifiedAlert.Of(alert, status == FlushedStatus.Resolved ? "resolved" : "firing"));
         }
         var resolved = incident.Status == IncidentStatus.Resolved;
         return new Notifications.NotificationMessage(_group.Route.Receiver, resolved ? "resolved" : "firing", _group.Key, incident.Id,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Vigil.Core.Alerts;
 
 namespace Vigil.Core.Notifications;
 
@@ -36,7 +37,12 @@ public sealed record NotifiedAlert(
     DateTimeOffset StartsAt,
     DateTimeOffset EndsAt,
     string GeneratorUrl,
-    string Fingerprint);
+    string Fingerprint)
+{
+    /// <summary>An ingested alert as a notification carries it, <paramref name="status"/> <c>firing</c> or <c>resolved</c>.</summary>
+    public static NotifiedAlert Of(Alert alert, string status) => new(status, alert.Labels.ToDictionary(), alert.Annotations.ToDictionary(),
+        alert.StartsAt, alert.EndsAt, alert.GeneratorUrl, alert.Fingerprint.ToString());
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(NotificationMessage))]

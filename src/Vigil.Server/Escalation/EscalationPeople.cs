@@ -88,8 +88,7 @@ public sealed class EscalationPeople(
         {
             if (alerts.Get(fingerprint) is { } alert)
             {
-                list.Add(new NotifiedAlert("firing", alert.Labels.ToDictionary(), alert.Annotations.ToDictionary(), alert.StartsAt, alert.EndsAt,
-                    alert.GeneratorUrl, fingerprint.ToString()));
+                list.Add(NotifiedAlert.Of(alert, "firing"));
             }
         }
         return new NotificationMessage(incident.Receiver, "firing", incident.GroupKey, incident.Id, incident.Title,
