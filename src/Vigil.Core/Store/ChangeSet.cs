@@ -114,6 +114,7 @@ public sealed class ChangeSet
 
     /// <summary>Freeze exemptions to insert or replace (a revoke is a replace with RevokedAt), by id.</summary>
     public List<FreezeExemption> FreezeExemptions { get; } = [];
+
     /// <summary>Escalation states to insert or replace, by incident id.</summary>
     public List<EscalationState> Escalations { get; } = [];
 

@@ -97,6 +97,7 @@ public interface IVigilStore : IAsyncDisposable
 
     /// <summary>One freeze exemption by id, revoked or not.</summary>
     Task<FreezeExemption?> GetFreezeExemptionAsync(string id, CancellationToken ct = default);
+
     /// <summary>Every stored escalation (loaded once at start; the worker keeps them in memory after that).</summary>
     Task<IReadOnlyList<EscalationState>> ListEscalationsAsync(CancellationToken ct = default);
 

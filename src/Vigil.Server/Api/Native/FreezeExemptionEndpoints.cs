@@ -119,22 +119,21 @@ public static class FreezeExemptionEndpoints
 
     private static async Task<IResult> Revoke(string service, string id, HttpContext context, ScheduleReader reader, AlertPipeline pipeline, TimeProvider time)
     {
-        var existing = await pipeline.Store.GetFreezeExemptionAsync(id, context.RequestAborted);
-        if (existing is null || existing.Service != service)
-        {
-            return Problems.NotFound($"Service \"{service}\" has no freeze exemption with id {id}.");
-        }
-        var actor = context.GetActor()!;
-        var team = reader.Directory.OwnerOf(service)?.Team;
-        if (!reader.Directory.CanManageTeam(actor.User, actor.Role, team))
-        {
-            return OverrideEndpoints.Forbidden(actor, $"revoke freeze exemptions of service \"{service}\"", team);
-        }
         await RevokeGate.WaitAsync(context.RequestAborted);
         try
         {
-            existing = await pipeline.Store.GetFreezeExemptionAsync(id, context.RequestAborted);
-            if (existing!.RevokedAt is null)
+            var existing = await pipeline.Store.GetFreezeExemptionAsync(id, context.RequestAborted);
+            if (existing is null || existing.Service != service)
+            {
+                return Problems.NotFound($"Service \"{service}\" has no freeze exemption with id {id}.");
+            }
+            var actor = context.GetActor()!;
+            var team = reader.Directory.OwnerOf(service)?.Team;
+            if (!reader.Directory.CanManageTeam(actor.User, actor.Role, team))
+            {
+                return OverrideEndpoints.Forbidden(actor, $"revoke freeze exemptions of service \"{service}\"", team);
+            }
+            if (existing.RevokedAt is null)
             {
                 var now = time.GetUtcNow();
                 var changes = new ChangeSet();
@@ -150,15 +149,8 @@ public static class FreezeExemptionEndpoints
         return Results.NoContent();
     }
 
-    /// <summary>404 for a service no SLO names (a typo must not be exempted, nor pass as "not frozen").</summary>
-    private static async Task<IResult?> UnknownServiceAsync(string service, SloTracker tracker, CancellationToken ct)
-    {
-        var slos = await tracker.CurrentAsync(ct);
-        var freezes = await tracker.FreezesAsync(ct);
-        return slos.Values.Any(s => s.Slo.Service == service) || freezes.Any(f => f.Service == service)
-            ? null
-            : Problems.NotFound($"No SLO names service \"{service}\"; GET /api/v1/freezes lists the services with SLOs.");
-    }
+    private static async Task<IResult?> UnknownServiceAsync(string service, SloTracker tracker, CancellationToken ct) =>
+        SloEndpoints.UnknownService(service, await tracker.CurrentAsync(ct), await tracker.FreezesAsync(ct));
 
     internal static FreezeExemptionDto Dto(FreezeExemption e) => new(e.Id, e.Service, e.Start, e.End, e.Reason, e.CreatedAt, e.CreatedBy, e.RevokedAt);
 }

@@ -113,14 +113,20 @@ public static class SloEndpoints
     {
         var slos = await tracker.CurrentAsync(ct);
         var freezes = await tracker.FreezesAsync(ct);
-        if (!slos.Values.Any(s => s.Slo.Service == service) && !freezes.Any(f => f.Service == service))
+        if (UnknownService(service, slos, freezes) is { } unknown)
         {
-            return Problems.NotFound($"No SLO names service \"{service}\"; GET /api/v1/freezes lists the services with SLOs.");
+            return unknown;
         }
         var now = time.GetUtcNow();
         var exemptions = await store.ListFreezeExemptionsAsync(service, now, ct);
         return Results.Json(Freeze(service, slos, freezes, exemptions, config.Current.Slos, now), SloJson.Default.ServiceFreezeDto);
     }
+
+    /// <summary>404 for a service no SLO names (a typo must not pass as "not frozen", nor be exempted).</summary>
+    internal static IResult? UnknownService(string service, IReadOnlyDictionary<string, SloState> slos, IReadOnlyList<SloFreezeRecord> freezes) =>
+        slos.Values.Any(s => s.Slo.Service == service) || freezes.Any(f => f.Service == service)
+            ? null
+            : Problems.NotFound($"No SLO names service \"{service}\"; GET /api/v1/freezes lists the services with SLOs.");
 
     private static ServiceFreezeDto Freeze(string service, IReadOnlyDictionary<string, SloState> slos, IReadOnlyList<SloFreezeRecord> freezes,
         IReadOnlyList<FreezeExemption> exemptions, SlosConfig config, DateTimeOffset now)
