@@ -73,3 +73,23 @@ export function oneAtATime(load) {
     }
   };
 }
+
+/**
+ * Counts a page's writes in flight (`track(write)`; `busy` while any runs). A re-read that finds one leaves the page
+ * alone — the form or button that sent it shows the result and stays disabled, where a rebuilt one would offer it
+ * again — and the write's own re-read follows.
+ */
+export function writesInFlight() {
+  let count = 0;
+  return {
+    get busy() { return count > 0; },
+    async track(write) {
+      count++;
+      try {
+        return await write();
+      } finally {
+        count--;
+      }
+    },
+  };
+}

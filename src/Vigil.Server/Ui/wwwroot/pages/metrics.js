@@ -1,7 +1,7 @@
 // Metrics page: every scored series (anomalous first) and a series chart with its expected band, the anomalies
 // marked and the forecast cone. Data from GET /api/v1/metrics/*; alerts link here through their generatorURL.
 import { api } from '../api.js';
-import { oneAtATime } from '../live.js';
+import { oneAtATime, writesInFlight } from '../live.js';
 import { h, mount } from '../dom.js';
 import { time, absolute, relative, emptyState, errorState, loading } from '../format.js';
 import { link, navigate, replaceQuery } from '../router.js';
@@ -226,7 +226,7 @@ function mountList(root, { query, ctx }) {
 function mountDetail(root, { params, ctx }) {
   let disposed = false;
   let shown = false; // a series has been drawn: a failed re-read keeps it
-  let writing = false; // a delete or relearn on its way
+  const writes = writesInFlight(); // a delete or relearn on its way
   const body = h('div', {}, h('div', { class: 'card' }, loading('Loading series…')));
   mount(root, h('div', { class: 'page-head' }, h('a', { href: link('/metrics'), class: 'btn btn-ghost' }, '← Metrics')), body);
 
@@ -269,32 +269,26 @@ function mountDetail(root, { params, ctx }) {
   async function remove(s, button) {
     if (!confirm(`Delete ${s.text}? Its detector, chart and stored state are forgotten; if it sends again it starts afresh.`)) return;
     button.disabled = true;
-    writing = true;
     try {
-      await api.deleteMetricSeries(s.id);
+      await writes.track(() => api.deleteMetricSeries(s.id));
       ctx.info(`${s.text} deleted.`);
       if (!disposed) navigate('/metrics'); // not away from a page the user went to meanwhile
     } catch (err) {
       ctx.error(err, 'Could not delete the series');
       button.disabled = false;
-    } finally {
-      writing = false;
     }
   }
 
   async function relearn(s, button) {
     if (!confirm(`Forget what ${s.text} has learned? It starts again with the detector the rules give it now; the chart keeps its points.`)) return;
     button.disabled = true;
-    writing = true;
     try {
-      const r = await api.relearnMetricSeries(s.id);
+      const r = await writes.track(() => api.relearnMetricSeries(s.id));
       ctx.info(`${s.text} is learning again with the ${r.detector} detector.`);
       load();
     } catch (err) {
       ctx.error(err, 'Could not relearn the series');
       button.disabled = false;
-    } finally {
-      writing = false;
     }
   }
 
@@ -302,7 +296,7 @@ function mountDetail(root, { params, ctx }) {
   // a chart (a redraw would take the readout the user is reading away) nor while a delete or relearn is on its way (a
   // redraw would offer its button again).
   const reading = () => !!body.querySelector('.chart-hover-area:hover');
-  const reload = () => { if (!reading() && !writing) load(); };
+  const reload = () => { if (!reading() && !writes.busy) load(); };
   load();
   const ticker = setInterval(reload, REFRESH_MS);
   return { refresh: reload, unmount: () => { disposed = true; clearInterval(ticker); } };

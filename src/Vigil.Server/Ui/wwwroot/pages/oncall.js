@@ -2,7 +2,7 @@
 // highlighted and overrides/swaps marked, and shift swaps: request, take, accept. Data from /api/v1/oncall,
 // /api/v1/schedules/{name}/final and /api/v1/swaps (docs/oncall.md).
 import { api } from '../api.js';
-import { oneAtATime } from '../live.js';
+import { oneAtATime, writesInFlight } from '../live.js';
 import { h, mount } from '../dom.js';
 import { emptyState, errorState, loading } from '../format.js';
 
@@ -182,17 +182,7 @@ function mountPage(root) {
   mount(root, h('div', { class: 'page-head' }, h('h1', {}, 'On-call')), body);
 
   let forms = new Map(); // schedule name → its form, as last mounted
-  // Writes in flight: a re-read then leaves the page as it is (the form and button that sent them show the result and
-  // stay disabled); the write's own re-read follows.
-  let writes = 0;
-  const track = async write => {
-    writes++;
-    try {
-      return await write();
-    } finally {
-      writes--;
-    }
-  };
+  const writes = writesInFlight(); // the forms and buttons send through writes.track
   const load = oneAtATime(async () => {
     try {
       const start = new Date(); start.setHours(0, 0, 0, 0);
@@ -209,14 +199,14 @@ function mountPage(root) {
           api.finalSchedule(s.name, start.toISOString(), end.toISOString()),
           api.swaps(s.name, 'requested', start.toISOString(), end.toISOString()),
         ]);
-        const form = swapForm(s, users, who.user || users[0]?.name, load, track);
+        const form = swapForm(s, users, who.user || users[0]?.name, load, writes.track);
         built.set(s.name, form);
         return h('section', { class: 'card oncall-schedule', 'data-testid': 'oncall-schedule', 'data-schedule': s.name },
           h('h2', {}, s.name, h('a', { class: 'btn btn-ghost', href: `/api/v1/schedules/${encodeURIComponent(s.name)}/ical`, title: 'iCalendar feed' }, 'iCal')),
           h('div', { class: 'muted' }, `${final.gaps.length} gap(s) in the next ${DAYS} days · times in your browser's zone · click a shift to take it, ask for a swap or override it`),
-          calendar(s, final, start, form.pick), form.el, changes(final, load, track), pendingSwaps(swaps, form, load, track));
+          calendar(s, final, start, form.pick), form.el, changes(final, load, writes.track), pendingSwaps(swaps, form, load, writes.track));
       }));
-      if (disposed || writes > 0) return;
+      if (disposed || writes.busy) return;
       const saved = new Map([...forms].map(([name, form]) => [name, form.state()])); // now: a pick made during the read counts
       mount(body, h('div', { class: 'oncall-now-grid' }, schedules.map(nowCard)), sections);
       for (const [name, form] of built) form.restore(saved.get(name));

@@ -2,7 +2,7 @@
 // SLO each objective with a burn-down chart across its window. Data from GET /api/v1/slos, /api/v1/freezes and
 // /api/v1/slos/{name}/burndown. Budgets move every minute without an alert changing, so the page also re-reads every 15 s.
 import { api } from '../api.js';
-import { oneAtATime } from '../live.js';
+import { oneAtATime, writesInFlight } from '../live.js';
 import { h, mount } from '../dom.js';
 import { time, duration, emptyState, errorState, loading } from '../format.js';
 import { link } from '../router.js';
@@ -86,7 +86,7 @@ function objectiveRows(slo) {
 function mountList(root, { ctx }) {
   let disposed = false;
   let draft = null; // the exemption form being filled in: {service, reason, for, error}
-  let sending = false; // an exemption on its way: re-reads leave the page (and its disabled button) as it is
+  const writes = writesInFlight(); // an exemption granted or revoked: re-reads wait for it
   const body = h('div', {}, h('div', { class: 'card' }, loading('Loading SLOs…')));
   mount(root, h('div', { class: 'page-head' }, h('h1', {}, 'SLOs')), body);
   ctx.setTitle('SLOs');
@@ -94,7 +94,7 @@ function mountList(root, { ctx }) {
   const load = oneAtATime(async () => {
     try {
       const [list, freezes] = await Promise.all([api.slos(), api.freezes()]);
-      if (disposed || sending) return;
+      if (disposed || writes.busy) return;
       if (!list.slos.length) {
         mount(body, h('div', { class: 'card', 'data-testid': 'slos-empty' },
           emptyState('No SLOs configured', 'List OpenSLO files under slos.files in the configuration (see docs/slo.md).')));
@@ -132,14 +132,11 @@ function mountList(root, { ctx }) {
       const revoke = h('button', { type: 'button', class: 'btn btn-ghost', 'data-testid': 'slo-exempt-revoke', onclick: async () => {
         if (!confirm(`Revoke the exemption? ${service}'s changes wait for its error budget again.`)) return;
         revoke.disabled = true;
-        sending = true;
         try {
-          await api.revokeExemption(service, freeze.exemption.id);
+          await writes.track(() => api.revokeExemption(service, freeze.exemption.id));
         } catch (err) {
           revoke.disabled = false;
           ctx.error(err, 'Could not revoke the exemption');
-        } finally {
-          sending = false;
         }
         load();
       } }, 'Revoke exemption');
@@ -160,14 +157,11 @@ function mountList(root, { ctx }) {
       ev.preventDefault();
       const sent = draft; // Cancel, or a form opened for another service meanwhile, replaces it
       submit.disabled = true;
-      sending = true;
       try {
-        await api.exemptFreeze(service, { reason: sent.reason, for: sent.for });
+        await writes.track(() => api.exemptFreeze(service, { reason: sent.reason, for: sent.for }));
         if (draft === sent) draft = null;
       } catch (err) {
         sent.error = err.message;
-      } finally {
-        sending = false;
       }
       load();
     } }, reason, length, submit,
