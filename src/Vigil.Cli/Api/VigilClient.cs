@@ -118,15 +118,14 @@ public sealed class VigilClient : IDisposable
         }
         if (at is { } t)
         {
-            query.Add("at=" + Uri.EscapeDataString(t.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+            query.Add("at=" + QueryTime(t));
         }
         return SendAsync<OnCallNow>(HttpMethod.Get, "api/v1/oncall" + (query.Count > 0 ? "?" + string.Join("&", query) : ""), null, ct);
     }
 
     public Task<ApiResponse<FinalScheduleView>> GetFinalScheduleAsync(string schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
         SendAsync<FinalScheduleView>(HttpMethod.Get, $"api/v1/schedules/{Uri.EscapeDataString(schedule)}/final?from="
-            + Uri.EscapeDataString(from.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
-            + "&to=" + Uri.EscapeDataString(to.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture)), null, ct);
+            + QueryTime(from) + "&to=" + QueryTime(to), null, ct);
 
     /// <summary>POST to api/v1/swaps, api/v1/swaps/take, api/v1/swaps/manager or api/v1/swaps/{id}/accept|cancel.</summary>
     public Task<ApiResponse<SwapView>> PostSwapAsync(string path, SwapBody body, CancellationToken ct) =>
@@ -134,8 +133,7 @@ public sealed class VigilClient : IDisposable
 
     public Task<ApiResponse<List<OverrideView>>> GetOverridesAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
         SendAsync<List<OverrideView>>(HttpMethod.Get, "api/v1/overrides?from="
-            + Uri.EscapeDataString(from.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
-            + "&to=" + Uri.EscapeDataString(to.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+            + QueryTime(from) + "&to=" + QueryTime(to)
             + (schedule is null ? "" : "&schedule=" + Uri.EscapeDataString(schedule)), null, ct);
 
     public Task<ApiResponse<OverrideView>> AddOverrideAsync(OverrideBody body, CancellationToken ct) =>
@@ -157,6 +155,10 @@ public sealed class VigilClient : IDisposable
         SendAsync(HttpMethod.Delete, $"api/v1/services/{Uri.EscapeDataString(service)}/freeze/exemptions/{Uri.EscapeDataString(id)}", null, ct);
 
     // ---- plumbing ----
+
+    /// <summary>A time as a query parameter: RFC 3339 in UTC, escaped.</summary>
+    private static string QueryTime(DateTimeOffset time) =>
+        Uri.EscapeDataString(time.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
 
     private async Task<ApiResponse<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
     {

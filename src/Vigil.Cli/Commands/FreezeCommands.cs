@@ -72,7 +72,7 @@ public static class FreezeCommands
         var service = new Argument<string>("SERVICE") { Description = "The frozen (or soon frozen) service" };
         var reason = new Option<string>("--reason") { Description = "Which change must go through, and why (required)", Required = true };
         var length = new Option<string?>("--for") { Description = "How long, e.g. 30m, 2h, 1d (1m to 7d)" };
-        var until = new Option<DateTimeOffset?>("--until") { Description = "Until when (RFC 3339); instead of --for" };
+        var until = OnCallCommands.TimeOption("--until", "Until when (RFC 3339); instead of --for");
         var command = new Command("exempt", "Let SERVICE's changes through its freeze for a while (admins, managers of the owning team)") { service, reason, length, until };
         command.Validators.Add(r =>
         {

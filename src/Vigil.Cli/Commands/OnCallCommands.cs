@@ -209,7 +209,8 @@ public static class OnCallCommands
         return ExitCodes.Success;
     }
 
-    private static Option<DateTimeOffset?> TimeOption(string name, string description) => new(name)
+    /// <summary>An RFC 3339 time option (a time without an offset is UTC), with an error that shows the format.</summary>
+    internal static Option<DateTimeOffset?> TimeOption(string name, string description) => new(name)
     {
         Description = description,
         CustomParser = r =>

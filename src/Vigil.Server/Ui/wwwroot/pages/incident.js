@@ -153,7 +153,7 @@ function mountPage(root, { params, ctx }) {
         if (open.has(row.dataset.fingerprint)) row.querySelector('details.more')?.setAttribute('open', '');
       }
     }
-    showMetrics(chartedSeries(inc.alerts || []));
+    showMetrics(chartedSeries(alertList || []));
     renderTimeline(inc.timeline || []);
     escalation.load();
     loadNotifications();
