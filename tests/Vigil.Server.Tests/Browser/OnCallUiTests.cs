@@ -7,6 +7,20 @@ namespace Vigil.Server.Tests.Browser;
 /// calendar with gaps, and a shift taken in the UI shows up in the final schedule (page and API).</summary>
 public sealed class OnCallUiTests
 {
+    /// <summary>Clicks the first shift payments-primary shows and fills its form for <paramref name="kind"/> as another
+    /// member of the team: the form, the shift's owner and that member.</summary>
+    private static async Task<(ILocator Form, string? Owner, string Other)> PickFirstShiftAsync(IPage page, string kind)
+    {
+        var shift = page.GetByTestId("calendar-payments-primary").GetByTestId("cal-entry").First;
+        var owner = await shift.GetAttributeAsync("data-user");
+        var other = new[] { "alice", "bob", "carol" }.First(u => u != owner);
+        await shift.ClickAsync();
+        var form = page.GetByTestId("swap-form-payments-primary");
+        await form.GetByTestId("swap-act-as").SelectOptionAsync(other);
+        await form.GetByTestId("swap-kind").SelectOptionAsync(kind);
+        return (form, owner, other);
+    }
+
     [Fact]
     public async Task Page_shows_who_is_on_call_the_calendar_with_gaps_and_a_shift_taken_in_the_UI()
     {
@@ -28,13 +42,7 @@ public sealed class OnCallUiTests
         await Assertions.Expect(page.GetByTestId("calendar-platform-follow-the-sun").GetByTestId("cal-gap").First).ToBeVisibleAsync();
 
         // Take the first shift shown as another member of the team.
-        var shift = payments.GetByTestId("cal-entry").First;
-        var owner = await shift.GetAttributeAsync("data-user");
-        var taker = new[] { "alice", "bob", "carol" }.First(u => u != owner);
-        await shift.ClickAsync();
-        var form = page.GetByTestId("swap-form-payments-primary");
-        await form.GetByTestId("swap-act-as").SelectOptionAsync(taker);
-        await form.GetByTestId("swap-kind").SelectOptionAsync("take");
+        var (form, owner, taker) = await PickFirstShiftAsync(page, "take");
         await form.GetByTestId("swap-submit").ClickAsync();
 
         var swapped = page.GetByTestId("calendar-payments-primary").Locator($"[data-testid=cal-entry][data-source=swap][data-user={taker}]");
@@ -56,13 +64,7 @@ public sealed class OnCallUiTests
         await page.Clock.InstallAsync(); // time runs as usual; the test skips ahead to the page's minute reload
         await page.GotoAsync(new Uri(vigil.Address, "/#/oncall").ToString());
 
-        var shift = page.GetByTestId("calendar-payments-primary").GetByTestId("cal-entry").First;
-        var owner = await shift.GetAttributeAsync("data-user");
-        var cover = new[] { "alice", "bob", "carol" }.First(u => u != owner);
-        await shift.ClickAsync();
-        var form = page.GetByTestId("swap-form-payments-primary");
-        await form.GetByTestId("swap-act-as").SelectOptionAsync(cover);
-        await form.GetByTestId("swap-kind").SelectOptionAsync("override");
+        var (form, owner, cover) = await PickFirstShiftAsync(page, "override");
         await Assertions.Expect(form.GetByTestId("swap-owner")).ToHaveValueAsync(owner!);
         var from = await form.GetByTestId("swap-from").InputValueAsync();
         await form.EvaluateAsync("f => { f.dataset.picked = 'yes'; }");
@@ -106,16 +108,10 @@ public sealed class OnCallUiTests
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
         await page.GotoAsync(new Uri(vigil.Address, "/#/oncall").ToString());
         var calendar = page.GetByTestId("calendar-payments-primary");
-        var form = page.GetByTestId("swap-form-payments-primary");
         var section = page.Locator("[data-testid=oncall-schedule][data-schedule=payments-primary]");
 
         // Override the first shift shown with another member of the team.
-        var shift = calendar.GetByTestId("cal-entry").First;
-        var owner = await shift.GetAttributeAsync("data-user");
-        var cover = new[] { "alice", "bob", "carol" }.First(u => u != owner);
-        await shift.ClickAsync();
-        await form.GetByTestId("swap-act-as").SelectOptionAsync(cover);
-        await form.GetByTestId("swap-kind").SelectOptionAsync("override");
+        var (form, _, cover) = await PickFirstShiftAsync(page, "override");
         await form.GetByTestId("swap-submit").ClickAsync();
         await Assertions.Expect(calendar.Locator($"[data-testid=cal-entry][data-source=override][data-user={cover}]").First).ToBeVisibleAsync();
         var row = section.Locator($"[data-testid=override-row][data-user={cover}]");
@@ -132,9 +128,7 @@ public sealed class OnCallUiTests
         Assert.Empty((await vigil.Client.GetJsonAsync("/api/v1/overrides?schedule=payments-primary")).AsArray());
 
         // Take the shift, then give it back: the swap is cancelled, not deleted.
-        await calendar.GetByTestId("cal-entry").First.ClickAsync();
-        await form.GetByTestId("swap-act-as").SelectOptionAsync(cover);
-        await form.GetByTestId("swap-kind").SelectOptionAsync("take");
+        Assert.Equal(cover, (await PickFirstShiftAsync(page, "take")).Other); // the same shift, its owner's again
         await form.GetByTestId("swap-submit").ClickAsync();
         var swapRow = section.Locator($"[data-testid=swap-row][data-user={cover}]");
         await Assertions.Expect(swapRow).ToHaveCountAsync(1);
