@@ -27,4 +27,8 @@ public enum AnomalySignal : byte
     /// <summary>An unremarkable value in an unusual order: the contextual detector (CAD OSE) did not predict it.</summary>
     Pattern,
 
+    /// <summary>A run of values each a little off the same time the day before: a day unlike yesterday (the daily
+    /// peak that does not come, a holiday).</summary>
+    SeasonalShift,
+
 }

@@ -48,6 +48,15 @@ public sealed record DetectorSettings
 
     public double SeasonalUnit { get; init; } = 10.0;
 
+    /// <summary>
+    /// Where the seasonal shift starts to score (a noisy-or member of the default and balanced detectors): the fast
+    /// mean of a seasonal series' residuals against the same time yesterday (a run of values each a little off — the
+    /// daily peak that does not come, a holiday), in how far such means usually stray from 0. Above the unit it scores
+    /// <c>1 − unit / strength</c>: twice the unit 0.5, four times 0.75 (past the alert threshold of 0.69). 0 turns it off (the
+    /// lightweight detector, which has no noisy-or, has it off). Measured on NAB, see docs/metric-detection.md.
+    /// </summary>
+    public double SeasonalShiftUnit { get; init; } = 6.0;
+
     /// <summary>Lag-one-period correlation above which a series is treated as seasonal.</summary>
     public double SeasonalityCorrelation { get; init; } = 0.6;
 
@@ -144,7 +153,7 @@ public sealed record DetectorSettings
     /// The statistical ensemble alone (no CAD): ~100× faster and ~2.5 KB per series, for very many series, at a much
     /// lower NAB score (see docs/metric-detection.md).
     /// </summary>
-    public static DetectorSettings Lightweight { get; } = new() { ContextualMaxContexts = 0, ArtSamples = 0 };
+    public static DetectorSettings Lightweight { get; } = new() { ContextualMaxContexts = 0, ArtSamples = 0, SeasonalShiftUnit = 0 };
 
     /// <summary>
     /// The statistical ensemble with ARTime and the likelihood, without CAD: ~4× the default's speed with no

@@ -7,8 +7,8 @@ namespace Vigil.Analytics.Metrics;
 /// The per-series streaming ensemble: a spike detector (robust z-score against a fast level), a level-shift
 /// detector (short against long mean), a daily seasonal detector (found automatically, residual against the same
 /// time yesterday), combined by taking the strongest surprise and scored by <see cref="NoveltyScorer"/> (the
-/// lightweight detector); by default two pattern detectors, CAD OSE and ARTime, and the likelihood of the surprise
-/// give the score instead (docs/metric-detection.md).
+/// lightweight detector); by default two pattern detectors, CAD OSE and ARTime, the likelihood of the surprise and
+/// the seasonal shift (a day unlike yesterday) give the score instead (docs/metric-detection.md).
 /// Feed samples in time order with <see cref="Update"/>: each is scored from the state built by the samples before
 /// it (no look-ahead), then learned. O(1) per sample and no allocation (one array, the day's slots, is allocated
 /// once the sampling interval is known). State: <see cref="ExportState"/> / <see cref="ImportState"/>.
@@ -18,8 +18,9 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     // 2: contextual detector (CAD OSE) state; 3: likelihood and suppression (version 2 still loads: the likelihood
     // then starts afresh, so a restored contextual series has no likelihood score for its next 300 samples at most);
     // 4: the surprise that armed the suppression (a version-3 suppression in progress runs its course unbroken);
-    // 5: ARTime (older state starts it afresh: its probation is the next ArtSamples values).
-    private const int StateVersion = 5;
+    // 5: ARTime (older state starts it afresh: its probation is the next ArtSamples values); 6: the seasonal shift's
+    // statistics (older state starts them afresh: the shift is silent for a day).
+    private const int StateVersion = 6;
 
     /// <summary>Samples used to estimate the sampling interval (and so the number of slots per day).</summary>
     private const int IntervalSamples = 16;
@@ -38,6 +39,9 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
 
     // Which statistical detector was most surprised by the latest sample (scratch, set by every Score).
     private AnomalySignal _strongest;
+
+    // The seasonal shift's strength for the latest sample (scratch, set by every Score; 0 for a series without a season).
+    private double _seasonalShift;
     private OnlineContextDetector? _contextual =
         (settings ?? DetectorSettings.Default).ContextualMaxContexts > 0 ? new(settings ?? DetectorSettings.Default) : null;
     private OnlineArtDetector? _art = (settings ?? DetectorSettings.Default).ArtSamples > 0 ? new(settings ?? DetectorSettings.Default) : null;
@@ -102,9 +106,11 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     /// <summary>
     /// The contextual score, Numenta's anomaly likelihood of the statistical surprise (squashed to [0, 1) as
     /// <c>s / (1 + s)</c>; rescaled so a usual surprise, NuPIC's 0.03, is 0 and a constant series scores 0) and
-    /// ARTime's score joined by a noisy-or, <c>1 − (1 − a)(1 − b)(1 − c)</c>: any can raise the score and together
-    /// they raise it further (ARTime is not gated like CAD: gated, NAB lost a point and the white-noise test passes
-    /// without it). A score ARTime alone raised on an unremarkable value is a <see cref="AnomalySignal.Pattern"/>.
+    /// ARTime's score and the seasonal shift's (<see cref="DetectorSettings.SeasonalShiftUnit"/>) joined by a noisy-or,
+    /// <c>1 − (1 − a)(1 − b)(1 − c)(1 − d)</c>: any can raise the score and together they raise it further (ARTime is
+    /// not gated like CAD: gated, NAB lost a point and the white-noise test passes without it). A score ARTime alone
+    /// raised on an unremarkable value is a <see cref="AnomalySignal.Pattern"/>; one the seasonal shift raised most is a
+    /// <see cref="AnomalySignal.SeasonalShift"/>.
     /// After a score at or above <see cref="SeriesScoring.DefaultAlertThreshold"/> the detector stays quiet for
     /// <see cref="DetectorSettings.SuppressionSamples"/> samples, so one incident alerts once (NAB rewards the earliest
     /// detection in a window and charges every repeat outside it).
@@ -120,11 +126,17 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
             _quiet--;
             return contextual with { Score = 0, Signal = contextual.Signal == AnomalySignal.Warmup ? AnomalySignal.Warmup : AnomalySignal.None };
         }
-        var score = 1.0 - ((1.0 - contextual.Score) * (1.0 - likelihood) * (1.0 - art));
+        var unit = _settings.SeasonalShiftUnit;
+        var shift = unit > 0 && _seasonalShift > unit ? 1.0 - (unit / _seasonalShift) : 0.0;
+        var score = 1.0 - ((1.0 - contextual.Score) * (1.0 - likelihood) * (1.0 - art) * (1.0 - shift));
         if (score >= SeriesScoring.DefaultAlertThreshold && _settings.SuppressionSamples > 0)
         {
             _quiet = _settings.SuppressionSamples;
             _quietSurprise = surprise;
+        }
+        if (shift > 0 && shift >= Math.Max(contextual.Score, Math.Max(likelihood, art)))
+        {
+            return contextual with { Score = score, Signal = AnomalySignal.SeasonalShift, Strength = _seasonalShift };
         }
         var signal = contextual.Signal is not (AnomalySignal.None or AnomalySignal.Warmup) || score <= 0 ? contextual.Signal
             : likelihood > 0 || surprise >= 1 ? _strongest
@@ -176,6 +188,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var shift = _shift.Strength(floor) / _settings.LevelShiftUnit;
         var seasonal = _seasonal is { } s && s.IsSeasonal(_settings) ? s : null;
         var season = seasonal?.Strength(timestamp, value, floor) / _settings.SeasonalUnit ?? 0;
+        _seasonalShift = _settings.SeasonalShiftUnit > 0 ? seasonal?.ShiftStrength(timestamp, value, floor) ?? 0 : 0;
 
         // Values near ±double.MaxValue overflow the statistics (∞/∞); such a comparison gives no evidence, not NaN.
         var (surprise, signal) = (double.IsNaN(spike) ? 0 : spike, AnomalySignal.Spike);
@@ -247,6 +260,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         writer.Write(_quietSurprise);
         writer.Write(_art is not null);
         _art?.Write(ref writer);
+        _seasonal?.WriteShift(ref writer);
         return writer.Written.ToArray();
     }
 
@@ -256,7 +270,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var detector = new MetricAnomalyDetector(settings);
         var reader = new StateReader(state);
         var version = reader.ReadInt32();
-        if (version is not (2 or 3 or 4 or StateVersion))
+        if (version is not (2 or 3 or 4 or 5 or StateVersion))
         {
             throw new FormatException("detector state: unknown version");
         }
@@ -292,6 +306,10 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
                 throw new FormatException("detector state: ARTime present in state or settings but not both");
             }
             detector._art = detector._art is null ? null : OnlineArtDetector.Read(ref reader, detector._settings);
+        }
+        if (version >= 6)
+        {
+            detector._seasonal?.ReadShift(ref reader);
         }
         if (!reader.AtEnd || detector._samples < 0)
         {

@@ -5,7 +5,9 @@ namespace Vigil.Analytics.Metrics;
 /// of slots per day; each slot keeps the value seen at that time of day. A running correlation between each value
 /// and its slot's previous value (lag one day) decides whether the series is seasonal; if it is, the strength is
 /// the residual against yesterday's value (a seasonal-naive forecast) in robust spreads. Slots are addressed by
-/// time of day, not by sample count, so gaps do not shift the phase.
+/// time of day, not by sample count, so gaps do not shift the phase. A run of values each a little off yesterday's
+/// (a day unlike the one before: the daily peak that does not come, a holiday) is measured separately, by
+/// <see cref="ShiftStrength"/>.
 /// </summary>
 internal sealed class SeasonalDetector
 {
@@ -17,6 +19,17 @@ internal sealed class SeasonalDetector
     private long _pairs;
     private double _meanX, _meanY, _varX, _varY, _covXY;
     private double _meanAbsResidual;
+
+    // The seasonal shift: a fast mean of the signed residuals against yesterday, in how far such means usually stray
+    // from 0. Each value of a day unlike yesterday may be unremarkable on its own; their run is not.
+    private const double ShiftRate = 0.1;
+
+    // A run's own means count towards the usual spread at most this many spreads from 0, so a day unlike yesterday
+    // does not widen the yardstick it is measured by within hours (the spread is learned at rate 0.002 per sample).
+    private const double ShiftClip = 4;
+    private double _residualMean;
+    private double _residualMeanVariance;
+    private long _shiftSamples;
 
     private SeasonalDetector(int slots)
     {
@@ -61,6 +74,20 @@ internal sealed class SeasonalDetector
 
     public double Sigma(double floor) => Math.Max(1.2533 * _meanAbsResidual, floor);
 
+    /// <summary>How far the fast mean of the signed residuals against yesterday, <paramref name="value"/>'s included,
+    /// is from 0 in its usual spread; 0 until a day of such means has been seen.</summary>
+    public double ShiftStrength(DateTime timestamp, double value, double floor)
+    {
+        var previous = _slots[Slot(timestamp)];
+        if (double.IsNaN(previous) || _shiftSamples < _slots.Length)
+        {
+            return 0;
+        }
+        var mean = NextResidualMean(value - previous);
+        var strength = Math.Abs(mean) / Math.Max(Math.Sqrt(_residualMeanVariance), floor);
+        return double.IsNaN(strength) ? 0 : strength; // ∞/∞ near ±double.MaxValue is no evidence
+    }
+
     public void Learn(DateTime timestamp, double value)
     {
         var slot = Slot(timestamp);
@@ -80,7 +107,25 @@ internal sealed class SeasonalDetector
         _varY = (1 - rate) * (_varY + (rate * dy * dy));
         _covXY = (1 - rate) * (_covXY + (rate * dx * dy));
         _meanAbsResidual += rate * (Math.Abs(value - previous) - _meanAbsResidual);
+        var mean = NextResidualMean(value - previous);
+        if (!double.IsFinite(mean))
+        {
+            return; // near ±double.MaxValue: learning ∞ would turn the shift's mean into NaN for good
+        }
+        _residualMean = mean;
+        _shiftSamples++;
+        var shiftRate = _shiftSamples * MinimumCorrelationRate < 1 ? 1.0 / _shiftSamples : MinimumCorrelationRate; // no division once settled
+        var square = _residualMean * _residualMean;
+        if (_shiftSamples > _slots.Length)
+        {
+            square = Math.Min(square, ShiftClip * ShiftClip * _residualMeanVariance);
+        }
+        var variance = (1 - shiftRate) * (_residualMeanVariance + (shiftRate * square));
+        _residualMeanVariance = double.IsNaN(variance) ? double.PositiveInfinity : variance; // 0 · ∞ when the square overflows
     }
+
+    // The convex form: the difference of two residuals near ±double.MaxValue overflows, their weighted sum does not.
+    private double NextResidualMean(double residual) => ((1 - ShiftRate) * _residualMean) + (ShiftRate * residual);
 
     // Scoring and learning a sample ask for its slot four times; the two 64-bit divisions were a visible part of
     // the lightweight detector's ~45 ns per sample, so the latest answer is kept (a cache, not state).
@@ -106,6 +151,26 @@ internal sealed class SeasonalDetector
         writer.Write(_varY);
         writer.Write(_covXY);
         writer.Write(_meanAbsResidual);
+    }
+
+    /// <summary>The seasonal shift's statistics: written after the rest of the detector's state (state version 6), so
+    /// older state is a prefix of newer.</summary>
+    internal void WriteShift(ref StateWriter writer)
+    {
+        writer.Write(_residualMean);
+        writer.Write(_residualMeanVariance);
+        writer.Write(_shiftSamples);
+    }
+
+    internal void ReadShift(ref StateReader reader)
+    {
+        _residualMean = reader.ReadDouble();
+        _residualMeanVariance = reader.ReadDouble();
+        _shiftSamples = reader.ReadInt64();
+        if (double.IsNaN(_residualMean) || !(_residualMeanVariance >= 0) || _shiftSamples < 0)
+        {
+            throw new FormatException("detector state: bad seasonal shift statistics");
+        }
     }
 
     internal static SeasonalDetector Read(ref StateReader reader, DetectorSettings settings)

@@ -14,11 +14,13 @@ public static class NabDetectors
 
     /// <summary>The default before ARTime joined it; the <c>default-…</c> variants below are this with the named rules
     /// off, so each reproduces the row of docs/metric-detection.md it was added for.</summary>
-    private static readonly DetectorSettings WithoutArt = new() { ArtSamples = 0 };
+    private static readonly DetectorSettings WithoutArt = new() { ArtSamples = 0, SeasonalShiftUnit = 0 };
 
     public static IReadOnlyDictionary<string, Func<MetricSeries, double[]>> All { get; } = new Dictionary<string, Func<MetricSeries, double[]>>(StringComparer.Ordinal)
     {
         [Default] = series => SeriesScoring.AnomalyScores(series),
+        ["default-without-shift"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Default with { SeasonalShiftUnit = 0 }),
+        ["balanced-without-shift"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { SeasonalShiftUnit = 0 }),
         ["default-without-art"] = series => SeriesScoring.AnomalyScores(series, WithoutArt),
         ["default-unbroken"] = series => SeriesScoring.AnomalyScores(series, WithoutArt with { SuppressionBreakFactor = 0 }),
         ["default-rebuild-rested"] = series => SeriesScoring.AnomalyScores(series, WithoutArt with { ContextualRestAfterReportedHigh = false, ContextualRebuildScoresItsCause = false, SuppressionBreakFactor = 0 }),

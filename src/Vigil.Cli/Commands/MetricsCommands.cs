@@ -175,6 +175,7 @@ public static class MetricsCommands
         AnomalySignal.Spike => $"spike: {score.Strength:0.0}σ from the recent level",
         AnomalySignal.LevelShift => $"level shift: recent mean {score.Strength:0.0}σ from the long-run mean",
         AnomalySignal.SeasonalDeviation => $"seasonal: {score.Strength:0.0}σ from the same time yesterday",
+        AnomalySignal.SeasonalShift => $"seasonal shift: the recent values' mean difference from the same hours yesterday is {score.Strength:0.0}σ of its usual",
         AnomalySignal.Pattern => $"pattern: an unexpected sequence of values ({score.Strength:0.0}σ from the recent level)",
         var other => other.ToString(),
     };

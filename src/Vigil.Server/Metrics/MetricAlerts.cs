@@ -34,6 +34,7 @@ public static class MetricAlerts
         {
             AnomalySignal.LevelShift => "level shift",
             AnomalySignal.SeasonalDeviation => "unlike the same time yesterday",
+            AnomalySignal.SeasonalShift => "a run of values unlike the same hours yesterday",
             AnomalySignal.Spike => "spike",
             _ => "unusual",
         };
@@ -75,6 +76,7 @@ public static class MetricAlerts
     {
         AnomalySignal.LevelShift => "its recent mean moved away from its long-run mean (level shift)",
         AnomalySignal.SeasonalDeviation => "unlike the same time yesterday",
+        AnomalySignal.SeasonalShift => "its recent values run unlike the same hours yesterday (seasonal shift)",
         AnomalySignal.Spike => "far from its recent level (spike)",
         _ => "in an unexpected sequence of values",
     };

@@ -74,6 +74,36 @@ public sealed class MetricAnomalyDetectorTests
         Assert.Equal(288, detector.SeasonalPeriod);
     }
 
+    [Theory]
+    [InlineData("default")]
+    [InlineData("balanced")]
+    public void A_day_unlike_yesterday_alerts_as_a_seasonal_shift_and_an_ordinary_day_does_not(string kind)
+    {
+        // Twelve days of a daily cycle (±10 around 100, noise ±0.5); on the eleventh the peak and the trough do not come
+        // (the cycle is ±3): every value of that day is within the usual range and changes no faster than usual, only
+        // the run of them differs from yesterday (the busy hours that did not come).
+        var settings = kind == "balanced" ? DetectorSettings.Balanced : DetectorSettings.Default;
+        const int day = 288;
+        var ordinary = new SeriesBuilder(day * 12, FiveMinutes).Level(100).Daily(10).Noise(1, seed: 7).Build();
+        var flattened = (double[])ordinary.Values.Clone();
+        for (var i = day * 10; i < day * 11; i++)
+        {
+            flattened[i] -= 7 * Math.Sin(2 * Math.PI * i / day);
+        }
+        var quietDay = SeriesScoring.Score(new MetricSeries(ordinary.Timestamps, flattened), settings);
+
+        var flagged = quietDay.Skip(day * 10).Take(day).Where(s => s.Score >= SeriesScoring.DefaultAlertThreshold).ToList();
+        Assert.Contains(flagged, s => s.Signal == AnomalySignal.SeasonalShift && s.Strength >= 4 / (1 - SeriesScoring.DefaultAlertThreshold));
+        // On the ordinary days the member adds no alert: the same alerts as without it.
+        var usual = SeriesScoring.Score(ordinary, settings);
+        Assert.DoesNotContain(usual, s => s.Signal == AnomalySignal.SeasonalShift);
+        int Alerts(IEnumerable<AnomalyScore> scores) => scores.Count(s => s.Score >= SeriesScoring.DefaultAlertThreshold);
+        Assert.Equal(Alerts(SeriesScoring.Score(ordinary, settings with { SeasonalShiftUnit = 0 })), Alerts(usual));
+        // The lightweight detector has no such member.
+        Assert.DoesNotContain(SeriesScoring.Score(new MetricSeries(ordinary.Timestamps, flattened), DetectorSettings.Lightweight),
+            s => s.Signal == AnomalySignal.SeasonalShift);
+    }
+
     [Fact]
     public void Exported_state_continues_exactly_where_it_left_off()
     {
@@ -90,13 +120,15 @@ public sealed class MetricAnomalyDetectorTests
         }
     }
 
-    /// <summary>Version 4 was version 5 without ARTime (a flag, false for the lightweight detector); version 3 was
+    /// <summary>Version 5 was version 6 without the seasonal shift's statistics (three numbers, the lightweight detector
+    /// ignores them); version 4 was version 5 without ARTime (a flag, false for the lightweight detector); version 3 was
     /// version 4 without the surprise that armed the suppression (a number); version 2 was version 3 without the
     /// likelihood (an int and five numbers) and the suppression counter.</summary>
     [Theory]
-    [InlineData(4, 1)]
-    [InlineData(3, 1 + 8)]
-    [InlineData(2, 1 + 8 + 4 + (5 * 8) + 4)]
+    [InlineData(5, 24)]
+    [InlineData(4, 24 + 1)]
+    [InlineData(3, 24 + 1 + 8)]
+    [InlineData(2, 24 + 1 + 8 + 4 + (5 * 8) + 4)]
     public void Older_state_versions_still_load(int version, int bytesAdded)
     {
         var series = new SeriesBuilder(1500, FiveMinutes).Level(20).Daily(5).Noise(2).Set(1300, 60).Build();
