@@ -18,10 +18,18 @@ public sealed class MetricAlertsTests
         Assert.Equal("queue_depth{queue=\"orders\"}: value 40 outside expected [31, 33] (spike)", Summary(40, AnomalySignal.Spike));
     }
 
+    [Fact]
+    public void A_seasonal_shift_outside_the_band_says_what_ran_unlike_yesterday()
+    {
+        Assert.Equal("queue_depth{queue=\"orders\"}: value 20 outside expected [31, 33] (a run of values unlike the same hours yesterday)",
+            Summary(20, AnomalySignal.SeasonalShift));
+    }
+
     [Theory]
     [InlineData(AnomalySignal.Spike, "far from its recent level (spike)")]
     [InlineData(AnomalySignal.LevelShift, "its recent mean moved away from its long-run mean (level shift)")]
     [InlineData(AnomalySignal.Pattern, "in an unexpected sequence of values")]
+    [InlineData(AnomalySignal.SeasonalShift, "its recent values run unlike the same hours yesterday (seasonal shift)")]
     public void A_point_inside_the_band_is_not_said_to_be_outside_it(AnomalySignal signal, string why)
     {
         // On a seasonal series the band is yesterday's, while a spike is measured from the recent level: on NAB's
