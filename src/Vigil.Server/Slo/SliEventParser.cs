@@ -14,6 +14,14 @@ public readonly record struct SliEvent(string Slo, double Good, double Total, Da
 public static class SliEventParser
 {
     public const int MaxEvents = 10_000;
+
+    /// <summary>
+    /// The largest count of one event. An SLO's history keeps its counts as 32-bit floats, so a count beyond their range
+    /// (about 3.4e38) became infinite there: the budget of the whole window was unreadable and the burn-down broke off
+    /// (found by the endpoint sweep). A quadrillion leaves room to add up any real traffic.
+    /// </summary>
+    public const double MaxCount = 1e15;
+
     private const int MaxErrors = 20;
 
     /// <summary>Clients' clocks drift; a little skew is accepted and counted in the current minute.</summary>
@@ -118,11 +126,11 @@ public static class SliEventParser
             errors.Add($"{where}.{name} is missing.");
             return null;
         }
-        if (node.ValueKind == JsonValueKind.Number && node.TryGetDouble(out var value) && double.IsFinite(value) && value >= 0)
+        if (node.ValueKind == JsonValueKind.Number && node.TryGetDouble(out var value) && double.IsFinite(value) && value is >= 0 and <= MaxCount)
         {
             return value;
         }
-        errors.Add($"{where}.{name} must be a number of events, 0 or more, not {node.GetRawText()}.");
+        errors.Add($"{where}.{name} must be a number of events from 0 to {MaxCount:0.#e0}, not {node.GetRawText()}.");
         return null;
     }
 }
