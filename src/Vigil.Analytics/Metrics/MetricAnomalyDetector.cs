@@ -228,7 +228,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var floor = 1e-9 + (1e-6 * Math.Abs(_shift.LongMean)) + (_settings.ScaleFloor * _shift.LongStdDev);
         _spike.Learn(value, floor, _settings);
         _shift.Learn(value);
-        _seasonal?.Learn(timestamp, value);
+        _seasonal?.Learn(timestamp, value, withShift: _settings.SeasonalShiftUnit > 0);
         _novelty.Learn(surprise, _samples >= _settings.RecordStartSamples, _settings);
         _samples++;
         _last = timestamp;

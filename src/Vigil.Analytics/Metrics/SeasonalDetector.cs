@@ -88,7 +88,9 @@ internal sealed class SeasonalDetector
         return double.IsNaN(strength) ? 0 : strength; // ∞/∞ near ±double.MaxValue is no evidence
     }
 
-    public void Learn(DateTime timestamp, double value)
+    /// <param name="withShift">Whether to learn the seasonal shift's statistics too (not for a detector without the
+    /// member: they would cost the lightweight detector ~10 % of its time for nothing).</param>
+    public void Learn(DateTime timestamp, double value, bool withShift)
     {
         var slot = Slot(timestamp);
         var previous = _slots[slot];
@@ -107,6 +109,10 @@ internal sealed class SeasonalDetector
         _varY = (1 - rate) * (_varY + (rate * dy * dy));
         _covXY = (1 - rate) * (_covXY + (rate * dx * dy));
         _meanAbsResidual += rate * (Math.Abs(value - previous) - _meanAbsResidual);
+        if (!withShift)
+        {
+            return;
+        }
         var mean = NextResidualMean(value - previous);
         if (!double.IsFinite(mean))
         {
