@@ -129,12 +129,15 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var unit = _settings.SeasonalShiftUnit;
         var shift = unit > 0 && _seasonalShift > unit ? 1.0 - (unit / _seasonalShift) : 0.0;
         var score = 1.0 - ((1.0 - contextual.Score) * (1.0 - likelihood) * (1.0 - art) * (1.0 - shift));
+        var shiftLeads = shift > 0 && shift >= Math.Max(contextual.Score, Math.Max(likelihood, art));
         if (score >= SeriesScoring.DefaultAlertThreshold && _settings.SuppressionSamples > 0)
         {
             _quiet = _settings.SuppressionSamples;
-            _quietSurprise = surprise;
+            // A shift's values are each unremarkable (a small surprise), so the next merely unusual one would end its
+            // suppression and the same day would alert twice; it takes a value two units surprising.
+            _quietSurprise = shiftLeads ? Math.Max(surprise, 1) : surprise;
         }
-        if (shift > 0 && shift >= Math.Max(contextual.Score, Math.Max(likelihood, art)))
+        if (shiftLeads)
         {
             return contextual with { Score = score, Signal = AnomalySignal.SeasonalShift, Strength = _seasonalShift };
         }
@@ -188,7 +191,9 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var shift = _shift.Strength(floor) / _settings.LevelShiftUnit;
         var seasonal = _seasonal is { } s && s.IsSeasonal(_settings) ? s : null;
         var season = seasonal?.Strength(timestamp, value, floor) / _settings.SeasonalUnit ?? 0;
-        _seasonalShift = _settings.SeasonalShiftUnit > 0 ? seasonal?.ShiftStrength(timestamp, value, floor) ?? 0 : 0;
+        _seasonalShift = _settings.SeasonalShiftUnit > 0 && _samples >= _settings.WarmupSamples
+            ? seasonal?.ShiftStrength(timestamp, value, floor) ?? 0
+            : 0; // an hourly series has a day of pairs after ~64 samples, still in the warm-up, where nothing scores
 
         // Values near ±double.MaxValue overflow the statistics (∞/∞); such a comparison gives no evidence, not NaN.
         var (surprise, signal) = (double.IsNaN(spike) ? 0 : spike, AnomalySignal.Spike);
@@ -228,7 +233,14 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var floor = 1e-9 + (1e-6 * Math.Abs(_shift.LongMean)) + (_settings.ScaleFloor * _shift.LongStdDev);
         _spike.Learn(value, floor, _settings);
         _shift.Learn(value);
-        _seasonal?.Learn(timestamp, value, withShift: _settings.SeasonalShiftUnit > 0);
+        if (_seasonal is { } seasonal)
+        {
+            var residual = seasonal.Learn(timestamp, value);
+            if (_settings.SeasonalShiftUnit > 0)
+            {
+                seasonal.LearnShift(residual, floor);
+            }
+        }
         _novelty.Learn(surprise, _samples >= _settings.RecordStartSamples, _settings);
         _samples++;
         _last = timestamp;

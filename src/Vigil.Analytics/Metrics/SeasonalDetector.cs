@@ -88,16 +88,16 @@ internal sealed class SeasonalDetector
         return double.IsNaN(strength) ? 0 : strength; // ∞/∞ near ±double.MaxValue is no evidence
     }
 
-    /// <param name="withShift">Whether to learn the seasonal shift's statistics too (not for a detector without the
-    /// member: they would cost the lightweight detector ~10 % of its time for nothing).</param>
-    public void Learn(DateTime timestamp, double value, bool withShift)
+    /// <summary>Learns <paramref name="value"/>; returns its residual against yesterday's (NaN if there was none), for
+    /// <see cref="LearnShift"/>.</summary>
+    public double Learn(DateTime timestamp, double value)
     {
         var slot = Slot(timestamp);
         var previous = _slots[slot];
         _slots[slot] = value;
         if (double.IsNaN(previous))
         {
-            return;
+            return double.NaN;
         }
         _pairs++;
         var rate = Math.Max(1.0 / _pairs, MinimumCorrelationRate);
@@ -109,14 +109,18 @@ internal sealed class SeasonalDetector
         _varY = (1 - rate) * (_varY + (rate * dy * dy));
         _covXY = (1 - rate) * (_covXY + (rate * dx * dy));
         _meanAbsResidual += rate * (Math.Abs(value - previous) - _meanAbsResidual);
-        if (!withShift)
-        {
-            return;
-        }
-        var mean = NextResidualMean(value - previous);
+        return value - previous;
+    }
+
+    /// <summary>Learns the seasonal shift's statistics from a residual <see cref="Learn"/> returned (a detector without
+    /// the member skips this: it would cost the lightweight detector ~10 % of its time for nothing).</summary>
+    /// <param name="floor">The smallest spread trusted, as in <see cref="ShiftStrength"/>.</param>
+    public void LearnShift(double residual, double floor)
+    {
+        var mean = NextResidualMean(residual);
         if (!double.IsFinite(mean))
         {
-            return; // near ±double.MaxValue: learning ∞ would turn the shift's mean into NaN for good
+            return; // no residual yet, or near ±double.MaxValue: learning ∞ would turn the mean into NaN for good
         }
         _residualMean = mean;
         _shiftSamples++;
@@ -124,10 +128,16 @@ internal sealed class SeasonalDetector
         var square = _residualMean * _residualMean;
         if (_shiftSamples > _slots.Length)
         {
-            square = Math.Min(square, ShiftClip * ShiftClip * _residualMeanVariance);
+            // Against the yardstick ShiftStrength divides by, floor included: a series flat for its first days has a
+            // spread of 0, and a clip at 0 would keep it there for good (every later wobble then an alert).
+            var yardstick = Math.Max(_residualMeanVariance, floor * floor);
+            square = Math.Min(square, ShiftClip * ShiftClip * yardstick);
         }
         var variance = (1 - shiftRate) * (_residualMeanVariance + (shiftRate * square));
-        _residualMeanVariance = double.IsNaN(variance) ? double.PositiveInfinity : variance; // 0 · ∞ when the square overflows
+        if (double.IsFinite(variance))
+        {
+            _residualMeanVariance = variance; // an overflowing square (a mean beyond ~1e154) is no evidence of the usual spread
+        }
     }
 
     // The convex form: the difference of two residuals near ±double.MaxValue overflows, their weighted sum does not.
@@ -173,7 +183,7 @@ internal sealed class SeasonalDetector
         _residualMean = reader.ReadDouble();
         _residualMeanVariance = reader.ReadDouble();
         _shiftSamples = reader.ReadInt64();
-        if (double.IsNaN(_residualMean) || !(_residualMeanVariance >= 0) || _shiftSamples < 0)
+        if (!double.IsFinite(_residualMean) || !double.IsFinite(_residualMeanVariance) || _residualMeanVariance < 0 || _shiftSamples < 0)
         {
             throw new FormatException("detector state: bad seasonal shift statistics");
         }

@@ -117,6 +117,19 @@ public class BurnRateTests
     }
 
     [Fact]
+    public void A_count_beyond_a_float_is_held_at_the_largest_float_not_infinity()
+    {
+        // Minutes are stored as floats; a bogus count of 1e39 (beyond 3.4e38) once became ∞ there and the SLO's budget
+        // and burn-down were unreadable for the rest of its period.
+        var ring = new MinuteRing(60, [5, 60]);
+        ring.Record(0, 1, 1e39);
+        ring.Record(1, 10, 10);
+        var sum = ring.Sum(1);
+        Assert.True(double.IsFinite(sum.Total) && double.IsFinite(sum.Good), $"good {sum.Good}, total {sum.Total}");
+        Assert.Equal(float.MaxValue + 10.0, sum.Total);
+    }
+
+    [Fact]
     public void Late_data_replaces_the_minute_it_belongs_to()
     {
         var evaluator = Evaluator();

@@ -64,7 +64,9 @@ public sealed class MinuteRing
         }
         var slot = Slot(minute);
         var (oldBad, oldTotal) = (_bad[slot], _total[slot]);
-        var (newBad, newTotal) = ((float)Math.Max(0, total - good), (float)total);
+        // A count beyond float's range (a bogus query result; pushed events are capped at 1e15) would be ∞ here and
+        // make every window's budget unreadable for the rest of the period: it is held at float's largest value.
+        var (newBad, newTotal) = (ToFloat(Math.Max(0, total - good)), ToFloat(total));
         _bad[slot] = newBad;
         _total[slot] = newTotal;
         for (var w = 0; w < _windows.Length; w++)
@@ -77,6 +79,8 @@ public sealed class MinuteRing
         }
         return true;
     }
+
+    private static float ToFloat(double count) => (float)Math.Min(count, float.MaxValue);
 
     /// <summary>Moves the head to <paramref name="minute"/>, dropping minutes that leave each window; new minutes have no data.</summary>
     public void AdvanceTo(long minute)
