@@ -122,6 +122,31 @@ public sealed class MetricAnomalyDetectorTests
         Assert.True(shifts == 0, $"{shifts} seasonal-shift alerts on ordinary days");
     }
 
+    [Theory]
+    [InlineData("default")]
+    [InlineData("balanced")]
+    public void Weekends_of_a_weekly_series_are_a_seasonal_shift_at_most_once_not_every_week(string kind)
+    {
+        // Business traffic: a daily cycle on weekdays, 15 lower and flatter at weekends, five weeks from a Monday.
+        var settings = kind == "balanced" ? DetectorSettings.Balanced : DetectorSettings.Default;
+        var random = new Random(11);
+        var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var detector = new MetricAnomalyDetector(settings);
+        var shiftAlerts = new List<DateTime>();
+        for (var i = 0; i < Day * 35; i++)
+        {
+            var t = start + (FiveMinutes * i);
+            var cycle = Math.Sin(2 * Math.PI * i / Day);
+            var value = 100 + (t.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? -15 + (3 * cycle) : 20 * cycle) + (6 * (random.NextDouble() - 0.5));
+            var score = detector.Update(t, value);
+            if (score.Score >= SeriesScoring.DefaultAlertThreshold && score.Signal == AnomalySignal.SeasonalShift)
+            {
+                shiftAlerts.Add(t);
+            }
+        }
+        Assert.True(shiftAlerts.Count <= 1 && shiftAlerts.All(t => t < start.AddDays(7)), $"seasonal-shift alerts at {string.Join(", ", shiftAlerts)}");
+    }
+
     [Fact]
     public void The_lightweight_detector_neither_has_the_seasonal_shift_nor_learns_it()
     {
