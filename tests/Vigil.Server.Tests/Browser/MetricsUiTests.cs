@@ -81,7 +81,7 @@ public sealed class MetricsUiTests
         var readout = detail.GetByTestId("metric-readout");
         await Assertions.Expect(readout).ToContainTextAsync("Latest: ");
         await Assertions.Expect(readout).ToContainTextAsync("· 95 ·");
-        await Assertions.Expect(readout).ToContainTextAsync("anomaly (");
+        await Assertions.Expect(readout).ToContainTextAsync("anomaly (spike)"); // the signal in words, not the API's "Spike"
         var area = chart.GetByTestId("chart-hover-area");
         var box = (await area.BoundingBoxAsync())!;
         await area.HoverAsync(new() { Position = new() { X = 1, Y = box.Height / 2 } });

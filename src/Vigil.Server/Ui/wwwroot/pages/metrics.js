@@ -99,13 +99,22 @@ function hourSpan(middle) {
   return `${hourStart.format(middle - 1_800_000)} – ${hourEnd.format(middle + 1_800_000)}`;
 }
 
+/** Why a point is anomalous, as the alert says it (the API's signal names are for machines). */
+const signalWords = {
+  Spike: 'spike',
+  LevelShift: 'level shift',
+  SeasonalDeviation: 'unlike the same time yesterday',
+  SeasonalShift: 'a run unlike the same hours yesterday',
+  Pattern: 'an unexpected sequence of values',
+};
+
 /** One point in words: when, the value, what was expected and how surprising it was (or the forecast's interval). */
 function readout(p) {
   const when = readoutTime.format(p.x);
   if (p.forecast) return `${when} · forecast ${num(p.value)} (95%: ${num(p.lower)} – ${num(p.upper)})`;
   if (p.hourly) return `${hourSpan(p.x)} · mean of the hour ${num(p.value)}`;
   const expected = p.lower == null ? 'learning (no expected range yet)' : `expected ${num(p.lower)} – ${num(p.upper)}`;
-  const anomaly = p.anomaly ? ` · anomaly (${p.signal})` : '';
+  const anomaly = p.anomaly ? ` · anomaly (${signalWords[p.signal] ?? p.signal})` : '';
   return `${when} · ${num(p.value)} · ${expected} · score ${p.score.toFixed(2)}${anomaly}`;
 }
 
