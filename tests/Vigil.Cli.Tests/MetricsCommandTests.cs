@@ -42,6 +42,18 @@ public sealed class MetricsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Detect_says_a_day_unlike_yesterday_is_a_seasonal_shift()
+    {
+        // Ten days of a daily cycle (±10, noise ±0.5), then a day whose peak and trough do not come (±3).
+        var random = new Random(7);
+        var input = WriteSeries("quiet-day.csv", 288 * 12, i =>
+            100 + ((i is >= 288 * 10 and < 288 * 11 ? 3 : 10) * Math.Sin(2 * Math.PI * i / 288)) + (random.NextDouble() - 0.5));
+        var result = await new Cli().RunAsync("metrics", "detect", input);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("seasonal shift: the recent values' mean difference from the same hours yesterday is", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bad_row_is_a_usage_error_naming_the_line()
     {
         var path = Path.Combine(_dir, "bad.csv");
