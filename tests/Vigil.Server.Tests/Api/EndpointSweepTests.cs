@@ -29,24 +29,6 @@ public sealed partial class EndpointSweepTests(ITestOutputHelper output) : IAsyn
     private const string Schedule = "primary";
     private const string LogSource = "sweep";
 
-    private const string SloYaml = """
-        apiVersion: openslo/v1
-        kind: SLO
-        metadata:
-          name: checkout-availability
-        spec:
-          service: checkout
-          indicator:
-            metadata:
-              name: checkout-requests
-            spec:
-              ratioMetric:
-                good: {metricSource: {type: Vigil}}
-                total: {metricSource: {type: Vigil}}
-          objectives:
-            - target: 0.99
-        """;
-
     /// <summary>Route values that name nothing or are not of the route's type, already escaped for a path.</summary>
     private static readonly string[] OddRouteValues =
     [
@@ -157,7 +139,7 @@ public sealed partial class EndpointSweepTests(ITestOutputHelper output) : IAsyn
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllTextAsync(_sloFile, SloYaml);
+        await File.WriteAllTextAsync(_sloFile, Slo.FreezeExemptionTests.SloYaml);
         _vigil = await RunningVigil.StartAsync(Backend.Sqlite, Config);
     }
 

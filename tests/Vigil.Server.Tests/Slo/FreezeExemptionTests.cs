@@ -12,7 +12,8 @@ namespace Vigil.Server.Tests.Slo;
 /// </summary>
 public abstract class FreezeExemptionTests(Backend backend) : IAsyncLifetime
 {
-    private const string SloYaml = """
+    /// <summary>The smallest pushed SLO: checkout's availability at 99 % (the endpoint sweep uses it too).</summary>
+    internal const string SloYaml = """
         apiVersion: openslo/v1
         kind: SLO
         metadata:
