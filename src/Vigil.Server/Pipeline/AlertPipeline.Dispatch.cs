@@ -148,10 +148,7 @@ public sealed partial class AlertPipeline
                 _escalations.Committed(changes);
             }
             CommitSilences(changes);
-            if (changes.Outbox.Count > 0)
-            {
-                _outbox.Raise();
-            }
+            WakeOutboxFor(changes);
             if (changes.Incidents.Count > 0)
             {
                 _feed.Publish(new ChangeSignal(changes.Incidents.Select(i => i.Id).Distinct().ToList(), now));
@@ -201,10 +198,7 @@ public sealed partial class AlertPipeline
             }
             await _store.ApplyAsync([changes], ct);
             CommitSilences(changes);
-            if (changes.Outbox.Count > 0)
-            {
-                _outbox.Raise();
-            }
+            WakeOutboxFor(changes);
             lock (_dispatcherLock)
             {
                 _dispatcher.Apply(result.Incident);

@@ -159,10 +159,7 @@ public sealed partial class AlertPipeline
                 }
                 _escalations.Committed(changes);
             }
-            if (changes.Outbox.Count > 0)
-            {
-                _outbox.Raise();
-            }
+            WakeOutboxFor(changes);
             _feed.Publish(new ChangeSignal([id], now));
             return EscalationChange.Done;
         }

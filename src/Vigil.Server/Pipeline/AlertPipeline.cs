@@ -82,6 +82,15 @@ public sealed partial class AlertPipeline : IAsyncDisposable
     /// <summary>Commits a change set made by an API call (tokens, audit...).</summary>
     public Task CommitAsync(ChangeSet changes, CancellationToken ct) => _store.ApplyAsync([changes], ct);
 
+    /// <summary>After a commit: notifications it queued are sent now, not at the outbox worker's next poll.</summary>
+    private void WakeOutboxFor(ChangeSet changes)
+    {
+        if (changes.Outbox.Count > 0)
+        {
+            _outbox.Raise();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopDispatcherAsync();
