@@ -111,15 +111,28 @@ public static class MetricAlerts
     private static Alert Build(string name, SeriesKey key, DateTimeOffset now, DateTimeOffset startsAt, DateTimeOffset endsAt, string summary,
         (string, string)[] extra)
     {
-        // The series' labels first; the three Vigil sets win a clash (a series label named "severity" is dropped).
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (k, v) in key.Labels)
+        // The three labels Vigil sets win a clash; the series' own value moves to exported_<name>, as Prometheus does with
+        // a target label that clashes with one it attaches. Dropping it made log_lines{severity="error"} and
+        // log_lines{severity="info"} one alert, each overwriting the other's summary and chart link.
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [AlertLabels.AlertName] = name,
+            [SeriesLabel] = key.Name,
+            [AlertLabels.Severity] = "warning",
+        };
+        foreach (var (k, v) in key.Labels.Where(l => !labels.ContainsKey(l.Key)))
         {
             labels[k] = v;
         }
-        labels[AlertLabels.AlertName] = name;
-        labels[SeriesLabel] = key.Name;
-        labels[AlertLabels.Severity] = "warning";
+        foreach (var (k, v) in key.Labels.Where(l => l.Key is AlertLabels.AlertName or SeriesLabel or AlertLabels.Severity))
+        {
+            var exported = "exported_" + k;
+            while (labels.ContainsKey(exported))
+            {
+                exported = "exported_" + exported;
+            }
+            labels[exported] = v;
+        }
         var annotations = LabelSet.From([("summary", summary), ("series_id", key.Id), .. extra]);
         return new Alert(LabelSet.From(labels), annotations, startsAt <= now ? startsAt : now, endsAt, ChartUrl(key), now, Timeout: true);
     }

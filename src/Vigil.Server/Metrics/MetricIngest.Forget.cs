@@ -28,7 +28,7 @@ public sealed partial class MetricIngest
             return 0;
         }
         // If this fails the rows stay stored: a restart restores them, and they are forgotten again a TTL later.
-        await _store.ApplyAsync([changes], ct);
+        await ApplyRowWriteAsync(changes, ct);
         LogForgotten(changes.DeletedMetricSeries.Count, ttl);
         return changes.DeletedMetricSeries.Count;
     }
@@ -51,8 +51,23 @@ public sealed partial class MetricIngest
         }
         changes.Audit.Add(new AuditEntry(_time.GetUtcNow(), actor, "metric_series.delete", $"metric_series/{id}",
             $"series={state.Key.Canonical} detector={Core.Config.MetricDetectorNames.Of(state.Kind)}"));
-        await _store.ApplyAsync([changes], ct);
+        await ApplyRowWriteAsync(changes, ct);
         return true;
+    }
+
+    /// <summary>Commits a deletion after any checkpoint under way: that checkpoint may hold a snapshot of the series,
+    /// taken before it left memory, and would otherwise write its row back after the delete.</summary>
+    private async Task ApplyRowWriteAsync(ChangeSet changes, CancellationToken ct)
+    {
+        await _rowWrites.WaitAsync(ct);
+        try
+        {
+            await _store.ApplyAsync([changes], ct);
+        }
+        finally
+        {
+            _rowWrites.Release();
+        }
     }
 
     /// <summary>

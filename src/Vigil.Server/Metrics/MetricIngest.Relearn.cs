@@ -27,6 +27,21 @@ public sealed partial class MetricIngest
     /// </summary>
     private async Task<IReadOnlyList<MetricSeriesState>> RelearnAsync(IReadOnlyList<MetricSeriesState> states, string actor, CancellationToken ct)
     {
+        // Held until the fresh detectors are in place: two relearns of one series (a double click) take turns, so the
+        // second sees the first one's rule, and a checkpoint's older snapshot cannot land after the fresh row.
+        await _rowWrites.WaitAsync(ct);
+        try
+        {
+            return await RelearnRowsAsync(states, actor, ct);
+        }
+        finally
+        {
+            _rowWrites.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<MetricSeriesState>> RelearnRowsAsync(IReadOnlyList<MetricSeriesState> states, string actor, CancellationToken ct)
+    {
         var config = Config;
         var now = _time.GetUtcNow();
         var changes = new ChangeSet();
@@ -67,6 +82,8 @@ public sealed partial class MetricIngest
                 // Samples learned by the old detector since the write above (milliseconds) are charted, not relearned.
                 state.Relearn(detector, kind, rule?.Key);
                 state.MarkChanged(now);
+                // What the old detector learned is dropped on purpose, saved or not.
+                state.RowSaved(state.FailedJournalCommits);
             }
         }
         return states;

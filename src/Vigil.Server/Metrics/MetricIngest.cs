@@ -60,6 +60,11 @@ public sealed partial class MetricIngest
     private readonly ILogger<MetricIngest> _logger;
     private readonly AlertBudget _budget;
     private long _journaledSinceCheckpoint;
+
+    // A row is written from a snapshot taken under the series' gate and committed later; one writer at a time (a
+    // checkpoint, a relearn, a delete, a push saving a row after a failed commit) keeps an older snapshot from landing
+    // after a newer write and undoing it — a deleted series coming back at the next restart, a relearn undone.
+    private readonly SemaphoreSlim _rowWrites = new(1, 1);
     private int _checkpoints;
 
     public MetricIngest(IVigilStore store, AlertPipeline pipeline, ConfigHolder config, TimeProvider time, ILogger<MetricIngest> logger)
@@ -97,11 +102,14 @@ public sealed partial class MetricIngest
         var journal = durable ? new ChangeSet() : null;
         // Journaled once every sample is learned, stamped with a time after all of them (see SaveAsync).
         var learned = durable ? new List<(string SeriesId, long Ticks, double Value)>() : null;
+        var journaledSeries = durable ? new List<MetricSeriesState>() : null;
         var (accepted, anomalies) = (0, 0);
         var touched = 0;
+        var rowsWanted = false;
         foreach (var group in samples.GroupBy(s => s.Series.Id, StringComparer.Ordinal))
         {
             var first = group.First();
+            var isNew = false;
             if (!_series.TryGetValue(group.Key, out var state))
             {
                 if (_series.Count >= config.MaxSeries)
@@ -112,21 +120,26 @@ public sealed partial class MetricIngest
                 var (kind, rule) = ChooseDetector(first.Series, config);
                 var created = new MetricSeriesState(first.Series, NewDetector(kind), new PointBuffer(PointsKept), kind, rule?.Key) { LastLearnedAt = now };
                 state = _series.GetOrAdd(group.Key, created);
-                if (!ReferenceEquals(state, created))
+                isNew = ReferenceEquals(state, created);
+                if (!isNew)
                 {
                     ReleaseRule(rule?.Key); // another request created it first
                 }
-                else
-                {
-                    // Known before its first checkpoint, so a restart can replay its journaled samples.
-                    journal?.NewMetricSeries.Add(Record(created, created.Detector, created.Kind, now));
-                }
             }
             touched++;
+            journaledSeries?.Add(state);
             var threshold = state.Threshold(config);
             lock (state.Gate)
             {
+                if (isNew)
+                {
+                    // Known before its first checkpoint, so a restart can replay its journaled samples. Built under the gate:
+                    // the series is published, another request may already be learning into it.
+                    journal?.NewMetricSeries.Add(Record(state, state.Detector, state.Kind, now));
+                }
                 state.KeepHourlyMeansFor(config);
+                // The chart's last point bounds the series too: a relearned detector has no last timestamp of its own.
+                var lastCharted = state.Points.Last?.Ticks ?? long.MinValue;
                 // Stable sort: a batch's own points of one series are scored in time order whatever order they came in.
                 foreach (var sample in group.OrderBy(s => s.Timestamp))
                 {
@@ -140,7 +153,8 @@ public sealed partial class MetricIngest
                         Count(reasons, MetricSkipReasons.Future);
                         continue;
                     }
-                    var score = state.Detector.Update(sample.Timestamp, sample.Value);
+                    var score = sample.Timestamp.Ticks <= lastCharted ? AnomalyScore.Skipped(AnomalySignal.OutOfOrder)
+                        : state.Detector.Update(sample.Timestamp, sample.Value);
                     if (score.Signal == AnomalySignal.OutOfOrder)
                     {
                         Count(reasons, MetricSkipReasons.OutOfOrder);
@@ -167,32 +181,100 @@ public sealed partial class MetricIngest
                         alerts.Add(alert);
                     }
                 }
+                rowsWanted |= durable && state.HoldsUnjournaledSamples;
             }
         }
-        if (journal is not null && (learned!.Count > 0 || journal.NewMetricSeries.Count > 0))
+        if (journal is not null && (learned!.Count > 0 || journal.NewMetricSeries.Count > 0 || rowsWanted))
         {
-            // Stamped after every sample above was learned: a checkpoint that began later reflects them all.
-            var recordedAt = _time.GetUtcNow().UtcTicks;
-            foreach (var (seriesId, ticks, value) in learned)
+            await JournalAsync(journal, learned, journaledSeries!, rowsWanted, alerts);
+        }
+        await SendAlertsAsync(alerts);
+        return new MetricsAccepted(accepted, samples.Count - accepted, reasons, touched, anomalies);
+    }
+
+    /// <summary>
+    /// Commits a push's accepted samples (and first-sighting rows) so its 2xx survives a crash. The detectors learned
+    /// them already, so if the commit fails they are in memory only: each series remembers it
+    /// (<see cref="MetricSeriesState.HoldsUnjournaledSamples"/>) and its next push — the client's retry, whose samples
+    /// the detector now calls out of order — saves the series' whole row with its own commit before it is answered.
+    /// The alerts the samples raised are sent either way: the series' alert timers already count them as sent.
+    /// </summary>
+    private async Task JournalAsync(ChangeSet journal, List<(string SeriesId, long Ticks, double Value)> learned,
+        List<MetricSeriesState> series, bool rowsWanted, List<Alert> alerts)
+    {
+        // Stamped after every sample above was learned: a checkpoint that began later reflects them all.
+        var recordedAt = _time.GetUtcNow().UtcTicks;
+        foreach (var (seriesId, ticks, value) in learned)
+        {
+            journal.MetricSamples.Add(new MetricSampleRecord(seriesId, ticks, value, recordedAt));
+        }
+        var rows = new List<(MetricSeriesState State, int FailedCommits)>();
+        if (rowsWanted)
+        {
+            await _rowWrites.WaitAsync(CancellationToken.None);
+        }
+        try
+        {
+            if (rowsWanted)
             {
-                journal.MetricSamples.Add(new MetricSampleRecord(seriesId, ticks, value, recordedAt));
+                foreach (var state in series)
+                {
+                    lock (state.Gate)
+                    {
+                        if (state.HoldsUnjournaledSamples)
+                        {
+                            journal.MetricSeries.Add(Record(state, state.Detector, state.Kind, _time.GetUtcNow()));
+                            rows.Add((state, state.FailedJournalCommits));
+                        }
+                    }
+                }
             }
             await _store.ApplyAsync([journal], CancellationToken.None);
-            Interlocked.Add(ref _journaledSinceCheckpoint, journal.MetricSamples.Count);
         }
-        if (alerts.Count > 0)
+        catch
         {
-            try
+            foreach (var state in series)
             {
-                await _pipeline.IngestAsync(alerts, CancellationToken.None);
+                lock (state.Gate)
+                {
+                    state.JournalCommitFailed();
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            await SendAlertsAsync(alerts);
+            throw;
+        }
+        finally
+        {
+            if (rowsWanted)
             {
-                // The points are scored; an alert that failed is re-sent by the next anomalous point of its series.
-                LogAlertsFailed(ex, alerts.Count);
+                _rowWrites.Release();
             }
         }
-        return new MetricsAccepted(accepted, samples.Count - accepted, reasons, touched, anomalies);
+        foreach (var (state, failedCommits) in rows)
+        {
+            lock (state.Gate)
+            {
+                state.RowSaved(failedCommits);
+            }
+        }
+        Interlocked.Add(ref _journaledSinceCheckpoint, journal.MetricSamples.Count);
+    }
+
+    private async Task SendAlertsAsync(List<Alert> alerts)
+    {
+        if (alerts.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await _pipeline.IngestAsync(alerts, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The points are scored; an alert that failed is re-sent by the next anomalous point of its series.
+            LogAlertsFailed(ex, alerts.Count);
+        }
     }
 
     /// <summary>
@@ -313,12 +395,25 @@ public sealed partial class MetricIngest
     /// </summary>
     public async Task SaveAsync(CancellationToken ct, bool everything = false)
     {
+        await _rowWrites.WaitAsync(ct);
+        try
+        {
+            await SaveRowsAsync(ct, everything);
+        }
+        finally
+        {
+            _rowWrites.Release();
+        }
+    }
+
+    private async Task SaveRowsAsync(CancellationToken ct, bool everything)
+    {
         var started = Stopwatch.GetTimestamp();
         var now = _time.GetUtcNow();
         var slot = (int)((uint)Interlocked.Increment(ref _checkpoints) % CheckpointSlots);
         var journaled = Interlocked.Exchange(ref _journaledSinceCheckpoint, 0);
         var changes = new ChangeSet();
-        var saved = new List<(MetricSeriesState State, DateTimeOffset DirtySince)>();
+        var saved = new List<(MetricSeriesState State, DateTimeOffset DirtySince, int FailedCommits)>();
         var keepJournalFrom = now;
         foreach (var state in _series.Values)
         {
@@ -334,7 +429,7 @@ public sealed partial class MetricIngest
                     continue;
                 }
                 changes.MetricSeries.Add(Record(state, state.Detector, state.Kind, now));
-                saved.Add((state, state.DirtySince));
+                saved.Add((state, state.DirtySince, state.FailedJournalCommits));
                 state.MarkSaved();
             }
         }
@@ -358,7 +453,7 @@ public sealed partial class MetricIngest
         {
             // Mark them dirty again so the next save retries (and prunes).
             Interlocked.Add(ref _journaledSinceCheckpoint, journaled);
-            foreach (var (state, dirtySince) in saved)
+            foreach (var (state, dirtySince, _) in saved)
             {
                 lock (state.Gate)
                 {
@@ -366,6 +461,13 @@ public sealed partial class MetricIngest
                 }
             }
             throw;
+        }
+        foreach (var (state, _, failedCommits) in saved)
+        {
+            lock (state.Gate)
+            {
+                state.RowSaved(failedCommits);
+            }
         }
     }
 

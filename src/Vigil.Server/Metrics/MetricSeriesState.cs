@@ -58,6 +58,21 @@ public sealed class MetricSeriesState(SeriesKey key, MetricAnomalyDetector detec
 
     public void MarkSaved() => Dirty = false;
 
+    /// <summary>Commits of this series' journaled samples that failed. The detector learned those samples before the
+    /// commit (it decides which samples are new), so they are in memory only until a row of the series is saved.</summary>
+    public int FailedJournalCommits { get; private set; }
+
+    private int _failedJournalCommitsSaved;
+
+    /// <summary>Samples were learned whose journal commit failed and no row saved since holds them: the next push of the
+    /// series saves its row before it is answered (its client was told to retry, and a retry's samples are not new).</summary>
+    public bool HoldsUnjournaledSamples => FailedJournalCommits != _failedJournalCommitsSaved;
+
+    public void JournalCommitFailed() => FailedJournalCommits++;
+
+    /// <summary>A row was saved from a snapshot taken when <see cref="FailedJournalCommits"/> was <paramref name="failedCommits"/>.</summary>
+    public void RowSaved(int failedCommits) => _failedJournalCommitsSaved = Math.Max(_failedJournalCommitsSaved, failedCommits);
+
     /// <summary>When a sample was last learned (wall clock; for a restored series, the start that restored it): a series
     /// silent for <c>metrics.series_ttl</c> is forgotten.</summary>
     public DateTimeOffset LastLearnedAt { get; set; }

@@ -35,11 +35,19 @@ public sealed partial class MetricSourcePoller(MetricIngest ingest, ConfigHolder
             var now = time.GetUtcNow();
             try
             {
-                var samples = backfilled
+                var polled = backfilled
                     ? await client.QueryAsync(source, now, ct)
                     : await client.QueryRangeAsync(source, now - source.Backfill, now, ct);
+                var samples = polled.Samples;
                 var result = await ingest.IngestAsync(samples, alerting: backfilled, ct);
-                status.Succeeded(now, result.Series, samples.Count);
+                // An empty answer is not an error (a selector whose targets are gone) but usually a misspelled query.
+                var note = polled.Series == 0 ? "the query returned no series"
+                    : polled.InvalidSeries > 0 ? $"{polled.InvalidSeries} of {polled.Series} series left out: a label value with a NUL or over 1,024 characters, or more than 32 labels"
+                    : null;
+                if (status.Succeeded(now, result.Series, samples.Count, polled.Series == 0, note) && note is not null)
+                {
+                    LogPollNote(source.Name, note);
+                }
                 if (!backfilled)
                 {
                     LogBackfilled(source.Name, samples.Count, result.Series);
@@ -69,6 +77,9 @@ public sealed partial class MetricSourcePoller(MetricIngest ingest, ConfigHolder
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metric source {Source}: backfilled {Samples} samples of {Series} series")]
     private partial void LogBackfilled(string source, int samples, int series);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Metric source {Source}: {Note}")]
+    private partial void LogPollNote(string source, string note);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Metric source {Source}: {Error}")]
     private partial void LogPollFailed(string source, string error);

@@ -10,7 +10,7 @@ public sealed class MetricSourceStatus(string name, string url, string query, Ti
     public string Query { get; } = query;
     public TimeSpan Interval { get; } = interval;
 
-    /// <summary>"starting" (backfill not done), "ok" or "error".</summary>
+    /// <summary>"starting" (backfill not done), "ok", "no_data" (the query answered with no series) or "error".</summary>
     public string State { get; private set; } = "starting";
     public DateTimeOffset? LastSuccess { get; private set; }
     public DateTimeOffset? LastErrorAt { get; private set; }
@@ -20,12 +20,19 @@ public sealed class MetricSourceStatus(string name, string url, string query, Ti
     public long Polls { get; private set; }
     public long Failures { get; private set; }
 
-    public void Succeeded(DateTimeOffset at, int series, int samples)
+    /// <summary>What the last successful poll has to say beyond its counts (no series, series left out); null if nothing.</summary>
+    public string? Note { get; private set; }
+
+    /// <summary>Records a successful poll; true when its <paramref name="note"/> differs from the last one (worth logging
+    /// once, not every interval).</summary>
+    public bool Succeeded(DateTimeOffset at, int series, int samples, bool noData = false, string? note = null)
     {
         lock (_gate)
         {
-            (State, LastSuccess, Series, LastSamples) = ("ok", at, series, samples);
+            var changed = note != Note;
+            (State, LastSuccess, Series, LastSamples, Note) = (noData ? "no_data" : "ok", at, series, samples, note);
             Polls++;
+            return changed;
         }
     }
 

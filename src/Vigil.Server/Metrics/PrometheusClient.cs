@@ -7,25 +7,28 @@ namespace Vigil.Server.Metrics;
 /// <summary>
 /// Reads a PromQL query from Prometheus' HTTP API (<c>/api/v1/query</c> and <c>/api/v1/query_range</c>) into
 /// samples. Each result series becomes a Vigil series: its <c>__name__</c> (or, for expressions without one, the
-/// source's name) and its other labels.
+/// source's name) and its other labels. A series the push endpoints would refuse (a NUL or a value over 1,024
+/// characters, more than 32 labels) is left out and counted: stored, such a label would fail every checkpoint of its
+/// series on PostgreSQL.
 /// </summary>
 public sealed class PrometheusClient(HttpClient http)
 {
-    public Task<List<MetricSample>> QueryAsync(MetricSourceConfig source, DateTimeOffset at, CancellationToken ct) =>
+    public Task<PolledSamples> QueryAsync(MetricSourceConfig source, DateTimeOffset at, CancellationToken ct) =>
         GetAsync(source, "api/v1/query", $"query={Uri.EscapeDataString(source.Query)}&time={Seconds(at)}", ct);
 
-    public Task<List<MetricSample>> QueryRangeAsync(MetricSourceConfig source, DateTimeOffset start, DateTimeOffset end, CancellationToken ct) =>
+    public Task<PolledSamples> QueryRangeAsync(MetricSourceConfig source, DateTimeOffset start, DateTimeOffset end, CancellationToken ct) =>
         GetAsync(source, "api/v1/query_range",
             $"query={Uri.EscapeDataString(source.Query)}&start={Seconds(start)}&end={Seconds(end)}&step={source.Step.TotalSeconds.ToString(CultureInfo.InvariantCulture)}", ct);
 
     private static string Seconds(DateTimeOffset at) => (at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
 
-    private Task<List<MetricSample>> GetAsync(MetricSourceConfig source, string path, string query, CancellationToken ct) =>
+    private Task<PolledSamples> GetAsync(MetricSourceConfig source, string path, string query, CancellationToken ct) =>
         PrometheusApi.GetAsync(http, source.Url, path + "?" + query, "query", data => Samples(data, source.Name), ct);
 
-    private static List<MetricSample> Samples(JsonElement data, string sourceName)
+    private static PolledSamples Samples(JsonElement data, string sourceName)
     {
         var samples = new List<MetricSample>();
+        var (returned, invalid) = (0, 0);
         var resultType = data.TryGetProperty("resultType", out var rt) ? rt.GetString() : null;
         if (resultType is not ("vector" or "matrix"))
         {
@@ -46,6 +49,12 @@ public sealed class PrometheusClient(HttpClient http)
                     labels.Add(new(label.Name, label.Value.GetString() ?? ""));
                 }
             }
+            returned++;
+            if (MetricBatchParser.CheckSeries(name, labels) is not null)
+            {
+                invalid++;
+                continue;
+            }
             var key = new SeriesKey(name, labels);
             if (series.TryGetProperty("value", out var value))
             {
@@ -59,7 +68,7 @@ public sealed class PrometheusClient(HttpClient http)
                 }
             }
         }
-        return samples;
+        return new PolledSamples(samples, returned, invalid);
     }
 
     private static MetricSample Sample(SeriesKey key, JsonElement pair)
@@ -70,3 +79,7 @@ public sealed class PrometheusClient(HttpClient http)
         return new MetricSample(key, at, value);
     }
 }
+
+/// <summary>What one query answered: the samples of its valid series, how many series it returned, and how many of
+/// those were left out (see <see cref="PrometheusClient"/>).</summary>
+public sealed record PolledSamples(List<MetricSample> Samples, int Series, int InvalidSeries);

@@ -126,7 +126,7 @@ public static class MetricsEndpoints
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return Problems.Unavailable(context, typeof(MetricsEndpoints), ex, "Scoring metric samples failed", "Metrics unavailable",
-                "The samples could not be scored; retry later.");
+                "The samples could not be saved; retry later.");
         }
     }
 
@@ -176,13 +176,13 @@ public static class MetricsEndpoints
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return Problems.Unavailable(context, typeof(MetricsEndpoints), ex, "Scoring remote-write samples failed", "Metrics unavailable",
-                "The samples could not be scored; retry later.");
+                "The samples could not be saved; retry later.");
         }
     }
 
     private static IResult ListSources(MetricSourcePoller poller) =>
         Results.Json(poller.Statuses.Select(s => s.Snapshot()).Select(s => new MetricSourceDto(s.Name, s.Url, s.Query, s.Interval.TotalSeconds,
-            s.State, s.LastSuccess, s.LastErrorAt, s.LastError, s.Series, s.LastSamples, s.Polls, s.Failures)).ToList(),
+            s.State, s.LastSuccess, s.LastErrorAt, s.LastError, s.Note, s.Series, s.LastSamples, s.Polls, s.Failures)).ToList(),
             MetricsJson.Default.ListMetricSourceDto);
 
     private static IResult ListSeries(HttpContext context, MetricIngest ingest, TimeProvider time)
@@ -209,7 +209,7 @@ public static class MetricsEndpoints
         var now = time.GetUtcNow();
         // Anomalous series first, then by name: the list is a triage view.
         var matching = ingest.Series.Where(s => (name.Length == 0 || s.Key.Name == name) && (matchers.Count == 0 || matchers.MatchesAll(s.Key.ToLabelSet()))).ToList();
-        var series = matching.Select(s => Summary(s, ingest.Config, now))
+        var series = matching.Select(s => LockedSummary(s, ingest.Config, now))
             .OrderByDescending(s => s.Anomalous).ThenBy(s => s.Text, StringComparer.Ordinal)
             .Take(limit).ToList();
         return Results.Json(new MetricSeriesListDto(ingest.Config.Threshold, matching.Count, ingest.SuppressedAlerts, series),
@@ -281,6 +281,15 @@ public static class MetricsEndpoints
         [.. forecast.Points.Where(p => double.IsFinite(p.Value) && double.IsFinite(p.Lower) && double.IsFinite(p.Upper))
             .Select(p => new ForecastPointDto(Utc(p.Timestamp), p.Value, p.Lower, p.Upper))];
 
+    private static MetricSeriesSummaryDto LockedSummary(MetricSeriesState s, Core.Config.MetricsConfig config, DateTimeOffset now)
+    {
+        lock (s.Gate)
+        {
+            return Summary(s, config, now);
+        }
+    }
+
+    /// <summary>The caller holds the series' gate: a push may be writing the points and alert timers read here.</summary>
     private static MetricSeriesSummaryDto Summary(MetricSeriesState s, Core.Config.MetricsConfig config, DateTimeOffset now)
     {
         var last = s.Points.Last;

@@ -21,7 +21,7 @@ public sealed record MetricsRelearnedDto(int Relearned, IReadOnlyDictionary<stri
 /// <param name="State">"starting" (backfill not done yet), "ok" or "error".</param>
 public sealed record MetricSourceDto(
     string Name, string Url, string Query, double IntervalSeconds, string State, DateTimeOffset? LastSuccess, DateTimeOffset? LastErrorAt,
-    string? LastError, int Series, int LastSamples, long Polls, long Failures);
+    string? LastError, string? Note, int Series, int LastSamples, long Polls, long Failures);
 
 /// <param name="Anomalous">An anomaly alert for the series is active (sent within the hold window).</param>
 /// <param name="Detector">The series' detector (<c>lightweight</c>, <c>balanced</c>, <c>contextual</c>), kept from its creation.</param>
