@@ -195,7 +195,12 @@ internal sealed class MetricsParser(YamlReader reader)
         {
             if (!Uri.TryCreate(text, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https"))
             {
-                reader.Error(urlNode, $"{where}: url \"{text}\" must be an absolute http:// or https:// URL");
+                reader.Error(urlNode, $"{where}: url \"{PrometheusUrls.Redacted(text)}\" must be an absolute http:// or https:// URL");
+                url = null;
+            }
+            else if (url.UserInfo.Length > 0)
+            {
+                reader.Error(urlNode, $"{where}: url \"{PrometheusUrls.Redacted(text)}\" {PrometheusUrls.NoCredentials}");
                 url = null;
             }
         }

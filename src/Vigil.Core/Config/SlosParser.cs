@@ -45,7 +45,12 @@ internal sealed class SlosParser(YamlReader reader, string configFile)
         {
             if (!Uri.TryCreate(urlText, UriKind.Absolute, out prometheus) || prometheus.Scheme is not ("http" or "https"))
             {
-                reader.Error(urlNode, $"slos.prometheus_url \"{urlText}\" must be an http(s) URL such as http://prometheus:9090");
+                reader.Error(urlNode, $"slos.prometheus_url \"{PrometheusUrls.Redacted(urlText)}\" must be an http(s) URL such as http://prometheus:9090");
+                prometheus = null;
+            }
+            else if (prometheus.UserInfo.Length > 0)
+            {
+                reader.Error(urlNode, $"slos.prometheus_url \"{PrometheusUrls.Redacted(urlText)}\" {PrometheusUrls.NoCredentials}");
                 prometheus = null;
             }
         }

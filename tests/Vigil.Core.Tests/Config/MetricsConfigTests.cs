@@ -65,6 +65,22 @@ public class MetricsConfigTests
     }
 
     [Fact]
+    public void A_source_url_with_credentials_is_refused_without_repeating_them()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Base + """
+            metrics:
+              sources:
+                - name: a
+                  url: http://alice:s3cret@prometheus:9090
+                  query: up
+            """, "vigil.yml"));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("metric source \"a\": url \"http://***@prometheus:9090\" " + PrometheusUrls.NoCredentials, error.Message);
+        Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bad_metric_settings_are_reported_with_their_line()
     {
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Base + """

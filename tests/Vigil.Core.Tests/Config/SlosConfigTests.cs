@@ -102,6 +102,7 @@ public sealed class SlosConfigTests : IDisposable
 
     [Theory]
     [InlineData("  prometheus_url: prometheus:9090\n", "slos.prometheus_url \"prometheus:9090\" must be an http(s) URL")]
+    [InlineData("  prometheus_url: https://alice:s3cret@prometheus:9090\n", "slos.prometheus_url \"https://***@prometheus:9090\" must not hold credentials")]
     [InlineData("  unfreeze_above: 100%\n", "slos.unfreeze_above must be a percentage from 0% to below 100%")]
     [InlineData("  unfreeze_above: lots\n", "slos.unfreeze_above must be a percentage")]
     public void Bad_slos_settings_are_errors(string line, string message)
