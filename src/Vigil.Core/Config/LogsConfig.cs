@@ -10,9 +10,16 @@ public sealed record LogSourceSettings(string? Format, IReadOnlyList<string> Mas
 
 /// <summary>The <c>logs:</c> section: settings for named sources and the defaults for every other source.</summary>
 /// <param name="Retention">How long per-minute template counts are kept (templates themselves are kept while their miner keeps them).</param>
-public sealed record LogsConfig(LogSourceSettings Defaults, IReadOnlyDictionary<string, LogSourceSettings> Sources, TimeSpan Retention)
+/// <param name="MaxSources">Sources mined at most; lines of further sources are skipped (<c>source_limit</c>): each holds a miner.</param>
+/// <param name="MaxAlertsPerMinute">Storm guard: new log-pattern alerts per minute across all sources.</param>
+public sealed record LogsConfig(LogSourceSettings Defaults, IReadOnlyDictionary<string, LogSourceSettings> Sources, TimeSpan Retention,
+    int MaxSources = LogsConfig.DefaultMaxSources, int MaxAlertsPerMinute = LogsConfig.DefaultMaxAlertsPerMinute)
 {
     public static readonly TimeSpan DefaultRetention = TimeSpan.FromDays(14);
+
+    public const int DefaultMaxSources = 1_000;
+
+    public const int DefaultMaxAlertsPerMinute = 100;
 
     public static readonly LogsConfig Default = new(LogSourceSettings.WholeLine, new Dictionary<string, LogSourceSettings>(), DefaultRetention);
 

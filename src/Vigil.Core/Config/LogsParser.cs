@@ -18,7 +18,7 @@ namespace Vigil.Core.Config;
 /// </summary>
 internal sealed class LogsParser(YamlReader reader)
 {
-    private static readonly string[] SectionKeys = ["defaults", "sources", "retention"];
+    private static readonly string[] SectionKeys = ["defaults", "sources", "retention", "max_sources", "max_alerts_per_minute"];
     private static readonly string[] SettingsKeys = ["format", "masks"];
     private static readonly string[] SourceKeys = ["name", "format", "masks"];
 
@@ -68,7 +68,8 @@ internal sealed class LogsParser(YamlReader reader)
             }
             retention = value;
         }
-        return new LogsConfig(defaults, sources, retention);
+        return new LogsConfig(defaults, sources, retention, Integer(keys, "max_sources", LogsConfig.DefaultMaxSources),
+            Integer(keys, "max_alerts_per_minute", LogsConfig.DefaultMaxAlertsPerMinute));
     }
 
     private LogSourceSettings Settings(Dictionary<string, YamlNode> keys, string where)
@@ -103,5 +104,19 @@ internal sealed class LogsParser(YamlReader reader)
             }
         }
         return new LogSourceSettings(format, masks);
+    }
+
+    private int Integer(Dictionary<string, YamlNode> keys, string key, int fallback)
+    {
+        if (!keys.TryGetValue(key, out var node) || reader.String(node, key) is not { } text)
+        {
+            return fallback;
+        }
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < 1)
+        {
+            reader.Error(node, $"logs.{key} must be a whole number of at least 1, not \"{text}\"");
+            return fallback;
+        }
+        return value;
     }
 }

@@ -27,4 +27,7 @@ public static class SkipReasons
     public const string TooLong = "line_too_long";
     public const string Binary = "binary_data";
     public const string FormatMismatch = "format_mismatch";
+
+    /// <summary>A source beyond <c>logs.max_sources</c>.</summary>
+    public const string SourceLimit = "source_limit";
 }

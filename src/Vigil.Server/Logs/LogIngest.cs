@@ -32,6 +32,7 @@ public sealed partial class LogIngest
     private readonly ConfigHolder _config;
     private readonly TimeProvider _time;
     private readonly ILogger<LogIngest> _logger;
+    private readonly AlertBudget _budget;
 
     public LogIngest(IVigilStore store, AlertPipeline pipeline, ConfigHolder config, TimeProvider time, ILogger<LogIngest> logger)
     {
@@ -41,21 +42,60 @@ public sealed partial class LogIngest
         _time = time;
         _logger = logger;
         _registry = new LogMinerRegistry(OptionsFor, time);
+        _budget = new AlertBudget(time);
     }
 
     public RateSpikeOptions SpikeOptions { get; init; } = new();
 
+    private LogsConfig Config => _config.Current.Logs;
+
     private MinerOptions OptionsFor(string source) => new() { MaskPatterns = _config.Current.Logs.For(source).Masks };
 
-    /// <summary>Mines, stores and evaluates a parsed batch; returns once everything is committed.</summary>
+    /// <summary>
+    /// Mines, stores and evaluates a parsed batch; returns once everything is committed. Every source of the request
+    /// commits in one transaction, all or nothing (a request whose second source failed left the first one's lines
+    /// stored, and the retry counted them twice): the sources' gates are taken in name order, so two requests sharing
+    /// sources cannot deadlock. If the commit fails every source of the request is reloaded from storage before its next
+    /// lines, so the client's retry finds the miner as the last 2xx left it.
+    /// </summary>
     public async Task<LogsAccepted> IngestAsync(LogBatch batch, CancellationToken ct)
     {
-        var accepted = 0;
-        var alerts = new List<Alert>();
-        foreach (var group in batch.Lines.GroupBy(l => l.Source, StringComparer.Ordinal))
+        var sources = new List<(LogSourceState State, List<LogLine> Lines)>();
+        foreach (var group in batch.Lines.GroupBy(l => l.Source, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var state = _sources.GetOrAdd(group.Key, CreateState);
-            accepted += await IngestSourceAsync(state, group, batch, alerts, ct);
+            if (!_sources.TryGetValue(group.Key, out var state))
+            {
+                if (_sources.Count >= Config.MaxSources)
+                {
+                    // Each source holds a miner (~40 KB and up): an unbounded number of job labels must not exhaust memory.
+                    foreach (var _ in group)
+                    {
+                        batch.Skip(SkipReasons.SourceLimit);
+                    }
+                    continue;
+                }
+                state = _sources.GetOrAdd(group.Key, CreateState);
+            }
+            sources.Add((state, group.ToList()));
+        }
+        var alerts = new List<Alert>();
+        var accepted = 0;
+        var held = new List<LogSourceState>(sources.Count);
+        try
+        {
+            foreach (var (state, _) in sources)
+            {
+                await state.Gate.WaitAsync(ct);
+                held.Add(state);
+            }
+            accepted = await MineAndCommitAsync(sources, batch, alerts, ct);
+        }
+        finally
+        {
+            foreach (var state in held)
+            {
+                state.Gate.Release();
+            }
         }
         if (alerts.Count > 0)
         {
@@ -72,97 +112,135 @@ public sealed partial class LogIngest
         return new LogsAccepted(accepted, batch.Skipped, batch.SkippedReasons);
     }
 
-    private async Task<int> IngestSourceAsync(LogSourceState state, IEnumerable<LogLine> lines, LogBatch batch, List<Alert> alerts, CancellationToken ct)
+    /// <summary>Mines every source's lines and commits them together (the sources' gates held).</summary>
+    private async Task<int> MineAndCommitAsync(List<(LogSourceState State, List<LogLine> Lines)> sources, LogBatch batch, List<Alert> alerts, CancellationToken ct)
     {
-        await state.Gate.WaitAsync(ct);
+        var now = _time.GetUtcNow();
+        var mined = new List<(LogSourceState State, Dictionary<long, long> Touched)>(sources.Count);
+        var changes = new List<ChangeSet>(sources.Count);
+        var accepted = 0;
+        foreach (var (state, lines) in sources)
+        {
+            if (state.AheadOfStorage)
+            {
+                await ReloadAsync(state, ct);
+            }
+            ApplySettings(state);
+            var (sourceChanges, touched, sourceAccepted) = Mine(state, lines, batch, now);
+            if (sourceAccepted > 0)
+            {
+                mined.Add((state, touched));
+                changes.Add(sourceChanges);
+                accepted += sourceAccepted;
+            }
+        }
+        if (changes.Count == 0)
+        {
+            return 0;
+        }
         try
         {
-            ApplySettings(state);
-            var now = _time.GetUtcNow();
-            var minute = MinuteSeries.MinuteOf(now);
-            var touched = new Dictionary<long, long>();
-            var changes = new ChangeSet();
-            var needSync = false;
-            var accepted = 0;
-            var fields = new Range[state.Format?.Fields.Count ?? 0];
-            var levelField = state.Format is null ? -1 : state.Format.Fields.ToList().IndexOf("Level");
-            foreach (var line in lines)
+            // Not cancellable: the miners have already learned the batch, and storage must not fall behind them.
+            await _store.ApplyAsync(changes, CancellationToken.None);
+        }
+        catch
+        {
+            foreach (var (state, _) in mined)
             {
-                ReadOnlySpan<char> content = line.Message;
-                var declared = line.Level;
-                if (state.Format is { } format)
-                {
-                    if (!format.TryMatch(line.Message, fields))
-                    {
-                        batch.Skip(SkipReasons.FormatMismatch);
-                        continue;
-                    }
-                    content = content[fields[format.ContentIndex]];
-                    if (declared is null && levelField >= 0)
-                    {
-                        declared = line.Message[fields[levelField]];
-                    }
-                }
-                var match = state.Miner.Add(content, now);
-                if (!state.Templates.TryGetValue(match.TemplateId, out var info))
-                {
-                    var level = LogLevels.Guess(declared, line.Message);
-                    info = new TemplateInfo
-                    {
-                        Id = match.TemplateId,
-                        Text = match.Template,
-                        Level = level,
-                        Service = line.Service,
-                        Look = LogLevels.Classify(level, match.Template),
-                        FirstSeen = now,
-                        Novel = match.IsNew,
-                    };
-                    state.Templates[match.TemplateId] = info;
-                    needSync = true;
-                }
-                else if (!string.Equals(info.Text, match.Template, StringComparison.Ordinal))
-                {
-                    info.Text = match.Template;
-                    needSync = true;
-                }
-                info.Count++;
-                info.LastSeen = now;
-                info.AddExample(line.Message);
-                touched[match.TemplateId] = touched.GetValueOrDefault(match.TemplateId) + 1;
-                accepted++;
+                state.AheadOfStorage = true;
             }
-            if (accepted == 0)
-            {
-                return 0;
-            }
-            // Merges and evictions happen inside the miner; a template count that no longer matches ours reveals them.
-            if (needSync || state.Miner.TemplateCount != state.Templates.Count)
-            {
-                Sync(state, touched, changes);
-            }
-            state.Lines += accepted;
+            throw;
+        }
+        foreach (var (state, touched) in mined)
+        {
             foreach (var (id, count) in touched)
             {
-                changes.LogCounts.Add(new LogMinuteCount(state.Name, id, minute, count));
-                if (state.Templates.TryGetValue(id, out var info))
+                // A template the batch touched and then evicted has no history to keep (it would never be forgotten).
+                if (state.Templates.ContainsKey(id))
                 {
-                    changes.LogTemplates.Add(Record(state.Name, info));
+                    state.Spikes.Record(id, now, count);
                 }
-            }
-            changes.LogSources.Add(new LogSourceRecord(state.Name, state.NextId, state.Aliases, state.Lines, now));
-            // Not cancellable: the miner has already learned the batch, and storage must not fall behind it.
-            await _store.ApplyAsync([changes], CancellationToken.None);
-            foreach (var (id, count) in touched)
-            {
-                state.Spikes.Record(id, now, count);
             }
             Evaluate(state, touched.Keys, now, alerts);
-            return accepted;
         }
-        finally
+        return accepted;
+    }
+
+    /// <summary>Mines one source's lines into its miner and templates; returns the changes to commit for them.</summary>
+    private static (ChangeSet Changes, Dictionary<long, long> Touched, int Accepted) Mine(LogSourceState state, List<LogLine> lines, LogBatch batch, DateTimeOffset now)
+    {
+        var minute = MinuteSeries.MinuteOf(now);
+        var touched = new Dictionary<long, long>();
+        var changes = new ChangeSet();
+        var needSync = false;
+        var accepted = 0;
+        var fields = new Range[state.Format?.Fields.Count ?? 0];
+        var levelField = state.Format is null ? -1 : state.Format.Fields.ToList().IndexOf("Level");
+        foreach (var line in lines)
         {
-            state.Gate.Release();
+            ReadOnlySpan<char> content = line.Message;
+            var declared = line.Level;
+            if (state.Format is { } format)
+            {
+                if (!format.TryMatch(line.Message, fields))
+                {
+                    batch.Skip(SkipReasons.FormatMismatch);
+                    continue;
+                }
+                content = content[fields[format.ContentIndex]];
+                if (declared is null && levelField >= 0)
+                {
+                    declared = line.Message[fields[levelField]];
+                }
+            }
+            var match = state.Miner.Add(content, now);
+            if (!state.Templates.TryGetValue(match.TemplateId, out var info))
+            {
+                var level = LogLevels.Guess(declared, line.Message);
+                info = new TemplateInfo
+                {
+                    Id = match.TemplateId,
+                    Text = match.Template,
+                    Level = level,
+                    Service = line.Service,
+                    Look = LogLevels.Classify(level, match.Template),
+                    FirstSeen = now,
+                    Novel = match.IsNew,
+                };
+                state.Templates[match.TemplateId] = info;
+                needSync = true;
+            }
+            else if (!string.Equals(info.Text, match.Template, StringComparison.Ordinal))
+            {
+                info.Text = match.Template;
+                needSync = true;
+            }
+            info.Count++;
+            info.LastSeen = now;
+            info.AddExample(line.Message);
+            touched[match.TemplateId] = touched.GetValueOrDefault(match.TemplateId) + 1;
+            accepted++;
         }
+        if (accepted == 0)
+        {
+            return (changes, touched, 0);
+        }
+        // Merges and evictions happen inside the miner; a template count that no longer matches ours reveals them.
+        if (needSync || state.Miner.TemplateCount != state.Templates.Count)
+        {
+            Sync(state, touched, changes);
+        }
+        state.Lines += accepted;
+        foreach (var (id, count) in touched)
+        {
+            if (state.Templates.TryGetValue(id, out var info))
+            {
+                changes.LogCounts.Add(new LogMinuteCount(state.Name, id, minute, count));
+                changes.LogTemplates.Add(Record(state.Name, info));
+            }
+        }
+        changes.LogSources.Add(new LogSourceRecord(state.Name, state.NextId, state.Aliases, state.Lines, now));
+        return (changes, touched, accepted);
     }
 
     /// <summary>Takes the miner's view of templates (tokens after merges, counts, ids gone) and the id counter.</summary>
@@ -220,7 +298,13 @@ public sealed partial class LogIngest
         state.Aliases = snapshot.Aliases;
     }
 
-    private static void Evaluate(LogSourceState state, IEnumerable<long> ids, DateTimeOffset now, List<Alert> alerts)
+    /// <summary>
+    /// Raises the new-error-pattern and rate-spike alerts of the touched templates. A new alert (not a re-send of one
+    /// still firing) takes a place in the storm guard (<c>logs.max_alerts_per_minute</c>): 2,000 error lines that each
+    /// made a template of their own raised 2,000 alerts in one request. A held-back alert is raised by the template's
+    /// next lines once there is room.
+    /// </summary>
+    private void Evaluate(LogSourceState state, IEnumerable<long> ids, DateTimeOffset now, List<Alert> alerts)
     {
         foreach (var id in ids)
         {
@@ -228,18 +312,25 @@ public sealed partial class LogIngest
             {
                 continue;
             }
-            if (info.Novel && info.Look != ErrorLook.None && now - info.FirstSeen < LogPatternAlerts.NewPatternWindow && Due(info.NewErrorSentAt, now))
+            if (info.Novel && info.Look != ErrorLook.None && now - info.FirstSeen < LogPatternAlerts.NewPatternWindow && Due(info.NewErrorSentAt, now)
+                && MayRaise(info.NewErrorSentAt, now))
             {
                 alerts.Add(LogPatternAlerts.NewError(Facts(state, info), info.Look, now));
                 info.NewErrorSentAt = now;
             }
-            if (state.Spikes.Check(id) is { } spike && Due(info.SpikeSentAt, now))
+            if (state.Spikes.Check(id) is { } spike && Due(info.SpikeSentAt, now) && MayRaise(info.SpikeSentAt, now))
             {
                 alerts.Add(LogPatternAlerts.Spike(Facts(state, info), spike, now));
                 info.SpikeSentAt = now;
             }
         }
     }
+
+    /// <summary>New log-pattern alerts the storm guard held back since the start.</summary>
+    public long SuppressedAlerts => _budget.Suppressed;
+
+    private bool MayRaise(DateTimeOffset? sentAt, DateTimeOffset now) =>
+        (sentAt is { } sent && now - sent < LogPatternAlerts.HoldFor) || _budget.TryTake(Config.MaxAlertsPerMinute);
 
     private static bool Due(DateTimeOffset? sentAt, DateTimeOffset now) => sentAt is null || now - sentAt.Value >= LogPatternAlerts.ResendInterval;
 

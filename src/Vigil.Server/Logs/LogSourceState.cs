@@ -52,9 +52,26 @@ internal sealed class LogSourceState(string name, LogSourceSettings settings, Lo
 
     public LogMiner Miner { get; set; } = miner;
     public LogFormat? Format { get; set; } = format;
-    public RateSpikeDetector Spikes { get; } = spikes;
+    public RateSpikeDetector Spikes { get; private set; } = spikes;
     public Dictionary<long, TemplateInfo> Templates { get; } = [];
     public long Lines { get; set; }
     public long NextId { get; set; } = 1;
     public IReadOnlyDictionary<long, long> Aliases { get; set; } = new Dictionary<long, long>();
+
+    /// <summary>A commit of this source's lines failed after its miner had learned them: the miner and counts are ahead of
+    /// storage (merges and evictions included) until the source is reloaded from it, before its next lines.</summary>
+    public bool AheadOfStorage { get; set; }
+
+    /// <summary>Takes everything <paramref name="stored"/> (loaded from storage) holds, in place: requests waiting on
+    /// <see cref="Gate"/> hold this object.</summary>
+    public void ReplaceWith(LogSourceState stored)
+    {
+        (Settings, Miner, Format, Spikes) = (stored.Settings, stored.Miner, stored.Format, stored.Spikes);
+        Templates.Clear();
+        foreach (var (id, info) in stored.Templates)
+        {
+            Templates[id] = info;
+        }
+        (Lines, NextId, Aliases, AheadOfStorage) = (stored.Lines, stored.NextId, stored.Aliases, false);
+    }
 }

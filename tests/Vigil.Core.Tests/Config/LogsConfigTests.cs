@@ -54,4 +54,16 @@ public class LogsConfigTests
             e => Assert.Contains("needs a \"name\"", e.Message),
             e => Assert.Contains("defined twice", e.Message));
     }
+
+    [Fact]
+    public void Source_and_alert_limits_have_defaults_and_refuse_nonsense()
+    {
+        Assert.Equal((1_000, 100), (ConfigLoader.Parse(Base, "vigil.yml").Logs.MaxSources, ConfigLoader.Parse(Base, "vigil.yml").Logs.MaxAlertsPerMinute));
+        var config = ConfigLoader.Parse(Base + "logs:\n  max_sources: 50\n  max_alerts_per_minute: 7\n", "vigil.yml");
+        Assert.Equal((50, 7), (config.Logs.MaxSources, config.Logs.MaxAlertsPerMinute));
+
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Base + "logs:\n  max_sources: 0\n  max_alerts_per_minute: lots\n", "vigil.yml"));
+        Assert.Equal(["logs.max_sources must be a whole number of at least 1, not \"0\"", "logs.max_alerts_per_minute must be a whole number of at least 1, not \"lots\""],
+            ex.Errors.Select(e => e.Message));
+    }
 }

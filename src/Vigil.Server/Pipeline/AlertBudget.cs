@@ -1,8 +1,9 @@
-namespace Vigil.Server.Metrics;
+namespace Vigil.Server.Pipeline;
 
 /// <summary>
-/// Storm guard: at most N new metric alerts per minute across all series (a fixed one-minute window). Re-sends of
-/// alerts already firing are not counted, so a storm cannot make live alerts flap; only new ones wait.
+/// Storm guard of an alert source (metric series, log templates): at most N new alerts per minute across all of its
+/// series or templates (a fixed one-minute window). Re-sends of alerts already firing are not counted, so a storm
+/// cannot make live alerts flap; only new ones wait.
 /// </summary>
 internal sealed class AlertBudget(TimeProvider time)
 {
