@@ -90,6 +90,30 @@ public sealed class MetricsCommandTests : IDisposable
         Assert.Contains("Threshold 90 is already reached (last value 90)", sitting.Out, StringComparison.Ordinal);
     }
 
+    private string WriteHourly(string name, IEnumerable<(DateTime Time, string Value)> rows)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllLines(path, ["timestamp,value", .. rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Time:yyyy-MM-dd HH:mm:ss},{r.Value}"))]);
+        return path;
+    }
+
+    /// <summary>Hourly 50 + 20·sin(2πi/24) + N(0,1), from 2024-01-01.</summary>
+    private static double DailySine(int hour, Random random) =>
+        50 + (20 * Math.Sin(2 * Math.PI * hour / 24)) + (Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+
+    private static readonly DateTime Start = new(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public async Task Forecast_keeps_the_daily_season_of_a_file_with_a_missing_value()
+    {
+        var random = new Random(3);
+        var input = WriteHourly("nan.csv", Enumerable.Range(0, 24 * 14).Select(i =>
+            (Start.AddHours(i), i == 200 ? "NaN" : DailySine(i, random).ToString("R", CultureInfo.InvariantCulture))));
+        var result = await new Cli().RunAsync("metrics", "forecast", input, "--horizon", "12h");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("season of 24 samples", result.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Bench_prints_throughput_and_memory_for_both_detectors_and_the_white_noise_worst_case()
     {

@@ -23,20 +23,31 @@ public sealed record ForecastBacktest(string Name, int Train, int Test, int Peri
         var forecast = HoltWintersForecaster.Predict(model, series.Timestamps[train - 1], interval, test);
 
         var naivePeriod = Math.Max(period, 1);
+        // Missing samples (NaN, ±Inf) are left out of every error, not averaged in as NaN.
         double mae = 0, naive = 0, scale = 0;
+        int scored = 0, scaled = 0;
         for (var h = 0; h < test; h++)
         {
             var actual = values[train + h];
-            mae += Math.Abs(actual - forecast.Points[h].Value);
-            naive += Math.Abs(actual - values[train - naivePeriod + (h % naivePeriod)]);
+            var naiveForecast = values[train - naivePeriod + (h % naivePeriod)];
+            if (double.IsFinite(actual) && double.IsFinite(naiveForecast) && double.IsFinite(forecast.Points[h].Value))
+            {
+                mae += Math.Abs(actual - forecast.Points[h].Value);
+                naive += Math.Abs(actual - naiveForecast);
+                scored++;
+            }
         }
         for (var t = naivePeriod; t < train; t++)
         {
-            scale += Math.Abs(values[t] - values[t - naivePeriod]);
+            if (double.IsFinite(values[t]) && double.IsFinite(values[t - naivePeriod]))
+            {
+                scale += Math.Abs(values[t] - values[t - naivePeriod]);
+                scaled++;
+            }
         }
-        mae /= test;
-        naive /= test;
-        scale /= Math.Max(1, train - naivePeriod);
+        mae /= Math.Max(1, scored);
+        naive /= Math.Max(1, scored);
+        scale /= Math.Max(1, scaled);
         return new ForecastBacktest(name, train, test, period, mae, naive, scale > 0 ? mae / scale : double.NaN, scale > 0 ? naive / scale : double.NaN);
     }
 }

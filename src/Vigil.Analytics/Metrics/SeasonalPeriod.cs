@@ -33,25 +33,44 @@ public static class SeasonalPeriod
         return best;
     }
 
+    /// <summary>
+    /// The lag-<paramref name="lag"/> autocorrelation of the finite values: a missing sample (NaN, ±Inf) takes no part
+    /// in the mean, the variance or any lagged product. One NaN row used to make the mean NaN, every correlation NaN,
+    /// and the forecast of a seasonal file seasonless.
+    /// </summary>
     public static double Autocorrelation(ReadOnlySpan<double> values, int lag)
     {
         var mean = 0.0;
+        var count = 0;
         foreach (var v in values)
         {
-            mean += v;
+            if (double.IsFinite(v))
+            {
+                mean += v;
+                count++;
+            }
         }
-        mean /= values.Length;
+        if (count == 0)
+        {
+            return 0;
+        }
+        mean /= count;
         double numerator = 0, denominator = 0;
         for (var i = 0; i < values.Length; i++)
         {
+            if (!double.IsFinite(values[i]))
+            {
+                continue;
+            }
             var d = values[i] - mean;
             denominator += d * d;
-            if (i >= lag)
+            if (i >= lag && double.IsFinite(values[i - lag]))
             {
                 numerator += d * (values[i - lag] - mean);
             }
         }
-        return denominator > 0 ? numerator / denominator : 0;
+        var correlation = denominator > 0 ? numerator / denominator : 0;
+        return double.IsFinite(correlation) ? correlation : 0;
     }
 
     /// <summary>The median spacing of consecutive timestamps (robust to a few gaps).</summary>
