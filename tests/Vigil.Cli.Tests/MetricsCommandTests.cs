@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Vigil.Cli.Tests;
 
@@ -112,6 +113,38 @@ public sealed class MetricsCommandTests : IDisposable
         var result = await new Cli().RunAsync("metrics", "forecast", input, "--horizon", "12h");
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("season of 24 samples", result.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("gap")]
+    [InlineData("re-sent batch")]
+    public async Task Forecast_places_the_daily_season_by_time_across_a_gap_or_a_re_sent_batch(string damage)
+    {
+        // 14 days of hourly values, then the 12 hours the forecast should foresee within its 95 % interval.
+        var random = new Random(11);
+        var values = Enumerable.Range(0, (24 * 14) + 12).Select(i => DailySine(i, random)).ToArray();
+        var rows = Enumerable.Range(0, 24 * 14).ToList();
+        if (damage == "gap")
+        {
+            rows.RemoveRange((24 * 14) - 18, 6);
+        }
+        else
+        {
+            rows.AddRange(Enumerable.Range((24 * 14) - 18, 6));
+        }
+        var input = WriteHourly("damaged.csv", rows.Select(i => (Start.AddHours(i), values[i].ToString("R", CultureInfo.InvariantCulture))));
+        var result = await new Cli().RunAsync("metrics", "forecast", input, "--horizon", "12h");
+        Assert.Equal(0, result.ExitCode);
+        var forecast = Regex.Matches(result.Out, @"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)Z\s+\S+\s+(\S+) \.\. (\S+)");
+        Assert.Equal(12, forecast.Count);
+        foreach (Match row in forecast)
+        {
+            // The curve without its noise: a noisy value falls outside a 95 % interval one time in twenty anyway.
+            var hour = (int)(DateTime.Parse(row.Groups[1].Value, CultureInfo.InvariantCulture) - Start).TotalHours;
+            var curve = 50 + (20 * Math.Sin(2 * Math.PI * hour / 24));
+            var (low, high) = (double.Parse(row.Groups[2].Value, CultureInfo.InvariantCulture), double.Parse(row.Groups[3].Value, CultureInfo.InvariantCulture));
+            Assert.True(curve >= low && curve <= high, $"{row.Groups[1].Value}: {curve:0.0} outside {low} .. {high}");
+        }
     }
 
     [Fact]

@@ -27,11 +27,20 @@ public static class HoltWintersForecaster
     /// <summary>Fewest values after a level shift worth fitting on their own; a younger shift is not yet a regime.</summary>
     public const int MinimumRegime = 20;
 
-    /// <summary>Fits the model to the finite values (NaN/Inf are skipped; at least three are needed).</summary>
+    /// <summary>
+    /// Fits the model to values one sampling interval apart (see <see cref="SamplingGrid"/>); at least three must be
+    /// finite. A missing value (NaN, ±Inf) keeps its place: the filter advances over it without an observation, so
+    /// the season stays in phase with time (dropping such values moved every later season back one sample each).
+    /// </summary>
     public static HoltWintersModel Fit(ReadOnlySpan<double> values, int period)
     {
-        var clean = Finite(values);
-        if (clean.Length < 3)
+        var firstFinite = 0;
+        while (firstFinite < values.Length && !double.IsFinite(values[firstFinite]))
+        {
+            firstFinite++;
+        }
+        var clean = Missing(values[firstFinite..]);
+        if (clean.Count(double.IsFinite) < 3)
         {
             throw new ArgumentException("at least three finite values are needed to forecast", nameof(values));
         }
@@ -40,7 +49,7 @@ public static class HoltWintersForecaster
             period = 0;
         }
         // Only the current regime: a season needs two periods of it to be fitted, so a younger step is ignored.
-        var skipped = RegimeStart.Find(clean, period > 0 ? 2 * period : MinimumRegime);
+        var skipped = RegimeStartOf(clean, period > 0 ? 2 * period : MinimumRegime);
         clean = clean[skipped..];
         var holdout = clean.Length / 4;
         var canHoldOut = holdout >= 2 && clean.Length - holdout >= MinimumFit(period);
@@ -69,7 +78,7 @@ public static class HoltWintersForecaster
         return Run(clean, period, best.Alpha, best.Beta, best.Gamma, best.Phi).Model with
         {
             SkippedSamples = skipped,
-            NonNegative = clean.Min() >= 0,
+            NonNegative = clean.Where(double.IsFinite).Min() >= 0,
         };
     }
 
@@ -122,7 +131,7 @@ public static class HoltWintersForecaster
             phiPower *= phi;
             dampedSum += phiPower;
             var forecast = level + (dampedSum * trend) + (period > 0 ? seasonal[(origin + h) % period] : 0);
-            error += Math.Abs(actual[h] - forecast);
+            error += double.IsNaN(actual[h]) ? 0 : Math.Abs(actual[h] - forecast);
         }
         return double.IsFinite(error) ? error : double.PositiveInfinity;
     }
@@ -164,8 +173,11 @@ public static class HoltWintersForecaster
         for (var t = start; t < y.Length; t++)
         {
             var error = Learn(y[t], t, period, alpha, beta, gamma, phi, ref level, ref trend, seasonal);
-            squared += error * error;
-            count++;
+            if (!double.IsNaN(error))
+            {
+                squared += error * error;
+                count++;
+            }
         }
         var sd = count > 0 ? Math.Sqrt(squared / count) : 0;
         var mse = count > 0 ? squared / count : double.PositiveInfinity;
@@ -175,34 +187,57 @@ public static class HoltWintersForecaster
 
     /// <summary>
     /// The classic initialisation: the first season's mean as level, the change between the first two seasons' means
-    /// as trend, the first season's deviations as indices (without a season: the first value and the first change).
+    /// as trend, the first season's deviations as indices (without a season: the first value and the change to the
+    /// next). Missing values take no part; a missing index starts at 0. <paramref name="y"/>[0] is a value.
     /// Returns the index of the first value to learn.
     /// </summary>
     private static (double Level, double Trend, int Start) Initialise(ReadOnlySpan<double> y, int period, double[] seasonal)
     {
         if (period == 0)
         {
-            return (y[0], y[1] - y[0], 1);
+            var next = 1;
+            while (next < y.Length - 1 && double.IsNaN(y[next]))
+            {
+                next++;
+            }
+            return (y[0], double.IsNaN(y[next]) ? 0 : (y[next] - y[0]) / next, 1);
         }
-        double first = 0, second = 0;
+        var first = MeanOfValues(y[..period]);
+        var second = MeanOfValues(y[period..(2 * period)]);
         for (var i = 0; i < period; i++)
         {
-            first += y[i];
-            second += y[i + period];
+            seasonal[i] = double.IsNaN(y[i]) ? 0 : y[i] - first;
         }
-        first /= period;
-        second /= period;
-        for (var i = 0; i < period; i++)
-        {
-            seasonal[i] = y[i] - first;
-        }
-        return (first, (second - first) / period, period);
+        return (first, double.IsNaN(second) ? 0 : (second - first) / period, period);
     }
 
-    /// <summary>One smoothing step on the value at position <paramref name="t"/>; returns its one-step error.</summary>
+    /// <summary>The mean of the values that are not missing; NaN when all are.</summary>
+    private static double MeanOfValues(ReadOnlySpan<double> y)
+    {
+        double sum = 0;
+        var count = 0;
+        foreach (var v in y)
+        {
+            if (!double.IsNaN(v))
+            {
+                sum += v;
+                count++;
+            }
+        }
+        return count > 0 ? sum / count : double.NaN;
+    }
+
+    /// <summary>One smoothing step on the value at position <paramref name="t"/>; returns its one-step error. A missing
+    /// value (NaN) advances the level and trend as forecast, leaves the season as it was, and returns NaN.</summary>
     private static double Learn(double value, int t, int period, double alpha, double beta, double gamma, double phi,
         ref double level, ref double trend, double[] seasonal)
     {
+        if (double.IsNaN(value))
+        {
+            level += phi * trend;
+            trend *= phi;
+            return double.NaN;
+        }
         var s = period > 0 ? seasonal[t % period] : 0;
         var error = value - (level + (phi * trend) + s);
         level += (phi * trend) + (alpha * error);
@@ -214,16 +249,34 @@ public static class HoltWintersForecaster
         return error;
     }
 
-    private static double[] Finite(ReadOnlySpan<double> values)
+    /// <summary>
+    /// <see cref="RegimeStart.Find"/> over the values that are there, as a position in <paramref name="y"/> (always a
+    /// value's, so the fit starts on one).
+    /// </summary>
+    private static int RegimeStartOf(double[] y, int minimumLength)
     {
-        var clean = new List<double>(values.Length);
-        foreach (var v in values)
+        var positions = new List<int>(y.Length);
+        var present = new List<double>(y.Length);
+        for (var i = 0; i < y.Length; i++)
         {
-            if (double.IsFinite(v))
+            if (!double.IsNaN(y[i]))
             {
-                clean.Add(v);
+                positions.Add(i);
+                present.Add(y[i]);
             }
         }
-        return [.. clean];
+        var start = RegimeStart.Find(present.ToArray(), minimumLength);
+        return start == 0 ? 0 : positions[start];
+    }
+
+    /// <summary>The values with every missing one (NaN, ±Inf) as NaN.</summary>
+    private static double[] Missing(ReadOnlySpan<double> values)
+    {
+        var copy = values.ToArray();
+        for (var i = 0; i < copy.Length; i++)
+        {
+            copy[i] = double.IsFinite(copy[i]) ? copy[i] : double.NaN;
+        }
+        return copy;
     }
 }

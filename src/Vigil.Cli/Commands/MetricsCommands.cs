@@ -101,9 +101,12 @@ public static class MetricsCommands
                 throw new UsageException($"{result.GetValue(file)}: timestamps do not advance; cannot tell the sampling interval");
             }
             var steps = (int)Math.Min(100_000, Math.Ceiling(span / interval));
-            var period = SeasonalPeriod.Detect(series.Values, interval);
-            var model = HoltWintersForecaster.Fit(series.Values, period);
-            var last = series.Timestamps.Max();
+            var grid = SamplingGrid.Regularise(series.Timestamps, series.Values, interval, MaxGridLength)
+                ?? throw new UsageException($"{result.GetValue(file)}: the rows span {Humanize(series.Timestamps.Max() - series.Timestamps.Min())} "
+                    + $"but are {interval} apart: more than {MaxGridLength:N0} samples to forecast from");
+            var period = SeasonalPeriod.Detect(grid.Values, interval);
+            var model = HoltWintersForecaster.Fit(grid.Values, period);
+            var last = grid.Last;
             var forecast = HoltWintersForecaster.Predict(model, last, interval, steps);
 
             await context.Out.WriteLineAsync($"Model: {model.Describe()}; sampling interval {interval}.").ConfigureAwait(false);
@@ -117,7 +120,7 @@ public static class MetricsCommands
             context.Console.Write(table);
             if (result.GetValue(threshold) is { } limit)
             {
-                var lastValue = series.Values.Last(double.IsFinite);
+                var lastValue = grid.Values.Last(double.IsFinite);
                 // A series below the threshold is asked when it reaches it; one already at or above it, when it
                 // falls back (it used to say "not expected to be reached" of a disk already past its limit).
                 // Falling back means going below it: a series sitting exactly at the threshold has not left it.
@@ -136,6 +139,9 @@ public static class MetricsCommands
         });
         return command;
     }
+
+    /// <summary>Most samples a forecast is fitted on once gaps are filled in: about 20 s of fitting.</summary>
+    private const int MaxGridLength = 1_000_000;
 
     internal static MetricSeries ReadSeries(string path)
     {

@@ -14,6 +14,9 @@ public static class SeriesForecast
     /// <summary>Bounds the work of one forecast (Predict is linear in its steps).</summary>
     public const int MaxSteps = 20_000;
 
+    /// <summary>Bounds the work of one fit (linear in the samples, gaps included).</summary>
+    public const int MaxGridLength = 100_000;
+
     /// <summary>Hourly means take over a capacity forecast beyond the recent points' reach once they hold this many
     /// hours (two days: a daily season can be seen) and reach further back than the points.</summary>
     public const int MinimumHours = 48;
@@ -57,10 +60,16 @@ public static class SeriesForecast
         {
             return null;
         }
+        // On the sampling grid, so a gap or a re-sent sample does not move the season (SamplingGrid); a gap far
+        // longer than the history gives no forecast rather than a fit over mostly missing samples.
+        if (SamplingGrid.Regularise(times, values, interval, MaxGridLength) is not { } grid)
+        {
+            return null;
+        }
         // Default horizon for the chart: a quarter of the shown history.
-        var steps = horizon is { } h ? (int)Math.Min(MaxSteps, Math.Ceiling(h / interval)) : Math.Clamp(values.Length / 4, 5, 500);
-        var model = HoltWintersForecaster.Fit(values, SeasonalPeriod.Detect(values, interval));
-        return HoltWintersForecaster.Predict(model, times[^1], interval, Math.Max(1, steps));
+        var steps = horizon is { } h ? (int)Math.Min(MaxSteps, Math.Ceiling(h / interval)) : Math.Clamp(grid.Values.Length / 4, 5, 500);
+        var model = HoltWintersForecaster.Fit(grid.Values, SeasonalPeriod.Detect(grid.Values, interval));
+        return HoltWintersForecaster.Predict(model, grid.Last, interval, Math.Max(1, steps));
     }
 
     /// <summary>When the forecast over the rule's horizon first reaches its threshold from the rule's side, or null

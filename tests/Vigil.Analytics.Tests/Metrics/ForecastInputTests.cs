@@ -26,4 +26,72 @@ public sealed class ForecastInputTests
             $"MAE {backtest.Mae}, naive {backtest.NaiveMae}, MASE {backtest.Mase}");
         Assert.True(backtest.RelativeMae < 1, $"relative MAE {backtest.RelativeMae}");
     }
+
+    /// <summary>Hourly 50 + 20·sin(2πi/24) + N(0,1): 14 days to fit on, then the 12 hours to forecast.</summary>
+    private static (DateTime[] Times, double[] Values) DailySine(int seed)
+    {
+        var random = new Random(seed);
+        var times = Enumerable.Range(0, (24 * 14) + 12).Select(i => SeriesBuilder.Start + (Hour * i)).ToArray();
+        var values = Enumerable.Range(0, times.Length).Select(i => Curve(i) + Gaussian(random)).ToArray();
+        return (times, values);
+    }
+
+    private static double Curve(int hour) => 50 + (20 * Math.Sin(2 * Math.PI * hour / 24));
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    [Theory]
+    [InlineData("gap")]
+    [InlineData("re-sent batch")]
+    public void The_season_follows_time_across_a_gap_or_a_re_sent_batch(string damage)
+    {
+        for (var seed = 0; seed < 5; seed++)
+        {
+            var (times, values) = DailySine(seed);
+            var known = 24 * 14;
+            // Half a day before the end: six hours missing, or the same six rows sent again after the last one.
+            var rows = Enumerable.Range(0, known).ToList();
+            if (damage == "gap")
+            {
+                rows.RemoveRange(known - 18, 6);
+            }
+            else
+            {
+                rows.AddRange(Enumerable.Range(known - 18, 6));
+            }
+            var rowTimes = rows.Select(i => times[i]).ToArray();
+            var rowValues = rows.Select(i => values[i]).ToArray();
+
+            var grid = SamplingGrid.Regularise(rowTimes, rowValues, Hour, maxLength: 10_000)!;
+            var model = HoltWintersForecaster.Fit(grid.Values, SeasonalPeriod.Detect(grid.Values, Hour));
+            var forecast = HoltWintersForecaster.Predict(model, grid.Last, Hour, 12);
+
+            Assert.Equal(24, model.Period);
+            for (var h = 0; h < 12; h++)
+            {
+                // The curve without its noise: a noisy value falls outside a 95 % interval one time in twenty anyway.
+                var (point, actual) = (forecast.Points[h], Curve(known + h));
+                Assert.Equal(times[known + h], point.Timestamp);
+                Assert.True(actual >= point.Lower && actual <= point.Upper,
+                    $"seed {seed}, {point.Timestamp:HH:mm}: {actual:0.0} outside {point.Lower:0.0} .. {point.Upper:0.0}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Samples_on_the_same_grid_point_are_averaged_and_a_gap_is_missing()
+    {
+        var start = SeriesBuilder.Start;
+        var grid = SamplingGrid.Regularise(
+            [start.AddHours(3), start, start.AddHours(1).AddMinutes(4), start.AddHours(1), start.AddHours(1)],
+            [4.0, 1.0, 2.0, 3.0, double.NaN], Hour, maxLength: 10)!;
+        Assert.Equal(start.AddHours(3), grid.Last);
+        Assert.Equal(start, grid.First);
+        Assert.Equal(4, grid.Values.Length);
+        Assert.Equal([1.0, 2.5], grid.Values[..2]);
+        Assert.True(double.IsNaN(grid.Values[2]));
+        Assert.Equal(4.0, grid.Values[3]);
+        Assert.Null(SamplingGrid.Regularise([start, start.AddDays(1)], [1.0, 2.0], Hour, maxLength: 10));
+    }
 }
