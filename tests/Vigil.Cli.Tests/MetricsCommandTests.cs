@@ -148,6 +148,20 @@ public sealed class MetricsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Forecast_of_rows_out_of_time_order_says_so_and_forecasts_them_in_time_order()
+    {
+        var random = new Random(5);
+        var rows = Enumerable.Range(0, 24 * 7).Select(i => (Time: Start.AddHours(i), Value: DailySine(i, random).ToString("R", CultureInfo.InvariantCulture))).ToList();
+        var sorted = await new Cli().RunAsync("metrics", "forecast", WriteHourly("sorted.csv", rows), "--horizon", "6h");
+        (rows[100], rows[101]) = (rows[101], rows[100]);
+        var swapped = await new Cli().RunAsync("metrics", "forecast", WriteHourly("swapped.csv", rows), "--horizon", "6h");
+        Assert.Equal(0, swapped.ExitCode);
+        // Row 101 (file line 103) now holds 04:00 after 05:00.
+        Assert.Contains("Note: the rows are not in time order (swapped.csv:103 is earlier than the row before it)", swapped.Out, StringComparison.Ordinal);
+        Assert.EndsWith(sorted.Out, swapped.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bench_prints_throughput_and_memory_for_both_detectors_and_the_white_noise_worst_case()
     {
         var result = await new Cli().RunAsync("metrics", "bench", "--points", "1000", "--series", "2");

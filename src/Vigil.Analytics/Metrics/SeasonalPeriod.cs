@@ -73,13 +73,17 @@ public static class SeasonalPeriod
         return double.IsFinite(correlation) ? correlation : 0;
     }
 
-    /// <summary>The median spacing of consecutive timestamps (robust to a few gaps).</summary>
+    /// <summary>The median spacing of consecutive timestamps in time order (robust to a few gaps, and to rows out of
+    /// order: in file order a re-sent batch or a shuffled file has negative spacings).</summary>
     public static TimeSpan MedianInterval(ReadOnlySpan<DateTime> timestamps)
     {
         if (timestamps.Length < 2)
         {
             return TimeSpan.Zero;
         }
+        var sorted = timestamps.ToArray();
+        Array.Sort(sorted);
+        timestamps = sorted;
         var deltas = new long[timestamps.Length - 1];
         for (var i = 1; i < timestamps.Length; i++)
         {

@@ -23,6 +23,7 @@ public static class SeriesCsv
         }
         var timestamps = new List<DateTime>();
         var values = new List<double>();
+        var lines = new List<int>();
         var lineNumber = 1;
         while (reader.ReadLine() is { } line)
         {
@@ -59,8 +60,9 @@ public static class SeriesCsv
             }
             timestamps.Add(time);
             values.Add(value);
+            lines.Add(lineNumber);
         }
-        return new MetricSeries([.. timestamps], [.. values]);
+        return new MetricSeries([.. timestamps], [.. values]) { Lines = [.. lines] };
     }
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";

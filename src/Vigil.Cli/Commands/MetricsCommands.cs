@@ -89,26 +89,33 @@ public static class MetricsCommands
             {
                 throw new UsageException($"bad --horizon '{result.GetValue(horizon)}' (e.g. 12h, 7d)");
             }
-            var series = ReadSeries(result.GetValue(file)!);
+            var path = result.GetValue(file)!;
+            var series = ReadSeries(path);
             var finite = series.Values.Count(double.IsFinite);
             if (finite < 3)
             {
-                throw new UsageException($"{result.GetValue(file)}: {finite} usable values; at least 3 are needed to forecast");
+                throw new UsageException($"{path}: {finite} usable values; at least 3 are needed to forecast");
             }
             var interval = SeasonalPeriod.MedianInterval(series.Timestamps);
             if (interval <= TimeSpan.Zero)
             {
-                throw new UsageException($"{result.GetValue(file)}: timestamps do not advance; cannot tell the sampling interval");
+                throw new UsageException($"{path}: timestamps do not advance; cannot tell the sampling interval");
             }
             var steps = (int)Math.Min(100_000, Math.Ceiling(span / interval));
             var grid = SamplingGrid.Regularise(series.Timestamps, series.Values, interval, MaxGridLength)
-                ?? throw new UsageException($"{result.GetValue(file)}: the rows span {Humanize(series.Timestamps.Max() - series.Timestamps.Min())} "
+                ?? throw new UsageException($"{path}: the rows span {Humanize(series.Timestamps.Max() - series.Timestamps.Min())} "
                     + $"but are {interval} apart: more than {MaxGridLength:N0} samples to forecast from");
             var period = SeasonalPeriod.Detect(grid.Values, interval);
             var model = HoltWintersForecaster.Fit(grid.Values, period);
             var last = grid.Last;
             var forecast = HoltWintersForecaster.Predict(model, last, interval, steps);
 
+            if (series.FirstOutOfOrder() is { } row)
+            {
+                // The forecast reads the rows in time order (the sampling grid); saying so keeps a shuffled or
+                // re-sent file from passing unnoticed, as detect's skipped-row count does.
+                await context.Out.WriteLineAsync($"Note: the rows are not in time order ({Path.GetFileName(path)}:{series.LineOf(row)} is earlier than the row before it); they are forecast from in time order.").ConfigureAwait(false);
+            }
             await context.Out.WriteLineAsync($"Model: {model.Describe()}; sampling interval {interval}.").ConfigureAwait(false);
             var table = Output.NewTable("TIMESTAMP", "FORECAST", "95% INTERVAL");
             var every = Math.Max(1, steps / 12);
