@@ -162,6 +162,18 @@ public sealed class MetricsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Forecast_beyond_the_step_cap_says_where_it_stops_instead_of_claiming_the_whole_horizon()
+    {
+        var input = WriteSeries("disk.csv", 2000, i => 40 + (0.01 * i));
+        var result = await new Cli().RunAsync("metrics", "forecast", input, "--horizon", "2y", "--threshold", "1e9");
+        Assert.Equal(0, result.ExitCode);
+        // Two years of five-minute steps are 210,240; 100,000 of them are ~347.2 days.
+        Assert.Contains("Note: --horizon 2y is 210,240 steps of 00:05:00; the forecast is capped at 100,000 steps (~347.2 days).", result.Out, StringComparison.Ordinal);
+        Assert.Contains("Threshold 1000000000 is not expected to be reached within ~347.2 days (the forecast stops at 100,000 steps).", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("within 2y", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bench_prints_throughput_and_memory_for_both_detectors_and_the_white_noise_worst_case()
     {
         var result = await new Cli().RunAsync("metrics", "bench", "--points", "1000", "--series", "2");

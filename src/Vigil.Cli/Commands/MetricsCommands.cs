@@ -101,7 +101,10 @@ public static class MetricsCommands
             {
                 throw new UsageException($"{path}: timestamps do not advance; cannot tell the sampling interval");
             }
-            var steps = (int)Math.Min(100_000, Math.Ceiling(span / interval));
+            var wanted = Math.Ceiling(span / interval);
+            var steps = (int)Math.Min(MaxSteps, wanted);
+            // What the crossing message may claim: the forecast covers only the steps it has.
+            var within = steps < wanted ? $"{Humanize(interval * steps)} (the forecast stops at {steps:N0} steps)" : result.GetValue(horizon);
             var grid = SamplingGrid.Regularise(series.Timestamps, series.Values, interval, MaxGridLength)
                 ?? throw new UsageException($"{path}: the rows span {Humanize(series.Timestamps.Max() - series.Timestamps.Min())} "
                     + $"but are {interval} apart: more than {MaxGridLength:N0} samples to forecast from");
@@ -115,6 +118,10 @@ public static class MetricsCommands
                 // The forecast reads the rows in time order (the sampling grid); saying so keeps a shuffled or
                 // re-sent file from passing unnoticed, as detect's skipped-row count does.
                 await context.Out.WriteLineAsync($"Note: the rows are not in time order ({Path.GetFileName(path)}:{series.LineOf(row)} is earlier than the row before it); they are forecast from in time order.").ConfigureAwait(false);
+            }
+            if (steps < wanted)
+            {
+                await context.Out.WriteLineAsync($"Note: --horizon {result.GetValue(horizon)} is {wanted:N0} steps of {interval}; the forecast is capped at {MaxSteps:N0} steps ({Humanize(interval * steps)}).").ConfigureAwait(false);
             }
             await context.Out.WriteLineAsync($"Model: {model.Describe()}; sampling interval {interval}.").ConfigureAwait(false);
             var table = Output.NewTable("TIMESTAMP", "FORECAST", "95% INTERVAL");
@@ -138,14 +145,17 @@ public static class MetricsCommands
                 var message = crossing is { } c
                     ? $"{(rising ? $"Threshold {Number(limit)} expected to be reached" : $"Expected to fall back below {Number(limit)}")} at {Output.Time(new DateTimeOffset(c.Timestamp, TimeSpan.Zero))} (in {Humanize(c.Timestamp - last)}; 95% interval then {Number(c.Lower)} .. {Number(c.Upper)})."
                     : rising
-                        ? $"Threshold {Number(limit)} is not expected to be reached within {result.GetValue(horizon)}."
-                        : $"Threshold {Number(limit)} is already reached (last value {Number(lastValue)}) and the forecast stays at or above it for {result.GetValue(horizon)}.";
+                        ? $"Threshold {Number(limit)} is not expected to be reached within {within}."
+                        : $"Threshold {Number(limit)} is already reached (last value {Number(lastValue)}) and the forecast stays at or above it for {within}.";
                 await context.Out.WriteLineAsync(message).ConfigureAwait(false);
             }
             return ExitCodes.Success;
         });
         return command;
     }
+
+    /// <summary>Most steps forecast (Predict is linear in them, and the table shows a dozen).</summary>
+    private const int MaxSteps = 100_000;
 
     /// <summary>Most samples a forecast is fitted on once gaps are filled in: about 20 s of fitting.</summary>
     private const int MaxGridLength = 1_000_000;
