@@ -173,6 +173,18 @@ public sealed class MetricsCommandTests : IDisposable
         Assert.DoesNotContain("within 2y", result.Out, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(2)] // ±1e308 alternating: threw ArithmeticException
+    [InlineData(7)] // 1e308 every seventh row: printed NaN forecasts and "already reached … stays at or above it"
+    public async Task Forecast_refuses_values_too_large_to_forecast_naming_the_line(int every)
+    {
+        var input = WriteSeries("huge.csv", 50, i => i == 0 ? 1 : i % every == 1 ? 1e308 : every == 2 ? -1e308 : 1);
+        var result = await new Cli().RunAsync("metrics", "forecast", input, "--threshold", "50");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("huge.csv:3: the value 1E+308 is too large to forecast (at most ±1e100", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("already reached", result.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Bench_prints_throughput_and_memory_for_both_detectors_and_the_white_noise_worst_case()
     {

@@ -24,6 +24,12 @@ public static class HoltWintersForecaster
     /// </summary>
     private const double UndampedPenalty = 1.5;
 
+    /// <summary>
+    /// Largest magnitude of a value that can be forecast: the fit squares errors and sums differences, which overflow
+    /// to ∞ and NaN near ±double.MaxValue (1e308 every seventh value gave a forecast of NaN; ±1e308 alternating threw).
+    /// </summary>
+    public const double MaxMagnitude = 1e100;
+
     /// <summary>Fewest values after a level shift worth fitting on their own; a younger shift is not yet a regime.</summary>
     public const int MinimumRegime = 20;
 
@@ -43,6 +49,10 @@ public static class HoltWintersForecaster
         if (clean.Count(double.IsFinite) < 3)
         {
             throw new ArgumentException("at least three finite values are needed to forecast", nameof(values));
+        }
+        if (clean.Any(v => Math.Abs(v) > MaxMagnitude))
+        {
+            throw new ArgumentException(FormattableString.Invariant($"values beyond ±{MaxMagnitude:0e0} cannot be forecast (the arithmetic would overflow)"), nameof(values));
         }
         if (period < 2 || period * 2 > clean.Length)
         {

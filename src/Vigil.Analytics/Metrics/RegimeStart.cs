@@ -54,7 +54,8 @@ public static class RegimeStart
         for (var start = n - minimumLength; start >= minimumLength && candidates < MaxCandidates; start--)
         {
             var change = changes[start - 1] - drift;
-            if (Math.Abs(change) <= step)
+            // NaN (a difference of values near ±double.MaxValue, ∞ − ∞) is no step: Math.Sign would throw on it.
+            if (double.IsNaN(change) || Math.Abs(change) <= step)
             {
                 continue;
             }
@@ -74,7 +75,7 @@ public static class RegimeStart
         var (afterMedian, afterSpread) = MedianAndSpread(after);
         var (beforeMedian, beforeSpread) = MedianAndSpread(before);
         var shift = afterMedian - beforeMedian;
-        if (Math.Sign(shift) != direction || Math.Abs(shift) < step / 2 || Math.Abs(shift) < SideFactor * Math.Max(afterSpread, beforeSpread))
+        if (double.IsNaN(shift) || Math.Sign(shift) != direction || Math.Abs(shift) < step / 2 || Math.Abs(shift) < SideFactor * Math.Max(afterSpread, beforeSpread))
         {
             return false;
         }

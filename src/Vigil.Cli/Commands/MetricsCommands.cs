@@ -96,6 +96,12 @@ public static class MetricsCommands
             {
                 throw new UsageException($"{path}: {finite} usable values; at least 3 are needed to forecast");
             }
+            var tooLarge = Array.FindIndex(series.Values, v => Math.Abs(v) > HoltWintersForecaster.MaxMagnitude && double.IsFinite(v));
+            if (tooLarge >= 0)
+            {
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                    $"{Path.GetFileName(path)}:{series.LineOf(tooLarge)}: the value {series.Values[tooLarge]:R} is too large to forecast (at most ±{HoltWintersForecaster.MaxMagnitude:0e0}: the arithmetic would overflow)"));
+            }
             var interval = SeasonalPeriod.MedianInterval(series.Timestamps);
             if (interval <= TimeSpan.Zero)
             {

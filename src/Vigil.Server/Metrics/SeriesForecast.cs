@@ -68,7 +68,15 @@ public static class SeriesForecast
         }
         // Default horizon for the chart: a quarter of the shown history.
         var steps = horizon is { } h ? (int)Math.Min(MaxSteps, Math.Ceiling(h / interval)) : Math.Clamp(grid.Values.Length / 4, 5, 500);
-        var model = HoltWintersForecaster.Fit(grid.Values, SeasonalPeriod.Detect(grid.Values, interval));
+        HoltWintersModel model;
+        try
+        {
+            model = HoltWintersForecaster.Fit(grid.Values, SeasonalPeriod.Detect(grid.Values, interval));
+        }
+        catch (ArgumentException)
+        {
+            return null; // fewer than three values, or values too large to forecast: no cone, no capacity answer
+        }
         return HoltWintersForecaster.Predict(model, grid.Last, interval, Math.Max(1, steps));
     }
 

@@ -94,4 +94,24 @@ public sealed class ForecastInputTests
         Assert.Equal(4.0, grid.Values[3]);
         Assert.Null(SamplingGrid.Regularise([start, start.AddDays(1)], [1.0, 2.0], Hour, maxLength: 10));
     }
+
+    [Fact]
+    public void Values_near_the_double_range_are_refused_with_a_reason_not_an_arithmetic_crash()
+    {
+        var alternating = Enumerable.Range(0, 50).Select(i => i % 2 == 0 ? -1e308 : 1e308).ToArray();
+        var everySeventh = Enumerable.Range(0, 50).Select(i => i % 7 == 0 ? 1e308 : 1.0).ToArray();
+        foreach (var values in new[] { alternating, everySeventh })
+        {
+            var refusal = Assert.Throws<ArgumentException>(() => HoltWintersForecaster.Fit(values, period: 0));
+            Assert.StartsWith("values beyond ±1e100 cannot be forecast", refusal.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_regime_search_over_values_whose_differences_overflow_finds_no_step()
+    {
+        // ±1e308 alternating: every one-sample change is ±∞, the drift ∞ − ∞ = NaN (Math.Sign(NaN) threw).
+        var alternating = Enumerable.Range(0, 50).Select(i => i % 2 == 0 ? -1e308 : 1e308).ToArray();
+        Assert.Equal(0, RegimeStart.Find(alternating, 20));
+    }
 }
