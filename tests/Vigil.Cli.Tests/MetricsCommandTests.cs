@@ -186,6 +186,30 @@ public sealed class MetricsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Forecast_past_year_9999_stops_at_its_end_and_says_so()
+    {
+        var path = Path.Combine(_dir, "y9999.csv");
+        File.WriteAllText(path, "timestamp,value\n9999-12-28 00:00:00,1\n9999-12-29 00:00:00,2\n9999-12-30 00:00:00,3\n");
+        var result = await new Cli().RunAsync("metrics", "forecast", path, "--horizon", "7d", "--threshold", "100");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Note: --horizon 7d is 7 steps of 1.00:00:00; the forecast is capped at the end of year 9999 (~1 days).", result.Out, StringComparison.Ordinal);
+        Assert.Contains("9999-12-31 00:00:00Z", result.Out, StringComparison.Ordinal);
+        Assert.Contains("not expected to be reached within ~1 days (the forecast stops at the end of year 9999).", result.Out, StringComparison.Ordinal);
+
+        // Epoch seconds ten years apart, the last in 2020: 10,000 years of forecast cannot be dated either.
+        var decade = Path.Combine(_dir, "decade.csv");
+        File.WriteAllText(decade, "timestamp,value\n946684800,1\n1262304000,2\n1577836800,3\n");
+        var far = await new Cli().RunAsync("metrics", "forecast", decade, "--horizon", "10000y");
+        Assert.Equal(0, far.ExitCode);
+        Assert.Contains("the forecast is capped at the end of year 9999", far.Out, StringComparison.Ordinal);
+
+        File.WriteAllText(path, "timestamp,value\n9999-12-29 00:00:00,1\n9999-12-30 00:00:00,2\n9999-12-31 00:00:00,3\n");
+        var none = await new Cli().RunAsync("metrics", "forecast", path);
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("the last timestamp (9999-12-31 00:00:00Z) leaves no room for a forecast step before the end of year 9999", none.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bench_prints_throughput_and_memory_for_both_detectors_and_the_white_noise_worst_case()
     {
         var result = await new Cli().RunAsync("metrics", "bench", "--points", "1000", "--series", "2");

@@ -146,9 +146,11 @@ public static class HoltWintersForecaster
         return double.IsFinite(error) ? error : double.PositiveInfinity;
     }
 
-    /// <summary>Forecasts <paramref name="steps"/> samples after <paramref name="last"/>, one every <paramref name="interval"/>.</summary>
+    /// <summary>Forecasts <paramref name="steps"/> samples after <paramref name="last"/>, one every
+    /// <paramref name="interval"/>; fewer when the later ones would fall after the end of year 9999 (DateTime's range).</summary>
     public static Forecast Predict(HoltWintersModel model, DateTime last, TimeSpan interval, int steps, double intervalZ = 1.96)
     {
+        steps = (int)Math.Min(steps, Math.Floor((DateTime.MaxValue - last) / interval));
         var points = new List<ForecastPoint>(steps);
         var dampedSum = 0.0;   // φ + φ² + … + φʰ
         var varianceFactor = 1.0;

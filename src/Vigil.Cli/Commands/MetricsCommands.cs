@@ -107,16 +107,23 @@ public static class MetricsCommands
             {
                 throw new UsageException($"{path}: timestamps do not advance; cannot tell the sampling interval");
             }
-            var wanted = Math.Ceiling(span / interval);
-            var steps = (int)Math.Min(MaxSteps, wanted);
-            // What the crossing message may claim: the forecast covers only the steps it has.
-            var within = steps < wanted ? $"{Humanize(interval * steps)} (the forecast stops at {steps:N0} steps)" : result.GetValue(horizon);
             var grid = SamplingGrid.Regularise(series.Timestamps, series.Values, interval, MaxGridLength)
                 ?? throw new UsageException($"{path}: the rows span {Humanize(series.Timestamps.Max() - series.Timestamps.Min())} "
                     + $"but are {interval} apart: more than {MaxGridLength:N0} samples to forecast from");
+            var last = grid.Last;
+            var wanted = Math.Ceiling(span / interval);
+            // A step after the end of year 9999 cannot be dated (DateTime's range).
+            var datable = Math.Floor((DateTime.MaxValue - last) / interval);
+            if (datable < 1)
+            {
+                throw new UsageException($"{path}: the last timestamp ({Output.Time(new DateTimeOffset(last, TimeSpan.Zero))}) leaves no room for a forecast step before the end of year 9999");
+            }
+            var steps = (int)Math.Min(Math.Min(MaxSteps, datable), wanted);
+            var cap = steps == MaxSteps ? $"{MaxSteps:N0} steps" : "the end of year 9999";
+            // What the crossing message may claim: the forecast covers only the steps it has.
+            var within = steps < wanted ? $"{Humanize(interval * steps)} (the forecast stops at {cap})" : result.GetValue(horizon);
             var period = SeasonalPeriod.Detect(grid.Values, interval);
             var model = HoltWintersForecaster.Fit(grid.Values, period);
-            var last = grid.Last;
             var forecast = HoltWintersForecaster.Predict(model, last, interval, steps);
 
             if (series.FirstOutOfOrder() is { } row)
@@ -127,7 +134,7 @@ public static class MetricsCommands
             }
             if (steps < wanted)
             {
-                await context.Out.WriteLineAsync($"Note: --horizon {result.GetValue(horizon)} is {wanted:N0} steps of {interval}; the forecast is capped at {MaxSteps:N0} steps ({Humanize(interval * steps)}).").ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"Note: --horizon {result.GetValue(horizon)} is {wanted:N0} steps of {interval}; the forecast is capped at {cap} ({Humanize(interval * steps)}).").ConfigureAwait(false);
             }
             await context.Out.WriteLineAsync($"Model: {model.Describe()}; sampling interval {interval}.").ConfigureAwait(false);
             var table = Output.NewTable("TIMESTAMP", "FORECAST", "95% INTERVAL");

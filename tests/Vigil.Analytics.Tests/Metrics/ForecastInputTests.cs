@@ -114,4 +114,13 @@ public sealed class ForecastInputTests
         var alternating = Enumerable.Range(0, 50).Select(i => i % 2 == 0 ? -1e308 : 1e308).ToArray();
         Assert.Equal(0, RegimeStart.Find(alternating, 20));
     }
+
+    [Fact]
+    public void A_forecast_stops_at_the_last_step_that_can_be_dated()
+    {
+        var model = HoltWintersForecaster.Fit([1.0, 2.0, 3.0, 4.0, 5.0], period: 0);
+        var last = new DateTime(9999, 12, 30, 0, 0, 0, DateTimeKind.Utc);
+        var forecast = HoltWintersForecaster.Predict(model, last, TimeSpan.FromDays(1), 7);
+        Assert.Equal(new DateTime(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc), Assert.Single(forecast.Points).Timestamp);
+    }
 }
