@@ -64,6 +64,21 @@ public sealed class MetricsCommandTests : IDisposable
         Assert.Contains("bad.csv:3: cannot read the value 'oops'", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0000-01-01 00:00:00")]
+    [InlineData("-62135596801")]
+    public async Task A_timestamp_outside_the_date_range_is_a_usage_error_naming_the_line(string timestamp)
+    {
+        var path = Path.Combine(_dir, "range.csv");
+        File.WriteAllText(path, $"timestamp,value\n2024-01-01 00:00:00,1\n{timestamp},2\n");
+        foreach (var command in new[] { "detect", "forecast" })
+        {
+            var result = await new Cli().RunAsync("metrics", command, path);
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains($"range.csv:3: cannot read the timestamp '{timestamp}'", result.Error, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Forecast_reports_when_a_rising_series_crosses_the_threshold()
     {

@@ -8,6 +8,10 @@ namespace Vigil.Analytics.Metrics;
 /// </summary>
 public static class TimestampParser
 {
+    /// <summary>Unix seconds of 0001-01-01 and of 9999-12-31 23:59:59, DateTime's range (exclusive: a fraction past
+    /// either end would throw).</summary>
+    private const decimal MinUnixSeconds = -62135596800, MaxUnixSeconds = 253402300799;
+
     public static bool TryParse(ReadOnlySpan<char> text, out DateTime time)
     {
         text = text.Trim();
@@ -15,8 +19,10 @@ public static class TimestampParser
         {
             return true;
         }
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds)
-            && Math.Abs(seconds) < 253402300799)
+        // Decimal, not double: a double holds about 16 digits, and seconds near either end of the range times 10⁷
+        // ticks have 18, so the times came out off by tens of ticks.
+        if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            && seconds > MinUnixSeconds && seconds < MaxUnixSeconds)
         {
             time = DateTime.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond));
             return true;
@@ -52,7 +58,7 @@ public static class TimestampParser
         {
             return false; // an offset: leave it to the general parser
         }
-        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(Math.Max(1, year), month) || hour > 23 || minute > 59 || second > 59)
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
         {
             return false;
         }

@@ -21,6 +21,17 @@ public sealed class SeriesCsvTests
     [InlineData("timestamp,value\n2014-07-01 00:00:00,abc\n", "s.csv:2: cannot read the value 'abc'")]
     [InlineData("timestamp,value\n2014-07-01 00:00:00\n", "s.csv:2: expected 'timestamp,value'")]
     [InlineData("", "s.csv: the file is empty")]
+    [InlineData("timestamp,value\n0000-01-01 00:00:00,1\n", "s.csv:2: cannot read the timestamp '0000-01-01 00:00:00'")]
+    [InlineData("timestamp,value\n-62135596801,1\n", "s.csv:2: cannot read the timestamp '-62135596801'")]
+    [InlineData("timestamp,value\n253402300800,1\n", "s.csv:2: cannot read the timestamp '253402300800'")]
     public void Bad_rows_are_errors_that_name_the_line(string text, string message) =>
         Assert.StartsWith(message, Assert.Throws<SeriesFormatException>(() => Read(text)).Message);
+
+    [Fact]
+    public void Unix_seconds_at_the_ends_of_the_date_range_are_read()
+    {
+        var series = Read("timestamp,value\n-62135596799,1\n253402300798,2\n");
+        Assert.Equal(DateTime.MinValue.AddSeconds(1), series.Timestamps[0]);
+        Assert.Equal(new DateTime(9999, 12, 31, 23, 59, 58, DateTimeKind.Utc), series.Timestamps[1]);
+    }
 }
