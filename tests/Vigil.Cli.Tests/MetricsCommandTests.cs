@@ -79,6 +79,21 @@ public sealed class MetricsCommandTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("detect", "NaN", "bad --threshold NaN: an anomaly score threshold is between 0 and 1")]
+    [InlineData("detect", "1.5", "bad --threshold 1.5: an anomaly score threshold is between 0 and 1")]
+    [InlineData("detect", "-0.1", "bad --threshold -0.1: an anomaly score threshold is between 0 and 1")]
+    [InlineData("forecast", "NaN", "bad --threshold NaN: a capacity threshold is a finite number")]
+    [InlineData("forecast", "Infinity", "bad --threshold Infinity: a capacity threshold is a finite number")]
+    public async Task A_threshold_that_is_not_a_usable_number_is_a_usage_error(string command, string threshold, string message)
+    {
+        var input = WriteSeries("s.csv", 600, i => 10 + (i % 7));
+        var result = await new Cli().RunAsync("metrics", command, input, "--threshold", threshold);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+        Assert.Equal("", result.Out);
+    }
+
     [Fact]
     public async Task Forecast_reports_when_a_rising_series_crosses_the_threshold()
     {

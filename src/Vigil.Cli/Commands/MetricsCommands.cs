@@ -32,6 +32,12 @@ public static class MetricsCommands
         };
         command.SetAction(async (result, ct) =>
         {
+            var limit = result.GetValue(threshold);
+            // Scores are in [0, 1]; NaN compared false with every score and flagged every row.
+            if (!(limit is >= 0 and <= 1))
+            {
+                throw new UsageException($"bad --threshold {limit.ToString(CultureInfo.InvariantCulture)}: an anomaly score threshold is between 0 and 1");
+            }
             var series = ReadSeries(result.GetValue(file)!);
             var scores = SeriesScoring.Score(series);
             if (result.GetValue(output) is { } path)
@@ -40,7 +46,6 @@ public static class MetricsCommands
                 await context.Out.WriteLineAsync($"Scored {series.Count} rows into {path}.").ConfigureAwait(false);
                 return ExitCodes.Success;
             }
-            var limit = result.GetValue(threshold);
             var table = Output.NewTable("TIMESTAMP", "VALUE", "EXPECTED", "RANGE", "SCORE", "WHY");
             var flagged = 0;
             for (var i = 0; i < scores.Length; i++)
@@ -88,6 +93,10 @@ public static class MetricsCommands
             if (!DurationParser.TryParse(result.GetValue(horizon), out var span) || span <= TimeSpan.Zero)
             {
                 throw new UsageException($"bad --horizon '{result.GetValue(horizon)}' (e.g. 12h, 7d)");
+            }
+            if (result.GetValue(threshold) is { } capacity && !double.IsFinite(capacity))
+            {
+                throw new UsageException($"bad --threshold {capacity.ToString(CultureInfo.InvariantCulture)}: a capacity threshold is a finite number");
             }
             var path = result.GetValue(file)!;
             var series = ReadSeries(path);
