@@ -33,6 +33,19 @@ public sealed class MetricsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Detect_with_output_keeps_fractions_of_a_second()
+    {
+        var input = Path.Combine(_dir, "frac.csv");
+        File.WriteAllText(input, "timestamp,value\n2024-01-01 00:00:00.000,1\n2024-01-01 00:00:00.250,2\n2024-01-01 00:00:00.500,3\n2024-01-01 00:00:00.750,4\n2024-01-01 00:00:01,5\n");
+        var output = Path.Combine(_dir, "scores.csv");
+        var result = await new Cli().RunAsync("metrics", "detect", input, "--output", output);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(
+            ["2024-01-01 00:00:00,1", "2024-01-01 00:00:00.25,2", "2024-01-01 00:00:00.5,3", "2024-01-01 00:00:00.75,4", "2024-01-01 00:00:01,5"],
+            File.ReadAllLines(output).Skip(1).Select(l => l[..l.LastIndexOf(',')]));
+    }
+
+    [Fact]
     public async Task Detect_prints_the_anomaly_with_its_expected_range_and_reason()
     {
         var input = WriteSeries("s.csv", 600, i => i == 500 ? 500 : 10 + (i % 7));

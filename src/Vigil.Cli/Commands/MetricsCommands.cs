@@ -203,6 +203,8 @@ public static class MetricsCommands
         }
     }
 
+    /// <summary>Writes NAB's results format; a timestamp has its fraction of a second only when it has one (".FFFFFFF"
+    /// prints nothing, not even the point, for a whole second), so whole-second input is written as NAB writes it.</summary>
     private static async Task WriteScoresAsync(string path, MetricSeries series, AnomalyScore[] scores, CancellationToken ct)
     {
         await using var writer = new StreamWriter(path);
@@ -211,7 +213,7 @@ public static class MetricsCommands
         {
             ct.ThrowIfCancellationRequested();
             await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{series.Timestamps[i]:yyyy-MM-dd HH:mm:ss},{series.Values[i]:R},{scores[i].Score:0.######}")).ConfigureAwait(false);
+                $"{series.Timestamps[i]:yyyy-MM-dd HH:mm:ss.FFFFFFF},{series.Values[i]:R},{scores[i].Score:0.######}")).ConfigureAwait(false);
         }
     }
 
