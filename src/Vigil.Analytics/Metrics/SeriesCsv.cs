@@ -17,7 +17,8 @@ public static class SeriesCsv
     public static MetricSeries Read(TextReader reader, string name)
     {
         var header = reader.ReadLine() ?? throw new SeriesFormatException($"{name}: the file is empty (expected a 'timestamp,value' header)");
-        if (header.Split(',').Length < 2)
+        var columns = CsvLine.Split(header, out _)?.Count ?? 0;
+        if (columns < 2)
         {
             throw new SeriesFormatException($"{name}:1: expected a header with two columns, e.g. 'timestamp,value'");
         }
@@ -28,35 +29,36 @@ public static class SeriesCsv
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
-            var span = line.AsSpan().Trim();
-            if (span.IsEmpty)
+            if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
             }
-            var comma = span.IndexOf(',');
-            if (comma < 0)
+            var fields = CsvLine.Split(line, out var problem)
+                ?? throw new SeriesFormatException($"{name}:{lineNumber}: {problem} in '{Shorten(line)}'");
+            if (fields.Count < 2)
             {
                 throw new SeriesFormatException($"{name}:{lineNumber}: expected 'timestamp,value', got '{Shorten(line)}'");
             }
-            if (!TimestampParser.TryParse(span[..comma], out var time))
+            // Extra columns are ignored when the header names them (a NAB results file); a row with more fields than
+            // its header (empty ones aside: a trailing comma) most likely holds a number written with a thousands
+            // separator (1,500), which must not be read as 1.
+            if (fields.Skip(columns).Any(extra => extra.Length > 0))
             {
-                throw new SeriesFormatException($"{name}:{lineNumber}: cannot read the timestamp '{Shorten(span[..comma].ToString())}'");
+                throw new SeriesFormatException($"{name}:{lineNumber}: {fields.Count} fields but the header has {columns} in '{Shorten(line)}' (write numbers without a thousands separator)");
             }
-            var valueText = span[(comma + 1)..];
-            var nextComma = valueText.IndexOf(',');
-            if (nextComma >= 0)
+            if (!TimestampParser.TryParse(fields[0], out var time))
             {
-                valueText = valueText[..nextComma]; // extra columns (e.g. a NAB results file) are ignored
+                throw new SeriesFormatException($"{name}:{lineNumber}: cannot read the timestamp '{Shorten(fields[0])}'");
             }
-            valueText = valueText.Trim().Trim('"');
+            var valueText = fields[1];
             double value;
-            if (valueText.IsEmpty || valueText.Equals("nan", StringComparison.OrdinalIgnoreCase))
+            if (valueText.Length == 0 || valueText.Equals("nan", StringComparison.OrdinalIgnoreCase))
             {
                 value = double.NaN;
             }
             else if (!double.TryParse(valueText, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
             {
-                throw new SeriesFormatException($"{name}:{lineNumber}: cannot read the value '{Shorten(valueText.ToString())}'");
+                throw new SeriesFormatException($"{name}:{lineNumber}: cannot read the value '{Shorten(valueText)}'");
             }
             timestamps.Add(time);
             values.Add(value);

@@ -21,6 +21,10 @@ public sealed class SeriesCsvTests
     [InlineData("timestamp,value\n2014-07-01 00:00:00,abc\n", "s.csv:2: cannot read the value 'abc'")]
     [InlineData("timestamp,value\n2014-07-01 00:00:00\n", "s.csv:2: expected 'timestamp,value'")]
     [InlineData("", "s.csv: the file is empty")]
+    [InlineData("timestamp,value\n2024-01-01 00:00:00,\"1,5\"\n", "s.csv:2: cannot read the value '1,5'")]
+    [InlineData("timestamp,value\n2024-01-01 00:00:00,\"1,500\"\n", "s.csv:2: cannot read the value '1,500'")]
+    [InlineData("timestamp,value\n2024-01-01 00:00:00,1,500\n", "s.csv:2: 3 fields but the header has 2")]
+    [InlineData("timestamp,value\n2024-01-01 00:00:00,\"15\n", "s.csv:2: a quoted field is not closed")]
     [InlineData("timestamp,value\n0000-01-01 00:00:00,1\n", "s.csv:2: cannot read the timestamp '0000-01-01 00:00:00'")]
     [InlineData("timestamp,value\n-62135596801,1\n", "s.csv:2: cannot read the timestamp '-62135596801'")]
     [InlineData("timestamp,value\n253402300800,1\n", "s.csv:2: cannot read the timestamp '253402300800'")]
@@ -33,5 +37,13 @@ public sealed class SeriesCsvTests
         var series = Read("timestamp,value\n-62135596799,1\n253402300798,2\n");
         Assert.Equal(DateTime.MinValue.AddSeconds(1), series.Timestamps[0]);
         Assert.Equal(new DateTime(9999, 12, 31, 23, 59, 58, DateTimeKind.Utc), series.Timestamps[1]);
+    }
+
+    [Fact]
+    public void Quoted_fields_are_read_as_RFC_4180_has_them()
+    {
+        var series = Read("\"timestamp\",\"value\",\"note, free text\"\n\"2024-01-01 00:00:00\",\"1.5\",\"a \"\"quoted\"\", text\"\n2024-01-01 01:00:00,2,x\n");
+        Assert.Equal([1.5, 2.0], series.Values);
+        Assert.Equal(new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc), series.Timestamps[0]);
     }
 }
