@@ -46,4 +46,22 @@ public sealed class SeriesCsvTests
         Assert.Equal([1.5, 2.0], series.Values);
         Assert.Equal(new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc), series.Timestamps[0]);
     }
+
+    [Fact]
+    public void Infinities_and_NaN_in_any_spelling_are_missing_values_kept_as_rows()
+    {
+        var series = Read("timestamp,value\n2024-01-01 00:00:00,inf\n2024-01-01 01:00:00,-inf\n2024-01-01 02:00:00,+INF\n2024-01-01 03:00:00,-Infinity\n2024-01-01 04:00:00,nan\n2024-01-01 05:00:00,NaN\n");
+        Assert.Equal([double.PositiveInfinity, double.NegativeInfinity, double.PositiveInfinity, double.NegativeInfinity], series.Values[..4]);
+        Assert.True(double.IsNaN(series.Values[4]) && double.IsNaN(series.Values[5]));
+        Assert.StartsWith("s.csv:2: cannot read the value '--inf'", Assert.Throws<SeriesFormatException>(() => Read("timestamp,value\n2024-01-01 00:00:00,--inf\n")).Message);
+    }
+
+    [Fact]
+    public void A_file_without_a_header_keeps_its_first_row()
+    {
+        var series = Read("2024-01-01 00:00:00,1\n2024-01-01 01:00:00,2\n");
+        Assert.Equal([1.0, 2.0], series.Values);
+        Assert.Equal([1, 2], series.Lines);
+        Assert.Equal([3.0], Read("timestamp,value\n2024-01-01 00:00:00,3\n").Values);
+    }
 }
