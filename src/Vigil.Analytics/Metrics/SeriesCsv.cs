@@ -27,6 +27,10 @@ public static class SeriesCsv
         var timestamps = new List<DateTime>();
         var values = new List<double>();
         var lines = new List<int>();
+        if (TimestampParser.Ambiguity(headerFields![0]) is { } firstAmbiguity)
+        {
+            throw new SeriesFormatException($"{name}:1: cannot read the timestamp '{Shorten(headerFields[0])}': {firstAmbiguity}");
+        }
         // A file without a header: a first line that reads as a row is one (it was taken for the header and lost).
         if (TimestampParser.TryParse(headerFields![0], out var firstTime) && TryParseValue(headerFields[1], out var firstValue))
         {
@@ -57,7 +61,8 @@ public static class SeriesCsv
             }
             if (!TimestampParser.TryParse(fields[0], out var time))
             {
-                throw new SeriesFormatException($"{name}:{lineNumber}: cannot read the timestamp '{Shorten(fields[0])}'");
+                var why = TimestampParser.Ambiguity(fields[0]) is { } ambiguity ? $": {ambiguity}" : "";
+                throw new SeriesFormatException($"{name}:{lineNumber}: cannot read the timestamp '{Shorten(fields[0])}'{why}");
             }
             if (!TryParseValue(fields[1], out var value))
             {

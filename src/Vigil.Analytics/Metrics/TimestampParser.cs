@@ -19,6 +19,10 @@ public static class TimestampParser
         {
             return true;
         }
+        if (Ambiguity(text) is not null)
+        {
+            return false;
+        }
         // Decimal, not double: a double holds about 16 digits, and seconds near either end of the range times 10⁷
         // ticks have 18, so the times came out off by tens of ticks.
         if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
@@ -28,6 +32,21 @@ public static class TimestampParser
             return true;
         }
         return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out time);
+    }
+
+    /// <summary>
+    /// Why <paramref name="text"/> is not read although it is a number: eight digits that are also a date as yyyyMMdd
+    /// (<c>20240101</c>) were read as Unix seconds (1970-08-23) without a word. Null for anything else.
+    /// </summary>
+    public static string? Ambiguity(ReadOnlySpan<char> text)
+    {
+        text = text.Trim();
+        if (text.Length == 8 && Digits(text, 0, 4, out var year) && Digits(text, 4, 2, out var month) && Digits(text, 6, 2, out var day)
+            && year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month))
+        {
+            return $"the date {text[..4]}-{text[4..6]}-{text[6..]} or Unix seconds? Write the date as '{text[..4]}-{text[4..6]}-{text[6..]} 00:00:00', or seconds with a decimal point ('{text}.0')";
+        }
+        return null;
     }
 
     private static bool TryParseNab(ReadOnlySpan<char> s, out DateTime time)

@@ -64,4 +64,15 @@ public sealed class SeriesCsvTests
         Assert.Equal([1, 2], series.Lines);
         Assert.Equal([3.0], Read("timestamp,value\n2024-01-01 00:00:00,3\n").Values);
     }
+
+    [Fact]
+    public void Eight_digits_that_are_also_a_date_are_refused_as_ambiguous()
+    {
+        var message = Assert.Throws<SeriesFormatException>(() => Read("timestamp,value\n20240101,1\n")).Message;
+        Assert.Equal("s.csv:2: cannot read the timestamp '20240101': the date 2024-01-01 or Unix seconds? Write the date as '2024-01-01 00:00:00', or seconds with a decimal point ('20240101.0')", message);
+        Assert.StartsWith("s.csv:1: cannot read the timestamp '20240101'", Assert.Throws<SeriesFormatException>(() => Read("20240101,1\n")).Message);
+        // Not a date (month 13), or seconds with a point: Unix seconds as before.
+        Assert.Equal(DateTime.UnixEpoch.AddSeconds(20241301), Read("timestamp,value\n20241301,1\n").Timestamps[0]);
+        Assert.Equal(DateTime.UnixEpoch.AddSeconds(20240101), Read("timestamp,value\n20240101.0,1\n").Timestamps[0]);
+    }
 }
