@@ -10,17 +10,42 @@ namespace Vigil.Analytics.Logs;
 /// <c>(?&lt;Name&gt;.*?)</c>, runs of spaces become <c>\s+</c>, everything else is regex text, anchored at both ends.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Formats made only of fields separated by literal text and spaces (all eight Loghub formats but Linux's) are also
 /// matched by a hand-written scanner that takes, for each field, the first place its separator matches. That is the
-/// first path the regex engine itself tries for lazy groups, so when the scanner succeeds it agrees with the regex; when
-/// it fails the regex decides (with a time-out, so a pathological line cannot stall a stream).
+/// first path the regex engine itself tries for lazy groups, so when the scanner succeeds it agrees with the regex.
+/// When it fails the regex decides: the scanner cannot, as a later separator may fit only once an earlier <c>\s+</c>
+/// gives a space back (<c>"x  y"</c> fits <c>&lt;A&gt; &lt;B&gt; &lt;Content&gt;</c> with an empty B).
+/// </para>
+/// <para>
+/// The backtracking engine tries every split of a chain of lazy groups before it gives up, so a line that does not fit
+/// (no ':' for <c>&lt;Component&gt;:</c>) used to cost its whole time-out, under the source's lock. Whether a line fits
+/// is therefore decided by .NET's <see cref="RegexOptions.NonBacktracking"/> engine, linear in the line's length. Its
+/// captures are the backtracking engine's for these patterns (checked on every Loghub line and on random lines), but it
+/// finds them ~20x slower, so it splits only lines the scanner rejected; a format without a scanner splits a fitting
+/// line with the compiled backtracking regex, and goes to the linear engine after <see cref="SplitTimeout"/> (a fitting
+/// line can still send it through many splits: "a  b c d: e f g …" fits Linux's format only with an empty Date).
+/// A format using what the linear engine lacks (back-references, look-arounds, atomic groups) keeps the backtracking
+/// engine alone, with <see cref="MatchTimeout"/>.
+/// </para>
 /// </remarks>
 public sealed partial class LogFormat
 {
+    /// <summary>Bounds the backtracking engine where nothing linear can take over: the line is then rejected.</summary>
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Bounds the backtracking split of a line already known to fit: past it the linear engine splits the line (the same
+    /// answer), so this only caps wasted work, and a slow machine that hits it loses no line.
+    /// </summary>
+    private static readonly TimeSpan SplitTimeout = TimeSpan.FromMilliseconds(10);
+
+    private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+
     private readonly Regex _regex;
+    private readonly Regex? _linear;
     private Regex? _compiled;
+    private long _timeouts;
     private readonly int[] _groupNumbers;
     private readonly ScanStep[]? _scan;
 
@@ -36,15 +61,19 @@ public sealed partial class LogFormat
     /// <summary>The regex the format compiles to (for documentation and debugging).</summary>
     public string Pattern => _regex.ToString();
 
+    /// <summary>Times the backtracking engine ran out of time on a line (a test hook: a line that does not fit never should).</summary>
+    internal long RegexTimeouts => Interlocked.Read(ref _timeouts);
+
     /// <summary>The whole line is the content: what to use when no format is given.</summary>
     public static LogFormat WholeLine { get; } = Parse("<Content>");
 
-    private LogFormat(string text, List<string> fields, Regex regex, ScanStep[]? scan)
+    private LogFormat(string text, List<string> fields, Regex regex, Regex? linear, ScanStep[]? scan)
     {
         Text = text;
         Fields = fields;
         ContentIndex = fields.IndexOf("Content");
         _regex = regex;
+        _linear = linear;
         _groupNumbers = [.. fields.Select(regex.GroupNumberFromName)];
         _scan = scan;
     }
@@ -83,13 +112,24 @@ public sealed partial class LogFormat
         Regex regex;
         try
         {
-            regex = new Regex(pattern.ToString(), RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, MatchTimeout);
+            regex = new Regex(pattern.ToString(), Options, MatchTimeout);
         }
         catch (ArgumentException ex)
         {
             throw new FormatException($"the format is not a valid regular expression once compiled: {ex.Message}", ex);
         }
-        return new LogFormat(format, fields, regex, TryBuildScanner(parts));
+        Regex? linear;
+        try
+        {
+            // Same group numbers as the regex above: both number the same pattern's named groups in order. Linear in
+            // the line's length, so no time-out: a long line costs in proportion, it cannot get stuck.
+            linear = new Regex(pattern.ToString(), Options | RegexOptions.NonBacktracking, Regex.InfiniteMatchTimeout);
+        }
+        catch (NotSupportedException)
+        {
+            linear = null;
+        }
+        return new LogFormat(format, fields, regex, linear, TryBuildScanner(parts));
     }
 
     /// <summary>
@@ -111,16 +151,40 @@ public sealed partial class LogFormat
 
     private bool TryRegex(ReadOnlySpan<char> line, Span<Range> fields)
     {
-        Match match;
-        try
+        Match? match = null;
+        string? text = null;
+        if (_linear is not null)
+        {
+            // Linear whether or not the line fits, and without captures (its fast mode): most rejected lines end here.
+            if (!_linear.IsMatch(line))
+            {
+                return false;
+            }
+            // A line the scanner rejected yet fitting is rare (unusual spacing): no backtracking for it at all.
+            if (_scan is not null)
+            {
+                match = _linear.Match(text = line.ToString());
+            }
+        }
+        if (match is null)
         {
             // Regex needs a string; this is the slow path (complex formats, or lines the scanner rejected).
-            // Compiled to IL (~10 ms) only when the scanner first hands a line over: most formats never need it.
-            match = (_compiled ??= new Regex(_regex.ToString(), _regex.Options | RegexOptions.Compiled, _regex.MatchTimeout)).Match(line.ToString());
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return false;
+            // Compiled to IL (~10 ms) only when first needed: most formats never need it.
+            _compiled ??= new Regex(_regex.ToString(), _regex.Options | RegexOptions.Compiled, _linear is null ? MatchTimeout : SplitTimeout);
+            text ??= line.ToString();
+            try
+            {
+                match = _compiled.Match(text);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                Interlocked.Increment(ref _timeouts);
+                if (_linear is null)
+                {
+                    return false;
+                }
+                match = _linear.Match(text);
+            }
         }
         if (!match.Success)
         {
