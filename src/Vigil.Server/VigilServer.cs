@@ -177,16 +177,24 @@ public static class VigilServer
     }
 
     /// <summary>Last line of defence: an unexpected failure answers a problem document, never a stack trace.</summary>
+    /// <summary>
+    /// The answer to an exception no endpoint handled. A storage failure (the database unreachable, the disk full) is
+    /// a 503 to retry, not a 500: an endpoint that commits without its own handler (a freeze exemption, a token, an
+    /// override) otherwise answered "Vigil failed" for what is an outage; its transaction was rolled back.
+    /// </summary>
+    public static (int Status, string Detail) UnhandledProblem(Exception? error) => error switch
+    {
+        BadHttpRequestException { InnerException: JsonException json } bad => (bad.StatusCode, JsonMismatch.Describe(json)),
+        BadHttpRequestException bad => (bad.StatusCode, bad.Message),
+        OperationCanceledException => (StatusCodes.Status499ClientClosedRequest, "The request was cancelled."),
+        System.Data.Common.DbException or IOException or TimeoutException =>
+            (StatusCodes.Status503ServiceUnavailable, "Vigil's storage is unavailable; the change was not saved. Retry later."),
+        _ => (StatusCodes.Status500InternalServerError, "Vigil failed to handle this request; the error is in the server log."),
+    };
+
     private static async Task WriteUnhandledProblem(HttpContext context)
     {
-        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var (status, detail) = error switch
-        {
-            BadHttpRequestException { InnerException: JsonException json } bad => (bad.StatusCode, JsonMismatch.Describe(json)),
-            BadHttpRequestException bad => (bad.StatusCode, bad.Message),
-            OperationCanceledException => (StatusCodes.Status499ClientClosedRequest, "The request was cancelled."),
-            _ => (StatusCodes.Status500InternalServerError, "Vigil failed to handle this request; the error is in the server log."),
-        };
+        var (status, detail) = UnhandledProblem(context.Features.Get<IExceptionHandlerFeature>()?.Error);
         context.Response.StatusCode = status;
         await Results.Problem(statusCode: status, detail: detail).ExecuteAsync(context);
     }

@@ -125,8 +125,22 @@ public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, A
     /// <summary>One round: read the Prometheus SLIs, then evaluate every SLO's alerts and freezes.</summary>
     public async Task EvaluateAsync(CancellationToken ct)
     {
-        await ReadPrometheusAsync(ct);
+        // A read that could not be stored must not stop the round: every SLO's alerts and freezes (native ones too)
+        // would go unevaluated, and firing alerts would time out and resolve while the burn goes on.
+        Exception? readFailure = null;
+        try
+        {
+            await ReadPrometheusAsync(ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            readFailure = ex;
+        }
         await EvaluateAlertsAsync(ct);
+        if (readFailure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(readFailure);
+        }
     }
 
     /// <summary>

@@ -91,6 +91,33 @@ public class OpenSloValidationTests
         Assert.Contains("invalid duration \"30 days\"", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("5000Y")]
+    [InlineData("6000000Y")]
+    [InlineData("2147483647h")]
+    [InlineData("367d")]
+    public void A_window_longer_than_a_year_is_an_error_with_its_place(string duration)
+    {
+        var error = SingleError(Slo(window: $"    - duration: {duration}\n      isRolling: true"));
+
+        Assert.Equal($"slo.yaml:15:17: \"duration\" {duration} is longer than 366d (1Y), the longest window Vigil keeps", error.ToString());
+    }
+
+    [Theory]
+    [InlineData("1Y")]
+    [InlineData("4Q")]
+    [InlineData("12M")]
+    [InlineData("366d")]
+    public void A_window_of_a_year_is_fine(string duration) => Assert.Empty(Errors(Slo(window: $"    - duration: {duration}\n      isRolling: true")));
+
+    [Fact]
+    public void A_calendar_start_centuries_away_is_an_error()
+    {
+        var error = SingleError(Slo(window: "    - duration: 1m\n      calendar:\n        startTime: 1800-01-01 00:00:00\n        timeZone: UTC"));
+
+        Assert.Contains("startTime \"1800-01-01 00:00:00\" must be between the years 1900 and 2200", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Calendar_window_needs_a_known_time_zone_and_a_valid_start()
     {

@@ -46,9 +46,11 @@ public readonly record struct SloWindow(DateTimeOffset Start, DateTimeOffset End
         var localNow = TimeZoneInfo.ConvertTime(now, zone).DateTime;
         var start = window.Calendar.StartTime;
         var duration = window.Duration;
-        // Estimate the period index from average lengths, then step to the exact one.
+        // Estimate the period index from average lengths (exact for fixed units, a few periods off for months over
+        // centuries), then step to the exact one. The parser keeps startTime within 1900-2200, so the index of even a 1m
+        // period fits an int; clamping it to ±100,000 made a 1m window started in 1900 step 66 million times per call.
         var index = (long)Math.Floor((localNow - start).TotalDays / duration.ToTimeSpan().TotalDays);
-        var k = (int)Math.Clamp(index, -100_000, 100_000);
+        var k = (int)Math.Clamp(index, int.MinValue / 2, int.MaxValue / 2);
         while (duration.AddTo(start, k) > localNow)
         {
             k--;

@@ -132,13 +132,18 @@ internal sealed partial class OpenSloParser
         DateTime? start = null;
         if (RequiredString(keys, "startTime", map, "\"calendar\"") is { } startText)
         {
-            if (DateTime.TryParseExact(startText, StartTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            if (!DateTime.TryParseExact(startText, StartTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
             {
-                start = DateTime.SpecifyKind(parsed, DateTimeKind.Unspecified);
+                _reader.Error(keys["startTime"], $"invalid startTime \"{startText}\"; use local time as 2024-01-01 00:00:00 (the zone goes in timeZone)");
+            }
+            else if (parsed.Year is < 1900 or > 2200)
+            {
+                // Periods are counted from the start time at every evaluation; centuries of one-minute periods need not be.
+                _reader.Error(keys["startTime"], $"startTime \"{startText}\" must be between the years 1900 and 2200");
             }
             else
             {
-                _reader.Error(keys["startTime"], $"invalid startTime \"{startText}\"; use local time as 2024-01-01 00:00:00 (the zone goes in timeZone)");
+                start = DateTime.SpecifyKind(parsed, DateTimeKind.Unspecified);
             }
         }
         string? zone = null;

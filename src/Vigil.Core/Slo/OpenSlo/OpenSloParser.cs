@@ -372,6 +372,13 @@ internal sealed partial class OpenSloParser
             _reader.Error(node, $"\"{key}\" must not be zero-length");
             return null;
         }
+        if (duration.ToTimeSpan() > SloDuration.Longest)
+        {
+            // Every duration here becomes a window of minutes kept in memory or a Prometheus range; a 5000Y window
+            // was accepted and then made every SLO endpoint fail.
+            _reader.Error(node, $"\"{key}\" {text} is longer than {SloDuration.LongestText}, the longest window Vigil keeps");
+            return null;
+        }
         return duration;
     }
 

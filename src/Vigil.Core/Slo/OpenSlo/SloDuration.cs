@@ -58,18 +58,28 @@ public readonly record struct SloDuration(int Count, DurationUnit Unit)
     /// <summary>True for months, quarters and years, whose length depends on the calendar.</summary>
     public bool IsCalendarUnit => Unit is DurationUnit.Month or DurationUnit.Quarter or DurationUnit.Year;
 
-    /// <summary>The length, with a month as 30 days, a quarter 90, a year 365 (documented in docs/slo.md).</summary>
+    /// <summary>The longest duration an SLO may use (a window, a lookback): 366 days, so a year-long window fits.</summary>
+    public static readonly TimeSpan Longest = TimeSpan.FromDays(366);
+
+    public const string LongestText = "366d (1Y)";
+
+    /// <summary>The length, with a month as 30 days, a quarter 90, a year 365 (documented in docs/slo.md); at most
+    /// <see cref="TimeSpan.MaxValue"/>, so any count the parser reads has a length (the parser refuses those above
+    /// <see cref="Longest"/>).</summary>
     public TimeSpan ToTimeSpan() => Unit switch
     {
-        DurationUnit.Minute => TimeSpan.FromMinutes(Count),
-        DurationUnit.Hour => TimeSpan.FromHours(Count),
-        DurationUnit.Day => TimeSpan.FromDays(Count),
-        DurationUnit.Week => TimeSpan.FromDays(7 * Count),
-        DurationUnit.Month => TimeSpan.FromDays(30 * Count),
-        DurationUnit.Quarter => TimeSpan.FromDays(90 * Count),
-        DurationUnit.Year => TimeSpan.FromDays(365 * Count),
+        DurationUnit.Minute => Length(TimeSpan.TicksPerMinute),
+        DurationUnit.Hour => Length(TimeSpan.TicksPerHour),
+        DurationUnit.Day => Length(TimeSpan.TicksPerDay),
+        DurationUnit.Week => Length(7 * TimeSpan.TicksPerDay),
+        DurationUnit.Month => Length(30 * TimeSpan.TicksPerDay),
+        DurationUnit.Quarter => Length(90 * TimeSpan.TicksPerDay),
+        DurationUnit.Year => Length(365 * TimeSpan.TicksPerDay),
         _ => throw new InvalidOperationException($"unknown unit {Unit}"),
     };
+
+    private TimeSpan Length(long ticksPerUnit) =>
+        Count > TimeSpan.MaxValue.Ticks / ticksPerUnit ? TimeSpan.MaxValue : TimeSpan.FromTicks(Count * ticksPerUnit);
 
     /// <summary>Adds <paramref name="times"/> of this duration to a local calendar time (months end-of-month clamped).</summary>
     public DateTime AddTo(DateTime local, int times) => Unit switch
