@@ -15,7 +15,7 @@ public enum MatchType
 /// A label matcher with Alertmanager semantics: regexes are fully anchored (<c>^(?:re)$</c>) and a missing label
 /// matches as the empty string, so <c>foo=""</c> matches alerts without <c>foo</c>.
 /// </summary>
-public sealed class Matcher : IEquatable<Matcher>
+public sealed partial class Matcher : IEquatable<Matcher>
 {
     private static readonly TimeSpan RegexBudget = TimeSpan.FromMilliseconds(100);
     private readonly Regex? _regex;
@@ -50,8 +50,10 @@ public sealed class Matcher : IEquatable<Matcher>
         {
             try
             {
-                // RE2 (Go) has no backtracking blow-ups; .NET does, so every match gets a time budget.
-                regex = new Regex("^(?:" + value + ")$", RegexOptions.CultureInvariant, RegexBudget);
+                // RE2 (Go) has no backtracking blow-ups; .NET does, so every match gets a time budget. Anchored with \z:
+                // .NET's $ also matches before a final newline, RE2's does not (=~"Foo" must not match "Foo\n"). RE2's
+                // named groups (?P<name>...) are .NET's (?<name>...).
+                regex = new Regex("^(?:" + Re2NamedGroup().Replace(value, "(?<") + @")\z", RegexOptions.CultureInvariant, RegexBudget);
             }
             catch (ArgumentException ex)
             {
@@ -100,6 +102,9 @@ public sealed class Matcher : IEquatable<Matcher>
         MatchType.Regex => "=~",
         _ => "!~",
     };
+
+    [GeneratedRegex(@"(?<!\\)\(\?P<")]
+    private static partial Regex Re2NamedGroup();
 
     public override string ToString() => $"{Name}{Operator}\"{Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
 

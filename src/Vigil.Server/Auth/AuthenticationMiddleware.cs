@@ -17,7 +17,10 @@ public sealed class AuthenticationMiddleware(RequestDelegate next, TokenAuthenti
             var token = await authenticator.AuthenticateAsync(secret, context.RequestAborted);
             if (token is not null)
             {
-                context.SetActor(new Actor(token.Name, token.Role, token.Id, token.User));
+                // A token named like Vigil's own actor (made before the name was reserved) must not act as it: the
+                // dispatcher reopens incidents Vigil resolved, not ones a person did.
+                var name = token.Name == Vigil.Core.Incidents.IncidentLifecycle.SystemActor ? token.Name + " (token)" : token.Name;
+                context.SetActor(new Actor(name, token.Role, token.Id, token.User));
             }
             else
             {

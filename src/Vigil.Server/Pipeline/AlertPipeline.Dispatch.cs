@@ -26,6 +26,11 @@ public sealed partial class AlertPipeline
     private Dispatcher _dispatcher = null!;
     private Task? _loop;
 
+    // Set when a flush or an action failed to commit: the dispatcher had already changed in memory (a new incident, a
+    // group marked notified, a resolve), so the next flush would see nothing to do and the incident, its page and its
+    // escalation were lost until a restart. Read and cleared under _incidentGate.
+    private bool _dispatcherAheadOfStore;
+
     private async Task StartDispatcherAsync(CancellationToken ct)
     {
         _dispatcher = await BuildDispatcherAsync(Config.Current, ct);
@@ -55,6 +60,31 @@ public sealed partial class AlertPipeline
             dispatcher.Observe(alert);
         }
         return dispatcher;
+    }
+
+    /// <summary>
+    /// Rebuilds the dispatcher from storage after a failed commit (called under <see cref="_incidentGate"/>), so what
+    /// the failed flush or action changed is computed and committed again. Throws while storage is still failing; the
+    /// loop retries.
+    /// </summary>
+    private async Task CatchUpWithStoreAsync(CancellationToken ct)
+    {
+        if (!_dispatcherAheadOfStore)
+        {
+            return;
+        }
+        var rebuilt = await BuildDispatcherAsync(Config.Current, ct);
+        lock (_dispatcherLock)
+        {
+            // Alerts committed while it was being built were observed by the old dispatcher only.
+            foreach (var alert in Alerts.All)
+            {
+                rebuilt.Observe(alert);
+            }
+            _dispatcher = rebuilt;
+        }
+        _dispatcherAheadOfStore = false;
+        _logger.LogWarning("Dispatcher rebuilt from storage after a failed commit");
     }
 
     private void ObserveCommitted(IReadOnlyList<Alert> alerts)
@@ -115,10 +145,11 @@ public sealed partial class AlertPipeline
 
     private async Task FlushDueAsync(CancellationToken ct)
     {
-        var now = _time.GetUtcNow();
         await _incidentGate.WaitAsync(ct);
         try
         {
+            await CatchUpWithStoreAsync(ct);
+            var now = _time.GetUtcNow();
             ChangeSet changes;
             lock (_dispatcherLock)
             {
@@ -142,7 +173,7 @@ public sealed partial class AlertPipeline
                     ExpireAckSilence(incident.Id, now, changes);
                 }
             }
-            await _store.ApplyAsync([changes], ct);
+            await CommitDispatcherChangeAsync(changes, ct);
             lock (_dispatcherLock)
             {
                 _escalations.Committed(changes);
@@ -169,6 +200,7 @@ public sealed partial class AlertPipeline
         await _incidentGate.WaitAsync(ct);
         try
         {
+            await CatchUpWithStoreAsync(ct);
             var now = _time.GetUtcNow();
             Incident? current;
             lock (_dispatcherLock)
@@ -196,7 +228,7 @@ public sealed partial class AlertPipeline
                 }
                 _escalations.Observe(changes, EscalationPeople(), now);
             }
-            await _store.ApplyAsync([changes], ct);
+            await CommitDispatcherChangeAsync(changes, ct);
             CommitSilences(changes);
             WakeOutboxFor(changes);
             lock (_dispatcherLock)
@@ -211,6 +243,21 @@ public sealed partial class AlertPipeline
         finally
         {
             _incidentGate.Release();
+        }
+    }
+
+    /// <summary>Commits a change the dispatcher already made in memory (under <see cref="_incidentGate"/>); if the commit
+    /// fails the dispatcher is rebuilt from storage before its next use.</summary>
+    private async Task CommitDispatcherChangeAsync(ChangeSet changes, CancellationToken ct)
+    {
+        try
+        {
+            await _store.ApplyAsync([changes], ct);
+        }
+        catch
+        {
+            _dispatcherAheadOfStore = true;
+            throw;
         }
     }
 

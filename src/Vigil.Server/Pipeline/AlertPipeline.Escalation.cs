@@ -122,6 +122,7 @@ public sealed partial class AlertPipeline
         await _incidentGate.WaitAsync(ct);
         try
         {
+            await CatchUpWithStoreAsync(ct);
             var now = _time.GetUtcNow();
             Incident? incident;
             lock (_dispatcherLock)

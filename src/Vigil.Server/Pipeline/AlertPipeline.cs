@@ -67,14 +67,25 @@ public sealed partial class AlertPipeline : IAsyncDisposable
     }
 
     /// <summary>Creates or replaces a silence, with its audit entry, in one commit.</summary>
-    public async Task SaveSilenceAsync(Silence silence, string actor, string action, CancellationToken ct)
+    public Task SaveSilenceAsync(Silence silence, string actor, string action, CancellationToken ct) =>
+        SaveSilencesAsync([(silence, action)], actor, ct);
+
+    /// <summary>Commits several silence writes in one transaction (expiring an active silence and creating its
+    /// replacement: apart, a failed second commit left the alerts unsilenced under a 503).</summary>
+    public async Task SaveSilencesAsync(IReadOnlyList<(Silence Silence, string Action)> writes, string actor, CancellationToken ct)
     {
         var changes = new ChangeSet();
-        changes.Silences.Add(silence);
-        changes.Audit.Add(new AuditEntry(_time.GetUtcNow(), actor, action, $"silence/{silence.Id}",
-            $"{string.Join(",", silence.Matchers)} until {silence.EndsAt:O}: {silence.Comment}"));
+        foreach (var (silence, action) in writes)
+        {
+            changes.Silences.Add(silence);
+            changes.Audit.Add(new AuditEntry(_time.GetUtcNow(), actor, action, $"silence/{silence.Id}",
+                $"{string.Join(",", silence.Matchers)} until {silence.EndsAt:O}: {silence.Comment}"));
+        }
         await _store.ApplyAsync([changes], ct);
-        Silences.Set(silence);
+        foreach (var (silence, _) in writes)
+        {
+            Silences.Set(silence);
+        }
         _feed.Publish(new ChangeSignal([], _time.GetUtcNow()));
         WakeDispatcher();
     }

@@ -13,6 +13,8 @@ public class MatcherTests
     [InlineData("a|b", "a", true)]
     [InlineData("a|b", "ab", false)] // ^(?:a|b)$, not ^a|b$
     [InlineData(".*", "", true)]
+    [InlineData("Foo", "Foo\n", false)] // RE2's $ is the end of the text; .NET's also matched before a final newline
+    [InlineData("(?P<env>prod|staging)", "prod", true)] // RE2's named group, as Alertmanager accepts it
     public void Regex_matchers_are_fully_anchored(string regex, string value, bool expected)
     {
         Assert.Equal(expected, Matcher.Create("l", MatchType.Regex, regex).Matches(value));

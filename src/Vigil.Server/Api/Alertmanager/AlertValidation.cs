@@ -29,7 +29,8 @@ public sealed class AlertValidation(ServerSettings settings)
             }
             var labels = ToLabelSet(item.Labels, $"alert {i}: label", errors, requireOne: true);
             var annotations = ToLabelSet(item.Annotations, $"alert {i}: annotation", errors, requireOne: false);
-            var startsAt = Unset(item.StartsAt) ? now : item.StartsAt!.Value;
+            // As Alertmanager: without a start, an alert that gives only its end (a resolve) starts when it ends.
+            var startsAt = !Unset(item.StartsAt) ? item.StartsAt!.Value : Unset(item.EndsAt) ? now : item.EndsAt!.Value;
             if (startsAt > DateTimeOffset.MaxValue - settings.ResolveTimeout)
             {
                 // Without an end it would fire until startsAt + resolve_timeout, past the end of the calendar (it was a 500).

@@ -24,12 +24,14 @@ public static class AlertsEndpoints
             return body.Error;
         }
         var (alerts, errors) = validation.Validate(body.Value!, time.GetUtcNow());
-        if (errors.Count > 0)
+        // As Alertmanager: the valid alerts of a batch are stored even when others are refused. Prometheus does not
+        // retry a 400 and sends the bad alert again next time, so refusing the whole batch silenced every alert that
+        // shared it for as long as the bad one fired.
+        if (alerts.Count > 0)
         {
-            return Problems.Invalid(errors);
+            await pipeline.IngestAsync(alerts, context.RequestAborted);
         }
-        await pipeline.IngestAsync(alerts, context.RequestAborted);
-        return Results.Ok();
+        return errors.Count > 0 ? Problems.Invalid(errors) : Results.Ok();
     }
 
     private static IResult GetAlerts(

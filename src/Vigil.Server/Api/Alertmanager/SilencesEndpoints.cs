@@ -122,13 +122,15 @@ public static class SilencesEndpoints
         }
         else
         {
+            silence = new Silence(Guid.NewGuid(), matchers, startsAt, posted.EndsAt!.Value, posted.CreatedBy!, posted.Comment!, now);
+            List<(Silence, string)> writes = [(silence, "silence.create")];
             if (existing is not null && existing.StateAt(now) == SilenceState.Active)
             {
-                // Changing the matchers of an active silence: expire it and create a new one, as Alertmanager does.
-                await pipeline.SaveSilenceAsync(existing with { EndsAt = now, UpdatedAt = now }, context.ActorName(), "silence.expire", context.RequestAborted);
+                // Changing the matchers of an active silence: expire it and create a new one, as Alertmanager does — in
+                // one commit, so a failure leaves the old silence in force.
+                writes.Insert(0, (existing with { EndsAt = now, UpdatedAt = now }, "silence.expire"));
             }
-            silence = new Silence(Guid.NewGuid(), matchers, startsAt, posted.EndsAt!.Value, posted.CreatedBy!, posted.Comment!, now);
-            await pipeline.SaveSilenceAsync(silence, context.ActorName(), "silence.create", context.RequestAborted);
+            await pipeline.SaveSilencesAsync(writes, context.ActorName(), context.RequestAborted);
         }
         return Results.Json(new SilenceCreated(silence.Id.ToString()), AlertmanagerJson.Default.SilenceCreated);
     }

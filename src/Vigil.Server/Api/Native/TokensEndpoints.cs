@@ -44,6 +44,10 @@ public static class TokensEndpoints
         {
             errors.Add("name is required (1–100 characters)");
         }
+        else if (string.Equals(request.Name.Trim(), Core.Incidents.IncidentLifecycle.SystemActor, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"name \"{request.Name}\" is reserved: timelines and audit entries use it for what Vigil itself does");
+        }
         if (!Enum.TryParse<Role>(request.Role, ignoreCase: true, out var role) || !Enum.IsDefined(role) || int.TryParse(request.Role, out _))
         {
             errors.Add($"role \"{request.Role}\" is unknown; use viewer, responder or admin");

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vigil.Core.Alerts;
+using Vigil.Core.Incidents;
+using Vigil.Core.Store;
+using Vigil.Server.Pipeline;
+using Vigil.Server.Tests.Infrastructure;
+
+namespace Vigil.Server.Tests.Api;
+
+/// <summary>
+/// The alert pipeline when a commit fails, and where it parted from Alertmanager (found by a review; each test failed
+/// before its fix).
+/// </summary>
+public sealed class PipelineCommitTests : IAsyncLifetime
+{
+    private RunningVigil _vigil = null!;
+
+    public async Task InitializeAsync() => _vigil = await RunningVigil.StartAsync(Backend.Sqlite, """
+        route:
+          receiver: ops
+          group_by: [alertname]
+          group_wait: 0s
+          group_interval: 1s
+          repeat_interval: 1h
+        receivers:
+          - name: ops
+        """);
+
+    public async Task DisposeAsync() => await _vigil.DisposeAsync();
+
+    private IVigilStore RealStore => _vigil.Services.GetRequiredService<IVigilStore>();
+
+    [Fact]
+    public async Task A_flush_whose_commit_failed_opens_its_incident_once_storage_is_back()
+    {
+        var (store, hook) = InterceptedStore.Wrap(RealStore);
+        var attempts = 0;
+        hook.BeforeApply = sets => sets.Any(s => s.Incidents.Count > 0) && Interlocked.Increment(ref attempts) == 1
+            ? throw new IOException("disk full (simulated), once") : Task.CompletedTask;
+        var services = _vigil.Services;
+        await using var pipeline = new AlertPipeline(store, TimeProvider.System, services.GetRequiredService<ChangeFeed>(),
+            services.GetRequiredService<ConfigHolder>(), services.GetRequiredService<ServerSettings>(), services.GetRequiredService<ILoggerFactory>(),
+            services.GetRequiredService<global::Vigil.Server.Notifications.OutboxSignal>());
+        await pipeline.StartAsync(CancellationToken.None);
+        var now = DateTimeOffset.UtcNow;
+
+        await pipeline.IngestAsync([new Alert(LabelSet.From(("alertname", "DiskFull")), LabelSet.Empty, now, now.AddHours(1), "", now)], CancellationToken.None);
+
+        var statuses = new[] { IncidentStatus.Triggered, IncidentStatus.Acknowledged, IncidentStatus.Resolved };
+        await Eventually.TrueAsync(async () => (await RealStore.ListIncidentsAsync(new IncidentQuery(statuses, 100))).Count == 1,
+            TimeSpan.FromSeconds(20), "the incident whose first commit failed is stored");
+        Assert.True(attempts >= 2, "the first commit with the incident failed and a later flush committed it again");
+    }
+
+    [Fact]
+    public async Task An_alert_that_gives_only_its_end_resolves_as_in_Alertmanager()
+    {
+        var start = DateTimeOffset.UtcNow.AddMinutes(-10);
+        using var fire = await _vigil.Client.PostAsync("/api/v2/alerts", Http.Json($$"""[{"labels":{"alertname":"OnlyEnd"},"startsAt":"{{start:O}}"}]"""));
+        Assert.Equal(HttpStatusCode.OK, fire.StatusCode);
+
+        using var resolve = await _vigil.Client.PostAsync("/api/v2/alerts", Http.Json($$"""[{"labels":{"alertname":"OnlyEnd"},"endsAt":"{{DateTimeOffset.UtcNow.AddSeconds(-1):O}}"}]"""));
+
+        Assert.Equal(HttpStatusCode.OK, resolve.StatusCode);
+        Assert.Empty((JsonArray)await _vigil.Client.GetJsonAsync("/api/v2/alerts?filter=" + Uri.EscapeDataString("alertname=\"OnlyEnd\"")));
+    }
+
+    [Fact]
+    public async Task A_refused_alert_does_not_take_the_valid_ones_of_its_batch_with_it()
+    {
+        var big = new string('x', 70_000);
+        using var post = await _vigil.Client.PostAsync("/api/v2/alerts",
+            Http.Json("[{\"labels\":{\"alertname\":\"Fine\"}},{\"labels\":{\"alertname\":\"Huge\"},\"annotations\":{\"description\":\"" + big + "\"}}]"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
+        Assert.Contains("alert 1", await post.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single((JsonArray)await _vigil.Client.GetJsonAsync("/api/v2/alerts?filter=" + Uri.EscapeDataString("alertname=\"Fine\"")));
+    }
+
+    [Fact]
+    public async Task Changing_an_active_silences_matchers_keeps_the_old_one_if_the_new_one_cannot_be_stored()
+    {
+        var start = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O");
+        var end = DateTimeOffset.UtcNow.AddHours(1).ToString("O");
+        using var created = await _vigil.Client.PostAsync("/api/v2/silences", Http.Json(
+            "{\"matchers\":[{\"name\":\"alertname\",\"value\":\"Noisy\",\"isRegex\":false}],\"startsAt\":\"" + start + "\",\"endsAt\":\"" + end + "\",\"createdBy\":\"a\",\"comment\":\"c\"}"));
+        var id = (await created.ReadJsonAsync())["silenceID"]!.GetValue<string>();
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(_vigil.Database.DataDirectory, "vigil.db")}"))
+        {
+            await connection.OpenAsync();
+            using var trigger = connection.CreateCommand();
+            trigger.CommandText = $"CREATE TRIGGER refuse_new_silences BEFORE INSERT ON silences WHEN NEW.id <> '{id}' BEGIN SELECT RAISE(ABORT, 'simulated failure'); END;";
+            await trigger.ExecuteNonQueryAsync();
+        }
+
+        using var update = await _vigil.Client.PostAsync("/api/v2/silences", Http.Json("{\"id\":\"" + id
+            + "\",\"matchers\":[{\"name\":\"alertname\",\"value\":\"Noisy\",\"isRegex\":false},{\"name\":\"team\",\"value\":\"a\",\"isRegex\":false}],\"startsAt\":\""
+            + start + "\",\"endsAt\":\"" + end + "\",\"createdBy\":\"a\",\"comment\":\"c\"}"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, update.StatusCode);
+        Assert.Equal("active", (await _vigil.Client.GetJsonAsync("/api/v2/silence/" + id))["status"]!["state"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_token_named_vigil_cannot_be_made_and_an_old_one_does_not_act_as_Vigil()
+    {
+        using var refused = await _vigil.Client.PostAsync("/api/v1/tokens", Http.Json("{\"name\":\"Vigil\",\"role\":\"responder\"}"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+
+        var secret = await RunningVigil.CreateTokenAsync(_vigil.Database, "vigil", Core.Security.Role.Responder);
+        using var person = _vigil.NewClient(secret);
+        using var first = await _vigil.Client.PostAsync("/api/v2/alerts", Http.Json("[{\"labels\":{\"alertname\":\"Flappy\",\"instance\":\"1\"}}]"));
+        JsonArray open = [];
+        await Eventually.TrueAsync(async () => (open = (JsonArray)await _vigil.Client.GetJsonAsync("/api/v1/incidents?status=open")).Count == 1,
+            TimeSpan.FromSeconds(20), "the first incident");
+        var id = open[0]!["id"]!.GetValue<long>();
+        using var resolved = await person.PostAsync($"/api/v1/incidents/{id}/resolve", null);
+        Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
+
+        using var second = await _vigil.Client.PostAsync("/api/v2/alerts", Http.Json("[{\"labels\":{\"alertname\":\"Flappy\",\"instance\":\"2\"}}]"));
+
+        // Resolved by a person: a new alert opens a new incident instead of reopening it as if Vigil had resolved it.
+        await Eventually.TrueAsync(async () => ((JsonArray)await _vigil.Client.GetJsonAsync("/api/v1/incidents")).Count == 2,
+            TimeSpan.FromSeconds(20), "a second incident");
+        Assert.Equal("resolved", (await _vigil.Client.GetJsonAsync($"/api/v1/incidents/{id}"))["status"]!.GetValue<string>());
+    }
+}
