@@ -235,9 +235,9 @@ public sealed class MetricsCommandTests : IDisposable
         File.WriteAllText(path, "timestamp,value\n9999-12-28 00:00:00,1\n9999-12-29 00:00:00,2\n9999-12-30 00:00:00,3\n");
         var result = await new Cli().RunAsync("metrics", "forecast", path, "--horizon", "7d", "--threshold", "100");
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("Note: --horizon 7d is 7 steps of 1.00:00:00; the forecast is capped at the end of year 9999 (~1 days).", result.Out, StringComparison.Ordinal);
+        Assert.Contains("Note: --horizon 7d is 7 steps of 1.00:00:00; the forecast is capped at the end of year 9999 (~1 day).", result.Out, StringComparison.Ordinal);
         Assert.Contains("9999-12-31 00:00:00Z", result.Out, StringComparison.Ordinal);
-        Assert.Contains("not expected to be reached within ~1 days (the forecast stops at the end of year 9999).", result.Out, StringComparison.Ordinal);
+        Assert.Contains("not expected to be reached within ~1 day (the forecast stops at the end of year 9999).", result.Out, StringComparison.Ordinal);
 
         // Epoch seconds ten years apart, the last in 2020: 10,000 years of forecast cannot be dated either.
         var decade = Path.Combine(_dir, "decade.csv");

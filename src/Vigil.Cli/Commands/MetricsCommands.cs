@@ -231,6 +231,12 @@ public static class MetricsCommands
         double.IsNaN(value) ? "-" : value.ToString(Math.Abs(value) >= 1000 ? "0" : "0.###", CultureInfo.InvariantCulture);
 
     private static string Humanize(TimeSpan span) =>
-        span.TotalDays >= 1 ? $"~{span.TotalDays:0.#} days" : span.TotalHours >= 1 ? $"~{span.TotalHours:0.#} hours" : $"~{span.TotalMinutes:0} minutes";
+        span.TotalDays >= 1 ? Count(span.TotalDays, "0.#", "day") : span.TotalHours >= 1 ? Count(span.TotalHours, "0.#", "hour") : Count(span.TotalMinutes, "0", "minute");
+
+    private static string Count(double value, string format, string unit)
+    {
+        var text = value.ToString(format, CultureInfo.InvariantCulture);
+        return $"~{text} {unit}{(text == "1" ? "" : "s")}";
+    }
 
 }
