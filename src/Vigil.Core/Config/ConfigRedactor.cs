@@ -19,7 +19,9 @@ public static class ConfigRedactor
         "opsgenie_api_key", "victorops_api_key", "telegram_bot_token", "rocketchat_token",
     };
 
-    private static readonly HashSet<string> ReceiverSecretKeys = new(StringComparer.Ordinal) { "url", "api_url", "webhook_url" };
+    // Under receivers and users (a user's webhook contact is a hook URL with its key in it, as the notification sender
+    // already treats it; GET /api/v2/status showed it to viewers).
+    private static readonly HashSet<string> ReceiverSecretKeys = new(StringComparer.Ordinal) { "url", "api_url", "webhook_url", "webhook" };
 
     public static string Redact(string text)
     {
@@ -67,7 +69,7 @@ public static class ConfigRedactor
                     }
                     else
                     {
-                        Collect(value, inReceivers || name == "receivers", spans);
+                        Collect(value, inReceivers || name is "receivers" or "users", spans);
                     }
                 }
                 break;

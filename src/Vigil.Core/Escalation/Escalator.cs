@@ -92,6 +92,15 @@ public static class Escalator
     {
         var cursors = new Dictionary<string, int>();
         var notices = new List<EscalationNotice>();
+        if (state.NextLevel >= policy.Levels.Count)
+        {
+            // A reload took levels away since this state was saved: the level it was to page next is gone, so its cycle
+            // ends here (reading past the levels threw, and stopped the escalation of every incident due after it).
+            log.Add($"Level {state.NextLevel + 1} is no longer in policy {policy.Name}: the cycle ends");
+            state = state.Cycle < policy.Repeat
+                ? state with { NextLevel = 0, Cycle = state.Cycle + 1 }
+                : state with { Status = EscalationStatus.Exhausted, NextDueAt = null };
+        }
         // Each pass of the loop handles one level; a level with nobody to page moves on at once, so at most every
         // level of every cycle is visited before the policy is exhausted.
         var maxVisits = policy.Levels.Count * (policy.Repeat + 1);

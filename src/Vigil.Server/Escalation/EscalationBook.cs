@@ -135,7 +135,7 @@ public sealed class EscalationBook
         }
         foreach (var notice in outcome.Notices)
         {
-            people.Notify(changes, incident, notice, now);
+            people.Notify(changes, incident, notice, outcome.State.StartedAt, now);
         }
         foreach (var (key, cursor) in outcome.RoundRobinCursors)
         {

@@ -48,8 +48,10 @@ public sealed class EscalationPeople(
         AlertsWithin: window => CountAlertsSince(incident, now - window),
         RoundRobinCursor: cursor);
 
-    /// <summary>Queues the page to each contact method of the user and records it in the timeline.</summary>
-    public void Notify(ChangeSet changes, Incident incident, EscalationNotice notice, DateTimeOffset now)
+    /// <summary>Queues the page to each contact method of the user and records it in the timeline. A page is one per
+    /// escalation run (<paramref name="runStartedAt"/>) and step: a reopened incident starts a new run whose steps count
+    /// from 1 again, and without the run its pages had the first run's dedup keys and were dropped as repeats.</summary>
+    public void Notify(ChangeSet changes, Incident incident, EscalationNotice notice, DateTimeOffset runStartedAt, DateTimeOffset now)
     {
         var sent = new List<string>();
         var skipped = new List<string>();
@@ -67,7 +69,7 @@ public sealed class EscalationPeople(
                 }
                 var channel = OutboxChannels.ForUser(user.Name, kind, i);
                 NotificationOutbox.Enqueue(changes, channel, message,
-                    NotificationOutbox.DedupKey(channel, message, $"escalation {incident.Id} step {notice.Step}"), now);
+                    NotificationOutbox.DedupKey(channel, message, $"escalation {incident.Id} run {runStartedAt.UtcTicks} step {notice.Step}"), now);
                 sent.Add(kind);
             }
         }

@@ -70,9 +70,23 @@ public sealed partial class AlertPipeline
         {
             due = _escalations.Due(now);
         }
+        Exception? failure = null;
         foreach (var id in due)
         {
-            await RunEscalationAsync(id, null, ct, (book, incident, changes, people, at) => book.FireDue(id, incident, changes, people, at));
+            try
+            {
+                await RunEscalationAsync(id, null, ct, (book, incident, changes, people, at) => book.FireDue(id, incident, changes, people, at));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One incident's failure must not hold back the pages of every incident due after it; reported (and the
+                // loop pauses) once the others have had their turn.
+                failure ??= ex;
+            }
+        }
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
     }
 

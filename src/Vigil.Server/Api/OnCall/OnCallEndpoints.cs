@@ -146,9 +146,16 @@ public static class OnCallEndpoints
     {
         var d = reader.Directory;
         return Results.Json(d.Users.Select(u => new UserDto(u.Name, u.FullName, u.TimeZone.Id,
-            [.. u.Contacts.Select(c => new ContactDto(c.Kind.ToString().ToLowerInvariant(), c.Value))],
+            [.. u.Contacts.Select(c => new ContactDto(c.Kind.ToString().ToLowerInvariant(), ShownContact(c)))],
             [.. d.Teams.Where(t => t.Members.Any(m => m.User == u.Name)).Select(t => t.Name)])).ToList(), OnCallJson.Default.ListUserDto);
     }
+
+    /// <summary>A webhook contact is a URL whose path or query usually is its key: viewers see where it goes, not the
+    /// key (the config file has it).</summary>
+    private static string ShownContact(ContactMethod contact) =>
+        contact.Kind is not ContactKind.Webhook ? contact.Value
+        : Uri.TryCreate(contact.Value, UriKind.Absolute, out var url) ? $"{url.Scheme}://{url.Host}{(url.IsDefaultPort ? "" : ":" + url.Port)}/<secret>"
+        : "<secret>";
 
     internal static List<EntryDto> Entries(FinalView view, OnCallDirectory directory) =>
         [.. view.Entries.Select(e => new EntryDto(e.User, directory.FindUser(e.User)?.FullName ?? e.User, e.Start, e.End, Source(e.Source), e.Layer, e.ReferenceId))];
