@@ -10,22 +10,23 @@ namespace Vigil.Server.Notifications;
 /// The chat robot formats. Each is the platform's documented incoming-webhook body; the text is the same
 /// <see cref="MessageText"/> everywhere so a page reads alike on every channel.
 /// </summary>
-internal static class ChatPayloads
+public static class ChatPayloads
 {
     /// <summary>Slack incoming webhook: fallback text plus one coloured attachment (also what Mattermost/Rocket.Chat accept).</summary>
     public static JsonObject Slack(NotificationMessage m, string? channel, string externalUrl)
     {
+        var subject = SlackEscaped(MessageText.Subject(m));
         var body = new JsonObject
         {
             ["username"] = "Vigil",
-            ["text"] = MessageText.Subject(m),
+            ["text"] = subject,
             ["attachments"] = new JsonArray(new JsonObject
             {
                 ["color"] = m.Status == "resolved" ? "good" : "danger",
-                ["title"] = MessageText.Subject(m),
+                ["title"] = subject,
                 ["title_link"] = MessageText.IncidentLink(m, externalUrl),
-                ["text"] = MessageText.Body(m, externalUrl),
-                ["fallback"] = MessageText.Subject(m),
+                ["text"] = SlackEscaped(MessageText.Body(m, externalUrl)),
+                ["fallback"] = subject,
             }),
         };
         if (!string.IsNullOrEmpty(channel))
@@ -34,6 +35,14 @@ internal static class ChatPayloads
         }
         return body;
     }
+
+    /// <summary>
+    /// Slack reads &lt;...&gt; in message text as a control sequence: an alert's summary of "&lt;!channel&gt;" notified the
+    /// whole channel, and "&lt;https://evil.example|Open in Vigil&gt;" showed a disguised link. Slack's rule: escape
+    /// &amp;, &lt; and &gt;, and nothing else (URLs are still linked).
+    /// </summary>
+    internal static string SlackEscaped(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
     /// <summary>Microsoft Teams (Workflows / Power Automate webhook): an Adaptive Card in a message, as Alertmanager's msteamsv2.</summary>
     public static JsonObject Teams(NotificationMessage m, string externalUrl) => new()

@@ -118,4 +118,21 @@ public sealed class ChatRobotDeliveryTests : IAsyncLifetime
 
         Assert.All(await _store.ListOutboxAsync(new OutboxQuery(IncidentId: 42)), row => Assert.Equal(OutboxStatus.Delivered, row.Status));
     }
+
+    [Fact]
+    public void Alert_text_cannot_mention_a_whole_slack_channel_or_disguise_a_link()
+    {
+        var hostile = "<!channel> <https://evil.example|Open in Vigil> & more";
+        var message = new NotificationMessage("chat", "firing", "{}:{alertname=\"DiskFull\"}", 42, "DiskFull " + hostile, "triggered",
+            new Dictionary<string, string> { ["alertname"] = "DiskFull" },
+            [new NotifiedAlert("firing", new Dictionary<string, string> { ["alertname"] = "DiskFull" },
+                new Dictionary<string, string> { ["summary"] = hostile }, T0, T0.AddHours(1), "", "00112233aabbccdd")]);
+
+        var slack = ChatPayloads.Slack(message, null, "https://vigil.example.com");
+
+        var texts = new[] { slack["text"], slack["attachments"]![0]!["text"], slack["attachments"]![0]!["title"] }.Select(t => t!.GetValue<string>()).ToList();
+        Assert.All(texts, text => Assert.DoesNotContain("<", text, StringComparison.Ordinal));
+        Assert.Contains("&lt;!channel&gt; &lt;https://evil.example|Open in Vigil&gt; &amp; more", texts[1], StringComparison.Ordinal);
+        Assert.Equal("https://vigil.example.com/#/incidents/42", slack["attachments"]![0]!["title_link"]!.GetValue<string>());
+    }
 }
