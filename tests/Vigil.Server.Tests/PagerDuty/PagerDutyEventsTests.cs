@@ -158,6 +158,8 @@ public abstract partial class PagerDutyEventsTests(Backend backend) : IAsyncLife
     [InlineData("dedup key too long", "'dedup_key' is too long")]
     [InlineData("not json", "not valid JSON")]
     [InlineData("key twice", "not valid JSON")]
+    [InlineData("nul in dedup key", "'dedup_key' contains a NUL character")]
+    [InlineData("source too long", "'source' is too long")]
     public async Task Bad_events_are_refused_with_400_and_pagerdutys_error_shape(string problem, string expected)
     {
         object body = problem switch
@@ -169,6 +171,8 @@ public abstract partial class PagerDutyEventsTests(Backend backend) : IAsyncLife
             "unknown key" => new { routing_key = new string('z', 32), event_action = "trigger", payload = new { summary = "x", source = "y", severity = "info" } },
             "dedup key too long" => new { routing_key = CheckoutKey, event_action = "resolve", dedup_key = new string('d', 256) },
             "key twice" => $$$"""{"routing_key":"{{{CheckoutKey}}}","routing_key":"x","event_action":"trigger","payload":{"summary":"x","source":"y","severity":"info"}}""",
+            "nul in dedup key" => new { routing_key = CheckoutKey, event_action = "trigger", dedup_key = "a\0b", payload = new { summary = "x", source = "y", severity = "info" } },
+            "source too long" => new { routing_key = CheckoutKey, event_action = "trigger", payload = new { summary = "x", source = new string('y', 1025), severity = "info" } },
             _ => "{not json",
         };
         using var response = body is string raw ? await _anonymous.PostAsync("/v2/enqueue", Http.Json(raw)) : await _anonymous.PostAsync("/v2/enqueue", Http.Json(body));
@@ -177,6 +181,19 @@ public abstract partial class PagerDutyEventsTests(Backend backend) : IAsyncLife
         Assert.Equal("invalid event", json["status"]!.GetValue<string>());
         Assert.Equal("Event object is invalid", json["message"]!.GetValue<string>());
         Assert.Contains(json["errors"]!.AsArray(), e => e!.GetValue<string>().Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Triggers_for_one_new_key_at_once_make_one_alert_that_one_resolve_ends()
+    {
+        var sends = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => SendAsync(Trigger("same-time"))));
+        Assert.All(sends, s => Assert.Equal(HttpStatusCode.Accepted, s.Status));
+        var filter = "/api/v2/alerts?filter=" + Uri.EscapeDataString("dedup_key=\"same-time\"");
+        Assert.Single((await _vigil.Client.GetJsonAsync(filter)).AsArray());
+
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(new { routing_key = CheckoutKey, event_action = "resolve", dedup_key = "same-time" })).Status);
+
+        Assert.Empty((await _vigil.Client.GetJsonAsync(filter)).AsArray());
     }
 
     [Fact]

@@ -81,10 +81,28 @@ public static class PagerDutyEndpoints
             // The key itself is never echoed: it is a credential.
             return Invalid(["'routing_key' is not a known integration key"]);
         }
-        var now = time.GetUtcNow();
         var dedupKey = e.DedupKey ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        // Events for one key take turns: two triggers at once (a sender retrying a request that timed out) each found no
+        // firing alert and made one, each with its own pd_alert_id, and a resolve ended only one of them.
+        var turn = KeyTurns[(int)((uint)StringComparer.Ordinal.GetHashCode(integration.Name + "\n" + dedupKey) % (uint)KeyTurns.Length)];
+        await turn.WaitAsync(context.RequestAborted);
+        try
+        {
+            return await ApplyAsync(e, integration, dedupKey, pipeline, time, context.RequestAborted);
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
+
+    private static readonly SemaphoreSlim[] KeyTurns = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
+    private static async Task<IResult> ApplyAsync(PagerDutyEvent e, PagerDutyIntegration integration, string dedupKey, AlertPipeline pipeline,
+        TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
         var actor = $"integration:{integration.Name}";
-        var ct = context.RequestAborted;
         var existing = Current(pipeline, integration, dedupKey, now);
         string outcome;
         switch (e.Action)

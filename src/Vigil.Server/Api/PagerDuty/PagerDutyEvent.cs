@@ -29,6 +29,9 @@ internal sealed record PagerDutyEvent(
     private static readonly string[] Actions = ["trigger", "acknowledge", "resolve"];
     private static readonly string[] Severities = ["critical", "error", "warning", "info"];
 
+    /// <summary>Longest string field other than the summary (which has its own limit): they become labels.</summary>
+    private const int MaxField = 1024;
+
     public static PagerDutyEvent? Parse(JsonNode? root, List<string> errors)
     {
         if (root is not JsonObject body)
@@ -127,7 +130,19 @@ internal sealed record PagerDutyEvent(
         }
         if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
         {
-            return value.GetValue<string>();
+            var text = value.GetValue<string>();
+            if (text.Contains('\0', StringComparison.Ordinal))
+            {
+                // These become alert labels: PostgreSQL cannot store NUL in text, and the native and Alertmanager paths refuse it.
+                errors.Add($"'{name}' contains a NUL character");
+                return null;
+            }
+            if (text.Length > MaxField && name != "summary")
+            {
+                errors.Add($"'{name}' is too long: {text.Length} characters (must be at most {MaxField})");
+                return null;
+            }
+            return text;
         }
         errors.Add($"'{name}' must be a string");
         return null;
