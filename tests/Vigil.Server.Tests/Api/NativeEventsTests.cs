@@ -32,6 +32,22 @@ public abstract class NativeEventsTests(Backend backend) : IAsyncLifetime
         Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
     }
 
+    [Fact]
+    public async Task An_events_key_is_one_alert_whatever_its_severity_and_a_resolve_need_not_repeat_it()
+    {
+        var trigger = new { action = "trigger", source = "nagios", service = "checkout", severity = "warning", summary = "p99 high", dedup_key = "p99" };
+        using var first = await _vigil.Client.PostAsync("/api/v1/events", Http.Json(trigger));
+        using var worse = await _vigil.Client.PostAsync("/api/v1/events", Http.Json(trigger with { severity = "critical" }));
+
+        var firing = (await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray();
+        Assert.Equal("critical", Assert.Single(firing)!["labels"]!["severity"]!.GetValue<string>());
+
+        using var resolve = await _vigil.Client.PostAsync("/api/v1/events", Http.Json(new { action = "resolve", source = "nagios", service = "checkout", dedup_key = "p99" }));
+
+        Assert.Equal(HttpStatusCode.Accepted, resolve.StatusCode);
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
+    }
+
     [Theory]
     [InlineData("label", "a\0b", "contains a NUL character")]
     [InlineData("annotation", "a\0b", "contains a NUL character")]

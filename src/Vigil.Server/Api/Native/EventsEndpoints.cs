@@ -33,21 +33,54 @@ public static class EventsEndpoints
         }
         var errors = new List<string>();
         var alerts = new List<Alert>(events.Count);
+        var ended = new List<Alert>();
         for (var i = 0; i < events.Count; i++)
         {
             var alert = ToAlert(events[i], events.Count == 1 ? "event" : $"event {i}", now, settings, errors);
-            if (alert is not null)
+            if (alert is null)
             {
-                alerts.Add(alert);
+                continue;
             }
+            // ToAlert refused a null event, so this one is there.
+            var posted = events[i]!;
+            List<Alert> sameKey = posted.Labels?.ContainsKey(AlertLabels.Severity) == true ? [] : FiringWithOtherSeverity(pipeline, alert, now);
+            if (posted.Action?.ToLowerInvariant() == "resolve" && sameKey.Count > 0)
+            {
+                // A resolve need not repeat the trigger's severity: the firing alert of the key is the one it ends.
+                ended.AddRange(sameKey);
+                continue;
+            }
+            // A trigger whose severity changed replaces the key's alert instead of firing beside it.
+            ended.AddRange(sameKey);
+            alerts.Add(alert);
         }
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
+        alerts.AddRange(ended.DistinctBy(a => a.Fingerprint).Select(a => a with { EndsAt = now, UpdatedAt = now, Timeout = false }));
         await pipeline.IngestAsync(alerts, context.RequestAborted);
         return Results.Json(new EventsAccepted(alerts.Count, alerts.Select(a => a.Fingerprint.ToString()).ToList()),
             NativeJson.Default.EventsAccepted, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
+    /// The firing alerts of the same event key (source, service, dedup_key, extra labels) under another severity label:
+    /// the severity is a label for routing, but the key is what identifies an event's alert.
+    /// </summary>
+    private static List<Alert> FiringWithOtherSeverity(AlertPipeline pipeline, Alert alert, DateTimeOffset now)
+    {
+        var severity = alert.Labels.Get(AlertLabels.Severity);
+        var found = new List<Alert>();
+        foreach (var other in pipeline.Alerts.All)
+        {
+            if (!other.IsResolvedAt(now) && other.Labels.Get(AlertLabels.Severity) != severity && other.Labels.Count == alert.Labels.Count
+                && other.Labels.All(l => l.Key == AlertLabels.Severity || alert.Labels.Get(l.Key) == l.Value))
+            {
+                found.Add(other);
+            }
+        }
+        return found;
     }
 
     /// <summary>
@@ -172,8 +205,9 @@ public static class EventsEndpoints
             return null;
         }
         var at = e.Timestamp ?? now;
-        // Severity is an annotation-like attribute that may change between events of one key, but Prometheus
-        // convention (and routing) needs it as a label; it is part of identity only if the sender puts it in labels.
+        // Severity may change between events of one key, but Prometheus convention (and routing) needs it as a label:
+        // the endpoint ends the key's alert under its old severity (see FiringWithOtherSeverity) unless the sender put
+        // severity in labels itself, which makes it part of the identity.
         labels.TryAdd(AlertLabels.Severity, severity);
         return action == "resolve"
             ? new Alert(LabelSet.From(labels), LabelSet.From(annotations), at, now, "", now)
