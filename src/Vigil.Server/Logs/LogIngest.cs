@@ -116,36 +116,42 @@ public sealed partial class LogIngest
     private async Task<int> MineAndCommitAsync(List<(LogSourceState State, List<LogLine> Lines)> sources, LogBatch batch, List<Alert> alerts, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
-        var mined = new List<(LogSourceState State, Dictionary<long, long> Touched)>(sources.Count);
-        var changes = new List<ChangeSet>(sources.Count);
-        var accepted = 0;
-        foreach (var (state, lines) in sources)
+        // Every reload first: one failing after another source had mined would leave that source ahead of storage.
+        foreach (var (state, _) in sources)
         {
             if (state.AheadOfStorage)
             {
                 await ReloadAsync(state, ct);
             }
-            ApplySettings(state);
-            var (sourceChanges, touched, sourceAccepted) = Mine(state, lines, batch, now);
-            if (sourceAccepted > 0)
-            {
-                mined.Add((state, touched));
-                changes.Add(sourceChanges);
-                accepted += sourceAccepted;
-            }
         }
-        if (changes.Count == 0)
-        {
-            return 0;
-        }
+        var mined = new List<(LogSourceState State, Dictionary<long, long> Touched)>(sources.Count);
+        var changes = new List<ChangeSet>(sources.Count);
+        var learning = new List<LogSourceState>(sources.Count);
+        var accepted = 0;
         try
         {
+            foreach (var (state, lines) in sources)
+            {
+                learning.Add(state);
+                ApplySettings(state);
+                var (sourceChanges, touched, sourceAccepted) = Mine(state, lines, batch, now);
+                if (sourceAccepted > 0)
+                {
+                    mined.Add((state, touched));
+                    changes.Add(sourceChanges);
+                    accepted += sourceAccepted;
+                }
+            }
+            if (changes.Count == 0)
+            {
+                return 0;
+            }
             // Not cancellable: the miners have already learned the batch, and storage must not fall behind them.
             await _store.ApplyAsync(changes, CancellationToken.None);
         }
         catch
         {
-            foreach (var (state, _) in mined)
+            foreach (var state in learning)
             {
                 state.AheadOfStorage = true;
             }

@@ -209,6 +209,7 @@ public sealed partial class MetricIngest
             journal.MetricSamples.Add(new MetricSampleRecord(seriesId, ticks, value, recordedAt));
         }
         var rows = new List<(MetricSeriesState State, int FailedCommits)>();
+        Exception? failure = null;
         if (rowsWanted)
         {
             await _rowWrites.WaitAsync(CancellationToken.None);
@@ -221,7 +222,8 @@ public sealed partial class MetricIngest
                 {
                     lock (state.Gate)
                     {
-                        if (state.HoldsUnjournaledSamples)
+                        // A series deleted meanwhile stays deleted: its row must not be written back.
+                        if (state.HoldsUnjournaledSamples && _series.TryGetValue(state.Key.Id, out var current) && ReferenceEquals(current, state))
                         {
                             journal.MetricSeries.Add(Record(state, state.Detector, state.Kind, _time.GetUtcNow()));
                             rows.Add((state, state.FailedJournalCommits));
@@ -231,7 +233,7 @@ public sealed partial class MetricIngest
             }
             await _store.ApplyAsync([journal], CancellationToken.None);
         }
-        catch
+        catch (Exception ex)
         {
             foreach (var state in series)
             {
@@ -240,8 +242,7 @@ public sealed partial class MetricIngest
                     state.JournalCommitFailed();
                 }
             }
-            await SendAlertsAsync(alerts);
-            throw;
+            failure = ex;
         }
         finally
         {
@@ -249,6 +250,12 @@ public sealed partial class MetricIngest
             {
                 _rowWrites.Release();
             }
+        }
+        if (failure is not null)
+        {
+            // Sent after the row writes are released: checkpoints, relearns and deletes need not wait for the pipeline.
+            await SendAlertsAsync(alerts);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
         foreach (var (state, failedCommits) in rows)
         {

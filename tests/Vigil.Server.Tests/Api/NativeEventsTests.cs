@@ -33,6 +33,19 @@ public abstract class NativeEventsTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_resolve_ends_its_keys_alerts_under_every_severity()
+    {
+        // One batch can leave a key firing under two severities (each event is checked against what was stored before).
+        var warning = new { action = "trigger", source = "nagios", service = "checkout", severity = "warning", summary = "p99 high", dedup_key = "twice" };
+        using var both = await _vigil.Client.PostAsync("/api/v1/events", Http.Json(new[] { warning, warning with { severity = "critical" } }));
+        Assert.Equal(2, (await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray().Count);
+
+        using var resolve = await _vigil.Client.PostAsync("/api/v1/events", Http.Json(new { action = "resolve", source = "nagios", service = "checkout", severity = "warning", dedup_key = "twice" }));
+
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
+    }
+
+    [Fact]
     public async Task An_events_key_is_one_alert_whatever_its_severity_and_a_resolve_need_not_repeat_it()
     {
         var trigger = new { action = "trigger", source = "nagios", service = "checkout", severity = "warning", summary = "p99 high", dedup_key = "p99" };

@@ -14,6 +14,9 @@ public class InterceptedStore : DispatchProxy
     /// <summary>Runs before each commit; throwing fails it, awaiting delays it.</summary>
     public Func<IReadOnlyList<ChangeSet>, Task>? BeforeApply { get; set; }
 
+    /// <summary>Reads (by method name, e.g. ListLogSourcesAsync) that fail as if storage were unreachable.</summary>
+    public HashSet<string> FailingReads { get; } = [];
+
     public static (IVigilStore Store, InterceptedStore Hook) Wrap(IVigilStore inner)
     {
         var store = Create<IVigilStore, InterceptedStore>();
@@ -27,6 +30,10 @@ public class InterceptedStore : DispatchProxy
         if (method!.Name == nameof(IVigilStore.ApplyAsync) && BeforeApply is { } before)
         {
             return ApplyAfter(before, (IReadOnlyList<ChangeSet>)args![0]!, (CancellationToken)args[1]!);
+        }
+        if (FailingReads.Contains(method.Name))
+        {
+            throw new IOException($"{method.Name}: storage unreachable (simulated)");
         }
         try
         {

@@ -90,6 +90,26 @@ public abstract class LogCommitTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reload_that_fails_leaves_no_other_source_of_the_request_ahead_of_storage()
+    {
+        var (store, hook) = InterceptedStore.Wrap(RealStore);
+        var ingest = IngestOn(store);
+        const string Both = "{\"source\":\"a\",\"message\":\"hello from a\"}\n{\"source\":\"b\",\"message\":\"hello from b\"}\n";
+        await ingest.IngestAsync(Ndjson(Both), CancellationToken.None);
+        hook.BeforeApply = DiskFull;
+        await Assert.ThrowsAsync<IOException>(() => ingest.IngestAsync(Text("b", "hello from b\n"), CancellationToken.None));
+        hook.BeforeApply = null;
+
+        // b must be reloaded before its next lines, and storage is still unreachable for that read.
+        hook.FailingReads.Add(nameof(IVigilStore.ListLogSourcesAsync));
+        await Assert.ThrowsAsync<IOException>(() => ingest.IngestAsync(Ndjson(Both), CancellationToken.None));
+        hook.FailingReads.Clear();
+        await ingest.IngestAsync(Ndjson(Both), CancellationToken.None); // the client's retry
+
+        Assert.Equal((2L, 2L), (await StoredLinesAsync("a"), await StoredLinesAsync("b")));
+    }
+
+    [Fact]
     public async Task A_flood_of_new_error_patterns_raises_no_more_alerts_than_the_storm_guard_allows()
     {
         var ingest = _vigil.Services.GetRequiredService<LogIngest>();

@@ -43,23 +43,21 @@ public static class EventsEndpoints
             }
             // ToAlert refused a null event, so this one is there.
             var posted = events[i]!;
-            List<Alert> sameKey = posted.Labels?.ContainsKey(AlertLabels.Severity) == true ? [] : FiringWithOtherSeverity(pipeline, alert, now);
-            if (posted.Action?.ToLowerInvariant() == "resolve" && sameKey.Count > 0)
+            // The key's alerts under another severity end: a resolve need not repeat the trigger's severity, and a
+            // trigger whose severity changed replaces the key's alert instead of firing beside it.
+            if (posted.Labels?.ContainsKey(AlertLabels.Severity) != true)
             {
-                // A resolve need not repeat the trigger's severity: the firing alert of the key is the one it ends.
-                ended.AddRange(sameKey);
-                continue;
+                ended.AddRange(FiringWithOtherSeverity(pipeline, alert, now));
             }
-            // A trigger whose severity changed replaces the key's alert instead of firing beside it.
-            ended.AddRange(sameKey);
             alerts.Add(alert);
         }
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
-        alerts.AddRange(ended.DistinctBy(a => a.Fingerprint).Select(a => a with { EndsAt = now, UpdatedAt = now, Timeout = false }));
-        await pipeline.IngestAsync(alerts, context.RequestAborted);
+        var endings = ended.DistinctBy(a => a.Fingerprint).Where(e => !alerts.Any(a => a.Fingerprint == e.Fingerprint))
+            .Select(a => a with { EndsAt = now, UpdatedAt = now, Timeout = false });
+        await pipeline.IngestAsync([.. alerts, .. endings], context.RequestAborted);
         return Results.Json(new EventsAccepted(alerts.Count, alerts.Select(a => a.Fingerprint.ToString()).ToList()),
             NativeJson.Default.EventsAccepted, statusCode: StatusCodes.Status202Accepted);
     }
