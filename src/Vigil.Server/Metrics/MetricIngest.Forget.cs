@@ -57,18 +57,8 @@ public sealed partial class MetricIngest
 
     /// <summary>Commits a deletion after any checkpoint under way: that checkpoint may hold a snapshot of the series,
     /// taken before it left memory, and would otherwise write its row back after the delete.</summary>
-    private async Task ApplyRowWriteAsync(ChangeSet changes, CancellationToken ct)
-    {
-        await _rowWrites.WaitAsync(ct);
-        try
-        {
-            await _store.ApplyAsync([changes], ct);
-        }
-        finally
-        {
-            _rowWrites.Release();
-        }
-    }
+    private Task ApplyRowWriteAsync(ChangeSet changes, CancellationToken ct) =>
+        InRowWriteTurnAsync(() => _store.ApplyAsync([changes], ct), ct);
 
     /// <summary>
     /// Takes a series out of memory unless <paramref name="stillWanted"/> says otherwise (judged under its gate, so a

@@ -25,20 +25,10 @@ public sealed partial class MetricIngest
     /// series' journaled samples are dropped (a restart must not replay what came before into them) and the audit log
     /// records who did it; if that write fails nothing changes.
     /// </summary>
-    private async Task<IReadOnlyList<MetricSeriesState>> RelearnAsync(IReadOnlyList<MetricSeriesState> states, string actor, CancellationToken ct)
-    {
-        // Held until the fresh detectors are in place: two relearns of one series (a double click) take turns, so the
-        // second sees the first one's rule, and a checkpoint's older snapshot cannot land after the fresh row.
-        await _rowWrites.WaitAsync(ct);
-        try
-        {
-            return await RelearnRowsAsync(states, actor, ct);
-        }
-        finally
-        {
-            _rowWrites.Release();
-        }
-    }
+    /// <remarks>Held until the fresh detectors are in place: two relearns of one series (a double click) take turns, so
+    /// the second sees the first one's rule, and a checkpoint's older snapshot cannot land after the fresh row.</remarks>
+    private Task<IReadOnlyList<MetricSeriesState>> RelearnAsync(IReadOnlyList<MetricSeriesState> states, string actor, CancellationToken ct) =>
+        InRowWriteTurnAsync(() => RelearnRowsAsync(states, actor, ct), ct);
 
     private async Task<IReadOnlyList<MetricSeriesState>> RelearnRowsAsync(IReadOnlyList<MetricSeriesState> states, string actor, CancellationToken ct)
     {

@@ -400,18 +400,25 @@ public sealed partial class MetricIngest
     /// <paramref name="everything"/>, at shutdown) in one commit, and prunes the journaled samples every saved state
     /// already reflects: those recorded before the checkpoint began and before the oldest change still unsaved.
     /// </summary>
-    public async Task SaveAsync(CancellationToken ct, bool everything = false)
+    public Task SaveAsync(CancellationToken ct, bool everything = false) =>
+        InRowWriteTurnAsync(() => SaveRowsAsync(ct, everything), ct);
+
+    /// <summary>Runs <paramref name="write"/> holding <see cref="_rowWrites"/>: from its snapshot to its commit.</summary>
+    private async Task<T> InRowWriteTurnAsync<T>(Func<Task<T>> write, CancellationToken ct)
     {
         await _rowWrites.WaitAsync(ct);
         try
         {
-            await SaveRowsAsync(ct, everything);
+            return await write();
         }
         finally
         {
             _rowWrites.Release();
         }
     }
+
+    private Task InRowWriteTurnAsync(Func<Task> write, CancellationToken ct) =>
+        InRowWriteTurnAsync(async () => { await write(); return true; }, ct);
 
     private async Task SaveRowsAsync(CancellationToken ct, bool everything)
     {

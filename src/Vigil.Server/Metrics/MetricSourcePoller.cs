@@ -42,7 +42,7 @@ public sealed partial class MetricSourcePoller(MetricIngest ingest, ConfigHolder
                 var result = await ingest.IngestAsync(samples, alerting: backfilled, ct);
                 // An empty answer is not an error (a selector whose targets are gone) but usually a misspelled query.
                 var note = polled.Series == 0 ? "the query returned no series"
-                    : polled.InvalidSeries > 0 ? $"{polled.InvalidSeries} of {polled.Series} series left out: a label value with a NUL or over 1,024 characters, or more than 32 labels"
+                    : polled.InvalidSeries > 0 ? FormattableString.Invariant($"{polled.InvalidSeries} of {polled.Series} series left out: a label value with a NUL or over {MetricBatchParser.MaxLabelValueLength:N0} characters, or more than {MetricBatchParser.MaxLabels} labels")
                     : null;
                 if (status.Succeeded(now, result.Series, samples.Count, polled.Series == 0, note) && note is not null)
                 {

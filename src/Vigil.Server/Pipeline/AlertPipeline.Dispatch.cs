@@ -33,13 +33,13 @@ public sealed partial class AlertPipeline
 
     private async Task StartDispatcherAsync(CancellationToken ct)
     {
-        _dispatcher = await BuildDispatcherAsync(Config.Current, ct);
+        SwapIn(await LoadDispatcherAsync(Config.Current, ct));
         await LoadEscalationsAsync(ct);
         _loop = Task.Run(RunLoopAsync, CancellationToken.None);
     }
 
-    /// <summary>Restores the dispatcher from stored group records and incidents, then replays every stored alert.</summary>
-    private async Task<Dispatcher> BuildDispatcherAsync(VigilConfig config, CancellationToken ct)
+    /// <summary>A dispatcher restored from stored group records and incidents; <see cref="SwapIn"/> gives it the alerts.</summary>
+    private async Task<Dispatcher> LoadDispatcherAsync(VigilConfig config, CancellationToken ct)
     {
         var groups = await _store.LoadGroupsAsync(ct);
         var incidents = new Dictionary<long, Incident>();
@@ -54,12 +54,23 @@ public sealed partial class AlertPipeline
                 incidents[id] = referenced;
             }
         }
-        var dispatcher = new Dispatcher(config, await _store.GetMaxIncidentIdAsync(ct), groups, incidents.Values);
-        foreach (var alert in Alerts.All)
+        return new Dispatcher(config, await _store.GetMaxIncidentIdAsync(ct), groups, incidents.Values);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="dispatcher"/> the one in use once it has observed every alert, under the dispatcher lock:
+    /// an alert committed while it was being made was observed by the old one only.
+    /// </summary>
+    private void SwapIn(Dispatcher dispatcher)
+    {
+        lock (_dispatcherLock)
         {
-            dispatcher.Observe(alert);
+            foreach (var alert in Alerts.All)
+            {
+                dispatcher.Observe(alert);
+            }
+            _dispatcher = dispatcher;
         }
-        return dispatcher;
     }
 
     /// <summary>
@@ -73,16 +84,7 @@ public sealed partial class AlertPipeline
         {
             return;
         }
-        var rebuilt = await BuildDispatcherAsync(Config.Current, ct);
-        lock (_dispatcherLock)
-        {
-            // Alerts committed while it was being built were observed by the old dispatcher only.
-            foreach (var alert in Alerts.All)
-            {
-                rebuilt.Observe(alert);
-            }
-            _dispatcher = rebuilt;
-        }
+        SwapIn(await LoadDispatcherAsync(Config.Current, ct));
         _dispatcherAheadOfStore = false;
         _logger.LogWarning("Dispatcher rebuilt from storage after a failed commit");
     }
@@ -294,15 +296,12 @@ public sealed partial class AlertPipeline
                 return $"cannot read the config file: {ex.Message}";
             }
             // Carry the groups and incidents over in memory; groups the new routes cannot reach resolve on the next flush.
+            Dispatcher carried;
             lock (_dispatcherLock)
             {
-                var rebuilt = new Dispatcher(config, _dispatcher.LastIncidentId, _dispatcher.ExportGroups(), _dispatcher.TrackedIncidents);
-                foreach (var alert in Alerts.All)
-                {
-                    rebuilt.Observe(alert);
-                }
-                _dispatcher = rebuilt;
+                carried = new Dispatcher(config, _dispatcher.LastIncidentId, _dispatcher.ExportGroups(), _dispatcher.TrackedIncidents);
             }
+            SwapIn(carried);
             var audit = new ChangeSet();
             audit.Audit.Add(new AuditEntry(_time.GetUtcNow(), actor, "config.reload", Settings.ConfigFile ?? "<built-in>", "configuration reloaded"));
             await _store.ApplyAsync([audit], ct);

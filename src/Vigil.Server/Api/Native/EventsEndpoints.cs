@@ -68,14 +68,16 @@ public static class EventsEndpoints
     /// </summary>
     private static List<Alert> FiringWithOtherSeverity(AlertPipeline pipeline, Alert alert, DateTimeOffset now)
     {
+        // An event's severity is one of four, so the other alerts of its key are looked up by their labels, not
+        // searched for among every stored alert.
         var severity = alert.Labels.Get(AlertLabels.Severity);
         var found = new List<Alert>();
-        foreach (var other in pipeline.Alerts.All)
+        foreach (var other in Severities.Where(s => s != severity))
         {
-            if (!other.IsResolvedAt(now) && other.Labels.Get(AlertLabels.Severity) != severity && other.Labels.Count == alert.Labels.Count
-                && other.Labels.All(l => l.Key == AlertLabels.Severity || alert.Labels.Get(l.Key) == l.Value))
+            var labels = LabelSet.From(alert.Labels.Select(l => l.Key == AlertLabels.Severity ? KeyValuePair.Create(l.Key, other) : l));
+            if (pipeline.Alerts.Get(labels.Fingerprint()) is { } firing && !firing.IsResolvedAt(now) && firing.Labels.Equals(labels))
             {
-                found.Add(other);
+                found.Add(firing);
             }
         }
         return found;
