@@ -83,7 +83,7 @@ public sealed class MetricsUiTests
         await Assertions.Expect(readout).ToContainTextAsync("· 95 ·");
         await Assertions.Expect(readout).ToContainTextAsync("anomaly (spike)"); // the signal in words, not the API's "Spike"
         var area = chart.GetByTestId("chart-hover-area");
-        var box = (await area.BoundingBoxAsync())!;
+        var box = await DrawnBoxAsync(area);
         await area.HoverAsync(new() { Position = new() { X = 1, Y = box.Height / 2 } });
         await Assertions.Expect(readout).ToContainTextAsync("learning (no expected range yet)"); // the first point, warming up
         await Assertions.Expect(readout).Not.ToContainTextAsync("Latest");
@@ -159,7 +159,7 @@ public sealed class MetricsUiTests
 
         // The pointer on the chart: the re-read waits, the readout stays.
         var area = detail.GetByTestId("metric-chart").GetByTestId("chart-hover-area");
-        var box = (await area.BoundingBoxAsync())!;
+        var box = await DrawnBoxAsync(area);
         await area.HoverAsync(new() { Position = new() { X = 1, Y = box.Height / 2 } });
         await page.Clock.FastForwardAsync("00:31");
         await Task.Delay(500); // room for the request event of a re-read the timer would have started
@@ -262,7 +262,7 @@ public sealed class MetricsUiTests
         await Assertions.Expect(hourly.GetByTestId("metric-forecast-cone")).ToHaveCountAsync(1);
         await Assertions.Expect(hourly.GetByTestId("metric-capacity-threshold")).ToHaveCountAsync(1);
         var area = hourly.GetByTestId("chart-hover-area");
-        var box = (await area.BoundingBoxAsync())!;
+        var box = await DrawnBoxAsync(area);
         await area.HoverAsync(new() { Position = new() { X = 1, Y = box.Height / 2 } });
         await Assertions.Expect(hourly.GetByTestId("metric-readout")).ToContainTextAsync("mean of the hour 80");
         Assert.Empty(chromium.ConsoleErrors);
@@ -283,5 +283,14 @@ public sealed class MetricsUiTests
 
         await Assertions.Expect(chromium.Page.GetByTestId("metric-capacity")).ToContainTextAsync("past 90 since ");
         Assert.Empty(chromium.ConsoleErrors);
+    }
+
+    /// <summary>The chart's hover area once drawn: the chart is redrawn when its series changes, and a box measured
+    /// mid-redraw is null (a detached element).</summary>
+    private static async Task<LocatorBoundingBoxResult> DrawnBoxAsync(ILocator area)
+    {
+        LocatorBoundingBoxResult? box = null;
+        await Eventually.TrueAsync(async () => (box = await area.BoundingBoxAsync()) is not null, TimeSpan.FromSeconds(10), "the chart's hover area is drawn");
+        return box!;
     }
 }
