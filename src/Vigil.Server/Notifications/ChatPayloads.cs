@@ -44,6 +44,32 @@ public static class ChatPayloads
     internal static string SlackEscaped(string text) =>
         text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Teams' Adaptive Cards, DingTalk and WeCom render markdown, so an alert's text could carry a disguised link
+    /// ("[Open in Vigil](https://evil.example)"), an image, emphasis that hides text, or WeCom's "&lt;@all&gt;" mention and
+    /// &lt;font&gt; tags. What the alert's sender wrote is therefore shown literally: CommonMark's backslash escape for the
+    /// characters that open inline markdown, HTML entities for &amp;, &lt; and &gt; (understood also by renderers that
+    /// ignore backslashes), and line breaks made spaces so a value cannot start a heading, list or quote of its own.
+    /// Vigil's own markup around it (headings, bold, list items, its links) is written unescaped.
+    /// </summary>
+    internal static string MarkdownEscaped(string text)
+    {
+        var escaped = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            _ = c switch
+            {
+                '&' => escaped.Append("&amp;"),
+                '<' => escaped.Append("&lt;"),
+                '>' => escaped.Append("&gt;"),
+                '\\' or '`' or '*' or '_' or '[' or ']' or '~' or '|' or '!' => escaped.Append('\\').Append(c),
+                '\r' or '\n' or '\u2028' or '\u2029' => escaped.Append(' '),
+                _ => escaped.Append(c),
+            };
+        }
+        return escaped.ToString();
+    }
+
     /// <summary>Microsoft Teams (Workflows / Power Automate webhook): an Adaptive Card in a message, as Alertmanager's msteamsv2.</summary>
     public static JsonObject Teams(NotificationMessage m, string externalUrl) => new()
     {
@@ -61,13 +87,13 @@ public static class ChatPayloads
                     new JsonObject
                     {
                         ["type"] = "TextBlock",
-                        ["text"] = MessageText.Subject(m),
+                        ["text"] = MessageText.Subject(m, MarkdownEscaped),
                         ["weight"] = "Bolder",
                         ["size"] = "Medium",
                         ["wrap"] = true,
                         ["color"] = m.Status == "resolved" ? "Good" : "Attention",
                     },
-                    new JsonObject { ["type"] = "TextBlock", ["text"] = MessageText.Body(m, externalUrl), ["wrap"] = true }),
+                    new JsonObject { ["type"] = "TextBlock", ["text"] = MessageText.Body(m, externalUrl, MarkdownEscaped), ["wrap"] = true }),
                 ["actions"] = new JsonArray(new JsonObject
                 {
                     ["type"] = "Action.OpenUrl",
@@ -123,15 +149,15 @@ public static class ChatPayloads
     private static string Markdown(NotificationMessage m, string externalUrl)
     {
         var text = new StringBuilder();
-        text.Append("### ").Append(MessageText.Subject(m)).Append("\n\n");
+        text.Append("### ").Append(MessageText.Subject(m, MarkdownEscaped)).Append("\n\n");
         text.Append("**Status:** ").Append(m.IncidentStatus).Append("  \n");
-        text.Append("**Group:** ").Append(MessageText.Labels(m.GroupLabels)).Append("  \n");
+        text.Append("**Group:** ").Append(MessageText.Labels(m.GroupLabels, MarkdownEscaped)).Append("  \n");
         foreach (var alert in m.Alerts)
         {
-            text.Append("- [").Append(alert.Status).Append("] ").Append(MessageText.Labels(alert.Labels));
+            text.Append("- [").Append(alert.Status).Append("] ").Append(MessageText.Labels(alert.Labels, MarkdownEscaped));
             if (alert.Annotations.TryGetValue("summary", out var summary))
             {
-                text.Append(": ").Append(summary);
+                text.Append(": ").Append(MarkdownEscaped(summary));
             }
             if (MessageText.SourceLink(alert.GeneratorUrl, externalUrl) is { } source)
             {

@@ -33,28 +33,32 @@ internal static class MessageText
             : null;
     }
 
-    /// <summary>"[FIRING:2] HighLatency on checkout", Alertmanager's subject convention.</summary>
-    public static string Subject(NotificationMessage m)
+    /// <summary>"[FIRING:2] HighLatency on checkout", Alertmanager's subject convention. <paramref name="escape"/> is
+    /// applied to what the alert's sender wrote (title, reason), not to Vigil's own words.</summary>
+    public static string Subject(NotificationMessage m, Func<string, string>? escape = null)
     {
+        escape ??= Verbatim;
         var firing = m.Alerts.Count(a => a.Status == "firing");
         var status = m.Status == "resolved" ? "RESOLVED" : $"FIRING:{firing}";
-        var reason = m.Reason is { Length: > 0 } r ? $" ({r})" : "";
+        var reason = m.Reason is { Length: > 0 } r ? $" ({escape(r)})" : "";
         var id = m.IncidentId is { } i ? $" #{i.ToString(CultureInfo.InvariantCulture)}" : "";
-        return $"[{status}]{id} {m.Title}{reason}";
+        return $"[{status}]{id} {escape(m.Title)}{reason}";
     }
 
-    public static string Body(NotificationMessage m, string externalUrl)
+    /// <summary>The plain-text body; <paramref name="escape"/> as in <see cref="Subject"/>.</summary>
+    public static string Body(NotificationMessage m, string externalUrl, Func<string, string>? escape = null)
     {
+        escape ??= Verbatim;
         var text = new StringBuilder();
-        text.Append("Incident: ").Append(m.Title).Append(" (").Append(m.IncidentStatus).Append(")\n");
-        text.Append("Group: ").Append(Labels(m.GroupLabels)).Append('\n');
+        text.Append("Incident: ").Append(escape(m.Title)).Append(" (").Append(m.IncidentStatus).Append(")\n");
+        text.Append("Group: ").Append(Labels(m.GroupLabels, escape)).Append('\n');
         text.Append("Open in Vigil: ").Append(IncidentLink(m, externalUrl)).Append("\n\n");
         foreach (var alert in m.Alerts)
         {
-            text.Append("- [").Append(alert.Status).Append("] ").Append(Labels(alert.Labels)).Append('\n');
+            text.Append("- [").Append(alert.Status).Append("] ").Append(Labels(alert.Labels, escape)).Append('\n');
             foreach (var (name, value) in alert.Annotations.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
-                text.Append("    ").Append(name).Append(": ").Append(value).Append('\n');
+                text.Append("    ").Append(escape(name)).Append(": ").Append(escape(value)).Append('\n');
             }
             if (SourceLink(alert.GeneratorUrl, externalUrl) is { } source)
             {
@@ -64,6 +68,11 @@ internal static class MessageText
         return text.ToString();
     }
 
-    public static string Labels(IReadOnlyDictionary<string, string> labels) =>
-        "{" + string.Join(", ", labels.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}=\"{p.Value}\"")) + "}";
+    public static string Labels(IReadOnlyDictionary<string, string> labels, Func<string, string>? escape = null)
+    {
+        escape ??= Verbatim;
+        return "{" + string.Join(", ", labels.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{escape(p.Key)}=\"{escape(p.Value)}\"")) + "}";
+    }
+
+    private static string Verbatim(string text) => text;
 }

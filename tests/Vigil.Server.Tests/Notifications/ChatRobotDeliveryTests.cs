@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Markdig;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Vigil.Core.Notifications;
@@ -134,5 +136,53 @@ public sealed class ChatRobotDeliveryTests : IAsyncLifetime
         Assert.All(texts, text => Assert.DoesNotContain("<", text, StringComparison.Ordinal));
         Assert.Contains("&lt;!channel&gt; &lt;https://evil.example|Open in Vigil&gt; &amp; more", texts[1], StringComparison.Ordinal);
         Assert.Equal("https://vigil.example.com/#/incidents/42", slack["attachments"]![0]!["title_link"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Alert_text_renders_literally_in_markdown_receivers()
+    {
+        // Rendered by a real CommonMark processor with GitHub's extensions (autolinks, tables, strikethrough…): what
+        // Teams, DingTalk and WeCom render is a subset of it.
+        const string hostile = "[Open in Vigil](https://evil.example/a) ![x](https://evil.example/i.png) <@all> <font color=\"info\">ok</font>"
+            + " **bold** _it_ `code` ~~gone~~ &lt;b&gt; \\[esc\\](https://evil.example/b)\n# Heading\n> quote\n- item";
+        var message = new NotificationMessage("chat", "firing", "{}:{alertname=\"Disk_Full\"}", 42, "Disk_Full " + hostile, "triggered",
+            new Dictionary<string, string> { ["alertname"] = "Disk_Full", ["under_score"] = "a_b_c" },
+            [new NotifiedAlert("firing", new Dictionary<string, string> { ["alertname"] = "Disk_Full", ["pod"] = hostile },
+                new Dictionary<string, string> { ["summary"] = hostile, ["[x](https://evil.example/c)"] = hostile }, T0, T0.AddHours(1),
+                "https://prometheus.example/graph?g0.expr=up", "00112233aabbccdd")]);
+        var pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
+
+        var teams = ChatPayloads.Teams(message, "https://vigil.example.com")["attachments"]![0]!["content"]!["body"]!.AsArray();
+        var markdowns = new Dictionary<string, string>
+        {
+            ["teams title"] = teams[0]!["text"]!.GetValue<string>(),
+            ["teams body"] = teams[1]!["text"]!.GetValue<string>(),
+            ["dingtalk"] = ChatPayloads.DingTalk(message, "https://vigil.example.com")["markdown"]!["text"]!.GetValue<string>(),
+            ["wecom"] = ChatPayloads.WeCom(message, "https://vigil.example.com")["markdown"]!["content"]!.GetValue<string>(),
+        };
+
+        foreach (var (receiver, markdown) in markdowns)
+        {
+            var html = Markdown.ToHtml(markdown, pipeline);
+            // A bare URL may be linked (it shows where it goes); a link whose text hides its target is only Vigil's.
+            foreach (Match link in Regex.Matches(html, "<a href=\"([^\"]*)\">(.*?)</a>"))
+            {
+                var (target, shown) = (link.Groups[1].Value, System.Net.WebUtility.HtmlDecode(link.Groups[2].Value));
+                Assert.True(shown == System.Net.WebUtility.HtmlDecode(target) || !target.Contains("evil", StringComparison.Ordinal),
+                    $"{receiver}: the alert's text made a link \"{shown}\" to {target}");
+            }
+            foreach (var tag in new[] { "<img", "<h1", "<h2", "<blockquote", "<em", "<code", "<del", "<font", "<table" })
+            {
+                Assert.False(html.Contains(tag, StringComparison.Ordinal), $"{receiver}: the alert's text made {tag} …>:\n{html}");
+            }
+            // Vigil's own markup still works: its heading, bold labels and links.
+            Assert.Contains(receiver == "teams title" ? "Disk_Full" : "https://vigil.example.com/#/incidents/42", html, StringComparison.Ordinal);
+            var text = System.Net.WebUtility.HtmlDecode(Regex.Replace(html, "<[^>]*>", ""));
+            Assert.Contains("[Open in Vigil](https://evil.example/a) ![x](https://evil.example/i.png) <@all>", text, StringComparison.Ordinal);
+            Assert.Contains("**bold** _it_ `code` ~~gone~~ &lt;b&gt; \\[esc\\](https://evil.example/b) # Heading > quote - item", text, StringComparison.Ordinal);
+        }
+        Assert.Contains("<h3", Markdown.ToHtml(markdowns["wecom"], pipeline), StringComparison.Ordinal);
+        Assert.Contains("<strong>Status:</strong>", Markdown.ToHtml(markdowns["dingtalk"], pipeline), StringComparison.Ordinal);
+        Assert.Contains("href=\"https://prometheus.example/graph?g0.expr=up\"", Markdown.ToHtml(markdowns["dingtalk"], pipeline), StringComparison.Ordinal);
     }
 }
