@@ -19,7 +19,8 @@ namespace Vigil.Server.Notifications;
 /// </summary>
 public sealed class NotificationSender(TimeProvider time) : IDisposable
 {
-    /// <summary>Per attempt; a slower receiver counts as a timeout and is retried.</summary>
+    /// <summary>Per attempt, all of it (an e-mail's connect, login and send together); a slower receiver counts as a
+    /// timeout and is retried. The outbox worker relies on it: it starts a send only while its claim outlasts it.</summary>
     public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(30);
 
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
@@ -29,11 +30,13 @@ public sealed class NotificationSender(TimeProvider time) : IDisposable
 
     internal async Task<DeliveryResult> SendAsync(IntegrationConfig integration, NotificationMessage message, string externalUrl, CancellationToken ct)
     {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        attempt.CancelAfter(SendTimeout);
         try
         {
             return integration.Kind == IntegrationKind.Email
-                ? await SendEmailAsync(integration.Email!, message, externalUrl, ct)
-                : await PostAsync(integration, message, externalUrl, ct);
+                ? await SendEmailAsync(integration.Email!, message, externalUrl, attempt.Token)
+                : await PostAsync(integration, message, externalUrl, attempt.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -21,8 +21,12 @@ public sealed partial class OutboxWorker(
     TimeProvider time,
     ILogger<OutboxWorker> logger) : BackgroundService
 {
-    /// <summary>How long a claim holds; longer than a send can take, so a live worker never loses its rows.</summary>
+    /// <summary>How long a claim holds. A batch can take longer than that (32 receivers at the send time-out each), so
+    /// a send is started only while the claim outlasts it by <see cref="CommitMargin"/>; the batch's rest is released.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    /// <summary>Time left on the claim after a send for writing its outcome.</summary>
+    public static readonly TimeSpan CommitMargin = TimeSpan.FromSeconds(10);
 
     private const int BatchSize = 32;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
@@ -64,13 +68,33 @@ public sealed partial class OutboxWorker(
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var rows = await store.ClaimOutboxAsync(now, now + Lease, BatchSize, ct);
-        foreach (var row in rows)
+        var claimedUntil = now + Lease;
+        var rows = await store.ClaimOutboxAsync(now, claimedUntil, BatchSize, ct);
+        for (var i = 0; i < rows.Count; i++)
         {
-            var changes = await DeliverAsync(row, ct);
+            if (time.GetUtcNow() + NotificationSender.SendTimeout + CommitMargin > claimedUntil)
+            {
+                // Slow receivers used up the claim: past it another replica may claim these rows too, and a send
+                // started now could finish after that — the same page twice. They are released for the next claim.
+                await ReleaseAsync(rows, i);
+                break;
+            }
+            var changes = await DeliverAsync(rows[i], ct);
             await store.ApplyAsync([changes], ct);
         }
         return rows.Count;
+    }
+
+    private async Task ReleaseAsync(IReadOnlyList<OutboxRecord> rows, int from)
+    {
+        var changes = new ChangeSet();
+        for (var i = from; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            changes.OutboxUpdates.Add(new OutboxUpdate(row.Id, row.Status, row.Attempts, row.NextAttemptAt, row.LastError, row.SentAt));
+        }
+        LogReleased(rows.Count - from);
+        await store.ApplyAsync([changes], CancellationToken.None);
     }
 
     private async Task<ChangeSet> DeliverAsync(OutboxRecord row, CancellationToken ct)
@@ -171,6 +195,9 @@ public sealed partial class OutboxWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id} to {Target} failed (attempt {Attempts}): {Detail}; retry: {Retrying}")]
     private partial void LogFailed(long id, string target, int attempts, string detail, bool retrying);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slow receivers used up the outbox claim; {Count} notification(s) released to be claimed again")]
+    private partial void LogReleased(int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox worker failed; retrying")]
     private partial void LogWorkerFailed(Exception ex);

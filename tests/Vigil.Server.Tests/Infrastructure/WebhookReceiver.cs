@@ -25,6 +25,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>Runs before each request is answered (e.g. to move a fake clock: a slow receiver).</summary>
+    public Func<Task>? BeforeAnswer { get; set; }
+
     public sealed record Received(string Path, string Query, string? Authorization, JsonNode Body);
 
     public static async Task<WebhookReceiver> StartAsync()
@@ -40,6 +43,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = JsonNode.Parse(await reader.ReadToEndAsync())!;
             receiver.Requests.Enqueue(new Received(context.Request.Path, context.Request.QueryString.Value ?? "",
                 context.Request.Headers.Authorization.FirstOrDefault(), body));
+            if (receiver.BeforeAnswer is { } before)
+            {
+                await before();
+            }
             var status = receiver._script.TryDequeue(out var next) ? next : 200;
             return Results.Text(status == 200 ? "{\"errcode\":0,\"code\":0}" : "upstream says no", "application/json", statusCode: status);
         });

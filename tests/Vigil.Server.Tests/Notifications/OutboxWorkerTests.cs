@@ -217,4 +217,39 @@ public sealed class OutboxWorkerTests : IAsyncLifetime
         Assert.Equal(1, row.Attempts);
         Assert.Contains("connection", row.LastError, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task Slow_receivers_never_make_a_second_replica_send_the_same_notification()
+    {
+        // Ten notifications, each receiver taking 25 s: the whole batch outlasts its 2-minute claim. A second replica
+        // claims whatever it can the moment the first one's claim has run out, and again once the first is done.
+        for (var i = 0; i < 10; i++)
+        {
+            await QueueAsync("receiver:ops/webhook/0", Message(fingerprint: $"00112233aabbcc{i:d2}"));
+        }
+        var claimedByOther = new List<long>();
+        async Task OtherReplicaClaims() =>
+            claimedByOther.AddRange((await _store.ClaimOutboxAsync(_time.GetUtcNow(), _time.GetUtcNow() + OutboxWorker.Lease, 32)).Select(r => r.Id));
+        _receiver.BeforeAnswer = async () =>
+        {
+            _time.Advance(TimeSpan.FromSeconds(25));
+            if (_time.GetUtcNow() > T0 + OutboxWorker.Lease && claimedByOther.Count == 0)
+            {
+                await OtherReplicaClaims();
+            }
+        };
+
+        Assert.Equal(10, await _worker.RunOnceAsync(default));
+        await OtherReplicaClaims();
+
+        var rows = await _store.ListOutboxAsync(new OutboxQuery(Limit: 100));
+        var delivered = rows.Where(r => r.Status == OutboxStatus.Delivered).Select(r => r.Id).ToList();
+        Assert.Equal(_receiver.Requests.Count, delivered.Count);
+        Assert.Empty(delivered.Intersect(claimedByOther));
+        // Every send started while the claim still covered it and its time-out; the rest went back at once, not
+        // after the claim ran out.
+        Assert.Equal(4, delivered.Count);
+        Assert.Equal(6, claimedByOther.Count);
+        Assert.True(_time.GetUtcNow() < T0 + OutboxWorker.Lease);
+    }
 }
