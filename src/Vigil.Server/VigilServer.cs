@@ -129,7 +129,7 @@ public static class VigilServer
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vigil");
         if (settings.OpenAccess)
         {
-            logger.LogWarning("DEMO MODE: the API is OPEN — every request without a token acts as an admin. Loopback only; never expose this.");
+            logger.LogWarning("DEMO MODE: the API is OPEN — every request without a token from this machine acts as an admin (others need a token). Never expose this.");
         }
         else if (options.Demo)
         {

@@ -5,7 +5,7 @@ namespace Vigil.Server.Auth;
 /// <summary>
 /// Attaches an <see cref="Actor"/> to requests that carry a valid bearer token (or <c>?access_token=</c>, which the
 /// browser's EventSource needs). Whether an endpoint needs one is decided by <see cref="RoleFilter"/>.
-/// In open demo mode, requests without a token act as the demo admin.
+/// In open demo mode, requests without a token from this machine act as the demo admin.
 /// </summary>
 public sealed class AuthenticationMiddleware(RequestDelegate next, TokenAuthenticator authenticator, ServerSettings settings)
 {
@@ -27,12 +27,21 @@ public sealed class AuthenticationMiddleware(RequestDelegate next, TokenAuthenti
                 context.Items["vigil.invalid-token"] = true;
             }
         }
-        else if (settings.OpenAccess)
+        else if (settings.OpenAccess && FromThisMachine(context.Connection))
         {
             context.SetActor(Actor.Demo);
         }
         await next(context);
     }
+
+    /// <summary>
+    /// Open demo access is decided from the addresses the server was told to listen on, but Kestrel can be bound
+    /// elsewhere by configuration (<c>Kestrel__Endpoints__…__Url=http://0.0.0.0:…</c> overrides them), which made an
+    /// open admin API reachable from the network. So each tokenless request must also come from this machine: a
+    /// loopback peer, or none (a Unix socket, or the in-process test host).
+    /// </summary>
+    private static bool FromThisMachine(ConnectionInfo connection) =>
+        connection.RemoteIpAddress is not { } peer || System.Net.IPAddress.IsLoopback(peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer);
 
     private static string? ReadSecret(HttpRequest request)
     {
