@@ -20,8 +20,21 @@ public sealed class PipelineHost(AlertPipeline pipeline, ILogger<PipelineHost> l
             {
                 context.Cancel = true;
                 logger.LogInformation("SIGHUP: reloading the configuration");
-                _ = pipeline.ReloadConfigAsync("SIGHUP", CancellationToken.None);
+                _ = ReloadOnSignalAsync();
             });
+        }
+    }
+
+    private async Task ReloadOnSignalAsync()
+    {
+        try
+        {
+            // An invalid file is logged by the reload itself; this is for storage failing under the audit entry.
+            await pipeline.ReloadConfigAsync("SIGHUP", CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "SIGHUP: the reload could not be audited; the previous configuration stays in force");
         }
     }
 

@@ -284,7 +284,7 @@ public sealed partial class AlertPipeline
             VigilConfig config;
             try
             {
-                config = Config.Reload();
+                config = Config.ReadAgain();
             }
             catch (ConfigException ex)
             {
@@ -295,6 +295,12 @@ public sealed partial class AlertPipeline
             {
                 return $"cannot read the config file: {ex.Message}";
             }
+            // Audited before it is in force: a failed commit (503) must leave the old config running, not an unaudited
+            // new one.
+            var audit = new ChangeSet();
+            audit.Audit.Add(new AuditEntry(_time.GetUtcNow(), actor, "config.reload", Settings.ConfigFile ?? "<built-in>", "configuration reloaded"));
+            await _store.ApplyAsync([audit], ct);
+            Config.Apply(config);
             // Carry the groups and incidents over in memory; groups the new routes cannot reach resolve on the next flush.
             Dispatcher carried;
             lock (_dispatcherLock)
@@ -302,9 +308,6 @@ public sealed partial class AlertPipeline
                 carried = new Dispatcher(config, _dispatcher.LastIncidentId, _dispatcher.ExportGroups(), _dispatcher.TrackedIncidents);
             }
             SwapIn(carried);
-            var audit = new ChangeSet();
-            audit.Audit.Add(new AuditEntry(_time.GetUtcNow(), actor, "config.reload", Settings.ConfigFile ?? "<built-in>", "configuration reloaded"));
-            await _store.ApplyAsync([audit], ct);
             _logger.LogInformation("Configuration reloaded");
             WakeDispatcher();
             return null;

@@ -22,18 +22,24 @@ public sealed class ConfigHolder(ServerSettings settings)
 
     private static VigilConfig Load(ServerSettings settings)
     {
-        var config = settings.ConfigFile is not null
-            ? ConfigLoader.Load(settings.ConfigFile)
-            : settings.Demo ? DemoConfig.Load() : VigilConfig.Default;
+        var config = Read(settings);
         settings.ResolveTimeout = config.ResolveTimeout;
         return config;
     }
 
-    /// <summary>Reads the config file again; returns the new config, or throws <see cref="ConfigException"/> and keeps the old one.</summary>
-    internal VigilConfig Reload()
+    private static VigilConfig Read(ServerSettings settings) =>
+        settings.ConfigFile is not null
+            ? ConfigLoader.Load(settings.ConfigFile)
+            : settings.Demo ? DemoConfig.Load() : VigilConfig.Default;
+
+    /// <summary>Reads and checks the config file again without putting it in force; throws <see cref="ConfigException"/>
+    /// for an invalid one.</summary>
+    internal VigilConfig ReadAgain() => Read(settings);
+
+    /// <summary>Puts a config read by <see cref="ReadAgain"/> in force.</summary>
+    internal void Apply(VigilConfig config)
     {
-        var config = Load(settings);
+        settings.ResolveTimeout = config.ResolveTimeout;
         _current = config;
-        return config;
     }
 }

@@ -57,6 +57,31 @@ public sealed class PipelineCommitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reload_whose_audit_entry_cannot_be_stored_leaves_the_old_config_in_force()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("vigil-reload-").FullName, "vigil.yml");
+        await File.WriteAllTextAsync(file, "route: {receiver: ops}\nreceivers: [{name: ops}]\n");
+        var config = new ConfigHolder(new ServerSettings { ConfigFile = file, DataDirectory = Path.GetDirectoryName(file)! });
+        var (store, hook) = InterceptedStore.Wrap(RealStore);
+        var services = _vigil.Services;
+        await using var pipeline = new AlertPipeline(store, TimeProvider.System, services.GetRequiredService<ChangeFeed>(), config,
+            services.GetRequiredService<ServerSettings>(), services.GetRequiredService<ILoggerFactory>(),
+            services.GetRequiredService<global::Vigil.Server.Notifications.OutboxSignal>());
+        await pipeline.StartAsync(CancellationToken.None);
+        await File.WriteAllTextAsync(file, "route: {receiver: ops}\nreceivers: [{name: ops}, {name: added}]\n");
+        hook.BeforeApply = sets => sets.Any(s => s.Audit.Any(a => a.Action == "config.reload"))
+            ? throw new IOException("disk full (simulated)") : Task.CompletedTask;
+
+        await Assert.ThrowsAsync<IOException>(() => pipeline.ReloadConfigAsync("admin", CancellationToken.None));
+
+        Assert.Equal(["ops"], config.ReceiverNames);
+        hook.BeforeApply = null;
+        Assert.Null(await pipeline.ReloadConfigAsync("admin", CancellationToken.None));
+        Assert.Equal(["ops", "added"], config.ReceiverNames);
+        Assert.Contains(await RealStore.ListAuditAsync(100, null), a => a.Action == "config.reload" && a.Actor == "admin");
+    }
+
+    [Fact]
     public async Task An_alert_that_gives_only_its_end_resolves_as_in_Alertmanager()
     {
         var start = DateTimeOffset.UtcNow.AddMinutes(-10);
