@@ -177,6 +177,7 @@ public sealed class TokensCommandTests : IAsyncLifetime
         public Task<IReadOnlyList<FreezeExemption>> ListFreezeExemptionsAsync(string? service, DateTimeOffset endsAfter, CancellationToken ct = default) => throw new NotSupportedException();
 
         public Task<FreezeExemption?> GetFreezeExemptionAsync(string id, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<IdempotentAnswer?> GetIdempotentAnswerAsync(string scope, string key, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<IReadOnlyList<Vigil.Core.Notifications.OutboxRecord>> ClaimOutboxAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<Vigil.Core.Notifications.OutboxRecord>> ListOutboxAsync(Vigil.Core.Notifications.OutboxQuery query, CancellationToken ct = default) => throw new NotSupportedException();

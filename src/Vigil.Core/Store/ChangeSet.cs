@@ -135,6 +135,12 @@ public sealed class ChangeSet
     /// <summary>Shift swaps to insert or replace, by id.</summary>
     public List<OnCall.ShiftSwap> ShiftSwaps { get; } = [];
 
+    /// <summary>Answers to remember under their Idempotency-Key (an answer already stored under the key is kept).</summary>
+    public List<IdempotentAnswer> IdempotentAnswers { get; } = [];
+
+    /// <summary>Remembered answers older than this are forgotten.</summary>
+    public DateTimeOffset? ForgetIdempotentAnswersBefore { get; set; }
+
     public bool IsEmpty =>
         Alerts.Count == 0 && DeletedAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
         && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0 && IntegrationKeys.Count == 0
@@ -144,5 +150,5 @@ public sealed class ChangeSet
         && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null && ClearedSloMinutes.Count == 0 && SloSources.Count == 0
         && DeletedSloSources.Count == 0 && SloFreezes.Count == 0 && DeletedSloFreezes.Count == 0 && FreezeExemptions.Count == 0 && Outbox.Count == 0 && OutboxUpdates.Count == 0
         && ChangeEvents.Count == 0 && ScheduleOverrides.Count == 0 && ShiftSwaps.Count == 0 && Escalations.Count == 0
-        && DeletedEscalations.Count == 0;
+        && DeletedEscalations.Count == 0 && IdempotentAnswers.Count == 0 && ForgetIdempotentAnswersBefore is null;
 }

@@ -98,6 +98,9 @@ public interface IVigilStore : IAsyncDisposable
     /// <summary>One freeze exemption by id, revoked or not.</summary>
     Task<FreezeExemption?> GetFreezeExemptionAsync(string id, CancellationToken ct = default);
 
+    /// <summary>The answer remembered under a request's Idempotency-Key, if any.</summary>
+    Task<IdempotentAnswer?> GetIdempotentAnswerAsync(string scope, string key, CancellationToken ct = default);
+
     /// <summary>Every stored escalation (loaded once at start; the worker keeps them in memory after that).</summary>
     Task<IReadOnlyList<EscalationState>> ListEscalationsAsync(CancellationToken ct = default);
 

@@ -8,6 +8,8 @@ using Vigil.Core.Store;
 using Vigil.Server.Metrics;
 using Vigil.Server.Pipeline;
 
+using Vigil.Server.Api;
+
 namespace Vigil.Server.Slo;
 
 /// <summary>
@@ -97,7 +99,15 @@ public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, A
     }
 
     /// <summary>Commits the events' per-minute sums, then counts them. Events of an SLO removed meanwhile are stored only.</summary>
-    public async Task<int> IngestAsync(IReadOnlyList<SliEvent> events, CancellationToken ct)
+    public async Task<int> IngestAsync(IReadOnlyList<SliEvent> events, CancellationToken ct) => (await IngestAsync(events, null, ct)).Minutes;
+
+    /// <summary>
+    /// As <see cref="IngestAsync(IReadOnlyList{SliEvent}, CancellationToken)"/>, for a request with an Idempotency-Key:
+    /// an answer already stored under the key is returned (nothing counted); else the answer made from the number of
+    /// minutes is committed with the events.
+    /// </summary>
+    public async Task<(int Minutes, IdempotentAnswer? Earlier)> IngestAsync(IReadOnlyList<SliEvent> events,
+        (Idempotency Request, Func<int, IdempotentAnswer> Answer)? idempotent, CancellationToken ct)
     {
         var deltas = events.GroupBy(e => (e.Slo, Minute: MinuteRing.MinuteOf(e.Timestamp)))
             .Select(g => new SloMinuteRecord(g.Key.Slo, g.Key.Minute, g.Sum(e => e.Good), g.Sum(e => e.Total)))
@@ -107,6 +117,17 @@ public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, A
         await _gate.WaitAsync(ct);
         try
         {
+            if (idempotent is var (request, answer))
+            {
+                // Looked up under the gate, so two retries racing on this server count once.
+                if (await store.GetIdempotentAnswerAsync(request.Scope, request.Key, ct) is { } earlier)
+                {
+                    return (0, earlier);
+                }
+                var remembered = answer(deltas.Count);
+                changes.IdempotentAnswers.Add(remembered);
+                changes.ForgetIdempotentAnswersBefore = remembered.CreatedAt - Idempotency.Retention;
+            }
             // Once committed the events count whatever happens to the request, so the rest must not be cancelled.
             await store.ApplyAsync([changes], CancellationToken.None);
             var states = (_snapshot ?? await RebuildAsync(config.Current.Slos.Catalog, CancellationToken.None)).States;
@@ -119,7 +140,7 @@ public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, A
         {
             _gate.Release();
         }
-        return deltas.Count;
+        return (deltas.Count, null);
     }
 
     /// <summary>One round: read the Prometheus SLIs, then evaluate every SLO's alerts and freezes.</summary>

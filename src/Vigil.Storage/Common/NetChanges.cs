@@ -102,6 +102,12 @@ internal sealed class NetChanges
 
     public Dictionary<string, FreezeExemption> FreezeExemptions { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Answers by (scope, key): the first of the change sets wins, as the store keeps the first one stored.</summary>
+    public Dictionary<(string Scope, string Key), IdempotentAnswer> IdempotentAnswers { get; } = [];
+
+    /// <summary>The latest cut-off for remembered answers; applied before this commit's answers are stored.</summary>
+    public DateTimeOffset? ForgetIdempotentAnswersBefore { get; private set; }
+
     public Dictionary<string, Core.OnCall.ShiftSwap> ShiftSwaps { get; } = new(StringComparer.Ordinal);
 
     public static NetChanges From(IReadOnlyList<ChangeSet> changes)
@@ -232,6 +238,14 @@ internal sealed class NetChanges
             foreach (var e in set.FreezeExemptions)
             {
                 net.FreezeExemptions[e.Id] = e;
+            }
+            foreach (var a in set.IdempotentAnswers)
+            {
+                net.IdempotentAnswers.TryAdd((a.Scope, a.Key), a);
+            }
+            if (set.ForgetIdempotentAnswersBefore is { } forget && (net.ForgetIdempotentAnswersBefore is not { } before || forget > before))
+            {
+                net.ForgetIdempotentAnswersBefore = forget;
             }
             foreach (var s in set.ShiftSwaps)
             {

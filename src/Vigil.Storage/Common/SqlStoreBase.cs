@@ -393,6 +393,16 @@ internal abstract class SqlStoreBase : IVigilStore
         (await QueryAsync($"SELECT {ExemptionColumns} FROM freeze_exemptions WHERE id = @id", cmd => AddParameter(cmd, "@id", id), ReadExemption, ct)
             .ConfigureAwait(false)).FirstOrDefault();
 
+    public async Task<IdempotentAnswer?> GetIdempotentAnswerAsync(string scope, string key, CancellationToken ct = default) =>
+        (await QueryAsync("SELECT scope, key, request_hash, status, body, created_at FROM idempotent_answers WHERE scope = @scope AND key = @key",
+            cmd =>
+            {
+                AddParameter(cmd, "@scope", scope);
+                AddParameter(cmd, "@key", key);
+            },
+            r => new IdempotentAnswer(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetString(4), ReadTime(r, 5)), ct)
+            .ConfigureAwait(false)).FirstOrDefault();
+
     private FreezeExemption ReadExemption(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), ReadTime(r, 2), ReadTime(r, 3), r.GetString(4), ReadTime(r, 5), r.GetString(6), ReadOptionalTime(r, 7));
 

@@ -630,6 +630,26 @@ internal static class PostgresWriter
                 rows.Select(e => e.CreatedBy).ToArray(),
                 rows.Select(e => Utc(e.RevokedAt)).ToArray());
         }
+        if (net.ForgetIdempotentAnswersBefore is { } forget)
+        {
+            Add(batch, "DELETE FROM idempotent_answers WHERE created_at < $1", Utc(forget));
+        }
+        if (net.IdempotentAnswers.Count > 0)
+        {
+            var rows = net.IdempotentAnswers.Values.ToArray();
+            Add(batch,
+                """
+                INSERT INTO idempotent_answers (scope, key, request_hash, status, body, created_at)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::timestamptz[])
+                ON CONFLICT (scope, key) DO NOTHING
+                """,
+                rows.Select(a => a.Scope).ToArray(),
+                rows.Select(a => a.Key).ToArray(),
+                rows.Select(a => a.RequestHash).ToArray(),
+                rows.Select(a => a.Status).ToArray(),
+                rows.Select(a => a.Body).ToArray(),
+                rows.Select(a => Utc(a.CreatedAt)).ToArray());
+        }
         if (net.ShiftSwaps.Count > 0)
         {
             var rows = net.ShiftSwaps.Values.OrderBy(s => s.Id, StringComparer.Ordinal).ToArray();

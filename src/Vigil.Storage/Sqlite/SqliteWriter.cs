@@ -54,6 +54,8 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _upsertOverride;
     private readonly SqliteStatement _upsertSwap;
     private readonly SqliteStatement _upsertExemption;
+    private readonly SqliteStatement _insertAnswer;
+    private readonly SqliteStatement _forgetAnswers;
 
     public SqliteWriter(SqliteConnection connection, int journalCapacity = SqliteAlertJournal.DefaultMinimumCapacity)
     {
@@ -130,6 +132,13 @@ internal sealed class SqliteWriter : IDisposable
                 service = excluded.service, starts_at = excluded.starts_at, ends_at = excluded.ends_at, reason = excluded.reason,
                 created_at = excluded.created_at, created_by = excluded.created_by, revoked_at = excluded.revoked_at
             """);
+        _insertAnswer = new(connection,
+            """
+            INSERT INTO idempotent_answers (scope, key, request_hash, status, body, created_at)
+            VALUES (@scope, @key, @request_hash, @status, @body, @created_at)
+            ON CONFLICT (scope, key) DO NOTHING
+            """);
+        _forgetAnswers = new(connection, "DELETE FROM idempotent_answers WHERE created_at < @created_at");
         _upsertSwap = new(connection,
             """
             INSERT INTO shift_swaps (id, schedule, starts_at, ends_at, from_user, to_user, status, kind, created_at, created_by, decided_at, decided_by)
@@ -402,6 +411,14 @@ internal sealed class SqliteWriter : IDisposable
                 EnumNames<Core.OnCall.SwapStatus>.Name(s.Status), EnumNames<Core.OnCall.SwapKind>.Name(s.Kind), SqliteTime.ToTicks(s.CreatedAt), s.CreatedBy,
                 SqliteTime.ToTicks(s.DecidedAt), (object?)s.DecidedBy ?? DBNull.Value);
         }
+        if (net.ForgetIdempotentAnswersBefore is { } forget)
+        {
+            _forgetAnswers.Run(tx, SqliteTime.ToTicks(forget));
+        }
+        foreach (var a in net.IdempotentAnswers.Values)
+        {
+            _insertAnswer.Run(tx, a.Scope, a.Key, a.RequestHash, a.Status, a.Body, SqliteTime.ToTicks(a.CreatedAt));
+        }
         tx.Commit();
     }
 
@@ -441,7 +458,7 @@ internal sealed class SqliteWriter : IDisposable
         foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertEscalation, _deleteEscalation, _upsertSilence, _upsertToken, _upsertIntegrationKey, _appendAudit, _upsertMeta,
             _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _moveLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _dropMetricJournal, _deleteMetricSeries, _addSloMinute, _pruneSloMinutes,
             _clearSloMinutes, _upsertSloSource, _deleteSloSource, _upsertSloFreeze, _deleteSloFreeze, _insertOutbox, _updateOutbox, _appendChangeEvent,
-            _upsertOverride, _upsertSwap, _upsertExemption })
+            _upsertOverride, _upsertSwap, _upsertExemption, _insertAnswer, _forgetAnswers })
         {
             s.Dispose();
         }

@@ -185,6 +185,54 @@ public abstract class SloApiTests(Backend backend) : IAsyncLifetime
         Assert.Equal(15, slo["errorBudget"]!["consumed"]!.GetValue<double>());
         Assert.Equal(20, slo["errorBudget"]!["total"]!.GetValue<double>(), 6);
     }
+
+    [Fact]
+    public async Task A_retry_with_the_same_idempotency_key_is_answered_again_not_counted_again()
+    {
+        var events = Events("\"bad\":5,\"total\":1000");
+        using var created = await _vigil.Client.PostAsync("/api/v1/tokens", Http.Json(new { name = "sli-pusher", role = "responder" }));
+        var secret = (string)(await created.ReadJsonAsync())["token"]!;
+        static async Task<(HttpStatusCode Status, string Body, bool Replayed)> Send(HttpClient client, string json, params string[] keys)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/sli-events") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+            foreach (var key in keys)
+            {
+                request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+            }
+            using var response = await client.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Contains("Idempotent-Replayed"));
+        }
+        async Task<double> Consumed(RunningVigil vigil) =>
+            (await vigil.Client.GetJsonAsync("/api/v1/slos/checkout-availability"))["errorBudget"]!["consumed"]!.GetValue<double>();
+
+        using var pusher = _vigil.NewClient(secret);
+        var first = await Send(pusher, events, "batch-0001");
+        // The client's connection dropped after the commit; it retries, even twice at once, and after a restart.
+        var retries = await Task.WhenAll(Send(pusher, events, "batch-0001"), Send(pusher, events, "batch-0001"));
+        Assert.Equal(5, await Consumed(_vigil));
+        await _vigil.StopAsync();
+        await using var restarted = await RunningVigil.StartAsync(_vigil.Database, ownsDatabase: false, Config);
+        using var pusherAfterRestart = restarted.NewClient(secret);
+        var afterRestart = await Send(pusherAfterRestart, events, "batch-0001");
+
+        Assert.Equal((HttpStatusCode.OK, false), (first.Status, first.Replayed));
+        Assert.All(retries.Append(afterRestart), r => Assert.Equal((HttpStatusCode.OK, first.Body, true), (r.Status, r.Body, r.Replayed)));
+        Assert.Equal(5, await Consumed(restarted));
+        // Keys are the caller's own: another token's request under the same key counts.
+        Assert.Equal((HttpStatusCode.OK, false), ((await Send(restarted.Client, events, "batch-0001")).Status, false));
+        Assert.Equal(10, await Consumed(restarted));
+
+        // The same key with another body, and unusable keys, are the client's mistakes: nothing counted.
+        var reused = await Send(pusherAfterRestart, Events("\"bad\":6,\"total\":1000"), "batch-0001");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.Status);
+        Assert.Contains("another body", reused.Body, StringComparison.Ordinal);
+        foreach (var bad in new[] { new string('k', 256), "has space", "" })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await Send(pusherAfterRestart, events, bad)).Status);
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await Send(pusherAfterRestart, events, "a", "b")).Status);
+        Assert.Equal(10, await Consumed(restarted));
+    }
 }
 
 public sealed class SloApiOnSqlite() : SloApiTests(Backend.Sqlite);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Vigil.Core.Config;
 using Vigil.Core.Security;
 using Vigil.Core.Slo.Alerting;
@@ -46,10 +47,18 @@ public static class SloEndpoints
         {
             return Problems.Invalid(errors);
         }
+        var (idempotency, keyError) = Idempotency.Read(context, "sli-events", body.Value!);
+        if (keyError is not null)
+        {
+            return keyError;
+        }
         try
         {
-            var minutes = await tracker.IngestAsync(events, context.RequestAborted);
-            return Results.Json(new SliEventsAccepted(events.Count, minutes), SloJson.Default.SliEventsAccepted);
+            string Answer(int minutes) => JsonSerializer.Serialize(new SliEventsAccepted(events.Count, minutes), SloJson.Default.SliEventsAccepted);
+            var (minutes, earlier) = await tracker.IngestAsync(events,
+                idempotency is null ? null : (idempotency, minutes => idempotency.Answer(StatusCodes.Status200OK, Answer(minutes), now)), context.RequestAborted);
+            return earlier is not null ? idempotency!.Replay(earlier, context)
+                : Results.Json(new SliEventsAccepted(events.Count, minutes), SloJson.Default.SliEventsAccepted);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
