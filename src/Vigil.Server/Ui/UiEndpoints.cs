@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using Microsoft.AspNetCore.StaticFiles;
 
 namespace Vigil.Server.Ui;
@@ -10,7 +10,19 @@ namespace Vigil.Server.Ui;
 public static class UiEndpoints
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
-    private static readonly ConcurrentDictionary<string, byte[]?> Cache = new(StringComparer.Ordinal);
+
+    // The UI's files, read once. Not a cache filled by requests: that one kept every path asked for, misses included,
+    // and 20,000 requests for made-up 7 KB paths (no token needed) held ~280 MB for good.
+    private static readonly Lazy<FrozenDictionary<string, byte[]>> Files = new(LoadFiles);
+
+    /// <summary>
+    /// The UI runs only its own scripts and styles (no inline script, no eval), talks only to this server, and may not
+    /// be framed — a page framing it could make a signed-in user click Resolve or Revoke (clickjacking). Inline style
+    /// attributes are not allowed either: the UI sets styles through the DOM (<c>el.style</c>), which CSP permits.
+    /// </summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; "
+        + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     public static void MapUi(this IEndpointRouteBuilder app)
     {
@@ -27,18 +39,7 @@ public static class UiEndpoints
         {
             return NotFound(path);
         }
-        var bytes = Cache.GetOrAdd(path, static p =>
-        {
-            using var stream = typeof(UiEndpoints).Assembly.GetManifestResourceStream("wwwroot/" + p);
-            if (stream is null)
-            {
-                return null;
-            }
-            using var memory = new MemoryStream();
-            stream.CopyTo(memory);
-            return memory.ToArray();
-        });
-        if (bytes is null)
+        if (!Files.Value.TryGetValue(path, out var bytes))
         {
             return NotFound(path);
         }
@@ -48,6 +49,28 @@ public static class UiEndpoints
         }
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers["X-Content-Type-Options"] = "nosniff";
+        context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        context.Response.Headers.XFrameOptions = "DENY";
+        context.Response.Headers["Referrer-Policy"] = "no-referrer";
         return Results.Bytes(bytes, contentType);
+    }
+
+    private static FrozenDictionary<string, byte[]> LoadFiles()
+    {
+        const string Prefix = "wwwroot/";
+        var assembly = typeof(UiEndpoints).Assembly;
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var name in assembly.GetManifestResourceNames())
+        {
+            if (!name.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var memory = new MemoryStream();
+            stream.CopyTo(memory);
+            files[name[Prefix.Length..]] = memory.ToArray();
+        }
+        return files.ToFrozenDictionary(StringComparer.Ordinal);
     }
 }

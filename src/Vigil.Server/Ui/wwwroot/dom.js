@@ -9,6 +9,8 @@ export function h(tag, attrs = {}, ...children) {
   for (const [key, value] of Object.entries(attrs || {})) {
     if (value == null || value === false) continue;
     if (key === 'class') el.className = value;
+    // Through the CSSOM: the Content-Security-Policy (style-src 'self') refuses style attributes set as markup.
+    else if (key === 'style') el.style.cssText = String(value);
     else if (key === 'dataset') Object.assign(el.dataset, value);
     else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
     else if (key === 'value' && 'value' in el) el.value = value;
