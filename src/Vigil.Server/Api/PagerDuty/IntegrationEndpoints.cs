@@ -65,7 +65,7 @@ public static class IntegrationEndpoints
         changes.IntegrationKeys.Add(key);
         changes.Audit.Add(new AuditEntry(now, context.ActorName(), "integration.create", $"integration/{key.Id}", $"name={name} service={service}"));
         await pipeline.CommitAsync(changes, ct);
-        await keys.PutAsync(key, ct);
+        keys.Invalidate();
         return Results.Json(new IntegrationCreated(key.Id, name, service, routingKey), IntegrationJson.Default.IntegrationCreated,
             statusCode: StatusCodes.Status201Created);
     }
@@ -88,7 +88,7 @@ public static class IntegrationEndpoints
         changes.IntegrationKeys.Add(revoked);
         changes.Audit.Add(new AuditEntry(now, context.ActorName(), "integration.revoke", $"integration/{id}", $"name={key.Name} service={key.Service}"));
         await pipeline.CommitAsync(changes, ct);
-        await keys.PutAsync(revoked, ct);
+        keys.Invalidate();
         return Results.NoContent();
     }
 }

@@ -7,24 +7,44 @@ using Vigil.Core.Store;
 namespace Vigil.Server.Api.PagerDuty;
 
 /// <summary>
-/// The routing keys Vigil issued (<c>POST /api/v1/integrations</c>, <c>vigil integrations create</c>), in memory after
-/// the first event: an event is authenticated without a database read. Updated only after a change is committed.
+/// The routing keys Vigil issued (<c>POST /api/v1/integrations</c>, <c>vigil integrations create</c>), in memory so an
+/// event is authenticated without a database read — for <see cref="CacheLifetime"/> only: a key issued or revoked
+/// through another server on the same database reaches this one only through the store. A create or revoke through
+/// this server takes effect here at once (<see cref="Invalidate"/>).
 /// </summary>
-public sealed class IssuedIntegrationKeys(IVigilStore store)
+public sealed class IssuedIntegrationKeys(IVigilStore store, TimeProvider time)
 {
+    /// <summary>The longest a key revoked (or issued) through another replica is still accepted (refused) here.</summary>
+    public static readonly TimeSpan CacheLifetime = Auth.TokenAuthenticator.CacheLifetime;
+
     private readonly SemaphoreSlim _load = new(1, 1);
-    private volatile IReadOnlyList<IntegrationKey>? _keys;
+    private volatile Snapshot? _snapshot;
+    private long _generation;
+
+    private sealed record Snapshot(IReadOnlyList<IntegrationKey> Keys, DateTimeOffset ReadAt);
 
     public async Task<IReadOnlyList<IntegrationKey>> AllAsync(CancellationToken ct)
     {
-        if (_keys is { } keys)
+        if (Fresh() is { } keys)
         {
             return keys;
         }
         await _load.WaitAsync(ct);
         try
         {
-            return _keys ??= await store.ListIntegrationKeysAsync(ct);
+            if (Fresh() is { } loaded)
+            {
+                return loaded;
+            }
+            var generation = Interlocked.Read(ref _generation);
+            var readAt = time.GetUtcNow();
+            var read = await store.ListIntegrationKeysAsync(ct);
+            // A read that began before a create or revoke committed may miss it: it answers its own caller but is not kept.
+            if (Interlocked.Read(ref _generation) == generation)
+            {
+                _snapshot = new Snapshot(read, readAt);
+            }
+            return read;
         }
         finally
         {
@@ -32,11 +52,17 @@ public sealed class IssuedIntegrationKeys(IVigilStore store)
         }
     }
 
-    /// <summary>Records a committed create or revoke.</summary>
-    public async Task PutAsync(IntegrationKey key, CancellationToken ct)
+    /// <summary>Forgets the keys after a committed create or revoke: the next event reads them again.</summary>
+    public void Invalidate()
     {
-        var all = await AllAsync(ct);
-        _keys = all.Where(k => k.Id != key.Id).Append(key).OrderBy(k => k.CreatedAt).ThenBy(k => k.Id, StringComparer.Ordinal).ToList();
+        Interlocked.Increment(ref _generation);
+        _snapshot = null;
+    }
+
+    private IReadOnlyList<IntegrationKey>? Fresh()
+    {
+        var now = time.GetUtcNow();
+        return _snapshot is { } snapshot && now - snapshot.ReadAt < CacheLifetime && now >= snapshot.ReadAt ? snapshot.Keys : null;
     }
 
     /// <summary>
