@@ -356,12 +356,19 @@ internal sealed partial class OnCallParser(YamlReader reader)
     private DateTime? LocalDateTime(YamlNode node)
     {
         var text = reader.String(node, "start");
-        if (text is not null && DateTime.TryParseExact(text, LocalFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        if (text is null || !DateTime.TryParseExact(text, LocalFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
         {
-            return DateTime.SpecifyKind(value, DateTimeKind.Unspecified);
+            reader.Error(node, $"invalid start \"{text}\": use a local date and time in the schedule's zone, e.g. 2025-01-06 09:00 (no offset)");
+            return null;
         }
-        reader.Error(node, $"invalid start \"{text}\": use a local date and time in the schedule's zone, e.g. 2025-01-06 09:00 (no offset)");
-        return null;
+        // A start at either end of the calendar (year 1 east of UTC, year 9999 west of it) has no instant, and made every
+        // read of who is on call, escalation paging included, fail.
+        if (!ScheduleCalendar.Contains(value))
+        {
+            reader.Error(node, $"start \"{text}\" is outside the years {ScheduleCalendar.Years} that schedules are computed for");
+            return null;
+        }
+        return DateTime.SpecifyKind(value, DateTimeKind.Unspecified);
     }
 
     private Restriction? ParseRestriction(YamlNode node)

@@ -49,13 +49,14 @@ public static class LayerShifts
         }
         if (layer.Turn.Unit == TurnUnit.Hours)
         {
-            // Hours are elapsed time: a 12h rotation is 12 real hours even on a 23-hour day.
-            var origin = ZonedTime.ToInstant(layer.Start, zone);
-            var length = TimeSpan.FromHours(layer.Turn.Count);
-            var k = Math.Max(0L, (long)Math.Floor((from - origin) / length));
-            for (var start = origin + (length * k); start < to; k++, start = origin + (length * k))
+            // Hours are elapsed time: a 12h rotation is 12 real hours even on a 23-hour day. Counted in UTC ticks, which
+            // may start just before the calendar (year 1 east of UTC), so the handoffs stay exact.
+            var origin = ZonedTime.UtcTicks(layer.Start, zone);
+            var length = TimeSpan.FromHours(layer.Turn.Count).Ticks;
+            var k = Math.Max(0L, (from.UtcTicks - origin) / length);
+            for (var start = origin + (length * k); start < to.UtcTicks; k++, start += length)
             {
-                AddClipped(result, layer.Users[(int)(k % n)], start, start + length, from, to);
+                AddClipped(result, layer.Users[(int)(k % n)], ZonedTime.FromUtcTicks(start), ZonedTime.FromUtcTicks(start + length), from, to);
             }
             return result;
         }
@@ -65,16 +66,20 @@ public static class LayerShifts
         var turn = Math.Max(0L, (long)Math.Floor((localFrom - layer.Start).TotalDays / days) - 1);
         while (true)
         {
-            var start = ZonedTime.ToInstant(layer.Start.AddDays(turn * days), zone);
+            var start = Handoff(layer, turn * days, zone);
             if (start >= to)
             {
                 return result;
             }
-            var end = ZonedTime.ToInstant(layer.Start.AddDays((turn + 1) * days), zone);
+            var end = Handoff(layer, (turn + 1) * days, zone);
             AddClipped(result, layer.Users[(int)(turn % n)], start, end, from, to);
             turn++;
         }
     }
+
+    /// <summary>The handoff <paramref name="day"/> days after the layer's start; one past the calendar's last day is its end.</summary>
+    private static DateTimeOffset Handoff(ScheduleLayer layer, long day, TimeZoneInfo zone) =>
+        day * TimeSpan.TicksPerDay > (DateTime.MaxValue - layer.Start).Ticks ? DateTimeOffset.MaxValue : ZonedTime.ToInstant(layer.Start.AddDays(day), zone);
 
     private static void AddClipped(List<LayerShift> result, string user, DateTimeOffset start, DateTimeOffset end, DateTimeOffset from, DateTimeOffset to)
     {
@@ -90,9 +95,12 @@ public static class LayerShifts
     private static List<(DateTimeOffset Start, DateTimeOffset End)> Windows(IReadOnlyList<Restriction> restrictions, TimeZoneInfo zone, DateTimeOffset from, DateTimeOffset to)
     {
         var raw = new List<(DateTimeOffset Start, DateTimeOffset End)>();
-        // A window may start up to a week before `from` and still reach into the range.
-        var first = ZonedTime.ToLocal(from, zone).Date.AddDays(-8);
-        var last = ZonedTime.ToLocal(to, zone).Date.AddDays(1);
+        // A window may start up to a week before `from` and still reach into the range. Near the ends of the calendar the
+        // days are kept inside it (a window may last a week, so none starts in its last eight days).
+        var first = ZonedTime.ToLocal(from, zone).Date;
+        first = first < DateTime.MinValue.AddDays(8) ? DateTime.MinValue : first.AddDays(-8);
+        var last = ZonedTime.ToLocal(to, zone).Date;
+        last = last > DateTime.MaxValue.Date.AddDays(-9) ? DateTime.MaxValue.Date.AddDays(-8) : last.AddDays(1);
         foreach (var r in restrictions)
         {
             for (var day = first; day <= last; day = day.AddDays(1))

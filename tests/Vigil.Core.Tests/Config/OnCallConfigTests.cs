@@ -88,6 +88,8 @@ public class OnCallConfigTests
     [InlineData("schedules:\n  - name: s\n    time_zone: UTC\n    layers:\n      - rotation: 3 days\n        start: 2025-01-01 00:00\n", 9, "invalid rotation \"3 days\"")]
     [InlineData("schedules:\n  - name: s\n    time_zone: UTC\n    layers:\n      - rotation: 1d\n        start: 2025-01-01T00:00+02:00\n", 10, "invalid start")]
     [InlineData("schedules:\n  - name: s\n    time_zone: UTC\n    layers:\n      - rotation: 1d\n        start: 2025-01-01 00:00\n        restrictions:\n          - weekly: \"Mon 9-Fri 5\"\n", 12, "invalid weekly restriction")]
+    [InlineData("schedules:\n  - name: s\n    time_zone: Asia/Tokyo\n    layers:\n      - rotation: 12h\n        start: 0001-01-01 00:00\n", 10, "start \"0001-01-01 00:00\" is outside the years 1900-8999")]
+    [InlineData("schedules:\n  - name: s\n    time_zone: America/New_York\n    layers:\n      - rotation: 1d\n        start: 9999-12-31 23:00\n", 10, "start \"9999-12-31 23:00\" is outside the years 1900-8999")]
     [InlineData("schedules:\n  - name: s\n    layers: []\n", 6, "needs a \"time_zone\"")]
     [InlineData("teams:\n  - name: t\n    members:\n      - user: x\n        role: boss\n", 9, "unknown team role \"boss\"")]
     public void Invalid_on_call_config_is_reported_with_its_line(string section, int line, string message)

@@ -17,6 +17,9 @@ public class InterceptedStore : DispatchProxy
     /// <summary>Reads (by method name, e.g. ListLogSourcesAsync) that fail as if storage were unreachable.</summary>
     public HashSet<string> FailingReads { get; } = [];
 
+    /// <summary>Reads that fail when this answers true for their method name and arguments (e.g. one schedule's overrides).</summary>
+    public Func<string, object?[], bool>? FailsRead { get; set; }
+
     public static (IVigilStore Store, InterceptedStore Hook) Wrap(IVigilStore inner)
     {
         var store = Create<IVigilStore, InterceptedStore>();
@@ -31,7 +34,7 @@ public class InterceptedStore : DispatchProxy
         {
             return ApplyAfter(before, (IReadOnlyList<ChangeSet>)args![0]!, (CancellationToken)args[1]!);
         }
-        if (FailingReads.Contains(method.Name))
+        if (FailingReads.Contains(method.Name) || FailsRead?.Invoke(method.Name, args ?? []) == true)
         {
             throw new IOException($"{method.Name}: storage unreachable (simulated)");
         }

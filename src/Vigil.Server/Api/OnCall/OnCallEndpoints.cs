@@ -208,13 +208,11 @@ public static class OnCallEndpoints
         return null;
     }
 
-    // Schedules are computed a month either side of an instant and walked from each layer's start: times near the ends of
-    // the calendar (year 1 or 9999) overflowed that arithmetic (a 500, found by a bad-input sweep).
-    private static readonly DateTimeOffset Earliest = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Latest = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    private static IResult? OutsideCalendar(DateTimeOffset time, string name) => time < Earliest || time >= Latest
-        ? Problems.BadRequest($"{name} {time:O} is outside the years 1900-8999 that schedules are computed for.")
+    // Schedules are computed months either side of an instant and walked from each layer's start: times near the ends of
+    // the calendar (year 1 or 9999) overflowed that arithmetic (a 500, found by a bad-input sweep). The config keeps
+    // layer starts to the same years.
+    private static IResult? OutsideCalendar(DateTimeOffset time, string name) => !ScheduleCalendar.Contains(time)
+        ? Problems.BadRequest($"{name} {time:O} is outside the years {ScheduleCalendar.Years} that schedules are computed for.")
         : null;
 
     private static string Describe(Restriction r) => r.Weekly

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vigil.Core.Alerts;
+using Vigil.Core.Incidents;
+using Vigil.Core.Store;
+using Vigil.Server.Pipeline;
+using Vigil.Server.Tests.Infrastructure;
+
+namespace Vigil.Server.Tests.Escalation;
+
+/// <summary>
+/// Every escalation step looks up who is on call on every schedule first. A schedule that could not be worked out
+/// (a layer starting in year 1 east of UTC did that, found by a review) used to fail the lookup, and with it every
+/// step of every incident: nobody was paged.
+/// </summary>
+public sealed class OnCallLookupTests : IAsyncLifetime
+{
+    private const string Config = """
+        route:
+          receiver: default
+          group_by: [alertname]
+          group_wait: 0s
+          escalation_policy: primary-first
+        receivers:
+          - name: default
+        users:
+          - {name: alice, full_name: Alice, contacts: [{email: alice@example.com}]}
+          - {name: bob, full_name: Bob}
+        escalation_policies:
+          - name: primary-first
+            levels:
+              - targets: [{schedule: primary}]
+        schedules:
+          - name: broken
+            time_zone: Asia/Tokyo
+            layers:
+              - {name: l, users: [bob], rotation: 12h, start: "2025-01-06 00:00"}
+          - name: primary
+            time_zone: UTC
+            layers:
+              - {name: l, users: [alice], rotation: 1w, start: "2025-01-06 00:00"}
+        """;
+
+    private RunningVigil _vigil = null!;
+
+    public async Task InitializeAsync() => _vigil = await RunningVigil.StartAsync(Backend.Sqlite, Config);
+
+    public async Task DisposeAsync() => await _vigil.DisposeAsync();
+
+    [Fact]
+    public async Task One_uncomputable_schedule_does_not_stop_paging_by_an_unrelated_policy()
+    {
+        var services = _vigil.Services;
+        var real = services.GetRequiredService<IVigilStore>();
+        // The config refuses the layer starts that made a schedule uncomputable, so the failure is injected: "broken"
+        // cannot be worked out (its overrides cannot be read); "primary", looked up after it, can.
+        var (store, hook) = InterceptedStore.Wrap(real);
+        hook.FailsRead = (method, args) => method == nameof(IVigilStore.ListOverridesAsync) && args is ["broken", ..];
+        await using var pipeline = new AlertPipeline(store, TimeProvider.System, services.GetRequiredService<ChangeFeed>(),
+            services.GetRequiredService<ConfigHolder>(), services.GetRequiredService<ServerSettings>(), services.GetRequiredService<ILoggerFactory>(),
+            services.GetRequiredService<global::Vigil.Server.Notifications.OutboxSignal>());
+        await pipeline.StartAsync(CancellationToken.None);
+        var now = DateTimeOffset.UtcNow;
+
+        await pipeline.IngestAsync([new Alert(LabelSet.From(("alertname", "Down")), LabelSet.Empty, now, now.AddHours(1), "", now)], CancellationToken.None);
+
+        var timeline = "";
+        await Eventually.TrueAsync(async () =>
+        {
+            var open = await real.ListIncidentsAsync(new IncidentQuery([IncidentStatus.Triggered], 10));
+            timeline = open.Count == 0 ? "" : string.Join("\n", (await real.GetTimelineAsync(open[0].Id)).Select(t => t.Message));
+            return timeline.Contains("Paged alice", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(20), () => "alice, on call on primary, is paged; timeline:\n" + timeline);
+    }
+}
