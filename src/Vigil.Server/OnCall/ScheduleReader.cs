@@ -24,6 +24,15 @@ public sealed class ScheduleReader(ConfigHolder config, IVigilStore store)
         return new FinalView(schedule, from, to, entries, FinalSchedule.Gaps(entries, from, to), overrides, swaps);
     }
 
+    /// <summary>The whole shift covering <paramref name="at"/> (see <see cref="WholeShift"/>), or null when nobody is on call.</summary>
+    public async Task<FinalEntry?> ShiftAtAsync(Schedule schedule, DateTimeOffset at, CancellationToken ct)
+    {
+        var (from, to) = WholeShift.Bounds(at);
+        var overrides = await store.ListOverridesAsync(schedule.Name, from, to, ct);
+        var swaps = await store.ListSwapsAsync(schedule.Name, from, to, ct);
+        return WholeShift.At(schedule, overrides, swaps, at);
+    }
+
     /// <summary>The final schedule without the swaps, used to check that a from-user has a shift to hand over.</summary>
     public async Task<IReadOnlyList<FinalEntry>> ShiftsOfAsync(Schedule schedule, string user, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {

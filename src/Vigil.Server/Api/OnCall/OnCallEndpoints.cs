@@ -78,16 +78,13 @@ public static class OnCallEndpoints
 
     private static async Task<OnCallDto> NowAsync(ScheduleReader reader, Schedule schedule, DateTimeOffset at, CancellationToken ct)
     {
-        var view = await reader.FinalAsync(schedule, at, at.AddTicks(1), ct);
-        if (view.Entries.Count == 0)
+        // The whole shift, handoff to handoff: it was looked for only a month either side, so a 12-week turn was
+        // reported as starting 31 days before `at`.
+        if (await reader.ShiftAtAsync(schedule, at, ct) is not { } e)
         {
             return new OnCallDto(schedule.Name, null, null, null, null, null, null);
         }
-        var e = view.Entries[0];
-        // The entry of a one-tick range ends at the tick; look around `at` to report the whole shift.
-        var around = await reader.FinalAsync(schedule, at.AddDays(-31), at.AddDays(31), ct);
-        var shift = around.Entries.FirstOrDefault(x => x.Start <= at && at < x.End) ?? e;
-        return new OnCallDto(schedule.Name, e.User, reader.Directory.FindUser(e.User)?.FullName ?? e.User, Source(e.Source), e.Layer, shift.Start, shift.End);
+        return new OnCallDto(schedule.Name, e.User, reader.Directory.FindUser(e.User)?.FullName ?? e.User, Source(e.Source), e.Layer, e.Start, e.End);
     }
 
     private static async Task<IResult> ListSchedules(ScheduleReader reader, TimeProvider time, CancellationToken ct)
