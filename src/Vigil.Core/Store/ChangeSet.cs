@@ -135,6 +135,13 @@ public sealed class ChangeSet
     /// <summary>Shift swaps to insert or replace, by id.</summary>
     public List<OnCall.ShiftSwap> ShiftSwaps { get; } = [];
 
+    /// <summary>
+    /// Decisions on stored swaps, applied after this set's <see cref="ShiftSwaps"/>, each only if the swap's stored
+    /// status is still the expected one. If one is not, <see cref="IVigilStore.ApplyAsync"/> throws
+    /// <see cref="ConflictingWriteException"/> and applies nothing of the change sets it was given.
+    /// </summary>
+    public List<SwapTransition> SwapTransitions { get; } = [];
+
     /// <summary>Answers to remember under their Idempotency-Key (an answer already stored under the key is kept).</summary>
     public List<IdempotentAnswer> IdempotentAnswers { get; } = [];
 
@@ -149,6 +156,6 @@ public sealed class ChangeSet
         && NewMetricSeries.Count == 0 && MetricSamples.Count == 0 && DroppedMetricJournals.Count == 0 && DeletedMetricSeries.Count == 0 && PruneMetricSamplesRecordedBeforeTicks is null
         && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null && ClearedSloMinutes.Count == 0 && SloSources.Count == 0
         && DeletedSloSources.Count == 0 && SloFreezes.Count == 0 && DeletedSloFreezes.Count == 0 && FreezeExemptions.Count == 0 && Outbox.Count == 0 && OutboxUpdates.Count == 0
-        && ChangeEvents.Count == 0 && ScheduleOverrides.Count == 0 && ShiftSwaps.Count == 0 && Escalations.Count == 0
+        && ChangeEvents.Count == 0 && ScheduleOverrides.Count == 0 && ShiftSwaps.Count == 0 && SwapTransitions.Count == 0 && Escalations.Count == 0
         && DeletedEscalations.Count == 0 && IdempotentAnswers.Count == 0 && ForgetIdempotentAnswersBefore is null;
 }

@@ -110,6 +110,13 @@ internal sealed class NetChanges
 
     public Dictionary<string, Core.OnCall.ShiftSwap> ShiftSwaps { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Conditional swap decisions by id, none of them for an id in <see cref="ShiftSwaps"/>: the swap as last written,
+    /// with the status the first one expects in storage. Several decisions on one swap within these change sets are
+    /// checked against each other here (see <see cref="AddSwaps"/>).
+    /// </summary>
+    public Dictionary<string, SwapTransition> SwapTransitions { get; } = new(StringComparer.Ordinal);
+
     public static NetChanges From(IReadOnlyList<ChangeSet> changes)
     {
         var net = new NetChanges();
@@ -247,10 +254,7 @@ internal sealed class NetChanges
             {
                 net.ForgetIdempotentAnswersBefore = forget;
             }
-            foreach (var s in set.ShiftSwaps)
-            {
-                net.ShiftSwaps[s.Id] = s;
-            }
+            AddSwaps(net, set);
             foreach (var m in set.SloMinutes)
             {
                 var (good, total) = net.SloMinutes.GetValueOrDefault((m.Slo, m.Minute));
@@ -258,6 +262,42 @@ internal sealed class NetChanges
             }
         }
         return net;
+    }
+
+    /// <summary>
+    /// A set's swap writes, then its decisions. A decision on a swap already written by these change sets is checked
+    /// here, against that write; the first decision on any other swap is left to the store's conditional update, and
+    /// the later writes of that swap ride on it (they happen only if it does).
+    /// </summary>
+    private static void AddSwaps(NetChanges net, ChangeSet set)
+    {
+        foreach (var s in set.ShiftSwaps)
+        {
+            if (net.SwapTransitions.TryGetValue(s.Id, out var pending))
+            {
+                net.SwapTransitions[s.Id] = pending with { Swap = s };
+            }
+            else
+            {
+                net.ShiftSwaps[s.Id] = s;
+            }
+        }
+        foreach (var t in set.SwapTransitions)
+        {
+            var id = t.Swap.Id;
+            if (net.ShiftSwaps.TryGetValue(id, out var written))
+            {
+                net.ShiftSwaps[id] = written.Status == t.Expected ? t.Swap : throw t.Conflict();
+            }
+            else if (net.SwapTransitions.TryGetValue(id, out var pending))
+            {
+                net.SwapTransitions[id] = pending.Swap.Status == t.Expected ? pending with { Swap = t.Swap } : throw t.Conflict();
+            }
+            else
+            {
+                net.SwapTransitions[id] = t;
+            }
+        }
     }
 
     private static void AddLogs(NetChanges net, ChangeSet set)

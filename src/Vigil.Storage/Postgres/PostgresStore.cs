@@ -73,9 +73,11 @@ internal sealed class PostgresStore : SqlStoreBase
     {
         await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-        await using (var batch = PostgresWriter.Build(connection, tx, net))
+        await using (var batch = PostgresWriter.Build(connection, tx, net, out var conditions))
         {
             await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            // A conflict leaves the transaction uncommitted: disposing it rolls everything back.
+            PostgresWriter.ThrowOnConflict(conditions);
         }
         // With the default synchronous_commit=on, CommitAsync returns once the commit record is flushed to disk.
         await tx.CommitAsync(ct).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using Npgsql;
 using Vigil.Core.Incidents;
 using Vigil.Core.Notifications;
 using Vigil.Core.Security;
+using Vigil.Core.Store;
 using Vigil.Storage.Common;
 using Vigil.Storage.Mapping;
 
@@ -16,7 +17,10 @@ namespace Vigil.Storage.Postgres;
 /// </summary>
 internal static class PostgresWriter
 {
-    public static NpgsqlBatch Build(NpgsqlConnection connection, NpgsqlTransaction transaction, NetChanges net)
+    /// <param name="conditions">The conditional updates of the batch: after it ran, one that changed no row means its
+    /// row was changed meanwhile, and the transaction must not commit (<see cref="ThrowOnConflict"/>).</param>
+    public static NpgsqlBatch Build(NpgsqlConnection connection, NpgsqlTransaction transaction, NetChanges net,
+        out IReadOnlyList<(NpgsqlBatchCommand Command, SwapTransition Transition)> conditions)
     {
         var batch = new NpgsqlBatch(connection, transaction);
         AddAlerts(batch, net);
@@ -34,7 +38,20 @@ internal static class PostgresWriter
         AddSloMinutes(batch, net);
         AddOutbox(batch, net);
         AddOnCall(batch, net);
+        conditions = AddSwapDecisions(batch, net);
         return batch;
+    }
+
+    /// <summary>Throws the conflict of the first conditional update that changed no row (call after the batch ran).</summary>
+    public static void ThrowOnConflict(IReadOnlyList<(NpgsqlBatchCommand Command, SwapTransition Transition)> conditions)
+    {
+        foreach (var (command, transition) in conditions)
+        {
+            if (command.RecordsAffected == 0)
+            {
+                throw transition.Conflict();
+            }
+        }
     }
 
     // PostgreSQL (via Npgsql) accepts only UTC DateTimeOffsets for timestamptz; the instant is what matters.
@@ -586,6 +603,29 @@ internal static class PostgresWriter
                 """,
                 freeze.Slo, freeze.Objective, freeze.Service, Utc(freeze.Since), freeze.RemainingPercent is { } r ? r : DBNull.Value);
         }
+    }
+
+    /// <summary>
+    /// One conditional update per decision (there is one per API request), so each reports its own row count. Under READ
+    /// COMMITTED a second decision on the same row waits for the first to commit, then re-checks the status and
+    /// changes nothing.
+    /// </summary>
+    private static List<(NpgsqlBatchCommand Command, SwapTransition Transition)> AddSwapDecisions(NpgsqlBatch batch, NetChanges net)
+    {
+        var conditions = new List<(NpgsqlBatchCommand, SwapTransition)>();
+        foreach (var t in net.SwapTransitions.Values.OrderBy(t => t.Swap.Id, StringComparer.Ordinal))
+        {
+            var s = t.Swap;
+            Add(batch,
+                """
+                UPDATE shift_swaps SET to_user = $1, status = $2, decided_at = $3, decided_by = $4
+                WHERE id = $5 AND status = $6
+                """,
+                (object?)s.ToUser ?? DBNull.Value, EnumNames<Core.OnCall.SwapStatus>.Name(s.Status), (object?)Utc(s.DecidedAt) ?? DBNull.Value,
+                (object?)s.DecidedBy ?? DBNull.Value, s.Id, EnumNames<Core.OnCall.SwapStatus>.Name(t.Expected));
+            conditions.Add((batch.BatchCommands[^1], t));
+        }
+        return conditions;
     }
 
     private static void AddOnCall(NpgsqlBatch batch, NetChanges net)

@@ -21,7 +21,8 @@ internal sealed class SqliteStatement : IDisposable
         _parameters = names.Select(n => _command.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
     }
 
-    public void Run(SqliteTransaction tx, params ReadOnlySpan<object> values)
+    /// <summary>Runs the statement; returns the number of rows it changed.</summary>
+    public int Run(SqliteTransaction tx, params ReadOnlySpan<object> values)
     {
         if (values.Length != _parameters.Length)
         {
@@ -32,7 +33,7 @@ internal sealed class SqliteStatement : IDisposable
             _parameters[i].Value = values[i];
         }
         _command.Transaction = tx;
-        _command.ExecuteNonQuery();
+        return _command.ExecuteNonQuery();
     }
 
     public void Dispose() => _command.Dispose();

@@ -53,6 +53,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _appendChangeEvent;
     private readonly SqliteStatement _upsertOverride;
     private readonly SqliteStatement _upsertSwap;
+    private readonly SqliteStatement _decideSwap;
     private readonly SqliteStatement _upsertExemption;
     private readonly SqliteStatement _insertAnswer;
     private readonly SqliteStatement _forgetAnswers;
@@ -147,6 +148,12 @@ internal sealed class SqliteWriter : IDisposable
                 schedule = excluded.schedule, starts_at = excluded.starts_at, ends_at = excluded.ends_at, from_user = excluded.from_user,
                 to_user = excluded.to_user, status = excluded.status, kind = excluded.kind, created_at = excluded.created_at,
                 created_by = excluded.created_by, decided_at = excluded.decided_at, decided_by = excluded.decided_by
+            """);
+        // Conditional: a decision applies only to the status it was made on (see SwapTransition).
+        _decideSwap = new(connection,
+            """
+            UPDATE shift_swaps SET to_user = @to_user, status = @status, decided_at = @decided_at, decided_by = @decided_by
+            WHERE id = @id AND status = @expected
             """);
         _appendAudit = new(connection,
             "INSERT INTO audit (at, actor, action, target, details) VALUES (@at, @actor, @action, @target, @details)");
@@ -411,6 +418,16 @@ internal sealed class SqliteWriter : IDisposable
                 EnumNames<Core.OnCall.SwapStatus>.Name(s.Status), EnumNames<Core.OnCall.SwapKind>.Name(s.Kind), SqliteTime.ToTicks(s.CreatedAt), s.CreatedBy,
                 SqliteTime.ToTicks(s.DecidedAt), (object?)s.DecidedBy ?? DBNull.Value);
         }
+        foreach (var t in net.SwapTransitions.Values)
+        {
+            var s = t.Swap;
+            var changed = _decideSwap.Run(tx, (object?)s.ToUser ?? DBNull.Value, EnumNames<Core.OnCall.SwapStatus>.Name(s.Status), SqliteTime.ToTicks(s.DecidedAt),
+                (object?)s.DecidedBy ?? DBNull.Value, s.Id, EnumNames<Core.OnCall.SwapStatus>.Name(t.Expected));
+            if (changed == 0)
+            {
+                throw t.Conflict(); // the transaction is rolled back as it is disposed
+            }
+        }
         if (net.ForgetIdempotentAnswersBefore is { } forget)
         {
             _forgetAnswers.Run(tx, SqliteTime.ToTicks(forget));
@@ -458,7 +475,7 @@ internal sealed class SqliteWriter : IDisposable
         foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertEscalation, _deleteEscalation, _upsertSilence, _upsertToken, _upsertIntegrationKey, _appendAudit, _upsertMeta,
             _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _moveLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _dropMetricJournal, _deleteMetricSeries, _addSloMinute, _pruneSloMinutes,
             _clearSloMinutes, _upsertSloSource, _deleteSloSource, _upsertSloFreeze, _deleteSloFreeze, _insertOutbox, _updateOutbox, _appendChangeEvent,
-            _upsertOverride, _upsertSwap, _upsertExemption, _insertAnswer, _forgetAnswers })
+            _upsertOverride, _upsertSwap, _decideSwap, _upsertExemption, _insertAnswer, _forgetAnswers })
         {
             s.Dispose();
         }

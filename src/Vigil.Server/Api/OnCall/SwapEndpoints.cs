@@ -153,8 +153,16 @@ public static class SwapEndpoints
             return Problems.BadRequest($"{acceptor} requested this swap and cannot accept it; another user must.");
         }
         var now = time.GetUtcNow();
-        return await CommitAsync(context, pipeline, swap with { ToUser = acceptor, Status = SwapStatus.Accepted, DecidedAt = now, DecidedBy = acceptor },
-            "swap.accept", StatusCodes.Status200OK);
+        var accepted = swap with { ToUser = acceptor, Status = SwapStatus.Accepted, DecidedAt = now, DecidedBy = acceptor };
+        try
+        {
+            return await DecideAsync(context, pipeline, new SwapTransition(accepted, SwapStatus.Requested), "swap.accept");
+        }
+        catch (ConflictingWriteException)
+        {
+            var current = await pipeline.Store.GetSwapAsync(id, context.RequestAborted);
+            return Problems.Conflict($"Swap {id} was {Describe(current)} while this request was handled; only a requested swap can be accepted.");
+        }
     }
 
     private static async Task<IResult> Cancel(string id, HttpContext context, ScheduleReader reader, AlertPipeline pipeline, TimeProvider time)
@@ -176,19 +184,55 @@ public static class SwapEndpoints
             return Results.Json(Dto(swap), OnCallJson.Default.SwapDto);
         }
         var now = time.GetUtcNow();
-        return await CommitAsync(context, pipeline, swap with { Status = SwapStatus.Cancelled, DecidedAt = now, DecidedBy = actor.User ?? actor.Name },
-            "swap.cancel", StatusCodes.Status200OK);
+        var cancelled = swap with { Status = SwapStatus.Cancelled, DecidedAt = now, DecidedBy = actor.User ?? actor.Name };
+        try
+        {
+            // Cancelled only from the status the permission check and the caller saw: a request accepted meanwhile now
+            // gives someone a shift, and cancelling that is a new decision.
+            return await DecideAsync(context, pipeline, new SwapTransition(cancelled, swap.Status), "swap.cancel");
+        }
+        catch (ConflictingWriteException)
+        {
+            var current = await pipeline.Store.GetSwapAsync(id, context.RequestAborted);
+            return current?.Status == SwapStatus.Cancelled
+                ? Results.Json(Dto(current), OnCallJson.Default.SwapDto) // cancelled by someone else: what was asked for
+                : Problems.Conflict($"Swap {id} was {Describe(current)} while this request was handled; nothing was cancelled. Look at it again and cancel it if you still want to.");
+        }
     }
+
+    /// <summary>How a swap changed meanwhile, for a 409.</summary>
+    private static string Describe(ShiftSwap? swap) => swap switch
+    {
+        null => "removed",
+        { Status: SwapStatus.Accepted } => $"accepted by {swap.DecidedBy} (to {swap.ToUser})",
+        _ => $"{swap.Status.ToString().ToLowerInvariant()} by {swap.DecidedBy}",
+    };
 
     private static async Task<IResult> CommitAsync(HttpContext context, AlertPipeline pipeline, ShiftSwap swap, string action, int status)
     {
         var changes = new ChangeSet();
         changes.ShiftSwaps.Add(swap);
-        changes.Audit.Add(new AuditEntry(swap.DecidedAt ?? swap.CreatedAt, context.ActorName(), action, $"schedule/{swap.Schedule}/swap/{swap.Id}",
-            $"from={swap.FromUser} to={swap.ToUser ?? "-"} start={swap.Start:O} end={swap.End:O} status={swap.Status.ToString().ToLowerInvariant()}"));
+        changes.Audit.Add(Audit(context, swap, action));
         await pipeline.CommitAsync(changes, context.RequestAborted);
         return Results.Json(Dto(swap), OnCallJson.Default.SwapDto, statusCode: status);
     }
+
+    /// <summary>
+    /// Commits a decision on a stored swap only if its status is still the one it was made on (a conditional write, so
+    /// it holds across replicas on one database); throws <see cref="ConflictingWriteException"/> otherwise.
+    /// </summary>
+    private static async Task<IResult> DecideAsync(HttpContext context, AlertPipeline pipeline, SwapTransition decision, string action)
+    {
+        var changes = new ChangeSet();
+        changes.SwapTransitions.Add(decision);
+        changes.Audit.Add(Audit(context, decision.Swap, action));
+        await pipeline.CommitAsync(changes, context.RequestAborted);
+        return Results.Json(Dto(decision.Swap), OnCallJson.Default.SwapDto);
+    }
+
+    private static AuditEntry Audit(HttpContext context, ShiftSwap swap, string action) =>
+        new(swap.DecidedAt ?? swap.CreatedAt, context.ActorName(), action, $"schedule/{swap.Schedule}/swap/{swap.Id}",
+            $"from={swap.FromUser} to={swap.ToUser ?? "-"} start={swap.Start:O} end={swap.End:O} status={swap.Status.ToString().ToLowerInvariant()}");
 
     /// <summary>
     /// The user the caller acts as: the token's bound user, or for admins any user named in the request. A token bound
