@@ -43,7 +43,8 @@ public sealed class AuthenticationMiddleware(RequestDelegate next, TokenAuthenti
     private static bool FromThisMachine(ConnectionInfo connection) =>
         connection.RemoteIpAddress is not { } peer || System.Net.IPAddress.IsLoopback(peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer);
 
-    private static string? ReadSecret(HttpRequest request)
+    /// <summary>The bearer secret a request carries (header, or <c>?access_token=</c>), if any.</summary>
+    internal static string? ReadSecret(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))

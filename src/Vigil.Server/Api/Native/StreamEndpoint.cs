@@ -14,8 +14,12 @@ public static class StreamEndpoint
     public static void MapStream(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/stream", StreamAsync).RequireRole(Role.Viewer);
 
-    private static async Task StreamAsync(HttpContext context, ChangeFeed feed, IHostApplicationLifetime lifetime)
+    private static async Task StreamAsync(HttpContext context, ChangeFeed feed, IHostApplicationLifetime lifetime, TokenAuthenticator authenticator)
     {
+        // The token is checked again before everything the stream sends: one revoked while the stream is open (the UI
+        // keeps it open for hours) must end it, not keep delivering changes.
+        var secret = AuthenticationMiddleware.ReadSecret(context.Request);
+        async Task<bool> StillAllowedAsync(CancellationToken ct) => secret is null || await authenticator.AuthenticateAsync(secret, ct) is not null;
         var response = context.Response;
         response.Headers.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
@@ -39,6 +43,10 @@ public static class StreamEndpoint
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
+                    if (!await StillAllowedAsync(ct))
+                    {
+                        return;
+                    }
                     await response.WriteAsync(": keep-alive\n\n", ct);
                     await response.Body.FlushAsync(ct);
                     continue;
@@ -51,6 +59,10 @@ public static class StreamEndpoint
                 {
                     ids.UnionWith(more.Incidents);
                     at = more.At;
+                }
+                if (!await StillAllowedAsync(ct))
+                {
+                    return;
                 }
                 var data = JsonSerializer.Serialize(new ChangedEvent([.. ids], at), NativeJson.Default.ChangedEvent);
                 await response.WriteAsync($"event: changed\ndata: {data}\n\n", ct);

@@ -1,0 +1,71 @@
+using System.Net;
+using Vigil.Server.Tests.Infrastructure;
+
+namespace Vigil.Server.Tests.Api;
+
+/// <summary>
+/// GET /api/v1/stream checks its token again before everything it sends: a stream whose token is revoked ends at its
+/// next event or keep-alive. (Found by review: it authenticated once and kept delivering incident ids for as long as
+/// the connection lasted.)
+/// </summary>
+public sealed class StreamTests
+{
+    private const string Config = """
+        route:
+          receiver: ops
+          group_by: [alertname]
+          group_wait: 1s
+          group_interval: 1s
+          repeat_interval: 1h
+        receivers:
+          - name: ops
+        """;
+
+    [Fact]
+    public async Task An_open_event_stream_ends_when_its_token_is_revoked()
+    {
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, Config);
+        using var created = await vigil.Client.PostAsync("/api/v1/tokens", Http.Json(new { name = "wallboard", role = "viewer" }));
+        var token = await created.ReadJsonAsync();
+        using var viewer = vigil.NewClient(null);
+        viewer.Timeout = Timeout.InfiniteTimeSpan;
+        using var stream = await viewer.GetAsync($"/api/v1/stream?access_token={Uri.EscapeDataString(token["token"]!.GetValue<string>())}",
+            HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
+        Assert.Equal(": connected", await reader.ReadLineAsync());
+        await vigil.Client.PostOkAsync("/api/v2/alerts", Http.Alerts(("BeforeRevoke", "host-1")));
+        using var first = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await reader.ReadLineAsync(first.Token) is { } line && !line.StartsWith("event: changed", StringComparison.Ordinal))
+        {
+        }
+
+        using (var revoke = await vigil.Client.DeleteAsync($"/api/v1/tokens/{token["id"]!.GetValue<string>()}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        }
+        await vigil.Client.PostOkAsync("/api/v2/alerts", Http.Alerts(("AfterRevoke", "host-1")));
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var eventsAfterRevoke = 0;
+        try
+        {
+            while (await reader.ReadLineAsync(timeout.Token) is { } line)
+            {
+                if (line.StartsWith("event: changed", StringComparison.Ordinal))
+                {
+                    eventsAfterRevoke++;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"the stream of a revoked token is still open 30 s after the revocation ({eventsAfterRevoke} change events delivered meanwhile)");
+        }
+        catch (IOException)
+        {
+            // closed by the server
+        }
+        Assert.Equal(0, eventsAfterRevoke);
+    }
+}
