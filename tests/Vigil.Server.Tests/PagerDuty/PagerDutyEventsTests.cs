@@ -243,6 +243,12 @@ public abstract partial class PagerDutyEventsTests
             Assert.Contains("name", text, StringComparison.Ordinal);
             Assert.Contains("service", text, StringComparison.Ordinal);
         }
+        // A configured integration's name is its alerts' pd_integration label: another key under it could resolve them.
+        using (var taken = await _vigil.Client.PostAsync("/api/v1/integrations", Http.Json(new { name = "checkout-monitoring", service = "billing" })))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
+            Assert.Contains("config declares", (await taken.ReadJsonAsync()).ToJsonString(), StringComparison.Ordinal);
+        }
         using var created = await _vigil.Client.PostAsync("/api/v1/integrations", Http.Json(new { name = "ci-pager", service = "billing" }));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var issued = await created.ReadJsonAsync();

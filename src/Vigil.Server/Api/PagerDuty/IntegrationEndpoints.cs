@@ -53,6 +53,12 @@ public static class IntegrationEndpoints
         {
             errors.Add($"an active integration named \"{name}\" already exists; revoke it first or pick another name");
         }
+        else if (pipeline.Config.Current.Integrations.Any(i => i.Name == name))
+        {
+            // The name is the alerts' pd_integration label: sharing it, this key's sender could acknowledge or resolve
+            // the configured integration's alerts by their dedup keys.
+            errors.Add($"the config declares an integration named \"{name}\"; pick another name");
+        }
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
