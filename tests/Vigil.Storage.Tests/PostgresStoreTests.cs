@@ -1,4 +1,5 @@
 using Npgsql;
+using Vigil.Storage.Migrations;
 using Vigil.Storage.Postgres;
 using Vigil.Core.Store;
 using Xunit.Abstractions;
@@ -82,5 +83,45 @@ public sealed class PostgresStoreTests(ITestOutputHelper output) : StoreContract
         Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM timeline WHERE kind = 'alert_added'"));
         Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM incidents WHERE status = 'acknowledged' AND severity = 'critical'"));
         Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM incidents WHERE group_labels->>'alertname' = 'Alert1'"));
+    }
+
+    /// <summary>Migration 0016 re-keys alert_groups by the key's SHA-256: groups stored before it are still updated and
+    /// deleted by their key afterwards, not duplicated or left behind.</summary>
+    [Fact]
+    public async Task Alert_groups_stored_before_migration_0016_are_still_found_by_key()
+    {
+        var before = _database + "_0015";
+        var connectionString = new NpgsqlConnectionStringBuilder(DatabaseConnectionString) { Database = before }.ConnectionString;
+        await AdminAsync($"CREATE DATABASE \"{before}\" ENCODING 'UTF8' TEMPLATE template0");
+        try
+        {
+            await using (var connection = new NpgsqlConnection(connectionString))
+            {
+                await connection.OpenAsync();
+                await using var tx = await connection.BeginTransactionAsync();
+                await Migrator.ApplyPendingAsync(connection, tx, [.. Migrator.Load("postgres").Where(m => m.Version < 16)],
+                    PostgresStore.BootstrapSql, DateTimeOffset.UtcNow, CancellationToken.None);
+                await using var insert = new NpgsqlCommand(
+                    """INSERT INTO alert_groups (key, state_json, due_at) VALUES ('0:{alertname="Ünïcode"}', '{"v":1}', now()), ('0:{alertname="B"}', '{}', NULL)""",
+                    connection, tx);
+                await insert.ExecuteNonQueryAsync();
+                await tx.CommitAsync();
+            }
+            await using var store = StoreFactory.Open(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true }.ConnectionString, "/nonexistent-unused");
+            await store.MigrateAsync();
+
+            await store.ApplyAsync([TestData.Changes(c =>
+            {
+                c.Groups.Add(new("0:{alertname=\"Ünïcode\"}", "{\"v\":2}", null));
+                c.DeletedGroups.Add("0:{alertname=\"B\"}");
+            })]);
+
+            Assert.Equal(new AlertGroupRecord("0:{alertname=\"Ünïcode\"}", "{\"v\":2}", null), Assert.Single(await store.LoadGroupsAsync()));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await AdminAsync($"DROP DATABASE IF EXISTS \"{before}\" WITH (FORCE)");
+        }
     }
 }

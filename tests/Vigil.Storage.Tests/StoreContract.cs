@@ -295,6 +295,35 @@ public abstract partial class StoreContract(ITestOutputHelper output) : IAsyncLi
         SameTime(At(30, 3), groups[0].DueAt!.Value);
     }
 
+    /// <summary>
+    /// A group key holds senders' label values (each up to 64 KiB). As PostgreSQL's primary key it was refused over
+    /// 2704 bytes (a b-tree entry's limit) and failed every dispatcher commit from then on.
+    /// </summary>
+    [Fact]
+    public async Task Alert_groups_with_keys_longer_than_an_index_entry_round_trip_upsert_and_delete()
+    {
+        // Random hex is incompressible, so PostgreSQL cannot compress the entry under its limit; the two keys differ
+        // only at the end, so a key cut short anywhere would merge them.
+        var value = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32 * 1024));
+        string Key(char last) => $"0.1:{{alertname=\"{value}{last}\", service=\"ü✓\"}}";
+        await Apply(Changes(c =>
+        {
+            c.Groups.Add(new(Key('a'), "{\"state\":1}", At(30, 3)));
+            c.Groups.Add(new(Key('b'), "{}", null));
+            c.Groups.Add(new("short", "{}", null));
+        }));
+        await Apply(Changes(c =>
+        {
+            c.Groups.Add(new(Key('a'), "{\"state\":2}", At(60, 9)));
+            c.DeletedGroups.Add(Key('b'));
+        }));
+
+        var groups = (await Store.LoadGroupsAsync()).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        Assert.Equal(2, groups.Count);
+        Assert.Equal(new AlertGroupRecord(Key('a'), "{\"state\":2}", At(60, 9)), groups[0]);
+        Assert.Equal("short", groups[1].Key);
+    }
+
     [Fact]
     public async Task Tokens_round_trip_and_lookup_by_hash_finds_revoked_tokens_too()
     {

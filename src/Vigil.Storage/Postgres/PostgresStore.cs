@@ -18,7 +18,7 @@ internal sealed class PostgresStore : SqlStoreBase
     // starting together run the migrations one after the other instead of racing on CREATE TABLE.
     private const long MigrationLockKey = 0x5669_6769_6c4d_6967; // "VigilMig"
 
-    private const string BootstrapSql =
+    internal const string BootstrapSql =
         "CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL PRIMARY KEY, applied_at timestamptz NOT NULL)";
 
     private const int MaxAttempts = 3;

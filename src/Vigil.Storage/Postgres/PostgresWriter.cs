@@ -166,18 +166,20 @@ internal static class PostgresWriter
         var deleted = net.Groups.Where(p => p.Value is null).Select(p => p.Key).Order(StringComparer.Ordinal).ToArray();
         if (deleted.Length > 0)
         {
-            Add(batch, "DELETE FROM alert_groups WHERE key = ANY($1::text[])", (object)deleted);
+            Add(batch, "DELETE FROM alert_groups WHERE key_sha256 IN (SELECT sha256(convert_to(k, 'UTF8')) FROM unnest($1::text[]) AS d(k))",
+                (object)deleted);
         }
         var groups = net.Groups.Values.Where(g => g is not null).Select(g => g!).OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
         if (groups.Length == 0)
         {
             return;
         }
+        // Keyed by the key's SHA-256 (migration 0016): keys hold senders' label values, far longer than a b-tree entry.
         Add(batch,
             """
-            INSERT INTO alert_groups (key, state_json, due_at)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
-            ON CONFLICT (key) DO UPDATE SET state_json = excluded.state_json, due_at = excluded.due_at
+            INSERT INTO alert_groups (key_sha256, key, state_json, due_at)
+            SELECT sha256(convert_to(k, 'UTF8')), k, s, d FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(k, s, d)
+            ON CONFLICT (key_sha256) DO UPDATE SET state_json = excluded.state_json, due_at = excluded.due_at
             """,
             groups.Select(g => g.Key).ToArray(),
             groups.Select(g => g.StateJson).ToArray(),
