@@ -15,20 +15,42 @@ public sealed partial class Dispatcher
     /// <param name="isMuted">True for alerts that are silenced or inhibited now; they stay in their group but neither
     /// open incidents nor count as firing.</param>
     /// <returns>Everything to persist; empty when nothing was due or nothing changed.</returns>
-    public ChangeSet Flush(DateTimeOffset now, Func<Alert, bool> isMuted)
+    public ChangeSet Flush(DateTimeOffset now, Func<Alert, bool> isMuted) => Flush(now, isMuted, static _ => null, int.MaxValue, out _);
+
+    /// <summary>
+    /// As <see cref="Flush(DateTimeOffset, Func{Alert, bool})"/>, for a caller that must be able to commit groups one
+    /// at a time: after a failed commit, one group the store refuses must not hold back every other group with it.
+    /// </summary>
+    /// <param name="heldUntil">When a group (by key) may be flushed again, or null: a due group held back is left as it
+    /// is and comes due again then.</param>
+    /// <param name="maxGroups">Flushes at most this many groups; resolving the restored orphans counts as one.</param>
+    /// <param name="lastGroup">The key of the last group flushed; null when that was the orphans, or nothing.</param>
+    public ChangeSet Flush(DateTimeOffset now, Func<Alert, bool> isMuted, Func<string, DateTimeOffset?> heldUntil, int maxGroups, out string? lastGroup)
     {
+        ArgumentNullException.ThrowIfNull(heldUntil);
         var changes = new ChangeSet();
+        var flushed = 0;
+        lastGroup = null;
         if (_orphans.Count > 0)
         {
             ResolveOrphans(now, changes);
+            flushed++;
         }
-        while (_due.TryPeek(out var group, out var due) && due <= now)
+        while (flushed < maxGroups && _due.TryPeek(out var group, out var due) && due <= now)
         {
             _due.Dequeue();
-            if (!IsStale(group, due))
+            if (IsStale(group, due))
             {
-                FlushGroup(group, due, now, isMuted, changes);
+                continue;
             }
+            if (heldUntil(group.Key) is { } until && until > now)
+            {
+                Schedule(group, until);
+                continue;
+            }
+            FlushGroup(group, due, now, isMuted, changes);
+            flushed++;
+            lastGroup = group.Key;
         }
         return changes;
     }

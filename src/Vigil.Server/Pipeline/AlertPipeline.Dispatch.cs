@@ -31,6 +31,20 @@ public sealed partial class AlertPipeline
     // escalation were lost until a restart. Read and cleared under _incidentGate.
     private bool _dispatcherAheadOfStore;
 
+    // Set when a flush failed to commit: the next flushes commit one group at a time until everything due is committed,
+    // so a group the store refuses (whatever it holds) is found and held back instead of failing every flush, and so
+    // every other group's incident, for ever. Read and written under _incidentGate.
+    private bool _flushGroupsOneByOne;
+
+    // Groups the store refused on their own while it took other writes, and when they may be tried again. In memory
+    // only: after a restart a refused group is found again the same way. Read and written under _incidentGate.
+    private readonly Dictionary<string, DateTimeOffset> _heldGroups = new(StringComparer.Ordinal);
+
+    /// <summary>How long a group the store refuses is held back before it is tried again (and logged again).</summary>
+    private static readonly TimeSpan RefusedGroupHold = TimeSpan.FromMinutes(1);
+
+    private const string WriteCheckMetaKey = "dispatcher.write_check";
+
     private async Task StartDispatcherAsync(CancellationToken ct)
     {
         SwapIn(await LoadDispatcherAsync(Config.Current, ct));
@@ -152,44 +166,119 @@ public sealed partial class AlertPipeline
         {
             await CatchUpWithStoreAsync(ct);
             var now = _time.GetUtcNow();
-            ChangeSet changes;
-            lock (_dispatcherLock)
+            if (_flushGroupsOneByOne)
             {
-                if (_dispatcher.NextDue is not { } due || due > now)
-                {
-                    return;
-                }
-                var silencer = new Silencer(Silences.All, now);
-                var inhibition = InhibitionIndex.Build(_dispatcher.Config.InhibitRules, Alerts.All, now);
-                changes = _dispatcher.Flush(now, alert => silencer.IsSilenced(alert.Labels) || inhibition.IsInhibited(alert));
-                _escalations.Observe(changes, EscalationPeople(), now);
+                await FlushGroupsOneByOneAsync(now, ct);
+                return;
             }
-            if (changes.IsEmpty)
+            if (TakeDueChanges(now, int.MaxValue, out _) is not { } changes)
             {
                 return;
             }
-            foreach (var incident in changes.Incidents)
+            try
             {
-                if (incident.Status == IncidentStatus.Resolved)
-                {
-                    ExpireAckSilence(incident.Id, now, changes);
-                }
+                await CommitFlushAsync(changes, now, ct);
             }
-            await CommitDispatcherChangeAsync(changes, ct);
-            lock (_dispatcherLock)
+            catch (Exception) when (!ct.IsCancellationRequested)
             {
-                _escalations.Committed(changes);
-            }
-            CommitSilences(changes);
-            WakeOutboxFor(changes);
-            if (changes.Incidents.Count > 0)
-            {
-                _feed.Publish(new ChangeSignal(changes.Incidents.Select(i => i.Id).Distinct().ToList(), now));
+                _flushGroupsOneByOne = true;
+                throw;
             }
         }
         finally
         {
             _incidentGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Flushes what is due, one group per commit (after a failed flush; under <see cref="_incidentGate"/>). A group
+    /// whose commit fails while the store still takes a write is held back for <see cref="RefusedGroupHold"/> and the
+    /// others go on; if the store takes no write either, storage is failing, not the group, and this throws (the loop
+    /// retries) without holding anything back.
+    /// </summary>
+    private async Task FlushGroupsOneByOneAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        while (TakeDueChanges(now, 1, out var group) is { } changes)
+        {
+            try
+            {
+                await CommitFlushAsync(changes, now, ct);
+            }
+            catch (Exception ex) when (group is not null && !ct.IsCancellationRequested)
+            {
+                await CheckStoreTakesWritesAsync(now, ct);
+                _heldGroups[group] = now + RefusedGroupHold;
+                _logger.LogError(ex, "Storage refuses the alert group {Group}; its incident changes are held back for {Hold} and the other groups go on",
+                    group.Length > 200 ? string.Concat(group.AsSpan(0, 200), "…") : group, RefusedGroupHold);
+                // Forget what the refused flush changed in memory; the group is flushed again once its hold is over.
+                await CatchUpWithStoreAsync(ct);
+            }
+        }
+        _flushGroupsOneByOne = false;
+    }
+
+    /// <summary>Throws if storage takes no write at all: a failed commit is then storage's failure, not its content's.</summary>
+    private async Task CheckStoreTakesWritesAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var check = new ChangeSet();
+        check.Meta[WriteCheckMetaKey] = now.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        await _store.ApplyAsync([check], ct);
+    }
+
+    /// <summary>
+    /// Flushes up to <paramref name="maxGroups"/> due groups, skipping held ones; null when nothing is due.
+    /// <paramref name="lastGroup"/> is the key of the last group flushed (null for the orphans).
+    /// </summary>
+    private ChangeSet? TakeDueChanges(DateTimeOffset now, int maxGroups, out string? lastGroup)
+    {
+        lastGroup = null;
+        foreach (var (key, until) in _heldGroups)
+        {
+            if (until <= now)
+            {
+                _heldGroups.Remove(key);
+            }
+        }
+        lock (_dispatcherLock)
+        {
+            if (_dispatcher.NextDue is not { } due || due > now)
+            {
+                return null;
+            }
+            var silencer = new Silencer(Silences.All, now);
+            var inhibition = InhibitionIndex.Build(_dispatcher.Config.InhibitRules, Alerts.All, now);
+            var changes = _dispatcher.Flush(now, alert => silencer.IsSilenced(alert.Labels) || inhibition.IsInhibited(alert),
+                key => _heldGroups.TryGetValue(key, out var until) ? until : null, maxGroups, out lastGroup);
+            _escalations.Observe(changes, EscalationPeople(), now);
+            return changes;
+        }
+    }
+
+    /// <summary>Commits what a flush changed, then applies it to escalations, silences, the outbox and the change feed.</summary>
+    private async Task CommitFlushAsync(ChangeSet changes, DateTimeOffset now, CancellationToken ct)
+    {
+        if (changes.IsEmpty)
+        {
+            return;
+        }
+        foreach (var incident in changes.Incidents)
+        {
+            if (incident.Status == IncidentStatus.Resolved)
+            {
+                ExpireAckSilence(incident.Id, now, changes);
+            }
+        }
+        await CommitDispatcherChangeAsync(changes, ct);
+        lock (_dispatcherLock)
+        {
+            _escalations.Committed(changes);
+        }
+        CommitSilences(changes);
+        WakeOutboxFor(changes);
+        if (changes.Incidents.Count > 0)
+        {
+            _feed.Publish(new ChangeSignal(changes.Incidents.Select(i => i.Id).Distinct().ToList(), now));
         }
     }
 

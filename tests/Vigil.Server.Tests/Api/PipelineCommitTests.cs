@@ -56,6 +56,68 @@ public sealed class PipelineCommitTests : IAsyncLifetime
         Assert.True(attempts >= 2, "the first commit with the incident failed and a later flush committed it again");
     }
 
+    /// <summary>
+    /// Defence in depth for the long group key PostgreSQL refused (see LongGroupKeyTests): a group whose commit always
+    /// fails, for whatever reason, failed every flush, so no other alert became an incident either.
+    /// </summary>
+    [Fact]
+    public async Task A_group_the_store_always_refuses_does_not_hold_back_the_other_groups()
+    {
+        var (store, hook) = InterceptedStore.Wrap(RealStore);
+        hook.BeforeApply = sets => sets.Any(s => s.Groups.Any(g => g.Key.Contains("Refused", StringComparison.Ordinal))
+            || s.Incidents.Any(i => i.GroupKey.Contains("Refused", StringComparison.Ordinal)))
+            ? throw new IOException("this group cannot be stored (simulated)") : Task.CompletedTask;
+        await using var pipeline = await StartPipelineAsync(store);
+
+        await pipeline.IngestAsync([Firing("Refused"), Firing("Fine")], CancellationToken.None);
+
+        await Eventually.TrueAsync(async () => (await IncidentTitlesAsync()).Any(t => t.StartsWith("Fine", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(20), "the other group's incident is stored");
+        await pipeline.IngestAsync([Firing("Later")], CancellationToken.None);
+        await Eventually.TrueAsync(async () => (await IncidentTitlesAsync()).Any(t => t.StartsWith("Later", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(20), "an alert after the refused group still becomes an incident");
+        Assert.DoesNotContain(await IncidentTitlesAsync(), t => t.StartsWith("Refused", StringComparison.Ordinal));
+    }
+
+    /// <summary>While storage takes no writes at all, no group is taken for a refused one and held back: the incident
+    /// is stored as soon as storage is back, not a hold (a minute) later.</summary>
+    [Fact]
+    public async Task A_storage_outage_holds_back_no_group()
+    {
+        var (store, hook) = InterceptedStore.Wrap(RealStore);
+        var failures = 0;
+        // Every write but the alerts' own fails three times: the flush, its group alone, and the write check.
+        hook.BeforeApply = sets => sets.All(s => s.Alerts.Count == 0) && Interlocked.Increment(ref failures) <= 3
+            ? throw new IOException("storage unreachable (simulated)") : Task.CompletedTask;
+        await using var pipeline = await StartPipelineAsync(store);
+
+        await pipeline.IngestAsync([Firing("Outage")], CancellationToken.None);
+
+        await Eventually.TrueAsync(async () => (await IncidentTitlesAsync()).Count == 1, TimeSpan.FromSeconds(15),
+            "the incident is stored once storage is back");
+        Assert.True(failures >= 3, $"{failures} writes failed");
+    }
+
+    private static Alert Firing(string name)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new Alert(LabelSet.From(("alertname", name)), LabelSet.Empty, now, now.AddHours(1), "", now);
+    }
+
+    private async Task<AlertPipeline> StartPipelineAsync(IVigilStore store)
+    {
+        var services = _vigil.Services;
+        var pipeline = new AlertPipeline(store, TimeProvider.System, services.GetRequiredService<ChangeFeed>(),
+            services.GetRequiredService<ConfigHolder>(), services.GetRequiredService<ServerSettings>(), services.GetRequiredService<ILoggerFactory>(),
+            services.GetRequiredService<global::Vigil.Server.Notifications.OutboxSignal>());
+        await pipeline.StartAsync(CancellationToken.None);
+        return pipeline;
+    }
+
+    private async Task<List<string>> IncidentTitlesAsync() =>
+        [.. (await RealStore.ListIncidentsAsync(new IncidentQuery([IncidentStatus.Triggered, IncidentStatus.Acknowledged, IncidentStatus.Resolved], 100)))
+            .Select(i => i.Title)];
+
     [Fact]
     public async Task A_reload_whose_audit_entry_cannot_be_stored_leaves_the_old_config_in_force()
     {
