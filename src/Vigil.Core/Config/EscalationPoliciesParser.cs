@@ -10,6 +10,9 @@ namespace Vigil.Core.Config;
 /// </summary>
 internal sealed class EscalationPoliciesParser(YamlReader reader)
 {
+    /// <summary>As for users, teams and schedules.</summary>
+    public const int MaxNameLength = 100;
+
     private static readonly string[] PolicyKeys = ["name", "levels", "repeat", "acknowledge_timeout", "time_zone"];
     private static readonly string[] LevelKeys = ["targets", "delay", "only_between", "only_if_alerts"];
     private static readonly string[] TargetKeys = ["user", "schedule", "team", "round_robin"];
@@ -51,6 +54,13 @@ internal sealed class EscalationPoliciesParser(YamlReader reader)
         if (string.IsNullOrWhiteSpace(name))
         {
             reader.Error(map, "an escalation policy needs a \"name\"");
+            return null;
+        }
+        if (name.Length > MaxNameLength)
+        {
+            // The name is part of stored keys (round-robin cursors), which PostgreSQL indexes: a few KB would fail
+            // every escalation commit there.
+            reader.Error(nameNode!, $"escalation policy name \"{name[..40]}…\" is {name.Length} characters; at most {MaxNameLength}");
             return null;
         }
         var what = $"escalation policy \"{name}\"";

@@ -105,6 +105,7 @@ public class EscalationPoliciesConfigTests
     [InlineData("escalation_policies:\n  - name: shop\n    levels:\n      - targets: [{user: a}]\n        only_if_alerts: {more_than: 5}\n", "needs \"more_than\"")]
     [InlineData("escalation_policies:\n  - name: shop\n    levels:\n      - targets: [{round_robin: []}]\n", "at least one user")]
     [InlineData("escalation_policies:\n  - name: other\n    levels:\n      - targets: [{user: a}]\n", "escalation policy \"shop\", which is not defined")]
+    [InlineData("escalation_policies:\n  - name: shoppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp\n    levels:\n      - targets: [{user: a}]\n", "is 102 characters; at most 100")]
     public void Mistakes_are_reported_with_their_position(string section, string expected)
     {
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Head + section, "vigil.yml"));
