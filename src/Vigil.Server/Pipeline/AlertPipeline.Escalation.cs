@@ -37,24 +37,26 @@ public sealed partial class AlertPipeline
 
     /// <summary>
     /// Who is on call on every configured schedule at <paramref name="now"/> (stored overrides and swaps included). A
-    /// schedule that cannot be worked out is logged and left out — its targets find nobody on call — because every
-    /// step of every incident looks all schedules up first: one such schedule used to stop all paging.
+    /// schedule whose shifts cannot be worked out (its calendar arithmetic fails) is logged and left out — its targets
+    /// find nobody on call — because every step of every incident looks all schedules up first: one such schedule used
+    /// to stop all paging. A failed read of its overrides or swaps is not that: it throws, and the step is retried,
+    /// rather than passing the level as if nobody were on call (a storage blip would lose the page).
     /// </summary>
     private async Task<IReadOnlyDictionary<string, string>> OnCallNowAsync(DateTimeOffset now, CancellationToken ct)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var schedule in Config.Current.OnCall.Schedules)
         {
+            var overrides = await _store.ListOverridesAsync(schedule.Name, now, now.AddTicks(1), ct);
+            var swaps = await _store.ListSwapsAsync(schedule.Name, now, now.AddTicks(1), ct);
             try
             {
-                var overrides = await _store.ListOverridesAsync(schedule.Name, now, now.AddTicks(1), ct);
-                var swaps = await _store.ListSwapsAsync(schedule.Name, now, now.AddTicks(1), ct);
                 if (Core.OnCall.FinalSchedule.OnCallAt(schedule, overrides, swaps, now) is { } entry)
                 {
                     result[schedule.Name] = entry.User;
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or OverflowException)
             {
                 _logger.LogError(ex, "Who is on call on schedule {Schedule} could not be worked out; escalation steps that target it find nobody", schedule.Name);
             }

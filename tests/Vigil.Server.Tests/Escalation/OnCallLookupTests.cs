@@ -48,14 +48,16 @@ public sealed class OnCallLookupTests : IAsyncLifetime
     public async Task DisposeAsync() => await _vigil.DisposeAsync();
 
     [Fact]
-    public async Task One_uncomputable_schedule_does_not_stop_paging_by_an_unrelated_policy()
+    public async Task A_failed_read_of_a_schedule_retries_the_step_instead_of_passing_its_level()
     {
         var services = _vigil.Services;
         var real = services.GetRequiredService<IVigilStore>();
-        // The config refuses the layer starts that made a schedule uncomputable, so the failure is injected: "broken"
-        // cannot be worked out (its overrides cannot be read); "primary", looked up after it, can.
+        // Storage fails the first three reads of "primary"'s overrides (a blip): the step is retried until the reads
+        // work, then pages. Before, a failed read counted as "nobody on call": the level was passed and the policy
+        // exhausted without paging alice.
         var (store, hook) = InterceptedStore.Wrap(real);
-        hook.FailsRead = (method, args) => method == nameof(IVigilStore.ListOverridesAsync) && args is ["broken", ..];
+        var failures = 0;
+        hook.FailsRead = (method, args) => method == nameof(IVigilStore.ListOverridesAsync) && args is ["primary", ..] && Interlocked.Increment(ref failures) <= 3;
         await using var pipeline = new AlertPipeline(store, TimeProvider.System, services.GetRequiredService<ChangeFeed>(),
             services.GetRequiredService<ConfigHolder>(), services.GetRequiredService<ServerSettings>(), services.GetRequiredService<ILoggerFactory>(),
             services.GetRequiredService<global::Vigil.Server.Notifications.OutboxSignal>());
@@ -70,6 +72,8 @@ public sealed class OnCallLookupTests : IAsyncLifetime
             var open = await real.ListIncidentsAsync(new IncidentQuery([IncidentStatus.Triggered], 10));
             timeline = open.Count == 0 ? "" : string.Join("\n", (await real.GetTimelineAsync(open[0].Id)).Select(t => t.Message));
             return timeline.Contains("Paged alice", StringComparison.Ordinal);
-        }, TimeSpan.FromSeconds(20), () => "alice, on call on primary, is paged; timeline:\n" + timeline);
+        }, TimeSpan.FromSeconds(30), () => "alice, on call on primary, is paged once the reads work; timeline:\n" + timeline);
+        Assert.True(failures >= 3, "the reads failed first");
+        Assert.DoesNotContain("nobody is on call", timeline, StringComparison.Ordinal);
     }
 }
