@@ -199,6 +199,7 @@ public sealed partial class AlertPipeline
     /// </summary>
     private async Task FlushGroupsOneByOneAsync(DateTimeOffset now, CancellationToken ct)
     {
+        var failedOnce = new HashSet<string>(StringComparer.Ordinal);
         while (TakeDueChanges(now, 1, out var group) is { } changes)
         {
             try
@@ -208,6 +209,14 @@ public sealed partial class AlertPipeline
             catch (Exception ex) when (group is not null && !ct.IsCancellationRequested)
             {
                 await CheckStoreTakesWritesAsync(now, ct);
+                if (failedOnce.Add(group))
+                {
+                    // Storage took a write just now: the failure may have been a blip that ended between the two (a
+                    // dropped pooled connection, a busy database). The group is tried once more before it is held
+                    // back; holding it on one failure delayed its page by a minute.
+                    await CatchUpWithStoreAsync(ct);
+                    continue;
+                }
                 _heldGroups[group] = now + RefusedGroupHold;
                 _logger.LogError(ex, "Storage refuses the alert group {Group}; its incident changes are held back for {Hold} and the other groups go on",
                     group.Length > 200 ? string.Concat(group.AsSpan(0, 200), "…") : group, RefusedGroupHold);

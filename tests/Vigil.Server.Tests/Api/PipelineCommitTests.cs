@@ -61,6 +61,30 @@ public sealed class PipelineCommitTests : IAsyncLifetime
     /// fails, for whatever reason, failed every flush, so no other alert became an incident either.
     /// </summary>
     [Fact]
+    public async Task A_blip_that_fails_a_group_alone_once_does_not_hold_its_incident_back()
+    {
+        // The batch flush and then the group's own commit fail; storage is back for the write check and after. The
+        // group is tried once more, not held back for a minute (found by review: the incident came 61 s late).
+        var (store, hook) = InterceptedStore.Wrap(RealStore);
+        var failures = 0;
+        hook.BeforeApply = sets => sets.All(s => s.Alerts.Count == 0) && sets.Any(s => s.Incidents.Count > 0) && Interlocked.Increment(ref failures) <= 2
+            ? throw new IOException("blip (simulated)") : Task.CompletedTask;
+        var services = _vigil.Services;
+        await using var pipeline = new AlertPipeline(store, TimeProvider.System, services.GetRequiredService<ChangeFeed>(),
+            services.GetRequiredService<ConfigHolder>(), services.GetRequiredService<ServerSettings>(), services.GetRequiredService<ILoggerFactory>(),
+            services.GetRequiredService<global::Vigil.Server.Notifications.OutboxSignal>());
+        await pipeline.StartAsync(CancellationToken.None);
+        var now = DateTimeOffset.UtcNow;
+
+        await pipeline.IngestAsync([new Alert(LabelSet.From(("alertname", "Blip")), LabelSet.Empty, now, now.AddHours(1), "", now)], CancellationToken.None);
+
+        var statuses = new[] { IncidentStatus.Triggered, IncidentStatus.Acknowledged, IncidentStatus.Resolved };
+        await Eventually.TrueAsync(async () => (await RealStore.ListIncidentsAsync(new IncidentQuery(statuses, 100))).Count == 1,
+            TimeSpan.FromSeconds(20), "the incident, stored once storage is back (not a minute later)");
+        Assert.True(failures >= 3, "two commits failed before the one that stored it");
+    }
+
+    [Fact]
     public async Task A_group_the_store_always_refuses_does_not_hold_back_the_other_groups()
     {
         var (store, hook) = InterceptedStore.Wrap(RealStore);
