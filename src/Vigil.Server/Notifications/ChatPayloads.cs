@@ -45,23 +45,29 @@ public static class ChatPayloads
         text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
     /// <summary>
-    /// Teams' Adaptive Cards, DingTalk and WeCom render markdown, so an alert's text could carry a disguised link
-    /// ("[Open in Vigil](https://evil.example)"), an image, emphasis that hides text, or WeCom's "&lt;@all&gt;" mention and
-    /// &lt;font&gt; tags. What the alert's sender wrote is therefore shown literally: CommonMark's backslash escape for the
+    /// DingTalk and WeCom render markdown with some HTML (&lt;font&gt;, WeCom's "&lt;@all&gt;" mention), so an alert's text
+    /// could carry a disguised link ("[Open in Vigil](https://evil.example)"), an image, emphasis that hides text, a
+    /// mention or tags. What the alert's sender wrote is therefore shown literally: CommonMark's backslash escape for the
     /// characters that open inline markdown, HTML entities for &amp;, &lt; and &gt; (understood also by renderers that
     /// ignore backslashes), and line breaks made spaces so a value cannot start a heading, list or quote of its own.
     /// Vigil's own markup around it (headings, bold, list items, its links) is written unescaped.
     /// </summary>
-    internal static string MarkdownEscaped(string text)
+    internal static string MarkdownEscaped(string text) => Escaped(text, htmlToo: true);
+
+    /// <summary>As <see cref="MarkdownEscaped"/> for Teams' Adaptive Cards, whose markdown has no HTML: &lt;, &gt; and
+    /// &amp; are left as they are ("latency &gt; 500ms" would otherwise show its entity).</summary>
+    internal static string AdaptiveCardEscaped(string text) => Escaped(text, htmlToo: false);
+
+    private static string Escaped(string text, bool htmlToo)
     {
         var escaped = new StringBuilder(text.Length + 8);
         foreach (var c in text)
         {
             _ = c switch
             {
-                '&' => escaped.Append("&amp;"),
-                '<' => escaped.Append("&lt;"),
-                '>' => escaped.Append("&gt;"),
+                '&' when htmlToo => escaped.Append("&amp;"),
+                '<' when htmlToo => escaped.Append("&lt;"),
+                '>' when htmlToo => escaped.Append("&gt;"),
                 '\\' or '`' or '*' or '_' or '[' or ']' or '~' or '|' or '!' => escaped.Append('\\').Append(c),
                 '\r' or '\n' or '\u2028' or '\u2029' => escaped.Append(' '),
                 _ => escaped.Append(c),
@@ -87,13 +93,13 @@ public static class ChatPayloads
                     new JsonObject
                     {
                         ["type"] = "TextBlock",
-                        ["text"] = MessageText.Subject(m, MarkdownEscaped),
+                        ["text"] = MessageText.Subject(m, AdaptiveCardEscaped),
                         ["weight"] = "Bolder",
                         ["size"] = "Medium",
                         ["wrap"] = true,
                         ["color"] = m.Status == "resolved" ? "Good" : "Attention",
                     },
-                    new JsonObject { ["type"] = "TextBlock", ["text"] = MessageText.Body(m, externalUrl, MarkdownEscaped), ["wrap"] = true }),
+                    new JsonObject { ["type"] = "TextBlock", ["text"] = MessageText.Body(m, externalUrl, AdaptiveCardEscaped), ["wrap"] = true }),
                 ["actions"] = new JsonArray(new JsonObject
                 {
                     ["type"] = "Action.OpenUrl",

@@ -151,6 +151,8 @@ public sealed class ChatRobotDeliveryTests : IAsyncLifetime
                 new Dictionary<string, string> { ["summary"] = hostile, ["[x](https://evil.example/c)"] = hostile }, T0, T0.AddHours(1),
                 "https://prometheus.example/graph?g0.expr=up", "00112233aabbccdd")]);
         var pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
+        // Adaptive Cards' markdown has no HTML: raw < and > are text there, as with Markdig's HTML turned off.
+        var adaptiveCard = new MarkdownPipelineBuilder().UseAdvancedExtensions().DisableHtml().Build();
 
         var teams = ChatPayloads.Teams(message, "https://vigil.example.com")["attachments"]![0]!["content"]!["body"]!.AsArray();
         var markdowns = new Dictionary<string, string>
@@ -163,7 +165,7 @@ public sealed class ChatRobotDeliveryTests : IAsyncLifetime
 
         foreach (var (receiver, markdown) in markdowns)
         {
-            var html = Markdown.ToHtml(markdown, pipeline);
+            var html = Markdown.ToHtml(markdown, receiver.StartsWith("teams", StringComparison.Ordinal) ? adaptiveCard : pipeline);
             // A bare URL may be linked (it shows where it goes); a link whose text hides its target is only Vigil's.
             foreach (Match link in Regex.Matches(html, "<a href=\"([^\"]*)\">(.*?)</a>"))
             {
@@ -179,8 +181,11 @@ public sealed class ChatRobotDeliveryTests : IAsyncLifetime
             Assert.Contains(receiver == "teams title" ? "Disk_Full" : "https://vigil.example.com/#/incidents/42", html, StringComparison.Ordinal);
             var text = System.Net.WebUtility.HtmlDecode(Regex.Replace(html, "<[^>]*>", ""));
             Assert.Contains("[Open in Vigil](https://evil.example/a) ![x](https://evil.example/i.png) <@all>", text, StringComparison.Ordinal);
-            Assert.Contains("**bold** _it_ `code` ~~gone~~ &lt;b&gt; \\[esc\\](https://evil.example/b) # Heading > quote - item", text, StringComparison.Ordinal);
+            // Markdig decodes an entity the sender wrote; Adaptive Cards show it as written (not markup either way).
+            var entity = receiver.StartsWith("teams", StringComparison.Ordinal) ? "<b>" : "&lt;b&gt;";
+            Assert.Contains($"**bold** _it_ `code` ~~gone~~ {entity} \\[esc\\](https://evil.example/b) # Heading > quote - item", text, StringComparison.Ordinal);
         }
+        Assert.Contains("<@all> <font color=\"info\">", markdowns["teams body"], StringComparison.Ordinal); // no entities where nothing is HTML
         Assert.Contains("<h3", Markdown.ToHtml(markdowns["wecom"], pipeline), StringComparison.Ordinal);
         Assert.Contains("<strong>Status:</strong>", Markdown.ToHtml(markdowns["dingtalk"], pipeline), StringComparison.Ordinal);
         Assert.Contains("href=\"https://prometheus.example/graph?g0.expr=up\"", Markdown.ToHtml(markdowns["dingtalk"], pipeline), StringComparison.Ordinal);

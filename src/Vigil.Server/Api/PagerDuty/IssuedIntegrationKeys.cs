@@ -18,6 +18,7 @@ public sealed class IssuedIntegrationKeys(IVigilStore store, TimeProvider time)
     public static readonly TimeSpan CacheLifetime = Auth.TokenAuthenticator.CacheLifetime;
 
     private readonly SemaphoreSlim _load = new(1, 1);
+    private readonly Lock _gate = new();
     private volatile Snapshot? _snapshot;
     private long _generation;
 
@@ -36,13 +37,21 @@ public sealed class IssuedIntegrationKeys(IVigilStore store, TimeProvider time)
             {
                 return loaded;
             }
-            var generation = Interlocked.Read(ref _generation);
+            long generation;
+            lock (_gate)
+            {
+                generation = _generation;
+            }
             var readAt = time.GetUtcNow();
             var read = await store.ListIntegrationKeysAsync(ct);
-            // A read that began before a create or revoke committed may miss it: it answers its own caller but is not kept.
-            if (Interlocked.Read(ref _generation) == generation)
+            // A read that began before a create or revoke committed may miss it: it answers its own caller but is not
+            // kept. Checked and stored under the lock Invalidate takes, so an Invalidate cannot fall between the two.
+            lock (_gate)
             {
-                _snapshot = new Snapshot(read, readAt);
+                if (_generation == generation)
+                {
+                    _snapshot = new Snapshot(read, readAt);
+                }
             }
             return read;
         }
@@ -55,8 +64,11 @@ public sealed class IssuedIntegrationKeys(IVigilStore store, TimeProvider time)
     /// <summary>Forgets the keys after a committed create or revoke: the next event reads them again.</summary>
     public void Invalidate()
     {
-        Interlocked.Increment(ref _generation);
-        _snapshot = null;
+        lock (_gate)
+        {
+            _generation++;
+            _snapshot = null;
+        }
     }
 
     private IReadOnlyList<IntegrationKey>? Fresh()
