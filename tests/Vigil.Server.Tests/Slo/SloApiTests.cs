@@ -232,6 +232,15 @@ public abstract class SloApiTests(Backend backend) : IAsyncLifetime
         }
         Assert.Equal(HttpStatusCode.BadRequest, (await Send(pusherAfterRestart, events, "a", "b")).Status);
         Assert.Equal(10, await Consumed(restarted));
+
+        // A retry is answered as it was even when it would no longer be accepted: here its SLO is gone from the config.
+        await File.WriteAllTextAsync(_sloFile, SloYaml.Replace("name: checkout-availability", "name: checkout-renamed", StringComparison.Ordinal));
+        using (var reload = await restarted.Client.PostAsync("/-/reload", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, reload.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await Send(pusherAfterRestart, events, "batch-0002")).Status);
+        Assert.Equal((HttpStatusCode.OK, first.Body, true), await Send(pusherAfterRestart, events, "batch-0001"));
     }
 }
 

@@ -31,13 +31,24 @@ public static class SloEndpoints
         app.MapFreezeExemptions();
     }
 
-    private static async Task<IResult> PostEvents(HttpContext context, SloTracker tracker, ServerSettings settings, TimeProvider time)
+    private static async Task<IResult> PostEvents(HttpContext context, SloTracker tracker, IVigilStore store, ServerSettings settings, TimeProvider time)
     {
         var body = await RequestBody.ReadJsonPushAsync(context, settings.MaxBodyBytes,
             "{\"events\":[{\"slo\":\"name\",\"good\":99,\"total\":100}]}", "SLI events");
         if (body.Error is not null)
         {
             return body.Error;
+        }
+        var (idempotency, keyError) = Idempotency.Read(context, "sli-events", body.Value!);
+        if (keyError is not null)
+        {
+            return keyError;
+        }
+        // A retry is answered as it was before it is validated again: by now its SLO may be gone from the config, or
+        // its events older than the window, and it would be refused although it counted.
+        if (idempotency is not null && await store.GetIdempotentAnswerAsync(idempotency.Scope, idempotency.Key, context.RequestAborted) is { } answered)
+        {
+            return idempotency.Replay(answered, context);
         }
         var now = time.GetUtcNow();
         var slos = await tracker.CurrentAsync(context.RequestAborted);
@@ -46,11 +57,6 @@ public static class SloEndpoints
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
-        }
-        var (idempotency, keyError) = Idempotency.Read(context, "sli-events", body.Value!);
-        if (keyError is not null)
-        {
-            return keyError;
         }
         try
         {
