@@ -8,7 +8,7 @@ namespace Vigil.Storage.Tests;
 
 /// <summary>
 /// The SQLite alert journal with a tiny capacity, so folding into <c>alerts</c> happens all the time: whatever the
-/// mix of updates, deletes, failures and reopenings, the store must load exactly the alerts a plain map holds.
+/// mix of updates, deletes, expiries, failures and reopenings, the store must load exactly the alerts a plain map holds.
 /// </summary>
 public sealed class SqliteAlertJournalTests : IAsyncLifetime
 {
@@ -41,10 +41,22 @@ public sealed class SqliteAlertJournalTests : IAsyncLifetime
             foreach (var name in names)
             {
                 var alert = Alert("A" + name, seconds: round) with { GeneratorUrl = $"round-{round}" };
-                if (random.Next(5) == 0)
+                var dice = random.Next(8);
+                if (dice == 0)
                 {
                     changes.DeletedAlerts.Add(alert.Fingerprint);
                     expected.Remove(alert.Fingerprint);
+                }
+                else if (dice == 1)
+                {
+                    // Garbage collection of the version stored a few rounds ago, or of an older one (then it stays);
+                    // the stored version is in the journal or already folded into `alerts`.
+                    var seen = At(round - random.Next(0, 8), 13);
+                    changes.ExpiredAlerts.Add(new AlertVersion(alert.Fingerprint, seen));
+                    if (expected.TryGetValue(alert.Fingerprint, out var stored) && stored.UpdatedAt <= seen)
+                    {
+                        expected.Remove(alert.Fingerprint);
+                    }
                 }
                 else
                 {

@@ -108,6 +108,54 @@ public abstract partial class StoreContract(ITestOutputHelper output) : IAsyncLi
     }
 
     [Fact]
+    public async Task An_expired_alert_goes_only_if_the_stored_version_is_not_newer_than_the_one_seen()
+    {
+        // Garbage collection of resolved alerts: a server deletes the version it saw; another server that stored the
+        // alert again since (it fired again) must keep it. Expiring a missing alert is harmless.
+        var seen = Alert("Seen");
+        var refired = Alert("Refired");
+        var older = Alert("Older", seconds: 5);
+        await Apply(Changes(c => c.Alerts.AddRange([seen, refired, older])));
+        var refiredAgain = refired with { EndsAt = At(900), UpdatedAt = At(60, 1) };
+        await Apply(Changes(c => c.Alerts.Add(refiredAgain)));
+
+        await Apply(Changes(c => c.ExpiredAlerts.AddRange(
+            [AlertVersion.Of(seen), AlertVersion.Of(refired), new(older.Fingerprint, At(9)), new(new Fingerprint(42), At(9))])));
+
+        Same(refiredAgain, Assert.Single(await Store.LoadAlertsAsync()));
+        await Apply(Changes(c => c.ExpiredAlerts.Add(AlertVersion.Of(seen))));
+        await ReopenAsync();
+        Same(refiredAgain, Assert.Single(await Store.LoadAlertsAsync()));
+    }
+
+    [Fact]
+    public async Task An_expiry_meets_the_writes_of_its_commit_in_order()
+    {
+        var a = Alert("A");
+        var b = Alert("B");
+        var c = Alert("C");
+        var d = Alert("D");
+        await Apply(Changes(s => s.Alerts.AddRange([a, b, c, d])));
+        var newerB = b with { UpdatedAt = At(30), EndsAt = At(900) };
+        await Apply(
+            // A firing sample in the same set as its expiry wins: deletions go first.
+            Changes(s => { s.ExpiredAlerts.Add(AlertVersion.Of(a)); s.Alerts.Add(a with { GeneratorUrl = "fired again" }); }),
+            // Stored newer by an earlier set of the commit: the expiry of the older version leaves it.
+            Changes(s => s.Alerts.Add(newerB)),
+            Changes(s => s.ExpiredAlerts.Add(AlertVersion.Of(b))),
+            // An earlier set stored exactly the version expired: it goes.
+            Changes(s => s.Alerts.Add(c with { GeneratorUrl = "same version" })),
+            Changes(s => s.ExpiredAlerts.Add(AlertVersion.Of(c))),
+            // Expired, then stored again by a later set: the later write stays.
+            Changes(s => s.ExpiredAlerts.Add(AlertVersion.Of(d))),
+            Changes(s => s.Alerts.Add(d with { GeneratorUrl = "back", UpdatedAt = At(40) })));
+
+        var loaded = (await Store.LoadAlertsAsync()).ToDictionary(x => x.Labels["alertname"]);
+        Assert.Equal(["A", "B", "D"], loaded.Keys.Order());
+        Assert.Equal(("fired again", newerB.UpdatedAt, "back"), (loaded["A"].GeneratorUrl, loaded["B"].UpdatedAt, loaded["D"].GeneratorUrl));
+    }
+
+    [Fact]
     public async Task Change_sets_in_one_call_apply_in_order()
     {
         var a = Alert("A");

@@ -22,8 +22,15 @@ public sealed class ChangeSet
     /// <summary>Alerts to insert or replace, by fingerprint.</summary>
     public List<Alert> Alerts { get; } = [];
 
-    /// <summary>Alerts to delete (garbage collection of long-resolved alerts).</summary>
+    /// <summary>Alerts to delete, whatever version is stored.</summary>
     public List<Fingerprint> DeletedAlerts { get; } = [];
+
+    /// <summary>
+    /// Garbage collection of long-resolved alerts: each is deleted only if the stored version is not newer than the one
+    /// given (see <see cref="AlertVersion"/>). Applied after <see cref="DeletedAlerts"/> and before <see cref="Alerts"/>
+    /// of the same set; against the versions earlier sets of the same commit stored.
+    /// </summary>
+    public List<AlertVersion> ExpiredAlerts { get; } = [];
 
     /// <summary>Incidents to insert or replace, by id (ids are allocated by the caller).</summary>
     public List<Incident> Incidents { get; } = [];
@@ -149,7 +156,7 @@ public sealed class ChangeSet
     public DateTimeOffset? ForgetIdempotentAnswersBefore { get; set; }
 
     public bool IsEmpty =>
-        Alerts.Count == 0 && DeletedAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
+        Alerts.Count == 0 && DeletedAlerts.Count == 0 && ExpiredAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
         && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0 && IntegrationKeys.Count == 0
         && Audit.Count == 0 && Meta.Count == 0 && LogTemplates.Count == 0 && DeletedLogTemplates.Count == 0 && MergedLogTemplates.Count == 0
         && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0

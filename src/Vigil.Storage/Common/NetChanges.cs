@@ -20,6 +20,13 @@ internal sealed class NetChanges
     /// <summary>Alerts by fingerprint; null means delete.</summary>
     public Dictionary<Fingerprint, Alert?> Alerts { get; } = [];
 
+    /// <summary>
+    /// Conditional deletes (<see cref="ChangeSet.ExpiredAlerts"/>) of alerts no set of the commit wrote or deleted: the
+    /// stored row goes only if its <c>updated_at</c> is not later than this. Disjoint from <see cref="Alerts"/>, whose
+    /// entries already hold the outcome of a condition checked against a write of the same commit.
+    /// </summary>
+    public Dictionary<Fingerprint, DateTimeOffset> ExpiredAlerts { get; } = [];
+
     public Dictionary<long, Incident> Incidents { get; } = [];
 
     public List<TimelineEntry> Timeline { get; } = [];
@@ -131,10 +138,20 @@ internal sealed class NetChanges
             foreach (var fp in set.DeletedAlerts)
             {
                 net.Alerts[fp] = null;
+                net.ExpiredAlerts.Remove(fp);
+            }
+            foreach (var version in set.ExpiredAlerts)
+            {
+                Expire(net, version);
             }
             foreach (var alert in set.Alerts)
             {
                 net.Alerts[alert.Fingerprint] = alert;
+                if (net.ExpiredAlerts.Count > 0)
+                {
+                    // Written after its conditional delete: the write is what remains, whatever the condition said.
+                    net.ExpiredAlerts.Remove(alert.Fingerprint);
+                }
             }
             foreach (var incident in set.Incidents)
             {
@@ -297,6 +314,28 @@ internal sealed class NetChanges
             {
                 net.SwapTransitions[id] = t;
             }
+        }
+    }
+
+    /// <summary>
+    /// A conditional delete folded into the net effect: against a write of an earlier set it is decided here (that
+    /// write is the version the condition meets); otherwise it stays conditional on the stored row, and of two
+    /// conditions on the same row the later version decides (the row goes if either would delete it).
+    /// </summary>
+    private static void Expire(NetChanges net, AlertVersion version)
+    {
+        var fp = version.Fingerprint;
+        if (net.Alerts.TryGetValue(fp, out var written))
+        {
+            if (written is not null && written.UpdatedAt <= version.UpdatedAt)
+            {
+                net.Alerts[fp] = null;
+            }
+            return;
+        }
+        if (!net.ExpiredAlerts.TryGetValue(fp, out var earlier) || earlier < version.UpdatedAt)
+        {
+            net.ExpiredAlerts[fp] = version.UpdatedAt;
         }
     }
 

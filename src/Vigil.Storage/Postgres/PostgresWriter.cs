@@ -77,6 +77,19 @@ internal static class PostgresWriter
         {
             Add(batch, "DELETE FROM alerts WHERE fingerprint = ANY($1::text[])", (object)deleted);
         }
+        if (net.ExpiredAlerts.Count > 0)
+        {
+            // Conditional: a row another server rewrote since the collector saw it (updated_at later) is kept. Under READ
+            // COMMITTED a row updated concurrently is re-checked against its new version before it is deleted.
+            var expired = net.ExpiredAlerts.OrderBy(p => p.Key).ToArray();
+            Add(batch,
+                """
+                DELETE FROM alerts a USING unnest($1::text[], $2::timestamptz[]) AS e(fingerprint, updated_at)
+                WHERE a.fingerprint = e.fingerprint AND a.updated_at <= e.updated_at
+                """,
+                expired.Select(p => p.Key.ToString()).ToArray(),
+                expired.Select(p => Utc(p.Value)).ToArray());
+        }
         var alerts = net.Alerts.Where(p => p.Value is not null).OrderBy(p => p.Key).Select(p => p.Value!).ToArray();
         if (alerts.Length == 0)
         {

@@ -34,6 +34,8 @@ internal sealed class SqliteAlertJournal(SqliteConnection connection, int minimu
         """);
     private readonly SqliteStatement _foldDelete = new(connection, "DELETE FROM alerts WHERE fingerprint = @fingerprint");
     private readonly SqliteStatement _trim = new(connection, "DELETE FROM alert_journal WHERE seq <= @seq");
+    private readonly SqliteStatement _journalVersion = new(connection, "SELECT CASE deleted WHEN 0 THEN updated_at END FROM alert_journal WHERE seq = @seq");
+    private readonly SqliteStatement _tableVersion = new(connection, "SELECT updated_at FROM alerts WHERE fingerprint = @fingerprint");
 
     private readonly Queue<Entry> _entries = new();
     private readonly Dictionary<Fingerprint, long> _newest = [];
@@ -57,6 +59,22 @@ internal sealed class SqliteAlertJournal(SqliteConnection connection, int minimu
     {
         EnsureLoaded(tx);
         Track(new Entry(_appender.AppendDeletion(fingerprint), fingerprint, Deleted: true));
+    }
+
+    /// <summary>
+    /// Deletes the alert if its stored version — its newest journal row, else its <c>alerts</c> row — was updated no
+    /// later than <paramref name="notAfter"/>; a missing or newer one is left alone (see <c>ChangeSet.ExpiredAlerts</c>).
+    /// </summary>
+    public void Expire(Fingerprint fingerprint, DateTimeOffset notAfter, SqliteTransaction tx)
+    {
+        EnsureLoaded(tx);
+        var stored = _newest.TryGetValue(fingerprint, out var seq)
+            ? _journalVersion.Scalar(tx, seq)
+            : _tableVersion.Scalar(tx, fingerprint.ToString());
+        if (stored is long updatedAt && updatedAt <= SqliteTime.ToTicks(notAfter))
+        {
+            AppendDeletion(fingerprint, tx);
+        }
     }
 
     /// <summary>Folds the oldest rows beyond <see cref="Capacity"/> into <c>alerts</c>.</summary>
@@ -129,6 +147,8 @@ internal sealed class SqliteAlertJournal(SqliteConnection connection, int minimu
         _foldUpsert.Dispose();
         _foldDelete.Dispose();
         _trim.Dispose();
+        _journalVersion.Dispose();
+        _tableVersion.Dispose();
     }
 
     private readonly record struct Entry(long Seq, Fingerprint Fingerprint, bool Deleted);

@@ -24,6 +24,19 @@ internal sealed class SqliteStatement : IDisposable
     /// <summary>Runs the statement; returns the number of rows it changed.</summary>
     public int Run(SqliteTransaction tx, params ReadOnlySpan<object> values)
     {
+        Bind(tx, values);
+        return _command.ExecuteNonQuery();
+    }
+
+    /// <summary>The first column of the first row, or null when there is no row (or the value is NULL).</summary>
+    public object? Scalar(SqliteTransaction tx, params ReadOnlySpan<object> values)
+    {
+        Bind(tx, values);
+        return _command.ExecuteScalar() is { } value and not DBNull ? value : null;
+    }
+
+    private void Bind(SqliteTransaction tx, ReadOnlySpan<object> values)
+    {
         if (values.Length != _parameters.Length)
         {
             throw new InvalidOperationException($"statement takes {_parameters.Length} values, got {values.Length}");
@@ -33,7 +46,6 @@ internal sealed class SqliteStatement : IDisposable
             _parameters[i].Value = values[i];
         }
         _command.Transaction = tx;
-        return _command.ExecuteNonQuery();
     }
 
     public void Dispose() => _command.Dispose();

@@ -278,6 +278,10 @@ internal sealed class SqliteWriter : IDisposable
                 _alerts.Append(alert, tx);
             }
         }
+        foreach (var (fingerprint, notAfter) in net.ExpiredAlerts)
+        {
+            _alerts.Expire(fingerprint, notAfter, tx);
+        }
         _alerts.Fold(tx);
         foreach (var i in net.Incidents.Values)
         {
