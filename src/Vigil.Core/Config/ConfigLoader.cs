@@ -12,7 +12,7 @@ public static class ConfigLoader
 {
     private static readonly string[] TopLevelKeys =
     [
-        "global", "route", "inhibit_rules", "receivers", "incidents", "logs", "metrics", "slos", "notifications", "integrations",
+        "global", "route", "inhibit_rules", "receivers", "alerts", "incidents", "logs", "metrics", "slos", "notifications", "integrations",
         "users", "teams", "services", "schedules", "escalation_policies",
     ];
 
@@ -55,6 +55,7 @@ public static class ConfigLoader
         }
         var keys = reader.Keys(map, "the top level of the config", TopLevelKeys, IgnoredTopLevelKeys);
         var (resolveTimeout, smtp) = ParseGlobal(reader, keys);
+        var alerts = new AlertsParser(reader).Parse(keys.GetValueOrDefault("alerts"));
         var (reopenWindow, silenceOnAck) = ParseIncidents(reader, keys);
         var receivers = new ReceiverParser(reader, smtp).ParseAll(keys.GetValueOrDefault("receivers"));
         var notifications = new NotificationsParser(reader).Parse(keys.GetValueOrDefault("notifications"));
@@ -106,6 +107,7 @@ public static class ConfigLoader
             Route = route,
             InhibitRules = inhibitRules,
             Receivers = receivers,
+            Alerts = alerts,
             ReopenWindow = reopenWindow,
             SilenceOnAcknowledge = silenceOnAck,
             Notifications = notifications,

@@ -6,7 +6,7 @@ namespace Vigil.Core.Config;
 
 /// <summary>
 /// The validated configuration: Alertmanager's shape (global, route, inhibit_rules, receivers) plus Vigil's own
-/// <c>incidents</c> section. Built by <see cref="ConfigLoader"/>; immutable.
+/// sections (<c>alerts</c>, <c>incidents</c>, ...). Built by <see cref="ConfigLoader"/>; immutable.
 /// </summary>
 public sealed record VigilConfig
 {
@@ -21,6 +21,9 @@ public sealed record VigilConfig
     public required IReadOnlyList<InhibitRule> InhibitRules { get; init; }
 
     public required IReadOnlyList<ReceiverConfig> Receivers { get; init; }
+
+    /// <summary>How long resolved alerts are kept (the <c>alerts:</c> section).</summary>
+    public AlertsConfig Alerts { get; init; } = AlertsConfig.Default;
 
     /// <summary>An incident auto-resolved less than this long ago is reopened instead of a new one being created.</summary>
     public required TimeSpan ReopenWindow { get; init; }
