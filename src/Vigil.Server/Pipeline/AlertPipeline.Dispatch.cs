@@ -154,7 +154,15 @@ public sealed partial class AlertPipeline
             catch (Exception ex)
             {
                 _logger.LogError(ex, "Dispatcher flush failed; retrying");
-                await Task.Delay(TimeSpan.FromSeconds(1), _time, CancellationToken.None);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), _time, ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // Stopping does not wait out the pause (on a test's fake clock it would wait for good).
+                    return;
+                }
             }
         }
     }
