@@ -56,6 +56,26 @@ public sealed partial class Dispatcher
         return records;
     }
 
+    /// <summary>
+    /// Takes out of <paramref name="alerts"/> every alert a group still holds. A group holds an alert from its arrival
+    /// until the flush that sees it resolved has recorded (and notified) that on the incident; only then may the alert
+    /// be garbage-collected — deleted before, the flush would find it gone and could not say what resolved.
+    /// </summary>
+    public void ExceptHeld<T>(Dictionary<Fingerprint, T> alerts)
+    {
+        if (alerts.Count == 0)
+        {
+            return;
+        }
+        foreach (var group in _groups.Values)
+        {
+            foreach (var fingerprint in group.Alerts.Keys)
+            {
+                alerts.Remove(fingerprint);
+            }
+        }
+    }
+
     /// <summary>The incidents the dispatcher keeps current: open ones and the latest of each group.</summary>
     public IReadOnlyList<Incident> TrackedIncidents => [.. _incidents.Values];
 

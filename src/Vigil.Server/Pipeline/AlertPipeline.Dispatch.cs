@@ -126,6 +126,7 @@ public sealed partial class AlertPipeline
             {
                 await FlushDueAsync(ct);
                 await FireEscalationsAsync(ct);
+                await CollectIfDueAsync(ct);
                 DateTimeOffset? due;
                 lock (_dispatcherLock)
                 {
