@@ -41,11 +41,7 @@ public sealed class PipelineCommitTests : IAsyncLifetime
         var attempts = 0;
         hook.BeforeApply = sets => sets.Any(s => s.Incidents.Count > 0) && Interlocked.Increment(ref attempts) == 1
             ? throw new IOException("disk full (simulated), once") : Task.CompletedTask;
-        var services = _vigil.Services;
-        await using var pipeline = new AlertPipeline(store, TimeProvider.System, services.GetRequiredService<ChangeFeed>(),
-            services.GetRequiredService<ConfigHolder>(), services.GetRequiredService<ServerSettings>(), services.GetRequiredService<ILoggerFactory>(),
-            services.GetRequiredService<global::Vigil.Server.Notifications.OutboxSignal>());
-        await pipeline.StartAsync(CancellationToken.None);
+        await using var pipeline = await StartPipelineAsync(store);
         var now = DateTimeOffset.UtcNow;
 
         await pipeline.IngestAsync([new Alert(LabelSet.From(("alertname", "DiskFull")), LabelSet.Empty, now, now.AddHours(1), "", now)], CancellationToken.None);
@@ -69,11 +65,7 @@ public sealed class PipelineCommitTests : IAsyncLifetime
         var failures = 0;
         hook.BeforeApply = sets => sets.All(s => s.Alerts.Count == 0) && sets.Any(s => s.Incidents.Count > 0) && Interlocked.Increment(ref failures) <= 2
             ? throw new IOException("blip (simulated)") : Task.CompletedTask;
-        var services = _vigil.Services;
-        await using var pipeline = new AlertPipeline(store, TimeProvider.System, services.GetRequiredService<ChangeFeed>(),
-            services.GetRequiredService<ConfigHolder>(), services.GetRequiredService<ServerSettings>(), services.GetRequiredService<ILoggerFactory>(),
-            services.GetRequiredService<global::Vigil.Server.Notifications.OutboxSignal>());
-        await pipeline.StartAsync(CancellationToken.None);
+        await using var pipeline = await StartPipelineAsync(store);
         var now = DateTimeOffset.UtcNow;
 
         await pipeline.IngestAsync([new Alert(LabelSet.From(("alertname", "Blip")), LabelSet.Empty, now, now.AddHours(1), "", now)], CancellationToken.None);
@@ -128,15 +120,7 @@ public sealed class PipelineCommitTests : IAsyncLifetime
         return new Alert(LabelSet.From(("alertname", name)), LabelSet.Empty, now, now.AddHours(1), "", now);
     }
 
-    private async Task<AlertPipeline> StartPipelineAsync(IVigilStore store)
-    {
-        var services = _vigil.Services;
-        var pipeline = new AlertPipeline(store, TimeProvider.System, services.GetRequiredService<ChangeFeed>(),
-            services.GetRequiredService<ConfigHolder>(), services.GetRequiredService<ServerSettings>(), services.GetRequiredService<ILoggerFactory>(),
-            services.GetRequiredService<global::Vigil.Server.Notifications.OutboxSignal>());
-        await pipeline.StartAsync(CancellationToken.None);
-        return pipeline;
-    }
+    private Task<AlertPipeline> StartPipelineAsync(IVigilStore store) => _vigil.StartPipelineAsync(store);
 
     private async Task<List<string>> IncidentTitlesAsync() =>
         [.. (await RealStore.ListIncidentsAsync(new IncidentQuery([IncidentStatus.Triggered, IncidentStatus.Acknowledged, IncidentStatus.Resolved], 100)))
@@ -149,11 +133,7 @@ public sealed class PipelineCommitTests : IAsyncLifetime
         await File.WriteAllTextAsync(file, "route: {receiver: ops}\nreceivers: [{name: ops}]\n");
         var config = new ConfigHolder(new ServerSettings { ConfigFile = file, DataDirectory = Path.GetDirectoryName(file)! });
         var (store, hook) = InterceptedStore.Wrap(RealStore);
-        var services = _vigil.Services;
-        await using var pipeline = new AlertPipeline(store, TimeProvider.System, services.GetRequiredService<ChangeFeed>(), config,
-            services.GetRequiredService<ServerSettings>(), services.GetRequiredService<ILoggerFactory>(),
-            services.GetRequiredService<global::Vigil.Server.Notifications.OutboxSignal>());
-        await pipeline.StartAsync(CancellationToken.None);
+        await using var pipeline = await _vigil.StartPipelineAsync(store, config: config);
         await File.WriteAllTextAsync(file, "route: {receiver: ops}\nreceivers: [{name: ops}, {name: added}]\n");
         hook.BeforeApply = sets => sets.Any(s => s.Audit.Any(a => a.Action == "config.reload"))
             ? throw new IOException("disk full (simulated)") : Task.CompletedTask;

@@ -295,15 +295,7 @@ public abstract class ResolvedAlertCollectionTests(Backend backend) : IAsyncLife
     }
 
     /// <summary>Another pipeline on the server's database and configuration (a second server, or one whose storage fails).</summary>
-    private async Task<AlertPipeline> StartPipelineAsync(IVigilStore store)
-    {
-        var services = _vigil.Services;
-        var pipeline = new AlertPipeline(store, _clock, services.GetRequiredService<ChangeFeed>(),
-            services.GetRequiredService<ConfigHolder>(), services.GetRequiredService<ServerSettings>(), services.GetRequiredService<ILoggerFactory>(),
-            services.GetRequiredService<global::Vigil.Server.Notifications.OutboxSignal>());
-        await pipeline.StartAsync(CancellationToken.None);
-        return pipeline;
-    }
+    private Task<AlertPipeline> StartPipelineAsync(IVigilStore store) => _vigil.StartPipelineAsync(store, _clock);
 
     private Alert Alert(string name, string pod, bool resolved)
     {

@@ -58,10 +58,7 @@ public sealed class OnCallLookupTests : IAsyncLifetime
         var (store, hook) = InterceptedStore.Wrap(real);
         var failures = 0;
         hook.FailsRead = (method, args) => method == nameof(IVigilStore.ListOverridesAsync) && args is ["primary", ..] && Interlocked.Increment(ref failures) <= 3;
-        await using var pipeline = new AlertPipeline(store, TimeProvider.System, services.GetRequiredService<ChangeFeed>(),
-            services.GetRequiredService<ConfigHolder>(), services.GetRequiredService<ServerSettings>(), services.GetRequiredService<ILoggerFactory>(),
-            services.GetRequiredService<global::Vigil.Server.Notifications.OutboxSignal>());
-        await pipeline.StartAsync(CancellationToken.None);
+        await using var pipeline = await _vigil.StartPipelineAsync(store);
         var now = DateTimeOffset.UtcNow;
 
         await pipeline.IngestAsync([new Alert(LabelSet.From(("alertname", "Down")), LabelSet.Empty, now, now.AddHours(1), "", now)], CancellationToken.None);

@@ -39,6 +39,20 @@ public sealed class RunningVigil : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>
+    /// Another alert pipeline, started, on this server's services and configuration (or <paramref name="config"/>) over
+    /// <paramref name="store"/>: a second server on the same database, or one whose storage fails (an InterceptedStore).
+    /// </summary>
+    public async Task<Vigil.Server.Pipeline.AlertPipeline> StartPipelineAsync(IVigilStore store, TimeProvider? time = null,
+        Vigil.Server.Pipeline.ConfigHolder? config = null)
+    {
+        var pipeline = new Vigil.Server.Pipeline.AlertPipeline(store, time ?? TimeProvider.System, Services.GetRequiredService<Vigil.Server.Pipeline.ChangeFeed>(),
+            config ?? Services.GetRequiredService<Vigil.Server.Pipeline.ConfigHolder>(), Services.GetRequiredService<ServerSettings>(),
+            Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), Services.GetRequiredService<Vigil.Server.Notifications.OutboxSignal>());
+        await pipeline.StartAsync(CancellationToken.None);
+        return pipeline;
+    }
+
     public static async Task<RunningVigil> StartAsync(Backend backend, string? configYaml = null, bool demo = false, TimeProvider? time = null)
     {
         var database = await TestDatabase.CreateAsync(backend);
