@@ -124,4 +124,45 @@ public sealed class PostgresStoreTests(ITestOutputHelper output) : StoreContract
             await AdminAsync($"DROP DATABASE IF EXISTS \"{before}\" WITH (FORCE)");
         }
     }
+
+    /// <summary>Migration 0017 gives incidents opened before it their group's service label (what team permissions and
+    /// escalation read then), and none to those whose group had none.</summary>
+    [Fact]
+    public async Task Incidents_stored_before_migration_0017_take_their_group_service()
+    {
+        var before = _database + "_0016";
+        var connectionString = new NpgsqlConnectionStringBuilder(DatabaseConnectionString) { Database = before }.ConnectionString;
+        await AdminAsync($"CREATE DATABASE \"{before}\" ENCODING 'UTF8' TEMPLATE template0");
+        try
+        {
+            await using (var connection = new NpgsqlConnection(connectionString))
+            {
+                await connection.OpenAsync();
+                await using var tx = await connection.BeginTransactionAsync();
+                await Migrator.ApplyPendingAsync(connection, tx, [.. Migrator.Load("postgres").Where(m => m.Version < 17)],
+                    PostgresStore.BootstrapSql, DateTimeOffset.UtcNow, CancellationToken.None);
+                await using var insert = new NpgsqlCommand(
+                    """
+                    INSERT INTO incidents (id, group_key, title, status, severity, priority, group_labels, receiver, created_at, updated_at, alerts)
+                    VALUES (1, 'k1', 't', 'triggered', 'critical', 'P1', '{"alertname":"A","service":"checkout"}', 'ops', now(), now(), '[]'),
+                           (2, 'k2', 't', 'triggered', 'critical', 'P1', '{"alertname":"B"}', 'ops', now(), now(), '[]'),
+                           (3, 'k3', 't', 'triggered', 'critical', 'P1', '{"service":""}', 'ops', now(), now(), '[]')
+                    """,
+                    connection, tx);
+                await insert.ExecuteNonQueryAsync();
+                await tx.CommitAsync();
+            }
+            await using var store = StoreFactory.Open(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true }.ConnectionString, "/nonexistent-unused");
+            await store.MigrateAsync();
+
+            Assert.Equal("checkout", (await store.GetIncidentAsync(1))!.Service);
+            Assert.Null((await store.GetIncidentAsync(2))!.Service);
+            Assert.Null((await store.GetIncidentAsync(3))!.Service);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await AdminAsync($"DROP DATABASE IF EXISTS \"{before}\" WITH (FORCE)");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Vigil.Core.Store;
+using Vigil.Storage.Migrations;
 using Xunit.Abstractions;
 
 namespace Vigil.Storage.Tests;
@@ -62,5 +63,37 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContract(o
         Assert.Equal(1, await ScalarAsync("SELECT at FROM timeline"));
         Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM timeline WHERE kind = 'alert_added'"));
         Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM incidents WHERE status = 'acknowledged' AND severity = 'critical'"));
+    }
+
+    /// <summary>Migration 0017 gives incidents opened before it their group's service label (what team permissions and
+    /// escalation read then), and none to those whose group had none.</summary>
+    [Fact]
+    public async Task Incidents_stored_before_migration_0017_take_their_group_service()
+    {
+        var before = Path.Combine(Path.GetDirectoryName(_directory)!, "before-0017");
+        Directory.CreateDirectory(before);
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(before, "vigil.db")};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync();
+            await Migrator.ApplyPendingAsync(connection, tx, [.. Migrator.Load("sqlite").Where(m => m.Version < 17)],
+                Sqlite.SqliteStore.BootstrapSql, 0L, CancellationToken.None);
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = """
+                INSERT INTO incidents (id, group_key, title, status, severity, priority, group_labels, receiver, created_at, updated_at, alerts)
+                VALUES (1, 'k1', 't', 'triggered', 'critical', 'P1', '{"alertname":"A","service":"checkout"}', 'ops', 0, 0, '[]'),
+                       (2, 'k2', 't', 'triggered', 'critical', 'P1', '{"alertname":"B"}', 'ops', 0, 0, '[]'),
+                       (3, 'k3', 't', 'triggered', 'critical', 'P1', '{"service":""}', 'ops', 0, 0, '[]')
+                """;
+            await insert.ExecuteNonQueryAsync();
+            tx.Commit();
+        }
+        await using var store = StoreFactory.Open(null, before);
+        await store.MigrateAsync();
+
+        Assert.Equal("checkout", (await store.GetIncidentAsync(1))!.Service);
+        Assert.Null((await store.GetIncidentAsync(2))!.Service);
+        Assert.Null((await store.GetIncidentAsync(3))!.Service);
     }
 }

@@ -229,8 +229,8 @@ public abstract partial class StoreContract(ITestOutputHelper output) : IAsyncLi
     public async Task Incidents_round_trip_with_optional_fields_set_and_unset()
     {
         var fps = new[] { Alert("A").Fingerprint, Alert("B").Fingerprint, new Fingerprint(0xFFFF_FFFF_FFFF_FFFF), new Fingerprint(1) };
-        var triggered = Incident(1, IncidentStatus.Triggered, fps);
-        var acknowledged = Incident(2, IncidentStatus.Acknowledged) with { Severity = Severity.Warning, Title = "Ünïcödé 🚨" };
+        var triggered = Incident(1, IncidentStatus.Triggered, fps) with { Service = "checkout" };
+        var acknowledged = Incident(2, IncidentStatus.Acknowledged) with { Severity = Severity.Warning, Title = "Ünïcödé 🚨", Service = "späti 🛒" };
         var resolved = Incident(3, IncidentStatus.Resolved, fps[0]) with { Severity = Severity.Info };
         await Apply(Changes(c => c.Incidents.AddRange([triggered, acknowledged, resolved])));
 

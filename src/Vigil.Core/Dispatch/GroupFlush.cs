@@ -56,13 +56,37 @@ internal sealed class GroupFlush
             fingerprints[i] = _firing[i].Fingerprint;
         }
         var incident = new Incident(id, _group.Key, title, IncidentStatus.Triggered, severity, IncidentSeverity.PriorityFor(severity),
-            _group.GroupLabels, _group.Route.Receiver, now, now, null, null, null, null, fingerprints);
+            _group.GroupLabels, _group.Route.Receiver, now, now, null, null, null, null, fingerprints, ServiceOf(_group.GroupLabels, _firing));
         entries.Add(Entry(incident.Id, now, TimelineKind.Created, $"Incident opened: {title}"));
         foreach (var alert in _firing)
         {
             entries.Add(Entry(incident.Id, now, TimelineKind.AlertAdded, IncidentText.Added(alert)));
         }
         return incident;
+    }
+
+    /// <summary>
+    /// The service an incident belongs to: the group's <c>service</c> label when the route groups by it, else the one
+    /// every alert that opens the incident carries. A route grouping by alertname only (Alertmanager's common setup)
+    /// still gives its incidents an owner — without this, team permissions and the owner's escalation policy silently
+    /// did not apply to them. Alerts of several services (or some without one) give none: no single team owns that.
+    /// </summary>
+    internal static string? ServiceOf(LabelSet groupLabels, IReadOnlyList<Alert> opening)
+    {
+        if (groupLabels.Get(AlertLabels.Service) is { Length: > 0 } grouped)
+        {
+            return grouped;
+        }
+        string? shared = null;
+        foreach (var alert in opening)
+        {
+            if (alert.Labels.Get(AlertLabels.Service) is not { Length: > 0 } service || (shared is not null && shared != service))
+            {
+                return null;
+            }
+            shared = service;
+        }
+        return shared;
     }
 
     public Incident Reopen(Incident incident, DateTimeOffset now, TimeSpan window, List<TimelineEntry> entries)

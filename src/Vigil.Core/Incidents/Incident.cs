@@ -22,6 +22,8 @@ public enum Severity
 /// The unit of work people act on: one alert group (a route and the values of its group_by labels) while it has
 /// firing alerts. Everything that happens to it is appended to its timeline.
 /// </summary>
+/// <param name="Service">The service the incident belongs to, fixed when it opens (see <c>GroupFlush.ServiceOf</c>):
+/// whose team may act on it and whose escalation policy pages for it. Null when it cannot be told.</param>
 public sealed record Incident(
     long Id,
     string GroupKey,
@@ -37,7 +39,8 @@ public sealed record Incident(
     string? AcknowledgedBy,
     DateTimeOffset? ResolvedAt,
     string? ResolvedBy,
-    IReadOnlyList<Fingerprint> Alerts);
+    IReadOnlyList<Fingerprint> Alerts,
+    string? Service = null);
 
 public enum TimelineKind
 {

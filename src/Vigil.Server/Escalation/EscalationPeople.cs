@@ -37,7 +37,7 @@ public sealed class EscalationPeople(
         {
             return Policy(routePolicy);
         }
-        return incident.GroupLabels.Get("service") is { Length: > 0 } service && config.OnCall.OwnerOf(service)?.EscalationPolicy is { } owned
+        return incident.Service is { } service && config.OnCall.OwnerOf(service)?.EscalationPolicy is { } owned
             ? Policy(owned)
             : null;
     }

@@ -23,7 +23,7 @@ internal abstract class SqlStoreBase : IVigilStore
     protected const string AlertColumns = "fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout";
     private const string SilenceColumns = "id, matchers, starts_at, ends_at, created_by, comment, updated_at";
     private const string IncidentColumns = "id, group_key, title, status, severity, priority, group_labels, receiver, created_at, updated_at, "
-        + "acknowledged_at, acknowledged_by, resolved_at, resolved_by, alerts";
+        + "acknowledged_at, acknowledged_by, resolved_at, resolved_by, alerts, service";
     private const string TokenColumns = "id, name, role, secret_hash, created_at, created_by, revoked_at, user_name";
 
     public abstract Task MigrateAsync(CancellationToken ct = default);
@@ -134,7 +134,8 @@ internal abstract class SqlStoreBase : IVigilStore
         ReadOptionalString(r, 11),
         ReadOptionalTime(r, 12),
         ReadOptionalString(r, 13),
-        RecordJson.ParseFingerprints(r.GetString(14)));
+        RecordJson.ParseFingerprints(r.GetString(14)),
+        ReadOptionalString(r, 15));
 
     public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(long incidentId, CancellationToken ct = default) =>
         QueryAsync("SELECT incident_id, at, kind, actor, message, sequence FROM timeline WHERE incident_id = @id ORDER BY sequence",

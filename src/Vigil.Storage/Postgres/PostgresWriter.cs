@@ -124,15 +124,16 @@ internal static class PostgresWriter
         Add(batch,
             """
             INSERT INTO incidents (id, group_key, title, status, severity, priority, group_labels, receiver, created_at, updated_at,
-                                   acknowledged_at, acknowledged_by, resolved_at, resolved_by, alerts)
+                                   acknowledged_at, acknowledged_by, resolved_at, resolved_by, alerts, service)
             SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[],
-                                 $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::text[], $13::timestamptz[], $14::text[], $15::jsonb[])
+                                 $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::text[], $13::timestamptz[], $14::text[], $15::jsonb[],
+                                 $16::text[])
             ON CONFLICT (id) DO UPDATE SET
                 group_key = excluded.group_key, title = excluded.title, status = excluded.status, severity = excluded.severity,
                 priority = excluded.priority, group_labels = excluded.group_labels, receiver = excluded.receiver,
                 created_at = excluded.created_at, updated_at = excluded.updated_at, acknowledged_at = excluded.acknowledged_at,
                 acknowledged_by = excluded.acknowledged_by, resolved_at = excluded.resolved_at, resolved_by = excluded.resolved_by,
-                alerts = excluded.alerts
+                alerts = excluded.alerts, service = excluded.service
             """,
             rows.Select(i => i.Id).ToArray(),
             rows.Select(i => i.GroupKey).ToArray(),
@@ -148,7 +149,8 @@ internal static class PostgresWriter
             rows.Select(i => i.AcknowledgedBy).ToArray(),
             rows.Select(i => Utc(i.ResolvedAt)).ToArray(),
             rows.Select(i => i.ResolvedBy).ToArray(),
-            rows.Select(i => RecordJson.Fingerprints(i.Alerts)).ToArray());
+            rows.Select(i => RecordJson.Fingerprints(i.Alerts)).ToArray(),
+            rows.Select(i => i.Service).ToArray());
     }
 
     private static void AddTimeline(NpgsqlBatch batch, NetChanges net)

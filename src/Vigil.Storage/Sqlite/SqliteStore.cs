@@ -16,7 +16,7 @@ internal sealed class SqliteStore : SqlStoreBase
 {
     private const int BusyTimeoutMs = 10_000;
 
-    private const string BootstrapSql =
+    internal const string BootstrapSql =
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT";
 
     private readonly string _readConnectionString;

@@ -65,15 +65,15 @@ internal sealed class SqliteWriter : IDisposable
         _upsertIncident = new(connection,
             """
             INSERT INTO incidents (id, group_key, title, status, severity, priority, group_labels, receiver, created_at, updated_at,
-                                   acknowledged_at, acknowledged_by, resolved_at, resolved_by, alerts)
+                                   acknowledged_at, acknowledged_by, resolved_at, resolved_by, alerts, service)
             VALUES (@id, @group_key, @title, @status, @severity, @priority, @group_labels, @receiver, @created_at, @updated_at,
-                    @acknowledged_at, @acknowledged_by, @resolved_at, @resolved_by, @alerts)
+                    @acknowledged_at, @acknowledged_by, @resolved_at, @resolved_by, @alerts, @service)
             ON CONFLICT (id) DO UPDATE SET
                 group_key = excluded.group_key, title = excluded.title, status = excluded.status, severity = excluded.severity,
                 priority = excluded.priority, group_labels = excluded.group_labels, receiver = excluded.receiver,
                 created_at = excluded.created_at, updated_at = excluded.updated_at, acknowledged_at = excluded.acknowledged_at,
                 acknowledged_by = excluded.acknowledged_by, resolved_at = excluded.resolved_at, resolved_by = excluded.resolved_by,
-                alerts = excluded.alerts
+                alerts = excluded.alerts, service = excluded.service
             """);
         _appendTimeline = new(connection,
             "INSERT INTO timeline (incident_id, at, kind, actor, message) VALUES (@incident_id, @at, @kind, @actor, @message)");
@@ -288,7 +288,7 @@ internal sealed class SqliteWriter : IDisposable
             _upsertIncident.Run(tx, i.Id, i.GroupKey, i.Title, EnumNames<IncidentStatus>.Name(i.Status), EnumNames<Severity>.Name(i.Severity),
                 i.Priority, RecordJson.Labels(i.GroupLabels), i.Receiver, SqliteTime.ToTicks(i.CreatedAt), SqliteTime.ToTicks(i.UpdatedAt),
                 SqliteTime.ToTicks(i.AcknowledgedAt), (object?)i.AcknowledgedBy ?? DBNull.Value, SqliteTime.ToTicks(i.ResolvedAt),
-                (object?)i.ResolvedBy ?? DBNull.Value, RecordJson.Fingerprints(i.Alerts));
+                (object?)i.ResolvedBy ?? DBNull.Value, RecordJson.Fingerprints(i.Alerts), (object?)i.Service ?? DBNull.Value);
         }
         foreach (var t in net.Timeline)
         {

@@ -18,7 +18,8 @@ public sealed record IncidentSummaryDto(
     DateTimeOffset? ResolvedAt,
     string? ResolvedBy,
     int AlertCount,
-    int FiringCount);
+    int FiringCount,
+    string? Service);
 
 public sealed record IncidentAlertDto(
     string Fingerprint,
@@ -50,6 +51,7 @@ public sealed record IncidentDetailDto(
     string? ResolvedBy,
     int AlertCount,
     int FiringCount,
+    string? Service,
     IReadOnlyList<IncidentAlertDto> Alerts,
     IReadOnlyList<TimelineDto> Timeline);
 

@@ -21,7 +21,7 @@ internal static class IncidentTeamGate
         }
         var incident = pipeline.TryGetTrackedIncident(id, out var tracked) ? tracked : await pipeline.Store.GetIncidentAsync(id, context.RequestAborted);
         var directory = pipeline.Config.Current.OnCall;
-        if (incident?.GroupLabels.Get("service") is not { Length: > 0 } service || directory.OwnerOf(service) is not { } owner
+        if (incident?.Service is not { } service || directory.OwnerOf(service) is not { } owner
             || directory.CanActForTeam(user, actor.Role, owner.Team))
         {
             return null;

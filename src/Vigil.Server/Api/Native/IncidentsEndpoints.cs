@@ -172,7 +172,8 @@ public static class IncidentsEndpoints
             }
         }
         return new(i.Id, i.Title, Name(i.Status), Name(i.Severity), i.Priority, i.GroupKey, i.GroupLabels.ToDictionary(), i.Receiver,
-            i.CreatedAt, i.UpdatedAt, i.AcknowledgedAt, i.AcknowledgedBy, i.ResolvedAt, i.ResolvedBy, i.Alerts.Count, i.Status == IncidentStatus.Resolved ? 0 : firing);
+            i.CreatedAt, i.UpdatedAt, i.AcknowledgedAt, i.AcknowledgedBy, i.ResolvedAt, i.ResolvedBy, i.Alerts.Count, i.Status == IncidentStatus.Resolved ? 0 : firing,
+            i.Service);
     }
 
     private static async Task<IncidentDetailDto> DetailAsync(Incident incident, AlertPipeline pipeline, DateTimeOffset now, CancellationToken ct)
@@ -193,7 +194,7 @@ public static class IncidentsEndpoints
             .Select(t => new TimelineDto(t.Sequence, t.At, KindName(t.Kind), t.Actor, t.Message)).ToList();
         return new IncidentDetailDto(summary.Id, summary.Title, summary.Status, summary.Severity, summary.Priority, summary.GroupKey, summary.GroupLabels,
             summary.Receiver, summary.CreatedAt, summary.UpdatedAt, summary.AcknowledgedAt, summary.AcknowledgedBy, summary.ResolvedAt, summary.ResolvedBy,
-            summary.AlertCount, summary.FiringCount, alerts, timeline);
+            summary.AlertCount, summary.FiringCount, summary.Service, alerts, timeline);
     }
 
     private static string Name<T>(T value) where T : Enum => value.ToString().ToLowerInvariant();

@@ -238,6 +238,7 @@ function mountPage(root, { params, ctx }) {
       h('span', {}, h('span', { class: 'label' }, 'Opened'), time(inc.createdAt)),
       inc.acknowledgedAt ? h('span', { 'data-testid': 'incident-acknowledged' }, h('span', { class: 'label' }, 'Acknowledged'), time(inc.acknowledgedAt), ' by ', h('strong', {}, inc.acknowledgedBy || '?')) : null,
       inc.resolvedAt ? h('span', { 'data-testid': 'incident-resolved' }, h('span', { class: 'label' }, 'Resolved'), time(inc.resolvedAt), ' by ', h('strong', {}, inc.resolvedBy || '?')) : null,
+      inc.service ? h('span', { 'data-testid': 'incident-service' }, h('span', { class: 'label' }, 'Service'), h('code', {}, inc.service)) : null,
       inc.receiver ? h('span', {}, h('span', { class: 'label' }, 'Receiver'), h('code', {}, inc.receiver)) : null,
       h('span', {}, h('span', { class: 'label' }, 'Alerts'), h('strong', { class: inc.firingCount ? 'firing-count' : '' }, String(inc.firingCount ?? 0)), ` firing of ${inc.alertCount ?? (inc.alerts || []).length}`),
     ];
