@@ -27,13 +27,35 @@ public static class VigilServer
     /// <summary>Runs the server until <paramref name="ct"/> is cancelled or the process is asked to stop.</summary>
     public static async Task<int> RunAsync(ServeOptions options, CancellationToken ct = default)
     {
-        await using var app = await BuildAsync(options);
+        await using var app = await BuildAsync(options, ct: ct);
         await app.RunAsync(ct);
-        return 0;
+        return Environment.ExitCode;
     }
 
-    /// <summary>Builds (but does not start) the server; storage is migrated and state loaded before it returns.</summary>
-    public static async Task<WebApplication> BuildAsync(ServeOptions options, TimeProvider? time = null)
+    /// <summary>
+    /// Builds (but does not start) the server; storage is migrated and state loaded before it returns. With
+    /// <see cref="ServeOptions.TakeServerLease"/> it first waits for the database's server lease (a standby waits here,
+    /// not listening, until the active server stops).
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(ServeOptions options, TimeProvider? time = null, CancellationToken ct = default)
+    {
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        // Before the migrations: a newer version started as a standby changes the schema only once the older server
+        // has stopped, so an upgrade is "start the new one, stop the old one".
+        var lease = options.TakeServerLease ? await AcquireLeaseAsync(options.Database, dataDirectory, ct) : null;
+        try
+        {
+            return await BuildAsync(options, time, lease, ct);
+        }
+        catch when (lease is not null)
+        {
+            await lease.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<WebApplication> BuildAsync(ServeOptions options, TimeProvider? time, IServerLease? lease, CancellationToken ct)
     {
         var urls = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var loopbackOnly = urls.All(IsLoopback);
@@ -63,8 +85,14 @@ public static class VigilServer
         builder.Services.AddSingleton(time ?? TimeProvider.System);
 
         Directory.CreateDirectory(settings.DataDirectory);
+        if (lease is not null)
+        {
+            builder.Services.AddSingleton(_ => lease);
+            // First: started first, stopped last, so the lease is released after everything else has saved.
+            builder.Services.AddHostedService<ServerLeaseWatch>();
+        }
         var store = StoreFactory.Open(options.Database, settings.DataDirectory);
-        await store.MigrateAsync();
+        await store.MigrateAsync(ct);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<ChangeFeed>();
         builder.Services.AddSingleton<ConfigHolder>();
@@ -192,6 +220,17 @@ public static class VigilServer
             (StatusCodes.Status503ServiceUnavailable, "Vigil's storage is unavailable; the change was not saved. Retry later."),
         _ => (StatusCodes.Status500InternalServerError, "Vigil failed to handle this request; the error is in the server log."),
     };
+
+    private static async Task<IServerLease> AcquireLeaseAsync(string? database, string dataDirectory, CancellationToken ct)
+    {
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }));
+        var logger = loggers.CreateLogger("Vigil.Server.Lease");
+        return await StoreFactory.AcquireServerLeaseAsync(database, dataDirectory,
+            why => logger.LogWarning("Standby: {Why}", why), LeaseRetry, ct);
+    }
+
+    /// <summary>How often a standby tries to take the lease.</summary>
+    internal static readonly TimeSpan LeaseRetry = TimeSpan.FromSeconds(2);
 
     private static async Task WriteUnhandledProblem(HttpContext context)
     {

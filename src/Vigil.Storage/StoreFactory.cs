@@ -1,4 +1,5 @@
 using Vigil.Core.Store;
+using Vigil.Storage.Lease;
 using Vigil.Storage.Postgres;
 using Vigil.Storage.Sqlite;
 
@@ -14,4 +15,15 @@ public static class StoreFactory
         string.IsNullOrWhiteSpace(database)
             ? new SqliteStore(dataDirectory)
             : new PostgresStore(PostgresConnectionString.Normalize(database));
+
+    /// <summary>
+    /// Takes the database's server lease (see <see cref="IServerLease"/>), waiting as long as another server holds it.
+    /// </summary>
+    /// <param name="waiting">Told why it waits (once per reason), e.g. to log it.</param>
+    /// <param name="retry">How often a waiting standby tries again.</param>
+    public static Task<IServerLease> AcquireServerLeaseAsync(
+        string? database, string dataDirectory, Action<string> waiting, TimeSpan retry, CancellationToken ct = default) =>
+        string.IsNullOrWhiteSpace(database)
+            ? FileServerLease.AcquireAsync(dataDirectory, waiting, retry, ct)
+            : PostgresServerLease.AcquireAsync(PostgresConnectionString.Normalize(database), waiting, retry, ct);
 }

@@ -60,7 +60,10 @@ public sealed class RunningVigil : IAsyncDisposable
     }
 
     /// <summary>Starts a server on an existing database (e.g. to check what survives a restart).</summary>
-    public static async Task<RunningVigil> StartAsync(TestDatabase database, bool ownsDatabase, string? configYaml = null, bool demo = false, TimeProvider? time = null)
+    /// <param name="takeLease">Take the database's server lease as <c>vigil serve</c> does (waiting while another server
+    /// holds it). Off by default: many tests run a second server beside the first on purpose (caches, races, restarts).</param>
+    public static async Task<RunningVigil> StartAsync(TestDatabase database, bool ownsDatabase, string? configYaml = null, bool demo = false,
+        TimeProvider? time = null, bool takeLease = false, CancellationToken ct = default)
     {
         string? configFile = null;
         if (configYaml is not null)
@@ -69,8 +72,8 @@ public sealed class RunningVigil : IAsyncDisposable
             await File.WriteAllTextAsync(configFile, configYaml);
         }
         var adminToken = await CreateTokenAsync(database, "test-admin", Role.Admin);
-        var options = new ServeOptions("http://127.0.0.1:0", database.DataDirectory, database.ConnectionString, configFile, demo);
-        var app = await VigilServer.BuildAsync(options, time);
+        var options = new ServeOptions("http://127.0.0.1:0", database.DataDirectory, database.ConnectionString, configFile, demo, takeLease);
+        var app = await VigilServer.BuildAsync(options, time, ct);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningVigil(app, database, ownsDatabase, new Uri(address), adminToken);
