@@ -95,6 +95,7 @@ public static class VigilServer
         await store.MigrateAsync(ct);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<ChangeFeed>();
+        builder.Services.AddSingleton<StreamSlots>();
         builder.Services.AddSingleton<ConfigHolder>();
         builder.Services.AddSingleton<AlertPipeline>();
         builder.Services.AddSingleton<TokenAuthenticator>();

@@ -68,4 +68,54 @@ public sealed class StreamTests
         }
         Assert.Equal(0, eventsAfterRevoke);
     }
+
+    /// <summary>One token holds at most StreamSlots.PerToken open streams (429 after, with why); a closed stream
+    /// frees its slot, and other tokens are not affected.</summary>
+    [Fact]
+    public async Task A_token_holds_a_bounded_number_of_open_streams()
+    {
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, Config);
+        using var client = vigil.NewClient(vigil.AdminToken);
+        client.Timeout = Timeout.InfiniteTimeSpan;
+        var open = new List<HttpResponseMessage>();
+        try
+        {
+            for (var i = 0; i < Vigil.Server.Api.Native.StreamSlots.PerToken; i++)
+            {
+                var stream = await client.GetAsync("/api/v1/stream", HttpCompletionOption.ResponseHeadersRead);
+                open.Add(stream);
+                Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+            }
+
+            using (var refused = await client.GetAsync("/api/v1/stream", HttpCompletionOption.ResponseHeadersRead))
+            {
+                Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+                Assert.Contains("open event streams", (await refused.ReadJsonAsync())["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            }
+            using (var created = await vigil.Client.PostAsync("/api/v1/tokens", Http.Json(new { name = "wallboard", role = "viewer" })))
+            {
+                using var other = vigil.NewClient((await created.ReadJsonAsync())["token"]!.GetValue<string>());
+                using var allowed = await other.GetAsync("/api/v1/stream", HttpCompletionOption.ResponseHeadersRead);
+                Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+            }
+
+            open[0].Dispose();
+            open.RemoveAt(0);
+            await Eventually.TrueAsync(async () =>
+            {
+                var again = await client.GetAsync("/api/v1/stream", HttpCompletionOption.ResponseHeadersRead);
+                if (again.StatusCode == HttpStatusCode.OK)
+                {
+                    open.Add(again);
+                    return true;
+                }
+                again.Dispose();
+                return false;
+            }, TimeSpan.FromSeconds(30), "a slot freed by the closed stream");
+        }
+        finally
+        {
+            open.ForEach(r => r.Dispose());
+        }
+    }
 }

@@ -14,8 +14,18 @@ public static class StreamEndpoint
     public static void MapStream(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/stream", StreamAsync).RequireRole(Role.Viewer);
 
-    private static async Task StreamAsync(HttpContext context, ChangeFeed feed, IHostApplicationLifetime lifetime, TokenAuthenticator authenticator)
+    private static async Task StreamAsync(HttpContext context, ChangeFeed feed, IHostApplicationLifetime lifetime, TokenAuthenticator authenticator,
+        StreamSlots slots)
     {
+        var actor = context.GetActor();
+        using var slot = slots.TryTake(actor?.TokenId ?? actor?.Name ?? "anonymous", out var refusal);
+        if (slot is null)
+        {
+            context.Response.Headers.RetryAfter = "30";
+            await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many event streams", detail: refusal)
+                .ExecuteAsync(context);
+            return;
+        }
         // The token is checked again before everything the stream sends: one revoked while the stream is open (the UI
         // keeps it open for hours) must end it, not keep delivering changes.
         var secret = AuthenticationMiddleware.ReadSecret(context.Request);
