@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Vigil.Core.Alerts;
 using Vigil.Core.Incidents;
+using Vigil.Core.Matching;
 using Vigil.Core.Security;
 using Vigil.Core.Store;
 using Xunit.Abstractions;
@@ -223,6 +224,19 @@ public abstract partial class StoreContract(ITestOutputHelper output) : IAsyncLi
         Same(edited, loaded[one.Id]);
         Same(two, loaded[two.Id]);
         Assert.True(loaded[one.Id].Matchers[2].Matches("node"));
+    }
+
+    [Fact]
+    public async Task Silence_stored_with_a_lookahead_by_an_earlier_version_still_loads()
+    {
+        // Earlier versions ran matchers on the backtracking engine and took lookaheads; failing the load on one would
+        // keep the server from starting.
+        var silence = Silence(Guid.NewGuid()) with { Matchers = [Matcher.CreateStored("job", "(?=api)api.*", isRegex: true, isEqual: true)] };
+        await Apply(Changes(c => c.Silences.Add(silence)));
+
+        var loaded = Assert.Single(await Store.LoadSilencesAsync());
+        Assert.True(loaded.Matchers[0].Matches("api-1"));
+        Assert.False(loaded.Matchers[0].Matches("web-1"));
     }
 
     [Fact]

@@ -12,8 +12,8 @@ public enum MatchType
 }
 
 /// <summary>
-/// A label matcher with Alertmanager semantics: regexes are fully anchored (<c>^(?:re)$</c>) and a missing label
-/// matches as the empty string, so <c>foo=""</c> matches alerts without <c>foo</c>.
+/// A label matcher with Alertmanager semantics: regexes are fully anchored (<c>^(?:re)$</c>) and, as with RE2, run in
+/// time linear in the value; a missing label matches as the empty string, so <c>foo=""</c> matches alerts without <c>foo</c>.
 /// </summary>
 public sealed partial class Matcher : IEquatable<Matcher>
 {
@@ -38,8 +38,25 @@ public sealed partial class Matcher : IEquatable<Matcher>
 
     public bool IsEqual => Type is MatchType.Equal or MatchType.Regex;
 
-    /// <summary>Creates a matcher, or explains why it cannot be created (empty name, invalid regex).</summary>
-    public static Matcher Create(string name, MatchType type, string value)
+    /// <summary>True for a stored matcher that only the backtracking engine accepts (see <see cref="CreateStored"/>).</summary>
+    public bool UsesBacktracking => _regex is not null && !_regex.Options.HasFlag(RegexOptions.NonBacktracking);
+
+    /// <summary>Creates a matcher, or explains why it cannot be created (empty name, invalid regex, or a construct the
+    /// linear-time engine refuses).</summary>
+    public static Matcher Create(string name, MatchType type, string value) => Create(name, type, value, allowBacktracking: false);
+
+    public static Matcher Create(string name, string value, bool isRegex, bool isEqual) => Create(name, TypeOf(isRegex, isEqual), value);
+
+    /// <summary>
+    /// Creates a matcher stored by an earlier version, which ran every regex on the backtracking engine and so took
+    /// lookarounds, backreferences and atomic groups: such a matcher falls back to that engine (with its time budget)
+    /// instead of failing the load, so its silence keeps muting until it expires rather than the server refusing to
+    /// start or the alerts paging. New matchers go through <see cref="Create(string, MatchType, string)"/>.
+    /// </summary>
+    public static Matcher CreateStored(string name, string value, bool isRegex, bool isEqual) =>
+        Create(name, TypeOf(isRegex, isEqual), value, allowBacktracking: true);
+
+    private static Matcher Create(string name, MatchType type, string value, bool allowBacktracking)
     {
         if (string.IsNullOrEmpty(name))
         {
@@ -48,12 +65,26 @@ public sealed partial class Matcher : IEquatable<Matcher>
         Regex? regex = null;
         if (type is MatchType.Regex or MatchType.NotRegex)
         {
+            // Anchored with \z: .NET's $ also matches before a final newline, RE2's does not (=~"Foo" must not match
+            // "Foo\n"). RE2's named groups (?P<name>...) are .NET's (?<name>...).
+            var pattern = "^(?:" + Re2NamedGroup().Replace(value, "(?<") + @")\z";
             try
             {
-                // RE2 (Go) has no backtracking blow-ups; .NET does, so every match gets a time budget. Anchored with \z:
-                // .NET's $ also matches before a final newline, RE2's does not (=~"Foo" must not match "Foo\n"). RE2's
-                // named groups (?P<name>...) are .NET's (?<name>...).
-                regex = new Regex("^(?:" + Re2NamedGroup().Replace(value, "(?<") + @")\z", RegexOptions.CultureInvariant, RegexBudget);
+                // Linear in the length of the value, like Alertmanager's RE2: on the backtracking engine one silence
+                // such as instance=~"(.*.*)*y" cost its whole time budget per alert, on every read and flush. The
+                // budget stays as a backstop for the fallback below.
+                regex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexBudget);
+            }
+            catch (NotSupportedException) when (allowBacktracking)
+            {
+                regex = new Regex(pattern, RegexOptions.CultureInvariant, RegexBudget);
+            }
+            catch (NotSupportedException ex)
+            {
+                // Lookarounds, backreferences, atomic groups, conditionals (none of which RE2 has either), or a
+                // pattern whose automaton would be too large.
+                throw new MatcherException($"unsupported regular expression for label \"{name}\": {ex.Message} Matchers run " +
+                    "on a linear-time engine, like Alertmanager's RE2, which has no lookarounds, backreferences or atomic groups.");
             }
             catch (ArgumentException ex)
             {
@@ -63,14 +94,13 @@ public sealed partial class Matcher : IEquatable<Matcher>
         return new Matcher(name, type, value, regex);
     }
 
-    public static Matcher Create(string name, string value, bool isRegex, bool isEqual) =>
-        Create(name, (isRegex, isEqual) switch
-        {
-            (false, true) => MatchType.Equal,
-            (false, false) => MatchType.NotEqual,
-            (true, true) => MatchType.Regex,
-            (true, false) => MatchType.NotRegex,
-        }, value);
+    private static MatchType TypeOf(bool isRegex, bool isEqual) => (isRegex, isEqual) switch
+    {
+        (false, true) => MatchType.Equal,
+        (false, false) => MatchType.NotEqual,
+        (true, true) => MatchType.Regex,
+        (true, false) => MatchType.NotRegex,
+    };
 
     public bool Matches(string value) => Type switch
     {

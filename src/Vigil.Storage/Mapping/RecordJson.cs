@@ -108,7 +108,7 @@ internal static class RecordJson
         var result = new List<Matcher>(doc.RootElement.GetArrayLength());
         foreach (var e in doc.RootElement.EnumerateArray())
         {
-            result.Add(Matcher.Create(
+            result.Add(Matcher.CreateStored(
                 e.GetProperty("name").GetString()!,
                 e.GetProperty("value").GetString()!,
                 e.GetProperty("isRegex").GetBoolean(),

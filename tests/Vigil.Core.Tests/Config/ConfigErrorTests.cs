@@ -64,6 +64,19 @@ public class ConfigErrorTests
     }
 
     [Fact]
+    public void Regex_the_linear_time_engine_refuses_is_reported_with_position()
+    {
+        var route = SingleError("route:\n  receiver: default\n  routes:\n    - match_re:\n        job: '(?=api)api'\n" + Receivers);
+        var inhibit = SingleError("route:\n  receiver: default\n" + Receivers +
+            "inhibit_rules:\n  - source_matchers: ['job=~\"(a)\\\\1\"']\n    target_matchers: ['severity=\"warning\"']\n");
+
+        Assert.Equal(("am.yml", 5), (route.File, route.Line));
+        Assert.Contains("unsupported regular expression for label \"job\"", route.Message);
+        Assert.Equal(("am.yml", 6), (inhibit.File, inhibit.Line));
+        Assert.Contains("unsupported regular expression for label \"job\"", inhibit.Message);
+    }
+
+    [Fact]
     public void Route_referencing_an_undefined_receiver_is_an_error()
     {
         var error = SingleError("route:\n  receiver: default\n  routes:\n    - receiver: pager\n" + Receivers);

@@ -39,6 +39,46 @@ public class MatcherTests
     }
 
     [Fact]
+    public void Nested_stars_cannot_stall_matching()
+    {
+        // The backtracking engine tries every way to split the a's between the stars (2^40 here) before the second
+        // branch; it ran out of its time budget and the matcher answered "no match". A linear-time engine answers.
+        var value = "host-" + new string('a', 40) + "-1";
+        var matcher = Matcher.Create("instance", MatchType.Regex, "(.*.*)*y|host-a+-1");
+        var notMatcher = Matcher.Create("instance", MatchType.NotRegex, "(.*.*)*y|host-a+-1");
+
+        Assert.True(matcher.Matches(value));
+        Assert.False(notMatcher.Matches(value));
+        Assert.False(Matcher.Create("instance", MatchType.Regex, "(.*.*)*y").Matches(value));
+        Assert.True(Matcher.Create("instance", MatchType.Regex, "(.*.*)*y").Matches(value + "y"));
+    }
+
+    [Theory]
+    [InlineData("(?=api)api", "lookahead")]
+    [InlineData("(?<!x)api", "lookbehind")]
+    [InlineData(@"(a)\1", "backreference")]
+    [InlineData("(?>a+)", "atomic")]
+    public void Constructs_without_a_linear_time_match_are_refused_with_the_label_name(string regex, string construct)
+    {
+        var ex = Assert.Throws<MatcherException>(() => Matcher.Create("job", MatchType.Regex, regex));
+
+        Assert.Contains("unsupported regular expression for label \"job\"", ex.Message);
+        Assert.Contains(construct, ex.Message);
+    }
+
+    [Fact]
+    public void Stored_matcher_with_a_lookahead_still_loads_and_matches()
+    {
+        // Accepted before matchers ran in linear time: its silence must keep loading (and muting) after an upgrade.
+        var matcher = Matcher.CreateStored("job", "(?=api)api.*", isRegex: true, isEqual: true);
+
+        Assert.True(matcher.UsesBacktracking);
+        Assert.True(matcher.Matches("api-server"));
+        Assert.False(matcher.Matches("web"));
+        Assert.False(Matcher.CreateStored("job", "api.*", isRegex: true, isEqual: true).UsesBacktracking);
+    }
+
+    [Fact]
     public void Empty_label_name_is_rejected()
     {
         Assert.Throws<MatcherException>(() => Matcher.Create("", MatchType.Equal, "x"));

@@ -110,6 +110,7 @@ public abstract class BadInputTests(Backend backend) : IAsyncLifetime
 
     [Theory]
     [InlineData("alertname=~\"(unclosed\"", "invalid")]
+    [InlineData("alertname=~\"(?!Existing).*\"", "unsupported regular expression")]
     [InlineData("=nothing", "label name")]
     [InlineData("alertname~~\"x\"", "expected one of")]
     public async Task Invalid_filter_gets_400(string filter, string expected)
@@ -133,6 +134,29 @@ public abstract class BadInputTests(Backend backend) : IAsyncLifetime
         }));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("regular expression", (await response.ReadJsonAsync())["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Silence_with_a_lookahead_gets_400_naming_the_matcher()
+    {
+        // Matchers run in linear time, like Alertmanager's RE2, which has no lookarounds either.
+        using var response = await _vigil.Client.PostAsync("/api/v2/silences", Http.Json(new
+        {
+            matchers = new[]
+            {
+                new { name = "alertname", value = "Existing", isRegex = false, isEqual = true },
+                new { name = "instance", value = "(?!keep).*", isRegex = true, isEqual = true },
+            },
+            startsAt = DateTimeOffset.UtcNow.ToString("O"),
+            endsAt = DateTimeOffset.UtcNow.AddHours(1).ToString("O"),
+            createdBy = "me",
+            comment = "x",
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await response.ReadJsonAsync())["detail"]!.GetValue<string>();
+        Assert.Contains("matchers[1]: unsupported regular expression for label \"instance\"", detail);
+        Assert.Contains("lookahead", detail);
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/silences")).AsArray());
     }
 
     [Fact]
