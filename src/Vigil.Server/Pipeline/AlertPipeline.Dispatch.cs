@@ -280,19 +280,24 @@ public sealed partial class AlertPipeline
         {
             return;
         }
-        foreach (var incident in changes.Incidents)
+        // Only a resolve can write a silence (it expires the acknowledgement silence); other flushes need not wait
+        // for an API silence write.
+        using (changes.Incidents.Any(i => i.Status == IncidentStatus.Resolved) ? await BeginSilenceWriteAsync(ct) : null)
         {
-            if (incident.Status == IncidentStatus.Resolved)
+            foreach (var incident in changes.Incidents)
             {
-                ExpireAckSilence(incident.Id, now, changes);
+                if (incident.Status == IncidentStatus.Resolved)
+                {
+                    ExpireAckSilence(incident.Id, now, changes);
+                }
             }
+            await CommitDispatcherChangeAsync(changes, ct);
+            lock (_dispatcherLock)
+            {
+                _escalations.Committed(changes);
+            }
+            CommitSilences(changes);
         }
-        await CommitDispatcherChangeAsync(changes, ct);
-        lock (_dispatcherLock)
-        {
-            _escalations.Committed(changes);
-        }
-        CommitSilences(changes);
         WakeOutboxFor(changes);
         if (changes.Incidents.Count > 0)
         {
@@ -328,17 +333,21 @@ public sealed partial class AlertPipeline
             changes.Incidents.Add(result.Incident);
             changes.Timeline.AddRange(result.Timeline);
             changes.Audit.Add(new AuditEntry(now, actor, action, $"incident/{id}", result.Timeline.Count > 0 ? result.Timeline[^1].Message : ""));
-            AddAckSilenceChanges(current, result.Incident, now, changes);
-            lock (_dispatcherLock)
+            // The acknowledgement silence is read, committed and shown like any other silence write.
+            using (await BeginSilenceWriteAsync(ct))
             {
-                if (announce)
+                AddAckSilenceChanges(current, result.Incident, now, changes);
+                lock (_dispatcherLock)
                 {
-                    _dispatcher.QueueResolvedByHand(result.Incident, result.Incident.Alerts.Select(Alerts.Get).OfType<Alert>(), actor, now, changes);
+                    if (announce)
+                    {
+                        _dispatcher.QueueResolvedByHand(result.Incident, result.Incident.Alerts.Select(Alerts.Get).OfType<Alert>(), actor, now, changes);
+                    }
+                    _escalations.Observe(changes, EscalationPeople(), now);
                 }
-                _escalations.Observe(changes, EscalationPeople(), now);
+                await CommitDispatcherChangeAsync(changes, ct);
+                CommitSilences(changes);
             }
-            await CommitDispatcherChangeAsync(changes, ct);
-            CommitSilences(changes);
             WakeOutboxFor(changes);
             lock (_dispatcherLock)
             {

@@ -18,6 +18,9 @@ public sealed partial class AlertPipeline : IAsyncDisposable
     private readonly Notifications.OutboxSignal _outbox;
     private IngestWriter? _writer;
 
+    // Held by every silence write; see BeginSilenceWriteAsync. Taken after _incidentGate where both are held.
+    private readonly SemaphoreSlim _silenceGate = new(1, 1);
+
     public AlertPipeline(IVigilStore store, TimeProvider time, ChangeFeed feed, ConfigHolder config, ServerSettings settings, ILoggerFactory loggers,
         Notifications.OutboxSignal outbox)
     {
@@ -76,13 +79,41 @@ public sealed partial class AlertPipeline : IAsyncDisposable
         _feed.Publish(new ChangeSignal([], _time.GetUtcNow()));
     }
 
-    /// <summary>Creates or replaces a silence, with its audit entry, in one commit.</summary>
-    public Task SaveSilenceAsync(Silence silence, string actor, string action, CancellationToken ct) =>
-        SaveSilencesAsync([(silence, action)], actor, ct);
+    /// <summary>
+    /// Waits for the silence lock; read the silence to change and save through the answer, then dispose it. Every
+    /// silence write takes it (the API's, and the dispatcher's for acknowledgement silences), as Alertmanager's
+    /// silences take a mutex: reading the silence, committing and updating memory apart from each other, a DELETE
+    /// racing an update of the same silence could resurrect it (the update built on the copy read before the expiry),
+    /// and two updates could reach memory in the opposite order of their commits.
+    /// </summary>
+    public async Task<SilenceWrite> BeginSilenceWriteAsync(CancellationToken ct)
+    {
+        await _silenceGate.WaitAsync(ct);
+        return new SilenceWrite(this, _silenceGate);
+    }
 
-    /// <summary>Commits several silence writes in one transaction (expiring an active silence and creating its
-    /// replacement: apart, a failed second commit left the alerts unsilenced under a 503).</summary>
-    public async Task SaveSilencesAsync(IReadOnlyList<(Silence Silence, string Action)> writes, string actor, CancellationToken ct)
+    /// <summary>Expires a silence unless it has already ended; null when there is no such silence.</summary>
+    public async Task<Silence?> ExpireSilenceAsync(Guid id, string actor, CancellationToken ct)
+    {
+        using var write = await BeginSilenceWriteAsync(ct);
+        if (write.Get(id) is not { } silence)
+        {
+            return null;
+        }
+        var now = _time.GetUtcNow();
+        var state = silence.StateAt(now);
+        if (state == SilenceState.Expired)
+        {
+            return silence;
+        }
+        // A pending silence never started: it expires with an empty range.
+        var expired = silence with { StartsAt = state == SilenceState.Pending ? now : silence.StartsAt, EndsAt = now, UpdatedAt = now };
+        await write.SaveAsync(expired, actor, "silence.expire", ct);
+        return expired;
+    }
+
+    /// <summary>Commits silence writes, then shows them in memory; only under the silence lock (<see cref="SilenceWrite"/>).</summary>
+    internal async Task CommitSilenceWritesAsync(IReadOnlyList<(Silence Silence, string Action)> writes, string actor, CancellationToken ct)
     {
         var changes = new ChangeSet();
         foreach (var (silence, action) in writes)

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Vigil.Core.Alerts;
 using Vigil.Core.Incidents;
+using Vigil.Core.Matching;
+using Vigil.Core.Silences;
 using Vigil.Core.Store;
 using Vigil.Server.Pipeline;
 using Vigil.Server.Tests.Infrastructure;
@@ -194,6 +196,51 @@ public sealed class PipelineCommitTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, update.StatusCode);
         Assert.Equal("active", (await _vigil.Client.GetJsonAsync("/api/v2/silence/" + id))["status"]!["state"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_expiry_racing_an_update_of_the_same_silence_is_not_undone()
+    {
+        // The update read the silence, the expiry read the same copy, committed and reached memory, then the update
+        // committed the copy it had read, extended: the expired silence was muting again.
+        var (store, hook) = InterceptedStore.Wrap(RealStore);
+        await using var pipeline = await StartPipelineAsync(store);
+        var now = DateTimeOffset.UtcNow;
+        var silence = new Silence(Guid.NewGuid(), [Matcher.Create("alertname", "Raced", isRegex: false, isEqual: true)], now.AddMinutes(-1), now.AddHours(1), "me", "c", now);
+        using (var create = await pipeline.BeginSilenceWriteAsync(CancellationToken.None))
+        {
+            await create.SaveAsync(silence, "me", "silence.create", CancellationToken.None);
+        }
+        var updateCommitting = new TaskCompletionSource();
+        var releaseUpdate = new TaskCompletionSource();
+        hook.BeforeApply = async sets =>
+        {
+            if (sets.Any(s => s.Silences.Any(x => x.EndsAt == now.AddHours(2))))
+            {
+                updateCommitting.SetResult();
+                await releaseUpdate.Task;
+            }
+        };
+        var update = Task.Run(async () =>
+        {
+            // As POST /api/v2/silences updates an active silence in place: from the copy it read.
+            using var write = await pipeline.BeginSilenceWriteAsync(CancellationToken.None);
+            var read = write.Get(silence.Id)!;
+            await write.SaveAsync(read with { EndsAt = now.AddHours(2), Comment = "extended" }, "me", "silence.update", CancellationToken.None);
+        });
+        await updateCommitting.Task;
+
+        var expire = pipeline.ExpireSilenceAsync(silence.Id, "me", CancellationToken.None);
+
+        // Waiting cannot make this flaky: the expiry cannot finish while the update holds the lock.
+        Assert.NotSame(expire, await Task.WhenAny(expire, Task.Delay(TimeSpan.FromSeconds(1))));
+        releaseUpdate.SetResult();
+        await update;
+        await expire;
+        var inMemory = pipeline.Silences.Get(silence.Id)!;
+        var stored = (await RealStore.LoadSilencesAsync()).Single(s => s.Id == silence.Id);
+        Assert.Equal(SilenceState.Expired, inMemory.StateAt(DateTimeOffset.UtcNow));
+        Assert.Equal(("extended", inMemory.EndsAt), (stored.Comment, stored.EndsAt));
     }
 
     [Fact]

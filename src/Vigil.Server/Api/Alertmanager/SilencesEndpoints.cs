@@ -93,6 +93,8 @@ public static class SilencesEndpoints
         {
             errors.Add("comment is longer than 4096 characters");
         }
+        // Held from reading the silence this replaces until memory shows the commit (see BeginSilenceWriteAsync).
+        using var write = await pipeline.BeginSilenceWriteAsync(context.RequestAborted);
         Silence? existing = null;
         if (!string.IsNullOrEmpty(posted.Id))
         {
@@ -100,7 +102,7 @@ public static class SilencesEndpoints
             {
                 errors.Add($"id \"{posted.Id}\" is not a UUID");
             }
-            else if ((existing = pipeline.Silences.Get(existingId)) is null)
+            else if ((existing = write.Get(existingId)) is null)
             {
                 return Problems.NotFound($"No silence with id {posted.Id} to update.");
             }
@@ -118,7 +120,7 @@ public static class SilencesEndpoints
             // Alertmanager updates in place when the change cannot alter what was muted in the past.
             var keepStart = existing.StateAt(now) == SilenceState.Active ? existing.StartsAt : startsAt;
             silence = existing with { Matchers = matchers, StartsAt = keepStart, EndsAt = posted.EndsAt!.Value, CreatedBy = posted.CreatedBy!, Comment = posted.Comment!, UpdatedAt = now };
-            await pipeline.SaveSilenceAsync(silence, context.ActorName(), "silence.update", context.RequestAborted);
+            await write.SaveAsync(silence, context.ActorName(), "silence.update", context.RequestAborted);
         }
         else
         {
@@ -130,7 +132,7 @@ public static class SilencesEndpoints
                 // one commit, so a failure leaves the old silence in force.
                 writes.Insert(0, (existing with { EndsAt = now, UpdatedAt = now }, "silence.expire"));
             }
-            await pipeline.SaveSilencesAsync(writes, context.ActorName(), context.RequestAborted);
+            await write.SaveAsync(writes, context.ActorName(), context.RequestAborted);
         }
         return Results.Json(new SilenceCreated(silence.Id.ToString()), AlertmanagerJson.Default.SilenceCreated);
     }
@@ -138,25 +140,15 @@ public static class SilencesEndpoints
     private static bool SameMatchers(Silence silence, IReadOnlyList<Matcher> matchers) =>
         silence.Matchers.Count == matchers.Count && silence.Matchers.All(matchers.Contains);
 
-    private static async Task<IResult> ExpireSilence(string id, HttpContext context, AlertPipeline pipeline, TimeProvider time)
+    private static async Task<IResult> ExpireSilence(string id, HttpContext context, AlertPipeline pipeline)
     {
         if (!Guid.TryParse(id, out var guid))
         {
             return Problems.BadRequest($"\"{id}\" is not a silence id (expected a UUID).");
         }
-        var silence = pipeline.Silences.Get(guid);
-        if (silence is null)
-        {
-            return Problems.NotFound($"No silence with id {id}.");
-        }
-        var now = time.GetUtcNow();
-        if (silence.StateAt(now) != SilenceState.Expired)
-        {
-            // A pending silence never started: it expires with an empty range.
-            var startsAt = silence.StateAt(now) == SilenceState.Pending ? now : silence.StartsAt;
-            await pipeline.SaveSilenceAsync(silence with { StartsAt = startsAt, EndsAt = now, UpdatedAt = now }, context.ActorName(), "silence.expire", context.RequestAborted);
-        }
-        return Results.Ok();
+        return await pipeline.ExpireSilenceAsync(guid, context.ActorName(), context.RequestAborted) is null
+            ? Problems.NotFound($"No silence with id {id}.")
+            : Results.Ok();
     }
 
     internal static GettableSilence ToDto(Silence silence, DateTimeOffset now) => new(
