@@ -126,6 +126,46 @@ public abstract class AlertmanagerApiTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Status_shows_a_viewer_no_secret_of_integrations_vigil_only_loads()
+    {
+        const string config = """
+            global:
+              slack_app_token: xoxb-app-token-1
+              rocketchat_token_id: rc-token-id-2
+              http_config:
+                proxy_url: http://proxy-user:proxy-pass-3@proxy.example.com:3128
+                oauth2: {client_id: vigil, client_secret: oauth-secret-4, token_url: https://auth.example.com/token}
+            route:
+              receiver: chat
+              group_by: [alertname]
+              group_interval: 4m
+            receivers:
+              - name: chat
+                telegram_configs: [{bot_token: telegram-bot-token-5, chat_id: 42}]
+                pushover_configs: [{user_key: pushover-user-key-6, token: pushover-token-7}]
+                sns_configs: [{topic_arn: arn:aws:sns:eu-west-1:1:a, sigv4: {secret_key: aws-secret-key-8}}]
+                webhook_configs:
+                  - url: https://hooks.example.com/hook-path-9
+                    http_config: {oauth2: {client_id: hook, client_secret: oauth-secret-10, token_url: https://auth.example.com/t}}
+            """;
+        await using var vigil = await RunningVigil.StartAsync(backend, config);
+        using var viewer = vigil.NewClient(await RunningVigil.CreateTokenAsync(vigil.Database, "viewer", Vigil.Core.Security.Role.Viewer));
+
+        var body = await viewer.GetStringAsync("/api/v2/status");
+
+        foreach (var secret in new[] { "xoxb-app-token-1", "rc-token-id-2", "proxy-pass-3", "oauth-secret-4", "telegram-bot-token-5",
+            "pushover-user-key-6", "pushover-token-7", "aws-secret-key-8", "hook-path-9", "oauth-secret-10" })
+        {
+            Assert.DoesNotContain(secret, body, StringComparison.Ordinal);
+        }
+        var original = JsonNode.Parse(body)!["config"]!["original"]!.GetValue<string>();
+        Assert.Contains("- name: chat", original, StringComparison.Ordinal);
+        Assert.Contains("group_by: [alertname]", original, StringComparison.Ordinal);
+        Assert.Contains("group_interval: 4m", original, StringComparison.Ordinal);
+        Assert.Contains("proxy_url: http://<secret>@proxy.example.com:3128", original, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Requests_without_a_token_are_refused_and_roles_are_enforced()
     {
         using var anonymous = _vigil.NewClient(null);

@@ -1,0 +1,135 @@
+using Vigil.Core.Config;
+
+namespace Vigil.Core.Tests.Config;
+
+/// <summary>
+/// What <c>GET /api/v2/status</c> shows viewers: every value Alertmanager types <c>Secret</c> or <c>SecretURL</c>,
+/// and every URL's user-info, masked; paths of <c>*_file</c> keys and everything else kept.
+/// </summary>
+public sealed class ConfigRedactorTests
+{
+    // Keys Vigil accepts (it loads any Alertmanager integration) that a fixed list of names used to miss.
+    private const string Yaml = """
+        global:
+          resolve_timeout: 7m
+          slack_app_token: xoxb-app-token-1
+          rocketchat_token_id: rc-token-id-2
+          rocketchat_token_id_file: /etc/vigil/rocketchat_id
+          opsgenie_api_url: https://og-user:og-pass-3@api.opsgenie.com/
+          http_config:
+            proxy_url: http://proxy-user:proxy-pass-4@proxy.example.com:3128
+            oauth2:
+              client_id: vigil-client
+              client_secret: oauth-secret-5
+              token_url: https://auth.example.com/token
+            tls_config:
+              key: inline-private-key-6
+              key_file: /etc/vigil/tls.key
+        route:
+          receiver: ops
+          group_by: [alertname, cluster]
+          group_wait: 31s
+        receivers:
+          - name: ops
+            webhook_configs:
+              - url: https://hooks.example.com/hook-path-7
+                http_config:
+                  oauth2:
+                    client_id: hook-client
+                    client_secret: oauth-secret-8
+                    client_secret_file: /etc/vigil/oauth_secret
+                  proxy_url: http://proxy-user:proxy-pass-9@proxy.example.com:3128
+          - name: chat
+            telegram_configs:
+              - bot_token: 123456:telegram-bot-token-10
+                chat_id: -1001234
+            pushover_configs:
+              - user_key: pushover-user-key-11
+                token: pushover-app-token-12
+            sns_configs:
+              - topic_arn: arn:aws:sns:eu-west-1:123456789012:alerts
+                sigv4:
+                  region: eu-west-1
+                  access_key: AKIAACCESSKEY13
+                  secret_key: aws-secret-key-14
+            victorops_configs:
+              - api_key: victorops-key-15
+                routing_key: victorops-route-16
+            webex_configs:
+              - room_id: room-1
+                http_config:
+                  authorization:
+                    type: Bearer
+                    credentials: webex-bearer-17
+                  http_headers:
+                    X-Api-Key:
+                      values: [header-key-18]
+                    X-Trace:
+                      values: [trace-on]
+                      secrets: [header-secret-19]
+                  proxy_connect_header:
+                    Proxy-Authorization: [Basic proxy-header-20]
+        """;
+
+    private static readonly string[] Secrets =
+    [
+        "xoxb-app-token-1", "rc-token-id-2", "og-user", "og-pass-3", "proxy-user", "proxy-pass-4", "oauth-secret-5",
+        "inline-private-key-6", "hook-path-7", "oauth-secret-8", "proxy-pass-9", "telegram-bot-token-10", "pushover-user-key-11",
+        "pushover-app-token-12", "AKIAACCESSKEY13", "aws-secret-key-14", "victorops-key-15", "victorops-route-16", "webex-bearer-17",
+        "header-key-18", "header-secret-19", "proxy-header-20",
+    ];
+
+    [Fact]
+    public void Every_secret_is_masked_by_its_key_name_and_urls_lose_their_user_info()
+    {
+        ConfigLoader.Parse(Yaml, "vigil.yml"); // every key here is one Vigil accepts, so a viewer can be shown it
+        var redacted = ConfigRedactor.Redact(Yaml);
+
+        Assert.All(Secrets, secret => Assert.DoesNotContain(secret, redacted, StringComparison.Ordinal));
+        // The harmless rest survives: names, grouping, durations, paths of secret files, hosts of URLs.
+        foreach (var kept in new[]
+        {
+            "resolve_timeout: 7m", "group_by: [alertname, cluster]", "group_wait: 31s", "- name: ops", "- name: chat",
+            "client_id: vigil-client", "chat_id: -1001234", "region: eu-west-1", "room_id: room-1", "type: Bearer",
+            "values: [trace-on]", "key_file: /etc/vigil/tls.key", "client_secret_file: /etc/vigil/oauth_secret",
+            "rocketchat_token_id_file: /etc/vigil/rocketchat_id", "token_url: https://auth.example.com/token",
+            "proxy_url: http://<secret>@proxy.example.com:3128", "opsgenie_api_url: https://<secret>@api.opsgenie.com/",
+            "topic_arn: arn:aws:sns:eu-west-1:123456789012:alerts",
+        })
+        {
+            Assert.Contains(kept, redacted, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("routing_key", true)]
+    [InlineData("service_key", true)]
+    [InlineData("X-Api-Key", true)]
+    [InlineData("token_id", true)]
+    [InlineData("auth_passwd", true)]
+    [InlineData("credentials", true)]
+    [InlineData("slack_api_url", true)]
+    [InlineData("credentials_file", false)]
+    [InlineData("bot_token_file", false)]
+    [InlineData("group_by", false)]
+    [InlineData("token_url", false)]
+    [InlineData("send_resolved", false)]
+    [InlineData("max_alerts", false)]
+    public void Secret_keys_are_recognised_by_name(string key, bool secret) =>
+        Assert.Equal(secret, !ConfigRedactor.Redact($"global:\n  {key}: value-1\n").Contains("value-1", StringComparison.Ordinal));
+
+    [Fact]
+    public void A_quoted_url_whose_at_sign_is_escaped_is_masked_whole()
+    {
+        var redacted = ConfigRedactor.Redact("global:\n  jira_api_url: \"https://jira-user:jira-pass\\x40jira.example.com/\"\n");
+        Assert.DoesNotContain("jira-user", redacted, StringComparison.Ordinal);
+        Assert.Contains("jira_api_url: <secret>", redacted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_secret_reached_twice_through_an_alias_is_masked_once()
+    {
+        var redacted = ConfigRedactor.Redact("global:\n  rocketchat_token: &t shared-token-1\n  telegram_bot_token: *t\n");
+        Assert.DoesNotContain("shared-token-1", redacted, StringComparison.Ordinal);
+    }
+}
