@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -11,12 +12,33 @@ public static partial class JsonMismatch
 {
     public static string Describe(JsonException ex)
     {
+        // Bytes that are not UTF-8 surface only when a string is decoded, as a failed conversion of the value around
+        // it ("the value at $[0].annotations must be an object"): say what is really wrong.
+        if (ex is InvalidUtf8Exception || IsInvalidUtf8(ex))
+        {
+            var what = (ex as InvalidUtf8Exception)?.What ?? "a string";
+            var at = ex.LineNumber is { } l ? $" (line {l + 1}, byte {ex.BytePositionInLine})" : "";
+            return $"Malformed JSON: {what} at {ex.Path ?? "$"} is not valid UTF-8{at}.";
+        }
         if (ConvertedTo().Match(ex.Message) is not { Success: true } match)
         {
             return $"Malformed JSON: {ex.Message}";
         }
         var where = ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine})" : "";
         return $"Malformed JSON: the value at {ex.Path ?? "$"} must be {Kind(match.Groups["type"].Value)}{where}.";
+    }
+
+    /// <summary>The reader's "cannot transcode invalid UTF-8" error, which carries the decoder's exception.</summary>
+    private static bool IsInvalidUtf8(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is DecoderFallbackException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>A .NET type the serializer wanted, as the JSON it reads.</summary>
@@ -42,4 +64,13 @@ public static partial class JsonMismatch
 
     [GeneratedRegex(@"^System\.Nullable`1\[(?<inner>.+)\]$", RegexOptions.CultureInvariant)]
     private static partial Regex Nullable();
+}
+
+/// <summary>
+/// Thrown by a converter that decodes strings itself and meets bytes that are not UTF-8; <see cref="What"/> names the
+/// string (<c>the value of "instance"</c>), the serializer adds where it is.
+/// </summary>
+public sealed class InvalidUtf8Exception(string what) : JsonException(what + " is not valid UTF-8")
+{
+    public string What { get; } = what;
 }

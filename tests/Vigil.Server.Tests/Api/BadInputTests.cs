@@ -217,6 +217,37 @@ public abstract class BadInputTests(Backend backend) : IAsyncLifetime
         Assert.Contains(errors, e => e.Contains("severity"));
     }
 
+    /// <summary>
+    /// JSON bodies with the bytes 0xFF 0xFE (never UTF-8) inside a string: the reader does not check UTF-8 until a
+    /// string is decoded, so each place that decodes strings its own way must refuse them, not replace them with U+FFFD.
+    /// </summary>
+    public static TheoryData<string, string, string> InvalidUtf8Bodies => new()
+    {
+        { "/api/v2/alerts", "short label value", "[{\"labels\":{\"alertname\":\"Utf8Test\",\"v\":\"a\xff\xfeb\"}}]" },
+        { "/api/v2/alerts", "long label value", "[{\"labels\":{\"alertname\":\"Utf8Test\",\"v\":\"" + new string('a', 500) + "\xff\xfeb\"}}]" },
+        { "/api/v2/alerts", "label name", "[{\"labels\":{\"alertname\":\"Utf8Test\",\"v\xff\xfe\":\"b\"}}]" },
+        { "/api/v2/alerts", "annotation", "[{\"labels\":{\"alertname\":\"Utf8Test\"},\"annotations\":{\"summary\":\"a\xff\xfeb\"}}]" },
+        { "/api/v1/events", "native event", "{\"action\":\"trigger\",\"source\":\"s\",\"service\":\"checkout\",\"severity\":\"critical\",\"summary\":\"a\xff\xfeb\"}" },
+        { "/api/v2/silences", "silence comment", "{\"matchers\":[{\"name\":\"alertname\",\"value\":\"x\",\"isRegex\":false}],\"startsAt\":\"2030-01-01T00:00:00Z\",\"endsAt\":\"2030-01-02T00:00:00Z\",\"createdBy\":\"me\",\"comment\":\"a\xff\xfeb\"}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidUtf8Bodies))]
+    public async Task Invalid_utf8_in_a_string_gets_400_that_says_so(string path, string where, string body)
+    {
+        // Latin-1 maps "\xff" to the byte 0xFF and every ASCII character to itself: the body as bytes, not as UTF-8.
+        using var content = new ByteArrayContent(Encoding.Latin1.GetBytes(body));
+        content.Headers.ContentType = new("application/json");
+        using var response = await _vigil.Client.PostAsync(path, content);
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{where}: got {(int)response.StatusCode}");
+        var detail = (await response.ReadJsonAsync())["detail"]!.GetValue<string>();
+        Assert.Contains("is not valid UTF-8", detail, StringComparison.Ordinal);
+        var alerts = (await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray();
+        Assert.DoesNotContain(alerts, a => a!["labels"]!["alertname"]!.GetValue<string>() == "Utf8Test");
+        await AssertStillHealthyWithDataIntact();
+    }
+
     private async Task AssertStillHealthyWithDataIntact()
     {
         var alerts = (await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Unicode;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -84,11 +85,11 @@ public sealed class PostedLabelsConverter : JsonConverter<PostedLabels>
         scratch.Clear();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var name = ReadString(ref reader);
+            var name = ReadString(ref reader, null);
             reader.Read();
             var value = reader.TokenType switch
             {
-                JsonTokenType.String => ReadString(ref reader),
+                JsonTokenType.String => ReadString(ref reader, name),
                 JsonTokenType.Null => null,
                 _ => throw new JsonException($"the value of \"{name}\" must be a string"),
             };
@@ -99,18 +100,31 @@ public sealed class PostedLabelsConverter : JsonConverter<PostedLabels>
         return new PostedLabels(PostedLabels.Deduplicate(pairs));
     }
 
-    private static string ReadString(ref Utf8JsonReader reader)
+    /// <summary>A name (<paramref name="name"/> null) or the value of <paramref name="name"/>.</summary>
+    private static string ReadString(ref Utf8JsonReader reader, string? name)
     {
+        // The reader checks UTF-8 only when it decodes a string, and the short path decodes the bytes itself: bad bytes
+        // must be refused, not replaced with U+FFFD (a different label than the sender meant).
         if (reader.HasValueSequence || reader.ValueIsEscaped || reader.ValueSpan.Length > MaxPooledLength * 3)
         {
-            return Strings.Intern(reader.GetString()!);
+            try
+            {
+                return Strings.Intern(reader.GetString()!);
+            }
+            catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
+            {
+                throw NotUtf8(name);
+            }
         }
-        var utf8 = reader.ValueSpan;
         Span<char> chars = stackalloc char[MaxPooledLength * 3];
-        // Invalid UTF-8 never reaches here: the reader validates strings before handing them out.
-        var length = Encoding.UTF8.GetChars(utf8, chars);
+        if (Utf8.ToUtf16(reader.ValueSpan, chars, out _, out var length, replaceInvalidSequences: false) != OperationStatus.Done)
+        {
+            throw NotUtf8(name);
+        }
         return Strings.Intern(chars[..length]);
     }
+
+    private static InvalidUtf8Exception NotUtf8(string? name) => new(name is null ? "a name" : $"the value of \"{name}\"");
 
     public override void Write(Utf8JsonWriter writer, PostedLabels value, JsonSerializerOptions options)
     {
