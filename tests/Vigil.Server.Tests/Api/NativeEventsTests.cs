@@ -32,6 +32,38 @@ public abstract class NativeEventsTests(Backend backend) : IAsyncLifetime
         Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
     }
 
+    [Theory]
+    [InlineData("trigger", 25 * 60)]
+    [InlineData("trigger", 10)]
+    [InlineData("resolve", 10)]
+    public async Task A_timestamp_ahead_of_the_servers_clock_by_more_than_the_skew_is_refused(string action, int minutesAhead)
+    {
+        var at = DateTimeOffset.UtcNow.AddMinutes(minutesAhead).ToString("O");
+        using var response = await _vigil.Client.PostAsync("/api/v1/events", Http.Json(
+            new { action, source = "nagios", service = "checkout", severity = "critical", summary = "x", dedup_key = "k", timestamp = at }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await response.ReadJsonAsync())["detail"]!.GetValue<string>();
+        Assert.Contains("event: timestamp", detail, StringComparison.Ordinal);
+        Assert.Contains("more than 5 minutes ahead of the server's clock", detail, StringComparison.Ordinal);
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
+    }
+
+    [Fact]
+    public async Task A_timestamp_within_the_skew_starts_the_alert_now_and_a_resolve_never_ends_before_its_start()
+    {
+        var ahead = DateTimeOffset.UtcNow.AddMinutes(2).ToString("O");
+        var trigger = new { action = "trigger", source = "nagios", service = "checkout", severity = "critical", summary = "x", dedup_key = "k", timestamp = ahead };
+        using var triggered = await _vigil.Client.PostAsync("/api/v1/events", Http.Json(trigger));
+        Assert.Equal(HttpStatusCode.Accepted, triggered.StatusCode);
+        var alert = (await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray().Single()!;
+        Assert.True(DateTimeOffset.Parse(alert["startsAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) <= DateTimeOffset.UtcNow);
+
+        using var resolved = await _vigil.Client.PostAsync("/api/v1/events", Http.Json(trigger with { action = "resolve" }));
+        Assert.Equal(HttpStatusCode.Accepted, resolved.StatusCode);
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
+    }
+
     [Fact]
     public async Task A_resolve_ends_its_keys_alerts_under_every_severity()
     {

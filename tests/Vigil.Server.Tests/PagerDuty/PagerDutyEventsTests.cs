@@ -184,6 +184,35 @@ public abstract partial class PagerDutyEventsTests(Backend backend) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_timestamp_ahead_of_the_servers_clock_by_more_than_the_skew_is_refused_and_opens_nothing()
+    {
+        object Stamped(string route, string dedupKey, DateTimeOffset at) => route == "/v2/enqueue"
+            ? new { routing_key = CheckoutKey, event_action = "trigger", dedup_key = dedupKey, payload = new { summary = "x", source = "y", severity = "critical", timestamp = at.ToString("O") } }
+            : new { routing_key = CheckoutKey, payload = new { summary = "Deployed", source = "ci", timestamp = at.ToString("O") } };
+
+        foreach (var route in new[] { "/v2/enqueue", "/v2/change/enqueue" })
+        {
+            foreach (var at in new[] { DateTimeOffset.MaxValue, DateTimeOffset.UtcNow.AddMinutes(10) })
+            {
+                var (status, body) = await SendAsync(Stamped(route, "future", at), route);
+                Assert.Equal(HttpStatusCode.BadRequest, status);
+                var error = body["errors"]!.AsArray().Single()!.GetValue<string>();
+                Assert.Contains("'payload.timestamp'", error, StringComparison.Ordinal);
+                Assert.Contains("more than 5 minutes ahead of the server's clock", error, StringComparison.Ordinal);
+            }
+        }
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v1/changes")).AsArray());
+        Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray());
+
+        // Within the skew: accepted, and the alert starts now rather than after the server's clock.
+        var before = DateTimeOffset.UtcNow;
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(Stamped("/v2/enqueue", "skewed", before.AddMinutes(2)))).Status);
+        var alert = (await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray().Single()!;
+        Assert.True(DateTimeOffset.Parse(alert["startsAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) <= DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
     public async Task Triggers_for_one_new_key_at_once_make_one_alert_that_one_resolve_ends()
     {
         var sends = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => SendAsync(Trigger("same-time"))));

@@ -123,6 +123,10 @@ public static class EventsEndpoints
         {
             errors.Add($"{where}: dedup_key is longer than 255 characters");
         }
+        if (e.Timestamp is { } timestamp && EventTimestamps.TooFarAhead("timestamp", timestamp, now) is { } ahead)
+        {
+            errors.Add($"{where}: {ahead}");
+        }
         if (action == "resolve" && string.IsNullOrEmpty(e.DedupKey) && string.IsNullOrEmpty(e.Summary))
         {
             errors.Add($"{where}: a resolve needs the dedup_key (or the summary) of the event it resolves");
@@ -204,7 +208,7 @@ public static class EventsEndpoints
         {
             return null;
         }
-        var at = e.Timestamp ?? now;
+        var at = EventTimestamps.StartOf(e.Timestamp, now);
         // Severity may change between events of one key, but Prometheus convention (and routing) needs it as a label:
         // the endpoint ends the key's alert under its old severity (see FiringWithOtherSeverity) unless the sender put
         // severity in labels itself, which makes it part of the identity.

@@ -70,7 +70,7 @@ public static class PagerDutyEndpoints
             return error;
         }
         var errors = new List<string>();
-        var e = PagerDutyEvent.Parse(body, errors);
+        var e = PagerDutyEvent.Parse(body, time.GetUtcNow(), errors);
         if (e is null)
         {
             return Invalid(errors);
@@ -191,7 +191,7 @@ public static class PagerDutyEndpoints
         {
             labels["group"] = e.Group;
         }
-        return new Alert(LabelSet.From(labels), LabelSet.From(annotations), e.Timestamp ?? now, now + AutoResolve, "", now, Timeout: true);
+        return new Alert(LabelSet.From(labels), LabelSet.From(annotations), EventTimestamps.StartOf(e.Timestamp, now), now + AutoResolve, "", now, Timeout: true);
     }
 
     private static async Task<string> ActAsync(AlertPipeline pipeline, Alert alert, string actor, string action,
@@ -261,6 +261,11 @@ public static class PagerDutyEndpoints
             {
                 if (DateTimeOffset.TryParse(ts, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
                 {
+                    // As for alert events: a change dated in the future would stay the service's latest change.
+                    if (EventTimestamps.TooFarAhead("'payload.timestamp'", parsed, timestamp) is { } ahead)
+                    {
+                        errors.Add(ahead);
+                    }
                     timestamp = parsed;
                 }
                 else

@@ -32,7 +32,7 @@ internal sealed record PagerDutyEvent(
     /// <summary>Longest string field other than the summary (which has its own limit): they become labels.</summary>
     private const int MaxField = 1024;
 
-    public static PagerDutyEvent? Parse(JsonNode? root, List<string> errors)
+    public static PagerDutyEvent? Parse(JsonNode? root, DateTimeOffset now, List<string> errors)
     {
         if (root is not JsonObject body)
         {
@@ -104,6 +104,12 @@ internal sealed record PagerDutyEvent(
                 {
                     if (DateTimeOffset.TryParse(ts, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
                     {
+                        // PagerDuty treats the timestamp as information; Vigil starts the alert there, so it must not
+                        // be ahead of the server.
+                        if (EventTimestamps.TooFarAhead("'payload.timestamp'", parsed, now) is { } ahead)
+                        {
+                            errors.Add(ahead);
+                        }
                         timestamp = parsed;
                     }
                     else
