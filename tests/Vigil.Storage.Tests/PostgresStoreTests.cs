@@ -88,28 +88,10 @@ public sealed class PostgresStoreTests(ITestOutputHelper output) : StoreContract
     /// <summary>Migration 0016 re-keys alert_groups by the key's SHA-256: groups stored before it are still updated and
     /// deleted by their key afterwards, not duplicated or left behind.</summary>
     [Fact]
-    public async Task Alert_groups_stored_before_migration_0016_are_still_found_by_key()
-    {
-        var before = _database + "_0015";
-        var connectionString = new NpgsqlConnectionStringBuilder(DatabaseConnectionString) { Database = before }.ConnectionString;
-        await AdminAsync($"CREATE DATABASE \"{before}\" ENCODING 'UTF8' TEMPLATE template0");
-        try
+    public Task Alert_groups_stored_before_migration_0016_are_still_found_by_key() => BeforeMigrationAsync(16,
+        """INSERT INTO alert_groups (key, state_json, due_at) VALUES ('0:{alertname="Ünïcode"}', '{"v":1}', now()), ('0:{alertname="B"}', '{}', NULL)""",
+        async store =>
         {
-            await using (var connection = new NpgsqlConnection(connectionString))
-            {
-                await connection.OpenAsync();
-                await using var tx = await connection.BeginTransactionAsync();
-                await Migrator.ApplyPendingAsync(connection, tx, [.. Migrator.Load("postgres").Where(m => m.Version < 16)],
-                    PostgresStore.BootstrapSql, DateTimeOffset.UtcNow, CancellationToken.None);
-                await using var insert = new NpgsqlCommand(
-                    """INSERT INTO alert_groups (key, state_json, due_at) VALUES ('0:{alertname="Ünïcode"}', '{"v":1}', now()), ('0:{alertname="B"}', '{}', NULL)""",
-                    connection, tx);
-                await insert.ExecuteNonQueryAsync();
-                await tx.CommitAsync();
-            }
-            await using var store = StoreFactory.Open(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true }.ConnectionString, "/nonexistent-unused");
-            await store.MigrateAsync();
-
             await store.ApplyAsync([TestData.Changes(c =>
             {
                 c.Groups.Add(new("0:{alertname=\"Ünïcode\"}", "{\"v\":2}", null));
@@ -117,20 +99,30 @@ public sealed class PostgresStoreTests(ITestOutputHelper output) : StoreContract
             })]);
 
             Assert.Equal(new AlertGroupRecord("0:{alertname=\"Ünïcode\"}", "{\"v\":2}", null), Assert.Single(await store.LoadGroupsAsync()));
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await AdminAsync($"DROP DATABASE IF EXISTS \"{before}\" WITH (FORCE)");
-        }
-    }
+        });
 
     /// <summary>Migration 0017 gives incidents opened before it their group's service label (what team permissions and
     /// escalation read then), and none to those whose group had none.</summary>
     [Fact]
-    public async Task Incidents_stored_before_migration_0017_take_their_group_service()
+    public Task Incidents_stored_before_migration_0017_take_their_group_service() => BeforeMigrationAsync(17,
+        """
+        INSERT INTO incidents (id, group_key, title, status, severity, priority, group_labels, receiver, created_at, updated_at, alerts)
+        VALUES (1, 'k1', 't', 'triggered', 'critical', 'P1', '{"alertname":"A","service":"checkout"}', 'ops', now(), now(), '[]'),
+               (2, 'k2', 't', 'triggered', 'critical', 'P1', '{"alertname":"B"}', 'ops', now(), now(), '[]'),
+               (3, 'k3', 't', 'triggered', 'critical', 'P1', '{"service":""}', 'ops', now(), now(), '[]')
+        """,
+        async store =>
+        {
+            Assert.Equal("checkout", (await store.GetIncidentAsync(1))!.Service);
+            Assert.Null((await store.GetIncidentAsync(2))!.Service);
+            Assert.Null((await store.GetIncidentAsync(3))!.Service);
+        });
+
+    /// <summary>A database of its own migrated to just before <paramref name="version"/> and seeded with
+    /// <paramref name="seedSql"/>; <paramref name="check"/> gets a store on it that has run every migration.</summary>
+    private async Task BeforeMigrationAsync(int version, string seedSql, Func<IVigilStore, Task> check)
     {
-        var before = _database + "_0016";
+        var before = $"{_database}_{version - 1:D4}";
         var connectionString = new NpgsqlConnectionStringBuilder(DatabaseConnectionString) { Database = before }.ConnectionString;
         await AdminAsync($"CREATE DATABASE \"{before}\" ENCODING 'UTF8' TEMPLATE template0");
         try
@@ -139,25 +131,15 @@ public sealed class PostgresStoreTests(ITestOutputHelper output) : StoreContract
             {
                 await connection.OpenAsync();
                 await using var tx = await connection.BeginTransactionAsync();
-                await Migrator.ApplyPendingAsync(connection, tx, [.. Migrator.Load("postgres").Where(m => m.Version < 17)],
+                await Migrator.ApplyPendingAsync(connection, tx, [.. Migrator.Load("postgres").Where(m => m.Version < version)],
                     PostgresStore.BootstrapSql, DateTimeOffset.UtcNow, CancellationToken.None);
-                await using var insert = new NpgsqlCommand(
-                    """
-                    INSERT INTO incidents (id, group_key, title, status, severity, priority, group_labels, receiver, created_at, updated_at, alerts)
-                    VALUES (1, 'k1', 't', 'triggered', 'critical', 'P1', '{"alertname":"A","service":"checkout"}', 'ops', now(), now(), '[]'),
-                           (2, 'k2', 't', 'triggered', 'critical', 'P1', '{"alertname":"B"}', 'ops', now(), now(), '[]'),
-                           (3, 'k3', 't', 'triggered', 'critical', 'P1', '{"service":""}', 'ops', now(), now(), '[]')
-                    """,
-                    connection, tx);
-                await insert.ExecuteNonQueryAsync();
+                await using var seed = new NpgsqlCommand(seedSql, connection, tx);
+                await seed.ExecuteNonQueryAsync();
                 await tx.CommitAsync();
             }
             await using var store = StoreFactory.Open(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true }.ConnectionString, "/nonexistent-unused");
             await store.MigrateAsync();
-
-            Assert.Equal("checkout", (await store.GetIncidentAsync(1))!.Service);
-            Assert.Null((await store.GetIncidentAsync(2))!.Service);
-            Assert.Null((await store.GetIncidentAsync(3))!.Service);
+            await check(store);
         }
         finally
         {

@@ -48,12 +48,7 @@ public sealed class ServiceOwnerByAlertNameTests : IAsyncLifetime
             new { labels = new Dictionary<string, string> { ["alertname"] = "CheckoutDown", ["service"] = "checkout", ["instance"] = "a" } },
             new { labels = new Dictionary<string, string> { ["alertname"] = "CheckoutDown", ["service"] = "checkout", ["instance"] = "b" } },
         });
-        long id = 0;
-        await Eventually.TrueAsync(async () =>
-        {
-            id = (await _vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray().FirstOrDefault()?["id"]!.GetValue<long>() ?? 0;
-            return id != 0;
-        }, TimeSpan.FromSeconds(20), "an incident");
+        var id = await _vigil.NewestIncidentIdAsync();
 
         var incident = await _vigil.Client.GetJsonAsync($"/api/v1/incidents/{id}");
         Assert.Equal("checkout", incident["service"]!.GetValue<string>());
@@ -63,23 +58,15 @@ public sealed class ServiceOwnerByAlertNameTests : IAsyncLifetime
                 .Any(e => e!["message"]!.GetValue<string>().StartsWith("Paged alice", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(20), "alice paged by the owner's policy");
 
-        using var bob = _vigil.NewClient(await TokenAsync("bob-cli", "bob"));
+        using var bob = _vigil.NewClient(await _vigil.IssueTokenAsync("bob-cli", "responder", "bob"));
         using (var refused = await bob.PostAsync($"/api/v1/incidents/{id}/acknowledge", Http.Json(new { })))
         {
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         }
-        using var alice = _vigil.NewClient(await TokenAsync("alice-cli", "alice"));
+        using var alice = _vigil.NewClient(await _vigil.IssueTokenAsync("alice-cli", "responder", "alice"));
         using (var ok = await alice.PostAsync($"/api/v1/incidents/{id}/acknowledge", Http.Json(new { })))
         {
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         }
-    }
-
-    private async Task<string> TokenAsync(string name, string? user)
-    {
-        using var response = await _vigil.Client.PostAsync("/api/v1/tokens", Http.Json(new { name, role = "responder", user }));
-        var body = await response.ReadJsonAsync();
-        Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
-        return body["token"]!.GetValue<string>();
     }
 }

@@ -41,14 +41,9 @@ public sealed class TeamGateTests : IAsyncLifetime
         {
             new { labels = new Dictionary<string, string> { ["alertname"] = "CheckoutDown", ["service"] = "checkout" } },
         });
-        long id = 0;
-        await Eventually.TrueAsync(async () =>
-        {
-            id = (await _vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray().FirstOrDefault()?["id"]!.GetValue<long>() ?? 0;
-            return id != 0;
-        }, TimeSpan.FromSeconds(20), "an incident");
+        var id = await _vigil.NewestIncidentIdAsync();
 
-        using var bob = _vigil.NewClient(await TokenAsync("bob-cli", "bob"));
+        using var bob = _vigil.NewClient(await _vigil.IssueTokenAsync("bob-cli", "responder", "bob"));
         using (var refused = await bob.PostAsync($"/api/v1/incidents/{id}/acknowledge", Http.Json(new { })))
         {
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
@@ -60,26 +55,18 @@ public sealed class TeamGateTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         }
 
-        using var alice = _vigil.NewClient(await TokenAsync("alice-cli", "alice"));
+        using var alice = _vigil.NewClient(await _vigil.IssueTokenAsync("alice-cli", "responder", "alice"));
         using (var ok = await alice.PostAsync($"/api/v1/incidents/{id}/acknowledge", Http.Json(new { })))
         {
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         }
 
         // A token bound to no person (automation) keeps its global role.
-        using var robot = _vigil.NewClient(await TokenAsync("robot", null));
+        using var robot = _vigil.NewClient(await _vigil.IssueTokenAsync("robot", "responder"));
         using (var ok = await robot.PostAsync($"/api/v1/incidents/{id}/unacknowledge", Http.Json(new { })))
         {
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         }
         Assert.Equal("triggered", (await _vigil.Client.GetJsonAsync($"/api/v1/incidents/{id}"))["status"]!.GetValue<string>());
-    }
-
-    private async Task<string> TokenAsync(string name, string? user)
-    {
-        using var response = await _vigil.Client.PostAsync("/api/v1/tokens", Http.Json(new { name, role = "responder", user }));
-        var body = await response.ReadJsonAsync();
-        Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
-        return body["token"]!.GetValue<string>();
     }
 }

@@ -91,6 +91,27 @@ public sealed class RunningVigil : IAsyncDisposable
         return secret;
     }
 
+    /// <summary>Issues a token through the API (as an admin), optionally bound to a user; returns its secret.</summary>
+    public async Task<string> IssueTokenAsync(string name, string role, string? user = null)
+    {
+        using var response = await Client.PostAsync("/api/v1/tokens", Http.Json(new { name, role, user }));
+        var body = await response.ReadJsonAsync();
+        Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
+        return body["token"]!.GetValue<string>();
+    }
+
+    /// <summary>Waits (up to 20 s) for the incident list to hold one, and returns the newest one's id.</summary>
+    public async Task<long> NewestIncidentIdAsync()
+    {
+        long id = 0;
+        await Eventually.TrueAsync(async () =>
+        {
+            id = (await Client.GetJsonAsync("/api/v1/incidents")).AsArray().FirstOrDefault()?["id"]!.GetValue<long>() ?? 0;
+            return id != 0;
+        }, TimeSpan.FromSeconds(20), "an incident");
+        return id;
+    }
+
     public HttpClient NewClient(string? token)
     {
         var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
