@@ -41,6 +41,31 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task Retention_deletes_finished_notifications_queued_before_the_cutoff_and_keeps_pending_ones()
+    {
+        // Queued at T0 + i seconds: 1 and 2 old (delivered, given up), 3 old but still pending, 4 delivered after the cut-off.
+        await Apply(Changes(c =>
+        {
+            for (var i = 1; i <= 4; i++)
+            {
+                var m = Message(i);
+                NotificationOutbox.Enqueue(c, "receiver:ops/webhook/0", m, NotificationOutbox.DedupKey("receiver:ops/webhook/0", m, $"{i}"), T0.AddSeconds(i));
+            }
+        }));
+        var rows = (await Store.ListOutboxAsync(new OutboxQuery())).ToDictionary(r => r.IncidentId!.Value, r => r.Id);
+        await Apply(Changes(c =>
+        {
+            c.OutboxUpdates.Add(new OutboxUpdate(rows[1], OutboxStatus.Delivered, 1, T0.AddSeconds(5), null, T0.AddSeconds(5)));
+            c.OutboxUpdates.Add(new OutboxUpdate(rows[2], OutboxStatus.Failed, 10, T0.AddSeconds(5), "410 Gone", null));
+            c.OutboxUpdates.Add(new OutboxUpdate(rows[4], OutboxStatus.Delivered, 1, T0.AddSeconds(5), null, T0.AddSeconds(5)));
+        }));
+
+        await Apply(Changes(c => c.ForgetFinishedNotificationsBefore = T0.AddSeconds(3.5)));
+
+        Assert.Equal([3L, 4L], (await Store.ListOutboxAsync(new OutboxQuery())).Select(r => r.IncidentId!.Value).Order());
+    }
+
+    [Fact]
     public async Task Claimed_rows_are_leased_until_their_outcome_is_written_or_the_lease_expires()
     {
         await Apply(Changes(c =>

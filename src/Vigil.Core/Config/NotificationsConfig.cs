@@ -8,11 +8,17 @@ namespace Vigil.Core.Config;
 ///   max_attempts: 10                           # a notification that failed this often is given up (failed)
 ///   max_age: 24h                               # ... and so is one still undelivered this long after it was queued
 ///   rate_limit: {per_minute: 60, burst: 10}    # token bucket per receiver integration
+///   retention: 30d                             # delivered and given-up notifications are deleted this long after they were queued; 0 keeps them
 /// </code>
 /// </summary>
-public sealed record NotificationsConfig(string ExternalUrl, int MaxAttempts, TimeSpan MaxAge, int PerMinute, int Burst)
+public sealed record NotificationsConfig(string ExternalUrl, int MaxAttempts, TimeSpan MaxAge, int PerMinute, int Burst, TimeSpan Retention)
 {
-    public static readonly NotificationsConfig Default = new("http://127.0.0.1:8080", 10, TimeSpan.FromHours(24), 60, 10);
+    public static readonly TimeSpan DefaultRetention = TimeSpan.FromDays(30);
+
+    /// <summary>The shortest retention other than 0: the log of what was sent should outlive a working day.</summary>
+    public static readonly TimeSpan MinimumRetention = TimeSpan.FromHours(1);
+
+    public static readonly NotificationsConfig Default = new("http://127.0.0.1:8080", 10, TimeSpan.FromHours(24), 60, 10, DefaultRetention);
 }
 
 /// <summary>

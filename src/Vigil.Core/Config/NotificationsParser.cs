@@ -6,7 +6,7 @@ namespace Vigil.Core.Config;
 /// <summary>Parses Vigil's <c>notifications:</c> and <c>integrations:</c> (PagerDuty routing keys) sections.</summary>
 internal sealed class NotificationsParser(YamlReader reader)
 {
-    private static readonly string[] SectionKeys = ["external_url", "max_attempts", "max_age", "rate_limit"];
+    private static readonly string[] SectionKeys = ["external_url", "max_attempts", "max_age", "rate_limit", "retention"];
 
     public NotificationsConfig Parse(YamlNode? node)
     {
@@ -31,6 +31,14 @@ internal sealed class NotificationsParser(YamlReader reader)
         if (keys.TryGetValue("max_age", out var age) && reader.Duration(age, "max_age") is { } maxAge)
         {
             result = result with { MaxAge = maxAge };
+        }
+        if (keys.TryGetValue("retention", out var retentionNode) && reader.Duration(retentionNode, "retention") is { } retention)
+        {
+            if (retention != TimeSpan.Zero && retention < NotificationsConfig.MinimumRetention)
+            {
+                reader.Error(retentionNode, "notifications.retention must be 0 (keep every notification) or at least 1h");
+            }
+            result = result with { Retention = retention };
         }
         if (keys.TryGetValue("rate_limit", out var rate) && reader.Mapping(rate, "rate_limit") is { } rateMap)
         {

@@ -155,6 +155,10 @@ public sealed class ChangeSet
     /// <summary>Remembered answers older than this are forgotten.</summary>
     public DateTimeOffset? ForgetIdempotentAnswersBefore { get; set; }
 
+    /// <summary>Retention: notifications queued before this that are delivered or given up are deleted (pending ones
+    /// stay whatever their age).</summary>
+    public DateTimeOffset? ForgetFinishedNotificationsBefore { get; set; }
+
     public bool IsEmpty =>
         Alerts.Count == 0 && DeletedAlerts.Count == 0 && ExpiredAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
         && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0 && IntegrationKeys.Count == 0
@@ -164,5 +168,6 @@ public sealed class ChangeSet
         && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null && ClearedSloMinutes.Count == 0 && SloSources.Count == 0
         && DeletedSloSources.Count == 0 && SloFreezes.Count == 0 && DeletedSloFreezes.Count == 0 && FreezeExemptions.Count == 0 && Outbox.Count == 0 && OutboxUpdates.Count == 0
         && ChangeEvents.Count == 0 && ScheduleOverrides.Count == 0 && ShiftSwaps.Count == 0 && SwapTransitions.Count == 0 && Escalations.Count == 0
-        && DeletedEscalations.Count == 0 && IdempotentAnswers.Count == 0 && ForgetIdempotentAnswersBefore is null;
+        && DeletedEscalations.Count == 0 && IdempotentAnswers.Count == 0 && ForgetIdempotentAnswersBefore is null
+        && ForgetFinishedNotificationsBefore is null;
 }

@@ -7,9 +7,11 @@ using Vigil.Server.Slo;
 namespace Vigil.Server.Hosting;
 
 /// <summary>
-/// Keeps the per-minute tables bounded, once at start and then hourly, in one commit: log template counts older than
-/// <c>logs.retention</c> (default 14 days) and SLO minutes older than the longest history an SLO needs (at least
-/// 30 days). One row per template or SLO per minute would otherwise grow without end.
+/// Keeps the per-minute tables and the notification log bounded, once at start and then hourly, in one commit: log
+/// template counts older than <c>logs.retention</c> (default 14 days), SLO minutes older than the longest history an
+/// SLO needs (at least 30 days), and delivered or given-up notifications queued longer ago than
+/// <c>notifications.retention</c> (default 30 days; the incident timelines keep who was notified). One row per
+/// template or SLO per minute, or per page, would otherwise grow without end.
 /// </summary>
 public sealed partial class Retention(IVigilStore store, ConfigHolder config, SloTracker slos, TimeProvider time, ILogger<Retention> logger)
     : BackgroundService
@@ -37,14 +39,16 @@ public sealed partial class Retention(IVigilStore store, ConfigHolder config, Sl
     internal async Task PruneAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        var notificationRetention = config.Current.Notifications.Retention;
         var changes = new ChangeSet
         {
             PruneLogCountsBeforeMinute = MinuteSeries.MinuteOf(now - config.Current.Logs.Retention),
             PruneSloMinutesBeforeMinute = MinuteRing.MinuteOf(now - await slos.HistoryToKeepAsync(ct)),
+            ForgetFinishedNotificationsBefore = notificationRetention > TimeSpan.Zero ? now - notificationRetention : null,
         };
         await store.ApplyAsync([changes], ct);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning old log counts and SLO minutes failed; retrying in an hour")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning old log counts, SLO minutes and notifications failed; retrying in an hour")]
     private static partial void LogPruneFailed(ILogger logger, Exception ex);
 }

@@ -115,6 +115,9 @@ internal sealed class NetChanges
     /// <summary>The latest cut-off for remembered answers; applied before this commit's answers are stored.</summary>
     public DateTimeOffset? ForgetIdempotentAnswersBefore { get; private set; }
 
+    /// <summary>The latest retention cut-off for finished notifications.</summary>
+    public DateTimeOffset? ForgetFinishedNotificationsBefore { get; private set; }
+
     public Dictionary<string, Core.OnCall.ShiftSwap> ShiftSwaps { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -270,6 +273,11 @@ internal sealed class NetChanges
             if (set.ForgetIdempotentAnswersBefore is { } forget && (net.ForgetIdempotentAnswersBefore is not { } before || forget > before))
             {
                 net.ForgetIdempotentAnswersBefore = forget;
+            }
+            if (set.ForgetFinishedNotificationsBefore is { } finished
+                && (net.ForgetFinishedNotificationsBefore is not { } finishedBefore || finished > finishedBefore))
+            {
+                net.ForgetFinishedNotificationsBefore = finished;
             }
             AddSwaps(net, set);
             foreach (var m in set.SloMinutes)

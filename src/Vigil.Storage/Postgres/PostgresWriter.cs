@@ -691,6 +691,10 @@ internal static class PostgresWriter
         {
             Add(batch, "DELETE FROM idempotent_answers WHERE created_at < $1", Utc(forget));
         }
+        if (net.ForgetFinishedNotificationsBefore is { } finished)
+        {
+            Add(batch, "DELETE FROM outbox WHERE status <> 'pending' AND created_at < $1", Utc(finished));
+        }
         if (net.IdempotentAnswers.Count > 0)
         {
             var rows = net.IdempotentAnswers.Values.ToArray();

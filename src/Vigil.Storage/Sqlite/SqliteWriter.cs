@@ -57,6 +57,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _upsertExemption;
     private readonly SqliteStatement _insertAnswer;
     private readonly SqliteStatement _forgetAnswers;
+    private readonly SqliteStatement _forgetNotifications;
 
     public SqliteWriter(SqliteConnection connection, int journalCapacity = SqliteAlertJournal.DefaultMinimumCapacity)
     {
@@ -140,6 +141,7 @@ internal sealed class SqliteWriter : IDisposable
             ON CONFLICT (scope, key) DO NOTHING
             """);
         _forgetAnswers = new(connection, "DELETE FROM idempotent_answers WHERE created_at < @created_at");
+        _forgetNotifications = new(connection, "DELETE FROM outbox WHERE status <> 'pending' AND created_at < @created_at");
         _upsertSwap = new(connection,
             """
             INSERT INTO shift_swaps (id, schedule, starts_at, ends_at, from_user, to_user, status, kind, created_at, created_by, decided_at, decided_by)
@@ -436,6 +438,10 @@ internal sealed class SqliteWriter : IDisposable
         {
             _forgetAnswers.Run(tx, SqliteTime.ToTicks(forget));
         }
+        if (net.ForgetFinishedNotificationsBefore is { } finished)
+        {
+            _forgetNotifications.Run(tx, SqliteTime.ToTicks(finished));
+        }
         foreach (var a in net.IdempotentAnswers.Values)
         {
             _insertAnswer.Run(tx, a.Scope, a.Key, a.RequestHash, a.Status, a.Body, SqliteTime.ToTicks(a.CreatedAt));
@@ -479,7 +485,7 @@ internal sealed class SqliteWriter : IDisposable
         foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertEscalation, _deleteEscalation, _upsertSilence, _upsertToken, _upsertIntegrationKey, _appendAudit, _upsertMeta,
             _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _moveLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _dropMetricJournal, _deleteMetricSeries, _addSloMinute, _pruneSloMinutes,
             _clearSloMinutes, _upsertSloSource, _deleteSloSource, _upsertSloFreeze, _deleteSloFreeze, _insertOutbox, _updateOutbox, _appendChangeEvent,
-            _upsertOverride, _upsertSwap, _decideSwap, _upsertExemption, _insertAnswer, _forgetAnswers })
+            _upsertOverride, _upsertSwap, _decideSwap, _upsertExemption, _insertAnswer, _forgetAnswers, _forgetNotifications })
         {
             s.Dispose();
         }

@@ -61,8 +61,23 @@ public sealed class ReceiverConfigTests
         Assert.Equal("SECdingtalk", channels[3].Secret);
         Assert.Equal("https://vigil.example.com", config.Notifications.ExternalUrl);
         Assert.Equal((3, 6, 2), (config.Notifications.MaxAttempts, config.Notifications.PerMinute, config.Notifications.Burst));
+        Assert.Equal(TimeSpan.FromDays(30), config.Notifications.Retention);
         Assert.Equal("checkout", config.Integrations.Single().Service);
         Assert.True(config.SilenceOnAcknowledge);
+    }
+
+    [Theory]
+    [InlineData("retention: 0", 0.0)]
+    [InlineData("retention: 90d", 90 * 24.0)]
+    [InlineData("retention: 1h", 1.0)]
+    public void Notification_retention_is_0_or_at_least_an_hour(string yaml, double hours)
+    {
+        var config = ConfigLoader.Parse($"route:\n  receiver: r\nreceivers:\n  - name: r\nnotifications:\n  {yaml}\n", "vigil.yml");
+        Assert.Equal(TimeSpan.FromHours(hours), config.Notifications.Retention);
+
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("route:\n  receiver: r\nreceivers:\n  - name: r\nnotifications:\n  retention: 10m\n", "bad.yml"));
+        Assert.Contains("bad.yml:6", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("notifications.retention must be 0", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
