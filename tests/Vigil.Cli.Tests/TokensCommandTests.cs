@@ -151,6 +151,8 @@ public sealed class TokensCommandTests : IAsyncLifetime
         public Task<Incident?> GetIncidentAsync(long id, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<IReadOnlyList<Incident>> ListIncidentsAsync(IncidentQuery query, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(long incidentId, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Alert>> GetIncidentMembersAsync(long incidentId, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<long> GetMaxIncidentIdAsync(CancellationToken ct = default) => throw new NotSupportedException();
         public Task<IReadOnlyList<ApiToken>> ListTokensAsync(CancellationToken ct = default) => throw new NotSupportedException();
         public Task<ApiToken?> FindTokenByHashAsync(string secretHash, CancellationToken ct = default) => throw new NotSupportedException();

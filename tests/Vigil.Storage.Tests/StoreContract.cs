@@ -255,6 +255,30 @@ public abstract partial class StoreContract(ITestOutputHelper output) : IAsyncLi
     }
 
     [Fact]
+    public async Task Incident_members_keep_the_alert_as_it_joined_the_incident()
+    {
+        var a = Alert("Disk", "db-1", extra: ("pod", "Ünïcödé"));
+        var b = Alert("Disk", "db-2");
+        await Apply(Changes(c =>
+        {
+            c.IncidentMembers.Add(new(1, a));
+            c.IncidentMembers.Add(new(1, b));
+            c.IncidentMembers.Add(new(2, b));
+        }));
+        // A later copy (other annotations) of a member already stored is not taken: the first one stays.
+        await Apply(Changes(c => c.IncidentMembers.Add(new(1, a with { Annotations = LabelSet.From(("summary", "changed")) }))));
+
+        var members = (await Store.GetIncidentMembersAsync(1)).OrderBy(m => m.Labels.Get("instance")).ToList();
+        Assert.Equal([a.Fingerprint, b.Fingerprint], members.Select(m => m.Fingerprint));
+        Assert.Equal(a.Labels, members[0].Labels);
+        Assert.Equal(a.Annotations, members[0].Annotations);
+        SameTime(a.StartsAt, members[0].StartsAt);
+        Assert.Equal(a.GeneratorUrl, members[0].GeneratorUrl);
+        Assert.Equal([b.Fingerprint], (await Store.GetIncidentMembersAsync(2)).Select(m => m.Fingerprint));
+        Assert.Empty(await Store.GetIncidentMembersAsync(3));
+    }
+
+    [Fact]
     public async Task Incident_upsert_replaces_by_id_and_max_id_tracks_the_largest()
     {
         Assert.Equal(0, await Store.GetMaxIncidentIdAsync());

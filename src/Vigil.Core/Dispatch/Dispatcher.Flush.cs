@@ -96,6 +96,7 @@ public sealed partial class Dispatcher
         {
             _incidents[updated.Id] = updated;
             changes.Incidents.Add(updated);
+            AddNewMembers(incident?.Id == updated.Id ? incident.Alerts : [], updated, group, changes);
             stateChanged = true;
         }
         if (entries.Count > 0)
@@ -142,6 +143,18 @@ public sealed partial class Dispatcher
         {
             changes.Groups.Add(group.ToRecord());
             group.Persisted = true;
+        }
+    }
+
+    /// <summary>Records the alerts that joined <paramref name="updated"/> as they are now, for its page after they are collected.</summary>
+    private static void AddNewMembers(IReadOnlyList<Fingerprint> before, Incident updated, AggregationGroup group, ChangeSet changes)
+    {
+        foreach (var fingerprint in updated.Alerts)
+        {
+            if (!before.Contains(fingerprint) && group.Alerts.TryGetValue(fingerprint, out var alert))
+            {
+                changes.IncidentMembers.Add(new IncidentMember(updated.Id, alert));
+            }
         }
     }
 

@@ -35,6 +35,12 @@ public sealed class ChangeSet
     /// <summary>Incidents to insert or replace, by id (ids are allocated by the caller).</summary>
     public List<Incident> Incidents { get; } = [];
 
+    /// <summary>
+    /// Alerts as they were when they joined an incident: its page shows them once the alerts themselves are collected
+    /// (<c>alerts.resolved_retention</c>). The first copy stored per incident and alert is kept.
+    /// </summary>
+    public List<IncidentMember> IncidentMembers { get; } = [];
+
     /// <summary>Timeline entries to append (their Sequence is assigned by the store).</summary>
     public List<TimelineEntry> Timeline { get; } = [];
 
@@ -160,7 +166,7 @@ public sealed class ChangeSet
     public DateTimeOffset? ForgetFinishedNotificationsBefore { get; set; }
 
     public bool IsEmpty =>
-        Alerts.Count == 0 && DeletedAlerts.Count == 0 && ExpiredAlerts.Count == 0 && Incidents.Count == 0 && Timeline.Count == 0
+        Alerts.Count == 0 && DeletedAlerts.Count == 0 && ExpiredAlerts.Count == 0 && Incidents.Count == 0 && IncidentMembers.Count == 0 && Timeline.Count == 0
         && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0 && IntegrationKeys.Count == 0
         && Audit.Count == 0 && Meta.Count == 0 && LogTemplates.Count == 0 && DeletedLogTemplates.Count == 0 && MergedLogTemplates.Count == 0
         && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0
@@ -171,3 +177,6 @@ public sealed class ChangeSet
         && DeletedEscalations.Count == 0 && IdempotentAnswers.Count == 0 && ForgetIdempotentAnswersBefore is null
         && ForgetFinishedNotificationsBefore is null;
 }
+
+/// <summary>An alert of an incident, as it was when it joined.</summary>
+public sealed record IncidentMember(long IncidentId, Alert Alert);

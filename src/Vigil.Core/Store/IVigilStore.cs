@@ -35,6 +35,10 @@ public interface IVigilStore : IAsyncDisposable
 
     Task<IReadOnlyList<Incident>> ListIncidentsAsync(IncidentQuery query, CancellationToken ct = default);
 
+    /// <summary>The alerts of one incident as they were when they joined it: labels, annotations, start and generator URL
+    /// then. The end is not kept (it was still to come): EndsAt and UpdatedAt are the start.</summary>
+    Task<IReadOnlyList<Alert>> GetIncidentMembersAsync(long incidentId, CancellationToken ct = default);
+
     /// <summary>The timeline of one incident in the order it happened.</summary>
     Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(long incidentId, CancellationToken ct = default);
 

@@ -15,8 +15,8 @@ namespace Vigil.Server.Pipeline;
 // - an alert of an open incident (triggered or acknowledged): its page, a resolve by hand (which lists the alerts it
 //   announces), the acknowledge silence and escalation's alert counts read alert rows;
 // - an alert stored again after it was judged (a new sample): the ingest writer deletes only the version judged.
-// Alerts of resolved incidents are collected; their incident lists them by fingerprint, and its timeline keeps what
-// they were.
+// Alerts of resolved incidents are collected; their incident's page shows the copy taken when each joined it
+// (incident_members), and its timeline keeps what they were.
 public sealed partial class AlertPipeline
 {
     /// <summary>Alerts deleted per commit: a backlog (the first collection after an upgrade) is worked off in commits

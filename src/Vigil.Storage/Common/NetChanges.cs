@@ -29,6 +29,9 @@ internal sealed class NetChanges
 
     public Dictionary<long, Incident> Incidents { get; } = [];
 
+    /// <summary>Incident members by (incident, alert): the first copy wins, as the store keeps the first one stored.</summary>
+    public Dictionary<(long IncidentId, Fingerprint Fingerprint), Alert> IncidentMembers { get; } = [];
+
     public List<TimelineEntry> Timeline { get; } = [];
 
     /// <summary>Escalations by incident id; null means delete.</summary>
@@ -159,6 +162,10 @@ internal sealed class NetChanges
             foreach (var incident in set.Incidents)
             {
                 net.Incidents[incident.Id] = incident;
+            }
+            foreach (var member in set.IncidentMembers)
+            {
+                net.IncidentMembers.TryAdd((member.IncidentId, member.Alert.Fingerprint), member.Alert);
             }
             net.Timeline.AddRange(set.Timeline);
             foreach (var id in set.DeletedEscalations)

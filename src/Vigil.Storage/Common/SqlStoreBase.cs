@@ -137,6 +137,13 @@ internal abstract class SqlStoreBase : IVigilStore
         RecordJson.ParseFingerprints(r.GetString(14)),
         ReadOptionalString(r, 15));
 
+    public Task<IReadOnlyList<Alert>> GetIncidentMembersAsync(long incidentId, CancellationToken ct = default) =>
+        QueryAsync("SELECT labels, annotations, starts_at, generator_url FROM incident_members WHERE incident_id = @id",
+            cmd => AddParameter(cmd, "@id", incidentId),
+            r => new Alert(RecordJson.ParseLabels(r.GetString(0)), RecordJson.ParseLabels(r.GetString(1)), ReadTime(r, 2), ReadTime(r, 2), r.GetString(3),
+                ReadTime(r, 2)),
+            ct);
+
     public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(long incidentId, CancellationToken ct = default) =>
         QueryAsync("SELECT incident_id, at, kind, actor, message, sequence FROM timeline WHERE incident_id = @id ORDER BY sequence",
             cmd => AddParameter(cmd, "@id", incidentId),

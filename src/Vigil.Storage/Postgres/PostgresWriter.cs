@@ -25,6 +25,7 @@ internal static class PostgresWriter
         var batch = new NpgsqlBatch(connection, transaction);
         AddAlerts(batch, net);
         AddIncidents(batch, net);
+        AddIncidentMembers(batch, net);
         AddTimeline(batch, net);
         AddGroups(batch, net);
         AddEscalations(batch, net);
@@ -151,6 +152,27 @@ internal static class PostgresWriter
             rows.Select(i => i.ResolvedBy).ToArray(),
             rows.Select(i => RecordJson.Fingerprints(i.Alerts)).ToArray(),
             rows.Select(i => i.Service).ToArray());
+    }
+
+    private static void AddIncidentMembers(NpgsqlBatch batch, NetChanges net)
+    {
+        if (net.IncidentMembers.Count == 0)
+        {
+            return;
+        }
+        var rows = net.IncidentMembers.ToArray();
+        Add(batch,
+            """
+            INSERT INTO incident_members (incident_id, fingerprint, labels, annotations, starts_at, generator_url)
+            SELECT * FROM unnest($1::bigint[], $2::text[], $3::jsonb[], $4::jsonb[], $5::timestamptz[], $6::text[])
+            ON CONFLICT (incident_id, fingerprint) DO NOTHING
+            """,
+            rows.Select(m => m.Key.IncidentId).ToArray(),
+            rows.Select(m => m.Key.Fingerprint.ToString()).ToArray(),
+            rows.Select(m => RecordJson.Labels(m.Value.Labels)).ToArray(),
+            rows.Select(m => RecordJson.Labels(m.Value.Annotations)).ToArray(),
+            rows.Select(m => Utc(m.Value.StartsAt)).ToArray(),
+            rows.Select(m => m.Value.GeneratorUrl).ToArray());
     }
 
     private static void AddTimeline(NpgsqlBatch batch, NetChanges net)

@@ -20,6 +20,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteAlertJournal _alerts;
     private readonly SqliteStatement _upsertIncident;
     private readonly SqliteStatement _appendTimeline;
+    private readonly SqliteStatement _insertMember;
     private readonly SqliteStatement _upsertGroup;
     private readonly SqliteStatement _deleteGroup;
     private readonly SqliteStatement _upsertEscalation;
@@ -75,6 +76,12 @@ internal sealed class SqliteWriter : IDisposable
                 created_at = excluded.created_at, updated_at = excluded.updated_at, acknowledged_at = excluded.acknowledged_at,
                 acknowledged_by = excluded.acknowledged_by, resolved_at = excluded.resolved_at, resolved_by = excluded.resolved_by,
                 alerts = excluded.alerts, service = excluded.service
+            """);
+        _insertMember = new(connection,
+            """
+            INSERT INTO incident_members (incident_id, fingerprint, labels, annotations, starts_at, generator_url)
+            VALUES (@incident_id, @fingerprint, @labels, @annotations, @starts_at, @generator_url)
+            ON CONFLICT (incident_id, fingerprint) DO NOTHING
             """);
         _appendTimeline = new(connection,
             "INSERT INTO timeline (incident_id, at, kind, actor, message) VALUES (@incident_id, @at, @kind, @actor, @message)");
@@ -292,6 +299,11 @@ internal sealed class SqliteWriter : IDisposable
                 SqliteTime.ToTicks(i.AcknowledgedAt), (object?)i.AcknowledgedBy ?? DBNull.Value, SqliteTime.ToTicks(i.ResolvedAt),
                 (object?)i.ResolvedBy ?? DBNull.Value, RecordJson.Fingerprints(i.Alerts), (object?)i.Service ?? DBNull.Value);
         }
+        foreach (var ((incidentId, fingerprint), alert) in net.IncidentMembers)
+        {
+            _insertMember.Run(tx, incidentId, fingerprint.ToString(), RecordJson.Labels(alert.Labels), RecordJson.Labels(alert.Annotations),
+                SqliteTime.ToTicks(alert.StartsAt), alert.GeneratorUrl);
+        }
         foreach (var t in net.Timeline)
         {
             _appendTimeline.Run(tx, t.IncidentId, SqliteTime.ToTicks(t.At), EnumNames<TimelineKind>.Name(t.Kind), t.Actor, t.Message);
@@ -482,7 +494,7 @@ internal sealed class SqliteWriter : IDisposable
     public void Dispose()
     {
         _alerts.Dispose();
-        foreach (var s in new[] { _upsertIncident, _appendTimeline, _upsertGroup, _deleteGroup, _upsertEscalation, _deleteEscalation, _upsertSilence, _upsertToken, _upsertIntegrationKey, _appendAudit, _upsertMeta,
+        foreach (var s in new[] { _upsertIncident, _insertMember, _appendTimeline, _upsertGroup, _deleteGroup, _upsertEscalation, _deleteEscalation, _upsertSilence, _upsertToken, _upsertIntegrationKey, _appendAudit, _upsertMeta,
             _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _moveLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _dropMetricJournal, _deleteMetricSeries, _addSloMinute, _pruneSloMinutes,
             _clearSloMinutes, _upsertSloSource, _deleteSloSource, _upsertSloFreeze, _deleteSloFreeze, _insertOutbox, _updateOutbox, _appendChangeEvent,
             _upsertOverride, _upsertSwap, _decideSwap, _upsertExemption, _insertAnswer, _forgetAnswers, _forgetNotifications })

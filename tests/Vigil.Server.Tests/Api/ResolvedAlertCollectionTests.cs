@@ -86,15 +86,17 @@ public abstract class ResolvedAlertCollectionTests(Backend backend) : IAsyncLife
         Assert.Equal([Fp("Recent", "c")], (await Store.LoadAlertsAsync()).Select(a => a.Fingerprint));
         Assert.Empty((await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
 
-        // A restart does not bring them back, and their (resolved) incident still renders: by fingerprint, resolved,
-        // with the timeline telling what they were.
+        // A restart does not bring them back, and their (resolved) incident still renders them as they were when they
+        // joined it — labels, annotations, start — resolved, without an end (it is not kept).
         await _vigil.DisposeAsync();
         _vigil = await RunningVigil.StartAsync(_database, ownsDatabase: false, Config, time: _clock);
         Assert.Equal([Fp("Recent", "c")], Pipeline.Alerts.All.Select(a => a.Fingerprint));
         var incident = await _vigil.Client.GetJsonAsync($"/api/v1/incidents/{churn}");
         var listed = incident["alerts"]!.AsArray();
         Assert.Equal([Fp("Churn", "a").ToString(), Fp("Churn", "b").ToString()], listed.Select(a => Text(a!, "fingerprint")).Order());
-        Assert.All(listed, a => Assert.Equal(("resolved", 0), (Text(a!, "status"), a!["labels"]!.AsObject().Count)));
+        Assert.Equal(["a", "b"], listed.Select(a => a!["labels"]!["pod"]!.GetValue<string>()).Order());
+        Assert.All(listed, a => Assert.Equal(("resolved", "Churn", true), (Text(a!, "status"), a!["labels"]!["alertname"]!.GetValue<string>(),
+            a!["endsAt"] is null && a!["startsAt"] is not null)));
         Assert.Contains(Timeline(incident), line => line.Contains("pod=\"a\"", StringComparison.Ordinal) && line.EndsWith("started firing", StringComparison.Ordinal));
     }
 

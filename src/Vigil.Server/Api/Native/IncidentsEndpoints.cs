@@ -181,12 +181,21 @@ public static class IncidentsEndpoints
         var summary = ToSummary(incident, pipeline.Alerts, now);
         var view = pipeline.Snapshot(now);
         var alerts = new List<IncidentAlertDto>(incident.Alerts.Count);
+        Dictionary<Fingerprint, Alert>? members = null;
         foreach (var fp in incident.Alerts)
         {
             var alert = pipeline.Alerts.Get(fp);
-            alerts.Add(alert is null
-                ? new IncidentAlertDto(fp.ToString(), new Dictionary<string, string>(), new Dictionary<string, string>(), null, null, "", "resolved", false, false)
-                : new IncidentAlertDto(fp.ToString(), alert.Labels.ToDictionary(), alert.Annotations.ToDictionary(),
+            if (alert is null)
+            {
+                // Collected (alerts.resolved_retention), so resolved: shown as it was when it joined, without an end.
+                members ??= (await pipeline.Store.GetIncidentMembersAsync(incident.Id, ct)).ToDictionary(a => a.Fingerprint);
+                alerts.Add(members.TryGetValue(fp, out var member)
+                    ? new IncidentAlertDto(fp.ToString(), member.Labels.ToDictionary(), member.Annotations.ToDictionary(), member.StartsAt, null,
+                        member.GeneratorUrl, "resolved", false, false)
+                    : new IncidentAlertDto(fp.ToString(), new Dictionary<string, string>(), new Dictionary<string, string>(), null, null, "", "resolved", false, false));
+                continue;
+            }
+            alerts.Add(new IncidentAlertDto(fp.ToString(), alert.Labels.ToDictionary(), alert.Annotations.ToDictionary(),
                     alert.StartsAt, alert.EndsAt, alert.GeneratorUrl, alert.IsResolvedAt(now) ? "resolved" : "firing",
                     view.SilencedBy(alert).Count > 0, view.InhibitedBy(alert).Count > 0));
         }
