@@ -92,6 +92,29 @@ public class PrometheusSliTests
         Assert.Equal("reads Prometheus, but slos.prometheus_url is not set (or give a DataSource with connectionDetails.url)", problem);
     }
 
+    /// <summary>As for slos.prometheus_url: credentials in a DataSource URL are refused — the URL is shown by the SLO
+    /// API (to viewers), in read errors and in the log, and HttpClient would not send them anyway.</summary>
+    [Fact]
+    public void A_data_source_url_with_credentials_is_a_problem_that_does_not_show_them()
+    {
+        const string DataSource = """
+            ---
+            apiVersion: openslo/v1
+            kind: DataSource
+            metadata:
+              name: eu-prom
+            spec:
+              type: Prometheus
+              connectionDetails:
+                url: http://alice:s3cretPW@eu-prometheus:9090/
+            """;
+        var (sli, problem) = For(Ratio("bad", "errors_total", "requests_total", "metricSourceRef: eu-prom", DataSource), Default);
+
+        Assert.Null(sli);
+        Assert.Contains("must not hold credentials", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cretPW", problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Aggregated_queries_without_a_window_cannot_be_read_per_minute()
     {

@@ -186,12 +186,19 @@ public sealed record PrometheusSli(PrometheusSliKind Kind, MinuteQuery Part, Min
         problem = null;
         if (source.Ref is { } name && catalog.Find<DataSource>("DataSource", name)?.ConnectionDetails.GetString(UrlKey) is { } text)
         {
-            if (Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             {
-                return url;
+                problem = $"names DataSource \"{name}\", whose connectionDetails.url \"{Config.PrometheusUrls.Redacted(text)}\" is not an http(s) URL";
+                return null;
             }
-            problem = $"names DataSource \"{name}\", whose connectionDetails.url \"{text}\" is not an http(s) URL";
-            return null;
+            if (url.UserInfo.Length > 0)
+            {
+                // As slos.prometheus_url: the URL is shown by the SLO API, in read errors and in the log.
+                problem = $"names DataSource \"{name}\", whose connectionDetails.url \"{Config.PrometheusUrls.Redacted(text)}\" "
+                    + Config.PrometheusUrls.NoCredentials;
+                return null;
+            }
+            return url;
         }
         if (defaultUrl is null)
         {
