@@ -26,21 +26,26 @@ public static class SloAlerts
     public static readonly IReadOnlySet<string> Names = new HashSet<string>([Name, NoDataName, ExhaustedName], StringComparer.Ordinal);
 
     /// <summary>
-    /// Each send holds the alert this long: re-sent every evaluation while firing, resolved explicitly when it stops,
-    /// and if the server stops evaluating (removed SLO, shutdown, SLI source down) it still resolves by itself.
+    /// How long each send holds the alert: re-sent every evaluation while firing, resolved explicitly when it stops,
+    /// and if the server stops evaluating (removed SLO, shutdown, SLI source down) it still resolves by itself. At least
+    /// three evaluation intervals: with a fixed 5 minutes, an evaluation_interval above it let every alert end between
+    /// two rounds and fire anew at the next (resolved and firing notifications each round, its start reset).
     /// </summary>
-    public static readonly TimeSpan HoldFor = TimeSpan.FromMinutes(5);
+    public static TimeSpan HoldFor(TimeSpan evaluationInterval) =>
+        evaluationInterval * 3 > MinimumHold ? evaluationInterval * 3 : MinimumHold;
+
+    private static readonly TimeSpan MinimumHold = TimeSpan.FromMinutes(5);
 
     /// <summary>The burn-rate and no-data alerts of one objective now (the most urgent Workbook rule, each firing policy condition).</summary>
-    public static IEnumerable<Alert> BurnAlerts(SloState state, ObjectiveStatus status, DateTimeOffset now)
+    public static IEnumerable<Alert> BurnAlerts(SloState state, ObjectiveStatus status, DateTimeOffset now, TimeSpan holdFor)
     {
-        if (Workbook(state, status, now) is { } workbook)
+        if (Workbook(state, status, now, holdFor) is { } workbook)
         {
             yield return workbook;
         }
         foreach (var condition in status.Conditions)
         {
-            if (Condition(state, status, condition, now) is { } alert)
+            if (Condition(state, status, condition, now, holdFor) is { } alert)
             {
                 yield return alert;
             }
@@ -48,7 +53,7 @@ public static class SloAlerts
     }
 
     /// <summary>The alert of the most urgent firing Workbook rule, or null when none fires.</summary>
-    public static Alert? Workbook(SloState state, ObjectiveStatus status, DateTimeOffset now)
+    public static Alert? Workbook(SloState state, ObjectiveStatus status, DateTimeOffset now, TimeSpan holdFor)
     {
         var burn = status.Burn;
         if (burn.Firing.Count == 0)
@@ -70,11 +75,11 @@ public static class SloAlerts
             ("threshold", Number(rule.Factor)),
             ("budget_remaining", remaining),
             ("budget_remaining_" + Unit(status.Budget), Number(status.Budget.Remaining)));
-        return Make(state, labels, annotations, now);
+        return Make(state, labels, annotations, now, holdFor);
     }
 
     /// <summary>The alert of one policy condition (breaching or no data), or null.</summary>
-    public static Alert? Condition(SloState state, ObjectiveStatus status, ConditionResult result, DateTimeOffset now)
+    public static Alert? Condition(SloState state, ObjectiveStatus status, ConditionResult result, DateTimeOffset now, TimeSpan holdFor)
     {
         if (result.Alert is not { } kind)
         {
@@ -109,11 +114,11 @@ public static class SloAlerts
             ("burn_rate", double.IsFinite(result.BurnRate) ? Number(result.BurnRate) : "none"),
             ("budget_remaining", Remaining(status.Budget)),
             ("notify_resolved", c.WhenResolved ? "true" : "false"));
-        return Make(state, labels, annotations, now);
+        return Make(state, labels, annotations, now, holdFor);
     }
 
     /// <summary>The alert sent while an objective holds its service change-frozen.</summary>
-    public static Alert Exhausted(SloState state, int objective, SloFreezeRecord freeze, ErrorBudget? budget, DateTimeOffset now)
+    public static Alert Exhausted(SloState state, int objective, SloFreezeRecord freeze, ErrorBudget? budget, DateTimeOffset now, TimeSpan holdFor)
     {
         var evaluator = state.Evaluator.Objectives[objective];
         var labels = Labels(state, evaluator, ExhaustedName, (AlertLabels.Severity, "warning"));
@@ -125,7 +130,7 @@ public static class SloAlerts
             ("frozen_since", freeze.Since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
             ("budget_remaining", remaining),
             ("freeze_url", "/api/v1/services/" + Uri.EscapeDataString(state.Slo.Service) + "/freeze"));
-        return Make(state, labels, annotations, now);
+        return Make(state, labels, annotations, now, holdFor);
     }
 
     /// <summary>The SLO's page in the UI: the alerts' generatorURL.</summary>
@@ -149,10 +154,10 @@ public static class SloAlerts
         var other => other,
     };
 
-    private static Alert Make(SloState state, LabelSet labels, LabelSet annotations, DateTimeOffset now)
+    private static Alert Make(SloState state, LabelSet labels, LabelSet annotations, DateTimeOffset now, TimeSpan holdFor)
     {
         var startsAt = state.Sent.TryGetValue(labels.Fingerprint(), out var sent) && sent.EndsAt > now ? sent.StartsAt : now;
-        return new Alert(labels, annotations, startsAt, now + HoldFor, PageUrl(state.Name), now, Timeout: true);
+        return new Alert(labels, annotations, startsAt, now + holdFor, PageUrl(state.Name), now, Timeout: true);
     }
 
     private static LabelSet Labels(SloState state, ObjectiveStatus status, string alertName, params (string, string)[] extra) =>

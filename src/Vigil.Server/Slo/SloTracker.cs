@@ -262,7 +262,7 @@ public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, A
     /// <summary>
     /// Raises, re-sends or resolves each SLO's alerts and applies the error-budget policy. SLOs whose Prometheus SLI
     /// is not current (never read, or the last read failed) are not judged: their burn-rate alerts are held (not
-    /// re-sent, so they end by themselves after <see cref="SloAlerts.HoldFor"/>), freezes neither start nor lift, and
+    /// re-sent, so they end by themselves after <see cref="SloAlerts.HoldFor"/>, at least three evaluation intervals), freezes neither start nor lift, and
     /// only alert policies with <c>alertWhenNoData</c> alert. A changed severity or window is a new alert (other
     /// labels), so the previous one is resolved in the same batch.
     /// </summary>
@@ -277,6 +277,7 @@ public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, A
             freezes = new(_freezes!);
         }
         var unfreezeAbove = config.Current.Slos.UnfreezeAbovePercent;
+        var holdFor = SloAlerts.HoldFor(config.Current.Slos.EvaluationInterval);
         var changes = new ChangeSet();
         var alerts = new List<Alert>();
         var sent = new List<(SloState State, Dictionary<Fingerprint, Alert> Sent)>();
@@ -288,8 +289,8 @@ public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, A
             var next = new Dictionary<Fingerprint, Alert>();
             foreach (var status in statuses)
             {
-                var burnAlerts = judged ? SloAlerts.BurnAlerts(state, status, now)
-                    : source!.State == SloSourceStatus.Error ? status.Conditions.Select(c => SloAlerts.Condition(state, status, c, now)).OfType<Alert>()
+                var burnAlerts = judged ? SloAlerts.BurnAlerts(state, status, now, holdFor)
+                    : source!.State == SloSourceStatus.Error ? status.Conditions.Select(c => SloAlerts.Condition(state, status, c, now, holdFor)).OfType<Alert>()
                     : [];
                 foreach (var alert in burnAlerts)
                 {
@@ -302,7 +303,7 @@ public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, A
                 }
                 if (freezes.TryGetValue(key, out var freeze))
                 {
-                    var alert = SloAlerts.Exhausted(state, status.Objective.Index, freeze, status.Budget, now);
+                    var alert = SloAlerts.Exhausted(state, status.Objective.Index, freeze, status.Budget, now, holdFor);
                     next[alert.Fingerprint] = alert;
                 }
             }
