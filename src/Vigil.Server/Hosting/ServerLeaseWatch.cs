@@ -16,7 +16,8 @@ public sealed partial class ServerLeaseWatch(IServerLease lease, IHostApplicatio
     {
         try
         {
-            await Task.Delay(Timeout.Infinite, CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Lost).Token);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Lost);
+            await Task.Delay(Timeout.Infinite, either.Token);
         }
         catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
         {

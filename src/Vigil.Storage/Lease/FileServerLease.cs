@@ -24,9 +24,12 @@ internal sealed class FileServerLease(FileStream file) : IServerLease
             }
             catch (IOException ex)
             {
+                // Almost always the lock held by another server. An opening that fails otherwise (a read-only disk)
+                // cannot be told apart portably — a probe opening takes a shared lock and fails the same way — so the
+                // message carries the system's own words.
                 if (!told)
                 {
-                    waiting($"another Vigil server is active on {Path.GetFullPath(dataDirectory)} ({path} is locked: {ex.Message}); "
+                    waiting($"cannot lock {path} ({ex.Message}): another Vigil server is active on {Path.GetFullPath(dataDirectory)}; "
                         + "waiting as a standby until it stops");
                     told = true;
                 }

@@ -44,6 +44,7 @@ internal sealed class PostgresServerLease : IServerLease
         while (true)
         {
             var connection = new NpgsqlConnection(builder.ConnectionString);
+            var taken = false;
             string why;
             try
             {
@@ -63,6 +64,7 @@ internal sealed class PostgresServerLease : IServerLease
                     take.Parameters.AddWithValue("key", LeaseKey);
                     if (await take.ExecuteScalarAsync(ct).ConfigureAwait(false) is true)
                     {
+                        taken = true;
                         return new PostgresServerLease(connection);
                     }
                 }
@@ -73,7 +75,13 @@ internal sealed class PostgresServerLease : IServerLease
             {
                 why = $"cannot reach the database to take the server lease ({ex.Message}); retrying";
             }
-            await connection.DisposeAsync().ConfigureAwait(false);
+            finally
+            {
+                if (!taken)
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+            }
             if (why != lastTold)
             {
                 waiting(why);
