@@ -45,15 +45,14 @@ public static class RemoteWriteParser
             {
                 if (field == 1 && wire == ProtoReader.LengthDelimited)
                 {
-                    TimeSeries(request.ReadBytes(), samples, skipped);
+                    if (!TimeSeries(request.ReadBytes(), samples, skipped))
+                    {
+                        return new([], skipped, $"More than {MetricBatchParser.MaxSamples} samples in one request; lower max_samples_per_send.");
+                    }
                 }
                 else
                 {
                     request.Skip(wire);
-                }
-                if (samples.Count > MetricBatchParser.MaxSamples)
-                {
-                    return new([], skipped, $"More than {MetricBatchParser.MaxSamples} samples in one request; lower max_samples_per_send.");
                 }
             }
         }
@@ -64,7 +63,12 @@ public static class RemoteWriteParser
         return new(samples, skipped, null);
     }
 
-    private static void TimeSeries(ReadOnlySpan<byte> message, List<MetricSample> samples, Dictionary<string, int> skipped)
+    /// <summary>
+    /// Adds one series' samples; false when they would take the request past <see cref="MetricBatchParser.MaxSamples"/>.
+    /// The limits are applied while decoding, not after: one series of a 64 MiB body can hold millions of samples or
+    /// labels, and collecting them all before counting cost gigabytes per request.
+    /// </summary>
+    private static bool TimeSeries(ReadOnlySpan<byte> message, List<MetricSample> samples, Dictionary<string, int> skipped)
     {
         string? name = null;
         var nameTwice = false; // a label given twice is refused (CheckSeries), the name included
@@ -76,7 +80,12 @@ public static class RemoteWriteParser
             switch (field, wire)
             {
                 case (1, ProtoReader.LengthDelimited):
-                    var (labelName, labelValue) = Label(reader.ReadBytes());
+                    var labelBytes = reader.ReadBytes();
+                    if (labels.Count > MetricBatchParser.MaxLabels)
+                    {
+                        break; // the series is refused for its label count (CheckSeries); the rest is not decoded
+                    }
+                    var (labelName, labelValue) = Label(labelBytes);
                     if (labelName == "__name__")
                     {
                         nameTwice |= name is not null;
@@ -88,6 +97,10 @@ public static class RemoteWriteParser
                     }
                     break;
                 case (2, ProtoReader.LengthDelimited):
+                    if (samples.Count + values.Count >= MetricBatchParser.MaxSamples)
+                    {
+                        return false;
+                    }
                     values.Add(Sample(reader.ReadBytes()));
                     break;
                 default:
@@ -97,12 +110,12 @@ public static class RemoteWriteParser
         }
         if (values.Count == 0)
         {
-            return; // histograms or exemplars only: nothing Vigil scores
+            return true; // histograms or exemplars only: nothing Vigil scores
         }
         if ((nameTwice ? MetricSkipReasons.InvalidSeries : MetricBatchParser.CheckSeries(name, labels)) is { } reason)
         {
             skipped[reason] = skipped.GetValueOrDefault(reason) + values.Count;
-            return;
+            return true;
         }
         var key = new SeriesKey(name!, labels);
         foreach (var (milliseconds, value) in values)
@@ -114,6 +127,7 @@ public static class RemoteWriteParser
             }
             samples.Add(new MetricSample(key, DateTimeOffset.FromUnixTimeMilliseconds(milliseconds).UtcDateTime, value));
         }
+        return true;
     }
 
     private static (string Name, string Value) Label(ReadOnlySpan<byte> message)
