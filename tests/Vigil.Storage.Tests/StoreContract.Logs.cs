@@ -147,3 +147,52 @@ public abstract partial class StoreContract
         Assert.Empty(await Store.ListLogCountsAsync("b", 0));
     }
 }
+
+public abstract partial class StoreContract
+{
+    [Fact]
+    public async Task A_deleted_log_source_loses_its_row_templates_and_counts_and_can_start_afresh()
+    {
+        await Apply(Changes(c =>
+        {
+            foreach (var source in new[] { "gone", "kept" })
+            {
+                c.LogTemplates.Add(Template(source, 1, 10, 0, 5));
+                c.LogTemplates.Add(Template(source, 2, 3, 1, 2));
+                c.LogCounts.Add(new LogMinuteCount(source, 1, 100, 10));
+                c.LogCounts.Add(new LogMinuteCount(source, 2, 101, 3));
+                c.LogSources.Add(new LogSourceRecord(source, 3, new Dictionary<long, long> { [5] = 1 }, 13, At(5)));
+            }
+        }));
+        await Apply(Changes(c => c.DeletedLogSources.Add("gone")));
+
+        Assert.Equal(["kept"], (await Store.ListLogSourcesAsync()).Select(s => s.Source));
+        Assert.Empty(await Store.ListLogTemplatesAsync("gone", LogTemplateOrder.Id, 10));
+        Assert.Empty(await Store.ListLogCountsAsync("gone", 0));
+        Assert.Equal(2, (await Store.ListLogTemplatesAsync("kept", LogTemplateOrder.Id, 10)).Count);
+        Assert.Equal(2, (await Store.ListLogCountsAsync("kept", 0)).Count);
+
+        // One commit of several sets (group commit): lines stored just before the deletion go with it, and a source of
+        // the same name that sends afterwards starts with nothing of the old one (not its id counter, not its lines).
+        await Apply(
+            Changes(c =>
+            {
+                c.LogTemplates.Add(Template("kept", 7, 1, 9, 9));
+                c.LogCounts.Add(new LogMinuteCount("kept", 7, 102, 1));
+                c.LogSources.Add(new LogSourceRecord("kept", 8, new Dictionary<long, long>(), 14, At(9)));
+            }),
+            Changes(c => c.DeletedLogSources.Add("kept")),
+            Changes(c =>
+            {
+                c.LogTemplates.Add(Template("kept", 1, 1, 20, 20));
+                c.LogCounts.Add(new LogMinuteCount("kept", 1, 103, 1));
+                c.LogSources.Add(new LogSourceRecord("kept", 2, new Dictionary<long, long>(), 1, At(20)));
+            }));
+
+        var fresh = Assert.Single(await Store.ListLogSourcesAsync());
+        Assert.Equal(("kept", 2L, 1L, 1), (fresh.Source, fresh.NextId, fresh.Lines, fresh.Templates));
+        Assert.Empty(fresh.Aliases);
+        Assert.Equal([(1L, 1L)], (await Store.ListLogTemplatesAsync("kept", LogTemplateOrder.Id, 10)).Select(t => (t.Id, t.Count)));
+        Assert.Equal([(1L, 103L, 1L)], (await Store.ListLogCountsAsync("kept", 0)).Select(c => (c.TemplateId, c.Minute, c.Count)));
+    }
+}

@@ -82,6 +82,10 @@ public sealed class ChangeSet
     /// <summary>Log sources to insert or update (next id and line totals only grow).</summary>
     public List<LogSourceRecord> LogSources { get; } = [];
 
+    /// <summary>Log sources forgotten whole (their row, templates and per-minute counts), before this set's own log
+    /// writes: a source whose label stopped sending must give its <c>logs.max_sources</c> place back.</summary>
+    public List<string> DeletedLogSources { get; } = [];
+
     /// <summary>Retention: per-minute log counts of minutes before this one (minutes since the Unix epoch) are deleted.</summary>
     public long? PruneLogCountsBeforeMinute { get; set; }
 
@@ -169,7 +173,7 @@ public sealed class ChangeSet
         Alerts.Count == 0 && DeletedAlerts.Count == 0 && ExpiredAlerts.Count == 0 && Incidents.Count == 0 && IncidentMembers.Count == 0 && Timeline.Count == 0
         && Groups.Count == 0 && DeletedGroups.Count == 0 && Silences.Count == 0 && Tokens.Count == 0 && IntegrationKeys.Count == 0
         && Audit.Count == 0 && Meta.Count == 0 && LogTemplates.Count == 0 && DeletedLogTemplates.Count == 0 && MergedLogTemplates.Count == 0
-        && LogCounts.Count == 0 && LogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0
+        && LogCounts.Count == 0 && LogSources.Count == 0 && DeletedLogSources.Count == 0 && PruneLogCountsBeforeMinute is null && MetricSeries.Count == 0
         && NewMetricSeries.Count == 0 && MetricSamples.Count == 0 && DroppedMetricJournals.Count == 0 && DeletedMetricSeries.Count == 0 && PruneMetricSamplesRecordedBeforeTicks is null
         && SloMinutes.Count == 0 && PruneSloMinutesBeforeMinute is null && ClearedSloMinutes.Count == 0 && SloSources.Count == 0
         && DeletedSloSources.Count == 0 && SloFreezes.Count == 0 && DeletedSloFreezes.Count == 0 && FreezeExemptions.Count == 0 && Outbox.Count == 0 && OutboxUpdates.Count == 0

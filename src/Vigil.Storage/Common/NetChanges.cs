@@ -58,6 +58,10 @@ internal sealed class NetChanges
 
     public Dictionary<string, LogSourceRecord> LogSources { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Sources whose stored row, templates and counts are deleted; the writers delete them before the other log
+    /// writes, from which the writes of sets merged before the deletion were already taken out.</summary>
+    public HashSet<string> DeletedLogSources { get; } = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Template merges whose stored counts move to the survivor, chains resolved (A→B then B→C is A→C and B→C), so they
     /// can run in any order after the increments — which were already re-keyed to the survivor here.
@@ -360,6 +364,10 @@ internal sealed class NetChanges
         {
             net.PruneLogCountsBeforeMinute = Math.Max(cutoff, net.PruneLogCountsBeforeMinute ?? long.MinValue);
         }
+        foreach (var source in set.DeletedLogSources)
+        {
+            ForgetLogSource(net, source);
+        }
         foreach (var key in set.DeletedLogTemplates)
         {
             net.LogTemplates[key] = null;
@@ -381,6 +389,26 @@ internal sealed class NetChanges
         {
             AddMerge(net, m);
         }
+    }
+
+    /// <summary>Drops what earlier sets wrote for <paramref name="source"/> (it would outlive the deletion, which the
+    /// writers run first) and records the deletion; later sets' writes start the source afresh.</summary>
+    private static void ForgetLogSource(NetChanges net, string source)
+    {
+        foreach (var key in net.LogTemplates.Keys.Where(k => k.Source == source).ToList())
+        {
+            net.LogTemplates.Remove(key);
+        }
+        foreach (var key in net.LogCounts.Keys.Where(k => k.Source == source).ToList())
+        {
+            net.LogCounts.Remove(key);
+        }
+        foreach (var key in net.LogMerges.Keys.Where(k => k.Source == source).ToList())
+        {
+            net.LogMerges.Remove(key);
+        }
+        net.LogSources.Remove(source);
+        net.DeletedLogSources.Add(source);
     }
 
     private static void AddMerge(NetChanges net, LogTemplateMerge merge)

@@ -366,6 +366,14 @@ internal static class PostgresWriter
 
     private static void AddLogs(NpgsqlBatch batch, NetChanges net)
     {
+        if (net.DeletedLogSources.Count > 0)
+        {
+            // First: the sets merged after the deletion write the source afresh (see NetChanges.DeletedLogSources).
+            var forgotten = (object)net.DeletedLogSources.Order(StringComparer.Ordinal).ToArray();
+            Add(batch, "DELETE FROM log_counts WHERE source = ANY($1::text[])", forgotten);
+            Add(batch, "DELETE FROM log_templates WHERE source = ANY($1::text[])", forgotten);
+            Add(batch, "DELETE FROM log_sources WHERE source = ANY($1::text[])", forgotten);
+        }
         var deleted = net.LogTemplates.Where(p => p.Value is null).Select(p => p.Key)
             .OrderBy(k => k.Source, StringComparer.Ordinal).ThenBy(k => k.Id).ToArray();
         if (deleted.Length > 0)

@@ -36,6 +36,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _upsertLogSource;
     private readonly SqliteStatement _pruneLogCounts;
     private readonly SqliteStatement _moveLogCounts;
+    private readonly SqliteStatement _deleteLogSource;
     private readonly SqliteStatement _upsertMetricSeries;
     private readonly SqliteStatement _insertMetricSeries;
     private readonly SqliteStatement _appendMetricSample;
@@ -192,6 +193,12 @@ internal sealed class SqliteWriter : IDisposable
             SELECT source, @into, minute, count FROM log_counts WHERE source = @source AND template_id = @from
             ON CONFLICT (source, minute, template_id) DO UPDATE SET count = log_counts.count + excluded.count;
             DELETE FROM log_counts WHERE source = @source AND template_id = @from
+            """);
+        _deleteLogSource = new(connection,
+            """
+            DELETE FROM log_counts WHERE source = @source;
+            DELETE FROM log_templates WHERE source = @source;
+            DELETE FROM log_sources WHERE source = @source
             """);
         _upsertLogSource = new(connection,
             """
@@ -463,6 +470,10 @@ internal sealed class SqliteWriter : IDisposable
 
     private void WriteLogs(NetChanges net, SqliteTransaction tx)
     {
+        foreach (var source in net.DeletedLogSources)
+        {
+            _deleteLogSource.Run(tx, source);
+        }
         if (net.PruneLogCountsBeforeMinute is { } cutoff)
         {
             _pruneLogCounts.Run(tx, cutoff);
@@ -495,7 +506,7 @@ internal sealed class SqliteWriter : IDisposable
     {
         _alerts.Dispose();
         foreach (var s in new[] { _upsertIncident, _insertMember, _appendTimeline, _upsertGroup, _deleteGroup, _upsertEscalation, _deleteEscalation, _upsertSilence, _upsertToken, _upsertIntegrationKey, _appendAudit, _upsertMeta,
-            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _moveLogCounts, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _dropMetricJournal, _deleteMetricSeries, _addSloMinute, _pruneSloMinutes,
+            _upsertLogTemplate, _deleteLogTemplate, _addLogCount, _upsertLogSource, _pruneLogCounts, _moveLogCounts, _deleteLogSource, _upsertMetricSeries, _insertMetricSeries, _appendMetricSample, _pruneMetricSamples, _dropMetricJournal, _deleteMetricSeries, _addSloMinute, _pruneSloMinutes,
             _clearSloMinutes, _upsertSloSource, _deleteSloSource, _upsertSloFreeze, _deleteSloFreeze, _insertOutbox, _updateOutbox, _appendChangeEvent,
             _upsertOverride, _upsertSwap, _decideSwap, _upsertExemption, _insertAnswer, _forgetAnswers, _forgetNotifications })
         {
