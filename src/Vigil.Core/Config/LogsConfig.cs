@@ -17,6 +17,12 @@ public sealed record LogsConfig(LogSourceSettings Defaults, IReadOnlyDictionary<
 {
     public static readonly TimeSpan DefaultRetention = TimeSpan.FromDays(14);
 
+    public static readonly TimeSpan DefaultSourceTtl = TimeSpan.FromDays(7);
+
+    /// <summary>A source that has sent no line for this long is forgotten (miner, templates, counts), so source labels
+    /// that churn (per pod, per file) do not fill <see cref="MaxSources"/> for good; zero keeps every source.</summary>
+    public TimeSpan SourceTtl { get; init; } = DefaultSourceTtl;
+
     public const int DefaultMaxSources = 1_000;
 
     public const int DefaultMaxAlertsPerMinute = 100;

@@ -18,7 +18,7 @@ namespace Vigil.Core.Config;
 /// </summary>
 internal sealed class LogsParser(YamlReader reader)
 {
-    private static readonly string[] SectionKeys = ["defaults", "sources", "retention", "max_sources", "max_alerts_per_minute"];
+    private static readonly string[] SectionKeys = ["defaults", "sources", "retention", "max_sources", "max_alerts_per_minute", "source_ttl"];
     private static readonly string[] SettingsKeys = ["format", "masks"];
     private static readonly string[] SourceKeys = ["name", "format", "masks"];
 
@@ -68,8 +68,22 @@ internal sealed class LogsParser(YamlReader reader)
             }
             retention = value;
         }
+        var sourceTtl = LogsConfig.DefaultSourceTtl;
+        if (keys.TryGetValue("source_ttl", out var ttlNode) && reader.Duration(ttlNode, "source_ttl") is { } ttl)
+        {
+            if (ttl != TimeSpan.Zero && ttl < TimeSpan.FromHours(1))
+            {
+                // Forgetting drops a source's rate-spike history (the last hour); a shorter TTL would forget sources
+                // that merely pause between bursts.
+                reader.Error(ttlNode, $"logs.source_ttl must be 0 (keep every source) or at least 1h, got {PromDuration.Format(ttl)}");
+            }
+            sourceTtl = ttl;
+        }
         return new LogsConfig(defaults, sources, retention, Integer(keys, "max_sources", LogsConfig.DefaultMaxSources),
-            Integer(keys, "max_alerts_per_minute", LogsConfig.DefaultMaxAlertsPerMinute));
+            Integer(keys, "max_alerts_per_minute", LogsConfig.DefaultMaxAlertsPerMinute))
+        {
+            SourceTtl = sourceTtl,
+        };
     }
 
     private LogSourceSettings Settings(Dictionary<string, YamlNode> keys, string where)

@@ -66,4 +66,24 @@ public class LogsConfigTests
         Assert.Equal(["logs.max_sources must be a whole number of at least 1, not \"0\"", "logs.max_alerts_per_minute must be a whole number of at least 1, not \"lots\""],
             ex.Errors.Select(e => e.Message));
     }
+
+    [Theory]
+    [InlineData("", 7 * 24.0)]
+    [InlineData("  source_ttl: 36h\n", 36.0)]
+    [InlineData("  source_ttl: 0s\n", 0.0)]
+    public void Sources_are_kept_a_week_after_their_last_line_unless_source_ttl_says_otherwise(string line, double hours)
+    {
+        var logs = ConfigLoader.Parse(Base + "logs:\n  max_sources: 10\n" + line, "vigil.yml").Logs;
+        Assert.Equal(TimeSpan.FromHours(hours), logs.SourceTtl);
+    }
+
+    [Theory]
+    [InlineData("30m", "logs.source_ttl must be 0 (keep every source) or at least 1h, got 30m")]
+    [InlineData("soon", "invalid duration")]
+    public void A_bad_source_ttl_is_reported_with_its_line(string ttl, string message)
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Base + $"logs:\n  max_sources: 10\n  source_ttl: {ttl}\n", "vigil.yml"));
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal((7, true), (error.Line, error.Message.Contains(message, StringComparison.Ordinal)));
+    }
 }
