@@ -22,5 +22,8 @@ public sealed class LogMinerRegistry(Func<string, MinerOptions> optionsFor, Time
     public void Restore(string source, MinerSnapshot snapshot) =>
         _miners[source] = LogMiner.Import(snapshot, optionsFor(source), time);
 
+    /// <summary>Drops the miner of a forgotten source, so a source of that name that sends again starts with an empty one.</summary>
+    public bool Forget(string source) => _miners.TryRemove(source, out _);
+
     public IReadOnlyCollection<string> Sources => [.. _miners.Keys];
 }

@@ -13,6 +13,7 @@ public sealed partial class LogIngest
     public async Task RestoreAsync(CancellationToken ct)
     {
         var templates = 0;
+        _restoredAt = _time.GetUtcNow();
         foreach (var source in await _store.ListLogSourcesAsync(ct))
         {
             var state = await LoadAsync(source, ct);
@@ -61,6 +62,7 @@ public sealed partial class LogIngest
         state.Lines = source.Lines;
         state.NextId = source.NextId;
         state.Aliases = source.Aliases;
+        state.LastLineAt = source.UpdatedAt;
         foreach (var row in rows)
         {
             var info = new TemplateInfo

@@ -33,6 +33,7 @@ public sealed partial class LogIngest
     private readonly TimeProvider _time;
     private readonly ILogger<LogIngest> _logger;
     private readonly AlertBudget _budget;
+    private readonly SourceRefusals _refusals;
 
     public LogIngest(IVigilStore store, AlertPipeline pipeline, ConfigHolder config, TimeProvider time, ILogger<LogIngest> logger)
     {
@@ -43,6 +44,7 @@ public sealed partial class LogIngest
         _logger = logger;
         _registry = new LogMinerRegistry(OptionsFor, time);
         _budget = new AlertBudget(time);
+        _refusals = new SourceRefusals(time);
     }
 
     public RateSpikeOptions SpikeOptions { get; init; } = new();
@@ -63,39 +65,41 @@ public sealed partial class LogIngest
         var sources = new List<(LogSourceState State, List<LogLine> Lines)>();
         foreach (var group in batch.Lines.GroupBy(l => l.Source, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            if (!_sources.TryGetValue(group.Key, out var state))
+            var lines = group.ToList();
+            if (Resolve(group.Key, lines.Count, batch) is { } state)
             {
-                if (_sources.Count >= Config.MaxSources)
-                {
-                    // Each source holds a miner (~40 KB and up): an unbounded number of job labels must not exhaust memory.
-                    foreach (var _ in group)
-                    {
-                        batch.Skip(SkipReasons.SourceLimit);
-                    }
-                    continue;
-                }
-                state = _sources.GetOrAdd(group.Key, CreateState);
+                sources.Add((state, lines));
             }
-            sources.Add((state, group.ToList()));
         }
         var alerts = new List<Alert>();
         var accepted = 0;
-        var held = new List<LogSourceState>(sources.Count);
-        try
+        while (true)
         {
-            foreach (var (state, _) in sources)
+            var held = new List<LogSourceState>(sources.Count);
+            try
             {
-                await state.Gate.WaitAsync(ct);
-                held.Add(state);
+                foreach (var (state, _) in sources)
+                {
+                    await state.Gate.WaitAsync(ct);
+                    held.Add(state);
+                }
+                if (!held.Exists(s => s.Forgotten))
+                {
+                    accepted = await MineAndCommitAsync(sources, batch, alerts, ct);
+                    break;
+                }
             }
-            accepted = await MineAndCommitAsync(sources, batch, alerts, ct);
-        }
-        finally
-        {
-            foreach (var state in held)
+            finally
             {
-                state.Gate.Release();
+                foreach (var state in held)
+                {
+                    state.Gate.Release();
+                }
             }
+            // A source forgotten while this request waited for it: its lines start the source afresh, as if they had
+            // come a moment later (mined into the forgotten state, their commit would write its templates back).
+            sources = [.. sources.Select(s => (State: s.State.Forgotten ? Resolve(s.State.Name, s.Lines.Count, batch) : s.State, s.Lines))
+                .Where(s => s.State is not null).Select(s => (s.State!, s.Lines))];
         }
         if (alerts.Count > 0)
         {
@@ -237,6 +241,7 @@ public sealed partial class LogIngest
             Sync(state, touched, changes);
         }
         state.Lines += accepted;
+        state.LastLineAt = now;
         foreach (var (id, count) in touched)
         {
             if (state.Templates.TryGetValue(id, out var info))
@@ -347,6 +352,35 @@ public sealed partial class LogIngest
         source, info.Id, info.Text, info.Tokens, info.VariableSlots, info.Level, info.Service, info.Count, info.FirstSeen, info.LastSeen,
         [.. info.Examples]);
 
+    /// <summary>
+    /// The state of <paramref name="source"/>, created if there is room; null (its lines skipped as
+    /// <c>source_limit</c>, and the refusal logged) when <c>logs.max_sources</c> sources are already mined. A state
+    /// being forgotten is returned as it is: the forgetting holds its gate until the state and miner are gone, so the
+    /// caller, once it has the gate, sees it forgotten and resolves again (creating the new state here earlier could
+    /// pick up the old miner before it is dropped).
+    /// </summary>
+    private LogSourceState? Resolve(string source, int lines, LogBatch batch)
+    {
+        if (_sources.TryGetValue(source, out var state))
+        {
+            return state;
+        }
+        if (_sources.Count >= Config.MaxSources)
+        {
+            // Each source holds a miner (~40 KB and up): an unbounded number of job labels must not exhaust memory.
+            for (var i = 0; i < lines; i++)
+            {
+                batch.Skip(SkipReasons.SourceLimit);
+            }
+            if (_refusals.Refused(source, lines))
+            {
+                LogSourceRefused(source, Config.MaxSources, _refusals.Lines);
+            }
+            return null;
+        }
+        return _sources.GetOrAdd(source, CreateState);
+    }
+
     private LogSourceState CreateState(string source)
     {
         var settings = _config.Current.Logs.For(source);
@@ -394,6 +428,9 @@ public sealed partial class LogIngest
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Log source {Source} refused: logs.max_sources ({Max}) sources are mined, so its lines are skipped as source_limit (answered 200, so shippers count them delivered; {Lines} lines refused since the start). Sources idle for logs.source_ttl are forgotten; DELETE /api/v1/logs/sources/{{name}} frees a place now. Warned once an hour per source")]
+    private partial void LogSourceRefused(string source, int max, long lines);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Log source {Source}: masks changed ({Count} configured); its miner keeps its templates and masks new lines with them")]
     private partial void LogMasksChanged(string source, int count);

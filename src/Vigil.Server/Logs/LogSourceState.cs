@@ -58,6 +58,16 @@ internal sealed class LogSourceState(string name, LogSourceSettings settings, Lo
     public long NextId { get; set; } = 1;
     public IReadOnlyDictionary<long, long> Aliases { get; set; } = new Dictionary<long, long>();
 
+    /// <summary>When the source's last accepted line arrived (the stored <c>updated_at</c> after a restart):
+    /// <c>logs.source_ttl</c> counts from here. Read and written under <see cref="Gate"/>.</summary>
+    public DateTimeOffset LastLineAt { get; set; }
+
+    /// <summary>The source was forgotten (its rows deleted) while a request waited for <see cref="Gate"/>: that request
+    /// must take a fresh state instead, or its commit would write this one's templates back.</summary>
+    public bool Forgotten { get => Volatile.Read(ref _forgotten); set => Volatile.Write(ref _forgotten, value); }
+
+    private bool _forgotten;
+
     /// <summary>A commit of this source's lines failed after its miner had learned them: the miner and counts are ahead of
     /// storage (merges and evictions included) until the source is reloaded from it, before its next lines.</summary>
     public bool AheadOfStorage { get; set; }
@@ -72,6 +82,6 @@ internal sealed class LogSourceState(string name, LogSourceSettings settings, Lo
         {
             Templates[id] = info;
         }
-        (Lines, NextId, Aliases, AheadOfStorage) = (stored.Lines, stored.NextId, stored.Aliases, false);
+        (Lines, NextId, Aliases, LastLineAt, AheadOfStorage) = (stored.Lines, stored.NextId, stored.Aliases, stored.LastLineAt, false);
     }
 }

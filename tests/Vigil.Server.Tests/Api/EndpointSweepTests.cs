@@ -626,6 +626,7 @@ public sealed partial class EndpointSweepTests(ITestOutputHelper output) : IAsyn
         Add("POST /api/v1/metrics/series/{id}/relearn");
         Add("POST /api/v1/metrics/relearn", Body.None with { Query = "?match=%7B__name__%3D%22sweep_latency%22%7D" });
         Add("DELETE /api/v1/metrics/series/{id}");
+        Add("DELETE /api/v1/logs/sources/{name}");
         Add("POST /api/v1/logs",
             Json(new { message = "hello 1", source = "s", level = "error", service = Service }) with { ContentType = "application/x-ndjson", Query = $"?source={LogSource}" },
             new Body("text/plain", "line one 1\nline two\n"u8.ToArray(), null, $"?source={LogSource}&service={Service}"));
@@ -700,7 +701,8 @@ public sealed partial class EndpointSweepTests(ITestOutputHelper output) : IAsyn
         {
             "service" => Service,
             "source" => LogSource,
-            "name" => pattern.Contains("/slos/", StringComparison.Ordinal) ? SloName : Schedule,
+            "name" => pattern.Contains("/slos/", StringComparison.Ordinal) ? SloName
+                : pattern.Contains("/logs/sources/", StringComparison.Ordinal) ? LogSource : Schedule,
             _ => Ids.FirstOrDefault(i => pattern.StartsWith(i.Prefix, StringComparison.Ordinal)).Id ?? "x",
         };
 

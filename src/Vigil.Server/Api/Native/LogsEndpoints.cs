@@ -22,6 +22,7 @@ public static class LogsEndpoints
     {
         app.MapPost("/api/v1/logs", PostLogs).RequireRole(Role.Responder);
         app.MapGet("/api/v1/logs/sources", ListSources).RequireRole(Role.Viewer);
+        app.MapDelete("/api/v1/logs/sources/{name}", DeleteSource).RequireRole(Role.Admin);
         app.MapGet("/api/v1/logs/templates", ListTemplates).RequireRole(Role.Viewer);
         app.MapGet("/api/v1/logs/templates/{source}/{id:long}", GetTemplate).RequireRole(Role.Viewer);
     }
@@ -72,6 +73,23 @@ public static class LogsEndpoints
         var sources = await store.ListLogSourcesAsync(ct);
         return Results.Json(sources.Select(s => new LogSourceDto(s.Source, s.Templates, s.Lines, s.UpdatedAt)).ToList(),
             LogsJson.Default.ListLogSourceDto);
+    }
+
+    /// <summary>Forgets one source at once (row, templates, counts, miner), audited: a misconfigured sender's label need
+    /// not hold a <c>logs.max_sources</c> place until <c>logs.source_ttl</c>.</summary>
+    private static async Task<IResult> DeleteSource(string name, HttpContext context, LogIngest ingest)
+    {
+        try
+        {
+            return await ingest.DeleteAsync(name, context.ActorName(), context.RequestAborted)
+                ? Results.NoContent()
+                : Problems.NotFound($"No log source \"{name}\"; GET /api/v1/logs/sources lists them.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Problems.Unavailable(context, typeof(LogsEndpoints), ex, "Deleting a log source failed", "Storage unavailable",
+                "The log source could not be deleted; it is still mined and stored. Retry later.");
+        }
     }
 
     private static async Task<IResult> ListTemplates(HttpContext context, IVigilStore store, TimeProvider time, CancellationToken ct)
