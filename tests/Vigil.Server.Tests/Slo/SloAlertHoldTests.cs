@@ -11,28 +11,6 @@ namespace Vigil.Server.Tests.Slo;
 /// </summary>
 public sealed class SloAlertHoldTests
 {
-    private const string SloYaml = """
-        apiVersion: openslo/v1
-        kind: SLO
-        metadata:
-          name: checkout-availability
-        spec:
-          service: checkout
-          indicator:
-            metadata:
-              name: checkout-requests
-            spec:
-              ratioMetric:
-                good: {metricSource: {type: Vigil}}
-                total: {metricSource: {type: Vigil}}
-          timeWindow:
-            - duration: 30d
-              isRolling: true
-          budgetingMethod: Occurrences
-          objectives:
-            - target: 0.99
-        """;
-
     [Theory]
     [InlineData("30s", 5)]
     [InlineData("10m", 30)]
@@ -42,7 +20,7 @@ public sealed class SloAlertHoldTests
         try
         {
             var sloFile = Path.Combine(directory, "checkout.yaml");
-            await File.WriteAllTextAsync(sloFile, SloYaml);
+            await File.WriteAllTextAsync(sloFile, SloApiTests.SloYaml);
             var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
             await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, $"""
                 route:

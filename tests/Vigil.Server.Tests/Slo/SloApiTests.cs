@@ -9,7 +9,8 @@ namespace Vigil.Server.Tests.Slo;
 /// <summary>Native SLI events over HTTP into real storage: budget and burn rates, SloBurnRate alerts and incidents, bad input, restart.</summary>
 public abstract class SloApiTests(Backend backend) : IAsyncLifetime
 {
-    private const string SloYaml = """
+    /// <summary>A native-SLI availability SLO of the checkout service (99 %, 30 days, by events).</summary>
+    internal const string SloYaml = """
         apiVersion: openslo/v1
         kind: SLO
         metadata:
