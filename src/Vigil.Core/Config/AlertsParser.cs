@@ -15,12 +15,9 @@ internal sealed class AlertsParser(YamlReader reader)
         }
         var keys = reader.Keys(map, "\"alerts\"", SectionKeys);
         var retention = AlertsConfig.DefaultResolvedRetention;
-        if (keys.TryGetValue("resolved_retention", out var retentionNode) && reader.Duration(retentionNode, "resolved_retention") is { } value)
+        if (keys.TryGetValue("resolved_retention", out var retentionNode)
+            && reader.ZeroOrAtLeast(retentionNode, "alerts.resolved_retention", AlertsConfig.MinimumResolvedRetention, "keep every resolved alert") is { } value)
         {
-            if (value != TimeSpan.Zero && value < AlertsConfig.MinimumResolvedRetention)
-            {
-                reader.Error(retentionNode, "alerts.resolved_retention must be 0 (keep every resolved alert) or at least 1m");
-            }
             retention = value;
         }
         return new AlertsConfig(retention);

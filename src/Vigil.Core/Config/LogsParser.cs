@@ -69,14 +69,11 @@ internal sealed class LogsParser(YamlReader reader)
             retention = value;
         }
         var sourceTtl = LogsConfig.DefaultSourceTtl;
-        if (keys.TryGetValue("source_ttl", out var ttlNode) && reader.Duration(ttlNode, "source_ttl") is { } ttl)
+        // At least an hour: forgetting drops a source's rate-spike history (the last hour); a shorter TTL would forget
+        // sources that merely pause between bursts.
+        if (keys.TryGetValue("source_ttl", out var ttlNode)
+            && reader.ZeroOrAtLeast(ttlNode, "logs.source_ttl", TimeSpan.FromHours(1), "keep every source") is { } ttl)
         {
-            if (ttl != TimeSpan.Zero && ttl < TimeSpan.FromHours(1))
-            {
-                // Forgetting drops a source's rate-spike history (the last hour); a shorter TTL would forget sources
-                // that merely pause between bursts.
-                reader.Error(ttlNode, $"logs.source_ttl must be 0 (keep every source) or at least 1h, got {PromDuration.Format(ttl)}");
-            }
             sourceTtl = ttl;
         }
         return new LogsConfig(defaults, sources, retention, Integer(keys, "max_sources", LogsConfig.DefaultMaxSources),

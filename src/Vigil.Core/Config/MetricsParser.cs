@@ -61,12 +61,9 @@ internal sealed class MetricsParser(YamlReader reader)
             forecastInterval = fi;
         }
         var seriesTtl = MetricsConfig.DefaultSeriesTtl;
-        if (keys.TryGetValue("series_ttl", out var ttlNode) && reader.Duration(ttlNode, "series_ttl") is { } ttl)
+        if (keys.TryGetValue("series_ttl", out var ttlNode)
+            && reader.ZeroOrAtLeast(ttlNode, "metrics.series_ttl", TimeSpan.FromHours(1), "keep every series") is { } ttl)
         {
-            if (ttl != TimeSpan.Zero && ttl < TimeSpan.FromHours(1))
-            {
-                reader.Error(ttlNode, "metrics.series_ttl must be 0 (keep every series) or at least 1h");
-            }
             seriesTtl = ttl;
         }
         var sources = new List<MetricSourceConfig>();

@@ -32,12 +32,9 @@ internal sealed class NotificationsParser(YamlReader reader)
         {
             result = result with { MaxAge = maxAge };
         }
-        if (keys.TryGetValue("retention", out var retentionNode) && reader.Duration(retentionNode, "retention") is { } retention)
+        if (keys.TryGetValue("retention", out var retentionNode)
+            && reader.ZeroOrAtLeast(retentionNode, "notifications.retention", NotificationsConfig.MinimumRetention, "keep every notification") is { } retention)
         {
-            if (retention != TimeSpan.Zero && retention < NotificationsConfig.MinimumRetention)
-            {
-                reader.Error(retentionNode, "notifications.retention must be 0 (keep every notification) or at least 1h");
-            }
             result = result with { Retention = retention };
         }
         if (keys.TryGetValue("rate_limit", out var rate) && reader.Mapping(rate, "rate_limit") is { } rateMap)

@@ -81,6 +81,24 @@ internal sealed class YamlReader(string file)
         return null;
     }
 
+    /// <summary>
+    /// A retention or time-to-live: 0 turns it off (<paramref name="zeroMeans"/>), anything else must be at least
+    /// <paramref name="minimum"/> (reported with the node's line otherwise). Null when the text is not a duration.
+    /// </summary>
+    /// <param name="path">The setting's full name for the message, e.g. <c>logs.source_ttl</c>; its last part is the key.</param>
+    public TimeSpan? ZeroOrAtLeast(YamlNode node, string path, TimeSpan minimum, string zeroMeans)
+    {
+        if (Duration(node, path[(path.LastIndexOf('.') + 1)..]) is not { } value)
+        {
+            return null;
+        }
+        if (value != TimeSpan.Zero && value < minimum)
+        {
+            Error(node, $"{path} must be 0 ({zeroMeans}) or at least {PromDuration.Format(minimum)}, got {PromDuration.Format(value)}");
+        }
+        return value;
+    }
+
     public bool? Bool(YamlNode node, string key)
     {
         var text = String(node, key);

@@ -281,15 +281,8 @@ internal sealed class NetChanges
             {
                 net.IdempotentAnswers.TryAdd((a.Scope, a.Key), a);
             }
-            if (set.ForgetIdempotentAnswersBefore is { } forget && (net.ForgetIdempotentAnswersBefore is not { } before || forget > before))
-            {
-                net.ForgetIdempotentAnswersBefore = forget;
-            }
-            if (set.ForgetFinishedNotificationsBefore is { } finished
-                && (net.ForgetFinishedNotificationsBefore is not { } finishedBefore || finished > finishedBefore))
-            {
-                net.ForgetFinishedNotificationsBefore = finished;
-            }
+            net.ForgetIdempotentAnswersBefore = Later(net.ForgetIdempotentAnswersBefore, set.ForgetIdempotentAnswersBefore);
+            net.ForgetFinishedNotificationsBefore = Later(net.ForgetFinishedNotificationsBefore, set.ForgetFinishedNotificationsBefore);
             AddSwaps(net, set);
             foreach (var m in set.SloMinutes)
             {
@@ -390,6 +383,9 @@ internal sealed class NetChanges
             AddMerge(net, m);
         }
     }
+
+    /// <summary>The later of two retention cut-offs (null: none), so the merged commit deletes what either set would.</summary>
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null || (b is { } later && later > a) ? b : a;
 
     /// <summary>Drops what earlier sets wrote for <paramref name="source"/> (it would outlive the deletion, which the
     /// writers run first) and records the deletion; later sets' writes start the source afresh.</summary>
