@@ -70,21 +70,23 @@ public class PrometheusSliTests
         Assert.Equal(new EventCounts(570, 600), sli.Counts(9.5, 10));
     }
 
+    /// <summary>A Prometheus DataSource named eu-prom at <paramref name="url"/>, as a document to append.</summary>
+    private static string EuPrometheusAt(string url) => $"""
+        ---
+        apiVersion: openslo/v1
+        kind: DataSource
+        metadata:
+          name: eu-prom
+        spec:
+          type: Prometheus
+          connectionDetails:
+            url: {url}
+        """;
+
     [Fact]
     public void A_data_source_url_wins_over_the_default_and_a_missing_one_is_a_clear_problem()
     {
-        const string DataSource = """
-            ---
-            apiVersion: openslo/v1
-            kind: DataSource
-            metadata:
-              name: eu-prom
-            spec:
-              type: Prometheus
-              connectionDetails:
-                url: http://eu-prometheus:9090/
-            """;
-        var (sli, _) = For(Ratio("bad", "errors_total", "requests_total", "metricSourceRef: eu-prom", DataSource), Default);
+        var (sli, _) = For(Ratio("bad", "errors_total", "requests_total", "metricSourceRef: eu-prom", EuPrometheusAt("http://eu-prometheus:9090/")), Default);
         Assert.Equal(new Uri("http://eu-prometheus:9090/"), sli!.Part.Url);
 
         var (none, problem) = For(Ratio("bad", "errors_total", "requests_total"));
@@ -97,18 +99,8 @@ public class PrometheusSliTests
     [Fact]
     public void A_data_source_url_with_credentials_is_a_problem_that_does_not_show_them()
     {
-        const string DataSource = """
-            ---
-            apiVersion: openslo/v1
-            kind: DataSource
-            metadata:
-              name: eu-prom
-            spec:
-              type: Prometheus
-              connectionDetails:
-                url: http://alice:s3cretPW@eu-prometheus:9090/
-            """;
-        var (sli, problem) = For(Ratio("bad", "errors_total", "requests_total", "metricSourceRef: eu-prom", DataSource), Default);
+        var (sli, problem) = For(Ratio("bad", "errors_total", "requests_total", "metricSourceRef: eu-prom",
+            EuPrometheusAt("http://alice:s3cretPW@eu-prometheus:9090/")), Default);
 
         Assert.Null(sli);
         Assert.Contains("must not hold credentials", problem, StringComparison.Ordinal);
