@@ -23,18 +23,21 @@ public sealed partial class Dispatcher
     /// </summary>
     /// <param name="heldUntil">When a group (by key) may be flushed again, or null: a due group held back is left as it
     /// is and comes due again then.</param>
-    /// <param name="maxGroups">Flushes at most this many groups; resolving the restored orphans counts as one.</param>
-    /// <param name="lastGroup">The key of the last group flushed; null when that was the orphans, or nothing.</param>
+    /// <param name="maxGroups">Flushes at most this many groups; resolving the restored orphans counts as one, under
+    /// the key <see cref="OrphansKey"/> (which <paramref name="heldUntil"/> can hold back like any group's).</param>
+    /// <param name="lastGroup">The key of the last group flushed (<see cref="OrphansKey"/> for the orphans); null when
+    /// nothing was flushed.</param>
     public ChangeSet Flush(DateTimeOffset now, Func<Alert, bool> isMuted, Func<string, DateTimeOffset?> heldUntil, int maxGroups, out string? lastGroup)
     {
         ArgumentNullException.ThrowIfNull(heldUntil);
         var changes = new ChangeSet();
         var flushed = 0;
         lastGroup = null;
-        if (_orphans.Count > 0)
+        if (_orphans.Count > 0 && !(heldUntil(OrphansKey) is { } orphansHeld && orphansHeld > now))
         {
             ResolveOrphans(now, changes);
             flushed++;
+            lastGroup = OrphansKey;
         }
         while (flushed < maxGroups && _due.TryPeek(out var group, out var due) && due <= now)
         {

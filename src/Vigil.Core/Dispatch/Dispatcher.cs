@@ -27,6 +27,12 @@ public sealed partial class Dispatcher
     private readonly PriorityQueue<AggregationGroup, DateTimeOffset> _due = new();
 
     private readonly List<(string Key, long? IncidentId)> _orphans = [];
+
+    /// <summary>
+    /// What <see cref="Flush(DateTimeOffset, Func{Alert, bool}, Func{string, DateTimeOffset?}, int, out string?)"/>
+    /// calls the restored groups no route reaches any more, resolved and deleted together: no group's key is empty.
+    /// </summary>
+    public const string OrphansKey = "";
     private readonly List<Route> _routeScratch = new(4);
 
     /// <param name="lastIncidentId">The largest incident id ever stored; new incidents continue after it.</param>

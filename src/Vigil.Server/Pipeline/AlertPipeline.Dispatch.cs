@@ -228,7 +228,8 @@ public sealed partial class AlertPipeline
                 }
                 _heldGroups[group] = now + RefusedGroupHold;
                 _logger.LogError(ex, "Storage refuses the alert group {Group}; its incident changes are held back for {Hold} and the other groups go on",
-                    group.Length > 200 ? string.Concat(group.AsSpan(0, 200), "…") : group, RefusedGroupHold);
+                    group == Dispatcher.OrphansKey ? "(the groups no route reaches any more)"
+                        : group.Length > 200 ? string.Concat(group.AsSpan(0, 200), "…") : group, RefusedGroupHold);
                 // Forget what the refused flush changed in memory; the group is flushed again once its hold is over.
                 await CatchUpWithStoreAsync(ct);
             }
@@ -246,7 +247,7 @@ public sealed partial class AlertPipeline
 
     /// <summary>
     /// Flushes up to <paramref name="maxGroups"/> due groups, skipping held ones; null when nothing is due.
-    /// <paramref name="lastGroup"/> is the key of the last group flushed (null for the orphans).
+    /// <paramref name="lastGroup"/> is the key of the last group flushed (<see cref="Dispatcher.OrphansKey"/> for the orphans).
     /// </summary>
     private ChangeSet? TakeDueChanges(DateTimeOffset now, int maxGroups, out string? lastGroup)
     {

@@ -46,4 +46,20 @@ public class DispatcherOneByOneTests
         Assert.Equal(later.Incidents[0].GroupKey, group);
         Assert.Equal(T0.AddSeconds(90), later.Incidents[0].CreatedAt);
     }
+
+    [Fact]
+    public void Orphaned_groups_are_flushed_under_their_own_key_and_can_be_held_back()
+    {
+        var config = new DispatchHarness().Config;
+        var dispatcher = new Core.Dispatch.Dispatcher(config, 0, [new("9.9:{}", """{"routeId":"9.9","groupLabels":{},"flushed":{}}""", null)], []);
+        var until = T0.AddMinutes(1);
+        DateTimeOffset? HeldUntil(string key) => key == Core.Dispatch.Dispatcher.OrphansKey ? until : null;
+
+        Assert.True(dispatcher.Flush(T0, _ => false, HeldUntil, 1, out var held).IsEmpty);
+        Assert.Null(held);
+
+        var changes = dispatcher.Flush(until, _ => false, HeldUntil, 1, out var orphans);
+        Assert.Equal(["9.9:{}"], changes.DeletedGroups);
+        Assert.Equal(Core.Dispatch.Dispatcher.OrphansKey, orphans);
+    }
 }

@@ -28,6 +28,8 @@ public sealed class PipelineCommitTests : IAsyncLifetime
           group_wait: 0s
           group_interval: 1s
           repeat_interval: 1h
+          routes:
+            - matchers: ['team="gone"']
         receivers:
           - name: ops
         """);
@@ -95,6 +97,39 @@ public sealed class PipelineCommitTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => (await IncidentTitlesAsync()).Any(t => t.StartsWith("Later", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(20), "an alert after the refused group still becomes an incident");
         Assert.DoesNotContain(await IncidentTitlesAsync(), t => t.StartsWith("Refused", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A group the configuration no longer reaches (its route is gone) is an orphan: the first flush after a start deletes
+    /// it and resolves its incident. When storage refused exactly that, every flush retried the orphans first and no
+    /// other alert became an incident.
+    /// </summary>
+    [Fact]
+    public async Task Orphaned_groups_the_store_refuses_do_not_hold_back_the_other_groups()
+    {
+        using (var fire = await _vigil.Client.PostAsync("/api/v2/alerts", Http.Json("""[{"labels":{"alertname":"Routed","team":"gone"}}]""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, fire.StatusCode);
+        }
+        await Eventually.TrueAsync(async () => (await IncidentTitlesAsync()).Any(t => t.StartsWith("Routed", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(20), "the incident of the group on the team route");
+        var orphanKey = Assert.Single(await RealStore.LoadGroupsAsync(), g => g.Key.Contains("Routed", StringComparison.Ordinal)).Key;
+
+        // The same database started with a config without the team route: the group is an orphan.
+        var file = Path.Combine(Directory.CreateTempSubdirectory("vigil-orphans-").FullName, "vigil.yml");
+        await File.WriteAllTextAsync(file, "route: {receiver: ops, group_by: [alertname], group_wait: 0s, group_interval: 1s}\nreceivers: [{name: ops}]\n");
+        var config = new ConfigHolder(new ServerSettings { ConfigFile = file, DataDirectory = Path.GetDirectoryName(file)! });
+        var (store, hook) = InterceptedStore.Wrap(RealStore);
+        var refused = 0;
+        hook.BeforeApply = sets => sets.Any(s => s.DeletedGroups.Contains(orphanKey))
+            ? throw new IOException($"the orphans cannot be stored (simulated), refusal {Interlocked.Increment(ref refused)}") : Task.CompletedTask;
+        await using var pipeline = await _vigil.StartPipelineAsync(store, config: config);
+
+        await pipeline.IngestAsync([Firing("AfterOrphans")], CancellationToken.None);
+
+        await Eventually.TrueAsync(async () => (await IncidentTitlesAsync()).Any(t => t.StartsWith("AfterOrphans", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(20), "an alert of another group becomes an incident while storage refuses the orphans");
+        Assert.True(Volatile.Read(ref refused) > 0, "storage refused the orphans");
     }
 
     /// <summary>While storage takes no writes at all, no group is taken for a refused one and held back: the incident
