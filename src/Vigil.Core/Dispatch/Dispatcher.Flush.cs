@@ -102,18 +102,29 @@ public sealed partial class Dispatcher
             AddNewMembers(incident?.Id == updated.Id ? incident.Alerts : [], updated, group, changes);
             stateChanged = true;
         }
+        if (updated is not null && updated.Status != IncidentStatus.Resolved && updated.Receiver != group.Route.Receiver)
+        {
+            // The route's receiver changed (a reload renamed it or pointed the route elsewhere): an open incident pages
+            // where its route now says, as Alertmanager's rebuilt groups do, instead of a receiver that may be gone.
+            changes.Timeline.Add(new TimelineEntry(updated.Id, now, TimelineKind.Note, IncidentLifecycle.SystemActor,
+                $"Receiver is now {group.Route.Receiver} (was {updated.Receiver}): the route changed in a configuration reload"));
+            updated = updated with { Receiver = group.Route.Receiver, UpdatedAt = now };
+            _incidents[updated.Id] = updated;
+            changes.Incidents.RemoveAll(i => i.Id == updated.Id);
+            changes.Incidents.Add(updated);
+            stateChanged = true;
+        }
+        Incident? notified = null;
         if (entries.Count > 0)
         {
             changes.Timeline.AddRange(entries);
             group.LastNotifiedAt = now;
-            if (updated is not null)
+            if (updated is not null && QueueNotifications(flush, updated, entries, due, now, changes))
             {
-                var reminder = entries is [{ Kind: TimelineKind.Reminder }];
-                var reopened = entries.Exists(e => e.Kind == TimelineKind.Reopened);
-                QueueNotifications(flush, updated, now, reminder, reopened, changes);
+                notified = updated;
             }
         }
-        stateChanged |= flush.CommitTo(group);
+        stateChanged |= flush.CommitTo(group, notified);
         group.LastFlushAt = now;
 
         if (group.Alerts.Count > 0)

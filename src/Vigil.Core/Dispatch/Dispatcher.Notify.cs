@@ -11,31 +11,36 @@ public sealed partial class Dispatcher
 {
     /// <summary>
     /// Queues one outbox row per integration of the group's receiver, in the flush's own change set, so the
-    /// notification commits with the incident change that caused it (or not at all).
+    /// notification commits with the incident change that caused it (or not at all); true when any was queued.
     /// An acknowledged incident is not paged again while it fires (someone is on it, PagerDuty's semantics); its
     /// resolution still is, to integrations with <c>send_resolved</c>.
     /// </summary>
-    private void QueueNotifications(GroupFlush flush, Incident incident, DateTimeOffset now, bool reminder, bool reopened, ChangeSet changes)
+    /// <param name="entries">What the flush recorded: a flush that only saw alerts resolve while the incident stays open
+    /// is news only to integrations with <c>send_resolved</c> (Alertmanager's rule: the firing set did not grow).</param>
+    /// <param name="due">The group's tick this flush ran for; see <see cref="Enqueue"/>.</param>
+    private bool QueueNotifications(GroupFlush flush, Incident incident, List<TimelineEntry> entries, DateTimeOffset due, DateTimeOffset now, ChangeSet changes)
     {
         if (incident.Status == IncidentStatus.Acknowledged)
         {
-            return;
+            return false;
         }
         if (ReceiverOf(incident) is not { } receiver)
         {
-            return;
+            return false;
         }
+        var reminder = entries is [{ Kind: TimelineKind.Reminder }];
         var message = flush.Notification(incident, now, reminder ? "reminder" : null);
         if (message.Alerts.Count == 0)
         {
-            return;
+            return false;
         }
-        // The incident id separates a new incident of the same group; a reminder or a reopening deliberately repeats an
-        // identical page, so its flush time makes it a distinct one.
-        var occasion = incident.Id.ToString(CultureInfo.InvariantCulture)
-            + (reminder ? "/reminder@" + now.UtcTicks.ToString(CultureInfo.InvariantCulture) : "")
-            + (reopened ? "/reopened@" + now.UtcTicks.ToString(CultureInfo.InvariantCulture) : "");
-        Enqueue(receiver, message, occasion, now, changes);
+        var onlyResolutions = entries.TrueForAll(e => e.Kind == TimelineKind.AlertResolved);
+        // Each flush is its own occasion: its tick is the same on a redo after a failed commit (so a redo is not a
+        // second page), while two flushes that happen to see the same alerts in the same state — an alert resolving
+        // again after a reopening, firing again after it resolved — are two pages. Keyed by state alone, the later
+        // one was dropped as a duplicate of the earlier (a receiver left showing "firing" for good).
+        var occasion = incident.Id.ToString(CultureInfo.InvariantCulture) + "@" + due.UtcTicks.ToString(CultureInfo.InvariantCulture);
+        return Enqueue(receiver, message, occasion, now, changes, onlyResolutions) > 0;
     }
 
     /// <summary>
@@ -62,18 +67,35 @@ public sealed partial class Dispatcher
     private ReceiverConfig? ReceiverOf(Incident incident) =>
         _config.Receivers.FirstOrDefault(r => r.Name == incident.Receiver) is { Channels.Count: > 0 } receiver ? receiver : null;
 
-    /// <summary>One outbox row per integration of the receiver; a resolution only to integrations with
-    /// <c>send_resolved</c> (Alertmanager's rule).</summary>
-    private static void Enqueue(ReceiverConfig receiver, NotificationMessage message, string occasion, DateTimeOffset now, ChangeSet changes)
+    /// <summary>
+    /// One outbox row per integration of the receiver; returns how many. Integrations without <c>send_resolved</c>
+    /// (Alertmanager's rule) get no resolution, no flush whose only news is resolutions
+    /// (<paramref name="onlyResolutions"/>), and no resolved alerts in a firing page.
+    /// </summary>
+    private static int Enqueue(ReceiverConfig receiver, NotificationMessage message, string occasion, DateTimeOffset now, ChangeSet changes,
+        bool onlyResolutions = false)
     {
+        var queued = 0;
+        NotificationMessage? firingOnly = null;
         foreach (var integration in receiver.Channels)
         {
-            if (message.Status == "resolved" && !integration.SendResolved)
+            var sent = message;
+            if (!integration.SendResolved)
             {
-                continue;
+                if (message.Status == "resolved" || onlyResolutions)
+                {
+                    continue;
+                }
+                sent = firingOnly ??= message with { Alerts = message.Alerts.Where(a => a.Status != "resolved").ToList() };
+                if (sent.Alerts.Count == 0)
+                {
+                    continue;
+                }
             }
             var channel = OutboxChannels.ForReceiver(receiver.Name, integration.Id);
-            NotificationOutbox.Enqueue(changes, channel, message, NotificationOutbox.DedupKey(channel, message, occasion), now);
+            NotificationOutbox.Enqueue(changes, channel, sent, NotificationOutbox.DedupKey(channel, sent, occasion), now);
+            queued++;
         }
+        return queued;
     }
 }

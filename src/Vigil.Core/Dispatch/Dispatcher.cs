@@ -110,7 +110,7 @@ public sealed partial class Dispatcher
                 var groupLabels = route.GroupLabels(labels);
                 group = new AggregationGroup(route.KeyFor(groupLabels), route, groupLabels, hash);
                 Add(group);
-                Schedule(group, arrival + route.GroupWait);
+                Schedule(group, FirstFlush(alert, arrival, route));
             }
             else if (resolved && !group.Alerts.ContainsKey(fingerprint) && !group.Flushed.ContainsKey(fingerprint))
             {
@@ -121,11 +121,24 @@ public sealed partial class Dispatcher
             {
                 // An emptied group kept only for reopening starts over, as a new group would.
                 group.Idle = false;
-                Schedule(group, arrival + route.GroupWait);
+                Schedule(group, FirstFlush(alert, resolved ? arrival + route.GroupWait : arrival, route));
+            }
+            else if (group.LastFlushAt is null && !resolved && FirstFlush(alert, arrival, route) < group.DueAt)
+            {
+                // Not flushed yet, and this alert has waited its group_wait already.
+                Schedule(group, arrival);
             }
             group.Alerts[fingerprint] = alert;
         }
     }
+
+    /// <summary>
+    /// When a group that has not flushed yet should first flush for <paramref name="alert"/>: group_wait after it
+    /// arrived, or at once if it started longer than group_wait ago — Alertmanager's rule, so an alert that has
+    /// already been firing for a while (Vigil restarted, a sender relays a backlog) is not held back again.
+    /// </summary>
+    private static DateTimeOffset FirstFlush(Alert alert, DateTimeOffset arrival, Route route) =>
+        alert.StartsAt + route.GroupWait <= arrival ? arrival : arrival + route.GroupWait;
 
     /// <summary>When <see cref="Flush"/> next has work; null when no group is waiting.</summary>
     public DateTimeOffset? NextDue

@@ -139,6 +139,9 @@ internal sealed class GroupFlush
                     // Was resolved and dropped from the group, and now fires again.
                     entries.Add(Entry(incident.Id, now, TimelineKind.AlertRefired, IncidentText.Refired(alert)));
                     break;
+                case FlushedStatus.Firing when _group.Flushed[fingerprint] == FlushedStatus.MutedLeftOut:
+                    entries.Add(Entry(incident.Id, now, TimelineKind.AlertRefired, IncidentText.Unmuted(alert)));
+                    break;
                 case FlushedStatus.Resolved when members.Contains(fingerprint) && seenBefore:
                     resolved++;
                     entries.Add(Entry(incident.Id, now, TimelineKind.AlertResolved, IncidentText.Resolved(alert, fingerprint)));
@@ -216,7 +219,9 @@ internal sealed class GroupFlush
     }
 
     /// <summary>Stores what this flush saw in the group and drops resolved alerts; true when that differs from before.</summary>
-    public bool CommitTo(AggregationGroup group)
+    /// <param name="notified">The incident a notification of this flush went out for, if one did: its muted members
+    /// were left out of it (<see cref="FlushedStatus.MutedLeftOut"/>).</param>
+    public bool CommitTo(AggregationGroup group, Incident? notified)
     {
         var flushed = new Dictionary<Fingerprint, FlushedStatus>(_current.Count);
         foreach (var (fingerprint, status) in _current)
@@ -224,6 +229,12 @@ internal sealed class GroupFlush
             if (status == FlushedStatus.Resolved)
             {
                 group.Alerts.Remove(fingerprint);
+            }
+            else if (status == FlushedStatus.Muted
+                && ((notified is not null && notified.Alerts.Contains(fingerprint))
+                    || (group.Flushed.TryGetValue(fingerprint, out var before) && before == FlushedStatus.MutedLeftOut)))
+            {
+                flushed[fingerprint] = FlushedStatus.MutedLeftOut;
             }
             else
             {

@@ -59,6 +59,8 @@ internal static class IncidentText
 
     public static string Refired(Alert alert) => $"{Describe(alert)} is firing again";
 
+    public static string Unmuted(Alert alert) => $"{Describe(alert)} is firing and no longer silenced or inhibited";
+
     public static string Resolved(Alert? alert, Fingerprint fingerprint) =>
         alert is null ? $"alert {fingerprint} resolved (no longer stored)" : $"{Describe(alert)} resolved";
 
