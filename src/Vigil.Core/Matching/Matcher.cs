@@ -41,6 +41,9 @@ public sealed partial class Matcher : IEquatable<Matcher>
     /// <summary>True for a stored matcher that only the backtracking engine accepts (see <see cref="CreateStored"/>).</summary>
     public bool UsesBacktracking => _regex is not null && !_regex.Options.HasFlag(RegexOptions.NonBacktracking);
 
+    /// <summary>How long one match may take before it counts as "no match"; infinite on the linear-time engine.</summary>
+    internal TimeSpan? MatchTimeout => _regex?.MatchTimeout;
+
     /// <summary>Creates a matcher, or explains why it cannot be created (empty name, invalid regex, or a construct the
     /// linear-time engine refuses).</summary>
     public static Matcher Create(string name, MatchType type, string value) => Create(name, type, value, allowBacktracking: false);
@@ -71,9 +74,11 @@ public sealed partial class Matcher : IEquatable<Matcher>
             try
             {
                 // Linear in the length of the value, like Alertmanager's RE2: on the backtracking engine one silence
-                // such as instance=~"(.*.*)*y" cost its whole time budget per alert, on every read and flush. The
-                // budget stays as a backstop for the fallback below.
-                regex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexBudget);
+                // such as instance=~"(.*.*)*y" cost its whole time budget per alert, on every read and flush. No time
+                // budget here: the engine cannot run away, and a budget it could still exceed — a first match builds
+                // its automaton's states, which took over 100 ms on a loaded machine — answered "no match", i.e. an
+                // alert routed past its route or not silenced. The budget stays for the backtracking fallback below.
+                regex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, Regex.InfiniteMatchTimeout);
             }
             catch (NotSupportedException) when (allowBacktracking)
             {

@@ -89,4 +89,14 @@ public class MatcherTests
     {
         Assert.True(Array.Empty<Matcher>().MatchesAll(Labels(("a", "1"))));
     }
+
+    [Fact]
+    public void A_linear_time_regex_never_times_out_into_no_match()
+    {
+        // A first match builds the automaton's states; on a loaded machine that took over the old 100 ms budget, and
+        // a timed-out match answered "no match": an alert routed past its route (RouteMatchTests failed now and then).
+        Assert.Equal(System.Text.RegularExpressions.Regex.InfiniteMatchTimeout, Matcher.Create("team", MatchType.Regex, "db|web").MatchTimeout);
+        // The backtracking fallback for matchers stored by earlier versions keeps its budget.
+        Assert.Equal(TimeSpan.FromMilliseconds(100), Matcher.CreateStored("team", "(?=d)db", isRegex: true, isEqual: true).MatchTimeout);
+    }
 }
