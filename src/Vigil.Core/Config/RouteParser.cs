@@ -47,10 +47,12 @@ internal sealed class RouteParser(YamlReader reader)
                 reader.Error(matcherNode, $"the root route must not have matchers (\"{key}\"); it receives every alert");
             }
         }
-        return Parse(map, keys, defaults, "0");
+        return Parse(map, keys, defaults, "0", parentId: null, earlierSiblings: []);
     }
 
-    private Route Parse(YamlMappingNode map, Dictionary<string, YamlNode> keys, Inherited parent, string id)
+    /// <param name="position">The node's place in the tree (<c>0.1</c>), to name it in error messages.</param>
+    private Route Parse(YamlMappingNode map, Dictionary<string, YamlNode> keys, Inherited parent, string position, string? parentId,
+        IReadOnlyList<Route> earlierSiblings)
     {
         var receiver = parent.Receiver;
         if (keys.TryGetValue("receiver", out var receiverNode) && !YamlReader.IsNull(receiverNode) && reader.String(receiverNode, "receiver") is { } name)
@@ -86,6 +88,7 @@ internal sealed class RouteParser(YamlReader reader)
             escalationPolicy = policy;
             EscalationPolicyReferences.Add((policy, policyNode));
         }
+        var id = parentId is null ? RouteIdentity.Root : RouteIdentity.Child(parentId, matchers, earlierSiblings);
         var inherited = new Inherited(receiver, groupBy, groupByAll, groupWait, groupInterval, repeatInterval, escalationPolicy);
         var children = new List<Route>();
         if (keys.TryGetValue("routes", out var routesNode) && !YamlReader.IsNull(routesNode) && reader.Sequence(routesNode, "routes") is { } routes)
@@ -94,8 +97,9 @@ internal sealed class RouteParser(YamlReader reader)
             {
                 if (reader.Mapping(child, "each entry of \"routes\"") is { } childMap)
                 {
-                    var childKeys = reader.Keys(childMap, $"route {id}.{children.Count}", KnownKeys, IgnoredKeys);
-                    children.Add(Parse(childMap, childKeys, inherited, $"{id}.{children.Count}"));
+                    var childPosition = $"{position}.{children.Count}";
+                    var childKeys = reader.Keys(childMap, $"route {childPosition}", KnownKeys, IgnoredKeys);
+                    children.Add(Parse(childMap, childKeys, inherited, childPosition, id, children));
                 }
             }
         }

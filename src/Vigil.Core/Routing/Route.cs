@@ -5,7 +5,8 @@ namespace Vigil.Core.Routing;
 
 /// <summary>
 /// A node of the routing tree with every setting already inherited from its parents. <see cref="Id"/> is the node's
-/// path from the root (<c>0</c>, <c>0.1</c>, <c>0.1.0</c>), stable for a given config file.
+/// matcher path from the root (<c>{}</c>, <c>{}/{team="db"}</c>; see <see cref="RouteIdentity"/>), which group keys and
+/// stored groups carry: it stays the same when other routes are added, removed or reordered.
 /// </summary>
 public sealed class Route
 {
@@ -125,7 +126,7 @@ public sealed class Route
 
     /// <summary>
     /// A stable, readable key for the aggregation group an alert falls into on this route: route id and group labels,
-    /// e.g. <c>0.1:{alertname="HighLatency", service="checkout"}</c>.
+    /// e.g. <c>{}/{team="db"}:{alertname="HighLatency", service="checkout"}</c> (Alertmanager's form).
     /// </summary>
     public string GroupKey(LabelSet labels) => KeyFor(GroupLabels(labels));
 

@@ -66,7 +66,9 @@ public class ConfigLoaderTests
         var prod = pager.Routes[0];
         var storage = root.Routes[1];
 
-        Assert.Equal(("0", "0.0", "0.0.0", "0.1"), (root.Id, pager.Id, prod.Id, storage.Id));
+        Assert.Equal(
+            ("{}", """{}/{severity="critical",team=~"pay.*"}""", """{}/{severity="critical",team=~"pay.*"}/{env="prod"}""", """{}/{service=~"db|cache"}"""),
+            (root.Id, pager.Id, prod.Id, storage.Id));
         Assert.Equal(TimeSpan.FromSeconds(10), root.GroupWait);
         Assert.Equal(TimeSpan.FromMinutes(5), root.GroupInterval);
         Assert.Equal(TimeSpan.FromHours(4), root.RepeatInterval);

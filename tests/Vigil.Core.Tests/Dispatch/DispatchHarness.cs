@@ -37,7 +37,7 @@ internal sealed class DispatchHarness
         Dispatcher = new Dispatcher(Config, 0, [], []);
     }
 
-    public VigilConfig Config { get; }
+    public VigilConfig Config { get; private set; }
 
     public FakeTimeProvider Clock { get; } = new(TestData.T0);
 
@@ -125,9 +125,26 @@ internal sealed class DispatchHarness
 
     public void Replace(Dispatcher dispatcher) => Dispatcher = dispatcher;
 
-    /// <summary>Throws the dispatcher away and builds a new one from the persisted tables, as a process restart would.</summary>
-    public void Restart()
+    /// <summary>Carries the dispatcher over to <paramref name="config"/> in memory, as the server's config reload does.</summary>
+    public void Reload(VigilConfig config)
     {
+        var old = Dispatcher;
+        Config = config;
+        Dispatcher = new Dispatcher(config, old.LastIncidentId, old.ExportGroups(), old.TrackedIncidents);
+        foreach (var alert in Alerts.Values)
+        {
+            Dispatcher.Observe(alert);
+        }
+        Flush();
+    }
+
+    /// <summary>
+    /// Throws the dispatcher away and builds a new one from the persisted tables, as a process restart would (with
+    /// <paramref name="config"/>, a restart with an edited config file).
+    /// </summary>
+    public void Restart(VigilConfig? config = null)
+    {
+        Config = config ?? Config;
         var records = Groups.Values.ToList();
         var wanted = Dispatcher.ReferencedIncidentIds(records);
         var incidents = Incidents.Values.Where(i => i.Status != IncidentStatus.Resolved || wanted.Contains(i.Id));

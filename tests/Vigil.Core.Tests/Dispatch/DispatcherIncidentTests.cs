@@ -23,7 +23,7 @@ public class DispatcherIncidentTests
         Assert.Equal("P1", incident.Priority);
         Assert.Equal("default", incident.Receiver);
         Assert.Equal(Labels(("alertname", "HighLatency"), ("service", "checkout")), incident.GroupLabels);
-        Assert.Equal("0:{alertname=\"HighLatency\", service=\"checkout\"}", incident.GroupKey);
+        Assert.Equal("{}:{alertname=\"HighLatency\", service=\"checkout\"}", incident.GroupKey);
         Assert.Equal(new[] { a.Fingerprint, b.Fingerprint }.Order(), incident.Alerts.Order());
         Assert.Equal([TimelineKind.Created, TimelineKind.AlertAdded, TimelineKind.AlertAdded], h.Kinds(1));
         Assert.All(h.Timeline, e => Assert.Equal("vigil", e.Actor));
@@ -271,7 +271,7 @@ public class DispatcherIncidentTests
         Assert.Equal(["db"], h.Dispatcher.Receivers(db.Labels));
         Assert.Equal(["default"], h.Dispatcher.Receivers(Labels(("alertname", "Y"))));
         var group = Assert.Single(h.Dispatcher.Groups);
-        Assert.Equal(("0.0", "db", Labels(("alertname", "X"))), (group.RouteId, group.Receiver, group.GroupLabels));
+        Assert.Equal(("{}/{team=\"db\"}", "db", Labels(("alertname", "X"))), (group.RouteId, group.Receiver, group.GroupLabels));
         Assert.Equal([db.Fingerprint], group.Alerts);
         Assert.Null(group.IncidentId);
     }

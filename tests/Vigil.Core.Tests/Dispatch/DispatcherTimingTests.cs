@@ -137,7 +137,7 @@ public class DispatcherTimingTests
         h.Advance(TimeSpan.FromMinutes(1));
 
         var record = Assert.Single(h.Groups.Values);
-        Assert.Equal("0:{alertname=\"HighLatency\", service=\"checkout\"}", record.Key);
+        Assert.Equal("{}:{alertname=\"HighLatency\", service=\"checkout\"}", record.Key);
         Assert.Equal(T0.AddSeconds(30).AddMinutes(5), record.DueAt);
         Assert.Contains("\"incidentId\":1", record.StateJson);
     }

@@ -20,7 +20,7 @@ public class GroupKeyTests
         var route = Route("[service, alertname]");
         var labels = Labels(("alertname", "HighLatency"), ("service", "checkout"), ("instance", "a:1"));
 
-        Assert.Equal("0:{alertname=\"HighLatency\", service=\"checkout\"}", route.GroupKey(labels));
+        Assert.Equal("{}:{alertname=\"HighLatency\", service=\"checkout\"}", route.GroupKey(labels));
         Assert.Equal(Labels(("alertname", "HighLatency"), ("service", "checkout")), route.GroupLabels(labels));
     }
 
@@ -40,7 +40,7 @@ public class GroupKeyTests
     [Fact]
     public void Missing_group_by_labels_are_left_out()
     {
-        Assert.Equal("0:{alertname=\"A\"}", Route("[alertname, service]").GroupKey(Labels(("alertname", "A"))));
+        Assert.Equal("{}:{alertname=\"A\"}", Route("[alertname, service]").GroupKey(Labels(("alertname", "A"))));
     }
 
     [Fact]
@@ -50,20 +50,20 @@ public class GroupKeyTests
         var labels = Labels(("alertname", "A"), ("instance", "1"));
 
         Assert.True(route.GroupByAll);
-        Assert.Equal("0:{alertname=\"A\", instance=\"1\"}", route.GroupKey(labels));
+        Assert.Equal("{}:{alertname=\"A\", instance=\"1\"}", route.GroupKey(labels));
     }
 
     [Fact]
     public void Empty_group_by_puts_everything_in_one_group()
     {
         var route = Route("[]");
-        Assert.Equal("0:{}", route.GroupKey(Labels(("alertname", "A"))));
+        Assert.Equal("{}:{}", route.GroupKey(Labels(("alertname", "A"))));
     }
 
     [Fact]
-    public void Child_route_keys_carry_the_child_id()
+    public void Child_route_keys_carry_the_child_matcher_path()
     {
         var child = Route("[alertname]").Routes[0];
-        Assert.Equal("0.0:{alertname=\"A\"}", child.GroupKey(Labels(("alertname", "A"), ("team", "db"))));
+        Assert.Equal("{}/{team=\"db\"}:{alertname=\"A\"}", child.GroupKey(Labels(("alertname", "A"), ("team", "db"))));
     }
 }

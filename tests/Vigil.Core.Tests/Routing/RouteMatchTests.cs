@@ -48,7 +48,7 @@ public class RouteMatchTests
     public void Matching_is_depth_first_and_returns_leaves()
     {
         Assert.Equal(["db-pager"], Receivers(("team", "db"), ("severity", "critical")));
-        Assert.Equal("0.0.0", Root.Match(Labels(("team", "db"), ("severity", "critical"))).Single().Id);
+        Assert.Equal("""{}/{team="db"}/{severity="critical"}""", Root.Match(Labels(("team", "db"), ("severity", "critical"))).Single().Id);
     }
 
     [Fact]
@@ -73,8 +73,39 @@ public class RouteMatchTests
     [Fact]
     public void Find_locates_routes_by_id()
     {
-        Assert.Equal("db-pager", Root.Find("0.0.0")?.Receiver);
-        Assert.Null(Root.Find("0.9"));
+        Assert.Equal("db-pager", Root.Find("""{}/{team="db"}/{severity="critical"}""")?.Receiver);
+        Assert.Null(Root.Find("""{}/{team="web"}"""));
         Assert.Equal(6, Root.All().Count());
+    }
+
+    [Fact]
+    public void Siblings_with_the_same_matchers_are_told_apart_by_their_occurrence()
+    {
+        Assert.Equal(("""{}/{severity="critical"}""", """{}/{severity="critical"}#2"""), (Root.Routes[1].Id, Root.Routes[3].Id));
+        Assert.Equal(("pager", "never"), (Root.Find(Root.Routes[1].Id)?.Receiver, Root.Find(Root.Routes[3].Id)?.Receiver));
+    }
+
+    [Fact]
+    public void A_route_id_does_not_depend_on_other_siblings_or_on_the_order_of_its_matchers()
+    {
+        var reordered = ParseConfig("""
+            route:
+              receiver: default
+              routes:
+                - matchers: ['severity="critical"']
+                  receiver: pager
+                - matchers: ['team="web"']
+                  receiver: web
+                - match: {team: db, env: prod}
+                  receiver: db
+            receivers:
+              - name: default
+              - name: pager
+              - name: web
+              - name: db
+            """).Route;
+
+        Assert.Equal("""{}/{severity="critical"}""", reordered.Routes[0].Id);
+        Assert.Equal("""{}/{env="prod",team="db"}""", reordered.Routes[2].Id);
     }
 }
