@@ -50,7 +50,7 @@ internal sealed class RouteParser(YamlReader reader)
         return Parse(map, keys, defaults, "0", parentId: null, earlierSiblings: []);
     }
 
-    /// <param name="position">The node's place in the tree (<c>0.1</c>), to name it in error messages.</param>
+    /// <param name="position">The node's place in the tree (<c>0.1</c>): names it in error messages; see <see cref="Route.Position"/>.</param>
     private Route Parse(YamlMappingNode map, Dictionary<string, YamlNode> keys, Inherited parent, string position, string? parentId,
         IReadOnlyList<Route> earlierSiblings)
     {
@@ -106,6 +106,7 @@ internal sealed class RouteParser(YamlReader reader)
         return new Route(id, receiver, groupBy, groupByAll, groupWait, groupInterval, repeatInterval, matchers, @continue, children)
         {
             EscalationPolicy = escalationPolicy,
+            Position = position,
         };
     }
 

@@ -35,6 +35,12 @@ internal sealed class AggregationGroup(string key, Route route, LabelSet groupLa
 
     public bool Idle { get; set; }
 
+    /// <summary>
+    /// The key the group's record is still stored under when that is not <see cref="Key"/>: a group stored by a version
+    /// that keyed groups by route position. The next flush deletes that record and stores the group under its key.
+    /// </summary>
+    public string? FormerKey { get; set; }
+
     /// <summary>A record of this group exists in the store (so deleting it must be persisted too).</summary>
     public bool Persisted { get; set; }
 
@@ -54,27 +60,36 @@ internal sealed class AggregationGroup(string key, Route route, LabelSet groupLa
         {
             flushed[fingerprint.ToString()] = status;
         }
-        var state = new GroupStateDto(Route.Id, labels, IncidentId, LastFlushAt, LastNotifiedAt, Idle, flushed);
+        var state = new GroupStateDto(Route.Id, labels, IncidentId, LastFlushAt, LastNotifiedAt, Idle, flushed, FormerKey);
         return new AlertGroupRecord(Key, state.ToJson(), DueAt);
     }
 
     /// <summary>
     /// Rebuilds a group from its record; null when the record is unreadable or no longer fits the config (its route is
-    /// gone or groups differently), because then no alert can ever be routed to it again.
+    /// gone or groups differently), because then no alert can ever be routed to it again. A record of a version that
+    /// identified routes by position is mapped through the current config (the same file after an upgrade) and gets
+    /// the key of the route it lands on, with <see cref="FormerKey"/> set so the next flush re-stores it.
     /// </summary>
     public static AggregationGroup? FromRecord(AlertGroupRecord record, GroupStateDto? state, Route root)
     {
-        if (state is null || root.Find(state.RouteId) is not { } route)
+        if (state is null)
+        {
+            return null;
+        }
+        var byPosition = RouteIdentity.IsPosition(state.RouteId);
+        if ((byPosition ? root.FindByPosition(state.RouteId) : root.Find(state.RouteId)) is not { } route)
         {
             return null;
         }
         var labels = LabelSet.From(state.GroupLabels);
-        if (route.GroupKey(labels) != record.Key)
+        var groupLabels = route.GroupLabels(labels);
+        if ((byPosition ? route.PositionKeyFor(groupLabels) : route.KeyFor(groupLabels)) != record.Key)
         {
             return null;
         }
-        var group = new AggregationGroup(record.Key, route, labels, route.GroupHash(labels))
+        var group = new AggregationGroup(route.KeyFor(labels), route, labels, route.GroupHash(labels))
         {
+            FormerKey = byPosition ? record.Key : state.FormerKey,
             IncidentId = state.IncidentId,
             DueAt = record.DueAt,
             LastFlushAt = state.LastFlushAt,

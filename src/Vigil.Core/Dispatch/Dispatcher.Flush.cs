@@ -23,9 +23,10 @@ public sealed partial class Dispatcher
     /// </summary>
     /// <param name="heldUntil">When a group (by key) may be flushed again, or null: a due group held back is left as it
     /// is and comes due again then.</param>
-    /// <param name="maxGroups">Flushes at most this many groups; resolving the restored orphans counts as one, under
-    /// the key <see cref="OrphansKey"/> (which <paramref name="heldUntil"/> can hold back like any group's).</param>
-    /// <param name="lastGroup">The key of the last group flushed (<see cref="OrphansKey"/> for the orphans); null when
+    /// <param name="maxGroups">Flushes at most this many groups; fixing up the restored records (resolving orphans,
+    /// re-keying) counts as one, under the key <see cref="OrphansKey"/> (which <paramref name="heldUntil"/> can hold
+    /// back like any group's).</param>
+    /// <param name="lastGroup">The key of the last group flushed (<see cref="OrphansKey"/> for the fix-up); null when
     /// nothing was flushed.</param>
     public ChangeSet Flush(DateTimeOffset now, Func<Alert, bool> isMuted, Func<string, DateTimeOffset?> heldUntil, int maxGroups, out string? lastGroup)
     {
@@ -33,9 +34,10 @@ public sealed partial class Dispatcher
         var changes = new ChangeSet();
         var flushed = 0;
         lastGroup = null;
-        if (_orphans.Count > 0 && !(heldUntil(OrphansKey) is { } orphansHeld && orphansHeld > now))
+        if ((_orphans.Count > 0 || _rekeyed.Count > 0) && !(heldUntil(OrphansKey) is { } orphansHeld && orphansHeld > now))
         {
             ResolveOrphans(now, changes);
+            StoreRekeyed(changes);
             flushed++;
             lastGroup = OrphansKey;
         }
@@ -190,6 +192,37 @@ public sealed partial class Dispatcher
             }
         }
         _orphans.Clear();
+    }
+
+    /// <summary>
+    /// Re-stores the groups restored from records of a version that keyed groups by route position under their key,
+    /// deleting the old records. Their incident's group key moves with them, so the incident and its group keep one
+    /// key (the escalation policy is found by it; see docs/decisions/011-route-identity.md).
+    /// </summary>
+    private void StoreRekeyed(ChangeSet changes)
+    {
+        foreach (var group in _rekeyed)
+        {
+            if (group.FormerKey is not { } former)
+            {
+                continue;
+            }
+            group.FormerKey = null;
+            changes.DeletedGroups.Add(former);
+            if (group.Deleted)
+            {
+                // Flushed away while the fix-up was held back.
+                continue;
+            }
+            changes.Groups.Add(group.ToRecord());
+            if (group.IncidentId is { } id && _incidents.TryGetValue(id, out var incident) && incident.GroupKey == former)
+            {
+                var moved = incident with { GroupKey = group.Key };
+                _incidents[id] = moved;
+                changes.Incidents.Add(moved);
+            }
+        }
+        _rekeyed.Clear();
     }
 
     /// <summary>

@@ -28,9 +28,13 @@ public sealed partial class Dispatcher
 
     private readonly List<(string Key, long? IncidentId)> _orphans = [];
 
+    // Restored groups whose record is stored under a FormerKey.
+    private readonly List<AggregationGroup> _rekeyed = [];
+
     /// <summary>
     /// What <see cref="Flush(DateTimeOffset, Func{Alert, bool}, Func{string, DateTimeOffset?}, int, out string?)"/>
-    /// calls the restored groups no route reaches any more, resolved and deleted together: no group's key is empty.
+    /// calls the fix-up of restored records, committed together: the groups no route reaches any more, resolved and
+    /// deleted, and the groups an older version stored under another key, re-stored under theirs. No group's key is empty.
     /// </summary>
     public const string OrphansKey = "";
     private readonly List<Route> _routeScratch = new(4);
@@ -47,17 +51,31 @@ public sealed partial class Dispatcher
         {
             _incidents[incident.Id] = incident;
         }
-        foreach (var record in restoredGroups)
+        // Records of route positions (an older version's) last: if one is still stored beside its group's re-keyed
+        // record (the fix-up that deletes it was held back), the newer record wins.
+        var restored = restoredGroups.Select(r => (Record: r, State: GroupStateDto.FromJson(r.StateJson)))
+            .OrderBy(r => r.State is { } s && RouteIdentity.IsPosition(s.RouteId));
+        foreach (var (record, state) in restored)
         {
-            var state = GroupStateDto.FromJson(record.StateJson);
-            if (AggregationGroup.FromRecord(record, state, config.Route) is not { } group || _groups.ContainsKey(group.Key))
+            if (AggregationGroup.FromRecord(record, state, config.Route) is not { } group)
             {
                 // Unreadable, or the config changed so no alert can reach it again: resolve and delete on next flush.
                 _orphans.Add((record.Key, state?.IncidentId));
                 continue;
             }
+            if (_groups.ContainsKey(group.Key))
+            {
+                // A second record of a live group can only be that stale old-version copy: deleted, its incident left
+                // to the group.
+                _orphans.Add((record.Key, null));
+                continue;
+            }
             Add(group);
             Schedule(group, group.DueAt);
+            if (group.FormerKey is not null)
+            {
+                _rekeyed.Add(group);
+            }
         }
     }
 

@@ -7,8 +7,12 @@ namespace Vigil.Core.Dispatch;
 /// The durable part of an aggregation group, stored as <c>AlertGroupRecord.StateJson</c>. The alerts themselves are
 /// not in it: they are stored anyway and re-observed after a restart.
 /// </summary>
+/// <param name="RouteId">The route's <see cref="Routing.Route.Id"/>; a position (<c>0.1</c>) in records of versions
+/// before route identities, mapped through the current config once (see <see cref="AggregationGroup.FromRecord"/>).</param>
 /// <param name="Flushed">Fingerprint (hex) → status at the last flush; tells the next flush what changed.</param>
 /// <param name="Idle">No alerts left; kept only so a recently auto-resolved incident can be reopened.</param>
+/// <param name="FormerKey">See <see cref="AggregationGroup.FormerKey"/>; carried through a config reload that comes
+/// before the flush that stores the group under its new key.</param>
 internal sealed record GroupStateDto(
     string RouteId,
     Dictionary<string, string> GroupLabels,
@@ -16,7 +20,8 @@ internal sealed record GroupStateDto(
     DateTimeOffset? LastFlushAt,
     DateTimeOffset? LastNotifiedAt,
     bool Idle,
-    Dictionary<string, FlushedStatus> Flushed)
+    Dictionary<string, FlushedStatus> Flushed,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FormerKey = null)
 {
     public string ToJson() => JsonSerializer.Serialize(this, GroupStateJson.Default.GroupStateDto);
 

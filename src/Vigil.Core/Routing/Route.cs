@@ -58,6 +58,12 @@ public sealed class Route
 
     public IReadOnlyList<Route> Routes { get; }
 
+    /// <summary>
+    /// The node's place in the tree (<c>0</c>, <c>0.1</c>, <c>0.1.0</c>), which versions before <see cref="Id"/> keyed
+    /// groups by: only to restore the groups they stored (<see cref="FindByPosition"/>, <see cref="PositionKeyFor"/>).
+    /// </summary>
+    public string Position { get; init; } = "0";
+
     /// <summary>The escalation policy that pages people for incidents of this route (inherited; Vigil's extension).</summary>
     public string? EscalationPolicy { get; init; }
 
@@ -121,6 +127,18 @@ public sealed class Route
         return null;
     }
 
+    internal Route? FindByPosition(string position)
+    {
+        foreach (var route in All())
+        {
+            if (route.Position == position)
+            {
+                return route;
+            }
+        }
+        return null;
+    }
+
     /// <summary>The labels that identify an alert's group on this route: the group_by labels it has (or all of them).</summary>
     public LabelSet GroupLabels(LabelSet labels) => GroupByAll ? labels : labels.Subset(_groupBy);
 
@@ -131,6 +149,9 @@ public sealed class Route
     public string GroupKey(LabelSet labels) => KeyFor(GroupLabels(labels));
 
     public string KeyFor(LabelSet groupLabels) => Id + ":" + groupLabels;
+
+    /// <summary>The key versions before <see cref="Id"/> gave the group: <c>0.1:{alertname="HighLatency"}</c>.</summary>
+    internal string PositionKeyFor(LabelSet groupLabels) => Position + ":" + groupLabels;
 
     /// <summary>
     /// A 64-bit hash of the alert's group labels, computed without allocating, so the dispatcher can find an alert's

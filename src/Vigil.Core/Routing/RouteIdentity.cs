@@ -25,6 +25,12 @@ internal static class RouteIdentity
         return twins == 0 ? $"{parentId}/{text}" : $"{parentId}/{text}#{twins + 1}";
     }
 
+    /// <summary>
+    /// True for a route id stored by versions that identified a route by its position (<c>0</c>, <c>0.1</c>); a
+    /// matcher path starts with <c>{</c>.
+    /// </summary>
+    public static bool IsPosition(string id) => id.Length > 0 && char.IsAsciiDigit(id[0]);
+
     // Sorted (as Alertmanager sorts a route's matchers) so listing the same matchers in another order, or moving one
     // between match/match_re/matchers, keeps the id.
     private static string MatchersText(IReadOnlyList<Matcher> matchers) =>

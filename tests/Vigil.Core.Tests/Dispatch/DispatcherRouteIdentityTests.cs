@@ -24,7 +24,7 @@ public class DispatcherRouteIdentityTests
             webhook_configs: [{url: http://hooks.test/web}]
         """;
 
-    private static string Yaml(params string[] routes) => $"""
+    internal static string Yaml(params string[] routes) => $"""
         route:
           receiver: default
           group_by: [alertname]
@@ -36,12 +36,12 @@ public class DispatcherRouteIdentityTests
         {Receivers}
         """;
 
-    private const string Db = """
+    internal const string Db = """
             - matchers: ['team="db"']
               receiver: db
         """;
 
-    private const string Web = """
+    internal const string Web = """
             - matchers: ['team="web"']
               receiver: web
         """;
@@ -61,10 +61,10 @@ public class DispatcherRouteIdentityTests
         }
     }
 
-    private static List<OutboxMessage> Pages(DispatchHarness h, string receiver) =>
+    internal static List<OutboxMessage> Pages(DispatchHarness h, string receiver) =>
         [.. h.Changes.SelectMany(c => c.Outbox).Where(o => o.Message.Receiver == receiver)];
 
-    private static Incident IncidentOf(DispatchHarness h, string receiver) => Assert.Single(h.Incidents.Values, i => i.Receiver == receiver);
+    internal static Incident IncidentOf(DispatchHarness h, string receiver) => Assert.Single(h.Incidents.Values, i => i.Receiver == receiver);
 
     [Theory]
     [InlineData(false)]
