@@ -81,6 +81,12 @@ public sealed partial class Dispatcher
 
     public VigilConfig Config => _config;
 
+    /// <summary>
+    /// Restored records wait for their fix-up (see <see cref="OrphansKey"/>): the next flush commits it whether or not a
+    /// group is due, so call it soon after a start or reload rather than when <see cref="NextDue"/> says.
+    /// </summary>
+    public bool HasRestoredFixUps => _orphans.Count > 0 || _rekeyed.Count > 0;
+
     /// <summary>The route of a live group (null once the group is gone), e.g. to find an incident's escalation policy.</summary>
     public Route? RouteOfGroup(string groupKey) => _groups.GetValueOrDefault(groupKey)?.Route;
 

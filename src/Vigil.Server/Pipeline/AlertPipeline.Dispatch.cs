@@ -228,7 +228,7 @@ public sealed partial class AlertPipeline
                 }
                 _heldGroups[group] = now + RefusedGroupHold;
                 _logger.LogError(ex, "Storage refuses the alert group {Group}; its incident changes are held back for {Hold} and the other groups go on",
-                    group == Dispatcher.OrphansKey ? "(the groups no route reaches any more)"
+                    group == Dispatcher.OrphansKey ? "(the restored groups to resolve or re-key)"
                         : group.Length > 200 ? string.Concat(group.AsSpan(0, 200), "…") : group, RefusedGroupHold);
                 // Forget what the refused flush changed in memory; the group is flushed again once its hold is over.
                 await CatchUpWithStoreAsync(ct);
@@ -261,7 +261,10 @@ public sealed partial class AlertPipeline
         }
         lock (_dispatcherLock)
         {
-            if (_dispatcher.NextDue is not { } due || due > now)
+            // The fix-up of restored records goes first, not when a group comes due (maybe in hours): until it is
+            // committed, a group re-keyed from an older version's record is stored under its old key only.
+            var fixUps = _dispatcher.HasRestoredFixUps && !_heldGroups.ContainsKey(Dispatcher.OrphansKey);
+            if (!fixUps && (_dispatcher.NextDue is not { } due || due > now))
             {
                 return null;
             }
