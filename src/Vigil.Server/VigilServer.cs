@@ -39,14 +39,25 @@ public static class VigilServer
     /// </summary>
     public static async Task<WebApplication> BuildAsync(ServeOptions options, TimeProvider? time = null, CancellationToken ct = default)
     {
-        var dataDirectory = Path.GetFullPath(options.DataDirectory);
-        Directory.CreateDirectory(dataDirectory);
+        // Whatever can be checked cheaply and without changing anything is checked before the lease. A standby otherwise
+        // found its broken config only on taking over — after the active server had been stopped for the upgrade ("start
+        // the new one, stop the old one"), so nothing was left running.
+        var urls = ListenUrls.Parse(options.Urls);
+        var settings = new ServerSettings
+        {
+            Demo = options.Demo,
+            OpenAccess = options.Demo && urls.All(IsLoopback),
+            DataDirectory = Path.GetFullPath(options.DataDirectory),
+            ConfigFile = ResolveConfigFile(options),
+        };
+        ConfigHolder.Check(settings);
+        Directory.CreateDirectory(settings.DataDirectory);
         // Before the migrations: a newer version started as a standby changes the schema only once the older server
         // has stopped, so an upgrade is "start the new one, stop the old one".
-        var lease = options.TakeServerLease ? await AcquireLeaseAsync(options.Database, dataDirectory, ct) : null;
+        var lease = options.TakeServerLease ? await AcquireLeaseAsync(options.Database, settings.DataDirectory, ct) : null;
         try
         {
-            return await BuildAsync(options, time, lease, ct);
+            return await BuildAsync(options, settings, urls, time, lease, ct);
         }
         catch when (lease is not null)
         {
@@ -55,18 +66,9 @@ public static class VigilServer
         }
     }
 
-    private static async Task<WebApplication> BuildAsync(ServeOptions options, TimeProvider? time, IServerLease? lease, CancellationToken ct)
+    private static async Task<WebApplication> BuildAsync(
+        ServeOptions options, ServerSettings settings, string[] urls, TimeProvider? time, IServerLease? lease, CancellationToken ct)
     {
-        var urls = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var loopbackOnly = urls.All(IsLoopback);
-        var settings = new ServerSettings
-        {
-            Demo = options.Demo,
-            OpenAccess = options.Demo && loopbackOnly,
-            DataDirectory = Path.GetFullPath(options.DataDirectory),
-            ConfigFile = ResolveConfigFile(options),
-        };
-
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
         builder.WebHost.ConfigureKestrel(k =>
@@ -84,7 +86,6 @@ public static class VigilServer
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(time ?? TimeProvider.System);
 
-        Directory.CreateDirectory(settings.DataDirectory);
         if (lease is not null)
         {
             builder.Services.AddSingleton(_ => lease);
@@ -132,7 +133,8 @@ public static class VigilServer
         }
 
         var app = builder.Build();
-        // Load the config now so an invalid file stops the start with its file:line:column errors, before listening.
+        // Loaded again now rather than kept from the check: a standby may have waited for days, and takes over with the
+        // file as it is now (an invalid one stops the start with its file:line:column errors, before listening).
         _ = app.Services.GetRequiredService<ConfigHolder>();
         app.UseExceptionHandler(errors => errors.Run(WriteUnhandledProblem));
         app.UseStatusCodePages(WriteStatusProblem);

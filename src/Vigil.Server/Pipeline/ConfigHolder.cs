@@ -27,6 +27,27 @@ public sealed class ConfigHolder(ServerSettings settings)
         return config;
     }
 
+    /// <summary>
+    /// Reads the config without keeping it: the start checks it before anything else (a standby before it waits).
+    /// </summary>
+    /// <exception cref="ConfigException">The file is invalid; the message lists every problem with its position.</exception>
+    /// <exception cref="ServeOptionsException">The file cannot be read.</exception>
+    internal static void Check(ServerSettings settings)
+    {
+        try
+        {
+            _ = Read(settings);
+        }
+        catch (IOException ex)
+        {
+            throw new ServeOptionsException($"cannot read the config file: {ex.Message}", ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new ServeOptionsException($"cannot read the config file: {ex.Message}", ex);
+        }
+    }
+
     private static VigilConfig Read(ServerSettings settings) =>
         settings.ConfigFile is not null
             ? ConfigLoader.Load(settings.ConfigFile)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using Vigil.Core.Config;
 using Vigil.Server.Tests.Infrastructure;
 
 namespace Vigil.Server.Tests.Hosting;
@@ -64,6 +65,43 @@ public abstract class ServerLeaseTests(Backend backend) : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             RunningVigil.StartAsync(_database, ownsDatabase: false, Config, takeLease: true, ct: cancel.Token));
     }
+
+    /// <summary>
+    /// The upgrade is "start the new one, stop the old one": a new server with a broken config must fail while the old
+    /// one still runs. It used to wait as a standby and report the config only on taking over, leaving nothing running.
+    /// </summary>
+    [Fact]
+    public async Task A_standby_with_an_invalid_config_fails_at_once_while_the_active_server_keeps_running()
+    {
+        await using var active = await RunningVigil.StartAsync(_database, ownsDatabase: false, Config, takeLease: true);
+        var broken = Path.Combine(_database.DataDirectory, "broken.yml");
+        await File.WriteAllTextAsync(broken, "route:\n  receiver: nobody\nreceivers: []\n");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        var error = await Assert.ThrowsAsync<ConfigException>(() => VigilServer.BuildAsync(Standby(configFile: broken), ct: cancel.Token));
+
+        Assert.Contains("broken.yml:2:", error.Message);
+        Assert.Equal("OK", await active.Client.GetStringAsync("/-/ready"));
+    }
+
+    /// <summary>As with the config: an address Kestrel would refuse fails the start before the standby waits.</summary>
+    [Theory]
+    [InlineData("http://127.0.0.1:99999")]
+    [InlineData("127.0.0.1:8080")]
+    [InlineData("ftp://127.0.0.1:8080")]
+    public async Task A_standby_with_a_bad_listen_url_fails_at_once(string urls)
+    {
+        await using var active = await RunningVigil.StartAsync(_database, ownsDatabase: false, Config, takeLease: true);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        var error = await Assert.ThrowsAsync<ServeOptionsException>(() => VigilServer.BuildAsync(Standby(urls: urls), ct: cancel.Token));
+
+        Assert.Contains(urls, error.Message);
+        Assert.Equal("OK", await active.Client.GetStringAsync("/-/ready"));
+    }
+
+    private ServeOptions Standby(string urls = "http://127.0.0.1:0", string? configFile = null) =>
+        new(urls, _database.DataDirectory, _database.ConnectionString, configFile);
 
     private static async Task<long> OpenIncidentAsync(RunningVigil vigil, string alertName)
     {
