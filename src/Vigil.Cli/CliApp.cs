@@ -15,7 +15,8 @@ public static class CliApp
         var root = new RootCommand(
             "Vigil: an Alertmanager-compatible alert pipeline with incidents.\n" +
             "Run the server with 'vigil serve'; the other commands talk to a running server over HTTP.\n" +
-            "Exit codes: 0 success, 1 the server refused the request, 2 usage error, 3 cannot reach the server.");
+            "Exit codes: 0 success, 1 the server refused the request (or 'serve' failed), 2 usage or configuration error, " +
+            "3 cannot reach the server.");
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(AlertsCommands.Create(context));
         root.Subcommands.Add(IncidentsCommands.Create(context));
@@ -68,9 +69,10 @@ public static class CliApp
             await context.Error.WriteLineAsync("cancelled").ConfigureAwait(false);
             return 130;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            // E.g. the database of 'tokens bootstrap' cannot be opened, or the server fails to start.
+            // E.g. the database of 'tokens bootstrap' cannot be opened, or the server fails to start. A cancellation
+            // the user did not ask for belongs here too: escaping, it crashed the process (exit 134, a stack trace).
             var detail = context.GetEnvironment("VIGIL_DEBUG") is null ? $"{ex.Message} (set VIGIL_DEBUG=1 for details)" : ex.ToString();
             await context.Error.WriteLineAsync("error: " + detail).ConfigureAwait(false);
             return ExitCodes.ServerRefused;

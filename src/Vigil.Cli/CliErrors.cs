@@ -8,7 +8,11 @@ public static class ExitCodes
     /// <summary>The server answered with an error (4xx/5xx).</summary>
     public const int ServerRefused = 1;
 
-    /// <summary>The command line was wrong.</summary>
+    /// <summary><c>vigil serve</c>: the server failed to start (the listen address is taken, storage is unreachable) or
+    /// stopped on an error.</summary>
+    public const int ServeFailed = 1;
+
+    /// <summary>The command line was wrong, or the configuration it names is invalid.</summary>
     public const int Usage = 2;
 
     /// <summary>The server could not be reached.</summary>

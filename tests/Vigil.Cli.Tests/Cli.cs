@@ -19,7 +19,12 @@ public sealed class Cli
 
     public List<ServeOptions> Served { get; } = [];
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    /// <summary>What the server does once <c>vigil serve</c> starts it (default: exits 0 at once).</summary>
+    public Func<ServeOptions, CancellationToken, Task<int>> Serve { get; set; } = (_, _) => Task.FromResult(0);
+
+    public Task<CliResult> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
+
+    public async Task<CliResult> RunAsync(CancellationToken ct, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -31,13 +36,13 @@ public sealed class Cli
             Time = Time,
             Width = 200,
             OpenStore = OpenStore ?? ((_, _) => throw new InvalidOperationException("no store in this test")),
-            RunServer = (options, _) =>
+            RunServer = (options, ct) =>
             {
                 Served.Add(options);
-                return Task.FromResult(0);
+                return Serve(options, ct);
             },
         };
-        var code = await CliApp.RunAsync(args, context);
+        var code = await CliApp.RunAsync(args, context, ct);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 }

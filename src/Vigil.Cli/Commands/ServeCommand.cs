@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Vigil.Core.Config;
 using Vigil.Server;
 
 namespace Vigil.Cli.Commands;
@@ -47,9 +48,32 @@ public static class ServeCommand
                 Database: NullIfEmpty(result.GetValue(database) ?? context.GetEnvironment("VIGIL_DATABASE")),
                 ConfigFile: NullIfEmpty(result.GetValue(config)),
                 Demo: result.GetValue(demo));
-            return context.RunServer(options, ct);
+            return RunAsync(context, options, ct);
         });
         return command;
+    }
+
+    /// <summary>Runs the server, turning a failed start into the exit code that says whose fault it is.</summary>
+    private static async Task<int> RunAsync(CliContext context, ServeOptions options, CancellationToken ct)
+    {
+        try
+        {
+            return await context.RunServer(options, ct).ConfigureAwait(false);
+        }
+        catch (ConfigException ex)
+        {
+            // Every problem with its file:line:column; the operator fixes the file (exit 2, like a bad option).
+            throw new CliException(ExitCodes.Usage, ex.Message, ex);
+        }
+        catch (ServeOptionsException ex)
+        {
+            throw new CliException(ExitCodes.Usage, ex.Message, ex);
+        }
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            // Not Ctrl+C: the host stopped itself while starting (a background service failed), and its log says why.
+            throw new CliException(ExitCodes.ServeFailed, "the server stopped while starting; the log above says why", ex);
+        }
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

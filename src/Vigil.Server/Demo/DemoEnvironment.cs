@@ -1,5 +1,6 @@
 using Vigil.Core.Alerts;
 using Vigil.Core.Store;
+using Vigil.Server.Hosting;
 using Vigil.Server.Pipeline;
 
 namespace Vigil.Server.Demo;
@@ -9,7 +10,7 @@ namespace Vigil.Server.Demo;
 /// clear alerts over time through the same ingest path Prometheus uses. Seeding happens only into an empty store
 /// (never deleting anything); the simulation keeps running while the server runs in demo mode.
 /// </summary>
-public sealed class DemoEnvironment(AlertPipeline pipeline, IVigilStore store, TimeProvider time, ILogger<DemoEnvironment> logger) : BackgroundService
+public sealed class DemoEnvironment(AlertPipeline pipeline, IVigilStore store, TimeProvider time, ILogger<DemoEnvironment> logger) : ServerLoop
 {
     private const string SeededKey = "demo.seeded";
 
@@ -25,7 +26,7 @@ public sealed class DemoEnvironment(AlertPipeline pipeline, IVigilStore store, T
         new("payments", "QueueBacklog", "warning", "settlement queue depth 48k and rising", "payments-worker-2"),
     ];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         if (await store.GetMetaAsync(SeededKey, stoppingToken) is null && pipeline.Alerts.Count == 0 && await store.GetMaxIncidentIdAsync(stoppingToken) == 0)
         {

@@ -1,3 +1,4 @@
+using Vigil.Server.Hosting;
 using Vigil.Server.Logs;
 
 namespace Vigil.Server.Demo;
@@ -6,7 +7,7 @@ namespace Vigil.Server.Demo;
 /// <c>--demo</c>: a few log lines every few seconds from two simulated services, through the same ingest as
 /// <c>POST /api/v1/logs</c>, so the Logs page has patterns, sparklines and now and then a new error pattern.
 /// </summary>
-public sealed class DemoLogs(LogIngest ingest, TimeProvider time, ILogger<DemoLogs> logger) : BackgroundService
+public sealed class DemoLogs(LogIngest ingest, TimeProvider time, ILogger<DemoLogs> logger) : ServerLoop
 {
     private static readonly Func<Random, string>[] Checkout =
     [
@@ -23,7 +24,7 @@ public sealed class DemoLogs(LogIngest ingest, TimeProvider time, ILogger<DemoLo
         r => $"ERROR card processor timeout after {r.Next(5, 30)}s for ch_{r.Next():x}",
     ];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         var random = new Random();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5), time);

@@ -1,3 +1,4 @@
+using Vigil.Server.Hosting;
 using Vigil.Server.Metrics;
 
 namespace Vigil.Server.Demo;
@@ -17,7 +18,7 @@ namespace Vigil.Server.Demo;
 /// charts: with fresh noise the disk's forecast said ~7 or ~9 hours instead of ~8 on about 2 % of starts (1,000
 /// noise draws of its last two hours, fitted offline), which made the demo's own test fail now and then.
 /// </remarks>
-public sealed class DemoMetrics(MetricIngest ingest, TimeProvider time, ILogger<DemoMetrics> logger) : BackgroundService
+public sealed class DemoMetrics(MetricIngest ingest, TimeProvider time, ILogger<DemoMetrics> logger) : ServerLoop
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
@@ -37,7 +38,7 @@ public sealed class DemoMetrics(MetricIngest ingest, TimeProvider time, ILogger<
     /// <summary>The log disk's history: two weeks, so its hourly means hold its daily pattern from the first minute.</summary>
     public static readonly TimeSpan LogDiskBackfill = TimeSpan.FromDays(14);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         var random = new Random(NoiseSeed);
         try

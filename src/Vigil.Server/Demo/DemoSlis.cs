@@ -1,3 +1,4 @@
+using Vigil.Server.Hosting;
 using Vigil.Server.Slo;
 
 namespace Vigil.Server.Demo;
@@ -11,7 +12,7 @@ namespace Vigil.Server.Demo;
 /// payments has a two-hour outage a week that spends more than its 99.5 % budget, so the SLOs page shows one healthy
 /// SLO and one exhausted one, and its error-budget policy freezes payments' changes.
 /// </summary>
-public sealed class DemoSlis(SloTracker tracker, TimeProvider time, ILogger<DemoSlis> logger) : BackgroundService
+public sealed class DemoSlis(SloTracker tracker, TimeProvider time, ILogger<DemoSlis> logger) : ServerLoop
 {
     public static readonly TimeSpan Backfill = TimeSpan.FromDays(7);
 
@@ -21,7 +22,7 @@ public sealed class DemoSlis(SloTracker tracker, TimeProvider time, ILogger<Demo
 
     private static readonly Outage PaymentsOutage = new(TimeSpan.FromHours(110), TimeSpan.FromHours(2), 0.35);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         // The minute under way is the first one sent live.
         var next = MinuteOf(time.GetUtcNow().UtcDateTime);

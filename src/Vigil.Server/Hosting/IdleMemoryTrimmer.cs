@@ -7,7 +7,7 @@ namespace Vigil.Server.Hosting;
 /// trim and then goes quiet for a few seconds, one aggressive (compacting, decommitting) collection runs — when there
 /// is no traffic to pause, so it costs no request latency.
 /// </summary>
-public sealed partial class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTrimmer> logger) : BackgroundService
+public sealed partial class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTrimmer> logger) : ServerLoop
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
@@ -17,7 +17,7 @@ public sealed partial class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMem
     /// <summary>Allocated during the last interval below which the server counts as quiet.</summary>
     private const long QuietBytes = 16L << 20;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval, time);
         var atLastTrim = GC.GetTotalAllocatedBytes();

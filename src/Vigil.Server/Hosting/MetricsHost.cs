@@ -8,7 +8,7 @@ namespace Vigil.Server.Hosting;
 /// <see cref="MetricIngest.SaveInterval"/> (then forgets series silent for <c>metrics.series_ttl</c>) and all of them at
 /// shutdown, and evaluates capacity rules every <c>metrics.forecast_interval</c>.
 /// </summary>
-public sealed partial class MetricsHost(MetricIngest ingest, ConfigHolder config, TimeProvider time, ILogger<MetricsHost> logger) : BackgroundService
+public sealed partial class MetricsHost(MetricIngest ingest, ConfigHolder config, TimeProvider time, ILogger<MetricsHost> logger) : ServerLoop
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -16,7 +16,7 @@ public sealed partial class MetricsHost(MetricIngest ingest, ConfigHolder config
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         var forecastInterval = config.Current.Metrics.ForecastInterval;
         var tick = forecastInterval < MetricIngest.SaveInterval ? forecastInterval : MetricIngest.SaveInterval;

@@ -18,11 +18,11 @@ namespace Vigil.Server.Hosting;
 /// </summary>
 public sealed partial class Retention(IVigilStore store, ConfigHolder config, SloTracker slos, LogIngest logs, TimeProvider time,
     ILogger<Retention> logger)
-    : BackgroundService
+    : ServerLoop
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval, time);
         do

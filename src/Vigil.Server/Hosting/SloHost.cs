@@ -7,7 +7,7 @@ namespace Vigil.Server.Hosting;
 /// (read each round, so a reload changes it) reads the Prometheus SLIs and evaluates alerts and freezes (old minutes
 /// are pruned by <see cref="Retention"/>).
 /// </summary>
-public sealed partial class SloHost(SloTracker tracker, Pipeline.ConfigHolder config, TimeProvider time, ILogger<SloHost> logger) : BackgroundService
+public sealed partial class SloHost(SloTracker tracker, Pipeline.ConfigHolder config, TimeProvider time, ILogger<SloHost> logger) : ServerLoop
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -15,7 +15,7 @@ public sealed partial class SloHost(SloTracker tracker, Pipeline.ConfigHolder co
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         var first = true;
         while (!stoppingToken.IsCancellationRequested)

@@ -1,4 +1,5 @@
 using Vigil.Core.Config;
+using Vigil.Server.Hosting;
 using Vigil.Server.Pipeline;
 
 namespace Vigil.Server.Metrics;
@@ -11,14 +12,14 @@ namespace Vigil.Server.Metrics;
 /// Sources are read from the config at start (a reload does not add or remove pollers).
 /// </summary>
 public sealed partial class MetricSourcePoller(MetricIngest ingest, ConfigHolder config, TimeProvider time, ILogger<MetricSourcePoller> logger)
-    : BackgroundService
+    : ServerLoop
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private IReadOnlyList<MetricSourceStatus> _statuses = [];
 
     public IReadOnlyList<MetricSourceStatus> Statuses => _statuses;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task RunAsync(CancellationToken stoppingToken)
     {
         var sources = config.Current.Metrics.Sources;
         _statuses = [.. sources.Select(s => new MetricSourceStatus(s.Name, s.Url.ToString(), s.Query, s.Interval))];
