@@ -17,13 +17,17 @@ public sealed class VigilProcess : IDisposable
     public HttpClient Client { get; }
 
     /// <summary>Starts the server on a free loopback port and waits until it is ready.</summary>
-    public static async Task<VigilProcess> StartAsync(TestDatabase database, string token)
+    public static async Task<VigilProcess> StartAsync(TestDatabase database, string token, string? configFile = null)
     {
         var url = $"http://127.0.0.1:{ExternalProcess.FreePort()}";
         List<string> args = [Path.Combine(AppContext.BaseDirectory, "vigil.dll"), "serve", "--urls", url, "--data-dir", database.DataDirectory];
         if (database.ConnectionString is not null)
         {
             args.AddRange(["--database", database.ConnectionString]);
+        }
+        if (configFile is not null)
+        {
+            args.AddRange(["--config", configFile]);
         }
         var server = ExternalProcess.StartBackground("dotnet", args);
         var client = new HttpClient { BaseAddress = new Uri(url) };
