@@ -17,7 +17,7 @@ trap cleanup EXIT
 
 dotnet build src/Vigil.Cli -c Release -nologo -v quiet >/dev/null
 vigil="dotnet src/Vigil.Cli/bin/Release/net10.0/vigil.dll"
-token=$($vigil tokens bootstrap --name bench --role responder --data-dir "$work/vigil" | grep -oE 'vgl_[A-Za-z0-9_-]+' | head -1)
+token=$($vigil tokens bootstrap --name bench --role responder --data-dir "$work/vigil" --create | grep -oE 'vgl_[A-Za-z0-9_-]+' | head -1)
 cat > "$work/vigil.yml" <<YAML
 route:
   receiver: default

@@ -18,7 +18,7 @@ trap cleanup EXIT
 
 dotnet build src/Vigil.Cli -c Release -nologo -v quiet >/dev/null
 vigil="dotnet src/Vigil.Cli/bin/Release/net10.0/vigil.dll"
-token=$($vigil tokens bootstrap --name bench --role responder --data-dir "$work/vigil" | grep -oE 'vgl_[A-Za-z0-9_-]+' | head -1)
+token=$($vigil tokens bootstrap --name bench --role responder --data-dir "$work/vigil" --create | grep -oE 'vgl_[A-Za-z0-9_-]+' | head -1)
 $vigil serve --urls "http://127.0.0.1:$port" --data-dir "$work/vigil" >"$work/vigil.log" 2>&1 &
 vigil_pid=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/-/ready" >/dev/null && break; sleep 0.2; done

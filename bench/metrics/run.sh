@@ -24,7 +24,7 @@ if [ -n "${BENCH_DETECTOR:-}" ]; then
   mkdir -p "$work/vigil"
   printf 'route:\n  receiver: bench\nreceivers:\n  - name: bench\nmetrics:\n  detector: %s\n' "$BENCH_DETECTOR" >"$work/vigil/vigil.yml"
 fi
-token=$($vigil tokens bootstrap --name bench --role responder --data-dir "$work/vigil" 2>/dev/null | grep -oE 'vgl_[A-Za-z0-9_-]+' | head -1)
+token=$($vigil tokens bootstrap --name bench --role responder --data-dir "$work/vigil" --create 2>/dev/null | grep -oE 'vgl_[A-Za-z0-9_-]+' | head -1)
 $vigil serve --urls "http://127.0.0.1:$port" --data-dir "$work/vigil" >"$work/vigil.log" 2>&1 &
 vigil_pid=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/-/ready" >/dev/null && break; sleep 0.2; done

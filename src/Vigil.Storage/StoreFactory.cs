@@ -16,6 +16,21 @@ public static class StoreFactory
             ? new SqliteStore(dataDirectory)
             : new PostgresStore(PostgresConnectionString.Normalize(database));
 
+    /// <summary>The SQLite database file of a data directory (absolute); it may not exist yet.</summary>
+    public static string SqlitePath(string dataDirectory) => Path.GetFullPath(Path.Combine(dataDirectory, SqliteStore.FileName));
+
+    /// <summary>Where <see cref="Open"/> would store, for people to check, without the password: the SQLite file, or
+    /// PostgreSQL's database, host and port.</summary>
+    public static string Describe(string? database, string dataDirectory)
+    {
+        if (string.IsNullOrWhiteSpace(database))
+        {
+            return "SQLite " + SqlitePath(dataDirectory);
+        }
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(PostgresConnectionString.Normalize(database));
+        return $"PostgreSQL database {builder.Database ?? builder.Username ?? "(default)"} on {builder.Host}:{builder.Port}";
+    }
+
     /// <summary>
     /// Takes the database's server lease (see <see cref="IServerLease"/>), waiting as long as another server holds it.
     /// </summary>

@@ -111,7 +111,7 @@ public sealed class ParsingTests
     public async Task UnexpectedFailureIsOneLineOnStderr()
     {
         _cli.OpenStore = (_, _) => throw new IOException("disk on fire");
-        var result = await _cli.RunAsync("tokens", "bootstrap", "--name", "root");
+        var result = await _cli.RunAsync("tokens", "bootstrap", "--name", "root", "--create");
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("error: disk on fire (set VIGIL_DEBUG=1 for details)" + Environment.NewLine, result.Error);
         Assert.Equal("", result.Out);

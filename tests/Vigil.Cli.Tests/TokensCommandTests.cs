@@ -76,11 +76,14 @@ public sealed class TokensCommandTests : IAsyncLifetime
             return store;
         };
 
-        var result = await _cli.RunAsync("tokens", "bootstrap", "--name", "first-admin", "--data-dir", "/srv/vigil");
+        var dataDir = DataDirWithDatabase();
+
+        var result = await _cli.RunAsync("tokens", "bootstrap", "--name", "first-admin", "--data-dir", dataDir);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Null(openedDb);
-        Assert.Equal("/srv/vigil", openedDir);
+        Assert.Equal(dataDir, openedDir);
+        Assert.Contains("Database: SQLite " + Path.Combine(dataDir, "vigil.db"), result.Error);
         Assert.Equal(["migrate", "apply", "dispose"], store.Calls);
         var change = Assert.Single(store.Applied);
         var token = Assert.Single(change.Tokens);
@@ -117,7 +120,44 @@ public sealed class TokensCommandTests : IAsyncLifetime
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("Host=pg;Database=vigil", openedDb);
+        Assert.Contains("Database: PostgreSQL database vigil on pg:5432", result.Error);
         Assert.Equal(Role.Viewer, store.Applied.Single().Tokens.Single().Role);
+    }
+
+    /// <summary>A mistyped --data-dir got a brand-new database with the token in it, exit 0 — a token no server knows.</summary>
+    [Fact]
+    public async Task BootstrapRefusesADataDirWithoutADatabase()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "vigil-typo-" + Guid.NewGuid().ToString("N"));
+
+        var result = await _cli.RunAsync("tokens", "bootstrap", "--name", "first-admin", "--data-dir", missing);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"there is no Vigil database at {Path.Combine(missing, "vigil.db")}", result.Error);
+        Assert.Contains("--create", result.Error);
+        Assert.Equal("", result.Out);
+        Assert.False(Directory.Exists(missing));
+    }
+
+    [Fact]
+    public async Task BootstrapCreatesADatabaseWhenAskedTo()
+    {
+        var store = new RecordingStore();
+        _cli.OpenStore = (_, _) => store;
+        var fresh = Path.Combine(Path.GetTempPath(), "vigil-new-" + Guid.NewGuid().ToString("N"));
+
+        var result = await _cli.RunAsync("tokens", "bootstrap", "--name", "first-admin", "--data-dir", fresh, "--create");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Database: SQLite " + Path.Combine(fresh, "vigil.db"), result.Error);
+        Assert.Single(store.Applied.Single().Tokens);
+    }
+
+    private static string DataDirWithDatabase()
+    {
+        var dir = Directory.CreateTempSubdirectory("vigil-cli-").FullName;
+        File.WriteAllBytes(Path.Combine(dir, "vigil.db"), []);
+        return dir;
     }
 
     private sealed class RecordingStore : IVigilStore

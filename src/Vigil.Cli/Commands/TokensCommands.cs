@@ -3,6 +3,7 @@ using System.Text.Json;
 using Vigil.Cli.Api;
 using Vigil.Core.Security;
 using Vigil.Core.Store;
+using Vigil.Storage;
 
 namespace Vigil.Cli.Commands;
 
@@ -127,11 +128,16 @@ public static class TokensCommands
             Description = "PostgreSQL connection string instead of SQLite (env VIGIL_DATABASE)",
             HelpName = "CONNSTR",
         };
+        var create = new Option<bool>("--create")
+        {
+            Description = "Create the SQLite database when --data-dir has none yet (before the first 'vigil serve'); " +
+                "without it a missing database is an error, since a mistyped directory would get a token no server knows",
+        };
         var command = new Command("bootstrap",
             "Create a token directly in the database, without the API: for the very first admin token. " +
             "Run it on the server machine with the same --data-dir/--database as 'vigil serve'.")
         {
-            name, role, dataDir, database,
+            name, role, dataDir, database, create,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -143,7 +149,14 @@ public static class TokensCommands
             var now = context.Time.GetUtcNow();
             var (token, secret) = TokenSecrets.Issue(tokenName, tokenRole, actor, now);
 
-            var store = context.OpenStore(string.IsNullOrWhiteSpace(db) ? null : db, result.GetValue(dataDir)!);
+            db = string.IsNullOrWhiteSpace(db) ? null : db;
+            var directory = result.GetValue(dataDir)!;
+            if (db is null && !result.GetValue(create) && !File.Exists(StoreFactory.SqlitePath(directory)))
+            {
+                throw new UsageException($"there is no Vigil database at {StoreFactory.SqlitePath(directory)}: give the --data-dir " +
+                    "(or --database) that 'vigil serve' uses, or --create to create a new database there");
+            }
+            var store = context.OpenStore(db, directory);
             await using (store.ConfigureAwait(false))
             {
                 await store.MigrateAsync(ct).ConfigureAwait(false);
@@ -153,6 +166,8 @@ public static class TokensCommands
                     JsonSerializer.Serialize(new { name = tokenName, role = Roles[(int)tokenRole], via = "vigil tokens bootstrap" })));
                 await store.ApplyAsync([changes], ct).ConfigureAwait(false);
             }
+            // Where it went, so a token stored in the wrong place is noticed now, not when the server refuses it.
+            await context.Error.WriteLineAsync("Database: " + StoreFactory.Describe(db, directory)).ConfigureAwait(false);
             await PrintSecret(context, token.Id, tokenName, Roles[(int)tokenRole], secret).ConfigureAwait(false);
             return ExitCodes.Success;
         });

@@ -16,6 +16,9 @@ internal sealed class SqliteStore : SqlStoreBase
 {
     private const int BusyTimeoutMs = 10_000;
 
+    /// <summary>The database file's name in the data directory.</summary>
+    internal const string FileName = "vigil.db";
+
     internal const string BootstrapSql =
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT";
 
@@ -28,7 +31,7 @@ internal sealed class SqliteStore : SqlStoreBase
     public SqliteStore(string dataDirectory, int journalCapacity = SqliteAlertJournal.DefaultMinimumCapacity)
     {
         Directory.CreateDirectory(dataDirectory);
-        Path = System.IO.Path.GetFullPath(System.IO.Path.Combine(dataDirectory, "vigil.db"));
+        Path = System.IO.Path.GetFullPath(System.IO.Path.Combine(dataDirectory, FileName));
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
