@@ -18,6 +18,7 @@ public static class CliApp
             "Exit codes: 0 success, 1 the server refused the request (or 'serve' failed), 2 usage or configuration error, " +
             "3 cannot reach the server.");
         root.Subcommands.Add(ServeCommand.Create(context));
+        root.Subcommands.Add(CheckConfigCommand.Create(context));
         root.Subcommands.Add(AlertsCommands.Create(context));
         root.Subcommands.Add(IncidentsCommands.Create(context));
         root.Subcommands.Add(SilencesCommands.Create(context));

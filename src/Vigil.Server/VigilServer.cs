@@ -170,7 +170,9 @@ public static class VigilServer
         return app;
     }
 
-    private static string? ResolveConfigFile(ServeOptions options)
+    /// <summary>The config file <c>vigil serve</c> loads for these options (absolute), or null for the built-in defaults:
+    /// <see cref="ServeOptions.ConfigFile"/>, else <c>vigil.yml</c> in the data directory when it exists.</summary>
+    public static string? ResolveConfigFile(ServeOptions options)
     {
         if (options.ConfigFile is not null)
         {
