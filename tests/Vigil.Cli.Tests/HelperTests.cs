@@ -54,5 +54,9 @@ public sealed class HelperTests
     [InlineData("1.5h")]
     [InlineData("2 h")]
     [InlineData("99999999999999999999y")]
+    [InlineData("1h1h")]
+    [InlineData("1m1h")]
+    [InlineData("30s1m")]
+    [InlineData("1ms1s")]
     public void BadDurations(string text) => Assert.False(DurationParser.TryParse(text, out _));
 }

@@ -69,6 +69,8 @@ public sealed class ParsingTests
     [InlineData("alerts", "list", "--filter", "job=~\"(\"")]
     [InlineData("alerts", "list", "--filter", "=x")]
     [InlineData("silences", "add", "job=api", "--comment", "c", "--duration", "2x")]
+    [InlineData("silences", "add", "job=api", "--comment", "c", "--duration", "1h1h")]
+    [InlineData("silences", "add", "job=api", "--comment", "c", "--duration", "1m1h")]
     [InlineData("silences", "add", "job=api", "--comment", "c", "--duration", "1h", "--ends-at", "2026-03-02T00:00:00Z")]
     [InlineData("silences", "add", "job=api", "--comment", "c", "--ends-at", "yesterday")]
     [InlineData("silences", "add", "job=api", "--comment", "c", "--ends-at", "2020-01-01T00:00:00Z")]
