@@ -10,8 +10,13 @@ namespace Vigil.Server.Pipeline;
 public sealed class ConfigHolder(ServerSettings settings)
 {
     private VigilConfig _current = Load(settings);
+    private CancellationTokenSource _changed = new();
 
     public VigilConfig Current => _current;
+
+    /// <summary>Cancelled when a reload puts a new config in force, for what reads the config only at a change (the
+    /// metric pollers). Take it before reading <see cref="Current"/>, so a reload in between is not missed.</summary>
+    public CancellationToken Changed => Volatile.Read(ref _changed).Token;
 
     public string Original => _current.Original;
 
@@ -62,5 +67,8 @@ public sealed class ConfigHolder(ServerSettings settings)
     {
         settings.ResolveTimeout = config.ResolveTimeout;
         _current = config;
+        // Cancelled on the thread pool, not here: the reload holds the pipeline's gate. Not disposed: a reader may be
+        // linking to its token right now, and with no timer it holds nothing to release.
+        _ = Interlocked.Exchange(ref _changed, new CancellationTokenSource()).CancelAsync();
     }
 }
