@@ -162,7 +162,8 @@ public sealed partial class Dispatcher
     /// already been firing for a while (Vigil restarted, a sender relays a backlog) is not held back again.
     /// </summary>
     private static DateTimeOffset FirstFlush(Alert alert, DateTimeOffset arrival, Route route) =>
-        alert.StartsAt + route.GroupWait <= arrival ? arrival : arrival + route.GroupWait;
+        // Compared as a difference: StartsAt + GroupWait overflows for a start near the end of the calendar.
+        arrival - alert.StartsAt >= route.GroupWait ? arrival : arrival + route.GroupWait;
 
     /// <summary>When <see cref="Flush"/> next has work; null when no group is waiting.</summary>
     public DateTimeOffset? NextDue

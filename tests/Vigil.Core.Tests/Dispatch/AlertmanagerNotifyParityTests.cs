@@ -141,6 +141,15 @@ public class AlertmanagerNotifyParityTests
     }
 
     [Fact]
+    public void An_alert_starting_at_the_end_of_the_calendar_waits_its_group_wait()
+    {
+        var h = new DispatchHarness(Yaml.Replace("group_wait: 30s", "group_wait: 5m", StringComparison.Ordinal));
+        h.Ingest(Firing(h.Now, ("alertname", "Far")) with { StartsAt = DateTimeOffset.MaxValue.AddMinutes(-1), EndsAt = DateTimeOffset.MaxValue });
+
+        Assert.Equal(h.Now.AddMinutes(5), h.Dispatcher.NextDue);
+    }
+
+    [Fact]
     public void A_fresh_group_waiting_is_brought_forward_by_an_old_alert_joining_it()
     {
         var h = new DispatchHarness(Yaml.Replace("group_wait: 30s", "group_wait: 5m", StringComparison.Ordinal));
