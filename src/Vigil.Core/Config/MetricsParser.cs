@@ -206,8 +206,10 @@ internal sealed class MetricsParser(YamlReader reader)
         {
             reader.Error(queryNode ?? map, $"{where} needs a \"query\" (PromQL)");
         }
-        var interval = Duration(keys, "interval", TimeSpan.FromMinutes(1), where);
-        var step = Duration(keys, "step", interval, where);
+        // The interval is the poller's timer period; the step is capped alike, since the backfill is bounded by 11,000
+        // of them and that product must stay a TimeSpan.
+        var interval = Duration(keys, "interval", TimeSpan.FromMinutes(1), where, maximum: YamlReader.MaxTimerPeriod);
+        var step = Duration(keys, "step", interval, where, maximum: YamlReader.MaxTimerPeriod);
         // Unset: 24 h, or less when a fine step would exceed the query_range limit.
         var defaultBackfill = step * MaxBackfillPoints < MetricsConfig.DefaultBackfill ? step * MaxBackfillPoints : MetricsConfig.DefaultBackfill;
         var backfill = keys.ContainsKey("backfill") ? Duration(keys, "backfill", defaultBackfill, where, allowZero: true) : defaultBackfill;
@@ -239,7 +241,7 @@ internal sealed class MetricsParser(YamlReader reader)
         return matchers.Count == 0 || threshold is null ? null : new CapacityRule(matchers, threshold.Value, horizon, falling);
     }
 
-    private TimeSpan Duration(Dictionary<string, YamlNode> keys, string key, TimeSpan fallback, string where, bool allowZero = false)
+    private TimeSpan Duration(Dictionary<string, YamlNode> keys, string key, TimeSpan fallback, string where, bool allowZero = false, TimeSpan? maximum = null)
     {
         if (!keys.TryGetValue(key, out var node) || reader.Duration(node, key) is not { } value)
         {
@@ -248,6 +250,11 @@ internal sealed class MetricsParser(YamlReader reader)
         if (value <= TimeSpan.Zero && !(allowZero && value == TimeSpan.Zero))
         {
             reader.Error(node, $"{where}: \"{key}\" must be positive");
+            return fallback;
+        }
+        if (value > maximum)
+        {
+            reader.Error(node, $"{where}: \"{key}\" must be at most {PromDuration.Format(maximum.Value)}, got {PromDuration.Format(value)}");
             return fallback;
         }
         return value;

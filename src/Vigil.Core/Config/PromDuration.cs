@@ -6,10 +6,19 @@ namespace Vigil.Core.Config;
 /// <summary>
 /// Durations in Prometheus syntax (<c>model.ParseDuration</c>): units y, w, d, h, m, s, ms, each at most once and from
 /// largest to smallest (<c>1h30m</c>, <c>2d</c>, <c>0s</c>); a bare <c>0</c> is allowed. Existing alertmanager.yml
-/// files must load unchanged, which is why this is not <see cref="TimeSpan.Parse(string)"/>.
+/// files must load unchanged, which is why this is not <see cref="TimeSpan.Parse(string)"/>. Like Prometheus, a
+/// duration longer than <see cref="Maximum"/> is refused.
 /// </summary>
 public static class PromDuration
 {
+    /// <summary>
+    /// The longest duration Prometheus reads (Go's <c>time.Duration</c>: 2^63-1 nanoseconds, about 292 years; its
+    /// <c>model.ParseDuration</c> answers "duration out of range" beyond). TimeSpan reaches 29,000 years, and a value
+    /// that far out overflowed DateTimeOffset arithmetic at run time (<c>now + repeat_interval</c>); within this bound
+    /// <c>now ± duration</c> stays in range for centuries.
+    /// </summary>
+    public static readonly TimeSpan Maximum = TimeSpan.FromTicks(long.MaxValue / TimeSpan.NanosecondsPerTick);
+
     private static readonly (string Unit, TimeSpan Size)[] Units =
     [
         ("y", TimeSpan.FromDays(365)),
@@ -21,9 +30,14 @@ public static class PromDuration
         ("ms", TimeSpan.FromMilliseconds(1)),
     ];
 
-    public static bool TryParse(string? text, out TimeSpan duration)
+    public static bool TryParse(string? text, out TimeSpan duration) => TryParse(text, out duration, out _);
+
+    /// <param name="outOfRange">True when the text is a duration in Prometheus syntax but longer than
+    /// <see cref="Maximum"/>, so a message can say so instead of calling the syntax wrong.</param>
+    public static bool TryParse(string? text, out TimeSpan duration, out bool outOfRange)
     {
         duration = TimeSpan.Zero;
+        outOfRange = false;
         if (string.IsNullOrEmpty(text))
         {
             return false;
@@ -34,6 +48,7 @@ public static class PromDuration
         }
         var pos = 0;
         var nextUnit = 0;
+        var tooLong = false;
         while (pos < text.Length)
         {
             var start = pos;
@@ -41,10 +56,12 @@ public static class PromDuration
             {
                 pos++;
             }
-            if (pos == start || !long.TryParse(text.AsSpan(start, pos - start), NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
+            if (pos == start)
             {
                 return false;
             }
+            // More digits than a long holds is still a well-formed duration, just out of range.
+            var tooBig = !long.TryParse(text.AsSpan(start, pos - start), NumberStyles.None, CultureInfo.InvariantCulture, out var amount);
             var unit = ReadUnit(text, ref pos);
             // Units must appear in decreasing order and only once, as in Prometheus.
             var index = Array.FindIndex(Units, nextUnit, u => u.Unit == unit);
@@ -53,14 +70,19 @@ public static class PromDuration
                 return false;
             }
             nextUnit = index + 1;
-            try
+            if (tooBig || amount > (Maximum - duration).Ticks / Units[index].Size.Ticks)
             {
-                duration = checked(duration + TimeSpan.FromTicks(checked(amount * Units[index].Size.Ticks)));
+                tooLong = true;
             }
-            catch (OverflowException)
+            else
             {
-                return false;
+                duration += TimeSpan.FromTicks(amount * Units[index].Size.Ticks);
             }
+        }
+        if (tooLong)
+        {
+            (duration, outOfRange) = (TimeSpan.Zero, true);
+            return false;
         }
         return true;
     }

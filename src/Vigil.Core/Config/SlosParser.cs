@@ -32,7 +32,7 @@ internal sealed class SlosParser(YamlReader reader, string configFile)
         }
         var keys = reader.Keys(map, "\"slos\"", SectionKeys);
         var interval = SlosConfig.DefaultEvaluationInterval;
-        if (keys.TryGetValue("evaluation_interval", out var intervalNode) && reader.Duration(intervalNode, "evaluation_interval") is { } value)
+        if (keys.TryGetValue("evaluation_interval", out var intervalNode) && reader.TimerPeriod(intervalNode, "slos.evaluation_interval") is { } value)
         {
             if (value < TimeSpan.FromSeconds(1))
             {

@@ -73,12 +73,40 @@ internal sealed class YamlReader(string file)
         {
             return null;
         }
-        if (PromDuration.TryParse(text, out var duration))
+        if (PromDuration.TryParse(text, out var duration, out var outOfRange))
         {
             return duration;
         }
-        Error(node, $"invalid duration \"{text}\" for \"{key}\"; use Prometheus syntax such as 30s, 5m, 1h30m, 2d, 1w");
+        Error(node, outOfRange
+            ? $"duration \"{text}\" for \"{key}\" is out of range: durations are at most {PromDuration.Format(PromDuration.Maximum)} (about 292y, as in Prometheus)"
+            : $"invalid duration \"{text}\" for \"{key}\"; use Prometheus syntax such as 30s, 5m, 1h30m, 2d, 1w");
         return null;
+    }
+
+    /// <summary>
+    /// The longest period of a setting that runs a timer (<c>Task.Delay</c>, <c>PeriodicTimer</c>). .NET timers throw
+    /// past 2^32-2 ms (49.7 days; <c>System.Threading.Timer</c>'s int overloads past 2^31-1 ms, 24.8 days), which stopped
+    /// the server (a background service died ~30 s after a reload) or its start. A round 24d stays below both.
+    /// </summary>
+    public static readonly TimeSpan MaxTimerPeriod = TimeSpan.FromDays(24);
+
+    /// <summary>
+    /// A duration that becomes a timer's period, so at most <see cref="MaxTimerPeriod"/>: longer is an error at the node
+    /// and null (as is a value that is not a duration).
+    /// </summary>
+    /// <param name="path">The setting's full name for the message, e.g. <c>slos.evaluation_interval</c>; its last part is the key.</param>
+    public TimeSpan? TimerPeriod(YamlNode node, string path)
+    {
+        if (Duration(node, path[(path.LastIndexOf('.') + 1)..]) is not { } value)
+        {
+            return null;
+        }
+        if (value > MaxTimerPeriod)
+        {
+            Error(node, $"{path} must be at most {PromDuration.Format(MaxTimerPeriod)} (it sets a timer), got {PromDuration.Format(value)}");
+            return null;
+        }
+        return value;
     }
 
     /// <summary>

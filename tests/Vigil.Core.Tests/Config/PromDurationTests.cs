@@ -44,6 +44,40 @@ public class PromDurationTests
     }
 
     [Theory]
+    [InlineData("293y")]
+    [InlineData("292y30w")]
+    [InlineData("9000y")]
+    [InlineData("106751d23h47m16s855ms")] // one millisecond past 2^63-1 ns
+    [InlineData("99999999999999999999999y")] // more digits than a long holds
+    public void Rejects_what_overflows_prometheus_as_out_of_range(string text)
+    {
+        Assert.False(PromDuration.TryParse(text, out var duration, out var outOfRange));
+        Assert.True(outOfRange);
+        Assert.Equal(TimeSpan.Zero, duration);
+    }
+
+    [Theory]
+    [InlineData("292y")]
+    [InlineData("106751d23h47m16s854ms")]
+    public void Takes_the_longest_durations_prometheus_takes(string text)
+    {
+        Assert.True(PromDuration.TryParse(text, out var duration, out var outOfRange));
+        Assert.False(outOfRange);
+        Assert.True(duration <= PromDuration.Maximum);
+        // Far from TimeSpan's own limit, so date arithmetic on it stays representable.
+        Assert.True(DateTimeOffset.UtcNow + duration < DateTimeOffset.MaxValue - duration);
+    }
+
+    [Theory]
+    [InlineData("9000y5x")]
+    [InlineData("9000y1y")]
+    public void A_syntax_error_is_not_called_out_of_range(string text)
+    {
+        Assert.False(PromDuration.TryParse(text, out _, out var outOfRange));
+        Assert.False(outOfRange);
+    }
+
+    [Theory]
     [InlineData(0, "0s")]
     [InlineData(30, "30s")]
     [InlineData(5400, "1h30m")]

@@ -98,10 +98,15 @@ public static class FreezeExemptionEndpoints
         TimeSpan length;
         if (request.For is { } text)
         {
-            if (!PromDuration.TryParse(text, out length))
+            if (!PromDuration.TryParse(text, out length, out var outOfRange))
             {
-                errors.Add($"for \"{text}\" is not a duration; use e.g. 30m, 2h, 1d");
-                return null;
+                if (!outOfRange)
+                {
+                    errors.Add($"for \"{text}\" is not a duration; use e.g. 30m, 2h, 1d");
+                    return null;
+                }
+                // A duration past Prometheus's ~292 years: refused below as too long, like any over the maximum.
+                length = TimeSpan.MaxValue;
             }
         }
         else
