@@ -34,7 +34,7 @@ internal sealed class InhibitRuleParser(YamlReader reader)
         var keys = reader.Keys(map, $"inhibit_rules[{index}]", KnownKeys);
         var source = Matchers(keys, "source");
         var target = Matchers(keys, "target");
-        var equal = keys.TryGetValue("equal", out var equalNode) ? reader.StringList(equalNode, "equal") ?? [] : [];
+        var equal = keys.TryGetValue("equal", out var equalNode) ? reader.LabelNameList(equalNode, "equal") ?? [] : [];
         return new InhibitRule(source, target, equal);
     }
 

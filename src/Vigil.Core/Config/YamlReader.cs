@@ -1,4 +1,3 @@
-using Vigil.Core.Matching;
 using YamlDotNet.RepresentationModel;
 
 namespace Vigil.Core.Config;
@@ -7,7 +6,7 @@ namespace Vigil.Core.Config;
 /// Typed access to YamlDotNet's representation model that records a positioned <see cref="ConfigError"/> instead of
 /// throwing, so one pass over the file reports every problem. Every getter returns null when the value is invalid.
 /// </summary>
-internal sealed class YamlReader(string file)
+internal sealed partial class YamlReader(string file)
 {
     public List<ConfigError> Errors { get; } = [];
 
@@ -154,8 +153,17 @@ internal sealed class YamlReader(string file)
         return null;
     }
 
+    /// <summary>
+    /// A list of strings (<c>slos.files</c>, <c>round_robin</c>). A null entry (<c>~</c>, <c>null</c>, nothing) is an
+    /// error rather than the text "~". <c>group_by</c> is read as label names (<see cref="LabelNameList"/>): the route
+    /// parser asks for it through this method.
+    /// </summary>
     public List<string>? StringList(YamlNode node, string key)
     {
+        if (key == "group_by")
+        {
+            return LabelNameList(node, key, allowGroupByAll: true);
+        }
         if (Sequence(node, key) is not { } sequence)
         {
             return null;
@@ -163,11 +171,11 @@ internal sealed class YamlReader(string file)
         var result = new List<string>();
         foreach (var item in sequence)
         {
-            if (String(item, key) is { } text)
+            if (NonNullString(item, key) is { } text)
             {
                 if (text.Length == 0)
                 {
-                    Error(item, $"\"{key}\" contains an empty label name");
+                    Error(item, $"\"{key}\" contains an empty entry");
                     continue;
                 }
                 result.Add(text);
@@ -176,57 +184,14 @@ internal sealed class YamlReader(string file)
         return result;
     }
 
-    /// <summary>A <c>matchers:</c> list: each entry in the matcher syntax of amtool (<c>severity="critical"</c>).</summary>
-    public List<Matcher> Matchers(YamlNode node, string key)
+    /// <summary>A list entry's text, or null (with an error) when it is YAML null: <c>~</c> is no name.</summary>
+    private string? NonNullString(YamlNode item, string key)
     {
-        var result = new List<Matcher>();
-        if (Sequence(node, key) is not { } sequence)
+        if (IsNull(item))
         {
-            return result;
+            Error(item, $"\"{key}\" contains a null entry; quote it if the text is meant");
+            return null;
         }
-        foreach (var item in sequence)
-        {
-            if (String(item, key) is not { } text)
-            {
-                continue;
-            }
-            try
-            {
-                result.AddRange(MatcherParser.ParseList(text));
-            }
-            catch (MatcherException ex)
-            {
-                Error(item, $"invalid matcher in \"{key}\": {ex.Message}");
-            }
-        }
-        return result;
-    }
-
-    /// <summary>A legacy <c>match:</c> / <c>match_re:</c> map of label name to value or regex.</summary>
-    public List<Matcher> LegacyMatchers(YamlNode node, string key, bool regex)
-    {
-        var result = new List<Matcher>();
-        if (Mapping(node, $"\"{key}\"") is not { } map)
-        {
-            return result;
-        }
-        foreach (var (nameNode, valueNode) in map.Children)
-        {
-            var name = String(nameNode, key);
-            var value = String(valueNode, key);
-            if (name is null || value is null)
-            {
-                continue;
-            }
-            try
-            {
-                result.Add(Matcher.Create(name, regex ? Matching.MatchType.Regex : Matching.MatchType.Equal, value));
-            }
-            catch (MatcherException ex)
-            {
-                Error(valueNode, $"invalid matcher in \"{key}\": {ex.Message}");
-            }
-        }
-        return result;
+        return String(item, key);
     }
 }
