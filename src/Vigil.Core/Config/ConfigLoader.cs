@@ -36,9 +36,9 @@ public static class ConfigLoader
 
     private static readonly string[] IncidentKeys = ["reopen_window", "silence_on_acknowledge"];
 
-    /// <exception cref="ConfigException">The file is not valid; the message lists every problem with its position.</exception>
-    /// <exception cref="IOException">The file cannot be read.</exception>
-    public static VigilConfig Load(string path) => Parse(File.ReadAllText(path), path);
+    /// <exception cref="ConfigException">The file cannot be read or is not valid; the message lists every problem with
+    /// its position.</exception>
+    public static VigilConfig Load(string path) => Parse(ConfigFiles.ReadConfig(path), path);
 
     /// <exception cref="ConfigException">The text is not a valid config; the message lists every problem.</exception>
     public static VigilConfig Parse(string text, string fileName)

@@ -89,22 +89,20 @@ internal sealed class NotificationsParser(YamlReader reader)
             var name = keys.TryGetValue("name", out var n) ? reader.String(n, "name") : null;
             var service = keys.TryGetValue("service", out var s) ? reader.String(s, "service") : null;
             var key = keys.TryGetValue("routing_key", out var k) ? reader.String(k, "routing_key") : null;
+            var unreadable = false;
             if (keys.TryGetValue("routing_key_file", out var f) && reader.String(f, "routing_key_file") is { } file)
             {
-                var path = Path.GetFullPath(file, Path.GetDirectoryName(Path.GetFullPath(configFile)) ?? ".");
-                try
-                {
-                    key = File.ReadAllText(path).Trim();
-                }
-                catch (IOException ex)
-                {
-                    reader.Error(f, $"cannot read routing_key_file: {ex.Message}");
-                }
+                key = ConfigFiles.ReadReferenced(reader, f, "routing_key_file", file, configFile)?.Trim();
+                unreadable = key is null;
             }
             if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(service))
             {
                 reader.Error(map, "an integration needs \"name\" and \"service\"");
                 continue;
+            }
+            if (unreadable)
+            {
+                continue; // already reported at routing_key_file
             }
             if (key is null || key.Length < 32)
             {

@@ -153,6 +153,28 @@ public abstract class IncidentsApiTests(Backend backend) : IAsyncLifetime
         Assert.Contains(audit, a => Text(a!, "action") == "config.reload");
     }
 
+    [Fact]
+    public async Task A_reload_that_cannot_read_a_file_answers_400_with_file_and_line()
+    {
+        // Reading a directory raised UnauthorizedAccessException, which answered 500 with a stack trace.
+        var file = Path.Combine(_vigil.Database.DataDirectory, "test-config.yml");
+        Directory.CreateDirectory(Path.Combine(_vigil.Database.DataDirectory, "keydir"));
+        await File.WriteAllTextAsync(file, Config + "\nintegrations:\n  - {name: a, service: s, routing_key_file: keydir}\n");
+        using (var keyDir = await _vigil.Client.PostAsync("/-/reload", null))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, keyDir.StatusCode);
+            var detail = await keyDir.Content.ReadAsStringAsync();
+            Assert.Contains("test-config.yml:14:", detail, StringComparison.Ordinal);
+            Assert.Contains("keydir is a directory, not a file", detail, StringComparison.Ordinal);
+        }
+
+        File.Delete(file);
+        Directory.CreateDirectory(file);
+        using var configDir = await _vigil.Client.PostAsync("/-/reload", null);
+        Assert.Equal(HttpStatusCode.BadRequest, configDir.StatusCode);
+        Assert.Contains("test-config.yml:1:1: cannot read the config file", await configDir.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static object Alert(string name, string service, string severity, string instance, DateTimeOffset? endsAt = null) => new
     {
         labels = new Dictionary<string, string> { ["alertname"] = name, ["service"] = service, ["severity"] = severity, ["instance"] = instance },

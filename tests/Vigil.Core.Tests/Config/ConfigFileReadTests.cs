@@ -1,0 +1,82 @@
+using Vigil.Core.Config;
+
+namespace Vigil.Core.Tests.Config;
+
+/// <summary>
+/// A file that cannot be read is a config error with its file (or the naming node's line): a directory raised
+/// UnauthorizedAccessException, which /-/reload answered with a 500 and a stack trace.
+/// </summary>
+public sealed class ConfigFileReadTests : IDisposable
+{
+    private const string Base = "route:\n  receiver: r\nreceivers:\n  - name: r\nintegrations:\n";
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("vigil-config-read-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private ConfigError LoadError(string yaml)
+    {
+        var file = Path.Combine(_dir, "vigil.yml");
+        File.WriteAllText(file, yaml);
+        return Assert.Single(Assert.Throws<ConfigException>(() => ConfigLoader.Load(file)).Errors);
+    }
+
+    [Fact]
+    public void A_routing_key_file_that_is_a_directory_is_an_error_at_its_line()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "keydir"));
+
+        var error = LoadError(Base + "  - {name: a, service: s,\n     routing_key_file: keydir}\n");
+
+        Assert.Equal((Path.Combine(_dir, "vigil.yml"), 7, 24), (error.File, error.Line, error.Column));
+        Assert.Equal($"cannot read routing_key_file \"keydir\": {Path.Combine(_dir, "keydir")} is a directory, not a file", error.Message);
+    }
+
+    [Fact]
+    public void An_empty_routing_key_file_is_an_error_at_its_line()
+    {
+        var error = LoadError(Base + "  - {name: a, service: s, routing_key_file: \"\"}\n");
+
+        Assert.Equal((6, 45), (error.Line, error.Column));
+        Assert.Equal("\"routing_key_file\" is empty; give the path of a file", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_routing_key_file_is_an_error_at_its_line()
+    {
+        var error = LoadError(Base + "  - {name: a, service: s, routing_key_file: keys/missing}\n");
+
+        Assert.Equal(6, error.Line);
+        Assert.StartsWith("cannot read routing_key_file \"keys/missing\": ", error.Message);
+    }
+
+    [Fact]
+    public void A_readable_routing_key_file_is_read_relative_to_the_config()
+    {
+        File.WriteAllText(Path.Combine(_dir, "key"), "0123456789abcdef0123456789abcdef\n");
+        var file = Path.Combine(_dir, "vigil.yml");
+        File.WriteAllText(file, Base + "  - {name: a, service: s, routing_key_file: key}\n");
+
+        Assert.Equal("a", Assert.Single(ConfigLoader.Load(file).Integrations).Name);
+    }
+
+    [Fact]
+    public void A_config_path_that_is_a_directory_is_a_config_error()
+    {
+        var error = Assert.Single(Assert.Throws<ConfigException>(() => ConfigLoader.Load(_dir)).Errors);
+
+        Assert.Equal((_dir, 1, 1), (error.File, error.Line, error.Column));
+        Assert.Equal($"cannot read the config file: {_dir} is a directory, not a file", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_config_file_is_a_config_error()
+    {
+        var missing = Path.Combine(_dir, "missing.yml");
+
+        var error = Assert.Single(Assert.Throws<ConfigException>(() => ConfigLoader.Load(missing)).Errors);
+
+        Assert.Equal((missing, 1), (error.File, error.Line));
+        Assert.StartsWith("cannot read the config file: ", error.Message);
+    }
+}
