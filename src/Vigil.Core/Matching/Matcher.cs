@@ -15,7 +15,7 @@ public enum MatchType
 /// A label matcher with Alertmanager semantics: regexes are fully anchored (<c>^(?:re)$</c>) and, as with RE2, run in
 /// time linear in the value; a missing label matches as the empty string, so <c>foo=""</c> matches alerts without <c>foo</c>.
 /// </summary>
-public sealed partial class Matcher : IEquatable<Matcher>
+public sealed class Matcher : IEquatable<Matcher>
 {
     private static readonly TimeSpan RegexBudget = TimeSpan.FromMilliseconds(100);
     private readonly Regex? _regex;
@@ -69,8 +69,8 @@ public sealed partial class Matcher : IEquatable<Matcher>
         if (type is MatchType.Regex or MatchType.NotRegex)
         {
             // Anchored with \z: .NET's $ also matches before a final newline, RE2's does not (=~"Foo" must not match
-            // "Foo\n"). RE2's named groups (?P<name>...) are .NET's (?<name>...).
-            var pattern = "^(?:" + Re2NamedGroup().Replace(value, "(?<") + @")\z";
+            // "Foo\n"). RE2 syntax .NET reads differently (POSIX and Perl classes, (?P<name>...)) is rewritten first.
+            var pattern = "^(?:" + Translate(name, value, allowBacktracking) + @")\z";
             try
             {
                 // Linear in the length of the value, like Alertmanager's RE2: on the backtracking engine one silence
@@ -97,6 +97,23 @@ public sealed partial class Matcher : IEquatable<Matcher>
             }
         }
         return new Matcher(name, type, value, regex);
+    }
+
+    private static string Translate(string name, string value, bool stored)
+    {
+        try
+        {
+            return Re2Syntax.ToDotNet(value);
+        }
+        catch (ArgumentException) when (stored)
+        {
+            // Stored before the rewrite existed (an unknown [:class:] was then a plain set): read as it was then.
+            return value;
+        }
+        catch (ArgumentException ex)
+        {
+            throw new MatcherException($"invalid regular expression for label \"{name}\": {ex.Message}");
+        }
     }
 
     private static MatchType TypeOf(bool isRegex, bool isEqual) => (isRegex, isEqual) switch
@@ -137,9 +154,6 @@ public sealed partial class Matcher : IEquatable<Matcher>
         MatchType.Regex => "=~",
         _ => "!~",
     };
-
-    [GeneratedRegex(@"(?<!\\)\(\?P<")]
-    private static partial Regex Re2NamedGroup();
 
     public override string ToString() => $"{Name}{Operator}\"{Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
 
