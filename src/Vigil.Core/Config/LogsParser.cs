@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Vigil.Analytics.Logs;
 using YamlDotNet.RepresentationModel;
 
 namespace Vigil.Core.Config;
@@ -13,8 +14,8 @@ namespace Vigil.Core.Config;
 ///       format: '&lt;Date&gt; &lt;Time&gt; &lt;Pid&gt; &lt;Level&gt; &lt;Component&gt;: &lt;Content&gt;'
 ///       masks: ['blk_-?\d+']
 /// </code>
-/// Format strings are checked for a <c>&lt;Content&gt;</c> field and masks for valid regex syntax here, so a mistake
-/// is reported with its line; the miner compiles them when the source first sends lines.
+/// Format strings are compiled by the miner's own <see cref="LogFormat"/> parser and masks checked for valid regex
+/// syntax here, so a mistake is reported with its line; the miner compiles them when the source first sends lines.
 /// </summary>
 internal sealed class LogsParser(YamlReader reader)
 {
@@ -88,9 +89,15 @@ internal sealed class LogsParser(YamlReader reader)
         string? format = null;
         if (keys.TryGetValue("format", out var formatNode) && reader.String(formatNode, "format") is { Length: > 0 } text)
         {
-            if (!text.Contains("<Content>", StringComparison.Ordinal))
+            try
             {
-                reader.Error(formatNode, $"{where}: format \"{text}\" has no <Content> field; the message to mine must be named <Content>");
+                // The parser the miner uses: a format it refuses would otherwise load and fall back to whole lines
+                // at run time ("field <Date> appears twice"), reported only in the log.
+                _ = LogFormat.Parse(text);
+            }
+            catch (FormatException ex)
+            {
+                reader.Error(formatNode, $"{where}: format \"{text}\" is invalid: {ex.Message}");
             }
             format = text;
         }

@@ -423,7 +423,8 @@ public sealed partial class LogIngest
         }
         catch (FormatException ex)
         {
-            // The config loader checked the syntax it can; anything else is reported once, and whole lines are mined.
+            // A backstop: the config loader runs this same parser, so an invalid format does not load. Reported once;
+            // whole lines are mined.
             LogBadFormat(source, ex.Message);
             return null;
         }

@@ -49,10 +49,25 @@ public class LogsConfigTests
             """, "vigil.yml"));
 
         Assert.Collection(ex.Errors,
-            e => Assert.Equal((8, "<Content>"), (e.Line, e.Message.Contains("no <Content> field", StringComparison.Ordinal) ? "<Content>" : e.Message)),
+            e => Assert.Equal((8, "<Content>"), (e.Line, e.Message.Contains("needs a <Content> field", StringComparison.Ordinal) ? "<Content>" : e.Message)),
             e => Assert.Equal(10, e.Line),
             e => Assert.Contains("needs a \"name\"", e.Message),
             e => Assert.Contains("defined twice", e.Message));
+    }
+
+    [Theory]
+    [InlineData("<Date> <Date> <Content>", "field <Date> appears twice")]
+    [InlineData("<Date> <1st> <Content>", "field <1st> must be a name")]
+    [InlineData("<Date> (<Content>", "not a valid regular expression")]
+    public void A_format_the_miner_refuses_is_an_error_at_its_line(string format, string reason)
+    {
+        // It loaded, and the miner then logged "format is invalid (...); mining whole lines" at the first line.
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Base + $"logs:\n  sources:\n    - name: app\n      format: '{format}'\n", "vigil.yml"));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal((8, 15), (error.Line, error.Column));
+        Assert.StartsWith($"logs source \"app\": format \"{format}\" is invalid: ", error.Message);
+        Assert.Contains(reason, error.Message);
     }
 
     [Fact]
