@@ -123,7 +123,9 @@ internal sealed partial class OnCallParser(YamlReader reader)
             case "webhook":
                 if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
                 {
-                    reader.Error(valueNode, $"invalid webhook URL \"{value}\": it must be an absolute http or https URL");
+                    // The URL is a secret (a hook's token is in its path, as for receivers' URLs): the message names
+                    // the field, not the value, since it reaches stderr, the reload answer and the log.
+                    reader.Error(valueNode, "invalid webhook URL: a webhook contact must be an absolute http or https URL");
                     return null;
                 }
                 return new ContactMethod(ContactKind.Webhook, value);

@@ -76,6 +76,18 @@ public class OnCallConfigTests
         Assert.Same(OnCallDirectory.Empty, ConfigLoader.Parse(Base, "vigil.yml").OnCall);
     }
 
+    [Fact]
+    public void An_invalid_webhook_url_is_not_echoed()
+    {
+        // Without a scheme it is no absolute URL; the message reached stderr, the reload's 400 and the log with the token.
+        var error = Assert.Single(Errors(Base + "users:\n  - name: alice\n    contacts:\n      - webhook: hooks.slack.com/services/T000/B000/ALICESECRET\n"));
+
+        Assert.Equal((8, 18), (error.Line, error.Column));
+        Assert.DoesNotContain("ALICESECRET", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("hooks.slack.com", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("invalid webhook URL", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("teams:\n  - name: t\n    members: [zed]\n", 7, "team \"t\" lists unknown user \"zed\"")]
     [InlineData("users:\n  - name: a\n  - name: a\n", 7, "duplicate name \"a\" in \"users\"")]
