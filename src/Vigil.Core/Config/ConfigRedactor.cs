@@ -107,7 +107,7 @@ public static partial class ConfigRedactor
                     // Any other secret key masks all it holds: a header's values, proxy_connect_header's lists.
                     if (secret && (value is not YamlMappingNode || name != "authorization" || context.HasFlag(Context.Headers)))
                     {
-                        MaskAll(value, spans);
+                        MaskAll(value, text, spans);
                         continue;
                     }
                     var inner = context & ~Context.Headers;
@@ -135,26 +135,41 @@ public static partial class ConfigRedactor
     }
 
     /// <summary>Every scalar under a secret key: a list of secrets (<c>http_headers.*.secrets</c>) or one value.</summary>
-    private static void MaskAll(YamlNode node, List<(long, long)> spans)
+    private static void MaskAll(YamlNode node, string text, List<(long, long)> spans)
     {
         switch (node)
         {
             case YamlScalarNode { Value.Length: > 0 } scalar:
-                spans.Add((scalar.Start.Index, scalar.End.Index));
+                spans.Add(Written(scalar, text));
                 break;
             case YamlSequenceNode sequence:
                 foreach (var child in sequence.Children)
                 {
-                    MaskAll(child, spans);
+                    MaskAll(child, text, spans);
                 }
                 break;
             case YamlMappingNode map:
                 foreach (var (_, value) in map.Children)
                 {
-                    MaskAll(value, spans);
+                    MaskAll(value, text, spans);
                 }
                 break;
         }
+    }
+
+    /// <summary>
+    /// A scalar's text from its first character to its last. A block scalar (<c>|</c>, <c>&gt;-</c>...) ends after its
+    /// trailing line breaks and the next line's indentation, so masking up to its end made "- url: &lt;secret&gt;    email_configs:"
+    /// of the next key: no longer YAML. The header stays inside the span, so the mask replaces it too.
+    /// </summary>
+    private static (long Start, long End) Written(YamlScalarNode scalar, string text)
+    {
+        var (start, end) = ((int)scalar.Start.Index, (int)scalar.End.Index);
+        while (end > start && char.IsWhiteSpace(text[end - 1]))
+        {
+            end--;
+        }
+        return (start, end);
     }
 
     /// <summary>
@@ -164,12 +179,12 @@ public static partial class ConfigRedactor
     /// </summary>
     private static void MaskUserInfo(YamlScalarNode scalar, string text, List<(long, long)> spans)
     {
-        var start = (int)scalar.Start.Index;
-        var raw = text[start..(int)scalar.End.Index];
+        var (start, end) = Written(scalar, text);
+        var raw = text[(int)start..(int)end];
         var written = UserInfo().Matches(raw);
         if (written.Count != UserInfo().Count(scalar.Value!))
         {
-            spans.Add((scalar.Start.Index, scalar.End.Index));
+            spans.Add((start, end));
             return;
         }
         foreach (Match match in written)

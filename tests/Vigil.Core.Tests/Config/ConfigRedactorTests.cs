@@ -1,4 +1,5 @@
 using Vigil.Core.Config;
+using YamlDotNet.RepresentationModel;
 
 namespace Vigil.Core.Tests.Config;
 
@@ -131,5 +132,113 @@ public sealed class ConfigRedactorTests
     {
         var redacted = ConfigRedactor.Redact("global:\n  rocketchat_token: &t shared-token-1\n  telegram_bot_token: *t\n");
         Assert.DoesNotContain("shared-token-1", redacted, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(">-")]
+    [InlineData(">")]
+    [InlineData("|")]
+    [InlineData("|-")]
+    [InlineData("|+")]
+    [InlineData(">+")]
+    [InlineData("|2-")]
+    public void A_secret_block_scalar_is_masked_up_to_its_last_character(string header)
+    {
+        // The mask ran to the scalar's end, past its line break and the next key's indentation:
+        // "- url: <secret>    email_configs:", no longer YAML.
+        var yaml = $"receivers:\n  - name: ops\n    webhook_configs:\n      - url: {header}\n          https://hooks.example.com/\n"
+            + "          block-secret-1\n\n      - send_resolved: true\n    email_configs:\n      - to: ops@example.com\n  - name: other\n";
+
+        var redacted = ConfigRedactor.Redact(yaml);
+
+        Assert.DoesNotContain("block-secret-1", redacted, StringComparison.Ordinal);
+        Assert.Equal(KeyPaths(yaml), KeyPaths(redacted));
+        Assert.Equal("<secret>", Scalar(redacted, "receivers", 0, "webhook_configs", 0, "url"));
+        Assert.Equal("ops@example.com", Scalar(redacted, "receivers", 0, "email_configs", 0, "to"));
+    }
+
+    [Theory]
+    [InlineData("\"https://hooks.example.com/\n          quoted-secret-1\"")]
+    [InlineData("'https://hooks.example.com/\n          quoted-secret-1'")]
+    [InlineData("https://hooks.example.com/\n          quoted-secret-1")]
+    public void A_secret_multi_line_flow_scalar_is_masked_whole(string value)
+    {
+        var yaml = $"receivers:\n  - name: ops\n    webhook_configs:\n      - url: {value}\n    email_configs:\n      - to: ops@example.com\n";
+
+        var redacted = ConfigRedactor.Redact(yaml);
+
+        Assert.DoesNotContain("quoted-secret-1", redacted, StringComparison.Ordinal);
+        Assert.Equal(KeyPaths(yaml), KeyPaths(redacted));
+        Assert.Equal("<secret>", Scalar(redacted, "receivers", 0, "webhook_configs", 0, "url"));
+    }
+
+    [Fact]
+    public void A_block_scalar_before_a_comment_or_at_the_end_keeps_what_follows()
+    {
+        var yaml = "global:\n  slack_api_url: |\n    https://hooks.slack.com/end-secret-1\n# the chat hook\n  smtp_from: a@example.com\n"
+            + "  rocketchat_token: >-\n    last-secret-2";
+
+        var redacted = ConfigRedactor.Redact(yaml);
+
+        Assert.DoesNotContain("end-secret-1", redacted, StringComparison.Ordinal);
+        Assert.DoesNotContain("last-secret-2", redacted, StringComparison.Ordinal);
+        Assert.Contains("# the chat hook", redacted, StringComparison.Ordinal);
+        Assert.Equal(KeyPaths(yaml), KeyPaths(redacted));
+        Assert.Equal("a@example.com", Scalar(redacted, "global", "smtp_from"));
+    }
+
+    [Fact]
+    public void User_info_in_a_block_scalar_is_masked_without_breaking_the_yaml()
+    {
+        var yaml = "global:\n  http_config:\n    proxy_url: >-\n      http://proxy-user:proxy-pass-1@proxy.example.com:3128\n  smtp_from: a@example.com\n";
+
+        var redacted = ConfigRedactor.Redact(yaml);
+
+        Assert.DoesNotContain("proxy-pass-1", redacted, StringComparison.Ordinal);
+        Assert.Equal(KeyPaths(yaml), KeyPaths(redacted));
+        Assert.Equal("http://<secret>@proxy.example.com:3128", Scalar(redacted, "global", "http_config", "proxy_url"));
+    }
+
+    /// <summary>Every mapping key's path (receivers[0].webhook_configs[0].url), in document order.</summary>
+    private static List<string> KeyPaths(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        var paths = new List<string>();
+        Walk(stream.Documents[0].RootNode, "", paths);
+        return paths;
+    }
+
+    private static void Walk(YamlNode node, string path, List<string> paths)
+    {
+        switch (node)
+        {
+            case YamlMappingNode map:
+                foreach (var (key, value) in map.Children)
+                {
+                    var child = $"{path}.{((YamlScalarNode)key).Value}";
+                    paths.Add(child);
+                    Walk(value, child, paths);
+                }
+                break;
+            case YamlSequenceNode sequence:
+                for (var i = 0; i < sequence.Children.Count; i++)
+                {
+                    Walk(sequence.Children[i], $"{path}[{i}]", paths);
+                }
+                break;
+        }
+    }
+
+    private static string? Scalar(string yaml, params object[] path)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        var node = stream.Documents[0].RootNode;
+        foreach (var step in path)
+        {
+            node = step is int i ? ((YamlSequenceNode)node).Children[i] : ((YamlMappingNode)node).Children[new YamlScalarNode((string)step)];
+        }
+        return ((YamlScalarNode)node).Value;
     }
 }
