@@ -94,9 +94,10 @@ public static class ConfigLoader
         var logs = new LogsParser(reader).Parse(keys.GetValueOrDefault("logs"));
         var metrics = new MetricsParser(reader).Parse(keys.GetValueOrDefault("metrics"));
         var slos = new SlosParser(reader, fileName).Parse(keys.GetValueOrDefault("slos"));
-        var onCall = new OnCallParser(reader).Parse(keys.GetValueOrDefault("users"), keys.GetValueOrDefault("teams"),
+        var onCallParser = new OnCallParser(reader);
+        var onCall = onCallParser.Parse(keys.GetValueOrDefault("users"), keys.GetValueOrDefault("teams"),
             keys.GetValueOrDefault("services"), keys.GetValueOrDefault("schedules"));
-        CheckEscalationReferences(reader, escalation, escalationPolicies, onCall, keys.GetValueOrDefault("services"));
+        CheckEscalationReferences(reader, escalation, escalationPolicies, onCall, onCallParser.EscalationPolicyReferences);
         if (reader.Errors.Count > 0 || route is null)
         {
             throw new ConfigException(reader.Errors);
@@ -124,7 +125,8 @@ public static class ConfigLoader
 
     /// <summary>Every user, team and schedule a policy pages, and every policy a service names, must exist.</summary>
     private static void CheckEscalationReferences(
-        YamlReader reader, EscalationPoliciesParser escalation, List<Escalation.EscalationPolicy> policies, OnCall.OnCallDirectory onCall, YamlNode? servicesNode)
+        YamlReader reader, EscalationPoliciesParser escalation, List<Escalation.EscalationPolicy> policies, OnCall.OnCallDirectory onCall,
+        List<(string Service, string Policy, YamlNode Node)> servicePolicies)
     {
         foreach (var (target, node) in escalation.References)
         {
@@ -143,11 +145,12 @@ public static class ConfigLoader
             }
         }
         var names = policies.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var service in onCall.Services)
+        // Blamed on the service's own escalation_policy line: the whole "services" list pointed every error at the first.
+        foreach (var (service, policy, node) in servicePolicies)
         {
-            if (service.EscalationPolicy is { } policy && !names.Contains(policy))
+            if (!names.Contains(policy))
             {
-                reader.Error(servicesNode ?? new YamlScalarNode(), $"service \"{service.Service}\" names escalation policy \"{policy}\", which is not defined under \"escalation_policies\"");
+                reader.Error(node, $"service \"{service}\" names escalation policy \"{policy}\", which is not defined under \"escalation_policies\"");
             }
         }
     }

@@ -20,6 +20,10 @@ internal sealed partial class OnCallParser(YamlReader reader)
     private static readonly string[] ScheduleKeys = ["name", "team", "time_zone", "layers"];
     private static readonly string[] LayerKeys = ["name", "users", "rotation", "start", "restrictions"];
 
+    /// <summary>Every escalation policy a service names, with the node to blame if it is undefined (checked once the
+    /// policies are parsed).</summary>
+    public List<(string Service, string Policy, YamlNode Node)> EscalationPolicyReferences { get; } = [];
+
     public OnCallDirectory Parse(YamlNode? users, YamlNode? teams, YamlNode? services, YamlNode? schedules)
     {
         var userList = ParseList(users, "users", UserKeys, ParseUser);
@@ -247,7 +251,12 @@ internal sealed partial class OnCallParser(YamlReader reader)
             return null;
         }
         var policy = fields.TryGetValue("escalation_policy", out var p) ? reader.String(p, "escalation_policy") : null;
-        return new ServiceOwnership(name, team, string.IsNullOrEmpty(policy) ? null : policy);
+        if (string.IsNullOrEmpty(policy))
+        {
+            return new ServiceOwnership(name, team, null);
+        }
+        EscalationPolicyReferences.Add((name, policy, p!));
+        return new ServiceOwnership(name, team, policy);
     }
 
     private Schedule? ParseSchedule(Dictionary<string, YamlNode> fields, YamlNode item, HashSet<string> users, HashSet<string> teams)

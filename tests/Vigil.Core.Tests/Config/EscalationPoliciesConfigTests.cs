@@ -135,6 +135,20 @@ public class EscalationPoliciesConfigTests
     }
 
     [Fact]
+    public void An_undefined_policy_is_reported_at_the_service_that_names_it()
+    {
+        // It was reported at the first service's line whichever service named it.
+        var yaml = "route:\n  receiver: default\nreceivers:\n  - name: default\nusers:\n  - name: a\nteams:\n  - name: shop\n    members: [a]\n"
+            + "escalation_policies:\n  - name: shop\n    levels: [{targets: [{user: a}]}]\n"
+            + "services:\n  - name: a\n    team: shop\n  - name: b\n    team: shop\n    escalation_policy: shop\n"
+            + "  - name: c\n    team: shop\n    escalation_policy: nope\n";
+
+        var error = Assert.Single(Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "svc.yml")).Errors);
+
+        Assert.Equal("svc.yml:21:24: service \"c\" names escalation policy \"nope\", which is not defined under \"escalation_policies\"", error.ToString());
+    }
+
+    [Fact]
     public void Duplicate_policy_names_are_an_error()
     {
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(
