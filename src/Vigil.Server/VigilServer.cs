@@ -54,20 +54,27 @@ public static class VigilServer
         Directory.CreateDirectory(settings.DataDirectory);
         // Before the migrations: a newer version started as a standby changes the schema only once the older server
         // has stopped, so an upgrade is "start the new one, stop the old one".
-        var lease = options.TakeServerLease ? await AcquireLeaseAsync(options.Database, settings.DataDirectory, ct) : null;
+        var hangup = options.TakeServerLease ? StartupHangup.Ignore() : null;
+        IServerLease? lease = null;
         try
         {
-            return await BuildAsync(options, settings, urls, time, lease, ct);
+            lease = options.TakeServerLease ? await AcquireLeaseAsync(options.Database, settings.DataDirectory, ct) : null;
+            return await BuildAsync(options, settings, urls, time, lease, hangup, ct);
         }
-        catch when (lease is not null)
+        catch
         {
-            await lease.DisposeAsync();
+            hangup?.Dispose();
+            if (lease is not null)
+            {
+                await lease.DisposeAsync();
+            }
             throw;
         }
     }
 
     private static async Task<WebApplication> BuildAsync(
-        ServeOptions options, ServerSettings settings, string[] urls, TimeProvider? time, IServerLease? lease, CancellationToken ct)
+        ServeOptions options, ServerSettings settings, string[] urls, TimeProvider? time, IServerLease? lease, StartupHangup? hangup,
+        CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
@@ -86,6 +93,10 @@ public static class VigilServer
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(time ?? TimeProvider.System);
 
+        if (hangup is not null)
+        {
+            builder.Services.AddSingleton(hangup);
+        }
         if (lease is not null)
         {
             builder.Services.AddSingleton(_ => lease);

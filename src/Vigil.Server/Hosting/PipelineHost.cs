@@ -7,7 +7,7 @@ namespace Vigil.Server.Hosting;
 /// Starts the pipeline before requests are served, reloads the config on SIGHUP (as Alertmanager does), and drains
 /// the pipeline on graceful shutdown.
 /// </summary>
-public sealed partial class PipelineHost(AlertPipeline pipeline, ILogger<PipelineHost> logger) : IHostedService, IDisposable
+public sealed partial class PipelineHost(AlertPipeline pipeline, ILogger<PipelineHost> logger, StartupHangup? startupHangup = null) : IHostedService, IDisposable
 {
     private PosixSignalRegistration? _sighup;
 
@@ -23,6 +23,8 @@ public sealed partial class PipelineHost(AlertPipeline pipeline, ILogger<Pipelin
                 _ = ReloadOnSignalAsync();
             });
         }
+        // Registered above first, so no SIGHUP falls between the two.
+        startupHangup?.Dispose();
     }
 
     private async Task ReloadOnSignalAsync()

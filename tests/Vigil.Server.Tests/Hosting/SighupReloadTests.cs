@@ -40,9 +40,38 @@ public sealed class SighupReloadTests
             TimeSpan.FromSeconds(20), () => "the reload in the log\n" + vigil.Server.Output);
     }
 
-    private static async Task HangUpAsync(VigilProcess vigil)
+    /// <summary>A standby had no SIGHUP handler, so the runtime's default ended it: a reload sent to every vigil process
+    /// (a service manager's reload) stopped the standby.</summary>
+    [Fact]
+    public async Task A_standby_ignores_SIGHUP_and_keeps_waiting()
     {
-        var (code, _, error) = await ExternalProcess.RunAsync("kill", ["-HUP", vigil.Server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        await using var database = await TestDatabase.CreateAsync(Backend.Sqlite);
+        var config = Path.Combine(database.DataDirectory, "vigil.yml");
+        await File.WriteAllTextAsync(config, Config);
+        var token = await RunningVigil.CreateTokenAsync(database, "sighup-test", Role.Viewer);
+        using var active = await VigilProcess.StartAsync(database, token, config);
+        using var standby = ExternalProcess.StartBackground("dotnet", [Path.Combine(AppContext.BaseDirectory, "vigil.dll"), "serve",
+            "--urls", $"http://127.0.0.1:{ExternalProcess.FreePort()}", "--data-dir", database.DataDirectory, "--config", config]);
+        await Eventually.TrueAsync(() => Task.FromResult(standby.Output.Contains("Standby:", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(60), () => "the second server waiting as a standby\n" + standby.Output);
+
+        await HangUpAsync(standby.Id);
+
+        await Eventually.TrueAsync(() => Task.FromResult(standby.Output.Contains("SIGHUP ignored", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(20), () => "the ignored SIGHUP in the log\n" + standby.Output);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(standby.HasExited, standby.Output);
+    }
+
+    private static Task HangUpAsync(VigilProcess vigil) => HangUpAsync(vigil.Server.Id);
+
+    private static async Task HangUpAsync(int processId)
+    {
+        var (code, _, error) = await ExternalProcess.RunAsync("kill", ["-HUP", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         Assert.True(code == 0, error);
     }
 }
