@@ -105,6 +105,44 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task A_row_waits_while_an_older_row_of_its_incident_and_channel_is_pending()
+    {
+        // Incident 7 on the webhook: a firing row, then a resolved one. Another channel of the same incident, another
+        // incident on the same channel and rows without an incident are independent of them. One commit each, so the
+        // ids follow this order on both backends.
+        const string Webhook = "receiver:ops/webhook/0";
+        await Apply(Changes(c => Queue(c, Webhook, Message(7), T0)));
+        await Apply(Changes(c => NotificationOutbox.Enqueue(c, Webhook, Message(9) with { IncidentId = null }, "no-incident-1", T0)));
+        await Apply(Changes(c => Queue(c, Webhook, Message(7, "resolved"), T0.AddSeconds(1))));
+        await Apply(Changes(c => Queue(c, "receiver:ops/email/0", Message(7, "resolved"), T0.AddSeconds(1))));
+        await Apply(Changes(c => Queue(c, Webhook, Message(8), T0.AddSeconds(1))));
+        await Apply(Changes(c => NotificationOutbox.Enqueue(c, Webhook, Message(9, "resolved") with { IncidentId = null }, "no-incident-2", T0.AddSeconds(1))));
+        var rows = (await Store.ListOutboxAsync(new OutboxQuery())).OrderBy(r => r.Id).Select(r => r.Id).ToList();
+        var (firing, resolved) = (rows[0], rows[2]);
+
+        var first = await Store.ClaimOutboxAsync(T0.AddSeconds(1), T0.AddMinutes(2), 10);
+        Assert.Equal([firing, rows[1], rows[3], rows[4], rows[5]], first.Select(r => r.Id));
+
+        // The firing row fails and waits out a backoff; the resolved one, due at once, still waits behind it, also
+        // while the firing row is being sent again (a second worker claiming then finds nothing).
+        await Apply(Changes(c => c.OutboxUpdates.Add(new OutboxUpdate(firing, OutboxStatus.Pending, 1, T0.AddSeconds(30), "503", null))));
+        Assert.Empty(await Store.ClaimOutboxAsync(T0.AddSeconds(10), T0.AddMinutes(2), 10));
+        var retry = await Store.ClaimOutboxAsync(T0.AddSeconds(30), T0.AddMinutes(3), 10);
+        Assert.Equal([firing], retry.Select(r => r.Id));
+        Assert.Empty(await Store.ClaimOutboxAsync(T0.AddSeconds(31), T0.AddMinutes(3), 10));
+
+        // Once the firing row is no longer pending (delivered, or given up) the resolved one goes. It was not
+        // superseded: both are sent, in the order they were queued (docs/decisions/012).
+        await Apply(Changes(c => c.OutboxUpdates.Add(new OutboxUpdate(firing, OutboxStatus.Delivered, 2, T0.AddSeconds(32), null, T0.AddSeconds(32)))));
+        var next = await Store.ClaimOutboxAsync(T0.AddSeconds(32), T0.AddMinutes(4), 10);
+        Assert.Equal([resolved], next.Select(r => r.Id));
+        Assert.Equal(0, next[0].Attempts);
+    }
+
+    private static void Queue(ChangeSet changes, string channel, NotificationMessage message, DateTimeOffset at) =>
+        NotificationOutbox.Enqueue(changes, channel, message, NotificationOutbox.DedupKey(channel, message, $"{message.IncidentId}"), at);
+
+    [Fact]
     public async Task Change_events_are_appended_and_listed_newest_first()
     {
         await Apply(Changes(c =>

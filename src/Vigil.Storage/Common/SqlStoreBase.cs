@@ -319,6 +319,20 @@ internal abstract class SqlStoreBase : IVigilStore
     protected const string OutboxColumns =
         "id, dedup_key, channel, incident_id, payload, status, attempts, next_attempt_at, last_error, created_at, sent_at";
 
+    /// <summary>
+    /// The claim's ordering rule, on both backends, for a claimable row aliased <c>o</c>: no older row of the same
+    /// channel and incident is still pending. A "resolved" queued while the "firing" before it waits out its retry
+    /// backoff would otherwise be sent first, leaving the receiver's last word "firing"; and a pending row that is being
+    /// sent keeps the next one back, so two replicas never send one incident's rows to a channel at the same time.
+    /// Rows without an incident are independent (the comparison is never true for a null incident_id). Index
+    /// <c>outbox_pending_order</c> (migration 0020) keeps the lookup to pending rows.
+    /// </summary>
+    protected const string NoOlderPendingRow =
+        """
+        NOT EXISTS (SELECT 1 FROM outbox older WHERE older.status = 'pending' AND older.channel = o.channel
+                    AND older.incident_id = o.incident_id AND older.id < o.id)
+        """;
+
     public abstract Task<IReadOnlyList<OutboxRecord>> ClaimOutboxAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct = default);
 
     protected OutboxRecord ReadOutbox(DbDataReader r) => new(

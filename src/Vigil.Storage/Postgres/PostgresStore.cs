@@ -93,8 +93,9 @@ internal sealed class PostgresStore : SqlStoreBase
         await using var cmd = new NpgsqlCommand(
             $"""
             UPDATE outbox o SET lease_until = @lease
-            FROM (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now
-                  AND (lease_until IS NULL OR lease_until <= @now) ORDER BY next_attempt_at, id LIMIT @limit FOR UPDATE SKIP LOCKED) c
+            FROM (SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= @now
+                  AND (o.lease_until IS NULL OR o.lease_until <= @now) AND {NoOlderPendingRow}
+                  ORDER BY o.next_attempt_at, o.id LIMIT @limit FOR UPDATE OF o SKIP LOCKED) c
             WHERE o.id = c.id
             RETURNING {string.Join(", ", OutboxColumns.Split(", ").Select(c => "o." + c))}
             """, connection);

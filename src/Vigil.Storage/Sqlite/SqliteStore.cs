@@ -114,8 +114,9 @@ internal sealed class SqliteStore : SqlStoreBase
             cmd.CommandText =
                 $"""
                 UPDATE outbox SET lease_until = @lease
-                WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now
-                             AND (lease_until IS NULL OR lease_until <= @now) ORDER BY next_attempt_at, id LIMIT @limit)
+                WHERE id IN (SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= @now
+                             AND (o.lease_until IS NULL OR o.lease_until <= @now) AND {NoOlderPendingRow}
+                             ORDER BY o.next_attempt_at, o.id LIMIT @limit)
                 RETURNING {OutboxColumns}
                 """;
             cmd.Parameters.AddWithValue("@lease", SqliteTime.ToTicks(leaseUntil));

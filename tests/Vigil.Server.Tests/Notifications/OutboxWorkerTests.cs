@@ -69,8 +69,9 @@ public sealed class OutboxWorkerTests : IAsyncLifetime
         Directory.Delete(_dir, recursive: true);
     }
 
-    private static NotificationMessage Message(string status = "firing", string generatorUrl = "http://prom/graph", string fingerprint = "00112233aabbccdd") =>
-        new("ops", status, "{}:{alertname=\"DiskFull\"}", 42, "DiskFull on db-1",
+    private static NotificationMessage Message(
+        string status = "firing", string generatorUrl = "http://prom/graph", string fingerprint = "00112233aabbccdd", long incident = 42) =>
+        new("ops", status, "{}:{alertname=\"DiskFull\"}", incident, "DiskFull on db-1",
         status == "resolved" ? "resolved" : "triggered", new Dictionary<string, string> { ["alertname"] = "DiskFull" },
         [new NotifiedAlert(status, new Dictionary<string, string> { ["alertname"] = "DiskFull", ["instance"] = "db-1" },
             new Dictionary<string, string> { ["summary"] = "disk <full>" }, T0, T0.AddHours(1), generatorUrl, fingerprint)]);
@@ -188,11 +189,12 @@ public sealed class OutboxWorkerTests : IAsyncLifetime
     public async Task Vigil_s_own_alerts_link_their_page_through_external_url_and_unsafe_links_are_left_out()
     {
         // A metric alert's generatorURL is its chart on this server ("/#/metrics/…"): a receiver elsewhere needs it whole.
-        await QueueAsync("receiver:ops/webhook/0", Message(generatorUrl: "/#/metrics/abc"));
-        await QueueAsync("receiver:ops/email/0", Message(generatorUrl: "/#/metrics/abc"));
-        await QueueAsync("receiver:ops/email/0", Message(generatorUrl: "javascript:alert(1)", fingerprint: "ffeeddccbbaa9988"));
-        await QueueAsync("receiver:ops/email/0", Message(generatorUrl: "http://prom/a)\n[Open in Vigil](http://evil/)", fingerprint: "aabbccddeeff0011"));
-        await QueueAsync("receiver:ops/webhook/0", Message(generatorUrl: "/graph", fingerprint: "1122334455667788"));
+        // Separate incidents: rows of one incident go to a channel one after the other, and all five go in one claim here.
+        await QueueAsync("receiver:ops/webhook/0", Message(generatorUrl: "/#/metrics/abc", incident: 1));
+        await QueueAsync("receiver:ops/email/0", Message(generatorUrl: "/#/metrics/abc", incident: 2));
+        await QueueAsync("receiver:ops/email/0", Message(generatorUrl: "javascript:alert(1)", fingerprint: "ffeeddccbbaa9988", incident: 3));
+        await QueueAsync("receiver:ops/email/0", Message(generatorUrl: "http://prom/a)\n[Open in Vigil](http://evil/)", fingerprint: "aabbccddeeff0011", incident: 4));
+        await QueueAsync("receiver:ops/webhook/0", Message(generatorUrl: "/graph", fingerprint: "1122334455667788", incident: 5));
         Assert.Equal(5, await _worker.RunOnceAsync(default));
 
         var bodies = _receiver.Requests.Select(r => r.Body["alerts"]![0]!["generatorURL"]!.GetValue<string>()).Order(StringComparer.Ordinal);
@@ -219,13 +221,38 @@ public sealed class OutboxWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_resolved_notification_never_overtakes_the_firing_one_still_being_retried()
+    {
+        // The receiver is down as the incident opens; the alert resolves while the firing page waits out its backoff.
+        _receiver.AnswerWith(503, 503, 503);
+        await QueueAsync("receiver:ops/webhook/0", Message());
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await _worker.RunOnceAsync(default);
+            _time.Advance(TimeSpan.FromSeconds(attempt < 2 ? 10 : 1));
+        }
+        await QueueAsync("receiver:ops/webhook/0", Message("resolved"));
+
+        // The resolved notification is due at once but waits for the firing one, which goes when its backoff is over.
+        Assert.Equal(0, await _worker.RunOnceAsync(default));
+        _time.Advance(RetryPolicy.MaxDelay);
+        while (await _worker.RunOnceAsync(default) > 0)
+        {
+        }
+
+        Assert.Equal(["firing", "firing", "firing", "firing", "resolved"], _receiver.Requests.Select(r => r.Body["status"]!.GetValue<string>()));
+        Assert.All(await _store.ListOutboxAsync(new OutboxQuery(IncidentId: 42)), r => Assert.Equal(OutboxStatus.Delivered, r.Status));
+    }
+
+    [Fact]
     public async Task Slow_receivers_never_make_a_second_replica_send_the_same_notification()
     {
-        // Ten notifications, each receiver taking 25 s: the whole batch outlasts its 2-minute claim. A second replica
-        // claims whatever it can the moment the first one's claim has run out, and again once the first is done.
+        // Ten notifications (of ten incidents, so none waits for another), each receiver taking 25 s: the whole batch
+        // outlasts its 2-minute claim. A second replica claims whatever it can the moment the first one's claim has run
+        // out, and again once the first is done.
         for (var i = 0; i < 10; i++)
         {
-            await QueueAsync("receiver:ops/webhook/0", Message(fingerprint: $"00112233aabbcc{i:d2}"));
+            await QueueAsync("receiver:ops/webhook/0", Message(fingerprint: $"00112233aabbcc{i:d2}", incident: 100 + i));
         }
         var claimedByOther = new List<long>();
         async Task OtherReplicaClaims() =>
