@@ -21,8 +21,11 @@ public sealed record EscalationOutcome(
 /// <param name="TeamMembers">The members of a team (empty when unknown).</param>
 /// <param name="AlertsWithin">How many alerts the incident received in the given time before now.</param>
 /// <param name="RoundRobinCursor">The stored cursor for a key, 0 when none.</param>
+/// <param name="Unreachable">Why a page to a user would reach nobody (not a user in the config, no contact method that
+/// can be sent to under the config in force), or null when at least one of their contact methods can be paged.</param>
 public sealed record EscalationContext(
     Func<string, DateTimeOffset, IReadOnlyList<string>> OnCall,
     Func<string, IReadOnlyList<string>> TeamMembers,
     Func<TimeSpan, int> AlertsWithin,
-    Func<string, int> RoundRobinCursor);
+    Func<string, int> RoundRobinCursor,
+    Func<string, string?> Unreachable);

@@ -3,7 +3,8 @@ namespace Vigil.Core.Escalation;
 /// <summary>
 /// Pure escalation rules (PagerDuty's model): level 1 is paged when the incident triggers; each level has its delay
 /// to acknowledge before the next is paged; after the last level the policy repeats <c>Repeat</c> times; a level with
-/// nobody to page (a gap in a schedule, an empty team) or whose condition is false is passed at once. The caller
+/// nobody to page (a gap in a schedule, an empty team, only users no page can reach) or whose condition is false is
+/// passed at once. The caller
 /// persists the returned state together with the notifications, and calls again when the state is due.
 /// </summary>
 public static class Escalator
@@ -120,6 +121,15 @@ public static class Escalator
             if (users.Count == 0)
             {
                 log.Add($"{label}: nobody to notify, moving on");
+                state = Advance(state, policy, now, delay: null);
+                continue;
+            }
+            // Waiting the level's delay for an acknowledgement from people who were never paged (a chat handle only, no
+            // contacts, e-mail without SMTP, a user gone from the config) only delays the next level.
+            var unreachable = users.Select(u => (u.User, Why: context.Unreachable(u.User))).Where(u => u.Why is not null).ToList();
+            if (unreachable.Count == users.Count)
+            {
+                log.Add($"{label}: nobody could be paged ({string.Join("; ", unreachable.Select(u => $"{u.User}: {u.Why}"))}), moving on");
                 state = Advance(state, policy, now, delay: null);
                 continue;
             }

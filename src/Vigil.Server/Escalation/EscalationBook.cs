@@ -133,15 +133,25 @@ public sealed class EscalationBook
         {
             changes.Timeline.Add(new TimelineEntry(incident.Id, now, TimelineKind.Escalation, IncidentLifecycle.SystemActor, line));
         }
+        var queued = false;
         foreach (var notice in outcome.Notices)
         {
-            people.Notify(changes, incident, notice, outcome.State.StartedAt, now);
+            queued |= people.Notify(changes, incident, notice, outcome.State.StartedAt, now);
         }
         foreach (var (key, cursor) in outcome.RoundRobinCursors)
         {
             changes.Meta[CursorPrefix + key] = cursor.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
-        Put(changes, outcome.State);
+        var state = outcome.State;
+        if (outcome.Notices.Count > 0 && !queued && state is { Status: EscalationStatus.Escalating, NextDueAt: { } due } && due > now)
+        {
+            // Nobody was paged (the Escalator already passes such levels; this is a reassignment to someone no page
+            // reaches): nobody can acknowledge, so waiting the delay would only hold back the next level.
+            changes.Timeline.Add(new TimelineEntry(incident.Id, now, TimelineKind.Escalation, IncidentLifecycle.SystemActor,
+                "Nobody could be paged: the next level is paged at once"));
+            state = state with { NextDueAt = now };
+        }
+        Put(changes, state);
     }
 
     /// <summary>Mirrors a committed change set into memory; call only after the commit succeeded.</summary>

@@ -3,6 +3,7 @@ using Vigil.Core.Config;
 using Vigil.Core.Escalation;
 using Vigil.Core.Incidents;
 using Vigil.Core.Notifications;
+using Vigil.Core.OnCall;
 using Vigil.Core.Store;
 using Vigil.Server.Pipeline;
 using VigilRoute = Vigil.Core.Routing.Route;
@@ -46,41 +47,79 @@ public sealed class EscalationPeople(
         OnCall: (schedule, _) => onCallNow.TryGetValue(schedule, out var user) ? [user] : [],
         TeamMembers: team => config.OnCall.MembersOf(team).Select(m => m.User).ToList(),
         AlertsWithin: window => CountAlertsSince(incident, now - window),
-        RoundRobinCursor: cursor);
+        RoundRobinCursor: cursor,
+        Unreachable: Unreachable);
 
-    /// <summary>Queues the page to each contact method of the user and records it in the timeline. A page is one per
-    /// escalation run (<paramref name="runStartedAt"/>) and step: a reopened incident starts a new run whose steps count
-    /// from 1 again, and without the run its pages had the first run's dedup keys and were dropped as repeats.</summary>
-    public void Notify(ChangeSet changes, Incident incident, EscalationNotice notice, DateTimeOffset runStartedAt, DateTimeOffset now)
+    /// <summary>
+    /// Why a page to the user would queue nothing, or null when it queues at least one row. It chooses the contact
+    /// methods exactly as <see cref="Notify"/> does, so a level is passed at once exactly when its pages would reach
+    /// nobody.
+    /// </summary>
+    public string? Unreachable(string userName)
     {
-        var sent = new List<string>();
-        var skipped = new List<string>();
-        if (config.OnCall.FindUser(notice.User) is { } user)
+        if (config.OnCall.FindUser(userName) is not { } user)
         {
+            return NotAUser;
+        }
+        var (deliverable, skipped) = Contacts(user);
+        return deliverable.Count > 0 ? null
+            : skipped.Count > 0 ? $"{NoContactMethod} ({string.Join(", ", skipped)})"
+            : "no contact methods";
+    }
+
+    /// <summary>Queues the page to each contact method of the user and records it in the timeline; true when at least
+    /// one row was queued. A page is one per escalation run (<paramref name="runStartedAt"/>) and step: a reopened
+    /// incident starts a new run whose steps count from 1 again, and without the run its pages had the first run's
+    /// dedup keys and were dropped as repeats.</summary>
+    public bool Notify(ChangeSet changes, Incident incident, EscalationNotice notice, DateTimeOffset runStartedAt, DateTimeOffset now)
+    {
+        string how;
+        var notes = "";
+        var queued = false;
+        if (config.OnCall.FindUser(notice.User) is not { } user)
+        {
+            how = $" — nothing sent: {NotAUser}";
+        }
+        else
+        {
+            var (deliverable, skipped) = Contacts(user);
             var message = Message(incident, $"escalation: {notice.Reason}");
-            for (var i = 0; i < user.Contacts.Count; i++)
+            foreach (var (index, kind) in deliverable)
             {
-                var contact = user.Contacts[i];
-                var kind = UserContacts.KindName(contact.Kind);
-                if (UserContacts.Undeliverable(contact, config.Smtp) is { } why)
-                {
-                    skipped.Add($"{kind} ({why})");
-                    continue;
-                }
-                var channel = OutboxChannels.ForUser(user.Name, kind, i);
+                var channel = OutboxChannels.ForUser(user.Name, kind, index);
                 NotificationOutbox.Enqueue(changes, channel, message,
                     NotificationOutbox.DedupKey(channel, message, $"escalation {incident.Id} run {runStartedAt.UtcTicks} step {notice.Step}"), now);
-                sent.Add(kind);
             }
+            queued = deliverable.Count > 0;
+            how = queued ? $" via {string.Join(", ", deliverable.Select(d => d.Kind))}" : $" — nothing sent: {NoContactMethod}";
+            notes = skipped.Count > 0 ? $"; skipped {string.Join(", ", skipped)}" : "";
         }
-        var how = sent.Count > 0 ? $" via {string.Join(", ", sent)}" : " — nothing sent: no contact method Vigil can deliver to";
-        if (config.OnCall.FindUser(notice.User) is null)
-        {
-            how = " — nothing sent: not a user in the config";
-        }
-        var notes = skipped.Count > 0 ? $"; skipped {string.Join(", ", skipped)}" : "";
         changes.Timeline.Add(new TimelineEntry(incident.Id, now, TimelineKind.Escalation, IncidentLifecycle.SystemActor,
             $"Paged {notice.User} ({notice.Reason}){how}{notes}"));
+        return queued;
+    }
+
+    private const string NotAUser = "not a user in the config";
+    private const string NoContactMethod = "no contact method Vigil can deliver to";
+
+    /// <summary>The user's contact methods a page goes to (index in the list, kind), and the others with why not.</summary>
+    private (List<(int Index, string Kind)> Deliverable, List<string> Skipped) Contacts(OnCallUser user)
+    {
+        var deliverable = new List<(int, string)>();
+        var skipped = new List<string>();
+        for (var i = 0; i < user.Contacts.Count; i++)
+        {
+            var kind = UserContacts.KindName(user.Contacts[i].Kind);
+            if (UserContacts.Undeliverable(user.Contacts[i], config.Smtp) is { } why)
+            {
+                skipped.Add($"{kind} ({why})");
+            }
+            else
+            {
+                deliverable.Add((i, kind));
+            }
+        }
+        return (deliverable, skipped);
     }
 
     private NotificationMessage Message(Incident incident, string reason)

@@ -17,12 +17,14 @@ public class EscalatorTests
         Dictionary<string, string[]>? onCall = null,
         Dictionary<string, string[]>? teams = null,
         int alerts = 1,
-        Dictionary<string, int>? cursors = null) =>
+        Dictionary<string, int>? cursors = null,
+        Dictionary<string, string>? unreachable = null) =>
         new(
             (schedule, _) => onCall?.GetValueOrDefault(schedule) ?? (schedule == "primary" ? ["alice"] : []),
             team => teams?.GetValueOrDefault(team) ?? [],
             _ => alerts,
-            key => cursors?.GetValueOrDefault(key) ?? 0);
+            key => cursors?.GetValueOrDefault(key) ?? 0,
+            user => unreachable?.GetValueOrDefault(user));
 
     [Fact]
     public void Level_one_is_paged_at_once_and_level_two_after_its_delay()
@@ -104,6 +106,31 @@ public class EscalatorTests
         Assert.Equal("manager", Assert.Single(outcome.Notices).User);
         Assert.Contains(outcome.Log, line => line.Contains("nobody is on call on schedule primary", StringComparison.Ordinal));
         Assert.Contains(outcome.Log, line => line.Contains("Level 1: nobody to notify", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_level_whose_users_no_page_reaches_moves_to_the_next_level_at_once()
+    {
+        var outcome = Escalator.Fire(Escalator.Start(7, TwoLevels, T0), TwoLevels,
+            Context(unreachable: new() { ["alice"] = "a chat handle only" }), T0);
+
+        Assert.Equal(("manager", 1), (Assert.Single(outcome.Notices).User, outcome.Notices[0].Level));
+        Assert.Contains("Level 1: nobody could be paged (alice: a chat handle only), moving on", outcome.Log);
+        Assert.Equal(1, outcome.State.Steps);
+    }
+
+    [Fact]
+    public void A_level_with_one_user_a_page_reaches_waits_its_delay()
+    {
+        var policy = TwoLevels with
+        {
+            Levels = [new EscalationLevel([new EscalationTarget.User("carol"), new EscalationTarget.User("alice")], TimeSpan.FromMinutes(5)), TwoLevels.Levels[1]],
+        };
+        var outcome = Escalator.Fire(Escalator.Start(7, policy, T0), policy, Context(unreachable: new() { ["carol"] = "no contact methods" }), T0);
+
+        // carol is still named: the page to her records in the timeline that nothing could be sent.
+        Assert.Equal(["carol", "alice"], outcome.Notices.Select(n => n.User));
+        Assert.Equal(T0.AddMinutes(5), outcome.State.NextDueAt);
     }
 
     [Fact]

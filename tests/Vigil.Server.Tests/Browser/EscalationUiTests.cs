@@ -21,8 +21,10 @@ public sealed class EscalationUiTests
           - name: alice
             contacts: [{webhook: "{{webhook}}alice"}]
           - name: manager
+            contacts: [{webhook: "{{webhook}}manager"}]
           - name: bob
           - name: carol
+            contacts: [{webhook: "{{webhook}}carol"}]
         escalation_policies:
           - name: shop
             levels:

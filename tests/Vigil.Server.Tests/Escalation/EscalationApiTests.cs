@@ -22,11 +22,13 @@ public abstract class EscalationApiTests(Backend backend) : IAsyncLifetime
           escalation_policy: shop
         receivers:
           - name: ops
+        # A webhook contact makes a user pageable (a level of users no page reaches is passed at once); nothing
+        # listens there: these tests read the timeline.
         users:
-          - name: alice
-          - name: manager
-          - name: bob
-          - name: carol
+          - {name: alice, contacts: [{webhook: "http://127.0.0.1:9/alice"}]}
+          - {name: manager, contacts: [{webhook: "http://127.0.0.1:9/manager"}]}
+          - {name: bob, contacts: [{webhook: "http://127.0.0.1:9/bob"}]}
+          - {name: carol, contacts: [{webhook: "http://127.0.0.1:9/carol"}]}
         escalation_policies:
           - name: shop
             acknowledge_timeout: 30m

@@ -18,9 +18,10 @@ public sealed class EscalationReloadTests : IAsyncLifetime
           escalation_policy: shop
         receivers:
           - name: ops
+        # Pageable users (a level of users no page reaches is passed at once); nothing listens there.
         users:
-          - name: alice
-          - name: bob
+          - {name: alice, contacts: [{webhook: "http://127.0.0.1:9/alice"}]}
+          - {name: bob, contacts: [{webhook: "http://127.0.0.1:9/bob"}]}
         escalation_policies:
           - name: shop
             levels:

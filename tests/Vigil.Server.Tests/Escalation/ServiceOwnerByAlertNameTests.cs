@@ -17,8 +17,9 @@ public sealed class ServiceOwnerByAlertNameTests : IAsyncLifetime
           group_wait: 0s
         receivers:
           - name: ops
+        # alice is pageable (a level of users no page reaches is passed at once); nothing listens there.
         users:
-          - name: alice
+          - {name: alice, contacts: [{webhook: "http://127.0.0.1:9/alice"}]}
           - name: bob
         teams:
           - name: shop
