@@ -9,7 +9,8 @@ namespace Vigil.Server.Pipeline;
 
 // incidents.silence_on_acknowledge: Alertmanager has no acknowledge state, so amtool and Grafana users see an
 // acknowledged incident as handled through a silence of its group's labels, which expires when the incident resolves
-// (or is unacknowledged). The silence rides in the same commit as the change that creates or expires it.
+// (or is unacknowledged, by hand or by escalation). The silence rides in the same commit as the change that creates or
+// expires it.
 public sealed partial class AlertPipeline
 {
     /// <summary>One silence per incident, with an id derived from the incident id, so it can be found again after a restart.</summary>

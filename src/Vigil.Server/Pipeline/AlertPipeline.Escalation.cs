@@ -167,25 +167,44 @@ public sealed partial class AlertPipeline
             }
             var onCall = await OnCallNowAsync(now, ct);
             var changes = new ChangeSet();
-            lock (_dispatcherLock)
+            // A step can withdraw an acknowledgement (its timeout, escalate now, reassign): the acknowledgement silence
+            // then expires in the same commit, or the group stayed muted until it resolved — new alerts neither joined
+            // nor paged, reminders stopped. Read and committed like any other silence write.
+            using (incident.Status == IncidentStatus.Acknowledged ? await BeginSilenceWriteAsync(ct) : null)
             {
-                if (!step(_escalations, incident, changes, EscalationPeople(onCall), now))
+                lock (_dispatcherLock)
                 {
-                    return EscalationChange.NoEscalation;
+                    if (!step(_escalations, incident, changes, EscalationPeople(onCall), now))
+                    {
+                        return EscalationChange.NoEscalation;
+                    }
                 }
-            }
-            if (audit is not null)
-            {
-                changes.Audit.Add(audit with { At = now });
-            }
-            await _store.ApplyAsync([changes], ct);
-            lock (_dispatcherLock)
-            {
                 foreach (var changed in changes.Incidents)
                 {
-                    _dispatcher.Apply(changed);
+                    if (changed.Status != IncidentStatus.Acknowledged)
+                    {
+                        ExpireAckSilence(changed.Id, now, changes);
+                    }
                 }
-                _escalations.Committed(changes);
+                if (audit is not null)
+                {
+                    changes.Audit.Add(audit with { At = now });
+                }
+                await _store.ApplyAsync([changes], ct);
+                lock (_dispatcherLock)
+                {
+                    foreach (var changed in changes.Incidents)
+                    {
+                        _dispatcher.Apply(changed);
+                    }
+                    _escalations.Committed(changes);
+                }
+                CommitSilences(changes);
+            }
+            if (changes.Silences.Count > 0)
+            {
+                // The group's alerts are no longer silenced: the next flush takes them in again.
+                WakeDispatcher();
             }
             WakeOutboxFor(changes);
             _feed.Publish(new ChangeSignal([id], now));
