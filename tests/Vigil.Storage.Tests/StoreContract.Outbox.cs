@@ -139,6 +139,27 @@ public abstract partial class StoreContract
         Assert.Equal(0, next[0].Attempts);
     }
 
+    [Fact]
+    public async Task The_log_filters_by_channel_prefix_literally()
+    {
+        // A receiver row, then 150 escalation pages of the same incident: the newest receiver row is still found.
+        await Apply(Changes(c => Queue(c, "receiver:ops/webhook/0", Message(7), T0)));
+        await Apply(Changes(c =>
+        {
+            for (var i = 0; i < 150; i++)
+            {
+                NotificationOutbox.Enqueue(c, $"user:alice/webhook/{i}", Message(7), $"page-{i}", T0.AddSeconds(1));
+            }
+            NotificationOutbox.Enqueue(c, "receiver_x:ops", Message(7), "not-a-receiver", T0.AddSeconds(1));
+        }));
+
+        var receiver = Assert.Single(await Store.ListOutboxAsync(new OutboxQuery(7, Limit: 1, ChannelPrefix: OutboxChannels.ReceiverPrefix)));
+        Assert.Equal("receiver:ops/webhook/0", receiver.Channel);
+        // '_' is no wildcard: "receiver_" matches only that channel.
+        Assert.Equal(["receiver_x:ops"], (await Store.ListOutboxAsync(new OutboxQuery(7, ChannelPrefix: "receiver_"))).Select(r => r.Channel));
+        Assert.Equal(150, (await Store.ListOutboxAsync(new OutboxQuery(7, Limit: 500, ChannelPrefix: "user:"))).Count);
+    }
+
     private static void Queue(ChangeSet changes, string channel, NotificationMessage message, DateTimeOffset at) =>
         NotificationOutbox.Enqueue(changes, channel, message, NotificationOutbox.DedupKey(channel, message, $"{message.IncidentId}"), at);
 

@@ -38,7 +38,8 @@ public sealed record OutboxRecord(
 public sealed record OutboxUpdate(long Id, OutboxStatus Status, int Attempts, DateTimeOffset NextAttemptAt, string? LastError, DateTimeOffset? SentAt);
 
 /// <summary>Filter for the notification log, newest first.</summary>
-public sealed record OutboxQuery(long? IncidentId = null, OutboxStatus? Status = null, int Limit = 100);
+/// <param name="ChannelPrefix">Only channels starting with this, e.g. <see cref="OutboxChannels.ReceiverPrefix"/>.</param>
+public sealed record OutboxQuery(long? IncidentId = null, OutboxStatus? Status = null, int Limit = 100, string? ChannelPrefix = null);
 
 /// <summary>
 /// The one way to queue a notification — used by the dispatcher when a group flushes, and meant for escalation steps
@@ -72,7 +73,8 @@ public static class NotificationOutbox
 /// <summary>Channel names: config receivers' integrations, and users' contact methods (escalation pages).</summary>
 public static class OutboxChannels
 {
-    private const string ReceiverPrefix = "receiver:";
+    /// <summary>What every config receiver's channel starts with.</summary>
+    public const string ReceiverPrefix = "receiver:";
     private const string UserPrefix = "user:";
 
     /// <summary><c>user:NAME/KIND/INDEX</c>: the INDEX-th contact method of a user, e.g. <c>user:alice/email/0</c>.</summary>

@@ -386,13 +386,14 @@ public sealed partial class AlertPipeline
     /// <summary>
     /// Whether the last thing the incident's receiver was told is that it fires: only then is a resolve by hand news to
     /// it. An incident reopened by hand (which pages nobody) and resolved again, or one resolved before its first page
-    /// went out, is not announced.
+    /// went out, is not announced. The newest receiver row is looked up by the query itself: escalation pages
+    /// (<c>user:</c> channels) of a long incident outnumber it, and among the newest 100 rows of any channel it was
+    /// not found, so the resolve went unannounced.
     /// </summary>
     private async Task<bool> ReceiversLastHeardFiringAsync(long incidentId, CancellationToken ct)
     {
-        var log = await _store.ListOutboxAsync(new OutboxQuery(incidentId, Limit: 100), ct);
-        var last = log.FirstOrDefault(r => OutboxChannels.TryParseReceiver(r.Channel, out _, out _));
-        return last is not null && NotificationMessage.FromJson(last.Payload).Status == "firing";
+        var log = await _store.ListOutboxAsync(new OutboxQuery(incidentId, Limit: 1, ChannelPrefix: OutboxChannels.ReceiverPrefix), ct);
+        return log.Count > 0 && NotificationMessage.FromJson(log[0].Payload).Status == "firing";
     }
 
     /// <summary>Re-reads the config file. Returns null on success, or the errors (the old config stays in force).</summary>

@@ -352,6 +352,11 @@ internal abstract class SqlStoreBase : IVigilStore
         {
             where.Add("status = @status");
         }
+        if (query.ChannelPrefix is not null)
+        {
+            // substr, not LIKE: the prefix is taken literally ('_' and '%' are no wildcards), the same on both backends.
+            where.Add("substr(channel, 1, @prefixLength) = @prefix");
+        }
         var sql = $"SELECT {OutboxColumns} FROM outbox" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
             + " ORDER BY id DESC LIMIT @limit";
         return QueryAsync(sql, cmd =>
@@ -363,6 +368,11 @@ internal abstract class SqlStoreBase : IVigilStore
             if (query.Status is { } status)
             {
                 AddParameter(cmd, "@status", EnumNames<OutboxStatus>.Name(status));
+            }
+            if (query.ChannelPrefix is { } prefix)
+            {
+                AddParameter(cmd, "@prefix", prefix);
+                AddParameter(cmd, "@prefixLength", prefix.Length);
             }
             AddParameter(cmd, "@limit", Math.Max(query.Limit, 0));
         }, ReadOutbox, ct);

@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Vigil.Core.Notifications;
+using Vigil.Core.Store;
 using Vigil.Server.Tests.Infrastructure;
 
 namespace Vigil.Server.Tests.Notifications;
@@ -133,6 +136,29 @@ public abstract class NotificationFlowTests(Backend backend) : IAsyncLifetime
         }, TimeSpan.FromSeconds(30), "the new incident's page is queued");
         var log = (await vigil.Client.GetJsonAsync($"/api/v1/notifications?incident={id}")).AsArray();
         Assert.Equal(["resolved", "firing"], log.Select(n => n!["message"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_resolve_by_hand_is_announced_after_many_escalation_pages()
+    {
+        await using var vigil = await RunningVigil.StartAsync(backend, Config);
+        await vigil.Client.PostOkAsync("/api/v2/alerts", new[] { Alert("QueueStuck", "billing") });
+        await Eventually.TrueAsync(() => Task.FromResult(Bodies("QueueStuck").Count == 1), TimeSpan.FromSeconds(30), "the firing webhook arrives");
+        var id = (await vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray().Single()!["id"]!.GetValue<long>();
+
+        // A long incident's escalation pages (user: channels; repeats, several contacts each) outnumber its receiver
+        // rows. These name no configured user, so the worker gives them up at once.
+        var pages = new ChangeSet();
+        var page = new NotificationMessage("ops", "firing", "{}", id, "QueueStuck", "triggered", new Dictionary<string, string>(), []);
+        for (var i = 0; i < 120; i++)
+        {
+            NotificationOutbox.Enqueue(pages, $"user:gone/webhook/{i}", page, $"escalation-page-{i}", DateTimeOffset.UtcNow);
+        }
+        await vigil.Services.GetRequiredService<IVigilStore>().ApplyAsync([pages]);
+
+        await vigil.Client.PostOkAsync($"/api/v1/incidents/{id}/resolve", new { });
+        await Eventually.TrueAsync(() => Task.FromResult(Bodies("QueueStuck").Count == 2), TimeSpan.FromSeconds(30), "the resolved webhook arrives");
+        Assert.Equal("resolved", Bodies("QueueStuck")[1]["status"]!.GetValue<string>());
     }
 
     [Fact]
