@@ -83,7 +83,7 @@ public sealed class EscalationPeople(
         else
         {
             var (deliverable, skipped) = Contacts(user);
-            var message = Message(incident, $"escalation: {notice.Reason}");
+            var message = Message(incident, $"escalation: {notice.Reason}", now);
             foreach (var (index, kind) in deliverable)
             {
                 var channel = OutboxChannels.ForUser(user.Name, kind, index);
@@ -122,14 +122,16 @@ public sealed class EscalationPeople(
         return (deliverable, skipped);
     }
 
-    private NotificationMessage Message(Incident incident, string reason)
+    /// <summary>The page: the incident fires, and each of its alerts is listed as it stands — one that resolved while
+    /// others keep the incident open is "resolved", not "firing".</summary>
+    private NotificationMessage Message(Incident incident, string reason, DateTimeOffset now)
     {
         var list = new List<NotifiedAlert>(incident.Alerts.Count);
         foreach (var fingerprint in incident.Alerts)
         {
             if (alerts.Get(fingerprint) is { } alert)
             {
-                list.Add(NotifiedAlert.Of(alert, "firing"));
+                list.Add(NotifiedAlert.Of(alert, alert.IsResolvedAt(now) ? "resolved" : "firing"));
             }
         }
         return new NotificationMessage(incident.Receiver, "firing", incident.GroupKey, incident.Id, incident.Title,

@@ -84,6 +84,35 @@ public sealed class EscalationPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_lists_each_alert_with_its_own_status()
+    {
+        // Two alerts open the incident; one resolves while the other keeps it open, then the next page goes out.
+        await _vigil.Client.PostOkAsync("/api/v2/alerts", new[] { Alert("a"), Alert("b") });
+        await Eventually.TrueAsync(() => Task.FromResult(_hook.Requests.Count == 1), TimeSpan.FromSeconds(20), "first page");
+        var id = (await _vigil.Client.GetJsonAsync("/api/v1/incidents")).AsArray().Single()!["id"]!.GetValue<long>();
+        await _vigil.Client.PostOkAsync("/api/v2/alerts", new[] { Alert("b", endsAt: _clock.GetUtcNow().AddSeconds(-1)) });
+
+        await _vigil.Client.PostOkAsync($"/api/v1/incidents/{id}/escalate", new { });
+        await Eventually.TrueAsync(() =>
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1)); // the outbox worker polls on the clock
+            return Task.FromResult(_hook.Requests.Count == 2);
+        }, TimeSpan.FromSeconds(20), "the second page");
+
+        var page = _hook.Requests.Last().Body;
+        Assert.Equal("firing", page["status"]!.GetValue<string>());
+        var statuses = page["alerts"]!.AsArray().ToDictionary(a => a!["labels"]!["instance"]!.GetValue<string>(), a => a!["status"]!.GetValue<string>());
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "firing", ["b"] = "resolved" }, statuses);
+    }
+
+    private object Alert(string instance, DateTimeOffset? endsAt = null) => new
+    {
+        labels = new Dictionary<string, string> { ["alertname"] = "CheckoutDown", ["instance"] = instance },
+        startsAt = _clock.GetUtcNow().AddMinutes(-1),
+        endsAt = endsAt ?? _clock.GetUtcNow().AddDays(1),
+    };
+
+    [Fact]
     public async Task A_users_webhook_key_is_not_shown_by_the_users_api_or_the_status()
     {
         var users = await _vigil.Client.GetJsonAsync("/api/v1/users");
