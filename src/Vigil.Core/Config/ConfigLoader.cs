@@ -13,11 +13,11 @@ public static class ConfigLoader
     private static readonly string[] TopLevelKeys =
     [
         "global", "route", "inhibit_rules", "receivers", "alerts", "incidents", "logs", "metrics", "slos", "notifications", "integrations",
-        "users", "teams", "services", "schedules", "escalation_policies",
+        "users", "teams", "services", "schedules", "escalation_policies", "time_intervals", "mute_time_intervals",
     ];
 
     // Alertmanager sections Vigil does not implement yet; accepted so an existing alertmanager.yml loads.
-    private static readonly string[] IgnoredTopLevelKeys = ["templates", "time_intervals", "mute_time_intervals", "tracing"];
+    private static readonly string[] IgnoredTopLevelKeys = ["templates", "tracing"];
 
     private static readonly string[] GlobalKeys =
         ["resolve_timeout", "smtp_from", "smtp_smarthost", "smtp_auth_username", "smtp_auth_password", "smtp_require_tls"];
@@ -62,10 +62,15 @@ public static class ConfigLoader
         var integrations = new NotificationsParser(reader).ParseIntegrations(keys.GetValueOrDefault("integrations"), fileName);
         var escalation = new EscalationPoliciesParser(reader);
         var escalationPolicies = escalation.ParseAll(keys.GetValueOrDefault("escalation_policies"));
+        // The deprecated top-level mute_time_intervals first, as Alertmanager reads them: a name defined in both lists is
+        // reported where time_intervals repeats it.
+        var timeIntervals = new TimeIntervalParser(reader);
+        timeIntervals.ParseAll(keys.GetValueOrDefault("mute_time_intervals"), "mute_time_intervals");
+        timeIntervals.ParseAll(keys.GetValueOrDefault("time_intervals"), "time_intervals");
         Route? route = null;
         if (keys.TryGetValue("route", out var routeNode))
         {
-            var routes = new RouteParser(reader);
+            var routes = new RouteParser(reader, timeIntervals.Intervals);
             route = routes.ParseRoot(routeNode);
             var names = receivers.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
             foreach (var (name, node) in routes.ReceiverReferences)
@@ -117,6 +122,7 @@ public static class ConfigLoader
             Metrics = metrics,
             Slos = slos,
             EscalationPolicies = escalationPolicies,
+            TimeIntervals = timeIntervals.InOrder,
             OnCall = onCall,
             Smtp = smtp,
             Original = text,

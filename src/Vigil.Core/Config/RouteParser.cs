@@ -1,20 +1,22 @@
 using Vigil.Core.Matching;
 using Vigil.Core.Routing;
+using Vigil.Core.TimeIntervals;
 using YamlDotNet.RepresentationModel;
 
 namespace Vigil.Core.Config;
 
-/// <summary>Builds the <see cref="Route"/> tree, resolving inherited settings top-down as Alertmanager does.</summary>
-internal sealed class RouteParser(YamlReader reader)
+/// <summary>
+/// Builds the <see cref="Route"/> tree, resolving inherited settings top-down as Alertmanager does.
+/// <paramref name="timeIntervals"/> are the config's named time intervals, which routes refer to by name.
+/// </summary>
+internal sealed class RouteParser(YamlReader reader, IReadOnlyDictionary<string, NamedTimeInterval> timeIntervals)
 {
     private static readonly string[] KnownKeys =
     [
         "receiver", "group_by", "group_wait", "group_interval", "repeat_interval",
         "matchers", "match", "match_re", "continue", "routes", "escalation_policy",
+        "mute_time_intervals", "active_time_intervals",
     ];
-
-    // Accepted so existing Alertmanager files load; time intervals are not implemented yet.
-    private static readonly string[] IgnoredKeys = ["mute_time_intervals", "active_time_intervals"];
 
     private const string GroupByAllMarker = "...";
 
@@ -35,7 +37,7 @@ internal sealed class RouteParser(YamlReader reader)
             return null;
         }
         var defaults = new Inherited("", [], false, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5), TimeSpan.FromHours(4), null);
-        var keys = reader.Keys(map, "route", KnownKeys, IgnoredKeys);
+        var keys = reader.Keys(map, "route", KnownKeys);
         if (!keys.TryGetValue("receiver", out var receiverNode) || YamlReader.IsNull(receiverNode))
         {
             reader.Error(map, "the root route has no receiver; every alert must have somewhere to go");
@@ -45,6 +47,14 @@ internal sealed class RouteParser(YamlReader reader)
             if (keys.TryGetValue(key, out var matcherNode))
             {
                 reader.Error(matcherNode, $"the root route must not have matchers (\"{key}\"); it receives every alert");
+            }
+        }
+        foreach (var key in (string[])["mute_time_intervals", "active_time_intervals"])
+        {
+            if (keys.TryGetValue(key, out var intervalNode) && !YamlReader.IsNull(intervalNode))
+            {
+                // As Alertmanager: the root is the fallback for every alert, so muting it would hide alerts no child takes.
+                reader.Error(intervalNode, $"the root route must not have \"{key}\"; put them on a child route");
             }
         }
         return Parse(map, keys, defaults, "0", parentId: null, earlierSiblings: []);
@@ -98,7 +108,7 @@ internal sealed class RouteParser(YamlReader reader)
                 if (reader.Mapping(child, "each entry of \"routes\"") is { } childMap)
                 {
                     var childPosition = $"{position}.{children.Count}";
-                    var childKeys = reader.Keys(childMap, $"route {childPosition}", KnownKeys, IgnoredKeys);
+                    var childKeys = reader.Keys(childMap, $"route {childPosition}", KnownKeys);
                     children.Add(Parse(childMap, childKeys, inherited, childPosition, id, children));
                 }
             }
@@ -107,7 +117,35 @@ internal sealed class RouteParser(YamlReader reader)
         {
             EscalationPolicy = escalationPolicy,
             Position = position,
+            // Per route, not inherited (Alertmanager's dispatch/route.go copies neither from the parent).
+            MuteTimeIntervals = parentId is null ? [] : TimeIntervals(keys, "mute_time_intervals"),
+            ActiveTimeIntervals = parentId is null ? [] : TimeIntervals(keys, "active_time_intervals"),
         };
+    }
+
+    private List<NamedTimeInterval> TimeIntervals(Dictionary<string, YamlNode> keys, string key)
+    {
+        var result = new List<NamedTimeInterval>();
+        if (!keys.TryGetValue(key, out var node) || YamlReader.IsNull(node) || reader.Sequence(node, key) is not { } names)
+        {
+            return result;
+        }
+        foreach (var item in names)
+        {
+            if (reader.String(item, key) is not { } name)
+            {
+                continue;
+            }
+            if (timeIntervals.TryGetValue(name, out var interval))
+            {
+                result.Add(interval);
+            }
+            else
+            {
+                reader.Error(item, $"route refers to time interval \"{name}\", which is not defined under \"time_intervals\"");
+            }
+        }
+        return result;
     }
 
     private (IReadOnlyList<string>, bool) ParseGroupBy(List<string> labels, YamlNode node)

@@ -51,6 +51,11 @@ public sealed record VigilConfig
 
     /// <summary>Who is paged, in which order, for incidents whose route names a policy (the <c>escalation_policies:</c> section).</summary>
     public IReadOnlyList<EscalationPolicy> EscalationPolicies { get; init; } = [];
+
+    /// <summary>Named time intervals (<c>time_intervals:</c> and the deprecated top-level <c>mute_time_intervals:</c>);
+    /// routes hold the ones they name, so this list is for display.</summary>
+    public IReadOnlyList<TimeIntervals.NamedTimeInterval> TimeIntervals { get; init; } = [];
+
     /// <summary>Users, teams, service ownership and on-call schedules (<c>users:</c>, <c>teams:</c>, <c>services:</c>, <c>schedules:</c>).</summary>
     public OnCall.OnCallDirectory OnCall { get; init; } = Core.OnCall.OnCallDirectory.Empty;
 

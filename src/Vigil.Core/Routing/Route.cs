@@ -1,5 +1,6 @@
 using Vigil.Core.Alerts;
 using Vigil.Core.Matching;
+using Vigil.Core.TimeIntervals;
 
 namespace Vigil.Core.Routing;
 
@@ -66,6 +67,16 @@ public sealed class Route
 
     /// <summary>The escalation policy that pages people for incidents of this route (inherited; Vigil's extension).</summary>
     public string? EscalationPolicy { get; init; }
+
+    /// <summary>While any of these contains the time, the route's receiver is not notified (not inherited, as in Alertmanager).</summary>
+    public IReadOnlyList<NamedTimeInterval> MuteTimeIntervals { get; init; } = [];
+
+    /// <summary>When set, the route's receiver is notified only while one of these contains the time (not inherited).</summary>
+    public IReadOnlyList<NamedTimeInterval> ActiveTimeIntervals { get; init; } = [];
+
+    /// <summary>Why notifications to this route's receiver are muted at <paramref name="now"/>; null when they are not.</summary>
+    public TimeMute? TimeMuteAt(DateTimeOffset now) =>
+        MuteTimeIntervals.Count == 0 && ActiveTimeIntervals.Count == 0 ? null : TimeMute.At(MuteTimeIntervals, ActiveTimeIntervals, now);
 
     /// <summary>
     /// The leaf routes an alert goes to, with Alertmanager semantics: depth-first; the first matching child wins unless

@@ -174,7 +174,7 @@ public class ConfigErrorTests
     public void Alertmanager_sections_not_implemented_yet_are_accepted()
     {
         var config = ConfigLoader.Parse(
-            "templates: ['/etc/am/*.tmpl']\nroute:\n  receiver: default\n  mute_time_intervals: [weekends]\n" + Receivers,
+            "templates: ['/etc/am/*.tmpl']\ntracing:\n  endpoint: otel:4317\nroute:\n  receiver: default\n" + Receivers,
             "am.yml");
 
         Assert.Equal("default", config.Route.Receiver);
