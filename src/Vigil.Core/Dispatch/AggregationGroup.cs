@@ -41,6 +41,12 @@ internal sealed class AggregationGroup(string key, Route route, LabelSet groupLa
     /// </summary>
     public string? FormerKey { get; set; }
 
+    /// <summary>
+    /// Set while a page for the incident's current state was held back by the route's time intervals (the mute, e.g.
+    /// <c>inside mute time interval "night"</c>); the first flush after the mute ends sends it.
+    /// </summary>
+    public string? HeldBy { get; set; }
+
     /// <summary>A record of this group exists in the store (so deleting it must be persisted too).</summary>
     public bool Persisted { get; set; }
 
@@ -60,7 +66,7 @@ internal sealed class AggregationGroup(string key, Route route, LabelSet groupLa
         {
             flushed[fingerprint.ToString()] = status;
         }
-        var state = new GroupStateDto(Route.Id, labels, IncidentId, LastFlushAt, LastNotifiedAt, Idle, flushed, FormerKey);
+        var state = new GroupStateDto(Route.Id, labels, IncidentId, LastFlushAt, LastNotifiedAt, Idle, flushed, FormerKey, HeldBy);
         return new AlertGroupRecord(Key, state.ToJson(), DueAt);
     }
 
@@ -95,6 +101,7 @@ internal sealed class AggregationGroup(string key, Route route, LabelSet groupLa
             LastFlushAt = state.LastFlushAt,
             LastNotifiedAt = state.LastNotifiedAt,
             Idle = state.Idle,
+            HeldBy = state.HeldBy,
             Persisted = true,
         };
         foreach (var (text, status) in state.Flushed)

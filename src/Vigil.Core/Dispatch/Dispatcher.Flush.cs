@@ -121,10 +121,15 @@ public sealed partial class Dispatcher
         {
             changes.Timeline.AddRange(entries);
             group.LastNotifiedAt = now;
-            if (updated is not null && QueueNotifications(flush, updated, entries, due, now, changes))
+            if (updated is not null && QueueUnlessTimeMuted(group, flush, updated, entries, due, now, changes))
             {
                 notified = updated;
             }
+        }
+        else if (updated is not null && ReleaseHeldNotification(group, flush, updated, due, now, changes, out var released))
+        {
+            stateChanged = true;
+            notified = released ? updated : null;
         }
         stateChanged |= flush.CommitTo(group, notified);
         group.LastFlushAt = now;

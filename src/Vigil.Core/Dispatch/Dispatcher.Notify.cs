@@ -51,6 +51,10 @@ public sealed partial class Dispatcher
     /// </summary>
     public void QueueResolvedByHand(Incident incident, IEnumerable<Alert> members, string actor, DateTimeOffset now, ChangeSet changes)
     {
+        if (TimeMutedForResolvedByHand(incident, now, changes))
+        {
+            return;
+        }
         if (ReceiverOf(incident) is not { } receiver)
         {
             return;

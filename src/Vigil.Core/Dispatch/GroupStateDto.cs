@@ -13,6 +13,7 @@ namespace Vigil.Core.Dispatch;
 /// <param name="Idle">No alerts left; kept only so a recently auto-resolved incident can be reopened.</param>
 /// <param name="FormerKey">See <see cref="AggregationGroup.FormerKey"/>; carried through a config reload that comes
 /// before the flush that stores the group under its new key.</param>
+/// <param name="HeldBy">A page held back by the route's time intervals, to send when they end (absent in older records).</param>
 internal sealed record GroupStateDto(
     string RouteId,
     Dictionary<string, string> GroupLabels,
@@ -21,7 +22,8 @@ internal sealed record GroupStateDto(
     DateTimeOffset? LastNotifiedAt,
     bool Idle,
     Dictionary<string, FlushedStatus> Flushed,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FormerKey = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FormerKey = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? HeldBy = null)
 {
     public string ToJson() => JsonSerializer.Serialize(this, GroupStateJson.Default.GroupStateDto);
 

@@ -61,6 +61,9 @@ public enum TimelineKind
 
     /// <summary>An escalation step: who was paged at which level and why, or why a level was passed.</summary>
     Escalation,
+
+    /// <summary>A notification to the route's receiver was not queued: the route was in a mute time interval, or outside its active ones.</summary>
+    NotificationMuted,
 }
 
 /// <summary>An append-only entry in an incident's timeline; also its audit trail.</summary>

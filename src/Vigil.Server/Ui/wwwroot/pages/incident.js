@@ -19,7 +19,7 @@ const PROMINENT = ['summary', 'description', 'message'];
 const TIMELINE_ICONS = {
   created: '!', alert_added: '+', alert_resolved: '✓', alert_refired: '↻', acknowledged: '◉', unacknowledged: '○',
   resolved: '✓', auto_resolved: '✓', reopened: '↺', priority_changed: 'P', note: '✎', reminder: '◷',
-  notified: '✉', notification_failed: '✗', escalation: '⇡',
+  notified: '✉', notification_failed: '✗', escalation: '⇡', notification_muted: '◌',
 };
 
 /** Which actions make sense for a status: [action, label, class, testid]. */
