@@ -196,6 +196,10 @@ public static class ConfigLoader
             : VigilConfig.DefaultResolveTimeout;
         string? Str(string key) => global.TryGetValue(key, out var n) ? reader.String(n, key) : null;
         var requireTls = !global.TryGetValue("smtp_require_tls", out var tls) || (reader.Bool(tls, "smtp_require_tls") ?? true);
+        if (global.TryGetValue("smtp_from", out var fromNode) && Str("smtp_from") is { Length: > 0 } from && !ReceiverParser.IsMailbox(from))
+        {
+            reader.Error(fromNode, $"\"smtp_from\" is not a valid e-mail address: \"{from}\"");
+        }
         return (timeout, new SmtpDefaults(Str("smtp_from"), Str("smtp_smarthost"), Str("smtp_auth_username"), Str("smtp_auth_password"), requireTls));
     }
 

@@ -1,3 +1,4 @@
+using System.Net.Mail;
 using YamlDotNet.RepresentationModel;
 
 namespace Vigil.Core.Config;
@@ -181,9 +182,18 @@ internal sealed class ReceiverParser(YamlReader reader, SmtpDefaults smtp)
         {
             reader.Error(map, "email_configs entry needs \"to\"");
         }
+        foreach (var recipient in recipients.Where(r => !IsMailbox(r)))
+        {
+            reader.Error(toNode!, $"\"to\" has an invalid e-mail address \"{recipient}\" (addresses are separated by commas)");
+        }
         if (string.IsNullOrEmpty(from))
         {
             reader.Error(map, "email_configs entry needs \"from\" (or global.smtp_from)");
+        }
+        else if (fromNode is not null && !IsMailbox(from))
+        {
+            // A default from global.smtp_from was checked where it is written.
+            reader.Error(fromNode, $"\"from\" is not a valid e-mail address: \"{from}\"");
         }
         var port = 25;
         var host = smarthost ?? "";
@@ -195,6 +205,12 @@ internal sealed class ReceiverParser(YamlReader reader, SmtpDefaults smtp)
         }
         return new EmailSettings(recipients, from ?? "", host[..colon], port, user, password, requireTls);
     }
+
+    /// <summary>
+    /// An address as <c>to</c>/<c>from</c> take it: <c>a@example.com</c> or <c>Name &lt;a@example.com&gt;</c>. Checked
+    /// at load so a typo is a config error with its line, not a notification that fails at 3 a.m.
+    /// </summary>
+    internal static bool IsMailbox(string value) => MailAddress.TryCreate(value, out _);
 }
 
 /// <summary>Alertmanager's <c>global.smtp_*</c> settings, the defaults of every <c>email_configs</c> entry.</summary>

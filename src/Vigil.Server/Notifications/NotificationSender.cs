@@ -61,6 +61,22 @@ public sealed class NotificationSender(TimeProvider time) : IDisposable
         {
             return DeliveryResult.Retry("SMTP connection failed: " + SecretRedactor.Redact(ex.Message, integration));
         }
+        catch (NotSupportedException ex)
+        {
+            // MailKit: the server lacks what the config demands (STARTTLS under require_tls, AUTH under auth_username).
+            // The same server answers the same way next time: only a config or server change helps.
+            return DeliveryResult.Fail(SecretRedactor.Redact($"{ex.Message} (not retried: check require_tls and auth_username for this server)", integration));
+        }
+        catch (ParseException ex)
+        {
+            // An address the config loader let through but MimeKit refuses: as permanent as a typo.
+            return DeliveryResult.Fail("invalid e-mail address: " + SecretRedactor.Redact(ex.Message, integration));
+        }
+        catch (FormatException ex)
+        {
+            // A configured value no request can carry (e.g. a line break in a bearer token): the same next time.
+            return DeliveryResult.Fail("a configured value is malformed: " + SecretRedactor.Redact(ex.Message, integration));
+        }
     }
 
     private async Task<DeliveryResult> PostAsync(IntegrationConfig integration, NotificationMessage message, string externalUrl, CancellationToken ct)

@@ -79,7 +79,17 @@ public sealed partial class OutboxWorker(
                 await ReleaseAsync(rows, i);
                 break;
             }
-            var changes = await DeliverAsync(rows[i], ct);
+            ChangeSet changes;
+            try
+            {
+                changes = await DeliverAsync(rows[i], ct);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                // Whatever the sender did not classify must not abort the batch: the row would keep its attempt count,
+                // be claimed again at every lease expiry and hold back every row behind it. It counts as a failed attempt.
+                changes = Unexpected(rows[i], ex);
+            }
             await store.ApplyAsync([changes], ct);
         }
         return rows.Count;
@@ -130,15 +140,23 @@ public sealed partial class OutboxWorker(
             return changes;
         }
         var result = await sender.SendAsync(integration, message, settings.ExternalUrl, ct);
-        var attempts = row.Attempts + 1;
         now = time.GetUtcNow();
         if (result.Delivered)
         {
-            LogDelivered(row.Id, target, attempts);
-            Finish(changes, row, OutboxStatus.Delivered, attempts, now, null, now);
-            AddTimeline(changes, row, now, TimelineKind.Notified, $"Notified {target} ({message.Status}); attempt {attempts}: {result.Detail}");
+            var attempt = row.Attempts + 1;
+            LogDelivered(row.Id, target, attempt);
+            Finish(changes, row, OutboxStatus.Delivered, attempt, now, null, now);
+            AddTimeline(changes, row, now, TimelineKind.Notified, $"Notified {target} ({message.Status}); attempt {attempt}: {result.Detail}");
             return changes;
         }
+        RecordFailure(changes, row, result, target, settings, now);
+        return changes;
+    }
+
+    /// <summary>A failed attempt: retried with backoff while the policy allows it, else given up.</summary>
+    private void RecordFailure(ChangeSet changes, OutboxRecord row, DeliveryResult result, string target, NotificationsConfig settings, DateTimeOffset now)
+    {
+        var attempts = row.Attempts + 1;
         var next = result.Retryable ? _retry.Next(attempts, row.CreatedAt, now, settings) : null;
         LogFailed(row.Id, target, attempts, result.Detail, next is not null);
         if (next is { } retryAt)
@@ -153,6 +171,18 @@ public sealed partial class OutboxWorker(
             Finish(changes, row, OutboxStatus.Failed, attempts, now, result.Detail, null);
             AddTimeline(changes, row, now, TimelineKind.NotificationFailed, $"Delivery to {target} failed (attempt {attempts}): {result.Detail}; {why}");
         }
+    }
+
+    private ChangeSet Unexpected(OutboxRecord row, Exception ex)
+    {
+        var current = config.Current;
+        var integration = Resolve(current, row.Channel);
+        string Redacted(string text) => integration is null ? text : SecretRedactor.Redact(text, integration);
+        var detail = $"unexpected error ({ex.GetType().Name}): {Redacted(ex.Message)}";
+        // The stack trace is for whoever fixes the bug; it goes through the redactor like every other message.
+        LogUnexpected(row.Id, Describe(row.Channel), Redacted(ex.ToString()));
+        var changes = new ChangeSet();
+        RecordFailure(changes, row, DeliveryResult.Retry(detail), Describe(row.Channel), current.Notifications, time.GetUtcNow());
         return changes;
     }
 
@@ -195,6 +225,9 @@ public sealed partial class OutboxWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id} to {Target} failed (attempt {Attempts}): {Detail}; retry: {Retrying}")]
     private partial void LogFailed(long id, string target, int attempts, string detail, bool retrying);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Notification {Id} to {Target}: unexpected error while sending, counted as a failed attempt: {Exception}")]
+    private partial void LogUnexpected(long id, string target, string exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slow receivers used up the outbox claim; {Count} notification(s) released to be claimed again")]
     private partial void LogReleased(int count);

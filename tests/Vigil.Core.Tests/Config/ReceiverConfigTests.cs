@@ -93,6 +93,29 @@ public sealed class ReceiverConfigTests
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("to: 'oncall@example.com, not-an-address'\n        from: vigil@example.com", "bad.yml:6", "invalid e-mail address \"not-an-address\"")]
+    [InlineData("to: oncall@example.com\n        from: vigil at example.com", "bad.yml:7", "\"from\" is not a valid e-mail address")]
+    public void Malformed_email_addresses_are_config_errors_with_their_line(string fields, string line, string expected)
+    {
+        // MimeKit refuses them when sending: found at load, the operator fixes the line instead of losing pages.
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(
+            $"route:\n  receiver: r\nreceivers:\n  - name: r\n    email_configs:\n      - {fields}\n        smarthost: mail.example.com:25\n", "bad.yml"));
+        Assert.Contains(line, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.Single(ex.Errors);
+
+        var global = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(
+            "global:\n  smtp_from: vigil@\nroute:\n  receiver: r\nreceivers:\n  - name: r\n", "bad.yml"));
+        Assert.Contains("bad.yml:2", global.Message, StringComparison.Ordinal);
+        Assert.Contains("\"smtp_from\" is not a valid e-mail address", global.Message, StringComparison.Ordinal);
+
+        // Display names are addresses too (Alertmanager takes them).
+        var config = ConfigLoader.Parse("route:\n  receiver: r\nreceivers:\n  - name: r\n    email_configs:\n"
+            + "      - {to: 'On call <oncall@example.com>', from: 'Vigil <vigil@example.com>', smarthost: 'h:25'}\n", "ok.yml");
+        Assert.Equal("Vigil <vigil@example.com>", config.Receivers[0].Channels[0].Email!.From);
+    }
+
     [Fact]
     public void A_short_routing_key_is_refused()
     {

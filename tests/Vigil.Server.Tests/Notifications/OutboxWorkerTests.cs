@@ -47,6 +47,15 @@ public sealed class OutboxWorkerTests : IAsyncLifetime
                     from: vigil@example.com
                     smarthost: 127.0.0.1:{_smtp.Port}
                     require_tls: false
+                  - to: oncall@example.com          # email/1: require_tls (the default), which the test server cannot offer
+                    from: vigil@example.com
+                    smarthost: 127.0.0.1:{_smtp.Port}
+                  - to: oncall@example.com          # email/2: a login the test server has no AUTH for
+                    from: vigil@example.com
+                    smarthost: 127.0.0.1:{_smtp.Port}
+                    require_tls: false
+                    auth_username: vigil
+                    auth_password: smtp-s3cret
             notifications:
               external_url: https://vigil.example.com
               max_attempts: 4
@@ -218,6 +227,60 @@ public sealed class OutboxWorkerTests : IAsyncLifetime
         Assert.Equal(OutboxStatus.Pending, row.Status);
         Assert.Equal(1, row.Attempts);
         Assert.Contains("connection", row.LastError, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("receiver:ops/email/1", "STARTTLS")]
+    [InlineData("receiver:ops/email/2", "authentication")]
+    public async Task A_send_the_sender_cannot_classify_fails_its_row_and_never_holds_back_the_rows_behind_it(string email, string why)
+    {
+        // MailKit throws NotSupportedException for a server without STARTTLS (require_tls) or without AUTH. That
+        // exception once escaped the batch: the row kept its attempt count, was claimed again at every lease expiry,
+        // and the webhook queued behind it was never sent.
+        await QueueAsync(email, Message());
+        await QueueAsync("receiver:ops/webhook/0", Message(fingerprint: "99887766554433aa"));
+        for (var i = 0; i < 10 && _receiver.Requests.IsEmpty; i++)
+        {
+            try
+            {
+                await _worker.RunOnceAsync(default);
+            }
+            catch (Exception)
+            {
+                // What ExecuteAsync does with an escaped exception: log it and poll again.
+            }
+            _time.Advance(TimeSpan.FromMinutes(3));
+        }
+
+        Assert.Single(_receiver.Requests);
+        var rows = await _store.ListOutboxAsync(new OutboxQuery());
+        var mail = rows.Single(r => r.Channel == email);
+        Assert.Equal(OutboxStatus.Failed, mail.Status);
+        Assert.Equal(1, mail.Attempts);
+        Assert.Contains(why, mail.LastError, StringComparison.Ordinal);
+        Assert.Contains("not retried", mail.LastError, StringComparison.Ordinal);
+        Assert.DoesNotContain("smtp-s3cret", mail.LastError, StringComparison.Ordinal);
+        Assert.Equal(OutboxStatus.Delivered, rows.Single(r => r.Channel == "receiver:ops/webhook/0").Status);
+        Assert.Empty(_smtp.Messages);
+    }
+
+    [Fact]
+    public async Task A_row_whose_send_throws_unexpectedly_counts_an_attempt_and_the_batch_goes_on()
+    {
+        // An alert without labels (a bug, or a row from another version) throws while the payload is built: no
+        // sender classifies that, so the worker records it as a failed attempt.
+        var broken = Message();
+        await QueueAsync("receiver:ops/webhook/0", broken with { Alerts = [broken.Alerts[0] with { Labels = null! }] });
+        await QueueAsync("receiver:ops/webhook/0", Message(fingerprint: "99887766554433aa"));
+
+        Assert.Equal(2, await _worker.RunOnceAsync(default));
+
+        Assert.Single(_receiver.Requests);
+        var rows = await _store.ListOutboxAsync(new OutboxQuery());
+        var failed = rows.Single(r => r.Status != OutboxStatus.Delivered);
+        Assert.Equal(OutboxStatus.Pending, failed.Status);
+        Assert.Equal(1, failed.Attempts);
+        Assert.StartsWith("unexpected error (ArgumentNullException)", failed.LastError, StringComparison.Ordinal);
     }
 
     [Fact]
