@@ -5,8 +5,8 @@ namespace Vigil.Core.Config;
 /// <code>
 /// notifications:
 ///   external_url: https://vigil.example.com   # links in messages and externalURL in webhook payloads
-///   max_attempts: 10                           # a notification that failed this often is given up (failed)
-///   max_age: 24h                               # ... and so is one still undelivered this long after it was queued
+///   max_age: 24h                               # a notification still undelivered this long after it was queued is given up (failed)
+///   max_attempts: 0                            # optional: also give up after this many failed attempts (0 = no limit; rate-limit answers do not count)
 ///   rate_limit: {per_minute: 60, burst: 10}    # token bucket per receiver integration
 ///   retention: 30d                             # delivered and given-up notifications are deleted this long after they were queued; 0 keeps them
 /// </code>
@@ -18,7 +18,7 @@ public sealed record NotificationsConfig(string ExternalUrl, int MaxAttempts, Ti
     /// <summary>The shortest retention other than 0: the log of what was sent should outlive a working day.</summary>
     public static readonly TimeSpan MinimumRetention = TimeSpan.FromHours(1);
 
-    public static readonly NotificationsConfig Default = new("http://127.0.0.1:8080", 10, TimeSpan.FromHours(24), 60, 10, DefaultRetention);
+    public static readonly NotificationsConfig Default = new("http://127.0.0.1:8080", 0, TimeSpan.FromHours(24), 60, 10, DefaultRetention);
 }
 
 /// <summary>

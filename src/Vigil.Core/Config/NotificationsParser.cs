@@ -26,7 +26,15 @@ internal sealed class NotificationsParser(YamlReader reader)
         }
         if (keys.TryGetValue("max_attempts", out var attempts))
         {
-            result = result with { MaxAttempts = PositiveInt(attempts, "max_attempts") ?? result.MaxAttempts };
+            // 0 (the default) is no limit: max_age decides. Kept so configs that set it still load and mean what they say.
+            if (int.TryParse(reader.String(attempts, "max_attempts"), out var max) && max >= 0)
+            {
+                result = result with { MaxAttempts = max };
+            }
+            else
+            {
+                reader.Error(attempts, "\"max_attempts\" must be 0 (no limit: max_age decides) or a positive integer");
+            }
         }
         if (keys.TryGetValue("max_age", out var age) && reader.Duration(age, "max_age") is { } maxAge)
         {

@@ -113,9 +113,29 @@ public sealed class NotificationSender(TimeProvider time) : IDisposable
                 ? DeliveryResult.Fail(SecretRedactor.Redact($"{status} but the robot refused it: {error}", integration))
                 : DeliveryResult.Ok($"{status} {response.ReasonPhrase}");
         }
-        return status is >= 500 or (int)HttpStatusCode.TooManyRequests or (int)HttpStatusCode.RequestTimeout
-            ? DeliveryResult.Retry(detail)
+        if (status == (int)HttpStatusCode.TooManyRequests)
+        {
+            return DeliveryResult.Throttled(detail, RetryAfter(response));
+        }
+        return status is >= 500 or (int)HttpStatusCode.RequestTimeout
+            ? DeliveryResult.Retry(detail, RetryAfter(response))
             : DeliveryResult.Fail(detail);
+    }
+
+    /// <summary>
+    /// How long the receiver asked to be left alone: <c>Retry-After</c> in seconds or as an HTTP date (RFC 9110
+    /// §10.2.3; sent with 429 and 503), else Feishu/Lark's gateway header <c>x-ogw-ratelimit-reset</c> (seconds).
+    /// </summary>
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        if (response.Headers.RetryAfter is { } header)
+        {
+            return header.Delta ?? header.Date - time.GetUtcNow();
+        }
+        return response.Headers.TryGetValues("x-ogw-ratelimit-reset", out var values)
+            && int.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
     }
 
     /// <summary>DingTalk, Feishu and WeCom answer 200 with an error code in the body (e.g. a bad signature).</summary>

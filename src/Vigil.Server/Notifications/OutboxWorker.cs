@@ -153,24 +153,46 @@ public sealed partial class OutboxWorker(
         return changes;
     }
 
-    /// <summary>A failed attempt: retried with backoff while the policy allows it, else given up.</summary>
+    /// <summary>A failed attempt: retried with backoff while the policy allows it, else given up. A rate-limit
+    /// answer is not counted as an attempt.</summary>
     private void RecordFailure(ChangeSet changes, OutboxRecord row, DeliveryResult result, string target, NotificationsConfig settings, DateTimeOffset now)
     {
-        var attempts = row.Attempts + 1;
-        var next = result.Retryable ? _retry.Next(attempts, row.CreatedAt, now, settings) : null;
-        LogFailed(row.Id, target, attempts, result.Detail, next is not null);
+        var attempts = result.RateLimited ? row.Attempts : row.Attempts + 1;
+        var next = _retry.Next(result, attempts, row.CreatedAt, now, settings);
+        var error = result.RateLimited ? RateLimitedPrefix + result.Detail : result.Detail;
+        var attempt = result.RateLimited ? "rate limited by the receiver" : $"attempt {attempts}";
+        LogFailed(row.Id, target, attempt, result.Detail, next is not null);
         if (next is { } retryAt)
         {
-            changes.OutboxUpdates.Add(new OutboxUpdate(row.Id, OutboxStatus.Pending, attempts, retryAt, result.Detail, null));
-            AddTimeline(changes, row, now, TimelineKind.NotificationFailed,
-                $"Delivery to {target} failed (attempt {attempts}): {result.Detail}; retrying at {retryAt:u}");
+            changes.OutboxUpdates.Add(new OutboxUpdate(row.Id, OutboxStatus.Pending, attempts, retryAt, error, null));
+            if (Noteworthy(row, result, attempts))
+            {
+                AddTimeline(changes, row, now, TimelineKind.NotificationFailed, $"Delivery to {target} failed ({attempt}): {result.Detail}; retrying at {retryAt:u}");
+            }
+            return;
         }
-        else
+        var why = !result.Retryable ? "not retried"
+            : !result.RateLimited && settings.MaxAttempts > 0 && attempts >= settings.MaxAttempts ? $"giving up after {attempts} attempt(s) (max_attempts)"
+            : $"giving up: not delivered within max_age ({PromDuration.Format(settings.MaxAge)}) after {attempts} attempt(s)";
+        Finish(changes, row, OutboxStatus.Failed, attempts, now, error, null);
+        AddTimeline(changes, row, now, TimelineKind.NotificationFailed, $"Delivery to {target} failed ({attempt}): {result.Detail}; {why}");
+    }
+
+    private const string RateLimitedPrefix = "rate limited by the receiver: ";
+
+    /// <summary>
+    /// Whether a failure that will be retried goes on the incident's timeline. Retrying until max_age makes up to ~150
+    /// attempts a day against a receiver that stays down: the timeline gets the 1st, 2nd, 4th, 8th… attempt, and any
+    /// whose error differs from the last one; the log has every one.
+    /// </summary>
+    private static bool Noteworthy(OutboxRecord row, DeliveryResult result, int attempts)
+    {
+        if (result.RateLimited)
         {
-            var why = result.Retryable ? $"giving up after {attempts} attempt(s)" : "not retried";
-            Finish(changes, row, OutboxStatus.Failed, attempts, now, result.Detail, null);
-            AddTimeline(changes, row, now, TimelineKind.NotificationFailed, $"Delivery to {target} failed (attempt {attempts}): {result.Detail}; {why}");
+            // Only the first of a run of rate-limit answers: they come as often as the receiver asks.
+            return row.LastError?.StartsWith(RateLimitedPrefix, StringComparison.Ordinal) != true;
         }
+        return (attempts & (attempts - 1)) == 0 || row.LastError != result.Detail;
     }
 
     private ChangeSet Unexpected(OutboxRecord row, Exception ex)
@@ -223,8 +245,8 @@ public sealed partial class OutboxWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification {Id} delivered to {Target} (attempt {Attempts})")]
     private partial void LogDelivered(long id, string target, int attempts);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id} to {Target} failed (attempt {Attempts}): {Detail}; retry: {Retrying}")]
-    private partial void LogFailed(long id, string target, int attempts, string detail, bool retrying);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id} to {Target} failed ({Attempt}): {Detail}; retry: {Retrying}")]
+    private partial void LogFailed(long id, string target, string attempt, string detail, bool retrying);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Notification {Id} to {Target}: unexpected error while sending, counted as a failed attempt: {Exception}")]
     private partial void LogUnexpected(long id, string target, string exception);

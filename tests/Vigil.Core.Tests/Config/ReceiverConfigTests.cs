@@ -80,6 +80,20 @@ public sealed class ReceiverConfigTests
         Assert.Contains("notifications.retention must be 0", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Max_attempts_is_optional_and_0_means_no_limit()
+    {
+        // max_age is the limit by default; a max_attempts from an older config still loads and still applies.
+        static NotificationsConfig Parse(string yaml) =>
+            ConfigLoader.Parse($"route:\n  receiver: r\nreceivers:\n  - name: r\nnotifications:\n  {yaml}\n", "vigil.yml").Notifications;
+        Assert.Equal((0, TimeSpan.FromHours(24)), (Parse("external_url: http://v").MaxAttempts, Parse("external_url: http://v").MaxAge));
+        Assert.Equal(0, Parse("max_attempts: 0").MaxAttempts);
+        Assert.Equal(10, Parse("max_attempts: 10").MaxAttempts);
+        var ex = Assert.Throws<ConfigException>(() => Parse("max_attempts: -1"));
+        Assert.Contains("vigil.yml:6", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("\"max_attempts\" must be 0 (no limit: max_age decides) or a positive integer", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("webhook_configs: [{send_resolved: true}]", "needs \"url\"")]
     [InlineData("webhook_configs: [{url: ftp://x/y}]", "absolute http or https URL")]

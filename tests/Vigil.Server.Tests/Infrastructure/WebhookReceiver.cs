@@ -17,7 +17,7 @@ namespace Vigil.Server.Tests.Infrastructure;
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ConcurrentQueue<int> _script = new();
+    private readonly ConcurrentQueue<Answer> _script = new();
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
@@ -29,6 +29,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public Func<Task>? BeforeAnswer { get; set; }
 
     public sealed record Received(string Path, string Query, string? Authorization, JsonNode Body);
+
+    /// <summary>A scripted answer: a status, optionally a body (else a chat robot's "ok" for 200) and headers.</summary>
+    public sealed record Answer(int Status, string? Body = null, IReadOnlyDictionary<string, string>? Headers = null);
 
     public static async Task<WebhookReceiver> StartAsync()
     {
@@ -47,8 +50,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
             {
                 await before();
             }
-            var status = receiver._script.TryDequeue(out var next) ? next : 200;
-            return Results.Text(status == 200 ? "{\"errcode\":0,\"code\":0}" : "upstream says no", "application/json", statusCode: status);
+            var answer = receiver._script.TryDequeue(out var next) ? next : new Answer(200);
+            foreach (var (name, value) in answer.Headers ?? new Dictionary<string, string>())
+            {
+                context.Response.Headers[name] = value;
+            }
+            var text = answer.Body ?? (answer.Status == 200 ? "{\"errcode\":0,\"code\":0}" : "upstream says no");
+            return Results.Text(text, "application/json", statusCode: answer.Status);
         });
         await app.StartAsync();
         receiver.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -58,9 +66,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The next requests are answered with these status codes, in order.</summary>
     public void AnswerWith(params int[] statuses)
     {
-        foreach (var status in statuses)
+        AnswerWith(statuses.Select(status => new Answer(status)).ToArray());
+    }
+
+    /// <summary>The next requests get these answers, in order.</summary>
+    public void AnswerWith(params Answer[] answers)
+    {
+        foreach (var answer in answers)
         {
-            _script.Enqueue(status);
+            _script.Enqueue(answer);
         }
     }
 
