@@ -110,12 +110,23 @@ public static class ChatPayloads
         }),
     };
 
+    /// <summary>What ends a message cut to fit a platform's size limit.</summary>
+    internal const string TruncatedMarker = "\n… truncated: the whole incident is in Vigil\n";
+
     /// <summary>DingTalk custom robot: markdown message.</summary>
-    public static JsonObject DingTalk(NotificationMessage m, string externalUrl) => new()
+    public static JsonObject DingTalk(NotificationMessage m, string externalUrl)
     {
-        ["msgtype"] = "markdown",
-        ["markdown"] = new JsonObject { ["title"] = MessageText.Subject(m), ["text"] = Markdown(m, externalUrl) },
-    };
+        var title = MessageText.Subject(m);
+        return new()
+        {
+            ["msgtype"] = "markdown",
+            ["markdown"] = new JsonObject
+            {
+                ["title"] = title.Length > PlatformLimits.DingTalkTitleChars ? title[..(PlatformLimits.DingTalkTitleChars - 1)] + "…" : title,
+                ["text"] = Markdown(m, externalUrl, PlatformLimits.DingTalkMarkdownBytes),
+            },
+        };
+    }
 
     /// <summary>
     /// DingTalk "加签" security: timestamp (ms) and sign = Base64(HMAC-SHA256(secret, timestamp + "\n" + secret)), URL-encoded,
@@ -131,17 +142,18 @@ public static class ChatPayloads
     /// <summary>Feishu/Lark custom bot: text message; with a secret, timestamp (s) and sign = Base64(HMAC-SHA256(timestamp + "\n" + secret, "")).</summary>
     public static JsonObject Feishu(NotificationMessage m, string? secret, DateTimeOffset now, string externalUrl)
     {
-        var body = new JsonObject
-        {
-            ["msg_type"] = "text",
-            ["content"] = new JsonObject { ["text"] = MessageText.Subject(m) + "\n" + MessageText.Body(m, externalUrl) },
-        };
+        var content = new JsonObject { ["text"] = "" };
+        var body = new JsonObject { ["msg_type"] = "text", ["content"] = content };
         if (!string.IsNullOrEmpty(secret))
         {
             var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
             body["timestamp"] = timestamp;
             body["sign"] = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes($"{timestamp}\n{secret}"), Array.Empty<byte>()));
         }
+        // Feishu limits the request body as sent, JSON escapes included (each CJK character is written \uXXXX).
+        var overhead = PlatformLimits.Utf8Bytes(body.ToJsonString()) - 2;
+        content["text"] = PlatformLimits.Fit(MessageText.Subject(m) + "\n" + MessageText.Body(m, externalUrl),
+            PlatformLimits.FeishuBodyBytes - overhead, text => PlatformLimits.Utf8Bytes(JsonValue.Create(text).ToJsonString()), TruncatedMarker);
         return body;
     }
 
@@ -149,10 +161,17 @@ public static class ChatPayloads
     public static JsonObject WeCom(NotificationMessage m, string externalUrl) => new()
     {
         ["msgtype"] = "markdown",
-        ["markdown"] = new JsonObject { ["content"] = Markdown(m, externalUrl) },
+        ["markdown"] = new JsonObject { ["content"] = Markdown(m, externalUrl, PlatformLimits.WeComMarkdownBytes) },
     };
 
-    private static string Markdown(NotificationMessage m, string externalUrl)
+    /// <summary>The markdown message, cut to <paramref name="maxBytes"/> of UTF-8 before its link to Vigil, which is always kept.</summary>
+    private static string Markdown(NotificationMessage m, string externalUrl, int maxBytes)
+    {
+        var link = $"\n[Open in Vigil]({MessageText.IncidentLink(m, externalUrl)})";
+        return PlatformLimits.Fit(MarkdownBody(m, externalUrl), maxBytes - PlatformLimits.Utf8Bytes(link), PlatformLimits.Utf8Bytes, TruncatedMarker) + link;
+    }
+
+    private static string MarkdownBody(NotificationMessage m, string externalUrl)
     {
         var text = new StringBuilder();
         text.Append("### ").Append(MessageText.Subject(m, MarkdownEscaped)).Append("\n\n");
@@ -172,7 +191,6 @@ public static class ChatPayloads
             }
             text.Append('\n');
         }
-        text.Append("\n[Open in Vigil](").Append(MessageText.IncidentLink(m, externalUrl)).Append(')');
         return text.ToString();
     }
 }

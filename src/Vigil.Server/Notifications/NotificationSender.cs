@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -109,9 +108,7 @@ public sealed class NotificationSender(TimeProvider time) : IDisposable
         var detail = SecretRedactor.Redact($"{status} {response.ReasonPhrase}{(body.Length > 0 ? ": " + body : "")}", integration);
         if (response.IsSuccessStatusCode)
         {
-            return RobotError(integration.Kind, body) is { } error
-                ? DeliveryResult.Fail(SecretRedactor.Redact($"{status} but the robot refused it: {error}", integration))
-                : DeliveryResult.Ok($"{status} {response.ReasonPhrase}");
+            return RobotAnswer.Classify(integration.Kind, body, detail) ?? DeliveryResult.Ok($"{status} {response.ReasonPhrase}");
         }
         if (status == (int)HttpStatusCode.TooManyRequests)
         {
@@ -136,25 +133,6 @@ public sealed class NotificationSender(TimeProvider time) : IDisposable
             && int.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             ? TimeSpan.FromSeconds(seconds)
             : null;
-    }
-
-    /// <summary>DingTalk, Feishu and WeCom answer 200 with an error code in the body (e.g. a bad signature).</summary>
-    private static string? RobotError(IntegrationKind kind, string body)
-    {
-        if (kind is not (IntegrationKind.DingTalk or IntegrationKind.Feishu or IntegrationKind.WeCom) || body.Length == 0)
-        {
-            return null;
-        }
-        try
-        {
-            var json = JsonNode.Parse(body) as JsonObject;
-            var code = json?["errcode"] ?? json?["code"] ?? json?["StatusCode"];
-            return code is JsonValue v && v.TryGetValue<long>(out var n) && n != 0 ? body : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     private static async Task<string> ReadSnippetAsync(HttpResponseMessage response, CancellationToken ct)

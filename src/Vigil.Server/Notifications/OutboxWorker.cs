@@ -120,9 +120,10 @@ public sealed partial class OutboxWorker(
             Finish(changes, row, OutboxStatus.Failed, row.Attempts, now, "the receiver or integration is no longer configured", null);
             return changes;
         }
+        var (perMinute, burst) = PlatformLimits.Bucket(integration.Kind, settings.PerMinute, settings.Burst);
         var bucket = _buckets.AddOrUpdate(row.Channel,
-            _ => new TokenBucket(settings.PerMinute, settings.Burst, now),
-            (_, b) => b.PerMinute == settings.PerMinute && b.Burst == settings.Burst ? b : new TokenBucket(settings.PerMinute, settings.Burst, now));
+            _ => new TokenBucket(perMinute, burst, now),
+            (_, b) => b.PerMinute == perMinute && b.Burst == burst ? b : new TokenBucket(perMinute, burst, now));
         if (!bucket.TryTake(now, out var wait))
         {
             // Not an attempt: the row waits for the bucket, its attempt count unchanged.

@@ -190,4 +190,130 @@ public sealed class ChatRobotDeliveryTests : IAsyncLifetime
         Assert.Contains("<strong>Status:</strong>", Markdown.ToHtml(markdowns["dingtalk"], pipeline), StringComparison.Ordinal);
         Assert.Contains("href=\"https://prometheus.example/graph?g0.expr=up\"", Markdown.ToHtml(markdowns["dingtalk"], pipeline), StringComparison.Ordinal);
     }
+
+    private static NotificationMessage Group(int alerts, string summary = "disk full", string title = "DiskFull on db-1") =>
+        new("chat", "firing", "{}:{alertname=\"DiskFull\"}", 42, title, "triggered",
+            new Dictionary<string, string> { ["alertname"] = "DiskFull" },
+            Enumerable.Range(0, alerts).Select(i => new NotifiedAlert("firing",
+                new Dictionary<string, string> { ["alertname"] = "DiskFull", ["instance"] = $"db-{i}" },
+                new Dictionary<string, string> { ["summary"] = summary }, T0, T0.AddHours(1), "", $"00112233aabb{i:x4}")).ToList());
+
+    private async Task QueueAsync(string id, NotificationMessage message)
+    {
+        var changes = new ChangeSet();
+        var channel = OutboxChannels.ForReceiver("chat", id);
+        NotificationOutbox.Enqueue(changes, channel, message, NotificationOutbox.DedupKey(channel, message), _time.GetUtcNow());
+        await _store.ApplyAsync([changes]);
+    }
+
+    [Fact]
+    public void A_large_group_is_cut_to_each_robot_s_size_limit_with_a_visible_marker()
+    {
+        // 300 alerts with a Chinese summary each: ~60 KB of text. Over the limit, every robot refuses it every time.
+        var large = Group(300, string.Concat(Enumerable.Repeat("磁盘已满，请尽快清理。", 6)));
+        const string link = "[Open in Vigil](https://vigil.example.com/#/incidents/42)";
+
+        var wecom = ChatPayloads.WeCom(large, "https://vigil.example.com")["markdown"]!["content"]!.GetValue<string>();
+        Assert.InRange(Encoding.UTF8.GetByteCount(wecom), 3000, 4096);
+        var dingtalk = ChatPayloads.DingTalk(large, "https://vigil.example.com")["markdown"]!["text"]!.GetValue<string>();
+        Assert.InRange(Encoding.UTF8.GetByteCount(dingtalk), 12_000, 16_000);
+        foreach (var markdown in new[] { wecom, dingtalk })
+        {
+            Assert.Contains("… truncated", markdown, StringComparison.Ordinal);
+            Assert.EndsWith(link, markdown, StringComparison.Ordinal); // the way to the rest is never cut
+            Assert.Contains("db-0", markdown, StringComparison.Ordinal);
+            // Cut at a line end: no alert's line is left half-written before the marker.
+            Assert.Matches(@"\n\n… truncated", markdown);
+        }
+
+        var feishu = ChatPayloads.Feishu(large, "lark-secret", T0, "https://vigil.example.com");
+        // The body as sent, JSON escapes included (each CJK character is \uXXXX), is what Feishu limits.
+        Assert.InRange(Encoding.UTF8.GetByteCount(feishu.ToJsonString()), 15_000, 20_000);
+        Assert.Contains("… truncated", feishu["content"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // A small group is sent whole.
+        var small = ChatPayloads.WeCom(Group(2), "https://vigil.example.com")["markdown"]!["content"]!.GetValue<string>();
+        Assert.DoesNotContain("truncated", small, StringComparison.Ordinal);
+        // A huge title does not blow DingTalk's preview either.
+        var title = ChatPayloads.DingTalk(Group(1, title: new string('x', 5000)), "https://vigil.example.com")["markdown"]!["title"]!.GetValue<string>();
+        Assert.Equal(200, title.Length);
+    }
+
+    [Theory]
+    [InlineData("dingtalk/0", "{\"errcode\":130101,\"errmsg\":\"send too fast, exceed 20 times per minute\"}", 600)]
+    [InlineData("wecom/0", "{\"errcode\":45009,\"errmsg\":\"api freq out of limit\"}", 0)]
+    [InlineData("feishu/0", "{\"code\":11232,\"msg\":\"frequency limited\"}", 0)]
+    [InlineData("feishu/0", "{\"code\":9499,\"msg\":\"too many request\"}", 0)]
+    public async Task A_robot_s_too_fast_answer_is_waited_out_not_failed(string id, string answer, int documentedWaitSeconds)
+    {
+        _receiver.AnswerWith(new WebhookReceiver.Answer(200, answer), new WebhookReceiver.Answer(200, answer));
+        await QueueAsync(id, Group(1));
+
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(1, await _worker.RunOnceAsync(default));
+            var waiting = Assert.Single(await _store.ListOutboxAsync(new OutboxQuery()));
+            Assert.Equal((OutboxStatus.Pending, 0), (waiting.Status, waiting.Attempts)); // not an attempt, as a 429
+            Assert.StartsWith("rate limited by the receiver", waiting.LastError, StringComparison.Ordinal);
+            var wait = waiting.NextAttemptAt - _time.GetUtcNow();
+            if (documentedWaitSeconds > 0)
+            {
+                Assert.Equal(TimeSpan.FromSeconds(documentedWaitSeconds), wait); // DingTalk throttles a robot for 10 minutes
+            }
+            else
+            {
+                Assert.InRange(wait, RetryPolicy.RateLimitWait / 2, RetryPolicy.RateLimitWait);
+            }
+            _time.Advance(wait);
+        }
+        Assert.Equal(1, await _worker.RunOnceAsync(default));
+
+        var row = Assert.Single(await _store.ListOutboxAsync(new OutboxQuery()));
+        Assert.Equal((OutboxStatus.Delivered, 1), (row.Status, row.Attempts));
+    }
+
+    [Fact]
+    public async Task A_robot_s_refusal_is_still_permanent()
+    {
+        // 9499 "Bad Request" is Feishu's answer to a malformed or oversized body: the same every time.
+        _receiver.AnswerWith(new WebhookReceiver.Answer(200, "{\"code\":9499,\"msg\":\"Bad Request\",\"data\":{}}"));
+        await QueueAsync("feishu/0", Group(1));
+        await _worker.RunOnceAsync(default);
+        var row = Assert.Single(await _store.ListOutboxAsync(new OutboxQuery()));
+        Assert.Equal((OutboxStatus.Failed, 1), (row.Status, row.Attempts));
+        Assert.StartsWith("the robot refused it: 200 OK", row.LastError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("dingtalk/0", 20)]
+    [InlineData("wecom/0", 20)]
+    [InlineData("feishu/0", 100)]
+    public async Task A_robot_is_never_sent_more_than_its_published_rate_whatever_rate_limit_says(string id, int perMinute)
+    {
+        // The config's rate_limit is the default 60 a minute with a burst of 10: DingTalk and WeCom take 20 a minute
+        // (DingTalk then throttles the robot for 10 minutes), Feishu 100 a minute and 5 a second.
+        var sent = new List<DateTimeOffset>();
+        _receiver.BeforeAnswer = () =>
+        {
+            lock (sent)
+            {
+                sent.Add(_time.GetUtcNow());
+            }
+            return Task.CompletedTask;
+        };
+        for (var i = 0; i < 40; i++)
+        {
+            await QueueAsync(id, Group(1) with { Alerts = [Group(1).Alerts[0] with { Fingerprint = $"ffeeddccbbaa{i:x4}" }] });
+        }
+        for (var second = 0; second < 300 && sent.Count < 40; second++)
+        {
+            await _worker.RunOnceAsync(default);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(40, sent.Count);
+        Assert.All(sent, at => Assert.InRange(sent.Count(other => other >= at && other < at.AddMinutes(1)), 1, perMinute));
+        Assert.All(sent, at => Assert.InRange(sent.Count(other => other >= at && other < at.AddSeconds(1)), 1, 5));
+        Assert.All(await _store.ListOutboxAsync(new OutboxQuery(Limit: 100)), row => Assert.Equal((OutboxStatus.Delivered, 1), (row.Status, row.Attempts)));
+    }
 }
