@@ -76,6 +76,14 @@ public static class ChatPayloads
         return escaped.ToString();
     }
 
+    /// <summary>
+    /// Feishu/Lark text messages read <c>&lt;at user_id="all"&gt;…&lt;/at&gt;</c> as a mention of everyone in the group
+    /// (and <c>&lt;at user_id="ou_…"&gt;</c> of one person), with no escape for a literal tag. So in what the alert's
+    /// sender wrote, &lt; and &gt; become the full-width ＜ and ＞: the text reads the same and no tag can form.
+    /// </summary>
+    internal static string FeishuEscaped(string text) =>
+        text.Replace('<', '\uFF1C').Replace('>', '\uFF1E');
+
     /// <summary>Microsoft Teams (Workflows / Power Automate webhook): an Adaptive Card in a message, as Alertmanager's msteamsv2.</summary>
     public static JsonObject Teams(NotificationMessage m, string externalUrl) => new()
     {
@@ -152,7 +160,7 @@ public static class ChatPayloads
         }
         // Feishu limits the request body as sent, JSON escapes included (each CJK character is written \uXXXX).
         var overhead = PlatformLimits.Utf8Bytes(body.ToJsonString()) - 2;
-        content["text"] = PlatformLimits.Fit(MessageText.Subject(m) + "\n" + MessageText.Body(m, externalUrl),
+        content["text"] = PlatformLimits.Fit(MessageText.Subject(m, FeishuEscaped) + "\n" + MessageText.Body(m, externalUrl, FeishuEscaped),
             PlatformLimits.FeishuBodyBytes - overhead, text => PlatformLimits.Utf8Bytes(JsonValue.Create(text).ToJsonString()), TruncatedMarker);
         return body;
     }

@@ -139,6 +139,29 @@ public sealed class ChatRobotDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Alert_text_cannot_mention_everyone_in_a_feishu_group()
+    {
+        // Feishu reads <at user_id="all"> in a text message as @everyone: a sender could wake a whole group.
+        const string hostile = "<at user_id=\"all\">所有人</at> wake up";
+        var message = new NotificationMessage("chat", "firing", "{}:{alertname=\"DiskFull\"}", 42, "DiskFull " + hostile, "triggered",
+            new Dictionary<string, string> { ["alertname"] = "DiskFull" },
+            [new NotifiedAlert("firing", new Dictionary<string, string> { ["alertname"] = "DiskFull", ["pod"] = hostile },
+                new Dictionary<string, string> { ["summary"] = hostile, [hostile] = "x" }, T0, T0.AddHours(1), "https://prom.example/graph?q=<at>", "00112233aabbccdd")])
+        {
+            Reason = hostile,
+        };
+
+        var text = ChatPayloads.Feishu(message, null, T0, "https://vigil.example.com")["content"]!["text"]!.GetValue<string>();
+
+        Assert.DoesNotContain("<at", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("</at>", text, StringComparison.Ordinal);
+        Assert.DoesNotContain('<', text);
+        // Still readable: the full-width brackets look alike.
+        Assert.Contains("summary: ＜at user_id=\"all\"＞所有人＜/at＞ wake up", text, StringComparison.Ordinal);
+        Assert.Contains("https://vigil.example.com/#/incidents/42", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Alert_text_renders_literally_in_markdown_receivers()
     {
         // Rendered by a real CommonMark processor with GitHub's extensions (autolinks, tables, strikethrough…): what
