@@ -20,13 +20,20 @@ public static class ConfigLoader
     private static readonly string[] IgnoredTopLevelKeys = ["templates", "tracing"];
 
     private static readonly string[] GlobalKeys =
-        ["resolve_timeout", "smtp_from", "smtp_smarthost", "smtp_auth_username", "smtp_auth_password", "smtp_require_tls"];
+    [
+        "resolve_timeout", "smtp_from", "smtp_smarthost", "smtp_auth_username", "smtp_auth_password", "smtp_auth_password_file",
+        "smtp_require_tls", "http_config",
+    ];
 
-    // Notification settings of Alertmanager's global section for integrations Vigil does not send through: accepted, unused.
+    // Settings of Vigil's e-mail without which a send fails: errors until Vigil supports them (ignored, every e-mail
+    // went out without them).
+    private static readonly string[] UnsupportedGlobalKeys = ["smtp_auth_secret", "smtp_auth_secret_file", "smtp_tls_config"];
+
+    // Notification settings of Alertmanager's global section for integrations Vigil does not send through (and the
+    // SMTP greeting and PLAIN identity, which Vigil does its own way): accepted, unused.
     private static readonly string[] IgnoredGlobalKeys =
     [
-        "http_config", "smtp_hello", "smtp_auth_password_file", "smtp_auth_secret", "smtp_auth_secret_file", "smtp_auth_identity", "smtp_require_tls",
-        "smtp_tls_config", "slack_api_url", "slack_api_url_file", "slack_app_token", "slack_app_token_file",
+        "smtp_hello", "smtp_auth_identity", "slack_api_url", "slack_api_url_file", "slack_app_token", "slack_app_token_file",
         "slack_app_url", "victorops_api_key", "victorops_api_key_file", "victorops_api_url", "pagerduty_url",
         "opsgenie_api_key", "opsgenie_api_key_file", "opsgenie_api_url", "wechat_api_url", "wechat_api_secret",
         "wechat_api_corp_id", "telegram_api_url", "telegram_bot_token", "telegram_bot_token_file", "webex_api_url",
@@ -54,10 +61,11 @@ public static class ConfigLoader
             throw new ConfigException(reader.Errors);
         }
         var keys = reader.Keys(map, "the top level of the config", TopLevelKeys, IgnoredTopLevelKeys);
-        var (resolveTimeout, smtp) = ParseGlobal(reader, keys);
+        var http = new HttpConfigParser(reader, fileName);
+        var (resolveTimeout, smtp, globalAuth) = ParseGlobal(reader, http, keys);
         var alerts = new AlertsParser(reader).Parse(keys.GetValueOrDefault("alerts"));
         var (reopenWindow, silenceOnAck) = ParseIncidents(reader, keys);
-        var receivers = new ReceiverParser(reader, smtp).ParseAll(keys.GetValueOrDefault("receivers"));
+        var receivers = new ReceiverParser(reader, smtp, http, globalAuth).ParseAll(keys.GetValueOrDefault("receivers"));
         var notifications = new NotificationsParser(reader).Parse(keys.GetValueOrDefault("notifications"));
         var integrations = new NotificationsParser(reader).ParseIntegrations(keys.GetValueOrDefault("integrations"), fileName);
         var escalation = new EscalationPoliciesParser(reader);
@@ -183,14 +191,15 @@ public static class ConfigLoader
         return message.StartsWith("(Line:", StringComparison.Ordinal) && cut >= 0 ? message[(cut + 3)..] : message;
     }
 
-    private static (TimeSpan ResolveTimeout, SmtpDefaults Smtp) ParseGlobal(YamlReader reader, Dictionary<string, YamlNode> keys)
+    private static (TimeSpan ResolveTimeout, SmtpDefaults Smtp, HttpAuth? Auth) ParseGlobal(YamlReader reader, HttpConfigParser http, Dictionary<string, YamlNode> keys)
     {
         var none = new SmtpDefaults(null, null, null, null, true);
         if (!keys.TryGetValue("global", out var node) || YamlReader.IsNull(node) || reader.Mapping(node, "\"global\"") is not { } map)
         {
-            return (VigilConfig.DefaultResolveTimeout, none);
+            return (VigilConfig.DefaultResolveTimeout, none, null);
         }
-        var global = reader.Keys(map, "\"global\"", GlobalKeys, IgnoredGlobalKeys);
+        http.RejectUnsupported(map, "\"global\"", UnsupportedGlobalKeys);
+        var global = reader.Keys(map, "\"global\"", GlobalKeys, [.. IgnoredGlobalKeys, .. UnsupportedGlobalKeys]);
         var timeout = global.TryGetValue("resolve_timeout", out var t) && reader.Duration(t, "resolve_timeout") is { } value
             ? value
             : VigilConfig.DefaultResolveTimeout;
@@ -200,7 +209,21 @@ public static class ConfigLoader
         {
             reader.Error(fromNode, $"\"smtp_from\" is not a valid e-mail address: \"{from}\"");
         }
-        return (timeout, new SmtpDefaults(Str("smtp_from"), Str("smtp_smarthost"), Str("smtp_auth_username"), Str("smtp_auth_password"), requireTls));
+        SecretSource? password = null;
+        if (global.TryGetValue("smtp_auth_password", out var pwNode) && global.TryGetValue("smtp_auth_password_file", out _))
+        {
+            reader.Error(pwNode, "give \"smtp_auth_password\" or \"smtp_auth_password_file\", not both");
+        }
+        else if (Str("smtp_auth_password") is { } inline)
+        {
+            password = SecretSource.Inline(inline);
+        }
+        else if (global.TryGetValue("smtp_auth_password_file", out var pwFile))
+        {
+            password = http.SecretFile(pwFile, "smtp_auth_password_file");
+        }
+        var auth = global.TryGetValue("http_config", out var httpNode) ? http.Parse(httpNode, "global http_config") : null;
+        return (timeout, new SmtpDefaults(Str("smtp_from"), Str("smtp_smarthost"), Str("smtp_auth_username"), password, requireTls), auth);
     }
 
     private static (TimeSpan ReopenWindow, bool SilenceOnAcknowledge) ParseIncidents(YamlReader reader, Dictionary<string, YamlNode> keys)

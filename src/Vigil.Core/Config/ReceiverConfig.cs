@@ -23,7 +23,7 @@ public enum IntegrationKind
 }
 
 /// <summary>
-/// One entry of a receiver's <c>*_configs</c> list. <see cref="Url"/>, <see cref="BearerToken"/>, <see cref="Secret"/>
+/// One entry of a receiver's <c>*_configs</c> list. <see cref="Url"/>, <see cref="Auth"/>'s credentials, <see cref="Secret"/>
 /// and the SMTP password are secrets: they are never logged, never stored in the outbox (rows name the channel, and the
 /// secret is looked up at send time) and never shown by the API.
 /// </summary>
@@ -32,8 +32,9 @@ public sealed record IntegrationConfig(IntegrationKind Kind, int Index, bool Sen
     /// <summary>Webhook/robot URL (may carry a token in its path or query).</summary>
     public string? Url { get; init; }
 
-    /// <summary><c>http_config.authorization.credentials</c> (or the older <c>bearer_token</c>), sent as <c>Authorization: Bearer</c>.</summary>
-    public string? BearerToken { get; init; }
+    /// <summary><c>http_config</c>'s <c>authorization</c>, <c>bearer_token(_file)</c> or <c>basic_auth</c> (else
+    /// <c>global.http_config</c>'s): sent as the <c>Authorization</c> header, files read at send time.</summary>
+    public HttpAuth? Auth { get; init; }
 
     /// <summary>Signing secret (DingTalk HMAC-SHA256 <c>sign</c>, Feishu/Lark <c>sign</c>).</summary>
     public string? Secret { get; init; }
@@ -57,5 +58,5 @@ public sealed record EmailSettings(
     string SmartHost,
     int Port,
     string? AuthUsername,
-    string? AuthPassword,
+    SecretSource? AuthPassword,
     bool RequireTls);

@@ -8,7 +8,7 @@ namespace Vigil.Core.Config;
 /// email, and Vigil's own dingtalk/feishu/wecom robots) are validated; other Alertmanager integrations
 /// (<c>pagerduty_configs</c>, <c>opsgenie_configs</c>, ...) are accepted so an existing file loads, and unused.
 /// </summary>
-internal sealed class ReceiverParser(YamlReader reader, SmtpDefaults smtp)
+internal sealed class ReceiverParser(YamlReader reader, SmtpDefaults smtp, HttpConfigParser http, HttpAuth? globalAuth)
 {
     private static readonly Dictionary<string, IntegrationKind> Kinds = new(StringComparer.Ordinal)
     {
@@ -21,14 +21,19 @@ internal sealed class ReceiverParser(YamlReader reader, SmtpDefaults smtp)
         ["email_configs"] = IntegrationKind.Email,
     };
 
-    // Alertmanager fields that shape message text through Go templates; Vigil renders its own text, so they load unused.
+    // Alertmanager fields that shape message text through Go templates, or tune what Vigil does its own way (timeout,
+    // the SMTP greeting and PLAIN identity): they load unused.
     private static readonly string[] TemplateKeys =
     [
         "title", "text", "summary", "username", "icon_emoji", "icon_url", "color", "pretext", "footer", "fallback", "fields",
         "actions", "link_names", "short_fields", "mrkdwn_in", "title_link", "callback_id", "image_url", "thumb_url",
-        "timeout", "html", "headers", "hello", "auth_identity", "auth_secret", "auth_secret_file", "tls_config", "url_file",
-        "api_url_file", "webhook_url_file", "auth_password_file", "message",
+        "timeout", "html", "headers", "hello", "auth_identity", "message",
     ];
+
+    // Fields without which a send fails (TLS settings, CRAM-MD5 secrets): errors until Vigil supports them.
+    private static readonly string[] UnsupportedKeys = ["tls_config", "auth_secret", "auth_secret_file"];
+
+    private static readonly string[] UrlFileKeys = ["url_file", "api_url_file", "webhook_url_file"];
 
     public List<ReceiverConfig> ParseAll(YamlNode? node)
     {
@@ -97,10 +102,12 @@ internal sealed class ReceiverParser(YamlReader reader, SmtpDefaults smtp)
             IntegrationKind.MsTeams => ["send_resolved", "webhook_url", "http_config"],
             IntegrationKind.DingTalk or IntegrationKind.Feishu => ["send_resolved", "webhook_url", "secret", "http_config"],
             IntegrationKind.WeCom => ["send_resolved", "webhook_url", "http_config"],
-            IntegrationKind.Email => ["send_resolved", "to", "from", "smarthost", "auth_username", "auth_password", "require_tls"],
+            IntegrationKind.Email => ["send_resolved", "to", "from", "smarthost", "auth_username", "auth_password", "auth_password_file", "require_tls"],
             _ => [],
         };
-        var keys = reader.Keys(map, section, known, TemplateKeys);
+        http.RejectUnsupported(map, section, UnsupportedKeys);
+        http.RejectUnsupported(map, section, UrlFileKeys, "write the URL itself (url, api_url or webhook_url)");
+        var keys = reader.Keys(map, section, known, [.. TemplateKeys, .. UnsupportedKeys, .. UrlFileKeys]);
         // Alertmanager's defaults: webhook and msteams send resolved notifications, slack and email do not.
         var sendResolved = kind is IntegrationKind.Webhook or IntegrationKind.MsTeams or IntegrationKind.DingTalk
             or IntegrationKind.Feishu or IntegrationKind.WeCom;
@@ -110,7 +117,8 @@ internal sealed class ReceiverParser(YamlReader reader, SmtpDefaults smtp)
         }
         var config = new IntegrationConfig(kind, index, sendResolved)
         {
-            BearerToken = keys.TryGetValue("http_config", out var http) ? ParseBearer(http) : null,
+            // An integration's own http_config replaces global.http_config, as in Alertmanager.
+            Auth = keys.TryGetValue("http_config", out var httpNode) ? http.Parse(httpNode, $"{section} http_config") : globalAuth,
             Secret = keys.TryGetValue("secret", out var secret) ? reader.String(secret, "secret") : null,
             SlackChannel = keys.TryGetValue("channel", out var channel) ? reader.String(channel, "channel") : null,
         };
@@ -145,37 +153,25 @@ internal sealed class ReceiverParser(YamlReader reader, SmtpDefaults smtp)
         return config with { Url = url, MaxAlerts = maxAlerts };
     }
 
-    private string? ParseBearer(YamlNode node)
-    {
-        if (reader.Mapping(node, "http_config") is not { } map)
-        {
-            return null;
-        }
-        var keys = reader.Keys(map, "http_config", ["authorization", "bearer_token"],
-            ["tls_config", "proxy_url", "follow_redirects", "enable_http2", "basic_auth", "oauth2", "bearer_token_file"]);
-        if (keys.TryGetValue("bearer_token", out var legacy))
-        {
-            return reader.String(legacy, "bearer_token");
-        }
-        if (!keys.TryGetValue("authorization", out var auth) || reader.Mapping(auth, "authorization") is not { } authMap)
-        {
-            return null;
-        }
-        var authKeys = reader.Keys(authMap, "authorization", ["type", "credentials"], ["credentials_file"]);
-        if (authKeys.TryGetValue("type", out var type) && reader.String(type, "type") is { } t && !t.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
-        {
-            reader.Error(type, "only authorization type \"Bearer\" is supported");
-        }
-        return authKeys.TryGetValue("credentials", out var credentials) ? reader.String(credentials, "credentials") : null;
-    }
-
     private EmailSettings? ParseEmail(YamlMappingNode map, Dictionary<string, YamlNode> keys)
     {
         var to = keys.TryGetValue("to", out var toNode) ? reader.String(toNode, "to") : null;
         var from = keys.TryGetValue("from", out var fromNode) ? reader.String(fromNode, "from") : smtp.From;
         var smarthost = keys.TryGetValue("smarthost", out var hostNode) ? reader.String(hostNode, "smarthost") : smtp.SmartHost;
         var user = keys.TryGetValue("auth_username", out var userNode) ? reader.String(userNode, "auth_username") : smtp.AuthUsername;
-        var password = keys.TryGetValue("auth_password", out var pwNode) ? reader.String(pwNode, "auth_password") : smtp.AuthPassword;
+        var password = smtp.AuthPassword;
+        if (keys.TryGetValue("auth_password", out var pwNode) && keys.ContainsKey("auth_password_file"))
+        {
+            reader.Error(pwNode, "give \"auth_password\" or \"auth_password_file\", not both");
+        }
+        else if (pwNode is not null)
+        {
+            password = reader.String(pwNode, "auth_password") is { } inline ? SecretSource.Inline(inline) : null;
+        }
+        else if (keys.TryGetValue("auth_password_file", out var pwFile))
+        {
+            password = http.SecretFile(pwFile, "auth_password_file");
+        }
         var requireTls = keys.TryGetValue("require_tls", out var tlsNode) ? reader.Bool(tlsNode, "require_tls") ?? true : smtp.RequireTls;
         var recipients = (to ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (recipients.Length == 0)
@@ -214,4 +210,4 @@ internal sealed class ReceiverParser(YamlReader reader, SmtpDefaults smtp)
 }
 
 /// <summary>Alertmanager's <c>global.smtp_*</c> settings, the defaults of every <c>email_configs</c> entry.</summary>
-public sealed record SmtpDefaults(string? From, string? SmartHost, string? AuthUsername, string? AuthPassword, bool RequireTls);
+public sealed record SmtpDefaults(string? From, string? SmartHost, string? AuthUsername, SecretSource? AuthPassword, bool RequireTls);

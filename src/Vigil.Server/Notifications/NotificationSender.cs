@@ -41,6 +41,11 @@ public sealed class NotificationSender(TimeProvider time) : IDisposable
         {
             return DeliveryResult.Retry($"timed out after {SendTimeout.TotalSeconds:0}s");
         }
+        catch (SecretFileException ex)
+        {
+            // Retried: a secret file is often replaced by a rotation (a Kubernetes secret, Vault agent) and back soon.
+            return DeliveryResult.Retry(SecretRedactor.Redact(ex.Message, integration));
+        }
         catch (HttpRequestException ex)
         {
             return DeliveryResult.Retry("connection failed: " + SecretRedactor.Redact(ex.Message, integration));
@@ -98,10 +103,14 @@ public sealed class NotificationSender(TimeProvider time) : IDisposable
         }
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Vigil", "1.0"));
-        if (!string.IsNullOrEmpty(integration.BearerToken))
+        request.Headers.Authorization = integration.Auth switch
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", integration.BearerToken);
-        }
+            // Files are read now, at each send: a rotated token is used without a reload.
+            HeaderAuth header => new AuthenticationHeaderValue(header.Scheme, header.Credentials.Read()),
+            BasicAuth basic => new AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{basic.Username}:{basic.Password?.Read()}"))),
+            _ => null,
+        };
         using var response = await _http.SendAsync(request, ct);
         var body = await ReadSnippetAsync(response, ct);
         var status = (int)response.StatusCode;
@@ -164,7 +173,7 @@ public sealed class NotificationSender(TimeProvider time) : IDisposable
         await smtp.ConnectAsync(email.SmartHost, email.Port, security, ct);
         if (!string.IsNullOrEmpty(email.AuthUsername))
         {
-            await smtp.AuthenticateAsync(email.AuthUsername, email.AuthPassword ?? "", ct);
+            await smtp.AuthenticateAsync(email.AuthUsername, email.AuthPassword?.Read() ?? "", ct);
         }
         var reply = await smtp.SendAsync(mime, ct);
         await smtp.DisconnectAsync(true, ct);

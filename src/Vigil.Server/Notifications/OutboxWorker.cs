@@ -39,6 +39,7 @@ public sealed partial class OutboxWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        WarnAboutReceiversThatGoNowhere(config.Current);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -93,6 +94,19 @@ public sealed partial class OutboxWorker(
             await store.ApplyAsync([changes], ct);
         }
         return rows.Count;
+    }
+
+    /// <summary>
+    /// A receiver whose integrations are all kinds Vigil does not send through (<c>pagerduty_configs</c>,
+    /// <c>opsgenie_configs</c>, …) loads, so an existing alertmanager.yml works, but its pages go nowhere: said once
+    /// at start. A receiver with no integrations at all is the usual way to drop alerts and is left alone.
+    /// </summary>
+    private void WarnAboutReceiversThatGoNowhere(VigilConfig current)
+    {
+        foreach (var receiver in current.Receivers.Where(r => r.Channels.Count == 0 && r.Integrations.Count > 0))
+        {
+            LogReceiverGoesNowhere(receiver.Name, string.Join(", ", receiver.Integrations));
+        }
     }
 
     private async Task ReleaseAsync(IReadOnlyList<OutboxRecord> rows, int from)
@@ -251,6 +265,9 @@ public sealed partial class OutboxWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Notification {Id} to {Target}: unexpected error while sending, counted as a failed attempt: {Exception}")]
     private partial void LogUnexpected(long id, string target, string exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Receiver {Receiver} has only integrations Vigil does not send through ({Integrations}): its notifications go nowhere")]
+    private partial void LogReceiverGoesNowhere(string receiver, string integrations);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slow receivers used up the outbox claim; {Count} notification(s) released to be claimed again")]
     private partial void LogReleased(int count);

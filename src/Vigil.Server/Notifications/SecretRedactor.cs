@@ -3,7 +3,7 @@ using Vigil.Core.Config;
 namespace Vigil.Server.Notifications;
 
 /// <summary>
-/// Removes an integration's secrets (URL with its token, path and query, bearer token, signing secret, SMTP password)
+/// Removes an integration's secrets (URL with its token, path and query, HTTP credentials, signing secret, SMTP password)
 /// from any text before it is logged or stored as a delivery error: exception messages of HTTP and SMTP clients can
 /// quote the URL or the server's reply.
 /// </summary>
@@ -41,15 +41,22 @@ internal static class SecretRedactor
                 }
             }
         }
-        if (integration.BearerToken is { } token)
+        // File secrets are read again: what is in the file now is what was sent.
+        var credentials = integration.Auth switch
         {
-            yield return token;
+            HeaderAuth header => header.Credentials.TryRead(),
+            BasicAuth basic => basic.Password?.TryRead(),
+            _ => null,
+        };
+        if (credentials is not null)
+        {
+            yield return credentials;
         }
         if (integration.Secret is { } secret)
         {
             yield return secret;
         }
-        if (integration.Email?.AuthPassword is { } password)
+        if (integration.Email?.AuthPassword?.TryRead() is { } password)
         {
             yield return password;
         }

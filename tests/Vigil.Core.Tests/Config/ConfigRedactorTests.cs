@@ -17,23 +17,16 @@ public sealed class ConfigRedactorTests
           rocketchat_token_id: rc-token-id-2
           rocketchat_token_id_file: /etc/vigil/rocketchat_id
           opsgenie_api_url: https://og-user:og-pass-3@api.opsgenie.com/
-          http_config:
-            proxy_url: http://proxy-user:proxy-pass-4@proxy.example.com:3128
-            oauth2:
-              client_id: vigil-client
-              client_secret: oauth-secret-5
-              token_url: https://auth.example.com/token
-            tls_config:
-              key: inline-private-key-6
-              key_file: /etc/vigil/tls.key
         route:
           receiver: ops
           group_by: [alertname, cluster]
           group_wait: 31s
         receivers:
+          # OAuth 2, proxies and TLS settings are errors in the integrations Vigil sends through (and in
+          # global.http_config, their default), so they are shown here in ones it does not.
           - name: ops
-            webhook_configs:
-              - url: https://hooks.example.com/hook-path-7
+            discord_configs:
+              - webhook_url: https://hooks.example.com/hook-path-7
                 http_config:
                   oauth2:
                     client_id: hook-client
@@ -41,6 +34,16 @@ public sealed class ConfigRedactorTests
                     client_secret_file: /etc/vigil/oauth_secret
                   proxy_url: http://proxy-user:proxy-pass-9@proxy.example.com:3128
           - name: chat
+            opsgenie_configs:
+              - http_config:
+                  proxy_url: http://proxy-user:proxy-pass-4@proxy.example.com:3128
+                  oauth2:
+                    client_id: vigil-client
+                    client_secret: oauth-secret-5
+                    token_url: https://auth.example.com/token
+                  tls_config:
+                    key: inline-private-key-6
+                    key_file: /etc/vigil/tls.key
             telegram_configs:
               - bot_token: 123456:telegram-bot-token-10
                 chat_id: -1001234

@@ -53,11 +53,11 @@ public sealed class ReceiverConfigTests
         var webhook = channels[0];
         Assert.True(webhook.SendResolved);
         Assert.Equal(5, webhook.MaxAlerts);
-        Assert.Equal("bearer-xyz", webhook.BearerToken);
+        Assert.Equal(new HeaderAuth("Bearer", SecretSource.Inline("bearer-xyz")), webhook.Auth);
         Assert.False(channels[1].SendResolved);
         var email = channels[2].Email!;
         Assert.Equal(["a@example.com", "b@example.com"], email.To);
-        Assert.Equal(("mail.example.com", 587, "vigil@example.com", "smtp-pw-123", true), (email.SmartHost, email.Port, email.From, email.AuthPassword, email.RequireTls));
+        Assert.Equal(("mail.example.com", 587, "vigil@example.com", SecretSource.Inline("smtp-pw-123"), true), (email.SmartHost, email.Port, email.From, email.AuthPassword, email.RequireTls));
         Assert.Equal("SECdingtalk", channels[3].Secret);
         Assert.Equal("https://vigil.example.com", config.Notifications.ExternalUrl);
         Assert.Equal((3, 6, 2), (config.Notifications.MaxAttempts, config.Notifications.PerMinute, config.Notifications.Burst));

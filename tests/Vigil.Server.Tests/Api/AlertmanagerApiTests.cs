@@ -132,20 +132,23 @@ public abstract class AlertmanagerApiTests(Backend backend) : IAsyncLifetime
             global:
               slack_app_token: xoxb-app-token-1
               rocketchat_token_id: rc-token-id-2
-              http_config:
-                proxy_url: http://proxy-user:proxy-pass-3@proxy.example.com:3128
-                oauth2: {client_id: vigil, client_secret: oauth-secret-4, token_url: https://auth.example.com/token}
             route:
               receiver: chat
               group_by: [alertname]
               group_interval: 4m
             receivers:
               - name: chat
-                telegram_configs: [{bot_token: telegram-bot-token-5, chat_id: 42}]
+                # OAuth 2 and proxies are errors where Vigil sends (and in global.http_config): here where it does not.
+                telegram_configs:
+                  - bot_token: telegram-bot-token-5
+                    chat_id: 42
+                    http_config:
+                      proxy_url: http://proxy-user:proxy-pass-3@proxy.example.com:3128
+                      oauth2: {client_id: vigil, client_secret: oauth-secret-4, token_url: https://auth.example.com/token}
                 pushover_configs: [{user_key: pushover-user-key-6, token: pushover-token-7}]
                 sns_configs: [{topic_arn: arn:aws:sns:eu-west-1:1:a, sigv4: {secret_key: aws-secret-key-8}}]
-                webhook_configs:
-                  - url: https://hooks.example.com/hook-path-9
+                discord_configs:
+                  - webhook_url: https://hooks.example.com/hook-path-9
                     http_config: {oauth2: {client_id: hook, client_secret: oauth-secret-10, token_url: https://auth.example.com/t}}
             """;
         await using var vigil = await RunningVigil.StartAsync(backend, config);
