@@ -164,6 +164,27 @@ public abstract partial class StoreContract
         NotificationOutbox.Enqueue(changes, channel, message, NotificationOutbox.DedupKey(channel, message, $"{message.IncidentId}"), at);
 
     [Fact]
+    public async Task An_outcome_is_written_only_while_its_claim_still_holds_the_row()
+    {
+        await Apply(Changes(c =>
+        {
+            var m = Message(1);
+            NotificationOutbox.Enqueue(c, "receiver:ops/webhook/0", m, NotificationOutbox.DedupKey("receiver:ops/webhook/0", m), T0);
+        }));
+        var slow = Assert.Single(await Store.ClaimOutboxAsync(T0, T0.AddMinutes(2), 10));
+        // The slow worker's lease runs out; another claims the row and delivers it.
+        var other = Assert.Single(await Store.ClaimOutboxAsync(T0.AddMinutes(3), T0.AddMinutes(5), 10));
+        await Apply(Changes(c => c.OutboxUpdates.Add(new OutboxUpdate(other.Id, OutboxStatus.Delivered, 1, T0.AddMinutes(3), null, T0.AddMinutes(3), T0.AddMinutes(5)))));
+
+        // The slow worker's late outcome ("503, retry") must not undo the delivery: that would page again.
+        await Apply(Changes(c => c.OutboxUpdates.Add(new OutboxUpdate(slow.Id, OutboxStatus.Pending, 1, T0.AddMinutes(4), "503 Service Unavailable", null, T0.AddMinutes(2)))));
+
+        var row = Assert.Single(await Store.ListOutboxAsync(new OutboxQuery()));
+        Assert.Equal((OutboxStatus.Delivered, (string?)null, T0.AddMinutes(3)), (row.Status, row.LastError, row.SentAt));
+        Assert.Empty(await Store.ClaimOutboxAsync(T0.AddMinutes(10), T0.AddMinutes(12), 10));
+    }
+
+    [Fact]
     public async Task Change_events_are_appended_and_listed_newest_first()
     {
         await Apply(Changes(c =>

@@ -34,8 +34,14 @@ public sealed record OutboxRecord(
     DateTimeOffset CreatedAt,
     DateTimeOffset? SentAt);
 
-/// <summary>The outcome of one delivery attempt, written back to the row (and its lease released).</summary>
-public sealed record OutboxUpdate(long Id, OutboxStatus Status, int Attempts, DateTimeOffset NextAttemptAt, string? LastError, DateTimeOffset? SentAt);
+/// <summary>
+/// The outcome of one delivery attempt, written back to the row (and its lease released). With
+/// <paramref name="ClaimedUntil"/>, the lease it was made under, it is written only while the row still holds that
+/// lease: a worker whose lease ran out (and whose row another worker claimed and maybe delivered) must not overwrite
+/// that one's outcome. Null writes it whatever the lease.
+/// </summary>
+public sealed record OutboxUpdate(long Id, OutboxStatus Status, int Attempts, DateTimeOffset NextAttemptAt, string? LastError, DateTimeOffset? SentAt,
+    DateTimeOffset? ClaimedUntil = null);
 
 /// <summary>Filter for the notification log, newest first.</summary>
 /// <param name="ChannelPrefix">Only channels starting with this, e.g. <see cref="OutboxChannels.ReceiverPrefix"/>.</param>

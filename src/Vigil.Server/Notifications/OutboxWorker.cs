@@ -69,7 +69,8 @@ public sealed partial class OutboxWorker(
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var claimedUntil = now + Lease;
+        // Whole milliseconds: the lease is compared when the outcome is written, and PostgreSQL keeps microseconds.
+        var claimedUntil = new DateTimeOffset((now + Lease).UtcTicks / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
         var rows = await store.ClaimOutboxAsync(now, claimedUntil, BatchSize, ct);
         for (var i = 0; i < rows.Count; i++)
         {
@@ -77,7 +78,7 @@ public sealed partial class OutboxWorker(
             {
                 // Slow receivers used up the claim: past it another replica may claim these rows too, and a send
                 // started now could finish after that — the same page twice. They are released for the next claim.
-                await ReleaseAsync(rows, i);
+                await ReleaseAsync(rows, i, claimedUntil);
                 break;
             }
             ChangeSet changes;
@@ -91,7 +92,7 @@ public sealed partial class OutboxWorker(
                 // be claimed again at every lease expiry and hold back every row behind it. It counts as a failed attempt.
                 changes = Unexpected(rows[i], ex);
             }
-            await store.ApplyAsync([changes], ct);
+            await store.ApplyAsync([UnderLease(changes, claimedUntil)], ct);
         }
         return rows.Count;
     }
@@ -109,13 +110,23 @@ public sealed partial class OutboxWorker(
         }
     }
 
-    private async Task ReleaseAsync(IReadOnlyList<OutboxRecord> rows, int from)
+    /// <summary>The outcome is written only while this claim still holds the row (see <see cref="OutboxUpdate"/>).</summary>
+    private static ChangeSet UnderLease(ChangeSet changes, DateTimeOffset claimedUntil)
+    {
+        for (var i = 0; i < changes.OutboxUpdates.Count; i++)
+        {
+            changes.OutboxUpdates[i] = changes.OutboxUpdates[i] with { ClaimedUntil = claimedUntil };
+        }
+        return changes;
+    }
+
+    private async Task ReleaseAsync(IReadOnlyList<OutboxRecord> rows, int from, DateTimeOffset claimedUntil)
     {
         var changes = new ChangeSet();
         for (var i = from; i < rows.Count; i++)
         {
             var row = rows[i];
-            changes.OutboxUpdates.Add(new OutboxUpdate(row.Id, row.Status, row.Attempts, row.NextAttemptAt, row.LastError, row.SentAt));
+            changes.OutboxUpdates.Add(new OutboxUpdate(row.Id, row.Status, row.Attempts, row.NextAttemptAt, row.LastError, row.SentAt, claimedUntil));
         }
         LogReleased(rows.Count - from);
         await store.ApplyAsync([changes], CancellationToken.None);

@@ -558,15 +558,17 @@ internal static class PostgresWriter
             Add(batch,
                 """
                 UPDATE outbox o SET status = u.s, attempts = u.a, next_attempt_at = u.n, last_error = u.e, sent_at = u.t, lease_until = NULL
-                FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::timestamptz[], $5::text[], $6::timestamptz[]) AS u(id, s, a, n, e, t)
-                WHERE o.id = u.id
+                FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::timestamptz[], $5::text[], $6::timestamptz[], $7::timestamptz[])
+                    AS u(id, s, a, n, e, t, l)
+                WHERE o.id = u.id AND (u.l IS NULL OR o.lease_until = u.l)
                 """,
                 rows.Select(u => u.Id).ToArray(),
                 rows.Select(u => EnumNames<OutboxStatus>.Name(u.Status)).ToArray(),
                 rows.Select(u => u.Attempts).ToArray(),
                 rows.Select(u => Utc(u.NextAttemptAt)).ToArray(),
                 rows.Select(u => u.LastError).ToArray(),
-                rows.Select(u => Utc(u.SentAt)).ToArray());
+                rows.Select(u => Utc(u.SentAt)).ToArray(),
+                rows.Select(u => Utc(u.ClaimedUntil)).ToArray());
         }
         if (net.ChangeEvents.Count > 0)
         {

@@ -250,7 +250,7 @@ internal sealed class SqliteWriter : IDisposable
             """
             UPDATE outbox SET status = @status, attempts = @attempts, next_attempt_at = @next_attempt_at, last_error = @last_error,
                               sent_at = @sent_at, lease_until = NULL
-            WHERE id = @id
+            WHERE id = @id AND (@claimed_until IS NULL OR lease_until = @claimed_until)
             """);
         _appendChangeEvent = new(connection,
             """
@@ -420,7 +420,7 @@ internal sealed class SqliteWriter : IDisposable
         foreach (var u in net.OutboxUpdates.Values)
         {
             _updateOutbox.Run(tx, EnumNames<OutboxStatus>.Name(u.Status), u.Attempts, SqliteTime.ToTicks(u.NextAttemptAt),
-                (object?)u.LastError ?? DBNull.Value, SqliteTime.ToTicks(u.SentAt), u.Id);
+                (object?)u.LastError ?? DBNull.Value, SqliteTime.ToTicks(u.SentAt), u.Id, SqliteTime.ToTicks(u.ClaimedUntil));
         }
         foreach (var c in net.ChangeEvents)
         {
