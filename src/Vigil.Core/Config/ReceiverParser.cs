@@ -21,6 +21,14 @@ internal sealed class ReceiverParser(YamlReader reader, SmtpDefaults smtp, HttpC
         ["email_configs"] = IntegrationKind.Email,
     };
 
+    // Alertmanager's other integrations: accepted so an existing file loads, unused (a warning at start says so).
+    private static readonly HashSet<string> OtherAlertmanagerIntegrations = new(StringComparer.Ordinal)
+    {
+        "pagerduty_configs", "opsgenie_configs", "pushover_configs", "victorops_configs", "wechat_configs", "telegram_configs",
+        "sns_configs", "webex_configs", "discord_configs", "msteamsv2_configs", "jira_configs", "rocketchat_configs",
+        "incidentio_configs", "mattermost_configs",
+    };
+
     // Alertmanager fields that shape message text through Go templates, or tune what Vigil does its own way (timeout,
     // the SMTP greeting and PLAIN identity): they load unused.
     private static readonly string[] TemplateKeys =
@@ -58,6 +66,12 @@ internal sealed class ReceiverParser(YamlReader reader, SmtpDefaults smtp, HttpC
                 if (key == "name")
                 {
                     name = reader.String(value, "name");
+                }
+                else if (key is not null && !Kinds.ContainsKey(key) && !OtherAlertmanagerIntegrations.Contains(key))
+                {
+                    // A typo ("webhook_config") loaded as an unknown integration: the receiver then sent nothing.
+                    reader.Error(keyNode, $"unknown key \"{key}\" in a receiver; a receiver has a name and integrations such as "
+                        + "webhook_configs, slack_configs, email_configs, msteams_configs, dingtalk_configs, feishu_configs, wecom_configs");
                 }
                 else if (key is not null)
                 {

@@ -149,4 +149,16 @@ public sealed class ReceiverConfigTests
         Assert.Contains("max_alerts: 5", redacted, StringComparison.Ordinal);
         Assert.Contains("external_url: https://vigil.example.com/", redacted, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_misspelt_integration_key_is_an_error_and_other_alertmanager_integrations_load()
+    {
+        // "webhook_config" (no s) loaded as an unknown integration: the receiver had no channel and sent nothing.
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(
+            "route:\n  receiver: r\nreceivers:\n  - name: r\n    webhook_config:\n      - url: http://hooks.test/a\n", "bad.yml"));
+        Assert.Contains("bad.yml:5:5: unknown key \"webhook_config\" in a receiver", ex.Message, StringComparison.Ordinal);
+
+        var config = ConfigLoader.Parse("route:\n  receiver: r\nreceivers:\n  - name: r\n    pagerduty_configs:\n      - routing_key: abc\n", "ok.yml");
+        Assert.Equal(["pagerduty_configs"], config.Receivers[0].Integrations);
+    }
 }
