@@ -239,10 +239,11 @@ public sealed class MetricsCommandTests : IDisposable
         Assert.Contains("9999-12-31 00:00:00Z", result.Out, StringComparison.Ordinal);
         Assert.Contains("not expected to be reached within ~1 day (the forecast stops at the end of year 9999).", result.Out, StringComparison.Ordinal);
 
-        // Epoch seconds ten years apart, the last in 2020: 10,000 years of forecast cannot be dated either.
+        // Samples ten years apart, the last in 9800: 290 years of forecast (durations end at ~292y, as in Prometheus)
+        // cannot all be dated either.
         var decade = Path.Combine(_dir, "decade.csv");
-        File.WriteAllText(decade, "timestamp,value\n946684800,1\n1262304000,2\n1577836800,3\n");
-        var far = await new Cli().RunAsync("metrics", "forecast", decade, "--horizon", "10000y");
+        File.WriteAllText(decade, "timestamp,value\n9780-01-01 00:00:00,1\n9790-01-01 00:00:00,2\n9800-01-01 00:00:00,3\n");
+        var far = await new Cli().RunAsync("metrics", "forecast", decade, "--horizon", "290y");
         Assert.Equal(0, far.ExitCode);
         Assert.Contains("the forecast is capped at the end of year 9999", far.Out, StringComparison.Ordinal);
 

@@ -271,7 +271,8 @@ public sealed class OutboxWorkerTests : IAsyncLifetime
         // sender classifies that, so the worker records it as a failed attempt.
         var broken = Message();
         await QueueAsync("receiver:ops/webhook/0", broken with { Alerts = [broken.Alerts[0] with { Labels = null! }] });
-        await QueueAsync("receiver:ops/webhook/0", Message(fingerprint: "99887766554433aa"));
+        // Another incident: rows of one incident and channel go one at a time, in order (decision 012).
+        await QueueAsync("receiver:ops/webhook/0", Message(fingerprint: "99887766554433aa", incident: 43));
 
         Assert.Equal(2, await _worker.RunOnceAsync(default));
 
