@@ -71,7 +71,7 @@ internal sealed class RouteParser(YamlReader reader, IReadOnlyDictionary<string,
             ReceiverReferences.Add((name, receiverNode));
         }
         var (groupBy, groupByAll) = (parent.GroupBy, parent.GroupByAll);
-        if (keys.TryGetValue("group_by", out var groupByNode) && reader.StringList(groupByNode, "group_by") is { } labels)
+        if (keys.TryGetValue("group_by", out var groupByNode) && reader.LabelNameList(groupByNode, "group_by", allowGroupByAll: true) is { } labels)
         {
             (groupBy, groupByAll) = ParseGroupBy(labels, groupByNode);
         }

@@ -155,15 +155,10 @@ internal sealed partial class YamlReader(string file)
 
     /// <summary>
     /// A list of strings (<c>slos.files</c>, <c>round_robin</c>). A null entry (<c>~</c>, <c>null</c>, nothing) is an
-    /// error rather than the text "~". <c>group_by</c> is read as label names (<see cref="LabelNameList"/>): the route
-    /// parser asks for it through this method.
+    /// error rather than the text "~". Lists of label names are read with <see cref="LabelNameList"/>.
     /// </summary>
     public List<string>? StringList(YamlNode node, string key)
     {
-        if (key == "group_by")
-        {
-            return LabelNameList(node, key, allowGroupByAll: true);
-        }
         if (Sequence(node, key) is not { } sequence)
         {
             return null;
