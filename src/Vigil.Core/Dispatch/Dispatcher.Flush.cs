@@ -96,14 +96,6 @@ public sealed partial class Dispatcher
             }
         }
 
-        var stateChanged = !group.Persisted || entries.Count > 0;
-        if (updated is not null && !ReferenceEquals(updated, incident))
-        {
-            _incidents[updated.Id] = updated;
-            changes.Incidents.Add(updated);
-            AddNewMembers(incident?.Id == updated.Id ? incident.Alerts : [], updated, group, changes);
-            stateChanged = true;
-        }
         if (updated is not null && updated.Status != IncidentStatus.Resolved && updated.Receiver != group.Route.Receiver)
         {
             // The route's receiver changed (a reload renamed it or pointed the route elsewhere): an open incident pages
@@ -111,9 +103,13 @@ public sealed partial class Dispatcher
             changes.Timeline.Add(new TimelineEntry(updated.Id, now, TimelineKind.Note, IncidentLifecycle.SystemActor,
                 $"Receiver is now {group.Route.Receiver} (was {updated.Receiver}): the route changed in a configuration reload"));
             updated = updated with { Receiver = group.Route.Receiver, UpdatedAt = now };
+        }
+        var stateChanged = !group.Persisted || entries.Count > 0;
+        if (updated is not null && !ReferenceEquals(updated, incident))
+        {
             _incidents[updated.Id] = updated;
-            changes.Incidents.RemoveAll(i => i.Id == updated.Id);
             changes.Incidents.Add(updated);
+            AddNewMembers(incident?.Id == updated.Id ? incident.Alerts : [], updated, group, changes);
             stateChanged = true;
         }
         Incident? notified = null;

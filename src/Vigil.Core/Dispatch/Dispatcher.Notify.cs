@@ -10,29 +10,25 @@ namespace Vigil.Core.Dispatch;
 public sealed partial class Dispatcher
 {
     /// <summary>
-    /// Queues one outbox row per integration of the group's receiver, in the flush's own change set, so the
-    /// notification commits with the incident change that caused it (or not at all); true when any was queued.
-    /// An acknowledged incident is not paged again while it fires (someone is on it, PagerDuty's semantics); its
-    /// resolution still is, to integrations with <c>send_resolved</c>.
+    /// The page this flush owes the group's receiver: one outbox row per integration, for the caller to add to the
+    /// flush's own change set, so the notification commits with the incident change that caused it (or not at all);
+    /// empty when there is nothing to send. An acknowledged incident is not paged again while it fires (someone is on
+    /// it, PagerDuty's semantics); its resolution still is, to integrations with <c>send_resolved</c>.
     /// </summary>
     /// <param name="entries">What the flush recorded: a flush that only saw alerts resolve while the incident stays open
     /// is news only to integrations with <c>send_resolved</c> (Alertmanager's rule: the firing set did not grow).</param>
-    /// <param name="due">The group's tick this flush ran for; see <see cref="Enqueue"/>.</param>
-    private bool QueueNotifications(GroupFlush flush, Incident incident, List<TimelineEntry> entries, DateTimeOffset due, DateTimeOffset now, ChangeSet changes)
+    /// <param name="due">The group's tick this flush ran for; it makes the flush an occasion of its own (below).</param>
+    private List<OutboxMessage> PageFor(GroupFlush flush, Incident incident, List<TimelineEntry> entries, DateTimeOffset due, DateTimeOffset now)
     {
-        if (incident.Status == IncidentStatus.Acknowledged)
+        if (incident.Status == IncidentStatus.Acknowledged || ReceiverOf(incident) is not { } receiver)
         {
-            return false;
-        }
-        if (ReceiverOf(incident) is not { } receiver)
-        {
-            return false;
+            return [];
         }
         var reminder = entries is [{ Kind: TimelineKind.Reminder }];
         var message = flush.Notification(incident, now, reminder ? "reminder" : null);
         if (message.Alerts.Count == 0)
         {
-            return false;
+            return [];
         }
         var onlyResolutions = entries.TrueForAll(e => e.Kind == TimelineKind.AlertResolved);
         // Each flush is its own occasion: its tick is the same on a redo after a failed commit (so a redo is not a
@@ -40,7 +36,7 @@ public sealed partial class Dispatcher
         // again after a reopening, firing again after it resolved — are two pages. Keyed by state alone, the later
         // one was dropped as a duplicate of the earlier (a receiver left showing "firing" for good).
         var occasion = incident.Id.ToString(CultureInfo.InvariantCulture) + "@" + due.UtcTicks.ToString(CultureInfo.InvariantCulture);
-        return Enqueue(receiver, message, occasion, now, changes, onlyResolutions) > 0;
+        return Rows(receiver, message, occasion, now, onlyResolutions);
     }
 
     /// <summary>
@@ -63,8 +59,8 @@ public sealed partial class Dispatcher
         var message = new NotificationMessage(receiver.Name, "resolved", incident.GroupKey, incident.Id, incident.Title, "resolved",
             incident.GroupLabels.ToDictionary(), alerts, $"resolved by {actor}");
         // A reopened incident resolved again is another occasion: the time keeps them apart.
-        Enqueue(receiver, message, $"{incident.Id.ToString(CultureInfo.InvariantCulture)}/resolved-by-hand@{now.UtcTicks.ToString(CultureInfo.InvariantCulture)}",
-            now, changes);
+        changes.Outbox.AddRange(Rows(receiver, message,
+            $"{incident.Id.ToString(CultureInfo.InvariantCulture)}/resolved-by-hand@{now.UtcTicks.ToString(CultureInfo.InvariantCulture)}", now));
     }
 
     /// <summary>The incident's receiver, when it has integrations to send to.</summary>
@@ -72,14 +68,14 @@ public sealed partial class Dispatcher
         _config.Receivers.FirstOrDefault(r => r.Name == incident.Receiver) is { Channels.Count: > 0 } receiver ? receiver : null;
 
     /// <summary>
-    /// One outbox row per integration of the receiver; returns how many. Integrations without <c>send_resolved</c>
-    /// (Alertmanager's rule) get no resolution, no flush whose only news is resolutions
-    /// (<paramref name="onlyResolutions"/>), and no resolved alerts in a firing page.
+    /// One outbox row per integration of the receiver. Integrations without <c>send_resolved</c> (Alertmanager's rule)
+    /// get no resolution, no flush whose only news is resolutions (<paramref name="onlyResolutions"/>), and no resolved
+    /// alerts in a firing page.
     /// </summary>
-    private static int Enqueue(ReceiverConfig receiver, NotificationMessage message, string occasion, DateTimeOffset now, ChangeSet changes,
+    private static List<OutboxMessage> Rows(ReceiverConfig receiver, NotificationMessage message, string occasion, DateTimeOffset now,
         bool onlyResolutions = false)
     {
-        var queued = 0;
+        var rows = new List<OutboxMessage>(receiver.Channels.Count);
         NotificationMessage? firingOnly = null;
         foreach (var integration in receiver.Channels)
         {
@@ -97,9 +93,8 @@ public sealed partial class Dispatcher
                 }
             }
             var channel = OutboxChannels.ForReceiver(receiver.Name, integration.Id);
-            NotificationOutbox.Enqueue(changes, channel, sent, NotificationOutbox.DedupKey(channel, sent, occasion), now);
-            queued++;
+            rows.Add(new OutboxMessage(NotificationOutbox.DedupKey(channel, sent, occasion), channel, sent.IncidentId, sent, now));
         }
-        return queued;
+        return rows;
     }
 }

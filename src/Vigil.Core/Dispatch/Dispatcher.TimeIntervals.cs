@@ -12,20 +12,21 @@ namespace Vigil.Core.Dispatch;
 public sealed partial class Dispatcher
 {
     /// <summary>
-    /// <see cref="QueueNotifications"/> unless the group's route is muted at <paramref name="now"/>; true when a page was
-    /// queued. A muted page is built all the same (so the mute is recorded only when the receiver would really have been
-    /// told something) and then dropped; if the incident still fires, the group remembers that its receiver has not
-    /// heard its current state.
+    /// Queues the flush's page (<see cref="PageFor"/>) unless the group's route is muted at <paramref name="now"/>; true
+    /// when a page was queued. A muted page is recorded as muted only when the receiver would really have been told
+    /// something; if the incident still fires, the group remembers that its receiver has not heard its current state.
     /// </summary>
     private bool QueueUnlessTimeMuted(AggregationGroup group, GroupFlush flush, Incident incident, List<TimelineEntry> entries, DateTimeOffset due,
         DateTimeOffset now, ChangeSet changes)
     {
+        var page = PageFor(flush, incident, entries, due, now);
         if (group.Route.TimeMuteAt(now) is not { } mute)
         {
             group.HeldBy = null;
-            return QueueNotifications(flush, incident, entries, due, now, changes);
+            changes.Outbox.AddRange(page);
+            return page.Count > 0;
         }
-        if (QueueNotifications(flush, incident, entries, due, now, new ChangeSet()))
+        if (page.Count > 0)
         {
             changes.Timeline.Add(new TimelineEntry(incident.Id, now, TimelineKind.NotificationMuted, IncidentLifecycle.SystemActor,
                 $"Notification to receiver \"{group.Route.Receiver}\" muted: its route is {mute}; "
@@ -61,13 +62,13 @@ public sealed partial class Dispatcher
         // so every integration gets the current state. The flush's tick makes it an outbox occasion of its own.
         var released = new TimelineEntry(incident.Id, now, TimelineKind.NotificationMuted, IncidentLifecycle.SystemActor,
             $"Mute over (its route was {heldBy}): sending the held-back state to receiver \"{group.Route.Receiver}\"");
-        var page = new ChangeSet();
-        if (!QueueNotifications(flush, incident, [released], due, now, page))
+        var page = PageFor(flush, incident, [released], due, now);
+        if (page.Count == 0)
         {
             return true;
         }
         changes.Timeline.Add(released);
-        foreach (var row in page.Outbox)
+        foreach (var row in page)
         {
             // The reason is shown in the message; the dedup key does not cover it.
             changes.Outbox.Add(row with { Message = row.Message with { Reason = $"held back until now ({heldBy})" } });

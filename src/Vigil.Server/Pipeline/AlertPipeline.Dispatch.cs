@@ -180,7 +180,8 @@ public sealed partial class AlertPipeline
                 await FlushGroupsOneByOneAsync(now, ct);
                 return;
             }
-            if (TakeDueChanges(now, int.MaxValue, out _) is not { } changes)
+            Func<Alert, bool>? isMuted = null;
+            if (TakeDueChanges(now, int.MaxValue, ref isMuted, out _) is not { } changes)
             {
                 return;
             }
@@ -209,7 +210,10 @@ public sealed partial class AlertPipeline
     private async Task FlushGroupsOneByOneAsync(DateTimeOffset now, CancellationToken ct)
     {
         var failedOnce = new HashSet<string>(StringComparer.Ordinal);
-        while (TakeDueChanges(now, 1, out var group) is { } changes)
+        // One view of silences and inhibitions for the whole pass, as a normal flush has: built per group, it cost
+        // groups × alerts under the dispatcher lock after every failed flush.
+        Func<Alert, bool>? isMuted = null;
+        while (TakeDueChanges(now, 1, ref isMuted, out var group) is { } changes)
         {
             try
             {
@@ -247,9 +251,11 @@ public sealed partial class AlertPipeline
 
     /// <summary>
     /// Flushes up to <paramref name="maxGroups"/> due groups, skipping held ones; null when nothing is due.
-    /// <paramref name="lastGroup"/> is the key of the last group flushed (<see cref="Dispatcher.OrphansKey"/> for the orphans).
+    /// <paramref name="isMuted"/> is the silences and inhibitions at <paramref name="now"/>, built on first use and kept
+    /// by the caller for its next call in the same pass. <paramref name="lastGroup"/> is the key of the last group
+    /// flushed (<see cref="Dispatcher.OrphansKey"/> for the orphans).
     /// </summary>
-    private ChangeSet? TakeDueChanges(DateTimeOffset now, int maxGroups, out string? lastGroup)
+    private ChangeSet? TakeDueChanges(DateTimeOffset now, int maxGroups, ref Func<Alert, bool>? isMuted, out string? lastGroup)
     {
         lastGroup = null;
         foreach (var (key, until) in _heldGroups)
@@ -268,13 +274,20 @@ public sealed partial class AlertPipeline
             {
                 return null;
             }
-            var silencer = new Silencer(Silences.All, now);
-            var inhibition = InhibitionIndex.Build(_dispatcher.Config.InhibitRules, Alerts.All, now);
-            var changes = _dispatcher.Flush(now, alert => silencer.IsSilenced(alert.Labels) || inhibition.IsInhibited(alert),
+            isMuted ??= MutedAt(now);
+            var changes = _dispatcher.Flush(now, isMuted,
                 key => _heldGroups.TryGetValue(key, out var until) ? until : null, maxGroups, out lastGroup);
             _escalations.Observe(changes, EscalationPeople(), now);
             return changes;
         }
+    }
+
+    /// <summary>Whether an alert is silenced or inhibited at <paramref name="now"/> (under <see cref="_dispatcherLock"/>).</summary>
+    private Func<Alert, bool> MutedAt(DateTimeOffset now)
+    {
+        var silencer = new Silencer(Silences.All, now);
+        var inhibition = InhibitionIndex.Build(_dispatcher.Config.InhibitRules, Alerts.All, now);
+        return alert => silencer.IsSilenced(alert.Labels) || inhibition.IsInhibited(alert);
     }
 
     /// <summary>Commits what a flush changed, then applies it to escalations, silences, the outbox and the change feed.</summary>
