@@ -323,8 +323,8 @@ public sealed partial class AlertPipeline
     }
 
     /// <summary>
-    /// Applies a manual action to an incident and commits it with its timeline and audit entry.
-    /// Throws <see cref="IncidentTransitionException"/> for a transition that is not allowed.
+    /// Applies a manual action to an incident and commits it with its timeline and audit entry; one that changes nothing
+    /// (no timeline entry) is not committed. Throws <see cref="IncidentTransitionException"/> for a transition that is not allowed.
     /// </summary>
     public async Task<Incident?> ActAsync(long id, string actor, string action, Func<Incident, DateTimeOffset, IncidentTransition> transition, CancellationToken ct)
     {
@@ -344,6 +344,12 @@ public sealed partial class AlertPipeline
                 return null;
             }
             var result = transition(current, now);
+            if (result.Timeline.Count == 0)
+            {
+                // Nothing changed (the priority it already has): nothing to commit, and no audit entry for a change
+                // that did not happen.
+                return current;
+            }
             var announce = current.Status != IncidentStatus.Resolved && result.Incident.Status == IncidentStatus.Resolved
                 && await ReceiversLastHeardFiringAsync(id, ct);
             var changes = new ChangeSet();

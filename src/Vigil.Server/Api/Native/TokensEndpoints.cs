@@ -8,6 +8,10 @@ namespace Vigil.Server.Api.Native;
 /// <summary>API tokens (admin only), the audit log, and who-am-i.</summary>
 public static class TokensEndpoints
 {
+    // Revoking reads, checks and writes: one revoke at a time, so the same token revoked by several requests at once is
+    // revoked once (one audit entry, one revocation time). One server owns the database (decision 010).
+    private static readonly SemaphoreSlim RevokeGate = new(1, 1);
+
     public static void MapTokens(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/tokens", async (IVigilStore store, CancellationToken ct) =>
@@ -74,19 +78,27 @@ public static class TokensEndpoints
 
     private static async Task<IResult> RevokeToken(string id, HttpContext context, AlertPipeline pipeline, TokenAuthenticator authenticator, TimeProvider time)
     {
-        var token = (await pipeline.Store.ListTokensAsync(context.RequestAborted)).FirstOrDefault(t => t.Id == id);
-        if (token is null)
+        await RevokeGate.WaitAsync(context.RequestAborted);
+        try
         {
-            return Problems.NotFound($"No token with id {id}.");
+            var token = (await pipeline.Store.ListTokensAsync(context.RequestAborted)).FirstOrDefault(t => t.Id == id);
+            if (token is null)
+            {
+                return Problems.NotFound($"No token with id {id}.");
+            }
+            if (token.RevokedAt is null)
+            {
+                var now = time.GetUtcNow();
+                var changes = new ChangeSet();
+                changes.Tokens.Add(token with { RevokedAt = now });
+                changes.Audit.Add(new AuditEntry(now, context.ActorName(), "token.revoke", $"token/{token.Id}", $"name={token.Name}"));
+                await pipeline.CommitAsync(changes, context.RequestAborted);
+                authenticator.Invalidate();
+            }
         }
-        if (token.RevokedAt is null)
+        finally
         {
-            var now = time.GetUtcNow();
-            var changes = new ChangeSet();
-            changes.Tokens.Add(token with { RevokedAt = now });
-            changes.Audit.Add(new AuditEntry(now, context.ActorName(), "token.revoke", $"token/{token.Id}", $"name={token.Name}"));
-            await pipeline.CommitAsync(changes, context.RequestAborted);
-            authenticator.Invalidate();
+            RevokeGate.Release();
         }
         return Results.NoContent();
     }

@@ -10,6 +10,10 @@ namespace Vigil.Server.Api.OnCall;
 /// <summary>Overrides: list, create, delete. Writing needs an admin token or a token bound to a manager of the schedule's team.</summary>
 public static class OverrideEndpoints
 {
+    // Deleting reads, checks and writes: one delete at a time, so an override deleted by several requests at once is
+    // deleted once (one audit entry, one deletion time). One server owns the database (decision 010).
+    private static readonly SemaphoreSlim DeleteGate = new(1, 1);
+
     internal static void MapOverrides(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/overrides", List).RequireRole(Role.Viewer);
@@ -86,24 +90,32 @@ public static class OverrideEndpoints
 
     private static async Task<IResult> Delete(string id, HttpContext context, ScheduleReader reader, AlertPipeline pipeline, TimeProvider time)
     {
-        var existing = await pipeline.Store.GetOverrideAsync(id, context.RequestAborted);
-        if (existing is null)
+        await DeleteGate.WaitAsync(context.RequestAborted);
+        try
         {
-            return Problems.NotFound($"No override with id {id}.");
+            var existing = await pipeline.Store.GetOverrideAsync(id, context.RequestAborted);
+            if (existing is null)
+            {
+                return Problems.NotFound($"No override with id {id}.");
+            }
+            var actor = context.GetActor()!;
+            var team = reader.Directory.FindSchedule(existing.Schedule)?.Team;
+            if (!reader.Directory.CanManageTeam(actor.User, actor.Role, team))
+            {
+                return Forbidden(actor, $"delete overrides of schedule \"{existing.Schedule}\"", team);
+            }
+            if (existing.DeletedAt is null)
+            {
+                var now = time.GetUtcNow();
+                var changes = new ChangeSet();
+                changes.ScheduleOverrides.Add(existing with { DeletedAt = now });
+                changes.Audit.Add(new AuditEntry(now, context.ActorName(), "override.delete", $"schedule/{existing.Schedule}/override/{id}", $"user={existing.User}"));
+                await pipeline.CommitAsync(changes, context.RequestAborted);
+            }
         }
-        var actor = context.GetActor()!;
-        var team = reader.Directory.FindSchedule(existing.Schedule)?.Team;
-        if (!reader.Directory.CanManageTeam(actor.User, actor.Role, team))
+        finally
         {
-            return Forbidden(actor, $"delete overrides of schedule \"{existing.Schedule}\"", team);
-        }
-        if (existing.DeletedAt is null)
-        {
-            var now = time.GetUtcNow();
-            var changes = new ChangeSet();
-            changes.ScheduleOverrides.Add(existing with { DeletedAt = now });
-            changes.Audit.Add(new AuditEntry(now, context.ActorName(), "override.delete", $"schedule/{existing.Schedule}/override/{id}", $"user={existing.User}"));
-            await pipeline.CommitAsync(changes, context.RequestAborted);
+            DeleteGate.Release();
         }
         return Results.NoContent();
     }
