@@ -3,7 +3,7 @@ using Vigil.Core.Config;
 namespace Vigil.Server.Notifications;
 
 /// <summary>
-/// Removes an integration's secrets (URL with its token, path and query, HTTP credentials, signing secret, SMTP password)
+/// Removes an integration's secrets (URL with its token, path, query and user info, HTTP credentials, signing secret, SMTP password)
 /// from any text before it is logged or stored as a delivery error: exception messages of HTTP and SMTP clients can
 /// quote the URL or the server's reply.
 /// </summary>
@@ -38,6 +38,16 @@ internal static class SecretRedactor
                 if (uri.Query.Length > 1)
                 {
                     yield return uri.Query;
+                }
+                // user:password@ before the host: the password alone too, in case a receiver or client quotes it.
+                if (uri.UserInfo.Length > 0)
+                {
+                    yield return uri.UserInfo;
+                    var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+                    if (colon >= 0)
+                    {
+                        yield return Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+                    }
                 }
             }
         }

@@ -46,6 +46,7 @@ public sealed class HttpCredentialsDeliveryTests : IAsyncLifetime
                     http_config: {"{"}authorization: {"{"}credentials_file: secrets/token{"}"}{"}"}
                   - url: {_receiver.Address}basic
                     http_config: {"{"}basic_auth: {"{"}username: vigil, password_file: secrets/password{"}"}{"}"}
+                  - url: {_receiver.Address.ToString().Replace("://", "://vigil:userinfo-pw-5@", StringComparison.Ordinal)}
               - name: legacy
                 pagerduty_configs: [{"{"}routing_key: not-sent-by-vigil{"}"}]
               - name: blackhole
@@ -87,6 +88,19 @@ public sealed class HttpCredentialsDeliveryTests : IAsyncLifetime
         await _worker.RunOnceAsync(default);
 
         Assert.Equal(["Bearer file-token-1", "Bearer rotated-token-3"], _receiver.Requests.Select(r => r.Authorization));
+    }
+
+    [Fact]
+    public async Task A_password_in_the_url_stays_out_of_stored_errors_when_the_path_is_bare()
+    {
+        // The URL's path is "/", so only its user-info part is secret; a receiver quoting it back must not have it stored.
+        _receiver.AnswerWith(new WebhookReceiver.Answer(401, "wrong password userinfo-pw-5 for vigil"));
+        await QueueAsync("receiver:ops/webhook/2");
+        await _worker.RunOnceAsync(default);
+        var refused = Assert.Single(await _store.ListOutboxAsync(new OutboxQuery()));
+        Assert.Equal(OutboxStatus.Failed, refused.Status);
+        Assert.DoesNotContain("userinfo-pw-5", refused.LastError, StringComparison.Ordinal);
+        Assert.Contains("<secret>", refused.LastError, StringComparison.Ordinal);
     }
 
     [Fact]
