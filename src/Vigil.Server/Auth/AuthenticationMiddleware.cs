@@ -3,8 +3,8 @@ using Vigil.Core.Security;
 namespace Vigil.Server.Auth;
 
 /// <summary>
-/// Attaches an <see cref="Actor"/> to requests that carry a valid bearer token (or <c>?access_token=</c>, which the
-/// browser's EventSource needs). Whether an endpoint needs one is decided by <see cref="RoleFilter"/>.
+/// Attaches an <see cref="Actor"/> to requests that carry a valid bearer token (or, on reads only, <c>?access_token=</c>,
+/// which the browser's EventSource and calendar apps need). Whether an endpoint needs one is decided by <see cref="RoleFilter"/>.
 /// In open demo mode, requests without a token from this machine act as the demo admin.
 /// </summary>
 public sealed class AuthenticationMiddleware(RequestDelegate next, TokenAuthenticator authenticator, ServerSettings settings)
@@ -12,7 +12,14 @@ public sealed class AuthenticationMiddleware(RequestDelegate next, TokenAuthenti
     public async Task InvokeAsync(HttpContext context)
     {
         var secret = ReadSecret(context.Request);
-        if (secret is not null)
+        if (secret is null && HasQueryToken(context.Request))
+        {
+            // A token in a write's URL is refused, not ignored: URLs end up in proxy and browser logs, so a write must
+            // carry its token in the Authorization header (reads that need the query form — the event stream, the
+            // calendar feed — are GETs). Never the demo actor either: the caller meant to be someone.
+            context.Items[QueryTokenOnWriteKey] = true;
+        }
+        else if (secret is not null)
         {
             var token = await authenticator.AuthenticateAsync(secret, context.RequestAborted);
             if (token is not null)
@@ -43,7 +50,9 @@ public sealed class AuthenticationMiddleware(RequestDelegate next, TokenAuthenti
     private static bool FromThisMachine(ConnectionInfo connection) =>
         connection.RemoteIpAddress is not { } peer || System.Net.IPAddress.IsLoopback(peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer);
 
-    /// <summary>The bearer secret a request carries (header, or <c>?access_token=</c>), if any.</summary>
+    internal const string QueryTokenOnWriteKey = "vigil.query-token-on-write";
+
+    /// <summary>The bearer secret a request carries (header, or <c>?access_token=</c> on a read), if any.</summary>
     internal static string? ReadSecret(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
@@ -52,9 +61,17 @@ public sealed class AuthenticationMiddleware(RequestDelegate next, TokenAuthenti
             var value = header["Bearer ".Length..].Trim();
             return value.Length > 0 ? value : null;
         }
+        if (!IsRead(request))
+        {
+            return null;
+        }
         var query = request.Query["access_token"].ToString();
         return query.Length > 0 ? query : null;
     }
+
+    private static bool HasQueryToken(HttpRequest request) => !IsRead(request) && request.Query["access_token"].ToString().Length > 0;
+
+    private static bool IsRead(HttpRequest request) => HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
 }
 
 /// <summary>Endpoint filter: 401 without a valid token, 403 when the token's role is too low.</summary>
@@ -66,8 +83,9 @@ public sealed class RoleFilter(Role required) : IEndpointFilter
         var actor = http.GetActor();
         if (actor is null)
         {
-            var detail = http.Items.ContainsKey("vigil.invalid-token")
-                ? "The API token is unknown or revoked."
+            var detail = http.Items.ContainsKey("vigil.invalid-token") ? "The API token is unknown or revoked."
+                : http.Items.ContainsKey(AuthenticationMiddleware.QueryTokenOnWriteKey)
+                    ? "A token in the URL (?access_token=) is accepted on reads only: send 'Authorization: Bearer <token>'."
                 : "This endpoint needs an API token: send 'Authorization: Bearer <token>'.";
             http.Response.Headers.WWWAuthenticate = "Bearer";
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail);
