@@ -16,16 +16,21 @@ namespace Vigil.Server.Notifications;
 /// Sends one rendered notification through one integration and classifies the outcome. No retries here: the outbox
 /// row is the retry state (see <see cref="OutboxWorker"/>), so a retry survives a restart.
 /// </summary>
-public sealed class NotificationSender(TimeProvider time) : IDisposable
+/// <param name="transport">What HTTP requests go through; the network (<see cref="NetworkHandler"/>) unless given. The
+/// sender owns it. <c>--demo</c> puts its in-process inbox in front (decision 013); the sender knows nothing of it.</param>
+public sealed class NotificationSender(TimeProvider time, HttpMessageHandler? transport = null) : IDisposable
 {
     /// <summary>Per attempt, all of it (an e-mail's connect, login and send together); a slower receiver counts as a
     /// timeout and is retried. The outbox worker relies on it: it starts a send only while its claim outlasts it.</summary>
     public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    private readonly HttpClient _http = new(transport ?? NetworkHandler())
     {
         Timeout = SendTimeout,
     };
+
+    /// <summary>The real network: pooled connections renewed every 5 minutes, so a receiver's DNS change is followed.</summary>
+    public static HttpMessageHandler NetworkHandler() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
 
     internal async Task<DeliveryResult> SendAsync(IntegrationConfig integration, NotificationMessage message, string externalUrl, CancellationToken ct)
     {
