@@ -118,7 +118,18 @@ public static class VigilServer
         builder.Services.AddSingleton<SloTracker>();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<IssuedIntegrationKeys>();
-        builder.Services.AddSingleton<NotificationSender>();
+        if (options.Demo)
+        {
+            // The demo's receivers and people are at http://demo-inbox.invalid/NAME, answered in-process (decision 013);
+            // every other URL goes to the network as always.
+            builder.Services.AddSingleton<DemoInbox>();
+            builder.Services.AddSingleton(sp => new NotificationSender(sp.GetRequiredService<TimeProvider>(),
+                new DemoInboxHandler(sp.GetRequiredService<DemoInbox>()) { InnerHandler = NotificationSender.NetworkHandler() }));
+        }
+        else
+        {
+            builder.Services.AddSingleton<NotificationSender>();
+        }
         builder.Services.AddSingleton<OutboxWorker>();
         builder.Services.AddSingleton<OnCall.ScheduleReader>();
         builder.Services.AddHostedService<PipelineHost>();
@@ -166,6 +177,7 @@ public static class VigilServer
         app.MapNotifications();
         app.MapPagerDuty();
         app.MapIntegrations();
+        app.MapDemoInbox();
         app.MapStream();
         app.MapUi();
 

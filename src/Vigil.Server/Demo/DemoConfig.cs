@@ -5,7 +5,10 @@ namespace Vigil.Server.Demo;
 
 /// <summary>
 /// <c>--demo</c> without a config file: short timers so incidents appear within seconds, a few routes, teams, on-call
-/// schedules, a capacity rule for the demo disk and two SLOs (OpenSLO, inline here instead of in files).
+/// schedules, a capacity rule for the demo disk and two SLOs (OpenSLO, inline here instead of in files). Receivers and
+/// people are sent to the <see cref="DemoInbox"/> (<c>http://demo-inbox.invalid/NAME</c>); the people's e-mail and chat
+/// contacts stay, to show that paging skips what it cannot deliver to (no SMTP server in the demo). The escalation
+/// policy's first delay is short so its second level is seen paging within minutes.
 /// </summary>
 internal static class DemoConfig
 {
@@ -29,8 +32,11 @@ internal static class DemoConfig
             equal: [service]
         receivers:
           - name: operations
+            webhook_configs: [{url: "http://demo-inbox.invalid/operations", send_resolved: true}]
           - name: oncall-pager
+            webhook_configs: [{url: "http://demo-inbox.invalid/oncall-pager", send_resolved: true}]
           - name: payments-team
+            webhook_configs: [{url: "http://demo-inbox.invalid/payments-team", send_resolved: true}]
         incidents:
           reopen_window: 1h
         metrics:
@@ -38,11 +44,11 @@ internal static class DemoConfig
           capacity:
             - { matchers: ['__name__="node_filesystem_used_percent"'], threshold: 90, horizon: 1d }
         users:
-          - {name: alice, full_name: Alice Liddell, time_zone: Europe/Berlin, contacts: [{email: alice@example.com}, {chat: "@alice"}]}
-          - {name: bob, full_name: Bob Marley, time_zone: Europe/Berlin, contacts: [{email: bob@example.com}]}
-          - {name: carol, full_name: Carol Shaw, time_zone: America/New_York, contacts: [{email: carol@example.com}, {webhook: "https://hooks.example.com/carol"}]}
-          - {name: dave, full_name: Dave Cutler, time_zone: America/New_York, contacts: [{email: dave@example.com}]}
-          - {name: erin, full_name: Erin Catto, time_zone: Asia/Tokyo, contacts: [{chat: "@erin"}]}
+          - {name: alice, full_name: Alice Liddell, time_zone: Europe/Berlin, contacts: [{email: alice@example.com}, {chat: "@alice"}, {webhook: "http://demo-inbox.invalid/alice"}]}
+          - {name: bob, full_name: Bob Marley, time_zone: Europe/Berlin, contacts: [{email: bob@example.com}, {webhook: "http://demo-inbox.invalid/bob"}]}
+          - {name: carol, full_name: Carol Shaw, time_zone: America/New_York, contacts: [{email: carol@example.com}, {webhook: "http://demo-inbox.invalid/carol"}]}
+          - {name: dave, full_name: Dave Cutler, time_zone: America/New_York, contacts: [{email: dave@example.com}, {webhook: "http://demo-inbox.invalid/dave"}]}
+          - {name: erin, full_name: Erin Catto, time_zone: Asia/Tokyo, contacts: [{chat: "@erin"}, {webhook: "http://demo-inbox.invalid/erin"}]}
         teams:
           - name: payments
             members: [{user: alice, role: manager}, bob, carol]
@@ -77,9 +83,9 @@ internal static class DemoConfig
                 restrictions: [{weekly: "Mon 01:00-Sat 09:00"}, {daily: "01:00-09:00"}]
         escalation_policies:
           - name: payments-default
-            acknowledge_timeout: 1h
+            acknowledge_timeout: 30m
             levels:
-              - delay: 5m
+              - delay: 2m
                 targets: [{schedule: payments-primary}]
               - delay: 10m
                 targets: [{user: alice}]

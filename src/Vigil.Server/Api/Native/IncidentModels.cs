@@ -74,6 +74,8 @@ public sealed record IncidentCounts(int Triggered, int Acknowledged, int Resolve
 
 public sealed record SeverityCounts(int Critical, int Error, int Warning, int Info);
 
-public sealed record SummaryDto(int FiringAlerts, IncidentCounts Incidents, SeverityCounts BySeverity, bool DevMode);
+/// <param name="DevMode">Open access: requests from this machine need no token.</param>
+/// <param name="Demo">The server runs with <c>--demo</c> (open or not): the UI offers the demo inbox.</param>
+public sealed record SummaryDto(int FiringAlerts, IncidentCounts Incidents, SeverityCounts BySeverity, bool DevMode, bool Demo);
 
 public sealed record ChangedEvent(IReadOnlyList<long> Incidents, DateTimeOffset At);

@@ -158,7 +158,8 @@ public static class IncidentsEndpoints
             pipeline.Alerts.CountFiring(now),
             new IncidentCounts(open.Count(i => i.Status == IncidentStatus.Triggered), open.Count(i => i.Status == IncidentStatus.Acknowledged), recentResolved.Count),
             new SeverityCounts(critical, error, warning, info),
-            settings.OpenAccess), NativeJson.Default.SummaryDto);
+            settings.OpenAccess,
+            settings.Demo), NativeJson.Default.SummaryDto);
     }
 
     internal static IncidentSummaryDto ToSummary(Incident i, AlertIndex alerts, DateTimeOffset now)
