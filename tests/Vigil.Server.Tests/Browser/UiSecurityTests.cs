@@ -31,7 +31,7 @@ public sealed class UiSecurityTests
         await page.GotoAsync(new Uri(vigil.Address, "/").ToString());
         await Assertions.Expect(page.GetByTestId("demo-badge")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("incident-row").First).ToBeVisibleAsync();
-        foreach (var route in new[] { "#/alerts", "#/silences", "#/logs", "#/metrics", "#/slos", "#/oncall", "#/incidents" })
+        foreach (var route in new[] { "#/alerts", "#/silences", "#/logs", "#/metrics", "#/slos", "#/oncall", "#/inbox", "#/incidents" })
         {
             await page.GotoAsync(new Uri(vigil.Address, "/" + route).ToString());
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);

@@ -101,6 +101,7 @@ export const api = {
   freezes: () => get('/api/v1/freezes'),
   freeze: service => get(`/api/v1/services/${enc(service)}/freeze`),
   exemptFreeze: (service, body) => post(`/api/v1/services/${enc(service)}/freeze/exemptions`, body),
+  demoInbox: () => get('/api/v1/demo/inbox'),
   revokeExemption: (service, id) => request('DELETE', `/api/v1/services/${enc(service)}/freeze/exemptions/${enc(id)}`),
 };
 

@@ -16,6 +16,7 @@ route('/metrics/:id', () => import('./pages/metrics.js'));
 route('/slos', () => import('./pages/slos.js'));
 route('/slos/:name', () => import('./pages/slos.js'));
 route('/oncall', () => import('./pages/oncall.js'));
+route('/inbox', () => import('./pages/inbox.js'));
 
 const $ = id => document.getElementById(id);
 const main = $('main');
@@ -120,6 +121,7 @@ const refreshSummary = oneAtATime(async () => {
     devMode = !!s.devMode;
     el.hidden = false;
     $('demo-badge').hidden = !devMode;
+    $('nav-inbox').hidden = !s.demo;
     const inc = s.incidents || {};
     const sev = s.bySeverity || {};
     const firing = s.firingAlerts ?? 0;
