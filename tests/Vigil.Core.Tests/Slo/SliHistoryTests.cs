@@ -35,7 +35,17 @@ public class SliHistoryTests
         Assert.Equal(1, new SliHistory(7 * Day, [60], bucketMinutes: 1).BucketMinutes);
         var history = new SliHistory(Day, [23 * 60 + 50]);
         Assert.Equal(1, history.BucketMinutes);
-        Assert.Equal(Day, history.Minutes.Capacity);
+        Assert.Equal(Day + 1, history.Minutes.Capacity); // the period, and the current minute after it
+    }
+
+    [Fact]
+    public void A_one_minute_history_keeps_the_first_minute_of_the_period_while_the_current_minute_has_events()
+    {
+        var history = new SliHistory(60, [5], bucketMinutes: 1);
+        history.Add(Start, good: 7, total: 10); // the first minute of the hour that ends where Start + 60 begins
+        history.Add(Start + 60, good: 100, total: 100); // the current, incomplete minute
+
+        Assert.Equal(3, history.SumRange(Start, Start + 60).Bad);
     }
 
     [Theory]

@@ -56,9 +56,11 @@ public sealed class SliHistory
         var fine = Math.Max(MinimumMinuteCapacity, (windows.Count == 0 ? 0 : windows[^1]) + extraMinutes);
         if (bucketMinutes == 1 || fine + bucketMinutes >= periodMinutes)
         {
-            // Minutes for the whole period: the period itself is one more running window.
+            // Minutes for the whole period: the period itself is one more running window. One minute more than the
+            // period is kept: while the newest minute is the current, incomplete one, the period that ends before it
+            // still needs its first minute.
             BucketMinutes = 1;
-            var capacity = Math.Max(fine, periodMinutes);
+            var capacity = Math.Max(fine, periodMinutes + 1);
             if (!windows.Contains(periodMinutes))
             {
                 windows.Add(periodMinutes);

@@ -66,8 +66,12 @@ public sealed class SloEvaluator
         return History.EdgeToLoad(MinuteRing.MinuteOf(SloWindow.At(Slo.TimeWindow, now).Start));
     }
 
-    /// <summary>Earliest minute that still counts: the history keeps one (longest) window of minutes.</summary>
-    public long OldestMinute(DateTimeOffset now) => MinuteRing.MinuteOf(now) - HistoryMinutes + 1;
+    /// <summary>
+    /// Earliest minute that still counts: the first minute of the (longest) window at <paramref name="now"/>. A window
+    /// ends where the current minute starts, so it begins <see cref="HistoryMinutes"/> before the current minute (one
+    /// minute later refused and never loaded the first minute of a rolling window).
+    /// </summary>
+    public long OldestMinute(DateTimeOffset now) => MinuteRing.MinuteOf(now) - HistoryMinutes;
 
     /// <summary>
     /// Workbook alerts apply unless the SLO has alert policies; the annotation <c>vigil/workbook-alerts</c> overrides
