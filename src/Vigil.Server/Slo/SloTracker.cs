@@ -215,16 +215,12 @@ public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, A
             return;
         }
         var changes = new ChangeSet();
-        if (backfill)
-        {
-            changes.ClearedSloMinutes.Add(new SloMinuteRange(state.Name, long.MinValue, long.MaxValue));
-        }
+        // Every minute read replaces what the table holds for it (rows are added to). Clearing only the minutes up to
+        // the state's progress stored twice those that a read committed after a reload had rebuilt the state from the
+        // table with the older progress: the next round read them again.
+        changes.ClearedSloMinutes.AddRange(backfill ? [new SloMinuteRange(state.Name, long.MinValue, long.MaxValue)] : Runs(state.Name, reading.Minutes.Keys));
         foreach (var (minute, counts) in reading.Minutes)
         {
-            if (minute <= storedThrough)
-            {
-                changes.ClearedSloMinutes.Add(new SloMinuteRange(state.Name, minute, minute));
-            }
             changes.SloMinutes.Add(new SloMinuteRecord(state.Name, minute, counts.Good, counts.Total));
         }
         var progress = new SloSourceRecord(state.Name, state.Prometheus!.Key, last);
@@ -256,6 +252,26 @@ public sealed partial class SloTracker(IVigilStore store, ConfigHolder config, A
         if (reading.Note is { } note && previous != SloSourceStatus.NoData)
         {
             LogNoData(state.Name, note);
+        }
+    }
+
+    /// <summary>The <paramref name="minutes"/> as ranges of consecutive minutes (a read's minutes with data are usually one run).</summary>
+    internal static IEnumerable<SloMinuteRange> Runs(string slo, IEnumerable<long> minutes)
+    {
+        long? first = null, previous = null;
+        foreach (var minute in minutes.Order())
+        {
+            if (previous is { } p && minute != p + 1)
+            {
+                yield return new SloMinuteRange(slo, first!.Value, p);
+                first = null;
+            }
+            first ??= minute;
+            previous = minute;
+        }
+        if (first is { } from)
+        {
+            yield return new SloMinuteRange(slo, from, previous!.Value);
         }
     }
 
