@@ -25,6 +25,9 @@ internal sealed class TemplateInfo
     public DateTimeOffset? NewErrorSentAt { get; set; }
     public DateTimeOffset? SpikeSentAt { get; set; }
 
+    /// <summary>Takes the alert timers of <paramref name="earlier"/>, the same template before a reload from storage.</summary>
+    public void KeepAlertTimersOf(TemplateInfo earlier) => (NewErrorSentAt, SpikeSentAt) = (earlier.NewErrorSentAt, earlier.SpikeSentAt);
+
     /// <summary>True once the miner's tokens for this template are known (set from a miner export).</summary>
     public bool HasTokens => Tokens.Count > 0;
 
@@ -72,11 +75,21 @@ internal sealed class LogSourceState(string name, LogSourceSettings settings, Lo
     /// storage (merges and evictions included) until the source is reloaded from it, before its next lines.</summary>
     public bool AheadOfStorage { get; set; }
 
-    /// <summary>Takes everything <paramref name="stored"/> (loaded from storage) holds, in place: requests waiting on
-    /// <see cref="Gate"/> hold this object.</summary>
+    /// <summary>
+    /// Takes everything <paramref name="stored"/> (loaded from storage) holds, in place: requests waiting on
+    /// <see cref="Gate"/> hold this object. The alert timers of templates both know are kept: storage does not hold
+    /// them, and a pattern that alerted seconds ago would alert again at once, as a new alert for the storm guard.
+    /// </summary>
     public void ReplaceWith(LogSourceState stored)
     {
         (Settings, Miner, Format, Spikes) = (stored.Settings, stored.Miner, stored.Format, stored.Spikes);
+        foreach (var (id, info) in stored.Templates)
+        {
+            if (Templates.TryGetValue(id, out var known))
+            {
+                info.KeepAlertTimersOf(known);
+            }
+        }
         Templates.Clear();
         foreach (var (id, info) in stored.Templates)
         {

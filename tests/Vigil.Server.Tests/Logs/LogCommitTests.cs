@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Vigil.Core.Config;
 using Vigil.Core.LogPatterns;
 using Vigil.Core.Store;
@@ -36,8 +37,8 @@ public abstract class LogCommitTests(Backend backend) : IAsyncLifetime
 
     private IVigilStore RealStore => _vigil.Services.GetRequiredService<IVigilStore>();
 
-    private LogIngest IngestOn(IVigilStore store) => new(store, _vigil.Services.GetRequiredService<AlertPipeline>(),
-        _vigil.Services.GetRequiredService<ConfigHolder>(), TimeProvider.System, NullLogger<LogIngest>.Instance);
+    private LogIngest IngestOn(IVigilStore store, TimeProvider? time = null) => new(store, _vigil.Services.GetRequiredService<AlertPipeline>(),
+        _vigil.Services.GetRequiredService<ConfigHolder>(), time ?? TimeProvider.System, NullLogger<LogIngest>.Instance);
 
     private static LogBatch Text(string source, string text) => LogBatchParser.ParseText(Encoding.UTF8.GetBytes(text), source, null).Batch!;
 
@@ -70,6 +71,46 @@ public abstract class LogCommitTests(Backend backend) : IAsyncLifetime
         await restarted.IngestAsync(Text("auth", "user bob logged in\n"), CancellationToken.None);
         template = Assert.Single(await RealStore.ListLogTemplatesAsync("auth", LogTemplateOrder.Id, 100));
         Assert.Equal(5L, template.Count);
+    }
+
+    [Fact]
+    public async Task A_source_reloaded_after_a_failed_commit_or_given_new_masks_keeps_its_alert_timers()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        var (store, hook) = InterceptedStore.Wrap(RealStore);
+        var ingest = IngestOn(store, clock);
+        var pipeline = _vigil.Services.GetRequiredService<AlertPipeline>();
+        // Every send holds the alert for HoldFor from the time it was sent.
+        DateTimeOffset LastSent() => pipeline.Alerts.All.Single(a => a.Name == LogPatternAlerts.NewErrorPattern && a.Labels.Get("source") == "db").EndsAt
+            - LogPatternAlerts.HoldFor;
+        const string Line = "ERROR connection refused to db-1\n";
+        var first = clock.GetUtcNow();
+        await ingest.IngestAsync(Text("db", Line), CancellationToken.None);
+        Assert.Equal(first, LastSent());
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+        hook.BeforeApply = DiskFull;
+        await Assert.ThrowsAsync<IOException>(() => ingest.IngestAsync(Text("db", Line), CancellationToken.None));
+        hook.BeforeApply = null;
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await ingest.IngestAsync(Text("db", Line), CancellationToken.None); // the retry, after the source is reloaded from storage
+        Assert.Equal(first, LastSent()); // sent 20 s ago: re-sent at most once a minute
+
+        // New masks rebuild the source's miner from its own snapshot; the templates and their timers stay.
+        var configFile = Path.Combine(_vigil.Database.DataDirectory, "test-config.yml");
+        await File.WriteAllTextAsync(configFile, (await File.ReadAllTextAsync(configFile)).TrimEnd() + "\n  defaults:\n    masks: ['req-[0-9a-f]+']\n");
+        using (var reload = await _vigil.Client.PostAsync("/-/reload", null))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, reload.StatusCode);
+        }
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await ingest.IngestAsync(Text("db", Line), CancellationToken.None);
+        Assert.Equal(first, LastSent());
+
+        // A minute after the last send, the pattern's lines re-send it.
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await ingest.IngestAsync(Text("db", Line), CancellationToken.None);
+        Assert.Equal(clock.GetUtcNow(), LastSent());
     }
 
     [Fact]
