@@ -229,6 +229,9 @@ public sealed class TokensCommandTests : IAsyncLifetime
         public Task<IReadOnlyList<IntegrationKey>> ListIntegrationKeysAsync(CancellationToken ct = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<Vigil.Core.Escalation.EscalationState>> ListEscalationsAsync(CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<long>> ListEscalationsOfResolvedIncidentsAsync(int limit, CancellationToken ct = default) => throw new NotSupportedException();
+
         public Task<IReadOnlyList<Core.OnCall.ScheduleOverride>> ListOverridesAsync(string? schedule, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) => throw new NotSupportedException();
 
         public Task<Core.OnCall.ScheduleOverride?> GetOverrideAsync(string id, CancellationToken ct = default) => throw new NotSupportedException();

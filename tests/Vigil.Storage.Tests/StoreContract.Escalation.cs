@@ -1,4 +1,5 @@
 using Vigil.Core.Escalation;
+using Vigil.Core.Incidents;
 using static Vigil.Storage.Tests.TestData;
 
 namespace Vigil.Storage.Tests;
@@ -35,5 +36,32 @@ public abstract partial class StoreContract
             c.Escalations.Add(exhausted with { Steps = 4 });
         }));
         Assert.Equal(4, Assert.Single(await Store.ListEscalationsAsync()).Steps);
+    }
+
+    [Fact]
+    public async Task Escalations_of_resolved_or_missing_incidents_are_listed_smallest_first_up_to_the_limit()
+    {
+        var start = new DateTimeOffset(2026, 3, 29, 1, 0, 0, TimeSpan.Zero);
+        EscalationState Ended(long id) => new(id, "shop", EscalationStatus.Ended, 1, 0, null, 2, start);
+        await Apply(Changes(c =>
+        {
+            c.Incidents.Add(Incident(1, IncidentStatus.Resolved));
+            c.Incidents.Add(Incident(2, IncidentStatus.Triggered));
+            c.Incidents.Add(Incident(3, IncidentStatus.Acknowledged));
+            c.Incidents.Add(Incident(4, IncidentStatus.Resolved));
+            c.Incidents.Add(Incident(6, IncidentStatus.Resolved));
+            foreach (var id in new long[] { 1, 2, 3, 4, 5 })
+            {
+                c.Escalations.Add(Ended(id));
+            }
+        }));
+
+        // 5 has no incident row; 6 is resolved but has no escalation; open incidents keep theirs.
+        Assert.Equal([1L, 4, 5], await Store.ListEscalationsOfResolvedIncidentsAsync(10));
+        Assert.Equal([1L, 4], await Store.ListEscalationsOfResolvedIncidentsAsync(2));
+        Assert.Empty(await Store.ListEscalationsOfResolvedIncidentsAsync(0));
+
+        await Apply(Changes(c => c.Incidents.Add(Incident(4, IncidentStatus.Triggered) with { UpdatedAt = At(9, 9) })));
+        Assert.Equal([1L, 5], await Store.ListEscalationsOfResolvedIncidentsAsync(10));
     }
 }

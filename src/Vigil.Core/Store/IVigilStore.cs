@@ -109,6 +109,12 @@ public interface IVigilStore : IAsyncDisposable
     Task<IReadOnlyList<EscalationState>> ListEscalationsAsync(CancellationToken ct = default);
 
     /// <summary>
+    /// Incident ids of up to <paramref name="limit"/> escalation rows whose incident is resolved (or gone), smallest
+    /// first: rows nothing reads any more. Earlier versions kept an ended escalation's row when its incident resolved.
+    /// </summary>
+    Task<IReadOnlyList<long>> ListEscalationsOfResolvedIncidentsAsync(int limit, CancellationToken ct = default);
+
+    /// <summary>
     /// Claims up to <paramref name="limit"/> pending outbox rows due at <paramref name="now"/> whose lease is free or
     /// expired, leasing them until <paramref name="leaseUntil"/>. Two processes on one database never claim the same row
     /// while its lease holds (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>; SQLite: one writer at a time).

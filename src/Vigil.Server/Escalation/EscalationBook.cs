@@ -75,7 +75,9 @@ public sealed class EscalationBook
             var current = Pending(changes, incident.Id);
             switch (incident.Status)
             {
-                case IncidentStatus.Resolved when current is not null && current.Status is not EscalationStatus.Ended:
+                case IncidentStatus.Resolved when current is not null:
+                    // Whatever its status: an ended escalation (its policy was removed) was kept, so its row stayed
+                    // for good and a reopened incident found it ended instead of starting its policy again.
                     changes.DeletedEscalations.Add(incident.Id);
                     changes.Escalations.RemoveAll(e => e.IncidentId == incident.Id);
                     break;

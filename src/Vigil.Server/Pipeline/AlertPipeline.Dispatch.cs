@@ -127,6 +127,7 @@ public sealed partial class AlertPipeline
                 await FlushDueAsync(ct);
                 await FireEscalationsAsync(ct);
                 await CollectIfDueAsync(ct);
+                await DeleteStaleEscalationsIfAnyAsync(ct);
                 DateTimeOffset? due;
                 lock (_dispatcherLock)
                 {

@@ -78,6 +78,19 @@ internal abstract class SqlStoreBase : IVigilStore
             r => new EscalationState(r.GetInt64(0), r.GetString(1), EnumNames<EscalationStatus>.Parse(r.GetString(2)), r.GetInt32(3),
                 r.GetInt32(4), ReadOptionalTime(r, 5), r.GetInt32(6), ReadTime(r, 7)), ct);
 
+    public Task<IReadOnlyList<long>> ListEscalationsOfResolvedIncidentsAsync(int limit, CancellationToken ct = default) =>
+        limit <= 0
+            ? Task.FromResult<IReadOnlyList<long>>([])
+            : QueryAsync(
+                "SELECT e.incident_id FROM escalations e LEFT JOIN incidents i ON i.id = e.incident_id "
+                + "WHERE i.id IS NULL OR i.status = @resolved ORDER BY e.incident_id LIMIT @limit",
+                cmd =>
+                {
+                    AddParameter(cmd, "@resolved", EnumNames<IncidentStatus>.Name(IncidentStatus.Resolved));
+                    AddParameter(cmd, "@limit", limit);
+                },
+                r => r.GetInt64(0), ct);
+
     public async Task<Incident?> GetIncidentAsync(long id, CancellationToken ct = default)
     {
         var rows = await QueryAsync($"SELECT {IncidentColumns} FROM incidents WHERE id = @id",
