@@ -75,6 +75,18 @@ public sealed partial class AlertPipeline
         }
     }
 
+    /// <summary>
+    /// Why a page to <paramref name="user"/> would reach nobody under the config in force (not a user, no contact
+    /// method Vigil can deliver to), or null when it reaches someone: the same choice of contact methods a page makes.
+    /// </summary>
+    public string? WhyCannotBePaged(string user)
+    {
+        lock (_dispatcherLock)
+        {
+            return EscalationPeople().Unreachable(user);
+        }
+    }
+
     private async Task FireEscalationsAsync(CancellationToken ct)
     {
         var now = _time.GetUtcNow();

@@ -29,6 +29,9 @@ public abstract class EscalationApiTests(Backend backend) : IAsyncLifetime
           - {name: manager, contacts: [{webhook: "http://127.0.0.1:9/manager"}]}
           - {name: bob, contacts: [{webhook: "http://127.0.0.1:9/bob"}]}
           - {name: carol, contacts: [{webhook: "http://127.0.0.1:9/carol"}]}
+          # Nobody a page reaches: a chat handle is no address, and there is no global.smtp_* for e-mail.
+          - {name: dave, contacts: [{chat: "@dave"}]}
+          - {name: erin, contacts: [{email: erin@example.com}]}
         escalation_policies:
           - name: shop
             acknowledge_timeout: 30m
@@ -127,6 +130,36 @@ public abstract class EscalationApiTests(Backend backend) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, gone.StatusCode);
         using var unknown = await _vigil.Client.GetAsync("/api/v1/incidents/999/escalation");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    /// <summary>Found by a review: a reassignment to someone no page reaches was accepted (200), paged nobody, and the
+    /// next level was paged at once — the incident looked handed over to someone who never heard of it.</summary>
+    [Fact]
+    public async Task A_reassignment_to_someone_no_page_reaches_is_refused_with_the_reason()
+    {
+        var id = await FireAlertAsync();
+        await PagedAsync(id, ["alice"]);
+
+        foreach (var (user, why) in new[]
+        {
+            ("dave", "no contact method Vigil can deliver to (chat (a chat handle is not an address Vigil can send to))"),
+            ("erin", "no contact method Vigil can deliver to (email (e-mail needs global.smtp_smarthost and global.smtp_from))"),
+        })
+        {
+            using var refused = await _vigil.Client.PostAsync($"/api/v1/incidents/{id}/reassign", Http.Json(new { user }));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains($"User \"{user}\" cannot be paged: {why}", Text(await refused.ReadJsonAsync(), "detail"), StringComparison.Ordinal);
+        }
+        var (code, _, error) = await VigilCli.RunAsync(_vigil, "incidents", "reassign", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--user", "dave");
+        Assert.NotEqual(0, code);
+        Assert.Contains("User \"dave\" cannot be paged", error, StringComparison.Ordinal);
+
+        // Nothing changed: level 2 still waits its turn, and nothing was audited as a reassignment.
+        var escalation = await _vigil.Client.GetJsonAsync($"/api/v1/incidents/{id}/escalation");
+        Assert.Equal(Start.AddMinutes(5), escalation["nextDueAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(["alice"], await PagesAsync(id));
+        var audit = (await _vigil.Client.GetJsonAsync("/api/v1/audit?limit=20")).AsArray().Select(a => Text(a!, "action"));
+        Assert.DoesNotContain("incident.reassign", audit);
     }
 
     [Fact]

@@ -64,6 +64,13 @@ public static class EscalationEndpoints
         {
             return Problems.BadRequest($"Unknown user \"{user}\": reassign to one of the users in the config's \"users:\" section.");
         }
+        if (pipeline.WhyCannotBePaged(user) is { } why)
+        {
+            // Accepted, the reassignment paged nobody and the next level was paged at once: the incident looked handed
+            // over to someone who never heard of it.
+            return Problems.BadRequest($"User \"{user}\" cannot be paged: {why}. Reassign to a user with a webhook contact, "
+                + "or an e-mail contact while global.smtp_smarthost and global.smtp_from are set.");
+        }
         return await Answer(id, pipeline, await pipeline.ReassignAsync(id, user, context.ActorName(), context.RequestAborted), context.RequestAborted);
     }
 
