@@ -134,12 +134,13 @@ public static class PagerDutyEndpoints
             statusCode: StatusCodes.Status202Accepted);
     }
 
-    /// <summary>The firing alert this integration holds for a dedup key: events for a key apply only with the same routing key.</summary>
+    /// <summary>The firing alert this integration holds for a dedup key: events for a key apply only with the same routing key.
+    /// Looked up by the key (it used to read every stored alert per event).</summary>
     private static Alert? Current(AlertPipeline pipeline, PagerDutyIntegration integration, string dedupKey, DateTimeOffset now)
     {
-        foreach (var alert in pipeline.Alerts.All)
+        foreach (var alert in pipeline.Alerts.WithDedupKey(dedupKey))
         {
-            if (!alert.IsResolvedAt(now) && alert.Labels.Get("dedup_key") == dedupKey && alert.Labels.Get("pd_integration") == integration.Name)
+            if (!alert.IsResolvedAt(now) && alert.Labels.Get("pd_integration") == integration.Name)
             {
                 return alert;
             }
@@ -177,7 +178,7 @@ public static class PagerDutyEndpoints
             [AlertLabels.Service] = integration.Service,
             [AlertLabels.Severity] = e.Severity!,
             ["source"] = e.Source!,
-            ["dedup_key"] = dedupKey,
+            [AlertIndex.DedupKeyLabel] = dedupKey,
             ["pd_integration"] = integration.Name,
             // A fresh id per alert: after a resolve, the next trigger for the key is a new alert (a new fingerprint),
             // so it opens a new incident even if it arrives before the resolved one has been flushed.
