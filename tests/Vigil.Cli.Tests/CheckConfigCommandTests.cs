@@ -54,6 +54,14 @@ public sealed class CheckConfigCommandTests : IDisposable
           - name: checkout
             service: checkout
             routing_key_file: keys/checkout.key
+        time_intervals:
+          - name: business-hours
+            time_intervals:
+              - weekdays: ['monday:friday']
+        mute_time_intervals:
+          - name: maintenance
+            time_intervals:
+              - days_of_month: ['-1']
         """;
 
     private readonly Cli _cli = new();
@@ -79,6 +87,7 @@ public sealed class CheckConfigCommandTests : IDisposable
             " - 2 receivers",
             " - 3 routes (with the root)",
             " - 1 inhibit rule",
+            " - 2 time intervals",
             " - 1 SLO",
             " - 1 log source",
             " - 1 metric source") + Environment.NewLine, result.Out);

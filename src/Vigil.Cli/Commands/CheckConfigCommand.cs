@@ -72,6 +72,7 @@ public static class CheckConfigCommand
         " - " + Count(config.Receivers.Count, "receiver"),
         " - " + Count(RouteCount(config.Route), "route") + " (with the root)",
         " - " + Count(config.InhibitRules.Count, "inhibit rule"),
+        " - " + Count(config.TimeIntervals.Count, "time interval"),
         " - " + Count(config.Slos.Catalog.Slos.Count(), "SLO"),
         " - " + Count(config.Logs.Sources.Count, "log source"),
         " - " + Count(config.Metrics.Sources.Count, "metric source"));

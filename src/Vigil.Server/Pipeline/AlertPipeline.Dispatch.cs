@@ -416,7 +416,11 @@ public sealed partial class AlertPipeline
         return log.Count > 0 && NotificationMessage.FromJson(log[0].Payload).Status == "firing";
     }
 
-    /// <summary>Re-reads the config file. Returns null on success, or the errors (the old config stays in force).</summary>
+    /// <summary>
+    /// Re-reads the config file. Returns null on success, or the errors (the old config stays in force). The outcome is
+    /// logged here, once, whoever asked (<c>POST /-/reload</c> answers it too; SIGHUP has only the log): the SIGHUP
+    /// handler logging it as well wrote every error twice.
+    /// </summary>
     public async Task<string?> ReloadConfigAsync(string actor, CancellationToken ct)
     {
         await _incidentGate.WaitAsync(ct);
@@ -427,14 +431,11 @@ public sealed partial class AlertPipeline
             {
                 config = Config.ReadAgain();
             }
-            catch (ConfigException ex)
+            catch (Exception ex) when (ex is ConfigException or IOException)
             {
-                _logger.LogError("Config reload failed; keeping the previous config. {Errors}", ex.Message);
-                return ex.Message;
-            }
-            catch (IOException ex)
-            {
-                return $"cannot read the config file: {ex.Message}";
+                var error = ex is IOException ? $"cannot read the config file: {ex.Message}" : ex.Message;
+                _logger.LogError("Configuration not reloaded (requested by {Actor}); the previous one stays in force. {Errors}", actor, error);
+                return error;
             }
             // Audited before it is in force: a failed commit (503) must leave the old config running, not an unaudited
             // new one.
@@ -449,7 +450,7 @@ public sealed partial class AlertPipeline
                 carried = new Dispatcher(config, _dispatcher.LastIncidentId, _dispatcher.ExportGroups(), _dispatcher.TrackedIncidents);
             }
             SwapIn(carried);
-            _logger.LogInformation("Configuration reloaded");
+            _logger.LogInformation("Configuration reloaded (requested by {Actor})", actor);
             WakeDispatcher();
             return null;
         }

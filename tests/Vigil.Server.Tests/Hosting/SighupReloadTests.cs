@@ -30,14 +30,54 @@ public sealed class SighupReloadTests
 
         File.Delete(config);
         await HangUpAsync(vigil);
-        await Eventually.TrueAsync(() => Task.FromResult(vigil.Server.Output.Contains("SIGHUP: the configuration was not reloaded", StringComparison.Ordinal)),
+        await Eventually.TrueAsync(() => Task.FromResult(vigil.Server.Output.Contains("Configuration not reloaded (requested by SIGHUP)", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(20), () => "the failed reload in the log\n" + vigil.Server.Output);
         Assert.Contains("cannot read the config file", vigil.Server.Output);
 
         await File.WriteAllTextAsync(config, Config);
         await HangUpAsync(vigil);
-        await Eventually.TrueAsync(() => Task.FromResult(vigil.Server.Output.Contains("SIGHUP: the configuration is reloaded", StringComparison.Ordinal)),
+        await Eventually.TrueAsync(() => Task.FromResult(vigil.Server.Output.Contains("Configuration reloaded (requested by SIGHUP)", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(20), () => "the reload in the log\n" + vigil.Server.Output);
+    }
+
+    /// <summary>An invalid config was logged twice per SIGHUP: by the reload, and again by the signal handler.</summary>
+    [Fact]
+    public async Task An_invalid_config_is_logged_once_per_SIGHUP()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        await using var database = await TestDatabase.CreateAsync(Backend.Sqlite);
+        var config = Path.Combine(database.DataDirectory, "vigil.yml");
+        await File.WriteAllTextAsync(config, Config);
+        var token = await RunningVigil.CreateTokenAsync(database, "sighup-test", Role.Viewer);
+        using var vigil = await VigilProcess.StartAsync(database, token, config);
+
+        await File.WriteAllTextAsync(config, Config.Replace("receiver: ops", "receiver: no-such-receiver", StringComparison.Ordinal));
+        await HangUpAsync(vigil);
+        await Eventually.TrueAsync(() => Task.FromResult(vigil.Server.Output.Contains("no-such-receiver", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(20), () => "the failed reload in the log\n" + vigil.Server.Output);
+        await File.WriteAllTextAsync(config, Config);
+        await HangUpAsync(vigil);
+        // Once the second reload is in the log, every line the first one wrote is too (the handler logged its copy
+        // right after the reload returned).
+        await Eventually.TrueAsync(() => Task.FromResult(vigil.Server.Output.Contains("Configuration reloaded (requested by SIGHUP)", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(20), () => "both reloads in the log\n" + vigil.Server.Output);
+
+        var output = vigil.Server.Output;
+        Assert.Equal(1, Occurrences(output, "no-such-receiver"));
+        Assert.Equal(1, Occurrences(output, "Configuration not reloaded (requested by SIGHUP); the previous one stays in force."));
+    }
+
+    private static int Occurrences(string text, string part)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+        return count;
     }
 
     /// <summary>A standby had no SIGHUP handler, so the runtime's default ended it: a reload sent to every vigil process
