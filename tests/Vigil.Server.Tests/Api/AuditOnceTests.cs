@@ -7,7 +7,7 @@ namespace Vigil.Server.Tests.Api;
 /// <summary>
 /// The audit log records each change once, and only changes that happened (found by the audit of the non-negotiables;
 /// each test failed before its fix): a priority set to the one the incident has was audited although nothing changed,
-/// and a token revoked or an override deleted by several requests at once was audited once per request (each read the
+/// and a token revoked, an override deleted or an integration key revoked by several requests at once was audited once per request (each read the
 /// row as not yet revoked, and the last commit also moved the revocation time).
 /// </summary>
 public abstract class AuditOnceTests(Backend backend) : IAsyncLifetime
@@ -98,6 +98,33 @@ public abstract class AuditOnceTests(Backend backend) : IAsyncLifetime
             Assert.All(answers, status => Assert.Equal(HttpStatusCode.NoContent, status));
             Assert.Single(await AuditAsync(), a => (string?)a["action"] == "override.delete" && ((string?)a["target"])!.EndsWith("/" + id, StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task An_integration_key_revoked_by_many_requests_at_once_is_revoked_and_audited_once()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            using var created = await _vigil.Client.PostAsync("/api/v1/integrations", Http.Json(new { name = $"raced-{round}", service = "checkout" }));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var id = (string)(await created.ReadJsonAsync())["id"]!;
+
+            var answers = await AllAtOnceAsync(client => client.DeleteAsync($"/api/v1/integrations/{id}"));
+
+            Assert.All(answers, status => Assert.Equal(HttpStatusCode.NoContent, status));
+            Assert.Single(await AuditAsync(), a => (string?)a["action"] == "integration.revoke" && (string?)a["target"] == $"integration/{id}");
+        }
+    }
+
+    [Fact]
+    public async Task An_integration_name_created_by_many_requests_at_once_gets_one_active_key()
+    {
+        // The name is the alerts' pd_integration label: two active keys of one name would share its alerts.
+        var answers = await AllAtOnceAsync(client => client.PostAsync("/api/v1/integrations", Http.Json(new { name = "twin", service = "checkout" })));
+
+        Assert.Single(answers, status => status == HttpStatusCode.Created);
+        Assert.All(answers.Where(s => s != HttpStatusCode.Created), status => Assert.Equal(HttpStatusCode.BadRequest, status));
+        Assert.Single(await AuditAsync(), a => (string?)a["action"] == "integration.create");
     }
 
     /// <summary>Sends <see cref="AtOnce"/> requests, each on its own connection, released together.</summary>

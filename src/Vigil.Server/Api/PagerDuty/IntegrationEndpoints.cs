@@ -16,6 +16,13 @@ public static class IntegrationEndpoints
 {
     public const int MaxNameLength = 100;
 
+    /// <summary>
+    /// Creates and revokes read the keys, check and commit one at a time: at once, every revoke read the key as active
+    /// and audited its own revocation, and two creates of one name could both pass the "no active key of that name"
+    /// check. One process is enough (one active server per database, decision 010).
+    /// </summary>
+    private static readonly SemaphoreSlim WriteGate = new(1, 1);
+
     public static void MapIntegrations(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/integrations", List).RequireRole(Role.Admin);
@@ -49,6 +56,20 @@ public static class IntegrationEndpoints
             errors.Add($"\"service\" is required (1–{MaxNameLength} characters): the service whose alerts the events become");
         }
         var ct = context.RequestAborted;
+        await WriteGate.WaitAsync(ct);
+        try
+        {
+            return await CreateGatedAsync(context, pipeline, keys, time, name, service, errors, ct);
+        }
+        finally
+        {
+            WriteGate.Release();
+        }
+    }
+
+    private static async Task<IResult> CreateGatedAsync(HttpContext context, AlertPipeline pipeline, IssuedIntegrationKeys keys, TimeProvider time,
+        string name, string service, List<string> errors, CancellationToken ct)
+    {
         if (name.Length > 0 && (await keys.AllAsync(ct)).Any(k => k.Name == name && k.RevokedAt is null))
         {
             errors.Add($"an active integration named \"{name}\" already exists; revoke it first or pick another name");
@@ -79,6 +100,20 @@ public static class IntegrationEndpoints
     private static async Task<IResult> Revoke(string id, HttpContext context, AlertPipeline pipeline, IssuedIntegrationKeys keys, TimeProvider time)
     {
         var ct = context.RequestAborted;
+        await WriteGate.WaitAsync(ct);
+        try
+        {
+            return await RevokeGatedAsync(id, context, pipeline, keys, time, ct);
+        }
+        finally
+        {
+            WriteGate.Release();
+        }
+    }
+
+    private static async Task<IResult> RevokeGatedAsync(string id, HttpContext context, AlertPipeline pipeline, IssuedIntegrationKeys keys, TimeProvider time,
+        CancellationToken ct)
+    {
         var key = (await keys.AllAsync(ct)).FirstOrDefault(k => k.Id == id);
         if (key is null)
         {
