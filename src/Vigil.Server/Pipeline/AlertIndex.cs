@@ -29,15 +29,17 @@ public sealed class AlertIndex
 
     public ICollection<Alert> All => _alerts.Values;
 
-    /// <summary>The alerts whose <see cref="DedupKeyLabel"/> label is <paramref name="dedupKey"/>, firing or not.</summary>
+    /// <summary>The alerts whose <see cref="DedupKeyLabel"/> label is <paramref name="dedupKey"/>, firing or not, newest
+    /// first (a key's firing alert is its latest; the resolved ones before it wait for collection).</summary>
     public IEnumerable<Alert> WithDedupKey(string dedupKey)
     {
         if (!_byDedupKey.TryGetValue(dedupKey, out var fingerprints))
         {
             yield break;
         }
-        foreach (var fingerprint in fingerprints)
+        for (var i = fingerprints.Length - 1; i >= 0; i--)
         {
+            var fingerprint = fingerprints[i];
             // Checked again: between the two reads the alert may have been removed.
             if (Get(fingerprint) is { } alert && alert.Labels.Get(DedupKeyLabel) == dedupKey)
             {

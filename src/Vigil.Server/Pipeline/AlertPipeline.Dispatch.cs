@@ -211,8 +211,9 @@ public sealed partial class AlertPipeline
     private async Task FlushGroupsOneByOneAsync(DateTimeOffset now, CancellationToken ct)
     {
         var failedOnce = new HashSet<string>(StringComparer.Ordinal);
-        // One view of silences and inhibitions for the whole pass, as a normal flush has: built per group, it cost
-        // groups × alerts under the dispatcher lock after every failed flush.
+        // One view of silences and inhibitions while groups commit, as a normal flush has: built per group, it cost
+        // groups × alerts under the dispatcher lock after every failed flush. It is built again after a refused group
+        // (each costs a write check and a reload, so a pass can last minutes): a silence added meanwhile applies.
         Func<Alert, bool>? isMuted = null;
         while (TakeDueChanges(now, 1, ref isMuted, out var group) is { } changes)
         {
@@ -222,6 +223,7 @@ public sealed partial class AlertPipeline
             }
             catch (Exception ex) when (group is not null && !ct.IsCancellationRequested)
             {
+                isMuted = null;
                 await CheckStoreTakesWritesAsync(now, ct);
                 if (failedOnce.Add(group))
                 {

@@ -92,8 +92,15 @@ public static class TokensEndpoints
                 var changes = new ChangeSet();
                 changes.Tokens.Add(token with { RevokedAt = now });
                 changes.Audit.Add(new AuditEntry(now, context.ActorName(), "token.revoke", $"token/{token.Id}", $"name={token.Name}"));
-                await pipeline.CommitAsync(changes, context.RequestAborted);
-                authenticator.Invalidate();
+                try
+                {
+                    await pipeline.CommitAsync(changes, context.RequestAborted);
+                }
+                finally
+                {
+                    // Also when the request was cancelled after the commit: the revoked token must stop working now.
+                    authenticator.Invalidate();
+                }
             }
         }
         finally

@@ -91,8 +91,16 @@ public static class IntegrationEndpoints
         var changes = new ChangeSet();
         changes.IntegrationKeys.Add(key);
         changes.Audit.Add(new AuditEntry(now, context.ActorName(), "integration.create", $"integration/{key.Id}", $"name={name} service={service}"));
-        await pipeline.CommitAsync(changes, ct);
-        keys.Invalidate();
+        try
+        {
+            await pipeline.CommitAsync(changes, ct);
+        }
+        finally
+        {
+            // Also when the request was cancelled after the commit: a stale cache would let the next revoke (or
+            // create of the name) read the old state.
+            keys.Invalidate();
+        }
         return Results.Json(new IntegrationCreated(key.Id, name, service, routingKey), IntegrationJson.Default.IntegrationCreated,
             statusCode: StatusCodes.Status201Created);
     }
@@ -128,8 +136,16 @@ public static class IntegrationEndpoints
         var changes = new ChangeSet();
         changes.IntegrationKeys.Add(revoked);
         changes.Audit.Add(new AuditEntry(now, context.ActorName(), "integration.revoke", $"integration/{id}", $"name={key.Name} service={key.Service}"));
-        await pipeline.CommitAsync(changes, ct);
-        keys.Invalidate();
+        try
+        {
+            await pipeline.CommitAsync(changes, ct);
+        }
+        finally
+        {
+            // Also when the request was cancelled after the commit: a stale cache would let the next revoke (or
+            // create of the name) read the old state.
+            keys.Invalidate();
+        }
         return Results.NoContent();
     }
 }
