@@ -253,6 +253,29 @@ public sealed class MetricsCommandTests : IDisposable
         Assert.Contains("the last timestamp (9999-12-31 00:00:00Z) leaves no room for a forecast step before the end of year 9999", none.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>README's accuracy table and the server's <c>metrics.detector</c> name the detectors lightweight,
+    /// balanced and contextual; <c>nab --detector contextual</c> was refused ("unknown detector"), as the scoreboard
+    /// knew the offline default only as <c>default</c>.</summary>
+    [Theory]
+    [InlineData("lightweight")]
+    [InlineData("balanced")]
+    [InlineData("contextual")]
+    public async Task Nab_scores_each_detector_the_config_can_name(string detector)
+    {
+        var nab = Path.Combine(_dir, "nab");
+        Directory.CreateDirectory(Path.Combine(nab, "data", "cat"));
+        Directory.CreateDirectory(Path.Combine(nab, "labels"));
+        File.Move(WriteSeries("a.csv", 800, i => i == 700 ? 500 : 10 + (i % 7)), Path.Combine(nab, "data", "cat", "a.csv"));
+        File.WriteAllText(Path.Combine(nab, "labels", "combined_windows.json"),
+            """{"cat/a.csv": [["2024-01-03 09:00:00.000000", "2024-01-03 11:00:00.000000"]]}""");
+
+        var result = await new Cli().RunAsync("metrics", "nab", "--data", nab, "--detector", detector);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.StartsWith($"NAB ({detector}): 1 files, 800 points", result.Out, StringComparison.Ordinal);
+        Assert.Contains("profile standard", result.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Bench_prints_throughput_and_memory_for_both_detectors_and_the_white_noise_worst_case()
     {

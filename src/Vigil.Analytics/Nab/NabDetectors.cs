@@ -19,6 +19,9 @@ public static class NabDetectors
     public static IReadOnlyDictionary<string, Func<MetricSeries, double[]>> All { get; } = new Dictionary<string, Func<MetricSeries, double[]>>(StringComparer.Ordinal)
     {
         [Default] = series => SeriesScoring.AnomalyScores(series),
+        // The names metrics.detector takes in the server's config (and README's accuracy table) score here too, so
+        // 'vigil metrics nab --detector contextual' reproduces the row of the detector a user is choosing.
+        ["contextual"] = series => SeriesScoring.AnomalyScores(series),
         ["default-without-shift"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Default with { SeasonalShiftUnit = 0 }),
         ["balanced-without-shift"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { SeasonalShiftUnit = 0 }),
         ["default-without-art"] = series => SeriesScoring.AnomalyScores(series, WithoutArt),
