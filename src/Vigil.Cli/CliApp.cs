@@ -16,7 +16,8 @@ public static class CliApp
             "Vigil: an Alertmanager-compatible alert pipeline with incidents.\n" +
             "Run the server with 'vigil serve'; the other commands talk to a running server over HTTP.\n" +
             "Exit codes: 0 success, 1 the server refused the request (or 'serve' failed), 2 usage or configuration error, " +
-            "3 cannot reach the server.");
+            $"3 cannot reach the server, {ExitCodes.Frozen} 'freeze check': the service is change-frozen, " +
+            $"{Vigil.Server.Hosting.ServerLeaseWatch.LostExitCode} 'serve' lost its database lease.");
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(CheckConfigCommand.Create(context));
         root.Subcommands.Add(AlertsCommands.Create(context));

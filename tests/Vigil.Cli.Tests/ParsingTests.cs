@@ -14,6 +14,10 @@ public sealed class ParsingTests
         {
             Assert.Contains(command, result.Out);
         }
+        // Every code README documents: a deploy gate scripting 'freeze check' or a supervisor watching 'serve' needs
+        // the ones beyond 0-3 too (they were missing from the help).
+        Assert.Contains("4 'freeze check': the service is change-frozen", result.Out, StringComparison.Ordinal);
+        Assert.Contains("75 'serve' lost its database lease", result.Out, StringComparison.Ordinal);
     }
 
     [Theory]
