@@ -24,9 +24,6 @@ public static class FreezeExemptionEndpoints
 
     public static readonly TimeSpan MinDuration = TimeSpan.FromMinutes(1);
 
-    // Revoking reads, checks and writes: one revoke at a time, so two at once record one revocation (one audit entry).
-    private static readonly SemaphoreSlim RevokeGate = new(1, 1);
-
     internal static void MapFreezeExemptions(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/services/{service}/freeze/exemptions", List).RequireRole(Role.Viewer);
@@ -124,8 +121,8 @@ public static class FreezeExemptionEndpoints
 
     private static async Task<IResult> Revoke(string service, string id, HttpContext context, ScheduleReader reader, AlertPipeline pipeline, TimeProvider time)
     {
-        await RevokeGate.WaitAsync(context.RequestAborted);
-        try
+        // Read, check and write in one turn: two revokes at once record one revocation (one audit entry).
+        using (await pipeline.BeginRecordWriteAsync(context.RequestAborted))
         {
             var existing = await pipeline.Store.GetFreezeExemptionAsync(id, context.RequestAborted);
             if (existing is null || existing.Service != service)
@@ -146,10 +143,6 @@ public static class FreezeExemptionEndpoints
                 changes.Audit.Add(new AuditEntry(now, context.ActorName(), "slo.freeze_exempt_revoke", $"service/{service}/exemption/{id}", $"until={existing.End:O}"));
                 await pipeline.CommitAsync(changes, context.RequestAborted);
             }
-        }
-        finally
-        {
-            RevokeGate.Release();
         }
         return Results.NoContent();
     }

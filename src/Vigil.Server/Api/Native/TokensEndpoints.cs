@@ -8,10 +8,6 @@ namespace Vigil.Server.Api.Native;
 /// <summary>API tokens (admin only), the audit log, and who-am-i.</summary>
 public static class TokensEndpoints
 {
-    // Revoking reads, checks and writes: one revoke at a time, so the same token revoked by several requests at once is
-    // revoked once (one audit entry, one revocation time). One server owns the database (decision 010).
-    private static readonly SemaphoreSlim RevokeGate = new(1, 1);
-
     public static void MapTokens(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/tokens", async (IVigilStore store, CancellationToken ct) =>
@@ -78,8 +74,8 @@ public static class TokensEndpoints
 
     private static async Task<IResult> RevokeToken(string id, HttpContext context, AlertPipeline pipeline, TokenAuthenticator authenticator, TimeProvider time)
     {
-        await RevokeGate.WaitAsync(context.RequestAborted);
-        try
+        // Read, check and write in one turn: the same token revoked by several requests at once is revoked once.
+        using (await pipeline.BeginRecordWriteAsync(context.RequestAborted))
         {
             var token = (await pipeline.Store.ListTokensAsync(context.RequestAborted)).FirstOrDefault(t => t.Id == id);
             if (token is null)
@@ -102,10 +98,6 @@ public static class TokensEndpoints
                     authenticator.Invalidate();
                 }
             }
-        }
-        finally
-        {
-            RevokeGate.Release();
         }
         return Results.NoContent();
     }

@@ -10,10 +10,6 @@ namespace Vigil.Server.Api.OnCall;
 /// <summary>Overrides: list, create, delete. Writing needs an admin token or a token bound to a manager of the schedule's team.</summary>
 public static class OverrideEndpoints
 {
-    // Deleting reads, checks and writes: one delete at a time, so an override deleted by several requests at once is
-    // deleted once (one audit entry, one deletion time). One server owns the database (decision 010).
-    private static readonly SemaphoreSlim DeleteGate = new(1, 1);
-
     internal static void MapOverrides(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/overrides", List).RequireRole(Role.Viewer);
@@ -90,8 +86,8 @@ public static class OverrideEndpoints
 
     private static async Task<IResult> Delete(string id, HttpContext context, ScheduleReader reader, AlertPipeline pipeline, TimeProvider time)
     {
-        await DeleteGate.WaitAsync(context.RequestAborted);
-        try
+        // Read, check and write in one turn: an override deleted by several requests at once is deleted once.
+        using (await pipeline.BeginRecordWriteAsync(context.RequestAborted))
         {
             var existing = await pipeline.Store.GetOverrideAsync(id, context.RequestAborted);
             if (existing is null)
@@ -112,10 +108,6 @@ public static class OverrideEndpoints
                 changes.Audit.Add(new AuditEntry(now, context.ActorName(), "override.delete", $"schedule/{existing.Schedule}/override/{id}", $"user={existing.User}"));
                 await pipeline.CommitAsync(changes, context.RequestAborted);
             }
-        }
-        finally
-        {
-            DeleteGate.Release();
         }
         return Results.NoContent();
     }

@@ -16,13 +16,6 @@ public static class IntegrationEndpoints
 {
     public const int MaxNameLength = 100;
 
-    /// <summary>
-    /// Creates and revokes read the keys, check and commit one at a time: at once, every revoke read the key as active
-    /// and audited its own revocation, and two creates of one name could both pass the "no active key of that name"
-    /// check. One process is enough (one active server per database, decision 010).
-    /// </summary>
-    private static readonly SemaphoreSlim WriteGate = new(1, 1);
-
     public static void MapIntegrations(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/integrations", List).RequireRole(Role.Admin);
@@ -56,20 +49,8 @@ public static class IntegrationEndpoints
             errors.Add($"\"service\" is required (1–{MaxNameLength} characters): the service whose alerts the events become");
         }
         var ct = context.RequestAborted;
-        await WriteGate.WaitAsync(ct);
-        try
-        {
-            return await CreateGatedAsync(context, pipeline, keys, time, name, service, errors, ct);
-        }
-        finally
-        {
-            WriteGate.Release();
-        }
-    }
-
-    private static async Task<IResult> CreateGatedAsync(HttpContext context, AlertPipeline pipeline, IssuedIntegrationKeys keys, TimeProvider time,
-        string name, string service, List<string> errors, CancellationToken ct)
-    {
+        // Check and write in one turn: two creates of one name at once could both find the name free.
+        using var turn = await pipeline.BeginRecordWriteAsync(ct);
         if (name.Length > 0 && (await keys.AllAsync(ct)).Any(k => k.Name == name && k.RevokedAt is null))
         {
             errors.Add($"an active integration named \"{name}\" already exists; revoke it first or pick another name");
@@ -91,16 +72,7 @@ public static class IntegrationEndpoints
         var changes = new ChangeSet();
         changes.IntegrationKeys.Add(key);
         changes.Audit.Add(new AuditEntry(now, context.ActorName(), "integration.create", $"integration/{key.Id}", $"name={name} service={service}"));
-        try
-        {
-            await pipeline.CommitAsync(changes, ct);
-        }
-        finally
-        {
-            // Also when the request was cancelled after the commit: a stale cache would let the next revoke (or
-            // create of the name) read the old state.
-            keys.Invalidate();
-        }
+        await CommitAsync(changes, pipeline, keys, ct);
         return Results.Json(new IntegrationCreated(key.Id, name, service, routingKey), IntegrationJson.Default.IntegrationCreated,
             statusCode: StatusCodes.Status201Created);
     }
@@ -108,20 +80,8 @@ public static class IntegrationEndpoints
     private static async Task<IResult> Revoke(string id, HttpContext context, AlertPipeline pipeline, IssuedIntegrationKeys keys, TimeProvider time)
     {
         var ct = context.RequestAborted;
-        await WriteGate.WaitAsync(ct);
-        try
-        {
-            return await RevokeGatedAsync(id, context, pipeline, keys, time, ct);
-        }
-        finally
-        {
-            WriteGate.Release();
-        }
-    }
-
-    private static async Task<IResult> RevokeGatedAsync(string id, HttpContext context, AlertPipeline pipeline, IssuedIntegrationKeys keys, TimeProvider time,
-        CancellationToken ct)
-    {
+        // Read, check and write in one turn: a key revoked by several requests at once is revoked (and audited) once.
+        using var turn = await pipeline.BeginRecordWriteAsync(ct);
         var key = (await keys.AllAsync(ct)).FirstOrDefault(k => k.Id == id);
         if (key is null)
         {
@@ -136,17 +96,22 @@ public static class IntegrationEndpoints
         var changes = new ChangeSet();
         changes.IntegrationKeys.Add(revoked);
         changes.Audit.Add(new AuditEntry(now, context.ActorName(), "integration.revoke", $"integration/{id}", $"name={key.Name} service={key.Service}"));
+        await CommitAsync(changes, pipeline, keys, ct);
+        return Results.NoContent();
+    }
+
+    /// <summary>Commits a key change and refreshes the keys' cache — also when the request was cancelled after the commit,
+    /// or the next create or revoke would read the old keys.</summary>
+    private static async Task CommitAsync(ChangeSet changes, AlertPipeline pipeline, IssuedIntegrationKeys keys, CancellationToken ct)
+    {
         try
         {
             await pipeline.CommitAsync(changes, ct);
         }
         finally
         {
-            // Also when the request was cancelled after the commit: a stale cache would let the next revoke (or
-            // create of the name) read the old state.
             keys.Invalidate();
         }
-        return Results.NoContent();
     }
 }
 
