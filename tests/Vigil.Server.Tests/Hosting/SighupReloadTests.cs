@@ -22,22 +22,14 @@ public sealed class SighupReloadTests
         {
             return;
         }
-        await using var database = await TestDatabase.CreateAsync(Backend.Sqlite);
-        var config = Path.Combine(database.DataDirectory, "vigil.yml");
-        await File.WriteAllTextAsync(config, Config);
-        var token = await RunningVigil.CreateTokenAsync(database, "sighup-test", Role.Viewer);
-        using var vigil = await VigilProcess.StartAsync(database, token, config);
+        await using var server = await ServerWithConfig.StartAsync();
 
-        File.Delete(config);
-        await HangUpAsync(vigil);
-        await Eventually.TrueAsync(() => Task.FromResult(vigil.Server.Output.Contains("Configuration not reloaded (requested by SIGHUP)", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(20), () => "the failed reload in the log\n" + vigil.Server.Output);
-        Assert.Contains("cannot read the config file", vigil.Server.Output);
+        File.Delete(server.ConfigFile);
+        await server.HangUpUntilLoggedAsync("Configuration not reloaded (requested by SIGHUP)", "the failed reload");
+        Assert.Contains("cannot read the config file", server.Output);
 
-        await File.WriteAllTextAsync(config, Config);
-        await HangUpAsync(vigil);
-        await Eventually.TrueAsync(() => Task.FromResult(vigil.Server.Output.Contains("Configuration reloaded (requested by SIGHUP)", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(20), () => "the reload in the log\n" + vigil.Server.Output);
+        await File.WriteAllTextAsync(server.ConfigFile, Config);
+        await server.HangUpUntilLoggedAsync("Configuration reloaded (requested by SIGHUP)", "the reload");
     }
 
     /// <summary>An invalid config was logged twice per SIGHUP: by the reload, and again by the signal handler.</summary>
@@ -48,24 +40,16 @@ public sealed class SighupReloadTests
         {
             return;
         }
-        await using var database = await TestDatabase.CreateAsync(Backend.Sqlite);
-        var config = Path.Combine(database.DataDirectory, "vigil.yml");
-        await File.WriteAllTextAsync(config, Config);
-        var token = await RunningVigil.CreateTokenAsync(database, "sighup-test", Role.Viewer);
-        using var vigil = await VigilProcess.StartAsync(database, token, config);
+        await using var server = await ServerWithConfig.StartAsync();
 
-        await File.WriteAllTextAsync(config, Config.Replace("receiver: ops", "receiver: no-such-receiver", StringComparison.Ordinal));
-        await HangUpAsync(vigil);
-        await Eventually.TrueAsync(() => Task.FromResult(vigil.Server.Output.Contains("no-such-receiver", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(20), () => "the failed reload in the log\n" + vigil.Server.Output);
-        await File.WriteAllTextAsync(config, Config);
-        await HangUpAsync(vigil);
+        await File.WriteAllTextAsync(server.ConfigFile, Config.Replace("receiver: ops", "receiver: no-such-receiver", StringComparison.Ordinal));
+        await server.HangUpUntilLoggedAsync("no-such-receiver", "the failed reload");
+        await File.WriteAllTextAsync(server.ConfigFile, Config);
         // Once the second reload is in the log, every line the first one wrote is too (the handler logged its copy
         // right after the reload returned).
-        await Eventually.TrueAsync(() => Task.FromResult(vigil.Server.Output.Contains("Configuration reloaded (requested by SIGHUP)", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(20), () => "both reloads in the log\n" + vigil.Server.Output);
+        await server.HangUpUntilLoggedAsync("Configuration reloaded (requested by SIGHUP)", "both reloads");
 
-        var output = vigil.Server.Output;
+        var output = server.Output;
         Assert.Equal(1, Occurrences(output, "no-such-receiver"));
         Assert.Equal(1, Occurrences(output, "Configuration not reloaded (requested by SIGHUP); the previous one stays in force."));
     }
@@ -89,13 +73,9 @@ public sealed class SighupReloadTests
         {
             return;
         }
-        await using var database = await TestDatabase.CreateAsync(Backend.Sqlite);
-        var config = Path.Combine(database.DataDirectory, "vigil.yml");
-        await File.WriteAllTextAsync(config, Config);
-        var token = await RunningVigil.CreateTokenAsync(database, "sighup-test", Role.Viewer);
-        using var active = await VigilProcess.StartAsync(database, token, config);
+        await using var active = await ServerWithConfig.StartAsync();
         using var standby = ExternalProcess.StartBackground("dotnet", [Path.Combine(AppContext.BaseDirectory, "vigil.dll"), "serve",
-            "--urls", $"http://127.0.0.1:{ExternalProcess.FreePort()}", "--data-dir", database.DataDirectory, "--config", config]);
+            "--urls", $"http://127.0.0.1:{ExternalProcess.FreePort()}", "--data-dir", active.DataDirectory, "--config", active.ConfigFile]);
         await Eventually.TrueAsync(() => Task.FromResult(standby.Output.Contains("Standby:", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(60), () => "the second server waiting as a standby\n" + standby.Output);
 
@@ -107,11 +87,53 @@ public sealed class SighupReloadTests
         Assert.False(standby.HasExited, standby.Output);
     }
 
-    private static Task HangUpAsync(VigilProcess vigil) => HangUpAsync(vigil.Server.Id);
-
     private static async Task HangUpAsync(int processId)
     {
         var (code, _, error) = await ExternalProcess.RunAsync("kill", ["-HUP", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         Assert.True(code == 0, error);
+    }
+
+    /// <summary>A vigil process on a fresh SQLite database with <see cref="Config"/> in its data directory.</summary>
+    private sealed class ServerWithConfig : IAsyncDisposable
+    {
+        private readonly TestDatabase _database;
+        private readonly VigilProcess _vigil;
+
+        private ServerWithConfig(TestDatabase database, VigilProcess vigil, string configFile)
+        {
+            _database = database;
+            _vigil = vigil;
+            ConfigFile = configFile;
+        }
+
+        public string ConfigFile { get; }
+
+        public string DataDirectory => _database.DataDirectory;
+
+        public string Output => _vigil.Server.Output;
+
+        public static async Task<ServerWithConfig> StartAsync()
+        {
+            var database = await TestDatabase.CreateAsync(Backend.Sqlite);
+            var config = Path.Combine(database.DataDirectory, "vigil.yml");
+            await File.WriteAllTextAsync(config, Config);
+            var token = await RunningVigil.CreateTokenAsync(database, "sighup-test", Role.Viewer);
+            return new ServerWithConfig(database, await VigilProcess.StartAsync(database, token, config), config);
+        }
+
+        /// <summary>Sends SIGHUP, then waits until the log shows <paramref name="text"/> (<paramref name="what"/> names it
+        /// in a failure).</summary>
+        public async Task HangUpUntilLoggedAsync(string text, string what)
+        {
+            await HangUpAsync(_vigil.Server.Id);
+            await Eventually.TrueAsync(() => Task.FromResult(Output.Contains(text, StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(20), () => what + " in the log\n" + Output);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _vigil.Dispose();
+            await _database.DisposeAsync();
+        }
     }
 }
