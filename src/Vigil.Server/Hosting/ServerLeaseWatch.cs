@@ -7,12 +7,12 @@ namespace Vigil.Server.Hosting;
 /// database overwrite each other's incidents. The process exits non-zero, so a supervisor restarts it — as a standby.
 /// Registered first, so it is the last to stop: the lease is released only after the final saves.
 /// </summary>
-public sealed partial class ServerLeaseWatch(IServerLease lease, IHostApplicationLifetime lifetime, ILogger<ServerLeaseWatch> logger) : BackgroundService
+public sealed partial class ServerLeaseWatch(IServerLease lease, IHostApplicationLifetime lifetime, ILogger<ServerLeaseWatch> logger) : ServerLoop
 {
     /// <summary>The process's exit code after a lost lease (EX_TEMPFAIL: try again).</summary>
     public const int LostExitCode = 75;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         try
         {

@@ -19,7 +19,7 @@ public sealed partial class OutboxWorker(
     NotificationSender sender,
     OutboxSignal signal,
     TimeProvider time,
-    ILogger<OutboxWorker> logger) : BackgroundService
+    ILogger<OutboxWorker> logger) : Hosting.ServerLoop
 {
     /// <summary>How long a claim holds. A batch can take longer than that (32 receivers at the send time-out each), so
     /// a send is started only while the claim outlasts it by <see cref="CommitMargin"/>; the batch's rest is released.</summary>
@@ -37,7 +37,7 @@ public sealed partial class OutboxWorker(
     /// <summary>Replaces the jitter source (tests use a seeded one).</summary>
     internal Random Jitter { init => _retry = new RetryPolicy(value); }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         WarnAboutReceiversThatGoNowhere(config.Current);
         while (!stoppingToken.IsCancellationRequested)
