@@ -146,11 +146,14 @@ public sealed class ArtimeDetector
         features.Clear();
         if (_processed >= Window)
         {
-            Span<double> shape = stackalloc double[Window];
-            _levels.CopyTo(shape);
-            NormaliseToUnit(shape);
-            Haar(shape, features[..Window]);
-            NormaliseToUnit(features[..Window]);
+            // In registers from load to store: the window written element by element and read back as vectors (or the
+            // reverse) stalled on store forwarding.
+            ref var levels = ref MemoryMarshal.GetArrayDataReference(_levels);
+            var (low, high) = NormaliseToUnit(Vector256.LoadUnsafe(ref levels), Vector256.LoadUnsafe(ref levels, 4));
+            (low, high) = NormaliseToUnit(Haar(low, high));
+            ref var first = ref MemoryMarshal.GetReference(features);
+            low.StoreUnsafe(ref first);
+            high.StoreUnsafe(ref first, 4);
             _levels.CopyTo(features[Window..]);
         }
     }
@@ -195,12 +198,10 @@ public sealed class ArtimeDetector
         return _median;
     }
 
-    /// <summary>Min-max normalises a window of 8 values in place (Vector256.Min/Max order NaN and ±0 as Math.Min/Max).</summary>
-    private static void NormaliseToUnit(Span<double> values)
+    /// <summary>Min-max normalises a window of 8 values, the first four in <paramref name="low"/> (Vector256.Min/Max
+    /// order NaN and ±0 as Math.Min/Max).</summary>
+    private static (Vector256<double> Low, Vector256<double> High) NormaliseToUnit(Vector256<double> low, Vector256<double> high)
     {
-        ArgumentOutOfRangeException.ThrowIfNotEqual(values.Length, Window);
-        ref var first = ref MemoryMarshal.GetReference(values);
-        var (low, high) = (Vector256.LoadUnsafe(ref first), Vector256.LoadUnsafe(ref first, 4));
         var min = Vector256.Min(low, high);
         min = Vector256.Min(min, Vector256.Shuffle(min, Vector256.Create(2L, 3, 0, 1)));
         min = Vector256.Min(min, Vector256.Shuffle(min, Vector256.Create(1L, 0, 3, 2)));
@@ -208,35 +209,25 @@ public sealed class ArtimeDetector
         var max = Vector256.Max(low, high);
         max = Vector256.Max(max, Vector256.Shuffle(max, Vector256.Create(2L, 3, 0, 1)));
         max = Vector256.Max(max, Vector256.Shuffle(max, Vector256.Create(1L, 0, 3, 2)));
-        if (max[0] != 0)
-        {
-            (low, high) = (low / max, high / max);
-        }
-        low.StoreUnsafe(ref first);
-        high.StoreUnsafe(ref first, 4);
+        return max[0] != 0 ? (low / max, high / max) : (low, high);
     }
 
-    /// <summary>Full orthonormal Haar transform of 8 values, laid out as Wavelets.jl's <c>dwt</c> does:
-    /// [scaling, level-3 detail, level-2 details, level-1 details], detail = (second − first) / √2 (the sign matters:
-    /// the transform is min-max normalised afterwards; this one reproduces NAB's published ARTime results).</summary>
-    private static void Haar(ReadOnlySpan<double> x, Span<double> y)
+    private static (Vector256<double> Low, Vector256<double> High) NormaliseToUnit((Vector256<double> Low, Vector256<double> High) window) =>
+        NormaliseToUnit(window.Low, window.High);
+
+    /// <summary>Full orthonormal Haar transform of 8 values (<paramref name="low"/>: the first four), laid out as
+    /// Wavelets.jl's <c>dwt</c> does: [scaling, level-3 detail, level-2 details, level-1 details], detail = (second −
+    /// first) / √2 (the sign matters: the transform is min-max normalised afterwards; this one reproduces NAB's published
+    /// ARTime results). Each coefficient is one addition or subtraction and one multiplication, as the textbook loop
+    /// over halves computes it; written out, it stays in registers.</summary>
+    private static (Vector256<double> Low, Vector256<double> High) Haar(Vector256<double> low, Vector256<double> high)
     {
-        Span<double> s = stackalloc double[Window];
-        x.CopyTo(s);
-        Span<double> buffer = stackalloc double[Window / 2];
         var a = 1 / Math.Sqrt(2);
-        for (var n = Window; n > 1; n /= 2)
-        {
-            var half = n / 2;
-            var next = buffer[..half];
-            for (var k = 0; k < half; k++)
-            {
-                next[k] = a * (s[2 * k] + s[(2 * k) + 1]);
-                y[half + k] = a * (s[(2 * k) + 1] - s[2 * k]);
-            }
-            next.CopyTo(s);
-        }
-        y[0] = s[0];
+        var (s0, s1, s2, s3, s4, s5, s6, s7) = (low[0], low[1], low[2], low[3], high[0], high[1], high[2], high[3]);
+        var (n0, n1, n2, n3) = (a * (s0 + s1), a * (s2 + s3), a * (s4 + s5), a * (s6 + s7));
+        var (m0, m1) = (a * (n0 + n1), a * (n2 + n3));
+        return (Vector256.Create(a * (m0 + m1), a * (m1 - m0), a * (n1 - n0), a * (n3 - n2)),
+            Vector256.Create(a * (s1 - s0), a * (s3 - s2), a * (s5 - s4), a * (s7 - s6)));
     }
 
     /// <summary>The probationary period is collected, then learned in one batch with a vigilance fitted to it.</summary>
