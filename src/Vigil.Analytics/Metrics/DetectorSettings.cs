@@ -135,6 +135,13 @@ public sealed record DetectorSettings
     public int ArtMaxCategories { get; init; } = 256;
 
     /// <summary>
+    /// Whether the transition novelty member (<c>TransitionNoveltyDetector</c>: a value whose move between levels of the
+    /// learned range was never seen) joins the noisy-or; it uses CAD's range and rest settings. On in the balanced
+    /// detector, off in the default (with CAD it only adds false positives) — see docs/metric-detection.md.
+    /// </summary>
+    public bool TransitionNovelty { get; init; }
+
+    /// <summary>
     /// Samples the contextual ensemble stays quiet (score 0) after a score at or above the alert threshold
     /// (<c>SeriesScoring.DefaultAlertThreshold</c>), so an incident alerts once; 0 turns it off. The same length as
     /// CAD's own rest period, not fitted to NAB.
@@ -156,8 +163,9 @@ public sealed record DetectorSettings
     public static DetectorSettings Lightweight { get; } = new() { ContextualMaxContexts = 0, ArtSamples = 0, SeasonalShiftUnit = 0 };
 
     /// <summary>
-    /// The statistical ensemble with ARTime and the likelihood, without CAD: ~4× the default's speed with no
-    /// noise worst case, ~1/4 of its memory, NAB between the two (see docs/metric-detection.md, "Balanced").
+    /// The statistical ensemble with ARTime, the transition novelty (a cheap stand-in for CAD) and the likelihood,
+    /// without CAD: several times the default's speed with no noise worst case, ~1/5 of its memory, NAB between the two
+    /// (see docs/metric-detection.md, "Balanced" and "Transition novelty").
     /// </summary>
-    public static DetectorSettings Balanced { get; } = new() { ContextualMaxContexts = 0 };
+    public static DetectorSettings Balanced { get; } = new() { ContextualMaxContexts = 0, TransitionNovelty = true };
 }

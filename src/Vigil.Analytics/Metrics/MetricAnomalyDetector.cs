@@ -8,7 +8,8 @@ namespace Vigil.Analytics.Metrics;
 /// detector (short against long mean), a daily seasonal detector (found automatically, residual against the same
 /// time yesterday), combined by taking the strongest surprise and scored by <see cref="NoveltyScorer"/> (the
 /// lightweight detector); by default two pattern detectors, CAD OSE and ARTime, the likelihood of the surprise and
-/// the seasonal shift (a day unlike yesterday) give the score instead (docs/metric-detection.md).
+/// the seasonal shift (a day unlike yesterday) give the score instead, and the balanced detector has ARTime, the cheap
+/// transition novelty member in CAD's place, the likelihood and the shift (docs/metric-detection.md).
 /// Feed samples in time order with <see cref="Update"/>: each is scored from the state built by the samples before
 /// it (no look-ahead), then learned. O(1) per sample and no allocation (one array, the day's slots, is allocated
 /// once the sampling interval is known). State: <see cref="ExportState"/> / <see cref="ImportState"/>.
@@ -19,8 +20,9 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     // then starts afresh, so a restored contextual series has no likelihood score for its next 300 samples at most);
     // 4: the surprise that armed the suppression (a version-3 suppression in progress runs its course unbroken);
     // 5: ARTime (older state starts it afresh: its probation is the next ArtSamples values); 6: the seasonal shift's
-    // statistics (older state starts them afresh: the shift is silent for a day).
-    private const int StateVersion = 6;
+    // statistics (older state starts them afresh: the shift is silent for a day); 7: the transition novelty member (older
+    // state starts it afresh: it is silent for its warm-up).
+    private const int StateVersion = 7;
 
     /// <summary>Samples used to estimate the sampling interval (and so the number of slots per day).</summary>
     private const int IntervalSamples = 16;
@@ -45,6 +47,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     private OnlineContextDetector? _contextual =
         (settings ?? DetectorSettings.Default).ContextualMaxContexts > 0 ? new(settings ?? DetectorSettings.Default) : null;
     private OnlineArtDetector? _art = (settings ?? DetectorSettings.Default).ArtSamples > 0 ? new(settings ?? DetectorSettings.Default) : null;
+    private TransitionNoveltyDetector? _transitions = (settings ?? DetectorSettings.Default).TransitionNovelty ? new(settings ?? DetectorSettings.Default) : null;
 
     /// <summary>The ensemble's surprise for the latest sample (before the novelty scorer).</summary>
     internal double LastSurprise { get; private set; }
@@ -87,7 +90,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var squashed = double.IsPositiveInfinity(surprise) ? 1.0 : surprise / (1 + surprise);
         var likelihood = _likelihood.Update(squashed, _samples >= LikelihoodArmedSamples, LikelihoodAlpha);
         var art = _art?.Score(value) ?? 0.0;
-        return QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)), art, surprise), value);
+        var transition = _transitions is null ? 0.0 : Gated(_transitions.Score(value), surprise);
+        return QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)), art, transition, surprise), value);
     }
 
     /// <summary>A young series' spike inside its own expected range scores 0 (<see cref="DetectorSettings.YoungSeriesSamples"/>);
@@ -106,16 +110,17 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     /// <summary>
     /// The contextual score, Numenta's anomaly likelihood of the statistical surprise (squashed to [0, 1) as
     /// <c>s / (1 + s)</c>; rescaled so a usual surprise, NuPIC's 0.03, is 0 and a constant series scores 0) and
-    /// ARTime's score and the seasonal shift's (<see cref="DetectorSettings.SeasonalShiftUnit"/>) joined by a noisy-or,
-    /// <c>1 − (1 − a)(1 − b)(1 − c)(1 − d)</c>: any can raise the score and together they raise it further (ARTime is
-    /// not gated like CAD: gated, NAB lost a point and the white-noise test passes without it). A score ARTime alone
-    /// raised on an unremarkable value is a <see cref="AnomalySignal.Pattern"/>; one the seasonal shift raised most is a
+    /// ARTime's score, the gated transition novelty (balanced detector) and the seasonal shift's
+    /// (<see cref="DetectorSettings.SeasonalShiftUnit"/>) joined by a noisy-or, <c>1 − (1 − a)(1 − b)…</c>: any can
+    /// raise the score and together they raise it further (ARTime is not gated like CAD: gated, NAB lost a point and the
+    /// white-noise test passes without it). A score ARTime or the transition novelty alone raised on an unremarkable value
+    /// is a <see cref="AnomalySignal.Pattern"/>; one the seasonal shift raised most is a
     /// <see cref="AnomalySignal.SeasonalShift"/>.
     /// After a score at or above <see cref="SeriesScoring.DefaultAlertThreshold"/> the detector stays quiet for
     /// <see cref="DetectorSettings.SuppressionSamples"/> samples, so one incident alerts once (NAB rewards the earliest
     /// detection in a window and charges every repeat outside it).
     /// </summary>
-    private AnomalyScore Combined(AnomalyScore contextual, double likelihood, double art, double surprise)
+    private AnomalyScore Combined(AnomalyScore contextual, double likelihood, double art, double transition, double surprise)
     {
         if (_quiet > 0 && BreaksSuppression(surprise))
         {
@@ -128,8 +133,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         }
         var unit = _settings.SeasonalShiftUnit;
         var shift = unit > 0 && _seasonalShift > unit ? 1.0 - (unit / _seasonalShift) : 0.0;
-        var score = 1.0 - ((1.0 - contextual.Score) * (1.0 - likelihood) * (1.0 - art) * (1.0 - shift));
-        var shiftLeads = shift > 0 && shift >= Math.Max(contextual.Score, Math.Max(likelihood, art));
+        var score = 1.0 - ((1.0 - contextual.Score) * (1.0 - likelihood) * (1.0 - art) * (1.0 - transition) * (1.0 - shift));
+        var shiftLeads = shift > 0 && shift >= Math.Max(Math.Max(contextual.Score, transition), Math.Max(likelihood, art));
         if (score >= SeriesScoring.DefaultAlertThreshold && _settings.SuppressionSamples > 0)
         {
             _quiet = _settings.SuppressionSamples;
@@ -169,16 +174,17 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
             // series still reports an obvious spike (it needs ~3× its record surprise to reach the alert threshold).
             return statistical;
         }
-        var gate = _settings.ContextualGate;
-        if (surprise < gate)
-        {
-            score *= surprise / gate;
-        }
+        score = Gated(score, surprise);
         var signal = score <= 0 ? AnomalySignal.None
             : surprise >= 1 ? _strongest
             : AnomalySignal.Pattern;
         return statistical with { Score = score, Signal = signal };
     }
+
+    /// <summary>A pattern score on a value the statistical parts find unremarkable (surprise below
+    /// <see cref="DetectorSettings.ContextualGate"/>) is scaled down in proportion, so noise does not page.</summary>
+    private double Gated(double score, double surprise) =>
+        surprise < _settings.ContextualGate ? score * surprise / _settings.ContextualGate : score;
 
     private (AnomalyScore Result, double Surprise) Score(DateTime timestamp, double value)
     {
@@ -273,6 +279,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         writer.Write(_art is not null);
         _art?.Write(ref writer);
         _seasonal?.WriteShift(ref writer);
+        writer.Write(_transitions is not null);
+        _transitions?.Write(ref writer);
         return writer.Written.ToArray();
     }
 
@@ -282,7 +290,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var detector = new MetricAnomalyDetector(settings);
         var reader = new StateReader(state);
         var version = reader.ReadInt32();
-        if (version is not (2 or 3 or 4 or 5 or StateVersion))
+        if (version is not (2 or 3 or 4 or 5 or 6 or StateVersion))
         {
             throw new FormatException("detector state: unknown version");
         }
@@ -322,6 +330,14 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         if (version >= 6)
         {
             detector._seasonal?.ReadShift(ref reader);
+        }
+        if (version >= 7)
+        {
+            if (reader.ReadBoolean() != detector._transitions is not null)
+            {
+                throw new FormatException("detector state: transition novelty present in state or settings but not both");
+            }
+            detector._transitions = detector._transitions is null ? null : TransitionNoveltyDetector.Read(ref reader, detector._settings);
         }
         if (!reader.AtEnd || detector._samples < 0)
         {

@@ -23,7 +23,9 @@ public static class NabDetectors
         // 'vigil metrics nab --detector contextual' reproduces the row of the detector a user is choosing.
         ["contextual"] = series => SeriesScoring.AnomalyScores(series),
         ["default-without-shift"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Default with { SeasonalShiftUnit = 0 }),
-        ["balanced-without-shift"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { SeasonalShiftUnit = 0 }),
+        ["balanced-without-transitions"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { TransitionNovelty = false }),
+        ["balanced-without-shift"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { TransitionNovelty = false, SeasonalShiftUnit = 0 }),
+        ["default-with-transitions"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Default with { TransitionNovelty = true }),
         ["default-without-art"] = series => SeriesScoring.AnomalyScores(series, WithoutArt),
         ["default-unbroken"] = series => SeriesScoring.AnomalyScores(series, WithoutArt with { SuppressionBreakFactor = 0 }),
         ["default-rebuild-rested"] = series => SeriesScoring.AnomalyScores(series, WithoutArt with { ContextualRestAfterReportedHigh = false, ContextualRebuildScoresItsCause = false, SuppressionBreakFactor = 0 }),

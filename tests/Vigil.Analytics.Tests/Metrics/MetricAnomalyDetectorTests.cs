@@ -172,7 +172,7 @@ public sealed class MetricAnomalyDetectorTests
             original.Update(quietDay.Timestamps[i], quietDay.Values[i]);
         }
         var state = original.ExportState();
-        var version5 = state.AsSpan(0, state.Length - 24).ToArray(); // version 5 ended before the shift's numbers
+        var version5 = state.AsSpan(0, state.Length - 24 - 1).ToArray(); // version 5 ended before the shift's numbers (and the sequence flag)
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(version5, 5);
         var restored = MetricAnomalyDetector.ImportState(version5);
         var signals = new List<AnomalySignal>();
@@ -182,6 +182,29 @@ public sealed class MetricAnomalyDetectorTests
         }
         Assert.DoesNotContain(AnomalySignal.SeasonalShift, signals.Take(Day));
         Assert.Contains(AnomalySignal.SeasonalShift, signals.Skip(Day * 2).Take(Day));
+    }
+
+    [Fact]
+    public void A_version_6_balanced_state_loads_and_starts_the_sequence_novelty_afresh()
+    {
+        // Version 6 was version 7 without the transition novelty (a flag, false in a detector without the member).
+        var series = new SeriesBuilder(1500, FiveMinutes).Level(20).Daily(5).Noise(2).Build();
+        var withoutMember = DetectorSettings.Balanced with { TransitionNovelty = false };
+        var original = new MetricAnomalyDetector(withoutMember);
+        for (var i = 0; i < 1000; i++)
+        {
+            original.Update(series.Timestamps[i], series.Values[i]);
+        }
+        var state = original.ExportState();
+        var version6 = state.AsSpan(0, state.Length - 1).ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(version6, 6);
+        var restored = MetricAnomalyDetector.ImportState(version6, DetectorSettings.Balanced);
+        // The member learns its first values before it scores, so until then the restored detector scores as before.
+        for (var i = 1000; i < 1000 + DetectorSettings.Balanced.ContextualStartSamples - 1; i++)
+        {
+            Assert.Equal(original.Update(series.Timestamps[i], series.Values[i]), restored.Update(series.Timestamps[i], series.Values[i]));
+        }
+        Assert.Throws<FormatException>(() => MetricAnomalyDetector.ImportState(state, DetectorSettings.Balanced));
     }
 
     [Fact]
@@ -200,15 +223,17 @@ public sealed class MetricAnomalyDetectorTests
         }
     }
 
-    /// <summary>Version 5 was version 6 without the seasonal shift's statistics (three numbers, the lightweight detector
+    /// <summary>Version 6 was version 7 without the transition novelty member (a flag, false for the lightweight detector);
+    /// version 5 was version 6 without the seasonal shift's statistics (three numbers, the lightweight detector
     /// ignores them); version 4 was version 5 without ARTime (a flag, false for the lightweight detector); version 3 was
     /// version 4 without the surprise that armed the suppression (a number); version 2 was version 3 without the
     /// likelihood (an int and five numbers) and the suppression counter.</summary>
     [Theory]
-    [InlineData(5, 24)]
-    [InlineData(4, 24 + 1)]
-    [InlineData(3, 24 + 1 + 8)]
-    [InlineData(2, 24 + 1 + 8 + 4 + (5 * 8) + 4)]
+    [InlineData(6, 1)]
+    [InlineData(5, 1 + 24)]
+    [InlineData(4, 1 + 24 + 1)]
+    [InlineData(3, 1 + 24 + 1 + 8)]
+    [InlineData(2, 1 + 24 + 1 + 8 + 4 + (5 * 8) + 4)]
     public void Older_state_versions_still_load(int version, int bytesAdded)
     {
         var series = new SeriesBuilder(1500, FiveMinutes).Level(20).Daily(5).Noise(2).Set(1300, 60).Build();
@@ -283,22 +308,35 @@ public sealed class MetricAnomalyDetectorTests
         Assert.Equal(2, detector.Samples);
     }
 
-    [Fact]
-    public void Constant_and_tiny_series_never_alert()
+    [Theory]
+    [InlineData("default")]
+    [InlineData("balanced")]
+    [InlineData("lightweight")]
+    public void Constant_and_tiny_series_never_alert(string kind)
     {
+        var settings = Settings(kind);
         var constant = new SeriesBuilder(5000, FiveMinutes).Level(42).Build();
-        Assert.All(SeriesScoring.AnomalyScores(constant), s => Assert.Equal(0, s));
+        Assert.All(SeriesScoring.AnomalyScores(constant, settings), s => Assert.Equal(0, s));
         var three = new SeriesBuilder(3, FiveMinutes).Level(1).Set(2, 1e9).Build();
-        Assert.All(SeriesScoring.AnomalyScores(three), s => Assert.Equal(0, s));
+        Assert.All(SeriesScoring.AnomalyScores(three, settings), s => Assert.Equal(0, s));
     }
 
-    [Fact]
-    public void Gaps_and_white_noise_do_not_cause_an_alert_storm()
+    [Theory]
+    [InlineData("default")]
+    [InlineData("balanced")]
+    public void Gaps_and_white_noise_do_not_cause_an_alert_storm(string kind)
     {
         var noise = new SeriesBuilder(20_000, FiveMinutes).Level(0).Noise(10, seed: 3).Build();
         var timestamps = noise.Timestamps.Select((t, i) => i >= 10_000 ? t.AddDays(3) : t).ToArray(); // a three-day gap
-        var scores = SeriesScoring.AnomalyScores(new MetricSeries(timestamps, noise.Values));
+        var scores = SeriesScoring.AnomalyScores(new MetricSeries(timestamps, noise.Values), Settings(kind));
         var flagged = scores.Count(s => s >= SeriesScoring.DefaultAlertThreshold);
         Assert.True(flagged <= 20, $"white noise flagged {flagged} times");
     }
+
+    private static DetectorSettings Settings(string kind) => kind switch
+    {
+        "balanced" => DetectorSettings.Balanced,
+        "lightweight" => DetectorSettings.Lightweight,
+        _ => DetectorSettings.Default,
+    };
 }
