@@ -132,7 +132,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
     private int UpdateCompleteMatches(ActiveContexts active, ref Prediction prediction)
     {
         var contexts = _contexts.AsSpan(0, Count);
-        var rightCrossed = Right.CrossedCounts;
+        var rightMissing = Right.MissingCounts;
         var rightLength = Right.Lengths;
         var rightHash = Right.Hashes;
         var leftHash = Left.Hashes;
@@ -152,12 +152,13 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
                 }
                 selected++;
                 var right = context.Right;
-                context.Expected += rightLength[right];
-                var crossed = rightCrossed[right];
-                if (crossed > 0)
+                var length = rightLength[right];
+                var missing = rightMissing[right];
+                context.Expected += length;
+                if (missing < length)
                 {
-                    context.Hits += crossed;
-                    if (crossed == rightLength[right])
+                    context.Hits += length - missing;
+                    if (missing == 0)
                     {
                         context.Activations++;
                         active.Add(id, context.Activations, leftHash[left], rightHash[right]);

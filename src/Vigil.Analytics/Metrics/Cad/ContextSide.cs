@@ -24,7 +24,9 @@ internal sealed class ContextSide
     private int _factCount;
     private int[] _start = new int[16];
     private int[] _length = new int[16];
-    private int[] _crossed = new int[16];
+    // Facts of each semi-context not in the latest crossed input (its length minus CAD OSE's count): crossing, which
+    // touches hundreds of semi-contexts per step, then reads and writes one array instead of reading two.
+    private int[] _missing = new int[16];
     private long[] _hash = new long[16];
     private ulong[] _valueMask = new ulong[16];
 
@@ -39,8 +41,8 @@ internal sealed class ContextSide
 
     public ReadOnlySpan<int> Lengths => _length.AsSpan(0, Count);
 
-    /// <summary><see cref="Crossed"/> of every semi-context, for tight loops.</summary>
-    public ReadOnlySpan<int> CrossedCounts => _crossed.AsSpan(0, Count);
+    /// <summary><see cref="Lengths"/> − <see cref="Crossed"/> of every semi-context, for tight loops.</summary>
+    public ReadOnlySpan<int> MissingCounts => _missing.AsSpan(0, Count);
 
     public ReadOnlySpan<long> Hashes => _hash.AsSpan(0, Count);
 
@@ -54,9 +56,9 @@ internal sealed class ContextSide
 
     /// <summary>How many facts of the latest input of its side it shares (CAD OSE's value [2]); 0 for a semi-context
     /// created after that input was crossed.</summary>
-    public int Crossed(int id) => _crossed[id];
+    public int Crossed(int id) => _length[id] - _missing[id];
 
-    public bool FullyCrossed(int id) => _crossed[id] == _length[id];
+    public bool FullyCrossed(int id) => _missing[id] == 0;
 
 
     /// <summary>The semi-context with these facts, created if new. Keyed by hash only, as CAD OSE does.</summary>
@@ -78,7 +80,7 @@ internal sealed class ContextSide
             var size = id * 2;
             Array.Resize(ref _start, size);
             Array.Resize(ref _length, size);
-            Array.Resize(ref _crossed, size);
+            Array.Resize(ref _missing, size);
             Array.Resize(ref _hash, size);
             Array.Resize(ref _valueMask, size);
         }
@@ -87,7 +89,7 @@ internal sealed class ContextSide
             Array.Resize(ref _facts, Math.Max(_facts.Length * 2, _factCount + facts.Length));
         }
         facts.CopyTo(_facts.AsSpan(_factCount));
-        (_start[id], _length[id], _crossed[id], _hash[id], _valueMask[id]) = (_factCount, facts.Length, crossed, hash, ValueFacts.MaskOf(facts));
+        (_start[id], _length[id], _missing[id], _hash[id], _valueMask[id]) = (_factCount, facts.Length, facts.Length - crossed, hash, ValueFacts.MaskOf(facts));
         _factCount += facts.Length;
         Count++;
         _byHash[hash] = id;
@@ -117,7 +119,7 @@ internal sealed class ContextSide
             var previous = _input.AsSpan(0, _inputLength);
             for (var id = _countAtCross; id < Count; id++)
             {
-                _crossed[id] = SharedCount(Facts(id), previous);
+                _missing[id] = _length[id] - SharedCount(Facts(id), previous);
                 Update(id);
             }
             CrossChanges(previous, facts);
@@ -171,7 +173,7 @@ internal sealed class ContextSide
 
     private void CrossAll(ReadOnlySpan<uint> facts)
     {
-        _crossed.AsSpan(0, Count).Clear();
+        _length.AsSpan(0, Count).CopyTo(_missing);
         _complete.Clear();
         foreach (var fact in facts)
         {
@@ -207,17 +209,16 @@ internal sealed class ContextSide
         {
             return;
         }
-        var crossed = _crossed;
-        var length = _length;
+        var missing = _missing;
         foreach (var id in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list))
         {
-            var wasComplete = crossed[id] == length[id];
-            crossed[id] += delta;
-            if (wasComplete)
+            var wasMissing = missing[id];
+            missing[id] = wasMissing - delta;
+            if (wasMissing == 0)
             {
                 _complete.Remove(id);
             }
-            else if (crossed[id] == length[id])
+            else if (wasMissing == delta)
             {
                 _complete.Add(id);
             }
@@ -227,7 +228,7 @@ internal sealed class ContextSide
     /// <summary>Puts a semi-context in or out of the complete set by its count (an empty one is never crossed).</summary>
     private void Update(int id)
     {
-        if (_crossed[id] > 0 && _crossed[id] == _length[id])
+        if (_missing[id] == 0 && _length[id] > 0)
         {
             _complete.Add(id);
         }
