@@ -79,7 +79,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var (result, surprise) = Score(timestamp, value);
         LastSurprise = surprise;
         Learn(timestamp, value, surprise);
-        if (_contextual is null && _art is null)
+        if (_contextual is null && _art is null && _transitions is null)
         {
             return QuietWhileYoung(result, value);
         }

@@ -82,4 +82,25 @@ public class TransitionNoveltyDetectorTests
             Assert.Equal(0.0, detector.Score(random.NextDouble() * 100));
         }
     }
+
+    [Fact]
+    public void The_member_takes_part_whenever_it_is_on_even_without_the_pattern_detectors()
+    {
+        // The statistical ensemble alone with the member on (before, a detector without CAD and ARTime returned the
+        // novelty score and never asked the member). The wave with a little noise; then 2 straight down to 0, a move it
+        // never made, which the statistical parts find ordinary (the wave moves that far every two samples).
+        var withMember = new MetricAnomalyDetector(DetectorSettings.Lightweight with { TransitionNovelty = true });
+        var without = new MetricAnomalyDetector(DetectorSettings.Lightweight);
+        var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var random = new Random(1);
+        for (var i = 0; i < 2003; i++) // past the young-series rule's 1,500 samples; ends on 2
+        {
+            var value = Wave[i % Wave.Length] + ((random.NextDouble() - 0.5) * 0.6);
+            withMember.Update(start.AddMinutes(5 * i), value);
+            without.Update(start.AddMinutes(5 * i), value);
+        }
+        var at = start.AddMinutes(5 * 2003);
+        var (scoreWith, scoreWithout) = (withMember.Update(at, 0).Score, without.Update(at, 0).Score);
+        Assert.True(scoreWith > scoreWithout + 0.3, $"with the member {scoreWith}, without {scoreWithout}");
+    }
 }
