@@ -25,6 +25,7 @@ public static class NabDetectors
         ["default-without-shift"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Default with { SeasonalShiftUnit = 0 }),
         ["balanced-without-transitions"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { TransitionNovelty = false }),
         ["balanced-without-shift"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { TransitionNovelty = false, SeasonalShiftUnit = 0 }),
+        ["lightweight-with-transitions"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { TransitionNovelty = true }),
         ["default-with-transitions"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Default with { TransitionNovelty = true }),
         ["default-without-art"] = series => SeriesScoring.AnomalyScores(series, WithoutArt),
         ["default-unbroken"] = series => SeriesScoring.AnomalyScores(series, WithoutArt with { SuppressionBreakFactor = 0 }),
