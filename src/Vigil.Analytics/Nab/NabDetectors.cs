@@ -23,8 +23,10 @@ public static class NabDetectors
         // 'vigil metrics nab --detector contextual' reproduces the row of the detector a user is choosing.
         ["contextual"] = series => SeriesScoring.AnomalyScores(series),
         ["default-without-shift"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Default with { SeasonalShiftUnit = 0 }),
-        ["balanced-without-transitions"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { TransitionNovelty = false }),
-        ["balanced-without-shift"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { TransitionNovelty = false, SeasonalShiftUnit = 0 }),
+        // The balanced detector as it was before each of its latest changes (it had the young-series rule until then).
+        ["balanced-young-rule"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { YoungSeriesSamples = DetectorSettings.Default.YoungSeriesSamples }),
+        ["balanced-without-transitions"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { TransitionNovelty = false, YoungSeriesSamples = DetectorSettings.Default.YoungSeriesSamples }),
+        ["balanced-without-shift"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { TransitionNovelty = false, YoungSeriesSamples = DetectorSettings.Default.YoungSeriesSamples, SeasonalShiftUnit = 0 }),
         ["lightweight-with-transitions"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { TransitionNovelty = true }),
         ["default-with-transitions"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Default with { TransitionNovelty = true }),
         ["default-without-art"] = series => SeriesScoring.AnomalyScores(series, WithoutArt),
