@@ -10,9 +10,7 @@ namespace Vigil.Analytics.Metrics.Cad;
 /// </summary>
 internal sealed class OnlineContextDetector(DetectorSettings settings)
 {
-    private RecentValues _recent = new(Math.Max(2, settings.ContextualRangeSamples));
-    private double _low;
-    private double _high;
+    private readonly LearnedRange _range = new(settings);
     private ContextualAnomalyDetector? _cad;
 
     public int ContextCount => _cad?.ContextCount ?? 0;
@@ -20,22 +18,19 @@ internal sealed class OnlineContextDetector(DetectorSettings settings)
     public bool Ready => _cad is not null;
 
     /// <summary>The range CAD's buckets cut (meaningful once <see cref="Ready"/>).</summary>
-    public (double Low, double High) Range => (_low, _high);
+    public (double Low, double High) Range => (_range.Low, _range.High);
 
     public double Score(double value)
     {
-        if (_cad is null && _recent.Count + 1 < Math.Min(settings.ContextualStartSamples, _recent.Capacity))
+        var step = _range.Next(value);
+        if (step == RangeStep.WarmingUp)
         {
-            _recent.Add(value, out _);
             return 0.0;
         }
-        // The range of the first values is provisional: refitted once, when the buffer of recent values first fills.
-        var rangeSamplesComplete = _recent.Count + 1 == _recent.Capacity;
-        var outOfRange = _cad is not null && (value < _low || value > _high);
-        if (_cad is null || rangeSamplesComplete || outOfRange || _cad.ContextCount >= settings.ContextualMaxContexts)
+        if (step != RangeStep.InRange || _cad!.ContextCount >= settings.ContextualMaxContexts)
         {
             Rebuild(value);
-            if (outOfRange && settings.ContextualRebuildScoresItsCause)
+            if (step == RangeStep.OutOfRange && settings.ContextualRebuildScoresItsCause)
             {
                 // The replay re-learns old values from nothing, so it scores high now and then, and each high score
                 // starts CAD's rest period: the value that left the range — the likeliest anomaly of all — was often
@@ -46,18 +41,20 @@ internal sealed class OnlineContextDetector(DetectorSettings settings)
             }
         }
         var score = _cad!.Score(value);
-        _recent.Add(value, out _);
+        _range.Remember(value);
         return score;
     }
 
+    /// <summary>Fits the range to the recent values and <paramref name="value"/> (also after a full context memory) and
+    /// replays the recent values into a fresh CAD.</summary>
     private void Rebuild(double value)
     {
-        (_low, _high) = _recent.Range(settings.ContextualRangeMargin, including: value);
+        _range.Fit(value);
         // A series that makes many contexts per sample (noise) could fill the memory during the replay itself and
         // rebuild on every sample; replaying only the latest half, quarter, … until it fits keeps the cost amortised.
-        for (var length = _recent.Count; ; length /= 2)
+        for (var length = _range.Recent.Count; ; length /= 2)
         {
-            _cad = new ContextualAnomalyDetector(_low, _high, settings.ContextualRestPeriod, restAfterReportedHigh: settings.ContextualRestAfterReportedHigh);
+            _cad = new ContextualAnomalyDetector(_range.Low, _range.High, settings.ContextualRestPeriod, restAfterReportedHigh: settings.ContextualRestAfterReportedHigh);
             if (Replay(_cad, length) || length == 0)
             {
                 return;
@@ -69,9 +66,10 @@ internal sealed class OnlineContextDetector(DetectorSettings settings)
     /// memory reached half its limit on the way.</summary>
     private bool Replay(ContextualAnomalyDetector cad, int length)
     {
-        for (var i = _recent.Count - length; i < _recent.Count; i++)
+        var recent = _range.Recent;
+        for (var i = recent.Count - length; i < recent.Count; i++)
         {
-            cad.Score(_recent[i]);
+            cad.Score(recent[i]);
             if (cad.ContextCount >= settings.ContextualMaxContexts / 2)
             {
                 return false;
@@ -82,12 +80,12 @@ internal sealed class OnlineContextDetector(DetectorSettings settings)
 
     internal void Write(ref StateWriter writer)
     {
-        _recent.Write(ref writer);
+        _range.WriteRecent(ref writer);
         writer.Write(_cad is not null);
         if (_cad is not null)
         {
-            writer.Write(_low);
-            writer.Write(_high);
+            writer.Write(_range.Low);
+            writer.Write(_range.High);
             _cad.Write(ref writer);
         }
     }
@@ -95,11 +93,12 @@ internal sealed class OnlineContextDetector(DetectorSettings settings)
     internal static OnlineContextDetector Read(ref StateReader reader, DetectorSettings settings)
     {
         var detector = new OnlineContextDetector(settings);
-        detector._recent = RecentValues.Read(ref reader, detector._recent.Capacity);
+        detector._range.ReadRecent(ref reader);
         if (reader.ReadBoolean())
         {
-            (detector._low, detector._high) = reader.ReadRange("CAD");
-            detector._cad = new ContextualAnomalyDetector(detector._low, detector._high, settings.ContextualRestPeriod,
+            var (low, high) = reader.ReadRange("CAD");
+            detector._range.Restore(low, high);
+            detector._cad = new ContextualAnomalyDetector(low, high, settings.ContextualRestPeriod,
                 restAfterReportedHigh: settings.ContextualRestAfterReportedHigh);
             detector._cad.Read(ref reader);
         }
