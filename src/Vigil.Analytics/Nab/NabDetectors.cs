@@ -16,6 +16,11 @@ public static class NabDetectors
     /// off, so each reproduces the row of docs/metric-detection.md it was added for.</summary>
     private static readonly DetectorSettings WithoutArt = new() { ArtSamples = 0, SeasonalShiftUnit = 0 };
 
+    /// <summary>The balanced detector with the young-series rule it had until its latest change; the
+    /// <c>balanced-…</c> variants below are this with the named parts off.</summary>
+    private static readonly DetectorSettings BalancedWithYoungRule =
+        DetectorSettings.Balanced with { YoungSeriesSamples = DetectorSettings.Default.YoungSeriesSamples };
+
     public static IReadOnlyDictionary<string, Func<MetricSeries, double[]>> All { get; } = new Dictionary<string, Func<MetricSeries, double[]>>(StringComparer.Ordinal)
     {
         [Default] = series => SeriesScoring.AnomalyScores(series),
@@ -23,10 +28,9 @@ public static class NabDetectors
         // 'vigil metrics nab --detector contextual' reproduces the row of the detector a user is choosing.
         ["contextual"] = series => SeriesScoring.AnomalyScores(series),
         ["default-without-shift"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Default with { SeasonalShiftUnit = 0 }),
-        // The balanced detector as it was before each of its latest changes (it had the young-series rule until then).
-        ["balanced-young-rule"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { YoungSeriesSamples = DetectorSettings.Default.YoungSeriesSamples }),
-        ["balanced-without-transitions"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { TransitionNovelty = false, YoungSeriesSamples = DetectorSettings.Default.YoungSeriesSamples }),
-        ["balanced-without-shift"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { TransitionNovelty = false, YoungSeriesSamples = DetectorSettings.Default.YoungSeriesSamples, SeasonalShiftUnit = 0 }),
+        ["balanced-young-rule"] = series => SeriesScoring.AnomalyScores(series, BalancedWithYoungRule),
+        ["balanced-without-transitions"] = series => SeriesScoring.AnomalyScores(series, BalancedWithYoungRule with { TransitionNovelty = false }),
+        ["balanced-without-shift"] = series => SeriesScoring.AnomalyScores(series, BalancedWithYoungRule with { TransitionNovelty = false, SeasonalShiftUnit = 0 }),
         ["lightweight-with-transitions"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { TransitionNovelty = true }),
         ["default-with-transitions"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Default with { TransitionNovelty = true }),
         ["default-without-art"] = series => SeriesScoring.AnomalyScores(series, WithoutArt),

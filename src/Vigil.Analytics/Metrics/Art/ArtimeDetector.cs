@@ -150,7 +150,8 @@ public sealed class ArtimeDetector
             // reverse) stalled on store forwarding.
             ref var levels = ref MemoryMarshal.GetArrayDataReference(_levels);
             var (low, high) = NormaliseToUnit(Vector256.LoadUnsafe(ref levels), Vector256.LoadUnsafe(ref levels, 4));
-            (low, high) = NormaliseToUnit(Haar(low, high));
+            (low, high) = Haar(low, high);
+            (low, high) = NormaliseToUnit(low, high);
             ref var first = ref MemoryMarshal.GetReference(features);
             low.StoreUnsafe(ref first);
             high.StoreUnsafe(ref first, 4);
@@ -211,9 +212,6 @@ public sealed class ArtimeDetector
         max = Vector256.Max(max, Vector256.Shuffle(max, Vector256.Create(1L, 0, 3, 2)));
         return max[0] != 0 ? (low / max, high / max) : (low, high);
     }
-
-    private static (Vector256<double> Low, Vector256<double> High) NormaliseToUnit((Vector256<double> Low, Vector256<double> High) window) =>
-        NormaliseToUnit(window.Low, window.High);
 
     /// <summary>Full orthonormal Haar transform of 8 values (<paramref name="low"/>: the first four), laid out as
     /// Wavelets.jl's <c>dwt</c> does: [scaling, level-3 detail, level-2 details, level-1 details], detail = (second −
