@@ -95,7 +95,7 @@ public sealed class MetricAnomalyDetectorTests
     [InlineData("balanced")]
     public void A_day_unlike_yesterday_alerts_as_a_seasonal_shift_and_an_ordinary_day_does_not(string kind)
     {
-        var settings = kind == "balanced" ? DetectorSettings.Balanced : DetectorSettings.Default;
+        var settings = Settings(kind);
         var (ordinary, quietDay) = DayUnlikeYesterday();
         var scores = SeriesScoring.Score(quietDay, settings);
 
@@ -128,7 +128,7 @@ public sealed class MetricAnomalyDetectorTests
     public void Weekends_of_a_weekly_series_are_a_seasonal_shift_at_most_once_not_every_week(string kind)
     {
         // Business traffic: a daily cycle on weekdays, 15 lower and flatter at weekends, five weeks from a Monday.
-        var settings = kind == "balanced" ? DetectorSettings.Balanced : DetectorSettings.Default;
+        var settings = Settings(kind);
         var random = new Random(11);
         var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var detector = new MetricAnomalyDetector(settings);
@@ -259,7 +259,7 @@ public sealed class MetricAnomalyDetectorTests
     public void Values_near_the_limits_of_a_double_score_within_0_and_1_and_their_state_restores(string kind)
     {
         // ±1e308 overflows every sum and span (∞ − ∞ is NaN); the score must stay a probability and the state loadable.
-        var settings = kind switch { "balanced" => DetectorSettings.Balanced, "lightweight" => DetectorSettings.Lightweight, _ => DetectorSettings.Default };
+        var settings = Settings(kind);
         // A flat stretch then one huge value (an infinite surprise); huge values of both signs in noise from the start
         // (spans of ∞, so NaN surprises).
         // A daily cycle of ±1e307 sampled hourly (a seasonal series after a day, so the seasonal shift runs: its residual
