@@ -24,7 +24,8 @@ internal sealed class RecentValues(int capacity)
         var full = IsFull;
         overwritten = full ? _values[_next] : double.NaN;
         _values[_next] = value;
-        _next = (_next + 1) % _values.Length;
+        // A wrap, not a remainder: an integer division per value, for two buffers per sample in the balanced detector.
+        _next = _next + 1 == _values.Length ? 0 : _next + 1;
         Count = Math.Min(Count + 1, _values.Length);
         return full;
     }

@@ -39,6 +39,7 @@ public sealed class ArtimeDetector
     private readonly List<double[]> _probation = [];
 
     private long _sample;
+    private int _phase; // _sample % _step, kept rather than computed: two 64-bit divisions per sample
     private int _processed = 1;
     private double _movingAverage;
     private int _median;
@@ -93,9 +94,10 @@ public sealed class ArtimeDetector
     /// of a downsampling step that founded a new cluster unmasked).</summary>
     public double Score(double value)
     {
-        _downsample[_sample % _step] = value;
+        _downsample[_phase] = value;
         _sample++;
-        if (_sample % _step != 0)
+        _phase = _phase + 1 == _step ? 0 : _phase + 1;
+        if (_phase != 0)
         {
             return 0.0;
         }
@@ -469,6 +471,7 @@ public sealed class ArtimeDetector
         {
             throw new FormatException("detector state: bad ART windows");
         }
+        detector._phase = (int)(detector._sample % detector._step);
         for (var k = 0; k < counts.Length; k++)
         {
             detector._levelCounts[k] = (int)Math.Clamp(counts[k], 0, int.MaxValue);
