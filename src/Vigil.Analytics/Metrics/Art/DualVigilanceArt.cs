@@ -111,10 +111,13 @@ internal sealed class DualVigilanceArt
             return (false, bestMatch, energy);
         }
         // Locals, not fields: a step can resonate with ~90 categories (white noise), and the JIT re-read every field
-        // after each store to _lastUsed. Shrink changes no array and no count read here.
+        // after each store to _lastUsed. Shrink changes no array and no count read here, and only its own category, so
+        // the order does not matter: the categories that already hold the sample are marked used in a loop without a
+        // call (with the call in it, the loop's locals lived on the stack), and the others (8 % on NAB's files, fewer
+        // on noise) are shrunk after.
         var resonant = _resonant.AsSpan(0, _resonantCount);
         var holds = _holds.AsSpan(0, _resonantCount);
-        var (lastUsed, presented) = (_lastUsed, _presented);
+        var (lastUsed, presented, shrinking) = (_lastUsed, _presented, 0);
         for (var r = 0; r < resonant.Length; r++)
         {
             if (holds[r])
@@ -123,7 +126,15 @@ internal sealed class DualVigilanceArt
             }
             else
             {
+                shrinking++;
+            }
+        }
+        for (var r = 0; r < resonant.Length && shrinking > 0; r++)
+        {
+            if (!holds[r])
+            {
                 Shrink(resonant[r], coded);
+                shrinking--;
             }
         }
         var resonated = _resonantCount > 0;
