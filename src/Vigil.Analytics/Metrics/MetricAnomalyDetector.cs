@@ -76,9 +76,12 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         {
             return AnomalyScore.Skipped(AnomalySignal.OutOfOrder);
         }
-        var (result, surprise) = Score(timestamp, value);
+        // Scoring and learning use the same floor: neither changes the level-shift statistics it comes from before
+        // using it (computed once: a square root per sample).
+        var floor = Floor();
+        var (result, surprise) = Score(timestamp, value, floor);
         LastSurprise = surprise;
-        Learn(timestamp, value, surprise);
+        Learn(timestamp, value, surprise, floor);
         if (_contextual is null && _art is null && _transitions is null)
         {
             return QuietWhileYoung(result, value);
@@ -186,13 +189,15 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     private double Gated(double score, double surprise) =>
         surprise < _settings.ContextualGate ? score * surprise / _settings.ContextualGate : score;
 
-    private (AnomalyScore Result, double Surprise) Score(DateTime timestamp, double value)
+    /// <summary>The smallest residual scale trusted (see <see cref="DetectorSettings.ScaleFloor"/>).</summary>
+    private double Floor() => 1e-9 + (1e-6 * Math.Abs(_shift.LongMean)) + (_settings.ScaleFloor * _shift.LongStdDev);
+
+    private (AnomalyScore Result, double Surprise) Score(DateTime timestamp, double value, double floor)
     {
         if (_samples == 0)
         {
             return (new AnomalyScore(0, value, value, value, AnomalySignal.Warmup, 0), 0);
         }
-        var floor = 1e-9 + (1e-6 * Math.Abs(_shift.LongMean)) + (_settings.ScaleFloor * _shift.LongStdDev);
         var spike = _spike.Strength(value, floor) / _settings.SpikeUnit;
         var shift = _shift.Strength(floor) / _settings.LevelShiftUnit;
         var seasonal = _seasonal is { } s && s.IsSeasonal(_settings) ? s : null;
@@ -230,13 +235,12 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         _ => _settings.SpikeUnit,
     };
 
-    private void Learn(DateTime timestamp, double value, double surprise)
+    private void Learn(DateTime timestamp, double value, double surprise, double floor)
     {
         if (_samples == 0)
         {
             _first = timestamp;
         }
-        var floor = 1e-9 + (1e-6 * Math.Abs(_shift.LongMean)) + (_settings.ScaleFloor * _shift.LongStdDev);
         _spike.Learn(value, floor, _settings);
         _shift.Learn(value);
         if (_seasonal is { } seasonal)
