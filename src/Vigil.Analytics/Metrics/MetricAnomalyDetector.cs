@@ -335,13 +335,14 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         {
             detector._seasonal?.ReadShift(ref reader);
         }
-        if (version >= 7)
+        // The member joined the lightweight detector after its state had a place for it: a state without it (older, or
+        // saved by the lightweight detector before) starts it afresh, silent for its warm-up. A state with it and settings
+        // without it is another detector's.
+        if (version >= 7 && reader.ReadBoolean())
         {
-            if (reader.ReadBoolean() != detector._transitions is not null)
-            {
-                throw new FormatException("detector state: transition novelty present in state or settings but not both");
-            }
-            detector._transitions = detector._transitions is null ? null : TransitionNoveltyDetector.Read(ref reader, detector._settings);
+            detector._transitions = detector._transitions is not null
+                ? TransitionNoveltyDetector.Read(ref reader, detector._settings)
+                : throw new FormatException("detector state: transition novelty present in state but not in settings");
         }
         if (!reader.AtEnd || detector._samples < 0)
         {

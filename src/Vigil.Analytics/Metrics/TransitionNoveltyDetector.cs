@@ -42,7 +42,7 @@ internal sealed class TransitionNoveltyDetector(DetectorSettings settings)
             }
         }
         var level = LevelOf(value);
-        var isNew = _last != None && (_seen & MoveBit(_last, level)) == 0;
+        var isNew = _last != None && (_seen & MoveBit(_last, level)) == 0 && Math.Abs(level - _last) >= settings.TransitionMinimumJump;
         Learn(level);
         _range.Remember(value);
         if (_rest > 0)

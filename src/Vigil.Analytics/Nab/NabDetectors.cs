@@ -31,7 +31,6 @@ public static class NabDetectors
         ["balanced-young-rule"] = series => SeriesScoring.AnomalyScores(series, BalancedWithYoungRule),
         ["balanced-without-transitions"] = series => SeriesScoring.AnomalyScores(series, BalancedWithYoungRule with { TransitionNovelty = false }),
         ["balanced-without-shift"] = series => SeriesScoring.AnomalyScores(series, BalancedWithYoungRule with { TransitionNovelty = false, SeasonalShiftUnit = 0 }),
-        ["lightweight-with-transitions"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { TransitionNovelty = true }),
         ["default-with-transitions"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Default with { TransitionNovelty = true }),
         ["default-without-art"] = series => SeriesScoring.AnomalyScores(series, WithoutArt),
         ["default-unbroken"] = series => SeriesScoring.AnomalyScores(series, WithoutArt with { SuppressionBreakFactor = 0 }),
@@ -44,7 +43,10 @@ public static class NabDetectors
         ["lightweight"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight),
         ["balanced"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced),
         ["default-not-young"] = series => SeriesScoring.AnomalyScores(series, WithoutArt with { YoungSeriesSamples = 0 }),
-        ["lightweight-not-young"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { YoungSeriesSamples = 0 }),
+        ["lightweight-any-jump"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { TransitionMinimumJump = 0 }),
+        ["lightweight-young-rule"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { YoungSeriesSamples = DetectorSettings.Default.YoungSeriesSamples }),
+        ["statistical"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Statistical),
+        ["statistical-not-young"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Statistical with { YoungSeriesSamples = 0 }),
         ["likelihood"] = Likelihood,
         ["cad-nab"] = CadWithNabInputs,
         ["cad-nab+likelihood"] = series => Max(CadWithNabInputs(series), Likelihood(series)),
@@ -100,12 +102,12 @@ public static class NabDetectors
     }
 
     /// <summary>
-    /// Numenta's anomaly likelihood applied to the lightweight ensemble's surprise (squashed to [0, 1) as
+    /// Numenta's anomaly likelihood applied to the statistical ensemble's surprise (squashed to [0, 1) as
     /// <c>s / (1 + s)</c>, like HTM's raw score), armed after 300 samples.
     /// </summary>
     public static double[] Likelihood(MetricSeries series)
     {
-        var detector = new MetricAnomalyDetector(DetectorSettings.Lightweight);
+        var detector = new MetricAnomalyDetector(DetectorSettings.Statistical);
         var likelihood = new AnomalyLikelihood();
         var scores = new double[series.Count];
         for (var i = 0; i < scores.Length; i++)

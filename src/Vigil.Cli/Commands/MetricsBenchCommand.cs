@@ -7,7 +7,7 @@ namespace Vigil.Cli.Commands;
 /// <summary>
 /// <c>vigil metrics bench</c>: single-threaded points/s, bytes allocated per point and memory per series, for the
 /// default detector (statistical ensemble + CAD OSE + ARTime), the balanced one (without CAD) and the lightweight one
-/// (ensemble only). Synthetic
+/// (ensemble + transition novelty, no ARTime). Synthetic
 /// data (a daily sine plus noise, fixed seed) so runs compare; wall-clock figures on a shared machine are noisy, so
 /// the best of three runs is printed. With <c>--data DIR</c> the same detectors also run over every CSV file under DIR
 /// (e.g. NAB's real series), a fresh detector per file, so what a series costs while it is young counts too.
@@ -45,6 +45,8 @@ public static class MetricsBenchCommand
             await context.Out.WriteLineAsync($"default on white noise (its worst case): {noiseRate:N0} points/s single-threaded (best of 3 runs of {noisePoints:N0} points)").ConfigureAwait(false);
             var (balancedNoiseRate, _) = Throughput(DetectorSettings.Balanced, [WhiteNoise(count * 4, seed: 42)]);
             await context.Out.WriteLineAsync($"balanced on white noise: {balancedNoiseRate:N0} points/s single-threaded (best of 3 runs of {count * 4:N0} points)").ConfigureAwait(false);
+            var (lightweightNoiseRate, _) = Throughput(DetectorSettings.Lightweight, [WhiteNoise(count * 20, seed: 42)]);
+            await context.Out.WriteLineAsync($"lightweight on white noise: {lightweightNoiseRate:N0} points/s single-threaded (best of 3 runs of {count * 20:N0} points)").ConfigureAwait(false);
             if (files is not null)
             {
                 var total = files.Sum(f => f.Count);

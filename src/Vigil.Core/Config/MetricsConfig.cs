@@ -54,15 +54,10 @@ public sealed record MetricsConfig(
     int MaxAlertsPerMinute,
     MetricDetectorKind Detector = MetricDetectorKind.Lightweight)
 {
-    /// <summary>The NAB-optimal threshold of the lightweight detector (the contextual one has its own, below).</summary>
-    public const double DefaultThreshold = 0.07;
-
-    /// <summary>Same value as the contextual detector's <c>SeriesScoring.DefaultAlertThreshold</c> (Core does not reference Analytics);
-    /// the balanced detector shares it (its post-alert suppression arms at that score).</summary>
-    public const double DefaultContextualThreshold = 0.69;
-
-    public static double DefaultThresholdFor(MetricDetectorKind detector) =>
-        detector == MetricDetectorKind.Lightweight ? DefaultThreshold : DefaultContextualThreshold;
+    /// <summary>Every detector's default: the same value as <c>SeriesScoring.DefaultAlertThreshold</c> (Core does not
+    /// reference Analytics), the score at which each detector's post-alert suppression arms. The lightweight detector's
+    /// score was on another scale (0.07) until the transition novelty joined it.</summary>
+    public const double DefaultThreshold = 0.69;
 
     /// <summary>Rules that give matching new series another detector than <see cref="Detector"/>, first match first.</summary>
     public IReadOnlyList<MetricDetectorRule> DetectorRules { get; init; } = [];
@@ -73,14 +68,13 @@ public sealed record MetricsConfig(
 
     /// <summary>
     /// The alert threshold of a series with detector <paramref name="kind"/> that <paramref name="rule"/> (if any) chose:
-    /// the rule's own, else <see cref="Threshold"/> for the configured detector, else the kind's default — a series
-    /// keeps its detector when the configuration changes, and a lightweight threshold (0.07) would make a contextual
-    /// series alert on most points.
+    /// the rule's own, else <see cref="Threshold"/> for the configured detector, else the default — a series keeps its
+    /// detector when the configuration changes, and a threshold chosen for one detector's alert volume is not another's.
     /// </summary>
     public double ThresholdFor(MetricDetectorKind kind, MetricDetectorRule? rule) =>
         rule is { Threshold: { } own } && rule.Detector == kind ? own
         : kind == Detector ? Threshold
-        : DefaultThresholdFor(kind);
+        : DefaultThreshold;
     public const int DefaultMaxSeries = 50_000;
     public const int DefaultMaxAlertsPerMinute = 100;
     public static readonly TimeSpan DefaultForecastInterval = TimeSpan.FromMinutes(5);
@@ -91,10 +85,10 @@ public sealed record MetricsConfig(
 }
 
 /// <summary>
-/// The server's detector per series. Lightweight (the default): the statistical ensemble, ~22 M points/s and ~2.5 KB
-/// per series, so tens of thousands of series fit; NAB standard 34.5. Balanced: adds ARTime, the transition novelty
-/// and the anomaly likelihood, NAB 66.9, ~2 M points/s (~1.9 M on white noise) and ~57 KB per series — thousands of
-/// series. Contextual: ARTime and CAD OSE, NAB 69.5, but ~160,000–360,000 points/s (~16,000 on white noise) and
+/// The server's detector per series. Lightweight (the default): the statistical ensemble with the transition novelty
+/// and the anomaly likelihood, ~7.5 M points/s and ~7.4 KB per series, so tens of thousands of series fit; NAB standard
+/// 52.5. Balanced: adds ARTime and the seasonal shift, NAB 66.9, ~2 M points/s (~1.9 M on white noise) and ~57 KB per
+/// series — thousands of series. Contextual: ARTime and CAD OSE, NAB 69.5, but ~160,000–360,000 points/s (~16,000 on white noise) and
 /// ~290 KB per series —
 /// for a few hundred important series (<c>metrics.detectors</c> gives it to the series that matter). See docs/metric-detection.md.
 /// </summary>

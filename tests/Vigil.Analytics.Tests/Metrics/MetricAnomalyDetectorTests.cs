@@ -6,8 +6,9 @@ public sealed class MetricAnomalyDetectorTests
 {
     private static readonly TimeSpan FiveMinutes = TimeSpan.FromMinutes(5);
 
-    /// <summary>The server's threshold for the lightweight detector (<c>MetricsConfig.DefaultThreshold</c>).</summary>
-    private const double LightweightThreshold = 0.07;
+    /// <summary>The statistical detector's NAB threshold (the server's for the lightweight detector until the transition
+    /// novelty joined it: its novelty score alone is on another scale).</summary>
+    private const double StatisticalThreshold = 0.07;
 
     [Fact]
     public void A_spike_in_noisy_data_is_the_highest_score_and_names_the_spike_detector()
@@ -33,15 +34,23 @@ public sealed class MetricAnomalyDetectorTests
         }
         values[1000] = 4800;
         var series = new MetricSeries([.. Enumerable.Range(0, values.Length).Select(i => SeriesBuilder.Start + (FiveMinutes * i))], values);
-        var quiet = SeriesScoring.Score(series, DetectorSettings.Lightweight);
-        var noisy = SeriesScoring.Score(series, DetectorSettings.Lightweight with { YoungSeriesSamples = 0 });
+        var quiet = SeriesScoring.Score(series, DetectorSettings.Statistical);
+        var noisy = SeriesScoring.Score(series, DetectorSettings.Statistical with { YoungSeriesSamples = 0 });
 
-        bool InBandFlag(AnomalyScore s, int i) => s.Score >= LightweightThreshold && series.Values[i] >= s.Lower && series.Values[i] <= s.Upper;
+        bool InBandFlag(AnomalyScore s, int i, double threshold) => s.Score >= threshold && series.Values[i] >= s.Lower && series.Values[i] <= s.Upper;
         // Without the rule the young record is broken by noise inside ±3σ; with it, never — and the spike still scores.
-        Assert.Contains(noisy.Select((s, i) => (s, i)), p => p.i != 1000 && InBandFlag(p.s, p.i));
-        Assert.DoesNotContain(quiet.Select((s, i) => (s, i)), p => InBandFlag(p.s, p.i));
-        Assert.True(quiet[1000].Score >= LightweightThreshold, $"spike score {quiet[1000].Score}");
+        Assert.Contains(noisy.Select((s, i) => (s, i)), p => p.i != 1000 && InBandFlag(p.s, p.i, StatisticalThreshold));
+        Assert.DoesNotContain(quiet.Select((s, i) => (s, i)), p => InBandFlag(p.s, p.i, StatisticalThreshold));
+        Assert.True(quiet[1000].Score >= StatisticalThreshold, $"spike score {quiet[1000].Score}");
         Assert.Equal(AnomalySignal.Spike, quiet[1000].Signal);
+
+        // The detectors with a pattern member and the likelihood flag no value inside its band at their threshold, rule or not.
+        foreach (var settings in new[] { DetectorSettings.Lightweight, DetectorSettings.Lightweight with { YoungSeriesSamples = 0 }, DetectorSettings.Balanced })
+        {
+            var scores = SeriesScoring.Score(series, settings);
+            Assert.DoesNotContain(scores.Select((s, i) => (s, i)), p => InBandFlag(p.s, p.i, SeriesScoring.DefaultAlertThreshold));
+            Assert.True(scores[1000].Score >= SeriesScoring.DefaultAlertThreshold, $"spike score {scores[1000].Score}");
+        }
     }
 
     [Fact]
@@ -158,7 +167,18 @@ public sealed class MetricAnomalyDetectorTests
         }
         var state = detector.ExportState();
         Assert.Equal(288, detector.SeasonalPeriod);
-        Assert.All(state[^24..], b => Assert.Equal(0, b)); // the shift's three numbers, last in the state, never learned
+        // The shift's three numbers come just before the transition novelty's flag and state, the last part; they were
+        // never learned.
+        var member = new TransitionNoveltyDetector(DetectorSettings.Lightweight);
+        for (var i = 0; i < quietDay.Count; i++)
+        {
+            member.Score(quietDay.Values[i]);
+        }
+        var writer = new StateWriter(8192);
+        member.Write(ref writer);
+        var flag = state.Length - writer.Written.Length - 1;
+        Assert.Equal(1, state[flag]);
+        Assert.All(state[(flag - 24)..flag], b => Assert.Equal(0, b));
     }
 
     [Fact]
@@ -204,7 +224,12 @@ public sealed class MetricAnomalyDetectorTests
         {
             Assert.Equal(original.Update(series.Timestamps[i], series.Values[i]), restored.Update(series.Timestamps[i], series.Values[i]));
         }
-        Assert.Throws<FormatException>(() => MetricAnomalyDetector.ImportState(state, DetectorSettings.Balanced));
+        // A version-7 state saved without the member (the lightweight detector's before it had one) loads the same way;
+        // one with the member does not load into settings without it.
+        var version7 = MetricAnomalyDetector.ImportState(state, DetectorSettings.Balanced);
+        Assert.Equal(MetricAnomalyDetector.ImportState(version6, DetectorSettings.Balanced).ExportState(), version7.ExportState());
+        var withMember = MetricAnomalyDetector.ImportState(state, DetectorSettings.Balanced).ExportState();
+        Assert.Throws<FormatException>(() => MetricAnomalyDetector.ImportState(withMember, withoutMember));
     }
 
     [Fact]
@@ -223,11 +248,12 @@ public sealed class MetricAnomalyDetectorTests
         }
     }
 
-    /// <summary>Version 6 was version 7 without the transition novelty member (a flag, false for the lightweight detector);
-    /// version 5 was version 6 without the seasonal shift's statistics (three numbers, the lightweight detector
-    /// ignores them); version 4 was version 5 without ARTime (a flag, false for the lightweight detector); version 3 was
+    /// <summary>Version 6 was version 7 without the transition novelty member (a flag, false for a detector without it);
+    /// version 5 was version 6 without the seasonal shift's statistics (three numbers, the statistical detector
+    /// ignores them); version 4 was version 5 without ARTime (a flag, false for the statistical detector); version 3 was
     /// version 4 without the surprise that armed the suppression (a number); version 2 was version 3 without the
-    /// likelihood (an int and five numbers) and the suppression counter.</summary>
+    /// likelihood (an int and five numbers) and the suppression counter. The statistical detector (the lightweight one
+    /// before the member joined it) has every part these versions differ by and none they lack.</summary>
     [Theory]
     [InlineData(6, 1)]
     [InlineData(5, 1 + 24)]
@@ -237,7 +263,7 @@ public sealed class MetricAnomalyDetectorTests
     public void Older_state_versions_still_load(int version, int bytesAdded)
     {
         var series = new SeriesBuilder(1500, FiveMinutes).Level(20).Daily(5).Noise(2).Set(1300, 60).Build();
-        var original = new MetricAnomalyDetector(DetectorSettings.Lightweight);
+        var original = new MetricAnomalyDetector(DetectorSettings.Statistical);
         for (var i = 0; i < 1000; i++)
         {
             original.Update(series.Timestamps[i], series.Values[i]);
@@ -245,7 +271,7 @@ public sealed class MetricAnomalyDetectorTests
         var state = original.ExportState();
         var older = state.AsSpan(0, state.Length - bytesAdded).ToArray();
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(older, version);
-        var restored = MetricAnomalyDetector.ImportState(older, DetectorSettings.Lightweight);
+        var restored = MetricAnomalyDetector.ImportState(older, DetectorSettings.Statistical);
         for (var i = 1000; i < series.Count; i++)
         {
             Assert.Equal(original.Update(series.Timestamps[i], series.Values[i]), restored.Update(series.Timestamps[i], series.Values[i]));

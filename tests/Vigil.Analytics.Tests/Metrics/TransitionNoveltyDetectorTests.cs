@@ -86,11 +86,11 @@ public class TransitionNoveltyDetectorTests
     [Fact]
     public void The_member_takes_part_whenever_it_is_on_even_without_the_pattern_detectors()
     {
-        // The statistical ensemble alone with the member on (before, a detector without CAD and ARTime returned the
-        // novelty score and never asked the member). The wave with a little noise; then 2 straight down to 0, a move it
+        // The statistical ensemble with the member on, the lightweight detector (before, a detector without CAD and ARTime
+        // returned the novelty score and never asked the member). The wave with a little noise; then 2 straight down to 0, a move it
         // never made, which the statistical parts find ordinary (the wave moves that far every two samples).
-        var withMember = new MetricAnomalyDetector(DetectorSettings.Lightweight with { TransitionNovelty = true });
-        var without = new MetricAnomalyDetector(DetectorSettings.Lightweight);
+        var withMember = new MetricAnomalyDetector(DetectorSettings.Lightweight);
+        var without = new MetricAnomalyDetector(DetectorSettings.Statistical);
         var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var random = new Random(1);
         for (var i = 0; i < 2003; i++) // past the young-series rule's 1,500 samples; ends on 2

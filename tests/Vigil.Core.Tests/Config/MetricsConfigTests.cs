@@ -45,7 +45,7 @@ public class MetricsConfigTests
     public void No_metrics_section_uses_the_detector_threshold_and_polls_nothing()
     {
         var metrics = ConfigLoader.Parse(Base, "vigil.yml").Metrics;
-        Assert.Equal(0.07, metrics.Threshold);
+        Assert.Equal(0.69, metrics.Threshold);
         Assert.Empty(metrics.Sources);
         Assert.Empty(metrics.Capacity);
     }

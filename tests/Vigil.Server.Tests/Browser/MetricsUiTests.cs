@@ -68,7 +68,7 @@ public sealed class MetricsUiTests
         await Assertions.Expect(detail).ToBeVisibleAsync();
         await Assertions.Expect(detail.GetByTestId("metric-last-value")).ToHaveTextAsync("95");
         await Assertions.Expect(detail.GetByTestId("metric-detector")).ToHaveTextAsync("lightweight");
-        await Assertions.Expect(detail.GetByTestId("metric-threshold")).ToHaveTextAsync("0.07");
+        await Assertions.Expect(detail.GetByTestId("metric-threshold")).ToHaveTextAsync("0.69");
         var chart = detail.GetByTestId("metric-chart");
         await Assertions.Expect(chart.GetByTestId("metric-line")).ToHaveCountAsync(1);
         await Assertions.Expect(chart.GetByTestId("metric-band").First).ToBeAttachedAsync();
