@@ -97,10 +97,12 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         return QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)), art, transition, surprise), value);
     }
 
-    /// <summary>A young series' spike inside its own expected range scores 0 (<see cref="DetectorSettings.YoungSeriesSamples"/>);
-    /// only the reported score changes, what was learned (and a suppression it armed) stays.</summary>
+    /// <summary>A young series' spike inside its own expected range scores 0 (<see cref="DetectorSettings.YoungSeriesSamples"/>),
+    /// and so does a pattern with <see cref="DetectorSettings.YoungSeriesQuietsPatterns"/>; only the reported score
+    /// changes, what was learned (and a suppression it armed) stays.</summary>
     private AnomalyScore QuietWhileYoung(AnomalyScore score, double value) =>
-        score.Signal == AnomalySignal.Spike && _samples <= _settings.YoungSeriesSamples && value >= score.Lower && value <= score.Upper
+        (score.Signal == AnomalySignal.Spike || (score.Signal == AnomalySignal.Pattern && _settings.YoungSeriesQuietsPatterns))
+            && _samples <= _settings.YoungSeriesSamples && value >= score.Lower && value <= score.Upper
             ? score with { Score = 0, Signal = AnomalySignal.None }
             : score;
 
