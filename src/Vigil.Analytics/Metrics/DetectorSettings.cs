@@ -26,8 +26,8 @@ public sealed record DetectorSettings
     /// detector has it off (measured once it had the transition novelty: NAB 64.6 / 54.6 with the rule, 66.9 / 56.1
     /// without on the folder, 68.0 / 62.9 and 73.2 / 66.8 outside it; the demo queue's noise is not flagged either way),
     /// while the lightweight one keeps it, for patterns too (<see cref="YoungSeriesQuietsPatterns"/>): on NAB it is
-    /// mixed there (38.6 / 32.9 without, 36.8 / 31.9 with it on the folder; 64.4 / 59.6 and 65.2 / 60.8 outside), and
-    /// without it a new series of ordinary noise alerts within its first few hundred samples.
+    /// costs NAB there (50.0 / 40.6 without, 48.4 / 39.9 with it on the folder; 71.0 / 67.3 and 68.4 / 66.1 outside),
+    /// but without it a new series of ordinary noise alerts within its first few hundred samples.
     /// </summary>
     public int YoungSeriesSamples { get; init; } = 1500;
 
@@ -35,10 +35,21 @@ public sealed record DetectorSettings
     /// Whether the young-series rule also quiets a <see cref="AnomalySignal.Pattern"/> on a value inside its expected
     /// range: a pattern member's memory of moves is as young as the record, and its first weeks of news are mostly
     /// ordinary values (a uniform series flagged at its 211th sample, 1.5σ from its level). On in the lightweight
-    /// detector only: NAB folder / outside / all six 36.8 / 65.0 / 45.4 without it, 36.8 / 65.2 / 45.5 with it; it
+    /// detector only: NAB folder / outside / all six 48.4 / 68.3 / 54.9 without it, 48.4 / 68.4 / 54.9 with it; it
     /// would cost the default 1.0 / 2.8 / 2.6 (CAD's early news is what NAB's short files reward).
     /// </summary>
     public bool YoungSeriesQuietsPatterns { get; init; }
+
+    /// <summary>
+    /// The novelty score at which the statistical detector alerts on its own (0.07, its NAB-optimal threshold, the
+    /// server's for it until decision 015), or 0. When set, a detector without CAD joins the novelty score to its other
+    /// members on their scale: mapped so this value lands on the alert threshold (0.69), as
+    /// <c>1 − (1 − s)^k</c> with <c>k = ln(1 − 0.69) / ln(1 − 0.07) ≈ 16</c>. Unmapped, a novelty score of 0.07–0.3
+    /// — the statistical detector's alerts — is lost in the noisy-or. On in the lightweight detector (NAB folder 36.8 →
+    /// 48.4, outside 65.2 → 68.4; k 8 / 12 / 24: 44.4 / 48.8 / 48.0 and 68.9 / 68.9 / 68.4), off in balanced (folder 66.9 → 66.4 and
+    /// low-FP 56.1 → 52.5, outside 73.2 → 76.1: mixed) — see docs/metric-detection.md.
+    /// </summary>
+    public double NoveltyAlertScore { get; init; }
 
     /// <summary>Smoothing of the expected level: fast, so a spike stands out against the recent values.</summary>
     public double LevelAlpha { get; init; } = 0.2;
@@ -188,7 +199,7 @@ public sealed record DetectorSettings
     /// (see docs/metric-detection.md, "The lightweight detector with the member").
     /// </summary>
     public static DetectorSettings Lightweight { get; } =
-        new() { ContextualMaxContexts = 0, ArtSamples = 0, SeasonalShiftUnit = 0, TransitionNovelty = true, TransitionMinimumJump = 2, YoungSeriesQuietsPatterns = true };
+        new() { ContextualMaxContexts = 0, ArtSamples = 0, SeasonalShiftUnit = 0, TransitionNovelty = true, TransitionMinimumJump = 2, YoungSeriesQuietsPatterns = true, NoveltyAlertScore = 0.07 };
 
     /// <summary>
     /// The statistical ensemble alone, scored by its novelty score (no pattern member, no likelihood): the lightweight

@@ -86,8 +86,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         {
             return QuietWhileYoung(result, value);
         }
-        // Without CAD (the balanced detector) the statistical novelty score stands in its place.
-        var contextual = _contextual is null ? result : WithContextualScore(result, surprise, _contextual.Score(value));
+        // Without CAD (the balanced and lightweight detectors) the statistical novelty score stands in its place.
+        var contextual = _contextual is null ? result with { Score = CalibratedNovelty(result.Score) } : WithContextualScore(result, surprise, _contextual.Score(value));
         LastContextualScore = contextual.Score;
         // s / (1 + s), which is NaN for an infinite surprise (values near ±double.MaxValue): that is 1.
         var squashed = double.IsPositiveInfinity(surprise) ? 1.0 : surprise / (1 + surprise);
@@ -185,6 +185,18 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
             : AnomalySignal.Pattern;
         return statistical with { Score = score, Signal = signal };
     }
+
+    /// <summary>
+    /// The novelty score on the joined score's scale (<see cref="DetectorSettings.NoveltyAlertScore"/>): mapped by
+    /// <c>1 − (1 − s)^k</c>, monotone, 0 and 1 fixed, with <c>k</c> such that the novelty score at which it alerts on
+    /// its own lands on the alert threshold every detector shares.
+    /// </summary>
+    private double CalibratedNovelty(double score) =>
+        score > 0 && _noveltyExponent != 1.0 ? 1.0 - Math.Pow(1.0 - score, _noveltyExponent) : score; // mostly 0: no Pow
+
+    private readonly double _noveltyExponent = (settings ?? DetectorSettings.Default).NoveltyAlertScore is > 0 and < 1 and var alone
+        ? Math.Log(1.0 - SeriesScoring.DefaultAlertThreshold) / Math.Log(1.0 - alone)
+        : 1.0;
 
     /// <summary>A pattern score on a value the statistical parts find unremarkable (surprise below
     /// <see cref="DetectorSettings.ContextualGate"/>) is scaled down in proportion, so noise does not page.</summary>

@@ -44,6 +44,8 @@ public static class NabDetectors
         ["balanced"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced),
         ["default-not-young"] = series => SeriesScoring.AnomalyScores(series, WithoutArt with { YoungSeriesSamples = 0 }),
         ["lightweight-any-jump"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { TransitionMinimumJump = 0, YoungSeriesSamples = 0 }),
+        ["lightweight-uncalibrated"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { NoveltyAlertScore = 0 }),
+        ["balanced-calibrated"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { NoveltyAlertScore = 0.07 }),
         ["lightweight-not-young"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { YoungSeriesSamples = 0 }),
         ["lightweight-young-spikes"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { YoungSeriesQuietsPatterns = false }),
         ["statistical"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Statistical),

@@ -87,7 +87,7 @@ public sealed record MetricsConfig(
 /// <summary>
 /// The server's detector per series. Lightweight (the default): the statistical ensemble with the transition novelty
 /// and the anomaly likelihood, ~8 M points/s and ~7.4 KB per series, so tens of thousands of series fit; NAB standard
-/// 36.8. Balanced: adds ARTime and the seasonal shift, NAB 66.9, ~2.2–2.9 M points/s and ~57 KB per
+/// 48.4. Balanced: adds ARTime and the seasonal shift, NAB 66.9, ~2.2–2.9 M points/s and ~57 KB per
 /// series — thousands of series. Contextual: ARTime and CAD OSE, NAB 69.5, but ~160,000–360,000 points/s (~16,000 on white noise) and
 /// ~290 KB per series —
 /// for a few hundred important series (<c>metrics.detectors</c> gives it to the series that matter). See docs/metric-detection.md.

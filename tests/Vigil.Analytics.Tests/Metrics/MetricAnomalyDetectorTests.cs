@@ -44,8 +44,9 @@ public sealed class MetricAnomalyDetectorTests
         Assert.True(quiet[1000].Score >= StatisticalThreshold, $"spike score {quiet[1000].Score}");
         Assert.Equal(AnomalySignal.Spike, quiet[1000].Signal);
 
-        // The detectors with a pattern member and the likelihood flag no value inside its band at their threshold, rule or not.
-        foreach (var settings in new[] { DetectorSettings.Lightweight, DetectorSettings.Lightweight with { YoungSeriesSamples = 0 }, DetectorSettings.Balanced })
+        // The detectors with a pattern member and the likelihood flag no value inside its band at their threshold either:
+        // lightweight through the same rule (its novelty score is the statistical one's, calibrated), balanced without it.
+        foreach (var settings in new[] { DetectorSettings.Lightweight, DetectorSettings.Balanced })
         {
             var scores = SeriesScoring.Score(series, settings);
             Assert.DoesNotContain(scores.Select((s, i) => (s, i)), p => InBandFlag(p.s, p.i, SeriesScoring.DefaultAlertThreshold));

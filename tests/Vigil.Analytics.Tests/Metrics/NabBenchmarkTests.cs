@@ -29,11 +29,11 @@ public sealed class NabBenchmarkTests(ITestOutputHelper output)
     }
 
     /// <summary>Each cheaper detector just below its measured standard score: balanced 66.9 (64.6 with the young-series
-    /// rule, 59.5 without the transition novelty member, 57.9 without the seasonal shift as well); lightweight 36.8 (52.5
-    /// when every move may be news; 34.5 without the member: the statistical detector).</summary>
+    /// rule, 59.5 without the transition novelty member, 57.9 without the seasonal shift as well); lightweight 48.4 (36.8
+    /// with its novelty score uncalibrated; 34.5 without the member: the statistical detector).</summary>
     [Theory]
     [InlineData("balanced", 66.5)]
-    [InlineData("lightweight", 36.5)]
+    [InlineData("lightweight", 48.0)]
     public void The_cheaper_detectors_stay_above_their_floors(string detector, double floor)
     {
         if (NabData.RootOrSkip(output) is not { } root)
