@@ -25,16 +25,16 @@ public sealed record DetectorSettings
     /// the statistical one loses (32.4: in-band early warnings inside anomaly windows are lost). 0 turns it off; the balanced
     /// detector has it off (measured once it had the transition novelty: NAB 64.6 / 54.6 with the rule, 66.9 / 56.1
     /// without on the folder, 68.0 / 62.9 and 73.2 / 66.8 outside it; the demo queue's noise is not flagged either way),
-    /// while the lightweight one keeps it, for patterns too (<see cref="YoungSeriesQuietsPatterns"/>): on NAB it is
-    /// costs NAB there (50.0 / 40.6 without, 48.4 / 39.9 with it on the folder; 71.0 / 67.3 and 68.4 / 66.1 outside),
-    /// but without it a new series of ordinary noise alerts within its first few hundred samples.
+    /// while the lightweight one keeps it, for patterns too (<see cref="YoungSeriesQuietsPatterns"/>): it costs NAB there
+    /// (50.0 / 40.6 without, 48.4 / 39.9 with it on the folder; 71.0 / 67.3 and 68.4 / 66.1 outside), but without it a
+    /// new series of ordinary noise alerts within its first few hundred samples.
     /// </summary>
     public int YoungSeriesSamples { get; init; } = 1500;
 
     /// <summary>
     /// Whether the young-series rule also quiets a <see cref="AnomalySignal.Pattern"/> on a value inside its expected
-    /// range: a pattern member's memory of moves is as young as the record, and its first weeks of news are mostly
-    /// ordinary values (a uniform series flagged at its 211th sample, 1.5σ from its level). On in the lightweight
+    /// range: a pattern member's memory of moves is as young as the record, and its early news is mostly ordinary
+    /// values (a uniform series flagged at its 211th sample, 1.5σ from its level). On in the lightweight
     /// detector only: NAB folder / outside / all six 48.4 / 68.3 / 54.9 without it, 48.4 / 68.4 / 54.9 with it; it
     /// would cost the default 1.0 / 2.8 / 2.6 (CAD's early news is what NAB's short files reward).
     /// </summary>
@@ -192,11 +192,11 @@ public sealed record DetectorSettings
     public double SuppressionBreakFactor { get; init; } = 2.0;
 
     /// <summary>
-    /// The statistical ensemble with the transition novelty and the likelihood (no CAD, no ARTime; the young-series rule
-    /// for patterns too):
-    /// the server's default, ~20–50× the default detector's speed and ~7.4 KB per series, for very many series, at a
-    /// lower NAB score than the other two; only jumps of two levels or more are news, so trending series do not page
-    /// (see docs/metric-detection.md, "The lightweight detector with the member").
+    /// The statistical ensemble (its novelty score calibrated) with the transition novelty and the likelihood, no CAD,
+    /// no ARTime: the server's default, ~20–50× the default detector's speed and ~7.4 KB per series, for very many
+    /// series, at a lower NAB score than the other two. Only jumps of two levels or more are news, so trending series do
+    /// not page, and the young-series rule covers patterns too (docs/metric-detection.md, "The lightweight detector with
+    /// the member").
     /// </summary>
     public static DetectorSettings Lightweight { get; } =
         new() { ContextualMaxContexts = 0, ArtSamples = 0, SeasonalShiftUnit = 0, TransitionNovelty = true, TransitionMinimumJump = 2, YoungSeriesQuietsPatterns = true, NoveltyAlertScore = 0.07 };
