@@ -32,14 +32,11 @@ public sealed class ForecastInputTests
     {
         var random = new Random(seed);
         var times = Enumerable.Range(0, (24 * 14) + 12).Select(i => SeriesBuilder.Start + (Hour * i)).ToArray();
-        var values = Enumerable.Range(0, times.Length).Select(i => Curve(i) + Gaussian(random)).ToArray();
+        var values = Enumerable.Range(0, times.Length).Select(i => Curve(i) + random.NextGaussian()).ToArray();
         return (times, values);
     }
 
     private static double Curve(int hour) => 50 + (20 * Math.Sin(2 * Math.PI * hour / 24));
-
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     [Theory]
     [InlineData("gap")]

@@ -38,16 +38,13 @@ public sealed class ForecastTests
         for (var seed = 0; seed < 30; seed++)
         {
             var random = new Random(seed);
-            var values = Enumerable.Range(0, 240).Select(i => 60 + (0.025 * i) + (0.05 * Gaussian(random))).ToArray();
+            var values = Enumerable.Range(0, 240).Select(i => 60 + (0.025 * i) + (0.05 * random.NextGaussian())).ToArray();
             var model = HoltWintersForecaster.Fit(values, period: 0);
             var crossing = HoltWintersForecaster.Predict(model, SeriesBuilder.Start, halfMinute, 2_000).FirstCrossing(90, values[^1]);
             var hours = crossing is { } point ? (point.Timestamp - SeriesBuilder.Start).TotalHours : double.PositiveInfinity;
             Assert.True(hours is > 6 and < 12, $"seed {seed}: {model.Describe()} crosses 90 after {hours:0.0} h");
         }
     }
-
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     [Theory]
     [InlineData(40.0, true)] // a draining queue or a falling latency: 40 down to ~0, never below

@@ -10,9 +10,6 @@ public sealed class LightweightDetectorTests
 {
     private static readonly DateTime Start = new(2026, 1, 1, 0, 7, 0, DateTimeKind.Utc);
 
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-
     /// <summary>The statistical detector's own threshold: its novelty score alone is on another scale.</summary>
     private const double StatisticalThreshold = 0.07;
 
@@ -33,7 +30,7 @@ public sealed class LightweightDetectorTests
     {
         // 55 % to 80 % over a day in 30-second samples, the demo's log disk before its first rotation. With every move
         // between levels news, the member flagged it every 80 minutes or so.
-        double Filling(int i, Random random) => 55 + (25.0 * i / 2880) + (0.1 * Gaussian(random));
+        double Filling(int i, Random random) => 55 + (25.0 * i / 2880) + (0.1 * random.NextGaussian());
         Assert.Equal(0, Flags(DetectorSettings.Lightweight, Filling, 2880, TimeSpan.FromSeconds(30)));
         Assert.True(Flags(DetectorSettings.Lightweight with { TransitionMinimumJump = 0 }, Filling, 2880, TimeSpan.FromSeconds(30)) >= 5);
     }
@@ -42,7 +39,7 @@ public sealed class LightweightDetectorTests
     public void A_wandering_gauge_raises_no_more_than_the_statistical_detector_did()
     {
         var walk = 100.0;
-        double Walk(int i, Random random) => walk += Gaussian(random);
+        double Walk(int i, Random random) => walk += random.NextGaussian();
         var flags = Flags(DetectorSettings.Lightweight, Walk, 20_000, TimeSpan.FromMinutes(5));
         walk = 100.0;
         var before = Flags(DetectorSettings.Statistical, Walk, 20_000, TimeSpan.FromMinutes(5), StatisticalThreshold);
