@@ -192,6 +192,14 @@ public sealed record DetectorSettings
     public double SuppressionBreakFactor { get; init; } = 2.0;
 
     /// <summary>
+    /// The statistical ensemble alone, scored by its novelty score (no pattern member, no likelihood): the lightweight
+    /// detector until the transition novelty joined it, ~2.5 KB per series and a score on another scale (its NAB
+    /// threshold is 0.07). Kept so its measurements stay reproducible (<c>vigil metrics nab --detector statistical</c>);
+    /// declared before <see cref="Lightweight"/>, which is built from it (static initialisers run in order).
+    /// </summary>
+    public static DetectorSettings Statistical { get; } = new() { ContextualMaxContexts = 0, ArtSamples = 0, SeasonalShiftUnit = 0 };
+
+    /// <summary>
     /// The statistical ensemble (its novelty score calibrated) with the transition novelty and the likelihood, no CAD,
     /// no ARTime: the server's default, ~20–50× the default detector's speed and ~7.4 KB per series, for very many
     /// series, at a lower NAB score than the other two. Only jumps of two levels or more are news, so trending series do
@@ -199,14 +207,7 @@ public sealed record DetectorSettings
     /// the member").
     /// </summary>
     public static DetectorSettings Lightweight { get; } =
-        new() { ContextualMaxContexts = 0, ArtSamples = 0, SeasonalShiftUnit = 0, TransitionNovelty = true, TransitionMinimumJump = 2, YoungSeriesQuietsPatterns = true, NoveltyAlertScore = 0.07 };
-
-    /// <summary>
-    /// The statistical ensemble alone, scored by its novelty score (no pattern member, no likelihood): the lightweight
-    /// detector until the transition novelty joined it, ~2.5 KB per series and a score on another scale (its NAB
-    /// threshold is 0.07). Kept so its measurements stay reproducible (<c>vigil metrics nab --detector statistical</c>).
-    /// </summary>
-    public static DetectorSettings Statistical { get; } = new() { ContextualMaxContexts = 0, ArtSamples = 0, SeasonalShiftUnit = 0 };
+        Statistical with { TransitionNovelty = true, TransitionMinimumJump = 2, YoungSeriesQuietsPatterns = true, NoveltyAlertScore = 0.07 };
 
     /// <summary>
     /// The statistical ensemble with ARTime, the transition novelty (a cheap stand-in for CAD) and the likelihood,
