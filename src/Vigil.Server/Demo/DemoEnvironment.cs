@@ -26,9 +26,23 @@ public sealed class DemoEnvironment(AlertPipeline pipeline, IVigilStore store, T
         new("payments", "QueueBacklog", "warning", "settlement queue depth 48k and rising", "payments-worker-2"),
     ];
 
+    private bool _storeWasEmpty;
+
+    /// <summary>
+    /// Whether the store is empty is decided here, before the host starts the demo's other producers (logs, metrics,
+    /// SLIs: registered after this service). Decided in the loop, it raced them: an alert one of them raised first made
+    /// the store look used, and the demo ran without its seeded alerts (seen on PostgreSQL under load).
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _storeWasEmpty = await store.GetMetaAsync(SeededKey, cancellationToken) is null && pipeline.Alerts.Count == 0 &&
+            await store.GetMaxIncidentIdAsync(cancellationToken) == 0;
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
-        if (await store.GetMetaAsync(SeededKey, stoppingToken) is null && pipeline.Alerts.Count == 0 && await store.GetMaxIncidentIdAsync(stoppingToken) == 0)
+        if (_storeWasEmpty)
         {
             await SeedAsync(stoppingToken);
         }
