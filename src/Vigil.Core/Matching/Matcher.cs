@@ -18,6 +18,14 @@ public enum MatchType
 public sealed class Matcher : IEquatable<Matcher>
 {
     private static readonly TimeSpan RegexBudget = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// The longest regex a new matcher may have. Building the linear-time automaton costs time that grows with the
+    /// square of the pattern (an alternation of 200,000 words, 1.9 MB, took 97 s before the engine refused it as too
+    /// large), and any pattern near this length is over the engine's 10,000-node limit anyway (1,000 short
+    /// alternatives, ~7,000 characters, already are), so the length is checked first.
+    /// </summary>
+    public const int MaxRegexLength = 16_384;
     private readonly Regex? _regex;
 
     private Matcher(string name, MatchType type, string value, Regex? regex)
@@ -68,6 +76,11 @@ public sealed class Matcher : IEquatable<Matcher>
         Regex? regex = null;
         if (type is MatchType.Regex or MatchType.NotRegex)
         {
+            if (!allowBacktracking && value.Length > MaxRegexLength)
+            {
+                throw new MatcherException($"regular expression for label \"{name}\" is {value.Length:N0} characters long; at most " +
+                    $"{MaxRegexLength:N0} are accepted");
+            }
             // Anchored with \z: .NET's $ also matches before a final newline, RE2's does not (=~"Foo" must not match
             // "Foo\n"). RE2 syntax .NET reads differently (POSIX and Perl classes, (?P<name>...)) is rewritten first.
             var pattern = "^(?:" + Translate(name, value, allowBacktracking) + @")\z";

@@ -39,6 +39,23 @@ public class MatcherTests
     }
 
     [Fact]
+    public void A_regex_longer_than_the_limit_is_refused_before_it_is_compiled()
+    {
+        // 200,000 alternatives (1.9 MB) took 97 s to be refused as too large for the engine; the length now refuses it
+        // at once. A pattern at the limit is still compiled (and here fits the engine).
+        var huge = string.Join("|", Enumerable.Range(0, 200_000).Select(i => $"alt{i}"));
+        var ex = Assert.Throws<MatcherException>(() => Matcher.Create("instance", MatchType.Regex, huge));
+        Assert.Contains("instance", ex.Message);
+        Assert.Contains($"at most {Matcher.MaxRegexLength:N0}", ex.Message);
+        Assert.Throws<MatcherException>(() => Matcher.Create("instance", MatchType.NotRegex, new string('a', Matcher.MaxRegexLength + 1)));
+        // At the limit the length is not the objection (a literal that long is over the engine's automaton limit).
+        var atLimit = Assert.Throws<MatcherException>(() => Matcher.Create("instance", MatchType.Regex, new string('b', Matcher.MaxRegexLength)));
+        Assert.DoesNotContain("characters long", atLimit.Message, StringComparison.Ordinal);
+        // An equality matcher is not a pattern: its length is the body limit's business.
+        Assert.True(Matcher.Create("instance", MatchType.Equal, huge).Matches(huge));
+    }
+
+    [Fact]
     public void Nested_stars_cannot_stall_matching()
     {
         // The backtracking engine tries every way to split the a's between the stars (2^40 here) before the second
