@@ -52,6 +52,14 @@ public static class MetricsEndpoints
         {
             return Problems.BadRequest("The match selects no label; relearning every series is {__name__=~\".+\"}.");
         }
+        // Prometheus's rule for a selector: a matcher that also matches the empty string (a="", a!="x", a=~".*") matches
+        // every series without the label, so a selector made only of such matchers (a negated one on a label the series lack, a bare
+        // a=) would relearn everything; everything is said explicitly.
+        if (matchers.All(m => m.Matches("")))
+        {
+            return Problems.BadRequest($"The match \"{match}\" has no matcher that needs a value (each of {string.Join(", ", matchers)} " +
+                "also matches a series without the label), so it would relearn every series; name them, or relearn every series with {__name__=~\".+\"}.");
+        }
         IReadOnlyList<MetricSeriesState> relearned;
         try
         {
