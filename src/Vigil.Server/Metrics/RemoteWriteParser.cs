@@ -19,18 +19,45 @@ public static class RemoteWriteParser
     /// <summary>The samples of the request, how many were skipped and why, or the reason the body is unreadable.</summary>
     public sealed record Result(List<MetricSample> Samples, Dictionary<string, int> Skipped, string? Error);
 
+    /// <summary>The uncompressed length a snappy block starts with (a little-endian base-128 varint of at most five bytes,
+    /// below 2^32), or null when the header is not one.</summary>
+    public static ulong? DeclaredLength(ReadOnlySpan<byte> block)
+    {
+        ulong length = 0;
+        for (var i = 0; i < 5 && i < block.Length; i++)
+        {
+            length |= (ulong)(block[i] & 0x7F) << (7 * i);
+            if ((block[i] & 0x80) == 0)
+            {
+                return length <= uint.MaxValue ? length : null;
+            }
+        }
+        return null;
+    }
+
     public static Result Parse(ReadOnlySpan<byte> compressed)
     {
         var skipped = new Dictionary<string, int>(StringComparer.Ordinal);
         byte[] body;
         try
         {
-            var length = Snappier.Snappy.GetUncompressedLength(compressed);
+            // Read the declared length here: Snappier keeps only its low 32 bits, so a header of 2^32 + n decoded n
+            // bytes of a corrupt block as if they were the whole request.
+            if (DeclaredLength(compressed) is not { } length)
+            {
+                return new([], skipped, "The body is not snappy block-compressed (its length header is not a varint below 2^32); " +
+                    "remote write sends Content-Encoding: snappy.");
+            }
             if (length > MaxDecompressedBytes)
             {
                 return new([], skipped, $"The request decompresses to {length} bytes; send at most {MaxDecompressedBytes >> 20} MiB per request.");
             }
             body = Snappier.Snappy.DecompressToArray(compressed);
+            if ((ulong)body.Length != length)
+            {
+                return new([], skipped, $"The body is not snappy block-compressed (it declares {length} bytes and holds {body.Length}); " +
+                    "remote write sends Content-Encoding: snappy.");
+            }
         }
         catch (Exception ex) when (ex is InvalidDataException or OverflowException)
         {

@@ -43,4 +43,35 @@ public sealed class RemoteWriteLimitsTests
         Assert.Empty(result.Samples);
         Assert.Contains($"More than {MetricBatchParser.MaxSamples} samples", result.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(1UL << 32, false)] // Snappier read it as 0: an empty request, 200
+    [InlineData(1UL << 32, true)] // ... and this one as the real length: the sample accepted, 200
+    [InlineData(1UL << 35, true)]
+    public void A_length_header_of_2_to_the_32_or_more_is_not_snappy(ulong high, bool withRealLength)
+    {
+        var real = RemoteWriteBody.Compressed(new RemoteWriteBody.Series([("__name__", "up")], [(1_700_000_000_000, 1)]));
+        var header = RemoteWriteParser.DeclaredLength(real)!.Value;
+        var headerBytes = Varint(header).Length;
+        // The same block with the length header replaced by one that also carries the real length in its low bits.
+        var forged = Varint(high + (withRealLength ? header : 0)).Concat(real.Skip(headerBytes)).ToArray();
+
+        var result = RemoteWriteParser.Parse(forged);
+
+        Assert.Empty(result.Samples);
+        Assert.Contains("not snappy", result.Error, StringComparison.Ordinal);
+        Assert.Single(RemoteWriteParser.Parse(real).Samples);
+    }
+
+    private static byte[] Varint(ulong value)
+    {
+        var bytes = new List<byte>();
+        while (value >= 0x80)
+        {
+            bytes.Add((byte)(value | 0x80));
+            value >>= 7;
+        }
+        bytes.Add((byte)value);
+        return [.. bytes];
+    }
 }
