@@ -213,6 +213,30 @@ public abstract partial class PagerDutyEventsTests(Backend backend) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_timestamp_must_be_iso_8601_as_pagerduty_sends_it()
+    {
+        object Stamped(string route, string dedupKey, string at) => route == "/v2/enqueue"
+            ? new { routing_key = CheckoutKey, event_action = "trigger", dedup_key = dedupKey, payload = new { summary = "x", source = "y", severity = "critical", timestamp = at } }
+            : new { routing_key = CheckoutKey, payload = new { summary = "Deployed", source = "ci", timestamp = at } };
+
+        foreach (var route in new[] { "/v2/enqueue", "/v2/change/enqueue" })
+        {
+            // Each was accepted (.NET's general parser; a bare time of day was today).
+            foreach (var at in new[] { "1/2/2026", "Jan 1 2026", "2026-01-01 00:00:00", "06:00", "2026-01-01", "2026-01-01T00:00:00Z\n", "２０２６-01-01T00:00:00Z" })
+            {
+                var (status, body) = await SendAsync(Stamped(route, "odd", at), route);
+                Assert.Equal(HttpStatusCode.BadRequest, status);
+                Assert.Contains("'payload.timestamp' is not an ISO 8601 time", body["errors"]!.AsArray().Single()!.GetValue<string>(), StringComparison.Ordinal);
+            }
+            // PagerDuty's own example (an offset without a colon), nanoseconds, minutes only, no offset (UTC).
+            foreach (var at in new[] { "2015-07-17T08:42:58.315+0000", "2026-01-01T00:00:00.123456789Z", "2026-01-01T01:00+01:00", "2026-01-01T00:00:00" })
+            {
+                Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(Stamped(route, "iso-" + at, at), route)).Status);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Triggers_for_one_new_key_at_once_make_one_alert_that_one_resolve_ends()
     {
         var sends = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => SendAsync(Trigger("same-time"))));

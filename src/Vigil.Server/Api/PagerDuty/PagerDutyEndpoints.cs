@@ -260,7 +260,7 @@ public static class PagerDutyEndpoints
             }
             if (PagerDutyEvent.String(payload, "timestamp", errors) is { } ts)
             {
-                if (DateTimeOffset.TryParse(ts, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
+                if (PagerDutyTimestamp.TryParse(ts, out var parsed))
                 {
                     // As for alert events: a change dated in the future would stay the service's latest change.
                     if (EventTimestamps.TooFarAhead("'payload.timestamp'", parsed, timestamp) is { } ahead)

@@ -102,7 +102,7 @@ internal sealed record PagerDutyEvent(
                 }
                 if (String(payload, "timestamp", errors) is { } ts)
                 {
-                    if (DateTimeOffset.TryParse(ts, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                    if (PagerDutyTimestamp.TryParse(ts, out var parsed))
                     {
                         // PagerDuty treats the timestamp as information; Vigil starts the alert there, so it must not
                         // be ahead of the server.
