@@ -160,6 +160,17 @@ public sealed record DetectorSettings
     public int ArtMaxCategories { get; init; } = 256;
 
     /// <summary>
+    /// The probation of ARTime at its second, longer time scale (0: none): a second ARTime, started once this many
+    /// values are in, on their range (widened by <see cref="ArtRangeMargin"/>), so it steps over
+    /// <c>ArtLongSamples / 104</c> samples at a time instead of <c>ArtSamples / 104</c>; the member's score is the
+    /// higher of the two. ARTime sets its time scale from its probation, and NAB gives it 15 % of the file, up to 750
+    /// values: a live series has no file length, so it gets both scales once it has the history for the longer one.
+    /// Runs only alongside the first scale (<see cref="ArtSamples"/> &gt; 0). See docs/metric-detection.md,
+    /// "ARTime at two time scales".
+    /// </summary>
+    public int ArtLongSamples { get; init; } = 750;
+
+    /// <summary>
     /// Whether the transition novelty member (<c>TransitionNoveltyDetector</c>: a value whose move between levels of the
     /// learned range was never seen) joins the noisy-or; it uses CAD's range and rest settings. On in the balanced
     /// and lightweight detectors, off in the default (with CAD it only adds false positives) — see docs/metric-detection.md.
@@ -214,5 +225,5 @@ public sealed record DetectorSettings
     /// without CAD: several times the default's speed with no noise worst case, ~1/5 of its memory, NAB between the two
     /// (see docs/metric-detection.md, "Balanced" and "Transition novelty").
     /// </summary>
-    public static DetectorSettings Balanced { get; } = new() { ContextualMaxContexts = 0, TransitionNovelty = true, YoungSeriesSamples = 0 };
+    public static DetectorSettings Balanced { get; } = new() { ContextualMaxContexts = 0, TransitionNovelty = true, YoungSeriesSamples = 0, ArtLongSamples = 0 };
 }

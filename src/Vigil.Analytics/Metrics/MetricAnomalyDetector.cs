@@ -21,8 +21,9 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     // 4: the surprise that armed the suppression (a version-3 suppression in progress runs its course unbroken);
     // 5: ARTime (older state starts it afresh: its probation is the next ArtSamples values); 6: the seasonal shift's
     // statistics (older state starts them afresh: the shift is silent for a day); 7: the transition novelty member (older
-    // state starts it afresh: it is silent for its warm-up).
-    private const int StateVersion = 7;
+    // state starts it afresh: it is silent for its warm-up); 8: ARTime at its long time scale (older state starts it
+    // afresh: it scores once ArtLongSamples more values are in).
+    private const int StateVersion = 8;
 
     /// <summary>Samples used to estimate the sampling interval (and so the number of slots per day).</summary>
     private const int IntervalSamples = 16;
@@ -46,7 +47,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     private double _seasonalShift;
     private OnlineContextDetector? _contextual =
         (settings ?? DetectorSettings.Default).ContextualMaxContexts > 0 ? new(settings ?? DetectorSettings.Default) : null;
-    private OnlineArtDetector? _art = (settings ?? DetectorSettings.Default).ArtSamples > 0 ? new(settings ?? DetectorSettings.Default) : null;
+    private OnlineArtDetector? _art = OnlineArtDetector.Short(settings ?? DetectorSettings.Default);
+    private OnlineArtDetector? _artLong = OnlineArtDetector.Long(settings ?? DetectorSettings.Default);
     private TransitionNoveltyDetector? _transitions = (settings ?? DetectorSettings.Default).TransitionNovelty ? new(settings ?? DetectorSettings.Default) : null;
 
     /// <summary>The ensemble's surprise for the latest sample (before the novelty scorer).</summary>
@@ -92,7 +94,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         // s / (1 + s), which is NaN for an infinite surprise (values near ±double.MaxValue): that is 1.
         var squashed = double.IsPositiveInfinity(surprise) ? 1.0 : surprise / (1 + surprise);
         var likelihood = _likelihood.Update(squashed, _samples >= LikelihoodArmedSamples, LikelihoodAlpha);
-        var art = _art?.Score(value) ?? 0.0;
+        // ARTime at its two time scales; either one founding a new cluster is the news.
+        var art = Math.Max(_art?.Score(value) ?? 0.0, _artLong?.Score(value) ?? 0.0);
         var transition = _transitions is null ? 0.0 : Gated(_transitions.Score(value), surprise);
         return QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)), art, transition, surprise), value);
     }
@@ -299,6 +302,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         _seasonal?.WriteShift(ref writer);
         writer.Write(_transitions is not null);
         _transitions?.Write(ref writer);
+        writer.Write(_artLong is not null);
+        _artLong?.Write(ref writer);
         return writer.Written.ToArray();
     }
 
@@ -308,7 +313,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var detector = new MetricAnomalyDetector(settings);
         var reader = new StateReader(state);
         var version = reader.ReadInt32();
-        if (version is not (2 or 3 or 4 or 5 or 6 or StateVersion))
+        if (version is not (2 or 3 or 4 or 5 or 6 or 7 or StateVersion))
         {
             throw new FormatException("detector state: unknown version");
         }
@@ -343,7 +348,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
             {
                 throw new FormatException("detector state: ARTime present in state or settings but not both");
             }
-            detector._art = detector._art is null ? null : OnlineArtDetector.Read(ref reader, detector._settings);
+            detector._art = detector._art?.Read(ref reader);
         }
         if (version >= 6)
         {
@@ -357,6 +362,13 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
             detector._transitions = detector._transitions is not null
                 ? TransitionNoveltyDetector.Read(ref reader, detector._settings)
                 : throw new FormatException("detector state: transition novelty present in state but not in settings");
+        }
+        // ARTime's long time scale likewise: an older state starts it afresh.
+        if (version >= 8 && reader.ReadBoolean())
+        {
+            detector._artLong = detector._artLong is not null
+                ? detector._artLong.Read(ref reader)
+                : throw new FormatException("detector state: ARTime's long time scale present in state but not in settings");
         }
         if (!reader.AtEnd || detector._samples < 0)
         {

@@ -16,6 +16,10 @@ public static class NabDetectors
     /// off, so each reproduces the row of docs/metric-detection.md it was added for.</summary>
     private static readonly DetectorSettings WithoutArt = new() { ArtSamples = 0, SeasonalShiftUnit = 0 };
 
+    /// <summary>The default before ARTime ran at two time scales; the variants measured before then build on it, so
+    /// they still reproduce their rows.</summary>
+    private static readonly DetectorSettings OneArtScale = DetectorSettings.Default with { ArtLongSamples = 0 };
+
     /// <summary>The balanced detector with the young-series rule it had until its latest change; the
     /// <c>balanced-…</c> variants below are this with the named parts off.</summary>
     private static readonly DetectorSettings BalancedWithYoungRule =
@@ -27,11 +31,11 @@ public static class NabDetectors
         // The names metrics.detector takes in the server's config (and README's accuracy table) score here too, so
         // 'vigil metrics nab --detector contextual' reproduces the row of the detector a user is choosing.
         ["contextual"] = series => SeriesScoring.AnomalyScores(series),
-        ["default-without-shift"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Default with { SeasonalShiftUnit = 0 }),
+        ["default-without-shift"] = series => SeriesScoring.AnomalyScores(series, OneArtScale with { SeasonalShiftUnit = 0 }),
         ["balanced-young-rule"] = series => SeriesScoring.AnomalyScores(series, BalancedWithYoungRule),
         ["balanced-without-transitions"] = series => SeriesScoring.AnomalyScores(series, BalancedWithYoungRule with { TransitionNovelty = false }),
         ["balanced-without-shift"] = series => SeriesScoring.AnomalyScores(series, BalancedWithYoungRule with { TransitionNovelty = false, SeasonalShiftUnit = 0 }),
-        ["default-with-transitions"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Default with { TransitionNovelty = true }),
+        ["default-with-transitions"] = series => SeriesScoring.AnomalyScores(series, OneArtScale with { TransitionNovelty = true }),
         ["default-without-art"] = series => SeriesScoring.AnomalyScores(series, WithoutArt),
         ["default-unbroken"] = series => SeriesScoring.AnomalyScores(series, WithoutArt with { SuppressionBreakFactor = 0 }),
         ["default-rebuild-rested"] = series => SeriesScoring.AnomalyScores(series, WithoutArt with { ContextualRestAfterReportedHigh = false, ContextualRebuildScoresItsCause = false, SuppressionBreakFactor = 0 }),
@@ -55,6 +59,9 @@ public static class NabDetectors
         ["cad-nab+likelihood"] = series => Max(CadWithNabInputs(series), Likelihood(series)),
         ["artime-nab"] = ArtimeWithNabInputs,
         ["artime-online"] = ArtimeOnline,
+        ["artime-two-scales"] = ArtimeOnlineTwoScales,
+        ["default-one-art-scale"] = series => SeriesScoring.AnomalyScores(series, OneArtScale),
+        ["balanced-two-art-scales"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { ArtLongSamples = DetectorSettings.Default.ArtLongSamples }),
     };
 
     /// <summary>ARTime as NAB runs it: normalised to the file's min/max, its probation NAB's (from the file's length).</summary>
@@ -64,8 +71,17 @@ public static class NabDetectors
         return ScoreEach(series, new Metrics.Art.ArtimeDetector(min, max, Metrics.Art.ArtimeDetector.NabProbation(series.Count)).Score);
     }
 
-    /// <summary>The default's ARTime member alone: its probation and range from the first samples, no look-ahead.</summary>
-    public static double[] ArtimeOnline(MetricSeries series) => ScoreEach(series, new Metrics.Art.OnlineArtDetector(DetectorSettings.Default).Score);
+    /// <summary>The default's ARTime member alone at its short time scale: its probation and range from the first
+    /// samples, no look-ahead.</summary>
+    public static double[] ArtimeOnline(MetricSeries series) => ScoreEach(series, Metrics.Art.OnlineArtDetector.Short(DetectorSettings.Default)!.Score);
+
+    /// <summary>The default's ARTime member alone, at both its time scales (the higher score of the two).</summary>
+    public static double[] ArtimeOnlineTwoScales(MetricSeries series)
+    {
+        var fast = Metrics.Art.OnlineArtDetector.Short(DetectorSettings.Default)!;
+        var slow = Metrics.Art.OnlineArtDetector.Long(DetectorSettings.Default)!;
+        return ScoreEach(series, value => Math.Max(fast.Score(value), slow.Score(value)));
+    }
 
     /// <summary>
     /// CAD OSE exactly as NAB runs it: the range is the file's min/max and the rest period 3% of its length

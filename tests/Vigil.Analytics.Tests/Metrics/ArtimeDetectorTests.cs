@@ -126,7 +126,7 @@ public sealed class ArtimeDetectorTests(ITestOutputHelper output)
     public void A_restored_streaming_range_that_differs_from_its_artimes_is_a_format_error()
     {
         // The state writes the range twice (the streaming wrapper's, then ARTime's own); they must agree.
-        var detector = new OnlineArtDetector(DetectorSettings.Default);
+        var detector = OnlineArtDetector.Short(DetectorSettings.Default)!;
         var random = new Random(5);
         for (var i = 0; i < DetectorSettings.Default.ArtSamples + 50; i++)
         {
@@ -139,13 +139,13 @@ public sealed class ArtimeDetectorTests(ITestOutputHelper output)
         var at = state.AsSpan().IndexOf(range);
         Assert.True(at >= 0 && state.AsSpan(at + 16).StartsWith(range), "the range is in the state twice in a row");
         var reader = new StateReader(state);
-        Assert.Equal(detector.Range, OnlineArtDetector.Read(ref reader, DetectorSettings.Default).Range);
+        Assert.Equal(detector.Range, OnlineArtDetector.Short(DetectorSettings.Default)!.Read(ref reader).Range);
 
         BitConverter.GetBytes(detector.Range.High + 1).CopyTo(state, at + 8);
         var error = Assert.Throws<FormatException>(() =>
         {
             var damaged = new StateReader(state);
-            OnlineArtDetector.Read(ref damaged, DetectorSettings.Default);
+            OnlineArtDetector.Short(DetectorSettings.Default)!.Read(ref damaged);
         });
         Assert.Contains("range", error.Message);
     }
@@ -154,7 +154,7 @@ public sealed class ArtimeDetectorTests(ITestOutputHelper output)
     public void The_streaming_detector_rebuilds_for_a_lasting_shift_but_not_for_a_spike()
     {
         var settings = DetectorSettings.Default;
-        var detector = new OnlineArtDetector(settings);
+        var detector = OnlineArtDetector.Short(settings)!;
         var random = new Random(5);
         for (var i = 0; i < settings.ArtSamples; i++)
         {
@@ -196,5 +196,60 @@ public sealed class ArtimeDetectorTests(ITestOutputHelper output)
             }
             Assert.Equal(original.Update(series.Timestamps[i], values[i]), restored.Update(series.Timestamps[i], values[i]));
         }
+    }
+
+    /// <summary>A wave of 120 samples that runs at twice its pace for 400 samples: every value and every step is as
+    /// usual, only the shape over dozens of samples changes. ARTime at its short time scale (a window of 8 steps of 2
+    /// samples) and CAD miss it; at the long scale (steps of 7) the member founds a cluster 30 samples in.</summary>
+    [Fact]
+    public void A_slow_wave_that_doubles_its_pace_is_seen_at_the_long_time_scale()
+    {
+        static List<int> Alerts(DetectorSettings settings)
+        {
+            var random = new Random(3);
+            var detector = new MetricAnomalyDetector(settings);
+            var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+            var phase = 0.0;
+            var alerts = new List<int>();
+            for (var i = 0; i < 4000; i++)
+            {
+                phase += 2 * Math.PI / (i is >= 3000 and < 3400 ? 60 : 120);
+                var value = 50 + (10 * Math.Sin(phase)) + random.NextDouble();
+                if (detector.Update(start.AddMinutes(5 * i), value).Score >= SeriesScoring.DefaultAlertThreshold)
+                {
+                    alerts.Add(i);
+                }
+            }
+            return alerts;
+        }
+
+        Assert.Contains(Alerts(DetectorSettings.Default), i => i is >= 3000 and < 3100);
+        Assert.DoesNotContain(Alerts(DetectorSettings.Default with { ArtLongSamples = 0 }), i => i is >= 3000 and < 3400);
+    }
+
+    [Fact]
+    public void A_version_7_state_loads_with_the_long_time_scale_starting_afresh()
+    {
+        // Version 7 was version 8 without the long scale (a flag at the end, false in a detector without it).
+        var series = new SeriesBuilder(3000, FiveMinutes).Level(20).Daily(5).Noise(2).Build();
+        var oneScale = DetectorSettings.Default with { ArtLongSamples = 0 };
+        var original = new MetricAnomalyDetector(oneScale);
+        for (var i = 0; i < 1000; i++)
+        {
+            original.Update(series.Timestamps[i], series.Values[i]);
+        }
+        var state = original.ExportState();
+        var version7 = state.AsSpan(0, state.Length - 1).ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(version7, 7);
+        var restored = MetricAnomalyDetector.ImportState(version7, DetectorSettings.Default);
+        // The long scale learns its probation before it scores, so until then the restored detector scores as before.
+        for (var i = 1000; i < 1000 + DetectorSettings.Default.ArtLongSamples; i++)
+        {
+            Assert.Equal(original.Update(series.Timestamps[i], series.Values[i]), restored.Update(series.Timestamps[i], series.Values[i]));
+        }
+        Assert.True(restored.ExportState().Length > original.ExportState().Length + (DetectorSettings.Default.ArtLongSamples * sizeof(double)),
+            "the long scale keeps its own values");
+        // A state with the long scale does not load into settings without it.
+        Assert.Throws<FormatException>(() => MetricAnomalyDetector.ImportState(restored.ExportState(), oneScale));
     }
 }

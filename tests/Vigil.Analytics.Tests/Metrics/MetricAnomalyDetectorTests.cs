@@ -177,7 +177,7 @@ public sealed class MetricAnomalyDetectorTests
         }
         var writer = new StateWriter(8192);
         member.Write(ref writer);
-        var flag = state.Length - writer.Written.Length - 1;
+        var flag = state.Length - writer.Written.Length - 1 - 1; // then one flag: no ARTime, at any scale
         Assert.Equal(1, state[flag]);
         Assert.All(state[(flag - 24)..flag], b => Assert.Equal(0, b));
     }
@@ -186,16 +186,18 @@ public sealed class MetricAnomalyDetectorTests
     public void A_version_5_state_starts_the_seasonal_shift_afresh_silent_for_a_day_then_it_sees_the_day_unlike_yesterday()
     {
         var (_, quietDay) = DayUnlikeYesterday();
-        var original = new MetricAnomalyDetector();
+        // ARTime at one time scale, as in version 5 (the long scale, version 8, appends its state at the end).
+        var oneScale = DetectorSettings.Default with { ArtLongSamples = 0 };
+        var original = new MetricAnomalyDetector(oneScale);
         var restoreAt = Day * 8;
         for (var i = 0; i < restoreAt; i++)
         {
             original.Update(quietDay.Timestamps[i], quietDay.Values[i]);
         }
         var state = original.ExportState();
-        var version5 = state.AsSpan(0, state.Length - 24 - 1).ToArray(); // version 5 ended before the shift's numbers (and the sequence flag)
+        var version5 = state.AsSpan(0, state.Length - 24 - 1 - 1).ToArray(); // version 5 ended before the shift's numbers (and the two flags after them)
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(version5, 5);
-        var restored = MetricAnomalyDetector.ImportState(version5);
+        var restored = MetricAnomalyDetector.ImportState(version5, oneScale);
         var signals = new List<AnomalySignal>();
         for (var i = restoreAt; i < quietDay.Count; i++)
         {
@@ -217,7 +219,7 @@ public sealed class MetricAnomalyDetectorTests
             original.Update(series.Timestamps[i], series.Values[i]);
         }
         var state = original.ExportState();
-        var version6 = state.AsSpan(0, state.Length - 1).ToArray();
+        var version6 = state.AsSpan(0, state.Length - 2).ToArray(); // without the member's flag and the long ARTime's
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(version6, 6);
         var restored = MetricAnomalyDetector.ImportState(version6, DetectorSettings.Balanced);
         // The member learns its first values before it scores, so until then the restored detector scores as before.
@@ -227,8 +229,13 @@ public sealed class MetricAnomalyDetectorTests
         }
         // A version-7 state saved without the member (the lightweight detector's before it had one) loads the same way;
         // one with the member does not load into settings without it.
-        var version7 = MetricAnomalyDetector.ImportState(state, DetectorSettings.Balanced);
-        Assert.Equal(MetricAnomalyDetector.ImportState(version6, DetectorSettings.Balanced).ExportState(), version7.ExportState());
+        var version7 = state.AsSpan(0, state.Length - 1).ToArray(); // without the long ARTime's flag
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(version7, 7);
+        Assert.Equal(
+            MetricAnomalyDetector.ImportState(version6, DetectorSettings.Balanced).ExportState(),
+            MetricAnomalyDetector.ImportState(version7, DetectorSettings.Balanced).ExportState());
+        var version8 = MetricAnomalyDetector.ImportState(state, DetectorSettings.Balanced);
+        Assert.Equal(MetricAnomalyDetector.ImportState(version6, DetectorSettings.Balanced).ExportState(), version8.ExportState());
         var withMember = MetricAnomalyDetector.ImportState(state, DetectorSettings.Balanced).ExportState();
         Assert.Throws<FormatException>(() => MetricAnomalyDetector.ImportState(withMember, withoutMember));
     }
@@ -249,18 +256,20 @@ public sealed class MetricAnomalyDetectorTests
         }
     }
 
-    /// <summary>Version 6 was version 7 without the transition novelty member (a flag, false for a detector without it);
+    /// <summary>Version 7 was version 8 without ARTime's long time scale (a flag, false for a detector without it);
+    /// version 6 was version 7 without the transition novelty member (a flag, false for a detector without it);
     /// version 5 was version 6 without the seasonal shift's statistics (three numbers, the statistical detector
     /// ignores them); version 4 was version 5 without ARTime (a flag, false for the statistical detector); version 3 was
     /// version 4 without the surprise that armed the suppression (a number); version 2 was version 3 without the
     /// likelihood (an int and five numbers) and the suppression counter. The statistical detector (the lightweight one
     /// before the member joined it) has every part these versions differ by and none they lack.</summary>
     [Theory]
-    [InlineData(6, 1)]
-    [InlineData(5, 1 + 24)]
-    [InlineData(4, 1 + 24 + 1)]
-    [InlineData(3, 1 + 24 + 1 + 8)]
-    [InlineData(2, 1 + 24 + 1 + 8 + 4 + (5 * 8) + 4)]
+    [InlineData(7, 1)]
+    [InlineData(6, 1 + 1)]
+    [InlineData(5, 1 + 1 + 24)]
+    [InlineData(4, 1 + 1 + 24 + 1)]
+    [InlineData(3, 1 + 1 + 24 + 1 + 8)]
+    [InlineData(2, 1 + 1 + 24 + 1 + 8 + 4 + (5 * 8) + 4)]
     public void Older_state_versions_still_load(int version, int bytesAdded)
     {
         var series = new SeriesBuilder(1500, FiveMinutes).Level(20).Daily(5).Noise(2).Set(1300, 60).Build();

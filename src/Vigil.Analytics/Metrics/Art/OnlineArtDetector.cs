@@ -2,15 +2,17 @@ namespace Vigil.Analytics.Metrics.Art;
 
 /// <summary>
 /// ARTime for a live stream. NAB hands ARTime the whole file's min/max and length before the first row; a live series
-/// has neither, so the first <c>ArtSamples</c> values are its probation and give its range, widened by
-/// <c>ArtRangeMargin</c> × span on each side (values outside are clamped to the extreme levels, which ARTime reads as
-/// novel). ARTime's clusters are its memory, so a value outside the range does not rebuild it (rebuilding at every
+/// has neither, so the first <paramref name="samples"/> values are its probation and give its range, widened by
+/// <paramref name="margin"/> × span on each side (values outside are clamped to the extreme levels, which ARTime reads
+/// as novel). ARTime's clusters are its memory, so a value outside the range does not rebuild it (rebuilding at every
 /// such value, as CAD does, cost ARTime alone 8–17 NAB points); only a lasting departure does: when more than half of
-/// the last <c>ArtSamples</c> values lie outside the range, it is rebuilt on them.
+/// the last <paramref name="samples"/> values lie outside the range, it is rebuilt on them. The probation also sets
+/// ARTime's time scale, so the detectors run one per scale (<see cref="DetectorSettings.ArtSamples"/>,
+/// <see cref="DetectorSettings.ArtLongSamples"/>).
 /// </summary>
-internal sealed class OnlineArtDetector(DetectorSettings settings)
+internal sealed class OnlineArtDetector(int samples, double margin, int maxCategories)
 {
-    private RecentValues _recent = new(settings.ArtSamples);
+    private RecentValues _recent = new(samples);
     private int _outside; // how many remembered values lie outside the range
     private ArtimeDetector? _art;
 
@@ -37,8 +39,8 @@ internal sealed class OnlineArtDetector(DetectorSettings settings)
     /// <summary>A new ARTime on the remembered values' range; they are its probation.</summary>
     private void Build()
     {
-        var (low, high) = _recent.Range(settings.ArtRangeMargin);
-        _art = new ArtimeDetector(low, high, _recent.Capacity, settings.ArtMaxCategories);
+        var (low, high) = _recent.Range(margin);
+        _art = new ArtimeDetector(low, high, _recent.Capacity, maxCategories);
         for (var i = 0; i < _recent.Count; i++)
         {
             _art.Score(_recent[i]);
@@ -59,23 +61,31 @@ internal sealed class OnlineArtDetector(DetectorSettings settings)
         }
     }
 
-    internal static OnlineArtDetector Read(ref StateReader reader, DetectorSettings settings)
+    /// <summary>ARTime at the short time scale (<see cref="DetectorSettings.ArtSamples"/>), or null when it is off.</summary>
+    public static OnlineArtDetector? Short(DetectorSettings settings) =>
+        settings.ArtSamples > 0 ? new(settings.ArtSamples, settings.ArtRangeMargin, settings.ArtMaxCategories) : null;
+
+    /// <summary>ARTime at the long time scale (<see cref="DetectorSettings.ArtLongSamples"/>), or null when it is off.</summary>
+    public static OnlineArtDetector? Long(DetectorSettings settings) =>
+        settings is { ArtSamples: > 0, ArtLongSamples: > 0 } ? new(settings.ArtLongSamples, settings.ArtRangeMargin, settings.ArtMaxCategories) : null;
+
+    /// <summary>Restores what <see cref="Write"/> wrote into this fresh detector (of the same scale) and returns it.</summary>
+    internal OnlineArtDetector Read(ref StateReader reader)
     {
-        var detector = new OnlineArtDetector(settings);
-        detector._recent = RecentValues.Read(ref reader, detector._recent.Capacity);
+        _recent = RecentValues.Read(ref reader, _recent.Capacity);
         if (reader.ReadBoolean())
         {
             var range = reader.ReadRange("ART");
-            detector._art = ArtimeDetector.Read(ref reader, settings.ArtMaxCategories);
-            if (detector._art.Range != range)
+            _art = ArtimeDetector.Read(ref reader, maxCategories);
+            if (_art.Range != range)
             {
                 throw new FormatException("detector state: the ART range and ARTime's differ");
             }
-            for (var i = 0; i < detector._recent.Count; i++)
+            for (var i = 0; i < _recent.Count; i++)
             {
-                detector._outside += detector.IsOutside(detector._recent[i]) ? 1 : 0;
+                _outside += IsOutside(_recent[i]) ? 1 : 0;
             }
         }
-        return detector;
+        return this;
     }
 }
