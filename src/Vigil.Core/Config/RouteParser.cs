@@ -20,6 +20,16 @@ internal sealed class RouteParser(YamlReader reader, IReadOnlyDictionary<string,
 
     private const string GroupByAllMarker = "...";
 
+    /// <summary>Deepest route nesting accepted. A route that contains itself through a YAML alias (<c>route: &amp;r</c> …
+    /// <c>routes: [*r]</c>) recursed until the process died of a stack overflow (check-config, serve and reload alike).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Most routes accepted in one tree: aliases nested a few levels expand exponentially ("billion laughs";
+    /// nine levels of nine took gigabytes).</summary>
+    public const int MaxRoutes = 10_000;
+
+    private int _routes;
+
     /// <summary>Every receiver name a route refers to, with the node to blame if it is undefined.</summary>
     public List<(string Name, YamlNode Node)> ReceiverReferences { get; } = [];
 
@@ -107,6 +117,13 @@ internal sealed class RouteParser(YamlReader reader, IReadOnlyDictionary<string,
             {
                 if (reader.Mapping(child, "each entry of \"routes\"") is { } childMap)
                 {
+                    if (position.Count(c => c == '.') >= MaxDepth || ++_routes > MaxRoutes)
+                    {
+                        reader.Error(child, position.Count(c => c == '.') >= MaxDepth
+                            ? $"routes are nested more than {MaxDepth} levels deep (does a route contain itself through a YAML alias?)"
+                            : $"more than {MaxRoutes:N0} routes (YAML aliases repeat a subtree wherever they are used)");
+                        return new Route(id, receiver, groupBy, groupByAll, groupWait, groupInterval, repeatInterval, matchers, @continue, children);
+                    }
                     var childPosition = $"{position}.{children.Count}";
                     var childKeys = reader.Keys(childMap, $"route {childPosition}", KnownKeys);
                     children.Add(Parse(childMap, childKeys, inherited, childPosition, id, children));

@@ -191,4 +191,26 @@ public class ConfigDuplicateKeyTests
         var error = Assert.Single(ex.Errors);
         Assert.Equal(3, error.Line);
     }
+
+    [Fact]
+    public void A_route_that_contains_itself_through_an_alias_is_an_error_not_a_stack_overflow()
+    {
+        // The process died of a stack overflow (check-config, serve and a reload alike).
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("route: &r\n  receiver: a\n  routes: [*r]\nreceivers: [{name: a}]\n", "am.yml"));
+        Assert.Contains($"nested more than {Vigil.Core.Config.RouteParser.MaxDepth} levels", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Aliases_that_multiply_routes_are_an_error_not_gigabytes()
+    {
+        // Nine levels of nine copies: 9^9 routes, which took gigabytes and minutes.
+        var yaml = new System.Text.StringBuilder("templates:\n  - &r0 {receiver: a}\n");
+        for (var level = 1; level <= 9; level++)
+        {
+            yaml.Append($"  - &r{level} {{receiver: a, routes: [{string.Join(", ", Enumerable.Repeat($"*r{level - 1}", 9))}]}}\n");
+        }
+        yaml.Append("route: {receiver: a, routes: [*r9]}\nreceivers: [{name: a}]\n");
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml.ToString(), "am.yml"));
+        Assert.Contains("more than 10,000 routes", ex.Message, StringComparison.Ordinal);
+    }
 }
