@@ -160,6 +160,15 @@ public static class LogBatchParser
                 {
                     return (null, $"{where}: expected {{\"stream\": {{labels}}, \"values\": [[\"<unix ns>\", \"<line>\"], ...]}}");
                 }
+                // Loki's stream labels are a map of strings (Loki refuses anything else); a number, list or object for
+                // "app" or "level" was silently read as no label at all.
+                foreach (var label in labels.EnumerateObject())
+                {
+                    if (label.Value.ValueKind != JsonValueKind.String)
+                    {
+                        return (null, $"{where}.stream.{Clip(label.Name)}: label values are strings, not {label.Value.ValueKind.ToString().ToLowerInvariant()}");
+                    }
+                }
                 var source = Label(labels, "source") ?? Label(labels, "job");
                 var service = Label(labels, "service") ?? Label(labels, "service_name") ?? Label(labels, "app") ?? source;
                 var level = Label(labels, "level") ?? Label(labels, "detected_level") ?? Label(labels, "severity");

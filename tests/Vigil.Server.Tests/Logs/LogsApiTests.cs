@@ -185,6 +185,13 @@ public abstract class LogsApiTests(Backend backend) : IAsyncLifetime
         (status, body) = await PostAsync("/loki/api/v1/push", Http.Json("""{"streams":[{"stream":{"job":"x"},"values":[["yesterday","a"]]}]}"""));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("streams[0].values[0]", body!["detail"]!.GetValue<string>());
+        // Label values that are not strings were read as no label (the line went in without its app or level).
+        foreach (var (labels, named) in new[] { ("""{"job":"x","app":[1,2]}""", "streams[0].stream.app"), ("""{"job":"x","level":{}}""", "streams[0].stream.level"), ("""{"job":"x","n":7}""", "streams[0].stream.n") })
+        {
+            (status, body) = await PostAsync("/loki/api/v1/push", Http.Json($$"""{"streams":[{"stream":{{labels}},"values":[["1","a"]]}]}"""));
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Contains(named, body!["detail"]!.GetValue<string>());
+        }
     }
 
     [Fact]
