@@ -50,7 +50,7 @@ public static class RemoteWriteParser
             }
             if (length > MaxDecompressedBytes)
             {
-                return new([], skipped, $"The request decompresses to {length} bytes; send at most {MaxDecompressedBytes >> 20} MiB per request.");
+                return new([], skipped, $"The snappy block declares {length} bytes uncompressed; send at most {MaxDecompressedBytes >> 20} MiB per request.");
             }
             body = Snappier.Snappy.DecompressToArray(compressed);
             if ((ulong)body.Length != length)
