@@ -56,6 +56,18 @@ public sealed class LogsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Structured_output_over_the_input_file_is_refused_and_the_log_kept()
+    {
+        // It truncated the log before reading it: the log was left holding the CSV header only (exit 0).
+        var log = SampleLog();
+        var before = File.ReadAllText(log);
+        var result = await _cli.RunAsync("logs", "mine", log, "--format", Format, "--structured", log);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is the input file", result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(log));
+    }
+
+    [Fact]
     public async Task Structured_output_has_one_loghub_row_per_line_and_scores_itself_perfectly()
     {
         var log = SampleLog();
