@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
 using Vigil.Analytics.Metrics.Art;
 using Vigil.Analytics.Metrics.Cad;
 
@@ -22,8 +24,12 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     // 5: ARTime (older state starts it afresh: its probation is the next ArtSamples values); 6: the seasonal shift's
     // statistics (older state starts them afresh: the shift is silent for a day); 7: the transition novelty member (older
     // state starts it afresh: it is silent for its warm-up); 8: ARTime at its long time scale (older state starts it
-    // afresh: it scores once ArtLongSamples more values are in).
-    private const int StateVersion = 8;
+    // afresh: it scores once ArtLongSamples more values are in); 9: the same fields followed by a CRC-32 of them (a
+    // damaged row scored NaN or threw out of range on its next sample; older versions load unchecked, as before).
+    private const int StateVersion = 9;
+
+    /// <summary>The first version that ends with a checksum.</summary>
+    private const int ChecksummedVersion = 9;
 
     /// <summary>Samples used to estimate the sampling interval (and so the number of slots per day).</summary>
     private const int IntervalSamples = 16;
@@ -304,19 +310,27 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         _transitions?.Write(ref writer);
         writer.Write(_artLong is not null);
         _artLong?.Write(ref writer);
-        return writer.Written.ToArray();
+        var state = new byte[writer.Written.Length + sizeof(uint)];
+        writer.Written.CopyTo(state);
+        BinaryPrimitives.WriteUInt32LittleEndian(state.AsSpan(writer.Written.Length), Crc32.HashToUInt32(writer.Written));
+        return state;
     }
 
     /// <summary>Restores a detector from <see cref="ExportState"/>; a damaged buffer is a <see cref="FormatException"/>.</summary>
     public static MetricAnomalyDetector ImportState(ReadOnlySpan<byte> state, DetectorSettings? settings = null)
     {
         var detector = new MetricAnomalyDetector(settings);
-        var reader = new StateReader(state);
-        var version = reader.ReadInt32();
-        if (version is not (2 or 3 or 4 or 5 or 6 or 7 or StateVersion))
+        var version = state.Length >= sizeof(int) ? BinaryPrimitives.ReadInt32LittleEndian(state) : 0;
+        if (version is not (2 or 3 or 4 or 5 or 6 or 7 or 8 or StateVersion))
         {
             throw new FormatException("detector state: unknown version");
         }
+        if (version >= ChecksummedVersion)
+        {
+            state = Checked(state);
+        }
+        var reader = new StateReader(state);
+        reader.ReadInt32();
         detector._samples = reader.ReadInt64();
         detector._first = new DateTime(Ticks(ref reader), DateTimeKind.Utc);
         detector._last = new DateTime(Ticks(ref reader), DateTimeKind.Utc);
@@ -375,6 +389,20 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
             throw new FormatException("detector state: unexpected trailing bytes");
         }
         return detector;
+    }
+
+    /// <summary>The fields of a checksummed state, once its trailing CRC-32 matches them. Corruption in a stored row
+    /// (a flipped bit, a torn write) is caught here rather than read as plausible statistics.</summary>
+    private static ReadOnlySpan<byte> Checked(ReadOnlySpan<byte> state)
+    {
+        if (state.Length < 2 * sizeof(uint))
+        {
+            throw new FormatException("detector state is truncated");
+        }
+        var fields = state[..^sizeof(uint)];
+        return Crc32.HashToUInt32(fields) == BinaryPrimitives.ReadUInt32LittleEndian(state[^sizeof(uint)..])
+            ? fields
+            : throw new FormatException("detector state: checksum mismatch (the stored state is damaged)");
     }
 
     private static long Ticks(ref StateReader reader)

@@ -76,14 +76,21 @@ public sealed class PointBuffer(int capacity)
         // Only the newest points fit when the capacity was lowered since they were stored.
         for (var i = 0; i < count; i++, span = span[MetricPoint.EncodedSize..])
         {
-            buffer.Add(new MetricPoint(
+            var point = new MetricPoint(
                 BinaryPrimitives.ReadInt64LittleEndian(span),
                 BinaryPrimitives.ReadDoubleLittleEndian(span[8..]),
                 BinaryPrimitives.ReadSingleLittleEndian(span[16..]),
                 BinaryPrimitives.ReadSingleLittleEndian(span[20..]),
                 BinaryPrimitives.ReadSingleLittleEndian(span[24..]),
                 BinaryPrimitives.ReadSingleLittleEndian(span[28..]),
-                (AnomalySignal)span[32]));
+                (AnomalySignal)span[32]);
+            // A damaged row must fail here, where the series starts afresh, not later as a chart request's
+            // out-of-range DateTime or an alert with a score above 1.
+            if (point.Ticks is < 0 || point.Ticks > DateTime.MaxValue.Ticks || !Enum.IsDefined(point.Signal) || !(point.Score is >= 0 and <= 1))
+            {
+                throw new FormatException($"metric points: point {i} has a timestamp, score or signal out of range");
+            }
+            buffer.Add(point);
         }
         return buffer;
     }

@@ -238,7 +238,7 @@ public sealed class ArtimeDetectorTests(ITestOutputHelper output)
         {
             original.Update(series.Timestamps[i], series.Values[i]);
         }
-        var state = original.ExportState();
+        var state = MetricAnomalyDetectorTests.FieldsOf(original.ExportState());
         var version7 = state.AsSpan(0, state.Length - 1).ToArray();
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(version7, 7);
         var restored = MetricAnomalyDetector.ImportState(version7, DetectorSettings.Default);

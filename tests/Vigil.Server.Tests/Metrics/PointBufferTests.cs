@@ -25,4 +25,31 @@ public sealed class PointBufferTests
         Assert.Equal([1002L, 1003, 1004], Enumerable.Range(0, decoded.Count).Select(i => decoded[i].Ticks));
         Assert.Equal(buffer.ToArray(), decoded.ToArray());
     }
+
+    [Theory]
+    [InlineData(0, -1L)]
+    [InlineData(0, long.MaxValue)]
+    [InlineData(16, 0x7FC00000L)] // NaN score
+    [InlineData(16, 0x40000000L)] // score 2
+    [InlineData(32, 200L)] // no such signal
+    public void A_damaged_point_is_a_format_error(int offset, long damage)
+    {
+        var buffer = new PointBuffer(3);
+        buffer.Add(new MetricPoint(1000, 0.5, 0.1f, 1, 0, 2, AnomalySignal.Spike));
+        var bytes = buffer.Encode();
+        var field = bytes.AsSpan(5 + offset);
+        if (offset == 0)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(field, damage);
+        }
+        else if (offset == 16)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(field, (int)damage);
+        }
+        else
+        {
+            field[0] = (byte)damage;
+        }
+        Assert.Throws<FormatException>(() => PointBuffer.Decode(bytes, 3));
+    }
 }
