@@ -15,6 +15,46 @@ public sealed class PrometheusClientTests
             Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
     }
 
+    private sealed class AnswerWith(Func<HttpContent> content) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content() });
+    }
+
+    /// <summary>A body that never ends (<paramref name="stall"/>: after its first bytes, nothing more comes).</summary>
+    private sealed class EndlessBody(bool stall) : Stream
+    {
+        private static readonly byte[] Start = Encoding.UTF8.GetBytes("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[");
+        private long _position;
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_position >= Start.Length && stall)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            var n = Math.Min(buffer.Length, 65536);
+            for (var i = 0; i < n; i++)
+            {
+                buffer.Span[i] = _position < Start.Length ? Start[_position] : (byte)' ';
+                _position++;
+            }
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     private static readonly MetricSourceConfig Source =
         new("queues", new Uri("http://prometheus:9090"), "queue_depth", TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), TimeSpan.Zero);
 
@@ -57,5 +97,45 @@ public sealed class PrometheusClientTests
 
         Assert.True(status.Succeeded(DateTimeOffset.UtcNow, 1, 1)); // the note went away
         Assert.Equal(("ok", (string?)null), (status.State, status.Note));
+    }
+
+    /// <summary>Answers that look like Prometheus' but are not (a proxy, another TSDB): a clear poll failure, not
+    /// .NET's "requires an element of type 'String'" (and, in <c>vigil slo</c>, not an unhandled exception).</summary>
+    [Theory]
+    [InlineData("{\"status\":1}")]
+    [InlineData("{\"status\":\"success\"}")]
+    [InlineData("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":{}}}")]
+    [InlineData("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"value\":[1700000000,\"1\"]}]}}")]
+    [InlineData("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{\"a\":1},\"value\":[1700000000,\"1\"]}]}}")]
+    [InlineData("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1700000000]}]}}")]
+    [InlineData("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[\"soon\",\"1\"]}]}}")]
+    [InlineData("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1e300,\"1\"]}]}}")]
+    public async Task A_malformed_answer_is_a_query_failure_that_says_so(string json)
+    {
+        var http = new HttpClient(new Answer(json));
+
+        var failure = await Assert.ThrowsAsync<PrometheusQueryException>(() => new PrometheusClient(http).QueryAsync(Source, DateTimeOffset.UtcNow, CancellationToken.None));
+
+        Assert.Contains("http://prometheus:9090/", failure.Message);
+    }
+
+    [Fact]
+    public async Task An_answer_larger_than_the_limit_stops_being_read_and_says_why()
+    {
+        var http = new HttpClient(new AnswerWith(() => new StreamContent(new EndlessBody(stall: false))));
+
+        var failure = await Assert.ThrowsAsync<PrometheusQueryException>(() => new PrometheusClient(http).QueryAsync(Source, DateTimeOffset.UtcNow, CancellationToken.None));
+
+        Assert.Contains("answered more than 64 MiB", failure.Message);
+    }
+
+    [Fact]
+    public async Task A_body_that_stops_coming_is_a_timeout()
+    {
+        var http = new HttpClient(new AnswerWith(() => new StreamContent(new EndlessBody(stall: true)))) { Timeout = TimeSpan.FromMilliseconds(500) };
+
+        var failure = await Assert.ThrowsAsync<PrometheusQueryException>(() => new PrometheusClient(http).QueryAsync(Source, DateTimeOffset.UtcNow, CancellationToken.None));
+
+        Assert.Contains("did not answer within", failure.Message);
     }
 }
