@@ -51,8 +51,9 @@ public sealed class NotificationSender(TimeProvider time, HttpMessageHandler? tr
             // Retried: a secret file is often replaced by a rotation (a Kubernetes secret, Vault agent) and back soon.
             return DeliveryResult.Retry(SecretRedactor.Redact(ex.Message, integration));
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
+            // IOException: the connection broke while the body was read (headers-first, so after SendAsync returned).
             return DeliveryResult.Retry("connection failed: " + SecretRedactor.Redact(ex.Message, integration));
         }
         catch (SmtpCommandException ex)
@@ -116,7 +117,8 @@ public sealed class NotificationSender(TimeProvider time, HttpMessageHandler? tr
                 Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{basic.Username}:{basic.Password?.Read()}"))),
             _ => null,
         };
-        using var response = await _http.SendAsync(request, ct);
+        // Headers first: only the start of the body is read (ReadSnippetAsync), however much a receiver sends.
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         var body = await ReadSnippetAsync(response, ct);
         var status = (int)response.StatusCode;
         var detail = SecretRedactor.Redact($"{status} {response.ReasonPhrase}{(body.Length > 0 ? ": " + body : "")}", integration);
@@ -149,10 +151,21 @@ public sealed class NotificationSender(TimeProvider time, HttpMessageHandler? tr
             : null;
     }
 
+    /// <summary>What of a response body is read: enough for any chat robot's JSON answer and the 300 characters of
+    /// detail kept. A receiver (or what stands at its URL) may answer with megabytes, or without end.</summary>
+    private const int MaxBodyRead = 16 * 1024;
+
     private static async Task<string> ReadSnippetAsync(HttpResponseMessage response, CancellationToken ct)
     {
-        var text = await response.Content.ReadAsStringAsync(ct);
-        text = text.ReplaceLineEndings(" ").Trim();
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        var buffer = new byte[MaxBodyRead];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), ct)) > 0)
+        {
+            length += read;
+        }
+        var text = System.Text.Encoding.UTF8.GetString(buffer, 0, length).ReplaceLineEndings(" ").Trim();
         return text.Length > 300 ? text[..300] + "…" : text;
     }
 

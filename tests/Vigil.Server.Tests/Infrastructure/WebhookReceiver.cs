@@ -30,8 +30,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public sealed record Received(string Path, string Query, string? Authorization, JsonNode Body);
 
-    /// <summary>A scripted answer: a status, optionally a body (else a chat robot's "ok" for 200) and headers.</summary>
-    public sealed record Answer(int Status, string? Body = null, IReadOnlyDictionary<string, string>? Headers = null);
+    /// <summary>A scripted answer: a status, optionally a body (else a chat robot's "ok" for 200) and headers;
+    /// <paramref name="Endless"/>: the body is sent again and again until the client goes away.</summary>
+    public sealed record Answer(int Status, string? Body = null, IReadOnlyDictionary<string, string>? Headers = null, bool Endless = false);
 
     public static async Task<WebhookReceiver> StartAsync()
     {
@@ -56,11 +57,34 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 context.Response.Headers[name] = value;
             }
             var text = answer.Body ?? (answer.Status == 200 ? "{\"errcode\":0,\"code\":0}" : "upstream says no");
+            if (answer.Endless)
+            {
+                await SendEndlesslyAsync(context, answer.Status, text);
+                return Results.Empty;
+            }
             return Results.Text(text, "application/json", statusCode: answer.Status);
         });
         await app.StartAsync();
         receiver.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return receiver;
+    }
+
+    private static async Task SendEndlesslyAsync(HttpContext context, int status, string text)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain";
+        var chunk = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(text, 1 + (8192 / Math.Max(1, text.Length)))));
+        try
+        {
+            while (!context.RequestAborted.IsCancellationRequested)
+            {
+                await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client stopped reading and went away: the point of the answer.
+        }
     }
 
     /// <summary>The next requests are answered with these status codes, in order.</summary>

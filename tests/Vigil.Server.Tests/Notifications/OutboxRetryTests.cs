@@ -163,4 +163,20 @@ public sealed class OutboxRetryTests : IAsyncLifetime
         // Three hours asked, one hour (the clamp) waited.
         Assert.Equal((2, T0.AddMinutes(80)), (second.Attempts, second.NextAttemptAt));
     }
+
+    [Fact]
+    public async Task A_receiver_whose_answer_never_ends_is_judged_by_its_status_and_first_words()
+    {
+        // The whole body used to be read before the status was looked at: an endless one ran into the 30 s send
+        // timeout ("timed out"), and a large one was held in memory whole.
+        _receiver.AnswerWith(new WebhookReceiver.Answer(503, Body: "overloaded, try later; ", Endless: true));
+        await QueueAsync();
+
+        Assert.Equal(1, await _worker.RunOnceAsync(default));
+
+        var row = await RowAsync();
+        Assert.Equal(OutboxStatus.Pending, row.Status);
+        Assert.StartsWith("503 Service Unavailable: overloaded, try later;", row.LastError, StringComparison.Ordinal);
+        Assert.True(row.LastError!.Length < 400, row.LastError);
+    }
 }
