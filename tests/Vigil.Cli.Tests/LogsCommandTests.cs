@@ -129,6 +129,30 @@ public sealed class LogsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_mask_that_backtracks_exponentially_does_not_stall_mining()
+    {
+        // Each line waited for the regex time-out (200 ms): 20 lines took 4 s, and the mask did nothing.
+        var log = WriteFile("evil.log", string.Concat(Enumerable.Repeat("user " + new string('a', 40) + "! logged in\n", 20)) + "user aaaa\n");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await _cli.RunAsync("logs", "mine", log, "--mask", "(a+)+$", "-o", "csv");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("user <*>", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("warning", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_backtracking_mask_that_times_out_is_switched_off_with_a_warning_naming_it_and_the_line()
+    {
+        // A look-ahead keeps the backtracking engine; its first time-out switches it off, said once on stderr.
+        var log = WriteFile("evil.log", "user aab\n" + string.Concat(Enumerable.Repeat("user " + new string('a', 40) + "!\n", 5)));
+        var result = await _cli.RunAsync("logs", "mine", log, "--mask", "(a+)+(?=b)", "-o", "csv");
+        Assert.Equal(0, result.ExitCode);
+        var warning = Assert.Single(result.Error.Split('\n'), l => l.StartsWith("warning:", StringComparison.Ordinal));
+        Assert.Contains("mask '(a+)+(?=b)' took over 200 ms on line 2 of " + log + " and is switched off", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_file_is_a_usage_error()
     {
         var result = await _cli.RunAsync("logs", "mine", Path.Combine(_dir, "nope.log"));

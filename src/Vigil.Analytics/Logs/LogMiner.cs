@@ -51,7 +51,7 @@ public sealed class LogMiner
         _options = options ?? new MinerOptions();
         _options.Validate();
         _time = time ?? TimeProvider.System;
-        _masker = new VariableMasker(_options.MaskPatterns, _options.BuiltInMasks);
+        _masker = new VariableMasker(_options.MaskPatterns, _options.BuiltInMasks, _options.OnMaskSwitchedOff);
         _tokens = new TokenSlice[_options.MaxTokens];
         _maxSkeletons = _options.MaxTemplates * 16;
     }

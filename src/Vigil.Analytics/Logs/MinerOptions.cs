@@ -23,6 +23,13 @@ public sealed record MinerOptions
     /// <summary>Extra masking regexes (LogPAI semantics: each match becomes <c>&lt;*&gt;</c>, applied in order).</summary>
     public IReadOnlyList<string> MaskPatterns { get; init; } = [];
 
+    /// <summary>
+    /// Called with the pattern when one of <see cref="MaskPatterns"/> that needs the backtracking regex engine
+    /// (back-references, look-arounds, atomic groups) exceeds its time limit on a line and is switched off for the rest
+    /// of this miner's life; once per pattern, under the miner's lock. Patterns the linear engine runs never are.
+    /// </summary>
+    public Action<string>? OnMaskSwitchedOff { get; init; }
+
     /// <summary>Whether the built-in masks (IPs, numbers, hex, UUIDs, paths, URLs, durations) run.</summary>
     public bool BuiltInMasks { get; init; } = true;
 

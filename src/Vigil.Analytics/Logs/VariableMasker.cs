@@ -11,22 +11,35 @@ namespace Vigil.Analytics.Logs;
 /// <para>Simple regexes (most per-source masks: <c>blk_-?\d+</c>, <c>(\d+\.){3}\d+(:\d+)?</c>) run on a
 /// <see cref="SimpleRegex"/>, which finds the same matches on ASCII text without the regex engine's per-call cost;
 /// lines with other chars, and the rare line that exhausts its step budget, go to the real regex.</para>
+/// <para>The real regex is .NET's <see cref="RegexOptions.NonBacktracking"/> engine, linear in the line's length, so a
+/// pattern such as <c>(a+)+$</c> cannot stall mining. A pattern it cannot run (back-references, look-arounds, atomic
+/// groups, conditionals, or an automaton over its size limit) keeps the backtracking engine with a time limit per line;
+/// the first line that exceeds the limit switches that pattern off for good and says so through the callback, since a
+/// pattern that timed out once times out again on the next such line (and each time-out stalls mining for the whole
+/// limit, under the source's lock).</para>
 /// <para>Not thread-safe: it owns scratch buffers. <see cref="LogMiner"/> uses one under its lock.</para>
 /// </remarks>
 public sealed class VariableMasker
 {
-    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(200);
+    /// <summary>Time a backtracking pattern may take on one line before it is switched off.</summary>
+    public static readonly TimeSpan BacktrackingTimeout = TimeSpan.FromMilliseconds(200);
 
     private readonly string[] _sources;
     private readonly Regex?[] _patterns;
     private readonly SimpleRegex?[] _simple;
+    private readonly bool[] _switchedOff;
+    private readonly Action<string>? _onSwitchedOff;
     private readonly bool _anySimple;
     private readonly bool _builtIns;
     private char[] _a = new char[1024];
     private char[] _b = new char[1024];
     private int _nextTarget; // the scratch buffer that does not hold MaskSources' result
 
-    public VariableMasker(IEnumerable<string> patterns, bool builtIns = true)
+    /// <param name="patterns">The source's own masking regexes, applied in order.</param>
+    /// <param name="builtIns">Whether the built-in recognisers run after them.</param>
+    /// <param name="onSwitchedOff">Called with the pattern, once, when a backtracking pattern exceeds
+    /// <see cref="BacktrackingTimeout"/> on a line and is switched off (see the remarks).</param>
+    public VariableMasker(IEnumerable<string> patterns, bool builtIns = true, Action<string>? onSwitchedOff = null)
     {
         ArgumentNullException.ThrowIfNull(patterns);
         _sources = [.. patterns];
@@ -39,6 +52,8 @@ public sealed class VariableMasker
         // A pattern the simple matcher runs needs the real regex only for the rare non-ASCII line: compiling it to IL
         // (~10 ms each) waits until then. The others run on every line and are compiled now.
         _patterns = [.. _sources.Select((pattern, k) => _simple[k] is null ? Compile(pattern) : null)];
+        _switchedOff = new bool[_sources.Length];
+        _onSwitchedOff = onSwitchedOff;
         _builtIns = builtIns;
     }
 
@@ -48,13 +63,32 @@ public sealed class VariableMasker
     /// <summary>Checks a user masking regex without compiling it; throws <see cref="FormatException"/> naming the bad pattern.</summary>
     public static void Validate(string pattern) => _ = Build(pattern, RegexOptions.None);
 
-    private static Regex Compile(string pattern) => Build(pattern, RegexOptions.Compiled);
+    /// <summary>Whether the pattern at <paramref name="index"/> has the linear regex engine behind it (not the backtracking one).</summary>
+    internal bool RunsOnLinearEngine(int index) =>
+        (_patterns[index] ??= Compile(_sources[index])).Options.HasFlag(RegexOptions.NonBacktracking);
+
+    /// <summary>Whether the pattern at <paramref name="index"/> was switched off after exceeding its time limit.</summary>
+    internal bool IsSwitchedOff(int index) => _switchedOff[index];
+
+    private static Regex Compile(string pattern)
+    {
+        try
+        {
+            // Linear whatever the pattern and the line. No time limit (as label matchers): the first matches build the
+            // automaton's states, which can outlast a budget on a loaded machine, and would switch a sound mask off.
+            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, Regex.InfiniteMatchTimeout);
+        }
+        catch (NotSupportedException)
+        {
+            return Build(pattern, RegexOptions.Compiled);
+        }
+    }
 
     private static Regex Build(string pattern, RegexOptions options)
     {
         try
         {
-            return new Regex(pattern, RegexOptions.CultureInvariant | options, MatchTimeout);
+            return new Regex(pattern, RegexOptions.CultureInvariant | options, BacktrackingTimeout);
         }
         catch (ArgumentException ex)
         {
@@ -76,12 +110,16 @@ public sealed class VariableMasker
         var ascii = _anySimple && Ascii.IsValid(content); // masks only add ASCII, so this holds for every stage
         for (var k = 0; k < _patterns.Length; k++)
         {
+            if (_switchedOff[k])
+            {
+                continue;
+            }
             var simple = ascii ? _simple[k] : null;
             var masked = current;
             var outcome = simple is null ? Outcome.Undecided : ReplaceSimple(simple, current, target, ref masked);
             if (outcome == Outcome.Undecided)
             {
-                outcome = ReplaceMatches(_patterns[k] ??= Compile(_sources[k]), current, target, ref masked);
+                outcome = ReplaceMatches(k, current, target, ref masked);
             }
             if (outcome == Outcome.Masked)
             {
@@ -148,9 +186,10 @@ public sealed class VariableMasker
         return Outcome.Masked;
     }
 
-    /// <summary>Replaces the matches of a regex into the target buffer (with the regex's time-out).</summary>
-    private Outcome ReplaceMatches(Regex regex, ReadOnlySpan<char> input, int target, ref ReadOnlySpan<char> masked)
+    /// <summary>Replaces the matches of pattern <paramref name="k"/> into the target buffer with the real regex.</summary>
+    private Outcome ReplaceMatches(int k, ReadOnlySpan<char> input, int target, ref ReadOnlySpan<char> masked)
     {
+        var regex = _patterns[k] ??= Compile(_sources[k]);
         var output = Buffer(target, BuiltInMasks.MaxOutputLength(input.Length));
         var w = 0;
         var last = 0;
@@ -167,7 +206,11 @@ public sealed class VariableMasker
         }
         catch (RegexMatchTimeoutException)
         {
-            // A pathological line: keep what was masked so far, leave the rest as it is.
+            // Only a backtracking pattern gets here. It leaves this line as it came, as it does every later one: a
+            // pattern masking some lines and not others would split their template for no reason the user can see.
+            _switchedOff[k] = true;
+            _onSwitchedOff?.Invoke(_sources[k]);
+            return Outcome.Unchanged;
         }
         if (w == 0 && last == 0)
         {

@@ -51,7 +51,11 @@ public sealed partial class LogIngest
 
     private LogsConfig Config => _config.Current.Logs;
 
-    private MinerOptions OptionsFor(string source) => new() { MaskPatterns = _config.Current.Logs.For(source).Masks };
+    private MinerOptions OptionsFor(string source) => new()
+    {
+        MaskPatterns = _config.Current.Logs.For(source).Masks,
+        OnMaskSwitchedOff = pattern => LogMaskSwitchedOff(source, pattern, VariableMasker.BacktrackingTimeout.TotalMilliseconds),
+    };
 
     /// <summary>
     /// Mines, stores and evaluates a parsed batch; returns once everything is committed. Every source of the request
@@ -435,6 +439,9 @@ public sealed partial class LogIngest
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Log source {Source}: masks changed ({Count} configured); its miner keeps its templates and masks new lines with them")]
     private partial void LogMasksChanged(string source, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Log source {Source}: mask '{Mask}' took over {Milliseconds} ms on a line and is switched off until its masks change or the server restarts: it needs the backtracking regex engine (back-references, look-arounds, atomic groups), which can take exponential time; write it without those to keep it linear")]
+    private partial void LogMaskSwitchedOff(string source, string mask, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing {Count} log-pattern alerts failed")]
     private partial void LogAlertsFailed(Exception ex, int count);

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Vigil.Core.Config;
@@ -31,14 +32,18 @@ public abstract class LogCommitTests(Backend backend) : IAsyncLifetime
         logs:
           max_sources: 3
           max_alerts_per_minute: 5
+          sources:
+            - name: backtracking
+              masks: ['(a+)+(?=b)']
         """);
 
     public async Task DisposeAsync() => await _vigil.DisposeAsync();
 
     private IVigilStore RealStore => _vigil.Services.GetRequiredService<IVigilStore>();
 
-    private LogIngest IngestOn(IVigilStore store, TimeProvider? time = null) => new(store, _vigil.Services.GetRequiredService<AlertPipeline>(),
-        _vigil.Services.GetRequiredService<ConfigHolder>(), time ?? TimeProvider.System, NullLogger<LogIngest>.Instance);
+    private LogIngest IngestOn(IVigilStore store, TimeProvider? time = null, ILogger<LogIngest>? logger = null) => new(store,
+        _vigil.Services.GetRequiredService<AlertPipeline>(), _vigil.Services.GetRequiredService<ConfigHolder>(), time ?? TimeProvider.System,
+        logger ?? NullLogger<LogIngest>.Instance);
 
     private static LogBatch Text(string source, string text) => LogBatchParser.ParseText(Encoding.UTF8.GetBytes(text), source, null).Batch!;
 
@@ -167,6 +172,40 @@ public abstract class LogCommitTests(Backend backend) : IAsyncLifetime
             .Where(a => a!["labels"]!["alertname"]!.GetValue<string>() == LogPatternAlerts.NewErrorPattern).ToList();
         Assert.Equal(5, alerts.Count);
         Assert.Equal(stored.Count - 5, ingest.SuppressedAlerts);
+    }
+
+    [Fact]
+    public async Task A_mask_switched_off_after_a_time_out_is_logged_as_a_warning_naming_the_source_and_the_mask()
+    {
+        // The time-out was swallowed: the mask stopped masking that line with nothing in the log, and every such line
+        // held the source's lock for the whole 200 ms.
+        var logger = new ListLogger();
+        var ingest = IngestOn(RealStore, logger: logger);
+        var line = "user " + new string('a', 40) + "!\n";
+
+        var accepted = await ingest.IngestAsync(Text("backtracking", line + line + line), CancellationToken.None);
+
+        Assert.Equal(3, accepted.Accepted);
+        var (level, message) = Assert.Single(logger.Entries, e => e.Message.Contains("mask", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, level);
+        Assert.Contains("Log source backtracking: mask '(a+)+(?=b)' took over 200 ms on a line and is switched off", message, StringComparison.Ordinal);
+    }
+
+    private sealed class ListLogger : ILogger<LogIngest>
+    {
+        public List<(LogLevel Level, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Entries)
+            {
+                Entries.Add((logLevel, formatter(state, exception)));
+            }
+        }
     }
 
     [Fact]

@@ -39,7 +39,8 @@ internal static class AccuracyCommand
             foreach (var dataset in LoghubDataset.ReadFormats(formats))
             {
                 ct.ThrowIfCancellationRequested();
-                var s = LoghubBenchmark.Run(dataset, options);
+                var system = dataset.Name;
+                var s = LoghubBenchmark.Run(dataset, MineCommand.WarnWhenAMaskIsSwitchedOff(options, context, () => $" on {system}'s log"));
                 scores.Add(s.Score);
                 table.AddPlainRow(s.System, ScoreCommand.F(s.Score.GroupingAccuracy), ScoreCommand.F(s.Score.ParsingAccuracy),
                     ScoreCommand.F(s.Score.GroupingF1), ScoreCommand.F(s.Score.TemplateF1),

@@ -46,7 +46,8 @@ internal static class BenchCommand
             }
             var count = result.GetValue(lines);
             var path = result.GetValue(keep) ?? Path.Combine(Path.GetTempPath(), $"vigil-bench-{Environment.ProcessId}.log");
-            var options = MineCommand.BuildOptions(result.GetValue(masks) ?? [], result.GetValue(maxTemplates));
+            var options = MineCommand.WarnWhenAMaskIsSwitchedOff(
+                MineCommand.BuildOptions(result.GetValue(masks) ?? [], result.GetValue(maxTemplates)), context, () => "");
             var output = context.Out;
             try
             {

@@ -112,6 +112,29 @@ internal static class MineCommand
         return new MinerOptions { MaskPatterns = masks, MaxTemplates = maxTemplates };
     }
 
+    /// <summary>
+    /// <paramref name="options"/> with a warning on stderr when a mask is switched off for taking too long (once per
+    /// pattern however many miners share the options); <paramref name="where"/> says where it happened, e.g. " on line 7
+    /// of app.log". Without it the mask just stopped masking, and the templates changed for no visible reason.
+    /// </summary>
+    internal static MinerOptions WarnWhenAMaskIsSwitchedOff(MinerOptions options, CliContext context, Func<string> where)
+    {
+        var warned = new HashSet<string>(StringComparer.Ordinal);
+        return options with
+        {
+            OnMaskSwitchedOff = pattern =>
+            {
+                if (warned.Add(pattern))
+                {
+                    var limit = VariableMasker.BacktrackingTimeout.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
+                    context.Error.WriteLine($"warning: mask '{pattern}' took over {limit} ms{where()} and is switched off from there: " +
+                        "it needs the backtracking regex engine (back-references, look-arounds, atomic groups), which can take exponential time; " +
+                        "write it without those to keep it linear");
+                }
+            },
+        };
+    }
+
     internal static Stream Open(string path)
     {
         if (path == "-")
@@ -131,12 +154,14 @@ internal static class MineCommand
     /// <summary>The mining pass: every line through the reader, the format and the miner.</summary>
     internal static MineRun Mine(CliContext context, string path, LogFormat format, MinerOptions options, CancellationToken ct)
     {
+        using var stream = Open(path);
+        var reader = new LogLineReader(stream);
+        var name = path == "-" ? "standard input" : path;
+        options = WarnWhenAMaskIsSwitchedOff(options, context, () => string.Create(CultureInfo.InvariantCulture, $" on line {reader.LineNumber} of {name}"));
         var miner = new LogMiner(options, context.Time);
         var skipped = new SkipSummary();
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         long mined = 0;
-        using var stream = Open(path);
-        var reader = new LogLineReader(stream);
         Span<Range> fields = stackalloc Range[format.Fields.Count];
         var reads = -1L;
         var now = default(DateTimeOffset);
