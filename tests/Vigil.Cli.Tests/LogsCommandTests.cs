@@ -67,6 +67,24 @@ public sealed class LogsCommandTests : IDisposable
         Assert.Equal(before, File.ReadAllText(log));
     }
 
+    [Theory]
+    [InlineData("mine", "dir", "it is a directory")]
+    [InlineData("mine", "missing/out.csv", "no such directory")]
+    [InlineData("bench", "dir", "it is a directory")]
+    [InlineData("bench", "missing/out.log", "no such directory")]
+    public async Task An_output_file_it_cannot_write_is_a_usage_error_naming_it(string command, string output, string reason)
+    {
+        // Exit 1 with the bare .NET message ("Access to the path … is denied.", "Could not find a part of the path …").
+        var path = Path.Combine(_dir, output);
+        Directory.CreateDirectory(Path.Combine(_dir, "dir"));
+        var result = command == "mine"
+            ? await _cli.RunAsync("logs", "mine", SampleLog(), "--format", Format, "--structured", path)
+            : await _cli.RunAsync("logs", "bench", "--source", SampleLog(), "--lines", "10", "--keep", path);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"error: cannot write {path}: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains(reason, result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Structured_output_has_one_loghub_row_per_line_and_scores_itself_perfectly()
     {

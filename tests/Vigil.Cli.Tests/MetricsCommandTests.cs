@@ -32,6 +32,25 @@ public sealed class MetricsCommandTests : IDisposable
         Assert.All(lines.Skip(1), l => Assert.InRange(double.Parse(l.Split(',')[2], CultureInfo.InvariantCulture), 0, 1));
     }
 
+    [SkippableTheory]
+    [InlineData("dir", "it is a directory")]
+    [InlineData("missing/scores.csv", "no such directory")]
+    [InlineData("", "the output path is empty")]
+    [InlineData("/dev/full", "No space left on device")]
+    public async Task Detect_with_an_output_it_cannot_write_is_a_usage_error_naming_it(string output, string reason)
+    {
+        // Exit 1 with the bare .NET message ("Access to the path … is denied.", "Could not find a part of the path …").
+        Skip.If(output.StartsWith("/dev/", StringComparison.Ordinal) && !File.Exists(output), $"{output} is Linux only");
+        var path = output.Length == 0 || output.StartsWith('/') ? output : Path.Combine(_dir, output);
+        Directory.CreateDirectory(Path.Combine(_dir, "dir"));
+        var input = WriteSeries("s.csv", 20, i => i);
+        var result = await new Cli().RunAsync("metrics", "detect", input, "-o", path);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"error: cannot write {(path.Length == 0 ? "''" : path)}: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains(reason, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Scored", result.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Detect_with_output_keeps_fractions_of_a_second()
     {

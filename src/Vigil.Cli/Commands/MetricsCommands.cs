@@ -39,13 +39,16 @@ public static class MetricsCommands
                 throw new UsageException($"bad --threshold {limit.ToString(CultureInfo.InvariantCulture)}: an anomaly score threshold is between 0 and 1");
             }
             var series = ReadSeries(result.GetValue(file)!);
-            var scores = SeriesScoring.Score(series);
             if (result.GetValue(output) is { } path)
             {
-                await WriteScoresAsync(path, series, scores, ct).ConfigureAwait(false);
+                // Opened before scoring: a path that cannot be written fails at once, not after the work.
+                await using var writer = OutputFile.Create(path);
+                await WriteScoresAsync(writer, series, SeriesScoring.Score(series), ct).ConfigureAwait(false);
+                await writer.FlushAsync(ct).ConfigureAwait(false); // a full disk says so before "Scored" is printed
                 await context.Out.WriteLineAsync($"Scored {series.Count} rows into {path}.").ConfigureAwait(false);
                 return ExitCodes.Success;
             }
+            var scores = SeriesScoring.Score(series);
             var table = Output.NewTable("TIMESTAMP", "VALUE", "EXPECTED", "RANGE", "SCORE", "WHY");
             var flagged = 0;
             for (var i = 0; i < scores.Length; i++)
@@ -205,9 +208,8 @@ public static class MetricsCommands
 
     /// <summary>Writes NAB's results format; a timestamp has its fraction of a second only when it has one (".FFFFFFF"
     /// prints nothing, not even the point, for a whole second), so whole-second input is written as NAB writes it.</summary>
-    private static async Task WriteScoresAsync(string path, MetricSeries series, AnomalyScore[] scores, CancellationToken ct)
+    private static async Task WriteScoresAsync(StreamWriter writer, MetricSeries series, AnomalyScore[] scores, CancellationToken ct)
     {
-        await using var writer = new StreamWriter(path);
         await writer.WriteLineAsync("timestamp,value,anomaly_score").ConfigureAwait(false);
         for (var i = 0; i < scores.Length; i++)
         {

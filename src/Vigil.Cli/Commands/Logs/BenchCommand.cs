@@ -119,7 +119,7 @@ internal static class BenchCommand
     private static long Generate(string[] sample, int count, string path)
     {
         var random = new Random(42);
-        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
+        using var writer = OutputFile.Create(path, 1 << 20);
         var line = new StringBuilder();
         for (var i = 0; i < count; i++)
         {
@@ -128,7 +128,7 @@ internal static class BenchCommand
             writer.Write('\n');
         }
         writer.Flush();
-        return writer.BaseStream.Length;
+        return new FileInfo(path).Length;
     }
 
     private static void Vary(string text, Random random, StringBuilder into)

@@ -201,7 +201,7 @@ internal static class MineCommand
     private static void WriteStructured(string path, string outPath, LogFormat format, LogMiner miner, CancellationToken ct)
     {
         using var stream = Open(path);
-        using var writer = new StreamWriter(outPath, false, new UTF8Encoding(false), 1 << 16);
+        using var writer = OutputFile.Create(outPath);
         var reader = new LogLineReader(stream);
         var header = new List<string> { "LineId" };
         header.AddRange(format.Fields);
