@@ -170,6 +170,35 @@ public sealed class LogsCommandTests : IDisposable
         Assert.Contains("mask '(a+)+(?=b)' took over 200 ms on line 2 of " + log + " and is switched off", warning, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("xx{", "formats.json:1: invalid JSON: 'x' is an invalid start of a value.")]
+    [InlineData("[]", "formats.json: expected an object of systems")]
+    [InlineData("{}", "formats.json: no systems in it")]
+    [InlineData("{\"A\": {}}", "formats.json: system \"A\": \"log_format\" is missing")]
+    [InlineData("{\"A\": {\"log_file\": \"a.log\", \"log_format\": \"<Content>\", \"regex\": [], \"ground_truth\": \"t.csv\"}}", "formats.json: system \"A\": log_file ")]
+    [InlineData("{\"A\": {\"log_file\": \"app.log\", \"log_format\": \"<Content>\", \"regex\": [], \"ground_truth\": \"app.log\"}}", "formats.json: system \"A\": ")]
+    public async Task Accuracy_with_a_bad_formats_json_is_a_usage_error_naming_it(string json, string expected)
+    {
+        // Each was exit 1 with a bare .NET message ("The given key was not present in the dictionary.", "Sequence
+        // contains no elements", "Could not find file …").
+        SampleLog(); // app.log: a log, but not a structured CSV as ground truth
+        WriteFile("formats.json", json);
+        var result = await _cli.RunAsync("logs", "accuracy", "--data", _dir);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: " + Path.Combine(_dir, "formats.json"), result.Error, StringComparison.Ordinal);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Accuracy_refuses_merge_after_below_two()
+    {
+        // It was raised to 2 without a word.
+        WriteFile("formats.json", "{}");
+        var result = await _cli.RunAsync("logs", "accuracy", "--data", _dir, "--merge-after", "1");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--merge-after must be at least 2", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_missing_file_is_a_usage_error()
     {

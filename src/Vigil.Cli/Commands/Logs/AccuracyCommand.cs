@@ -33,14 +33,28 @@ internal static class AccuracyCommand
             {
                 throw new UsageException($"{formats} not found");
             }
-            var options = new MinerOptions { MergeAfterDistinctValues = Math.Max(2, result.GetValue(merge)) };
+            if (result.GetValue(merge) is var mergeAfter && mergeAfter < 2)
+            {
+                throw new UsageException($"--merge-after must be at least 2 (got {mergeAfter}): one word alone is no evidence of a variable");
+            }
+            var options = new MinerOptions { MergeAfterDistinctValues = mergeAfter };
+            var datasets = ReadDatasets(formats);
             var table = Output.NewTable("SYSTEM", "GA", "PA", "FGA", "FTA", "TEMPLATES", "TRUE");
             var scores = new List<ParsingScore>();
-            foreach (var dataset in LoghubDataset.ReadFormats(formats))
+            foreach (var dataset in datasets)
             {
                 ct.ThrowIfCancellationRequested();
                 var system = dataset.Name;
-                var s = LoghubBenchmark.Run(dataset, MineCommand.WarnWhenAMaskIsSwitchedOff(options, context, () => $" on {system}'s log"));
+                SystemScore s;
+                try
+                {
+                    s = LoghubBenchmark.Run(dataset, MineCommand.WarnWhenAMaskIsSwitchedOff(options, context, () => $" on {system}'s log"));
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+                {
+                    // An unreadable log, or a ground truth that is not a structured CSV (its reader names the file).
+                    throw new UsageException($"{formats}: system \"{system}\": {ex.Message}");
+                }
                 scores.Add(s.Score);
                 table.AddPlainRow(s.System, ScoreCommand.F(s.Score.GroupingAccuracy), ScoreCommand.F(s.Score.ParsingAccuracy),
                     ScoreCommand.F(s.Score.GroupingF1), ScoreCommand.F(s.Score.TemplateF1),
@@ -53,5 +67,35 @@ internal static class AccuracyCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The systems of formats.json, each with its log and ground truth present, before any is mined.</summary>
+    private static IReadOnlyList<LoghubDataset> ReadDatasets(string formats)
+    {
+        IReadOnlyList<LoghubDataset> datasets;
+        try
+        {
+            datasets = LoghubDataset.ReadFormats(formats);
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot read {formats}: {ex.Message}");
+        }
+        foreach (var dataset in datasets)
+        {
+            foreach (var (key, file) in new[] { ("log_file", dataset.LogFile), ("ground_truth", dataset.GroundTruth) })
+            {
+                if (!File.Exists(file))
+                {
+                    var what = Directory.Exists(file) ? "is a directory" : "does not exist";
+                    throw new UsageException($"{formats}: system \"{dataset.Name}\": {key} {file} {what}");
+                }
+            }
+        }
+        return datasets;
     }
 }
