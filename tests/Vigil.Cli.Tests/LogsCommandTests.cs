@@ -28,6 +28,10 @@ public sealed class LogsCommandTests : IDisposable
         "2026-03-01 12:00:04 ERROR api: upstream failed, retrying in 7ms",
         "2026-03-01 12:00:05 INFO api: request 20 served in 9ms") + "\n");
 
+    private string HdfsSample() => WriteFile("hdfs.log", string.Join('\n',
+        "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating",
+        "081109 203807 222 INFO dfs.DataNode$PacketResponder: PacketResponder 0 for block blk_-6952295868487656571 terminating") + "\n");
+
     [Fact]
     public async Task Mine_prints_templates_with_counts_in_a_table()
     {
@@ -79,7 +83,7 @@ public sealed class LogsCommandTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_dir, "dir"));
         var result = command == "mine"
             ? await _cli.RunAsync("logs", "mine", SampleLog(), "--format", Format, "--structured", path)
-            : await _cli.RunAsync("logs", "bench", "--source", SampleLog(), "--lines", "10", "--keep", path);
+            : await _cli.RunAsync("logs", "bench", "--source", HdfsSample(), "--lines", "10", "--keep", path);
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith($"error: cannot write {path}: ", result.Error, StringComparison.Ordinal);
         Assert.Contains(reason, result.Error, StringComparison.Ordinal);
@@ -197,6 +201,38 @@ public sealed class LogsCommandTests : IDisposable
         var result = await _cli.RunAsync("logs", "accuracy", "--data", _dir, "--merge-after", "1");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--merge-after must be at least 2", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bench_measures_a_generated_file()
+    {
+        var result = await _cli.RunAsync("logs", "bench", "--source", HdfsSample(), "--lines", "1000");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("mined 1,000 lines in ", result.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("empty", "--lines", "10", "no line fits the HDFS format")]
+    [InlineData("blank", "--lines", "10", "no line fits the HDFS format")]
+    [InlineData("other", "--lines", "10", "no line fits the HDFS format")]
+    [InlineData("hdfs", "--lines", "-5", "--lines must be at least 1 (got -5)")]
+    [InlineData("hdfs", "--lines", "0", "--lines must be at least 1 (got 0)")]
+    [InlineData("hdfs", "--stream", "-1", "--stream must be 0 (no stream) or more (got -1)")]
+    public async Task Bench_refuses_a_source_without_a_usable_line_and_counts_below_one(string source, string option, string value, string expected)
+    {
+        // An empty source divided by zero (exit 1); one of another format or only blank lines printed "mined 0 lines,
+        // Infinity bytes allocated per line"; --lines -5 "generated -5 lines".
+        var path = source switch
+        {
+            "empty" => WriteFile("empty.log", ""),
+            "blank" => WriteFile("blank.log", "\n\n\n"),
+            "other" => SampleLog(),
+            _ => HdfsSample(),
+        };
+        var result = await _cli.RunAsync("logs", "bench", "--source", path, option, value);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("generated", result.Out, StringComparison.Ordinal);
     }
 
     [Fact]

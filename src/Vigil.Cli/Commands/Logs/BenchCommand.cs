@@ -45,20 +45,35 @@ internal static class BenchCommand
                 throw new UsageException($"{sample} not found (use --source)");
             }
             var count = result.GetValue(lines);
+            if (count < 1)
+            {
+                throw new UsageException($"--lines must be at least 1 (got {count})");
+            }
+            var streamLines = result.GetValue(stream);
+            if (streamLines < 0)
+            {
+                throw new UsageException($"--stream must be 0 (no stream) or more (got {streamLines})");
+            }
+            var format = LogFormat.Parse(HdfsFormat);
+            var sampleLines = ReadSample(sample, format);
             var path = result.GetValue(keep) ?? Path.Combine(Path.GetTempPath(), $"vigil-bench-{Environment.ProcessId}.log");
             var options = MineCommand.WarnWhenAMaskIsSwitchedOff(
                 MineCommand.BuildOptions(result.GetValue(masks) ?? [], result.GetValue(maxTemplates)), context, () => "");
             var output = context.Out;
             try
             {
-                var bytes = Generate(File.ReadAllLines(sample), count, path);
+                var bytes = Generate(sampleLines, count, path);
                 await output.WriteLineAsync($"generated {count:N0} lines ({bytes / 1e6:F1} MB) into {path}").ConfigureAwait(false);
-                var format = LogFormat.Parse(HdfsFormat);
                 // Warm-up on a slice so the timed run measures steady-state code, not the JIT.
                 MineFile(path, format, options, 200_000);
                 var run = MineFile(path, format, options, long.MaxValue);
+                if (run.Lines == 0)
+                {
+                    // Every sample line fits the format, so only lines the reader skips (binary, too long) get here.
+                    throw new UsageException($"{sample}: none of the {count:N0} generated lines could be mined (binary data or lines over 64 KiB?)");
+                }
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"mined {run.Lines:N0} lines in {run.Seconds:F3}s: {run.Lines / run.Seconds:N0} lines/s wall-clock ({run.Lines / run.CpuSeconds:N0} per CPU-second), " +
+                    $"mined {run.Lines:N0} lines in {run.Seconds:F3}s: {PerSecond(run.Lines, run.Seconds)} lines/s wall-clock ({PerSecond(run.Lines, run.CpuSeconds)} per CPU-second), " +
                     $"{run.AllocatedBytes / (double)run.Lines:F1} bytes allocated per line, " +
                     $"{run.Templates} templates, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB")).ConfigureAwait(false);
             }
@@ -69,15 +84,51 @@ internal static class BenchCommand
                     File.Delete(path);
                 }
             }
-            var streamLines = result.GetValue(stream);
             if (streamLines > 0)
             {
-                await MineStreamAsync(context, File.ReadAllLines(sample), streamLines, options, ct).ConfigureAwait(false);
+                await MineStreamAsync(context, sampleLines, streamLines, options, ct).ConfigureAwait(false);
             }
             return ExitCodes.Success;
         });
         return command;
     }
+
+    /// <summary>Most of the sample read: HDFS_2k.log is 280 KB; an endless source (/dev/zero) must not fill memory.</summary>
+    private const int MaxSampleBytes = 16 << 20;
+
+    /// <summary>
+    /// The sample's lines that fit the HDFS format (all of HDFS_2k.log's do), from its first 16 MiB. None is a usage
+    /// error: an empty source divided by zero, and one of another format generated lines that all went unmined.
+    /// </summary>
+    private static string[] ReadSample(string path, LogFormat format)
+    {
+        using var bytes = new MemoryStream();
+        using (var stream = MineCommand.Open(path))
+        {
+            var chunk = new byte[1 << 16];
+            int read;
+            while (bytes.Length < MaxSampleBytes && (read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, MaxSampleBytes - bytes.Length))) > 0)
+            {
+                bytes.Write(chunk, 0, read);
+            }
+        }
+        Span<Range> fields = stackalloc Range[format.Fields.Count];
+        var lines = new List<string>();
+        using var reader = new StringReader(Encoding.UTF8.GetString(bytes.GetBuffer(), 0, (int)bytes.Length));
+        while (reader.ReadLine() is { } line)
+        {
+            if (!string.IsNullOrWhiteSpace(line) && format.TryMatch(line, fields))
+            {
+                lines.Add(line);
+            }
+        }
+        return lines.Count > 0
+            ? [.. lines]
+            : throw new UsageException($"{path}: no line fits the HDFS format '{HdfsFormat}'; --source is a log to vary, such as HDFS_2k.log");
+    }
+
+    private static string PerSecond(long count, double seconds) =>
+        seconds > 0 ? (count / seconds).ToString("N0", CultureInfo.InvariantCulture) : "-";
 
     private sealed record Run(long Lines, double Seconds, double CpuSeconds, long AllocatedBytes, int Templates);
 
