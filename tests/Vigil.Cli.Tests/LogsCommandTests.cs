@@ -124,6 +124,17 @@ public sealed class LogsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Score_refuses_a_quoted_field_left_open_naming_the_file_and_line()
+    {
+        // The rest of the file became that field's text: one line scored, no error.
+        var truth = WriteFile("truth.csv", "LineId,EventId,EventTemplate\n1,E1,a <*>\n2,E1,\"a <*>\n3,E2,b\n");
+        var predicted = WriteFile("pred.csv", "LineId,EventId,EventTemplate\n1,X,a <*>\n2,X,a <*>\n3,Z,b\n");
+        var result = await _cli.RunAsync("logs", "score", "--truth", truth, "--predicted", predicted);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"error: {truth}:3: the quoted field opened on this line is not closed", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_lines_are_counted_and_skipped_with_reasons()
     {
         var bytes = new List<byte>();

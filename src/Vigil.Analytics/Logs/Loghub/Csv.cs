@@ -44,19 +44,29 @@ public static class Csv
         return sb.ToString();
     }
 
-    /// <summary>Reads all records (quoted fields may span lines).</summary>
-    public static IEnumerable<string[]> Read(TextReader reader)
+    /// <summary>
+    /// Reads all records (quoted fields may span lines). A quoted field still open at the end of the input is a
+    /// <see cref="FormatException"/> naming <paramref name="name"/> and the line of its opening quote: read as it was,
+    /// the rest of the file became that one field's text, silently.
+    /// </summary>
+    public static IEnumerable<string[]> Read(TextReader reader, string name)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var fields = new List<string>();
         var field = new StringBuilder();
         var inQuotes = false;
         var any = false;
+        var line = 1L;
+        var quoteLine = 0L;
         int next;
         while ((next = reader.Read()) >= 0)
         {
             var c = (char)next;
             any = true;
+            if (c == '\n')
+            {
+                line++;
+            }
             if (inQuotes)
             {
                 if (c == '"')
@@ -81,6 +91,7 @@ public static class Csv
             {
                 case '"':
                     inQuotes = true;
+                    quoteLine = line;
                     break;
                 case ',':
                     fields.Add(field.ToString());
@@ -99,6 +110,10 @@ public static class Csv
                     field.Append(c);
                     break;
             }
+        }
+        if (inQuotes)
+        {
+            throw new FormatException($"{name}:{quoteLine}: the quoted field opened on this line is not closed (a quote inside a quoted field is written \"\")");
         }
         if (any)
         {

@@ -15,7 +15,7 @@ public static class StructuredLog
     public static List<StructuredRow> Read(TextReader reader, string name)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        using var records = Csv.Read(reader).GetEnumerator();
+        using var records = Csv.Read(reader, name).GetEnumerator();
         if (!records.MoveNext())
         {
             throw new FormatException($"{name}: empty file");

@@ -85,7 +85,11 @@ internal static class ScoreCommand
         {
             return StructuredLog.Read(path);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        catch (FormatException ex)
+        {
+            throw new UsageException(ex.Message); // names the file, and the line where it can
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"cannot read {path}: {ex.Message}");
         }
