@@ -5,7 +5,8 @@ namespace Vigil.Analytics.Metrics;
 /// <summary>
 /// Reads NAB's metric format: a header line, then <c>timestamp,value</c> rows (a first line that reads as a row is
 /// one: the file has no header). An empty value, <c>NaN</c> or ±<c>inf</c> is a missing sample (kept, so outputs stay
-/// row for row); anything else unreadable is an error naming the line.
+/// row for row); anything else unreadable, or a number beyond ±<see cref="double.MaxValue"/> (<c>1e400</c>), is an
+/// error naming the line.
 /// </summary>
 public static class SeriesCsv
 {
@@ -32,8 +33,13 @@ public static class SeriesCsv
             throw new SeriesFormatException($"{name}:1: cannot read the timestamp '{Shorten(headerFields[0])}': {firstAmbiguity}");
         }
         // A file without a header: a first line that reads as a row is one (it was taken for the header and lost).
-        if (TimestampParser.TryParse(headerFields![0], out var firstTime) && TryParseValue(headerFields[1], out var firstValue))
+        if (TimestampParser.TryParse(headerFields![0], out var firstTime) && ParseValue(headerFields[1], out var firstValue) is var first
+            && first != ValueReading.Unreadable)
         {
+            if (first == ValueReading.OutOfRange)
+            {
+                throw OutOfRange(name, 1, headerFields[1]);
+            }
             timestamps.Add(firstTime);
             values.Add(firstValue);
             lines.Add(1);
@@ -64,9 +70,12 @@ public static class SeriesCsv
                 var why = TimestampParser.Ambiguity(fields[0]) is { } ambiguity ? $": {ambiguity}" : "";
                 throw new SeriesFormatException($"{name}:{lineNumber}: cannot read the timestamp '{Shorten(fields[0])}'{why}");
             }
-            if (!TryParseValue(fields[1], out var value))
+            switch (ParseValue(fields[1], out var value))
             {
-                throw new SeriesFormatException($"{name}:{lineNumber}: cannot read the value '{Shorten(fields[1])}'");
+                case ValueReading.Unreadable:
+                    throw new SeriesFormatException($"{name}:{lineNumber}: cannot read the value '{Shorten(fields[1])}'");
+                case ValueReading.OutOfRange:
+                    throw OutOfRange(name, lineNumber, fields[1]);
             }
             timestamps.Add(time);
             values.Add(value);
@@ -75,13 +84,29 @@ public static class SeriesCsv
         return new MetricSeries([.. timestamps], [.. values]) { Lines = [.. lines] };
     }
 
-    /// <summary>A number, or a missing value: empty, NaN, ±Inf and ±Infinity (any case; pandas writes inf).</summary>
-    private static bool TryParseValue(string text, out double value)
+    private enum ValueReading
+    {
+        /// <summary>A number, or a missing value.</summary>
+        Read,
+
+        /// <summary>Not a number.</summary>
+        Unreadable,
+
+        /// <summary>A number too large for a double (<c>1e400</c>).</summary>
+        OutOfRange,
+    }
+
+    /// <summary>
+    /// A number, or a missing value: empty, NaN, ±Inf and ±Infinity (any case; pandas writes inf). A number beyond
+    /// ±double.MaxValue is out of range: <see cref="double.TryParse(string?, out double)"/> rounds it to infinity, which
+    /// made it a missing sample without a word.
+    /// </summary>
+    private static ValueReading ParseValue(string text, out double value)
     {
         if (text.Length == 0 || text.Equals("nan", StringComparison.OrdinalIgnoreCase))
         {
             value = double.NaN;
-            return true;
+            return ValueReading.Read;
         }
         var unsigned = text.TrimStart('+', '-');
         if (unsigned.Length == text.Length - 1 || unsigned.Length == text.Length)
@@ -89,11 +114,18 @@ public static class SeriesCsv
             if (unsigned.Equals("inf", StringComparison.OrdinalIgnoreCase) || unsigned.Equals("infinity", StringComparison.OrdinalIgnoreCase))
             {
                 value = text[0] == '-' ? double.NegativeInfinity : double.PositiveInfinity;
-                return true;
+                return ValueReading.Read;
             }
         }
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+        {
+            return ValueReading.Unreadable;
+        }
+        return double.IsFinite(value) ? ValueReading.Read : ValueReading.OutOfRange;
     }
+
+    private static SeriesFormatException OutOfRange(string name, int line, string text) =>
+        new($"{name}:{line}: the value '{Shorten(text)}' is out of range (beyond ±1.8e308); write inf or leave it empty for a missing value");
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
 }

@@ -28,8 +28,19 @@ public sealed class SeriesCsvTests
     [InlineData("timestamp,value\n0000-01-01 00:00:00,1\n", "s.csv:2: cannot read the timestamp '0000-01-01 00:00:00'")]
     [InlineData("timestamp,value\n-62135596801,1\n", "s.csv:2: cannot read the timestamp '-62135596801'")]
     [InlineData("timestamp,value\n253402300800,1\n", "s.csv:2: cannot read the timestamp '253402300800'")]
+    // Out of double's range: read as infinity, then taken for a missing sample without a word (found by fuzzing).
+    [InlineData("timestamp,value\n2024-01-01 00:00:00,1e400\n", "s.csv:2: the value '1e400' is out of range")]
+    [InlineData("timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:05:00,-1E+309\n", "s.csv:3: the value '-1E+309' is out of range")]
+    [InlineData("2024-01-01 00:00:00,1e400\n", "s.csv:1: the value '1e400' is out of range")]
     public void Bad_rows_are_errors_that_name_the_line(string text, string message) =>
         Assert.StartsWith(message, Assert.Throws<SeriesFormatException>(() => Read(text)).Message);
+
+    [Fact]
+    public void Numbers_up_to_the_largest_double_are_read()
+    {
+        var series = Read("timestamp,value\n2024-01-01 00:00:00,1.7976931348623157e308\n2024-01-01 01:00:00,-1e308\n2024-01-01 02:00:00,1e-400\n");
+        Assert.Equal([double.MaxValue, -1e308, 0.0], series.Values);
+    }
 
     [Fact]
     public void Unix_seconds_at_the_ends_of_the_date_range_are_read()
