@@ -6,18 +6,23 @@ namespace Vigil.Analytics.Metrics;
 /// Reads NAB's metric format: a header line, then <c>timestamp,value</c> rows (a first line that reads as a row is
 /// one: the file has no header). An empty value, <c>NaN</c> or ±<c>inf</c> is a missing sample (kept, so outputs stay
 /// row for row); anything else unreadable, or a number beyond ±<see cref="double.MaxValue"/> (<c>1e400</c>), is an
-/// error naming the line.
+/// error naming the line. A line longer than <see cref="MaxLineLength"/> is one too, so memory stays bounded whatever
+/// the file holds (<c>/dev/zero</c> was read without end).
 /// </summary>
 public static class SeriesCsv
 {
+    /// <summary>Longest line read, in characters: NAB's rows are a few dozen, its results files' about a hundred.</summary>
+    public const int MaxLineLength = 64 * 1024;
+
     public static MetricSeries Read(string path)
     {
         using var reader = new StreamReader(path);
         return Read(reader, Path.GetFileName(path));
     }
 
-    public static MetricSeries Read(TextReader reader, string name)
+    public static MetricSeries Read(TextReader text, string name)
     {
+        var reader = new BoundedLineReader(text, name);
         var header = reader.ReadLine() ?? throw new SeriesFormatException($"{name}: the file is empty (expected a 'timestamp,value' header)");
         var headerFields = CsvLine.Split(header, out _);
         var columns = headerFields?.Count ?? 0;
@@ -44,10 +49,9 @@ public static class SeriesCsv
             values.Add(firstValue);
             lines.Add(1);
         }
-        var lineNumber = 1;
         while (reader.ReadLine() is { } line)
         {
-            lineNumber++;
+            var lineNumber = reader.LineNumber;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;

@@ -36,6 +36,23 @@ public sealed class SeriesCsvTests
         Assert.StartsWith(message, Assert.Throws<SeriesFormatException>(() => Read(text)).Message);
 
     [Fact]
+    public void A_line_longer_than_the_maximum_is_an_error_naming_it()
+    {
+        var text = "timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:05:00," + new string('9', SeriesCsv.MaxLineLength) + "\n";
+        Assert.StartsWith("s.csv:3: the line is longer than 65,536 characters", Assert.Throws<SeriesFormatException>(() => Read(text)).Message);
+    }
+
+    [SkippableFact]
+    public void An_endless_file_without_line_breaks_is_refused_at_its_first_line()
+    {
+        // ReadLine buffered /dev/zero's one endless line until the process was killed (found by fuzzing the CLI).
+        Skip.IfNot(File.Exists("/dev/zero"), "/dev/zero is Linux only");
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.StartsWith("zero:1: the line is longer than 65,536 characters", Assert.Throws<SeriesFormatException>(() => SeriesCsv.Read("/dev/zero")).Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, "read far past the maximum");
+    }
+
+    [Fact]
     public void Numbers_up_to_the_largest_double_are_read()
     {
         var series = Read("timestamp,value\n2024-01-01 00:00:00,1.7976931348623157e308\n2024-01-01 01:00:00,-1e308\n2024-01-01 02:00:00,1e-400\n");
