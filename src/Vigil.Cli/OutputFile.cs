@@ -35,6 +35,59 @@ internal static class OutputFile
         return new StreamWriter(new WriteFailures(file, path), new UTF8Encoding(false), bufferSize);
     }
 
+    /// <summary>
+    /// Refuses an output path that names the input file: opening it for writing truncates the input before it is read
+    /// (<c>logs mine --structured</c>), or overwrites it with what was made of it (<c>metrics detect -o</c>). The same
+    /// file is the same full path once symbolic links are followed, in any component; hard links are not detected.
+    /// </summary>
+    /// <param name="option">The option naming the output, for the message (<c>-o</c>, <c>--structured</c>).</param>
+    public static void RefuseTheInput(string outputPath, string inputPath, string option)
+    {
+        if (inputPath == "-" || string.IsNullOrWhiteSpace(outputPath) || string.IsNullOrWhiteSpace(inputPath))
+        {
+            return; // standard input cannot be overwritten; an empty path is refused when it is opened
+        }
+        // Case-insensitive file systems are the rule on Windows and macOS: there "A.csv" is "a.csv".
+        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        if (string.Equals(Resolved(outputPath), Resolved(inputPath), comparison))
+        {
+            throw new UsageException($"{option} {outputPath} is the input file; write it elsewhere");
+        }
+    }
+
+    /// <summary>
+    /// The full path with every symbolic link in it followed (as <c>realpath</c>, up to 40 links, as Linux allows), as
+    /// far as it exists; on an error, the full path as written.
+    /// </summary>
+    private static string Resolved(string path)
+    {
+        var full = Path.GetFullPath(path);
+        try
+        {
+            var links = 0;
+            var resolved = Path.GetPathRoot(full)!;
+            var rest = new Queue<string>(full[resolved.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries));
+            while (rest.TryDequeue(out var part))
+            {
+                var next = Path.Combine(resolved, part);
+                if (new FileInfo(next).LinkTarget is { } target && ++links <= 40)
+                {
+                    // Resolve the link's target from where the link is, then go on with what followed the link.
+                    var targetFull = Path.GetFullPath(target, resolved);
+                    resolved = Path.GetPathRoot(targetFull)!;
+                    rest = new Queue<string>(targetFull[resolved.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries).Concat(rest));
+                    continue;
+                }
+                resolved = next;
+            }
+            return resolved;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return full;
+        }
+    }
+
     private static string Reason(string path, Exception ex) => ex switch
     {
         DirectoryNotFoundException => $"no such directory {Path.GetDirectoryName(Path.GetFullPath(path))}",

@@ -90,6 +90,30 @@ public sealed class LogsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Structured_output_through_a_link_to_the_input_file_is_refused_and_the_log_kept()
+    {
+        var log = SampleLog();
+        var before = File.ReadAllText(log);
+        var link = File.CreateSymbolicLink(Path.Combine(_dir, "link.csv"), log).FullName;
+        var result = await _cli.RunAsync("logs", "mine", log, "--format", Format, "--structured", link);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"--structured {link} is the input file", result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(log));
+    }
+
+    [Fact]
+    public async Task Bench_refuses_to_keep_the_generated_file_over_its_source()
+    {
+        // The generated file replaced the sample it was made from.
+        var source = HdfsSample();
+        var before = File.ReadAllText(source);
+        var result = await _cli.RunAsync("logs", "bench", "--source", source, "--lines", "10", "--keep", source);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"--keep {source} is the input file", result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(source));
+    }
+
+    [Fact]
     public async Task Structured_output_has_one_loghub_row_per_line_and_scores_itself_perfectly()
     {
         var log = SampleLog();

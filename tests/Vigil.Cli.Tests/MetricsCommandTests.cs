@@ -51,6 +51,41 @@ public sealed class MetricsCommandTests : IDisposable
         Assert.DoesNotContain("Scored", result.Out, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("same")]
+    [InlineData("relative")]
+    [InlineData("link")]
+    [InlineData("through a linked folder")]
+    public async Task Detect_refuses_an_output_that_is_its_input_and_keeps_the_input(string how)
+    {
+        // The scores replaced the series (exit 0): the input was lost.
+        var input = WriteSeries("s.csv", 20, i => i);
+        var before = File.ReadAllText(input);
+        var output = how switch
+        {
+            "same" => input,
+            "relative" => Path.GetRelativePath(Environment.CurrentDirectory, input),
+            "link" => File.CreateSymbolicLink(Path.Combine(_dir, "link.csv"), input).FullName,
+            _ => Path.Combine(Directory.CreateSymbolicLink(Path.Combine(_dir, "linked"), _dir).FullName, "s.csv"),
+        };
+        var result = await new Cli().RunAsync("metrics", "detect", input, "-o", output);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"-o {output} is the input file", result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(input));
+    }
+
+    [Fact]
+    public async Task Detect_writes_next_to_its_input_through_a_link_to_another_file()
+    {
+        var input = WriteSeries("s.csv", 20, i => i);
+        var other = Path.Combine(_dir, "scores.csv");
+        File.WriteAllText(other, "");
+        var link = File.CreateSymbolicLink(Path.Combine(_dir, "out.csv"), other).FullName;
+        var result = await new Cli().RunAsync("metrics", "detect", input, "-o", link);
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("timestamp,value,anomaly_score", File.ReadAllText(other), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Detect_with_output_keeps_fractions_of_a_second()
     {

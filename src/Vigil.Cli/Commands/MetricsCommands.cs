@@ -38,8 +38,15 @@ public static class MetricsCommands
             {
                 throw new UsageException($"bad --threshold {limit.ToString(CultureInfo.InvariantCulture)}: an anomaly score threshold is between 0 and 1");
             }
-            var series = ReadSeries(result.GetValue(file)!);
-            if (result.GetValue(output) is { } path)
+            var input = result.GetValue(file)!;
+            var outputPath = result.GetValue(output);
+            if (outputPath is not null)
+            {
+                // The scores replaced the series they were made from.
+                OutputFile.RefuseTheInput(outputPath, input, "-o");
+            }
+            var series = ReadSeries(input);
+            if (outputPath is { } path)
             {
                 // Opened before scoring: a path that cannot be written fails at once, not after the work.
                 await using var writer = OutputFile.Create(path);

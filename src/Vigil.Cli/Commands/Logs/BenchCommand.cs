@@ -54,6 +54,10 @@ internal static class BenchCommand
             {
                 throw new UsageException($"--stream must be 0 (no stream) or more (got {streamLines})");
             }
+            if (result.GetValue(keep) is { } kept)
+            {
+                OutputFile.RefuseTheInput(kept, sample, "--keep"); // the generated file replaced the sample
+            }
             var format = LogFormat.Parse(HdfsFormat);
             var sampleLines = ReadSample(sample, format);
             var path = result.GetValue(keep) ?? Path.Combine(Path.GetTempPath(), $"vigil-bench-{Environment.ProcessId}.log");

@@ -60,9 +60,9 @@ internal static class MineCommand
                 throw new UsageException("--structured needs a file: it reads the input twice");
             }
             // Writing the CSV over the log it is read from truncated the log before it was read (data lost).
-            if (structuredPath is not null && string.Equals(Path.GetFullPath(structuredPath), Path.GetFullPath(path), StringComparison.Ordinal))
+            if (structuredPath is not null)
             {
-                throw new UsageException($"--structured {structuredPath} is the input file; write the CSV elsewhere");
+                OutputFile.RefuseTheInput(structuredPath, path, "--structured");
             }
             var run = Mine(context, path, logFormat, options, ct);
             if (structuredPath is not null)
