@@ -237,6 +237,17 @@ public abstract partial class PagerDutyEventsTests(Backend backend) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_timestamp_with_an_offset_and_nanoseconds_starts_the_alert_at_its_instant()
+    {
+        var at = "2026-01-01T01:00:00.123456789+01:00";
+        var trigger = new { routing_key = CheckoutKey, event_action = "trigger", dedup_key = "instant", payload = new { summary = "x", source = "y", severity = "critical", timestamp = at } };
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(trigger)).Status);
+        var alert = (await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray().Single()!;
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, 123, TimeSpan.Zero),
+            DateTimeOffset.Parse(alert["startsAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task Triggers_for_one_new_key_at_once_make_one_alert_that_one_resolve_ends()
     {
         var sends = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => SendAsync(Trigger("same-time"))));

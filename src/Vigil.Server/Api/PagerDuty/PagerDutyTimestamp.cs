@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
+using Vigil.Server.Api.Alertmanager;
 
 namespace Vigil.Server.Api.PagerDuty;
 
@@ -11,27 +11,14 @@ namespace Vigil.Server.Api.PagerDuty;
 /// </summary>
 internal static partial class PagerDutyTimestamp
 {
+    /// <summary>
+    /// Once the text has the shape above, <see cref="RfcTime.TryParse"/> reads it as the Alertmanager API's times are
+    /// read (a fraction beyond the 7 digits .NET takes, as a sender's nanoseconds, cut; no offset is UTC).
+    /// </summary>
     public static bool TryParse(string text, out DateTimeOffset value)
     {
         value = default;
-        return Iso8601().IsMatch(text)
-            && DateTimeOffset.TryParse(Truncated(text), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
-    }
-
-    /// <summary>The fraction cut to the 7 digits .NET reads (a sender may give nanoseconds).</summary>
-    private static string Truncated(string text)
-    {
-        var dot = text.IndexOf('.', StringComparison.Ordinal);
-        if (dot < 0)
-        {
-            return text;
-        }
-        var end = dot + 1;
-        while (end < text.Length && char.IsAsciiDigit(text[end]))
-        {
-            end++;
-        }
-        return end - dot - 1 <= 7 ? text : string.Concat(text.AsSpan(0, dot + 8), text.AsSpan(end));
+        return Iso8601().IsMatch(text) && RfcTime.TryParse(text, out value);
     }
 
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?\z", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
