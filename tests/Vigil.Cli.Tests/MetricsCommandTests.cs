@@ -131,6 +131,33 @@ public sealed class MetricsCommandTests : IDisposable
         Assert.Contains("bad.csv:3: cannot read the value 'oops'", result.Error, StringComparison.Ordinal);
     }
 
+    [SkippableTheory]
+    [InlineData("detect")]
+    [InlineData("forecast")]
+    public async Task An_input_it_may_not_read_is_a_usage_error(string command)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new SkipException("Unix file modes");
+        }
+        var path = WriteSeries("secret.csv", 20, i => i);
+        File.SetUnixFileMode(path, UnixFileMode.None);
+        bool readable;
+        try
+        {
+            File.ReadAllBytes(path);
+            readable = true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            readable = false;
+        }
+        Skip.If(readable, "running as root: every file is readable");
+        var result = await new Cli().RunAsync("metrics", command, path);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"cannot read {path}: permission denied", result.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("detect")]
     [InlineData("forecast")]

@@ -211,6 +211,11 @@ public static class MetricsCommands
         {
             throw new UsageException($"{path}: {ex.Message}");
         }
+        catch (UnauthorizedAccessException)
+        {
+            // A file the user may not read: it escaped as exit 1 with .NET's "Access to the path … is denied."
+            throw new UsageException($"cannot read {path}: permission denied");
+        }
     }
 
     /// <summary>Writes NAB's results format; a timestamp has its fraction of a second only when it has one (".FFFFFFF"
