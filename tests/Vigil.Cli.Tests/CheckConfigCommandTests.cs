@@ -137,6 +137,18 @@ public sealed class CheckConfigCommandTests : IDisposable
         Assert.StartsWith(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, path), result.Error);
     }
 
+    /// <summary>The process died of a stack overflow inside YamlDotNet (no catch survives one).</summary>
+    [Fact]
+    public async Task Yaml_nested_100000_levels_deep_is_an_error_with_its_line_not_a_crash()
+    {
+        var config = Write("vigil.yml", "route: {receiver: ops}\nreceivers: [{name: ops}]\ntemplates: " + new string('[', 100_000) + new string(']', 100_000) + "\n");
+
+        var result = await _cli.RunAsync("check-config", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"  {config}:3:267: YAML nested more than 256 levels deep", result.Error, StringComparison.Ordinal);
+    }
+
     private string Write(string relative, string text)
     {
         var path = Path.Combine(_dir, relative);

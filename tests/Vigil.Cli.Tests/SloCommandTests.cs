@@ -53,6 +53,21 @@ public sealed class SloCommandTests : IDisposable
             - target: {target}
         """;
 
+    /// <summary>The process died of a stack overflow inside YamlDotNet (no catch survives one).</summary>
+    [Theory]
+    [InlineData("validate")]
+    [InlineData("rules")]
+    public async Task Yaml_nested_100000_levels_deep_is_an_error_with_its_line_not_a_crash(string command)
+    {
+        var deep = Write("deep.yaml", new string('[', 100_000) + new string(']', 100_000));
+
+        var result = await _cli.RunAsync("slo", command, deep);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"{deep}:1:257: YAML nested more than 256 levels deep", result.Error, StringComparison.Ordinal);
+        Assert.Equal("", result.Out);
+    }
+
     [Fact]
     public async Task Validate_prints_a_summary_and_exits_zero_for_valid_files_with_references_across_files()
     {

@@ -1,5 +1,4 @@
 using Vigil.Core.Routing;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Vigil.Core.Config;
@@ -171,24 +170,11 @@ public static class ConfigLoader
 
     private static YamlNode? LoadDocument(string text, string fileName)
     {
-        var stream = new YamlStream();
-        try
+        if (!YamlLoader.TryLoad(text, fileName, out var stream, out var error))
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            throw new ConfigException([new ConfigError(fileName, checked((int)ex.Start.Line), checked((int)ex.Start.Column), "invalid YAML: " + YamlMessage(ex))]);
+            throw new ConfigException([error]);
         }
         return stream.Documents.Count == 0 || YamlReader.IsNull(stream.Documents[0].RootNode) ? null : stream.Documents[0].RootNode;
-    }
-
-    /// <summary>YamlDotNet prefixes messages with "(Line: 1, Col: 2, Idx: 3) - (...): "; the position is reported separately.</summary>
-    private static string YamlMessage(YamlException ex)
-    {
-        var message = (ex.InnerException as YamlException ?? ex).Message;
-        var cut = message.IndexOf("): ", StringComparison.Ordinal);
-        return message.StartsWith("(Line:", StringComparison.Ordinal) && cut >= 0 ? message[(cut + 3)..] : message;
     }
 
     private static (TimeSpan ResolveTimeout, SmtpDefaults Smtp, HttpAuth? Auth) ParseGlobal(YamlReader reader, HttpConfigParser http, Dictionary<string, YamlNode> keys)

@@ -29,12 +29,8 @@ public static partial class ConfigRedactor
 
     public static string Redact(string text)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlDotNet.Core.YamlException)
+        // The text is a config that loaded, so it does load; if not, there is nothing to find secrets in.
+        if (!YamlLoader.TryLoad(text, "<config>", out var stream, out _))
         {
             return text;
         }

@@ -20,8 +20,9 @@ internal sealed class RouteParser(YamlReader reader, IReadOnlyDictionary<string,
 
     private const string GroupByAllMarker = "...";
 
-    /// <summary>Deepest route nesting accepted. A route that contains itself through a YAML alias (<c>route: &amp;r</c> …
-    /// <c>routes: [*r]</c>) recursed until the process died of a stack overflow (check-config, serve and reload alike).</summary>
+    /// <summary>Deepest route nesting accepted: parsing and matching recurse once per level. A route containing itself
+    /// through a YAML alias (<c>route: &amp;r</c> … <c>routes: [*r]</c>) is refused when the YAML is loaded
+    /// (<see cref="YamlLoader"/>); aliases can still stack anchored subtrees deeper than anyone means to.</summary>
     public const int MaxDepth = 64;
 
     /// <summary>Most routes accepted in one tree: aliases nested a few levels expand exponentially ("billion laughs";
@@ -120,7 +121,7 @@ internal sealed class RouteParser(YamlReader reader, IReadOnlyDictionary<string,
                     if (position.Count(c => c == '.') >= MaxDepth || ++_routes > MaxRoutes)
                     {
                         reader.Error(child, position.Count(c => c == '.') >= MaxDepth
-                            ? $"routes are nested more than {MaxDepth} levels deep (does a route contain itself through a YAML alias?)"
+                            ? $"routes are nested more than {MaxDepth} levels deep"
                             : $"more than {MaxRoutes:N0} routes (YAML aliases repeat a subtree wherever they are used)");
                         return new Route(id, receiver, groupBy, groupByAll, groupWait, groupInterval, repeatInterval, matchers, @continue, children);
                     }

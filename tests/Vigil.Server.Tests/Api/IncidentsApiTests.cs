@@ -175,6 +175,21 @@ public abstract class IncidentsApiTests(Backend backend) : IAsyncLifetime
         Assert.Contains("test-config.yml:1:1: cannot read the config file", await configDir.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_reload_of_yaml_nested_100000_levels_deep_answers_400_and_the_server_keeps_running()
+    {
+        // The stack overflowed inside YamlDotNet and took the running server with it.
+        var file = Path.Combine(_vigil.Database.DataDirectory, "test-config.yml");
+        await File.WriteAllTextAsync(file, Config + "\ntemplates: " + new string('[', 100_000) + new string(']', 100_000) + "\n");
+        using (var deep = await _vigil.Client.PostAsync("/-/reload", null))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, deep.StatusCode);
+            Assert.Contains("test-config.yml:13:", await deep.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        var status = await _vigil.Client.GetJsonAsync("/api/v2/status");
+        Assert.Contains("inhibit_rules", status["config"]!["original"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private static object Alert(string name, string service, string severity, string instance, DateTimeOffset? endsAt = null) => new
     {
         labels = new Dictionary<string, string> { ["alertname"] = name, ["service"] = service, ["severity"] = severity, ["instance"] = instance },

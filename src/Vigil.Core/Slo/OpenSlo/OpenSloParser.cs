@@ -1,6 +1,5 @@
 using System.Globalization;
 using Vigil.Core.Config;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Vigil.Core.Slo.OpenSlo;
@@ -31,14 +30,8 @@ internal sealed partial class OpenSloParser
     public static OpenSloFile Parse(string text, string fileName)
     {
         var parser = new OpenSloParser(fileName);
-        var stream = new YamlStream();
-        try
+        if (!YamlLoader.TryLoad(text, fileName, out var stream, out var error))
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            var error = new ConfigError(fileName, checked((int)ex.Start.Line), checked((int)ex.Start.Column), "invalid YAML: " + YamlMessage(ex));
             return new OpenSloFile(fileName, [], [], [error]);
         }
         foreach (var document in stream.Documents)
@@ -53,14 +46,6 @@ internal sealed partial class OpenSloParser
             parser._reader.Errors.Add(new ConfigError(fileName, 1, 1, "no OpenSLO documents in the file"));
         }
         return new OpenSloFile(fileName, parser._definitions, parser._references, parser._reader.Errors);
-    }
-
-    /// <summary>YamlDotNet prefixes messages with "(Line: 1, Col: 2, Idx: 3) - (...): "; the position is reported separately.</summary>
-    private static string YamlMessage(YamlException ex)
-    {
-        var message = (ex.InnerException as YamlException ?? ex).Message;
-        var cut = message.IndexOf("): ", StringComparison.Ordinal);
-        return message.StartsWith("(Line:", StringComparison.Ordinal) && cut >= 0 ? message[(cut + 3)..] : message;
     }
 
     private void ParseDocument(YamlNode root)
