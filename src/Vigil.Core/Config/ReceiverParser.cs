@@ -63,6 +63,11 @@ internal sealed class ReceiverParser(YamlReader reader, SmtpDefaults smtp, HttpC
             foreach (var (keyNode, value) in map.Children)
             {
                 var key = (keyNode as YamlScalarNode)?.Value;
+                if (YamlReader.IsNull(value) && key is not null && (key == "name" || Kinds.ContainsKey(key) || OtherAlertmanagerIntegrations.Contains(key)))
+                {
+                    // As YamlReader.Keys: null is the key left out ("name: ~" is a receiver without a name).
+                    continue;
+                }
                 if (key == "name")
                 {
                     name = reader.String(value, "name");

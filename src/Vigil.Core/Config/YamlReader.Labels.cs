@@ -91,15 +91,20 @@ internal sealed partial class YamlReader
         }
         foreach (var (nameNode, valueNode) in map.Children)
         {
+            if (IsNull(nameNode))
+            {
+                Error(nameNode, $"invalid label name in \"{key}\": {LabelNames.Problem("")}");
+                continue;
+            }
             var name = String(nameNode, key);
             var value = String(valueNode, key);
             if (name is null || value is null)
             {
                 continue;
             }
-            if (IsNull(nameNode) || !LabelNames.IsValid(name))
+            if (!LabelNames.IsValid(name))
             {
-                Error(nameNode, $"invalid label name in \"{key}\": {LabelNames.Problem(IsNull(nameNode) ? "" : name)}");
+                Error(nameNode, $"invalid label name in \"{key}\": {LabelNames.Problem(name)}");
                 continue;
             }
             try

@@ -13,8 +13,15 @@ internal sealed partial class YamlReader(string file)
     public void Error(YamlNode node, string message) =>
         Errors.Add(new ConfigError(file, checked((int)node.Start.Line), checked((int)node.Start.Column), message));
 
+    /// <summary>
+    /// YAML 1.2's null (core schema): a plain <c>~</c>, <c>null</c>, <c>Null</c>, <c>NULL</c> or nothing at all, untagged
+    /// or tagged <c>!!null</c>. Quoted (<c>"~"</c>) or tagged <c>!!str</c> it is text.
+    /// </summary>
     public static bool IsNull(YamlNode node) =>
-        node is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: null or "" or "~" or "null" };
+        node is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: null or "" or "~" or "null" or "Null" or "NULL" } scalar
+        && (scalar.Tag.IsEmpty || scalar.Tag.Value == NullTag);
+
+    private const string NullTag = "tag:yaml.org,2002:null";
 
     public YamlMappingNode? Mapping(YamlNode node, string what)
     {
@@ -29,6 +36,8 @@ internal sealed partial class YamlReader(string file)
     /// <summary>
     /// The keys of a mapping by name. Keys outside <paramref name="known"/> are errors unless listed in
     /// <paramref name="ignored"/> (Alertmanager settings Vigil accepts for compatibility but does not act on yet).
+    /// A key whose value is null (<see cref="IsNull"/>) is left out, so it reads as absent — its default, or the error
+    /// for a missing required key — as Alertmanager reads it; it was read as the text "~" or "null".
     /// </summary>
     public Dictionary<string, YamlNode> Keys(YamlMappingNode map, string section, IReadOnlyCollection<string> known, IReadOnlyCollection<string>? ignored = null)
     {
@@ -42,6 +51,10 @@ internal sealed partial class YamlReader(string file)
             }
             if (known.Contains(key))
             {
+                if (IsNull(value))
+                {
+                    continue;
+                }
                 if (!result.TryAdd(key, value))
                 {
                     Error(keyNode, $"duplicate key \"{key}\" in {section}");
@@ -55,8 +68,17 @@ internal sealed partial class YamlReader(string file)
         return result;
     }
 
+    /// <summary>
+    /// A scalar's text. A null (<c>~</c>, <c>null</c>, nothing) is an error here: a keyed setting never gets here null
+    /// (<see cref="Keys"/> leaves it out), so this is a value that must be given — a list entry, a label's value.
+    /// </summary>
     public string? String(YamlNode node, string key)
     {
+        if (IsNull(node))
+        {
+            Error(node, $"\"{key}\" has no value (~, null or nothing); give one, or quote it (\"~\") if that text is meant");
+            return null;
+        }
         if (node is YamlScalarNode scalar)
         {
             return scalar.Value ?? "";

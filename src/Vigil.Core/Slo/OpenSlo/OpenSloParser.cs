@@ -131,22 +131,23 @@ internal sealed partial class OpenSloParser
     /// <summary>The <c>spec</c> mapping.</summary>
     private YamlMappingNode? Spec(Dictionary<string, YamlNode> keys, YamlMappingNode owner, string kind)
     {
-        if (!keys.TryGetValue("spec", out var node))
+        if (keys.TryGetValue("spec", out var node))
         {
-            _reader.Error(owner, $"missing \"spec\" in the {kind}");
-            return null;
+            return _reader.Mapping(node, $"the spec of the {kind}");
         }
-        if (YamlReader.IsNull(node))
+        // A null spec ("spec:" with nothing under it) is left out of the keys like any null; only a Service has nothing
+        // required in its spec, so for a Service it is an empty one.
+        if (owner.Children.FirstOrDefault(c => c.Key is YamlScalarNode { Value: "spec" }).Value is { } nullSpec)
         {
-            // Only a Service has nothing required in its spec.
             if (kind == "Service")
             {
                 return [];
             }
-            _reader.Error(node, $"the spec of the {kind} is empty");
+            _reader.Error(nullSpec, $"the spec of the {kind} is empty");
             return null;
         }
-        return _reader.Mapping(node, $"the spec of the {kind}");
+        _reader.Error(owner, $"missing \"spec\" in the {kind}");
+        return null;
     }
 
     /// <summary>An object written inside another (<c>indicator</c>, inline alert policy, condition or target).</summary>
@@ -253,6 +254,11 @@ internal sealed partial class OpenSloParser
     {
         foreach (var (key, value) in annotations.Children)
         {
+            if (YamlReader.IsNull(value))
+            {
+                // Reported by StringMap, which reads the annotations.
+                continue;
+            }
             if (key is YamlScalarNode { Value: Budget.MissingData.AnnotationKey } && value is YamlScalarNode { Value: var text }
                 && !Budget.MissingData.TryParse(text, out _))
             {
