@@ -68,12 +68,12 @@ internal sealed class RouteParser(YamlReader reader, IReadOnlyDictionary<string,
                 reader.Error(intervalNode, $"the root route must not have \"{key}\"; put them on a child route");
             }
         }
-        return Parse(map, keys, defaults, "0", parentId: null, earlierSiblings: []);
+        return Parse(map, keys, defaults, "0", siblings: null);
     }
 
     /// <param name="position">The node's place in the tree (<c>0.1</c>): names it in error messages; see <see cref="Route.Position"/>.</param>
-    private Route Parse(YamlMappingNode map, Dictionary<string, YamlNode> keys, Inherited parent, string position, string? parentId,
-        IReadOnlyList<Route> earlierSiblings)
+    /// <param name="siblings">The ids of the parent's children, which hands out this one's; null for the root.</param>
+    private Route Parse(YamlMappingNode map, Dictionary<string, YamlNode> keys, Inherited parent, string position, RouteIdentity.Siblings? siblings)
     {
         var receiver = parent.Receiver;
         if (keys.TryGetValue("receiver", out var receiverNode) && !YamlReader.IsNull(receiverNode) && reader.String(receiverNode, "receiver") is { } name)
@@ -109,25 +109,27 @@ internal sealed class RouteParser(YamlReader reader, IReadOnlyDictionary<string,
             escalationPolicy = policy;
             EscalationPolicyReferences.Add((policy, policyNode));
         }
-        var id = parentId is null ? RouteIdentity.Root : RouteIdentity.Child(parentId, matchers, earlierSiblings);
+        var id = siblings is null ? RouteIdentity.Root : siblings.Next(matchers);
         var inherited = new Inherited(receiver, groupBy, groupByAll, groupWait, groupInterval, repeatInterval, escalationPolicy);
         var children = new List<Route>();
         if (keys.TryGetValue("routes", out var routesNode) && !YamlReader.IsNull(routesNode) && reader.Sequence(routesNode, "routes") is { } routes)
         {
+            var depth = position.Count(c => c == '.');
+            var childIds = new RouteIdentity.Siblings(id);
             foreach (var child in routes)
             {
                 if (reader.Mapping(child, "each entry of \"routes\"") is { } childMap)
                 {
-                    if (position.Count(c => c == '.') >= MaxDepth || ++_routes > MaxRoutes)
+                    if (depth >= MaxDepth || ++_routes > MaxRoutes)
                     {
-                        reader.Error(child, position.Count(c => c == '.') >= MaxDepth
+                        reader.Error(child, depth >= MaxDepth
                             ? $"routes are nested more than {MaxDepth} levels deep"
                             : $"more than {MaxRoutes:N0} routes (YAML aliases repeat a subtree wherever they are used)");
                         return new Route(id, receiver, groupBy, groupByAll, groupWait, groupInterval, repeatInterval, matchers, @continue, children);
                     }
                     var childPosition = $"{position}.{children.Count}";
                     var childKeys = reader.Keys(childMap, $"route {childPosition}", KnownKeys);
-                    children.Add(Parse(childMap, childKeys, inherited, childPosition, id, children));
+                    children.Add(Parse(childMap, childKeys, inherited, childPosition, childIds));
                 }
             }
         }
@@ -136,8 +138,8 @@ internal sealed class RouteParser(YamlReader reader, IReadOnlyDictionary<string,
             EscalationPolicy = escalationPolicy,
             Position = position,
             // Per route, not inherited (Alertmanager's dispatch/route.go copies neither from the parent).
-            MuteTimeIntervals = parentId is null ? [] : TimeIntervals(keys, "mute_time_intervals"),
-            ActiveTimeIntervals = parentId is null ? [] : TimeIntervals(keys, "active_time_intervals"),
+            MuteTimeIntervals = siblings is null ? [] : TimeIntervals(keys, "mute_time_intervals"),
+            ActiveTimeIntervals = siblings is null ? [] : TimeIntervals(keys, "active_time_intervals"),
         };
     }
 
