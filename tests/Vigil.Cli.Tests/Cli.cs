@@ -22,11 +22,14 @@ public sealed class Cli
     /// <summary>What the server does once <c>vigil serve</c> starts it (default: exits 0 at once).</summary>
     public Func<ServeOptions, CancellationToken, Task<int>> Serve { get; set; } = (_, _) => Task.FromResult(0);
 
+    /// <summary>Makes the writer standard output goes to (a test may watch how it is written).</summary>
+    public Func<StringWriter> NewStdout { get; set; } = () => new StringWriter();
+
     public Task<CliResult> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
 
     public async Task<CliResult> RunAsync(CancellationToken ct, params string[] args)
     {
-        var stdout = new StringWriter();
+        var stdout = NewStdout();
         var stderr = new StringWriter();
         var context = new CliContext
         {

@@ -37,6 +37,19 @@ public class OpenSloValidationTests
     public void Sample_slo_used_by_these_tests_is_valid() => Assert.Empty(Errors(Slo()));
 
     [Fact]
+    public void An_slo_may_have_100_objectives_and_not_more()
+    {
+        static string Objectives(int count) => string.Join("\n", Enumerable.Range(1, count).Select(i => $"    - target: 0.{i:D3}"));
+
+        Assert.Empty(Errors(Slo(Objectives(OpenSloParser.MaxObjectives))));
+        var error = SingleError(Slo(Objectives(50_000)));
+
+        // 50,000 objectives became 150,000 rule groups in "vigil slo rules", past 3 GB.
+        Assert.Equal("slo.yaml:119:7: the SLO has 50,000 objectives; Vigil reads at most 100 per SLO (each is evaluated on its own and gets its own alerts and Prometheus rule groups)",
+            error.ToString());
+    }
+
+    [Fact]
     public void Invalid_yaml_is_reported_with_its_position()
     {
         var error = SingleError("apiVersion: openslo/v1\nkind: SLO\nmetadata: [unclosed\n");

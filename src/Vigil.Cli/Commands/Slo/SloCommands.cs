@@ -128,16 +128,18 @@ public static class SloCommands
             {
                 return InvalidExitCode;
             }
-            var rules = PrometheusRuleGenerator.Generate(catalog, result.GetValue(prefix)!);
-            if (rules.Problems.Count > 0)
+            var problems = PrometheusRuleGenerator.Problems(catalog);
+            if (problems.Count > 0)
             {
-                foreach (var problem in rules.Problems)
+                foreach (var problem in problems)
                 {
                     await context.Error.WriteLineAsync("error: " + problem).ConfigureAwait(false);
                 }
                 return InvalidExitCode;
             }
-            await context.Out.WriteAsync(rules.Yaml).ConfigureAwait(false);
+            // Written as generated, one objective at a time: holding the whole output took gigabytes for many SLOs.
+            PrometheusRuleGenerator.Write(catalog, context.Out, result.GetValue(prefix)!);
+            await context.Out.FlushAsync(ct).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;

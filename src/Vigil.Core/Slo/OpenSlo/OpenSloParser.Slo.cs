@@ -191,6 +191,12 @@ internal sealed partial class OpenSloParser
         {
             _reader.Error(node, "\"objectives\" must have at least one objective");
         }
+        if (list.Children.Count > MaxObjectives)
+        {
+            _reader.Error(list.Children[MaxObjectives], $"the SLO has {list.Children.Count:N0} objectives; Vigil reads at most {MaxObjectives} per SLO "
+                + "(each is evaluated on its own and gets its own alerts and Prometheus rule groups)");
+            return result;
+        }
         foreach (var item in list)
         {
             result.Add(_reader.Mapping(item, "an objective") is { } map ? ParseObjective(map, method, window) : null);

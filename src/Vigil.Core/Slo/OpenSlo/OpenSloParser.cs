@@ -16,6 +16,13 @@ internal sealed partial class OpenSloParser
     private static readonly string[] Kinds = ["Service", "SLO", "SLI", "AlertPolicy", "AlertCondition", "AlertNotificationTarget", "DataSource"];
     private const int MaxDescriptionLength = 1050;
 
+    /// <summary>
+    /// Most objectives in one SLO. Every objective is evaluated each round and becomes three rule groups (some 7 KB) in
+    /// <c>vigil slo rules</c>: 50,000 objectives in a 1 MB file took the rules past 3 GB. OpenSLO sets no limit; real
+    /// SLOs have one, or a few latency thresholds.
+    /// </summary>
+    public const int MaxObjectives = 100;
+
     private readonly string _file;
     private readonly YamlReader _reader;
     private readonly List<DefinedObject> _definitions = [];
