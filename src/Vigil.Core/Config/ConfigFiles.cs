@@ -4,7 +4,8 @@ namespace Vigil.Core.Config;
 /// Reads the config file and the files it names (<c>routing_key_file</c>). Whatever keeps a file from being read is a
 /// config error with the file (or the naming node's line): a directory, or a file the server may not read, raises
 /// <see cref="UnauthorizedAccessException"/>, not <see cref="IOException"/>, and once escaped as a 500 with a stack
-/// trace from <c>/-/reload</c> and an unaudited-reload error on SIGHUP.
+/// trace from <c>/-/reload</c> and an unaudited-reload error on SIGHUP. At most <see cref="BoundedFile.MaxBytes"/> is
+/// read from a file (<c>/dev/zero</c> was read until the process was killed).
 /// </summary>
 internal static class ConfigFiles
 {
@@ -17,7 +18,7 @@ internal static class ConfigFiles
         }
         try
         {
-            return File.ReadAllText(path);
+            return BoundedFile.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -45,7 +46,7 @@ internal static class ConfigFiles
         }
         try
         {
-            return File.ReadAllText(path);
+            return BoundedFile.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

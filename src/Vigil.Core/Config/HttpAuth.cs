@@ -20,7 +20,7 @@ public sealed record SecretSource(string? Value, string? File)
         }
         try
         {
-            return System.IO.File.ReadAllText(File!).Trim();
+            return BoundedFile.ReadAllText(File!).Trim();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

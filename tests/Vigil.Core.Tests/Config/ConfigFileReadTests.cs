@@ -79,4 +79,69 @@ public sealed class ConfigFileReadTests : IDisposable
         Assert.Equal((missing, 1), (error.File, error.Line));
         Assert.StartsWith("cannot read the config file: ", error.Message);
     }
+
+    /// <summary>A file of <paramref name="bytes"/> zero bytes written in no time: a sparse file.</summary>
+    private string Sparse(string name, long bytes)
+    {
+        var path = Path.Combine(_dir, name);
+        using var file = File.Create(path);
+        file.SetLength(bytes);
+        return path;
+    }
+
+    [Fact]
+    public void A_config_file_over_16_MiB_is_an_error_at_its_line_1_not_read_whole()
+    {
+        var path = Sparse("vigil.yml", BoundedFile.MaxBytes + 1);
+
+        var error = Assert.Single(Assert.Throws<ConfigException>(() => ConfigLoader.Load(path)).Errors);
+
+        Assert.Equal((path, 1, 1), (error.File, error.Line, error.Column));
+        Assert.Equal($"cannot read the config file: {path} holds more than 16 MiB, the most Vigil reads from one file", error.Message);
+    }
+
+    [Fact]
+    public void A_routing_key_file_that_never_ends_is_an_error_at_its_line()
+    {
+        // /dev/zero was read until the process was killed past 3 GB (check-config, serve and a reload alike).
+        var endless = OperatingSystem.IsWindows() ? Sparse("endless", BoundedFile.MaxBytes + 1) : "/dev/zero";
+
+        var error = LoadError(Base + $"  - {{name: a, service: s, routing_key_file: {endless}}}\n");
+
+        Assert.Equal(6, error.Line);
+        Assert.Equal($"cannot read routing_key_file \"{endless}\": {endless} holds more than 16 MiB, the most Vigil reads from one file", error.Message);
+    }
+
+    [Fact]
+    public void A_secret_file_over_16_MiB_is_an_error_at_its_line()
+    {
+        var big = Sparse("token", BoundedFile.MaxBytes + 1);
+
+        var error = LoadError("route:\n  receiver: r\nreceivers:\n  - name: r\n    webhook_configs:\n      - url: 'https://x/'\n"
+            + "        http_config: {bearer_token_file: token}\n");
+
+        Assert.Equal(7, error.Line);
+        Assert.Equal($"\"bearer_token_file\": cannot read secret file {big}: {big} holds more than 16 MiB, the most Vigil reads from one file", error.Message);
+    }
+
+    [Fact]
+    public void An_slo_file_over_16_MiB_is_an_error_of_that_file()
+    {
+        var big = Sparse("slos.yaml", BoundedFile.MaxBytes + 1);
+
+        var error = LoadError("route:\n  receiver: r\nreceivers:\n  - name: r\nslos:\n  files: [slos.yaml]\n");
+        var alone = Assert.Single(Vigil.Core.Slo.OpenSlo.OpenSloCatalog.Load([big]).Errors);
+
+        Assert.Equal((big, 1), (error.File, error.Line));
+        Assert.Equal($"cannot read the file: {big} holds more than 16 MiB, the most Vigil reads from one file", error.Message);
+        Assert.Equal(error, alone);
+    }
+
+    [Fact]
+    public void Exactly_16_MiB_is_read()
+    {
+        var path = Sparse("limit", BoundedFile.MaxBytes);
+
+        Assert.Equal(BoundedFile.MaxBytes, BoundedFile.ReadAllText(path).Length);
+    }
 }

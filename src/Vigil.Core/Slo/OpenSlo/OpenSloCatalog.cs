@@ -30,7 +30,7 @@ public sealed class OpenSloCatalog
     {
         try
         {
-            return OpenSloParser.Parse(File.ReadAllText(path), path);
+            return OpenSloParser.Parse(BoundedFile.ReadAllText(path), path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
