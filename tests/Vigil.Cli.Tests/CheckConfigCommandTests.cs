@@ -149,6 +149,18 @@ public sealed class CheckConfigCommandTests : IDisposable
         Assert.Contains($"  {config}:3:267: YAML nested more than 256 levels deep", result.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>.NET's "Null character in path." ended the command with exit 1 and no line.</summary>
+    [Fact]
+    public async Task A_referenced_path_with_a_nul_character_is_an_error_with_its_line_and_exits_2()
+    {
+        var config = Write("vigil.yml", "route: {receiver: ops}\nreceivers: [{name: ops}]\nslos:\n  files: [\"a\\0b.yaml\"]\n");
+
+        var result = await _cli.RunAsync("check-config", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"  {config}:4:11: slos.files entry \"a\\0b.yaml\" is not a valid path: it contains a NUL character", result.Error, StringComparison.Ordinal);
+    }
+
     private string Write(string relative, string text)
     {
         var path = Path.Combine(_dir, relative);

@@ -38,10 +38,13 @@ internal static class ConfigFiles
             reader.Error(node, $"\"{key}\" is empty; give the path of a file");
             return null;
         }
-        var path = Path.GetFullPath(file, Path.GetDirectoryName(Path.GetFullPath(configFile)) ?? ".");
+        if (Resolve(reader, node, key, file, configFile) is not { } path)
+        {
+            return null;
+        }
         if (ReadProblem(path) is { } problem)
         {
-            reader.Error(node, $"cannot read {key} \"{file}\": {problem}");
+            reader.Error(node, $"cannot read {key} \"{Shown(file)}\": {problem}");
             return null;
         }
         try
@@ -50,10 +53,38 @@ internal static class ConfigFiles
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            reader.Error(node, $"cannot read {key} \"{file}\": {ex.Message}");
+            reader.Error(node, $"cannot read {key} \"{Shown(file)}\": {ex.Message}");
             return null;
         }
     }
+
+    /// <summary>
+    /// The full path of a file a setting names, relative to the config file's directory; null with an error at
+    /// <paramref name="node"/> when the text cannot be a path. A NUL character (<c>"a\0b"</c>) made
+    /// <see cref="Path.GetFullPath(string, string)"/> throw, and the command exit 1 with .NET's bare "Null character in path.".
+    /// </summary>
+    public static string? Resolve(YamlReader reader, YamlDotNet.RepresentationModel.YamlNode node, string key, string file, string configFile)
+    {
+        try
+        {
+            return Path.GetFullPath(file, Path.GetDirectoryName(Path.GetFullPath(configFile)) ?? ".");
+        }
+        catch (ArgumentException ex)
+        {
+            var reason = file.Contains('\0', StringComparison.Ordinal) ? "it contains a NUL character" : ex.Message;
+            reader.Error(node, $"{key} \"{Shown(file)}\" is not a valid path: {reason}");
+            return null;
+        }
+    }
+
+    /// <summary>A path as it can be printed: control characters (a NUL ends a C string, an escape sequence steers the
+    /// terminal) as escapes.</summary>
+    private static string Shown(string path) => string.Concat(path.Select(c => c switch
+    {
+        '\0' => "\\0",
+        _ when char.IsControl(c) => $"\\u{(int)c:X4}",
+        _ => c.ToString(),
+    }));
 
     /// <summary>A directory reads as "Access to the path is denied"; say what it is instead.</summary>
     private static string? ReadProblem(string path) => Directory.Exists(path) ? $"{path} is a directory, not a file" : null;

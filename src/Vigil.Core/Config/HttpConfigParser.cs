@@ -60,7 +60,10 @@ internal sealed class HttpConfigParser(YamlReader reader, string configFile)
             reader.Error(node, $"\"{key}\" needs a file path");
             return null;
         }
-        var full = Path.GetFullPath(path, Path.GetDirectoryName(Path.GetFullPath(configFile)) ?? ".");
+        if (ConfigFiles.Resolve(reader, node, key, path, configFile) is not { } full)
+        {
+            return null;
+        }
         var secret = SecretSource.FromFile(full);
         try
         {

@@ -67,12 +67,19 @@ internal sealed class SlosParser(YamlReader reader, string configFile)
             }
         }
         var config = SlosConfig.Default with { EvaluationInterval = interval, PrometheusUrl = prometheus, UnfreezeAbovePercent = unfreeze };
-        if (!keys.TryGetValue("files", out var filesNode) || reader.StringList(filesNode, "slos.files") is not { } files)
+        if (!keys.TryGetValue("files", out var filesNode) || reader.StringEntries(filesNode, "slos.files") is not { } files)
         {
             return config;
         }
-        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(configFile)) ?? Directory.GetCurrentDirectory();
-        var paths = files.Select(f => Path.GetFullPath(f, baseDirectory)).Distinct(StringComparer.Ordinal).ToList();
+        var paths = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (file, fileNode) in files)
+        {
+            if (ConfigFiles.Resolve(reader, fileNode, "slos.files entry", file, configFile) is { } path && seen.Add(path))
+            {
+                paths.Add(path);
+            }
+        }
         var catalog = OpenSloCatalog.Load(paths);
         reader.Errors.AddRange(catalog.Errors);
         var sources = catalog.IsValid ? Evaluable(catalog, prometheus) : [];

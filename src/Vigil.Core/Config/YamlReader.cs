@@ -179,13 +179,16 @@ internal sealed partial class YamlReader(string file)
     /// A list of strings (<c>slos.files</c>, <c>round_robin</c>). A null entry (<c>~</c>, <c>null</c>, nothing) is an
     /// error rather than the text "~". Lists of label names are read with <see cref="LabelNameList"/>.
     /// </summary>
-    public List<string>? StringList(YamlNode node, string key)
+    public List<string>? StringList(YamlNode node, string key) => StringEntries(node, key)?.Select(entry => entry.Text).ToList();
+
+    /// <summary>As <see cref="StringList"/>, with the node of each entry (to blame it for a later problem).</summary>
+    public List<(string Text, YamlNode Node)>? StringEntries(YamlNode node, string key)
     {
         if (Sequence(node, key) is not { } sequence)
         {
             return null;
         }
-        var result = new List<string>();
+        var result = new List<(string, YamlNode)>();
         foreach (var item in sequence)
         {
             if (NonNullString(item, key) is { } text)
@@ -195,7 +198,7 @@ internal sealed partial class YamlReader(string file)
                     Error(item, $"\"{key}\" contains an empty entry");
                     continue;
                 }
-                result.Add(text);
+                result.Add((text, item));
             }
         }
         return result;

@@ -144,4 +144,27 @@ public sealed class ConfigFileReadTests : IDisposable
 
         Assert.Equal(BoundedFile.MaxBytes, BoundedFile.ReadAllText(path).Length);
     }
+
+    /// <summary>A NUL in a path made .NET throw, and check-config exit 1 with "Null character in path." and no line.</summary>
+    [Theory]
+    [InlineData("integrations:\n  - {name: a, service: s, routing_key_file: \"key\\0.txt\"}\n", 6, 45, "routing_key_file")]
+    [InlineData("slos:\n  files: [ok.yaml, \"slo\\0.yaml\"]\n", 6, 20, "slos.files entry")]
+    [InlineData("  - name: w\n    webhook_configs:\n      - url: 'https://x/'\n        http_config: {bearer_token_file: \"key\\0.txt\"}\n", 8, 42, "bearer_token_file")]
+    public void A_path_with_a_nul_character_is_an_error_at_its_line(string section, int line, int column, string key)
+    {
+        File.WriteAllText(Path.Combine(_dir, "ok.yaml"), "");
+
+        var errors = Assert.Throws<ConfigException>(() => ConfigLoader.Load(WriteConfig("route:\n  receiver: r\nreceivers:\n  - name: r\n" + section))).Errors;
+
+        var error = Assert.Single(errors, e => e.Message.Contains("NUL", StringComparison.Ordinal));
+        Assert.Equal((line, column), (error.Line, error.Column));
+        Assert.Equal($"{key} \"{(key == "slos.files entry" ? "slo\\0.yaml" : "key\\0.txt")}\" is not a valid path: it contains a NUL character", error.Message);
+    }
+
+    private string WriteConfig(string yaml)
+    {
+        var file = Path.Combine(_dir, "vigil.yml");
+        File.WriteAllText(file, yaml);
+        return file;
+    }
 }
