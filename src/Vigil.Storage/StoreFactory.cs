@@ -32,6 +32,72 @@ public static class StoreFactory
     }
 
     /// <summary>
+    /// What is wrong with <paramref name="dataDirectory"/> as the place of the SQLite database, found without creating or
+    /// opening anything: an empty or invalid path, or a file where it (or a directory above it) should be a directory,
+    /// or a directory where the database file should be. Null when nothing is. The messages name the option.
+    /// </summary>
+    public static string? DataDirectoryProblem(string dataDirectory)
+    {
+        if (string.IsNullOrWhiteSpace(dataDirectory))
+        {
+            return "--data-dir is empty; give the data directory 'vigil serve' uses";
+        }
+        string full;
+        try
+        {
+            full = Path.GetFullPath(dataDirectory);
+        }
+        catch (ArgumentException ex)
+        {
+            var reason = dataDirectory.Contains('\0', StringComparison.Ordinal) ? "it contains a NUL character" : ex.Message;
+            return $"--data-dir \"{dataDirectory.Replace("\0", "\\0", StringComparison.Ordinal)}\" is not a valid path: {reason}";
+        }
+        // The nearest part of the path that exists must be a directory: a file there made CreateDirectory throw
+        // "The file ... already exists" or "Could not find a part of the path".
+        for (var at = full; at is not null; at = Path.GetDirectoryName(at))
+        {
+            if (File.Exists(at))
+            {
+                return at == full ? $"--data-dir {full} is a file, not a directory" : $"--data-dir {full}: {at} is a file, not a directory";
+            }
+            if (Directory.Exists(at))
+            {
+                break;
+            }
+        }
+        var database = SqlitePath(full);
+        return Directory.Exists(database) ? $"{database} is a directory, not a SQLite database" : null;
+    }
+
+    /// <summary>
+    /// A failure to open or migrate a store that the location given explains, as a sentence: a connection string that is
+    /// not one, a data directory that cannot be created, a database file SQLite cannot open or that is not a database.
+    /// Null for anything else (a database server that does not answer, a lock held too long): not the caller's input.
+    /// </summary>
+    public static string? OpenProblem(Exception exception, string? database, string dataDirectory)
+    {
+        if (!string.IsNullOrWhiteSpace(database))
+        {
+            // Npgsql's builder: ArgumentException for a malformed string or value, KeyNotFoundException for an unknown keyword.
+            return exception is ArgumentException or KeyNotFoundException
+                ? "--database (or VIGIL_DATABASE) is not a PostgreSQL connection string (Host=...;Database=... or "
+                    + $"postgres://user:password@host:port/database; for SQLite give --data-dir instead): {exception.Message}"
+                : null;
+        }
+        var file = SqlitePath(dataDirectory);
+        return exception switch
+        {
+            Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 26 } => $"{file} is not a SQLite database (SQLite: file is not a database)",
+            Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 14 } => $"cannot open or create {file}: SQLite cannot open a file there (is the directory writable?)",
+            Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 8 } => $"cannot write {file}: it is read-only",
+            // Creating the data directory where it cannot be (/proc, no permission); other I/O errors are not the input's.
+            UnauthorizedAccessException or DirectoryNotFoundException or FileNotFoundException =>
+                $"cannot create the data directory {Path.GetFullPath(dataDirectory)}: {exception.Message}",
+            _ => null,
+        };
+    }
+
+    /// <summary>
     /// Takes the database's server lease (see <see cref="IServerLease"/>), waiting as long as another server holds it.
     /// </summary>
     /// <param name="waiting">Told why it waits (once per reason), e.g. to log it.</param>

@@ -10,6 +10,7 @@ namespace Vigil.Cli.Tests;
 public sealed class TokensCommandTests : IAsyncLifetime
 {
     private readonly Cli _cli = new();
+    private readonly string _dir = Directory.CreateTempSubdirectory("vigil-bootstrap-").FullName;
     private FakeServer _server = null!;
 
     public async Task InitializeAsync()
@@ -19,7 +20,11 @@ public sealed class TokensCommandTests : IAsyncLifetime
         _cli.Environment["VIGIL_TOKEN"] = "vgl_admin";
     }
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
 
     [Fact]
     public async Task CreatePostsNameAndRoleAndPrintsSecretOnce()
@@ -151,6 +156,66 @@ public sealed class TokensCommandTests : IAsyncLifetime
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Database: SQLite " + Path.Combine(fresh, "vigil.db"), result.Error);
         Assert.Single(store.Applied.Single().Tokens);
+    }
+
+    /// <summary>
+    /// A --data-dir or --database that cannot hold a database: .NET's or SQLite's bare message ("The file ... already
+    /// exists.", "SQLite Error 26", "Format of the initialization string ...") and exit 1 before; now what is wrong with
+    /// the location, exit 2, as for any bad option value.
+    /// </summary>
+    [Theory]
+    [InlineData("", false, "--data-dir is empty; give the data directory 'vigil serve' uses")]
+    [InlineData("afile", false, "--data-dir {0}/afile is a file, not a directory")]
+    [InlineData("afile", true, "--data-dir {0}/afile is a file, not a directory")]
+    [InlineData("afile/sub", true, "--data-dir {0}/afile/sub: {0}/afile is a file, not a directory")]
+    [InlineData("dbdir", true, "{0}/dbdir/vigil.db is a directory, not a SQLite database")]
+    [InlineData("garbage", false, "{0}/garbage/vigil.db is not a SQLite database (SQLite: file is not a database)")]
+    [InlineData("nul\0dir", true, "--data-dir \"{0}/nul\\0dir\" is not a valid path: it contains a NUL character")]
+    public async Task BootstrapRefusesADataDirThatCannotHoldADatabaseWithExit2(string dataDir, bool create, string expected)
+    {
+        _cli.OpenStore = Vigil.Storage.StoreFactory.Open;
+        File.WriteAllText(Path.Combine(_dir, "afile"), "");
+        Directory.CreateDirectory(Path.Combine(_dir, "dbdir", "vigil.db"));
+        Directory.CreateDirectory(Path.Combine(_dir, "garbage"));
+        File.WriteAllBytes(Path.Combine(_dir, "garbage", "vigil.db"), [.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 7))]);
+        var path = dataDir.Length == 0 ? "" : Path.Combine(_dir, dataDir);
+
+        var result = await _cli.RunAsync(["tokens", "bootstrap", "--name", "first-admin", "--data-dir", path, .. create ? new[] { "--create" } : []]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, _dir) + Environment.NewLine, result.Error);
+        Assert.Equal("", result.Out);
+    }
+
+    [Fact]
+    public async Task BootstrapRefusesADataDirSqliteCannotWriteInWithExit2()
+    {
+        // /proc takes no new files, even for root (who may write anywhere chmod could forbid).
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        _cli.OpenStore = Vigil.Storage.StoreFactory.Open;
+
+        var result = await _cli.RunAsync("tokens", "bootstrap", "--name", "first-admin", "--data-dir", "/proc", "--create");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: cannot open or create /proc/vigil.db: SQLite cannot open a file there (is the directory writable?)" + Environment.NewLine, result.Error);
+    }
+
+    [Theory]
+    [InlineData("/var/lib/vigil/vigil.db", "Format of the initialization string does not conform to specification starting at index 0.")]
+    [InlineData("Host=db;Port=abc", "Couldn't set port (Parameter 'port')")]
+    [InlineData("postgres://", "invalid PostgreSQL URL: expected postgres://user:password@host:port/database (Parameter 'database')")]
+    public async Task BootstrapRefusesADatabaseThatIsNoConnectionStringWithExit2(string database, string detail)
+    {
+        _cli.OpenStore = Vigil.Storage.StoreFactory.Open;
+
+        var result = await _cli.RunAsync("tokens", "bootstrap", "--name", "first-admin", "--database", database);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: --database (or VIGIL_DATABASE) is not a PostgreSQL connection string (Host=...;Database=... or "
+            + $"postgres://user:password@host:port/database; for SQLite give --data-dir instead): {detail}" + Environment.NewLine, result.Error);
     }
 
     private static string DataDirWithDatabase()

@@ -151,15 +151,19 @@ public static class TokensCommands
 
             db = string.IsNullOrWhiteSpace(db) ? null : db;
             var directory = result.GetValue(dataDir)!;
+            if (db is null && StoreFactory.DataDirectoryProblem(directory) is { } problem)
+            {
+                throw new UsageException(problem);
+            }
             if (db is null && !result.GetValue(create) && !File.Exists(StoreFactory.SqlitePath(directory)))
             {
                 throw new UsageException($"there is no Vigil database at {StoreFactory.SqlitePath(directory)}: give the --data-dir " +
                     "(or --database) that 'vigil serve' uses, or --create to create a new database there");
             }
-            var store = context.OpenStore(db, directory);
+            var store = OpenStore(context, db, directory);
             await using (store.ConfigureAwait(false))
             {
-                await store.MigrateAsync(ct).ConfigureAwait(false);
+                await MigrateAsync(store, db, directory, ct).ConfigureAwait(false);
                 var changes = new ChangeSet();
                 changes.Tokens.Add(token);
                 changes.Audit.Add(new AuditEntry(now, actor, "token.create", "token/" + token.Id,
@@ -172,6 +176,33 @@ public static class TokensCommands
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Opens the store; a location that cannot hold one (see <see cref="StoreFactory.OpenProblem"/>) is a usage
+    /// error (exit 2) naming it, not .NET's or SQLite's bare message with exit 1.</summary>
+    private static IVigilStore OpenStore(CliContext context, string? db, string directory)
+    {
+        try
+        {
+            return context.OpenStore(db, directory);
+        }
+        catch (Exception ex) when (StoreFactory.OpenProblem(ex, db, directory) is { } problem)
+        {
+            throw new CliException(ExitCodes.Usage, problem, ex);
+        }
+    }
+
+    /// <summary>Migrates the store: SQLite opens the file only now for some problems (a file that is not a database).</summary>
+    private static async Task MigrateAsync(IVigilStore store, string? db, string directory, CancellationToken ct)
+    {
+        try
+        {
+            await store.MigrateAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StoreFactory.OpenProblem(ex, db, directory) is { } problem)
+        {
+            throw new CliException(ExitCodes.Usage, problem, ex);
+        }
     }
 
     private static string RequireName(string? name) =>
