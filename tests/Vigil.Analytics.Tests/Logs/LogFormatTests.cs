@@ -180,4 +180,17 @@ public sealed class LogFormatTests
         var error = Assert.Throws<FormatException>(() => LogFormat.Parse(format));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_format_too_long_or_with_too_many_fields_is_refused_at_once_saying_so()
+    {
+        // 300,000 characters of fields compiled for minutes (a quadratic duplicate check, then two regex engines).
+        var huge = string.Concat(Enumerable.Range(0, 50_000).Select(i => $"<F{i}> ")) + "<Content>";
+        Assert.Contains("at most 4,096 are accepted", Assert.Throws<FormatException>(() => LogFormat.Parse(huge)).Message, StringComparison.Ordinal);
+
+        var many = string.Concat(Enumerable.Range(0, 64).Select(i => $"<F{i}> ")) + "<Content>";
+        Assert.Contains("has 65 fields; at most 64", Assert.Throws<FormatException>(() => LogFormat.Parse(many)).Message, StringComparison.Ordinal);
+        var most = string.Concat(Enumerable.Range(0, 63).Select(i => $"<F{i}> ")) + "<Content>";
+        Assert.Equal(64, LogFormat.Parse(most).Fields.Count);
+    }
 }
