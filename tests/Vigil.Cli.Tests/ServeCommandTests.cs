@@ -75,4 +75,23 @@ public sealed class ServeCommandTests
         Assert.Equal(ExitCodes.ServeFailed, result.ExitCode);
         Assert.Contains("address already in use", result.Error);
     }
+
+    [Fact]
+    public async Task A_file_as_the_data_directory_is_a_usage_error_before_the_server_starts()
+    {
+        // It was .NET's "The file '...' already exists." with exit 1, from the server's start.
+        var file = Path.GetTempFileName();
+        try
+        {
+            var result = await _cli.RunAsync("serve", "--data-dir", file);
+
+            Assert.Equal(ExitCodes.Usage, result.ExitCode);
+            Assert.Contains($"--data-dir {file} is a file, not a directory", result.Error, StringComparison.Ordinal);
+            Assert.Empty(_cli.Served);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vigil.Core.Config;
 using Vigil.Server;
+using Vigil.Storage;
 
 namespace Vigil.Cli.Commands;
 
@@ -56,6 +57,11 @@ public static class ServeCommand
     /// <summary>Runs the server, turning a failed start into the exit code that says whose fault it is.</summary>
     private static async Task<int> RunAsync(CliContext context, ServeOptions options, CancellationToken ct)
     {
+        // A file where the data directory should be was .NET's bare "The file ... already exists" with exit 1.
+        if (options.Database is null && StoreFactory.DataDirectoryProblem(options.DataDirectory) is { } problem)
+        {
+            throw new UsageException(problem);
+        }
         try
         {
             return await context.RunServer(options, ct).ConfigureAwait(false);
