@@ -194,10 +194,12 @@ public static class MetricsCommands
 
     internal static MetricSeries ReadSeries(string path)
     {
-        if (!File.Exists(path))
+        if (Directory.Exists(path))
         {
-            throw new UsageException($"{path}: no such file");
+            throw new UsageException($"{path} is a directory, not a CSV file");
         }
+        // Opened without asking File.Exists first: it answers false for a file in a directory the user may not enter,
+        // which was reported as "no such file".
         try
         {
             var series = SeriesCsv.Read(path);
@@ -206,6 +208,10 @@ public static class MetricsCommands
         catch (SeriesFormatException ex)
         {
             throw new UsageException(ex.Message);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new UsageException($"{path}: no such file");
         }
         catch (IOException ex)
         {
