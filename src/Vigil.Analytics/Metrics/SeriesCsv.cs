@@ -7,12 +7,16 @@ namespace Vigil.Analytics.Metrics;
 /// one: the file has no header). An empty value, <c>NaN</c> or ±<c>inf</c> is a missing sample (kept, so outputs stay
 /// row for row); anything else unreadable, or a number beyond ±<see cref="double.MaxValue"/> (<c>1e400</c>), is an
 /// error naming the line. A line longer than <see cref="MaxLineLength"/> is one too, so memory stays bounded whatever
-/// the file holds (<c>/dev/zero</c> was read without end).
+/// the file holds (<c>/dev/zero</c> was read without end), and so is a row past <see cref="MaxRows"/>.
 /// </summary>
 public static class SeriesCsv
 {
     /// <summary>Longest line read, in characters: NAB's rows are a few dozen, its results files' about a hundred.</summary>
     public const int MaxLineLength = 64 * 1024;
+
+    /// <summary>Most rows read (a year of samples every 3 s; NAB's longest file has 22,695): the series is held in
+    /// memory, ~20 bytes a row, so an endless stream of valid rows must end somewhere short of the machine's memory.</summary>
+    public const int MaxRows = 10_000_000;
 
     public static MetricSeries Read(string path)
     {
@@ -20,7 +24,9 @@ public static class SeriesCsv
         return Read(reader, Path.GetFileName(path));
     }
 
-    public static MetricSeries Read(TextReader text, string name)
+    public static MetricSeries Read(TextReader text, string name) => Read(text, name, MaxRows);
+
+    internal static MetricSeries Read(TextReader text, string name, int maxRows)
     {
         var reader = new BoundedLineReader(text, name);
         var header = reader.ReadLine() ?? throw new SeriesFormatException($"{name}: the file is empty (expected a 'timestamp,value' header)");
@@ -55,6 +61,10 @@ public static class SeriesCsv
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
+            }
+            if (timestamps.Count == maxRows)
+            {
+                throw new SeriesFormatException($"{name}:{lineNumber}: more than {maxRows:N0} rows; split the file");
             }
             var fields = CsvLine.Split(line, out var problem)
                 ?? throw new SeriesFormatException($"{name}:{lineNumber}: {problem} in '{Shorten(line)}'");

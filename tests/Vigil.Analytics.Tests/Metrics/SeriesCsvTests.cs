@@ -103,4 +103,30 @@ public sealed class SeriesCsvTests
         Assert.Equal(DateTime.UnixEpoch.AddSeconds(20241301), Read("timestamp,value\n20241301,1\n").Timestamps[0]);
         Assert.Equal(DateTime.UnixEpoch.AddSeconds(20240101), Read("timestamp,value\n20240101.0,1\n").Timestamps[0]);
     }
+
+    /// <summary>Valid rows without end (a pipe from a generator): held in memory, they used to be read until the
+    /// process ran out of it.</summary>
+    [Fact]
+    public void Rows_past_the_limit_are_an_error_naming_the_line()
+    {
+        var error = Assert.Throws<SeriesFormatException>(() => SeriesCsv.Read(new EndlessRows(), "endless.csv", maxRows: 1000));
+        Assert.Equal("endless.csv:1002: more than 1,000 rows; split the file", error.Message);
+        Assert.Equal(10_000_000, SeriesCsv.MaxRows);
+    }
+
+    private sealed class EndlessRows : TextReader
+    {
+        private const string Header = "timestamp,value\n";
+        private const string Row = "2024-01-01 00:00:00,1\n";
+        private long _position;
+
+        public override int Read(char[] buffer, int index, int count)
+        {
+            for (var i = 0; i < count; i++, _position++)
+            {
+                buffer[index + i] = _position < Header.Length ? Header[(int)_position] : Row[(int)((_position - Header.Length) % Row.Length)];
+            }
+            return count;
+        }
+    }
 }
