@@ -171,6 +171,14 @@ public sealed record DetectorSettings
     public int ArtLongSamples { get; init; } = 750;
 
     /// <summary>
+    /// Earlier windows the nearest-window member (<c>NearestWindowDetector</c>: how far the latest 32 values lie from
+    /// every earlier stretch of as many, against the farthest ever) compares with; 0: no member. It joins the noisy-or
+    /// at half weight. On in the default only: it costs O(history) a sample (~1 µs at 1,000), a third of the balanced
+    /// detector's whole budget. See docs/metric-detection.md, "A nearest-window member".
+    /// </summary>
+    public int NearestWindowHistory { get; init; } = 1000;
+
+    /// <summary>
     /// Whether the transition novelty member (<c>TransitionNoveltyDetector</c>: a value whose move between levels of the
     /// learned range was never seen) joins the noisy-or; it uses CAD's range and rest settings. On in the balanced
     /// and lightweight detectors, off in the default (with CAD it only adds false positives) — see docs/metric-detection.md.
@@ -208,7 +216,7 @@ public sealed record DetectorSettings
     /// threshold is 0.07). Kept so its measurements stay reproducible (<c>vigil metrics nab --detector statistical</c>);
     /// declared before <see cref="Lightweight"/>, which is built from it (static initialisers run in order).
     /// </summary>
-    public static DetectorSettings Statistical { get; } = new() { ContextualMaxContexts = 0, ArtSamples = 0, SeasonalShiftUnit = 0 };
+    public static DetectorSettings Statistical { get; } = new() { ContextualMaxContexts = 0, ArtSamples = 0, SeasonalShiftUnit = 0, NearestWindowHistory = 0 };
 
     /// <summary>
     /// The statistical ensemble (its novelty score calibrated) with the transition novelty and the likelihood, no CAD,
@@ -225,5 +233,5 @@ public sealed record DetectorSettings
     /// without CAD: several times the default's speed with no noise worst case, ~1/5 of its memory, NAB between the two
     /// (see docs/metric-detection.md, "Balanced" and "Transition novelty").
     /// </summary>
-    public static DetectorSettings Balanced { get; } = new() { ContextualMaxContexts = 0, TransitionNovelty = true, YoungSeriesSamples = 0, ArtLongSamples = 0 };
+    public static DetectorSettings Balanced { get; } = new() { ContextualMaxContexts = 0, TransitionNovelty = true, YoungSeriesSamples = 0, ArtLongSamples = 0, NearestWindowHistory = 0 };
 }

@@ -25,8 +25,9 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     // statistics (older state starts them afresh: the shift is silent for a day); 7: the transition novelty member (older
     // state starts it afresh: it is silent for its warm-up); 8: ARTime at its long time scale (older state starts it
     // afresh: it scores once ArtLongSamples more values are in); 9: the same fields followed by a CRC-32 of them (a
-    // damaged row scored NaN or threw out of range on its next sample; older versions load unchecked, as before).
-    private const int StateVersion = 9;
+    // damaged row scored NaN or threw out of range on its next sample; older versions load unchecked, as before); 10:
+    // the nearest-window member before the checksum (older state starts it afresh: it scores once 300 more values are in).
+    private const int StateVersion = 10;
 
     /// <summary>The first version that ends with a checksum.</summary>
     private const int ChecksummedVersion = 9;
@@ -56,6 +57,11 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     private OnlineArtDetector? _art = OnlineArtDetector.Short(settings ?? DetectorSettings.Default);
     private OnlineArtDetector? _artLong = OnlineArtDetector.Long(settings ?? DetectorSettings.Default);
     private TransitionNoveltyDetector? _transitions = (settings ?? DetectorSettings.Default).TransitionNovelty ? new(settings ?? DetectorSettings.Default) : null;
+    private NearestWindowDetector? _nearest = (settings ?? DetectorSettings.Default).NearestWindowHistory is > 0 and var history ? new(history) : null;
+
+    /// <summary>The nearest-window member's weight in the noisy-or: alone it scores 29–35 on NAB, so it adds to the
+    /// others rather than speaking for itself (docs/metric-detection.md, "A nearest-window member").</summary>
+    private const double NearestWindowWeight = 0.5;
 
     /// <summary>The ensemble's surprise for the latest sample (before the novelty scorer).</summary>
     internal double LastSurprise { get; private set; }
@@ -90,7 +96,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var (result, surprise) = Score(timestamp, value, floor);
         LastSurprise = surprise;
         Learn(timestamp, value, surprise, floor);
-        if (_contextual is null && _art is null && _transitions is null)
+        if (_contextual is null && _art is null && _transitions is null && _nearest is null)
         {
             return QuietWhileYoung(result, value);
         }
@@ -103,7 +109,9 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         // ARTime at its two time scales; either one founding a new cluster is the news.
         var art = Math.Max(_art?.Score(value) ?? 0.0, _artLong?.Score(value) ?? 0.0);
         var transition = _transitions is null ? 0.0 : Gated(_transitions.Score(value), surprise);
-        return QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)), art, transition, surprise), value);
+        // The nearest window joins ARTime's share: both say "a stretch unlike any before", and the signal rules treat them alike.
+        var pattern = 1.0 - ((1.0 - art) * (1.0 - (NearestWindowWeight * (_nearest?.Score(value) ?? 0.0))));
+        return QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)), pattern, transition, surprise), value);
     }
 
     /// <summary>A young series' spike inside its own expected range scores 0 (<see cref="DetectorSettings.YoungSeriesSamples"/>),
@@ -310,6 +318,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         _transitions?.Write(ref writer);
         writer.Write(_artLong is not null);
         _artLong?.Write(ref writer);
+        writer.Write(_nearest is not null);
+        _nearest?.Write(ref writer);
         var state = new byte[writer.Written.Length + sizeof(uint)];
         writer.Written.CopyTo(state);
         BinaryPrimitives.WriteUInt32LittleEndian(state.AsSpan(writer.Written.Length), Crc32.HashToUInt32(writer.Written));
@@ -321,7 +331,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     {
         var detector = new MetricAnomalyDetector(settings);
         var version = state.Length >= sizeof(int) ? BinaryPrimitives.ReadInt32LittleEndian(state) : 0;
-        if (version is not (2 or 3 or 4 or 5 or 6 or 7 or 8 or StateVersion))
+        if (version is not (2 or 3 or 4 or 5 or 6 or 7 or 8 or 9 or StateVersion))
         {
             throw new FormatException("detector state: unknown version");
         }
@@ -383,6 +393,13 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
             detector._artLong = detector._artLong is not null
                 ? detector._artLong.Read(ref reader)
                 : throw new FormatException("detector state: ARTime's long time scale present in state but not in settings");
+        }
+        // The nearest-window member likewise: an older state starts it afresh.
+        if (version >= 10 && reader.ReadBoolean())
+        {
+            detector._nearest = detector._nearest is not null
+                ? detector._nearest.Read(ref reader)
+                : throw new FormatException("detector state: the nearest-window member present in state but not in settings");
         }
         if (!reader.AtEnd || detector._samples < 0)
         {
