@@ -80,4 +80,21 @@ public sealed class NearestWindowDetectorTests
             record = Math.Max(record, distance);
         }
     }
+
+    [Fact]
+    public void A_wild_stretch_long_ago_stops_muting_it()
+    {
+        // The record is the largest distance of the last ~20,000 samples, not of all time: with an all-time record, the
+        // square wave at 2,000 (five times the usual amplitude) kept the same shape at the usual amplitude, 24,000
+        // samples later, at a score of 0 (0.81 now).
+        var random = new Random(7);
+        var detector = new NearestWindowDetector(1000);
+        for (var i = 0; i < 26_000; i++)
+        {
+            var wild = i is >= 2000 and < 2096;
+            detector.Score(wild ? (Wave(i, random) >= 50 ? 100 : 0) : Wave(i, random));
+        }
+        var scores = Enumerable.Range(26_000, 96).Select(i => detector.Score(Wave(i, random) >= 50 ? 60 : 40)).ToList();
+        Assert.True(scores.Max() >= 0.75, $"the square wave scored at most {scores.Max():0.00}");
+    }
 }
