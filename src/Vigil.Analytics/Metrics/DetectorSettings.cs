@@ -172,9 +172,9 @@ public sealed record DetectorSettings
 
     /// <summary>
     /// Earlier windows the nearest-window member (<c>NearestWindowDetector</c>: how far the latest 32 values lie from
-    /// every earlier stretch of as many, against the farthest of the last ~20,000 samples) compares with; 0: no member. It joins the noisy-or
-    /// at half weight. On in the default only: it costs O(history) a sample (~1 µs at 1,000), a third of the balanced
-    /// detector's whole budget. See docs/metric-detection.md, "A nearest-window member".
+    /// every earlier stretch of as many, against the farthest of the last ~20,000 samples) compares with; 0: no
+    /// member. It joins the noisy-or at half weight. On in the default only: it costs O(history) a sample (~1 µs at
+    /// 1,000), a third of the balanced detector's whole budget. See docs/metric-detection.md, "A nearest-window member".
     /// </summary>
     public int NearestWindowHistory { get; init; } = 1000;
 

@@ -45,12 +45,13 @@ internal sealed class NearestWindowDetector
     private double _low = double.PositiveInfinity;
     private double _high = double.NegativeInfinity;
     // The record: the largest scaled distance of the current block of RecordBlock samples and of the RecordBlocks
-    // blocks before it, so an old wild stretch stops muting the member after ~RecordBlocks × RecordBlock samples.
+    // blocks before it, so an old wild stretch stops muting the member after ~RecordBlocks × RecordBlock samples. Kept
+    // as the largest of _blockRecord and _blockRecords (distances are ≥ 0, so unfilled slots' zeros change nothing).
     private double _record;
     private double _blockRecord;
     private int _inBlock;
     private readonly double[] _blockRecords = new double[RecordBlocks]; // ring of the finished blocks' records
-    private int _finishedBlocks;
+    private int _nextBlock;
 
     public NearestWindowDetector(int history)
     {
@@ -77,7 +78,7 @@ internal sealed class NearestWindowDetector
         {
             Advance();
         }
-        if (_count <= WarmUp || _count <= 2 * Window)
+        if (_count <= WarmUp) // WarmUp > 2 · Window: every lag has had a window by then
         {
             return 0.0;
         }
@@ -128,13 +129,10 @@ internal sealed class NearestWindowDetector
         {
             return;
         }
-        _blockRecords[_finishedBlocks++ % RecordBlocks] = _blockRecord;
+        _blockRecords[_nextBlock] = _blockRecord;
+        _nextBlock = _nextBlock + 1 == RecordBlocks ? 0 : _nextBlock + 1;
         (_blockRecord, _inBlock) = (0.0, 0);
-        _record = 0.0;
-        for (var i = 0; i < Math.Min(_finishedBlocks, RecordBlocks); i++)
-        {
-            _record = Math.Max(_record, _blockRecords[i]);
-        }
+        _record = _blockRecords.Max();
     }
 
     /// <summary>Lags whose earlier window is complete (the shortest ones: the last entries of <see cref="_squared"/>).</summary>
@@ -213,10 +211,9 @@ internal sealed class NearestWindowDetector
         writer.Write(_sinceRecompute);
         writer.Write(_low);
         writer.Write(_high);
-        writer.Write(_record);
         writer.Write(_blockRecord);
         writer.Write(_inBlock);
-        writer.Write(_finishedBlocks);
+        writer.Write(_nextBlock);
         writer.Write(_blockRecords);
         writer.Write(_ring.AsSpan(0, _capacity));
         writer.Write(_squared);
@@ -228,18 +225,19 @@ internal sealed class NearestWindowDetector
         _count = reader.ReadInt64();
         _next = reader.ReadCount(_capacity - 1);
         _sinceRecompute = reader.ReadCount(_history);
-        (_low, _high, _record, _blockRecord) = (reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
+        (_low, _high, _blockRecord) = (reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
         _inBlock = reader.ReadCount(RecordBlock - 1);
-        _finishedBlocks = reader.ReadCount(int.MaxValue);
+        _nextBlock = reader.ReadCount(RecordBlocks - 1);
         var blockRecords = reader.ReadDoubles(RecordBlocks);
-        if (blockRecords.Length != RecordBlocks || double.IsNaN(_blockRecord) || _blockRecord < 0)
+        if (blockRecords.Length != RecordBlocks || !(_blockRecord >= 0) || blockRecords.Any(r => !(r >= 0)))
         {
             throw new FormatException("detector state: bad nearest-window record");
         }
         blockRecords.CopyTo(_blockRecords, 0);
+        _record = Math.Max(_blockRecord, _blockRecords.Max());
         var ring = reader.ReadDoubles(_capacity);
         var squared = reader.ReadDoubles(_squared.Length);
-        if (_count < 0 || ring.Length != _capacity || squared.Length != _squared.Length || double.IsNaN(_record) || _record < 0)
+        if (_count < 0 || ring.Length != _capacity || squared.Length != _squared.Length)
         {
             throw new FormatException("detector state: bad nearest-window state");
         }
