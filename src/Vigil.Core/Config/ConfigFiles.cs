@@ -1,3 +1,5 @@
+using Vigil.Analytics.IO;
+
 namespace Vigil.Core.Config;
 
 /// <summary>

@@ -55,6 +55,18 @@ public sealed class LoghubDatasetTests : IDisposable
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_file_of_exactly_1_MiB_is_read_and_one_byte_more_is_refused()
+    {
+        var json = $$"""{"A": {{Good}}}""";
+        var path = Formats(json.PadRight(LoghubDataset.MaxFormatsBytes));
+        Assert.Equal("A", Assert.Single(LoghubDataset.ReadFormats(path)).Name);
+
+        File.AppendAllText(path, " ");
+        var error = Assert.Throws<FormatException>(() => LoghubDataset.ReadFormats(path));
+        Assert.Equal($"{path}: larger than 1 MiB; a formats.json describes a few systems in a few KB", error.Message);
+    }
+
     [SkippableFact]
     public void An_endless_file_is_refused_after_a_bounded_read()
     {

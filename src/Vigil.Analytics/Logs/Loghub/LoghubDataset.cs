@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vigil.Analytics.IO;
 
 namespace Vigil.Analytics.Logs.Loghub;
 
@@ -75,20 +76,10 @@ public sealed record LoghubDataset(string Name, string LogFile, string LogFormat
         return list.Count > 0 ? list : throw new FormatException($"{formatsJsonPath}: no systems in it");
     }
 
-    private static byte[] ReadBounded(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
-        var buffer = new byte[MaxFormatsBytes + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0)
-        {
-            length += read;
-        }
-        return length <= MaxFormatsBytes
-            ? buffer[..length]
+    private static byte[] ReadBounded(string path) =>
+        BoundedFile.TryReadAllBytes(path, MaxFormatsBytes, out var bytes)
+            ? bytes
             : throw new FormatException($"{path}: larger than {MaxFormatsBytes / (1 << 20)} MiB; a formats.json describes a few systems in a few KB");
-    }
 
     private static JsonDocument Parse(string path, byte[] json)
     {

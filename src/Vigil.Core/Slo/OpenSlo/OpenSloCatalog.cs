@@ -1,3 +1,4 @@
+using Vigil.Analytics.IO;
 using Vigil.Core.Config;
 
 namespace Vigil.Core.Slo.OpenSlo;
