@@ -26,8 +26,9 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     // state starts it afresh: it is silent for its warm-up); 8: ARTime at its long time scale (older state starts it
     // afresh: it scores once ArtLongSamples more values are in); 9: the same fields followed by a CRC-32 of them (a
     // damaged row scored NaN or threw out of range on its next sample; older versions load unchecked, as before); 10:
-    // the nearest-window member before the checksum (older state starts it afresh: it scores once 300 more values are in).
-    private const int StateVersion = 10;
+    // the nearest-window member before the checksum (older state starts it afresh: it scores once 300 more values are in);
+    // 11: the alert rate before the checksum (older state starts it at 0: the series' earlier alerts are forgotten).
+    private const int StateVersion = 11;
 
     /// <summary>The first version that ends with a checksum.</summary>
     private const int ChecksummedVersion = 9;
@@ -46,6 +47,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     private AnomalyLikelihood _likelihood;
     private int _quiet; // samples left in the suppression after a score at or above the alert threshold
     private double _quietSurprise; // the statistical surprise of the value that armed the suppression
+    private AlertRate _alertRate = new(settings ?? DetectorSettings.Default);
 
     // Which statistical detector was most surprised by the latest sample (scratch, set by every Score).
     private AnomalySignal _strongest;
@@ -138,12 +140,14 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     /// white-noise test passes without it). A score ARTime or the transition novelty alone raised on an unremarkable value
     /// is a <see cref="AnomalySignal.Pattern"/>; one the seasonal shift raised most is a
     /// <see cref="AnomalySignal.SeasonalShift"/>.
-    /// After a score at or above <see cref="SeriesScoring.DefaultAlertThreshold"/> the detector stays quiet for
+    /// The joined score is damped by the series' recent alerts (<see cref="AlertRate"/>): one that keeps alerting needs a
+    /// clearer anomaly. After a score at or above <see cref="SeriesScoring.DefaultAlertThreshold"/> the detector stays quiet for
     /// <see cref="DetectorSettings.SuppressionSamples"/> samples, so one incident alerts once (NAB rewards the earliest
     /// detection in a window and charges every repeat outside it).
     /// </summary>
     private AnomalyScore Combined(AnomalyScore contextual, double likelihood, double art, double transition, double surprise)
     {
+        _alertRate.Fade();
         if (_quiet > 0 && BreaksSuppression(surprise))
         {
             _quiet = 0;
@@ -155,14 +159,18 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         }
         var unit = _settings.SeasonalShiftUnit;
         var shift = unit > 0 && _seasonalShift > unit ? 1.0 - (unit / _seasonalShift) : 0.0;
-        var score = 1.0 - ((1.0 - contextual.Score) * (1.0 - likelihood) * (1.0 - art) * (1.0 - transition) * (1.0 - shift));
+        var score = _alertRate.Damped(1.0 - ((1.0 - contextual.Score) * (1.0 - likelihood) * (1.0 - art) * (1.0 - transition) * (1.0 - shift)));
         var shiftLeads = shift > 0 && shift >= Math.Max(Math.Max(contextual.Score, transition), Math.Max(likelihood, art));
-        if (score >= SeriesScoring.DefaultAlertThreshold && _settings.SuppressionSamples > 0)
+        if (score >= SeriesScoring.DefaultAlertThreshold)
         {
-            _quiet = _settings.SuppressionSamples;
-            // A shift's values are each unremarkable (a small surprise), so the next merely unusual one would end its
-            // suppression and the same day would alert twice; it takes a value two units surprising.
-            _quietSurprise = shiftLeads ? Math.Max(surprise, 1) : surprise;
+            _alertRate.Count();
+            if (_settings.SuppressionSamples > 0)
+            {
+                _quiet = _settings.SuppressionSamples;
+                // A shift's values are each unremarkable (a small surprise), so the next merely unusual one would end its
+                // suppression and the same day would alert twice; it takes a value two units surprising.
+                _quietSurprise = shiftLeads ? Math.Max(surprise, 1) : surprise;
+            }
         }
         if (shiftLeads)
         {
@@ -320,6 +328,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         _artLong?.Write(ref writer);
         writer.Write(_nearest is not null);
         _nearest?.Write(ref writer);
+        _alertRate.Write(ref writer);
         var state = new byte[writer.Written.Length + sizeof(uint)];
         writer.Written.CopyTo(state);
         BinaryPrimitives.WriteUInt32LittleEndian(state.AsSpan(writer.Written.Length), Crc32.HashToUInt32(writer.Written));
@@ -331,7 +340,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     {
         var detector = new MetricAnomalyDetector(settings);
         var version = state.Length >= sizeof(int) ? BinaryPrimitives.ReadInt32LittleEndian(state) : 0;
-        if (version is not (2 or 3 or 4 or 5 or 6 or 7 or 8 or 9 or StateVersion))
+        if (version is not (2 or 3 or 4 or 5 or 6 or 7 or 8 or 9 or 10 or StateVersion))
         {
             throw new FormatException("detector state: unknown version");
         }
@@ -400,6 +409,10 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
             detector._nearest = detector._nearest is not null
                 ? detector._nearest.Read(ref reader)
                 : throw new FormatException("detector state: the nearest-window member present in state but not in settings");
+        }
+        if (version >= 11)
+        {
+            detector._alertRate.Read(ref reader); // an older state starts the rate at 0: earlier alerts are forgotten
         }
         if (!reader.AtEnd || detector._samples < 0)
         {

@@ -6,12 +6,13 @@ namespace Vigil.Analytics.Tests.Metrics;
 /// <summary>The NAB scoreboard on the shared data folder (an accuracy benchmark; the floor guards regressions).</summary>
 public sealed class NabBenchmarkTests(ITestOutputHelper output)
 {
-    /// <summary>Just below the measured scores of the default detector (standard 70.4, reward-low-FP 57.1; with ARTime
+    /// <summary>Just below the measured scores of the default detector (standard 73.1, reward-low-FP 60.9; without the
+    /// alert-rate damping 72.5 / 59.1, without the nearest-window member as well 70.4 / 57.1; with ARTime
     /// at one time scale 69.5 / 57.0, without the seasonal shift as well 67.9 / 55.5 and without ARTime 60.9 / 53.1, so
     /// this catches losing any of them).</summary>
-    private const double StandardFloor = 72.0;
+    private const double StandardFloor = 72.8;
 
-    private const double LowFalsePositiveFloor = 56.5;
+    private const double LowFalsePositiveFloor = 60.5;
 
     [Fact]
     public void Overall_standard_score_stays_above_the_floor()
@@ -29,12 +30,13 @@ public sealed class NabBenchmarkTests(ITestOutputHelper output)
             $"NAB reward-low-FP score {lowFalsePositives.Overall.Normalised:0.0} fell below {LowFalsePositiveFloor}");
     }
 
-    /// <summary>Each cheaper detector just below its measured standard score: balanced 66.9 (64.6 with the young-series
-    /// rule, 59.5 without the transition novelty member, 57.9 without the seasonal shift as well); lightweight 48.4 (36.8
+    /// <summary>Each cheaper detector just below its measured standard score: balanced 67.7 (66.9 without the alert-rate
+    /// damping, 64.6 with the young-series
+    /// rule, 59.5 without the transition novelty member, 57.9 without the seasonal shift as well); lightweight 48.8 (48.4 without the damping, 36.8
     /// with its novelty score uncalibrated; 34.5 without the member: the statistical detector).</summary>
     [Theory]
-    [InlineData("balanced", 66.5)]
-    [InlineData("lightweight", 48.0)]
+    [InlineData("balanced", 67.2)]
+    [InlineData("lightweight", 48.5)]
     public void The_cheaper_detectors_stay_above_their_floors(string detector, double floor)
     {
         if (NabData.RootOrSkip(output) is not { } root)
