@@ -6,12 +6,13 @@ namespace Vigil.Analytics.Metrics;
 /// (so the score becomes <c>s / (1 + damping · rate · (1 − s))</c>: monotone, 0 and 1 fixed, one division). A series
 /// that keeps alerting needs a clearer anomaly to alert again, a quiet one is judged as before, and a score of 1 (every
 /// member certain) always alerts. It is a prior, kept per series, that anomalies are rare: each recent alert makes the
-/// next one less likely to be news. See <see cref="DetectorSettings.AlertRateDamping"/>.
+/// next one less likely to be news. The same counter damps CAD by its own recent high scores. See
+/// <see cref="DetectorSettings.AlertRateDamping"/> and <see cref="DetectorSettings.ContextualRateDamping"/>.
 /// </summary>
-internal struct AlertRate(DetectorSettings settings)
+internal struct AlertRate(double damping, int memory)
 {
-    private readonly double _damping = settings.AlertRateDamping;
-    private readonly double _decay = 1.0 - (1.0 / Math.Max(1, settings.AlertRateMemory));
+    private readonly double _damping = damping;
+    private readonly double _decay = 1.0 - (1.0 / Math.Max(1, memory));
     private double _rate;
 
     /// <summary>The decayed count of recent alerts.</summary>
@@ -20,7 +21,7 @@ internal struct AlertRate(DetectorSettings settings)
     /// <summary>One sample passes: every earlier alert weighs a little less.</summary>
     public void Fade() => _rate *= _decay;
 
-    /// <summary>The sample alerted.</summary>
+    /// <summary>The sample alerted (or, for a member's own rate, spoke).</summary>
     public void Count() => _rate += 1;
 
     /// <summary><paramref name="score"/> (in [0, 1]) as the series' recent alerts let it stand.</summary>

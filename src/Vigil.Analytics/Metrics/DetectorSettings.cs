@@ -222,6 +222,17 @@ public sealed record DetectorSettings
     /// </summary>
     public double AlertRateDamping { get; init; } = 0.1;
 
+    /// <summary>
+    /// How much CAD's own recent high scores (a gated score of 0.5 or more) damp its next ones, as
+    /// <see cref="AlertRateDamping"/> does for the joined score: CAD's score's odds are divided by
+    /// <c>1 + ContextualRateDamping · rate</c>, the rate fading over <see cref="AlertRateMemory"/>. CAD's false alarms
+    /// come from series where it often finds contexts new (noisy, spiky ones), so each finding there is less news. Only
+    /// the default has CAD. From a small grid on NAB (docs/metric-detection.md, "Alert-rate damping"): 0.05–0.1, counted
+    /// from 0.4–0.7, with memories of 3,000–30,000, gained 0.3–1.2 on the whole corpus over the alert-rate damping alone;
+    /// 0.15 and more lost. Damping ARTime the same way lost 1.6 or more. 0 turns it off.
+    /// </summary>
+    public double ContextualRateDamping { get; init; } = 0.1;
+
     /// <summary>Samples over which an alert fades from the alert rate (its weight decays by 1/e over this many samples;
     /// 10,000 are ~35 days at 5-minute samples). See <see cref="AlertRateDamping"/>.</summary>
     public int AlertRateMemory { get; init; } = 10_000;

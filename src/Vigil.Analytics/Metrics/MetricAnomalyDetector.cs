@@ -27,7 +27,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     // afresh: it scores once ArtLongSamples more values are in); 9: the same fields followed by a CRC-32 of them (a
     // damaged row scored NaN or threw out of range on its next sample; older versions load unchecked, as before); 10:
     // the nearest-window member before the checksum (older state starts it afresh: it scores once 300 more values are in);
-    // 11: the alert rate before the checksum (older state starts it at 0: the series' earlier alerts are forgotten).
+    // 11: the alert rate and CAD's own rate before the checksum (older state starts them at 0: earlier alerts are forgotten).
     private const int StateVersion = 11;
 
     /// <summary>The first version that ends with a checksum.</summary>
@@ -47,7 +47,11 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     private AnomalyLikelihood _likelihood;
     private int _quiet; // samples left in the suppression after a score at or above the alert threshold
     private double _quietSurprise; // the statistical surprise of the value that armed the suppression
-    private AlertRate _alertRate = new(settings ?? DetectorSettings.Default);
+    private AlertRate _alertRate = new((settings ?? DetectorSettings.Default).AlertRateDamping, (settings ?? DetectorSettings.Default).AlertRateMemory);
+    private AlertRate _contextualRate = new((settings ?? DetectorSettings.Default).ContextualRateDamping, (settings ?? DetectorSettings.Default).AlertRateMemory);
+
+    /// <summary>A gated CAD score from which it counts in CAD's own rate: half its evidence says "new".</summary>
+    private const double ContextualRateCountsFrom = 0.5;
 
     // Which statistical detector was most surprised by the latest sample (scratch, set by every Score).
     private AnomalySignal _strongest;
@@ -204,7 +208,13 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
             // series still reports an obvious spike (it needs ~3× its record surprise to reach the alert threshold).
             return statistical;
         }
-        score = Gated(score, surprise);
+        // CAD on a series where it often speaks is less news each time (its own rate, besides the series' alert rate).
+        _contextualRate.Fade();
+        score = _contextualRate.Damped(Gated(score, surprise));
+        if (score >= ContextualRateCountsFrom)
+        {
+            _contextualRate.Count();
+        }
         var signal = score <= 0 ? AnomalySignal.None
             : surprise >= 1 ? _strongest
             : AnomalySignal.Pattern;
@@ -329,6 +339,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         writer.Write(_nearest is not null);
         _nearest?.Write(ref writer);
         _alertRate.Write(ref writer);
+        _contextualRate.Write(ref writer);
         var state = new byte[writer.Written.Length + sizeof(uint)];
         writer.Written.CopyTo(state);
         BinaryPrimitives.WriteUInt32LittleEndian(state.AsSpan(writer.Written.Length), Crc32.HashToUInt32(writer.Written));
@@ -412,7 +423,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         }
         if (version >= 11)
         {
-            detector._alertRate.Read(ref reader); // an older state starts the rate at 0: earlier alerts are forgotten
+            detector._alertRate.Read(ref reader); // an older state starts the rates at 0: earlier alerts are forgotten
+            detector._contextualRate.Read(ref reader);
         }
         if (!reader.AtEnd || detector._samples < 0)
         {

@@ -4,12 +4,13 @@ namespace Vigil.Analytics.Tests.Metrics;
 
 public sealed class AlertRateTests
 {
-    private static readonly DetectorSettings Settings = DetectorSettings.Default with { AlertRateDamping = 0.1, AlertRateMemory = 10_000 };
+    private const double Damping = 0.1;
+    private static readonly DetectorSettings Settings = DetectorSettings.Default with { AlertRateDamping = Damping, AlertRateMemory = 10_000 };
 
     [Fact]
     public void A_series_that_never_alerted_is_scored_as_it_is()
     {
-        var rate = new AlertRate(Settings);
+        var rate = new AlertRate(Damping, Settings.AlertRateMemory);
         rate.Fade();
         Assert.Equal(0.7, rate.Damped(0.7));
     }
@@ -17,7 +18,7 @@ public sealed class AlertRateTests
     [Fact]
     public void After_five_recent_alerts_a_score_needs_about_0_77_to_reach_the_alert_threshold()
     {
-        var rate = new AlertRate(Settings);
+        var rate = new AlertRate(Damping, Settings.AlertRateMemory);
         for (var i = 0; i < 5; i++)
         {
             rate.Count();
@@ -31,7 +32,7 @@ public sealed class AlertRateTests
     [Fact]
     public void A_certain_score_and_a_zero_score_are_never_moved()
     {
-        var rate = new AlertRate(Settings);
+        var rate = new AlertRate(Damping, Settings.AlertRateMemory);
         for (var i = 0; i < 1000; i++)
         {
             rate.Count();
@@ -43,7 +44,7 @@ public sealed class AlertRateTests
     [Fact]
     public void An_alert_fades_by_one_over_e_over_the_memory()
     {
-        var rate = new AlertRate(Settings);
+        var rate = new AlertRate(Damping, Settings.AlertRateMemory);
         rate.Count();
         for (var i = 0; i < Settings.AlertRateMemory; i++)
         {
@@ -55,7 +56,7 @@ public sealed class AlertRateTests
     [Fact]
     public void Damping_0_turns_it_off()
     {
-        var rate = new AlertRate(Settings with { AlertRateDamping = 0 });
+        var rate = new AlertRate(0, 10_000);
         rate.Count();
         Assert.Equal(0.7, rate.Damped(0.7));
     }
@@ -68,5 +69,7 @@ public sealed class AlertRateTests
         var damped = Flagged(DetectorSettings.Default);
         var undamped = Flagged(DetectorSettings.Default with { AlertRateDamping = 0 });
         Assert.True(damped < undamped, $"damped {damped}, undamped {undamped}");
+        var withoutCadsOwnRate = Flagged(DetectorSettings.Default with { ContextualRateDamping = 0 });
+        Assert.True(damped < withoutCadsOwnRate, $"damped {damped}, without CAD's own rate {withoutCadsOwnRate}");
     }
 }

@@ -234,7 +234,7 @@ public sealed class ArtimeDetectorTests(ITestOutputHelper output)
         var series = new SeriesBuilder(3000, FiveMinutes).Level(20).Daily(5).Noise(2).Build();
         // Without the nearest-window member (version 10), whose own warm-up would end within the long scale's probation,
         // and without the alert-rate damping (version 11), which a version-7 state starts at 0.
-        var twoScales = DetectorSettings.Default with { NearestWindowHistory = 0, AlertRateDamping = 0 };
+        var twoScales = DetectorSettings.Default with { NearestWindowHistory = 0, AlertRateDamping = 0, ContextualRateDamping = 0 };
         var oneScale = twoScales with { ArtLongSamples = 0 };
         var original = new MetricAnomalyDetector(oneScale);
         for (var i = 0; i < 1000; i++)
@@ -242,7 +242,7 @@ public sealed class ArtimeDetectorTests(ITestOutputHelper output)
             original.Update(series.Timestamps[i], series.Values[i]);
         }
         var state = MetricAnomalyDetectorTests.FieldsOf(original.ExportState());
-        var version7 = state.AsSpan(0, state.Length - 2 - 8).ToArray(); // without the two flags and the alert rate
+        var version7 = state.AsSpan(0, state.Length - 2 - 16).ToArray(); // without the two flags and the two rates
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(version7, 7);
         var restored = MetricAnomalyDetector.ImportState(version7, twoScales);
         // The long scale learns its probation before it scores, so until then the restored detector scores as before.

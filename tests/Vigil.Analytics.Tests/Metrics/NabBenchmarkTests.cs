@@ -6,13 +6,13 @@ namespace Vigil.Analytics.Tests.Metrics;
 /// <summary>The NAB scoreboard on the shared data folder (an accuracy benchmark; the floor guards regressions).</summary>
 public sealed class NabBenchmarkTests(ITestOutputHelper output)
 {
-    /// <summary>Just below the measured scores of the default detector (standard 73.1, reward-low-FP 60.9; without the
-    /// alert-rate damping 72.5 / 59.1, without the nearest-window member as well 70.4 / 57.1; with ARTime
+    /// <summary>Just below the measured scores of the default detector (standard 74.9, reward-low-FP 63.9; without CAD's
+    /// own rate 73.1 / 60.9, without the alert-rate damping as well 72.5 / 59.1, without the nearest-window member as well 70.4 / 57.1; with ARTime
     /// at one time scale 69.5 / 57.0, without the seasonal shift as well 67.9 / 55.5 and without ARTime 60.9 / 53.1, so
     /// this catches losing any of them).</summary>
-    private const double StandardFloor = 72.8;
+    private const double StandardFloor = 74.5;
 
-    private const double LowFalsePositiveFloor = 60.5;
+    private const double LowFalsePositiveFloor = 63.5;
 
     [Fact]
     public void Overall_standard_score_stays_above_the_floor()
