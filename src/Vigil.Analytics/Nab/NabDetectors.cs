@@ -12,18 +12,30 @@ public static class NabDetectors
 {
     public const string Default = "default";
 
+    /// <summary>The default before the alert-rate damping (decision 019); the variants measured before then build on it
+    /// (or on settings without the damping), so they still reproduce their rows.</summary>
+    private static readonly DetectorSettings Undamped = DetectorSettings.Default with { AlertRateDamping = 0, ContextualRateDamping = 0 };
+
+    /// <summary>The default before the nearest-window member (decision 018).</summary>
+    private static readonly DetectorSettings BeforeNearestWindow = Undamped with { NearestWindowHistory = 0 };
+
     /// <summary>The default before ARTime joined it; the <c>default-…</c> variants below are this with the named rules
     /// off, so each reproduces the row of docs/metric-detection.md it was added for.</summary>
-    private static readonly DetectorSettings WithoutArt = new() { ArtSamples = 0, SeasonalShiftUnit = 0 };
+    private static readonly DetectorSettings WithoutArt = BeforeNearestWindow with { ArtSamples = 0, SeasonalShiftUnit = 0 };
 
     /// <summary>The default before ARTime ran at two time scales; the variants measured before then build on it, so
     /// they still reproduce their rows.</summary>
-    private static readonly DetectorSettings OneArtScale = DetectorSettings.Default with { ArtLongSamples = 0 };
+    private static readonly DetectorSettings OneArtScale = BeforeNearestWindow with { ArtLongSamples = 0 };
 
     /// <summary>The balanced detector with the young-series rule it had until its latest change; the
     /// <c>balanced-…</c> variants below are this with the named parts off.</summary>
     private static readonly DetectorSettings BalancedWithYoungRule =
-        DetectorSettings.Balanced with { YoungSeriesSamples = DetectorSettings.Default.YoungSeriesSamples };
+        DetectorSettings.Balanced with { YoungSeriesSamples = DetectorSettings.Default.YoungSeriesSamples, AlertRateDamping = 0 };
+
+    /// <summary>The cheaper detectors before the alert-rate damping; their variants below build on these.</summary>
+    private static readonly DetectorSettings UndampedBalanced = DetectorSettings.Balanced with { AlertRateDamping = 0 };
+
+    private static readonly DetectorSettings UndampedLightweight = DetectorSettings.Lightweight with { AlertRateDamping = 0 };
 
     public static IReadOnlyDictionary<string, Func<MetricSeries, double[]>> All { get; } = new Dictionary<string, Func<MetricSeries, double[]>>(StringComparer.Ordinal)
     {
@@ -31,6 +43,11 @@ public static class NabDetectors
         // The names metrics.detector takes in the server's config (and README's accuracy table) score here too, so
         // 'vigil metrics nab --detector contextual' reproduces the row of the detector a user is choosing.
         ["contextual"] = series => SeriesScoring.AnomalyScores(series),
+        ["default-alert-rate-only"] = series => SeriesScoring.AnomalyScores(series, Undamped with { AlertRateDamping = DetectorSettings.Default.AlertRateDamping }),
+        ["default-undamped"] = series => SeriesScoring.AnomalyScores(series, Undamped),
+        ["default-without-nearest-window"] = series => SeriesScoring.AnomalyScores(series, BeforeNearestWindow),
+        ["balanced-undamped"] = series => SeriesScoring.AnomalyScores(series, UndampedBalanced),
+        ["lightweight-undamped"] = series => SeriesScoring.AnomalyScores(series, UndampedLightweight),
         ["default-without-shift"] = series => SeriesScoring.AnomalyScores(series, OneArtScale with { SeasonalShiftUnit = 0 }),
         ["balanced-young-rule"] = series => SeriesScoring.AnomalyScores(series, BalancedWithYoungRule),
         ["balanced-without-transitions"] = series => SeriesScoring.AnomalyScores(series, BalancedWithYoungRule with { TransitionNovelty = false }),
@@ -47,11 +64,11 @@ public static class NabDetectors
         ["lightweight"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight),
         ["balanced"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced),
         ["default-not-young"] = series => SeriesScoring.AnomalyScores(series, WithoutArt with { YoungSeriesSamples = 0 }),
-        ["lightweight-any-jump"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { TransitionMinimumJump = 0, YoungSeriesSamples = 0 }),
-        ["lightweight-uncalibrated"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { NoveltyAlertScore = 0 }),
-        ["balanced-calibrated"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { NoveltyAlertScore = 0.07 }),
-        ["lightweight-not-young"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { YoungSeriesSamples = 0 }),
-        ["lightweight-young-spikes"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { YoungSeriesQuietsPatterns = false }),
+        ["lightweight-any-jump"] = series => SeriesScoring.AnomalyScores(series, UndampedLightweight with { TransitionMinimumJump = 0, YoungSeriesSamples = 0 }),
+        ["lightweight-uncalibrated"] = series => SeriesScoring.AnomalyScores(series, UndampedLightweight with { NoveltyAlertScore = 0 }),
+        ["balanced-calibrated"] = series => SeriesScoring.AnomalyScores(series, UndampedBalanced with { NoveltyAlertScore = 0.07 }),
+        ["lightweight-not-young"] = series => SeriesScoring.AnomalyScores(series, UndampedLightweight with { YoungSeriesSamples = 0 }),
+        ["lightweight-young-spikes"] = series => SeriesScoring.AnomalyScores(series, UndampedLightweight with { YoungSeriesQuietsPatterns = false }),
         ["statistical"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Statistical),
         ["statistical-not-young"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Statistical with { YoungSeriesSamples = 0 }),
         ["likelihood"] = Likelihood,
@@ -61,7 +78,7 @@ public static class NabDetectors
         ["artime-online"] = ArtimeOnline,
         ["artime-two-scales"] = ArtimeOnlineTwoScales,
         ["default-one-art-scale"] = series => SeriesScoring.AnomalyScores(series, OneArtScale),
-        ["balanced-two-art-scales"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { ArtLongSamples = DetectorSettings.Default.ArtLongSamples }),
+        ["balanced-two-art-scales"] = series => SeriesScoring.AnomalyScores(series, UndampedBalanced with { ArtLongSamples = DetectorSettings.Default.ArtLongSamples }),
     };
 
     /// <summary>ARTime as NAB runs it: normalised to the file's min/max, its probation NAB's (from the file's length).</summary>
