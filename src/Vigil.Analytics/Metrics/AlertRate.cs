@@ -28,6 +28,14 @@ internal struct AlertRate(double damping, int memory)
     public readonly double Damped(double score) =>
         _rate > 0 && _damping > 0 ? score / (1.0 + (_damping * _rate * (1.0 - score))) : score;
 
+    /// <summary>The score a member or the ensemble must reach for its damped score to reach <paramref name="threshold"/>
+    /// (in (0, 1]): the inverse of <see cref="Damped"/>, <c>t(1 + b) / (1 + b·t)</c> with <c>b = damping · rate</c>.</summary>
+    public readonly double Needed(double threshold)
+    {
+        var b = _damping * _rate;
+        return b > 0 ? threshold * (1.0 + b) / (1.0 + (b * threshold)) : threshold;
+    }
+
     internal readonly void Write(ref StateWriter writer) => writer.Write(_rate);
 
     internal void Read(ref StateReader reader)

@@ -79,6 +79,14 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     /// <summary>Samples learned so far (skipped ones excluded).</summary>
     public long Samples => _samples;
 
+    /// <summary>The series' recent alerts: each counts 1 and fades over <see cref="DetectorSettings.AlertRateMemory"/>
+    /// samples (0 for the statistical detector, which has no joined score to damp).</summary>
+    public double RecentAlerts => _alertRate.Rate;
+
+    /// <summary>The joined score the series needs now to reach <paramref name="threshold"/> after the damping by its
+    /// recent alerts: <paramref name="threshold"/> itself for a quiet series, more for one that keeps alerting.</summary>
+    public double ScoreNeeded(double threshold) => _alertRate.Needed(threshold);
+
     /// <summary>The detected season in samples per day, or 0 when the series is not (yet) seasonal.</summary>
     public int SeasonalPeriod => _seasonal is { } s && s.IsSeasonal(_settings) ? s.Period : 0;
 
@@ -117,7 +125,12 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var transition = _transitions is null ? 0.0 : Gated(_transitions.Score(value), surprise);
         // The nearest window joins ARTime's share: both say "a stretch unlike any before", and the signal rules treat them alike.
         var pattern = 1.0 - ((1.0 - art) * (1.0 - (NearestWindowWeight * (_nearest?.Score(value) ?? 0.0))));
-        return QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)), pattern, transition, surprise), value);
+        var reported = QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)), pattern, transition, surprise), value);
+        if (reported.Score >= SeriesScoring.DefaultAlertThreshold)
+        {
+            _alertRate.Count(); // a reported alert: one the young-series rule quieted does not raise the bar
+        }
+        return reported;
     }
 
     /// <summary>A young series' spike inside its own expected range scores 0 (<see cref="DetectorSettings.YoungSeriesSamples"/>),
@@ -165,16 +178,12 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var shift = unit > 0 && _seasonalShift > unit ? 1.0 - (unit / _seasonalShift) : 0.0;
         var score = _alertRate.Damped(1.0 - ((1.0 - contextual.Score) * (1.0 - likelihood) * (1.0 - art) * (1.0 - transition) * (1.0 - shift)));
         var shiftLeads = shift > 0 && shift >= Math.Max(Math.Max(contextual.Score, transition), Math.Max(likelihood, art));
-        if (score >= SeriesScoring.DefaultAlertThreshold)
+        if (score >= SeriesScoring.DefaultAlertThreshold && _settings.SuppressionSamples > 0)
         {
-            _alertRate.Count();
-            if (_settings.SuppressionSamples > 0)
-            {
-                _quiet = _settings.SuppressionSamples;
-                // A shift's values are each unremarkable (a small surprise), so the next merely unusual one would end its
-                // suppression and the same day would alert twice; it takes a value two units surprising.
-                _quietSurprise = shiftLeads ? Math.Max(surprise, 1) : surprise;
-            }
+            _quiet = _settings.SuppressionSamples;
+            // A shift's values are each unremarkable (a small surprise), so the next merely unusual one would end its
+            // suppression and the same day would alert twice; it takes a value two units surprising.
+            _quietSurprise = shiftLeads ? Math.Max(surprise, 1) : surprise;
         }
         if (shiftLeads)
         {

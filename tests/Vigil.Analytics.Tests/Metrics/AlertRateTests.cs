@@ -53,6 +53,23 @@ public sealed class AlertRateTests
         Assert.Equal(Math.Exp(-1), rate.Rate, 4);
     }
 
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.69)]
+    [InlineData(0.95)]
+    public void The_score_needed_is_what_the_damping_lifts_to_the_threshold(double threshold)
+    {
+        var rate = new AlertRate(Damping, Settings.AlertRateMemory);
+        Assert.Equal(threshold, rate.Needed(threshold));
+        for (var i = 0; i < 5; i++)
+        {
+            rate.Count();
+        }
+        var needed = rate.Needed(threshold);
+        Assert.True(needed > threshold && needed <= 1);
+        Assert.Equal(threshold, rate.Damped(needed), 12);
+    }
+
     [Fact]
     public void Damping_0_turns_it_off()
     {

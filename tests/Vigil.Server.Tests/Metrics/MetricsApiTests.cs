@@ -101,6 +101,8 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
 
         var id = series["id"]!.GetValue<string>();
         var detail = await _vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{id}");
+        // A calm series has not alerted, so it alerts at its threshold.
+        Assert.Equal((0.0, 0.69), (detail["recentAlerts"]!.GetValue<double>(), detail["scoreNeeded"]!.GetValue<double>()));
         var points = detail["points"]!.AsArray();
         Assert.Equal(301, points.Count);
         var last = points[^1]!;

@@ -234,17 +234,20 @@ public static class MetricsEndpoints
         (DateTime[], double[])? hourly;
         int period;
         MetricSeriesSummaryDto summary;
+        double recentAlerts, scoreNeeded;
         lock (state.Gate)
         {
             points = state.Points.ToArray();
             hourly = state.Hourly?.ToSeries();
             period = state.Detector.SeasonalPeriod;
             summary = Summary(state, ingest.Config, time.GetUtcNow());
+            recentAlerts = state.Detector.RecentAlerts;
+            scoreNeeded = state.Detector.ScoreNeeded(summary.Threshold);
         }
         var threshold = summary.Threshold;
         var rule = state.CapacityRule(ingest.Config);
         var dtos = points.Select(p => Point(p, threshold)).ToList();
-        return Results.Json(new MetricSeriesDetailDto(summary, threshold, period, dtos, Forecast(points, hourly, rule), Hourly(hourly, rule)),
+        return Results.Json(new MetricSeriesDetailDto(summary, threshold, period, dtos, Forecast(points, hourly, rule), Hourly(hourly, rule), recentAlerts, scoreNeeded),
             MetricsJson.Default.MetricSeriesDetailDto);
     }
 

@@ -53,9 +53,12 @@ public sealed record CapacityDto(double Threshold, double HorizonSeconds, DateTi
 
 /// <param name="Hourly">The hourly means a capacity rule's series keeps, with their own forecast over the rule's
 /// horizon; null for other series.</param>
+/// <param name="RecentAlerts">The series' recent alerts as its detector counts them (each fades over ~10,000 samples).</param>
+/// <param name="ScoreNeeded">The detector score the series needs now to alert: <see cref="Threshold"/> for a quiet
+/// series, more for one that keeps alerting (the alert-rate damping, decision 019).</param>
 public sealed record MetricSeriesDetailDto(
     MetricSeriesSummaryDto Series, double Threshold, int SeasonalPeriod, IReadOnlyList<MetricPointDto> Points, MetricForecastDto? Forecast,
-    HourlyMeansDto? Hourly);
+    HourlyMeansDto? Hourly, double RecentAlerts, double ScoreNeeded);
 
 /// <param name="Points">Each hour's mean, stamped at the middle of its hour (the hour being filled last).</param>
 /// <param name="Forecast">Fitted to the hourly means, over the capacity rule's horizon (no capacity object: the

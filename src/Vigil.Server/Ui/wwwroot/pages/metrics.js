@@ -262,6 +262,9 @@ function mountDetail(root, { params, ctx }) {
           h('dt', {}, 'Anomalies'), h('dd', { 'data-testid': 'metric-anomaly-count' }, s.anomalies),
           h('dt', {}, 'Detector'), h('dd', { 'data-testid': 'metric-detector' }, s.detector),
           h('dt', {}, 'Alert threshold'), h('dd', { 'data-testid': 'metric-threshold' }, d.threshold),
+          h('dt', { title: 'Each alert counts 1 and fades over ~10,000 samples; a series that keeps alerting needs a clearer anomaly to alert again' }, 'Recent alerts'),
+          h('dd', { 'data-testid': 'metric-recent-alerts' }, d.recentAlerts >= 0.05
+            ? `${d.recentAlerts.toFixed(1)} · the next alert needs a score of ${d.scoreNeeded.toFixed(2)}` : 'none'),
           h('dt', {}, 'Daily season'), h('dd', {}, d.seasonalPeriod ? `${d.seasonalPeriod} samples per day` : 'none detected'),
           d.forecast ? [h('dt', {}, 'Forecast'), h('dd', {}, d.forecast.model)] : null,
           cap ? [h('dt', {}, 'Capacity'), h('dd', { 'data-testid': 'metric-capacity' },
