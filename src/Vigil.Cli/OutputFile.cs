@@ -38,7 +38,8 @@ internal static class OutputFile
     /// <summary>
     /// Refuses an output path that names the input file: opening it for writing truncates the input before it is read
     /// (<c>logs mine --structured</c>), or overwrites it with what was made of it (<c>metrics detect -o</c>). The same
-    /// file is the same full path once symbolic links are followed, in any component; hard links are not detected.
+    /// file is the same full path once symbolic links are followed, in any component, or (on Linux) the same device and
+    /// inode, which also catches a hard link or a bind mount of the input.
     /// </summary>
     /// <param name="option">The option naming the output, for the message (<c>-o</c>, <c>--structured</c>).</param>
     public static void RefuseTheInput(string outputPath, string inputPath, string option)
@@ -49,7 +50,8 @@ internal static class OutputFile
         }
         // Case-insensitive file systems are the rule on Windows and macOS: there "A.csv" is "a.csv".
         var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        if (string.Equals(Resolved(outputPath), Resolved(inputPath), comparison))
+        if (string.Equals(Resolved(outputPath), Resolved(inputPath), comparison)
+            || (FileIdentity.Of(outputPath) is { } output && FileIdentity.Of(inputPath) == output))
         {
             throw new UsageException($"{option} {outputPath} is the input file; write it elsewhere");
         }

@@ -56,6 +56,7 @@ public sealed class MetricsCommandTests : IDisposable
     [InlineData("relative")]
     [InlineData("link")]
     [InlineData("through a linked folder")]
+    [InlineData("hard link")]
     public async Task Detect_refuses_an_output_that_is_its_input_and_keeps_the_input(string how)
     {
         // The scores replaced the series (exit 0): the input was lost.
@@ -66,12 +67,22 @@ public sealed class MetricsCommandTests : IDisposable
             "same" => input,
             "relative" => Path.GetRelativePath(Environment.CurrentDirectory, input),
             "link" => File.CreateSymbolicLink(Path.Combine(_dir, "link.csv"), input).FullName,
+            "hard link" => HardLink(input, Path.Combine(_dir, "hard.csv")),
             _ => Path.Combine(Directory.CreateSymbolicLink(Path.Combine(_dir, "linked"), _dir).FullName, "s.csv"),
         };
         var result = await new Cli().RunAsync("metrics", "detect", input, "-o", output);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"-o {output} is the input file", result.Error, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllText(input));
+    }
+
+    /// <summary>A second name for <paramref name="target"/> (<c>ln</c>: .NET has no API for hard links).</summary>
+    private static string HardLink(string target, string link)
+    {
+        using var ln = System.Diagnostics.Process.Start("ln", [target, link])!;
+        ln.WaitForExit();
+        Assert.Equal(0, ln.ExitCode);
+        return link;
     }
 
     [Fact]
