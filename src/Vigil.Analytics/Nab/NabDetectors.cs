@@ -27,15 +27,15 @@ public static class NabDetectors
     /// they still reproduce their rows.</summary>
     private static readonly DetectorSettings OneArtScale = BeforeNearestWindow with { ArtLongSamples = 0 };
 
-    /// <summary>The balanced detector with the young-series rule it had until its latest change; the
-    /// <c>balanced-…</c> variants below are this with the named parts off.</summary>
-    private static readonly DetectorSettings BalancedWithYoungRule =
-        DetectorSettings.Balanced with { YoungSeriesSamples = DetectorSettings.Default.YoungSeriesSamples, AlertRateDamping = 0 };
-
     /// <summary>The cheaper detectors before the alert-rate damping; their variants below build on these.</summary>
     private static readonly DetectorSettings UndampedBalanced = DetectorSettings.Balanced with { AlertRateDamping = 0 };
 
     private static readonly DetectorSettings UndampedLightweight = DetectorSettings.Lightweight with { AlertRateDamping = 0 };
+
+    /// <summary>The balanced detector with the young-series rule it had until its latest change; the
+    /// <c>balanced-…</c> variants below are this with the named parts off.</summary>
+    private static readonly DetectorSettings BalancedWithYoungRule =
+        UndampedBalanced with { YoungSeriesSamples = DetectorSettings.Default.YoungSeriesSamples };
 
     public static IReadOnlyDictionary<string, Func<MetricSeries, double[]>> All { get; } = new Dictionary<string, Func<MetricSeries, double[]>>(StringComparer.Ordinal)
     {
@@ -43,7 +43,7 @@ public static class NabDetectors
         // The names metrics.detector takes in the server's config (and README's accuracy table) score here too, so
         // 'vigil metrics nab --detector contextual' reproduces the row of the detector a user is choosing.
         ["contextual"] = series => SeriesScoring.AnomalyScores(series),
-        ["default-alert-rate-only"] = series => SeriesScoring.AnomalyScores(series, Undamped with { AlertRateDamping = DetectorSettings.Default.AlertRateDamping }),
+        ["default-alert-rate-only"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Default with { ContextualRateDamping = 0 }),
         ["default-undamped"] = series => SeriesScoring.AnomalyScores(series, Undamped),
         ["default-without-nearest-window"] = series => SeriesScoring.AnomalyScores(series, BeforeNearestWindow),
         ["balanced-undamped"] = series => SeriesScoring.AnomalyScores(series, UndampedBalanced),

@@ -255,8 +255,7 @@ public sealed class MetricAnomalyDetectorTests
         }
         var fields = FieldsOf(original.ExportState())[..^(1 + 16)];
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(fields, 9);
-        byte[] version9 = [.. fields, .. BitConverter.GetBytes(System.IO.Hashing.Crc32.HashToUInt32(fields))];
-        var restored = MetricAnomalyDetector.ImportState(version9, DetectorSettings.Default with { AlertRateDamping = 0, ContextualRateDamping = 0 });
+        var restored = MetricAnomalyDetector.ImportState(WithChecksum(fields), DetectorSettings.Default with { AlertRateDamping = 0, ContextualRateDamping = 0 });
         // The member learns 300 values before it scores, so until then the restored detector scores as before.
         for (var i = 1000; i < 1300; i++)
         {
@@ -302,8 +301,6 @@ public sealed class MetricAnomalyDetectorTests
             Assert.Throws<FormatException>(() => MetricAnomalyDetector.ImportState(WithChecksum(fields)));
         }
     }
-
-    private static byte[] WithChecksum(byte[] fields) => [.. fields, .. BitConverter.GetBytes(System.IO.Hashing.Crc32.HashToUInt32(fields))];
 
     [Fact]
     public void Exported_state_continues_exactly_where_it_left_off()
@@ -407,6 +404,9 @@ public sealed class MetricAnomalyDetectorTests
     /// <summary>An exported state without its trailing checksum (version 9): older versions are made from these fields,
     /// which they end with less of, and load unchecked.</summary>
     internal static byte[] FieldsOf(byte[] state) => state[..^sizeof(uint)];
+
+    /// <summary>The reverse of <see cref="FieldsOf"/>: fields (of any checksummed version) with their CRC-32 after them.</summary>
+    internal static byte[] WithChecksum(byte[] fields) => [.. fields, .. BitConverter.GetBytes(System.IO.Hashing.Crc32.HashToUInt32(fields))];
 
     public static TheoryData<string> DetectorNames => ["lightweight", "statistical", "balanced", "contextual"];
 
