@@ -410,6 +410,7 @@ public sealed class MetricsCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.StartsWith($"NAB ({detector}): 1 files, 800 points", result.Out, StringComparison.Ordinal);
         Assert.Contains("profile standard", result.Out, StringComparison.Ordinal);
+        Assert.Matches(@"category +score +windows +FP +raw +credit +FP cost", result.Out);
     }
 
     [Fact]

@@ -28,18 +28,19 @@ public static class NabBenchmark
             NabScore Group(string name, IEnumerable<int> files)
             {
                 int count = 0, windows = 0, detected = 0, falsePositives = 0;
-                double raw = 0, nullScore = 0;
+                var parts = default(ScoreParts);
+                var nullScore = 0.0;
                 foreach (var i in files)
                 {
                     count++;
                     windows += corpus.Files[i].Windows.Count;
-                    raw += NabSweeper.ScoreAt(detector[i], profile.Costs, threshold);
+                    parts += NabSweeper.PartsAt(detector[i], profile.Costs, threshold);
                     nullScore += NabSweeper.ScoreAt(baseline[i], profile.Costs, nullThreshold);
                     var (hits, misses) = Detections(detector[i], threshold);
                     detected += hits;
                     falsePositives += misses;
                 }
-                return new NabScore(name, count, windows, detected, falsePositives, raw, nullScore, windows * profile.Costs.TruePositiveWeight);
+                return new NabScore(name, count, windows, detected, falsePositives, parts, nullScore, windows * profile.Costs.TruePositiveWeight);
             }
 
             var indices = Enumerable.Range(0, corpus.Files.Count).ToList();

@@ -19,7 +19,8 @@ public static class NabReport
         return NabBenchmark.Score(corpus, scores);
     }
 
-    /// <summary>One table per profile: normalised score, windows detected and false positives per category.</summary>
+    /// <summary>One table per profile: normalised score, windows detected, false positives, the raw score, the mean credit
+    /// of a detection (how early in its window it came) and what the false positives cost, per category.</summary>
     public static string Format(IReadOnlyList<NabProfileScores> results)
     {
         var text = new StringBuilder();
@@ -27,11 +28,12 @@ public static class NabReport
         foreach (var profile in results)
         {
             text.AppendLine(culture, $"profile {profile.Profile.Name} (threshold {profile.Threshold:0.####})");
-            text.AppendLine(culture, $"  {"category",-24} {"score",7} {"windows",9} {"FP",5} {"raw",8}");
+            text.AppendLine(culture, $"  {"category",-24} {"score",7} {"windows",9} {"FP",5} {"raw",8} {"credit",7} {"FP cost",8}");
             foreach (var group in profile.Categories.Append(profile.Overall))
             {
                 var score = double.IsNaN(group.Normalised) ? "n/a" : group.Normalised.ToString("0.0", culture);
-                text.AppendLine(culture, $"  {group.Group,-24} {score,7} {group.WindowsDetected,4}/{group.Windows,-4} {group.FalsePositives,5} {group.Raw,8:0.00}");
+                var credit = double.IsNaN(group.MeanCredit) ? "n/a" : group.MeanCredit.ToString("0.000", culture);
+                text.AppendLine(culture, $"  {group.Group,-24} {score,7} {group.WindowsDetected,4}/{group.Windows,-4} {group.FalsePositives,5} {group.Raw,8:0.00} {credit,7} {group.Parts.FalsePositives,8:0.00}");
             }
         }
         return text.ToString();

@@ -153,28 +153,40 @@ public static class NabSweeper
     }
 
     /// <summary>The total score of <paramref name="rows"/> when every row scoring at least <paramref name="threshold"/> is a detection.</summary>
-    public static double ScoreAt(IReadOnlyList<SweepRow> rows, CostMatrix costs, double threshold)
+    public static double ScoreAt(IReadOnlyList<SweepRow> rows, CostMatrix costs, double threshold) =>
+        PartsAt(rows, costs, threshold).Total;
+
+    /// <summary><see cref="ScoreAt"/> split into the detected windows' credit, the false positives' cost and the missed
+    /// windows' cost.</summary>
+    public static ScoreParts PartsAt(IReadOnlyList<SweepRow> rows, CostMatrix costs, double threshold)
     {
-        var windowBest = new Dictionary<int, double>();
-        var falsePositiveTotal = 0.0;
+        var windowBest = new Dictionary<int, double?>();
+        var falsePositives = 0.0;
         foreach (var row in rows)
         {
             if (row.InWindow)
             {
-                var best = windowBest.GetValueOrDefault(row.Window, -costs.FalseNegativeWeight);
-                windowBest[row.Window] = row.AnomalyScore >= threshold ? Math.Max(best, row.SweepScore) : best;
+                var best = windowBest.GetValueOrDefault(row.Window);
+                windowBest[row.Window] = row.AnomalyScore >= threshold ? Math.Max(best ?? double.MinValue, row.SweepScore) : best;
             }
             else if (row.AnomalyScore >= threshold)
             {
-                falsePositiveTotal += row.SweepScore;
+                falsePositives += row.SweepScore;
             }
         }
-        var total = falsePositiveTotal;
-        foreach (var value in windowBest.Values)
+        double detections = 0, misses = 0;
+        foreach (var best in windowBest.Values)
         {
-            total += value;
+            if (best is { } credit)
+            {
+                detections += credit;
+            }
+            else
+            {
+                misses -= costs.FalseNegativeWeight;
+            }
         }
-        return total;
+        return new ScoreParts(detections, falsePositives, misses);
     }
 
     private static List<(int Left, int Right)> WindowBounds(ReadOnlySpan<DateTime> timestamps, IReadOnlyList<NabWindow> windows)

@@ -69,6 +69,26 @@ public sealed class NabSweeperTests
     }
 
     [Fact]
+    public void The_parts_of_a_score_are_its_detections_false_positives_and_misses()
+    {
+        static ScoreParts Parts(params int[] detections)
+        {
+            var scores = new double[Rows.Length];
+            foreach (var row in detections)
+            {
+                scores[row] = 1.0;
+            }
+            return NabSweeper.PartsAt(NabSweeper.Sweep(Rows, scores, Window, Standard), Standard, 0.5);
+        }
+
+        Assert.Equal(new ScoreParts(1.0, -0.11, 0), Parts(5, 10, 12)); // the later detection in the window adds nothing
+        Assert.Equal(new ScoreParts(0, -0.11, -1.0), Parts(5));
+        var late = Parts(14);
+        Assert.Equal(0.4621172 / 0.9866143, late.Detections, 6);
+        Assert.Equal(Score(Standard, 14), late.Total, 12);
+    }
+
+    [Fact]
     public void Detections_in_the_probationary_period_are_ignored() => Assert.Equal(-1.0, Score(Standard, 0, 1, 2), 12);
 
     [Fact]
@@ -96,6 +116,24 @@ public sealed class NabSweeperTests
 
         Assert.All(NabBenchmark.Score(corpus, [perfect]), p => Assert.Equal(100.0, p.Overall.Normalised, 9));
         Assert.All(NabBenchmark.Score(corpus, [silent]), p => Assert.Equal(0.0, p.Overall.Normalised, 9));
+    }
+
+    [Fact]
+    public void Mean_credit_is_the_share_of_a_window_its_detection_earned()
+    {
+        var file = new NabDataFile("cat/a.csv", "cat", new MetricSeries(Rows, new double[Rows.Length]), Window);
+        var corpus = new NabCorpus([file], NabProfile.Published);
+        var onTime = new double[Rows.Length];
+        onTime[10] = 1.0;
+        var late = new double[Rows.Length];
+        late[14] = 1.0;
+        late[5] = 1.0; // a false positive the optimised threshold cannot leave out without the detection
+
+        Assert.All(NabBenchmark.Score(corpus, [onTime]), p => Assert.Equal(1.0, p.Overall.MeanCredit, 9));
+        var standard = NabBenchmark.Score(corpus, [late])[0];
+        Assert.Equal(0.4621172 / 0.9866143, standard.Overall.MeanCredit, 6);
+        Assert.Equal(-0.11, standard.Overall.Parts.FalsePositives, 9);
+        Assert.True(double.IsNaN(new NabScore("none detected", 1, 1, 0, 0, new ScoreParts(0, 0, -1), -1, 1).MeanCredit));
     }
 
     /// <summary>NAB's optimiser sorts by score with Python's stable sort, so on a tie the highest threshold wins.</summary>
