@@ -30,7 +30,10 @@ public static class NabDetectors
     /// <summary>The cheaper detectors before the alert-rate damping; their variants below build on these.</summary>
     private static readonly DetectorSettings UndampedBalanced = DetectorSettings.Balanced with { AlertRateDamping = 0 };
 
-    private static readonly DetectorSettings UndampedLightweight = DetectorSettings.Lightweight with { AlertRateDamping = 0 };
+    /// <summary>The lightweight detector before the seasonal shift joined it (decision 020).</summary>
+    private static readonly DetectorSettings LightweightWithoutShift = DetectorSettings.Lightweight with { SeasonalShiftUnit = 0 };
+
+    private static readonly DetectorSettings UndampedLightweight = LightweightWithoutShift with { AlertRateDamping = 0 };
 
     /// <summary>The balanced detector with the young-series rule it had until its latest change; the
     /// <c>balanced-…</c> variants below are this with the named parts off.</summary>
@@ -48,6 +51,7 @@ public static class NabDetectors
         ["default-without-nearest-window"] = series => SeriesScoring.AnomalyScores(series, BeforeNearestWindow),
         ["balanced-undamped"] = series => SeriesScoring.AnomalyScores(series, UndampedBalanced),
         ["lightweight-undamped"] = series => SeriesScoring.AnomalyScores(series, UndampedLightweight),
+        ["lightweight-without-shift"] = series => SeriesScoring.AnomalyScores(series, LightweightWithoutShift),
         ["default-without-shift"] = series => SeriesScoring.AnomalyScores(series, OneArtScale with { SeasonalShiftUnit = 0 }),
         ["balanced-young-rule"] = series => SeriesScoring.AnomalyScores(series, BalancedWithYoungRule),
         ["balanced-without-transitions"] = series => SeriesScoring.AnomalyScores(series, BalancedWithYoungRule with { TransitionNovelty = false }),
