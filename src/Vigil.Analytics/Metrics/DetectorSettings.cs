@@ -246,14 +246,14 @@ public sealed record DetectorSettings
     public static DetectorSettings Statistical { get; } = new() { ContextualMaxContexts = 0, ArtSamples = 0, SeasonalShiftUnit = 0, NearestWindowHistory = 0 };
 
     /// <summary>
-    /// The statistical ensemble (its novelty score calibrated) with the transition novelty, the likelihood and the
-    /// seasonal shift, no CAD, no ARTime: the server's default, ~20–50× the default detector's speed and ~7.4 KB per
-    /// series, for very many series, at a lower NAB score than the other two. Only jumps of two levels or more are news,
-    /// so trending series do not page, and the young-series rule covers patterns too (docs/metric-detection.md, "The
-    /// lightweight detector with the member"; the seasonal shift: decision 020).
+    /// The statistical ensemble (its novelty score calibrated) with the transition novelty, the likelihood, the seasonal
+    /// shift and a short nearest window (the last 100 windows), no CAD, no ARTime: the server's default, ~15–20× the default
+    /// detector's speed and ~11 KB per series, for very many series, at a lower NAB score than the other two. Only jumps
+    /// of two levels or more are news, so trending series do not page, and the young-series rule covers patterns too
+    /// (docs/metric-detection.md, "The lightweight detector with the member"; the shift and the window: decision 020).
     /// </summary>
     public static DetectorSettings Lightweight { get; } =
-        Statistical with { TransitionNovelty = true, TransitionMinimumJump = 2, YoungSeriesQuietsPatterns = true, NoveltyAlertScore = 0.07, SeasonalShiftUnit = Default.SeasonalShiftUnit };
+        Statistical with { TransitionNovelty = true, TransitionMinimumJump = 2, YoungSeriesQuietsPatterns = true, NoveltyAlertScore = 0.07, SeasonalShiftUnit = Default.SeasonalShiftUnit, NearestWindowHistory = 100 };
 
     /// <summary>
     /// The statistical ensemble with ARTime, the transition novelty (a cheap stand-in for CAD) and the likelihood,

@@ -10,7 +10,7 @@ namespace Vigil.Analytics.Metrics;
 /// distance beats the largest one of the last ~20,000 samples — a lasting new level, a new amplitude, a new shape.
 /// <para>Each lag's squared distance is carried along the series and updated in O(1) a sample
 /// (d²(t+1, ℓ) = d²(t, ℓ) + (x[t+1] − x[t+1−ℓ])² − (x[t+1−m] − x[t+1−m−ℓ])²), so a sample costs O(history), not
-/// O(history × window); every <c>history</c> samples the sums are recomputed, so rounding cannot pile up.</para>
+/// O(history × window); every <c>history</c> samples (at least 1,000) the sums are recomputed, so rounding cannot pile up.</para>
 /// </summary>
 internal sealed class NearestWindowDetector
 {
@@ -32,7 +32,13 @@ internal sealed class NearestWindowDetector
     /// repeats to ~1e-14, and the ratio of two such distances would be noise that could page.</summary>
     private const double Resolution = 1e-6;
 
+    /// <summary>Samples between recomputations of the carried sums at the least. Recomputing costs O(history × Window),
+    /// so every <c>history</c> samples it is O(Window) a sample, most of the member's cost at a short history (the
+    /// lightweight detector's 100); the rounding the carried sums gather over 1,000 steps is ~1e-13 of their size.</summary>
+    private const int MinimumRecomputeInterval = 1000;
+
     private readonly int _history;
+    private readonly int _recomputeInterval;
     private readonly int _capacity;      // values kept: 2·Window + history
     // The latest values, each written twice (at i and i + capacity), so any run of ages is one contiguous span.
     private readonly double[] _ring;
@@ -57,6 +63,7 @@ internal sealed class NearestWindowDetector
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(history, 1);
         _history = history;
+        _recomputeInterval = Math.Max(history, MinimumRecomputeInterval);
         _capacity = (2 * Window) + history;
         _ring = new double[2 * _capacity];
         _squared = new double[history];
@@ -70,7 +77,7 @@ internal sealed class NearestWindowDetector
         _next = _next + 1 == _capacity ? 0 : _next + 1;
         _count++;
         (_low, _high) = (Math.Min(_low, value), Math.Max(_high, value));
-        if (++_sinceRecompute >= _history)
+        if (++_sinceRecompute >= _recomputeInterval)
         {
             Recompute();
         }
@@ -93,7 +100,9 @@ internal sealed class NearestWindowDetector
         if (_count > WarmUp + Window && _record > 0)
         {
             var ratio = distance / _record;
-            score = ratio <= 1 ? 0.5 * Math.Pow(ratio, 8) : Math.Min(1.0, 0.5 + (ratio - 1.0));
+            var square = ratio * ratio;
+            var fourth = square * square; // ratio⁸ by squaring: Math.Pow cost the lightweight detector ~6 % of its speed
+            score = ratio <= 1 ? 0.5 * fourth * fourth : Math.Min(1.0, 0.5 + (ratio - 1.0));
         }
         Remember(distance);
         return score;
@@ -224,7 +233,7 @@ internal sealed class NearestWindowDetector
     {
         _count = reader.ReadInt64();
         _next = reader.ReadCount(_capacity - 1);
-        _sinceRecompute = reader.ReadCount(_history);
+        _sinceRecompute = reader.ReadCount(_recomputeInterval);
         (_low, _high, _blockRecord) = (reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
         _inBlock = reader.ReadCount(RecordBlock - 1);
         _nextBlock = reader.ReadCount(RecordBlocks - 1);

@@ -30,8 +30,11 @@ public static class NabDetectors
     /// <summary>The cheaper detectors before the alert-rate damping; their variants below build on these.</summary>
     private static readonly DetectorSettings UndampedBalanced = DetectorSettings.Balanced with { AlertRateDamping = 0 };
 
-    /// <summary>The lightweight detector before the seasonal shift joined it (decision 020).</summary>
-    private static readonly DetectorSettings LightweightWithoutShift = DetectorSettings.Lightweight with { SeasonalShiftUnit = 0 };
+    /// <summary>The lightweight detector before the nearest window joined it, and before the seasonal shift as well
+    /// (decision 020).</summary>
+    private static readonly DetectorSettings LightweightWithoutNearestWindow = DetectorSettings.Lightweight with { NearestWindowHistory = 0 };
+
+    private static readonly DetectorSettings LightweightWithoutShift = LightweightWithoutNearestWindow with { SeasonalShiftUnit = 0 };
 
     private static readonly DetectorSettings UndampedLightweight = LightweightWithoutShift with { AlertRateDamping = 0 };
 
@@ -51,6 +54,7 @@ public static class NabDetectors
         ["default-without-nearest-window"] = series => SeriesScoring.AnomalyScores(series, BeforeNearestWindow),
         ["balanced-undamped"] = series => SeriesScoring.AnomalyScores(series, UndampedBalanced),
         ["lightweight-undamped"] = series => SeriesScoring.AnomalyScores(series, UndampedLightweight),
+        ["lightweight-without-nearest-window"] = series => SeriesScoring.AnomalyScores(series, LightweightWithoutNearestWindow),
         ["lightweight-without-shift"] = series => SeriesScoring.AnomalyScores(series, LightweightWithoutShift),
         ["default-without-shift"] = series => SeriesScoring.AnomalyScores(series, OneArtScale with { SeasonalShiftUnit = 0 }),
         ["balanced-young-rule"] = series => SeriesScoring.AnomalyScores(series, BalancedWithYoungRule),

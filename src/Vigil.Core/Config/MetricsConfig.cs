@@ -85,11 +85,11 @@ public sealed record MetricsConfig(
 }
 
 /// <summary>
-/// The server's detector per series. Lightweight (the default): the statistical ensemble with the transition novelty
-/// and the anomaly likelihood, ~8 M points/s and ~7.4 KB per series, so tens of thousands of series fit; NAB standard
-/// 48.4. Balanced: adds ARTime and the seasonal shift, NAB 66.9, ~2.2–2.9 M points/s and ~57 KB per
-/// series — thousands of series. Contextual: ARTime and CAD OSE, NAB 69.5, but ~160,000–360,000 points/s (~16,000 on white noise) and
-/// ~290 KB per series —
+/// The server's detector per series. Lightweight (the default): the statistical ensemble with the transition novelty,
+/// the anomaly likelihood, the seasonal shift and a short nearest window, ~5 M points/s and ~11 KB per series, so tens
+/// of thousands of series fit; NAB standard 52.6 on the folder. Balanced: adds ARTime, NAB 67.7, ~2.2–2.9 M points/s
+/// and ~57 KB per series — thousands of series. Contextual: ARTime and CAD OSE, NAB 74.8, but ~140,000–400,000
+/// points/s (~16,000 on white noise) and ~346 KB per series —
 /// for a few hundred important series (<c>metrics.detectors</c> gives it to the series that matter). See docs/metric-detection.md.
 /// </summary>
 public enum MetricDetectorKind

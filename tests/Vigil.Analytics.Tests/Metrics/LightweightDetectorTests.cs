@@ -95,4 +95,26 @@ public sealed class LightweightDetectorTests
         // And a state with the member does not load as the statistical detector's (another kind of series).
         Assert.Throws<FormatException>(() => MetricAnomalyDetector.ImportState(upgraded.ExportState(), DetectorSettings.Statistical));
     }
+
+    [Fact]
+    public void A_series_saved_before_the_seasonal_shift_and_the_nearest_window_carries_on_and_they_start_silent()
+    {
+        // Decision 020: the lightweight detector as it was has neither. Loaded with today's settings, the shift learns
+        // from zero (silent for its first day of pairs) and the nearest window starts afresh (silent for 300 samples),
+        // so for the next day the upgraded series scores exactly as the saved one would have.
+        var before = DetectorSettings.Lightweight with { SeasonalShiftUnit = 0, NearestWindowHistory = 0 };
+        var series = new SeriesBuilder(3000, TimeSpan.FromMinutes(5)).Level(20).Daily(5).Noise(2).Build();
+        var saved = new MetricAnomalyDetector(before);
+        for (var i = 0; i < 2000; i++)
+        {
+            saved.Update(series.Timestamps[i], series.Values[i]);
+        }
+        var upgraded = MetricAnomalyDetector.ImportState(saved.ExportState(), DetectorSettings.Lightweight);
+        for (var i = 2000; i < 2000 + 288; i++)
+        {
+            Assert.Equal(saved.Update(series.Timestamps[i], series.Values[i]), upgraded.Update(series.Timestamps[i], series.Values[i]));
+        }
+        // Its state now holds the nearest window, so it does not load as the detector before.
+        Assert.Throws<FormatException>(() => MetricAnomalyDetector.ImportState(upgraded.ExportState(), before));
+    }
 }
