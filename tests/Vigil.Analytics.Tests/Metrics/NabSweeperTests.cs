@@ -11,15 +11,23 @@ public sealed class NabSweeperTests
     private static readonly NabWindow[] Window = [new(Rows[10], Rows[14])];
     private static readonly CostMatrix Standard = NabProfile.Standard.Costs;
 
-    private static double Score(CostMatrix costs, params int[] detections)
+    /// <summary>Scores of 1 on <paramref name="rows"/>, 0 elsewhere.</summary>
+    private static double[] Detections(params int[] rows)
     {
         var scores = new double[Rows.Length];
-        foreach (var row in detections)
+        foreach (var row in rows)
         {
             scores[row] = 1.0;
         }
-        return NabSweeper.ScoreAt(NabSweeper.Sweep(Rows, scores, Window, costs), costs, 0.5);
+        return scores;
     }
+
+    private static double Score(CostMatrix costs, params int[] detections) =>
+        NabSweeper.ScoreAt(NabSweeper.Sweep(Rows, Detections(detections), Window, costs), costs, 0.5);
+
+    /// <summary>The 20-row file as a one-file corpus scored with NAB's three profiles.</summary>
+    private static NabCorpus OneFile() =>
+        new([new NabDataFile("cat/a.csv", "cat", new MetricSeries(Rows, new double[Rows.Length]), Window)], NabProfile.Published);
 
     [Fact]
     public void Scaled_sigmoid_matches_NAB_reference_points()
@@ -71,15 +79,8 @@ public sealed class NabSweeperTests
     [Fact]
     public void The_parts_of_a_score_are_its_detections_false_positives_and_misses()
     {
-        static ScoreParts Parts(params int[] detections)
-        {
-            var scores = new double[Rows.Length];
-            foreach (var row in detections)
-            {
-                scores[row] = 1.0;
-            }
-            return NabSweeper.PartsAt(NabSweeper.Sweep(Rows, scores, Window, Standard), Standard, 0.5);
-        }
+        static ScoreParts Parts(params int[] detections) =>
+            NabSweeper.PartsAt(NabSweeper.Sweep(Rows, Detections(detections), Window, Standard), Standard, 0.5);
 
         Assert.Equal(new ScoreParts(1.0, -0.11, 0), Parts(5, 10, 12)); // the later detection in the window adds nothing
         Assert.Equal(new ScoreParts(0, -0.11, -1.0), Parts(5));
@@ -108,29 +109,18 @@ public sealed class NabSweeperTests
     [Fact]
     public void Normalised_score_is_100_for_the_perfect_detector_and_0_for_the_null_detector()
     {
-        var file = new NabDataFile("cat/a.csv", "cat", new MetricSeries(Rows, new double[Rows.Length]), Window);
-        var corpus = new NabCorpus([file], NabProfile.Published);
-        var perfect = new double[Rows.Length];
-        perfect[10] = 1.0;
-        var silent = new double[Rows.Length];
-
-        Assert.All(NabBenchmark.Score(corpus, [perfect]), p => Assert.Equal(100.0, p.Overall.Normalised, 9));
-        Assert.All(NabBenchmark.Score(corpus, [silent]), p => Assert.Equal(0.0, p.Overall.Normalised, 9));
+        var corpus = OneFile();
+        Assert.All(NabBenchmark.Score(corpus, [Detections(10)]), p => Assert.Equal(100.0, p.Overall.Normalised, 9));
+        Assert.All(NabBenchmark.Score(corpus, [Detections()]), p => Assert.Equal(0.0, p.Overall.Normalised, 9));
     }
 
     [Fact]
     public void Mean_credit_is_the_share_of_a_window_its_detection_earned()
     {
-        var file = new NabDataFile("cat/a.csv", "cat", new MetricSeries(Rows, new double[Rows.Length]), Window);
-        var corpus = new NabCorpus([file], NabProfile.Published);
-        var onTime = new double[Rows.Length];
-        onTime[10] = 1.0;
-        var late = new double[Rows.Length];
-        late[14] = 1.0;
-        late[5] = 1.0; // a false positive the optimised threshold cannot leave out without the detection
-
-        Assert.All(NabBenchmark.Score(corpus, [onTime]), p => Assert.Equal(1.0, p.Overall.MeanCredit, 9));
-        var standard = NabBenchmark.Score(corpus, [late])[0];
+        var corpus = OneFile();
+        Assert.All(NabBenchmark.Score(corpus, [Detections(10)]), p => Assert.Equal(1.0, p.Overall.MeanCredit, 9));
+        // Late in the window, after a false positive the optimised threshold cannot leave out without the detection.
+        var standard = NabBenchmark.Score(corpus, [Detections(5, 14)])[0];
         Assert.Equal(0.4621172 / 0.9866143, standard.Overall.MeanCredit, 6);
         Assert.Equal(-0.11, standard.Overall.Parts.FalsePositives, 9);
         Assert.True(double.IsNaN(new NabScore("none detected", 1, 1, 0, 0, new ScoreParts(0, 0, -1), -1, 1).MeanCredit));
