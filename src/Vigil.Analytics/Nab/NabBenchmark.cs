@@ -11,7 +11,10 @@ public static class NabBenchmark
     private const double NullDetectorScore = 0.5;
 
     /// <param name="anomalyScores">One array of scores per file of <paramref name="corpus"/>, row for row.</param>
-    public static IReadOnlyList<NabProfileScores> Score(NabCorpus corpus, IReadOnlyList<double[]> anomalyScores)
+    /// <param name="fixedThreshold">Scores the detector at this threshold in every profile instead of NAB's optimised
+    /// one: what a detector earns at the threshold it runs with (the null detector is still optimised, as in NAB, so
+    /// the normalised scores stay comparable).</param>
+    public static IReadOnlyList<NabProfileScores> Score(NabCorpus corpus, IReadOnlyList<double[]> anomalyScores, double? fixedThreshold = null)
     {
         if (anomalyScores.Count != corpus.Files.Count)
         {
@@ -22,7 +25,7 @@ public static class NabBenchmark
         {
             var detector = SweepAll(corpus, i => anomalyScores[i], profile.Costs);
             var baseline = SweepAll(corpus, i => ConstantScores(corpus.Files[i].Series.Count), profile.Costs);
-            var threshold = NabSweeper.BestThreshold(detector.SelectMany(r => r).ToList(), profile.Costs).Threshold;
+            var threshold = fixedThreshold ?? NabSweeper.BestThreshold(detector.SelectMany(r => r).ToList(), profile.Costs).Threshold;
             var nullThreshold = NabSweeper.BestThreshold(baseline.SelectMany(r => r).ToList(), profile.Costs).Threshold;
 
             NabScore Group(string name, IEnumerable<int> files)

@@ -10,13 +10,14 @@ public static class NabReport
     public static IReadOnlyList<NabProfileScores> Run(NabCorpus corpus, DetectorSettings? settings = null) =>
         Run(corpus, series => SeriesScoring.AnomalyScores(series, settings));
 
-    /// <summary>Scores every file with <paramref name="detector"/> (one fresh call per file), then the corpus.</summary>
-    public static IReadOnlyList<NabProfileScores> Run(NabCorpus corpus, Func<MetricSeries, double[]> detector)
+    /// <summary>Scores every file with <paramref name="detector"/> (one fresh call per file), then the corpus, at NAB's
+    /// optimised threshold or at <paramref name="fixedThreshold"/> (see <see cref="NabBenchmark.Score"/>).</summary>
+    public static IReadOnlyList<NabProfileScores> Run(NabCorpus corpus, Func<MetricSeries, double[]> detector, double? fixedThreshold = null)
     {
         var scores = new double[corpus.Files.Count][];
         Parallel.For(0, corpus.Files.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 },
             i => scores[i] = detector(corpus.Files[i].Series));
-        return NabBenchmark.Score(corpus, scores);
+        return NabBenchmark.Score(corpus, scores, fixedThreshold);
     }
 
     /// <summary>One table per profile: normalised score, windows detected, false positives, the raw score, the mean credit

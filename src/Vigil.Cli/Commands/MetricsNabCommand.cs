@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using Vigil.Analytics.Nab;
 
 namespace Vigil.Cli.Commands;
@@ -15,9 +16,19 @@ public static class MetricsNabCommand
             Description = $"Detector variant to score: {string.Join(", ", NabDetectors.All.Keys)}",
             DefaultValueFactory = _ => NabDetectors.Default,
         };
-        var command = new Command("nab", "Score the detector on the Numenta Anomaly Benchmark: standard, reward-low-FP and reward-low-FN per category") { data, detectorName };
+        var threshold = new Option<double?>("--threshold")
+        {
+            Description = "Score the detector at this threshold in every profile (e.g. 0.69, the server's) instead of NAB's optimised one",
+        };
+        var command = new Command("nab", "Score the detector on the Numenta Anomaly Benchmark: standard, reward-low-FP and reward-low-FN per category") { data, detectorName, threshold };
         command.SetAction(async (result, ct) =>
         {
+            var fixedThreshold = result.GetValue(threshold);
+            // Scores are in [0, 1]; NaN would compare false with every score and score a detector that never spoke.
+            if (fixedThreshold is { } limit && !(limit is >= 0 and <= 1))
+            {
+                throw new UsageException($"bad --threshold {limit.ToString(CultureInfo.InvariantCulture)}: an anomaly score threshold is between 0 and 1");
+            }
             var root = result.GetValue(data)
                 ?? NabDataLocator.Find(Environment.CurrentDirectory, AppContext.BaseDirectory)
                 ?? throw new UsageException("no NAB folder found; pass --data DIR (a folder with data/ and labels/combined_windows.json)");
@@ -36,8 +47,9 @@ public static class MetricsNabCommand
                 throw new UsageException($"unknown detector '{name}'; known: {string.Join(", ", NabDetectors.All.Keys)}");
             }
             var clock = Stopwatch.StartNew();
-            var scores = NabReport.Run(corpus, detector);
-            await context.Out.WriteLineAsync($"NAB ({name}): {corpus.Files.Count} files, {corpus.Files.Sum(f => f.Series.Count)} points, scored in {clock.Elapsed.TotalSeconds:0.0}s").ConfigureAwait(false);
+            var scores = NabReport.Run(corpus, detector, fixedThreshold);
+            var at = fixedThreshold is { } fixedAt ? string.Create(CultureInfo.InvariantCulture, $", at the fixed threshold {fixedAt}") : "";
+            await context.Out.WriteLineAsync($"NAB ({name}): {corpus.Files.Count} files, {corpus.Files.Sum(f => f.Series.Count)} points, scored in {clock.Elapsed.TotalSeconds:0.0}s{at}").ConfigureAwait(false);
             await context.Out.WriteAsync(NabReport.Format(scores)).ConfigureAwait(false);
             return ExitCodes.Success;
         });
