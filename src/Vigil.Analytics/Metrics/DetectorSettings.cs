@@ -43,8 +43,8 @@ public sealed record DetectorSettings
     /// <summary>
     /// The novelty score at which the statistical detector alerts on its own (0.07, its NAB-optimal threshold, the
     /// server's for it until decision 015), or 0. When set, a detector without CAD joins the novelty score to its other
-    /// members on their scale: mapped so this value lands on the alert threshold (0.69), as
-    /// <c>1 − (1 − s)^k</c> with <c>k = ln(1 − 0.69) / ln(1 − 0.07) ≈ 16</c>. Unmapped, a novelty score of 0.07–0.3
+    /// members on their scale: mapped so this value lands on the alert threshold (0.62 since decision 021; 0.69 when
+    /// measured), as <c>1 − (1 − s)^k</c> with <c>k = ln(1 − 0.62) / ln(1 − 0.07) ≈ 13</c>. Unmapped, a novelty score of 0.07–0.3
     /// — the statistical detector's alerts — is lost in the noisy-or. On in the lightweight detector (NAB folder 36.8 →
     /// 48.4, outside 65.2 → 68.4; k 8 / 12 / 24: 44.4 / 48.8 / 48.0 and 68.9 / 68.9 / 68.4), off in balanced (folder 66.9 → 66.4 and
     /// low-FP 56.1 → 52.5, outside 73.2 → 76.1: mixed) — see docs/metric-detection.md.
@@ -74,11 +74,11 @@ public sealed record DetectorSettings
     public double SeasonalUnit { get; init; } = 10.0;
 
     /// <summary>
-    /// Where the seasonal shift starts to score (a noisy-or member of the default and balanced detectors): the fast
+    /// Where the seasonal shift starts to score (a noisy-or member of every detector but the statistical one): the fast
     /// mean of a seasonal series' residuals against the same time yesterday (a run of values each a little off — the
     /// daily peak that does not come, a holiday), in how far such means usually stray from 0. Above the unit it scores
-    /// <c>1 − unit / strength</c>: twice the unit 0.5, four times 0.75 (past the alert threshold of 0.69). 0 turns it off (the
-    /// lightweight detector, which has no noisy-or, has it off). Measured on NAB, see docs/metric-detection.md.
+    /// <c>1 − unit / strength</c>: twice the unit 0.5, four times 0.75 (past the alert threshold of 0.62). 0 turns it off (the
+    /// statistical detector, which has no noisy-or, has it off). Measured on NAB, see docs/metric-detection.md.
     /// </summary>
     public double SeasonalShiftUnit { get; init; } = 6.0;
 
@@ -214,7 +214,7 @@ public sealed record DetectorSettings
     /// How much a series' recent alerts raise the bar for its next one: the joined score's odds are divided by
     /// <c>1 + AlertRateDamping · rate</c>, where the rate counts the series' alerts, each fading by
     /// <c>1 − 1/AlertRateMemory</c> a sample (<c>AlertRate</c>). With 0.1, a series that alerted five times lately needs
-    /// 0.77 where a quiet one needs 0.69, and a score of 1 always alerts. A series that keeps alerting is mostly telling
+    /// 0.71 where a quiet one needs 0.62, and a score of 1 always alerts. A series that keeps alerting is mostly telling
     /// its ordinary bursts (NAB's files hold one to five anomalies each; the false alarms pile up on the busy ones), so
     /// this is the prior that anomalies are rare, kept per series. 0 turns it off. Chosen from a small grid on NAB
     /// (docs/metric-detection.md, "Alert-rate damping"): every cell from 0.05 to 0.15 with a memory of 10,000 or

@@ -4,10 +4,12 @@ namespace Vigil.Analytics.Metrics;
 public static class SeriesScoring
 {
     /// <summary>
-    /// The score at which an anomaly is reported by default: the standard-profile threshold NAB's optimiser chose
-    /// for these settings on the NAB folder (rounded), so "flagged" means what the benchmark measured.
+    /// The score at which an anomaly is reported by default, and at which every detector arms its post-alert suppression
+    /// and counts an alert in its rate: the one threshold at which the default detector, run as the server runs it,
+    /// scores best on the whole NAB corpus (decision 021; 72.9 standard there, 72.2–72.9 for 0.60–0.63). It was 0.69,
+    /// fitted before the alert-rate damping lowered the scores, where the same detector scored 67.9 as run.
     /// </summary>
-    public const double DefaultAlertThreshold = 0.69;
+    public const double DefaultAlertThreshold = 0.62;
 
     /// <summary>Scores every row with one fresh detector; rows that are out of order or missing score 0.</summary>
     public static AnomalyScore[] Score(MetricSeries series, DetectorSettings? settings = null)

@@ -18,7 +18,7 @@ public static class MetricsNabCommand
         };
         var threshold = new Option<double?>("--threshold")
         {
-            Description = "Score the detector at this threshold in every profile (e.g. 0.69, the server's) instead of NAB's optimised one",
+            Description = "Score the detector at this threshold in every profile (e.g. 0.62, the server's default) instead of NAB's optimised one",
         };
         var command = new Command("nab", "Score the detector on the Numenta Anomaly Benchmark: standard, reward-low-FP and reward-low-FN per category") { data, detectorName, threshold };
         command.SetAction(async (result, ct) =>

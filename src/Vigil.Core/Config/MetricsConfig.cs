@@ -55,9 +55,9 @@ public sealed record MetricsConfig(
     MetricDetectorKind Detector = MetricDetectorKind.Lightweight)
 {
     /// <summary>Every detector's default: the same value as <c>SeriesScoring.DefaultAlertThreshold</c> (Core does not
-    /// reference Analytics), the score at which each detector's post-alert suppression arms. The lightweight detector's
-    /// score was on another scale (0.07) until the transition novelty joined it.</summary>
-    public const double DefaultThreshold = 0.69;
+    /// reference Analytics), the score at which each detector's post-alert suppression arms (0.69 until decision 021).
+    /// The lightweight detector's score was on another scale (0.07) until the transition novelty joined it.</summary>
+    public const double DefaultThreshold = 0.62;
 
     /// <summary>Rules that give matching new series another detector than <see cref="Detector"/>, first match first.</summary>
     public IReadOnlyList<MetricDetectorRule> DetectorRules { get; init; } = [];

@@ -9,11 +9,11 @@ namespace Vigil.Core.Config;
 /// <code>
 /// metrics:
 ///   detector: lightweight        # for new series no rule below selects
-///   threshold: 0.69              # anomaly score that raises MetricAnomaly (series of metrics.detector)
+///   threshold: 0.62              # anomaly score that raises MetricAnomaly (series of metrics.detector)
 ///   detectors:                   # the accurate detector for the series that matter, first match first
 ///     - matchers: ['__name__="checkout_latency_seconds"']
 ///       detector: contextual
-///       threshold: 0.69          # optional: the detector's default
+///       threshold: 0.62          # optional: the detector's default
 ///       max_series: 500          # optional: further matching series fall through to the next rule
 ///   sources:                     # PromQL queries polled from Prometheus
 ///     - name: node-cpu

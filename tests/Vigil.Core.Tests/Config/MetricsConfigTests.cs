@@ -45,7 +45,7 @@ public class MetricsConfigTests
     public void No_metrics_section_uses_the_detector_threshold_and_polls_nothing()
     {
         var metrics = ConfigLoader.Parse(Base, "vigil.yml").Metrics;
-        Assert.Equal(0.69, metrics.Threshold);
+        Assert.Equal(0.62, metrics.Threshold);
         Assert.Empty(metrics.Sources);
         Assert.Empty(metrics.Capacity);
     }
@@ -55,9 +55,9 @@ public class MetricsConfigTests
     {
         Assert.Equal(MetricDetectorKind.Lightweight, ConfigLoader.Parse(Base, "vigil.yml").Metrics.Detector);
         var contextual = ConfigLoader.Parse(Base + "metrics:\n  detector: contextual\n", "vigil.yml").Metrics;
-        Assert.Equal((MetricDetectorKind.Contextual, 0.69), (contextual.Detector, contextual.Threshold));
+        Assert.Equal((MetricDetectorKind.Contextual, 0.62), (contextual.Detector, contextual.Threshold));
         var balanced = ConfigLoader.Parse(Base + "metrics:\n  detector: balanced\n", "vigil.yml").Metrics;
-        Assert.Equal((MetricDetectorKind.Balanced, 0.69), (balanced.Detector, balanced.Threshold));
+        Assert.Equal((MetricDetectorKind.Balanced, 0.62), (balanced.Detector, balanced.Threshold));
         var tuned = ConfigLoader.Parse(Base + "metrics:\n  detector: contextual\n  threshold: 0.5\n", "vigil.yml").Metrics;
         Assert.Equal(0.5, tuned.Threshold);
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Base + "metrics:\n  detector: magic\n", "vigil.yml"));
@@ -174,9 +174,9 @@ public class MetricsConfigTests
         var (contextual, balanced) = (metrics.DetectorRules[0], metrics.DetectorRules[1]);
         // A rule's own threshold, else the configured detector's (metrics.threshold), else the kind's default.
         Assert.Equal(0.8, metrics.ThresholdFor(MetricDetectorKind.Balanced, balanced));
-        Assert.Equal(0.69, metrics.ThresholdFor(MetricDetectorKind.Contextual, contextual));
+        Assert.Equal(0.62, metrics.ThresholdFor(MetricDetectorKind.Contextual, contextual));
         Assert.Equal(0.1, metrics.ThresholdFor(MetricDetectorKind.Lightweight, null));
-        Assert.Equal(0.69, metrics.ThresholdFor(MetricDetectorKind.Balanced, null));
+        Assert.Equal(0.62, metrics.ThresholdFor(MetricDetectorKind.Balanced, null));
         // A rule whose detector is not the series' (the series was created before the rule changed) does not apply.
         Assert.Equal(0.1, metrics.ThresholdFor(MetricDetectorKind.Lightweight, balanced));
         Assert.NotEqual(contextual.Key, balanced.Key);
