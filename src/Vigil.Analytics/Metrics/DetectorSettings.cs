@@ -196,8 +196,16 @@ public sealed record DetectorSettings
     public int TransitionMinimumJump { get; init; }
 
     /// <summary>
-    /// Samples the contextual ensemble stays quiet (score 0) after a score at or above the alert threshold
-    /// (<c>SeriesScoring.DefaultAlertThreshold</c>), so an incident alerts once; 0 turns it off. The same length as
+    /// The score at which the detector counts an alert: it arms the suppression, counts in the alert rate, and (with
+    /// <see cref="NoveltyAlertScore"/>) is where the calibrated novelty score lands. <c>SeriesScoring.DefaultAlertThreshold</c>,
+    /// the score at which an anomaly is reported by default, is this value, so an alert is the same thing in both places;
+    /// 0.69 until decision 021 (the older <c>vigil metrics nab</c> variants keep it, so they reproduce their rows).
+    /// </summary>
+    public double AlertThreshold { get; init; } = SeriesScoring.DefaultAlertThreshold;
+
+    /// <summary>
+    /// Samples the contextual ensemble stays quiet (score 0) after a score at or above <see cref="AlertThreshold"/>,
+    /// so an incident alerts once; 0 turns it off. The same length as
     /// CAD's own rest period, not fitted to NAB.
     /// </summary>
     public int SuppressionSamples { get; init; } = 100;

@@ -126,7 +126,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         // The nearest window joins ARTime's share: both say "a stretch unlike any before", and the signal rules treat them alike.
         var pattern = 1.0 - ((1.0 - art) * (1.0 - (NearestWindowWeight * (_nearest?.Score(value) ?? 0.0))));
         var reported = QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)), pattern, transition, surprise), value);
-        if (reported.Score >= SeriesScoring.DefaultAlertThreshold)
+        if (reported.Score >= _settings.AlertThreshold)
         {
             _alertRate.Count(); // a reported alert: one the young-series rule quieted does not raise the bar
         }
@@ -158,7 +158,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     /// is a <see cref="AnomalySignal.Pattern"/>; one the seasonal shift raised most is a
     /// <see cref="AnomalySignal.SeasonalShift"/>.
     /// The joined score is damped by the series' recent alerts (<see cref="AlertRate"/>): one that keeps alerting needs a
-    /// clearer anomaly. After a score at or above <see cref="SeriesScoring.DefaultAlertThreshold"/> the detector stays quiet for
+    /// clearer anomaly. After a score at or above <see cref="DetectorSettings.AlertThreshold"/> the detector stays quiet for
     /// <see cref="DetectorSettings.SuppressionSamples"/> samples, so one incident alerts once (NAB rewards the earliest
     /// detection in a window and charges every repeat outside it).
     /// </summary>
@@ -178,7 +178,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var shift = unit > 0 && _seasonalShift > unit ? 1.0 - (unit / _seasonalShift) : 0.0;
         var score = _alertRate.Damped(1.0 - ((1.0 - contextual.Score) * (1.0 - likelihood) * (1.0 - art) * (1.0 - transition) * (1.0 - shift)));
         var shiftLeads = shift > 0 && shift >= Math.Max(Math.Max(contextual.Score, transition), Math.Max(likelihood, art));
-        if (score >= SeriesScoring.DefaultAlertThreshold && _settings.SuppressionSamples > 0)
+        if (score >= _settings.AlertThreshold && _settings.SuppressionSamples > 0)
         {
             _quiet = _settings.SuppressionSamples;
             // A shift's values are each unremarkable (a small surprise), so the next merely unusual one would end its
@@ -239,7 +239,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         score > 0 && _noveltyExponent != 1.0 ? 1.0 - Math.Pow(1.0 - score, _noveltyExponent) : score; // mostly 0: no Pow
 
     private readonly double _noveltyExponent = (settings ?? DetectorSettings.Default).NoveltyAlertScore is > 0 and < 1 and var alone
-        ? Math.Log(1.0 - SeriesScoring.DefaultAlertThreshold) / Math.Log(1.0 - alone)
+        ? Math.Log(1.0 - (settings ?? DetectorSettings.Default).AlertThreshold) / Math.Log(1.0 - alone)
         : 1.0;
 
     /// <summary>A pattern score on a value the statistical parts find unremarkable (surprise below

@@ -12,9 +12,15 @@ public static class NabDetectors
 {
     public const string Default = "default";
 
+    /// <summary>The alert threshold every variant below was measured with, before decision 021 re-fitted it.</summary>
+    private const double ThresholdBeforeRefit = 0.69;
+
+    /// <summary>The default before the threshold was re-fitted (decision 021).</summary>
+    private static readonly DetectorSettings DefaultBeforeRefit = DetectorSettings.Default with { AlertThreshold = ThresholdBeforeRefit };
+
     /// <summary>The default before the alert-rate damping (decision 019); the variants measured before then build on it
     /// (or on settings without the damping), so they still reproduce their rows.</summary>
-    private static readonly DetectorSettings Undamped = DetectorSettings.Default with { AlertRateDamping = 0, ContextualRateDamping = 0 };
+    private static readonly DetectorSettings Undamped = DefaultBeforeRefit with { AlertRateDamping = 0, ContextualRateDamping = 0 };
 
     /// <summary>The default before the nearest-window member (decision 018).</summary>
     private static readonly DetectorSettings BeforeNearestWindow = Undamped with { NearestWindowHistory = 0 };
@@ -28,11 +34,12 @@ public static class NabDetectors
     private static readonly DetectorSettings OneArtScale = BeforeNearestWindow with { ArtLongSamples = 0 };
 
     /// <summary>The cheaper detectors before the alert-rate damping; their variants below build on these.</summary>
-    private static readonly DetectorSettings UndampedBalanced = DetectorSettings.Balanced with { AlertRateDamping = 0 };
+    private static readonly DetectorSettings UndampedBalanced = DetectorSettings.Balanced with { AlertRateDamping = 0, AlertThreshold = ThresholdBeforeRefit };
 
     /// <summary>The lightweight detector before the nearest window joined it, and before the seasonal shift as well
     /// (decision 020).</summary>
-    private static readonly DetectorSettings LightweightWithoutNearestWindow = DetectorSettings.Lightweight with { NearestWindowHistory = 0 };
+    private static readonly DetectorSettings LightweightWithoutNearestWindow =
+        DetectorSettings.Lightweight with { NearestWindowHistory = 0, AlertThreshold = ThresholdBeforeRefit };
 
     private static readonly DetectorSettings LightweightWithoutShift = LightweightWithoutNearestWindow with { SeasonalShiftUnit = 0 };
 
@@ -49,7 +56,8 @@ public static class NabDetectors
         // The names metrics.detector takes in the server's config (and README's accuracy table) score here too, so
         // 'vigil metrics nab --detector contextual' reproduces the row of the detector a user is choosing.
         ["contextual"] = series => SeriesScoring.AnomalyScores(series),
-        ["default-alert-rate-only"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Default with { ContextualRateDamping = 0 }),
+        ["default-threshold-0.69"] = series => SeriesScoring.AnomalyScores(series, DefaultBeforeRefit),
+        ["default-alert-rate-only"] = series => SeriesScoring.AnomalyScores(series, DefaultBeforeRefit with { ContextualRateDamping = 0 }),
         ["default-undamped"] = series => SeriesScoring.AnomalyScores(series, Undamped),
         ["default-without-nearest-window"] = series => SeriesScoring.AnomalyScores(series, BeforeNearestWindow),
         ["balanced-undamped"] = series => SeriesScoring.AnomalyScores(series, UndampedBalanced),

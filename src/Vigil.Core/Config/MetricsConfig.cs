@@ -1,3 +1,4 @@
+using Vigil.Analytics.Metrics;
 using Vigil.Core.Matching;
 
 namespace Vigil.Core.Config;
@@ -54,10 +55,9 @@ public sealed record MetricsConfig(
     int MaxAlertsPerMinute,
     MetricDetectorKind Detector = MetricDetectorKind.Lightweight)
 {
-    /// <summary>Every detector's default: the same value as <c>SeriesScoring.DefaultAlertThreshold</c> (Core does not
-    /// reference Analytics), the score at which each detector's post-alert suppression arms (0.69 until decision 021).
-    /// The lightweight detector's score was on another scale (0.07) until the transition novelty joined it.</summary>
-    public const double DefaultThreshold = 0.62;
+    /// <summary>Every detector's default: the score at which each detector's post-alert suppression arms (0.69 until
+    /// decision 021). The lightweight detector's score was on another scale (0.07) until the transition novelty joined it.</summary>
+    public const double DefaultThreshold = SeriesScoring.DefaultAlertThreshold;
 
     /// <summary>Rules that give matching new series another detector than <see cref="Detector"/>, first match first.</summary>
     public IReadOnlyList<MetricDetectorRule> DetectorRules { get; init; } = [];
