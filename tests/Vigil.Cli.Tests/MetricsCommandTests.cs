@@ -398,19 +398,40 @@ public sealed class MetricsCommandTests : IDisposable
     [InlineData("contextual")]
     public async Task Nab_scores_each_detector_the_config_can_name(string detector)
     {
+        var result = await new Cli().RunAsync("metrics", "nab", "--data", WriteNabFolder(), "--detector", detector);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.StartsWith($"NAB ({detector}): 1 files, 800 points", result.Out, StringComparison.Ordinal);
+        Assert.Contains("profile standard", result.Out, StringComparison.Ordinal);
+        Assert.Matches(@"category +score +windows +FP +raw +credit +FP cost", result.Out);
+    }
+
+    [Fact]
+    public async Task Nab_scores_at_a_fixed_threshold_and_refuses_one_that_is_not_a_score()
+    {
+        var nab = WriteNabFolder();
+        var result = await new Cli().RunAsync("metrics", "nab", "--data", nab, "--threshold", "0.62");
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("at the fixed threshold 0.62", result.Out, StringComparison.Ordinal);
+        Assert.Contains("profile standard (threshold 0.62)", result.Out, StringComparison.Ordinal);
+        foreach (var bad in new[] { "NaN", "1.5", "-0.1" })
+        {
+            var refused = await new Cli().RunAsync("metrics", "nab", "--data", nab, "--threshold", bad);
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Contains($"bad --threshold {bad}: an anomaly score threshold is between 0 and 1", refused.Error, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>A one-file NAB folder: a spike at row 700 inside the file's one labelled window.</summary>
+    private string WriteNabFolder()
+    {
         var nab = Path.Combine(_dir, "nab");
         Directory.CreateDirectory(Path.Combine(nab, "data", "cat"));
         Directory.CreateDirectory(Path.Combine(nab, "labels"));
         File.Move(WriteSeries("a.csv", 800, i => i == 700 ? 500 : 10 + (i % 7)), Path.Combine(nab, "data", "cat", "a.csv"));
         File.WriteAllText(Path.Combine(nab, "labels", "combined_windows.json"),
             """{"cat/a.csv": [["2024-01-03 09:00:00.000000", "2024-01-03 11:00:00.000000"]]}""");
-
-        var result = await new Cli().RunAsync("metrics", "nab", "--data", nab, "--detector", detector);
-
-        Assert.True(result.ExitCode == 0, result.Error);
-        Assert.StartsWith($"NAB ({detector}): 1 files, 800 points", result.Out, StringComparison.Ordinal);
-        Assert.Contains("profile standard", result.Out, StringComparison.Ordinal);
-        Assert.Matches(@"category +score +windows +FP +raw +credit +FP cost", result.Out);
+        return nab;
     }
 
     [Fact]

@@ -32,12 +32,7 @@ public static class MetricsCommands
         };
         command.SetAction(async (result, ct) =>
         {
-            var limit = result.GetValue(threshold);
-            // Scores are in [0, 1]; NaN compared false with every score and flagged every row.
-            if (!(limit is >= 0 and <= 1))
-            {
-                throw new UsageException($"bad --threshold {limit.ToString(CultureInfo.InvariantCulture)}: an anomaly score threshold is between 0 and 1");
-            }
+            var limit = ScoreThreshold(result.GetValue(threshold));
             var input = result.GetValue(file)!;
             var outputPath = result.GetValue(output);
             if (outputPath is not null)
@@ -191,6 +186,12 @@ public static class MetricsCommands
 
     /// <summary>Most samples a forecast is fitted on once gaps are filled in: about 20 s of fitting.</summary>
     private const int MaxGridLength = 1_000_000;
+
+    /// <summary>A <c>--threshold</c> on the anomaly score, refused unless it is in [0, 1]: NaN compares false with every
+    /// score, so it flagged every row in <c>detect</c> and would score a detector that never spoke in <c>nab</c>.</summary>
+    internal static double ScoreThreshold(double value) => value is >= 0 and <= 1
+        ? value
+        : throw new UsageException($"bad --threshold {value.ToString(CultureInfo.InvariantCulture)}: an anomaly score threshold is between 0 and 1");
 
     internal static MetricSeries ReadSeries(string path)
     {

@@ -23,12 +23,7 @@ public static class MetricsNabCommand
         var command = new Command("nab", "Score the detector on the Numenta Anomaly Benchmark: standard, reward-low-FP and reward-low-FN per category") { data, detectorName, threshold };
         command.SetAction(async (result, ct) =>
         {
-            var fixedThreshold = result.GetValue(threshold);
-            // Scores are in [0, 1]; NaN would compare false with every score and score a detector that never spoke.
-            if (fixedThreshold is { } limit && !(limit is >= 0 and <= 1))
-            {
-                throw new UsageException($"bad --threshold {limit.ToString(CultureInfo.InvariantCulture)}: an anomaly score threshold is between 0 and 1");
-            }
+            var fixedThreshold = result.GetValue(threshold) is { } limit ? MetricsCommands.ScoreThreshold(limit) : (double?)null;
             var root = result.GetValue(data)
                 ?? NabDataLocator.Find(Environment.CurrentDirectory, AppContext.BaseDirectory)
                 ?? throw new UsageException("no NAB folder found; pass --data DIR (a folder with data/ and labels/combined_windows.json)");
