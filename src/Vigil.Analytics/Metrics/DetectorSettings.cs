@@ -264,9 +264,10 @@ public sealed record DetectorSettings
         Statistical with { TransitionNovelty = true, TransitionMinimumJump = 2, YoungSeriesQuietsPatterns = true, NoveltyAlertScore = 0.07, SeasonalShiftUnit = Default.SeasonalShiftUnit, NearestWindowHistory = 100 };
 
     /// <summary>
-    /// The statistical ensemble with ARTime, the transition novelty (a cheap stand-in for CAD) and the likelihood,
-    /// without CAD: several times the default's speed with no noise worst case, ~1/5 of its memory, NAB between the two
-    /// (see docs/metric-detection.md, "Balanced" and "Transition novelty").
+    /// The statistical ensemble with ARTime at both time scales, the transition novelty (a cheap stand-in for CAD) and
+    /// the likelihood, without CAD: several times the default's speed with no noise worst case, ~1/4 of its memory, NAB
+    /// between the two (see docs/metric-detection.md, "Balanced" and "Transition novelty"; the second ARTime scale:
+    /// decision 022).
     /// </summary>
-    public static DetectorSettings Balanced { get; } = new() { ContextualMaxContexts = 0, TransitionNovelty = true, YoungSeriesSamples = 0, ArtLongSamples = 0, NearestWindowHistory = 0 };
+    public static DetectorSettings Balanced { get; } = new() { ContextualMaxContexts = 0, TransitionNovelty = true, YoungSeriesSamples = 0, NearestWindowHistory = 0 };
 }

@@ -33,8 +33,12 @@ public static class NabDetectors
     /// they still reproduce their rows.</summary>
     private static readonly DetectorSettings OneArtScale = BeforeNearestWindow with { ArtLongSamples = 0 };
 
+    /// <summary>The balanced detector before ARTime's long time scale joined it (decision 022); the balanced variants
+    /// of earlier rounds build on it, so they still reproduce their rows.</summary>
+    private static readonly DetectorSettings OneArtScaleBalanced = DetectorSettings.Balanced with { ArtLongSamples = 0 };
+
     /// <summary>The cheaper detectors before the alert-rate damping; their variants below build on these.</summary>
-    private static readonly DetectorSettings UndampedBalanced = DetectorSettings.Balanced with { AlertRateDamping = 0, AlertThreshold = ThresholdBeforeRefit };
+    private static readonly DetectorSettings UndampedBalanced = OneArtScaleBalanced with { AlertRateDamping = 0, AlertThreshold = ThresholdBeforeRefit };
 
     /// <summary>The lightweight detector before the nearest window joined it, and before the seasonal shift as well
     /// (decision 020).</summary>
@@ -60,6 +64,7 @@ public static class NabDetectors
         ["default-alert-rate-only"] = series => SeriesScoring.AnomalyScores(series, DefaultBeforeRefit with { ContextualRateDamping = 0 }),
         ["default-undamped"] = series => SeriesScoring.AnomalyScores(series, Undamped),
         ["default-without-nearest-window"] = series => SeriesScoring.AnomalyScores(series, BeforeNearestWindow),
+        ["balanced-one-art-scale"] = series => SeriesScoring.AnomalyScores(series, OneArtScaleBalanced),
         ["balanced-undamped"] = series => SeriesScoring.AnomalyScores(series, UndampedBalanced),
         ["lightweight-undamped"] = series => SeriesScoring.AnomalyScores(series, UndampedLightweight),
         ["lightweight-without-nearest-window"] = series => SeriesScoring.AnomalyScores(series, LightweightWithoutNearestWindow),

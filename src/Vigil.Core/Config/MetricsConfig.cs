@@ -87,9 +87,9 @@ public sealed record MetricsConfig(
 /// <summary>
 /// The server's detector per series. Lightweight (the default): the statistical ensemble with the transition novelty,
 /// the anomaly likelihood, the seasonal shift and a short nearest window, ~5 M points/s and ~11 KB per series, so tens
-/// of thousands of series fit; NAB standard 52.6 on the folder. Balanced: ARTime in place of the nearest window, and every
-/// level move is news, NAB 67.7, ~2.2–2.9 M points/s and ~57 KB per series — thousands of series. Contextual: ARTime and CAD OSE, NAB 74.8, but ~140,000–400,000
-/// points/s (~16,000 on white noise) and ~346 KB per series —
+/// of thousands of series fit; NAB standard 52.5 on the folder. Balanced: ARTime at two time scales in place of the nearest
+/// window, and every level move is news, NAB 69.5, ~2.4–3.4 M points/s and ~89 KB per series — thousands of series.
+/// Contextual: ARTime and CAD OSE, NAB 74.6, but ~140,000–400,000 points/s (~16,000 on white noise) and ~346 KB per series —
 /// for a few hundred important series (<c>metrics.detectors</c> gives it to the series that matter). See docs/metric-detection.md.
 /// </summary>
 public enum MetricDetectorKind
