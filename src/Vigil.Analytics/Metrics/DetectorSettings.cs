@@ -197,8 +197,9 @@ public sealed record DetectorSettings
 
     /// <summary>
     /// The score at which the detector counts an alert: it arms the suppression, counts in the alert rate, and (with
-    /// <see cref="NoveltyAlertScore"/>) is where the calibrated novelty score lands. <c>SeriesScoring.DefaultAlertThreshold</c>,
-    /// the score at which an anomaly is reported by default, is this value, so an alert is the same thing in both places;
+    /// <see cref="NoveltyAlertScore"/>) is where the calibrated novelty score lands. A server reports a detector's anomalies
+    /// at this value unless configured otherwise, so an alert is the same thing in both places: 0.62
+    /// (<c>SeriesScoring.DefaultAlertThreshold</c>, decision 021), and 0.56 for the lightweight detector (decision 023);
     /// 0.69 until decision 021 (the older <c>vigil metrics nab</c> variants keep it, so they reproduce their rows).
     /// </summary>
     public double AlertThreshold { get; init; } = SeriesScoring.DefaultAlertThreshold;
@@ -261,7 +262,7 @@ public sealed record DetectorSettings
     /// (docs/metric-detection.md, "The lightweight detector with the member"; the shift and the window: decision 020).
     /// </summary>
     public static DetectorSettings Lightweight { get; } =
-        Statistical with { TransitionNovelty = true, TransitionMinimumJump = 2, YoungSeriesQuietsPatterns = true, NoveltyAlertScore = 0.07, SeasonalShiftUnit = Default.SeasonalShiftUnit, NearestWindowHistory = 100 };
+        Statistical with { TransitionNovelty = true, TransitionMinimumJump = 2, YoungSeriesQuietsPatterns = true, NoveltyAlertScore = 0.07, SeasonalShiftUnit = Default.SeasonalShiftUnit, NearestWindowHistory = 100, AlertThreshold = SeriesScoring.LightweightAlertThreshold };
 
     /// <summary>
     /// The statistical ensemble with ARTime at both time scales, the transition novelty (a cheap stand-in for CAD) and

@@ -67,6 +67,7 @@ public static class NabDetectors
         ["balanced-one-art-scale"] = series => SeriesScoring.AnomalyScores(series, OneArtScaleBalanced),
         ["balanced-undamped"] = series => SeriesScoring.AnomalyScores(series, UndampedBalanced),
         ["lightweight-undamped"] = series => SeriesScoring.AnomalyScores(series, UndampedLightweight),
+        ["lightweight-threshold-0.62"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { AlertThreshold = SeriesScoring.DefaultAlertThreshold }),
         ["lightweight-without-nearest-window"] = series => SeriesScoring.AnomalyScores(series, LightweightWithoutNearestWindow),
         ["lightweight-without-shift"] = series => SeriesScoring.AnomalyScores(series, LightweightWithoutShift),
         ["default-without-shift"] = series => SeriesScoring.AnomalyScores(series, OneArtScale with { SeasonalShiftUnit = 0 }),

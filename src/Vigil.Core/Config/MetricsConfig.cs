@@ -55,9 +55,9 @@ public sealed record MetricsConfig(
     int MaxAlertsPerMinute,
     MetricDetectorKind Detector = MetricDetectorKind.Lightweight)
 {
-    /// <summary>Every detector's default: the score at which each detector's post-alert suppression arms (0.69 until
-    /// decision 021). The lightweight detector's score was on another scale (0.07) until the transition novelty joined it.</summary>
-    public const double DefaultThreshold = SeriesScoring.DefaultAlertThreshold;
+    /// <summary>A detector's default threshold: the score at which its post-alert suppression arms, fitted as it runs
+    /// (0.62 for balanced and contextual, decision 021; 0.56 for lightweight, decision 023; 0.69 for all before).</summary>
+    public static double DefaultThresholdOf(MetricDetectorKind kind) => MetricDetectorSettings.Of(kind).AlertThreshold;
 
     /// <summary>Rules that give matching new series another detector than <see cref="Detector"/>, first match first.</summary>
     public IReadOnlyList<MetricDetectorRule> DetectorRules { get; init; } = [];
@@ -74,21 +74,22 @@ public sealed record MetricsConfig(
     public double ThresholdFor(MetricDetectorKind kind, MetricDetectorRule? rule) =>
         rule is { Threshold: { } own } && rule.Detector == kind ? own
         : kind == Detector ? Threshold
-        : DefaultThreshold;
+        : DefaultThresholdOf(kind);
     public const int DefaultMaxSeries = 50_000;
     public const int DefaultMaxAlertsPerMinute = 100;
     public static readonly TimeSpan DefaultForecastInterval = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan DefaultBackfill = TimeSpan.FromHours(24);
     public static readonly TimeSpan DefaultSeriesTtl = TimeSpan.FromDays(7);
 
-    public static readonly MetricsConfig Default = new(DefaultThreshold, [], [], DefaultMaxSeries, DefaultForecastInterval, DefaultMaxAlertsPerMinute);
+    public static readonly MetricsConfig Default = new(DefaultThresholdOf(MetricDetectorKind.Lightweight), [], [], DefaultMaxSeries, DefaultForecastInterval, DefaultMaxAlertsPerMinute);
 }
 
 /// <summary>
 /// The server's detector per series. Lightweight (the default): the statistical ensemble with the transition novelty,
 /// the anomaly likelihood, the seasonal shift and a short nearest window, ~5 M points/s and ~11 KB per series, so tens
-/// of thousands of series fit; NAB standard 52.5 on the folder. Balanced: ARTime at two time scales in place of the nearest
-/// window, and every level move is news, NAB 69.5, ~2.4–3.4 M points/s and ~89 KB per series — thousands of series.
+/// of thousands of series fit; NAB standard 51.2 on the folder as run at its own threshold of 0.56. Balanced: ARTime at
+/// two time scales in place of the nearest window, and every level move is news, NAB 69.5, ~2.4–3.4 M points/s and ~89 KB
+/// per series — thousands of series.
 /// Contextual: ARTime and CAD OSE, NAB 74.6, but ~140,000–400,000 points/s (~16,000 on white noise) and ~346 KB per series —
 /// for a few hundred important series (<c>metrics.detectors</c> gives it to the series that matter). See docs/metric-detection.md.
 /// </summary>
@@ -97,6 +98,17 @@ public enum MetricDetectorKind
     Lightweight,
     Contextual,
     Balanced,
+}
+
+/// <summary>The detector settings of each <see cref="MetricDetectorKind"/>.</summary>
+public static class MetricDetectorSettings
+{
+    public static DetectorSettings Of(MetricDetectorKind kind) => kind switch
+    {
+        MetricDetectorKind.Contextual => DetectorSettings.Default,
+        MetricDetectorKind.Balanced => DetectorSettings.Balanced,
+        _ => DetectorSettings.Lightweight,
+    };
 }
 
 /// <summary>The names of <see cref="MetricDetectorKind"/> in the configuration, the API and storage.</summary>

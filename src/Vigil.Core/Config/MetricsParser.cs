@@ -9,7 +9,7 @@ namespace Vigil.Core.Config;
 /// <code>
 /// metrics:
 ///   detector: lightweight        # for new series no rule below selects
-///   threshold: 0.62              # anomaly score that raises MetricAnomaly (series of metrics.detector)
+///   threshold: 0.56              # anomaly score that raises MetricAnomaly (series of metrics.detector; default: its own)
 ///   detectors:                   # the accurate detector for the series that matter, first match first
 ///     - matchers: ['__name__="checkout_latency_seconds"']
 ///       detector: contextual
@@ -85,7 +85,7 @@ internal sealed class MetricsParser(YamlReader reader)
         }
         var capacity = Rules(keys, "capacity", Capacity);
         var kind = detector ?? MetricDetectorKind.Lightweight;
-        return new MetricsConfig(threshold ?? MetricsConfig.DefaultThreshold, sources, capacity, maxSeries, forecastInterval, maxAlerts, kind)
+        return new MetricsConfig(threshold ?? MetricsConfig.DefaultThresholdOf(kind), sources, capacity, maxSeries, forecastInterval, maxAlerts, kind)
         {
             DetectorRules = detectorRules,
             SeriesTtl = seriesTtl,

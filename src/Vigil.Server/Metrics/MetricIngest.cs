@@ -385,12 +385,7 @@ public sealed partial class MetricIngest
     private static MetricSeriesRecord Record(MetricSeriesState state, MetricAnomalyDetector detector, MetricDetectorKind kind, DateTimeOffset at) =>
         new(state.Key.Id, state.Key.Name, state.Key.Labels, detector.ExportState(), StoredHistory.Encode(state.Points, state.Hourly), at, MetricDetectorNames.Of(kind));
 
-    private static DetectorSettings SettingsOf(MetricDetectorKind kind) => kind switch
-    {
-        MetricDetectorKind.Contextual => DetectorSettings.Default,
-        MetricDetectorKind.Balanced => DetectorSettings.Balanced,
-        _ => DetectorSettings.Lightweight,
-    };
+    private static DetectorSettings SettingsOf(MetricDetectorKind kind) => MetricDetectorSettings.Of(kind);
 
     private static void Count(Dictionary<string, int> reasons, string reason, int count = 1) =>
         reasons[reason] = reasons.GetValueOrDefault(reason) + count;

@@ -13,14 +13,19 @@ public sealed class LightweightDetectorTests
     /// <summary>The statistical detector's own threshold: its novelty score alone is on another scale.</summary>
     private const double StatisticalThreshold = 0.07;
 
-    private static int Flags(DetectorSettings settings, Func<int, Random, double> value, int count, TimeSpan interval, double threshold = SeriesScoring.DefaultAlertThreshold)
+    /// <summary>The lightweight detector's threshold (decision 023), where the server reports it.</summary>
+    private static readonly double Threshold = DetectorSettings.Lightweight.AlertThreshold;
+
+    /// <summary>Flags at <paramref name="threshold"/>, by default the detector's own (the server's default for it).</summary>
+    private static int Flags(DetectorSettings settings, Func<int, Random, double> value, int count, TimeSpan interval, double? threshold = null)
     {
+        var limit = threshold ?? settings.AlertThreshold;
         var random = new Random(1);
         var detector = new MetricAnomalyDetector(settings);
         var flags = 0;
         for (var i = 0; i < count; i++)
         {
-            flags += detector.Update(Start + (interval * i), value(i, random)).Score >= threshold ? 1 : 0;
+            flags += detector.Update(Start + (interval * i), value(i, random)).Score >= limit ? 1 : 0;
         }
         return flags;
     }
@@ -62,13 +67,13 @@ public sealed class LightweightDetectorTests
         for (var i = 0; i < 300; i++)
         {
             var value = 20 + random.NextDouble();
-            flags += detector.Update(Start.AddSeconds(i), value).Score >= SeriesScoring.DefaultAlertThreshold ? 1 : 0;
-            unquietedFlags += unquieted.Update(Start.AddSeconds(i), value).Score >= SeriesScoring.DefaultAlertThreshold ? 1 : 0;
+            flags += detector.Update(Start.AddSeconds(i), value).Score >= Threshold ? 1 : 0;
+            unquietedFlags += unquieted.Update(Start.AddSeconds(i), value).Score >= Threshold ? 1 : 0;
         }
         Assert.Equal(0, flags);
         Assert.True(unquietedFlags > 0);
         var spike = detector.Update(Start.AddSeconds(300), 95);
-        Assert.True(spike.Score >= SeriesScoring.DefaultAlertThreshold, $"spike score {spike.Score}");
+        Assert.True(spike.Score >= Threshold, $"spike score {spike.Score}");
         Assert.Equal(AnomalySignal.Spike, spike.Signal);
     }
 

@@ -49,8 +49,8 @@ public sealed class MetricAnomalyDetectorTests
         foreach (var settings in new[] { DetectorSettings.Lightweight, DetectorSettings.Balanced })
         {
             var scores = SeriesScoring.Score(series, settings);
-            Assert.DoesNotContain(scores.Select((s, i) => (s, i)), p => InBandFlag(p.s, p.i, SeriesScoring.DefaultAlertThreshold));
-            Assert.True(scores[1000].Score >= SeriesScoring.DefaultAlertThreshold, $"spike score {scores[1000].Score}");
+            Assert.DoesNotContain(scores.Select((s, i) => (s, i)), p => InBandFlag(p.s, p.i, settings.AlertThreshold));
+            Assert.True(scores[1000].Score >= settings.AlertThreshold, $"spike score {scores[1000].Score}");
         }
     }
 
@@ -127,10 +127,10 @@ public sealed class MetricAnomalyDetectorTests
     {
         var (ordinary, quietDay) = DayUnlikeYesterday(noise: 2, flattening: 8);
         var lightweight = DetectorSettings.Lightweight;
-        int Alerts(IEnumerable<AnomalyScore> scores) => scores.Count(s => s.Score >= SeriesScoring.DefaultAlertThreshold);
+        int Alerts(IEnumerable<AnomalyScore> scores) => scores.Count(s => s.Score >= lightweight.AlertThreshold);
 
         var day = SeriesScoring.Score(quietDay, lightweight).Skip(Day * 10).Take(Day).ToList();
-        Assert.Contains(day, s => s.Score >= SeriesScoring.DefaultAlertThreshold && s.Signal == AnomalySignal.SeasonalShift);
+        Assert.Contains(day, s => s.Score >= lightweight.AlertThreshold && s.Signal == AnomalySignal.SeasonalShift);
         Assert.Equal(0, Alerts(SeriesScoring.Score(quietDay, lightweight with { SeasonalShiftUnit = 0 }).Skip(Day * 10).Take(Day)));
         var usual = SeriesScoring.Score(ordinary, lightweight);
         Assert.DoesNotContain(usual, s => s.Signal == AnomalySignal.SeasonalShift);

@@ -50,15 +50,31 @@ public sealed class NabBenchmarkTests(ITestOutputHelper output)
             $"NAB standard score at the alert threshold {standard.Overall.Normalised:0.0} fell below {AsRunStandardFloor}");
     }
 
+    /// <summary>The lightweight detector as the server runs it, at its own threshold (decision 023): 51.2 on the folder,
+    /// against 46.1 at the shared 0.62.</summary>
+    [Fact]
+    public void The_lightweight_detector_at_its_own_threshold_stays_above_its_floor()
+    {
+        if (NabData.RootOrSkip(output) is not { } root)
+        {
+            return;
+        }
+        var threshold = DetectorSettings.Lightweight.AlertThreshold;
+        var results = NabReport.Run(NabCorpus.Load(root), NabDetectors.All["lightweight"], threshold);
+        output.WriteLine(NabReport.Format(results));
+        var standard = results.Single(r => r.Profile.Name == "standard").Overall.Normalised;
+        Assert.True(standard >= 50.8, $"lightweight NAB standard score at its threshold {threshold} {standard:0.0} fell below 50.8");
+    }
+
     /// <summary>Each cheaper detector just below its measured standard score: balanced 69.5 (68.2 with ARTime at one
     /// time scale before decision 022, 67.7 with the threshold of 0.69 before decision 021 as well, 66.9 without the alert-rate
     /// damping, 64.6 with the young-series
-    /// rule, 59.5 without the transition novelty member, 57.9 without the seasonal shift as well); lightweight 52.5 (52.6 at 0.69, 50.3
+    /// rule, 59.5 without the transition novelty member, 57.9 without the seasonal shift as well); lightweight 51.3 (52.5 with the shared threshold of 0.62 before decision 023, 52.6 at 0.69, 50.3
     /// without the nearest window, 48.7 without the seasonal shift as well, 48.4 without the damping as well, 36.8 with its novelty score uncalibrated; 34.5
     /// without the member: the statistical detector).</summary>
     [Theory]
     [InlineData("balanced", 69.0)]
-    [InlineData("lightweight", 52.0)]
+    [InlineData("lightweight", 50.8)]
     public void The_cheaper_detectors_stay_above_their_floors(string detector, double floor)
     {
         if (NabData.RootOrSkip(output) is not { } root)

@@ -45,7 +45,7 @@ public class MetricsConfigTests
     public void No_metrics_section_uses_the_detector_threshold_and_polls_nothing()
     {
         var metrics = ConfigLoader.Parse(Base, "vigil.yml").Metrics;
-        Assert.Equal(0.62, metrics.Threshold);
+        Assert.Equal(0.56, metrics.Threshold); // the lightweight detector's own (decision 023)
         Assert.Empty(metrics.Sources);
         Assert.Empty(metrics.Capacity);
     }
@@ -177,6 +177,8 @@ public class MetricsConfigTests
         Assert.Equal(0.62, metrics.ThresholdFor(MetricDetectorKind.Contextual, contextual));
         Assert.Equal(0.1, metrics.ThresholdFor(MetricDetectorKind.Lightweight, null));
         Assert.Equal(0.62, metrics.ThresholdFor(MetricDetectorKind.Balanced, null));
+        var contextualByDefault = ConfigLoader.Parse(Base + "metrics:\n  detector: contextual\n", "vigil.yml").Metrics;
+        Assert.Equal(0.56, contextualByDefault.ThresholdFor(MetricDetectorKind.Lightweight, null)); // lightweight's own (decision 023)
         // A rule whose detector is not the series' (the series was created before the rule changed) does not apply.
         Assert.Equal(0.1, metrics.ThresholdFor(MetricDetectorKind.Lightweight, balanced));
         Assert.NotEqual(contextual.Key, balanced.Key);

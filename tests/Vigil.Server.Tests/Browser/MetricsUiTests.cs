@@ -68,9 +68,9 @@ public sealed class MetricsUiTests
         await Assertions.Expect(detail).ToBeVisibleAsync();
         await Assertions.Expect(detail.GetByTestId("metric-last-value")).ToHaveTextAsync("95");
         await Assertions.Expect(detail.GetByTestId("metric-detector")).ToHaveTextAsync("lightweight");
-        await Assertions.Expect(detail.GetByTestId("metric-threshold")).ToHaveTextAsync("0.62");
-        // One alert so far: the next one needs 0.62 · 1.1 / (1 + 0.1 · 0.62) = 0.64 (the alert-rate damping).
-        await Assertions.Expect(detail.GetByTestId("metric-recent-alerts")).ToHaveTextAsync("1.0 · the next alert needs a score of 0.64");
+        await Assertions.Expect(detail.GetByTestId("metric-threshold")).ToHaveTextAsync("0.56");
+        // One alert so far: the next one needs 0.56 · 1.1 / (1 + 0.1 · 0.56) = 0.58 (the alert-rate damping).
+        await Assertions.Expect(detail.GetByTestId("metric-recent-alerts")).ToHaveTextAsync("1.0 · the next alert needs a score of 0.58");
         var chart = detail.GetByTestId("metric-chart");
         await Assertions.Expect(chart.GetByTestId("metric-line")).ToHaveCountAsync(1);
         await Assertions.Expect(chart.GetByTestId("metric-band").First).ToBeAttachedAsync();
