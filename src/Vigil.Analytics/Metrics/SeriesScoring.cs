@@ -6,8 +6,9 @@ public static class SeriesScoring
     /// <summary>
     /// The score at which an anomaly is reported by default, and at which the balanced and default detectors arm their
     /// post-alert suppression and count an alert in their rate (the lightweight one: <see cref="LightweightAlertThreshold"/>):
-    /// the threshold at which the default detector, run as the server runs it, scores best on the whole NAB corpus (decision 021; 72.9 standard there, 72.2–72.9 for 0.60–0.63). It was 0.69,
-    /// fitted before the alert-rate damping lowered the scores, where the same detector scored 67.9 as run.
+    /// the threshold at which the default detector, run as the server runs it, scores best on the whole NAB corpus
+    /// (decision 021; 72.9 standard there, 72.2–72.9 for 0.60–0.63). It was 0.69, fitted before the alert-rate damping
+    /// lowered the scores, where the same detector scored 67.9 as run.
     /// </summary>
     public const double DefaultAlertThreshold = 0.62;
 

@@ -361,31 +361,29 @@ public sealed partial class MetricIngest
     {
         if (MetricDetectorNames.Parse(record.Detector) is { } named)
         {
-            return (MetricAnomalyDetector.ImportState(record.State, SettingsOf(named)), named);
+            return (MetricAnomalyDetector.ImportState(record.State, MetricDetectorSettings.Of(named)), named);
         }
         var state = record.State;
         foreach (var kind in new[] { MetricDetectorKind.Lightweight, MetricDetectorKind.Balanced })
         {
             try
             {
-                return (MetricAnomalyDetector.ImportState(state, SettingsOf(kind)), kind);
+                return (MetricAnomalyDetector.ImportState(state, MetricDetectorSettings.Of(kind)), kind);
             }
             catch (FormatException)
             {
                 // another kind's state: try the next
             }
         }
-        return (MetricAnomalyDetector.ImportState(state, SettingsOf(MetricDetectorKind.Contextual)), MetricDetectorKind.Contextual);
+        return (MetricAnomalyDetector.ImportState(state, MetricDetectorSettings.Of(MetricDetectorKind.Contextual)), MetricDetectorKind.Contextual);
     }
 
-    private static MetricAnomalyDetector NewDetector(MetricDetectorKind kind) => new(SettingsOf(kind));
+    private static MetricAnomalyDetector NewDetector(MetricDetectorKind kind) => new(MetricDetectorSettings.Of(kind));
 
     /// <summary>The stored row of <paramref name="state"/> with <paramref name="detector"/> (its own, or the fresh one a
     /// relearn is about to give it); the caller holds the series' gate.</summary>
     private static MetricSeriesRecord Record(MetricSeriesState state, MetricAnomalyDetector detector, MetricDetectorKind kind, DateTimeOffset at) =>
         new(state.Key.Id, state.Key.Name, state.Key.Labels, detector.ExportState(), StoredHistory.Encode(state.Points, state.Hourly), at, MetricDetectorNames.Of(kind));
-
-    private static DetectorSettings SettingsOf(MetricDetectorKind kind) => MetricDetectorSettings.Of(kind);
 
     private static void Count(Dictionary<string, int> reasons, string reason, int count = 1) =>
         reasons[reason] = reasons.GetValueOrDefault(reason) + count;
