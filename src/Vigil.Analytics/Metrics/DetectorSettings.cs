@@ -196,10 +196,22 @@ public sealed record DetectorSettings
     public int TransitionMinimumJump { get; init; }
 
     /// <summary>
+    /// Statistical surprise (in units) below which the transition novelty member's score is scaled down in proportion,
+    /// as <see cref="ContextualGate"/> scales CAD's. One unit, where the statistical parts call a value surprising: a
+    /// move between 8 coarse levels, after only the previous level, is far weaker evidence than a new CAD context, so
+    /// it speaks in full only on a value that is itself unusual. At CAD's 0.5 (until decision 024) most of the balanced
+    /// detector's alerts on white noise were this member's, on values just past the warm-up's extremes, 1.3–2.8σ out.
+    /// Whole NAB corpus, balanced (standard / low-FP / low-FN): 69.6 / 57.3 / 75.7 at 0.5, 69.4 / 58.3 / 75.1 at 1
+    /// with its threshold re-fitted (0.75 / 1.5 / 2: 68.8 / 68.1 / 67.6 at 0.62); see docs/metric-detection.md.
+    /// </summary>
+    public double TransitionGate { get; init; } = 1.0;
+
+    /// <summary>
     /// The score at which the detector counts an alert: it arms the suppression, counts in the alert rate, and (with
     /// <see cref="NoveltyAlertScore"/>) is where the calibrated novelty score lands. A server reports a detector's anomalies
     /// at this value unless configured otherwise, so an alert is the same thing in both places: 0.62
-    /// (<c>SeriesScoring.DefaultAlertThreshold</c>, decision 021), and 0.56 for the lightweight detector (decision 023);
+    /// (<c>SeriesScoring.DefaultAlertThreshold</c>, decision 021), 0.56 for the lightweight detector (decision 023) and
+    /// 0.60 for the balanced one (decision 024);
     /// 0.69 until decision 021 (the older <c>vigil metrics nab</c> variants keep it, so they reproduce their rows).
     /// </summary>
     public double AlertThreshold { get; init; } = SeriesScoring.DefaultAlertThreshold;
@@ -270,5 +282,5 @@ public sealed record DetectorSettings
     /// between the two (see docs/metric-detection.md, "Balanced" and "Transition novelty"; the second ARTime scale:
     /// decision 022).
     /// </summary>
-    public static DetectorSettings Balanced { get; } = new() { ContextualMaxContexts = 0, TransitionNovelty = true, YoungSeriesSamples = 0, NearestWindowHistory = 0 };
+    public static DetectorSettings Balanced { get; } = new() { ContextualMaxContexts = 0, TransitionNovelty = true, YoungSeriesSamples = 0, NearestWindowHistory = 0, AlertThreshold = SeriesScoring.BalancedAlertThreshold };
 }

@@ -122,7 +122,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var likelihood = _likelihood.Update(squashed, _samples >= LikelihoodArmedSamples, LikelihoodAlpha);
         // ARTime at its two time scales; either one founding a new cluster is the news.
         var art = Math.Max(_art?.Score(value) ?? 0.0, _artLong?.Score(value) ?? 0.0);
-        var transition = _transitions is null ? 0.0 : Gated(_transitions.Score(value), surprise);
+        var transition = _transitions is null ? 0.0 : Gated(_transitions.Score(value), surprise, _settings.TransitionGate);
         // The nearest window joins ARTime's share: both say "a stretch unlike any before", and the signal rules treat them alike.
         var pattern = 1.0 - ((1.0 - art) * (1.0 - (NearestWindowWeight * (_nearest?.Score(value) ?? 0.0))));
         var reported = QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)), pattern, transition, surprise), value);
@@ -219,7 +219,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         }
         // CAD on a series where it often speaks is less news each time (its own rate, besides the series' alert rate).
         _contextualRate.Fade();
-        score = _contextualRate.Damped(Gated(score, surprise));
+        score = _contextualRate.Damped(Gated(score, surprise, _settings.ContextualGate));
         if (score >= ContextualRateCountsFrom)
         {
             _contextualRate.Count();
@@ -243,9 +243,9 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         : 1.0;
 
     /// <summary>A pattern score on a value the statistical parts find unremarkable (surprise below
-    /// <see cref="DetectorSettings.ContextualGate"/>) is scaled down in proportion, so noise does not page.</summary>
-    private double Gated(double score, double surprise) =>
-        surprise < _settings.ContextualGate ? score * surprise / _settings.ContextualGate : score;
+    /// <paramref name="gate"/>) is scaled down in proportion, so noise does not page.</summary>
+    private static double Gated(double score, double surprise, double gate) =>
+        surprise < gate ? score * surprise / gate : score;
 
     /// <summary>The smallest residual scale trusted (see <see cref="DetectorSettings.ScaleFloor"/>).</summary>
     private double Floor() => 1e-9 + (1e-6 * Math.Abs(_shift.LongMean)) + (_settings.ScaleFloor * _shift.LongStdDev);

@@ -8,7 +8,7 @@ namespace Vigil.Analytics.Metrics;
 /// warm-up's values widened by <c>ContextualRangeMargin</c> of their span on each side, refitted once the buffer of
 /// recent values is full, and rebuilt with a replay of the recent values when a value leaves it) — and the detector remembers which of the 64
 /// moves from one level to the next it has seen. A move never seen scores 1 (the ensemble gates it by the statistical
-/// surprise, as CAD's score); a score starts a rest period (<c>ContextualRestPeriod</c>), restarted only by a score it
+/// surprise, as CAD's score, at <c>TransitionGate</c>); a score starts a rest period (<c>ContextualRestPeriod</c>), restarted only by a score it
 /// reported (CAD's rule 2, docs/metric-detection.md). It is CAD OSE's idea — "this fact was never followed by that
 /// one" — cut down to the previous level, so a step costs a division and two bit operations instead of a walk over
 /// CAD's contexts. Longer contexts (the last two and three levels, 0.8 and 0.6 when new) were tried and dropped: on

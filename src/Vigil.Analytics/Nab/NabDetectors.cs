@@ -33,9 +33,20 @@ public static class NabDetectors
     /// they still reproduce their rows.</summary>
     private static readonly DetectorSettings OneArtScale = BeforeNearestWindow with { ArtLongSamples = 0 };
 
+    /// <summary>The transition novelty member's gate before decision 024 (CAD's, <see cref="DetectorSettings.ContextualGate"/>).</summary>
+    private const double TransitionGateBefore024 = 0.5;
+
+    /// <summary>The balanced detector before decision 024 gave its transition novelty member a gate of its own and the
+    /// detector its own threshold; the balanced variants of earlier rounds build on it.</summary>
+    private static readonly DetectorSettings BalancedBefore024 =
+        DetectorSettings.Balanced with { TransitionGate = TransitionGateBefore024, AlertThreshold = SeriesScoring.DefaultAlertThreshold };
+
+    /// <summary>The lightweight detector before decision 024; its variants of earlier rounds build on it.</summary>
+    private static readonly DetectorSettings LightweightBefore024 = DetectorSettings.Lightweight with { TransitionGate = TransitionGateBefore024 };
+
     /// <summary>The balanced detector before ARTime's long time scale joined it (decision 022); the balanced variants
     /// of earlier rounds build on it, so they still reproduce their rows.</summary>
-    private static readonly DetectorSettings OneArtScaleBalanced = DetectorSettings.Balanced with { ArtLongSamples = 0 };
+    private static readonly DetectorSettings OneArtScaleBalanced = BalancedBefore024 with { ArtLongSamples = 0 };
 
     /// <summary>The cheaper detectors before the alert-rate damping; their variants below build on these.</summary>
     private static readonly DetectorSettings UndampedBalanced = OneArtScaleBalanced with { AlertRateDamping = 0, AlertThreshold = ThresholdBeforeRefit };
@@ -43,7 +54,7 @@ public static class NabDetectors
     /// <summary>The lightweight detector before the nearest window joined it, and before the seasonal shift as well
     /// (decision 020).</summary>
     private static readonly DetectorSettings LightweightWithoutNearestWindow =
-        DetectorSettings.Lightweight with { NearestWindowHistory = 0, AlertThreshold = ThresholdBeforeRefit };
+        LightweightBefore024 with { NearestWindowHistory = 0, AlertThreshold = ThresholdBeforeRefit };
 
     private static readonly DetectorSettings LightweightWithoutShift = LightweightWithoutNearestWindow with { SeasonalShiftUnit = 0 };
 
@@ -67,14 +78,16 @@ public static class NabDetectors
         ["balanced-one-art-scale"] = series => SeriesScoring.AnomalyScores(series, OneArtScaleBalanced),
         ["balanced-undamped"] = series => SeriesScoring.AnomalyScores(series, UndampedBalanced),
         ["lightweight-undamped"] = series => SeriesScoring.AnomalyScores(series, UndampedLightweight),
-        ["lightweight-threshold-0.62"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { AlertThreshold = SeriesScoring.DefaultAlertThreshold }),
+        ["lightweight-threshold-0.62"] = series => SeriesScoring.AnomalyScores(series, LightweightBefore024 with { AlertThreshold = SeriesScoring.DefaultAlertThreshold }),
+        ["lightweight-transition-gate-0.5"] = series => SeriesScoring.AnomalyScores(series, LightweightBefore024),
+        ["balanced-transition-gate-0.5"] = series => SeriesScoring.AnomalyScores(series, BalancedBefore024),
         ["lightweight-without-nearest-window"] = series => SeriesScoring.AnomalyScores(series, LightweightWithoutNearestWindow),
         ["lightweight-without-shift"] = series => SeriesScoring.AnomalyScores(series, LightweightWithoutShift),
         ["default-without-shift"] = series => SeriesScoring.AnomalyScores(series, OneArtScale with { SeasonalShiftUnit = 0 }),
         ["balanced-young-rule"] = series => SeriesScoring.AnomalyScores(series, BalancedWithYoungRule),
         ["balanced-without-transitions"] = series => SeriesScoring.AnomalyScores(series, BalancedWithYoungRule with { TransitionNovelty = false }),
         ["balanced-without-shift"] = series => SeriesScoring.AnomalyScores(series, BalancedWithYoungRule with { TransitionNovelty = false, SeasonalShiftUnit = 0 }),
-        ["default-with-transitions"] = series => SeriesScoring.AnomalyScores(series, OneArtScale with { TransitionNovelty = true }),
+        ["default-with-transitions"] = series => SeriesScoring.AnomalyScores(series, OneArtScale with { TransitionNovelty = true, TransitionGate = TransitionGateBefore024 }),
         ["default-without-art"] = series => SeriesScoring.AnomalyScores(series, WithoutArt),
         ["default-unbroken"] = series => SeriesScoring.AnomalyScores(series, WithoutArt with { SuppressionBreakFactor = 0 }),
         ["default-rebuild-rested"] = series => SeriesScoring.AnomalyScores(series, WithoutArt with { ContextualRestAfterReportedHigh = false, ContextualRebuildScoresItsCause = false, SuppressionBreakFactor = 0 }),

@@ -34,10 +34,12 @@ public sealed class LightweightDetectorTests
     public void A_disk_filling_for_a_day_raises_nothing()
     {
         // 55 % to 80 % over a day in 30-second samples, the demo's log disk before its first rotation. With every move
-        // between levels news, the member flagged it every 80 minutes or so.
+        // between levels news, the member flagged it every 80 minutes or so (10 flags with its gate at 0.5, before
+        // decision 024; 3 with the gate at one unit).
         double Filling(int i, Random random) => 55 + (25.0 * i / 2880) + (0.1 * random.NextGaussian());
         Assert.Equal(0, Flags(DetectorSettings.Lightweight, Filling, 2880, TimeSpan.FromSeconds(30)));
-        Assert.True(Flags(DetectorSettings.Lightweight with { TransitionMinimumJump = 0 }, Filling, 2880, TimeSpan.FromSeconds(30)) >= 5);
+        Assert.True(Flags(DetectorSettings.Lightweight with { TransitionMinimumJump = 0 }, Filling, 2880, TimeSpan.FromSeconds(30)) >= 2);
+        Assert.True(Flags(DetectorSettings.Lightweight with { TransitionMinimumJump = 0, TransitionGate = 0.5 }, Filling, 2880, TimeSpan.FromSeconds(30)) >= 5);
     }
 
     [Fact]
@@ -58,10 +60,12 @@ public sealed class LightweightDetectorTests
     public void A_new_series_of_ordinary_noise_raises_nothing_until_its_spike()
     {
         // Uniform noise in 1-second samples: its 211th value (20.998) lies in a level the first 150 never reached, a
-        // move never seen on a value 1.5σ from the level — a pattern the young-series rule now covers.
+        // move never seen on a value 1.5σ from the level — a pattern the young-series rule covers. Since decision 024
+        // the member's own gate (one unit of surprise) scales that move down below the threshold as well, so the
+        // series is quiet without the rule too; with the gate at CAD's 0.5, as before, only the rule keeps it quiet.
         var random = new Random(11);
         var detector = new MetricAnomalyDetector(DetectorSettings.Lightweight);
-        var unquieted = new MetricAnomalyDetector(DetectorSettings.Lightweight with { YoungSeriesQuietsPatterns = false });
+        var unquieted = new MetricAnomalyDetector(DetectorSettings.Lightweight with { YoungSeriesQuietsPatterns = false, TransitionGate = 0.5 });
         var flags = 0;
         var unquietedFlags = 0;
         for (var i = 0; i < 300; i++)
