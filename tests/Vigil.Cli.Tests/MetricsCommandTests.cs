@@ -120,6 +120,38 @@ public sealed class MetricsCommandTests : IDisposable
         Assert.Contains("spike:", result.Out, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("contextual", "0.62")]
+    [InlineData("balanced", "0.6")]
+    [InlineData("lightweight", "0.56")]
+    public async Task Detect_runs_the_detector_a_server_series_would_at_its_own_threshold(string detector, string threshold)
+    {
+        var input = WriteSeries("s.csv", 600, i => i == 500 ? 500 : 10 + (i % 7));
+        var result = await new Cli().RunAsync("metrics", "detect", input, "--detector", detector);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("2024-01-02 17:40:00Z", result.Out, StringComparison.Ordinal);
+        Assert.Contains($"({detector}, threshold {threshold})", result.Out, StringComparison.Ordinal);
+
+        // The scores are that detector's: on a noisy series each detector scores differently from the default.
+        var random = new Random(5);
+        var noisy = WriteSeries("noisy.csv", 2000, i => 10 + (3 * random.NextDouble()) + (i % 300 == 0 ? 20 : 0));
+        var own = Path.Combine(_dir, $"{detector}.csv");
+        var contextual = Path.Combine(_dir, "contextual-scores.csv");
+        Assert.Equal(0, (await new Cli().RunAsync("metrics", "detect", noisy, "--detector", detector, "-o", own)).ExitCode);
+        Assert.Equal(0, (await new Cli().RunAsync("metrics", "detect", noisy, "-o", contextual)).ExitCode);
+        Assert.Equal(detector == "contextual", File.ReadAllLines(own).SequenceEqual(File.ReadAllLines(contextual)));
+    }
+
+    [Fact]
+    public async Task Detect_with_an_unknown_detector_is_a_usage_error_naming_the_choices()
+    {
+        var input = WriteSeries("s.csv", 600, i => 10 + (i % 7));
+        var result = await new Cli().RunAsync("metrics", "detect", input, "--detector", "fancy");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("unknown detector 'fancy'; choose lightweight, balanced or contextual", result.Error, StringComparison.Ordinal);
+        Assert.Equal("", result.Out);
+    }
+
     [Fact]
     public async Task Detect_says_a_day_unlike_yesterday_is_a_seasonal_shift()
     {

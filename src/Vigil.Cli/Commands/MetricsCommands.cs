@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Vigil.Analytics.Metrics;
+using Vigil.Core.Config;
 
 namespace Vigil.Cli.Commands;
 
@@ -21,18 +22,26 @@ public static class MetricsCommands
     {
         var file = new Argument<string>("series") { Description = "CSV with a header and 'timestamp,value' rows" };
         var output = new Option<string?>("--output", "-o") { Description = "Write 'timestamp,value,anomaly_score' for every row (NAB results format)", HelpName = "FILE" };
-        var threshold = new Option<double>("--threshold")
+        var threshold = new Option<double?>("--threshold")
         {
-            Description = "Score at which a point is reported as an anomaly",
-            DefaultValueFactory = _ => SeriesScoring.DefaultAlertThreshold,
+            Description = "Score at which a point is reported as an anomaly (default: the detector's own, as the server reports it)",
+        };
+        var detectorName = new Option<string>("--detector")
+        {
+            Description = "The server's detector to run: contextual (the most accurate), balanced or lightweight (the server's default)",
+            DefaultValueFactory = _ => MetricDetectorNames.Of(MetricDetectorKind.Contextual),
         };
         var command = new Command("detect", "Score every point of a series using only the points before it (streaming, no look-ahead)")
         {
-            file, output, threshold,
+            file, output, threshold, detectorName,
         };
         command.SetAction(async (result, ct) =>
         {
-            var limit = ScoreThreshold(result.GetValue(threshold));
+            var name = result.GetValue(detectorName);
+            var settings = MetricDetectorNames.Parse(name) is { } kind
+                ? MetricDetectorSettings.Of(kind)
+                : throw new UsageException($"unknown detector '{name}'; choose lightweight, balanced or contextual");
+            var limit = result.GetValue(threshold) is { } chosen ? ScoreThreshold(chosen) : settings.AlertThreshold;
             var input = result.GetValue(file)!;
             var outputPath = result.GetValue(output);
             if (outputPath is not null)
@@ -45,12 +54,12 @@ public static class MetricsCommands
             {
                 // Opened before scoring: a path that cannot be written fails at once, not after the work.
                 await using var writer = OutputFile.Create(path);
-                await WriteScoresAsync(writer, series, SeriesScoring.Score(series), ct).ConfigureAwait(false);
+                await WriteScoresAsync(writer, series, SeriesScoring.Score(series, settings), ct).ConfigureAwait(false);
                 await writer.FlushAsync(ct).ConfigureAwait(false); // a full disk says so before "Scored" is printed
                 await context.Out.WriteLineAsync($"Scored {series.Count} rows into {path}.").ConfigureAwait(false);
                 return ExitCodes.Success;
             }
-            var scores = SeriesScoring.Score(series);
+            var scores = SeriesScoring.Score(series, settings);
             var table = Output.NewTable("TIMESTAMP", "VALUE", "EXPECTED", "RANGE", "SCORE", "WHY");
             var flagged = 0;
             for (var i = 0; i < scores.Length; i++)
@@ -68,12 +77,12 @@ public static class MetricsCommands
             var skipped = scores.Count(s => s.Signal is AnomalySignal.Missing or AnomalySignal.OutOfOrder);
             if (flagged == 0)
             {
-                await context.Out.WriteLineAsync($"No anomalies in {series.Count} rows (threshold {limit}).").ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"No anomalies in {series.Count} rows ({name}, threshold {limit}).").ConfigureAwait(false);
             }
             else
             {
                 context.Console.Write(table);
-                await context.Out.WriteLineAsync($"{flagged} anomalies in {series.Count} rows (threshold {limit}).").ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"{flagged} anomalies in {series.Count} rows ({name}, threshold {limit}).").ConfigureAwait(false);
             }
             if (skipped > 0)
             {
