@@ -165,6 +165,16 @@ public sealed class MetricsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Detect_says_a_series_stuck_at_one_value_is_a_flatline()
+    {
+        var random = new Random(3);
+        var input = WriteSeries("frozen.csv", 4100, i => i < 4000 ? 50 + (3 * (random.NextDouble() - 0.5)) : 50.1);
+        var result = await new Cli().RunAsync("metrics", "detect", input, "--detector", "lightweight");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("flatline: the same value for 30 samples, over three times longer than the series ever held one", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bad_row_is_a_usage_error_naming_the_line()
     {
         var path = Path.Combine(_dir, "bad.csv");

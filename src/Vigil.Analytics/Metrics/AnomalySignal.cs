@@ -31,4 +31,7 @@ public enum AnomalySignal : byte
     /// peak that does not come, a holiday).</summary>
     SeasonalShift,
 
+    /// <summary>The series has held one value for longer than it ever held one before: a hung exporter, a frozen sensor
+    /// (<see cref="AnomalyScore.Strength"/> is the run's length in samples).</summary>
+    Flatline,
 }

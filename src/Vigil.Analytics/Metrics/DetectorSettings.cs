@@ -207,6 +207,18 @@ public sealed record DetectorSettings
     public double TransitionGate { get; init; } = 1.0;
 
     /// <summary>
+    /// How many times longer than any run before it a run of one unchanged value must last to be reported as a
+    /// <see cref="AnomalySignal.Flatline"/> (<c>FlatlineDetector</c>: a hung exporter, a frozen sensor); 0: no member.
+    /// 3 in every detector with a joined score (a run of zeros is never reported: see <c>FlatlineDetector</c>). On NAB's
+    /// 58 files it reports once in 365,558 samples, on the flat middle of <c>art_daily_flatmiddle</c>, inside its
+    /// window (docs/metric-detection.md, "Flatline").
+    /// </summary>
+    public double FlatlineRunFactor { get; init; } = 3.0;
+
+    /// <summary>The shortest run of one value reported as a flatline, in samples (7.5 minutes at a 15-second scrape).</summary>
+    public int FlatlineMinimumRun { get; init; } = 30;
+
+    /// <summary>
     /// The score at which the detector counts an alert: it arms the suppression, counts in the alert rate, and (with
     /// <see cref="NoveltyAlertScore"/>) is where the calibrated novelty score lands. A server reports a detector's anomalies
     /// at this value unless configured otherwise, so an alert is the same thing in both places: 0.62
@@ -264,7 +276,7 @@ public sealed record DetectorSettings
     /// threshold is 0.07). Kept so its measurements stay reproducible (<c>vigil metrics nab --detector statistical</c>);
     /// declared before <see cref="Lightweight"/>, which is built from it (static initialisers run in order).
     /// </summary>
-    public static DetectorSettings Statistical { get; } = new() { ContextualMaxContexts = 0, ArtSamples = 0, SeasonalShiftUnit = 0, NearestWindowHistory = 0 };
+    public static DetectorSettings Statistical { get; } = new() { ContextualMaxContexts = 0, ArtSamples = 0, SeasonalShiftUnit = 0, NearestWindowHistory = 0, FlatlineRunFactor = 0 };
 
     /// <summary>
     /// The statistical ensemble (its novelty score calibrated) with the transition novelty, the likelihood, the seasonal
@@ -274,7 +286,7 @@ public sealed record DetectorSettings
     /// (docs/metric-detection.md, "The lightweight detector with the member"; the shift and the window: decision 020).
     /// </summary>
     public static DetectorSettings Lightweight { get; } =
-        Statistical with { TransitionNovelty = true, TransitionMinimumJump = 2, YoungSeriesQuietsPatterns = true, NoveltyAlertScore = 0.07, SeasonalShiftUnit = Default.SeasonalShiftUnit, NearestWindowHistory = 100, AlertThreshold = SeriesScoring.LightweightAlertThreshold };
+        Statistical with { TransitionNovelty = true, TransitionMinimumJump = 2, YoungSeriesQuietsPatterns = true, NoveltyAlertScore = 0.07, SeasonalShiftUnit = Default.SeasonalShiftUnit, NearestWindowHistory = 100, AlertThreshold = SeriesScoring.LightweightAlertThreshold, FlatlineRunFactor = Default.FlatlineRunFactor };
 
     /// <summary>
     /// The statistical ensemble with ARTime at both time scales, the transition novelty (a cheap stand-in for CAD) and

@@ -27,8 +27,9 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     // afresh: it scores once ArtLongSamples more values are in); 9: the same fields followed by a CRC-32 of them (a
     // damaged row scored NaN or threw out of range on its next sample; older versions load unchecked, as before); 10:
     // the nearest-window member before the checksum (older state starts it afresh: it scores once 300 more values are in);
-    // 11: the alert rate and CAD's own rate before the checksum (older state starts them at 0: earlier alerts are forgotten).
-    private const int StateVersion = 11;
+    // 11: the alert rate and CAD's own rate before the checksum (older state starts them at 0: earlier alerts are forgotten);
+    // 12: the flatline member before the checksum (older state starts it afresh: its first run ends at the next change).
+    private const int StateVersion = 12;
 
     /// <summary>The first version that ends with a checksum.</summary>
     private const int ChecksummedVersion = 9;
@@ -64,6 +65,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     private OnlineArtDetector? _artLong = OnlineArtDetector.Long(settings ?? DetectorSettings.Default);
     private TransitionNoveltyDetector? _transitions = (settings ?? DetectorSettings.Default).TransitionNovelty ? new(settings ?? DetectorSettings.Default) : null;
     private NearestWindowDetector? _nearest = (settings ?? DetectorSettings.Default).NearestWindowHistory is > 0 and var history ? new(history) : null;
+    private FlatlineDetector? _flatline = (settings ?? DetectorSettings.Default).FlatlineRunFactor > 0 ? new(settings ?? DetectorSettings.Default) : null;
 
     /// <summary>The nearest-window member's weight in the noisy-or: alone it scores 29–35 on NAB, so it adds to the
     /// others rather than speaking for itself (docs/metric-detection.md, "A nearest-window member").</summary>
@@ -110,6 +112,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var (result, surprise) = Score(timestamp, value, floor);
         LastSurprise = surprise;
         Learn(timestamp, value, surprise, floor);
+        var stuck = _flatline is not null && _flatline.Stuck(value) && _samples > _settings.WarmupSamples;
         if (_contextual is null && _art is null && _transitions is null && _nearest is null)
         {
             return QuietWhileYoung(result, value);
@@ -125,10 +128,14 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var transition = _transitions is null ? 0.0 : Gated(_transitions.Score(value), surprise, _settings.TransitionGate);
         // The nearest window joins ARTime's share: both say "a stretch unlike any before", and the signal rules treat them alike.
         var pattern = 1.0 - ((1.0 - art) * (1.0 - (NearestWindowWeight * (_nearest?.Score(value) ?? 0.0))));
-        var reported = QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)), pattern, transition, surprise), value);
+        var reported = QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)), pattern, transition, surprise, stuck), value);
         if (reported.Score >= _settings.AlertThreshold)
         {
             _alertRate.Count(); // a reported alert: one the young-series rule quieted does not raise the bar
+            if (reported.Signal == AnomalySignal.Flatline)
+            {
+                _flatline!.Reported(); // until then (a suppression) the run stays news
+            }
         }
         return reported;
     }
@@ -156,13 +163,14 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     /// raise the score and together they raise it further (ARTime is not gated like CAD: gated, NAB lost a point and the
     /// white-noise test passes without it). A score ARTime or the transition novelty alone raised on an unremarkable value
     /// is a <see cref="AnomalySignal.Pattern"/>; one the seasonal shift raised most is a
-    /// <see cref="AnomalySignal.SeasonalShift"/>.
+    /// <see cref="AnomalySignal.SeasonalShift"/>; a run of one value longer than any before scores 1, a
+    /// <see cref="AnomalySignal.Flatline"/>.
     /// The joined score is damped by the series' recent alerts (<see cref="AlertRate"/>): one that keeps alerting needs a
     /// clearer anomaly. After a score at or above <see cref="DetectorSettings.AlertThreshold"/> the detector stays quiet for
     /// <see cref="DetectorSettings.SuppressionSamples"/> samples, so one incident alerts once (NAB rewards the earliest
     /// detection in a window and charges every repeat outside it).
     /// </summary>
-    private AnomalyScore Combined(AnomalyScore contextual, double likelihood, double art, double transition, double surprise)
+    private AnomalyScore Combined(AnomalyScore contextual, double likelihood, double art, double transition, double surprise, bool stuck)
     {
         _alertRate.Fade();
         if (_quiet > 0 && BreaksSuppression(surprise))
@@ -178,12 +186,22 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var shift = unit > 0 && _seasonalShift > unit ? 1.0 - (unit / _seasonalShift) : 0.0;
         var score = _alertRate.Damped(1.0 - ((1.0 - contextual.Score) * (1.0 - likelihood) * (1.0 - art) * (1.0 - transition) * (1.0 - shift)));
         var shiftLeads = shift > 0 && shift >= Math.Max(Math.Max(contextual.Score, transition), Math.Max(likelihood, art));
+        if (stuck)
+        {
+            // A run of one value longer than any before is a finding of its own, whatever the members say of its
+            // (ordinary) values: it scores 1, so the damping cannot hide it, and reports once (see FlatlineDetector).
+            score = 1.0;
+        }
         if (score >= _settings.AlertThreshold && _settings.SuppressionSamples > 0)
         {
             _quiet = _settings.SuppressionSamples;
             // A shift's values are each unremarkable (a small surprise), so the next merely unusual one would end its
             // suppression and the same day would alert twice; it takes a value two units surprising.
             _quietSurprise = shiftLeads ? Math.Max(surprise, 1) : surprise;
+        }
+        if (stuck)
+        {
+            return contextual with { Score = score, Signal = AnomalySignal.Flatline, Strength = _flatline!.Run };
         }
         if (shiftLeads)
         {
@@ -349,6 +367,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         _nearest?.Write(ref writer);
         _alertRate.Write(ref writer);
         _contextualRate.Write(ref writer);
+        writer.Write(_flatline is not null);
+        _flatline?.Write(ref writer);
         var state = new byte[writer.Written.Length + sizeof(uint)];
         writer.Written.CopyTo(state);
         BinaryPrimitives.WriteUInt32LittleEndian(state.AsSpan(writer.Written.Length), Crc32.HashToUInt32(writer.Written));
@@ -360,7 +380,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     {
         var detector = new MetricAnomalyDetector(settings);
         var version = state.Length >= sizeof(int) ? BinaryPrimitives.ReadInt32LittleEndian(state) : 0;
-        if (version is not (2 or 3 or 4 or 5 or 6 or 7 or 8 or 9 or 10 or StateVersion))
+        if (version is not (2 or 3 or 4 or 5 or 6 or 7 or 8 or 9 or 10 or 11 or StateVersion))
         {
             throw new FormatException("detector state: unknown version");
         }
@@ -434,6 +454,13 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         {
             detector._alertRate.Read(ref reader); // an older state starts the rates at 0: earlier alerts are forgotten
             detector._contextualRate.Read(ref reader);
+        }
+        // The flatline member likewise: an older state starts it afresh (its first run ends at the next change).
+        if (version >= 12 && reader.ReadBoolean())
+        {
+            detector._flatline = detector._flatline is not null
+                ? FlatlineDetector.Read(ref reader, detector._settings)
+                : throw new FormatException("detector state: the flatline member present in state but not in settings");
         }
         if (!reader.AtEnd || detector._samples < 0)
         {

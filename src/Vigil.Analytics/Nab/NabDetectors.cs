@@ -16,7 +16,7 @@ public static class NabDetectors
     private const double ThresholdBeforeRefit = 0.69;
 
     /// <summary>The default before the threshold was re-fitted (decision 021).</summary>
-    private static readonly DetectorSettings DefaultBeforeRefit = DetectorSettings.Default with { AlertThreshold = ThresholdBeforeRefit };
+    private static readonly DetectorSettings DefaultBeforeRefit = DetectorSettings.Default with { AlertThreshold = ThresholdBeforeRefit, FlatlineRunFactor = 0 };
 
     /// <summary>The default before the alert-rate damping (decision 019); the variants measured before then build on it
     /// (or on settings without the damping), so they still reproduce their rows.</summary>
@@ -39,10 +39,10 @@ public static class NabDetectors
     /// <summary>The balanced detector before decision 024 gave its transition novelty member a gate of its own and the
     /// detector its own threshold; the balanced variants of earlier rounds build on it.</summary>
     private static readonly DetectorSettings BalancedBefore024 =
-        DetectorSettings.Balanced with { TransitionGate = TransitionGateBefore024, AlertThreshold = SeriesScoring.DefaultAlertThreshold };
+        DetectorSettings.Balanced with { TransitionGate = TransitionGateBefore024, AlertThreshold = SeriesScoring.DefaultAlertThreshold, FlatlineRunFactor = 0 };
 
     /// <summary>The lightweight detector before decision 024; its variants of earlier rounds build on it.</summary>
-    private static readonly DetectorSettings LightweightBefore024 = DetectorSettings.Lightweight with { TransitionGate = TransitionGateBefore024 };
+    private static readonly DetectorSettings LightweightBefore024 = DetectorSettings.Lightweight with { TransitionGate = TransitionGateBefore024, FlatlineRunFactor = 0 };
 
     /// <summary>The balanced detector before ARTime's long time scale joined it (decision 022); the balanced variants
     /// of earlier rounds build on it, so they still reproduce their rows.</summary>
@@ -81,6 +81,9 @@ public static class NabDetectors
         ["lightweight-threshold-0.62"] = series => SeriesScoring.AnomalyScores(series, LightweightBefore024 with { AlertThreshold = SeriesScoring.DefaultAlertThreshold }),
         ["lightweight-transition-gate-0.5"] = series => SeriesScoring.AnomalyScores(series, LightweightBefore024),
         ["balanced-transition-gate-0.5"] = series => SeriesScoring.AnomalyScores(series, BalancedBefore024),
+        ["default-without-flatline"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Default with { FlatlineRunFactor = 0 }),
+        ["balanced-without-flatline"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Balanced with { FlatlineRunFactor = 0 }),
+        ["lightweight-without-flatline"] = series => SeriesScoring.AnomalyScores(series, DetectorSettings.Lightweight with { FlatlineRunFactor = 0 }),
         ["lightweight-without-nearest-window"] = series => SeriesScoring.AnomalyScores(series, LightweightWithoutNearestWindow),
         ["lightweight-without-shift"] = series => SeriesScoring.AnomalyScores(series, LightweightWithoutShift),
         ["default-without-shift"] = series => SeriesScoring.AnomalyScores(series, OneArtScale with { SeasonalShiftUnit = 0 }),

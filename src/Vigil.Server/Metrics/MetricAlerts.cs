@@ -35,6 +35,7 @@ public static class MetricAlerts
             AnomalySignal.LevelShift => "level shift",
             AnomalySignal.SeasonalDeviation => "unlike the same time yesterday",
             AnomalySignal.SeasonalShift => "a run of values unlike the same hours yesterday",
+            AnomalySignal.Flatline => "stuck at one value for longer than ever before (flatline)",
             AnomalySignal.Spike => "spike",
             _ => "unusual",
         };
@@ -77,6 +78,7 @@ public static class MetricAlerts
         AnomalySignal.LevelShift => "its recent mean moved away from its long-run mean (level shift)",
         AnomalySignal.SeasonalDeviation => "unlike the same time yesterday",
         AnomalySignal.SeasonalShift => "its recent values run unlike the same hours yesterday (seasonal shift)",
+        AnomalySignal.Flatline => "it has held this one value for longer than it ever held one before: is its source stuck? (flatline)",
         AnomalySignal.Spike => "far from its recent level (spike)",
         _ => "in an unexpected sequence of values",
     };

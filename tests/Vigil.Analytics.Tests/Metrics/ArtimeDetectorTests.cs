@@ -242,7 +242,7 @@ public sealed class ArtimeDetectorTests(ITestOutputHelper output)
             original.Update(series.Timestamps[i], series.Values[i]);
         }
         var state = MetricAnomalyDetectorTests.FieldsOf(original.ExportState());
-        var version7 = state.AsSpan(0, state.Length - 2 - 16).ToArray(); // without the two flags and the two rates
+        var version7 = state.AsSpan(0, state.Length - 2 - 16 - MetricAnomalyDetectorTests.FlatlineBytes).ToArray(); // without the two flags, the two rates and the flatline member
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(version7, 7);
         var restored = MetricAnomalyDetector.ImportState(version7, twoScales);
         // The long scale learns its probation before it scores, so until then the restored detector scores as before.

@@ -206,7 +206,7 @@ public sealed class MetricAnomalyDetectorTests
             original.Update(quietDay.Timestamps[i], quietDay.Values[i]);
         }
         var state = FieldsOf(original.ExportState());
-        var version5 = state.AsSpan(0, state.Length - 24 - 1 - 1 - 1 - 16).ToArray(); // version 5 ended before the shift's numbers (and the three flags and the two rates after them)
+        var version5 = state.AsSpan(0, state.Length - 24 - 1 - 1 - 1 - 16 - FlatlineBytes).ToArray(); // version 5 ended before the shift's numbers (and the three flags, the two rates and the flatline member after them)
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(version5, 5);
         var restored = MetricAnomalyDetector.ImportState(version5, oneScale);
         var signals = new List<AnomalySignal>();
@@ -233,7 +233,7 @@ public sealed class MetricAnomalyDetectorTests
         }
         var exported = original.ExportState();
         var state = FieldsOf(exported);
-        var version6 = state.AsSpan(0, state.Length - 3 - 16).ToArray(); // without the member's flag, the long ARTime's, the nearest window's and the two rates
+        var version6 = state.AsSpan(0, state.Length - 3 - 16 - FlatlineBytes).ToArray(); // without the member's flag, the long ARTime's, the nearest window's, the two rates and the flatline member
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(version6, 6);
         var restored = MetricAnomalyDetector.ImportState(version6, DetectorSettings.Balanced);
         // The member learns its first values before it scores, so until then the restored detector scores as before.
@@ -243,13 +243,17 @@ public sealed class MetricAnomalyDetectorTests
         }
         // A version-7 state saved without the member (the lightweight detector's before it had one) loads the same way;
         // one with the member does not load into settings without it.
-        var version7 = state.AsSpan(0, state.Length - 2 - 16).ToArray(); // without the long ARTime's flag, the nearest window's and the two rates
+        var version7 = state.AsSpan(0, state.Length - 2 - 16 - FlatlineBytes).ToArray(); // without the long ARTime's flag, the nearest window's, the two rates and the flatline member
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(version7, 7);
         Assert.Equal(
             MetricAnomalyDetector.ImportState(version6, DetectorSettings.Balanced).ExportState(),
             MetricAnomalyDetector.ImportState(version7, DetectorSettings.Balanced).ExportState());
+        // Today's state of the same detector loads the same, but for the flatline member, which a version-6 state
+        // starts afresh.
         var current = MetricAnomalyDetector.ImportState(exported, DetectorSettings.Balanced);
-        Assert.Equal(MetricAnomalyDetector.ImportState(version6, DetectorSettings.Balanced).ExportState(), current.ExportState());
+        Assert.Equal(
+            FieldsOf(MetricAnomalyDetector.ImportState(version6, DetectorSettings.Balanced).ExportState())[..^FlatlineBytes],
+            FieldsOf(current.ExportState())[..^FlatlineBytes]);
         var withMember = MetricAnomalyDetector.ImportState(exported, DetectorSettings.Balanced).ExportState();
         Assert.Throws<FormatException>(() => MetricAnomalyDetector.ImportState(withMember, withoutMember));
     }
@@ -266,7 +270,7 @@ public sealed class MetricAnomalyDetectorTests
         {
             original.Update(series.Timestamps[i], series.Values[i]);
         }
-        var fields = FieldsOf(original.ExportState())[..^(1 + 16)];
+        var fields = FieldsOf(original.ExportState())[..^(1 + 16 + FlatlineBytes)];
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(fields, 9);
         var restored = MetricAnomalyDetector.ImportState(WithChecksum(fields), DetectorSettings.Default with { AlertRateDamping = 0, ContextualRateDamping = 0 });
         // The member learns 300 values before it scores, so until then the restored detector scores as before.
@@ -288,12 +292,13 @@ public sealed class MetricAnomalyDetectorTests
             original.Update(noise.Timestamps[i], noise.Values[i]);
         }
         var fields = FieldsOf(original.ExportState());
-        Assert.NotEqual(0.0, BitConverter.ToDouble(fields, fields.Length - 16)); // the series' alert rate
-        Assert.NotEqual(0.0, BitConverter.ToDouble(fields, fields.Length - 8)); // CAD's own rate
-        var version10 = fields[..^16];
+        var rates = fields.Length - FlatlineBytes - 16; // the two rates come before the flatline member
+        Assert.NotEqual(0.0, BitConverter.ToDouble(fields, rates)); // the series' alert rate
+        Assert.NotEqual(0.0, BitConverter.ToDouble(fields, rates + 8)); // CAD's own rate
+        var version10 = fields[..rates];
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(version10, 10);
         var forgotten = fields.ToArray();
-        Array.Clear(forgotten, forgotten.Length - 16, 16);
+        Array.Clear(forgotten, rates, 16);
         var fromVersion10 = MetricAnomalyDetector.ImportState(WithChecksum(version10));
         var withRatesZero = MetricAnomalyDetector.ImportState(WithChecksum(forgotten));
         for (var i = 6000; i < noise.Count; i++)
@@ -310,7 +315,7 @@ public sealed class MetricAnomalyDetectorTests
         var fields = FieldsOf(new MetricAnomalyDetector().ExportState());
         foreach (var rate in new[] { -1.0, double.NaN, double.PositiveInfinity })
         {
-            BitConverter.GetBytes(rate).CopyTo(fields, fields.Length - fromEnd);
+            BitConverter.GetBytes(rate).CopyTo(fields, fields.Length - FlatlineBytes - fromEnd);
             Assert.Throws<FormatException>(() => MetricAnomalyDetector.ImportState(WithChecksum(fields)));
         }
     }
@@ -331,7 +336,8 @@ public sealed class MetricAnomalyDetectorTests
         }
     }
 
-    /// <summary>Version 10 was version 11 without the two rates (two numbers, 0 for the statistical detector, which has
+    /// <summary>Version 11 was version 12 without the flatline member (a flag, false for the statistical detector);
+    /// version 10 was version 11 without the two rates (two numbers, 0 for the statistical detector, which has
     /// no alerts of its own to count); version 9 was version 10 without the nearest-window member (a flag, false for a detector without it);
     /// version 8 was version 9 without the trailing checksum; version 7 was version 8 without ARTime's long time scale (a flag, false for a detector without it);
     /// version 6 was version 7 without the transition novelty member (a flag, false for a detector without it);
@@ -341,15 +347,16 @@ public sealed class MetricAnomalyDetectorTests
     /// likelihood (an int and five numbers) and the suppression counter. The statistical detector (the lightweight one
     /// before the member joined it) has every part these versions differ by and none they lack.</summary>
     [Theory]
-    [InlineData(10, 16)]
-    [InlineData(9, 16 + 1)]
-    [InlineData(8, 16 + 1)]
-    [InlineData(7, 16 + 1 + 1)]
-    [InlineData(6, 16 + 1 + 1 + 1)]
-    [InlineData(5, 16 + 1 + 1 + 1 + 24)]
-    [InlineData(4, 16 + 1 + 1 + 1 + 24 + 1)]
-    [InlineData(3, 16 + 1 + 1 + 1 + 24 + 1 + 8)]
-    [InlineData(2, 16 + 1 + 1 + 1 + 24 + 1 + 8 + 4 + (5 * 8) + 4)]
+    [InlineData(11, 1)]
+    [InlineData(10, 1 + 16)]
+    [InlineData(9, 1 + 16 + 1)]
+    [InlineData(8, 1 + 16 + 1)]
+    [InlineData(7, 1 + 16 + 1 + 1)]
+    [InlineData(6, 1 + 16 + 1 + 1 + 1)]
+    [InlineData(5, 1 + 16 + 1 + 1 + 1 + 24)]
+    [InlineData(4, 1 + 16 + 1 + 1 + 1 + 24 + 1)]
+    [InlineData(3, 1 + 16 + 1 + 1 + 1 + 24 + 1 + 8)]
+    [InlineData(2, 1 + 16 + 1 + 1 + 1 + 24 + 1 + 8 + 4 + (5 * 8) + 4)]
     public void Older_state_versions_still_load(int version, int bytesAdded)
     {
         var series = new SeriesBuilder(1500, FiveMinutes).Level(20).Daily(5).Noise(2).Set(1300, 60).Build();
@@ -363,7 +370,7 @@ public sealed class MetricAnomalyDetectorTests
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(older, version);
         if (version >= 9)
         {
-            older = WithChecksum(older); // versions 9 and 10 ended with their checksum
+            older = WithChecksum(older); // versions 9 to 11 ended with their checksum
         }
         var restored = MetricAnomalyDetector.ImportState(older, DetectorSettings.Statistical);
         for (var i = 1000; i < series.Count; i++)
@@ -417,6 +424,10 @@ public sealed class MetricAnomalyDetectorTests
     /// <summary>An exported state without its trailing checksum (version 9): older versions are made from these fields,
     /// which they end with less of, and load unchecked.</summary>
     internal static byte[] FieldsOf(byte[] state) => state[..^sizeof(uint)];
+
+    /// <summary>The flatline member's state at the end of the fields (version 12): a flag, the value, the run, the
+    /// longest run and whether the run was reported; a detector without the member writes the flag alone.</summary>
+    internal const int FlatlineBytes = 1 + 8 + 8 + 8 + 1;
 
     /// <summary>The reverse of <see cref="FieldsOf"/>: fields (of any checksummed version) with their CRC-32 after them.</summary>
     internal static byte[] WithChecksum(byte[] fields) => [.. fields, .. BitConverter.GetBytes(System.IO.Hashing.Crc32.HashToUInt32(fields))];

@@ -30,6 +30,7 @@ public sealed class MetricAlertsTests
     [InlineData(AnomalySignal.LevelShift, "its recent mean moved away from its long-run mean (level shift)")]
     [InlineData(AnomalySignal.Pattern, "in an unexpected sequence of values")]
     [InlineData(AnomalySignal.SeasonalShift, "its recent values run unlike the same hours yesterday (seasonal shift)")]
+    [InlineData(AnomalySignal.Flatline, "it has held this one value for longer than it ever held one before: is its source stuck? (flatline)")]
     public void A_point_inside_the_band_is_not_said_to_be_outside_it(AnomalySignal signal, string why)
     {
         // On a seasonal series the band is yesterday's, while a spike is measured from the recent level: on NAB's

@@ -340,6 +340,21 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_series_whose_source_hangs_raises_a_flatline_MetricAnomaly()
+    {
+        // An exporter that hangs keeps serving its last reading: every value is ordinary, the run of them is not.
+        var now = DateTimeOffset.UtcNow;
+        var points = Calm(400, now.AddSeconds(-40));
+        points.AddRange(Enumerable.Range(0, 40).Select(i => (now.AddSeconds(i - 40), 50.5)));
+        var result = await AcceptedAsync(Body("queue_depth", "{\"queue\":\"orders\"}", points));
+        Assert.Equal(1, result["anomalies"]!.GetValue<int>());
+        var alert = (await _vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray().Single()!;
+        Assert.Equal("Flatline", alert["annotations"]!["signal"]!.GetValue<string>());
+        Assert.Contains("inside expected [", alert["annotations"]!["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("(flatline)", alert["annotations"]!["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Old_history_is_charted_but_never_alerts()
     {
         var longAgo = DateTimeOffset.UtcNow.AddDays(-2);

@@ -106,6 +106,7 @@ const signalWords = {
   SeasonalDeviation: 'unlike the same time yesterday',
   SeasonalShift: 'a run unlike the same hours yesterday',
   Pattern: 'an unexpected sequence of values',
+  Flatline: 'stuck at one value for longer than ever before',
 };
 
 /** One point in words: when, the value, what was expected and how surprising it was (or the forecast's interval). */
