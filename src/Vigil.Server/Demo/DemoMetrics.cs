@@ -4,11 +4,12 @@ using Vigil.Server.Metrics;
 namespace Vigil.Server.Demo;
 
 /// <summary>
-/// <c>--demo</c>: four metric series through the same ingest as <c>POST /api/v1/metrics</c>, so the Metrics page has
+/// <c>--demo</c>: five metric series through the same ingest as <c>POST /api/v1/metrics</c>, so the Metrics page has
 /// charts with bands, anomalies and a forecast cone from the first minute: a latency with short spikes, a queue that
 /// backs up for twenty minutes every three hours (a level shift), a disk filling towards the demo config's capacity
-/// rule (90 %), and a log disk that grows all day and is rotated at midnight — which never fills, as its two weeks of
-/// hourly means show, though its evening hours alone look like a disk filling up. On first start six hours of history
+/// rule (90 %), a log disk that grows all day and is rotated at midnight — which never fills, as its two weeks of
+/// hourly means show, though its evening hours alone look like a disk filling up — and a temperature whose exporter
+/// hangs for 45 minutes every six hours, repeating its last reading (a flatline, and a jump when it comes back). On first start six hours of history
 /// (two weeks for the log disk) are learned and charted without alerting; after that a sample every
 /// <see cref="Interval"/>, scored and alerting like any pushed sample.
 /// </summary>
@@ -34,6 +35,9 @@ public sealed class DemoMetrics(MetricIngest ingest, TimeProvider time, ILogger<
 
     internal static readonly SeriesKey LogDisk = new("node_filesystem_used_percent",
         [new("service", "search"), new("instance", "log-1"), new("mountpoint", "/var/log")]);
+
+    internal static readonly SeriesKey Temperature = new("node_hwmon_temp_celsius",
+        [new("service", "inventory"), new("instance", "db-1"), new("chip", "cpu")]);
 
     /// <summary>The log disk's history: two weeks, so its hourly means hold its daily pattern from the first minute.</summary>
     public static readonly TimeSpan LogDiskBackfill = TimeSpan.FromDays(14);
@@ -94,6 +98,7 @@ public sealed class DemoMetrics(MetricIngest ingest, TimeProvider time, ILogger<
         new(Latency, at, LatencyAt(at, random)),
         new(Queue, at, QueueAt(at, random)),
         new(Disk, at, DiskAt(at, random)),
+        new(Temperature, at, TemperatureAt(at)),
     ];
 
     /// <summary>About 250 ms with a two-hour wave; a one-minute spike to ~1.2 s every 47 minutes.</summary>
@@ -116,6 +121,18 @@ public sealed class DemoMetrics(MetricIngest ingest, TimeProvider time, ILogger<
     {
         var used = 60 + (3 * Phase(at, TimeSpan.FromHours(12)).TotalHours);
         return Math.Round(Math.Min(99.5, used + (0.05 * Gaussian(random))), 2);
+    }
+
+    /// <summary>About 55 °C with a two-hour wave; the exporter hangs from 04:45 to 05:30 of every six hours (so 22:45,
+    /// 04:45, …) and repeats one reading meanwhile. The noise is drawn from the time of the reading, not from the
+    /// shared generator, so the repeated reading is the same after a restart.</summary>
+    internal static double TemperatureAt(DateTime at)
+    {
+        var phase = Phase(at, TimeSpan.FromHours(6));
+        var (hangStart, hangEnd) = (TimeSpan.FromMinutes(285), TimeSpan.FromMinutes(330));
+        var reading = phase >= hangStart && phase < hangEnd ? at - (phase - hangStart) - Interval : at;
+        var noise = Gaussian(new Random((int)(reading.Ticks / Interval.Ticks % int.MaxValue)));
+        return Math.Round(55 + (2 * Math.Sin(2 * Math.PI * Hours(reading) / 2)) + (0.3 * noise), 1);
     }
 
     /// <summary>55 % at midnight (UTC), 80 % by the end of the day, every day: logs rotated nightly.</summary>

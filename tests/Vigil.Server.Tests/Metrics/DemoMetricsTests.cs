@@ -9,8 +9,8 @@ namespace Vigil.Server.Tests.Metrics;
 /// <summary>
 /// <c>serve --demo</c> has metric series to look at from the first minute: six hours of history for a latency, a queue
 /// and a disk, the queue's backlog marked, and the disk — cleaned up at midnight, filling again — forecast to reach
-/// the demo's 90 % capacity rule (the clock is fixed at 02:00 UTC, so the story is the same on every run); and a log
-/// disk with two weeks of history that is not (see the test at 20:00).
+/// the demo's 90 % capacity rule (the clock is fixed at 02:00 UTC, so the story is the same on every run); a log
+/// disk with two weeks of history that is not (see the test at 20:00); and a temperature whose exporter hung.
 /// </summary>
 public sealed class DemoMetricsTests
 {
@@ -21,10 +21,17 @@ public sealed class DemoMetricsTests
     {
         await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, demo: true, time: new FakeTimeProvider(TwoAm));
 
-        var series = await WaitForSeriesAsync(vigil, count: 4);
+        var series = await WaitForSeriesAsync(vigil, count: 5);
+        Assert.Equal(5, series.Count);
         Assert.All(series, s => Assert.True(s["points"]!.GetValue<int>() >= MetricIngest.PointsKept, s.ToJsonString()));
         var queue = series.Single(s => s["name"]!.GetValue<string>() == "settlement_queue_depth");
         Assert.True(queue["anomalies"]!.GetValue<long>() >= 1, "the 22:40 and 01:40 backlogs are marked");
+        // The temperature's exporter hung from 22:45 to 23:30, repeating the 22:44:30 reading: a flatline at its 30th
+        // sample, and a spike when it came back with the reading of 45 minutes later.
+        var temperature = series.Single(s => s["name"]!.GetValue<string>() == "node_hwmon_temp_celsius");
+        var marked = (await vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{temperature["id"]!.GetValue<string>()}"))["points"]!.AsArray()
+            .Where(p => p!["anomaly"]!.GetValue<bool>()).Select(p => (p!["t"]!.GetValue<DateTimeOffset>(), p["signal"]!.GetValue<string>())).ToList();
+        Assert.Equal([(new DateTimeOffset(2026, 11, 25, 22, 59, 0, TimeSpan.Zero), "Flatline"), (new DateTimeOffset(2026, 11, 25, 23, 30, 0, TimeSpan.Zero), "Spike")], marked);
         // History is charted, never alerted on.
         Assert.DoesNotContain(await AlertNamesAsync(vigil), n => n == "MetricAnomaly");
 
