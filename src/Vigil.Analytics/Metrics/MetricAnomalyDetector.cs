@@ -11,7 +11,8 @@ namespace Vigil.Analytics.Metrics;
 /// time yesterday), combined by taking the strongest surprise and scored by <see cref="NoveltyScorer"/> (the
 /// lightweight detector); by default two pattern detectors, CAD OSE and ARTime, the likelihood of the surprise and
 /// the seasonal shift (a day unlike yesterday) give the score instead, and the balanced detector has ARTime, the cheap
-/// transition novelty member in CAD's place, the likelihood and the shift (docs/metric-detection.md).
+/// transition novelty member in CAD's place, the likelihood and the shift; every detector with a joined score also
+/// reports a source stuck at one value (<see cref="AnomalySignal.Flatline"/>; docs/metric-detection.md).
 /// Feed samples in time order with <see cref="Update"/>: each is scored from the state built by the samples before
 /// it (no look-ahead), then learned. O(1) per sample and no allocation (one array, the day's slots, is allocated
 /// once the sampling interval is known). State: <see cref="ExportState"/> / <see cref="ImportState"/>.
