@@ -26,6 +26,17 @@ public sealed class FlatlineTests
         return Series(freezeAt + 2000, i => i < freezeAt ? before?.Invoke(i) ?? (50 + (3 * (random.NextDouble() - 0.5))) : 50.1);
     }
 
+    /// <summary>A lightweight detector that learned the first <paramref name="samples"/> samples of <paramref name="series"/>.</summary>
+    private static MetricAnomalyDetector Learned(MetricSeries series, int samples)
+    {
+        var detector = new MetricAnomalyDetector(DetectorSettings.Lightweight);
+        for (var i = 0; i < samples; i++)
+        {
+            detector.Update(series.Timestamps[i], series.Values[i]);
+        }
+        return detector;
+    }
+
     private static List<(int Index, AnomalyScore Score)> Alerts(MetricSeries series, DetectorSettings settings) =>
         [.. SeriesScoring.Score(series, settings).Select((s, i) => (i, s)).Where(p => p.s.Score >= settings.AlertThreshold)];
 
@@ -100,11 +111,7 @@ public sealed class FlatlineTests
     public void A_run_in_progress_survives_a_restart()
     {
         var series = Freezing(4000);
-        var original = new MetricAnomalyDetector(DetectorSettings.Lightweight);
-        for (var i = 0; i < 4015; i++)
-        {
-            original.Update(series.Timestamps[i], series.Values[i]);
-        }
+        var original = Learned(series, 4015);
         var restored = MetricAnomalyDetector.ImportState(original.ExportState(), DetectorSettings.Lightweight);
         for (var i = 4015; i < series.Count; i++)
         {
@@ -118,11 +125,7 @@ public sealed class FlatlineTests
         // Version 11 was version 12 without the member: its first run ends at the series' next change, so a source that
         // was already frozen when the server restarted is reported from the run that follows.
         var series = Freezing(4000);
-        var original = new MetricAnomalyDetector(DetectorSettings.Lightweight);
-        for (var i = 0; i < 3000; i++)
-        {
-            original.Update(series.Timestamps[i], series.Values[i]);
-        }
+        var original = Learned(series, 3000);
         var fields = MetricAnomalyDetectorTests.FieldsOf(original.ExportState())[..^MetricAnomalyDetectorTests.FlatlineBytes];
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(fields, 11);
         var restored = MetricAnomalyDetector.ImportState(MetricAnomalyDetectorTests.WithChecksum(fields), DetectorSettings.Lightweight);
