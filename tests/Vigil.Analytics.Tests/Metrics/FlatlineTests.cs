@@ -72,28 +72,44 @@ public sealed class FlatlineTests
     [Fact]
     public void A_run_must_be_three_times_the_longest_before_it()
     {
-        // Steps of 20 samples each (0, 10, 20, 30, 40, 0, …), whose step of 40 from sample 3,980 is held longer, then the
-        // steps go on: 60 samples are three times the longest run.
-        static double Steps(int i) => 10 * ((i / 20) % 5);
-        static MetricSeries Held(int samples) => Series(4300, i => i < 3980 ? Steps(i) : i < 3980 + samples ? 40 : Steps(i - 3980 - samples));
+        // Noise that once held 50.3 for 20 samples, then freezes at 4,000: 60 samples are three times that run.
+        static MetricSeries Held(int samples)
+        {
+            var random = new Random(3);
+            return Series(4300, i => i is >= 1000 and < 1020 ? 50.3
+                : i >= 4000 && i < 4000 + samples ? 50.1
+                : 50 + (3 * (random.NextDouble() - 0.5)));
+        }
         var settings = DetectorSettings.Lightweight;
         Assert.DoesNotContain(Alerts(Held(59), settings), a => a.Score.Signal == AnomalySignal.Flatline);
         var flatline = Assert.Single(Alerts(Held(60), settings), a => a.Score.Signal == AnomalySignal.Flatline);
-        Assert.Equal((3980 + 59, 60.0), (flatline.Index, flatline.Score.Strength));
+        Assert.Equal((4000 + 59, 60.0), (flatline.Index, flatline.Score.Strength));
     }
 
     [Theory]
     [MemberData(nameof(ServerDetectors))]
-    public void A_constant_series_and_a_count_that_is_mostly_zero_never_flatline(string kind)
+    public void A_constant_series_and_a_rate_that_drops_to_zero_never_flatline(string kind)
     {
         var settings = Settings(kind);
         // Never varied: no run before the current one to compare with.
         Assert.DoesNotContain(Alerts(Series(5000, _ => 42), settings), a => a.Score.Signal == AnomalySignal.Flatline);
-        // Errors counted every 50 samples, then none for a day and more: a run of zeros many times the longest before it
-        // is nothing to count, not a stuck source.
-        Assert.DoesNotContain(Alerts(Series(6000, i => i < 5000 && i % 50 == 0 ? 1 : 0), settings), a => a.Score.Signal == AnomalySignal.Flatline);
-        // The same with the errors at 1 and the quiet at 2 (a gauge): that run is reported.
-        Assert.Contains(Alerts(Series(6000, i => i < 5000 && i % 50 == 0 ? 1 : 2), settings), a => a.Score.Signal == AnomalySignal.Flatline);
+        // Requests per second that stop: a run of zeros is nothing to count, not a stuck source.
+        var random = new Random(3);
+        Assert.DoesNotContain(Alerts(Series(6000, i => i < 4000 ? 5 + random.NextDouble() : 0), settings), a => a.Score.Signal == AnomalySignal.Flatline);
+        // The same rate stuck at 2 is reported.
+        random = new Random(3);
+        Assert.Contains(Alerts(Series(6000, i => i < 4000 ? 5 + random.NextDouble() : 2), settings), a => a.Score.Signal == AnomalySignal.Flatline);
+    }
+
+    [Theory]
+    [MemberData(nameof(ServerDetectors))]
+    public void A_gauge_that_steps_now_and_then_is_not_stuck_when_it_holds_a_step(string kind)
+    {
+        var settings = Settings(kind);
+        // Replicas: 3 for the warm-up and a little more, 4 for a burst, then 3 for days.
+        Assert.DoesNotContain(Alerts(Series(5000, i => i is >= 200 and < 250 ? 4 : 3), settings), a => a.Score.Signal == AnomalySignal.Flatline);
+        // up: 1, a one-sample flap to 0, then 1 again for much longer than before the flap.
+        Assert.DoesNotContain(Alerts(Series(5000, i => i == 400 ? 0 : 1), settings), a => a.Score.Signal == AnomalySignal.Flatline);
     }
 
     [Fact]
@@ -146,7 +162,7 @@ public sealed class FlatlineTests
     public void A_damaged_run_is_refused()
     {
         var fields = MetricAnomalyDetectorTests.FieldsOf(new MetricAnomalyDetector(DetectorSettings.Lightweight).ExportState());
-        BitConverter.GetBytes(-5L).CopyTo(fields, fields.Length - 1 - 8 - 8); // the run
+        BitConverter.GetBytes(-5L).CopyTo(fields, fields.Length - 8 - 8 - 1 - 8 - 8); // the run
         Assert.Throws<FormatException>(() => MetricAnomalyDetector.ImportState(MetricAnomalyDetectorTests.WithChecksum(fields), DetectorSettings.Lightweight));
     }
 }

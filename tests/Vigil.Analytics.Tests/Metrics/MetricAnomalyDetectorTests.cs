@@ -426,8 +426,9 @@ public sealed class MetricAnomalyDetectorTests
     internal static byte[] FieldsOf(byte[] state) => state[..^sizeof(uint)];
 
     /// <summary>The flatline member's state at the end of the fields (version 12): a flag, the value, the run, the
-    /// longest run and whether the run was reported; a detector without the member writes the flag alone.</summary>
-    internal const int FlatlineBytes = 1 + 8 + 8 + 8 + 1;
+    /// longest run, whether the run was reported, the samples learned and the changes; a detector without the member
+    /// writes the flag alone.</summary>
+    internal const int FlatlineBytes = 1 + 8 + 8 + 8 + 1 + 8 + 8;
 
     /// <summary>The reverse of <see cref="FieldsOf"/>: fields (of any checksummed version) with their CRC-32 after them.</summary>
     internal static byte[] WithChecksum(byte[] fields) => [.. fields, .. BitConverter.GetBytes(System.IO.Hashing.Crc32.HashToUInt32(fields))];
