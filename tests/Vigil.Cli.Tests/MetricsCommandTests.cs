@@ -122,7 +122,7 @@ public sealed class MetricsCommandTests : IDisposable
 
     [Theory]
     [InlineData("contextual", "0.62")]
-    [InlineData("balanced", "0.6")]
+    [InlineData("balanced", "0.59")]
     [InlineData("lightweight", "0.56")]
     public async Task Detect_runs_the_detector_a_server_series_would_at_its_own_threshold(string detector, string threshold)
     {

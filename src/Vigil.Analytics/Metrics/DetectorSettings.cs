@@ -201,7 +201,7 @@ public sealed record DetectorSettings
     /// move between 8 coarse levels, after only the previous level, is far weaker evidence than a new CAD context, so
     /// it speaks in full only on a value that is itself unusual. At CAD's 0.5 (until decision 024) most of the balanced
     /// detector's alerts on white noise were this member's, on values just past the warm-up's extremes, 1.3–2.8σ out.
-    /// Whole NAB corpus, balanced (standard / low-FP / low-FN): 69.6 / 57.3 / 75.7 at 0.5, 69.4 / 58.3 / 75.1 at 1
+    /// Whole NAB corpus, balanced (standard / low-FP / low-FN): 69.6 / 57.3 / 75.7 at 0.5, 69.5 / 58.4 / 75.3 at 1
     /// with its threshold re-fitted (0.75 / 1.5 / 2: 68.8 / 68.1 / 67.6 at 0.62); see docs/metric-detection.md.
     /// </summary>
     public double TransitionGate { get; init; } = 1.0;
@@ -223,7 +223,7 @@ public sealed record DetectorSettings
     /// <see cref="NoveltyAlertScore"/>) is where the calibrated novelty score lands. A server reports a detector's anomalies
     /// at this value unless configured otherwise, so an alert is the same thing in both places: 0.62
     /// (<c>SeriesScoring.DefaultAlertThreshold</c>, decision 021), 0.56 for the lightweight detector (decision 023) and
-    /// 0.60 for the balanced one (decision 024);
+    /// 0.59 for the balanced one (decision 024);
     /// 0.69 until decision 021 (the older <c>vigil metrics nab</c> variants keep it, so they reproduce their rows).
     /// </summary>
     public double AlertThreshold { get; init; } = SeriesScoring.DefaultAlertThreshold;

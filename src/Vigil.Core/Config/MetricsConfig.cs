@@ -56,7 +56,7 @@ public sealed record MetricsConfig(
     MetricDetectorKind Detector = MetricDetectorKind.Lightweight)
 {
     /// <summary>A detector's default threshold: the score at which its post-alert suppression arms, fitted as it runs
-    /// (0.62 for contextual, decision 021; 0.56 for lightweight, decision 023; 0.60 for balanced, decision 024; 0.69 for all before).</summary>
+    /// (0.62 for contextual, decision 021; 0.56 for lightweight, decision 023; 0.59 for balanced, decision 024; 0.69 for all before).</summary>
     public static double DefaultThresholdOf(MetricDetectorKind kind) => MetricDetectorSettings.Of(kind).AlertThreshold;
 
     /// <summary>Rules that give matching new series another detector than <see cref="Detector"/>, first match first.</summary>
@@ -88,8 +88,8 @@ public sealed record MetricsConfig(
 /// The server's detector per series. Lightweight (the default): the statistical ensemble with the transition novelty,
 /// the anomaly likelihood, the seasonal shift and a short nearest window, ~5 M points/s and ~11 KB per series, so tens
 /// of thousands of series fit; NAB standard 51.8 on the folder as run at its own threshold of 0.56. Balanced: ARTime at
-/// two time scales in place of the nearest window, and every level move on a surprising value is news, NAB 70.3 as run at
-/// its 0.60, ~2.4–3.4 M points/s and ~89 KB per series — thousands of series.
+/// two time scales in place of the nearest window, and every level move on a surprising value is news, NAB 69.9 as run at
+/// its 0.59, ~2.4–3.4 M points/s and ~89 KB per series — thousands of series.
 /// Contextual: ARTime and CAD OSE, NAB 74.6, but ~140,000–400,000 points/s (~16,000 on white noise) and ~346 KB per series —
 /// for a few hundred important series (<c>metrics.detectors</c> gives it to the series that matter). See docs/metric-detection.md.
 /// </summary>

@@ -512,7 +512,7 @@ public sealed class MetricAnomalyDetectorTests
         // default's count on this series from 20 to 22 (a record distance between noise windows is broken now and then,
         // and its half-weight score tips CAD's near misses over the threshold); the alert-rate damping took it to 10
         // (balanced: 6) and CAD's own rate to 5: each false alarm on the noise raises the bar for the next. At today's
-        // thresholds (decisions 021 and 024) the default flags it 9 times and balanced 5 (10 with its transition
+        // thresholds (decisions 021 and 024) the default flags it 9 times and balanced 6 (10 with its transition
         // novelty gated at 0.5 and the threshold of 0.62).
         Assert.True(flagged <= 10, $"white noise flagged {flagged} times");
     }

@@ -57,7 +57,7 @@ public class MetricsConfigTests
         var contextual = ConfigLoader.Parse(Base + "metrics:\n  detector: contextual\n", "vigil.yml").Metrics;
         Assert.Equal((MetricDetectorKind.Contextual, 0.62), (contextual.Detector, contextual.Threshold));
         var balanced = ConfigLoader.Parse(Base + "metrics:\n  detector: balanced\n", "vigil.yml").Metrics;
-        Assert.Equal((MetricDetectorKind.Balanced, 0.60), (balanced.Detector, balanced.Threshold));
+        Assert.Equal((MetricDetectorKind.Balanced, 0.59), (balanced.Detector, balanced.Threshold));
         var tuned = ConfigLoader.Parse(Base + "metrics:\n  detector: contextual\n  threshold: 0.5\n", "vigil.yml").Metrics;
         Assert.Equal(0.5, tuned.Threshold);
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Base + "metrics:\n  detector: magic\n", "vigil.yml"));
@@ -176,7 +176,7 @@ public class MetricsConfigTests
         Assert.Equal(0.8, metrics.ThresholdFor(MetricDetectorKind.Balanced, balanced));
         Assert.Equal(0.62, metrics.ThresholdFor(MetricDetectorKind.Contextual, contextual));
         Assert.Equal(0.1, metrics.ThresholdFor(MetricDetectorKind.Lightweight, null));
-        Assert.Equal(0.60, metrics.ThresholdFor(MetricDetectorKind.Balanced, null));
+        Assert.Equal(0.59, metrics.ThresholdFor(MetricDetectorKind.Balanced, null));
         var contextualByDefault = ConfigLoader.Parse(Base + "metrics:\n  detector: contextual\n", "vigil.yml").Metrics;
         Assert.Equal(0.56, contextualByDefault.ThresholdFor(MetricDetectorKind.Lightweight, null)); // lightweight's own (decision 023)
         // A rule whose detector is not the series' (the series was created before the rule changed) does not apply.
