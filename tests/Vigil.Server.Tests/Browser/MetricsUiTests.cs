@@ -142,6 +142,25 @@ public sealed class MetricsUiTests
     }
 
     [Fact]
+    public async Task A_series_stuck_at_one_value_reads_out_as_stuck()
+    {
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite);
+        var now = DateTimeOffset.UtcNow;
+        var random = new Random(11);
+        // 300 noisy samples, then the exporter hangs: its 30th repeated reading is the flatline, and the latest point.
+        var values = Enumerable.Range(0, 300).Select(_ => 20 + random.NextDouble()).Concat(Enumerable.Repeat(20.5, 30)).ToList();
+        await PushAsync(vigil, values.Select((v, i) => Sample("room_temperature", "rack-3", now.AddSeconds(i - values.Count), v)));
+        var id = (await vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!["id"]!.GetValue<string>();
+
+        await using var chromium = await HeadlessChromium.OpenAsync(vigil.AdminToken);
+        await chromium.Page.GotoAsync(new Uri(vigil.Address, $"/#/metrics/{id}").ToString());
+        var detail = chromium.Page.GetByTestId("metric-series-detail");
+        await Assertions.Expect(detail.GetByTestId("metric-readout")).ToContainTextAsync("anomaly (stuck at one value for longer than ever before)");
+        await Assertions.Expect(detail.GetByTestId("metric-chart").GetByTestId("metric-anomaly-marker")).ToHaveCountAsync(1);
+        Assert.Empty(chromium.ConsoleErrors);
+    }
+
+    [Fact]
     public async Task The_series_page_follows_new_samples_but_not_while_the_pointer_reads_the_chart()
     {
         await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite);
