@@ -185,14 +185,10 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         }
         var unit = _settings.SeasonalShiftUnit;
         var shift = unit > 0 && _seasonalShift > unit ? 1.0 - (unit / _seasonalShift) : 0.0;
-        var score = _alertRate.Damped(1.0 - ((1.0 - contextual.Score) * (1.0 - likelihood) * (1.0 - art) * (1.0 - transition) * (1.0 - shift)));
+        // A run of one value longer than any before is a finding of its own, whatever the members say of its (ordinary)
+        // values: it scores 1, so the damping cannot hide it, and reports once (see FlatlineDetector).
+        var score = stuck ? 1.0 : _alertRate.Damped(1.0 - ((1.0 - contextual.Score) * (1.0 - likelihood) * (1.0 - art) * (1.0 - transition) * (1.0 - shift)));
         var shiftLeads = shift > 0 && shift >= Math.Max(Math.Max(contextual.Score, transition), Math.Max(likelihood, art));
-        if (stuck)
-        {
-            // A run of one value longer than any before is a finding of its own, whatever the members say of its
-            // (ordinary) values: it scores 1, so the damping cannot hide it, and reports once (see FlatlineDetector).
-            score = 1.0;
-        }
         if (score >= _settings.AlertThreshold && _settings.SuppressionSamples > 0)
         {
             _quiet = _settings.SuppressionSamples;
