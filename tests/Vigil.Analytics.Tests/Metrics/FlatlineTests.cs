@@ -9,13 +9,6 @@ public sealed class FlatlineTests
 
     public static TheoryData<string> ServerDetectors => ["lightweight", "balanced", "contextual"];
 
-    private static DetectorSettings Settings(string kind) => kind switch
-    {
-        "lightweight" => DetectorSettings.Lightweight,
-        "balanced" => DetectorSettings.Balanced,
-        _ => DetectorSettings.Default,
-    };
-
     private static MetricSeries Series(int count, Func<int, double> value) =>
         new([.. Enumerable.Range(0, count).Select(i => SeriesBuilder.Start + (FiveMinutes * i))], [.. Enumerable.Range(0, count).Select(value)]);
 
@@ -44,7 +37,7 @@ public sealed class FlatlineTests
     [MemberData(nameof(ServerDetectors))]
     public void A_noisy_series_that_freezes_at_its_mean_alerts_once_as_a_flatline(string kind)
     {
-        var settings = Settings(kind);
+        var settings = DetectorKinds.Settings(kind);
         var alerts = Alerts(Freezing(4000), settings);
         // Its runs were one sample long, so the run needs the minimum of 30 samples: the 30th frozen value alerts.
         var flatline = Assert.Single(alerts, a => a.Score.Signal == AnomalySignal.Flatline);
@@ -65,7 +58,7 @@ public sealed class FlatlineTests
         // samples), and stays news until it can be reported.
         var random = new Random(3);
         var series = Series(6000, i => i < 4000 ? 50 + (3 * (random.NextDouble() - 0.5)) : i == 4000 ? 500 : 50.1);
-        var alerts = Alerts(series, Settings(kind)).Where(a => a.Index >= 4000).ToList();
+        var alerts = Alerts(series, DetectorKinds.Settings(kind)).Where(a => a.Index >= 4000).ToList();
         Assert.Equal([(4000, AnomalySignal.Spike), (4101, AnomalySignal.Flatline)], alerts.Select(a => (a.Index, a.Score.Signal)));
     }
 
@@ -90,7 +83,7 @@ public sealed class FlatlineTests
     [MemberData(nameof(ServerDetectors))]
     public void A_constant_series_and_a_rate_that_drops_to_zero_never_flatline(string kind)
     {
-        var settings = Settings(kind);
+        var settings = DetectorKinds.Settings(kind);
         // Never varied: no run before the current one to compare with.
         Assert.DoesNotContain(Alerts(Series(5000, _ => 42), settings), a => a.Score.Signal == AnomalySignal.Flatline);
         // Requests per second that stop: a run of zeros is nothing to count, not a stuck source.
@@ -105,7 +98,7 @@ public sealed class FlatlineTests
     [MemberData(nameof(ServerDetectors))]
     public void A_gauge_that_steps_now_and_then_is_not_stuck_when_it_holds_a_step(string kind)
     {
-        var settings = Settings(kind);
+        var settings = DetectorKinds.Settings(kind);
         // Replicas: 3 for the warm-up and a little more, 4 for a burst, then 3 for days.
         Assert.DoesNotContain(Alerts(Series(5000, i => i is >= 200 and < 250 ? 4 : 3), settings), a => a.Score.Signal == AnomalySignal.Flatline);
         // up: 1, a one-sample flap to 0, then 1 again for much longer than before the flap.

@@ -105,7 +105,7 @@ public sealed class MetricAnomalyDetectorTests
     [InlineData("balanced")]
     public void A_day_unlike_yesterday_alerts_as_a_seasonal_shift_and_an_ordinary_day_does_not(string kind)
     {
-        var settings = Settings(kind);
+        var settings = DetectorKinds.Settings(kind);
         var (ordinary, quietDay) = DayUnlikeYesterday();
         var scores = SeriesScoring.Score(quietDay, settings);
 
@@ -156,7 +156,7 @@ public sealed class MetricAnomalyDetectorTests
     public void Weekends_of_a_weekly_series_are_a_seasonal_shift_at_most_once_not_every_week(string kind)
     {
         // Business traffic: a daily cycle on weekdays, 15 lower and flatter at weekends, five weeks from a Monday.
-        var settings = Settings(kind);
+        var settings = DetectorKinds.Settings(kind);
         var random = new Random(11);
         var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var detector = new MetricAnomalyDetector(settings);
@@ -386,7 +386,7 @@ public sealed class MetricAnomalyDetectorTests
     public void Values_near_the_limits_of_a_double_score_within_0_and_1_and_their_state_restores(string kind)
     {
         // ±1e308 overflows every sum and span (∞ − ∞ is NaN); the score must stay a probability and the state loadable.
-        var settings = Settings(kind);
+        var settings = DetectorKinds.Settings(kind);
         // A flat stretch then one huge value (an infinite surprise); huge values of both signs in noise from the start
         // (spans of ∞, so NaN surprises).
         // A daily cycle of ±1e307 sampled hourly (a seasonal series after a day, so the seasonal shift runs: its residual
@@ -444,13 +444,7 @@ public sealed class MetricAnomalyDetectorTests
     [MemberData(nameof(DetectorNames))]
     public void A_state_damaged_anywhere_is_refused(string name)
     {
-        var settings = name switch
-        {
-            "lightweight" => DetectorSettings.Lightweight,
-            "statistical" => DetectorSettings.Statistical,
-            "balanced" => DetectorSettings.Balanced,
-            _ => DetectorSettings.Default,
-        };
+        var settings = DetectorKinds.Settings(name);
         var random = new Random(7);
         var detector = new MetricAnomalyDetector(settings);
         for (var i = 0; i < 1200; i++)
@@ -491,7 +485,7 @@ public sealed class MetricAnomalyDetectorTests
     [InlineData("lightweight")]
     public void Constant_and_tiny_series_never_alert(string kind)
     {
-        var settings = Settings(kind);
+        var settings = DetectorKinds.Settings(kind);
         var constant = new SeriesBuilder(5000, FiveMinutes).Level(42).Build();
         Assert.All(SeriesScoring.AnomalyScores(constant, settings), s => Assert.Equal(0, s));
         var three = new SeriesBuilder(3, FiveMinutes).Level(1).Set(2, 1e9).Build();
@@ -505,7 +499,7 @@ public sealed class MetricAnomalyDetectorTests
     {
         var noise = new SeriesBuilder(20_000, FiveMinutes).Level(0).Noise(10, seed: 3).Build();
         var timestamps = noise.Timestamps.Select((t, i) => i >= 10_000 ? t.AddDays(3) : t).ToArray(); // a three-day gap
-        var settings = Settings(kind);
+        var settings = DetectorKinds.Settings(kind);
         var scores = SeriesScoring.AnomalyScores(new MetricSeries(timestamps, noise.Values), settings);
         var flagged = scores.Count(s => s >= settings.AlertThreshold);
         // One flag in 2,000 samples at most (about a week of 5-minute samples). The nearest-window member raised the
@@ -516,11 +510,4 @@ public sealed class MetricAnomalyDetectorTests
         // novelty gated at 0.5 and the threshold of 0.62).
         Assert.True(flagged <= 10, $"white noise flagged {flagged} times");
     }
-
-    private static DetectorSettings Settings(string kind) => kind switch
-    {
-        "balanced" => DetectorSettings.Balanced,
-        "lightweight" => DetectorSettings.Lightweight,
-        _ => DetectorSettings.Default,
-    };
 }

@@ -45,13 +45,7 @@ public sealed class NabBenchmarkTests(ITestOutputHelper output)
         {
             return;
         }
-        var settings = detector switch
-        {
-            "lightweight" => DetectorSettings.Lightweight,
-            "balanced" => DetectorSettings.Balanced,
-            _ => DetectorSettings.Default,
-        };
-        var threshold = settings.AlertThreshold;
+        var threshold = DetectorKinds.Settings(detector).AlertThreshold;
         var results = NabReport.Run(NabCorpus.Load(root), NabDetectors.All[detector], threshold);
         output.WriteLine(NabReport.Format(results));
         var standard = results.Single(r => r.Profile.Name == "standard");
