@@ -174,6 +174,21 @@ public sealed class MetricsCommandTests : IDisposable
         Assert.Contains("flatline: the same value for 30 samples, over three times longer than the series ever held one", result.Out, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("contextual", "pattern: a stretch of values unlike any before")]
+    [InlineData("balanced", "pattern: a move between levels never made before")]
+    public async Task Detect_names_the_kind_of_pattern(string detector, string why)
+    {
+        // A cycle of 50 samples, then a square wave over the same values: each value is ordinary, their stretch is not.
+        var random = new Random(5);
+        var input = WriteSeries("new-shape.csv", 4000, i =>
+            50 + (i < 3000 ? 10 * Math.Sin(2 * Math.PI * i / 50) : (i / 25 % 2 == 0 ? 8 : -8)) + (random.NextDouble() - 0.5));
+        var result = await new Cli().RunAsync("metrics", "detect", input, "--detector", detector);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(why, result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(detector == "balanced" ? "an unexpected sequence of values" : "never made before", result.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_bad_row_is_a_usage_error_naming_the_line()
     {

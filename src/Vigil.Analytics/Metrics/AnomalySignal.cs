@@ -34,4 +34,23 @@ public enum AnomalySignal : byte
     /// <summary>The series has held one value for longer than it ever held one before: a hung exporter, a frozen sensor
     /// (<see cref="AnomalyScore.Strength"/> is the run's length in samples).</summary>
     Flatline,
+
+    /// <summary>Unremarkable values whose stretch is unlike any the series went through before: ARTime founded a new
+    /// cluster for it, or the latest values lie farther from every earlier stretch than any stretch did (the nearest
+    /// window). A pattern, like <see cref="Pattern"/>, led by those members instead of CAD.</summary>
+    NovelStretch,
+
+    /// <summary>An unremarkable value reached by a move between two levels of the series' range that it never made
+    /// before (the transition novelty member of the balanced and lightweight detectors). A pattern, like
+    /// <see cref="Pattern"/>.</summary>
+    NovelTransition,
+}
+
+/// <summary>Groups of <see cref="AnomalySignal"/>s.</summary>
+public static class AnomalySignals
+{
+    /// <summary>A score a pattern member led: <see cref="AnomalySignal.Pattern"/> (CAD) and the kinds the other pattern
+    /// members' scores are told apart into.</summary>
+    public static bool IsPattern(this AnomalySignal signal) =>
+        signal is AnomalySignal.Pattern or AnomalySignal.NovelStretch or AnomalySignal.NovelTransition;
 }

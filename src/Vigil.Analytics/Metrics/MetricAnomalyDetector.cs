@@ -145,7 +145,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     /// and so does a pattern with <see cref="DetectorSettings.YoungSeriesQuietsPatterns"/>; only the reported score
     /// changes, what was learned (and a suppression it armed) stays.</summary>
     private AnomalyScore QuietWhileYoung(AnomalyScore score, double value) =>
-        (score.Signal == AnomalySignal.Spike || (score.Signal == AnomalySignal.Pattern && _settings.YoungSeriesQuietsPatterns))
+        (score.Signal == AnomalySignal.Spike || (score.Signal.IsPattern() && _settings.YoungSeriesQuietsPatterns))
             && _samples <= _settings.YoungSeriesSamples && value >= score.Lower && value <= score.Upper
             ? score with { Score = 0, Signal = AnomalySignal.None }
             : score;
@@ -162,8 +162,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     /// ARTime's score, the gated transition novelty (balanced detector) and the seasonal shift's
     /// (<see cref="DetectorSettings.SeasonalShiftUnit"/>) joined by a noisy-or, <c>1 − (1 − a)(1 − b)…</c>: any can
     /// raise the score and together they raise it further (ARTime is not gated like CAD: gated, NAB lost a point and the
-    /// white-noise test passes without it). A score ARTime or the transition novelty alone raised on an unremarkable value
-    /// is a <see cref="AnomalySignal.Pattern"/>; one the seasonal shift raised most is a
+    /// white-noise test passes without it). A score the pattern members raised on an unremarkable value is named after
+    /// the one that gave it most (<see cref="PatternLeader"/>); one the seasonal shift raised most is a
     /// <see cref="AnomalySignal.SeasonalShift"/>; a run of one value longer than any before scores 1, a
     /// <see cref="AnomalySignal.Flatline"/>.
     /// The joined score is damped by the series' recent alerts (<see cref="AlertRate"/>): one that keeps alerting needs a
@@ -207,8 +207,20 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var signal = contextual.Signal is not (AnomalySignal.None or AnomalySignal.Warmup) || score <= 0 ? contextual.Signal
             : likelihood > 0 || surprise >= 1 ? _strongest
             : AnomalySignal.Pattern;
+        if (signal == AnomalySignal.Pattern)
+        {
+            signal = PatternLeader(_contextual is null ? 0.0 : contextual.Score, art, transition);
+        }
         return contextual with { Score = score, Signal = signal };
     }
+
+    /// <summary>Which pattern member gave an unremarkable value most of its score, so the "why" names what it saw:
+    /// CAD an unpredicted sequence, ARTime or the nearest window a stretch unlike any before, the transition novelty a
+    /// move between levels never made before (on a tie, in that order).</summary>
+    internal static AnomalySignal PatternLeader(double contextual, double stretch, double transition) =>
+        contextual >= Math.Max(stretch, transition) ? AnomalySignal.Pattern
+        : stretch >= transition ? AnomalySignal.NovelStretch
+        : AnomalySignal.NovelTransition;
 
     /// <summary>
     /// A value at least one unit surprising and <see cref="DetectorSettings.SuppressionBreakFactor"/> times as

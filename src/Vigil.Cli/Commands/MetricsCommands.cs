@@ -254,6 +254,8 @@ public static class MetricsCommands
         AnomalySignal.SeasonalDeviation => $"seasonal: {score.Strength:0.0}σ from the same time yesterday",
         AnomalySignal.SeasonalShift => $"seasonal shift: the recent values' mean difference from the same hours yesterday is {score.Strength:0.0}σ of its usual",
         AnomalySignal.Pattern => $"pattern: an unexpected sequence of values ({score.Strength:0.0}σ from the recent level)",
+        AnomalySignal.NovelStretch => $"pattern: a stretch of values unlike any before ({score.Strength:0.0}σ from the recent level)",
+        AnomalySignal.NovelTransition => $"pattern: a move between levels never made before ({score.Strength:0.0}σ from the recent level)",
         AnomalySignal.Flatline => $"flatline: the same value for {score.Strength:0} samples, over three times longer than the series ever held one (a stuck source?)",
         var other => other.ToString(),
     };

@@ -37,6 +37,8 @@ public static class MetricAlerts
             AnomalySignal.SeasonalShift => "a run of values unlike the same hours yesterday",
             AnomalySignal.Flatline => "stuck at one value for longer than ever before (flatline)",
             AnomalySignal.Spike => "spike",
+            AnomalySignal.NovelStretch => "a stretch of values unlike any before",
+            AnomalySignal.NovelTransition => "a move between levels never made before",
             _ => "unusual",
         };
         // The band is the one the chart draws (the same time yesterday for a seasonal series, else the recent level),
@@ -80,6 +82,8 @@ public static class MetricAlerts
         AnomalySignal.SeasonalShift => "its recent values run unlike the same hours yesterday (seasonal shift)",
         AnomalySignal.Flatline => "it has held this one value for longer than it ever held one before: is its source stuck? (flatline)",
         AnomalySignal.Spike => "far from its recent level (spike)",
+        AnomalySignal.NovelStretch => "in a stretch of values unlike any before",
+        AnomalySignal.NovelTransition => "reached by a move between levels never made before",
         _ => "in an unexpected sequence of values",
     };
 

@@ -18,6 +18,14 @@ public sealed class MetricAlertsTests
         Assert.Equal("queue_depth{queue=\"orders\"}: value 40 outside expected [31, 33] (spike)", Summary(40, AnomalySignal.Spike));
     }
 
+    [Theory]
+    [InlineData(AnomalySignal.NovelStretch, "a stretch of values unlike any before")]
+    [InlineData(AnomalySignal.NovelTransition, "a move between levels never made before")]
+    public void A_pattern_outside_the_band_says_which_kind_it_was(AnomalySignal signal, string why)
+    {
+        Assert.Equal($"queue_depth{{queue=\"orders\"}}: value 40 outside expected [31, 33] ({why})", Summary(40, signal));
+    }
+
     [Fact]
     public void A_seasonal_shift_outside_the_band_says_what_ran_unlike_yesterday()
     {
@@ -29,6 +37,8 @@ public sealed class MetricAlertsTests
     [InlineData(AnomalySignal.Spike, "far from its recent level (spike)")]
     [InlineData(AnomalySignal.LevelShift, "its recent mean moved away from its long-run mean (level shift)")]
     [InlineData(AnomalySignal.Pattern, "in an unexpected sequence of values")]
+    [InlineData(AnomalySignal.NovelStretch, "in a stretch of values unlike any before")]
+    [InlineData(AnomalySignal.NovelTransition, "reached by a move between levels never made before")]
     [InlineData(AnomalySignal.SeasonalShift, "its recent values run unlike the same hours yesterday (seasonal shift)")]
     [InlineData(AnomalySignal.Flatline, "it has held this one value for longer than it ever held one before: is its source stuck? (flatline)")]
     public void A_point_inside_the_band_is_not_said_to_be_outside_it(AnomalySignal signal, string why)

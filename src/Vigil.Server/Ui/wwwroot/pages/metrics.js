@@ -106,6 +106,8 @@ const signalWords = {
   SeasonalDeviation: 'unlike the same time yesterday',
   SeasonalShift: 'a run unlike the same hours yesterday',
   Pattern: 'an unexpected sequence of values',
+  NovelStretch: 'a stretch of values unlike any before',
+  NovelTransition: 'a move between levels never made before',
   Flatline: 'stuck at one value for longer than ever before',
 };
 

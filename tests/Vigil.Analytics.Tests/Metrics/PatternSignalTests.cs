@@ -1,0 +1,55 @@
+using Vigil.Analytics.Metrics;
+using Vigil.Analytics.Nab;
+using Xunit.Abstractions;
+
+namespace Vigil.Analytics.Tests.Metrics;
+
+/// <summary>A score the pattern members raised on an unremarkable value names the member that gave it most: CAD an
+/// unexpected sequence (<see cref="AnomalySignal.Pattern"/>), ARTime or the nearest window a stretch unlike any before,
+/// the transition novelty a move between levels never made before.</summary>
+public sealed class PatternSignalTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(0.7, 0.2, 0.1, AnomalySignal.Pattern)]
+    [InlineData(0.2, 0.7, 0.1, AnomalySignal.NovelStretch)]
+    [InlineData(0.0, 0.3, 0.9, AnomalySignal.NovelTransition)]
+    [InlineData(0.5, 0.5, 0.5, AnomalySignal.Pattern)]
+    [InlineData(0.0, 0.4, 0.4, AnomalySignal.NovelStretch)]
+    public void The_member_with_the_largest_share_names_the_pattern(double contextual, double stretch, double transition, AnomalySignal expected) =>
+        Assert.Equal(expected, MetricAnomalyDetector.PatternLeader(contextual, stretch, transition));
+
+    [Theory]
+    [InlineData(AnomalySignal.Pattern, true)]
+    [InlineData(AnomalySignal.NovelStretch, true)]
+    [InlineData(AnomalySignal.NovelTransition, true)]
+    [InlineData(AnomalySignal.Spike, false)]
+    [InlineData(AnomalySignal.SeasonalShift, false)]
+    [InlineData(AnomalySignal.Flatline, false)]
+    public void The_pattern_kinds_are_one_group(AnomalySignal signal, bool pattern) => Assert.Equal(pattern, signal.IsPattern());
+
+    /// <summary>Before the kinds were told apart every such alert read "an unexpected sequence of values", CAD's finding,
+    /// also from the detectors that have no CAD. On NAB's folder `balanced` reports transitions (5 alerts on 4 files)
+    /// and never CAD's kind; the default reports both CAD's sequences and ARTime's or the nearest window's stretches.</summary>
+    [Fact]
+    public void On_NAB_each_detector_names_only_the_pattern_members_it_has()
+    {
+        if (NabData.RootOrSkip(output) is not { } root)
+        {
+            return;
+        }
+        var files = NabCorpus.Load(root).Files;
+        var balanced = PatternAlerts(files, DetectorSettings.Balanced);
+        var contextual = PatternAlerts(files, DetectorSettings.Default);
+        output.WriteLine($"balanced: {string.Join(", ", balanced)}; contextual: {string.Join(", ", contextual)}");
+        Assert.DoesNotContain(AnomalySignal.Pattern, balanced.Keys);
+        Assert.True(balanced.GetValueOrDefault(AnomalySignal.NovelTransition) > 0, "balanced reported no transition");
+        Assert.True(contextual.GetValueOrDefault(AnomalySignal.Pattern) > 0, "the default reported no CAD sequence");
+        Assert.True(contextual.GetValueOrDefault(AnomalySignal.NovelStretch) > 0, "the default reported no novel stretch");
+    }
+
+    private static Dictionary<AnomalySignal, int> PatternAlerts(IEnumerable<NabDataFile> files, DetectorSettings settings) =>
+        files.SelectMany(f => SeriesScoring.Score(f.Series, settings))
+            .Where(s => s.Score >= settings.AlertThreshold && s.Signal.IsPattern())
+            .GroupBy(s => s.Signal)
+            .ToDictionary(g => g.Key, g => g.Count());
+}
