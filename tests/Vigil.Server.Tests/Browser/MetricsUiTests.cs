@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Playwright;
+using Vigil.Analytics.Metrics;
 using Vigil.Server.Tests.Infrastructure;
 
 namespace Vigil.Server.Tests.Browser;
@@ -157,6 +158,35 @@ public sealed class MetricsUiTests
         var detail = chromium.Page.GetByTestId("metric-series-detail");
         await Assertions.Expect(detail.GetByTestId("metric-readout")).ToContainTextAsync("anomaly (stuck at one value for longer than ever before)");
         await Assertions.Expect(detail.GetByTestId("metric-chart").GetByTestId("metric-anomaly-marker")).ToHaveCountAsync(1);
+        Assert.Empty(chromium.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task A_pattern_reads_out_as_the_kind_its_member_saw()
+    {
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, """
+            route:
+              receiver: default
+            receivers:
+              - name: default
+            metrics:
+              detector: balanced
+            """);
+        // A cycle of 50 samples with a little noise; the balanced detector's first alert on it is a move between two
+        // levels it never made before (found here with the same detector, so the last pushed sample is that alert).
+        var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddDays(-11).ToUnixTimeSeconds()); // whole seconds, as pushed
+        var random = new Random(5);
+        var values = Enumerable.Range(0, 3000).Select(i => 50 + (10 * Math.Sin(2 * Math.PI * i / 50)) + (random.NextDouble() - 0.5)).ToList();
+        var detector = new MetricAnomalyDetector(DetectorSettings.Balanced);
+        var first = Enumerable.Range(0, values.Count).First(i => detector.Update(start.AddMinutes(5 * i).UtcDateTime, values[i]) is
+            { Signal: AnomalySignal.NovelTransition } score && score.Score >= DetectorSettings.Balanced.AlertThreshold);
+        await PushAsync(vigil, Enumerable.Range(0, first + 1).Select(i => Sample("room_temperature", "rack-3", start.AddMinutes(5 * i), values[i])));
+        var id = (await vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!["id"]!.GetValue<string>();
+
+        await using var chromium = await HeadlessChromium.OpenAsync(vigil.AdminToken);
+        await chromium.Page.GotoAsync(new Uri(vigil.Address, $"/#/metrics/{id}").ToString());
+        var detail = chromium.Page.GetByTestId("metric-series-detail");
+        await Assertions.Expect(detail.GetByTestId("metric-readout")).ToContainTextAsync("anomaly (a move between levels never made before)");
         Assert.Empty(chromium.ConsoleErrors);
     }
 
