@@ -178,8 +178,9 @@ public sealed class MetricsUiTests
         var random = new Random(5);
         var values = Enumerable.Range(0, 3000).Select(i => 50 + (10 * Math.Sin(2 * Math.PI * i / 50)) + (random.NextDouble() - 0.5)).ToList();
         var detector = new MetricAnomalyDetector(DetectorSettings.Balanced);
-        var first = Enumerable.Range(0, values.Count).First(i => detector.Update(start.AddMinutes(5 * i).UtcDateTime, values[i]) is
-        { Signal: AnomalySignal.NovelTransition } score && score.Score >= DetectorSettings.Balanced.AlertThreshold);
+        static bool IsTransitionAlert(AnomalyScore score) =>
+            score.Signal == AnomalySignal.NovelTransition && score.Score >= DetectorSettings.Balanced.AlertThreshold;
+        var first = Enumerable.Range(0, values.Count).First(i => IsTransitionAlert(detector.Update(start.AddMinutes(5 * i).UtcDateTime, values[i])));
         await PushAsync(vigil, Enumerable.Range(0, first + 1).Select(i => Sample("room_temperature", "rack-3", start.AddMinutes(5 * i), values[i])));
         var id = (await vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!["id"]!.GetValue<string>();
 
