@@ -45,12 +45,3 @@ public enum AnomalySignal : byte
     /// <see cref="Pattern"/>.</summary>
     NovelTransition,
 }
-
-/// <summary>Groups of <see cref="AnomalySignal"/>s.</summary>
-public static class AnomalySignals
-{
-    /// <summary>A score a pattern member led: <see cref="AnomalySignal.Pattern"/> (CAD) and the kinds the other pattern
-    /// members' scores are told apart into.</summary>
-    public static bool IsPattern(this AnomalySignal signal) =>
-        signal is AnomalySignal.Pattern or AnomalySignal.NovelStretch or AnomalySignal.NovelTransition;
-}

@@ -129,7 +129,9 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var transition = _transitions is null ? 0.0 : Gated(_transitions.Score(value), surprise, _settings.TransitionGate);
         // The nearest window joins ARTime's share: both say "a stretch unlike any before", and the signal rules treat them alike.
         var pattern = 1.0 - ((1.0 - art) * (1.0 - (NearestWindowWeight * (_nearest?.Score(value) ?? 0.0))));
-        var reported = QuietWhileYoung(Combined(contextual, Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean)), pattern, transition, surprise, stuck), value);
+        var rescaledLikelihood = Math.Max(0.0, (likelihood - AnomalyLikelihood.AtMean) / (1.0 - AnomalyLikelihood.AtMean));
+        var reported = QuietWhileYoung(Combined(contextual, rescaledLikelihood, pattern, transition, surprise, stuck), value);
+        reported = Explained(reported, contextual, rescaledLikelihood, pattern, transition, surprise);
         if (reported.Score >= _settings.AlertThreshold)
         {
             _alertRate.Count(); // a reported alert: one the young-series rule quieted does not raise the bar
@@ -145,7 +147,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     /// and so does a pattern with <see cref="DetectorSettings.YoungSeriesQuietsPatterns"/>; only the reported score
     /// changes, what was learned (and a suppression it armed) stays.</summary>
     private AnomalyScore QuietWhileYoung(AnomalyScore score, double value) =>
-        (score.Signal == AnomalySignal.Spike || (score.Signal.IsPattern() && _settings.YoungSeriesQuietsPatterns))
+        (score.Signal == AnomalySignal.Spike || (score.Signal == AnomalySignal.Pattern && _settings.YoungSeriesQuietsPatterns))
             && _samples <= _settings.YoungSeriesSamples && value >= score.Lower && value <= score.Upper
             ? score with { Score = 0, Signal = AnomalySignal.None }
             : score;
@@ -162,8 +164,8 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     /// ARTime's score, the gated transition novelty (balanced detector) and the seasonal shift's
     /// (<see cref="DetectorSettings.SeasonalShiftUnit"/>) joined by a noisy-or, <c>1 − (1 − a)(1 − b)…</c>: any can
     /// raise the score and together they raise it further (ARTime is not gated like CAD: gated, NAB lost a point and the
-    /// white-noise test passes without it). A score the pattern members raised on an unremarkable value is named after
-    /// the one that gave it most (<see cref="PatternLeader"/>); one the seasonal shift raised most is a
+    /// white-noise test passes without it). A score the pattern members raised on an unremarkable value is a
+    /// <see cref="AnomalySignal.Pattern"/> here (<see cref="Explained"/> names the member afterwards); one the seasonal shift raised most is a
     /// <see cref="AnomalySignal.SeasonalShift"/>; a run of one value longer than any before scores 1, a
     /// <see cref="AnomalySignal.Flatline"/>.
     /// The joined score is damped by the series' recent alerts (<see cref="AlertRate"/>): one that keeps alerting needs a
@@ -207,11 +209,30 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         var signal = contextual.Signal is not (AnomalySignal.None or AnomalySignal.Warmup) || score <= 0 ? contextual.Signal
             : likelihood > 0 || surprise >= 1 ? _strongest
             : AnomalySignal.Pattern;
-        if (signal == AnomalySignal.Pattern)
-        {
-            signal = PatternLeader(_contextual is null ? 0.0 : contextual.Score, art, transition);
-        }
         return contextual with { Score = score, Signal = signal };
+    }
+
+    /// <summary>
+    /// The "why" of a reported score on a value the statistical parts find unremarkable (surprise below one unit): the
+    /// part that gave most of the score, a pattern member (<see cref="PatternLeader"/>) or the statistical parts (the
+    /// likelihood of the recent surprises, and the novelty score where there is no CAD). <see cref="Combined"/> labels
+    /// by the statistical reading whenever the likelihood says anything, and the young-series rule was built and
+    /// measured on that reading, so it judges before this relabelling and no score depends on it.
+    /// </summary>
+    private AnomalyScore Explained(AnomalyScore reported, AnomalyScore contextual, double likelihood, double stretch, double transition, double surprise)
+    {
+        if (reported.Score <= 0 || surprise >= 1 || reported.Signal is not (AnomalySignal.Pattern or AnomalySignal.Spike
+            or AnomalySignal.LevelShift or AnomalySignal.SeasonalDeviation))
+        {
+            return reported; // a remarkable value, or a finding that names itself (a seasonal shift, a flatline)
+        }
+        var cad = _contextual is null ? 0.0 : contextual.Score;
+        var statistical = Math.Max(likelihood, _contextual is null ? contextual.Score : 0.0);
+        var signal = Math.Max(cad, Math.Max(stretch, transition)) > statistical ? PatternLeader(cad, stretch, transition)
+            : reported.Signal == AnomalySignal.Pattern && likelihood > 0 ? _strongest
+            : reported.Signal == AnomalySignal.Pattern ? PatternLeader(cad, stretch, transition)
+            : reported.Signal;
+        return reported with { Signal = signal };
     }
 
     /// <summary>Which pattern member gave an unremarkable value most of its score, so the "why" names what it saw:
