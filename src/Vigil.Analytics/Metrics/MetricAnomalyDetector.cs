@@ -58,6 +58,9 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
     // Which statistical detector was most surprised by the latest sample (scratch, set by every Score).
     private AnomalySignal _strongest;
 
+    // How far the latest sample lies from the recent level, in σ (scratch, set by every Score): a pattern's strength.
+    private double _spikeSigmas;
+
     // The seasonal shift's strength for the latest sample (scratch, set by every Score; 0 for a series without a season).
     private double _seasonalShift;
     private OnlineContextDetector? _contextual =
@@ -232,7 +235,10 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
             : reported.Signal == AnomalySignal.Pattern && likelihood > 0 ? _strongest
             : reported.Signal == AnomalySignal.Pattern ? PatternLeader(cad, stretch, transition)
             : reported.Signal;
-        return reported with { Signal = signal };
+        // A pattern's strength says how ordinary the value itself is: its distance from the recent level (the
+        // statistical reading's strength would be a level shift's or a seasonal residual's, in other units).
+        var pattern = signal is AnomalySignal.Pattern or AnomalySignal.NovelStretch or AnomalySignal.NovelTransition;
+        return reported with { Signal = signal, Strength = pattern ? _spikeSigmas : reported.Strength };
     }
 
     /// <summary>Which pattern member gave an unremarkable value most of its score, so the "why" names what it saw:
@@ -305,6 +311,7 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
             return (new AnomalyScore(0, value, value, value, AnomalySignal.Warmup, 0), 0);
         }
         var spike = _spike.Strength(value, floor) / _settings.SpikeUnit;
+        _spikeSigmas = double.IsNaN(spike) ? 0 : spike * _settings.SpikeUnit;
         var shift = _shift.Strength(floor) / _settings.LevelShiftUnit;
         var seasonal = _seasonal is { } s && s.IsSeasonal(_settings) ? s : null;
         var season = seasonal?.Strength(timestamp, value, floor) / _settings.SeasonalUnit ?? 0;
