@@ -231,9 +231,10 @@ public sealed class MetricAnomalyDetector(DetectorSettings? settings = null)
         }
         var cad = _contextual is null ? 0.0 : contextual.Score;
         var statistical = Math.Max(likelihood, _contextual is null ? contextual.Score : 0.0);
-        var signal = Math.Max(cad, Math.Max(stretch, transition)) > statistical ? PatternLeader(cad, stretch, transition)
-            : reported.Signal == AnomalySignal.Pattern && likelihood > 0 ? _strongest
-            : reported.Signal == AnomalySignal.Pattern ? PatternLeader(cad, stretch, transition)
+        var patternLeads = Math.Max(cad, Math.Max(stretch, transition)) > statistical
+            || (reported.Signal == AnomalySignal.Pattern && likelihood <= 0);
+        var signal = patternLeads ? PatternLeader(cad, stretch, transition)
+            : reported.Signal == AnomalySignal.Pattern ? _strongest // CAD said less than the likelihood
             : reported.Signal;
         // A pattern's strength says how ordinary the value itself is: its distance from the recent level (the
         // statistical reading's strength would be a level shift's or a seasonal residual's, in other units).

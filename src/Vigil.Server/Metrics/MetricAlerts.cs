@@ -37,6 +37,7 @@ public static class MetricAlerts
             AnomalySignal.SeasonalShift => "a run of values unlike the same hours yesterday",
             AnomalySignal.Flatline => "stuck at one value for longer than ever before (flatline)",
             AnomalySignal.Spike => "spike",
+            AnomalySignal.Pattern => "an unexpected sequence of values",
             AnomalySignal.NovelStretch => "a stretch of values unlike any before",
             AnomalySignal.NovelTransition => "a move between levels never made before",
             _ => "unusual",

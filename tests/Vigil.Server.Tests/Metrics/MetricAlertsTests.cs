@@ -19,6 +19,7 @@ public sealed class MetricAlertsTests
     }
 
     [Theory]
+    [InlineData(AnomalySignal.Pattern, "an unexpected sequence of values")]
     [InlineData(AnomalySignal.NovelStretch, "a stretch of values unlike any before")]
     [InlineData(AnomalySignal.NovelTransition, "a move between levels never made before")]
     public void A_pattern_outside_the_band_says_which_kind_it_was(AnomalySignal signal, string why)
