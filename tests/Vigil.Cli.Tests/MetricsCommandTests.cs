@@ -187,6 +187,16 @@ public sealed class MetricsCommandTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Contains(why, result.Out, StringComparison.Ordinal);
         Assert.DoesNotContain(detector == "balanced" ? "an unexpected sequence of values" : "never made before", result.Out, StringComparison.Ordinal);
+        Assert.Matches(detector == "balanced" ? @"threshold 0\.59\): .*novel moves? between levels" : @"threshold 0\.62\): .*novel stretch", result.Out);
+    }
+
+    [Fact]
+    public async Task Detect_sums_up_the_anomalies_by_kind()
+    {
+        var input = WriteSeries("spike.csv", 600, i => i == 500 ? 500 : 10 + (i % 7));
+        var result = await new Cli().RunAsync("metrics", "detect", input);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("1 anomaly in 600 rows (contextual, threshold 0.62): 1 spike.", result.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -62,6 +62,7 @@ public static class MetricsCommands
             var scores = SeriesScoring.Score(series, settings);
             var table = Output.NewTable("TIMESTAMP", "VALUE", "EXPECTED", "RANGE", "SCORE", "WHY");
             var flagged = 0;
+            var kinds = new SortedDictionary<AnomalySignal, int>();
             for (var i = 0; i < scores.Length; i++)
             {
                 if (scores[i].Score < limit)
@@ -70,6 +71,7 @@ public static class MetricsCommands
                 }
                 flagged++;
                 var s = scores[i];
+                kinds[s.Signal] = kinds.GetValueOrDefault(s.Signal) + 1;
                 table.AddPlainRow(
                     Output.Time(new DateTimeOffset(series.Timestamps[i], TimeSpan.Zero)), Number(series.Values[i]), Number(s.Expected),
                     $"{Number(s.Lower)} .. {Number(s.Upper)}", s.Score.ToString("0.000", CultureInfo.InvariantCulture), Why(s));
@@ -82,7 +84,8 @@ public static class MetricsCommands
             else
             {
                 context.Console.Write(table);
-                await context.Out.WriteLineAsync($"{flagged} anomalies in {series.Count} rows ({name}, threshold {limit}).").ConfigureAwait(false);
+                var byKind = string.Join(", ", kinds.OrderByDescending(k => k.Value).Select(k => Counted(k.Value, KindOf(k.Key))));
+                await context.Out.WriteLineAsync($"{Counted(flagged, "anomaly", "anomalies")} in {series.Count} rows ({name}, threshold {limit}): {byKind}.").ConfigureAwait(false);
             }
             if (skipped > 0)
             {
@@ -246,6 +249,25 @@ public static class MetricsCommands
                 $"{series.Timestamps[i]:yyyy-MM-dd HH:mm:ss.FFFFFFF},{series.Values[i]:R},{scores[i].Score:0.######}")).ConfigureAwait(false);
         }
     }
+
+    /// <summary>A kind of anomaly in the summary line, singular and plural.</summary>
+    private static (string One, string Many) KindOf(AnomalySignal signal) => signal switch
+    {
+        AnomalySignal.Spike => ("spike", "spikes"),
+        AnomalySignal.LevelShift => ("level shift", "level shifts"),
+        AnomalySignal.SeasonalDeviation => ("deviation from yesterday", "deviations from yesterday"),
+        AnomalySignal.SeasonalShift => ("seasonal shift", "seasonal shifts"),
+        AnomalySignal.Pattern => ("unexpected sequence", "unexpected sequences"),
+        AnomalySignal.NovelStretch => ("novel stretch", "novel stretches"),
+        AnomalySignal.NovelTransition => ("novel move between levels", "novel moves between levels"),
+        AnomalySignal.Flatline => ("flatline", "flatlines"),
+        var other => (other.ToString(), other.ToString()),
+    };
+
+    private static string Counted(int count, (string One, string Many) noun) => Counted(count, noun.One, noun.Many);
+
+    private static string Counted(int count, string one, string many) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? one : many)}");
 
     private static string Why(AnomalyScore score) => score.Signal switch
     {
