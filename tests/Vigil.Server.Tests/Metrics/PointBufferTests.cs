@@ -26,6 +26,19 @@ public sealed class PointBufferTests
         Assert.Equal(buffer.ToArray(), decoded.ToArray());
     }
 
+    [Fact]
+    public void Every_signal_round_trips_so_a_stored_chart_keeps_its_why()
+    {
+        var signals = Enum.GetValues<AnomalySignal>();
+        var buffer = new PointBuffer(signals.Length);
+        for (var i = 0; i < signals.Length; i++)
+        {
+            buffer.Add(new MetricPoint(1000 + i, i, 0.9f, i, i - 1, i + 1, signals[i]));
+        }
+        var decoded = PointBuffer.Decode(buffer.Encode(), signals.Length);
+        Assert.Equal(signals, Enumerable.Range(0, decoded.Count).Select(i => decoded[i].Signal));
+    }
+
     [Theory]
     [InlineData(0, -1L)]
     [InlineData(0, long.MaxValue)]
