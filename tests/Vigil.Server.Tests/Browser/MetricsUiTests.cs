@@ -62,6 +62,7 @@ public sealed class MetricsUiTests
         var row = page.Locator($"[data-testid=metric-series-row][data-series-id='{id}']");
         await Assertions.Expect(row).ToBeVisibleAsync();
         await Assertions.Expect(row.GetByTestId("metric-anomalous")).ToBeVisibleAsync();
+        await Assertions.Expect(row.GetByTestId("metric-last-anomaly-why")).ToHaveTextAsync(" (last: spike)");
         await Assertions.Expect(row.GetByTestId("metric-series-link")).ToContainTextAsync("queue_depth{queue=\"orders\"}");
 
         await row.GetByTestId("metric-series-link").ClickAsync();

@@ -325,6 +325,7 @@ public abstract class MetricsApiTests(Backend backend) : IAsyncLifetime
         Assert.Equal($"/#/metrics/{id}", alert["generatorURL"]!.GetValue<string>());
         var series = (await _vigil.Client.GetJsonAsync("/api/v1/metrics/series"))["series"]![0]!;
         Assert.True(series["anomalous"]!.GetValue<bool>());
+        Assert.Equal("Spike", series["lastAnomalySignal"]!.GetValue<string>());
         var marked = (await _vigil.Client.GetJsonAsync($"/api/v1/metrics/series/{id}"))["points"]!.AsArray().Where(p => p!["anomaly"]!.GetValue<bool>());
         Assert.Equal(400, Assert.Single(marked)!["value"]!.GetValue<double>());
 

@@ -306,7 +306,7 @@ public static class MetricsEndpoints
         var last = s.Points.Last;
         return new MetricSeriesSummaryDto(s.Key.Id, s.Key.Name, s.Key.Labels, s.Key.Canonical, s.Detector.Samples, s.Points.Count,
             last is { } l ? Utc(l.Timestamp) : null, last?.Value, last?.Score, last?.Signal.ToString(), s.Anomalies,
-            s.LastAnomaly is { } a ? Utc(a.Timestamp) : null, s.AnomalySentAt is { } sent && now - sent < MetricAlerts.HoldFor,
+            s.LastAnomaly is { } a ? Utc(a.Timestamp) : null, s.LastAnomaly?.Signal.ToString(), s.AnomalySentAt is { } sent && now - sent < MetricAlerts.HoldFor,
             Core.Config.MetricDetectorNames.Of(s.Kind), s.Threshold(config));
     }
 

@@ -23,12 +23,13 @@ public sealed record MetricSourceDto(
     string Name, string Url, string Query, double IntervalSeconds, string State, DateTimeOffset? LastSuccess, DateTimeOffset? LastErrorAt,
     string? LastError, string? Note, int Series, int LastSamples, long Polls, long Failures);
 
+/// <param name="LastAnomalySignal">Why its latest anomaly was one (the signal of that point), with <c>LastAnomalyAt</c>.</param>
 /// <param name="Anomalous">An anomaly alert for the series is active (sent within the hold window).</param>
 /// <param name="Detector">The series' detector (<c>lightweight</c>, <c>balanced</c>, <c>contextual</c>), kept from its creation.</param>
 /// <param name="Threshold">The anomaly score at which its points alert (its detector rule's, or its detector's).</param>
 public sealed record MetricSeriesSummaryDto(
     string Id, string Name, IReadOnlyDictionary<string, string> Labels, string Text, long Samples, int Points, DateTimeOffset? LastTimestamp,
-    double? LastValue, double? LastScore, string? LastSignal, long Anomalies, DateTimeOffset? LastAnomalyAt, bool Anomalous,
+    double? LastValue, double? LastScore, string? LastSignal, long Anomalies, DateTimeOffset? LastAnomalyAt, string? LastAnomalySignal, bool Anomalous,
     string Detector, double Threshold);
 
 /// <param name="Threshold">The threshold of series with the configured <c>metrics.detector</c>; each series carries its own.</param>

@@ -225,7 +225,9 @@ function mountList(root, { query, ctx }) {
             h('a', { href: link(`/metrics/${s.id}`), 'data-testid': 'metric-series-link' }, h('code', {}, s.text))),
           h('td', { class: 'num' }, num(s.lastValue)),
           h('td', { class: 'num' }, s.lastScore == null ? '—' : s.lastScore.toFixed(2)),
-          h('td', { class: 'num' }, s.anomalies),
+          h('td', { class: 'num' }, s.anomalies, s.lastAnomalySignal
+            ? h('span', { class: 'muted', 'data-testid': 'metric-last-anomaly-why' }, ` (last: ${signalWords[s.lastAnomalySignal] ?? s.lastAnomalySignal})`)
+            : null),
           h('td', { class: 'nowrap' }, s.lastTimestamp ? time(s.lastTimestamp) : '—'))))), more));
   }
 
