@@ -293,8 +293,9 @@ public sealed partial class MetricAnomalyDetector(DetectorSettings? settings = n
         {
             return (new AnomalyScore(0, value, value, value, AnomalySignal.Warmup, 0), 0);
         }
-        var spike = _spike.Strength(value, floor) / _settings.SpikeUnit;
-        _spikeSigmas = double.IsNaN(spike) ? 0 : spike * _settings.SpikeUnit;
+        var spikeSigmas = _spike.Strength(value, floor);
+        _spikeSigmas = double.IsNaN(spikeSigmas) ? 0 : spikeSigmas;
+        var spike = spikeSigmas / _settings.SpikeUnit;
         var shift = _shift.Strength(floor) / _settings.LevelShiftUnit;
         var seasonal = _seasonal is { } s && s.IsSeasonal(_settings) ? s : null;
         var season = seasonal?.Strength(timestamp, value, floor) / _settings.SeasonalUnit ?? 0;

@@ -85,7 +85,7 @@ public static class MetricsCommands
             {
                 context.Console.Write(table);
                 var byKind = string.Join(", ", kinds.OrderByDescending(k => k.Value).Select(k => Counted(k.Value, KindOf(k.Key))));
-                await context.Out.WriteLineAsync($"{Counted(flagged, "anomaly", "anomalies")} in {series.Count} rows ({name}, threshold {limit}): {byKind}.").ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"{Counted(flagged, ("anomaly", "anomalies"))} in {series.Count} rows ({name}, threshold {limit}): {byKind}.").ConfigureAwait(false);
             }
             if (skipped > 0)
             {
@@ -264,10 +264,8 @@ public static class MetricsCommands
         var other => (other.ToString(), other.ToString()),
     };
 
-    private static string Counted(int count, (string One, string Many) noun) => Counted(count, noun.One, noun.Many);
-
-    private static string Counted(int count, string one, string many) =>
-        string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? one : many)}");
+    private static string Counted(int count, (string One, string Many) noun) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? noun.One : noun.Many)}");
 
     private static string Why(AnomalyScore score) => score.Signal switch
     {

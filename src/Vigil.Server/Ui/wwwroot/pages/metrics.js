@@ -111,13 +111,16 @@ const signalWords = {
   Flatline: 'stuck at one value for longer than ever before',
 };
 
+/** A point's signal in words (the API's name when there are none for it). */
+const why = signal => signalWords[signal] ?? signal;
+
 /** One point in words: when, the value, what was expected and how surprising it was (or the forecast's interval). */
 function readout(p) {
   const when = readoutTime.format(p.x);
   if (p.forecast) return `${when} · forecast ${num(p.value)} (95%: ${num(p.lower)} – ${num(p.upper)})`;
   if (p.hourly) return `${hourSpan(p.x)} · mean of the hour ${num(p.value)}`;
   const expected = p.lower == null ? 'learning (no expected range yet)' : `expected ${num(p.lower)} – ${num(p.upper)}`;
-  const anomaly = p.anomaly ? ` · anomaly (${signalWords[p.signal] ?? p.signal})` : '';
+  const anomaly = p.anomaly ? ` · anomaly (${why(p.signal)})` : '';
   return `${when} · ${num(p.value)} · ${expected} · score ${p.score.toFixed(2)}${anomaly}`;
 }
 
@@ -226,7 +229,7 @@ function mountList(root, { query, ctx }) {
           h('td', { class: 'num' }, num(s.lastValue)),
           h('td', { class: 'num' }, s.lastScore == null ? '—' : s.lastScore.toFixed(2)),
           h('td', { class: 'num' }, s.anomalies, s.lastAnomalySignal
-            ? h('span', { class: 'muted', 'data-testid': 'metric-last-anomaly-why' }, ` (last: ${signalWords[s.lastAnomalySignal] ?? s.lastAnomalySignal})`)
+            ? h('span', { class: 'muted', 'data-testid': 'metric-last-anomaly-why' }, ` (last: ${why(s.lastAnomalySignal)})`)
             : null),
           h('td', { class: 'nowrap' }, s.lastTimestamp ? time(s.lastTimestamp) : '—'))))), more));
   }
