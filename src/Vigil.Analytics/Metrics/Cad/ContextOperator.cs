@@ -18,6 +18,9 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
     // CAD OSE resets this to False, and in Python False == 0, so context 0 is never updated; kept for fidelity.
     private int _newContextId;
 
+    // This step's zero-level context (new or not), counted among the step's distinct contexts.
+    private int _zeroLevelId = -1;
+
     public ContextSide Left { get; } = new();
 
     public ContextSide Right { get; } = new();
@@ -28,13 +31,15 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
     /// <summary>The candidates of the latest <see cref="CrossRight"/>, in the order CAD OSE makes them.</summary>
     private ReadOnlySpan<PotentialContext> Potentials => _candidates.Items;
 
-    /// <summary>The distinct (left, right) hash pairs of this step's zero-level context and its candidates.</summary>
-    public int DistinctCandidatesWith((long LeftHash, long RightHash) zeroLevel) => _candidates.DistinctWith(zeroLevel);
+    /// <summary>The distinct contexts among this step's zero-level context and its candidates (CAD OSE counts their
+    /// distinct (left hash, right hash) pairs, one per context); counted by <see cref="CrossLeft"/>.</summary>
+    public int DistinctCandidates => _candidates.Distinct;
 
     /// <summary>Records the (previous facts, current value) context; true when it is new.</summary>
     public bool AddZeroLevel(ReadOnlySpan<uint> left, long leftHash, ReadOnlySpan<uint> right, long rightHash)
     {
         var (created, id) = GetOrAdd(left, leftHash, right, rightHash, zeroLevel: true);
+        _zeroLevelId = id;
         if (created)
         {
             _newContextId = id;
@@ -113,9 +118,34 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
     public int CrossLeft(ReadOnlySpan<uint> leftFacts)
     {
         var added = 0;
+        if (_zeroLevelId >= 0)
+        {
+            _candidates.CountDistinct(_zeroLevelId);
+            _zeroLevelId = -1;
+        }
+        // A step's candidates come one left semi-context at a time and share a few right ones, so each side is looked
+        // up once, not once per candidate (~90 candidates, ~30 distinct).
+        int leftStart = -1, left = 0;
         foreach (var potential in Potentials)
         {
-            if (GetOrAdd(_candidates.LeftFacts(potential), potential.LeftHash, _candidates.RightFacts(potential), potential.RightHash, zeroLevel: false).Created)
+            if (potential.LeftStart != leftStart)
+            {
+                leftStart = potential.LeftStart;
+                bool leftCreated;
+                (left, leftCreated) = Left.GetOrAdd(_candidates.LeftFacts(potential), potential.LeftHash);
+                if (leftCreated)
+                {
+                    _ofLeft.AddList();
+                }
+            }
+            if (!_candidates.TryGetResolvedRight(potential, out var right))
+            {
+                right = Right.GetOrAdd(_candidates.RightFacts(potential), potential.RightHash).Id;
+                _candidates.SetResolvedRight(potential, right);
+            }
+            var (created, id) = GetOrAdd(left, right, zeroLevel: false);
+            _candidates.CountDistinct(id);
+            if (created)
             {
                 added++;
             }
@@ -227,13 +257,8 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         }
     }
 
-    private void AddPotential(int left, int leftLength, ReadOnlySpan<uint> previousLeft, int right, int rightLength, ReadOnlySpan<uint> valueFacts)
-    {
-        var facts = _candidates.Reserve(leftLength + rightLength);
-        Left.Shared(left, previousLeft, facts[..leftLength]);
-        Right.Shared(right, valueFacts, facts[leftLength..]);
-        _candidates.Add(leftLength, rightLength);
-    }
+    private void AddPotential(int left, int leftLength, ReadOnlySpan<uint> previousLeft, int right, int rightLength, ReadOnlySpan<uint> valueFacts) =>
+        _candidates.Add(Left, left, leftLength, previousLeft, Right, right, rightLength, valueFacts);
 
     private (bool Created, int Id) GetOrAdd(ReadOnlySpan<uint> leftFacts, long leftHash, ReadOnlySpan<uint> rightFacts, long rightHash, bool zeroLevel)
     {
@@ -242,7 +267,11 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         {
             _ofLeft.AddList();
         }
-        var (right, _) = Right.GetOrAdd(rightFacts, rightHash);
+        return GetOrAdd(left, Right.GetOrAdd(rightFacts, rightHash).Id, zeroLevel);
+    }
+
+    private (bool Created, int Id) GetOrAdd(int left, int right, bool zeroLevel)
+    {
         foreach (var id in _ofLeft[left])
         {
             if (_contexts[id].Right == right)

@@ -132,7 +132,7 @@ public sealed class ContextualAnomalyDetector
         var added = _operator.CrossLeft(_leftFacts.AsSpan(0, _leftCount));
         // New contexts (the zero-level one and the added candidates) among the distinct ones this step touched; CAD
         // OSE computes it only when the step brought a new zero-level context.
-        var addedShare = newContext ? (added + 1) / (double)_operator.DistinctCandidatesWith(zeroLevel) : 0.0;
+        var addedShare = newContext ? (added + 1) / (double)_operator.DistinctCandidates : 0.0;
         return (predicted, activeShare, addedShare);
     }
 
