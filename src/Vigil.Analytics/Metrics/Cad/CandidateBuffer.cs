@@ -42,14 +42,61 @@ internal sealed class CandidateBuffer
     private int[] _contextStep = new int[64];
     private int _distinct;
 
+    // This step's two inputs as sets, so a semi-context's shared facts are a filter over its facts instead of a merge
+    // with the input: the value facts of each as bit masks, the previous left input's neurons as a bitmap by id.
+    private ulong _leftValueFacts;
+    private ulong _rightValueFacts;
+    private ulong[] _leftNeurons = new ulong[64];
+    private readonly List<int> _leftNeuronWords = [];
+
+    // Neuron ids are context ids (a few thousand); a stored state could name any, so beyond this the step merges.
+    private const int MaxBitmapNeuron = 1 << 16;
+    private bool _merge;
+    private uint[] _previousLeft = [];
+
     public static CandidateBuffer ForThisThread => t_current ??= new();
 
     public ReadOnlySpan<PotentialContext> Items => _items.AsSpan(0, Count);
 
     public int Count { get; private set; }
 
-    /// <summary>Starts a step: no candidates, and no semi-context's shared facts known yet.</summary>
-    public void Clear()
+    /// <summary>Starts a step with these inputs: no candidates, and no semi-context's shared facts known yet.</summary>
+    public void Start(ReadOnlySpan<uint> previousLeft, ReadOnlySpan<uint> valueFacts)
+    {
+        foreach (var word in _leftNeuronWords)
+        {
+            _leftNeurons[word] = 0;
+        }
+        _leftNeuronWords.Clear();
+        (_leftValueFacts, _rightValueFacts, _merge) = (ValueFacts.MaskOf(previousLeft), ValueFacts.MaskOf(valueFacts), false);
+        foreach (var fact in previousLeft)
+        {
+            if (fact < ValueFacts.NeuronBase)
+            {
+                continue;
+            }
+            var neuron = fact - ValueFacts.NeuronBase;
+            if (neuron >= MaxBitmapNeuron)
+            {
+                _merge = true;
+                continue;
+            }
+            var word = (int)(neuron >> 6);
+            if (word >= _leftNeurons.Length)
+            {
+                Array.Resize(ref _leftNeurons, Math.Max(_leftNeurons.Length * 2, word + 1));
+            }
+            _leftNeurons[word] |= 1UL << (int)neuron;
+            _leftNeuronWords.Add(word);
+        }
+        if (_merge)
+        {
+            _previousLeft = previousLeft.ToArray();
+        }
+        Clear();
+    }
+
+    private void Clear()
     {
         (Count, _factCount, _left, _distinct) = (0, 0, -1, 0);
         if (++_step == int.MaxValue)
@@ -67,18 +114,24 @@ internal sealed class CandidateBuffer
 
     /// <summary>
     /// Adds the candidate of left semi-context <paramref name="left"/> (sharing <paramref name="leftLength"/> facts with
-    /// <paramref name="previousLeft"/>) and right semi-context <paramref name="right"/> (sharing
-    /// <paramref name="rightLength"/> facts with <paramref name="valueFacts"/>). Within one step a semi-context always
-    /// shares the same facts, so those are looked up once.
+    /// the step's previous left input) and right semi-context <paramref name="right"/> (sharing
+    /// <paramref name="rightLength"/> facts with the value). Within one step a semi-context always shares the same
+    /// facts, so those are looked up once.
     /// </summary>
-    public void Add(ContextSide leftSide, int left, int leftLength, ReadOnlySpan<uint> previousLeft,
-        ContextSide rightSide, int right, int rightLength, ReadOnlySpan<uint> valueFacts)
+    public void Add(ContextSide leftSide, int left, int leftLength, ContextSide rightSide, int right, int rightLength)
     {
         if (left != _left)
         {
             _leftStart = _factCount;
             var facts = Reserve(leftLength);
-            leftSide.Shared(left, previousLeft, facts);
+            if (_merge)
+            {
+                leftSide.Shared(left, _previousLeft, facts);
+            }
+            else
+            {
+                Filter(leftSide.Facts(left), _leftValueFacts, _leftNeurons, facts);
+            }
             (_left, _leftHash) = (left, PythonHash.OfTuple(facts));
             _factCount += leftLength;
         }
@@ -94,7 +147,7 @@ internal sealed class CandidateBuffer
         if (_rightStep[right] != _step)
         {
             var facts = Reserve(rightLength);
-            rightSide.Shared(right, valueFacts, facts);
+            Filter(rightSide.Facts(right), _rightValueFacts, [], facts);
             (_rightStep[right], _rightStart[right], _rightHash[right]) = (_step, _factCount, PythonHash.OfTuple(facts));
             _factCount += rightLength;
         }
@@ -133,6 +186,36 @@ internal sealed class CandidateBuffer
 
     /// <summary>The distinct contexts counted in this step.</summary>
     public int Distinct => _distinct;
+
+    /// <summary>The facts of <paramref name="facts"/> in the input (its value facts as a mask, its neurons as a
+    /// bitmap), in their order, into <paramref name="shared"/>; slots left over stay 0.</summary>
+    private static void Filter(ReadOnlySpan<uint> facts, ulong valueMask, ReadOnlySpan<ulong> neurons, Span<uint> shared)
+    {
+        var k = 0;
+        foreach (var fact in facts)
+        {
+            if (k == shared.Length)
+            {
+                break;
+            }
+            bool member;
+            if (fact >= ValueFacts.NeuronBase)
+            {
+                var neuron = (int)(fact - ValueFacts.NeuronBase);
+                member = (neuron >> 6) < neurons.Length && (neurons[neuron >> 6] & (1UL << neuron)) != 0;
+            }
+            else
+            {
+                var offset = fact - ValueFacts.First;
+                member = offset < 64 && (valueMask & (1UL << (int)offset)) != 0;
+            }
+            if (member)
+            {
+                shared[k++] = fact;
+            }
+        }
+        shared[k..].Clear();
+    }
 
     /// <summary>Room for <paramref name="length"/> more facts at the end of the pool.</summary>
     private Span<uint> Reserve(int length)

@@ -66,7 +66,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
     {
         Right.Cross(valueFacts);
         _candidates = CandidateBuffer.ForThisThread;
-        _candidates.Clear();
+        _candidates.Start(previousLeft, valueFacts);
         var prediction = new Prediction(Right.ValueMasks);
         var selected = 0;
         if (newContext)
@@ -78,11 +78,11 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
                 var crossed = Left.Crossed(left);
                 if (crossed > 0 && Left.FullyCrossed(left))
                 {
-                    selected += UpdateContextsOf(left, valueFacts, previousLeft, active, ref prediction);
+                    selected += UpdateContextsOf(left, active, ref prediction);
                 }
                 else if (crossed > 0 && crossed <= maxLeftSemiContextLength)
                 {
-                    AddCandidatesOf(left, crossed, valueFacts, previousLeft);
+                    AddCandidatesOf(left, crossed);
                 }
             }
         }
@@ -203,7 +203,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
     /// semi-context, on a step that brought a new zero-level context: each is updated and takes part in the prediction,
     /// and a zero-level one whose right side matched only in part is a candidate.</summary>
     /// <returns>How many of them count as selected.</returns>
-    private int UpdateContextsOf(int left, ReadOnlySpan<uint> valueFacts, ReadOnlySpan<uint> previousLeft, ActiveContexts active, ref Prediction prediction)
+    private int UpdateContextsOf(int left, ActiveContexts active, ref Prediction prediction)
     {
         var leftCrossed = Left.Crossed(left);
         var selected = 0;
@@ -231,7 +231,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
             }
             else if (context.ZeroLevel && leftCrossed <= maxLeftSemiContextLength)
             {
-                AddPotential(left, leftCrossed, previousLeft, right, rightCrossed, valueFacts);
+                _candidates.Add(Left, left, leftCrossed, Right, right, rightCrossed);
             }
         }
         return selected;
@@ -239,7 +239,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
 
     /// <summary>The candidates of a left semi-context matched only in part (nothing of its contexts is updated): its
     /// zero-level contexts whose right side matched at least in part, in creation order.</summary>
-    private void AddCandidatesOf(int left, int leftCrossed, ReadOnlySpan<uint> valueFacts, ReadOnlySpan<uint> previousLeft)
+    private void AddCandidatesOf(int left, int leftCrossed)
     {
         var contexts = _contexts.AsSpan(0, Count);
         foreach (var id in _ofLeft[left])
@@ -252,13 +252,10 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
             var rightCrossed = Right.Crossed(context.Right);
             if (rightCrossed > 0)
             {
-                AddPotential(left, leftCrossed, previousLeft, context.Right, rightCrossed, valueFacts);
+                _candidates.Add(Left, left, leftCrossed, Right, context.Right, rightCrossed);
             }
         }
     }
-
-    private void AddPotential(int left, int leftLength, ReadOnlySpan<uint> previousLeft, int right, int rightLength, ReadOnlySpan<uint> valueFacts) =>
-        _candidates.Add(Left, left, leftLength, previousLeft, Right, right, rightLength, valueFacts);
 
     private (bool Created, int Id) GetOrAdd(ReadOnlySpan<uint> leftFacts, long leftHash, ReadOnlySpan<uint> rightFacts, long rightHash, bool zeroLevel)
     {
