@@ -104,13 +104,8 @@ public sealed class ContextualAnomalyDetector
     {
         _active.Clear();
         var previousLeft = _leftFacts.AsSpan(0, _leftCount);
-        var newContext = false;
-        var zeroLevel = (Left: 0L, Right: 0L);
-        if (previousLeft.Length > 0 && valueFacts.Length > 0)
-        {
-            zeroLevel = (PythonHash.OfTuple(previousLeft), PythonHash.OfTuple(valueFacts));
-            newContext = _operator.AddZeroLevel(previousLeft, zeroLevel.Left, valueFacts, zeroLevel.Right);
-        }
+        var newContext = previousLeft.Length > 0 && valueFacts.Length > 0
+            && _operator.AddZeroLevel(previousLeft, PythonHash.OfTuple(previousLeft), valueFacts, PythonHash.OfTuple(valueFacts));
         var (selected, predicted) = _operator.CrossRight(valueFacts, previousLeft, newContext, _active);
         var activeShare = selected > 0 ? _active.Count / (double)selected : 0.0;
 
