@@ -200,6 +200,18 @@ public sealed class MetricsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Detect_counts_one_skipped_row_as_one_row()
+    {
+        // NAB's speed_t4013 and occupancy_t4013 repeat one timestamp; the summary said "1 rows skipped".
+        var path = Path.Combine(_dir, "repeated.csv");
+        File.WriteAllText(path, "timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:05:00,2\n2024-01-01 00:05:00,3\n2024-01-01 00:10:00,4\n");
+        var result = await new Cli().RunAsync("metrics", "detect", path);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("No anomalies in 4 rows", result.Out, StringComparison.Ordinal);
+        Assert.Contains("1 row skipped (missing value, or timestamp not after the previous one).", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bad_row_is_a_usage_error_naming_the_line()
     {
         var path = Path.Combine(_dir, "bad.csv");

@@ -79,17 +79,17 @@ public static class MetricsCommands
             var skipped = scores.Count(s => s.Signal is AnomalySignal.Missing or AnomalySignal.OutOfOrder);
             if (flagged == 0)
             {
-                await context.Out.WriteLineAsync($"No anomalies in {series.Count} rows ({name}, threshold {limit}).").ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"No anomalies in {Counted(series.Count, ("row", "rows"))} ({name}, threshold {limit}).").ConfigureAwait(false);
             }
             else
             {
                 context.Console.Write(table);
                 var byKind = string.Join(", ", kinds.OrderByDescending(k => k.Value).Select(k => Counted(k.Value, KindOf(k.Key))));
-                await context.Out.WriteLineAsync($"{Counted(flagged, ("anomaly", "anomalies"))} in {series.Count} rows ({name}, threshold {limit}): {byKind}.").ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"{Counted(flagged, ("anomaly", "anomalies"))} in {Counted(series.Count, ("row", "rows"))} ({name}, threshold {limit}): {byKind}.").ConfigureAwait(false);
             }
             if (skipped > 0)
             {
-                await context.Out.WriteLineAsync($"{skipped} rows skipped (missing value, or timestamp not after the previous one).").ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"{Counted(skipped, ("row", "rows"))} skipped (missing value, or timestamp not after the previous one).").ConfigureAwait(false);
             }
             return ExitCodes.Success;
         });
