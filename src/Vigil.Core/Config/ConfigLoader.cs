@@ -104,7 +104,7 @@ public static class ConfigLoader
             ? new InhibitRuleParser(reader).ParseAll(inhibitNode)
             : [];
         var logs = new LogsParser(reader).Parse(keys.GetValueOrDefault("logs"));
-        var metrics = new MetricsParser(reader).Parse(keys.GetValueOrDefault("metrics"));
+        var metrics = new MetricsParser(reader, http).Parse(keys.GetValueOrDefault("metrics"));
         var slos = new SlosParser(reader, fileName).Parse(keys.GetValueOrDefault("slos"));
         var onCallParser = new OnCallParser(reader);
         var onCall = onCallParser.Parse(keys.GetValueOrDefault("users"), keys.GetValueOrDefault("teams"),

@@ -50,12 +50,26 @@ public sealed record SecretSource(string? Value, string? File)
 /// <summary>A <see cref="SecretSource"/> file that could not be read when the secret was needed.</summary>
 public sealed class SecretFileException(string message, Exception inner) : Exception(message, inner);
 
-/// <summary>How an HTTP integration authenticates (<c>http_config</c>): one of the forms below, or none.</summary>
-public abstract record HttpAuth;
+/// <summary>How an HTTP integration or a Prometheus source authenticates (<c>http_config</c>): one of the forms below,
+/// or none.</summary>
+public abstract record HttpAuth
+{
+    /// <summary>The <c>Authorization</c> header's scheme and parameter, its secret file read now (so a rotated secret
+    /// is used without a reload).</summary>
+    /// <exception cref="SecretFileException">The secret's file cannot be read.</exception>
+    public abstract (string Scheme, string Parameter) Header();
+}
 
 /// <summary><c>authorization: {type, credentials | credentials_file}</c> or the older <c>bearer_token(_file)</c>:
 /// <c>Authorization: Type credentials</c>.</summary>
-public sealed record HeaderAuth(string Scheme, SecretSource Credentials) : HttpAuth;
+public sealed record HeaderAuth(string Scheme, SecretSource Credentials) : HttpAuth
+{
+    public override (string Scheme, string Parameter) Header() => (Scheme, Credentials.Read());
+}
 
 /// <summary><c>basic_auth: {username, password | password_file}</c>: <c>Authorization: Basic base64(username:password)</c>.</summary>
-public sealed record BasicAuth(string Username, SecretSource? Password) : HttpAuth;
+public sealed record BasicAuth(string Username, SecretSource? Password) : HttpAuth
+{
+    public override (string Scheme, string Parameter) Header() =>
+        ("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{Username}:{Password?.Read()}")));
+}

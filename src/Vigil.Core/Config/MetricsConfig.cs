@@ -8,7 +8,9 @@ namespace Vigil.Core.Config;
 /// <param name="Interval">How often <c>/api/v1/query</c> is evaluated.</param>
 /// <param name="Step">The resolution of the start-up backfill (<c>/api/v1/query_range</c>).</param>
 /// <param name="Backfill">How much history the backfill reads (scored, never alerted on).</param>
-public sealed record MetricSourceConfig(string Name, Uri Url, string Query, TimeSpan Interval, TimeSpan Step, TimeSpan Backfill);
+/// <param name="Auth">How Vigil authenticates to a Prometheus behind authentication (<c>http_config</c>, as a
+/// receiver's: <c>basic_auth</c>, <c>authorization</c> or <c>bearer_token(_file)</c>); null: no credentials.</param>
+public sealed record MetricSourceConfig(string Name, Uri Url, string Query, TimeSpan Interval, TimeSpan Step, TimeSpan Backfill, HttpAuth? Auth = null);
 
 /// <summary>
 /// A capacity rule (<c>metrics.capacity</c>): series matching every matcher (the series name is <c>__name__</c>)

@@ -22,6 +22,8 @@ namespace Vigil.Core.Config;
 ///       interval: 1m
 ///       step: 1m
 ///       backfill: 24h
+///       http_config:             # optional, a Prometheus behind authentication (as a receiver's http_config)
+///         basic_auth: { username: vigil, password_file: /etc/vigil/prometheus-password }
 ///   capacity:                    # forecast and alert before a resource runs out
 ///     - matchers: ['__name__="disk_used_percent"', 'mountpoint="/data"']
 ///       threshold: 90
@@ -29,11 +31,11 @@ namespace Vigil.Core.Config;
 ///       direction: rising        # default; "falling" for a floor such as free space
 /// </code>
 /// </summary>
-internal sealed class MetricsParser(YamlReader reader)
+internal sealed class MetricsParser(YamlReader reader, HttpConfigParser http)
 {
     private static readonly string[] SectionKeys = ["detector", "threshold", "detectors", "sources", "capacity", "max_series", "forecast_interval", "max_alerts_per_minute", "series_ttl"];
     private static readonly string[] DetectorRuleKeys = ["matchers", "detector", "threshold", "max_series"];
-    private static readonly string[] SourceKeys = ["name", "url", "query", "interval", "step", "backfill"];
+    private static readonly string[] SourceKeys = ["name", "url", "query", "interval", "step", "backfill", "http_config"];
     private static readonly string[] CapacityKeys = ["matchers", "threshold", "horizon", "direction"];
 
     /// <summary>Bounds the start-up backfill: query_range answers at most 11,000 points per series.</summary>
@@ -197,7 +199,8 @@ internal sealed class MetricsParser(YamlReader reader)
             }
             else if (url.UserInfo.Length > 0)
             {
-                reader.Error(urlNode, $"{where}: url \"{PrometheusUrls.Redacted(text)}\" {PrometheusUrls.NoCredentials}");
+                reader.Error(urlNode, $"{where}: url \"{PrometheusUrls.Redacted(text)}\" {PrometheusUrls.NoCredentials}; "
+                    + "give them in http_config (basic_auth, or authorization for a token)");
                 url = null;
             }
         }
@@ -219,7 +222,9 @@ internal sealed class MetricsParser(YamlReader reader)
                 $"{where}: backfill {PromDuration.Format(backfill)} at step {PromDuration.Format(step)} is more than {MaxBackfillPoints} points "
                 + "(Prometheus' query_range limit); raise the step or shorten the backfill");
         }
-        return url is null || string.IsNullOrWhiteSpace(query) ? null : new MetricSourceConfig(name, url, query, interval, step, backfill);
+        // A Prometheus behind authentication (basic auth, a bearer token): the same http_config as a receiver's.
+        var auth = keys.TryGetValue("http_config", out var httpNode) ? http.Parse(httpNode, $"{where}: http_config") : null;
+        return url is null || string.IsNullOrWhiteSpace(query) ? null : new MetricSourceConfig(name, url, query, interval, step, backfill, auth);
     }
 
     private CapacityRule? Capacity(YamlMappingNode map)

@@ -1,4 +1,6 @@
+using System.Net.Http.Headers;
 using System.Text.Json;
+using Vigil.Core.Config;
 
 namespace Vigil.Server.Metrics;
 
@@ -19,11 +21,21 @@ public static class PrometheusApi
     public const int MaxResponseBytes = 64 << 20;
 
     /// <param name="describeQuery">How a query error names the query, e.g. "query" or "the good query sum(...)".</param>
+    /// <param name="auth">Credentials for a Prometheus behind authentication (a metric source's <c>http_config</c>);
+    /// a secret file is read at each request, so a rotated password or token is used without a reload.</param>
     public static async Task<T> GetAsync<T>(
-        HttpClient http, Uri server, string pathAndQuery, string describeQuery, Func<JsonElement, T> read, CancellationToken ct)
+        HttpClient http, Uri server, string pathAndQuery, string describeQuery, Func<JsonElement, T> read, CancellationToken ct,
+        HttpAuth? auth = null)
     {
         var url = new Uri(new Uri(server.ToString().TrimEnd('/') + "/"), pathAndQuery);
-        var (code, body) = await ExchangeAsync(http, url, server, ct);
+        var (code, body) = await ExchangeAsync(http, url, server, Authorization(auth), ct);
+        if (code is 401 or 403)
+        {
+            // An authenticating proxy or Prometheus' own web config answers this without a Prometheus API response.
+            throw new PrometheusQueryException(auth is null
+                ? $"Prometheus at {server} answered HTTP {code}: it needs credentials (the source's http_config: basic_auth, or authorization for a token)"
+                : $"Prometheus at {server} answered HTTP {code}: the credentials in the source's http_config were refused");
+        }
         JsonDocument document;
         try
         {
@@ -62,13 +74,15 @@ public static class PrometheusApi
     /// <summary>The status code and body of one GET. The body is read as it comes, so that a too large one stops
     /// early; HttpClient's own timeout then covers only the headers, so the same limit is applied to the whole
     /// exchange here.</summary>
-    private static async Task<(int Code, byte[] Body)> ExchangeAsync(HttpClient http, Uri url, Uri server, CancellationToken ct)
+    private static async Task<(int Code, byte[] Body)> ExchangeAsync(HttpClient http, Uri url, Uri server, AuthenticationHeaderValue? authorization, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(http.Timeout);
         try
         {
-            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Authorization = authorization;
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             return ((int)response.StatusCode, await ReadBoundedAsync(response, server, timeout.Token));
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
@@ -100,6 +114,25 @@ public static class PrometheusApi
             body.Write(buffer, 0, read);
         }
         return body.ToArray();
+    }
+
+    /// <summary>The Authorization header of <paramref name="auth"/>, its secret file read now.</summary>
+    private static AuthenticationHeaderValue? Authorization(HttpAuth? auth)
+    {
+        try
+        {
+            if (auth is null)
+            {
+                return null;
+            }
+            var (scheme, parameter) = auth.Header();
+            return new AuthenticationHeaderValue(scheme, parameter);
+        }
+        catch (SecretFileException ex)
+        {
+            // The message names the file, not the secret.
+            throw new PrometheusQueryException(ex.Message, ex);
+        }
     }
 
     private static PrometheusQueryException TooLarge(Uri server) =>

@@ -23,7 +23,7 @@ public sealed class PrometheusClient(HttpClient http)
     private static string Seconds(DateTimeOffset at) => (at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
 
     private Task<PolledSamples> GetAsync(MetricSourceConfig source, string path, string query, CancellationToken ct) =>
-        PrometheusApi.GetAsync(http, source.Url, path + "?" + query, "query", data => Samples(data, source.Name), ct);
+        PrometheusApi.GetAsync(http, source.Url, path + "?" + query, "query", data => Samples(data, source.Name), ct, source.Auth);
 
     private static PolledSamples Samples(JsonElement data, string sourceName)
     {

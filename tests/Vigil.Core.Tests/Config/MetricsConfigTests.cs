@@ -76,8 +76,84 @@ public class MetricsConfigTests
             """, "vigil.yml"));
 
         var error = Assert.Single(ex.Errors);
-        Assert.Equal("metric source \"a\": url \"http://***@prometheus:9090\" " + PrometheusUrls.NoCredentials, error.Message);
+        Assert.Equal("metric source \"a\": url \"http://***@prometheus:9090\" " + PrometheusUrls.NoCredentials
+            + "; give them in http_config (basic_auth, or authorization for a token)", error.Message);
         Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_source_behind_authentication_takes_an_http_config_as_a_receiver_does()
+    {
+        var dir = Directory.CreateTempSubdirectory("vigil-metrics-auth-").FullName;
+        try
+        {
+            var passwordFile = Path.Combine(dir, "prom-password");
+            File.WriteAllText(passwordFile, "s3cret-from-file\n");
+            var yaml = Base + $$"""
+                metrics:
+                  sources:
+                    - name: basic
+                      url: https://prometheus:9090
+                      query: up
+                      http_config:
+                        basic_auth: { username: vigil, password_file: {{passwordFile}} }
+                    - name: token
+                      url: https://thanos:10902
+                      query: up
+                      http_config:
+                        authorization: { credentials: tok3n-inline }
+                    - name: open
+                      url: http://prometheus:9090
+                      query: up
+                """;
+            var config = ConfigLoader.Parse(yaml, Path.Combine(dir, "vigil.yml"));
+
+            var sources = config.Metrics.Sources;
+            var basic = Assert.IsType<BasicAuth>(sources[0].Auth);
+            Assert.Equal(("vigil", "s3cret-from-file"), (basic.Username, basic.Password!.Read()));
+            Assert.Equal(("Basic", Convert.ToBase64String("vigil:s3cret-from-file"u8.ToArray())), basic.Header());
+            Assert.Equal(("Bearer", "tok3n-inline"), Assert.IsType<HeaderAuth>(sources[1].Auth).Header());
+            Assert.Null(sources[2].Auth);
+            // A source's description (logs, debugging) names where a secret is, never the secret.
+            Assert.DoesNotContain("s3cret", sources[0].ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("tok3n", sources[1].ToString(), StringComparison.Ordinal);
+            // Nor the config as /api/v2/status shows it.
+            Assert.DoesNotContain("tok3n", ConfigRedactor.Redact(yaml), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_bad_http_config_of_a_source_is_reported_with_its_line()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Base + """
+            metrics:
+              sources:
+                - name: both
+                  url: http://prometheus:9090
+                  query: up
+                  http_config:
+                    basic_auth: { username: vigil, password: x }
+                    authorization: { credentials: y }
+                - name: missing-file
+                  url: http://prometheus:9090
+                  query: up
+                  http_config:
+                    authorization: { credentials_file: /nonexistent/vigil-token }
+                - name: tls
+                  url: https://prometheus:9090
+                  query: up
+                  http_config:
+                    tls_config: { insecure_skip_verify: true }
+            """, "vigil.yml"));
+
+        var messages = ex.Errors.Select(e => $"{e.Line}: {e.Message}").ToList();
+        Assert.Contains(messages, m => m.StartsWith("11: ", StringComparison.Ordinal) && m.Contains("metric source \"both\": http_config may have one of", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("17: ", StringComparison.Ordinal) && m.Contains("cannot read secret file /nonexistent/vigil-token", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("22: ", StringComparison.Ordinal) && m.Contains("tls_config", StringComparison.Ordinal));
     }
 
     [Fact]

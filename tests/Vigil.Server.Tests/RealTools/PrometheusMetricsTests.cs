@@ -26,8 +26,9 @@ public sealed class PrometheusMetricsTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>The Debian Prometheus on <paramref name="port"/>, scraping itself every second, plus <paramref name="more"/> config.</summary>
-    private async Task<BackgroundProcess> StartPrometheusAsync(int port, string more)
+    /// <summary>The Debian Prometheus on <paramref name="port"/>, scraping itself every second, plus <paramref name="more"/> config;
+    /// with <paramref name="webConfig"/> (its <c>--web.config.file</c>: users and bcrypt hashes) behind basic authentication.</summary>
+    private async Task<BackgroundProcess> StartPrometheusAsync(int port, string more, string? webConfig = null, string selfScrapeAuth = "")
     {
         var config = Path.Combine(_dir, "prometheus.yml");
         await File.WriteAllTextAsync(config, $$"""
@@ -37,14 +38,87 @@ public sealed class PrometheusMetricsTests : IAsyncLifetime
               - job_name: self
                 static_configs:
                   - targets: ['127.0.0.1:{{port}}']
+            {{selfScrapeAuth}}
 
             """ + more);
-        return ExternalProcess.StartBackground(ExternalProcess.Tool("VIGIL_TEST_PROMETHEUS", "/usr/bin/prometheus"),
+        List<string> arguments =
         [
             "--config.file=" + config,
             "--storage.tsdb.path=" + Path.Combine(_dir, "data"),
             "--web.listen-address=127.0.0.1:" + port,
-        ]);
+        ];
+        if (webConfig is not null)
+        {
+            var path = Path.Combine(_dir, "web.yml");
+            await File.WriteAllTextAsync(path, webConfig);
+            arguments.Add("--web.config.file=" + path);
+        }
+        return ExternalProcess.StartBackground(ExternalProcess.Tool("VIGIL_TEST_PROMETHEUS", "/usr/bin/prometheus"), arguments);
+    }
+
+    [Fact]
+    public async Task A_real_Prometheus_behind_basic_authentication_is_polled_with_the_sources_credentials()
+    {
+        // Prometheus' own basic authentication (exporter-toolkit web config): user vigil, password
+        // "vigil-test-password" as a bcrypt hash of cost 4 (crypt(3) $2b$), so checking it costs the test nothing.
+        const string password = "vigil-test-password";
+        var port = ExternalProcess.FreePort();
+        using var process = await StartPrometheusAsync(port, "",
+            webConfig: "basic_auth_users:\n  vigil: $2b$04$zAaT.xmKY4czx27DzPm.R.W/wEz0skCcB/MDaMnJKLQxqA6rMAKNm\n",
+            selfScrapeAuth: $"    basic_auth: {{ username: vigil, password: {password} }}");
+        var passwordFile = Path.Combine(_dir, "prom-password");
+        await File.WriteAllTextAsync(passwordFile, password + "\n");
+        var wrongFile = Path.Combine(_dir, "wrong-password");
+        await File.WriteAllTextAsync(wrongFile, "not-the-password");
+        await using var vigil = await RunningVigil.StartAsync(Backend.Sqlite, $$"""
+            route:
+              receiver: default
+            receivers:
+              - name: default
+            metrics:
+              sources:
+                - name: with-credentials
+                  url: http://127.0.0.1:{{port}}
+                  query: 'prometheus_tsdb_head_series{job="self"}'
+                  interval: 1s
+                  step: 1s
+                  backfill: 1m
+                  http_config:
+                    basic_auth: { username: vigil, password_file: {{passwordFile}} }
+                - name: without-credentials
+                  url: http://127.0.0.1:{{port}}
+                  query: up
+                  interval: 1s
+                - name: wrong-password
+                  url: http://127.0.0.1:{{port}}
+                  query: up
+                  interval: 1s
+                  http_config:
+                    basic_auth: { username: vigil, password_file: {{wrongFile}} }
+            """);
+
+        await Eventually.TrueAsync(async () =>
+        {
+            var list = (await vigil.Client.GetJsonAsync("/api/v1/metrics/series?name=prometheus_tsdb_head_series"))["series"]!.AsArray();
+            return list.Any(s => s!["samples"]!.GetValue<long>() >= 3);
+        }, TimeSpan.FromSeconds(60), () => "the series polled with credentials in GET /api/v1/metrics/series\n" + process.Output);
+        await Eventually.TrueAsync(async () =>
+        {
+            var all = (await vigil.Client.GetJsonAsync("/api/v1/metrics/sources")).AsArray();
+            return all.Where(s => s!["name"]!.GetValue<string>() != "with-credentials").All(s => s!["state"]!.GetValue<string>() == "error");
+        }, TimeSpan.FromSeconds(30), "the sources without the right credentials to report errors");
+
+        using var response = await vigil.Client.GetAsync("/api/v1/metrics/sources");
+        var text = await response.Content.ReadAsStringAsync();
+        var sources = JsonNode.Parse(text)!.AsArray();
+        Assert.Equal("ok", sources.Single(s => s!["name"]!.GetValue<string>() == "with-credentials")!["state"]!.GetValue<string>());
+        Assert.Contains("answered HTTP 401: it needs credentials",
+            sources.Single(s => s!["name"]!.GetValue<string>() == "without-credentials")!["lastError"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("answered HTTP 401: the credentials in the source's http_config were refused",
+            sources.Single(s => s!["name"]!.GetValue<string>() == "wrong-password")!["lastError"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain(password, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password", text, StringComparison.Ordinal);
+        Assert.Empty((await vigil.Client.GetJsonAsync("/api/v2/alerts")).AsArray());
     }
 
     [Fact]
