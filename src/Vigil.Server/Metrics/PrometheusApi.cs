@@ -33,7 +33,7 @@ public static class PrometheusApi
         {
             // An authenticating proxy or Prometheus' own web config answers this without a Prometheus API response.
             throw new PrometheusQueryException(auth is null
-                ? $"Prometheus at {server} answered HTTP {code}: it needs credentials (the source's http_config: basic_auth, or authorization for a token)"
+                ? $"Prometheus at {server} answered HTTP {code}: it needs credentials (a metric source takes them in its http_config: basic_auth, or authorization for a token)"
                 : $"Prometheus at {server} answered HTTP {code}: the credentials in the source's http_config were refused");
         }
         JsonDocument document;
