@@ -58,6 +58,14 @@ public abstract record HttpAuth
     /// is used without a reload).</summary>
     /// <exception cref="SecretFileException">The secret's file cannot be read.</exception>
     public abstract (string Scheme, string Parameter) Header();
+
+    /// <summary><see cref="Header"/> as the request header every HTTP sender sets.</summary>
+    /// <exception cref="SecretFileException">The secret's file cannot be read.</exception>
+    public System.Net.Http.Headers.AuthenticationHeaderValue AuthorizationHeader()
+    {
+        var (scheme, parameter) = Header();
+        return new(scheme, parameter);
+    }
 }
 
 /// <summary><c>authorization: {type, credentials | credentials_file}</c> or the older <c>bearer_token(_file)</c>:

@@ -121,12 +121,7 @@ public static class PrometheusApi
     {
         try
         {
-            if (auth is null)
-            {
-                return null;
-            }
-            var (scheme, parameter) = auth.Header();
-            return new AuthenticationHeaderValue(scheme, parameter);
+            return auth?.AuthorizationHeader();
         }
         catch (SecretFileException ex)
         {

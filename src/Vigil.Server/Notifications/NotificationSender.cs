@@ -110,7 +110,7 @@ public sealed class NotificationSender(TimeProvider time, HttpMessageHandler? tr
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Vigil", "1.0"));
         // Files are read now, at each send: a rotated token is used without a reload.
-        request.Headers.Authorization = integration.Auth is { } auth ? AuthorizationHeader(auth) : null;
+        request.Headers.Authorization = integration.Auth?.AuthorizationHeader();
         // Headers first: only the start of the body is read (ReadSnippetAsync), however much a receiver sends.
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         var body = await ReadSnippetAsync(response, ct);
@@ -193,12 +193,6 @@ public sealed class NotificationSender(TimeProvider time, HttpMessageHandler? tr
     }
 
     public void Dispose() => _http.Dispose();
-
-    private static AuthenticationHeaderValue AuthorizationHeader(HttpAuth auth)
-    {
-        var (scheme, parameter) = auth.Header();
-        return new AuthenticationHeaderValue(scheme, parameter);
-    }
 }
 
 // Times as RFC 3339 in UTC ("…Z"), as Alertmanager's Go encoder writes them.

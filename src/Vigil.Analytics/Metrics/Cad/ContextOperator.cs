@@ -131,12 +131,7 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
             if (potential.LeftStart != leftStart)
             {
                 leftStart = potential.LeftStart;
-                bool leftCreated;
-                (left, leftCreated) = Left.GetOrAdd(_candidates.LeftFacts(potential), potential.LeftHash);
-                if (leftCreated)
-                {
-                    _ofLeft.AddList();
-                }
+                left = LeftOf(_candidates.LeftFacts(potential), potential.LeftHash);
             }
             if (!_candidates.TryGetResolvedRight(potential, out var right))
             {
@@ -257,14 +252,18 @@ internal sealed partial class ContextOperator(int maxLeftSemiContextLength)
         }
     }
 
-    private (bool Created, int Id) GetOrAdd(ReadOnlySpan<uint> leftFacts, long leftHash, ReadOnlySpan<uint> rightFacts, long rightHash, bool zeroLevel)
+    private (bool Created, int Id) GetOrAdd(ReadOnlySpan<uint> leftFacts, long leftHash, ReadOnlySpan<uint> rightFacts, long rightHash, bool zeroLevel) =>
+        GetOrAdd(LeftOf(leftFacts, leftHash), Right.GetOrAdd(rightFacts, rightHash).Id, zeroLevel);
+
+    /// <summary>The left semi-context with these facts, created (with its empty list of contexts) if new.</summary>
+    private int LeftOf(ReadOnlySpan<uint> facts, long hash)
     {
-        var (left, leftCreated) = Left.GetOrAdd(leftFacts, leftHash);
-        if (leftCreated)
+        var (left, created) = Left.GetOrAdd(facts, hash);
+        if (created)
         {
             _ofLeft.AddList();
         }
-        return GetOrAdd(left, Right.GetOrAdd(rightFacts, rightHash).Id, zeroLevel);
+        return left;
     }
 
     private (bool Created, int Id) GetOrAdd(int left, int right, bool zeroLevel)
